@@ -1,0 +1,87 @@
+-- Foundation schema: the pantry's own settings, its neighbourhoods, the audit trail,
+-- and the household and visit tables that every later area builds on.
+-- Instants are UTC RFC 3339 text; calendar dates are YYYY-MM-DD; money is integer pence.
+
+CREATE TABLE pantry_settings (
+    id                INTEGER PRIMARY KEY CHECK (id = 1),
+    name              TEXT    NOT NULL,
+    short_code        TEXT    NOT NULL,
+    address           TEXT    NOT NULL,
+    landlord_name     TEXT    NOT NULL,
+    time_zone         TEXT    NOT NULL,
+    weekly_fee_pence  INTEGER NOT NULL CHECK (weekly_fee_pence >= 0),
+    items_per_visit   INTEGER NOT NULL CHECK (items_per_visit > 0),
+    visits_per_week   INTEGER NOT NULL CHECK (visits_per_week > 0),
+    membership_weeks  INTEGER NOT NULL CHECK (membership_weeks > 0),
+    created_at        TEXT    NOT NULL,
+    updated_at        TEXT    NOT NULL
+) STRICT;
+
+-- Neighbourhoods are never deleted (visits keep pointing at them); a removed one is inactive.
+CREATE TABLE neighbourhoods (
+    id        INTEGER PRIMARY KEY,
+    name      TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+    position  INTEGER NOT NULL,
+    active    INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+) STRICT;
+
+CREATE TABLE audit_log (
+    id       INTEGER PRIMARY KEY,
+    at       TEXT NOT NULL,
+    actor    TEXT NOT NULL,
+    action   TEXT NOT NULL,
+    subject  TEXT,
+    details  TEXT NOT NULL DEFAULT '{}'
+) STRICT;
+
+CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+CREATE TABLE households (
+    id                 INTEGER PRIMARY KEY,
+    membership_number  TEXT    NOT NULL UNIQUE,
+    lead_name          TEXT    NOT NULL,
+    adults             INTEGER NOT NULL CHECK (adults >= 1),
+    children           INTEGER NOT NULL CHECK (children >= 0),
+    postcode           TEXT    NOT NULL,
+    neighbourhood_id   INTEGER REFERENCES neighbourhoods (id),
+    landlord_tenant    INTEGER NOT NULL DEFAULT 0 CHECK (landlord_tenant IN (0, 1)),
+    tenancy_ref        TEXT,
+    phone              TEXT,
+    email              TEXT,
+    notes              TEXT    NOT NULL DEFAULT '',
+    consent_at         TEXT,
+    consent_version    TEXT,
+    joined_on          TEXT    NOT NULL,
+    expires_on         TEXT    NOT NULL,
+    status             TEXT    NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'paused', 'left')),
+    created_at         TEXT    NOT NULL,
+    updated_at         TEXT    NOT NULL
+) STRICT;
+
+CREATE INDEX idx_households_postcode ON households (postcode);
+CREATE INDEX idx_households_neighbourhood ON households (neighbourhood_id);
+
+-- A visit freezes a snapshot of the household so past reports never change.
+CREATE TABLE visits (
+    id                       INTEGER PRIMARY KEY,
+    household_id             INTEGER NOT NULL REFERENCES households (id),
+    at                       TEXT    NOT NULL,
+    local_date               TEXT    NOT NULL,
+    items                    INTEGER NOT NULL CHECK (items >= 0),
+    fee_pence                INTEGER NOT NULL CHECK (fee_pence >= 0),
+    fee_method               TEXT    NOT NULL CHECK (fee_method IN ('cash', 'card', 'voucher', 'waived')),
+    volunteer                TEXT    NOT NULL,
+    note                     TEXT    NOT NULL DEFAULT '',
+    snap_adults              INTEGER NOT NULL,
+    snap_children            INTEGER NOT NULL,
+    snap_neighbourhood_id    INTEGER REFERENCES neighbourhoods (id),
+    snap_landlord_tenant     INTEGER NOT NULL CHECK (snap_landlord_tenant IN (0, 1)),
+    voided_at                TEXT,
+    void_reason              TEXT
+) STRICT;
+
+CREATE INDEX idx_visits_household_at ON visits (household_id, at);
+CREATE INDEX idx_visits_local_date ON visits (local_date);

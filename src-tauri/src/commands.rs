@@ -1,0 +1,41 @@
+//! The IPC commands: each converts at the edge and calls one library function.
+
+use pantry::app::AppStatus;
+use pantry::settings::{self, Settings, SettingsForm};
+use pantry::Error;
+use tauri::State;
+
+use crate::AppState;
+
+/// Who is acting, until volunteer sign-in exists.
+const ACTOR: &str = "desktop";
+
+#[tauri::command]
+pub async fn app_status(state: State<'_, AppState>) -> Result<AppStatus, Error> {
+    pantry::app::status(state.db.as_ref()).await
+}
+
+#[tauri::command]
+pub async fn settings_get(state: State<'_, AppState>) -> Result<Option<Settings>, Error> {
+    settings::load(state.db()?).await
+}
+
+#[tauri::command]
+pub async fn settings_form(state: State<'_, AppState>) -> Result<SettingsForm, Error> {
+    Ok(settings::load(state.db()?)
+        .await?
+        .map_or_else(SettingsForm::default, |s| SettingsForm::from(&s)))
+}
+
+#[tauri::command]
+pub async fn settings_save(
+    state: State<'_, AppState>,
+    form: SettingsForm,
+) -> Result<Settings, Error> {
+    settings::save(state.db()?, &form, ACTOR).await
+}
+
+#[tauri::command]
+pub fn settings_time_zones() -> Vec<String> {
+    settings::time_zones()
+}

@@ -1,0 +1,65 @@
+//! Pantry desktop: opens the database and hands every command to the library.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+
+use pantry::error::WireError;
+use pantry::{paths, Db, Error};
+use tauri::Manager;
+
+/// The database, or why it could not be opened (shown by the UI instead of a crash).
+#[derive(Debug)]
+pub struct AppState {
+    db: Result<Db, WireError>,
+}
+
+impl AppState {
+    pub fn db(&self) -> Result<&Db, Error> {
+        self.db
+            .as_ref()
+            .map_err(|problem| Error::Unavailable(problem.message.clone()))
+    }
+}
+
+fn open_database(app: &tauri::App) -> Result<Db, WireError> {
+    let dir = paths::choose_data_dir(paths::data_dir_arg(std::env::args()), || {
+        app.path().app_data_dir().ok()
+    })
+    .ok_or_else(|| {
+        Error::Unavailable("No app-data folder is known on this system.".into()).to_wire()
+    })?;
+    tauri::async_runtime::block_on(Db::open_in(&dir))
+        .map(|(db, _opened)| db)
+        .map_err(|err| err.to_wire())
+}
+
+fn main() {
+    let app = tauri::Builder::default()
+        .setup(|app| {
+            let db = open_database(app);
+            app.manage(AppState { db });
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_status,
+            commands::settings_get,
+            commands::settings_form,
+            commands::settings_save,
+            commands::settings_time_zones,
+        ])
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(app) => app,
+        Err(err) => {
+            eprintln!("Pantry could not start: {err}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|handle, event| {
+        if let tauri::RunEvent::Exit = event {
+            if let Ok(db) = handle.state::<AppState>().db() {
+                tauri::async_runtime::block_on(db.close());
+            }
+        }
+    });
+}

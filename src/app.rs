@@ -1,0 +1,39 @@
+//! What the desktop shell tells the UI about itself at start-up.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::db::Db;
+use crate::error::{Result, WireError};
+use crate::settings;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AppStatus {
+    pub version: String,
+    /// Where the database lives (shown in Settings so a manager can find it).
+    pub database_path: Option<String>,
+    /// Whether first-run setup has been done.
+    pub configured: bool,
+    /// Why the database could not be opened, when it could not.
+    pub startup_problem: Option<WireError>,
+}
+
+/// The status for an app whose database opened, or failed to open with `problem`.
+pub async fn status(db: std::result::Result<&Db, &WireError>) -> Result<AppStatus> {
+    let version = env!("CARGO_PKG_VERSION").to_owned();
+    Ok(match db {
+        Ok(db) => AppStatus {
+            version,
+            database_path: Some(db.path().display().to_string()),
+            configured: settings::load(db).await?.is_some(),
+            startup_problem: None,
+        },
+        Err(problem) => AppStatus {
+            version,
+            database_path: None,
+            configured: false,
+            startup_problem: Some(problem.clone()),
+        },
+    })
+}

@@ -1,0 +1,210 @@
+//! The one error type of the library, and its wire form for the UI.
+
+use serde::{Serialize, Serializer};
+use ts_rs::TS;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A problem with one field of a form, shown next to that field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldError {
+    /// The field's name as the UI knows it (camelCase, as in the wire type).
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{what} was not found.")]
+    NotFound { what: String },
+
+    /// One or more fields are wrong; nothing was saved.
+    #[error("{}", validation_summary(.0))]
+    Validation(Vec<FieldError>),
+
+    #[error("Not eligible today: {}", .reasons.join("; "))]
+    NotEligible { reasons: Vec<String> },
+
+    #[error("You are not allowed to do this: {0}")]
+    Forbidden(String),
+
+    #[error("{0}")]
+    Conflict(String),
+
+    /// The database was written by a newer Pantry; we refuse to touch it.
+    #[error(
+        "This database was created by a newer version of Pantry (schema {found}); this copy of \
+         Pantry only understands up to schema {known}. Nothing was changed. Install the newer \
+         version of Pantry to open it."
+    )]
+    SchemaTooNew { found: i64, known: i64 },
+
+    /// The app could not open its database at start-up.
+    #[error("{0}")]
+    Unavailable(String),
+
+    #[error("A file could not be read or written: {0}")]
+    Io(#[from] std::io::Error),
+
+    #[error("The database reported a problem: {0}")]
+    Db(#[from] sqlx::Error),
+
+    #[error("The database could not be updated to this version of Pantry: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+fn validation_summary(errors: &[FieldError]) -> String {
+    match errors {
+        [one] => one.message.clone(),
+        many => format!("Please correct the {} highlighted fields.", many.len()),
+    }
+}
+
+impl Error {
+    /// A validation error about a single field.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError::new(field, message)])
+    }
+
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Self::NotFound { what: what.into() }
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::NotFound { .. } => ErrorKind::NotFound,
+            Error::Validation(_) => ErrorKind::Validation,
+            Error::NotEligible { .. } => ErrorKind::NotEligible,
+            Error::Forbidden(_) => ErrorKind::Forbidden,
+            Error::Conflict(_) => ErrorKind::Conflict,
+            Error::SchemaTooNew { .. } => ErrorKind::SchemaTooNew,
+            Error::Unavailable(_) => ErrorKind::Unavailable,
+            Error::Io(_) => ErrorKind::Io,
+            Error::Db(_) | Error::Migrate(_) => ErrorKind::Db,
+        }
+    }
+
+    /// The form the UI receives: `{ kind, message, ...details }`.
+    pub fn to_wire(&self) -> WireError {
+        WireError {
+            kind: self.kind(),
+            message: self.to_string(),
+            fields: match self {
+                Error::Validation(fields) => fields.clone(),
+                _ => Vec::new(),
+            },
+            reasons: match self {
+                Error::NotEligible { reasons } => reasons.clone(),
+                _ => Vec::new(),
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorKind {
+    NotFound,
+    Validation,
+    NotEligible,
+    Forbidden,
+    Conflict,
+    SchemaTooNew,
+    Unavailable,
+    Io,
+    Db,
+}
+
+/// What crosses the IPC boundary when a command fails.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct WireError {
+    pub kind: ErrorKind,
+    /// Plain English, fit to show to a volunteer.
+    pub message: String,
+    /// For `validation`: every field that is wrong, with its own message.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[ts(optional, as = "Option<Vec<FieldError>>")]
+    pub fields: Vec<FieldError>,
+    /// For `notEligible`: every reason that applies.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[ts(optional, as = "Option<Vec<String>>")]
+    pub reasons: Vec<String>,
+}
+
+impl Serialize for Error {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        self.to_wire().serialize(serializer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn validation_error_serialises_with_kind_message_and_fields() {
+        let err = Error::Validation(vec![
+            FieldError::new("name", "Enter the pantry's name."),
+            FieldError::new("weeklyFee", "Enter the fee in pounds, e.g. 3.50."),
+        ]);
+        assert_eq!(
+            serde_json::to_value(&err).unwrap(),
+            json!({
+                "kind": "validation",
+                "message": "Please correct the 2 highlighted fields.",
+                "fields": [
+                    {"field": "name", "message": "Enter the pantry's name."},
+                    {"field": "weeklyFee", "message": "Enter the fee in pounds, e.g. 3.50."}
+                ]
+            })
+        );
+    }
+
+    #[test]
+    fn single_field_error_uses_its_own_message() {
+        let err = Error::invalid("shortCode", "Use 2 to 10 letters or digits.");
+        let v = serde_json::to_value(&err).unwrap();
+        assert_eq!(v["message"], "Use 2 to 10 letters or digits.");
+    }
+
+    #[test]
+    fn not_eligible_lists_every_reason() {
+        let err = Error::NotEligible {
+            reasons: vec![
+                "Membership expired".into(),
+                "Already visited this week".into(),
+            ],
+        };
+        assert_eq!(
+            serde_json::to_value(&err).unwrap(),
+            json!({
+                "kind": "notEligible",
+                "message": "Not eligible today: Membership expired; Already visited this week",
+                "reasons": ["Membership expired", "Already visited this week"]
+            })
+        );
+    }
+
+    #[test]
+    fn schema_too_new_is_plain_english() {
+        let v = serde_json::to_value(Error::SchemaTooNew { found: 9, known: 3 }).unwrap();
+        assert_eq!(v["kind"], "schemaTooNew");
+        assert!(v["message"]
+            .as_str()
+            .unwrap()
+            .contains("newer version of Pantry"));
+        assert!(v.get("fields").is_none());
+    }
+}

@@ -1,0 +1,16 @@
+//! Pantry: the library behind the desktop app and the `pantry` command line.
+//!
+//! Every rule lives here; the Tauri shell and the CLI are thin callers.
+
+pub mod app;
+pub mod audit;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod membership;
+pub mod money;
+pub mod paths;
+pub mod settings;
+
+pub use db::Db;
+pub use error::{Error, Result};

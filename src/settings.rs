@@ -1,0 +1,522 @@
+//! The pantry's own settings: who it is, its rules for visits and membership, and its
+//! neighbourhoods. Set at first run, editable later; every save is audited.
+
+use chrono::Utc;
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use sqlx::{FromRow, SqliteConnection};
+use ts_rs::TS;
+
+use crate::audit;
+use crate::db::Db;
+use crate::error::{Error, FieldError, Result};
+use crate::money;
+
+/// The settings form exactly as typed: every field is text, checked and parsed here so
+/// that each mistake is reported next to its own field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsForm {
+    pub name: String,
+    pub short_code: String,
+    pub address: String,
+    pub landlord_name: String,
+    pub time_zone: String,
+    /// Pounds, e.g. `3.50`.
+    pub weekly_fee: String,
+    pub items_per_visit: String,
+    pub visits_per_week: String,
+    pub membership_weeks: String,
+    /// One neighbourhood per line.
+    pub neighbourhoods: String,
+}
+
+/// The pantry's saved settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    pub name: String,
+    pub short_code: String,
+    pub address: String,
+    pub landlord_name: String,
+    pub time_zone: String,
+    pub weekly_fee_pence: u32,
+    pub items_per_visit: u32,
+    pub visits_per_week: u32,
+    pub membership_weeks: u32,
+    /// Active neighbourhoods, in the pantry's order.
+    pub neighbourhoods: Vec<Neighbourhood>,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct Neighbourhood {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+}
+
+/// Settings that passed validation, ready to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidSettings {
+    pub name: String,
+    pub short_code: String,
+    pub address: String,
+    pub landlord_name: String,
+    pub time_zone: Tz,
+    pub weekly_fee_pence: u32,
+    pub items_per_visit: u32,
+    pub visits_per_week: u32,
+    pub membership_weeks: u32,
+    pub neighbourhoods: Vec<String>,
+}
+
+pub const DEFAULT_TIME_ZONE: &str = "Europe/London";
+
+impl Default for SettingsForm {
+    /// What a new pantry sees on the setup screen.
+    fn default() -> Self {
+        SettingsForm {
+            name: String::new(),
+            short_code: String::new(),
+            address: String::new(),
+            landlord_name: String::new(),
+            time_zone: DEFAULT_TIME_ZONE.into(),
+            weekly_fee: "3.50".into(),
+            items_per_visit: "10".into(),
+            visits_per_week: "1".into(),
+            membership_weeks: "52".into(),
+            neighbourhoods: String::new(),
+        }
+    }
+}
+
+impl From<&Settings> for SettingsForm {
+    /// The edit form, filled with what is saved.
+    fn from(s: &Settings) -> Self {
+        SettingsForm {
+            name: s.name.clone(),
+            short_code: s.short_code.clone(),
+            address: s.address.clone(),
+            landlord_name: s.landlord_name.clone(),
+            time_zone: s.time_zone.clone(),
+            weekly_fee: money::pounds_plain(i64::from(s.weekly_fee_pence)),
+            items_per_visit: s.items_per_visit.to_string(),
+            visits_per_week: s.visits_per_week.to_string(),
+            membership_weeks: s.membership_weeks.to_string(),
+            neighbourhoods: s
+                .neighbourhoods
+                .iter()
+                .map(|n| n.name.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        }
+    }
+}
+
+impl SettingsForm {
+    /// Checks every field and reports every mistake at once.
+    pub fn validate(&self) -> Result<ValidSettings> {
+        let mut errors = Vec::new();
+        let name = required_text(&mut errors, "name", &self.name, 80, "the pantry's name");
+        let short_code = self.short_code.trim().to_uppercase();
+        if short_code.len() < 2
+            || short_code.len() > 10
+            || !short_code.bytes().all(|b| b.is_ascii_alphanumeric())
+        {
+            errors.push(FieldError::new(
+                "shortCode",
+                "Use 2 to 10 letters or digits, with no spaces (for example OLD01).",
+            ));
+        }
+        let address = required_text(
+            &mut errors,
+            "address",
+            &self.address,
+            300,
+            "the pantry's address",
+        );
+        let landlord_name = required_text(
+            &mut errors,
+            "landlordName",
+            &self.landlord_name,
+            120,
+            "the landlord's (housing association's) name",
+        );
+        let time_zone = self.time_zone.trim().parse::<Tz>().ok();
+        if time_zone.is_none() {
+            errors.push(FieldError::new(
+                "timeZone",
+                "Choose a time zone from the list, for example Europe/London.",
+            ));
+        }
+        let weekly_fee_pence = money::parse_pounds(&self.weekly_fee)
+            .filter(|p| *p <= 100_00)
+            .and_then(|p| u32::try_from(p).ok());
+        if weekly_fee_pence.is_none() {
+            errors.push(FieldError::new(
+                "weeklyFee",
+                "Enter the fee in pounds and pence, for example 3.50 (0 for free, at most 100.00).",
+            ));
+        }
+        let items_per_visit = whole_number(
+            &mut errors,
+            "itemsPerVisit",
+            &self.items_per_visit,
+            1,
+            100,
+            "Items per visit",
+        );
+        let visits_per_week = whole_number(
+            &mut errors,
+            "visitsPerWeek",
+            &self.visits_per_week,
+            1,
+            7,
+            "Visits allowed per week",
+        );
+        let membership_weeks = whole_number(
+            &mut errors,
+            "membershipWeeks",
+            &self.membership_weeks,
+            1,
+            520,
+            "Membership length",
+        );
+        let neighbourhoods = neighbourhood_list(&mut errors, &self.neighbourhoods);
+
+        match (
+            time_zone,
+            weekly_fee_pence,
+            items_per_visit,
+            visits_per_week,
+            membership_weeks,
+        ) {
+            (
+                Some(time_zone),
+                Some(weekly_fee_pence),
+                Some(items_per_visit),
+                Some(visits_per_week),
+                Some(membership_weeks),
+            ) if errors.is_empty() => Ok(ValidSettings {
+                name,
+                short_code,
+                address,
+                landlord_name,
+                time_zone,
+                weekly_fee_pence,
+                items_per_visit,
+                visits_per_week,
+                membership_weeks,
+                neighbourhoods,
+            }),
+            _ => Err(Error::Validation(errors)),
+        }
+    }
+}
+
+fn required_text(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    value: &str,
+    max: usize,
+    what: &str,
+) -> String {
+    let value = value.trim();
+    if value.is_empty() {
+        errors.push(FieldError::new(field, format!("Enter {what}.")));
+    } else if value.chars().count() > max {
+        errors.push(FieldError::new(
+            field,
+            format!("Keep this to {max} characters or fewer."),
+        ));
+    }
+    value.to_owned()
+}
+
+fn whole_number(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    value: &str,
+    min: u32,
+    max: u32,
+    label: &str,
+) -> Option<u32> {
+    let parsed = value
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (min..=max).contains(n));
+    if parsed.is_none() {
+        errors.push(FieldError::new(
+            field,
+            format!("{label} must be a whole number from {min} to {max}."),
+        ));
+    }
+    parsed
+}
+
+fn neighbourhood_list(errors: &mut Vec<FieldError>, text: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if line.chars().count() > 60 {
+            errors.push(FieldError::new(
+                "neighbourhoods",
+                format!("\"{line}\" is too long: keep each name to 60 characters."),
+            ));
+            return names;
+        }
+        if names
+            .iter()
+            .any(|n| n.to_lowercase() == line.to_lowercase())
+        {
+            errors.push(FieldError::new(
+                "neighbourhoods",
+                format!("\"{line}\" is listed twice."),
+            ));
+            return names;
+        }
+        names.push(line.to_owned());
+    }
+    if names.is_empty() {
+        errors.push(FieldError::new(
+            "neighbourhoods",
+            "List at least one neighbourhood, one per line (reports to the landlord are by neighbourhood).",
+        ));
+    } else if names.len() > 200 {
+        errors.push(FieldError::new(
+            "neighbourhoods",
+            "List at most 200 neighbourhoods.",
+        ));
+    }
+    names
+}
+
+/// Every time zone a pantry can choose, by IANA name.
+pub fn time_zones() -> Vec<String> {
+    chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|tz| tz.name().to_owned())
+        .collect()
+}
+
+/// The saved settings, or `None` before first-run setup.
+pub async fn load(db: &Db) -> Result<Option<Settings>> {
+    let mut conn = db.pool().acquire().await?;
+    load_with(&mut conn).await
+}
+
+/// The saved settings, or `NotFound` with a message that points at setup.
+pub async fn require(db: &Db) -> Result<Settings> {
+    load(db)
+        .await?
+        .ok_or_else(|| Error::not_found("The pantry's settings (finish first-run setup)"))
+}
+
+#[derive(FromRow)]
+struct SettingsRow {
+    name: String,
+    short_code: String,
+    address: String,
+    landlord_name: String,
+    time_zone: String,
+    weekly_fee_pence: i64,
+    items_per_visit: i64,
+    visits_per_week: i64,
+    membership_weeks: i64,
+    updated_at: String,
+}
+
+async fn load_with(conn: &mut SqliteConnection) -> Result<Option<Settings>> {
+    let Some(row) = sqlx::query_as::<_, SettingsRow>(
+        "SELECT name, short_code, address, landlord_name, time_zone, weekly_fee_pence,
+                items_per_visit, visits_per_week, membership_weeks, updated_at
+         FROM pantry_settings WHERE id = 1",
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let neighbourhoods = sqlx::query_as::<_, Neighbourhood>(
+        "SELECT id, name FROM neighbourhoods WHERE active = 1 ORDER BY position, id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    // The table's CHECK constraints keep these small and non-negative.
+    let small = |n: i64| u32::try_from(n).unwrap_or_default();
+    Ok(Some(Settings {
+        name: row.name,
+        short_code: row.short_code,
+        address: row.address,
+        landlord_name: row.landlord_name,
+        time_zone: row.time_zone,
+        weekly_fee_pence: small(row.weekly_fee_pence),
+        items_per_visit: small(row.items_per_visit),
+        visits_per_week: small(row.visits_per_week),
+        membership_weeks: small(row.membership_weeks),
+        neighbourhoods,
+        updated_at: row.updated_at,
+    }))
+}
+
+/// Validates and saves the settings in one transaction, recording before → after in the
+/// audit trail. Neighbourhoods no longer listed become inactive (past visits keep them).
+pub async fn save(db: &Db, form: &SettingsForm, actor: &str) -> Result<Settings> {
+    let valid = form.validate()?;
+    let mut tx = db.begin_write().await?;
+    let before = load_with(&mut tx).await?;
+    let now = Utc::now().to_rfc3339();
+    sqlx::query(
+        "INSERT INTO pantry_settings (id, name, short_code, address, landlord_name, time_zone,
+             weekly_fee_pence, items_per_visit, visits_per_week, membership_weeks, created_at, updated_at)
+         VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET
+             name = excluded.name, short_code = excluded.short_code, address = excluded.address,
+             landlord_name = excluded.landlord_name, time_zone = excluded.time_zone,
+             weekly_fee_pence = excluded.weekly_fee_pence, items_per_visit = excluded.items_per_visit,
+             visits_per_week = excluded.visits_per_week, membership_weeks = excluded.membership_weeks,
+             updated_at = excluded.updated_at",
+    )
+    .bind(&valid.name)
+    .bind(&valid.short_code)
+    .bind(&valid.address)
+    .bind(&valid.landlord_name)
+    .bind(valid.time_zone.name())
+    .bind(valid.weekly_fee_pence)
+    .bind(valid.items_per_visit)
+    .bind(valid.visits_per_week)
+    .bind(valid.membership_weeks)
+    .bind(&now)
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
+
+    sqlx::query("UPDATE neighbourhoods SET active = 0")
+        .execute(&mut *tx)
+        .await?;
+    for (position, name) in valid.neighbourhoods.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO neighbourhoods (name, position, active) VALUES (?, ?, 1)
+             ON CONFLICT (name) DO UPDATE SET name = excluded.name, position = excluded.position, active = 1",
+        )
+        .bind(name)
+        .bind(i64::try_from(position).unwrap_or(i64::MAX))
+        .execute(&mut *tx)
+        .await?;
+    }
+
+    let after = load_with(&mut tx)
+        .await?
+        .ok_or_else(|| Error::Conflict("The settings vanished while being saved.".into()))?;
+    let action = if before.is_some() {
+        "settings.updated"
+    } else {
+        "settings.created"
+    };
+    audit::record(
+        &mut tx,
+        actor,
+        action,
+        None,
+        &serde_json::json!({ "before": before, "after": after }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn good_form() -> SettingsForm {
+        SettingsForm {
+            name: "Hillside Pantry".into(),
+            short_code: "hill1".into(),
+            address: "1 Chapel Street".into(),
+            landlord_name: "Northern Homes".into(),
+            neighbourhoods: "Hillside\n\n  Brookfield \n".into(),
+            ..SettingsForm::default()
+        }
+    }
+
+    #[test]
+    fn a_good_form_is_parsed_and_normalised() {
+        let v = good_form().validate().unwrap();
+        assert_eq!(v.short_code, "HILL1");
+        assert_eq!(v.weekly_fee_pence, 350);
+        assert_eq!(v.time_zone, chrono_tz::Europe::London);
+        assert_eq!(v.neighbourhoods, vec!["Hillside", "Brookfield"]);
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let form = SettingsForm {
+            name: " ".into(),
+            short_code: "a b".into(),
+            address: String::new(),
+            landlord_name: String::new(),
+            time_zone: "Mars/Olympus".into(),
+            weekly_fee: "3.505".into(),
+            items_per_visit: "0".into(),
+            visits_per_week: "8".into(),
+            membership_weeks: "ten".into(),
+            neighbourhoods: "A\na".into(),
+        };
+        let Err(Error::Validation(errors)) = form.validate() else {
+            panic!("expected validation errors");
+        };
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "name",
+                "shortCode",
+                "address",
+                "landlordName",
+                "timeZone",
+                "weeklyFee",
+                "itemsPerVisit",
+                "visitsPerWeek",
+                "membershipWeeks",
+                "neighbourhoods"
+            ]
+        );
+    }
+
+    #[test]
+    fn saved_settings_fill_the_edit_form() {
+        let settings = Settings {
+            name: "P".into(),
+            short_code: "PP".into(),
+            address: "A".into(),
+            landlord_name: "L".into(),
+            time_zone: "Europe/London".into(),
+            weekly_fee_pence: 405,
+            items_per_visit: 12,
+            visits_per_week: 1,
+            membership_weeks: 26,
+            neighbourhoods: vec![
+                Neighbourhood {
+                    id: 1,
+                    name: "North".into(),
+                },
+                Neighbourhood {
+                    id: 2,
+                    name: "South".into(),
+                },
+            ],
+            updated_at: String::new(),
+        };
+        let form = SettingsForm::from(&settings);
+        assert_eq!(form.weekly_fee, "4.05");
+        assert_eq!(form.neighbourhoods, "North\nSouth");
+    }
+
+    #[test]
+    fn london_is_among_the_time_zones() {
+        assert!(time_zones().iter().any(|z| z == "Europe/London"));
+    }
+}

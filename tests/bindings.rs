@@ -1,0 +1,64 @@
+//! The TypeScript types in ui/src/lib/bindings are generated from the Rust wire types.
+//! This test fails when they are stale; `make bindings` (UPDATE_BINDINGS=1) rewrites them.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use pantry::app::AppStatus;
+use pantry::error::WireError;
+use pantry::settings::{Settings, SettingsForm};
+use ts_rs::TS;
+
+const BINDINGS_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/lib/bindings");
+
+fn export_all(dir: &Path) {
+    AppStatus::export_all_to(dir).unwrap();
+    WireError::export_all_to(dir).unwrap();
+    Settings::export_all_to(dir).unwrap();
+    SettingsForm::export_all_to(dir).unwrap();
+}
+
+fn read_dir(dir: &Path) -> BTreeMap<String, String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return BTreeMap::new();
+    };
+    entries
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ts"))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read_to_string(&p).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn typescript_bindings_are_up_to_date() {
+    let fresh = tempfile::tempdir().unwrap();
+    export_all(fresh.path());
+    let wanted = read_dir(fresh.path());
+    let committed = Path::new(BINDINGS_DIR);
+
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        for name in read_dir(committed).keys() {
+            std::fs::remove_file(committed.join(name)).unwrap();
+        }
+        std::fs::create_dir_all(committed).unwrap();
+        for (name, text) in &wanted {
+            std::fs::write(committed.join(name), text).unwrap();
+        }
+        return;
+    }
+
+    let have = read_dir(committed);
+    let stale: Vec<_> = wanted
+        .keys()
+        .chain(have.keys())
+        .filter(|name| wanted.get(*name) != have.get(*name))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "TypeScript bindings in ui/src/lib/bindings are stale ({stale:?}); run `make bindings` and commit."
+    );
+}

@@ -1,0 +1,151 @@
+//! First-run settings against a real database: saved, edited, audited, and never half-saved.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use pantry::settings::{self, SettingsForm};
+use pantry::Error;
+
+#[tokio::test]
+async fn a_new_pantry_has_no_settings_until_setup() {
+    let (_dir, db) = common::fresh_db().await;
+    assert_eq!(settings::load(&db).await.unwrap(), None);
+    let err = settings::require(&db).await.unwrap_err();
+    assert!(err.to_string().contains("first-run setup"), "{err}");
+}
+
+#[tokio::test]
+async fn setup_saves_every_field() {
+    let (_dir, db) = common::fresh_db().await;
+    let saved = settings::save(&db, &common::hillside_form(), "test")
+        .await
+        .unwrap();
+    assert_eq!(saved.name, "Hillside Pantry");
+    assert_eq!(saved.short_code, "HILL1");
+    assert_eq!(saved.address, "1 Chapel Street\nHillside");
+    assert_eq!(saved.landlord_name, "Northern Homes");
+    assert_eq!(saved.time_zone, "Europe/London");
+    assert_eq!(saved.weekly_fee_pence, 400);
+    assert_eq!(saved.items_per_visit, 10);
+    assert_eq!(saved.visits_per_week, 1);
+    assert_eq!(saved.membership_weeks, 52);
+    let names: Vec<_> = saved
+        .neighbourhoods
+        .iter()
+        .map(|n| n.name.as_str())
+        .collect();
+    assert_eq!(names, ["Hillside", "Brookfield", "St Anne's"]);
+    assert_eq!(settings::load(&db).await.unwrap(), Some(saved));
+}
+
+#[tokio::test]
+async fn editing_keeps_neighbourhood_ids_and_retires_removed_ones() {
+    let (_dir, db) = common::fresh_db().await;
+    let first = settings::save(&db, &common::hillside_form(), "test")
+        .await
+        .unwrap();
+    let hillside_id = first.neighbourhoods[0].id;
+    let brookfield_id = first.neighbourhoods[1].id;
+
+    let edited = SettingsForm {
+        neighbourhoods: "Moorside\nhillside".into(),
+        items_per_visit: "12".into(),
+        ..common::hillside_form()
+    };
+    let second = settings::save(&db, &edited, "test").await.unwrap();
+    let names: Vec<_> = second
+        .neighbourhoods
+        .iter()
+        .map(|n| n.name.as_str())
+        .collect();
+    assert_eq!(names, ["Moorside", "hillside"]);
+    assert_eq!(
+        second.neighbourhoods[1].id, hillside_id,
+        "renaming the case keeps the id"
+    );
+    assert_eq!(second.items_per_visit, 12);
+    let retired: i64 = sqlx::query_scalar("SELECT active FROM neighbourhoods WHERE id = ?")
+        .bind(brookfield_id)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(retired, 0, "a removed neighbourhood is kept, inactive");
+
+    // Restoring it brings the same row back.
+    let third = settings::save(&db, &common::hillside_form(), "test")
+        .await
+        .unwrap();
+    assert_eq!(third.neighbourhoods[1].id, brookfield_id);
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_field_by_field_and_changes_nothing() {
+    let (_dir, db) = common::fresh_db().await;
+    let saved = settings::save(&db, &common::hillside_form(), "test")
+        .await
+        .unwrap();
+    let audits_before = common::count(&db, "audit_log").await;
+
+    let bad = SettingsForm {
+        name: "Renamed".into(),
+        weekly_fee: "lots".into(),
+        time_zone: "Europe/Londn".into(),
+        ..common::hillside_form()
+    };
+    let err = settings::save(&db, &bad, "test").await.unwrap_err();
+    let Error::Validation(fields) = &err else {
+        panic!("{err:?}")
+    };
+    let names: Vec<_> = fields.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(names, ["timeZone", "weeklyFee"]);
+    let wire = serde_json::to_value(&err).unwrap();
+    assert_eq!(wire["kind"], "validation");
+    assert_eq!(wire["fields"][1]["field"], "weeklyFee");
+
+    assert_eq!(
+        settings::load(&db).await.unwrap(),
+        Some(saved),
+        "nothing was saved"
+    );
+    assert_eq!(common::count(&db, "audit_log").await, audits_before);
+}
+
+#[tokio::test]
+async fn every_save_is_audited_with_before_and_after() {
+    let (_dir, db) = common::fresh_db().await;
+    settings::save(&db, &common::hillside_form(), "setup")
+        .await
+        .unwrap();
+    let renamed = SettingsForm {
+        name: "Hillside Community Pantry".into(),
+        ..common::hillside_form()
+    };
+    settings::save(&db, &renamed, "manager").await.unwrap();
+
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT actor, action, details FROM audit_log ORDER BY id")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        (rows[0].0.as_str(), rows[0].1.as_str()),
+        ("setup", "settings.created")
+    );
+    assert_eq!(
+        (rows[1].0.as_str(), rows[1].1.as_str()),
+        ("manager", "settings.updated")
+    );
+    let details: serde_json::Value = serde_json::from_str(&rows[1].2).unwrap();
+    assert_eq!(details["before"]["name"], "Hillside Pantry");
+    assert_eq!(details["after"]["name"], "Hillside Community Pantry");
+
+    let tamper = sqlx::query("UPDATE audit_log SET actor = 'someone else'")
+        .execute(db.pool())
+        .await;
+    assert!(tamper.unwrap_err().to_string().contains("append-only"));
+    let erase = sqlx::query("DELETE FROM audit_log")
+        .execute(db.pool())
+        .await;
+    assert!(erase.is_err());
+}

@@ -1,0 +1,186 @@
+//! Opening, migrating, refusing, backing up and writing to a real SQLite file.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use pantry::{Db, Error};
+use sqlx::Connection;
+
+#[tokio::test]
+async fn a_new_database_is_durable_and_checks_foreign_keys() {
+    let (_dir, db) = common::fresh_db().await;
+    let mut conn = db.pool().acquire().await.unwrap();
+    let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(journal, "wal");
+    assert_eq!(synchronous, 2, "synchronous = FULL");
+    assert_eq!(foreign_keys, 1);
+    assert!(busy >= 5_000, "busy timeout {busy} ms");
+}
+
+#[tokio::test]
+async fn opening_twice_applies_nothing_the_second_time_and_makes_no_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, first) = Db::open_in(dir.path()).await.unwrap();
+    assert!(first.migrations_applied > 0);
+    assert_eq!(first.backup, None, "a brand-new file needs no backup");
+    db.close().await;
+    let (_db, second) = Db::open_in(dir.path()).await.unwrap();
+    assert_eq!(second.migrations_applied, 0);
+    assert_eq!(second.backup, None);
+}
+
+#[tokio::test]
+async fn an_existing_database_is_copied_before_it_is_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pantry.sqlite3");
+    // An older file: it exists and holds data, but has none of this app's migrations.
+    let mut conn =
+        sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=rwc", path.display()))
+            .await
+            .unwrap();
+    sqlx::query("CREATE TABLE old_notes (text TEXT); INSERT INTO old_notes VALUES ('kept')")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+
+    let (db, opened) = Db::open(&path).await.unwrap();
+    let backup = opened.backup.expect("a backup before migrating");
+    assert_eq!(
+        backup.parent(),
+        path.parent(),
+        "the backup sits beside the database"
+    );
+    let name = backup.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        name.starts_with("pantry-before-upgrade-") && name.ends_with(".sqlite3"),
+        "{name}"
+    );
+
+    let mut copy =
+        sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=ro", backup.display()))
+            .await
+            .unwrap();
+    let kept: String = sqlx::query_scalar("SELECT text FROM old_notes")
+        .fetch_one(&mut copy)
+        .await
+        .unwrap();
+    assert_eq!(kept, "kept");
+    let migrated: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = '_sqlx_migrations')",
+    )
+    .fetch_one(&mut copy)
+    .await
+    .unwrap();
+    assert!(
+        !migrated,
+        "the backup is the database as it was before migrating"
+    );
+    assert_eq!(
+        common::count(&db, "households").await,
+        0,
+        "the live file was migrated"
+    );
+}
+
+#[tokio::test]
+async fn a_database_from_a_newer_pantry_is_refused_in_plain_english_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time)
+         VALUES (99990101000000, 'from the future', '2099-01-01', 1, x'00', 0)",
+    )
+    .execute(db.pool())
+    .await
+    .unwrap();
+    db.close().await;
+    let files_before = std::fs::read_dir(dir.path()).unwrap().count();
+
+    let err = Db::open_in(dir.path()).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::SchemaTooNew {
+                found: 99990101000000,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let message = err.to_string();
+    assert!(message.contains("newer version of Pantry"), "{message}");
+    assert!(message.contains("Nothing was changed"), "{message}");
+    let wire = serde_json::to_value(&err).unwrap();
+    assert_eq!(wire["kind"], "schemaTooNew");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        files_before,
+        "no backup or other file was written"
+    );
+}
+
+#[tokio::test]
+async fn two_writers_at_once_queue_instead_of_failing() {
+    let (_dir, db) = common::fresh_db().await;
+    sqlx::query("CREATE TABLE counter (n INTEGER NOT NULL); INSERT INTO counter VALUES (0)")
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let bump = |db: Db| async move {
+        for _ in 0..25 {
+            let mut tx = db.begin_write().await.unwrap();
+            let n: i64 = sqlx::query_scalar("SELECT n FROM counter")
+                .fetch_one(&mut *tx)
+                .await
+                .unwrap();
+            tokio::task::yield_now().await;
+            sqlx::query("UPDATE counter SET n = ?")
+                .bind(n + 1)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
+    };
+    let (a, b) = tokio::join!(
+        tokio::spawn(bump(db.clone())),
+        tokio::spawn(bump(db.clone()))
+    );
+    a.unwrap();
+    b.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT n FROM counter")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(n, 50, "no lost update, no busy error");
+}
+
+#[tokio::test]
+async fn a_backup_is_a_checked_copy_and_never_overwrites() {
+    let (dir, db) = common::fresh_db().await;
+    pantry::settings::save(&db, &common::hillside_form(), "test")
+        .await
+        .unwrap();
+    let written = db.backup_into(&dir.path().join("backups")).await.unwrap();
+    let (copy, _) = Db::open(&written).await.unwrap();
+    let settings = pantry::settings::load(&copy).await.unwrap().unwrap();
+    assert_eq!(settings.name, "Hillside Pantry");
+    let again = db.backup_to(&written).await.unwrap_err();
+    assert!(matches!(again, Error::Conflict(_)), "{again:?}");
+}
