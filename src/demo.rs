@@ -462,7 +462,7 @@ fn demo_visits(
                             i64::from(settings.weekly_fee_pence)
                         },
                         method,
-                        volunteer: *pick(rng, VOLUNTEERS),
+                        volunteer: VOLUNTEERS[rng.usize(..VOLUNTEERS.len())],
                     });
                 }
             }

@@ -74,6 +74,9 @@ pub struct ValidSettings {
 
 pub const DEFAULT_TIME_ZONE: &str = "Europe/London";
 
+/// A weekly fee above £100 is surely a typing mistake.
+const MAX_WEEKLY_FEE_PENCE: i64 = 10_000;
+
 impl Default for SettingsForm {
     /// What a new pantry sees on the setup screen.
     fn default() -> Self {
@@ -152,7 +155,7 @@ impl SettingsForm {
             ));
         }
         let weekly_fee_pence = money::parse_pounds(&self.weekly_fee)
-            .filter(|p| *p <= 100_00)
+            .filter(|p| *p <= MAX_WEEKLY_FEE_PENCE)
             .and_then(|p| u32::try_from(p).ok());
         if weekly_fee_pence.is_none() {
             errors.push(FieldError::new(

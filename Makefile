@@ -1,0 +1,73 @@
+# Pantry: `make run` opens the app; `make test` runs every check and test.
+# Both install whatever is missing first (system packages, npm packages, tauri-driver).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+TOOLS := $(CURDIR)/.tools
+export PATH := $(TOOLS)/bin:$(PATH)
+TAURI_DRIVER_VERSION := 2.1.0
+APP := target/debug/pantry-desktop
+STAMP := .tools/stamps
+
+.PHONY: help run test deps ui app check lint unit ui-check ui-unit e2e bindings clean
+
+help:
+	@echo "make run    install what is missing, build, open Pantry on its default database"
+	@echo "make test   install what is missing, then every check and test (end-to-end under Xvfb)"
+	@echo "make bindings   regenerate the TypeScript types from the Rust wire types"
+
+run: deps app
+	$(APP)
+
+test: deps ui lint unit ui-check ui-unit e2e
+	@echo "All checks and tests passed."
+
+# --- setup -------------------------------------------------------------------------------
+
+deps: $(STAMP)/system ui/node_modules/.package-lock.json $(TOOLS)/bin/tauri-driver
+
+$(STAMP)/system: .ci/install-deps
+	.ci/install-deps
+	@mkdir -p $(STAMP) && touch $@
+
+ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund
+
+$(TOOLS)/bin/tauri-driver:
+	cargo install tauri-driver --locked --version $(TAURI_DRIVER_VERSION) --root $(TOOLS)
+
+# --- build -------------------------------------------------------------------------------
+
+ui: deps
+	cd ui && npm run build
+
+app: ui
+	cargo build -p pantry-desktop
+
+# --- checks and tests --------------------------------------------------------------------
+
+lint: ui
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+# Library, CLI and integration tests; includes the check that ui/src/lib/bindings is fresh.
+unit: ui
+	cargo test --workspace
+
+ui-check: deps
+	cd ui && npm run check
+
+ui-unit: deps
+	cd ui && npm test
+
+e2e: app
+	cd ui && xvfb-run -a --server-args="-screen 0 1366x768x24" npm run e2e
+
+bindings:
+	UPDATE_BINDINGS=1 cargo test --test bindings
+
+clean:
+	cargo clean
+	rm -rf ui/dist ui/node_modules ui/e2e/artifacts $(TOOLS)

@@ -1,0 +1,213 @@
+//! The `pantry` command line, run as a real process against real files.
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn pantry(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pantry"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("PANTRY_DATA_DIR")
+        .output()
+        .unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn help_documents_every_command() {
+    let out = Command::new(env!("CARGO_BIN_EXE_pantry"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let help = stdout(&out);
+    for word in [
+        "init",
+        "demo-data",
+        "backup",
+        "--data-dir",
+        "PANTRY_DATA_DIR",
+    ] {
+        assert!(help.contains(word), "--help mentions {word}:\n{help}");
+    }
+    let demo = Command::new(env!("CARGO_BIN_EXE_pantry"))
+        .args(["demo-data", "--help"])
+        .output()
+        .unwrap();
+    for word in ["--households", "--weeks", "--seed", "--until"] {
+        assert!(
+            stdout(&demo).contains(word),
+            "demo-data --help mentions {word}"
+        );
+    }
+}
+
+#[test]
+fn init_creates_the_database_in_the_chosen_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = pantry(dir.path(), &["init"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dir.path().join("pantry.sqlite3").exists());
+    assert!(stdout(&out).contains("first-run setup"));
+}
+
+#[test]
+fn the_environment_variable_chooses_the_directory_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_pantry"))
+        .arg("init")
+        .env("PANTRY_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dir.path().join("pantry.sqlite3").exists());
+}
+
+/// Every row of the demo tables, in order, as text: equal text means equal data.
+fn dump(dir: &Path) -> String {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let (db, _) = pantry::Db::open_in(dir).await.unwrap();
+        let mut text = String::new();
+        for sql in [
+            "SELECT membership_number || lead_name || adults || children || postcode || neighbourhood_id \
+             || landlord_tenant || joined_on || expires_on || status FROM households ORDER BY id",
+            "SELECT household_id || at || local_date || items || fee_pence || fee_method || volunteer FROM visits ORDER BY id",
+        ] {
+            let rows: Vec<String> = sqlx::query_scalar(sql).fetch_all(db.pool()).await.unwrap();
+            text.push_str(&rows.join("\n"));
+        }
+        db.close().await;
+        text
+    })
+}
+
+#[test]
+fn demo_data_is_deterministic_realistic_and_only_goes_into_an_empty_pantry() {
+    let args = [
+        "demo-data",
+        "--households",
+        "300",
+        "--weeks",
+        "8",
+        "--seed",
+        "42",
+        "--until",
+        "2026-11-21",
+    ];
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let out = pantry(a.path(), &args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Generated 300 households"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(pantry(b.path(), &args).status.success());
+    let first = dump(a.path());
+    assert_eq!(first, dump(b.path()), "same seed, same data");
+
+    assert!(!first.is_ascii(), "names of many origins, with accents");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let (db, _) = pantry::Db::open_in(a.path()).await.unwrap();
+        let numbers: Vec<String> = sqlx::query_scalar("SELECT membership_number FROM households")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+        assert!(numbers.iter().all(|n| pantry::membership::is_valid_number(n)));
+        let areas: i64 = sqlx::query_scalar("SELECT COUNT(DISTINCT neighbourhood_id) FROM households")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert!(areas >= 5, "households across neighbourhoods");
+        let postcode_ok: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM households WHERE postcode GLOB '[A-Z][A-Z][0-9] [0-9][A-Z][A-Z]'",
+        )
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        assert_eq!(postcode_ok, 300, "UK-style postcodes");
+        let outside: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM visits WHERE local_date > '2026-11-21' OR local_date < '2026-09-26'",
+        )
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        assert_eq!(outside, 0, "visits fall within the weeks asked for");
+        let twice_a_week: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT household_id, strftime('%W', local_date) w FROM visits
+             GROUP BY household_id, w HAVING COUNT(*) > 1)",
+        )
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        assert_eq!(twice_a_week, 0, "one visit a week at most");
+        db.close().await;
+    });
+
+    let again = pantry(a.path(), &args);
+    assert!(!again.status.success());
+    assert!(
+        stderr(&again).contains("only goes into an empty pantry"),
+        "{}",
+        stderr(&again)
+    );
+}
+
+#[test]
+fn backup_writes_a_checked_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(pantry(dir.path(), &["init"]).status.success());
+    let out_file = dir.path().join("copy.sqlite3");
+    let out = pantry(dir.path(), &["backup", "--out", out_file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out_file.exists());
+    let refused = pantry(dir.path(), &["backup", "--out", out_file.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    assert!(stderr(&refused).contains("already exists"));
+
+    let default = pantry(dir.path(), &["backup"]);
+    assert!(default.status.success(), "{}", stderr(&default));
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("backups"))
+            .unwrap()
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn a_database_from_a_newer_pantry_is_refused_by_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(pantry(dir.path(), &["init"]).status.success());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let (db, _) = pantry::Db::open_in(dir.path()).await.unwrap();
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time)
+             VALUES (99990101000000, 'future', '2099-01-01', 1, x'00', 0)",
+        )
+        .execute(db.pool())
+        .await
+        .unwrap();
+        db.close().await;
+    });
+    let out = pantry(dir.path(), &["init"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("newer version of Pantry"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -1,0 +1,169 @@
+// Drives the real Pantry desktop app over WebDriver: tauri-driver + WebKitWebDriver, under Xvfb.
+// Each App gets its own tauri-driver on free ports and a data directory of its own.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { Builder, By, Key, until, type WebDriver, type WebElement } from "selenium-webdriver";
+
+const ROOT = resolve(import.meta.dirname, "..", "..");
+export const APP_BINARY = process.env.PANTRY_APP ?? join(ROOT, "target", "debug", "pantry-desktop");
+const ARTIFACTS = join(import.meta.dirname, "artifacts");
+const WAIT_MS = 15_000;
+
+export function freshDataDir(): string {
+  return mkdtempSync(join(tmpdir(), "pantry-e2e-"));
+}
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? ok(address.port) : fail(new Error("no port"))));
+    });
+  });
+}
+
+async function waitForDriver(port: number, driver: ChildProcess): Promise<void> {
+  const deadline = Date.now() + WAIT_MS;
+  while (Date.now() < deadline) {
+    if (driver.exitCode !== null) throw new Error(`tauri-driver exited with ${driver.exitCode}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/status`);
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("tauri-driver did not start listening");
+}
+
+/** One running copy of the app. */
+export class App {
+  private constructor(
+    readonly driver: WebDriver,
+    private readonly tauriDriver: ChildProcess,
+    readonly dataDir: string,
+    /** Milliseconds from asking for the app to its first screen being usable. */
+    readonly startMs: number,
+  ) {}
+
+  static async launch(dataDir: string, firstScreen: string): Promise<App> {
+    const port = await freePort();
+    const nativePort = await freePort();
+    const tauriDriver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    try {
+      await waitForDriver(port, tauriDriver);
+      const started = performance.now();
+      const driver = await new Builder()
+        .usingServer(`http://127.0.0.1:${port}/`)
+        .withCapabilities({
+          browserName: "wry",
+          "tauri:options": { application: APP_BINARY, args: ["--data-dir", dataDir] },
+        })
+        .build();
+      const app = new App(driver, tauriDriver, dataDir, 0);
+      await app.heading(firstScreen);
+      return new App(driver, tauriDriver, dataDir, performance.now() - started);
+    } catch (error) {
+      await stopDriver(tauriDriver);
+      throw error;
+    }
+  }
+
+  /** Waits for the level-1 heading with this text. */
+  async heading(text: string): Promise<WebElement> {
+    return this.driver.wait(until.elementLocated(By.xpath(`//h1[normalize-space()=${xpathString(text)}]`)), WAIT_MS);
+  }
+
+  /** The form control whose <label> reads `text`, as a person finds it. */
+  async field(text: string): Promise<WebElement> {
+    const label = await this.driver.wait(
+      until.elementLocated(By.xpath(`//label[normalize-space()=${xpathString(text)}]`)),
+      WAIT_MS,
+    );
+    const id = await label.getAttribute("for");
+    if (!id) throw new Error(`the label "${text}" is not linked to a control`);
+    return this.driver.findElement(By.id(id));
+  }
+
+  /** Replaces what the control holds by typing, as a person does (lines split by Enter). */
+  async fill(label: string, value: string): Promise<void> {
+    const input = await this.field(label);
+    await input.sendKeys(Key.chord(Key.CONTROL, "a"), Key.BACK_SPACE);
+    const lines = value.split("\n");
+    for (const [index, line] of lines.entries()) {
+      if (index > 0) await input.sendKeys(Key.ENTER);
+      if (line) await input.sendKeys(line);
+    }
+  }
+
+  async value(label: string): Promise<string> {
+    return (await (await this.field(label)).getAttribute("value")) ?? "";
+  }
+
+  button(name: string): Promise<WebElement> {
+    return this.driver.wait(
+      until.elementLocated(By.xpath(`//button[normalize-space()=${xpathString(name)}]`)),
+      WAIT_MS,
+    );
+  }
+
+  async click(name: string): Promise<void> {
+    await (await this.button(name)).click();
+  }
+
+  /** Waits until some element shows exactly this text, and returns it. */
+  text(text: string): Promise<WebElement> {
+    return this.driver.wait(
+      until.elementLocated(By.xpath(`//*[normalize-space()=${xpathString(text)}]`)),
+      WAIT_MS,
+    );
+  }
+
+  /** The message shown next to a field (linked by aria-describedby). */
+  async fieldError(label: string): Promise<string> {
+    const input = await this.field(label);
+    await this.driver.wait(async () => (await input.getAttribute("aria-invalid")) === "true", WAIT_MS);
+    const ids = (await input.getAttribute("aria-describedby")) ?? "";
+    const errorId = ids.split(" ").find((id) => id.endsWith("-error"));
+    if (!errorId) throw new Error(`no error is linked to "${label}"`);
+    return this.driver.findElement(By.id(errorId)).getText();
+  }
+
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const file = join(ARTIFACTS, `${name.replace(/[^a-z0-9]+/gi, "-")}.png`);
+    writeFileSync(file, await this.driver.takeScreenshot(), "base64");
+    return file;
+  }
+
+  async quit(): Promise<void> {
+    try {
+      await this.driver.quit();
+    } finally {
+      await stopDriver(this.tauriDriver);
+    }
+  }
+}
+
+/** SIGTERM, not SIGKILL: a killed tauri-driver leaves WebKitWebDriver holding its port. */
+function stopDriver(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((ok) => {
+    child.once("exit", () => ok());
+    child.kill("SIGTERM");
+  });
+}
+
+function xpathString(text: string): string {
+  if (!text.includes("'")) return `'${text}'`;
+  if (!text.includes('"')) return `"${text}"`;
+  return `concat('${text.split("'").join(`', "'", '`)}')`;
+}

@@ -1,0 +1,120 @@
+// First run in the real app: setup, Settings, restart, validation, navigation.
+import { afterEach, describe, expect, it } from "vitest";
+import { Key } from "selenium-webdriver";
+import { App, freshDataDir } from "./app";
+
+let running: App | undefined;
+
+async function launch(dataDir: string, firstScreen: string): Promise<App> {
+  running = await App.launch(dataDir, firstScreen);
+  return running;
+}
+
+afterEach(async ({ task }) => {
+  if (running && task.result?.state === "fail") {
+    const file = await running.screenshot(`failed-${task.name}`).catch((e) => `(no screenshot: ${e})`);
+    console.error(`Screenshot of the failure: ${file}`);
+  }
+  await running?.quit();
+  running = undefined;
+});
+
+const PANTRY = {
+  "Pantry name": "Łąka Community Pantry",
+  "Short code": "lak01",
+  Address: "12 Mill Lane, Brookfield",
+  "Landlord (housing association)": "Riverside Homes",
+  "Weekly fee (£)": "4.25",
+  "Items per visit": "12",
+  "Visits allowed per week": "1",
+  "Membership length (weeks)": "26",
+  "Neighbourhoods (one per line)": "Brookfield\nMill Hill\nSt Anne's",
+};
+
+async function fillSetup(app: App) {
+  for (const [label, value] of Object.entries(PANTRY)) await app.fill(label, value);
+}
+
+async function expectSavedValues(app: App) {
+  expect(await app.value("Pantry name")).toBe("Łąka Community Pantry");
+  expect(await app.value("Short code")).toBe("LAK01");
+  expect(await app.value("Address")).toBe("12 Mill Lane, Brookfield");
+  expect(await app.value("Landlord (housing association)")).toBe("Riverside Homes");
+  expect(await app.value("Time zone")).toBe("Europe/London");
+  expect(await app.value("Weekly fee (£)")).toBe("4.25");
+  expect(await app.value("Items per visit")).toBe("12");
+  expect(await app.value("Visits allowed per week")).toBe("1");
+  expect(await app.value("Membership length (weeks)")).toBe("26");
+  expect(await app.value("Neighbourhoods (one per line)")).toBe("Brookfield\nMill Hill\nSt Anne's");
+}
+
+describe("first run", () => {
+  it("sets up the pantry, shows it in Settings, and keeps it after a restart", async () => {
+    const dataDir = freshDataDir();
+    let app = await launch(dataDir, "Set up your pantry");
+    console.log(`App start to first screen: ${app.startMs.toFixed(0)} ms`);
+    expect(await app.value("Time zone")).toBe("Europe/London");
+    await fillSetup(app);
+    await app.click("Save and start");
+
+    await app.heading("Counter");
+    await app.text("This screen is not built yet.");
+    await app.click("Settings");
+    await app.heading("Settings");
+    await expectSavedValues(app);
+
+    await app.quit();
+    running = undefined;
+    app = await launch(dataDir, "Counter");
+    console.log(`App restart to Counter: ${app.startMs.toFixed(0)} ms`);
+    await app.text("Łąka Community Pantry");
+    await app.click("Settings");
+    await app.heading("Settings");
+    await expectSavedValues(app);
+  });
+
+  it("shows each mistake next to its field and saves nothing until it is right", async () => {
+    const dataDir = freshDataDir();
+    let app = await launch(dataDir, "Set up your pantry");
+    await fillSetup(app);
+    await app.fill("Pantry name", "");
+    await app.fill("Weekly fee (£)", "four pounds");
+    await app.fill("Time zone", "Europe/Londn");
+    await app.click("Save and start");
+
+    expect(await app.fieldError("Pantry name")).toBe("Enter the pantry's name.");
+    expect(await app.fieldError("Weekly fee (£)")).toMatch(/^Enter the fee in pounds and pence/);
+    expect(await app.fieldError("Time zone")).toMatch(/^Choose a time zone/);
+    await app.text("Please correct the 3 highlighted fields.");
+    const focused = await app.driver.switchTo().activeElement();
+    expect(await focused.getAttribute("id")).toBe(await (await app.field("Pantry name")).getAttribute("id"));
+    await app.screenshot("setup-with-mistakes");
+
+    // Nothing was saved: a restart still asks for setup.
+    await app.quit();
+    running = undefined;
+    app = await launch(dataDir, "Set up your pantry");
+    await fillSetup(app);
+    await app.click("Save and start");
+    await app.heading("Counter");
+  });
+
+  it("reaches every screen by keyboard, and unbuilt screens say so plainly", async () => {
+    const dataDir = freshDataDir();
+    const app = await launch(dataDir, "Set up your pantry");
+    await fillSetup(app);
+    await (await app.field("Neighbourhoods (one per line)")).sendKeys(Key.TAB, Key.ENTER);
+    await app.heading("Counter");
+    await app.screenshot("counter-not-built");
+    const body = app.driver.findElement({ css: "body" });
+    const screens = ["Counter", "Members", "Stock", "Referrals", "Reports"];
+    for (const [index, name] of screens.entries()) {
+      await body.sendKeys(Key.chord(Key.ALT, String(index + 1)));
+      await app.heading(name);
+      await app.text("This screen is not built yet.");
+    }
+    await body.sendKeys(Key.chord(Key.ALT, "6"));
+    await app.heading("Settings");
+    await app.screenshot("settings");
+  });
+});
