@@ -11,7 +11,7 @@ TAURI_DRIVER_VERSION := 2.1.0
 APP := target/debug/pantry-desktop
 STAMP := .tools/stamps
 
-.PHONY: help run test deps ui app check lint unit ui-check ui-unit e2e bindings clean
+.PHONY: help run test deps ui app lint unit ui-check ui-unit e2e bindings clean
 
 help:
 	@echo "make run    install what is missing, build, open Pantry on its default database"
@@ -26,7 +26,7 @@ test: deps ui lint unit ui-check ui-unit e2e
 
 # --- setup -------------------------------------------------------------------------------
 
-deps: $(STAMP)/system ui/node_modules/.package-lock.json $(TOOLS)/bin/tauri-driver
+deps: $(STAMP)/system ui/node_modules/.package-lock.json
 
 $(STAMP)/system: .ci/install-deps
 	.ci/install-deps
@@ -62,7 +62,7 @@ ui-check: deps
 ui-unit: deps
 	cd ui && npm test
 
-e2e: app
+e2e: app $(TOOLS)/bin/tauri-driver
 	cd ui && xvfb-run -a --server-args="-screen 0 1366x768x24" npm run e2e
 
 bindings:
