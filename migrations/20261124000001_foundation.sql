@@ -13,6 +13,7 @@ CREATE TABLE pantry_settings (
     items_per_visit   INTEGER NOT NULL CHECK (items_per_visit > 0),
     visits_per_week   INTEGER NOT NULL CHECK (visits_per_week > 0),
     membership_weeks  INTEGER NOT NULL CHECK (membership_weeks > 0),
+    retention_months  INTEGER NOT NULL DEFAULT 24 CHECK (retention_months > 0),
     created_at        TEXT    NOT NULL,
     updated_at        TEXT    NOT NULL
 ) STRICT;
@@ -34,35 +35,103 @@ CREATE TABLE audit_log (
     details  TEXT NOT NULL DEFAULT '{}'
 ) STRICT;
 
+CREATE INDEX idx_audit_log_action ON audit_log (action, id);
+
 CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 
+-- Postcode districts the pantry has mapped to its neighbourhoods (suggestions at registration).
+CREATE TABLE postcode_districts (
+    district          TEXT    PRIMARY KEY,
+    neighbourhood_id  INTEGER NOT NULL REFERENCES neighbourhoods (id)
+) STRICT;
+
+-- A membership is a household. search_name, postcode_key and phone_digits are folded copies
+-- (lower case, no accents, no spaces) that the type-ahead search uses.
 CREATE TABLE households (
     id                 INTEGER PRIMARY KEY,
     membership_number  TEXT    NOT NULL UNIQUE,
     lead_name          TEXT    NOT NULL,
+    search_name        TEXT    NOT NULL,
     adults             INTEGER NOT NULL CHECK (adults >= 1),
     children           INTEGER NOT NULL CHECK (children >= 0),
     postcode           TEXT    NOT NULL,
+    postcode_key       TEXT    NOT NULL,
+    postcode_district  TEXT    NOT NULL,
     neighbourhood_id   INTEGER REFERENCES neighbourhoods (id),
     landlord_tenant    INTEGER NOT NULL DEFAULT 0 CHECK (landlord_tenant IN (0, 1)),
-    tenancy_ref        TEXT,
-    phone              TEXT,
-    email              TEXT,
+    tenancy_ref        TEXT    NOT NULL DEFAULT '',
+    phone              TEXT    NOT NULL DEFAULT '',
+    phone_digits       TEXT    NOT NULL DEFAULT '',
+    email              TEXT    NOT NULL DEFAULT '',
+    dietary            TEXT    NOT NULL DEFAULT '',
+    allergies          TEXT    NOT NULL DEFAULT '',
+    dietary_notes      TEXT    NOT NULL DEFAULT '',
     notes              TEXT    NOT NULL DEFAULT '',
     consent_at         TEXT,
     consent_version    TEXT,
     joined_on          TEXT    NOT NULL,
     expires_on         TEXT    NOT NULL,
     status             TEXT    NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'paused', 'left')),
+    erased_at          TEXT,
     created_at         TEXT    NOT NULL,
     updated_at         TEXT    NOT NULL
 ) STRICT;
 
-CREATE INDEX idx_households_postcode ON households (postcode);
+CREATE INDEX idx_households_search_name ON households (search_name);
+CREATE INDEX idx_households_postcode_key ON households (postcode_key);
+CREATE INDEX idx_households_phone_digits ON households (phone_digits) WHERE phone_digits != '';
+CREATE INDEX idx_households_email ON households (email) WHERE email != '';
 CREATE INDEX idx_households_neighbourhood ON households (neighbourhood_id);
+CREATE INDEX idx_households_expires_on ON households (expires_on);
+
+-- Substring search over the folded name, postcode, phone and number.
+CREATE VIRTUAL TABLE households_fts USING fts5 (
+    search_name, postcode_key, phone_digits, membership_number,
+    content = 'households', content_rowid = 'id', tokenize = 'trigram'
+);
+CREATE TRIGGER households_fts_insert AFTER INSERT ON households BEGIN
+    INSERT INTO households_fts (rowid, search_name, postcode_key, phone_digits, membership_number)
+    VALUES (new.id, new.search_name, new.postcode_key, new.phone_digits, new.membership_number);
+END;
+CREATE TRIGGER households_fts_delete AFTER DELETE ON households BEGIN
+    INSERT INTO households_fts (households_fts, rowid, search_name, postcode_key, phone_digits, membership_number)
+    VALUES ('delete', old.id, old.search_name, old.postcode_key, old.phone_digits, old.membership_number);
+END;
+CREATE TRIGGER households_fts_update AFTER UPDATE OF search_name, postcode_key, phone_digits, membership_number
+ON households BEGIN
+    INSERT INTO households_fts (households_fts, rowid, search_name, postcode_key, phone_digits, membership_number)
+    VALUES ('delete', old.id, old.search_name, old.postcode_key, old.phone_digits, old.membership_number);
+    INSERT INTO households_fts (rowid, search_name, postcode_key, phone_digits, membership_number)
+    VALUES (new.id, new.search_name, new.postcode_key, new.phone_digits, new.membership_number);
+END;
+
+-- Other people in the household (optional).
+CREATE TABLE household_members (
+    id            INTEGER PRIMARY KEY,
+    household_id  INTEGER NOT NULL REFERENCES households (id) ON DELETE CASCADE,
+    first_name    TEXT    NOT NULL,
+    birth_year    INTEGER
+) STRICT;
+CREATE INDEX idx_household_members_household ON household_members (household_id);
+CREATE INDEX idx_household_members_birth_year ON household_members (birth_year);
+
+-- The household's own history: each change, field by field, shown on its page. Unlike the
+-- audit log, values here are personal data, so erasure blanks them (the rows stay).
+CREATE TABLE household_changes (
+    id            INTEGER PRIMARY KEY,
+    household_id  INTEGER NOT NULL REFERENCES households (id),
+    at            TEXT    NOT NULL,
+    actor         TEXT    NOT NULL,
+    action        TEXT    NOT NULL,
+    field         TEXT,
+    before        TEXT,
+    after         TEXT,
+    reason        TEXT
+) STRICT;
+CREATE INDEX idx_household_changes_household ON household_changes (household_id, id);
 
 -- A visit freezes a snapshot of the household so past reports never change.
 CREATE TABLE visits (

@@ -8,6 +8,9 @@ use sqlx::{QueryBuilder, Sqlite};
 
 use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::households::form::{flags_to_text, Allergen, Dietary, CONSENT_VERSION};
+use crate::households::store::{self, HouseholdRecord};
+use crate::households::Status;
 use crate::membership;
 use crate::settings::{self, SettingsForm};
 
@@ -238,42 +241,16 @@ pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
         households.push(h);
     }
 
+    let records: Vec<HouseholdRecord> = households.iter().map(|h| h.record.clone()).collect();
     let mut tx = db.begin_write().await?;
-    for chunk in households.chunks(CHUNK) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "INSERT INTO households (id, membership_number, lead_name, adults, children, postcode, \
-             neighbourhood_id, landlord_tenant, tenancy_ref, phone, email, consent_at, consent_version, \
-             joined_on, expires_on, status, created_at, updated_at) ",
-        );
-        q.push_values(chunk, |mut b, h| {
-            b.push_bind(h.id)
-                .push_bind(&h.number)
-                .push_bind(&h.name)
-                .push_bind(h.adults)
-                .push_bind(h.children)
-                .push_bind(&h.postcode)
-                .push_bind(h.neighbourhood_id)
-                .push_bind(h.tenant)
-                .push_bind(&h.tenancy_ref)
-                .push_bind(&h.phone)
-                .push_bind(&h.email)
-                .push_bind(&h.created_at)
-                .push_bind("demo-v1")
-                .push_bind(h.joined.to_string())
-                .push_bind(h.expires.to_string())
-                .push_bind(h.status)
-                .push_bind(&h.created_at)
-                .push_bind(&h.created_at);
-        });
-        q.build().execute(&mut *tx).await?;
-    }
+    store::insert_many(&mut tx, &records).await?;
     for chunk in visits.chunks(CHUNK) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO visits (household_id, at, local_date, items, fee_pence, fee_method, volunteer, \
              snap_adults, snap_children, snap_neighbourhood_id, snap_landlord_tenant) ",
         );
         q.push_values(chunk, |mut b, v| {
-            let h = &households[(v.household - 1) as usize];
+            let h = &households[(v.household - 1) as usize].record;
             b.push_bind(i64::from(v.household))
                 .push_bind(&v.at)
                 .push_bind(v.local_date.to_string())
@@ -284,7 +261,7 @@ pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
                 .push_bind(h.adults)
                 .push_bind(h.children)
                 .push_bind(h.neighbourhood_id)
-                .push_bind(h.tenant);
+                .push_bind(h.landlord_tenant);
         });
         q.build().execute(&mut *tx).await?;
     }
@@ -312,22 +289,8 @@ pub fn demo_settings_form() -> SettingsForm {
 }
 
 struct DemoHousehold {
-    id: i64,
-    number: String,
-    name: String,
-    adults: i64,
-    children: i64,
-    postcode: String,
-    neighbourhood_id: i64,
-    tenant: bool,
-    tenancy_ref: Option<String>,
-    phone: Option<String>,
-    email: Option<String>,
-    joined: NaiveDate,
-    expires: NaiveDate,
+    record: HouseholdRecord,
     left_on: Option<NaiveDate>,
-    status: &'static str,
-    created_at: String,
     /// Chance of coming in any one week.
     attendance: f64,
 }
@@ -358,8 +321,8 @@ fn demo_household(
         Error::invalid("households", "Too many households for membership numbers.")
     })?;
     let (neighbourhood_id, district) = pick(rng, areas);
-    let postcode = format!(
-        "{district} {}{}{}",
+    let inward = format!(
+        "{}{}{}",
         rng.u8(1..10),
         char::from(*pick(rng, POSTCODE_LETTERS)),
         char::from(*pick(rng, POSTCODE_LETTERS))
@@ -390,34 +353,56 @@ fn demo_household(
     }
     let (status, left_on) = match rng.u8(0..100) {
         0..=2 => (
-            "left",
+            Status::Left,
             Some(joined + Duration::days(rng.i64(7..(span_days + 8)))),
         ),
-        3..=7 => ("paused", None),
-        _ => ("active", None),
+        3..=7 => (Status::Paused, None),
+        _ => (Status::Active, None),
     };
     let tenant = rng.u8(0..100) < 65;
     let created_at = Utc
         .from_utc_datetime(&joined.and_time(NaiveTime::MIN))
         .to_rfc3339();
-    Ok(DemoHousehold {
+    let allergies: &[Allergen] = match rng.u8(0..20) {
+        0 => &[Allergen::Peanuts, Allergen::TreeNuts],
+        1 => &[Allergen::Milk],
+        2 => &[Allergen::Gluten],
+        _ => &[],
+    };
+    let dietary: &[Dietary] = match rng.u8(0..10) {
+        0 => &[Dietary::Halal],
+        1 => &[Dietary::Vegetarian],
+        2 => &[Dietary::Diabetic],
+        _ => &[],
+    };
+    let record = HouseholdRecord {
         id: i64::from(serial),
-        number,
-        name: format!("{} {}", pick(rng, FIRST_NAMES), pick(rng, SURNAMES)),
+        membership_number: number,
+        lead_name: format!("{} {}", pick(rng, FIRST_NAMES), pick(rng, SURNAMES)),
         adults,
         children,
-        postcode,
-        neighbourhood_id: *neighbourhood_id,
-        tenant,
-        tenancy_ref: tenant.then(|| format!("T{:06}", rng.u32(0..1_000_000))),
+        postcode: format!("{district} {inward}"),
+        postcode_district: district.clone(),
+        neighbourhood_id: Some(*neighbourhood_id),
+        landlord_tenant: tenant,
+        tenancy_ref: if tenant { format!("T{:06}", rng.u32(0..1_000_000)) } else { String::new() },
         // Ofcom's range for drama (07700 900000–900999), so no real phone is ever listed.
-        phone: (serial <= 1000).then(|| format!("07700 900{:03}", serial - 1)),
-        email: (rng.u8(0..10) < 3).then(|| format!("member{serial}@example.org")),
-        joined,
-        expires,
-        left_on,
+        phone: if serial <= 1000 { format!("07700 900{:03}", serial - 1) } else { String::new() },
+        email: if rng.u8(0..10) < 3 { format!("member{serial}@example.org") } else { String::new() },
+        dietary: flags_to_text(dietary, Dietary::code),
+        allergies: flags_to_text(allergies, Allergen::code),
+        dietary_notes: String::new(),
+        notes: String::new(),
+        consent_at: Some(created_at.clone()),
+        consent_version: Some(CONSENT_VERSION.to_owned()),
+        joined_on: joined,
+        expires_on: expires,
         status,
         created_at,
+    };
+    Ok(DemoHousehold {
+        record,
+        left_on,
         attendance: 0.35 + rng.f64() * 0.6,
     })
 }
@@ -434,13 +419,14 @@ fn demo_visits(
     out: &mut Vec<DemoVisit>,
 ) {
     let last_day = h.left_on.map_or(until, |l| l.min(until));
+    let joined = h.record.joined_on;
     let mut week_start =
         first_day - Duration::days(i64::from(first_day.weekday().num_days_from_monday()));
     while week_start <= last_day {
         if rng.f64() < h.attendance {
             let day =
                 week_start + Duration::days(i64::from(pick(rng, OPEN_DAYS).num_days_from_monday()));
-            if day >= h.joined && day >= first_day && day <= last_day {
+            if day >= joined && day >= first_day && day <= last_day {
                 let minutes = rng.u32(10 * 60..15 * 60);
                 let local = day.and_time(NaiveTime::MIN) + Duration::minutes(i64::from(minutes));
                 if let Some(at) = tz.from_local_datetime(&local).earliest() {

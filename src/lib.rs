@@ -7,10 +7,13 @@ pub mod audit;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod households;
 pub mod membership;
 pub mod money;
 pub mod paths;
+pub mod postcode;
 pub mod settings;
+pub mod text;
 
 pub use db::Db;
 pub use error::{Error, Result};

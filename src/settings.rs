@@ -29,6 +29,10 @@ pub struct SettingsForm {
     pub membership_weeks: String,
     /// One neighbourhood per line.
     pub neighbourhoods: String,
+    /// Postcode districts mapped to neighbourhoods, one per line: `OL1 = Northgate`.
+    pub districts: String,
+    /// Households with no visit for this many months can be anonymised (retention).
+    pub retention_months: String,
 }
 
 /// The pantry's saved settings.
@@ -46,7 +50,34 @@ pub struct Settings {
     pub membership_weeks: u32,
     /// Active neighbourhoods, in the pantry's order.
     pub neighbourhoods: Vec<Neighbourhood>,
+    /// Postcode districts mapped to neighbourhoods, by district.
+    pub districts: Vec<DistrictMapping>,
+    pub retention_months: u32,
     pub updated_at: String,
+}
+
+impl Settings {
+    /// The pantry's time zone (London if the stored name were ever unreadable).
+    pub fn tz(&self) -> Tz {
+        self.time_zone.parse().unwrap_or(chrono_tz::Europe::London)
+    }
+
+    /// Today's date where the pantry is.
+    pub fn today(&self) -> chrono::NaiveDate {
+        Utc::now().with_timezone(&self.tz()).date_naive()
+    }
+
+    pub fn neighbourhood_name(&self, id: i64) -> Option<&str> {
+        self.neighbourhoods.iter().find(|n| n.id == id).map(|n| n.name.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct DistrictMapping {
+    pub district: String,
+    #[ts(type = "number")]
+    pub neighbourhood_id: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, FromRow)]
@@ -70,6 +101,9 @@ pub struct ValidSettings {
     pub visits_per_week: u32,
     pub membership_weeks: u32,
     pub neighbourhoods: Vec<String>,
+    /// (district, neighbourhood name as listed)
+    pub districts: Vec<(String, String)>,
+    pub retention_months: u32,
 }
 
 pub const DEFAULT_TIME_ZONE: &str = "Europe/London";
@@ -91,6 +125,8 @@ impl Default for SettingsForm {
             visits_per_week: "1".into(),
             membership_weeks: "52".into(),
             neighbourhoods: String::new(),
+            districts: String::new(),
+            retention_months: "24".into(),
         }
     }
 }
@@ -114,6 +150,16 @@ impl From<&Settings> for SettingsForm {
                 .map(|n| n.name.as_str())
                 .collect::<Vec<_>>()
                 .join("\n"),
+            districts: s
+                .districts
+                .iter()
+                .filter_map(|d| {
+                    let name = s.neighbourhoods.iter().find(|n| n.id == d.neighbourhood_id)?;
+                    Some(format!("{} = {}", d.district, name.name))
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+            retention_months: s.retention_months.to_string(),
         }
     }
 }
@@ -188,6 +234,15 @@ impl SettingsForm {
             "Membership length",
         );
         let neighbourhoods = neighbourhood_list(&mut errors, &self.neighbourhoods);
+        let districts = district_list(&mut errors, &self.districts, &neighbourhoods);
+        let retention_months = whole_number(
+            &mut errors,
+            "retentionMonths",
+            &self.retention_months,
+            1,
+            120,
+            "Months without a visit",
+        );
 
         match (
             time_zone,
@@ -195,6 +250,7 @@ impl SettingsForm {
             items_per_visit,
             visits_per_week,
             membership_weeks,
+            retention_months,
         ) {
             (
                 Some(time_zone),
@@ -202,6 +258,7 @@ impl SettingsForm {
                 Some(items_per_visit),
                 Some(visits_per_week),
                 Some(membership_weeks),
+                Some(retention_months),
             ) if errors.is_empty() => Ok(ValidSettings {
                 name,
                 short_code,
@@ -213,6 +270,8 @@ impl SettingsForm {
                 visits_per_week,
                 membership_weeks,
                 neighbourhoods,
+                districts,
+                retention_months,
             }),
             _ => Err(Error::Validation(errors)),
         }
@@ -296,6 +355,38 @@ fn neighbourhood_list(errors: &mut Vec<FieldError>, text: &str) -> Vec<String> {
     names
 }
 
+/// Lines like `OL1 = Northgate` (also `OL1: Northgate` or `OL1 Northgate`).
+fn district_list(errors: &mut Vec<FieldError>, text: &str, neighbourhoods: &[String]) -> Vec<(String, String)> {
+    let mut mapped: Vec<(String, String)> = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let (district, name) = match line.split_once(['=', ':']) {
+            Some((d, n)) => (d.trim(), n.trim()),
+            None => line.split_once(char::is_whitespace).map_or((line, ""), |(d, n)| (d, n.trim())),
+        };
+        let district = district.to_ascii_uppercase();
+        if !crate::postcode::is_district(&district) {
+            errors.push(FieldError::new(
+                "districts",
+                format!("\"{line}\": start each line with a postcode district such as OL1, then = and the neighbourhood."),
+            ));
+            return mapped;
+        }
+        let Some(known) = neighbourhoods.iter().find(|n| n.to_lowercase() == name.to_lowercase()) else {
+            errors.push(FieldError::new(
+                "districts",
+                format!("\"{line}\": \"{name}\" is not one of the neighbourhoods listed above."),
+            ));
+            return mapped;
+        };
+        if mapped.iter().any(|(d, _)| *d == district) {
+            errors.push(FieldError::new("districts", format!("{district} is mapped twice.")));
+            return mapped;
+        }
+        mapped.push((district, known.clone()));
+    }
+    mapped
+}
+
 /// Every time zone a pantry can choose, by IANA name.
 pub fn time_zones() -> Vec<String> {
     chrono_tz::TZ_VARIANTS
@@ -328,13 +419,14 @@ struct SettingsRow {
     items_per_visit: i64,
     visits_per_week: i64,
     membership_weeks: i64,
+    retention_months: i64,
     updated_at: String,
 }
 
 async fn load_with(conn: &mut SqliteConnection) -> Result<Option<Settings>> {
     let Some(row) = sqlx::query_as::<_, SettingsRow>(
         "SELECT name, short_code, address, landlord_name, time_zone, weekly_fee_pence,
-                items_per_visit, visits_per_week, membership_weeks, updated_at
+                items_per_visit, visits_per_week, membership_weeks, retention_months, updated_at
          FROM pantry_settings WHERE id = 1",
     )
     .fetch_optional(&mut *conn)
@@ -344,6 +436,11 @@ async fn load_with(conn: &mut SqliteConnection) -> Result<Option<Settings>> {
     };
     let neighbourhoods = sqlx::query_as::<_, Neighbourhood>(
         "SELECT id, name FROM neighbourhoods WHERE active = 1 ORDER BY position, id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let districts = sqlx::query_as::<_, DistrictMapping>(
+        "SELECT district, neighbourhood_id FROM postcode_districts ORDER BY district",
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -360,6 +457,8 @@ async fn load_with(conn: &mut SqliteConnection) -> Result<Option<Settings>> {
         visits_per_week: small(row.visits_per_week),
         membership_weeks: small(row.membership_weeks),
         neighbourhoods,
+        districts,
+        retention_months: small(row.retention_months),
         updated_at: row.updated_at,
     }))
 }
@@ -373,14 +472,15 @@ pub async fn save(db: &Db, form: &SettingsForm, actor: &str) -> Result<Settings>
     let now = Utc::now().to_rfc3339();
     sqlx::query(
         "INSERT INTO pantry_settings (id, name, short_code, address, landlord_name, time_zone,
-             weekly_fee_pence, items_per_visit, visits_per_week, membership_weeks, created_at, updated_at)
-         VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             weekly_fee_pence, items_per_visit, visits_per_week, membership_weeks, retention_months,
+             created_at, updated_at)
+         VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET
              name = excluded.name, short_code = excluded.short_code, address = excluded.address,
              landlord_name = excluded.landlord_name, time_zone = excluded.time_zone,
              weekly_fee_pence = excluded.weekly_fee_pence, items_per_visit = excluded.items_per_visit,
              visits_per_week = excluded.visits_per_week, membership_weeks = excluded.membership_weeks,
-             updated_at = excluded.updated_at",
+             retention_months = excluded.retention_months, updated_at = excluded.updated_at",
     )
     .bind(&valid.name)
     .bind(&valid.short_code)
@@ -391,6 +491,7 @@ pub async fn save(db: &Db, form: &SettingsForm, actor: &str) -> Result<Settings>
     .bind(valid.items_per_visit)
     .bind(valid.visits_per_week)
     .bind(valid.membership_weeks)
+    .bind(valid.retention_months)
     .bind(&now)
     .bind(&now)
     .execute(&mut *tx)
@@ -406,6 +507,20 @@ pub async fn save(db: &Db, form: &SettingsForm, actor: &str) -> Result<Settings>
         )
         .bind(name)
         .bind(i64::try_from(position).unwrap_or(i64::MAX))
+        .execute(&mut *tx)
+        .await?;
+    }
+
+    sqlx::query("DELETE FROM postcode_districts")
+        .execute(&mut *tx)
+        .await?;
+    for (district, name) in &valid.districts {
+        sqlx::query(
+            "INSERT INTO postcode_districts (district, neighbourhood_id)
+             SELECT ?, id FROM neighbourhoods WHERE name = ?",
+        )
+        .bind(district)
+        .bind(name)
         .execute(&mut *tx)
         .await?;
     }
@@ -441,6 +556,7 @@ mod tests {
             address: "1 Chapel Street".into(),
             landlord_name: "Northern Homes".into(),
             neighbourhoods: "Hillside\n\n  Brookfield \n".into(),
+            districts: "ol1 = hillside\nOL2: Brookfield\nOL4 Brookfield".into(),
             ..SettingsForm::default()
         }
     }
@@ -452,6 +568,12 @@ mod tests {
         assert_eq!(v.weekly_fee_pence, 350);
         assert_eq!(v.time_zone, chrono_tz::Europe::London);
         assert_eq!(v.neighbourhoods, vec!["Hillside", "Brookfield"]);
+        assert_eq!(
+            v.districts,
+            [("OL1", "Hillside"), ("OL2", "Brookfield"), ("OL4", "Brookfield")]
+                .map(|(d, n)| (d.to_owned(), n.to_owned()))
+        );
+        assert_eq!(v.retention_months, 24);
     }
 
     #[test]
@@ -467,6 +589,8 @@ mod tests {
             visits_per_week: "8".into(),
             membership_weeks: "ten".into(),
             neighbourhoods: "A\na".into(),
+            districts: "XYZ = A".into(),
+            retention_months: "0".into(),
         };
         let Err(Error::Validation(errors)) = form.validate() else {
             panic!("expected validation errors");
@@ -484,7 +608,9 @@ mod tests {
                 "itemsPerVisit",
                 "visitsPerWeek",
                 "membershipWeeks",
-                "neighbourhoods"
+                "neighbourhoods",
+                "districts",
+                "retentionMonths"
             ]
         );
     }
@@ -511,11 +637,18 @@ mod tests {
                     name: "South".into(),
                 },
             ],
+            districts: vec![DistrictMapping {
+                district: "OL1".into(),
+                neighbourhood_id: 2,
+            }],
+            retention_months: 18,
             updated_at: String::new(),
         };
         let form = SettingsForm::from(&settings);
         assert_eq!(form.weekly_fee, "4.05");
         assert_eq!(form.neighbourhoods, "North\nSouth");
+        assert_eq!(form.districts, "OL1 = South");
+        assert_eq!(form.retention_months, "18");
     }
 
     #[test]

@@ -1,0 +1,528 @@
+//! Households (memberships): registration, edits with history, renewal and status, the
+//! members list, and merging. Search, duplicate checks and data protection live in the
+//! submodules; all SQL is in `store`.
+
+pub mod duplicates;
+pub mod form;
+pub mod protection;
+pub mod search;
+pub(crate) mod store;
+
+use chrono::{Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::FromRow;
+use ts_rs::TS;
+
+use crate::audit;
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::membership;
+use crate::settings::{self, Settings};
+use form::{flags_to_text, HouseholdForm, ValidHousehold, CONSENT_VERSION};
+use store::HouseholdRecord;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum Status {
+    Active,
+    Paused,
+    Left,
+}
+
+impl Status {
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Paused => "paused",
+            Status::Left => "left",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Status {
+        match code {
+            "paused" => Status::Paused,
+            "left" => Status::Left,
+            _ => Status::Active,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Active => "Active",
+            Status::Paused => "Paused",
+            Status::Left => "Left",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct Member {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub first_name: String,
+    pub birth_year: Option<u16>,
+}
+
+/// A household as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Household {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub membership_number: String,
+    pub lead_name: String,
+    pub adults: u32,
+    pub children: u32,
+    pub postcode: String,
+    pub postcode_district: String,
+    #[ts(type = "number | null")]
+    pub neighbourhood_id: Option<i64>,
+    pub neighbourhood: Option<String>,
+    pub landlord_tenant: bool,
+    pub tenancy_ref: String,
+    pub phone: String,
+    pub email: String,
+    pub dietary: Vec<form::Dietary>,
+    pub allergies: Vec<form::Allergen>,
+    pub dietary_notes: String,
+    pub notes: String,
+    pub members: Vec<Member>,
+    pub consent_at: Option<String>,
+    pub consent_version: Option<String>,
+    pub joined_on: String,
+    pub expires_on: String,
+    pub status: Status,
+    pub erased: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// One line of a household's history: a field's before → after, or an event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryEntry {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub field: Option<String>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct VisitLine {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub at: String,
+    pub local_date: String,
+    #[ts(type = "number")]
+    pub items: i64,
+    #[ts(type = "number")]
+    pub fee_pence: i64,
+    pub fee_method: String,
+    pub volunteer: String,
+    pub voided: bool,
+}
+
+/// Everything the household page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HouseholdPage {
+    pub household: Household,
+    pub history: Vec<HistoryEntry>,
+    pub visits: Vec<VisitLine>,
+    /// The edit form, filled with what is stored.
+    pub form: HouseholdForm,
+}
+
+/// A line in search results and the members list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HouseholdSummary {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub membership_number: String,
+    pub lead_name: String,
+    pub postcode: String,
+    pub neighbourhood: Option<String>,
+    pub status: Status,
+    pub expires_on: String,
+    pub has_allergies: bool,
+    pub has_consent: bool,
+}
+
+/// What the registration screen needs to offer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistrationOptions {
+    pub dietary: Vec<FlagOption<form::Dietary>>,
+    pub allergens: Vec<FlagOption<form::Allergen>>,
+    pub consent_wording: String,
+    pub consent_version: String,
+    pub neighbourhoods: Vec<settings::Neighbourhood>,
+    pub districts: Vec<settings::DistrictMapping>,
+    /// A blank form with the pantry's defaults.
+    pub blank: HouseholdForm,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FlagOption<F> {
+    pub value: F,
+    pub label: String,
+}
+
+pub async fn registration_options(db: &Db) -> Result<RegistrationOptions> {
+    let settings = settings::require(db).await?;
+    Ok(RegistrationOptions {
+        dietary: form::Dietary::ALL
+            .iter()
+            .map(|f| FlagOption { value: *f, label: f.label().to_owned() })
+            .collect(),
+        allergens: form::Allergen::ALL
+            .iter()
+            .map(|f| FlagOption { value: *f, label: f.label().to_owned() })
+            .collect(),
+        consent_wording: form::CONSENT_WORDING.to_owned(),
+        consent_version: CONSENT_VERSION.to_owned(),
+        neighbourhoods: settings.neighbourhoods.clone(),
+        districts: settings.districts.clone(),
+        blank: HouseholdForm {
+            adults: "1".into(),
+            children: "0".into(),
+            ..HouseholdForm::default()
+        },
+    })
+}
+
+/// The neighbourhood the pantry has mapped to a postcode's district, if any.
+pub fn suggested_neighbourhood(settings: &Settings, postcode: &str) -> Option<i64> {
+    let postcode = crate::postcode::Postcode::parse(postcode)?;
+    settings
+        .districts
+        .iter()
+        .find(|d| d.district == postcode.district)
+        .map(|d| d.neighbourhood_id)
+}
+
+/// Membership ends `membership_weeks` after it starts.
+pub fn expiry_from(settings: &Settings, start: NaiveDate) -> NaiveDate {
+    start + Duration::weeks(i64::from(settings.membership_weeks))
+}
+
+fn record_from(valid: &ValidHousehold, settings: &Settings, id: i64, number: String, now: &str) -> HouseholdRecord {
+    HouseholdRecord {
+        id,
+        membership_number: number,
+        lead_name: valid.lead_name.clone(),
+        adults: valid.adults,
+        children: valid.children,
+        postcode: valid.postcode.to_string(),
+        postcode_district: valid.postcode.district.clone(),
+        neighbourhood_id: valid
+            .neighbourhood_id
+            .or_else(|| suggested_neighbourhood(settings, &valid.postcode.to_string())),
+        landlord_tenant: valid.landlord_tenant,
+        tenancy_ref: valid.tenancy_ref.clone(),
+        phone: valid.phone.clone(),
+        email: valid.email.clone(),
+        dietary: flags_to_text(&valid.dietary, form::Dietary::code),
+        allergies: flags_to_text(&valid.allergies, form::Allergen::code),
+        dietary_notes: valid.dietary_notes.clone(),
+        notes: valid.notes.clone(),
+        consent_at: valid.consent_given.then(|| now.to_owned()),
+        consent_version: valid.consent_given.then(|| CONSENT_VERSION.to_owned()),
+        joined_on: valid.joined_on,
+        expires_on: expiry_from(settings, valid.joined_on),
+        status: Status::Active,
+        created_at: now.to_owned(),
+    }
+}
+
+/// Registers a household in one transaction. Refuses without consent, and refuses likely
+/// duplicates unless the volunteer gave a reason to go ahead (recorded in its history).
+pub async fn register(db: &Db, form: &HouseholdForm, duplicate_reason: Option<&str>, actor: &str) -> Result<Household> {
+    let settings = settings::require(db).await?;
+    let valid = form.validate(&settings, settings.today())?;
+    if !valid.consent_given {
+        return Err(Error::invalid(
+            "consentGiven",
+            "Read the consent statement to the member and tick the box: a household cannot be registered without consent.",
+        ));
+    }
+    let reason = duplicate_reason.map(str::trim).filter(|r| !r.is_empty());
+    let mut tx = db.begin_write().await?;
+    let candidates = duplicates::candidates_with(&mut tx, &valid, None).await?;
+    if !candidates.is_empty() && reason.is_none() {
+        return Err(Error::Conflict(format!(
+            "This may be a household already registered ({}). Open it instead, or give a reason to register anyway.",
+            candidates
+                .iter()
+                .map(|c| format!("{} {}", c.household.membership_number, c.household.lead_name))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )));
+    }
+    let now = Utc::now().to_rfc3339();
+    let id = store::next_id(&mut tx).await?;
+    let number = membership::number_for_serial(u32::try_from(id).unwrap_or(u32::MAX))
+        .ok_or_else(|| Error::Conflict("All membership numbers are used up.".into()))?;
+    let record = record_from(&valid, &settings, id, number, &now);
+    store::insert_many(&mut tx, std::slice::from_ref(&record)).await?;
+    store::replace_members(&mut tx, id, &valid.members).await?;
+    let action = if candidates.is_empty() { "registered" } else { "registered despite a possible duplicate" };
+    store::add_change(&mut tx, id, &now, actor, action, None, None, None, reason).await?;
+    audit::record(&mut tx, actor, "household.registered", Some(&subject(id)), &serde_json::json!({})).await?;
+    let household = store::load(&mut tx, id).await?.ok_or_else(|| Error::not_found("The new household"))?;
+    tx.commit().await?;
+    Ok(household)
+}
+
+pub(crate) fn subject(id: i64) -> String {
+    format!("household:{id}")
+}
+
+async fn load_live(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Household> {
+    let household = store::load(conn, id)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("Household {id}")))?;
+    if household.erased {
+        return Err(Error::Conflict("This household's details were erased; it cannot be changed.".into()));
+    }
+    Ok(household)
+}
+
+/// The fields shown in history, with their display values.
+fn display_fields(h: &Household) -> Vec<(&'static str, String)> {
+    let flags = |labels: Vec<&str>| labels.join(", ");
+    vec![
+        ("Lead member", h.lead_name.clone()),
+        ("Adults", h.adults.to_string()),
+        ("Children", h.children.to_string()),
+        ("Postcode", h.postcode.clone()),
+        ("Neighbourhood", h.neighbourhood.clone().unwrap_or_default()),
+        ("Landlord tenant", if h.landlord_tenant { "Yes" } else { "No" }.to_owned()),
+        ("Tenancy reference", h.tenancy_ref.clone()),
+        ("Phone", h.phone.clone()),
+        ("Email", h.email.clone()),
+        ("Dietary needs", flags(h.dietary.iter().map(|f| f.label()).collect())),
+        ("Allergies", flags(h.allergies.iter().map(|f| f.label()).collect())),
+        ("Dietary notes", h.dietary_notes.clone()),
+        ("Notes", h.notes.clone()),
+        (
+            "Other members",
+            h.members
+                .iter()
+                .map(|m| match m.birth_year {
+                    Some(y) => format!("{} ({y})", m.first_name),
+                    None => m.first_name.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+    ]
+}
+
+/// Saves an edit in one transaction; each changed field is recorded before → after.
+pub async fn update(db: &Db, id: i64, form: &HouseholdForm, actor: &str) -> Result<Household> {
+    let settings = settings::require(db).await?;
+    let mut tx = db.begin_write().await?;
+    let before = load_live(&mut tx, id).await?;
+    let joined = NaiveDate::parse_from_str(&before.joined_on, "%Y-%m-%d").unwrap_or_else(|_| settings.today());
+    // The joined date is not edited here; validate against the stored one.
+    let form = HouseholdForm { joined_on: joined.to_string(), ..form.clone() };
+    let valid = form.validate(&settings, settings.today().max(joined))?;
+    let now = Utc::now().to_rfc3339();
+    let mut record = record_from(&valid, &settings, id, before.membership_number.clone(), &now);
+    record.neighbourhood_id = valid.neighbourhood_id;
+    store::update_details(&mut tx, &record, &now).await?;
+    store::replace_members(&mut tx, id, &valid.members).await?;
+    if valid.consent_given && before.consent_at.is_none() {
+        store::set_consent(&mut tx, id, &now, CONSENT_VERSION).await?;
+        store::add_change(&mut tx, id, &now, actor, "consent recorded", None, None, Some(CONSENT_VERSION), None).await?;
+    }
+    let after = store::load(&mut tx, id).await?.ok_or_else(|| Error::not_found("The household"))?;
+    let mut changed = Vec::new();
+    for ((field, old), (_, new)) in display_fields(&before).into_iter().zip(display_fields(&after)) {
+        if old != new {
+            store::add_change(&mut tx, id, &now, actor, "edited", Some(field), Some(&old), Some(&new), None).await?;
+            changed.push(field);
+        }
+    }
+    if !changed.is_empty() {
+        audit::record(&mut tx, actor, "household.edited", Some(&subject(id)), &serde_json::json!({ "fields": changed }))
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Renews the membership for another term, from its expiry or from today if it has lapsed.
+pub async fn renew(db: &Db, id: i64, actor: &str) -> Result<Household> {
+    let settings = settings::require(db).await?;
+    let mut tx = db.begin_write().await?;
+    let before = load_live(&mut tx, id).await?;
+    let current = NaiveDate::parse_from_str(&before.expires_on, "%Y-%m-%d").unwrap_or_else(|_| settings.today());
+    let renewed = expiry_from(&settings, current.max(settings.today()));
+    let now = Utc::now().to_rfc3339();
+    store::set_expiry(&mut tx, id, renewed, &now).await?;
+    store::add_change(&mut tx, id, &now, actor, "renewed", Some("Expires"), Some(&before.expires_on), Some(&renewed.to_string()), None)
+        .await?;
+    audit::record(&mut tx, actor, "household.renewed", Some(&subject(id)), &serde_json::json!({})).await?;
+    let after = store::load(&mut tx, id).await?.ok_or_else(|| Error::not_found("The household"))?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Pauses, resumes or ends a membership, with an optional reason.
+pub async fn set_status(db: &Db, id: i64, status: Status, reason: Option<&str>, actor: &str) -> Result<Household> {
+    let mut tx = db.begin_write().await?;
+    let before = load_live(&mut tx, id).await?;
+    if before.status == status {
+        return Err(Error::Conflict(format!("This membership is already {}.", status.label().to_lowercase())));
+    }
+    let now = Utc::now().to_rfc3339();
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    store::set_status(&mut tx, id, status, &now).await?;
+    store::add_change(&mut tx, id, &now, actor, "status changed", Some("Status"), Some(before.status.label()), Some(status.label()), reason)
+        .await?;
+    audit::record(&mut tx, actor, "household.status", Some(&subject(id)), &serde_json::json!({ "status": status.code() }))
+        .await?;
+    let after = store::load(&mut tx, id).await?.ok_or_else(|| Error::not_found("The household"))?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// The household page: details, history, recent visits and the filled edit form.
+pub async fn page(db: &Db, id: i64) -> Result<HouseholdPage> {
+    let mut conn = db.pool().acquire().await?;
+    let household = store::load(&mut conn, id)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("Household {id}")))?;
+    let history = store::history(&mut conn, id).await?;
+    let visits = store::recent_visits(&mut conn, id, 100).await?;
+    let form = form_from(&household);
+    Ok(HouseholdPage { household, history, visits, form })
+}
+
+fn form_from(h: &Household) -> HouseholdForm {
+    HouseholdForm {
+        lead_name: h.lead_name.clone(),
+        adults: h.adults.to_string(),
+        children: h.children.to_string(),
+        postcode: h.postcode.clone(),
+        neighbourhood_id: h.neighbourhood_id,
+        landlord_tenant: h.landlord_tenant,
+        tenancy_ref: h.tenancy_ref.clone(),
+        phone: h.phone.clone(),
+        email: h.email.clone(),
+        dietary: h.dietary.clone(),
+        allergies: h.allergies.clone(),
+        dietary_notes: h.dietary_notes.clone(),
+        notes: h.notes.clone(),
+        members: h
+            .members
+            .iter()
+            .map(|m| form::MemberForm {
+                first_name: m.first_name.clone(),
+                birth_year: m.birth_year.map(|y| y.to_string()).unwrap_or_default(),
+            })
+            .collect(),
+        consent_given: h.consent_at.is_some(),
+        joined_on: h.joined_on.clone(),
+    }
+}
+
+/// Merges `remove` into `keep`: visits, members and history move to the one kept; the other
+/// record is deleted. Recorded in the kept household's history and the audit trail.
+pub async fn merge(db: &Db, keep: i64, remove: i64, actor: &str) -> Result<Household> {
+    if keep == remove {
+        return Err(Error::invalid("remove", "Choose two different households to merge."));
+    }
+    let mut tx = db.begin_write().await?;
+    let kept = load_live(&mut tx, keep).await?;
+    let removed = load_live(&mut tx, remove).await?;
+    let now = Utc::now().to_rfc3339();
+    store::merge_into(&mut tx, keep, remove, &kept.members).await?;
+    store::add_change(
+        &mut tx,
+        keep,
+        &now,
+        actor,
+        "merged",
+        Some("Merged in"),
+        None,
+        Some(&format!("{} {}", removed.membership_number, removed.lead_name)),
+        None,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "household.merged",
+        Some(&subject(keep)),
+        &serde_json::json!({ "removed": remove, "removedNumber": removed.membership_number }),
+    )
+    .await?;
+    let after = store::load(&mut tx, keep).await?.ok_or_else(|| Error::not_found("The household"))?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Filters for the members list.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ListQuery {
+    pub text: String,
+    pub status: Option<Status>,
+    #[ts(type = "number | null")]
+    pub neighbourhood_id: Option<i64>,
+    /// Only memberships ending within the next four weeks.
+    pub expiring_soon: bool,
+    pub page: u32,
+    pub page_size: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ListPage {
+    pub total: u32,
+    pub page: u32,
+    pub page_size: u32,
+    pub items: Vec<HouseholdSummary>,
+}
+
+/// One page of the members list, filtered; with text, in search order.
+pub async fn list(db: &Db, query: &ListQuery) -> Result<ListPage> {
+    let settings = settings::require(db).await?;
+    let page_size = query.page_size.clamp(1, 200);
+    let today = settings.today();
+    let soon = (today + Duration::weeks(4)).to_string();
+    let mut conn = db.pool().acquire().await?;
+    let matched = if query.text.trim().is_empty() {
+        None
+    } else {
+        Some(search::matching_ids(&mut conn, &query.text, 500).await?)
+    };
+    let (total, ids) = store::list_ids(
+        &mut conn,
+        &store::ListFilter {
+            ids: matched.as_deref(),
+            status: query.status,
+            neighbourhood_id: query.neighbourhood_id,
+            expiring_between: query.expiring_soon.then(|| (today.to_string(), soon.clone())),
+            offset: i64::from(query.page) * i64::from(page_size),
+            limit: i64::from(page_size),
+        },
+    )
+    .await?;
+    Ok(ListPage {
+        total,
+        page: query.page,
+        page_size,
+        items: store::summaries(&mut conn, &ids).await?,
+    })
+}

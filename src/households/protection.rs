@@ -1,0 +1,144 @@
+//! UK GDPR tools: subject access (everything held about one household), erasure
+//! (anonymise, keeping anonymous visit counts for reports) and retention (anonymise
+//! households with no visit for the pantry's retention period).
+
+use std::path::{Path, PathBuf};
+
+use chrono::{Months, Utc};
+use serde::Serialize;
+use sqlx::SqliteConnection;
+use ts_rs::TS;
+
+use super::{store, subject, HistoryEntry, Household, HouseholdSummary, VisitLine};
+use crate::audit;
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::settings;
+
+/// What a lead member receives when they ask what the pantry holds about them.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubjectAccess {
+    /// Version of this document's layout.
+    pub format: u32,
+    pub pantry: String,
+    pub exported_at: String,
+    pub household: Household,
+    pub history: Vec<HistoryEntry>,
+    pub visits: Vec<VisitLine>,
+}
+
+pub async fn subject_access(db: &Db, id: i64, actor: &str) -> Result<SubjectAccess> {
+    let settings = settings::require(db).await?;
+    let mut tx = db.begin_write().await?;
+    let household = store::load(&mut tx, id)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("Household {id}")))?;
+    let history = store::history(&mut tx, id).await?;
+    let visits = store::recent_visits(&mut tx, id, i64::MAX).await?;
+    audit::record(&mut tx, actor, "household.subject_access", Some(&subject(id)), &serde_json::json!({})).await?;
+    tx.commit().await?;
+    Ok(SubjectAccess {
+        format: 1,
+        pantry: settings.name,
+        exported_at: Utc::now().to_rfc3339(),
+        household,
+        history,
+        visits,
+    })
+}
+
+/// Writes the subject-access export as JSON into `dir` and returns the file.
+pub async fn write_subject_access(db: &Db, id: i64, dir: &Path, actor: &str) -> Result<PathBuf> {
+    let report = subject_access(db, id, actor).await?;
+    std::fs::create_dir_all(dir)?;
+    let file = dir.join(format!(
+        "subject-access-{}-{}.json",
+        report.household.membership_number,
+        Utc::now().format("%Y%m%d-%H%M%S")
+    ));
+    let json = serde_json::to_string_pretty(&report)
+        .map_err(|e| Error::Conflict(format!("The export could not be written: {e}")))?;
+    std::fs::write(&file, json)?;
+    Ok(file)
+}
+
+/// Anonymises one household on request; its anonymous visit counts stay for reports.
+pub async fn erase(db: &Db, id: i64, actor: &str) -> Result<Household> {
+    let mut tx = db.begin_write().await?;
+    let household = store::load(&mut tx, id)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("Household {id}")))?;
+    if household.erased {
+        return Err(Error::Conflict("This household's details were already erased.".into()));
+    }
+    let now = Utc::now().to_rfc3339();
+    erase_with(&mut tx, id, &now, actor, "erased on request").await?;
+    let after = store::load(&mut tx, id).await?.ok_or_else(|| Error::not_found("The household"))?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+async fn erase_with(conn: &mut SqliteConnection, id: i64, now: &str, actor: &str, why: &str) -> Result<()> {
+    store::anonymise(conn, id, now).await?;
+    store::add_change(conn, id, now, actor, why, None, None, None, None).await?;
+    audit::record(conn, actor, "household.erased", Some(&subject(id)), &serde_json::json!({ "why": why })).await?;
+    Ok(())
+}
+
+/// A household the retention rule would anonymise.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RetentionCandidate {
+    pub household: HouseholdSummary,
+    pub last_visit: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RetentionPreview {
+    pub months: u32,
+    /// No visit on or after this date.
+    pub cutoff: String,
+    pub households: Vec<RetentionCandidate>,
+}
+
+/// Who the retention rule would anonymise now; changes nothing.
+pub async fn retention_preview(db: &Db) -> Result<RetentionPreview> {
+    let settings = settings::require(db).await?;
+    let cutoff = settings
+        .today()
+        .checked_sub_months(Months::new(settings.retention_months))
+        .unwrap_or_default();
+    let mut conn = db.pool().acquire().await?;
+    let rows = store::retention_candidates(&mut conn, &cutoff.to_string()).await?;
+    let ids: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
+    let summaries = store::summaries(&mut conn, &ids).await?;
+    Ok(RetentionPreview {
+        months: settings.retention_months,
+        cutoff: cutoff.to_string(),
+        households: summaries
+            .into_iter()
+            .zip(rows)
+            .map(|(household, (_, last_visit))| RetentionCandidate { household, last_visit })
+            .collect(),
+    })
+}
+
+/// Anonymises every household the preview lists, in one transaction; returns how many.
+pub async fn apply_retention(db: &Db, actor: &str) -> Result<usize> {
+    let settings = settings::require(db).await?;
+    let cutoff = settings
+        .today()
+        .checked_sub_months(Months::new(settings.retention_months))
+        .unwrap_or_default();
+    let mut tx = db.begin_write().await?;
+    let rows = store::retention_candidates(&mut tx, &cutoff.to_string()).await?;
+    let now = Utc::now().to_rfc3339();
+    let why = format!("anonymised: no visit for {} months", settings.retention_months);
+    for (id, _) in &rows {
+        erase_with(&mut tx, *id, &now, actor, &why).await?;
+    }
+    tx.commit().await?;
+    Ok(rows.len())
+}

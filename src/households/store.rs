@@ -1,0 +1,491 @@
+//! SQL for households: the only place that reads or writes the household tables.
+
+use chrono::NaiveDate;
+use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteConnection};
+
+use super::form::{flags_from_text, Allergen, Dietary};
+use super::{HistoryEntry, Household, HouseholdSummary, Member, Status, VisitLine};
+use crate::error::Result;
+use crate::text;
+
+/// A household row to insert (search keys are derived here).
+#[derive(Debug, Clone)]
+pub struct HouseholdRecord {
+    pub id: i64,
+    pub membership_number: String,
+    pub lead_name: String,
+    pub adults: u32,
+    pub children: u32,
+    /// Display form, e.g. `OL1 3BQ`.
+    pub postcode: String,
+    pub postcode_district: String,
+    pub neighbourhood_id: Option<i64>,
+    pub landlord_tenant: bool,
+    pub tenancy_ref: String,
+    pub phone: String,
+    pub email: String,
+    pub dietary: String,
+    pub allergies: String,
+    pub dietary_notes: String,
+    pub notes: String,
+    pub consent_at: Option<String>,
+    pub consent_version: Option<String>,
+    pub joined_on: NaiveDate,
+    pub expires_on: NaiveDate,
+    pub status: Status,
+    pub created_at: String,
+}
+
+/// Rows per multi-row INSERT (keeps under SQLite's bound-variable limit).
+const CHUNK: usize = 1_000;
+
+pub async fn next_id(conn: &mut SqliteConnection) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM households")
+        .fetch_one(conn)
+        .await?)
+}
+
+pub async fn insert_many(conn: &mut SqliteConnection, rows: &[HouseholdRecord]) -> Result<()> {
+    for chunk in rows.chunks(CHUNK) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO households (id, membership_number, lead_name, search_name, adults, children, \
+             postcode, postcode_key, postcode_district, neighbourhood_id, landlord_tenant, tenancy_ref, \
+             phone, phone_digits, email, dietary, allergies, dietary_notes, notes, consent_at, \
+             consent_version, joined_on, expires_on, status, created_at, updated_at) ",
+        );
+        q.push_values(chunk, |mut b, h| {
+            b.push_bind(h.id)
+                .push_bind(&h.membership_number)
+                .push_bind(&h.lead_name)
+                .push_bind(text::fold(&h.lead_name))
+                .push_bind(h.adults)
+                .push_bind(h.children)
+                .push_bind(&h.postcode)
+                .push_bind(h.postcode.replace(' ', ""))
+                .push_bind(&h.postcode_district)
+                .push_bind(h.neighbourhood_id)
+                .push_bind(h.landlord_tenant)
+                .push_bind(&h.tenancy_ref)
+                .push_bind(&h.phone)
+                .push_bind(text::phone_digits(&h.phone))
+                .push_bind(&h.email)
+                .push_bind(&h.dietary)
+                .push_bind(&h.allergies)
+                .push_bind(&h.dietary_notes)
+                .push_bind(&h.notes)
+                .push_bind(&h.consent_at)
+                .push_bind(&h.consent_version)
+                .push_bind(h.joined_on.to_string())
+                .push_bind(h.expires_on.to_string())
+                .push_bind(h.status.code())
+                .push_bind(&h.created_at)
+                .push_bind(&h.created_at);
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Rewrites a household's details (not its number, dates, status or consent).
+pub async fn update_details(conn: &mut SqliteConnection, h: &HouseholdRecord, now: &str) -> Result<()> {
+    sqlx::query(
+        "UPDATE households SET lead_name = ?, search_name = ?, adults = ?, children = ?, postcode = ?,
+             postcode_key = ?, postcode_district = ?, neighbourhood_id = ?, landlord_tenant = ?,
+             tenancy_ref = ?, phone = ?, phone_digits = ?, email = ?, dietary = ?, allergies = ?,
+             dietary_notes = ?, notes = ?, updated_at = ?
+         WHERE id = ?",
+    )
+    .bind(&h.lead_name)
+    .bind(text::fold(&h.lead_name))
+    .bind(h.adults)
+    .bind(h.children)
+    .bind(&h.postcode)
+    .bind(h.postcode.replace(' ', ""))
+    .bind(&h.postcode_district)
+    .bind(h.neighbourhood_id)
+    .bind(h.landlord_tenant)
+    .bind(&h.tenancy_ref)
+    .bind(&h.phone)
+    .bind(text::phone_digits(&h.phone))
+    .bind(&h.email)
+    .bind(&h.dietary)
+    .bind(&h.allergies)
+    .bind(&h.dietary_notes)
+    .bind(&h.notes)
+    .bind(now)
+    .bind(h.id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn replace_members(conn: &mut SqliteConnection, id: i64, members: &[(String, Option<u16>)]) -> Result<()> {
+    sqlx::query("DELETE FROM household_members WHERE household_id = ?")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    for (first_name, birth_year) in members {
+        sqlx::query("INSERT INTO household_members (household_id, first_name, birth_year) VALUES (?, ?, ?)")
+            .bind(id)
+            .bind(first_name)
+            .bind(birth_year)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn set_expiry(conn: &mut SqliteConnection, id: i64, expires_on: NaiveDate, now: &str) -> Result<()> {
+    sqlx::query("UPDATE households SET expires_on = ?, updated_at = ? WHERE id = ?")
+        .bind(expires_on.to_string())
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_status(conn: &mut SqliteConnection, id: i64, status: Status, now: &str) -> Result<()> {
+    sqlx::query("UPDATE households SET status = ?, updated_at = ? WHERE id = ?")
+        .bind(status.code())
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_consent(conn: &mut SqliteConnection, id: i64, at: &str, version: &str) -> Result<()> {
+    sqlx::query("UPDATE households SET consent_at = ?, consent_version = ?, updated_at = ? WHERE id = ?")
+        .bind(at)
+        .bind(version)
+        .bind(at)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn add_change(
+    conn: &mut SqliteConnection,
+    household_id: i64,
+    at: &str,
+    actor: &str,
+    action: &str,
+    field: Option<&str>,
+    before: Option<&str>,
+    after: Option<&str>,
+    reason: Option<&str>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO household_changes (household_id, at, actor, action, field, before, after, reason)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(household_id)
+    .bind(at)
+    .bind(actor)
+    .bind(action)
+    .bind(field)
+    .bind(before)
+    .bind(after)
+    .bind(reason)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(FromRow)]
+struct HouseholdRow {
+    id: i64,
+    membership_number: String,
+    lead_name: String,
+    adults: i64,
+    children: i64,
+    postcode: String,
+    postcode_district: String,
+    neighbourhood_id: Option<i64>,
+    neighbourhood: Option<String>,
+    landlord_tenant: bool,
+    tenancy_ref: String,
+    phone: String,
+    email: String,
+    dietary: String,
+    allergies: String,
+    dietary_notes: String,
+    notes: String,
+    consent_at: Option<String>,
+    consent_version: Option<String>,
+    joined_on: String,
+    expires_on: String,
+    status: String,
+    erased_at: Option<String>,
+    created_at: String,
+    updated_at: String,
+}
+
+pub async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Option<Household>> {
+    let Some(row) = sqlx::query_as::<_, HouseholdRow>(
+        "SELECT h.id, h.membership_number, h.lead_name, h.adults, h.children, h.postcode,
+                h.postcode_district, h.neighbourhood_id, n.name AS neighbourhood, h.landlord_tenant,
+                h.tenancy_ref, h.phone, h.email, h.dietary, h.allergies, h.dietary_notes, h.notes,
+                h.consent_at, h.consent_version, h.joined_on, h.expires_on, h.status, h.erased_at,
+                h.created_at, h.updated_at
+         FROM households h LEFT JOIN neighbourhoods n ON n.id = h.neighbourhood_id
+         WHERE h.id = ?",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let members = sqlx::query_as::<_, Member>(
+        "SELECT id, first_name, birth_year FROM household_members WHERE household_id = ? ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let small = |n: i64| u32::try_from(n).unwrap_or_default();
+    Ok(Some(Household {
+        id: row.id,
+        membership_number: row.membership_number,
+        lead_name: row.lead_name,
+        adults: small(row.adults),
+        children: small(row.children),
+        postcode: row.postcode,
+        postcode_district: row.postcode_district,
+        neighbourhood_id: row.neighbourhood_id,
+        neighbourhood: row.neighbourhood,
+        landlord_tenant: row.landlord_tenant,
+        tenancy_ref: row.tenancy_ref,
+        phone: row.phone,
+        email: row.email,
+        dietary: flags_from_text(&row.dietary, Dietary::find),
+        allergies: flags_from_text(&row.allergies, Allergen::find),
+        dietary_notes: row.dietary_notes,
+        notes: row.notes,
+        members,
+        consent_at: row.consent_at,
+        consent_version: row.consent_version,
+        joined_on: row.joined_on,
+        expires_on: row.expires_on,
+        status: Status::from_code(&row.status),
+        erased: row.erased_at.is_some(),
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    }))
+}
+
+pub async fn history(conn: &mut SqliteConnection, id: i64) -> Result<Vec<HistoryEntry>> {
+    Ok(sqlx::query_as::<_, HistoryEntry>(
+        "SELECT at, actor, action, field, before, after, reason
+         FROM household_changes WHERE household_id = ? ORDER BY id DESC",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await?)
+}
+
+pub async fn recent_visits(conn: &mut SqliteConnection, id: i64, limit: i64) -> Result<Vec<VisitLine>> {
+    Ok(sqlx::query_as::<_, VisitLine>(
+        "SELECT id, at, local_date, items, fee_pence, fee_method, volunteer, voided_at IS NOT NULL AS voided
+         FROM visits WHERE household_id = ? ORDER BY at DESC LIMIT ?",
+    )
+    .bind(id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}
+
+const SUMMARY_COLUMNS: &str = "h.id, h.membership_number, h.lead_name, h.postcode, n.name AS neighbourhood, \
+     h.status, h.expires_on, h.allergies != '' AS has_allergies, h.consent_at IS NOT NULL AS has_consent";
+
+#[derive(FromRow)]
+struct SummaryRow {
+    id: i64,
+    membership_number: String,
+    lead_name: String,
+    postcode: String,
+    neighbourhood: Option<String>,
+    status: String,
+    expires_on: String,
+    has_allergies: bool,
+    has_consent: bool,
+}
+
+impl From<SummaryRow> for HouseholdSummary {
+    fn from(r: SummaryRow) -> Self {
+        HouseholdSummary {
+            id: r.id,
+            membership_number: r.membership_number,
+            lead_name: r.lead_name,
+            postcode: r.postcode,
+            neighbourhood: r.neighbourhood,
+            status: Status::from_code(&r.status),
+            expires_on: r.expires_on,
+            has_allergies: r.has_allergies,
+            has_consent: r.has_consent,
+        }
+    }
+}
+
+/// Summaries for the given ids, in the order given.
+pub async fn summaries(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<HouseholdSummary>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+        "SELECT {SUMMARY_COLUMNS} FROM households h LEFT JOIN neighbourhoods n ON n.id = h.neighbourhood_id WHERE h.id IN ("
+    ));
+    let mut sep = q.separated(", ");
+    for id in ids {
+        sep.push_bind(id);
+    }
+    q.push(")");
+    let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(conn).await?;
+    let mut out: Vec<HouseholdSummary> = rows.into_iter().map(HouseholdSummary::from).collect();
+    out.sort_by_key(|s| ids.iter().position(|id| *id == s.id));
+    Ok(out)
+}
+
+/// Moves visits, new members and history from `remove` to `keep`, then deletes `remove`.
+pub async fn merge_into(conn: &mut SqliteConnection, keep: i64, remove: i64, kept_members: &[Member]) -> Result<()> {
+    sqlx::query("UPDATE visits SET household_id = ? WHERE household_id = ?")
+        .bind(keep)
+        .bind(remove)
+        .execute(&mut *conn)
+        .await?;
+    let moving = sqlx::query_as::<_, Member>(
+        "SELECT id, first_name, birth_year FROM household_members WHERE household_id = ?",
+    )
+    .bind(remove)
+    .fetch_all(&mut *conn)
+    .await?;
+    for m in moving {
+        let known = kept_members
+            .iter()
+            .any(|k| text::fold(&k.first_name) == text::fold(&m.first_name) && k.birth_year == m.birth_year);
+        if !known {
+            sqlx::query("UPDATE household_members SET household_id = ? WHERE id = ?")
+                .bind(keep)
+                .bind(m.id)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    sqlx::query("UPDATE household_changes SET household_id = ? WHERE household_id = ?")
+        .bind(keep)
+        .bind(remove)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM household_members WHERE household_id = ?")
+        .bind(remove)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM households WHERE id = ?")
+        .bind(remove)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug)]
+pub struct ListFilter<'a> {
+    /// Search matches, best first; `None` lists everyone by name.
+    pub ids: Option<&'a [i64]>,
+    pub status: Option<Status>,
+    pub neighbourhood_id: Option<i64>,
+    pub expiring_between: Option<(String, String)>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+fn push_filters(q: &mut QueryBuilder<'_, Sqlite>, f: &ListFilter<'_>) {
+    if let Some(status) = f.status {
+        q.push(" AND status = ").push_bind(status.code());
+    }
+    if let Some(n) = f.neighbourhood_id {
+        q.push(" AND neighbourhood_id = ").push_bind(n);
+    }
+    if let Some((from, to)) = &f.expiring_between {
+        q.push(" AND expires_on >= ").push_bind(from.clone());
+        q.push(" AND expires_on <= ").push_bind(to.clone());
+    }
+}
+
+/// The total matching the filter and the ids of one page.
+pub async fn list_ids(conn: &mut SqliteConnection, f: &ListFilter<'_>) -> Result<(u32, Vec<i64>)> {
+    if let Some(order) = f.ids {
+        if order.is_empty() {
+            return Ok((0, Vec::new()));
+        }
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT id FROM households WHERE erased_at IS NULL AND id IN (");
+        let mut sep = q.separated(", ");
+        for id in order {
+            sep.push_bind(id);
+        }
+        q.push(")");
+        push_filters(&mut q, f);
+        let mut found: Vec<i64> = q.build_query_scalar().fetch_all(&mut *conn).await?;
+        found.sort_by_key(|id| order.iter().position(|o| o == id));
+        let total = u32::try_from(found.len()).unwrap_or(u32::MAX);
+        let start = usize::try_from(f.offset).unwrap_or(usize::MAX).min(found.len());
+        let end = start.saturating_add(usize::try_from(f.limit).unwrap_or(0)).min(found.len());
+        return Ok((total, found[start..end].to_vec()));
+    }
+    let mut count: QueryBuilder<Sqlite> =
+        QueryBuilder::new("SELECT COUNT(*) FROM households WHERE erased_at IS NULL");
+    push_filters(&mut count, f);
+    let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT id FROM households WHERE erased_at IS NULL");
+    push_filters(&mut q, f);
+    q.push(" ORDER BY search_name, id LIMIT ").push_bind(f.limit);
+    q.push(" OFFSET ").push_bind(f.offset);
+    let ids: Vec<i64> = q.build_query_scalar().fetch_all(&mut *conn).await?;
+    Ok((u32::try_from(total).unwrap_or(u32::MAX), ids))
+}
+
+/// Removes every personal detail of a household, keeping what anonymous reports count
+/// (size, district, neighbourhood, tenant or not) and that its history happened.
+pub async fn anonymise(conn: &mut SqliteConnection, id: i64, now: &str) -> Result<()> {
+    sqlx::query(
+        "UPDATE households SET lead_name = 'Erased household', search_name = '', postcode = '',
+             postcode_key = '', tenancy_ref = '', phone = '', phone_digits = '', email = '',
+             dietary = '', allergies = '', dietary_notes = '', notes = '', status = 'left',
+             erased_at = ?1, updated_at = ?1
+         WHERE id = ?2",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM household_members WHERE household_id = ?")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE household_changes SET before = NULL, after = NULL, reason = NULL WHERE household_id = ?")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE visits SET note = '' WHERE household_id = ?")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Households not erased, joined before `cutoff` and with no visit since: (id, last visit).
+pub async fn retention_candidates(conn: &mut SqliteConnection, cutoff: &str) -> Result<Vec<(i64, Option<String>)>> {
+    Ok(sqlx::query_as(
+        "SELECT h.id, (SELECT MAX(v.local_date) FROM visits v WHERE v.household_id = h.id) AS last_visit
+         FROM households h
+         WHERE h.erased_at IS NULL AND h.joined_on < ?1
+           AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.household_id = h.id AND v.local_date >= ?1)
+         ORDER BY h.id",
+    )
+    .bind(cutoff)
+    .fetch_all(conn)
+    .await?)
+}
