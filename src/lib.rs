@@ -8,6 +8,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod households;
+pub mod import;
 pub mod membership;
 pub mod money;
 pub mod paths;

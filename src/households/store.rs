@@ -489,3 +489,26 @@ pub async fn retention_candidates(conn: &mut SqliteConnection, cutoff: &str) -> 
     .fetch_all(conn)
     .await?)
 }
+
+/// What identifies households already registered: folded name with postcode, and numbers.
+#[derive(Debug, Default)]
+pub struct ExistingKeys {
+    pub names: std::collections::HashSet<(String, String)>,
+    pub numbers: std::collections::HashSet<String>,
+}
+
+pub async fn existing_keys(conn: &mut SqliteConnection) -> Result<ExistingKeys> {
+    let rows: Vec<(String, String, String, bool)> = sqlx::query_as(
+        "SELECT search_name, postcode_key, membership_number, erased_at IS NOT NULL FROM households",
+    )
+    .fetch_all(conn)
+    .await?;
+    let mut keys = ExistingKeys::default();
+    for (name, postcode, number, erased) in rows {
+        if !erased {
+            keys.names.insert((name, postcode));
+        }
+        keys.numbers.insert(number);
+    }
+    Ok(keys)
+}

@@ -1,0 +1,615 @@
+//! Starting from a spreadsheet: members from CSV (UTF-8 with or without BOM, or
+//! Windows-1252) or `.xlsx`. Read → map columns → check every row → import the good rows in
+//! one transaction. Nothing is written until the caller commits; re-importing the same file
+//! adds nobody twice.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Cursor;
+
+use base64::Engine;
+use calamine::{Data, DataType, Reader, Xlsx};
+use chrono::{NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::audit;
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::households::form::{self, flags_to_text, Allergen, Dietary, HouseholdForm, ValidHousehold};
+use crate::households::store::{self, HouseholdRecord};
+use crate::households::{expiry_from, suggested_neighbourhood, FlagOption, Status};
+use crate::membership;
+use crate::settings::{self, Settings};
+use crate::text;
+
+/// A file as the UI sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportFile {
+    pub file_name: String,
+    /// The file's bytes, base64-encoded.
+    pub base64: String,
+}
+
+/// A spreadsheet read into text cells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sheet {
+    pub headers: Vec<String>,
+    pub rows: Vec<SheetRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetRow {
+    /// Line (CSV) or row (xlsx) number as the user sees it in their program.
+    pub line: u32,
+    pub cells: Vec<String>,
+}
+
+/// What a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ImportField {
+    MembershipNumber,
+    LeadName,
+    Postcode,
+    Adults,
+    Children,
+    Phone,
+    Email,
+    Neighbourhood,
+    LandlordTenant,
+    TenancyRef,
+    JoinedOn,
+    ConsentDate,
+    Dietary,
+    Allergies,
+    Notes,
+}
+
+impl ImportField {
+    pub const ALL: &'static [ImportField] = &[
+        ImportField::MembershipNumber,
+        ImportField::LeadName,
+        ImportField::Postcode,
+        ImportField::Adults,
+        ImportField::Children,
+        ImportField::Phone,
+        ImportField::Email,
+        ImportField::Neighbourhood,
+        ImportField::LandlordTenant,
+        ImportField::TenancyRef,
+        ImportField::JoinedOn,
+        ImportField::ConsentDate,
+        ImportField::Dietary,
+        ImportField::Allergies,
+        ImportField::Notes,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ImportField::MembershipNumber => "Membership number",
+            ImportField::LeadName => "Lead member's name",
+            ImportField::Postcode => "Postcode",
+            ImportField::Adults => "Adults",
+            ImportField::Children => "Children",
+            ImportField::Phone => "Phone",
+            ImportField::Email => "Email",
+            ImportField::Neighbourhood => "Neighbourhood",
+            ImportField::LandlordTenant => "Landlord tenant (yes/no)",
+            ImportField::TenancyRef => "Tenancy reference",
+            ImportField::JoinedOn => "Date joined",
+            ImportField::ConsentDate => "Consent given (date or yes)",
+            ImportField::Dietary => "Dietary needs",
+            ImportField::Allergies => "Allergies",
+            ImportField::Notes => "Notes",
+        }
+    }
+
+    /// Header words that suggest this field.
+    fn synonyms(self) -> &'static [&'static str] {
+        match self {
+            ImportField::MembershipNumber => &["membershipnumber", "membershipno", "memberno", "membernumber", "cardnumber"],
+            ImportField::LeadName => &["name", "leadname", "leadmember", "fullname", "membername", "mainmember"],
+            ImportField::Postcode => &["postcode", "postalcode", "zip"],
+            ImportField::Adults => &["adults", "noofadults", "numberofadults"],
+            ImportField::Children => &["children", "kids", "noofchildren", "numberofchildren"],
+            ImportField::Phone => &["phone", "telephone", "mobile", "tel", "phonenumber"],
+            ImportField::Email => &["email", "emailaddress", "e-mail"],
+            ImportField::Neighbourhood => &["neighbourhood", "neighborhood", "area", "estate"],
+            ImportField::LandlordTenant => &["tenant", "landlordtenant", "istenant"],
+            ImportField::TenancyRef => &["tenancyref", "tenancyreference", "tenancy"],
+            ImportField::JoinedOn => &["joined", "joinedon", "datejoined", "joindate", "startdate"],
+            ImportField::ConsentDate => &["consent", "consentdate", "consentgiven"],
+            ImportField::Dietary => &["dietary", "diet", "dietaryneeds"],
+            ImportField::Allergies => &["allergies", "allergy", "allergens"],
+            ImportField::Notes => &["notes", "note", "comments"],
+        }
+    }
+}
+
+/// What the mapping screen shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportPreview {
+    pub headers: Vec<String>,
+    /// The first few rows, as read.
+    pub sample: Vec<Vec<String>>,
+    pub row_count: u32,
+    /// A suggested field for each column (by its header).
+    pub suggested: Vec<Option<ImportField>>,
+    pub fields: Vec<FlagOption<ImportField>>,
+}
+
+/// One thing wrong with one row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RowProblem {
+    pub line: u32,
+    pub column: String,
+    pub message: String,
+}
+
+/// The result of checking (or importing) a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportReport {
+    /// Rows that are ready (or were imported).
+    pub good: u32,
+    /// Rows already in the register (same number, or same name and postcode): skipped.
+    pub already_present: u32,
+    pub problems: Vec<RowProblem>,
+    /// Whether rows were written.
+    pub imported: bool,
+}
+
+/// Progress of a long import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportProgress {
+    pub done: u32,
+    pub total: u32,
+}
+
+impl ImportFile {
+    pub fn read(&self) -> Result<Sheet> {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(self.base64.as_bytes())
+            .map_err(|_| Error::invalid("file", "The file could not be received; please choose it again."))?;
+        read_sheet(&bytes, &self.file_name)
+    }
+}
+
+/// Reads CSV or xlsx (told apart by content, not only by name).
+pub fn read_sheet(bytes: &[u8], file_name: &str) -> Result<Sheet> {
+    let is_zip = bytes.starts_with(b"PK\x03\x04");
+    let sheet = if is_zip || file_name.to_lowercase().ends_with(".xlsx") {
+        read_xlsx(bytes)?
+    } else {
+        read_csv(bytes)?
+    };
+    if sheet.headers.iter().all(|h| h.trim().is_empty()) {
+        return Err(Error::invalid("file", "The file is empty: the first row should name the columns."));
+    }
+    Ok(sheet)
+}
+
+fn read_csv(bytes: &[u8]) -> Result<Sheet> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0,
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let unreadable = |e: csv::Error| {
+        Error::invalid("file", format!("The file could not be read as CSV: {e}"))
+    };
+    let headers: Vec<String> = match records.next() {
+        Some(first) => first.map_err(unreadable)?.iter().map(|h| h.trim().to_owned()).collect(),
+        None => Vec::new(),
+    };
+    let mut rows = Vec::new();
+    for record in records {
+        let record = record.map_err(unreadable)?;
+        let line = record.position().map_or(0, |p| u32::try_from(p.line()).unwrap_or(u32::MAX));
+        let cells: Vec<String> = record.iter().map(|c| c.trim().to_owned()).collect();
+        if cells.iter().any(|c| !c.is_empty()) {
+            rows.push(SheetRow { line, cells });
+        }
+    }
+    Ok(Sheet { headers, rows })
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Sheet> {
+    let unreadable = |e: calamine::XlsxError| {
+        Error::invalid("file", format!("The file could not be read as an Excel (.xlsx) workbook: {e}"))
+    };
+    let mut book = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
+    let range = match book.worksheet_range_at(0) {
+        Some(range) => range.map_err(unreadable)?,
+        None => return Err(Error::invalid("file", "The workbook has no sheets.")),
+    };
+    let first_row = range.start().map_or(0, |(r, _)| r);
+    let mut rows = range.rows().enumerate();
+    let headers = rows
+        .next()
+        .map(|(_, r)| r.iter().map(cell_text).collect())
+        .unwrap_or_default();
+    let rows = rows
+        .map(|(i, r)| SheetRow {
+            line: first_row + u32::try_from(i).unwrap_or(u32::MAX) + 1,
+            cells: r.iter().map(cell_text).collect(),
+        })
+        .filter(|r| r.cells.iter().any(|c| !c.is_empty()))
+        .collect();
+    Ok(Sheet { headers, rows })
+}
+
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::DateTime(_) | Data::DateTimeIso(_) => cell
+            .as_date()
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Empty | Data::Error(_) => String::new(),
+        other => other.to_string().trim().to_owned(),
+    }
+}
+
+fn header_key(header: &str) -> String {
+    header.chars().filter(|c| c.is_alphanumeric() || *c == '-').collect::<String>().to_lowercase()
+}
+
+/// A field for each column, guessed from its header; each field used at most once.
+pub fn suggest_mapping(headers: &[String]) -> Vec<Option<ImportField>> {
+    let mut used = HashSet::new();
+    headers
+        .iter()
+        .map(|h| {
+            let key = header_key(h);
+            let field = ImportField::ALL
+                .iter()
+                .copied()
+                .find(|f| !used.contains(f) && f.synonyms().contains(&key.as_str()))?;
+            used.insert(field);
+            Some(field)
+        })
+        .collect()
+}
+
+pub fn preview(sheet: &Sheet) -> ImportPreview {
+    ImportPreview {
+        headers: sheet.headers.clone(),
+        sample: sheet.rows.iter().take(5).map(|r| r.cells.clone()).collect(),
+        row_count: u32::try_from(sheet.rows.len()).unwrap_or(u32::MAX),
+        suggested: suggest_mapping(&sheet.headers),
+        fields: ImportField::ALL
+            .iter()
+            .map(|f| FlagOption { value: *f, label: f.label().to_owned() })
+            .collect(),
+    }
+}
+
+/// A checked row, ready to store.
+struct ReadyRow {
+    valid: ValidHousehold,
+    number: Option<String>,
+    consent_at: Option<String>,
+}
+
+struct Checked {
+    ready: Vec<ReadyRow>,
+    already_present: u32,
+    problems: Vec<RowProblem>,
+}
+
+/// Checks every row; writes nothing.
+pub async fn check(db: &Db, sheet: &Sheet, mapping: &[Option<ImportField>]) -> Result<ImportReport> {
+    let checked = check_rows(db, sheet, mapping, &mut |_| {}).await?;
+    Ok(report(&checked, false))
+}
+
+fn report(c: &Checked, imported: bool) -> ImportReport {
+    ImportReport {
+        good: u32::try_from(c.ready.len()).unwrap_or(u32::MAX),
+        already_present: c.already_present,
+        problems: c.problems.clone(),
+        imported,
+    }
+}
+
+/// Imports the good rows in one transaction (rows with problems are left out; the caller
+/// chose to go ahead after seeing them). Reports progress as rows are checked and stored.
+pub async fn import(
+    db: &Db,
+    sheet: &Sheet,
+    mapping: &[Option<ImportField>],
+    actor: &str,
+    progress: &mut (dyn FnMut(ImportProgress) + Send),
+) -> Result<ImportReport> {
+    let checked = check_rows(db, sheet, mapping, progress).await?;
+    let settings = settings::require(db).await?;
+    let total = u32::try_from(sheet.rows.len()).unwrap_or(u32::MAX);
+    let mut tx = db.begin_write().await?;
+    let mut next = store::next_id(&mut tx).await?;
+    let now = Utc::now().to_rfc3339();
+    let mut records = Vec::with_capacity(checked.ready.len());
+    let mut members = Vec::new();
+    for row in &checked.ready {
+        let (id, number) = match &row.number {
+            Some(n) => (serial_of(n), n.clone()),
+            None => {
+                let id = next;
+                next += 1;
+                let number = membership::number_for_serial(u32::try_from(id).unwrap_or(u32::MAX))
+                    .ok_or_else(|| Error::Conflict("All membership numbers are used up.".into()))?;
+                (id, number)
+            }
+        };
+        next = next.max(id + 1);
+        records.push(record_for(&row.valid, &settings, id, number, row.consent_at.clone(), &now));
+        if !row.valid.members.is_empty() {
+            members.push((id, row.valid.members.clone()));
+        }
+    }
+    for (i, chunk) in records.chunks(5_000).enumerate() {
+        store::insert_many(&mut tx, chunk).await?;
+        let done = u32::try_from((i + 1) * 5_000).unwrap_or(u32::MAX).min(total);
+        progress(ImportProgress { done, total });
+    }
+    for (id, list) in &members {
+        store::replace_members(&mut tx, *id, list).await?;
+    }
+    audit::record(
+        &mut tx,
+        actor,
+        "households.imported",
+        None,
+        &serde_json::json!({ "imported": records.len(), "alreadyPresent": checked.already_present, "problems": checked.problems.len() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(report(&checked, true))
+}
+
+fn serial_of(number: &str) -> i64 {
+    number[..membership::NUMBER_LENGTH - 1].parse().unwrap_or_default()
+}
+
+fn record_for(
+    valid: &ValidHousehold,
+    settings: &Settings,
+    id: i64,
+    number: String,
+    consent_at: Option<String>,
+    now: &str,
+) -> HouseholdRecord {
+    HouseholdRecord {
+        id,
+        membership_number: number,
+        lead_name: valid.lead_name.clone(),
+        adults: valid.adults,
+        children: valid.children,
+        postcode: valid.postcode.to_string(),
+        postcode_district: valid.postcode.district.clone(),
+        neighbourhood_id: valid
+            .neighbourhood_id
+            .or_else(|| suggested_neighbourhood(settings, &valid.postcode.to_string())),
+        landlord_tenant: valid.landlord_tenant,
+        tenancy_ref: valid.tenancy_ref.clone(),
+        phone: valid.phone.clone(),
+        email: valid.email.clone(),
+        dietary: flags_to_text(&valid.dietary, Dietary::code),
+        allergies: flags_to_text(&valid.allergies, Allergen::code),
+        dietary_notes: String::new(),
+        notes: valid.notes.clone(),
+        consent_version: consent_at.as_ref().map(|_| "imported".to_owned()),
+        consent_at,
+        joined_on: valid.joined_on,
+        expires_on: expiry_from(settings, valid.joined_on),
+        status: Status::Active,
+        created_at: now.to_owned(),
+    }
+}
+
+async fn check_rows(
+    db: &Db,
+    sheet: &Sheet,
+    mapping: &[Option<ImportField>],
+    progress: &mut (dyn FnMut(ImportProgress) + Send),
+) -> Result<Checked> {
+    let column = |field: ImportField| mapping.iter().position(|m| *m == Some(field));
+    let mut seen = HashSet::new();
+    for field in mapping.iter().flatten() {
+        if !seen.insert(*field) {
+            return Err(Error::invalid("mapping", format!("\"{}\" is chosen for two columns.", field.label())));
+        }
+    }
+    let missing: Vec<&str> = [ImportField::LeadName, ImportField::Postcode]
+        .into_iter()
+        .filter(|f| column(*f).is_none())
+        .map(ImportField::label)
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::invalid(
+            "mapping",
+            format!("Choose which column holds: {}.", missing.join(" and ")),
+        ));
+    }
+    let settings = settings::require(db).await?;
+    let today = settings.today();
+    let existing = store::existing_keys(&mut *db.pool().acquire().await?).await?;
+    let total = u32::try_from(sheet.rows.len()).unwrap_or(u32::MAX);
+    let header = |i: usize| sheet.headers.get(i).cloned().unwrap_or_else(|| format!("Column {}", i + 1));
+    let field_column: HashMap<&str, String> = [
+        ("leadName", ImportField::LeadName),
+        ("postcode", ImportField::Postcode),
+        ("adults", ImportField::Adults),
+        ("children", ImportField::Children),
+        ("phone", ImportField::Phone),
+        ("email", ImportField::Email),
+        ("neighbourhoodId", ImportField::Neighbourhood),
+        ("tenancyRef", ImportField::TenancyRef),
+        ("joinedOn", ImportField::JoinedOn),
+        ("notes", ImportField::Notes),
+    ]
+    .into_iter()
+    .map(|(f, field)| (f, column(field).map_or_else(|| field.label().to_owned(), header)))
+    .collect();
+
+    let mut checked = Checked { ready: Vec::new(), already_present: 0, problems: Vec::new() };
+    let mut in_file: HashMap<(String, String), u32> = HashMap::new();
+    let mut numbers_in_file: HashMap<String, u32> = HashMap::new();
+    for (i, row) in sheet.rows.iter().enumerate() {
+        if i % 5_000 == 0 {
+            progress(ImportProgress { done: u32::try_from(i).unwrap_or(u32::MAX), total });
+        }
+        let cell = |field: ImportField| column(field).and_then(|c| row.cells.get(c)).map_or("", String::as_str);
+        let mut problems = Vec::new();
+        let mut problem = |field: ImportField, message: String| {
+            problems.push(RowProblem {
+                line: row.line,
+                column: column(field).map_or_else(|| field.label().to_owned(), header),
+                message,
+            });
+        };
+        let neighbourhood_id = match cell(ImportField::Neighbourhood) {
+            "" => None,
+            name => {
+                let found = settings.neighbourhoods.iter().find(|n| n.name.to_lowercase() == name.to_lowercase());
+                if found.is_none() {
+                    problem(ImportField::Neighbourhood, format!("\"{name}\" is not one of the pantry's neighbourhoods."));
+                }
+                found.map(|n| n.id)
+            }
+        };
+        let landlord_tenant = match yes_no(cell(ImportField::LandlordTenant)) {
+            Some(v) => v,
+            None => {
+                problem(ImportField::LandlordTenant, "Write yes or no.".into());
+                false
+            }
+        };
+        let dietary = flags(cell(ImportField::Dietary), Dietary::find, Dietary::ALL, Dietary::label, &mut |m| {
+            problem(ImportField::Dietary, m)
+        });
+        let allergies = flags(cell(ImportField::Allergies), Allergen::find, Allergen::ALL, Allergen::label, &mut |m| {
+            problem(ImportField::Allergies, m)
+        });
+        let consent_at = match cell(ImportField::ConsentDate) {
+            "" => None,
+            v if yes_no(v) == Some(false) => None,
+            v if yes_no(v) == Some(true) => Some(Utc::now().to_rfc3339()),
+            v => match form::parse_uk_date(v) {
+                Some(d) if d <= today => Some(midnight_utc(d)),
+                _ => {
+                    problem(ImportField::ConsentDate, "Write the date consent was given (day/month/year), yes, or no.".into());
+                    None
+                }
+            },
+        };
+        let number = match cell(ImportField::MembershipNumber) {
+            "" => None,
+            n if membership::is_valid_number(n) => Some(n.to_owned()),
+            n => {
+                problem(
+                    ImportField::MembershipNumber,
+                    format!("\"{n}\" is not a Pantry membership number (8 digits with a check digit); leave this column out to give new numbers."),
+                );
+                None
+            }
+        };
+        let form = HouseholdForm {
+            lead_name: cell(ImportField::LeadName).to_owned(),
+            adults: if cell(ImportField::Adults).is_empty() { "1".into() } else { cell(ImportField::Adults).to_owned() },
+            children: if cell(ImportField::Children).is_empty() { "0".into() } else { cell(ImportField::Children).to_owned() },
+            postcode: cell(ImportField::Postcode).to_owned(),
+            neighbourhood_id,
+            landlord_tenant,
+            tenancy_ref: cell(ImportField::TenancyRef).to_owned(),
+            phone: cell(ImportField::Phone).to_owned(),
+            email: cell(ImportField::Email).to_owned(),
+            dietary,
+            allergies,
+            notes: cell(ImportField::Notes).to_owned(),
+            joined_on: cell(ImportField::JoinedOn).to_owned(),
+            consent_given: consent_at.is_some(),
+            ..HouseholdForm::default()
+        };
+        let valid = match form.validate(&settings, today) {
+            Ok(valid) => Some(valid),
+            Err(Error::Validation(fields)) => {
+                for f in fields {
+                    problems.push(RowProblem {
+                        line: row.line,
+                        column: field_column.get(f.field.as_str()).cloned().unwrap_or(f.field),
+                        message: f.message,
+                    });
+                }
+                None
+            }
+            Err(other) => return Err(other),
+        };
+        if !problems.is_empty() {
+            checked.problems.extend(problems);
+            continue;
+        }
+        let Some(valid) = valid else { continue };
+        let key = (text::fold(&valid.lead_name), valid.postcode.key());
+        if existing.names.contains(&key) || number.as_ref().is_some_and(|n| existing.numbers.contains(n)) {
+            checked.already_present += 1;
+            continue;
+        }
+        if let Some(first) = in_file.get(&key).or_else(|| number.as_ref().and_then(|n| numbers_in_file.get(n))) {
+            checked.problems.push(RowProblem {
+                line: row.line,
+                column: header(column(ImportField::LeadName).unwrap_or(0)),
+                message: format!("Repeats the household on line {first}."),
+            });
+            continue;
+        }
+        in_file.insert(key, row.line);
+        if let Some(n) = &number {
+            numbers_in_file.insert(n.clone(), row.line);
+        }
+        checked.ready.push(ReadyRow { valid, number, consent_at });
+    }
+    progress(ImportProgress { done: total, total });
+    Ok(checked)
+}
+
+fn midnight_utc(d: NaiveDate) -> String {
+    d.and_hms_opt(0, 0, 0).map(|t| t.and_utc().to_rfc3339()).unwrap_or_default()
+}
+
+fn yes_no(text: &str) -> Option<bool> {
+    match text.trim().to_lowercase().as_str() {
+        "" | "no" | "n" | "false" | "0" => Some(false),
+        "yes" | "y" | "true" | "1" => Some(true),
+        _ => None,
+    }
+}
+
+fn flags<F: Copy>(
+    text: &str,
+    find: fn(&str) -> Option<F>,
+    all: &[F],
+    label: fn(F) -> &'static str,
+    problem: &mut dyn FnMut(String),
+) -> Vec<F> {
+    let mut out = Vec::new();
+    for part in text.split([',', ';', '/']).map(str::trim).filter(|p| !p.is_empty()) {
+        match find(part) {
+            Some(f) => out.push(f),
+            None => problem(format!(
+                "\"{part}\" is not one the pantry knows; use: {}.",
+                all.iter().map(|f| label(*f)).collect::<Vec<_>>().join(", ")
+            )),
+        }
+    }
+    out
+}
