@@ -11,11 +11,12 @@ TAURI_DRIVER_VERSION := 2.1.0
 APP := target/debug/pantry-desktop
 STAMP := .tools/stamps
 
-.PHONY: help run test deps ui app lint unit ui-check ui-unit e2e bindings clean
+.PHONY: help run test deps ui app lint unit ui-check ui-unit e2e bench bindings clean
 
 help:
 	@echo "make run    install what is missing, build, open Pantry on its default database"
 	@echo "make test   install what is missing, then every check and test (end-to-end under Xvfb)"
+	@echo "make bench      measure the performance budgets on generated data"
 	@echo "make bindings   regenerate the TypeScript types from the Rust wire types"
 
 run: deps app
@@ -64,6 +65,10 @@ ui-unit: deps
 
 e2e: app $(TOOLS)/bin/tauri-driver
 	cd ui && xvfb-run -a --server-args="-screen 0 1366x768x24" npm run e2e
+
+# Performance budgets (release build, generated data); prints the figures.
+bench:
+	cargo bench --bench members
 
 bindings:
 	UPDATE_BINDINGS=1 cargo test --test bindings

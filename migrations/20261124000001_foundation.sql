@@ -108,6 +108,21 @@ ON households BEGIN
     VALUES (new.id, new.search_name, new.postcode_key, new.phone_digits, new.membership_number);
 END;
 
+-- Word-prefix search over the folded name ("smi" finds "Amelia Smith", "le" finds "Van Le").
+CREATE VIRTUAL TABLE households_words USING fts5 (
+    search_name, content = 'households', content_rowid = 'id', prefix = '1 2 3'
+);
+CREATE TRIGGER households_words_insert AFTER INSERT ON households BEGIN
+    INSERT INTO households_words (rowid, search_name) VALUES (new.id, new.search_name);
+END;
+CREATE TRIGGER households_words_delete AFTER DELETE ON households BEGIN
+    INSERT INTO households_words (households_words, rowid, search_name) VALUES ('delete', old.id, old.search_name);
+END;
+CREATE TRIGGER households_words_update AFTER UPDATE OF search_name ON households BEGIN
+    INSERT INTO households_words (households_words, rowid, search_name) VALUES ('delete', old.id, old.search_name);
+    INSERT INTO households_words (rowid, search_name) VALUES (new.id, new.search_name);
+END;
+
 -- Other people in the household (optional).
 CREATE TABLE household_members (
     id            INTEGER PRIMARY KEY,

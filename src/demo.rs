@@ -385,10 +385,22 @@ fn demo_household(
         postcode_district: district.clone(),
         neighbourhood_id: Some(*neighbourhood_id),
         landlord_tenant: tenant,
-        tenancy_ref: if tenant { format!("T{:06}", rng.u32(0..1_000_000)) } else { String::new() },
+        tenancy_ref: if tenant {
+            format!("T{:06}", rng.u32(0..1_000_000))
+        } else {
+            String::new()
+        },
         // Ofcom's range for drama (07700 900000–900999), so no real phone is ever listed.
-        phone: if serial <= 1000 { format!("07700 900{:03}", serial - 1) } else { String::new() },
-        email: if rng.u8(0..10) < 3 { format!("member{serial}@example.org") } else { String::new() },
+        phone: if serial <= 1000 {
+            format!("07700 900{:03}", serial - 1)
+        } else {
+            String::new()
+        },
+        email: if rng.u8(0..10) < 3 {
+            format!("member{serial}@example.org")
+        } else {
+            String::new()
+        },
         dietary: flags_to_text(dietary, Dietary::code),
         allergies: flags_to_text(allergies, Allergen::code),
         dietary_notes: String::new(),

@@ -15,7 +15,9 @@ use ts_rs::TS;
 use crate::audit;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::households::form::{self, flags_to_text, Allergen, Dietary, HouseholdForm, ValidHousehold};
+use crate::households::form::{
+    self, flags_to_text, Allergen, Dietary, HouseholdForm, ValidHousehold,
+};
 use crate::households::store::{self, HouseholdRecord};
 use crate::households::{expiry_from, suggested_neighbourhood, FlagOption, Status};
 use crate::membership;
@@ -108,8 +110,21 @@ impl ImportField {
     /// Header words that suggest this field.
     fn synonyms(self) -> &'static [&'static str] {
         match self {
-            ImportField::MembershipNumber => &["membershipnumber", "membershipno", "memberno", "membernumber", "cardnumber"],
-            ImportField::LeadName => &["name", "leadname", "leadmember", "fullname", "membername", "mainmember"],
+            ImportField::MembershipNumber => &[
+                "membershipnumber",
+                "membershipno",
+                "memberno",
+                "membernumber",
+                "cardnumber",
+            ],
+            ImportField::LeadName => &[
+                "name",
+                "leadname",
+                "leadmember",
+                "fullname",
+                "membername",
+                "mainmember",
+            ],
             ImportField::Postcode => &["postcode", "postalcode", "zip"],
             ImportField::Adults => &["adults", "noofadults", "numberofadults"],
             ImportField::Children => &["children", "kids", "noofchildren", "numberofchildren"],
@@ -174,7 +189,12 @@ impl ImportFile {
     pub fn read(&self) -> Result<Sheet> {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(self.base64.as_bytes())
-            .map_err(|_| Error::invalid("file", "The file could not be received; please choose it again."))?;
+            .map_err(|_| {
+                Error::invalid(
+                    "file",
+                    "The file could not be received; please choose it again.",
+                )
+            })?;
         read_sheet(&bytes, &self.file_name)
     }
 }
@@ -188,7 +208,10 @@ pub fn read_sheet(bytes: &[u8], file_name: &str) -> Result<Sheet> {
         read_csv(bytes)?
     };
     if sheet.headers.iter().all(|h| h.trim().is_empty()) {
-        return Err(Error::invalid("file", "The file is empty: the first row should name the columns."));
+        return Err(Error::invalid(
+            "file",
+            "The file is empty: the first row should name the columns.",
+        ));
     }
     Ok(sheet)
 }
@@ -204,17 +227,22 @@ fn read_csv(bytes: &[u8]) -> Result<Sheet> {
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut records = reader.records();
-    let unreadable = |e: csv::Error| {
-        Error::invalid("file", format!("The file could not be read as CSV: {e}"))
-    };
+    let unreadable =
+        |e: csv::Error| Error::invalid("file", format!("The file could not be read as CSV: {e}"));
     let headers: Vec<String> = match records.next() {
-        Some(first) => first.map_err(unreadable)?.iter().map(|h| h.trim().to_owned()).collect(),
+        Some(first) => first
+            .map_err(unreadable)?
+            .iter()
+            .map(|h| h.trim().to_owned())
+            .collect(),
         None => Vec::new(),
     };
     let mut rows = Vec::new();
     for record in records {
         let record = record.map_err(unreadable)?;
-        let line = record.position().map_or(0, |p| u32::try_from(p.line()).unwrap_or(u32::MAX));
+        let line = record
+            .position()
+            .map_or(0, |p| u32::try_from(p.line()).unwrap_or(u32::MAX));
         let cells: Vec<String> = record.iter().map(|c| c.trim().to_owned()).collect();
         if cells.iter().any(|c| !c.is_empty()) {
             rows.push(SheetRow { line, cells });
@@ -225,7 +253,10 @@ fn read_csv(bytes: &[u8]) -> Result<Sheet> {
 
 fn read_xlsx(bytes: &[u8]) -> Result<Sheet> {
     let unreadable = |e: calamine::XlsxError| {
-        Error::invalid("file", format!("The file could not be read as an Excel (.xlsx) workbook: {e}"))
+        Error::invalid(
+            "file",
+            format!("The file could not be read as an Excel (.xlsx) workbook: {e}"),
+        )
     };
     let mut book = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
     let range = match book.worksheet_range_at(0) {
@@ -261,7 +292,11 @@ fn cell_text(cell: &Data) -> String {
 }
 
 fn header_key(header: &str) -> String {
-    header.chars().filter(|c| c.is_alphanumeric() || *c == '-').collect::<String>().to_lowercase()
+    header
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '-')
+        .collect::<String>()
+        .to_lowercase()
 }
 
 /// A field for each column, guessed from its header; each field used at most once.
@@ -289,7 +324,10 @@ pub fn preview(sheet: &Sheet) -> ImportPreview {
         suggested: suggest_mapping(&sheet.headers),
         fields: ImportField::ALL
             .iter()
-            .map(|f| FlagOption { value: *f, label: f.label().to_owned() })
+            .map(|f| FlagOption {
+                value: *f,
+                label: f.label().to_owned(),
+            })
             .collect(),
     }
 }
@@ -308,7 +346,11 @@ struct Checked {
 }
 
 /// Checks every row; writes nothing.
-pub async fn check(db: &Db, sheet: &Sheet, mapping: &[Option<ImportField>]) -> Result<ImportReport> {
+pub async fn check(
+    db: &Db,
+    sheet: &Sheet,
+    mapping: &[Option<ImportField>],
+) -> Result<ImportReport> {
     let checked = check_rows(db, sheet, mapping, &mut |_| {}).await?;
     Ok(report(&checked, false))
 }
@@ -346,19 +388,30 @@ pub async fn import(
                 let id = next;
                 next += 1;
                 let number = membership::number_for_serial(u32::try_from(id).unwrap_or(u32::MAX))
-                    .ok_or_else(|| Error::Conflict("All membership numbers are used up.".into()))?;
+                    .ok_or_else(|| {
+                    Error::Conflict("All membership numbers are used up.".into())
+                })?;
                 (id, number)
             }
         };
         next = next.max(id + 1);
-        records.push(record_for(&row.valid, &settings, id, number, row.consent_at.clone(), &now));
+        records.push(record_for(
+            &row.valid,
+            &settings,
+            id,
+            number,
+            row.consent_at.clone(),
+            &now,
+        ));
         if !row.valid.members.is_empty() {
             members.push((id, row.valid.members.clone()));
         }
     }
     for (i, chunk) in records.chunks(5_000).enumerate() {
         store::insert_many(&mut tx, chunk).await?;
-        let done = u32::try_from((i + 1) * 5_000).unwrap_or(u32::MAX).min(total);
+        let done = u32::try_from((i + 1) * 5_000)
+            .unwrap_or(u32::MAX)
+            .min(total);
         progress(ImportProgress { done, total });
     }
     for (id, list) in &members {
@@ -377,7 +430,9 @@ pub async fn import(
 }
 
 fn serial_of(number: &str) -> i64 {
-    number[..membership::NUMBER_LENGTH - 1].parse().unwrap_or_default()
+    number[..membership::NUMBER_LENGTH - 1]
+        .parse()
+        .unwrap_or_default()
 }
 
 fn record_for(
@@ -426,7 +481,10 @@ async fn check_rows(
     let mut seen = HashSet::new();
     for field in mapping.iter().flatten() {
         if !seen.insert(*field) {
-            return Err(Error::invalid("mapping", format!("\"{}\" is chosen for two columns.", field.label())));
+            return Err(Error::invalid(
+                "mapping",
+                format!("\"{}\" is chosen for two columns.", field.label()),
+            ));
         }
     }
     let missing: Vec<&str> = [ImportField::LeadName, ImportField::Postcode]
@@ -444,7 +502,13 @@ async fn check_rows(
     let today = settings.today();
     let existing = store::existing_keys(&mut *db.pool().acquire().await?).await?;
     let total = u32::try_from(sheet.rows.len()).unwrap_or(u32::MAX);
-    let header = |i: usize| sheet.headers.get(i).cloned().unwrap_or_else(|| format!("Column {}", i + 1));
+    let header = |i: usize| {
+        sheet
+            .headers
+            .get(i)
+            .cloned()
+            .unwrap_or_else(|| format!("Column {}", i + 1))
+    };
     let field_column: HashMap<&str, String> = [
         ("leadName", ImportField::LeadName),
         ("postcode", ImportField::Postcode),
@@ -458,17 +522,33 @@ async fn check_rows(
         ("notes", ImportField::Notes),
     ]
     .into_iter()
-    .map(|(f, field)| (f, column(field).map_or_else(|| field.label().to_owned(), header)))
+    .map(|(f, field)| {
+        (
+            f,
+            column(field).map_or_else(|| field.label().to_owned(), header),
+        )
+    })
     .collect();
 
-    let mut checked = Checked { ready: Vec::new(), already_present: 0, problems: Vec::new() };
+    let mut checked = Checked {
+        ready: Vec::new(),
+        already_present: 0,
+        problems: Vec::new(),
+    };
     let mut in_file: HashMap<(String, String), u32> = HashMap::new();
     let mut numbers_in_file: HashMap<String, u32> = HashMap::new();
     for (i, row) in sheet.rows.iter().enumerate() {
         if i % 5_000 == 0 {
-            progress(ImportProgress { done: u32::try_from(i).unwrap_or(u32::MAX), total });
+            progress(ImportProgress {
+                done: u32::try_from(i).unwrap_or(u32::MAX),
+                total,
+            });
         }
-        let cell = |field: ImportField| column(field).and_then(|c| row.cells.get(c)).map_or("", String::as_str);
+        let cell = |field: ImportField| {
+            column(field)
+                .and_then(|c| row.cells.get(c))
+                .map_or("", String::as_str)
+        };
         let mut problems = Vec::new();
         let mut problem = |field: ImportField, message: String| {
             problems.push(RowProblem {
@@ -480,9 +560,15 @@ async fn check_rows(
         let neighbourhood_id = match cell(ImportField::Neighbourhood) {
             "" => None,
             name => {
-                let found = settings.neighbourhoods.iter().find(|n| n.name.to_lowercase() == name.to_lowercase());
+                let found = settings
+                    .neighbourhoods
+                    .iter()
+                    .find(|n| n.name.to_lowercase() == name.to_lowercase());
                 if found.is_none() {
-                    problem(ImportField::Neighbourhood, format!("\"{name}\" is not one of the pantry's neighbourhoods."));
+                    problem(
+                        ImportField::Neighbourhood,
+                        format!("\"{name}\" is not one of the pantry's neighbourhoods."),
+                    );
                 }
                 found.map(|n| n.id)
             }
@@ -494,12 +580,20 @@ async fn check_rows(
                 false
             }
         };
-        let dietary = flags(cell(ImportField::Dietary), Dietary::find, Dietary::ALL, Dietary::label, &mut |m| {
-            problem(ImportField::Dietary, m)
-        });
-        let allergies = flags(cell(ImportField::Allergies), Allergen::find, Allergen::ALL, Allergen::label, &mut |m| {
-            problem(ImportField::Allergies, m)
-        });
+        let dietary = flags(
+            cell(ImportField::Dietary),
+            Dietary::find,
+            Dietary::ALL,
+            Dietary::label,
+            &mut |m| problem(ImportField::Dietary, m),
+        );
+        let allergies = flags(
+            cell(ImportField::Allergies),
+            Allergen::find,
+            Allergen::ALL,
+            Allergen::label,
+            &mut |m| problem(ImportField::Allergies, m),
+        );
         let consent_at = match cell(ImportField::ConsentDate) {
             "" => None,
             v if yes_no(v) == Some(false) => None,
@@ -507,7 +601,10 @@ async fn check_rows(
             v => match form::parse_uk_date(v) {
                 Some(d) if d <= today => Some(midnight_utc(d)),
                 _ => {
-                    problem(ImportField::ConsentDate, "Write the date consent was given (day/month/year), yes, or no.".into());
+                    problem(
+                        ImportField::ConsentDate,
+                        "Write the date consent was given (day/month/year), yes, or no.".into(),
+                    );
                     None
                 }
             },
@@ -525,8 +622,16 @@ async fn check_rows(
         };
         let form = HouseholdForm {
             lead_name: cell(ImportField::LeadName).to_owned(),
-            adults: if cell(ImportField::Adults).is_empty() { "1".into() } else { cell(ImportField::Adults).to_owned() },
-            children: if cell(ImportField::Children).is_empty() { "0".into() } else { cell(ImportField::Children).to_owned() },
+            adults: if cell(ImportField::Adults).is_empty() {
+                "1".into()
+            } else {
+                cell(ImportField::Adults).to_owned()
+            },
+            children: if cell(ImportField::Children).is_empty() {
+                "0".into()
+            } else {
+                cell(ImportField::Children).to_owned()
+            },
             postcode: cell(ImportField::Postcode).to_owned(),
             neighbourhood_id,
             landlord_tenant,
@@ -546,7 +651,10 @@ async fn check_rows(
                 for f in fields {
                     problems.push(RowProblem {
                         line: row.line,
-                        column: field_column.get(f.field.as_str()).cloned().unwrap_or(f.field),
+                        column: field_column
+                            .get(f.field.as_str())
+                            .cloned()
+                            .unwrap_or(f.field),
                         message: f.message,
                     });
                 }
@@ -560,11 +668,18 @@ async fn check_rows(
         }
         let Some(valid) = valid else { continue };
         let key = (text::fold(&valid.lead_name), valid.postcode.key());
-        if existing.names.contains(&key) || number.as_ref().is_some_and(|n| existing.numbers.contains(n)) {
+        if existing.names.contains(&key)
+            || number
+                .as_ref()
+                .is_some_and(|n| existing.numbers.contains(n))
+        {
             checked.already_present += 1;
             continue;
         }
-        if let Some(first) = in_file.get(&key).or_else(|| number.as_ref().and_then(|n| numbers_in_file.get(n))) {
+        if let Some(first) = in_file
+            .get(&key)
+            .or_else(|| number.as_ref().and_then(|n| numbers_in_file.get(n)))
+        {
             checked.problems.push(RowProblem {
                 line: row.line,
                 column: header(column(ImportField::LeadName).unwrap_or(0)),
@@ -576,14 +691,20 @@ async fn check_rows(
         if let Some(n) = &number {
             numbers_in_file.insert(n.clone(), row.line);
         }
-        checked.ready.push(ReadyRow { valid, number, consent_at });
+        checked.ready.push(ReadyRow {
+            valid,
+            number,
+            consent_at,
+        });
     }
     progress(ImportProgress { done: total, total });
     Ok(checked)
 }
 
 fn midnight_utc(d: NaiveDate) -> String {
-    d.and_hms_opt(0, 0, 0).map(|t| t.and_utc().to_rfc3339()).unwrap_or_default()
+    d.and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc().to_rfc3339())
+        .unwrap_or_default()
 }
 
 fn yes_no(text: &str) -> Option<bool> {
@@ -602,7 +723,11 @@ fn flags<F: Copy>(
     problem: &mut dyn FnMut(String),
 ) -> Vec<F> {
     let mut out = Vec::new();
-    for part in text.split([',', ';', '/']).map(str::trim).filter(|p| !p.is_empty()) {
+    for part in text
+        .split([',', ';', '/'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
         match find(part) {
             Some(f) => out.push(f),
             None => problem(format!(

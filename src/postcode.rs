@@ -72,7 +72,11 @@ mod tests {
             ("cr2 6xh", "CR2 6XH"),
             ("dn55 1pt", "DN55 1PT"),
         ] {
-            assert_eq!(Postcode::parse(typed).unwrap().to_string(), wanted, "{typed}");
+            assert_eq!(
+                Postcode::parse(typed).unwrap().to_string(),
+                wanted,
+                "{typed}"
+            );
         }
         assert_eq!(Postcode::parse("ol1 3bq").unwrap().district, "OL1");
         assert_eq!(Postcode::parse("ol1 3bq").unwrap().key(), "OL13BQ");
@@ -80,7 +84,9 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_a_postcode() {
-        for bad in ["", "OL1", "12345", "OL1 BQ3", "ABC 1DE", "OL1 3B", "ÖL1 3BQ", "1OL 3BQ", "OL1 3BQQ"] {
+        for bad in [
+            "", "OL1", "12345", "OL1 BQ3", "ABC 1DE", "OL1 3B", "ÖL1 3BQ", "1OL 3BQ", "OL1 3BQQ",
+        ] {
             assert_eq!(Postcode::parse(bad), None, "{bad}");
         }
     }

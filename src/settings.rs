@@ -68,7 +68,10 @@ impl Settings {
     }
 
     pub fn neighbourhood_name(&self, id: i64) -> Option<&str> {
-        self.neighbourhoods.iter().find(|n| n.id == id).map(|n| n.name.as_str())
+        self.neighbourhoods
+            .iter()
+            .find(|n| n.id == id)
+            .map(|n| n.name.as_str())
     }
 }
 
@@ -154,7 +157,10 @@ impl From<&Settings> for SettingsForm {
                 .districts
                 .iter()
                 .filter_map(|d| {
-                    let name = s.neighbourhoods.iter().find(|n| n.id == d.neighbourhood_id)?;
+                    let name = s
+                        .neighbourhoods
+                        .iter()
+                        .find(|n| n.id == d.neighbourhood_id)?;
                     Some(format!("{} = {}", d.district, name.name))
                 })
                 .collect::<Vec<_>>()
@@ -356,12 +362,18 @@ fn neighbourhood_list(errors: &mut Vec<FieldError>, text: &str) -> Vec<String> {
 }
 
 /// Lines like `OL1 = Northgate` (also `OL1: Northgate` or `OL1 Northgate`).
-fn district_list(errors: &mut Vec<FieldError>, text: &str, neighbourhoods: &[String]) -> Vec<(String, String)> {
+fn district_list(
+    errors: &mut Vec<FieldError>,
+    text: &str,
+    neighbourhoods: &[String],
+) -> Vec<(String, String)> {
     let mut mapped: Vec<(String, String)> = Vec::new();
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let (district, name) = match line.split_once(['=', ':']) {
             Some((d, n)) => (d.trim(), n.trim()),
-            None => line.split_once(char::is_whitespace).map_or((line, ""), |(d, n)| (d, n.trim())),
+            None => line
+                .split_once(char::is_whitespace)
+                .map_or((line, ""), |(d, n)| (d, n.trim())),
         };
         let district = district.to_ascii_uppercase();
         if !crate::postcode::is_district(&district) {
@@ -371,7 +383,10 @@ fn district_list(errors: &mut Vec<FieldError>, text: &str, neighbourhoods: &[Str
             ));
             return mapped;
         }
-        let Some(known) = neighbourhoods.iter().find(|n| n.to_lowercase() == name.to_lowercase()) else {
+        let Some(known) = neighbourhoods
+            .iter()
+            .find(|n| n.to_lowercase() == name.to_lowercase())
+        else {
             errors.push(FieldError::new(
                 "districts",
                 format!("\"{line}\": \"{name}\" is not one of the neighbourhoods listed above."),
@@ -379,7 +394,10 @@ fn district_list(errors: &mut Vec<FieldError>, text: &str, neighbourhoods: &[Str
             return mapped;
         };
         if mapped.iter().any(|(d, _)| *d == district) {
-            errors.push(FieldError::new("districts", format!("{district} is mapped twice.")));
+            errors.push(FieldError::new(
+                "districts",
+                format!("{district} is mapped twice."),
+            ));
             return mapped;
         }
         mapped.push((district, known.clone()));
@@ -570,8 +588,12 @@ mod tests {
         assert_eq!(v.neighbourhoods, vec!["Hillside", "Brookfield"]);
         assert_eq!(
             v.districts,
-            [("OL1", "Hillside"), ("OL2", "Brookfield"), ("OL4", "Brookfield")]
-                .map(|(d, n)| (d.to_owned(), n.to_owned()))
+            [
+                ("OL1", "Hillside"),
+                ("OL2", "Brookfield"),
+                ("OL4", "Brookfield")
+            ]
+            .map(|(d, n)| (d.to_owned(), n.to_owned()))
         );
         assert_eq!(v.retention_months, 24);
     }

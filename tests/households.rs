@@ -54,17 +54,32 @@ async fn registering_gives_a_checked_number_an_expiry_and_a_suggested_neighbourh
     let form = HouseholdForm {
         dietary: vec![Dietary::Halal],
         allergies: vec![Allergen::Peanuts],
-        members: vec![MemberForm { first_name: "Ola".into(), birth_year: "2016".into() }],
+        members: vec![MemberForm {
+            first_name: "Ola".into(),
+            birth_year: "2016".into(),
+        }],
         ..household("Łucja Nowak-Wiśniewska", "ol1 3bq")
     };
-    let h = households::register(&db, &form, None, "tester").await.unwrap();
+    let h = households::register(&db, &form, None, "tester")
+        .await
+        .unwrap();
     assert!(membership::is_valid_number(&h.membership_number));
     assert_eq!(h.postcode, "OL1 3BQ");
     assert_eq!(h.postcode_district, "OL1");
-    assert_eq!(h.neighbourhood.as_deref(), Some("Hillside"), "suggested from the mapped district");
+    assert_eq!(
+        h.neighbourhood.as_deref(),
+        Some("Hillside"),
+        "suggested from the mapped district"
+    );
     assert_eq!(h.joined_on, s.today().to_string());
-    assert_eq!(h.expires_on, households::expiry_from(&s, s.today()).to_string());
-    assert_eq!(h.consent_version.as_deref(), Some(households::form::CONSENT_VERSION));
+    assert_eq!(
+        h.expires_on,
+        households::expiry_from(&s, s.today()).to_string()
+    );
+    assert_eq!(
+        h.consent_version.as_deref(),
+        Some(households::form::CONSENT_VERSION)
+    );
     assert_eq!(h.members.len(), 1);
     assert_eq!(h.allergies, vec![Allergen::Peanuts]);
     let page = households::page(&db, h.id).await.unwrap();
@@ -75,15 +90,29 @@ async fn registering_gives_a_checked_number_an_expiry_and_a_suggested_neighbourh
 #[tokio::test]
 async fn no_household_without_consent_and_bad_input_saves_nothing() {
     let (_dir, db) = pantry().await;
-    let no_consent = HouseholdForm { consent_given: false, ..household("Amelia Smith", "OL1 3BQ") };
-    let err = households::register(&db, &no_consent, None, "t").await.unwrap_err();
-    let Error::Validation(fields) = &err else { panic!("{err:?}") };
+    let no_consent = HouseholdForm {
+        consent_given: false,
+        ..household("Amelia Smith", "OL1 3BQ")
+    };
+    let err = households::register(&db, &no_consent, None, "t")
+        .await
+        .unwrap_err();
+    let Error::Validation(fields) = &err else {
+        panic!("{err:?}")
+    };
     assert_eq!(fields[0].field, "consentGiven");
 
     let bad = household("", "nowhere");
-    let err = households::register(&db, &bad, None, "t").await.unwrap_err();
-    let Error::Validation(fields) = &err else { panic!("{err:?}") };
-    assert_eq!(fields.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(), ["leadName", "postcode"]);
+    let err = households::register(&db, &bad, None, "t")
+        .await
+        .unwrap_err();
+    let Error::Validation(fields) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        fields.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(),
+        ["leadName", "postcode"]
+    );
     assert_eq!(common::count(&db, "households").await, 0);
     assert_eq!(common::count(&db, "household_changes").await, 0);
 }
@@ -91,44 +120,83 @@ async fn no_household_without_consent_and_bad_input_saves_nothing() {
 #[tokio::test]
 async fn edits_are_recorded_field_by_field() {
     let (_dir, db) = pantry().await;
-    let h = households::register(&db, &household("Amelia Smith", "OL1 3BQ"), None, "tester").await.unwrap();
+    let h = households::register(&db, &household("Amelia Smith", "OL1 3BQ"), None, "tester")
+        .await
+        .unwrap();
     let mut form = households::page(&db, h.id).await.unwrap().form;
     form.children = "3".into();
     form.phone = "07700 900123".into();
-    let after = households::update(&db, h.id, &form, "manager").await.unwrap();
+    let after = households::update(&db, h.id, &form, "manager")
+        .await
+        .unwrap();
     assert_eq!(after.children, 3);
     let history = households::page(&db, h.id).await.unwrap().history;
     let edits: Vec<_> = history
         .iter()
         .filter(|e| e.action == "edited")
-        .map(|e| (e.field.clone().unwrap(), e.before.clone().unwrap(), e.after.clone().unwrap(), e.actor.clone()))
+        .map(|e| {
+            (
+                e.field.clone().unwrap(),
+                e.before.clone().unwrap(),
+                e.after.clone().unwrap(),
+                e.actor.clone(),
+            )
+        })
         .collect();
-    assert!(edits.contains(&("Children".into(), "1".into(), "3".into(), "manager".into())), "{edits:?}");
-    assert!(edits.contains(&("Phone".into(), "".into(), "07700 900123".into(), "manager".into())));
+    assert!(
+        edits.contains(&("Children".into(), "1".into(), "3".into(), "manager".into())),
+        "{edits:?}"
+    );
+    assert!(edits.contains(&(
+        "Phone".into(),
+        "".into(),
+        "07700 900123".into(),
+        "manager".into()
+    )));
     assert_eq!(edits.len(), 2);
 
     // A bad edit changes nothing.
     form.adults = "0".into();
-    assert!(matches!(households::update(&db, h.id, &form, "m").await, Err(Error::Validation(_))));
-    assert_eq!(households::page(&db, h.id).await.unwrap().household.adults, 2);
+    assert!(matches!(
+        households::update(&db, h.id, &form, "m").await,
+        Err(Error::Validation(_))
+    ));
+    assert_eq!(
+        households::page(&db, h.id).await.unwrap().household.adults,
+        2
+    );
 }
 
 #[tokio::test]
 async fn renew_pause_and_leave_are_recorded() {
     let (_dir, db) = pantry().await;
-    let h = households::register(&db, &household("Amelia Smith", "OL1 3BQ"), None, "t").await.unwrap();
+    let h = households::register(&db, &household("Amelia Smith", "OL1 3BQ"), None, "t")
+        .await
+        .unwrap();
     let s = settings::require(&db).await.unwrap();
     let renewed = households::renew(&db, h.id, "t").await.unwrap();
-    let expected = households::expiry_from(&s, chrono::NaiveDate::parse_from_str(&h.expires_on, "%Y-%m-%d").unwrap());
+    let expected = households::expiry_from(
+        &s,
+        chrono::NaiveDate::parse_from_str(&h.expires_on, "%Y-%m-%d").unwrap(),
+    );
     assert_eq!(renewed.expires_on, expected.to_string());
-    let paused = households::set_status(&db, h.id, Status::Paused, Some("Away for a month"), "t").await.unwrap();
+    let paused = households::set_status(&db, h.id, Status::Paused, Some("Away for a month"), "t")
+        .await
+        .unwrap();
     assert_eq!(paused.status, Status::Paused);
-    let again = households::set_status(&db, h.id, Status::Paused, None, "t").await.unwrap_err();
+    let again = households::set_status(&db, h.id, Status::Paused, None, "t")
+        .await
+        .unwrap_err();
     assert!(matches!(again, Error::Conflict(_)));
-    households::set_status(&db, h.id, Status::Left, None, "t").await.unwrap();
+    households::set_status(&db, h.id, Status::Left, None, "t")
+        .await
+        .unwrap();
     let history = households::page(&db, h.id).await.unwrap().history;
     let actions: Vec<_> = history.iter().map(|e| e.action.as_str()).collect();
-    assert_eq!(actions, ["status changed", "status changed", "renewed", "registered"]);
+    assert_eq!(
+        actions,
+        ["status changed", "status changed", "renewed", "registered"]
+    );
     assert_eq!(history[1].reason.as_deref(), Some("Away for a month"));
 }
 
@@ -142,23 +210,65 @@ async fn search_ranks_number_then_prefix_then_substring_and_ignores_accents() {
         ("Amelia Smith", "OL1 2CD", "07700 900456"),
         ("John Blacksmith", "M1 1AE", ""),
     ] {
-        let form = HouseholdForm { phone: phone.into(), ..household(name, postcode) };
-        ids.push(households::register(&db, &form, Some("test data"), "t").await.unwrap());
+        let form = HouseholdForm {
+            phone: phone.into(),
+            ..household(name, postcode)
+        };
+        ids.push(
+            households::register(&db, &form, Some("test data"), "t")
+                .await
+                .unwrap(),
+        );
     }
-    let names = |v: Vec<households::HouseholdSummary>| v.into_iter().map(|s| s.lead_name).collect::<Vec<_>>();
+    let names = |v: Vec<households::HouseholdSummary>| {
+        v.into_iter().map(|s| s.lead_name).collect::<Vec<_>>()
+    };
 
     assert_eq!(names(search(&db, "zoe", 10).await.unwrap()), ["Zoë Öztürk"]);
-    assert_eq!(names(search(&db, "ÖZTÜRK", 10).await.unwrap()), ["Zoë Öztürk"]);
+    assert_eq!(
+        names(search(&db, "ÖZTÜRK", 10).await.unwrap()),
+        ["Zoë Öztürk"]
+    );
     // Prefix of the name before substring matches elsewhere in names.
-    assert_eq!(names(search(&db, "smith", 10).await.unwrap()), ["Smithson Jones", "Amelia Smith", "John Blacksmith"]);
-    assert_eq!(names(search(&db, "jo bla", 10).await.unwrap()), ["John Blacksmith"]);
+    assert_eq!(
+        names(search(&db, "smith", 10).await.unwrap()),
+        ["Smithson Jones", "Amelia Smith", "John Blacksmith"]
+    );
+    assert_eq!(
+        names(search(&db, "jo bla", 10).await.unwrap()),
+        ["John Blacksmith"]
+    );
     let number = &ids[2].membership_number;
-    assert_eq!(names(search(&db, number, 10).await.unwrap())[0], "Amelia Smith", "exact number first");
-    assert_eq!(names(search(&db, "07700 900", 10).await.unwrap()), ["Amelia Smith"], "phone prefix");
-    assert_eq!(names(search(&db, "ol4", 10).await.unwrap()), ["Smithson Jones"], "postcode prefix");
-    assert_eq!(names(search(&db, "ol12cd", 10).await.unwrap()), ["Amelia Smith"]);
+    assert_eq!(
+        names(search(&db, number, 10).await.unwrap()),
+        ["Amelia Smith"],
+        "a whole number finds just that household"
+    );
+    assert_eq!(
+        names(search(&db, &number[..6], 10).await.unwrap()).len(),
+        4,
+        "a partial number finds by prefix"
+    );
+    assert_eq!(
+        names(search(&db, "07700 900", 10).await.unwrap()),
+        ["Amelia Smith"],
+        "phone prefix"
+    );
+    assert_eq!(
+        names(search(&db, "ol4", 10).await.unwrap()),
+        ["Smithson Jones"],
+        "postcode prefix"
+    );
+    assert_eq!(
+        names(search(&db, "ol12cd", 10).await.unwrap()),
+        ["Amelia Smith"]
+    );
     assert!(search(&db, "   ", 10).await.unwrap().is_empty());
-    assert_eq!(search(&db, "smith", 1).await.unwrap().len(), 1, "the limit holds");
+    assert_eq!(
+        search(&db, "smith", 1).await.unwrap().len(),
+        1,
+        "the limit holds"
+    );
 }
 
 #[tokio::test]
@@ -167,7 +277,10 @@ async fn likely_duplicates_are_found_and_need_a_reason() {
     let first = HouseholdForm {
         phone: "07700 900111".into(),
         email: "a.smith@example.org".into(),
-        members: vec![MemberForm { first_name: "Jayden".into(), birth_year: "2014".into() }],
+        members: vec![MemberForm {
+            first_name: "Jayden".into(),
+            birth_year: "2014".into(),
+        }],
         ..household("Amelia Smith", "OL1 3BQ")
     };
     let existing = households::register(&db, &first, None, "t").await.unwrap();
@@ -178,48 +291,102 @@ async fn likely_duplicates_are_found_and_need_a_reason() {
     assert_eq!(found[0].household.id, existing.id);
     assert_eq!(found[0].reasons, ["Same surname and postcode"]);
 
-    let same_phone = HouseholdForm { phone: "+44 7700 900111".into(), ..household("Bo Lee", "M1 1AE") };
-    assert_eq!(duplicates::find(&db, &same_phone, None).await.unwrap()[0].reasons, ["Same phone number"]);
-    let same_email = HouseholdForm { email: "A.Smith@example.org".into(), ..household("Bo Lee", "M1 1AE") };
-    assert_eq!(duplicates::find(&db, &same_email, None).await.unwrap()[0].reasons, ["Same email address"]);
+    let same_phone = HouseholdForm {
+        phone: "+44 7700 900111".into(),
+        ..household("Bo Lee", "M1 1AE")
+    };
+    assert_eq!(
+        duplicates::find(&db, &same_phone, None).await.unwrap()[0].reasons,
+        ["Same phone number"]
+    );
+    let same_email = HouseholdForm {
+        email: "A.Smith@example.org".into(),
+        ..household("Bo Lee", "M1 1AE")
+    };
+    assert_eq!(
+        duplicates::find(&db, &same_email, None).await.unwrap()[0].reasons,
+        ["Same email address"]
+    );
     let similar_child = HouseholdForm {
-        members: vec![MemberForm { first_name: "Jaydon".into(), birth_year: "2014".into() }],
+        members: vec![MemberForm {
+            first_name: "Jaydon".into(),
+            birth_year: "2014".into(),
+        }],
         ..household("Bo Lee", "M1 1AE")
     };
     assert_eq!(
         duplicates::find(&db, &similar_child, None).await.unwrap()[0].reasons,
         ["A member with a similar name born in 2014"]
     );
-    assert!(duplicates::find(&db, &household("Bo Lee", "M1 1AE"), None).await.unwrap().is_empty());
-    assert!(duplicates::find(&db, &first, Some(existing.id)).await.unwrap().is_empty(), "not a duplicate of itself");
+    assert!(duplicates::find(&db, &household("Bo Lee", "M1 1AE"), None)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(
+        duplicates::find(&db, &first, Some(existing.id))
+            .await
+            .unwrap()
+            .is_empty(),
+        "not a duplicate of itself"
+    );
 
-    let refused = households::register(&db, &same_surname, None, "t").await.unwrap_err();
+    let refused = households::register(&db, &same_surname, None, "t")
+        .await
+        .unwrap_err();
     assert!(matches!(refused, Error::Conflict(_)), "{refused:?}");
     assert_eq!(common::count(&db, "households").await, 1);
-    let second = households::register(&db, &same_surname, Some("Different family, same flat share"), "t").await.unwrap();
+    let second = households::register(
+        &db,
+        &same_surname,
+        Some("Different family, same flat share"),
+        "t",
+    )
+    .await
+    .unwrap();
     let history = households::page(&db, second.id).await.unwrap().history;
     assert_eq!(history[0].action, "registered despite a possible duplicate");
-    assert_eq!(history[0].reason.as_deref(), Some("Different family, same flat share"));
+    assert_eq!(
+        history[0].reason.as_deref(),
+        Some("Different family, same flat share")
+    );
 }
 
 #[tokio::test]
 async fn merging_moves_visits_members_and_history_to_the_one_kept() {
     let (_dir, db) = pantry().await;
-    let keep = households::register(&db, &household("Amelia Smith", "OL1 3BQ"), None, "t").await.unwrap();
+    let keep = households::register(&db, &household("Amelia Smith", "OL1 3BQ"), None, "t")
+        .await
+        .unwrap();
     let remove_form = HouseholdForm {
-        members: vec![MemberForm { first_name: "Ola".into(), birth_year: "2015".into() }],
+        members: vec![MemberForm {
+            first_name: "Ola".into(),
+            birth_year: "2015".into(),
+        }],
         ..household("Amelia Smyth", "OL4 1AA")
     };
-    let remove = households::register(&db, &remove_form, None, "t").await.unwrap();
+    let remove = households::register(&db, &remove_form, None, "t")
+        .await
+        .unwrap();
     visit(&db, keep.id, "2026-11-03").await;
     visit(&db, remove.id, "2026-11-10").await;
-    let merged = households::merge(&db, keep.id, remove.id, "manager").await.unwrap();
+    let merged = households::merge(&db, keep.id, remove.id, "manager")
+        .await
+        .unwrap();
     assert_eq!(merged.members.len(), 1);
     let page = households::page(&db, keep.id).await.unwrap();
     assert_eq!(page.visits.len(), 2);
     assert_eq!(page.history[0].action, "merged");
-    assert!(page.history.iter().filter(|e| e.action == "registered").count() == 2);
-    assert!(matches!(households::page(&db, remove.id).await, Err(Error::NotFound { .. })));
+    assert!(
+        page.history
+            .iter()
+            .filter(|e| e.action == "registered")
+            .count()
+            == 2
+    );
+    assert!(matches!(
+        households::page(&db, remove.id).await,
+        Err(Error::NotFound { .. })
+    ));
     assert!(households::merge(&db, keep.id, keep.id, "m").await.is_err());
 }
 
@@ -228,7 +395,10 @@ async fn erasure_removes_personal_data_and_keeps_anonymous_counts() {
     let (_dir, db) = pantry().await;
     let form = HouseholdForm {
         phone: "07700 900222".into(),
-        members: vec![MemberForm { first_name: "Ola".into(), birth_year: "2015".into() }],
+        members: vec![MemberForm {
+            first_name: "Ola".into(),
+            birth_year: "2015".into(),
+        }],
         ..household("Zoë Öztürk", "OL1 3BQ")
     };
     let h = households::register(&db, &form, None, "t").await.unwrap();
@@ -244,27 +414,59 @@ async fn erasure_removes_personal_data_and_keeps_anonymous_counts() {
     let erased = protection::erase(&db, h.id, "manager").await.unwrap();
     assert!(erased.erased);
     assert_eq!(erased.lead_name, "Erased household");
-    assert_eq!((erased.postcode.as_str(), erased.phone.as_str(), erased.notes.as_str()), ("", "", ""));
-    assert_eq!(erased.postcode_district, "OL1", "the district stays for reports");
+    assert_eq!(
+        (
+            erased.postcode.as_str(),
+            erased.phone.as_str(),
+            erased.notes.as_str()
+        ),
+        ("", "", "")
+    );
+    assert_eq!(
+        erased.postcode_district, "OL1",
+        "the district stays for reports"
+    );
     assert_eq!((erased.adults, erased.children), (2, 1));
     assert!(erased.members.is_empty());
     let page = households::page(&db, h.id).await.unwrap();
     assert_eq!(page.visits.len(), 1, "anonymous visit kept");
-    assert!(page.history.iter().all(|e| e.before.is_none() && e.after.is_none()), "no personal values left in history");
+    assert!(
+        page.history
+            .iter()
+            .all(|e| e.before.is_none() && e.after.is_none()),
+        "no personal values left in history"
+    );
     assert!(search(&db, "ozturk", 10).await.unwrap().is_empty());
-    assert!(matches!(households::update(&db, h.id, &edit, "t").await, Err(Error::Conflict(_))));
-    let dump: Vec<String> = sqlx::query_scalar("SELECT details FROM audit_log").fetch_all(db.pool()).await.unwrap();
-    assert!(!dump.join(" ").contains("Tuesday"), "the audit trail holds no personal values");
+    assert!(matches!(
+        households::update(&db, h.id, &edit, "t").await,
+        Err(Error::Conflict(_))
+    ));
+    let dump: Vec<String> = sqlx::query_scalar("SELECT details FROM audit_log")
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+    assert!(
+        !dump.join(" ").contains("Tuesday"),
+        "the audit trail holds no personal values"
+    );
 }
 
 #[tokio::test]
 async fn retention_previews_then_anonymises_only_long_absent_households() {
     let (_dir, db) = pantry().await;
-    let old = HouseholdForm { joined_on: "01/01/2020".into(), ..household("Old Member", "OL1 3BQ") };
-    let recent_visitor = HouseholdForm { joined_on: "01/01/2020".into(), ..household("Recent Visitor", "OL1 3BR") };
+    let old = HouseholdForm {
+        joined_on: "01/01/2020".into(),
+        ..household("Old Member", "OL1 3BQ")
+    };
+    let recent_visitor = HouseholdForm {
+        joined_on: "01/01/2020".into(),
+        ..household("Recent Visitor", "OL1 3BR")
+    };
     let new = household("New Member", "OL1 3BS");
     let old = households::register(&db, &old, None, "t").await.unwrap();
-    let recent = households::register(&db, &recent_visitor, None, "t").await.unwrap();
+    let recent = households::register(&db, &recent_visitor, None, "t")
+        .await
+        .unwrap();
     households::register(&db, &new, None, "t").await.unwrap();
     visit(&db, old.id, "2021-03-01").await;
     let today = settings::require(&db).await.unwrap().today();
@@ -274,45 +476,120 @@ async fn retention_previews_then_anonymises_only_long_absent_households() {
     assert_eq!(preview.months, 24);
     assert_eq!(preview.households.len(), 1);
     assert_eq!(preview.households[0].household.lead_name, "Old Member");
-    assert_eq!(preview.households[0].last_visit.as_deref(), Some("2021-03-01"));
-    assert_eq!(households::page(&db, old.id).await.unwrap().household.lead_name, "Old Member", "preview changes nothing");
+    assert_eq!(
+        preview.households[0].last_visit.as_deref(),
+        Some("2021-03-01")
+    );
+    assert_eq!(
+        households::page(&db, old.id)
+            .await
+            .unwrap()
+            .household
+            .lead_name,
+        "Old Member",
+        "preview changes nothing"
+    );
 
-    assert_eq!(protection::apply_retention(&db, "manager").await.unwrap(), 1);
-    assert!(households::page(&db, old.id).await.unwrap().household.erased);
-    assert!(!households::page(&db, recent.id).await.unwrap().household.erased);
-    assert!(protection::retention_preview(&db).await.unwrap().households.is_empty());
+    assert_eq!(
+        protection::apply_retention(&db, "manager").await.unwrap(),
+        1
+    );
+    assert!(
+        households::page(&db, old.id)
+            .await
+            .unwrap()
+            .household
+            .erased
+    );
+    assert!(
+        !households::page(&db, recent.id)
+            .await
+            .unwrap()
+            .household
+            .erased
+    );
+    assert!(protection::retention_preview(&db)
+        .await
+        .unwrap()
+        .households
+        .is_empty());
 }
 
 #[tokio::test]
 async fn the_members_list_filters_and_pages() {
     let (_dir, db) = pantry().await;
     for i in 0..30 {
-        let form = household(&format!("Member {i:02} Test"), if i % 2 == 0 { "OL1 3BQ" } else { "OL4 1AA" });
-        households::register(&db, &form, Some("test data"), "t").await.unwrap();
+        let form = household(
+            &format!("Member {i:02} Test"),
+            if i % 2 == 0 { "OL1 3BQ" } else { "OL4 1AA" },
+        );
+        households::register(&db, &form, Some("test data"), "t")
+            .await
+            .unwrap();
     }
-    let page = households::list(&db, &ListQuery { page_size: 10, ..ListQuery::default() }).await.unwrap();
+    let page = households::list(
+        &db,
+        &ListQuery {
+            page_size: 10,
+            ..ListQuery::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!((page.total, page.items.len()), (30, 10));
     assert_eq!(page.items[0].lead_name, "Member 00 Test");
-    let second = households::list(&db, &ListQuery { page: 1, page_size: 10, ..ListQuery::default() }).await.unwrap();
+    let second = households::list(
+        &db,
+        &ListQuery {
+            page: 1,
+            page_size: 10,
+            ..ListQuery::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(second.items[0].lead_name, "Member 10 Test");
     let s = settings::require(&db).await.unwrap();
-    let brookfield = s.neighbourhoods.iter().find(|n| n.name == "Brookfield").unwrap().id;
+    let brookfield = s
+        .neighbourhoods
+        .iter()
+        .find(|n| n.name == "Brookfield")
+        .unwrap()
+        .id;
     let filtered = households::list(
         &db,
-        &ListQuery { neighbourhood_id: Some(brookfield), page_size: 50, ..ListQuery::default() },
+        &ListQuery {
+            neighbourhood_id: Some(brookfield),
+            page_size: 50,
+            ..ListQuery::default()
+        },
     )
     .await
     .unwrap();
     assert_eq!(filtered.total, 15);
-    let texted = households::list(&db, &ListQuery { text: "member 2".into(), page_size: 50, ..ListQuery::default() })
-        .await
-        .unwrap();
+    let texted = households::list(
+        &db,
+        &ListQuery {
+            text: "member 2".into(),
+            page_size: 50,
+            ..ListQuery::default()
+        },
+    )
+    .await
+    .unwrap();
     // Prefix matches (Member 20 … 29) first, then names holding both words (02, 12).
     assert_eq!(texted.total, 12);
     assert_eq!(texted.items[0].lead_name, "Member 20 Test");
     assert_eq!(texted.items[10].lead_name, "Member 02 Test");
-    let soon = households::list(&db, &ListQuery { expiring_soon: true, page_size: 50, ..ListQuery::default() })
-        .await
-        .unwrap();
+    let soon = households::list(
+        &db,
+        &ListQuery {
+            expiring_soon: true,
+            page_size: 50,
+            ..ListQuery::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(soon.total, 0, "new memberships last 52 weeks");
 }

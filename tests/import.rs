@@ -11,11 +11,14 @@ use proptest::prelude::*;
 
 async fn pantry() -> (tempfile::TempDir, Db) {
     let (dir, db) = common::fresh_db().await;
-    settings::save(&db, &common::hillside_form(), "test").await.unwrap();
+    settings::save(&db, &common::hillside_form(), "test")
+        .await
+        .unwrap();
     (dir, db)
 }
 
-const CSV: &str = "\u{feff}Name,Postcode,Adults,Children,Phone,Date joined,Consent,Allergies,Notes\r\n\
+const CSV: &str =
+    "\u{feff}Name,Postcode,Adults,Children,Phone,Date joined,Consent,Allergies,Notes\r\n\
 \"Smith, Amelia\",ol1 3bq,2,1,07700 900100,03/04/2024,yes,Peanuts,\r\n\
 Zoë Öztürk,OL4 1AA,1,0,,2024-05-01,01/05/2024,,\"Prefers mornings,\r\nuses a walking frame\"\r\n\
 Bad Row,NOT A POSTCODE,0,1,,31/12/2099,yes,Kryptonite,\r\n\
@@ -23,7 +26,9 @@ Jan Kowalski,M1 1AE,1,2,,,no,,\r\n";
 
 async fn import_all(db: &Db, sheet: &Sheet) -> import::ImportReport {
     let mapping = import::suggest_mapping(&sheet.headers);
-    import::import(db, sheet, &mapping, "tester", &mut |_| {}).await.unwrap()
+    import::import(db, sheet, &mapping, "tester", &mut |_| {})
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -39,29 +44,63 @@ async fn a_csv_is_checked_row_by_row_and_only_good_rows_are_imported() {
 
     let mapping = import::suggest_mapping(&sheet.headers);
     let report = import::check(&db, &sheet, &mapping).await.unwrap();
-    assert_eq!((report.good, report.already_present, report.imported), (3, 0, false));
-    let bad: Vec<_> = report.problems.iter().map(|p| (p.line, p.column.as_str())).collect();
-    assert_eq!(bad, [(4, "Allergies"), (4, "Adults"), (4, "Postcode"), (4, "Date joined")], "{:?}", report.problems);
+    assert_eq!(
+        (report.good, report.already_present, report.imported),
+        (3, 0, false)
+    );
+    let bad: Vec<_> = report
+        .problems
+        .iter()
+        .map(|p| (p.line, p.column.as_str()))
+        .collect();
+    assert_eq!(
+        bad,
+        [
+            (4, "Allergies"),
+            (4, "Adults"),
+            (4, "Postcode"),
+            (4, "Date joined")
+        ],
+        "{:?}",
+        report.problems
+    );
     assert!(report.problems[0].message.contains("Kryptonite"));
-    assert_eq!(common::count(&db, "households").await, 0, "checking writes nothing");
+    assert_eq!(
+        common::count(&db, "households").await,
+        0,
+        "checking writes nothing"
+    );
 
     let done = import_all(&db, &sheet).await;
     assert_eq!((done.good, done.imported), (3, true));
     assert_eq!(common::count(&db, "households").await, 3);
     let amelia = &search(&db, "amelia", 5).await.unwrap()[0];
     let page = pantry::households::page(&db, amelia.id).await.unwrap();
-    assert_eq!(page.household.joined_on, "2024-04-03", "03/04/2024 is 3 April");
+    assert_eq!(
+        page.household.joined_on, "2024-04-03",
+        "03/04/2024 is 3 April"
+    );
     assert_eq!(page.household.postcode, "OL1 3BQ");
     assert!(page.household.consent_at.is_some());
     let zoe = &search(&db, "zoe", 5).await.unwrap()[0];
-    let zoe = pantry::households::page(&db, zoe.id).await.unwrap().household;
-    assert_eq!(zoe.notes, "Prefers mornings,\r\nuses a walking frame", "quoted new line kept");
+    let zoe = pantry::households::page(&db, zoe.id)
+        .await
+        .unwrap()
+        .household;
+    assert_eq!(
+        zoe.notes, "Prefers mornings,\r\nuses a walking frame",
+        "quoted new line kept"
+    );
     assert!(zoe.consent_at.unwrap().starts_with("2024-05-01"));
     let jan = &search(&db, "kowalski", 5).await.unwrap()[0];
     assert!(!jan.has_consent, "consent 'no' is not recorded as given");
 
     let again = import_all(&db, &sheet).await;
-    assert_eq!((again.good, again.already_present), (0, 3), "re-importing adds nobody");
+    assert_eq!(
+        (again.good, again.already_present),
+        (0, 3),
+        "re-importing adds nobody"
+    );
     assert_eq!(common::count(&db, "households").await, 3);
 }
 
@@ -74,7 +113,10 @@ async fn windows_1252_files_are_read() {
     let sheet = import::read_sheet(&bytes, "legacy.csv").unwrap();
     assert_eq!(sheet.rows[0].cells[0], "Zoë Brown");
     import_all(&db, &sheet).await;
-    assert_eq!(search(&db, "zoe", 5).await.unwrap()[0].lead_name, "Zoë Brown");
+    assert_eq!(
+        search(&db, "zoe", 5).await.unwrap()[0].lead_name,
+        "Zoë Brown"
+    );
 }
 
 #[tokio::test]
@@ -82,7 +124,10 @@ async fn xlsx_workbooks_are_read_with_their_dates() {
     let (_dir, db) = pantry().await;
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
-    for (col, header) in ["Membership number", "Full name", "Postcode", "Joined"].iter().enumerate() {
+    for (col, header) in ["Membership number", "Full name", "Postcode", "Joined"]
+        .iter()
+        .enumerate()
+    {
         sheet.write_string(0, col as u16, *header).unwrap();
     }
     let number = pantry::membership::number_for_serial(500).unwrap();
@@ -91,15 +136,23 @@ async fn xlsx_workbooks_are_read_with_their_dates() {
     sheet.write_string(1, 2, "OL1 3BQ").unwrap();
     let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2024, 4, 3).unwrap();
     let format = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
-    sheet.write_datetime_with_format(1, 3, &date, &format).unwrap();
+    sheet
+        .write_datetime_with_format(1, 3, &date, &format)
+        .unwrap();
     let bytes = book.save_to_buffer().unwrap();
 
     let read = import::read_sheet(&bytes, "members.xlsx").unwrap();
     assert_eq!(read.rows[0].line, 2);
-    assert_eq!(read.rows[0].cells, [number.as_str(), "Ștefan Popescu", "OL1 3BQ", "2024-04-03"]);
+    assert_eq!(
+        read.rows[0].cells,
+        [number.as_str(), "Ștefan Popescu", "OL1 3BQ", "2024-04-03"]
+    );
     import_all(&db, &read).await;
     let found = &search(&db, &number, 5).await.unwrap()[0];
-    assert_eq!(found.lead_name, "Ștefan Popescu", "the existing number is kept");
+    assert_eq!(
+        found.lead_name, "Ștefan Popescu",
+        "the existing number is kept"
+    );
     // New registrations continue after the imported number.
     let next = pantry::households::register(
         &db,
@@ -116,18 +169,26 @@ async fn xlsx_workbooks_are_read_with_their_dates() {
     )
     .await
     .unwrap();
-    assert_eq!(next.membership_number, pantry::membership::number_for_serial(501).unwrap());
+    assert_eq!(
+        next.membership_number,
+        pantry::membership::number_for_serial(501).unwrap()
+    );
 }
 
 #[tokio::test]
 async fn unreadable_files_and_incomplete_mappings_get_clear_messages() {
     let (_dir, db) = pantry().await;
-    for (bytes, name) in [(&b""[..], "empty.csv"), (&b"PK\x03\x04garbage"[..], "broken.xlsx")] {
+    for (bytes, name) in [
+        (&b""[..], "empty.csv"),
+        (&b"PK\x03\x04garbage"[..], "broken.xlsx"),
+    ] {
         let err = import::read_sheet(bytes, name).unwrap_err();
         assert!(matches!(err, Error::Validation(_)), "{name}: {err:?}");
     }
     let sheet = import::read_sheet(b"Name,Town\nA B,Oldham\n", "x.csv").unwrap();
-    let err = import::check(&db, &sheet, &import::suggest_mapping(&sheet.headers)).await.unwrap_err();
+    let err = import::check(&db, &sheet, &import::suggest_mapping(&sheet.headers))
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("Postcode"), "{err}");
     let twice = vec![Some(ImportField::LeadName), Some(ImportField::LeadName)];
     let err = import::check(&db, &sheet, &twice).await.unwrap_err();

@@ -7,6 +7,8 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use pantry::demo::{self, DemoSpec};
+use pantry::households::protection;
+use pantry::import;
 use pantry::{paths, settings, Db, Error};
 
 /// Pantry: memberships, visits, stock and referrals for a community food pantry.
@@ -43,11 +45,37 @@ enum Command {
         #[arg(long, value_name = "DATE")]
         until: Option<NaiveDate>,
     },
+    /// Import from a spreadsheet (CSV or .xlsx); columns are matched by their headers.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+    /// Anonymise households with no visit for the retention period set in Settings.
+    Retention {
+        /// Only list who would be anonymised; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Write a checked copy of the database.
     Backup {
         /// The file to write (default: backups/pantry-backup-<time>.sqlite3 in the data directory).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportWhat {
+    /// Members (households): needs at least a name and a postcode column.
+    Members {
+        /// The spreadsheet: .csv (UTF-8 or Windows-1252) or .xlsx.
+        file: PathBuf,
+        /// Check every row and report problems; import nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Import the good rows even when some rows have problems (they are left out).
+        #[arg(long)]
+        skip_bad: bool,
     },
 }
 
@@ -94,6 +122,15 @@ async fn run(cli: Cli) -> Result<(), Error> {
             demo_data(&db, &spec).await
         }
         Command::Backup { out } => backup(&db, &data_dir, out).await,
+        Command::Import {
+            what:
+                ImportWhat::Members {
+                    file,
+                    dry_run,
+                    skip_bad,
+                },
+        } => import_members(&db, &file, dry_run, skip_bad).await,
+        Command::Retention { dry_run } => retention(&db, dry_run).await,
     };
     db.close().await;
     result
@@ -132,5 +169,82 @@ async fn backup(db: &Db, data_dir: &std::path::Path, out: Option<PathBuf>) -> Re
         None => db.backup_into(&data_dir.join("backups")).await?,
     };
     println!("Backup written and checked: {}", written.display());
+    Ok(())
+}
+
+/// Who the CLI acts as in the audit trail.
+const ACTOR: &str = "command line";
+
+async fn import_members(
+    db: &Db,
+    file: &std::path::Path,
+    dry_run: bool,
+    skip_bad: bool,
+) -> Result<(), Error> {
+    let bytes = std::fs::read(file)?;
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let sheet = import::read_sheet(&bytes, name)?;
+    let mapping = import::suggest_mapping(&sheet.headers);
+    for (header, field) in sheet.headers.iter().zip(&mapping) {
+        match field {
+            Some(f) => println!("  column \"{header}\" → {}", f.label()),
+            None => println!("  column \"{header}\" → (not imported)"),
+        }
+    }
+    let report = import::check(db, &sheet, &mapping).await?;
+    for p in &report.problems {
+        println!("line {}, column \"{}\": {}", p.line, p.column, p.message);
+    }
+    println!(
+        "{} rows ready, {} already registered, {} problems.",
+        report.good,
+        report.already_present,
+        report.problems.len()
+    );
+    if dry_run {
+        println!("Dry run: nothing was imported.");
+        return Ok(());
+    }
+    if !report.problems.is_empty() && !skip_bad {
+        return Err(Error::invalid(
+            "file",
+            "Nothing was imported: fix the rows listed above, or run again with --skip-bad to import the good rows only.",
+        ));
+    }
+    let started = Instant::now();
+    let done = import::import(db, &sheet, &mapping, ACTOR, &mut |_| {}).await?;
+    println!(
+        "Imported {} households in {:.2} s.",
+        done.good,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn retention(db: &Db, dry_run: bool) -> Result<(), Error> {
+    let preview = protection::retention_preview(db).await?;
+    for c in &preview.households {
+        println!(
+            "{}  {}  last visit: {}",
+            c.household.membership_number,
+            c.household.lead_name,
+            c.last_visit.as_deref().unwrap_or("never")
+        );
+    }
+    println!(
+        "{} households have had no visit since {} ({} months).",
+        preview.households.len(),
+        preview.cutoff,
+        preview.months
+    );
+    if dry_run {
+        println!("Dry run: nothing was changed.");
+        return Ok(());
+    }
+    let n = protection::apply_retention(db, ACTOR).await?;
+    println!("Anonymised {n} households.");
     Ok(())
 }

@@ -24,7 +24,11 @@ pub struct DuplicateCandidate {
 
 /// Households that look like the one in `form` (none while the form has mistakes).
 /// `except` leaves out the household being edited.
-pub async fn find(db: &Db, form: &HouseholdForm, except: Option<i64>) -> Result<Vec<DuplicateCandidate>> {
+pub async fn find(
+    db: &Db,
+    form: &HouseholdForm,
+    except: Option<i64>,
+) -> Result<Vec<DuplicateCandidate>> {
     let settings = settings::require(db).await?;
     let Ok(valid) = form.validate(&settings, settings.today()) else {
         return Ok(Vec::new());
@@ -53,11 +57,12 @@ pub(crate) async fn candidates_with(
 
     let name = text::fold(&valid.lead_name);
     let surname = text::surname_key(&name);
-    let same_postcode: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, search_name FROM households WHERE postcode_key = ? AND erased_at IS NULL")
-            .bind(valid.postcode.key())
-            .fetch_all(&mut *conn)
-            .await?;
+    let same_postcode: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, search_name FROM households WHERE postcode_key = ? AND erased_at IS NULL",
+    )
+    .bind(valid.postcode.key())
+    .fetch_all(&mut *conn)
+    .await?;
     for (id, other) in same_postcode {
         if text::surname_key(&other) == surname {
             note(id, "Same surname and postcode".into());
@@ -66,19 +71,22 @@ pub(crate) async fn candidates_with(
 
     let phone = text::phone_digits(&valid.phone);
     if !phone.is_empty() {
-        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM households WHERE phone_digits = ? AND erased_at IS NULL")
-            .bind(&phone)
-            .fetch_all(&mut *conn)
-            .await?;
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM households WHERE phone_digits = ? AND erased_at IS NULL",
+        )
+        .bind(&phone)
+        .fetch_all(&mut *conn)
+        .await?;
         for id in ids {
             note(id, "Same phone number".into());
         }
     }
     if !valid.email.is_empty() {
-        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM households WHERE email = ? AND erased_at IS NULL")
-            .bind(&valid.email)
-            .fetch_all(&mut *conn)
-            .await?;
+        let ids: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM households WHERE email = ? AND erased_at IS NULL")
+                .bind(&valid.email)
+                .fetch_all(&mut *conn)
+                .await?;
         for id in ids {
             note(id, "Same email address".into());
         }

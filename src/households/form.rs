@@ -91,7 +91,10 @@ pub fn flags_to_text<F: Copy>(flags: &[F], code: impl Fn(F) -> String) -> String
 
 /// Reads flags stored as comma-separated codes (unknown codes are ignored).
 pub fn flags_from_text<F>(text: &str, find: impl Fn(&str) -> Option<F>) -> Vec<F> {
-    text.split(',').filter(|s| !s.is_empty()).filter_map(find).collect()
+    text.split(',')
+        .filter(|s| !s.is_empty())
+        .filter_map(find)
+        .collect()
 }
 
 /// Another person in the household, as typed.
@@ -164,11 +167,18 @@ impl HouseholdForm {
     /// Checks every field against the pantry's settings; `today` is the pantry's local date.
     pub fn validate(&self, settings: &Settings, today: NaiveDate) -> Result<ValidHousehold> {
         let mut errors = Vec::new();
-        let lead_name = self.lead_name.split_whitespace().collect::<Vec<_>>().join(" ");
+        let lead_name = self
+            .lead_name
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         if lead_name.is_empty() {
             errors.push(FieldError::new("leadName", "Enter the lead member's name."));
         } else if lead_name.chars().count() > 100 {
-            errors.push(FieldError::new("leadName", "Keep the name to 100 characters or fewer."));
+            errors.push(FieldError::new(
+                "leadName",
+                "Keep the name to 100 characters or fewer.",
+            ));
         }
         let adults = count(&mut errors, "adults", &self.adults, 1, 20, "Adults");
         let children = count(&mut errors, "children", &self.children, 0, 20, "Children");
@@ -181,24 +191,38 @@ impl HouseholdForm {
         }
         if let Some(id) = self.neighbourhood_id {
             if !settings.neighbourhoods.iter().any(|n| n.id == id) {
-                errors.push(FieldError::new("neighbourhoodId", "Choose a neighbourhood from the list."));
+                errors.push(FieldError::new(
+                    "neighbourhoodId",
+                    "Choose a neighbourhood from the list.",
+                ));
             }
         }
         let tenancy_ref = self.tenancy_ref.trim().to_owned();
         if tenancy_ref.chars().count() > 40 {
-            errors.push(FieldError::new("tenancyRef", "Keep the tenancy reference to 40 characters."));
+            errors.push(FieldError::new(
+                "tenancyRef",
+                "Keep the tenancy reference to 40 characters.",
+            ));
         }
         let phone = self.phone.split_whitespace().collect::<Vec<_>>().join(" ");
         let digits = text::phone_digits(&phone);
         if !phone.is_empty()
             && (!(10..=13).contains(&digits.len())
-                || !phone.chars().all(|c| c.is_ascii_digit() || " +()-".contains(c)))
+                || !phone
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || " +()-".contains(c)))
         {
-            errors.push(FieldError::new("phone", "Enter a phone number of 10 to 13 digits, or leave it blank."));
+            errors.push(FieldError::new(
+                "phone",
+                "Enter a phone number of 10 to 13 digits, or leave it blank.",
+            ));
         }
         let email = self.email.trim().to_lowercase();
         if !email.is_empty() && !looks_like_email(&email) {
-            errors.push(FieldError::new("email", "Enter an email address like name@example.org, or leave it blank."));
+            errors.push(FieldError::new(
+                "email",
+                "Enter an email address like name@example.org, or leave it blank.",
+            ));
         }
         let mut members = Vec::new();
         for (i, m) in self.members.iter().enumerate() {
@@ -209,25 +233,40 @@ impl HouseholdForm {
             }
             let field = format!("members.{i}");
             if first_name.is_empty() || first_name.chars().count() > 60 {
-                errors.push(FieldError::new(&format!("{field}.firstName"), "Enter a first name (up to 60 characters)."));
+                errors.push(FieldError::new(
+                    &format!("{field}.firstName"),
+                    "Enter a first name (up to 60 characters).",
+                ));
             }
             let birth_year = if year.is_empty() {
                 None
             } else {
-                let parsed = year.parse::<u16>().ok().filter(|y| (1900..=today.year()).contains(&i32::from(*y)));
+                let parsed = year
+                    .parse::<u16>()
+                    .ok()
+                    .filter(|y| (1900..=today.year()).contains(&i32::from(*y)));
                 if parsed.is_none() {
                     errors.push(FieldError::new(
                         &format!("{field}.birthYear"),
-                        format!("Enter a year from 1900 to {}, or leave it blank.", today.year()),
+                        format!(
+                            "Enter a year from 1900 to {}, or leave it blank.",
+                            today.year()
+                        ),
                     ));
                 }
                 parsed
             };
             members.push((first_name, birth_year));
         }
-        for (field, value, max) in [("dietaryNotes", &self.dietary_notes, 500), ("notes", &self.notes, 2000)] {
+        for (field, value, max) in [
+            ("dietaryNotes", &self.dietary_notes, 500),
+            ("notes", &self.notes, 2000),
+        ] {
             if value.chars().count() > max {
-                errors.push(FieldError::new(field, format!("Keep this to {max} characters or fewer.")));
+                errors.push(FieldError::new(
+                    field,
+                    format!("Keep this to {max} characters or fewer."),
+                ));
             }
         }
         let joined_on = if self.joined_on.trim().is_empty() {
@@ -247,7 +286,9 @@ impl HouseholdForm {
         allergies.dedup();
 
         match (adults, children, postcode, joined_on) {
-            (Some(adults), Some(children), Some(postcode), Some(joined_on)) if errors.is_empty() => {
+            (Some(adults), Some(children), Some(postcode), Some(joined_on))
+                if errors.is_empty() =>
+            {
                 Ok(ValidHousehold {
                     lead_name,
                     adults,
@@ -255,7 +296,11 @@ impl HouseholdForm {
                     postcode,
                     neighbourhood_id: self.neighbourhood_id,
                     landlord_tenant: self.landlord_tenant,
-                    tenancy_ref: if self.landlord_tenant { tenancy_ref } else { String::new() },
+                    tenancy_ref: if self.landlord_tenant {
+                        tenancy_ref
+                    } else {
+                        String::new()
+                    },
                     phone,
                     email,
                     dietary,
@@ -272,10 +317,24 @@ impl HouseholdForm {
     }
 }
 
-fn count(errors: &mut Vec<FieldError>, field: &str, value: &str, min: u32, max: u32, label: &str) -> Option<u32> {
-    let parsed = value.trim().parse::<u32>().ok().filter(|n| (min..=max).contains(n));
+fn count(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    value: &str,
+    min: u32,
+    max: u32,
+    label: &str,
+) -> Option<u32> {
+    let parsed = value
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (min..=max).contains(n));
     if parsed.is_none() {
-        errors.push(FieldError::new(field, format!("{label}: enter a whole number from {min} to {max}.")));
+        errors.push(FieldError::new(
+            field,
+            format!("{label}: enter a whole number from {min} to {max}."),
+        ));
     }
     parsed
 }
@@ -309,7 +368,10 @@ mod tests {
             items_per_visit: 10,
             visits_per_week: 1,
             membership_weeks: 52,
-            neighbourhoods: vec![Neighbourhood { id: 7, name: "North".into() }],
+            neighbourhoods: vec![Neighbourhood {
+                id: 7,
+                name: "North".into(),
+            }],
             districts: vec![],
             retention_months: 24,
             updated_at: String::new(),
@@ -330,8 +392,14 @@ mod tests {
             phone: "07700 900123".into(),
             email: " Lucja@Example.org ".into(),
             members: vec![
-                MemberForm { first_name: "Ola".into(), birth_year: "2015".into() },
-                MemberForm { first_name: String::new(), birth_year: String::new() },
+                MemberForm {
+                    first_name: "Ola".into(),
+                    birth_year: "2015".into(),
+                },
+                MemberForm {
+                    first_name: String::new(),
+                    birth_year: String::new(),
+                },
             ],
             consent_given: true,
             ..HouseholdForm::default()
@@ -358,11 +426,16 @@ mod tests {
             neighbourhood_id: Some(99),
             phone: "12".into(),
             email: "nobody@".into(),
-            members: vec![MemberForm { first_name: String::new(), birth_year: "1850".into() }],
+            members: vec![MemberForm {
+                first_name: String::new(),
+                birth_year: "1850".into(),
+            }],
             joined_on: "31/12/2099".into(),
             ..HouseholdForm::default()
         };
-        let Err(Error::Validation(errors)) = form.validate(&settings(), today()) else { panic!() };
+        let Err(Error::Validation(errors)) = form.validate(&settings(), today()) else {
+            panic!()
+        };
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
@@ -383,10 +456,20 @@ mod tests {
 
     #[test]
     fn uk_dates_are_day_first() {
-        assert_eq!(parse_uk_date("03/04/2024"), NaiveDate::from_ymd_opt(2024, 4, 3));
-        assert_eq!(parse_uk_date("2024-04-03"), NaiveDate::from_ymd_opt(2024, 4, 3));
+        assert_eq!(
+            parse_uk_date("03/04/2024"),
+            NaiveDate::from_ymd_opt(2024, 4, 3)
+        );
+        assert_eq!(
+            parse_uk_date("2024-04-03"),
+            NaiveDate::from_ymd_opt(2024, 4, 3)
+        );
         assert_eq!(parse_uk_date("13/13/2024"), None);
-        assert_eq!(parse_uk_date("03/04/24"), None, "two-digit years are ambiguous");
+        assert_eq!(
+            parse_uk_date("03/04/24"),
+            None,
+            "two-digit years are ambiguous"
+        );
     }
 
     #[test]
@@ -396,6 +479,9 @@ mod tests {
         assert_eq!(Allergen::find("treeNuts"), Some(Allergen::TreeNuts));
         let stored = flags_to_text(&[Dietary::Halal, Dietary::NoPork], Dietary::code);
         assert_eq!(stored, "halal,noPork");
-        assert_eq!(flags_from_text(&stored, Dietary::find), vec![Dietary::Halal, Dietary::NoPork]);
+        assert_eq!(
+            flags_from_text(&stored, Dietary::find),
+            vec![Dietary::Halal, Dietary::NoPork]
+        );
     }
 }

@@ -180,11 +180,17 @@ pub async fn registration_options(db: &Db) -> Result<RegistrationOptions> {
     Ok(RegistrationOptions {
         dietary: form::Dietary::ALL
             .iter()
-            .map(|f| FlagOption { value: *f, label: f.label().to_owned() })
+            .map(|f| FlagOption {
+                value: *f,
+                label: f.label().to_owned(),
+            })
             .collect(),
         allergens: form::Allergen::ALL
             .iter()
-            .map(|f| FlagOption { value: *f, label: f.label().to_owned() })
+            .map(|f| FlagOption {
+                value: *f,
+                label: f.label().to_owned(),
+            })
             .collect(),
         consent_wording: form::CONSENT_WORDING.to_owned(),
         consent_version: CONSENT_VERSION.to_owned(),
@@ -213,7 +219,13 @@ pub fn expiry_from(settings: &Settings, start: NaiveDate) -> NaiveDate {
     start + Duration::weeks(i64::from(settings.membership_weeks))
 }
 
-fn record_from(valid: &ValidHousehold, settings: &Settings, id: i64, number: String, now: &str) -> HouseholdRecord {
+fn record_from(
+    valid: &ValidHousehold,
+    settings: &Settings,
+    id: i64,
+    number: String,
+    now: &str,
+) -> HouseholdRecord {
     HouseholdRecord {
         id,
         membership_number: number,
@@ -244,7 +256,12 @@ fn record_from(valid: &ValidHousehold, settings: &Settings, id: i64, number: Str
 
 /// Registers a household in one transaction. Refuses without consent, and refuses likely
 /// duplicates unless the volunteer gave a reason to go ahead (recorded in its history).
-pub async fn register(db: &Db, form: &HouseholdForm, duplicate_reason: Option<&str>, actor: &str) -> Result<Household> {
+pub async fn register(
+    db: &Db,
+    form: &HouseholdForm,
+    duplicate_reason: Option<&str>,
+    actor: &str,
+) -> Result<Household> {
     let settings = settings::require(db).await?;
     let valid = form.validate(&settings, settings.today())?;
     if !valid.consent_given {
@@ -273,10 +290,23 @@ pub async fn register(db: &Db, form: &HouseholdForm, duplicate_reason: Option<&s
     let record = record_from(&valid, &settings, id, number, &now);
     store::insert_many(&mut tx, std::slice::from_ref(&record)).await?;
     store::replace_members(&mut tx, id, &valid.members).await?;
-    let action = if candidates.is_empty() { "registered" } else { "registered despite a possible duplicate" };
+    let action = if candidates.is_empty() {
+        "registered"
+    } else {
+        "registered despite a possible duplicate"
+    };
     store::add_change(&mut tx, id, &now, actor, action, None, None, None, reason).await?;
-    audit::record(&mut tx, actor, "household.registered", Some(&subject(id)), &serde_json::json!({})).await?;
-    let household = store::load(&mut tx, id).await?.ok_or_else(|| Error::not_found("The new household"))?;
+    audit::record(
+        &mut tx,
+        actor,
+        "household.registered",
+        Some(&subject(id)),
+        &serde_json::json!({}),
+    )
+    .await?;
+    let household = store::load(&mut tx, id)
+        .await?
+        .ok_or_else(|| Error::not_found("The new household"))?;
     tx.commit().await?;
     Ok(household)
 }
@@ -290,7 +320,9 @@ async fn load_live(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Househo
         .await?
         .ok_or_else(|| Error::not_found(format!("Household {id}")))?;
     if household.erased {
-        return Err(Error::Conflict("This household's details were erased; it cannot be changed.".into()));
+        return Err(Error::Conflict(
+            "This household's details were erased; it cannot be changed.".into(),
+        ));
     }
     Ok(household)
 }
@@ -304,12 +336,21 @@ fn display_fields(h: &Household) -> Vec<(&'static str, String)> {
         ("Children", h.children.to_string()),
         ("Postcode", h.postcode.clone()),
         ("Neighbourhood", h.neighbourhood.clone().unwrap_or_default()),
-        ("Landlord tenant", if h.landlord_tenant { "Yes" } else { "No" }.to_owned()),
+        (
+            "Landlord tenant",
+            if h.landlord_tenant { "Yes" } else { "No" }.to_owned(),
+        ),
         ("Tenancy reference", h.tenancy_ref.clone()),
         ("Phone", h.phone.clone()),
         ("Email", h.email.clone()),
-        ("Dietary needs", flags(h.dietary.iter().map(|f| f.label()).collect())),
-        ("Allergies", flags(h.allergies.iter().map(|f| f.label()).collect())),
+        (
+            "Dietary needs",
+            flags(h.dietary.iter().map(|f| f.label()).collect()),
+        ),
+        (
+            "Allergies",
+            flags(h.allergies.iter().map(|f| f.label()).collect()),
+        ),
         ("Dietary notes", h.dietary_notes.clone()),
         ("Notes", h.notes.clone()),
         (
@@ -331,30 +372,73 @@ pub async fn update(db: &Db, id: i64, form: &HouseholdForm, actor: &str) -> Resu
     let settings = settings::require(db).await?;
     let mut tx = db.begin_write().await?;
     let before = load_live(&mut tx, id).await?;
-    let joined = NaiveDate::parse_from_str(&before.joined_on, "%Y-%m-%d").unwrap_or_else(|_| settings.today());
+    let joined = NaiveDate::parse_from_str(&before.joined_on, "%Y-%m-%d")
+        .unwrap_or_else(|_| settings.today());
     // The joined date is not edited here; validate against the stored one.
-    let form = HouseholdForm { joined_on: joined.to_string(), ..form.clone() };
+    let form = HouseholdForm {
+        joined_on: joined.to_string(),
+        ..form.clone()
+    };
     let valid = form.validate(&settings, settings.today().max(joined))?;
     let now = Utc::now().to_rfc3339();
-    let mut record = record_from(&valid, &settings, id, before.membership_number.clone(), &now);
+    let mut record = record_from(
+        &valid,
+        &settings,
+        id,
+        before.membership_number.clone(),
+        &now,
+    );
     record.neighbourhood_id = valid.neighbourhood_id;
     store::update_details(&mut tx, &record, &now).await?;
     store::replace_members(&mut tx, id, &valid.members).await?;
     if valid.consent_given && before.consent_at.is_none() {
         store::set_consent(&mut tx, id, &now, CONSENT_VERSION).await?;
-        store::add_change(&mut tx, id, &now, actor, "consent recorded", None, None, Some(CONSENT_VERSION), None).await?;
+        store::add_change(
+            &mut tx,
+            id,
+            &now,
+            actor,
+            "consent recorded",
+            None,
+            None,
+            Some(CONSENT_VERSION),
+            None,
+        )
+        .await?;
     }
-    let after = store::load(&mut tx, id).await?.ok_or_else(|| Error::not_found("The household"))?;
+    let after = store::load(&mut tx, id)
+        .await?
+        .ok_or_else(|| Error::not_found("The household"))?;
     let mut changed = Vec::new();
-    for ((field, old), (_, new)) in display_fields(&before).into_iter().zip(display_fields(&after)) {
+    for ((field, old), (_, new)) in display_fields(&before)
+        .into_iter()
+        .zip(display_fields(&after))
+    {
         if old != new {
-            store::add_change(&mut tx, id, &now, actor, "edited", Some(field), Some(&old), Some(&new), None).await?;
+            store::add_change(
+                &mut tx,
+                id,
+                &now,
+                actor,
+                "edited",
+                Some(field),
+                Some(&old),
+                Some(&new),
+                None,
+            )
+            .await?;
             changed.push(field);
         }
     }
     if !changed.is_empty() {
-        audit::record(&mut tx, actor, "household.edited", Some(&subject(id)), &serde_json::json!({ "fields": changed }))
-            .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "household.edited",
+            Some(&subject(id)),
+            &serde_json::json!({ "fields": changed }),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(after)
@@ -365,33 +449,80 @@ pub async fn renew(db: &Db, id: i64, actor: &str) -> Result<Household> {
     let settings = settings::require(db).await?;
     let mut tx = db.begin_write().await?;
     let before = load_live(&mut tx, id).await?;
-    let current = NaiveDate::parse_from_str(&before.expires_on, "%Y-%m-%d").unwrap_or_else(|_| settings.today());
+    let current = NaiveDate::parse_from_str(&before.expires_on, "%Y-%m-%d")
+        .unwrap_or_else(|_| settings.today());
     let renewed = expiry_from(&settings, current.max(settings.today()));
     let now = Utc::now().to_rfc3339();
     store::set_expiry(&mut tx, id, renewed, &now).await?;
-    store::add_change(&mut tx, id, &now, actor, "renewed", Some("Expires"), Some(&before.expires_on), Some(&renewed.to_string()), None)
-        .await?;
-    audit::record(&mut tx, actor, "household.renewed", Some(&subject(id)), &serde_json::json!({})).await?;
-    let after = store::load(&mut tx, id).await?.ok_or_else(|| Error::not_found("The household"))?;
+    store::add_change(
+        &mut tx,
+        id,
+        &now,
+        actor,
+        "renewed",
+        Some("Expires"),
+        Some(&before.expires_on),
+        Some(&renewed.to_string()),
+        None,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "household.renewed",
+        Some(&subject(id)),
+        &serde_json::json!({}),
+    )
+    .await?;
+    let after = store::load(&mut tx, id)
+        .await?
+        .ok_or_else(|| Error::not_found("The household"))?;
     tx.commit().await?;
     Ok(after)
 }
 
 /// Pauses, resumes or ends a membership, with an optional reason.
-pub async fn set_status(db: &Db, id: i64, status: Status, reason: Option<&str>, actor: &str) -> Result<Household> {
+pub async fn set_status(
+    db: &Db,
+    id: i64,
+    status: Status,
+    reason: Option<&str>,
+    actor: &str,
+) -> Result<Household> {
     let mut tx = db.begin_write().await?;
     let before = load_live(&mut tx, id).await?;
     if before.status == status {
-        return Err(Error::Conflict(format!("This membership is already {}.", status.label().to_lowercase())));
+        return Err(Error::Conflict(format!(
+            "This membership is already {}.",
+            status.label().to_lowercase()
+        )));
     }
     let now = Utc::now().to_rfc3339();
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     store::set_status(&mut tx, id, status, &now).await?;
-    store::add_change(&mut tx, id, &now, actor, "status changed", Some("Status"), Some(before.status.label()), Some(status.label()), reason)
-        .await?;
-    audit::record(&mut tx, actor, "household.status", Some(&subject(id)), &serde_json::json!({ "status": status.code() }))
-        .await?;
-    let after = store::load(&mut tx, id).await?.ok_or_else(|| Error::not_found("The household"))?;
+    store::add_change(
+        &mut tx,
+        id,
+        &now,
+        actor,
+        "status changed",
+        Some("Status"),
+        Some(before.status.label()),
+        Some(status.label()),
+        reason,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "household.status",
+        Some(&subject(id)),
+        &serde_json::json!({ "status": status.code() }),
+    )
+    .await?;
+    let after = store::load(&mut tx, id)
+        .await?
+        .ok_or_else(|| Error::not_found("The household"))?;
     tx.commit().await?;
     Ok(after)
 }
@@ -405,7 +536,12 @@ pub async fn page(db: &Db, id: i64) -> Result<HouseholdPage> {
     let history = store::history(&mut conn, id).await?;
     let visits = store::recent_visits(&mut conn, id, 100).await?;
     let form = form_from(&household);
-    Ok(HouseholdPage { household, history, visits, form })
+    Ok(HouseholdPage {
+        household,
+        history,
+        visits,
+        form,
+    })
 }
 
 fn form_from(h: &Household) -> HouseholdForm {
@@ -440,7 +576,10 @@ fn form_from(h: &Household) -> HouseholdForm {
 /// record is deleted. Recorded in the kept household's history and the audit trail.
 pub async fn merge(db: &Db, keep: i64, remove: i64, actor: &str) -> Result<Household> {
     if keep == remove {
-        return Err(Error::invalid("remove", "Choose two different households to merge."));
+        return Err(Error::invalid(
+            "remove",
+            "Choose two different households to merge.",
+        ));
     }
     let mut tx = db.begin_write().await?;
     let kept = load_live(&mut tx, keep).await?;
@@ -455,7 +594,10 @@ pub async fn merge(db: &Db, keep: i64, remove: i64, actor: &str) -> Result<House
         "merged",
         Some("Merged in"),
         None,
-        Some(&format!("{} {}", removed.membership_number, removed.lead_name)),
+        Some(&format!(
+            "{} {}",
+            removed.membership_number, removed.lead_name
+        )),
         None,
     )
     .await?;
@@ -467,7 +609,9 @@ pub async fn merge(db: &Db, keep: i64, remove: i64, actor: &str) -> Result<House
         &serde_json::json!({ "removed": remove, "removedNumber": removed.membership_number }),
     )
     .await?;
-    let after = store::load(&mut tx, keep).await?.ok_or_else(|| Error::not_found("The household"))?;
+    let after = store::load(&mut tx, keep)
+        .await?
+        .ok_or_else(|| Error::not_found("The household"))?;
     tx.commit().await?;
     Ok(after)
 }
@@ -513,7 +657,9 @@ pub async fn list(db: &Db, query: &ListQuery) -> Result<ListPage> {
             ids: matched.as_deref(),
             status: query.status,
             neighbourhood_id: query.neighbourhood_id,
-            expiring_between: query.expiring_soon.then(|| (today.to_string(), soon.clone())),
+            expiring_between: query
+                .expiring_soon
+                .then(|| (today.to_string(), soon.clone())),
             offset: i64::from(query.page) * i64::from(page_size),
             limit: i64::from(page_size),
         },

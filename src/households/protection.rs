@@ -36,7 +36,14 @@ pub async fn subject_access(db: &Db, id: i64, actor: &str) -> Result<SubjectAcce
         .ok_or_else(|| Error::not_found(format!("Household {id}")))?;
     let history = store::history(&mut tx, id).await?;
     let visits = store::recent_visits(&mut tx, id, i64::MAX).await?;
-    audit::record(&mut tx, actor, "household.subject_access", Some(&subject(id)), &serde_json::json!({})).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "household.subject_access",
+        Some(&subject(id)),
+        &serde_json::json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(SubjectAccess {
         format: 1,
@@ -70,19 +77,36 @@ pub async fn erase(db: &Db, id: i64, actor: &str) -> Result<Household> {
         .await?
         .ok_or_else(|| Error::not_found(format!("Household {id}")))?;
     if household.erased {
-        return Err(Error::Conflict("This household's details were already erased.".into()));
+        return Err(Error::Conflict(
+            "This household's details were already erased.".into(),
+        ));
     }
     let now = Utc::now().to_rfc3339();
     erase_with(&mut tx, id, &now, actor, "erased on request").await?;
-    let after = store::load(&mut tx, id).await?.ok_or_else(|| Error::not_found("The household"))?;
+    let after = store::load(&mut tx, id)
+        .await?
+        .ok_or_else(|| Error::not_found("The household"))?;
     tx.commit().await?;
     Ok(after)
 }
 
-async fn erase_with(conn: &mut SqliteConnection, id: i64, now: &str, actor: &str, why: &str) -> Result<()> {
+async fn erase_with(
+    conn: &mut SqliteConnection,
+    id: i64,
+    now: &str,
+    actor: &str,
+    why: &str,
+) -> Result<()> {
     store::anonymise(conn, id, now).await?;
     store::add_change(conn, id, now, actor, why, None, None, None, None).await?;
-    audit::record(conn, actor, "household.erased", Some(&subject(id)), &serde_json::json!({ "why": why })).await?;
+    audit::record(
+        conn,
+        actor,
+        "household.erased",
+        Some(&subject(id)),
+        &serde_json::json!({ "why": why }),
+    )
+    .await?;
     Ok(())
 }
 
@@ -120,7 +144,10 @@ pub async fn retention_preview(db: &Db) -> Result<RetentionPreview> {
         households: summaries
             .into_iter()
             .zip(rows)
-            .map(|(household, (_, last_visit))| RetentionCandidate { household, last_visit })
+            .map(|(household, (_, last_visit))| RetentionCandidate {
+                household,
+                last_visit,
+            })
             .collect(),
     })
 }
@@ -135,7 +162,10 @@ pub async fn apply_retention(db: &Db, actor: &str) -> Result<usize> {
     let mut tx = db.begin_write().await?;
     let rows = store::retention_candidates(&mut tx, &cutoff.to_string()).await?;
     let now = Utc::now().to_rfc3339();
-    let why = format!("anonymised: no visit for {} months", settings.retention_months);
+    let why = format!(
+        "anonymised: no visit for {} months",
+        settings.retention_months
+    );
     for (id, _) in &rows {
         erase_with(&mut tx, *id, &now, actor, &why).await?;
     }

@@ -16,17 +16,38 @@ pub async fn search(db: &Db, typed: &str, limit: u32) -> Result<Vec<HouseholdSum
 }
 
 /// Ids of the best matches, best first.
-pub(crate) async fn matching_ids(conn: &mut SqliteConnection, typed: &str, limit: u32) -> Result<Vec<i64>> {
+pub(crate) async fn matching_ids(
+    conn: &mut SqliteConnection,
+    typed: &str,
+    limit: u32,
+) -> Result<Vec<i64>> {
     let folded = text::fold(typed);
     if folded.is_empty() || limit == 0 {
         return Ok(Vec::new());
     }
     let limit = i64::from(limit);
-    let mut found = Found { ids: Vec::new(), limit };
-    let numeric = typed.chars().all(|c| c.is_ascii_digit() || c.is_whitespace() || c == '+');
+    let mut found = Found {
+        ids: Vec::new(),
+        limit,
+    };
+    let numeric = typed
+        .chars()
+        .all(|c| c.is_ascii_digit() || c.is_whitespace() || c == '+');
     if numeric {
         let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
-        found.add(ids(conn, "SELECT id FROM households WHERE membership_number = ?1 AND erased_at IS NULL", &digits, limit).await?);
+        found.add(
+            ids(
+                conn,
+                "SELECT id FROM households WHERE membership_number = ?1 AND erased_at IS NULL",
+                &digits,
+                limit,
+            )
+            .await?,
+        );
+        // A whole, valid number (a scan) means that household and no other.
+        if !found.ids.is_empty() && crate::membership::is_valid_number(&digits) {
+            return Ok(found.ids);
+        }
         // ':' sorts just after '9', so [digits, digits:) is every string starting with digits.
         found.add(
             ids(
@@ -64,8 +85,18 @@ pub(crate) async fn matching_ids(conn: &mut SqliteConnection, typed: &str, limit
         )
         .await?,
     );
-    let postcode: String = folded.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
-    if !found.full() && postcode.starts_with(|c: char| c.is_ascii_alphabetic()) && postcode.len() >= 2 {
+    if !found.full() {
+        found.add(word_prefix_ids(conn, &folded, limit).await?);
+    }
+    let postcode: String = folded
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    if !found.full()
+        && postcode.starts_with(|c: char| c.is_ascii_alphabetic())
+        && postcode.len() >= 2
+    {
         found.add(
             ids(
                 conn,
@@ -106,22 +137,69 @@ async fn ids(conn: &mut SqliteConnection, sql: &str, key: &str, limit: i64) -> R
     if key.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(sqlx::query_scalar(sql).bind(key).bind(limit).fetch_all(conn).await?)
+    Ok(sqlx::query_scalar(sql)
+        .bind(key)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?)
+}
+
+/// The words typed, cleaned to what the full-text indexes can take.
+fn words(folded: &str) -> Vec<String> {
+    folded
+        .split_whitespace()
+        .map(|w| {
+            w.chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '\'' || *c == '-')
+                .collect::<String>()
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Every word typed starts a word of the name, in any order ("jo bla" finds "John Blacksmith").
+async fn word_prefix_ids(
+    conn: &mut SqliteConnection,
+    folded: &str,
+    limit: i64,
+) -> Result<Vec<i64>> {
+    // The index splits names at '-' and '\'', so the query does too.
+    let parts: Vec<String> = words(folded)
+        .iter()
+        .flat_map(|w| w.split(['-', '\'']).map(str::to_owned).collect::<Vec<_>>())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if parts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let query = parts
+        .iter()
+        .map(|w| format!("\"{w}\"*"))
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    Ok(sqlx::query_scalar(
+        "SELECT h.id FROM households_words w JOIN households h ON h.id = w.rowid \
+         WHERE households_words MATCH ?1 AND h.erased_at IS NULL LIMIT ?2",
+    )
+    .bind(query)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
 }
 
 /// Every word typed appears somewhere (name, postcode, phone or number), in any order.
 /// Words of three letters or more use the trigram index; shorter ones filter the name.
 async fn substring_ids(conn: &mut SqliteConnection, folded: &str, limit: i64) -> Result<Vec<i64>> {
-    let words: Vec<String> = folded
-        .split_whitespace()
-        .map(|w| w.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '\'' || *c == '-').collect::<String>())
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words = words(folded);
     let (long, short): (Vec<&String>, Vec<&String>) = words.iter().partition(|w| w.len() >= 3);
     if long.is_empty() {
         return Ok(Vec::new());
     }
-    let fts = long.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" AND ");
+    let fts = long
+        .iter()
+        .map(|w| format!("\"{w}\""))
+        .collect::<Vec<_>>()
+        .join(" AND ");
     let mut sql = String::from(
         "SELECT h.id FROM households_fts f JOIN households h ON h.id = f.rowid \
          WHERE households_fts MATCH ?1 AND h.erased_at IS NULL",

@@ -40,9 +40,11 @@ pub struct HouseholdRecord {
 const CHUNK: usize = 1_000;
 
 pub async fn next_id(conn: &mut SqliteConnection) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM households")
-        .fetch_one(conn)
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM households")
+            .fetch_one(conn)
+            .await?,
+    )
 }
 
 pub async fn insert_many(conn: &mut SqliteConnection, rows: &[HouseholdRecord]) -> Result<()> {
@@ -87,7 +89,11 @@ pub async fn insert_many(conn: &mut SqliteConnection, rows: &[HouseholdRecord]) 
 }
 
 /// Rewrites a household's details (not its number, dates, status or consent).
-pub async fn update_details(conn: &mut SqliteConnection, h: &HouseholdRecord, now: &str) -> Result<()> {
+pub async fn update_details(
+    conn: &mut SqliteConnection,
+    h: &HouseholdRecord,
+    now: &str,
+) -> Result<()> {
     sqlx::query(
         "UPDATE households SET lead_name = ?, search_name = ?, adults = ?, children = ?, postcode = ?,
              postcode_key = ?, postcode_district = ?, neighbourhood_id = ?, landlord_tenant = ?,
@@ -119,23 +125,34 @@ pub async fn update_details(conn: &mut SqliteConnection, h: &HouseholdRecord, no
     Ok(())
 }
 
-pub async fn replace_members(conn: &mut SqliteConnection, id: i64, members: &[(String, Option<u16>)]) -> Result<()> {
+pub async fn replace_members(
+    conn: &mut SqliteConnection,
+    id: i64,
+    members: &[(String, Option<u16>)],
+) -> Result<()> {
     sqlx::query("DELETE FROM household_members WHERE household_id = ?")
         .bind(id)
         .execute(&mut *conn)
         .await?;
     for (first_name, birth_year) in members {
-        sqlx::query("INSERT INTO household_members (household_id, first_name, birth_year) VALUES (?, ?, ?)")
-            .bind(id)
-            .bind(first_name)
-            .bind(birth_year)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "INSERT INTO household_members (household_id, first_name, birth_year) VALUES (?, ?, ?)",
+        )
+        .bind(id)
+        .bind(first_name)
+        .bind(birth_year)
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }
 
-pub async fn set_expiry(conn: &mut SqliteConnection, id: i64, expires_on: NaiveDate, now: &str) -> Result<()> {
+pub async fn set_expiry(
+    conn: &mut SqliteConnection,
+    id: i64,
+    expires_on: NaiveDate,
+    now: &str,
+) -> Result<()> {
     sqlx::query("UPDATE households SET expires_on = ?, updated_at = ? WHERE id = ?")
         .bind(expires_on.to_string())
         .bind(now)
@@ -145,7 +162,12 @@ pub async fn set_expiry(conn: &mut SqliteConnection, id: i64, expires_on: NaiveD
     Ok(())
 }
 
-pub async fn set_status(conn: &mut SqliteConnection, id: i64, status: Status, now: &str) -> Result<()> {
+pub async fn set_status(
+    conn: &mut SqliteConnection,
+    id: i64,
+    status: Status,
+    now: &str,
+) -> Result<()> {
     sqlx::query("UPDATE households SET status = ?, updated_at = ? WHERE id = ?")
         .bind(status.code())
         .bind(now)
@@ -155,14 +177,21 @@ pub async fn set_status(conn: &mut SqliteConnection, id: i64, status: Status, no
     Ok(())
 }
 
-pub async fn set_consent(conn: &mut SqliteConnection, id: i64, at: &str, version: &str) -> Result<()> {
-    sqlx::query("UPDATE households SET consent_at = ?, consent_version = ?, updated_at = ? WHERE id = ?")
-        .bind(at)
-        .bind(version)
-        .bind(at)
-        .bind(id)
-        .execute(conn)
-        .await?;
+pub async fn set_consent(
+    conn: &mut SqliteConnection,
+    id: i64,
+    at: &str,
+    version: &str,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE households SET consent_at = ?, consent_version = ?, updated_at = ? WHERE id = ?",
+    )
+    .bind(at)
+    .bind(version)
+    .bind(at)
+    .bind(id)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -287,7 +316,11 @@ pub async fn history(conn: &mut SqliteConnection, id: i64) -> Result<Vec<History
     .await?)
 }
 
-pub async fn recent_visits(conn: &mut SqliteConnection, id: i64, limit: i64) -> Result<Vec<VisitLine>> {
+pub async fn recent_visits(
+    conn: &mut SqliteConnection,
+    id: i64,
+    limit: i64,
+) -> Result<Vec<VisitLine>> {
     Ok(sqlx::query_as::<_, VisitLine>(
         "SELECT id, at, local_date, items, fee_pence, fee_method, volunteer, voided_at IS NOT NULL AS voided
          FROM visits WHERE household_id = ? ORDER BY at DESC LIMIT ?",
@@ -350,7 +383,12 @@ pub async fn summaries(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<H
 }
 
 /// Moves visits, new members and history from `remove` to `keep`, then deletes `remove`.
-pub async fn merge_into(conn: &mut SqliteConnection, keep: i64, remove: i64, kept_members: &[Member]) -> Result<()> {
+pub async fn merge_into(
+    conn: &mut SqliteConnection,
+    keep: i64,
+    remove: i64,
+    kept_members: &[Member],
+) -> Result<()> {
     sqlx::query("UPDATE visits SET household_id = ? WHERE household_id = ?")
         .bind(keep)
         .bind(remove)
@@ -363,9 +401,9 @@ pub async fn merge_into(conn: &mut SqliteConnection, keep: i64, remove: i64, kep
     .fetch_all(&mut *conn)
     .await?;
     for m in moving {
-        let known = kept_members
-            .iter()
-            .any(|k| text::fold(&k.first_name) == text::fold(&m.first_name) && k.birth_year == m.birth_year);
+        let known = kept_members.iter().any(|k| {
+            text::fold(&k.first_name) == text::fold(&m.first_name) && k.birth_year == m.birth_year
+        });
         if !known {
             sqlx::query("UPDATE household_members SET household_id = ? WHERE id = ?")
                 .bind(keep)
@@ -431,17 +469,23 @@ pub async fn list_ids(conn: &mut SqliteConnection, f: &ListFilter<'_>) -> Result
         let mut found: Vec<i64> = q.build_query_scalar().fetch_all(&mut *conn).await?;
         found.sort_by_key(|id| order.iter().position(|o| o == id));
         let total = u32::try_from(found.len()).unwrap_or(u32::MAX);
-        let start = usize::try_from(f.offset).unwrap_or(usize::MAX).min(found.len());
-        let end = start.saturating_add(usize::try_from(f.limit).unwrap_or(0)).min(found.len());
+        let start = usize::try_from(f.offset)
+            .unwrap_or(usize::MAX)
+            .min(found.len());
+        let end = start
+            .saturating_add(usize::try_from(f.limit).unwrap_or(0))
+            .min(found.len());
         return Ok((total, found[start..end].to_vec()));
     }
     let mut count: QueryBuilder<Sqlite> =
         QueryBuilder::new("SELECT COUNT(*) FROM households WHERE erased_at IS NULL");
     push_filters(&mut count, f);
     let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
-    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT id FROM households WHERE erased_at IS NULL");
+    let mut q: QueryBuilder<Sqlite> =
+        QueryBuilder::new("SELECT id FROM households WHERE erased_at IS NULL");
     push_filters(&mut q, f);
-    q.push(" ORDER BY search_name, id LIMIT ").push_bind(f.limit);
+    q.push(" ORDER BY search_name, id LIMIT ")
+        .push_bind(f.limit);
     q.push(" OFFSET ").push_bind(f.offset);
     let ids: Vec<i64> = q.build_query_scalar().fetch_all(&mut *conn).await?;
     Ok((u32::try_from(total).unwrap_or(u32::MAX), ids))
@@ -477,7 +521,10 @@ pub async fn anonymise(conn: &mut SqliteConnection, id: i64, now: &str) -> Resul
 }
 
 /// Households not erased, joined before `cutoff` and with no visit since: (id, last visit).
-pub async fn retention_candidates(conn: &mut SqliteConnection, cutoff: &str) -> Result<Vec<(i64, Option<String>)>> {
+pub async fn retention_candidates(
+    conn: &mut SqliteConnection,
+    cutoff: &str,
+) -> Result<Vec<(i64, Option<String>)>> {
     Ok(sqlx::query_as(
         "SELECT h.id, (SELECT MAX(v.local_date) FROM visits v WHERE v.household_id = h.id) AS last_visit
          FROM households h
