@@ -45,7 +45,7 @@ ui: deps
 	cd ui && npm run build
 
 app: ui
-	cargo build -p pantry-desktop
+	cargo build --workspace --bins
 
 # --- checks and tests --------------------------------------------------------------------
 

@@ -284,6 +284,11 @@ pub fn demo_settings_form() -> SettingsForm {
             .map(|(name, _)| *name)
             .collect::<Vec<_>>()
             .join("\n"),
+        districts: DEMO_AREAS
+            .iter()
+            .map(|(name, district)| format!("{district} = {name}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
         ..SettingsForm::default()
     }
 }

@@ -238,11 +238,27 @@ fn read_csv(bytes: &[u8]) -> Result<Sheet> {
         None => Vec::new(),
     };
     let mut rows = Vec::new();
+    // Line numbers counted from byte offsets (the reader's own count slips on CRLF files).
+    let (mut line, mut counted_to) = (1u32, 0usize);
     for record in records {
         let record = record.map_err(unreadable)?;
-        let line = record
+        let start = record
             .position()
-            .map_or(0, |p| u32::try_from(p.line()).unwrap_or(u32::MAX));
+            .map_or(counted_to, |p| {
+                usize::try_from(p.byte()).unwrap_or(usize::MAX)
+            })
+            .clamp(counted_to, text.len());
+        // A record's position can point at the end of the previous line's CRLF.
+        let start = text.as_bytes()[start..]
+            .iter()
+            .position(|b| *b != b'\r' && *b != b'\n')
+            .map_or(text.len(), |skip| start + skip);
+        let newlines = text.as_bytes()[counted_to..start]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        line = line.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
+        counted_to = start;
         let cells: Vec<String> = record.iter().map(|c| c.trim().to_owned()).collect();
         if cells.iter().any(|c| !c.is_empty()) {
             rows.push(SheetRow { line, cells });

@@ -7,6 +7,11 @@ use std::path::Path;
 
 use pantry::app::AppStatus;
 use pantry::error::WireError;
+use pantry::households::duplicates::DuplicateCandidate;
+use pantry::households::form::HouseholdForm;
+use pantry::households::protection::RetentionPreview;
+use pantry::households::{Household, HouseholdPage, ListPage, ListQuery, RegistrationOptions};
+use pantry::import::{ImportFile, ImportPreview, ImportProgress, ImportReport};
 use pantry::settings::{Settings, SettingsForm};
 use ts_rs::TS;
 
@@ -17,6 +22,18 @@ fn export_all(dir: &Path) {
     WireError::export_all_to(dir).unwrap();
     Settings::export_all_to(dir).unwrap();
     SettingsForm::export_all_to(dir).unwrap();
+    HouseholdForm::export_all_to(dir).unwrap();
+    Household::export_all_to(dir).unwrap();
+    HouseholdPage::export_all_to(dir).unwrap();
+    ListQuery::export_all_to(dir).unwrap();
+    ListPage::export_all_to(dir).unwrap();
+    RegistrationOptions::export_all_to(dir).unwrap();
+    DuplicateCandidate::export_all_to(dir).unwrap();
+    RetentionPreview::export_all_to(dir).unwrap();
+    ImportFile::export_all_to(dir).unwrap();
+    ImportPreview::export_all_to(dir).unwrap();
+    ImportProgress::export_all_to(dir).unwrap();
+    ImportReport::export_all_to(dir).unwrap();
 }
 
 fn read_dir(dir: &Path) -> BTreeMap<String, String> {

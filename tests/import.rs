@@ -54,12 +54,13 @@ async fn a_csv_is_checked_row_by_row_and_only_good_rows_are_imported() {
         .map(|p| (p.line, p.column.as_str()))
         .collect();
     assert_eq!(
+        // Line 5: the quoted note on the row before spans two lines.
         bad,
         [
-            (4, "Allergies"),
-            (4, "Adults"),
-            (4, "Postcode"),
-            (4, "Date joined")
+            (5, "Allergies"),
+            (5, "Adults"),
+            (5, "Postcode"),
+            (5, "Date joined")
         ],
         "{:?}",
         report.problems
@@ -186,6 +187,7 @@ async fn unreadable_files_and_incomplete_mappings_get_clear_messages() {
         assert!(matches!(err, Error::Validation(_)), "{name}: {err:?}");
     }
     let sheet = import::read_sheet(b"Name,Town\nA B,Oldham\n", "x.csv").unwrap();
+    assert_eq!(sheet.rows[0].line, 2);
     let err = import::check(&db, &sheet, &import::suggest_mapping(&sheet.headers))
         .await
         .unwrap_err();

@@ -5,10 +5,7 @@ use pantry::settings::{self, Settings, SettingsForm};
 use pantry::Error;
 use tauri::State;
 
-use crate::AppState;
-
-/// Who is acting, until volunteer sign-in exists.
-const ACTOR: &str = "desktop";
+use crate::{AppState, ACTOR};
 
 #[tauri::command]
 pub async fn app_status(state: State<'_, AppState>) -> Result<AppStatus, Error> {

@@ -2,10 +2,14 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod members;
 
 use pantry::error::WireError;
 use pantry::{paths, Db, Error};
 use tauri::Manager;
+
+/// Who is acting, until volunteer sign-in exists.
+pub const ACTOR: &str = "desktop";
 
 /// The database, or why it could not be opened (shown by the UI instead of a crash).
 #[derive(Debug)]
@@ -46,6 +50,23 @@ fn main() {
             commands::settings_form,
             commands::settings_save,
             commands::settings_time_zones,
+            members::households_options,
+            members::households_list,
+            members::households_page,
+            members::households_suggest_neighbourhood,
+            members::households_duplicates,
+            members::households_register,
+            members::households_update,
+            members::households_renew,
+            members::households_set_status,
+            members::households_merge,
+            members::households_erase,
+            members::households_subject_access,
+            members::households_retention_preview,
+            members::households_retention_apply,
+            members::import_preview,
+            members::import_check,
+            members::import_members,
         ])
         .build(tauri::generate_context!());
     let app = match app {

@@ -616,6 +616,25 @@ pub async fn merge(db: &Db, keep: i64, remove: i64, actor: &str) -> Result<House
     Ok(after)
 }
 
+/// Merges the household with membership number `remove_number` into `keep`.
+pub async fn merge_by_number(
+    db: &Db,
+    keep: i64,
+    remove_number: &str,
+    actor: &str,
+) -> Result<Household> {
+    let number = remove_number.trim();
+    let remove: Option<i64> =
+        store::id_for_number(&mut *db.pool().acquire().await?, number).await?;
+    let remove = remove.ok_or_else(|| {
+        Error::invalid(
+            "removeNumber",
+            format!("No household has the membership number \"{number}\"."),
+        )
+    })?;
+    merge(db, keep, remove, actor).await
+}
+
 /// Filters for the members list.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

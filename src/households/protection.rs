@@ -55,10 +55,17 @@ pub async fn subject_access(db: &Db, id: i64, actor: &str) -> Result<SubjectAcce
     })
 }
 
-/// Writes the subject-access export as JSON into `dir` and returns the file.
-pub async fn write_subject_access(db: &Db, id: i64, dir: &Path, actor: &str) -> Result<PathBuf> {
+/// Writes the subject-access export as JSON into `dir` (default: `exports` beside the
+/// database) and returns the file.
+pub async fn write_subject_access(
+    db: &Db,
+    id: i64,
+    dir: Option<&Path>,
+    actor: &str,
+) -> Result<PathBuf> {
     let report = subject_access(db, id, actor).await?;
-    std::fs::create_dir_all(dir)?;
+    let dir = dir.map_or_else(|| db.path().with_file_name("exports"), Path::to_path_buf);
+    std::fs::create_dir_all(&dir)?;
     let file = dir.join(format!(
         "subject-access-{}-{}.json",
         report.household.membership_number,

@@ -559,3 +559,12 @@ pub async fn existing_keys(conn: &mut SqliteConnection) -> Result<ExistingKeys> 
     }
     Ok(keys)
 }
+
+pub async fn id_for_number(conn: &mut SqliteConnection, number: &str) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM households WHERE membership_number = ?")
+            .bind(number)
+            .fetch_optional(conn)
+            .await?,
+    )
+}

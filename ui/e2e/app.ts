@@ -1,6 +1,6 @@
 // Drives the real Pantry desktop app over WebDriver: tauri-driver + WebKitWebDriver, under Xvfb.
 // Each App gets its own tauri-driver on free ports and a data directory of its own.
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -12,8 +12,17 @@ export const APP_BINARY = process.env.PANTRY_APP ?? join(ROOT, "target", "debug"
 const ARTIFACTS = join(import.meta.dirname, "artifacts");
 const WAIT_MS = 15_000;
 
+export const CLI_BINARY = join(ROOT, "target", "debug", "pantry");
+
 export function freshDataDir(): string {
   return mkdtempSync(join(tmpdir(), "pantry-e2e-"));
+}
+
+/** A data directory holding a synthetic demo pantry, made by the real `pantry` CLI. */
+export function demoDataDir(households: number): string {
+  const dir = freshDataDir();
+  execFileSync(CLI_BINARY, ["--data-dir", dir, "demo-data", "--households", String(households), "--weeks", "4", "--seed", "3"]);
+  return dir;
 }
 
 function freePort(): Promise<number> {
@@ -102,6 +111,29 @@ export class App {
       if (index > 0) await input.sendKeys(Key.ENTER);
       if (line) await input.sendKeys(line);
     }
+  }
+
+  /** Ticks the checkbox inside the <label> that reads `text` (or starts with it). */
+  async tick(text: string): Promise<void> {
+    const box = await this.driver.wait(
+      until.elementLocated(By.xpath(`//label[starts-with(normalize-space(), ${xpathString(text)})]//input[@type='checkbox']`)),
+      WAIT_MS,
+    );
+    if (!(await box.isSelected())) await box.click();
+  }
+
+  /** Waits for a table row whose cells include all these texts. */
+  row(...cells: string[]): Promise<WebElement> {
+    const tests = cells.map((c) => `td[normalize-space()=${xpathString(c)}]`).join(" and ");
+    return this.driver.wait(until.elementLocated(By.xpath(`//tr[${tests}]`)), WAIT_MS);
+  }
+
+  /** Waits until some element's text contains `text`. */
+  containing(text: string): Promise<WebElement> {
+    return this.driver.wait(
+      until.elementLocated(By.xpath(`//*[contains(normalize-space(), ${xpathString(text)}) and not(*[contains(normalize-space(), ${xpathString(text)})])]`)),
+      WAIT_MS,
+    );
   }
 
   async value(label: string): Promise<string> {

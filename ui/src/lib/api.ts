@@ -1,11 +1,25 @@
 // Typed wrappers over the desktop app's commands. Components call these, never `invoke`.
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 import type { AppStatus } from "./bindings/AppStatus";
 import type { ErrorKind } from "./bindings/ErrorKind";
 import type { FieldError } from "./bindings/FieldError";
 import type { Settings } from "./bindings/Settings";
 import type { SettingsForm } from "./bindings/SettingsForm";
 import type { WireError } from "./bindings/WireError";
+import type { DuplicateCandidate } from "./bindings/DuplicateCandidate";
+import type { Household } from "./bindings/Household";
+import type { HouseholdForm } from "./bindings/HouseholdForm";
+import type { HouseholdPage } from "./bindings/HouseholdPage";
+import type { ImportField } from "./bindings/ImportField";
+import type { ImportFile } from "./bindings/ImportFile";
+import type { ImportPreview } from "./bindings/ImportPreview";
+import type { ImportProgress } from "./bindings/ImportProgress";
+import type { ImportReport } from "./bindings/ImportReport";
+import type { ListPage } from "./bindings/ListPage";
+import type { ListQuery } from "./bindings/ListQuery";
+import type { RegistrationOptions } from "./bindings/RegistrationOptions";
+import type { RetentionPreview } from "./bindings/RetentionPreview";
+import type { Status } from "./bindings/Status";
 
 /** A failed command, as the library reported it. */
 export class ApiError extends Error {
@@ -58,4 +72,46 @@ export const api = {
   settingsForm: () => call<SettingsForm>("settings_form"),
   settingsSave: (form: SettingsForm) => call<Settings>("settings_save", { form }),
   settingsTimeZones: () => call<string[]>("settings_time_zones"),
+
+  householdsOptions: () => call<RegistrationOptions>("households_options"),
+  householdsList: (query: ListQuery) => call<ListPage>("households_list", { query }),
+  householdsPage: (id: number) => call<HouseholdPage>("households_page", { id }),
+  householdsSuggestNeighbourhood: (postcode: string) =>
+    call<number | null>("households_suggest_neighbourhood", { postcode }),
+  householdsDuplicates: (form: HouseholdForm, except: number | null) =>
+    call<DuplicateCandidate[]>("households_duplicates", { form, except }),
+  householdsRegister: (form: HouseholdForm, duplicateReason: string | null) =>
+    call<Household>("households_register", { form, duplicateReason }),
+  householdsUpdate: (id: number, form: HouseholdForm) => call<Household>("households_update", { id, form }),
+  householdsRenew: (id: number) => call<Household>("households_renew", { id }),
+  householdsSetStatus: (id: number, status: Status, reason: string | null) =>
+    call<Household>("households_set_status", { id, status, reason }),
+  householdsMerge: (keep: number, removeNumber: string) =>
+    call<Household>("households_merge", { keep, removeNumber }),
+  householdsErase: (id: number) => call<Household>("households_erase", { id }),
+  householdsSubjectAccess: (id: number) => call<string>("households_subject_access", { id }),
+  householdsRetentionPreview: () => call<RetentionPreview>("households_retention_preview"),
+  householdsRetentionApply: () => call<number>("households_retention_apply"),
+
+  importPreview: (file: ImportFile) => call<ImportPreview>("import_preview", { file }),
+  importCheck: (file: ImportFile, mapping: (ImportField | null)[]) =>
+    call<ImportReport>("import_check", { file, mapping }),
+  importMembers: (file: ImportFile, mapping: (ImportField | null)[], progress: (p: ImportProgress) => void) => {
+    const onProgress = new Channel<ImportProgress>();
+    onProgress.onmessage = progress;
+    return call<ImportReport>("import_members", { file, mapping, onProgress });
+  },
 };
+
+/** Reads a chosen file for import (its bytes, base64-encoded). */
+export function readImportFile(file: File): Promise<ImportFile> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onerror = () => reject(new ApiError({ kind: "unexpected", message: "The file could not be read." }));
+    reader.onload = () => {
+      const url = String(reader.result);
+      resolve({ fileName: file.name, base64: url.slice(url.indexOf(",") + 1) });
+    };
+    reader.readAsDataURL(file);
+  });
+}

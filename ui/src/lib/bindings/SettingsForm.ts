@@ -12,4 +12,12 @@ weeklyFee: string, itemsPerVisit: string, visitsPerWeek: string, membershipWeeks
 /**
  * One neighbourhood per line.
  */
-neighbourhoods: string, };
+neighbourhoods: string, 
+/**
+ * Postcode districts mapped to neighbourhoods, one per line: `OL1 = Northgate`.
+ */
+districts: string, 
+/**
+ * Households with no visit for this many months can be anonymised (retention).
+ */
+retentionMonths: string, };

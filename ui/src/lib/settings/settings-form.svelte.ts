@@ -65,6 +65,8 @@ export const FIELD_ORDER: SettingsField[] = [
   "visitsPerWeek",
   "membershipWeeks",
   "neighbourhoods",
+  "districts",
+  "retentionMonths",
 ];
 
 function emptyForm(): SettingsForm {
@@ -79,5 +81,7 @@ function emptyForm(): SettingsForm {
     visitsPerWeek: "",
     membershipWeeks: "",
     neighbourhoods: "",
+    districts: "",
+    retentionMonths: "",
   };
 }

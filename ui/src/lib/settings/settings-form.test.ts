@@ -14,6 +14,8 @@ const defaults: SettingsForm = {
   visitsPerWeek: "1",
   membershipWeeks: "52",
   neighbourhoods: "",
+  districts: "",
+  retentionMonths: "24",
 };
 
 afterEach(() => clearMocks());

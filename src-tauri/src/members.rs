@@ -1,0 +1,147 @@
+//! Members commands: each converts at the edge and calls one library function.
+
+use pantry::households::duplicates::{self, DuplicateCandidate};
+use pantry::households::form::HouseholdForm;
+use pantry::households::protection::{self, RetentionPreview};
+use pantry::households::{
+    self, Household, HouseholdPage, ListPage, ListQuery, RegistrationOptions, Status,
+};
+use pantry::import::{self, ImportField, ImportFile, ImportPreview, ImportProgress, ImportReport};
+use pantry::{settings, Error};
+use tauri::ipc::Channel;
+use tauri::State;
+
+use crate::{AppState, ACTOR};
+
+#[tauri::command]
+pub async fn households_options(state: State<'_, AppState>) -> Result<RegistrationOptions, Error> {
+    households::registration_options(state.db()?).await
+}
+
+#[tauri::command]
+pub async fn households_list(
+    state: State<'_, AppState>,
+    query: ListQuery,
+) -> Result<ListPage, Error> {
+    households::list(state.db()?, &query).await
+}
+
+#[tauri::command]
+pub async fn households_page(state: State<'_, AppState>, id: i64) -> Result<HouseholdPage, Error> {
+    households::page(state.db()?, id).await
+}
+
+#[tauri::command]
+pub async fn households_suggest_neighbourhood(
+    state: State<'_, AppState>,
+    postcode: String,
+) -> Result<Option<i64>, Error> {
+    let settings = settings::require(state.db()?).await?;
+    Ok(households::suggested_neighbourhood(&settings, &postcode))
+}
+
+#[tauri::command]
+pub async fn households_duplicates(
+    state: State<'_, AppState>,
+    form: HouseholdForm,
+    except: Option<i64>,
+) -> Result<Vec<DuplicateCandidate>, Error> {
+    duplicates::find(state.db()?, &form, except).await
+}
+
+#[tauri::command]
+pub async fn households_register(
+    state: State<'_, AppState>,
+    form: HouseholdForm,
+    duplicate_reason: Option<String>,
+) -> Result<Household, Error> {
+    households::register(state.db()?, &form, duplicate_reason.as_deref(), ACTOR).await
+}
+
+#[tauri::command]
+pub async fn households_update(
+    state: State<'_, AppState>,
+    id: i64,
+    form: HouseholdForm,
+) -> Result<Household, Error> {
+    households::update(state.db()?, id, &form, ACTOR).await
+}
+
+#[tauri::command]
+pub async fn households_renew(state: State<'_, AppState>, id: i64) -> Result<Household, Error> {
+    households::renew(state.db()?, id, ACTOR).await
+}
+
+#[tauri::command]
+pub async fn households_set_status(
+    state: State<'_, AppState>,
+    id: i64,
+    status: Status,
+    reason: Option<String>,
+) -> Result<Household, Error> {
+    households::set_status(state.db()?, id, status, reason.as_deref(), ACTOR).await
+}
+
+#[tauri::command]
+pub async fn households_merge(
+    state: State<'_, AppState>,
+    keep: i64,
+    remove_number: String,
+) -> Result<Household, Error> {
+    households::merge_by_number(state.db()?, keep, &remove_number, ACTOR).await
+}
+
+#[tauri::command]
+pub async fn households_erase(state: State<'_, AppState>, id: i64) -> Result<Household, Error> {
+    protection::erase(state.db()?, id, ACTOR).await
+}
+
+#[tauri::command]
+pub async fn households_subject_access(
+    state: State<'_, AppState>,
+    id: i64,
+) -> Result<String, Error> {
+    let file = protection::write_subject_access(state.db()?, id, None, ACTOR).await?;
+    Ok(file.display().to_string())
+}
+
+#[tauri::command]
+pub async fn households_retention_preview(
+    state: State<'_, AppState>,
+) -> Result<RetentionPreview, Error> {
+    protection::retention_preview(state.db()?).await
+}
+
+#[tauri::command]
+pub async fn households_retention_apply(state: State<'_, AppState>) -> Result<usize, Error> {
+    protection::apply_retention(state.db()?, ACTOR).await
+}
+
+#[tauri::command]
+pub fn import_preview(file: ImportFile) -> Result<ImportPreview, Error> {
+    Ok(import::preview(&file.read()?))
+}
+
+#[tauri::command]
+pub async fn import_check(
+    state: State<'_, AppState>,
+    file: ImportFile,
+    mapping: Vec<Option<ImportField>>,
+) -> Result<ImportReport, Error> {
+    import::check(state.db()?, &file.read()?, &mapping).await
+}
+
+#[tauri::command]
+pub async fn import_members(
+    state: State<'_, AppState>,
+    file: ImportFile,
+    mapping: Vec<Option<ImportField>>,
+    on_progress: Channel<ImportProgress>,
+) -> Result<ImportReport, Error> {
+    let sheet = file.read()?;
+    import::import(state.db()?, &sheet, &mapping, ACTOR, &mut |p| {
+        // A closed window cannot receive progress; the import itself goes on.
+        let _ = on_progress.send(p);
+    })
+    .await
+}

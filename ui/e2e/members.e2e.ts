@@ -1,0 +1,104 @@
+// Members in the real app: register, find, edit with history, duplicates, spreadsheet import.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { App, demoDataDir } from "./app";
+
+let running: App | undefined;
+
+afterEach(async ({ task }) => {
+  if (running && task.result?.state === "fail") {
+    const file = await running.screenshot(`failed-${task.name}`).catch((e) => `(no screenshot: ${e})`);
+    console.error(`Screenshot of the failure: ${file}`);
+  }
+  await running?.quit();
+  running = undefined;
+});
+
+async function openMembers(households: number): Promise<App> {
+  const dataDir = demoDataDir(households);
+  running = await App.launch(dataDir, "Counter");
+  await running.click("Members");
+  await running.heading("Members");
+  return running;
+}
+
+describe("members", () => {
+  it("registers a household, finds it by part of its name, edits it and shows the change in history", async () => {
+    const app = await openMembers(300);
+    await app.containing("of 300");
+    await app.screenshot("members-list");
+
+    await app.click("Register a household");
+    await app.heading("Register a household");
+    await app.fill("Lead member's name", "Ngozi Okonkwo-Brown");
+    await app.fill("Adults", "2");
+    await app.fill("Children", "3");
+    await app.fill("Postcode", "ol8 1zz");
+    await app.tick("Peanuts");
+    await app.tick("Halal");
+    await app.tick("The member agreed");
+    await app.screenshot("members-register-form");
+    await app.click("Register household");
+
+    await app.heading("Ngozi Okonkwo-Brown");
+    await app.containing("Allergies: Peanuts");
+    await app.row("registered");
+    await app.screenshot("members-household-page");
+
+    await app.click("← Back to members");
+    await app.heading("Members");
+    await app.fill("Search members", "okonk");
+    await (await app.button("Ngozi Okonkwo-Brown")).click();
+    await app.heading("Ngozi Okonkwo-Brown");
+
+    await app.click("Edit details");
+    await app.fill("Children", "1");
+    await app.click("Save changes");
+    await app.text("Changes saved.");
+    await app.row("edited: Children", "3", "1");
+
+    // The same surname at the same postcode is flagged before a second registration.
+    await app.click("← Back to members");
+    await app.click("Register a household");
+    await app.fill("Lead member's name", "Chidi Okonkwo-Brown");
+    await app.fill("Postcode", "OL8 1ZZ");
+    await app.tick("The member agreed");
+    await app.click("Register household");
+    await app.text("This household may already be registered");
+    await app.containing("Same surname and postcode");
+    expect(await (await app.button("Register anyway")).isEnabled()).toBe(false);
+    await app.screenshot("members-duplicate-warning");
+    await app.fill("Reason to register anyway", "Brother, lives in the same flat");
+    await app.click("Register anyway");
+    await app.heading("Chidi Okonkwo-Brown");
+    await app.row("registered despite a possible duplicate — Brother, lives in the same flat");
+  });
+
+  it("imports a small CSV and reports the bad row with its line and column", async () => {
+    const app = await openMembers(20);
+    const csv = join(app.dataDir, "new-members.csv");
+    writeFileSync(
+      csv,
+      "Name,Postcode,Adults,Children,Date joined,Consent\r\n" +
+        "Ayşe Yılmaz,OL1 2AB,1,2,03/04/2024,yes\r\n" +
+        "Bad Postcode,NOT ONE,1,0,,yes\r\n" +
+        "Tomás Ó Briain,OL4 5CD,2,0,,yes\r\n",
+    );
+    await app.click("Import from a spreadsheet");
+    await app.heading("Import members from a spreadsheet");
+    await (await app.field("Spreadsheet file")).sendKeys(csv);
+    expect(await app.value("Column “Name”")).toBe("leadName");
+    expect(await app.value("Column “Date joined”")).toBe("joinedOn");
+    await app.click("Check every row");
+    await app.containing("2 rows ready to import");
+    await app.row("3", "Postcode", "Enter a UK postcode, for example OL1 3BQ.");
+    await app.screenshot("members-import-report");
+    await app.click("Import the 2 good rows and skip the rest");
+    await app.containing("2 households imported");
+
+    await app.click("← Back to members");
+    await app.fill("Search members", "ayse");
+    await app.button("Ayşe Yılmaz");
+  });
+});
