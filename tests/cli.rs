@@ -211,3 +211,82 @@ fn a_database_from_a_newer_pantry_is_refused_by_the_cli() {
         stderr(&out)
     );
 }
+
+#[test]
+fn import_members_checks_first_and_imports_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(pantry(
+        dir.path(),
+        &["demo-data", "--households", "3", "--weeks", "1"]
+    )
+    .status
+    .success());
+    let file = dir.path().join("members.csv");
+    std::fs::write(&file, "Name,Postcode\nAmelia Smith,OL1 3BQ\nNo Postcode,\n").unwrap();
+    let file = file.to_str().unwrap();
+
+    let dry = pantry(dir.path(), &["import", "members", file, "--dry-run"]);
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    assert!(
+        stdout(&dry).contains("line 3, column \"Postcode\""),
+        "{}",
+        stdout(&dry)
+    );
+    assert!(stdout(&dry).contains("Dry run: nothing was imported."));
+
+    let refused = pantry(dir.path(), &["import", "members", file]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("--skip-bad"),
+        "{}",
+        stderr(&refused)
+    );
+
+    let done = pantry(dir.path(), &["import", "members", file, "--skip-bad"]);
+    assert!(done.status.success(), "{}", stderr(&done));
+    assert!(
+        stdout(&done).contains("Imported 1 households"),
+        "{}",
+        stdout(&done)
+    );
+    let again = pantry(dir.path(), &["import", "members", file, "--skip-bad"]);
+    assert!(
+        stdout(&again).contains("1 already registered"),
+        "{}",
+        stdout(&again)
+    );
+}
+
+#[test]
+fn retention_dry_run_lists_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    // Demo visits end long ago, so every household is past a 24-month retention period.
+    let args = [
+        "demo-data",
+        "--households",
+        "5",
+        "--weeks",
+        "2",
+        "--until",
+        "2020-01-31",
+    ];
+    assert!(pantry(dir.path(), &args).status.success());
+    let dry = pantry(dir.path(), &["retention", "--dry-run"]);
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    assert!(
+        stdout(&dry).contains("5 households have had no visit since"),
+        "{}",
+        stdout(&dry)
+    );
+    let again = pantry(dir.path(), &["retention", "--dry-run"]);
+    assert!(
+        stdout(&again).contains("5 households"),
+        "the dry run changed nothing"
+    );
+    let applied = pantry(dir.path(), &["retention"]);
+    assert!(
+        stdout(&applied).contains("Anonymised 5 households."),
+        "{}",
+        stdout(&applied)
+    );
+}

@@ -46,6 +46,7 @@ async function expectSavedValues(app: App) {
   expect(await app.value("Visits allowed per week")).toBe("1");
   expect(await app.value("Membership length (weeks)")).toBe("26");
   expect(await app.value("Neighbourhoods (one per line)")).toBe("Brookfield\nMill Hill\nSt Anne's");
+  expect(await app.value("Anonymise after (months without a visit)")).toBe("24");
 }
 
 describe("first run", () => {
@@ -103,7 +104,7 @@ describe("first run", () => {
     const dataDir = freshDataDir();
     const app = await launch(dataDir, "Set up your pantry");
     await fillSetup(app);
-    await (await app.field("Neighbourhoods (one per line)")).sendKeys(Key.TAB, Key.ENTER);
+    await (await app.field("Anonymise after (months without a visit)")).sendKeys(Key.TAB, Key.ENTER);
     await app.heading("Counter");
     await app.screenshot("counter-not-built");
     const body = app.driver.findElement({ css: "body" });
@@ -111,7 +112,7 @@ describe("first run", () => {
     for (const [index, name] of screens.entries()) {
       await body.sendKeys(Key.chord(Key.ALT, String(index + 1)));
       await app.heading(name);
-      await app.text("This screen is not built yet.");
+      if (name !== "Members") await app.text("This screen is not built yet.");
     }
     await body.sendKeys(Key.chord(Key.ALT, "6"));
     await app.heading("Settings");
