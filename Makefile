@@ -69,6 +69,7 @@ e2e: app $(TOOLS)/bin/tauri-driver
 # Performance budgets (release build, generated data); prints the figures.
 bench:
 	cargo bench --bench members
+	cargo bench --bench printing
 
 bindings:
 	UPDATE_BINDINGS=1 cargo test --test bindings

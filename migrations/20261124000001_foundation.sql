@@ -123,6 +123,21 @@ CREATE TRIGGER households_words_update AFTER UPDATE OF search_name ON households
     INSERT INTO households_words (rowid, search_name) VALUES (new.id, new.search_name);
 END;
 
+-- Membership cards. The barcode carries the card number (7-digit membership serial, 2-digit
+-- issue, Luhn check digit), so a lost card can be revoked and refused while its replacement works.
+CREATE TABLE cards (
+    id             INTEGER PRIMARY KEY,
+    household_id   INTEGER NOT NULL REFERENCES households (id),
+    card_number    TEXT    NOT NULL UNIQUE,
+    issue          INTEGER NOT NULL CHECK (issue > 0),
+    issued_at      TEXT    NOT NULL,
+    printed_at     TEXT,
+    revoked_at     TEXT,
+    revoke_reason  TEXT
+) STRICT;
+CREATE INDEX idx_cards_household ON cards (household_id);
+CREATE INDEX idx_cards_to_print ON cards (id) WHERE printed_at IS NULL AND revoked_at IS NULL;
+
 -- Other people in the household (optional).
 CREATE TABLE household_members (
     id            INTEGER PRIMARY KEY,

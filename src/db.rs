@@ -113,6 +113,11 @@ impl Db {
         &self.path
     }
 
+    /// A folder beside the database for files Pantry writes (`print`, `exports`).
+    pub fn folder(&self, name: &str) -> PathBuf {
+        self.path.with_file_name(name)
+    }
+
     /// Starts a write transaction with `BEGIN IMMEDIATE`, so two writers queue on the
     /// busy timeout instead of failing half-way.
     pub async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>> {

@@ -244,6 +244,20 @@ pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
     let records: Vec<HouseholdRecord> = households.iter().map(|h| h.record.clone()).collect();
     let mut tx = db.begin_write().await?;
     store::insert_many(&mut tx, &records).await?;
+    // Demo members already hold their first card, printed when they joined.
+    let cards: Vec<(i64, String, String, Option<String>)> = records
+        .iter()
+        .filter_map(|r| {
+            let number = crate::cards::card_number(r.id, 1)?;
+            Some((
+                r.id,
+                number,
+                r.created_at.clone(),
+                Some(r.created_at.clone()),
+            ))
+        })
+        .collect();
+    crate::cards::store::insert_many(&mut tx, &cards).await?;
     for chunk in visits.chunks(CHUNK) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO visits (household_id, at, local_date, items, fee_pence, fee_method, volunteer, \

@@ -430,6 +430,11 @@ pub async fn import(
             .min(total);
         progress(ImportProgress { done, total });
     }
+    let cards: Vec<(i64, String, String, Option<String>)> = records
+        .iter()
+        .filter_map(|r| Some((r.id, crate::cards::card_number(r.id, 1)?, now.clone(), None)))
+        .collect();
+    crate::cards::store::insert_many(&mut tx, &cards).await?;
     for (id, list) in &members {
         store::replace_members(&mut tx, *id, list).await?;
     }

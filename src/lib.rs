@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod audit;
+pub mod cards;
 pub mod db;
 pub mod demo;
 pub mod error;
@@ -13,6 +14,7 @@ pub mod membership;
 pub mod money;
 pub mod paths;
 pub mod postcode;
+pub mod print;
 pub mod settings;
 pub mod text;
 

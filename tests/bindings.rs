@@ -6,12 +6,14 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use pantry::app::AppStatus;
+use pantry::cards::{Card, CardLookup, PrintedFile};
 use pantry::error::WireError;
 use pantry::households::duplicates::DuplicateCandidate;
 use pantry::households::form::HouseholdForm;
 use pantry::households::protection::RetentionPreview;
 use pantry::households::{Household, HouseholdPage, ListPage, ListQuery, RegistrationOptions};
 use pantry::import::{ImportFile, ImportPreview, ImportProgress, ImportReport};
+use pantry::print::cards::SheetLayout;
 use pantry::settings::{Settings, SettingsForm};
 use ts_rs::TS;
 
@@ -34,6 +36,10 @@ fn export_all(dir: &Path) {
     ImportPreview::export_all_to(dir).unwrap();
     ImportProgress::export_all_to(dir).unwrap();
     ImportReport::export_all_to(dir).unwrap();
+    Card::export_all_to(dir).unwrap();
+    CardLookup::export_all_to(dir).unwrap();
+    PrintedFile::export_all_to(dir).unwrap();
+    SheetLayout::export_all_to(dir).unwrap();
 }
 
 fn read_dir(dir: &Path) -> BTreeMap<String, String> {

@@ -3,6 +3,7 @@
 
 mod commands;
 mod members;
+mod printing;
 
 use pantry::error::WireError;
 use pantry::{paths, Db, Error};
@@ -39,6 +40,7 @@ fn open_database(app: &tauri::App) -> Result<Db, WireError> {
 
 fn main() {
     let app = tauri::Builder::default()
+        .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let db = open_database(app);
             app.manage(AppState { db });
@@ -67,6 +69,11 @@ fn main() {
             members::import_preview,
             members::import_check,
             members::import_members,
+            printing::cards_unprinted_count,
+            printing::cards_print_unprinted,
+            printing::cards_print_household,
+            printing::cards_reissue,
+            printing::print_open,
         ])
         .build(tauri::generate_context!());
     let app = match app {

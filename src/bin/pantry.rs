@@ -6,9 +6,11 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
+use pantry::cards;
 use pantry::demo::{self, DemoSpec};
 use pantry::households::protection;
 use pantry::import;
+use pantry::print::cards::SheetLayout;
 use pantry::{paths, settings, Db, Error};
 
 /// Pantry: memberships, visits, stock and referrals for a community food pantry.
@@ -56,6 +58,11 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Print to a PDF file (open it to print, or send it to a card printer).
+    Print {
+        #[command(subcommand)]
+        what: PrintWhat,
+    },
     /// Write a checked copy of the database.
     Backup {
         /// The file to write (default: backups/pantry-backup-<time>.sqlite3 in the data directory).
@@ -77,6 +84,35 @@ enum ImportWhat {
         #[arg(long)]
         skip_bad: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum PrintWhat {
+    /// Membership cards: every card not printed yet, or one household's card.
+    Cards {
+        /// Every current card that has not been printed yet, on A4 sheets of ten.
+        #[arg(
+            long,
+            conflicts_with = "household",
+            required_unless_present = "household"
+        )]
+        all_unprinted: bool,
+        /// One household's current card, by membership number, card-sized (for a card printer).
+        #[arg(long, value_name = "NUMBER")]
+        household: Option<String>,
+        /// Sheet layout: avery (pre-cut Avery C32011 sheets) or crop-marks (plain paper).
+        #[arg(long, value_enum, default_value_t = Layout::Avery)]
+        layout: Layout,
+        /// The PDF file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Layout {
+    Avery,
+    CropMarks,
 }
 
 #[tokio::main]
@@ -131,6 +167,15 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 },
         } => import_members(&db, &file, dry_run, skip_bad).await,
         Command::Retention { dry_run } => retention(&db, dry_run).await,
+        Command::Print {
+            what:
+                PrintWhat::Cards {
+                    all_unprinted: _,
+                    household,
+                    layout,
+                    out,
+                },
+        } => print_cards(&db, household.as_deref(), layout, &out).await,
     };
     db.close().await;
     result
@@ -246,5 +291,40 @@ async fn retention(db: &Db, dry_run: bool) -> Result<(), Error> {
     }
     let n = protection::apply_retention(db, ACTOR).await?;
     println!("Anonymised {n} households.");
+    Ok(())
+}
+
+async fn print_cards(
+    db: &Db,
+    household: Option<&str>,
+    layout: Layout,
+    out: &std::path::Path,
+) -> Result<(), Error> {
+    let sheet = match layout {
+        Layout::Avery => SheetLayout::Avery,
+        Layout::CropMarks => SheetLayout::CropMarks,
+    };
+    let started = Instant::now();
+    let print = match household {
+        Some(number) => {
+            let id = pantry::households::id_for_number(db, number).await?;
+            cards::print_single(db, id, ACTOR).await?
+        }
+        None => cards::print_unprinted(db, sheet, ACTOR).await?,
+    };
+    std::fs::write(out, &print.pdf)?;
+    println!(
+        "Wrote {} card(s) to {} ({} KB) in {:.2} s.",
+        print.cards,
+        out.display(),
+        print.pdf.len() / 1024,
+        started.elapsed().as_secs_f64()
+    );
+    if !print.replaced.is_empty() {
+        println!(
+            "Check these names: the font has no {}, printed as ?.",
+            print.replaced.iter().collect::<String>()
+        );
+    }
     Ok(())
 }

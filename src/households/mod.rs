@@ -134,6 +134,8 @@ pub struct HouseholdPage {
     pub household: Household,
     pub history: Vec<HistoryEntry>,
     pub visits: Vec<VisitLine>,
+    /// Every card it has had, newest first.
+    pub cards: Vec<crate::cards::Card>,
     /// The edit form, filled with what is stored.
     pub form: HouseholdForm,
 }
@@ -290,6 +292,7 @@ pub async fn register(
     let record = record_from(&valid, &settings, id, number, &now);
     store::insert_many(&mut tx, std::slice::from_ref(&record)).await?;
     store::replace_members(&mut tx, id, &valid.members).await?;
+    crate::cards::issue_first(&mut tx, id, &now).await?;
     let action = if candidates.is_empty() {
         "registered"
     } else {
@@ -535,11 +538,13 @@ pub async fn page(db: &Db, id: i64) -> Result<HouseholdPage> {
         .ok_or_else(|| Error::not_found(format!("Household {id}")))?;
     let history = store::history(&mut conn, id).await?;
     let visits = store::recent_visits(&mut conn, id, 100).await?;
+    let cards = crate::cards::for_household(&mut conn, id).await?;
     let form = form_from(&household);
     Ok(HouseholdPage {
         household,
         history,
         visits,
+        cards,
         form,
     })
 }
@@ -616,6 +621,19 @@ pub async fn merge(db: &Db, keep: i64, remove: i64, actor: &str) -> Result<House
     Ok(after)
 }
 
+/// The household with this membership number.
+pub async fn id_for_number(db: &Db, number: &str) -> Result<i64> {
+    let number = number.trim();
+    store::id_for_number(&mut *db.pool().acquire().await?, number)
+        .await?
+        .ok_or_else(|| {
+            Error::invalid(
+                "number",
+                format!("No household has the membership number \"{number}\"."),
+            )
+        })
+}
+
 /// Merges the household with membership number `remove_number` into `keep`.
 pub async fn merge_by_number(
     db: &Db,
@@ -623,15 +641,7 @@ pub async fn merge_by_number(
     remove_number: &str,
     actor: &str,
 ) -> Result<Household> {
-    let number = remove_number.trim();
-    let remove: Option<i64> =
-        store::id_for_number(&mut *db.pool().acquire().await?, number).await?;
-    let remove = remove.ok_or_else(|| {
-        Error::invalid(
-            "removeNumber",
-            format!("No household has the membership number \"{number}\"."),
-        )
-    })?;
+    let remove = id_for_number(db, remove_number).await?;
     merge(db, keep, remove, actor).await
 }
 

@@ -64,7 +64,7 @@ pub async fn write_subject_access(
     actor: &str,
 ) -> Result<PathBuf> {
     let report = subject_access(db, id, actor).await?;
-    let dir = dir.map_or_else(|| db.path().with_file_name("exports"), Path::to_path_buf);
+    let dir = dir.map_or_else(|| db.folder("exports"), Path::to_path_buf);
     std::fs::create_dir_all(&dir)?;
     let file = dir.join(format!(
         "subject-access-{}-{}.json",

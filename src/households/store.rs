@@ -417,6 +417,7 @@ pub async fn merge_into(
         .bind(remove)
         .execute(&mut *conn)
         .await?;
+    crate::cards::store::move_all(conn, remove, keep).await?;
     sqlx::query("DELETE FROM household_members WHERE household_id = ?")
         .bind(remove)
         .execute(&mut *conn)

@@ -1,4 +1,5 @@
 // Members in the real app: register, find, edit with history, duplicates, spreadsheet import.
+import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -45,6 +46,21 @@ describe("members", () => {
     await app.containing("Allergies: Peanuts");
     await app.row("registered");
     await app.screenshot("members-household-page");
+
+    // Print the card: a real PDF whose barcode scans to the card number shown.
+    await app.click("Print card");
+    await app.containing("1 card ready to print");
+    const pdf = await (await app.driver.findElement({ css: ".banner.ok .path" })).getText();
+    execFileSync("pdftoppm", ["-r", "300", "-png", pdf, join(app.dataDir, "card")]);
+    const scanned = execFileSync("zbarimg", ["--quiet", "--raw", join(app.dataDir, "card-1.png")]).toString().trim();
+    await app.row(scanned, "Current");
+
+    // A lost card is replaced: the old one shows as replaced, with the reason.
+    await app.click("Replace lost card");
+    await app.fill("Why is the card replaced?", "Lost on the bus");
+    await app.click("Replace the card");
+    await app.text("The old card is cancelled and a new card is ready to print.");
+    await app.row(scanned, "Replaced " + new Date().toLocaleDateString("en-GB") + " (Lost on the bus)");
 
     await app.click("← Back to members");
     await app.heading("Members");

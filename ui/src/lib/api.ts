@@ -20,6 +20,9 @@ import type { ListQuery } from "./bindings/ListQuery";
 import type { RegistrationOptions } from "./bindings/RegistrationOptions";
 import type { RetentionPreview } from "./bindings/RetentionPreview";
 import type { Status } from "./bindings/Status";
+import type { Card } from "./bindings/Card";
+import type { PrintedFile } from "./bindings/PrintedFile";
+import type { SheetLayout } from "./bindings/SheetLayout";
 
 /** A failed command, as the library reported it. */
 export class ApiError extends Error {
@@ -92,6 +95,12 @@ export const api = {
   householdsSubjectAccess: (id: number) => call<string>("households_subject_access", { id }),
   householdsRetentionPreview: () => call<RetentionPreview>("households_retention_preview"),
   householdsRetentionApply: () => call<number>("households_retention_apply"),
+
+  cardsUnprintedCount: () => call<number>("cards_unprinted_count"),
+  cardsPrintUnprinted: (layout: SheetLayout) => call<PrintedFile>("cards_print_unprinted", { layout }),
+  cardsPrintHousehold: (id: number) => call<PrintedFile>("cards_print_household", { id }),
+  cardsReissue: (id: number, reason: string) => call<Card>("cards_reissue", { id, reason }),
+  printOpen: (path: string) => call<void>("print_open", { path }),
 
   importPreview: (file: ImportFile) => call<ImportPreview>("import_preview", { file }),
   importCheck: (file: ImportFile, mapping: (ImportField | null)[]) =>

@@ -1,0 +1,53 @@
+//! Printing commands: each makes a PDF with the library and hands it to the system viewer.
+
+use pantry::cards::{self, Card, PrintedFile};
+use pantry::print::cards::SheetLayout;
+use pantry::Error;
+use tauri::{AppHandle, State};
+use tauri_plugin_opener::OpenerExt;
+
+use crate::{AppState, ACTOR};
+
+#[tauri::command]
+pub async fn cards_unprinted_count(state: State<'_, AppState>) -> Result<u32, Error> {
+    cards::unprinted_count(state.db()?).await
+}
+
+#[tauri::command]
+pub async fn cards_print_unprinted(
+    state: State<'_, AppState>,
+    layout: SheetLayout,
+) -> Result<PrintedFile, Error> {
+    let db = state.db()?;
+    cards::print_unprinted(db, layout, ACTOR)
+        .await?
+        .save(db, "cards")
+}
+
+#[tauri::command]
+pub async fn cards_print_household(
+    state: State<'_, AppState>,
+    id: i64,
+) -> Result<PrintedFile, Error> {
+    let db = state.db()?;
+    cards::print_single(db, id, ACTOR).await?.save(db, "card")
+}
+
+#[tauri::command]
+pub async fn cards_reissue(
+    state: State<'_, AppState>,
+    id: i64,
+    reason: String,
+) -> Result<Card, Error> {
+    cards::reissue(state.db()?, id, &reason, ACTOR).await
+}
+
+/// Opens a file Pantry wrote (a PDF to print) in the system's viewer.
+#[tauri::command]
+pub fn print_open(app: AppHandle, path: String) -> Result<(), Error> {
+    app.opener().open_path(&path, None::<&str>).map_err(|e| {
+        Error::Unavailable(format!(
+            "The PDF was saved to {path}, but no program opened it ({e}). Open that file to print it."
+        ))
+    })
+}

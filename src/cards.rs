@@ -1,0 +1,453 @@
+//! Membership cards: one current card per household, numbered so that a lost card can be
+//! revoked (and refused at the counter) while its replacement works; printing in batches.
+
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use sqlx::{FromRow, SqliteConnection};
+use ts_rs::TS;
+
+use crate::audit;
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::households::{self, store as household_store};
+use crate::membership;
+use crate::print::cards::{self as layout, CardFace, SheetLayout};
+use crate::settings;
+
+/// Digits in a card number: 7-digit membership serial, 2-digit issue, check digit.
+pub const CARD_NUMBER_LENGTH: usize = 10;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct Card {
+    pub card_number: String,
+    pub issue: u32,
+    pub issued_at: String,
+    pub printed_at: Option<String>,
+    pub revoked_at: Option<String>,
+    pub revoke_reason: Option<String>,
+}
+
+/// The card number for a membership serial and issue (1, 1 → `0000001011`).
+pub fn card_number(serial: i64, issue: u32) -> Option<String> {
+    if !(1..=i64::from(membership::MAX_SERIAL)).contains(&serial) || !(1..=99).contains(&issue) {
+        return None;
+    }
+    let body = format!("{serial:07}{issue:02}");
+    let check = membership::check_digit(&body)?;
+    Some(format!("{body}{check}"))
+}
+
+/// Whether `text` is a well-formed card number.
+pub fn is_valid_card_number(text: &str) -> bool {
+    text.len() == CARD_NUMBER_LENGTH
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && membership::check_digit(&text[..CARD_NUMBER_LENGTH - 1])
+            .is_some_and(|c| text.as_bytes()[CARD_NUMBER_LENGTH - 1] == b'0' + c)
+}
+
+/// Issues the first card of a new household, inside the caller's transaction.
+pub(crate) async fn issue_first(
+    conn: &mut SqliteConnection,
+    household_id: i64,
+    now: &str,
+) -> Result<()> {
+    let number = card_number(household_id, 1)
+        .ok_or_else(|| Error::Conflict("All card numbers are used up.".into()))?;
+    store::insert(conn, household_id, &number, 1, now, None).await
+}
+
+/// A PDF of cards ready to print.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardPrint {
+    pub pdf: Vec<u8>,
+    pub cards: usize,
+    /// Characters no font could draw (printed as `?`), for the volunteer to check.
+    pub replaced: Vec<char>,
+}
+
+/// Every current card not printed yet, on A4 sheets; marked printed in the same transaction.
+pub async fn print_unprinted(db: &Db, sheet: SheetLayout, actor: &str) -> Result<CardPrint> {
+    let ids = store::unprinted_households(&mut *db.pool().acquire().await?).await?;
+    if ids.is_empty() {
+        return Err(Error::Conflict(
+            "Every current card has been printed already.".into(),
+        ));
+    }
+    print_sheets(db, &ids, sheet, actor).await
+}
+
+/// The current cards of the chosen households, on A4 sheets; marked printed.
+pub async fn print_sheets(
+    db: &Db,
+    household_ids: &[i64],
+    sheet: SheetLayout,
+    actor: &str,
+) -> Result<CardPrint> {
+    let (faces, card_ids) = faces_for(db, household_ids).await?;
+    let printed = layout::sheets(&faces, sheet)?;
+    mark_printed(db, &card_ids, actor).await?;
+    Ok(CardPrint {
+        pdf: printed.pdf,
+        cards: faces.len(),
+        replaced: printed.replaced,
+    })
+}
+
+/// One card, the size of the card itself (for a card printer); marked printed.
+pub async fn print_single(db: &Db, household_id: i64, actor: &str) -> Result<CardPrint> {
+    let (faces, card_ids) = faces_for(db, &[household_id]).await?;
+    let printed = layout::single(&faces[0])?;
+    mark_printed(db, &card_ids, actor).await?;
+    Ok(CardPrint {
+        pdf: printed.pdf,
+        cards: 1,
+        replaced: printed.replaced,
+    })
+}
+
+async fn faces_for(db: &Db, household_ids: &[i64]) -> Result<(Vec<CardFace>, Vec<i64>)> {
+    let settings = settings::require(db).await?;
+    let mut conn = db.pool().acquire().await?;
+    let rows = store::current_for(&mut conn, household_ids).await?;
+    if rows.len() != household_ids.len() {
+        return Err(Error::not_found(
+            "A current card for every household chosen",
+        ));
+    }
+    let card_ids = rows.iter().map(|r| r.card_id).collect();
+    let faces = rows
+        .into_iter()
+        .map(|r| CardFace {
+            pantry: settings.name.clone(),
+            name: r.lead_name,
+            membership_number: r.membership_number,
+            card_number: r.card_number,
+        })
+        .collect();
+    Ok((faces, card_ids))
+}
+
+async fn mark_printed(db: &Db, card_ids: &[i64], actor: &str) -> Result<()> {
+    let mut tx = db.begin_write().await?;
+    let now = Utc::now().to_rfc3339();
+    store::mark_printed(&mut tx, card_ids, &now).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "cards.printed",
+        None,
+        &serde_json::json!({ "cards": card_ids.len() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Replaces a lost or damaged card: the current card is revoked (the counter refuses it and
+/// says why) and a new one is issued, unprinted. Recorded in the household's history.
+pub async fn reissue(db: &Db, household_id: i64, reason: &str, actor: &str) -> Result<Card> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(Error::invalid(
+            "reason",
+            "Say why the card is replaced (for example: lost).",
+        ));
+    }
+    let mut tx = db.begin_write().await?;
+    let household = household_store::load(&mut tx, household_id)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("Household {household_id}")))?;
+    if household.erased {
+        return Err(Error::Conflict(
+            "This household's details were erased; it cannot have a card.".into(),
+        ));
+    }
+    let serial: i64 = household.membership_number[..membership::NUMBER_LENGTH - 1]
+        .parse()
+        .unwrap_or(household_id);
+    let now = Utc::now().to_rfc3339();
+    let old = store::current(&mut tx, household_id).await?;
+    store::revoke_current(&mut tx, household_id, &now, reason).await?;
+    let issue = store::last_issue(&mut tx, household_id).await? + 1;
+    let number = card_number(serial, issue)
+        .ok_or_else(|| Error::Conflict("This household has had too many cards (99).".into()))?;
+    store::insert(&mut tx, household_id, &number, issue, &now, None).await?;
+    household_store::add_change(
+        &mut tx,
+        household_id,
+        &now,
+        actor,
+        "card replaced",
+        Some("Card"),
+        old.as_ref().map(|c| c.card_number.as_str()),
+        Some(&number),
+        Some(reason),
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "card.reissued",
+        Some(&households::subject(household_id)),
+        &serde_json::json!({}),
+    )
+    .await?;
+    let card = store::current(&mut tx, household_id)
+        .await?
+        .ok_or_else(|| Error::not_found("The new card"))?;
+    tx.commit().await?;
+    Ok(card)
+}
+
+/// What a scanned card number refers to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CardLookup {
+    #[ts(type = "number")]
+    pub household_id: i64,
+    pub card_number: String,
+    /// Set when this card was revoked: when and why.
+    pub revoked: Option<String>,
+    /// The household's current card, when the scanned one is revoked.
+    pub current_card: Option<String>,
+}
+
+pub async fn lookup(db: &Db, number: &str) -> Result<Option<CardLookup>> {
+    store::lookup(&mut *db.pool().acquire().await?, number).await
+}
+
+/// Every card a household has had, newest first.
+pub async fn for_household(conn: &mut SqliteConnection, household_id: i64) -> Result<Vec<Card>> {
+    store::all_for(conn, household_id).await
+}
+
+pub(crate) mod store {
+    //! SQL for cards.
+    use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+
+    use super::{Card, CardLookup};
+    use crate::error::Result;
+
+    pub async fn insert(
+        conn: &mut SqliteConnection,
+        household_id: i64,
+        number: &str,
+        issue: u32,
+        now: &str,
+        printed_at: Option<&str>,
+    ) -> Result<()> {
+        sqlx::query("INSERT INTO cards (household_id, card_number, issue, issued_at, printed_at) VALUES (?, ?, ?, ?, ?)")
+            .bind(household_id)
+            .bind(number)
+            .bind(issue)
+            .bind(now)
+            .bind(printed_at)
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+
+    /// First cards for many new households: (household id, card number, issued, printed).
+    pub async fn insert_many(
+        conn: &mut SqliteConnection,
+        rows: &[(i64, String, String, Option<String>)],
+    ) -> Result<()> {
+        for chunk in rows.chunks(2_000) {
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "INSERT INTO cards (household_id, card_number, issue, issued_at, printed_at) ",
+            );
+            q.push_values(chunk, |mut b, (id, number, issued, printed)| {
+                b.push_bind(id)
+                    .push_bind(number)
+                    .push_bind(1)
+                    .push_bind(issued)
+                    .push_bind(printed);
+            });
+            q.build().execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn current(conn: &mut SqliteConnection, household_id: i64) -> Result<Option<Card>> {
+        Ok(sqlx::query_as::<_, Card>(
+            "SELECT card_number, issue, issued_at, printed_at, revoked_at, revoke_reason FROM cards
+             WHERE household_id = ? AND revoked_at IS NULL ORDER BY issue DESC LIMIT 1",
+        )
+        .bind(household_id)
+        .fetch_optional(conn)
+        .await?)
+    }
+
+    pub async fn all_for(conn: &mut SqliteConnection, household_id: i64) -> Result<Vec<Card>> {
+        Ok(sqlx::query_as::<_, Card>(
+            "SELECT card_number, issue, issued_at, printed_at, revoked_at, revoke_reason FROM cards
+             WHERE household_id = ? ORDER BY issue DESC, id DESC",
+        )
+        .bind(household_id)
+        .fetch_all(conn)
+        .await?)
+    }
+
+    pub async fn last_issue(conn: &mut SqliteConnection, household_id: i64) -> Result<u32> {
+        let n: i64 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(issue), 0) FROM cards WHERE household_id = ?")
+                .bind(household_id)
+                .fetch_one(conn)
+                .await?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    pub async fn revoke_current(
+        conn: &mut SqliteConnection,
+        household_id: i64,
+        now: &str,
+        reason: &str,
+    ) -> Result<()> {
+        sqlx::query("UPDATE cards SET revoked_at = ?, revoke_reason = ? WHERE household_id = ? AND revoked_at IS NULL")
+            .bind(now)
+            .bind(reason)
+            .bind(household_id)
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn unprinted_households(conn: &mut SqliteConnection) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT c.household_id FROM cards c JOIN households h ON h.id = c.household_id
+             WHERE c.printed_at IS NULL AND c.revoked_at IS NULL AND h.erased_at IS NULL
+             ORDER BY h.search_name, h.id",
+        )
+        .fetch_all(conn)
+        .await?)
+    }
+
+    #[derive(sqlx::FromRow)]
+    pub struct PrintRow {
+        pub card_id: i64,
+        pub household_id: i64,
+        pub card_number: String,
+        pub membership_number: String,
+        pub lead_name: String,
+    }
+
+    /// Current cards of the given households, in the order given.
+    pub async fn current_for(
+        conn: &mut SqliteConnection,
+        household_ids: &[i64],
+    ) -> Result<Vec<PrintRow>> {
+        let mut rows = Vec::with_capacity(household_ids.len());
+        for chunk in household_ids.chunks(500) {
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "SELECT c.id AS card_id, h.id AS household_id, c.card_number, h.membership_number, h.lead_name
+                 FROM cards c JOIN households h ON h.id = c.household_id
+                 WHERE c.revoked_at IS NULL AND h.erased_at IS NULL AND h.id IN (",
+            );
+            let mut sep = q.separated(", ");
+            for id in chunk {
+                sep.push_bind(id);
+            }
+            q.push(")");
+            rows.extend(q.build_query_as::<PrintRow>().fetch_all(&mut *conn).await?);
+        }
+        rows.sort_by_key(|r| household_ids.iter().position(|id| *id == r.household_id));
+        Ok(rows)
+    }
+
+    pub async fn mark_printed(
+        conn: &mut SqliteConnection,
+        card_ids: &[i64],
+        now: &str,
+    ) -> Result<()> {
+        for chunk in card_ids.chunks(500) {
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("UPDATE cards SET printed_at = ");
+            q.push_bind(now).push(" WHERE id IN (");
+            let mut sep = q.separated(", ");
+            for id in chunk {
+                sep.push_bind(id);
+            }
+            q.push(")");
+            q.build().execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn lookup(conn: &mut SqliteConnection, number: &str) -> Result<Option<CardLookup>> {
+        let row: Option<(i64, String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT household_id, card_number, revoked_at, revoke_reason FROM cards WHERE card_number = ?",
+        )
+        .bind(number)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let Some((household_id, card_number, revoked_at, reason)) = row else {
+            return Ok(None);
+        };
+        let current_card = match revoked_at {
+            Some(_) => current(conn, household_id).await?.map(|c| c.card_number),
+            None => None,
+        };
+        Ok(Some(CardLookup {
+            household_id,
+            card_number,
+            revoked: revoked_at.map(|at| match reason {
+                Some(r) => format!("{} ({r})", &at[..10.min(at.len())]),
+                None => at,
+            }),
+            current_card,
+        }))
+    }
+
+    pub async fn move_all(conn: &mut SqliteConnection, from: i64, to: i64) -> Result<()> {
+        sqlx::query("UPDATE cards SET household_id = ? WHERE household_id = ?")
+            .bind(to)
+            .bind(from)
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn card_numbers_carry_serial_issue_and_check_digit() {
+        let n = card_number(1, 1).unwrap();
+        assert_eq!(n.len(), CARD_NUMBER_LENGTH);
+        assert!(n.starts_with("000000101"));
+        assert!(is_valid_card_number(&n));
+        assert_ne!(card_number(1, 2), card_number(1, 1));
+        assert_eq!(card_number(1, 100), None);
+        assert!(!is_valid_card_number("0000001012"), "wrong check digit");
+    }
+}
+
+/// A card PDF saved for printing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PrintedFile {
+    pub path: String,
+    pub cards: u32,
+    /// Characters the font cannot draw, printed as `?` (empty when all is well).
+    pub replaced: String,
+}
+
+impl CardPrint {
+    /// Saves the PDF in the `print` folder beside the database.
+    pub fn save(self, db: &Db, name: &str) -> Result<PrintedFile> {
+        let path = crate::print::save_pdf(&db.folder("print"), name, &self.pdf)?;
+        Ok(PrintedFile {
+            path: path.display().to_string(),
+            cards: u32::try_from(self.cards).unwrap_or(u32::MAX),
+            replaced: self.replaced.iter().collect(),
+        })
+    }
+}
+
+/// How many current cards wait to be printed.
+pub async fn unprinted_count(db: &Db) -> Result<u32> {
+    let ids = store::unprinted_households(&mut *db.pool().acquire().await?).await?;
+    Ok(u32::try_from(ids.len()).unwrap_or(u32::MAX))
+}
