@@ -392,7 +392,7 @@ async fn merging_moves_visits_members_and_history_to_the_one_kept() {
 
 #[tokio::test]
 async fn erasure_removes_personal_data_and_keeps_anonymous_counts() {
-    let (_dir, db) = pantry().await;
+    let (dir, db) = pantry().await;
     let form = HouseholdForm {
         phone: "07700 900222".into(),
         members: vec![MemberForm {
@@ -410,6 +410,24 @@ async fn erasure_removes_personal_data_and_keeps_anonymous_counts() {
     let access = protection::subject_access(&db, h.id, "t").await.unwrap();
     assert_eq!(access.household.lead_name, "Zoë Öztürk");
     assert_eq!(access.visits.len(), 1);
+    let files = protection::write_subject_access(&db, h.id, Some(dir.path()), "t")
+        .await
+        .unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&files[0]).unwrap()).unwrap();
+    assert_eq!(json["household"]["leadName"], "Zoë Öztürk");
+    let text = std::process::Command::new("pdftotext")
+        .arg(&files[1])
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("What we hold about you")
+            && text.contains("Zoë Öztürk")
+            && text.contains("Prefers Tuesday"),
+        "{text}"
+    );
 
     let erased = protection::erase(&db, h.id, "manager").await.unwrap();
     assert!(erased.erased);

@@ -100,9 +100,9 @@ pub async fn households_erase(state: State<'_, AppState>, id: i64) -> Result<Hou
 pub async fn households_subject_access(
     state: State<'_, AppState>,
     id: i64,
-) -> Result<String, Error> {
-    let file = protection::write_subject_access(state.db()?, id, None, ACTOR).await?;
-    Ok(file.display().to_string())
+) -> Result<Vec<String>, Error> {
+    let files = protection::write_subject_access(state.db()?, id, None, ACTOR).await?;
+    Ok(files.iter().map(|f| f.display().to_string()).collect())
 }
 
 #[tauri::command]

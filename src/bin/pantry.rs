@@ -58,6 +58,15 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Subject access: everything held about one household, as JSON and a readable PDF.
+    SubjectAccess {
+        /// The household's membership number.
+        #[arg(value_name = "NUMBER")]
+        household: String,
+        /// The folder to write both files into (default: exports/ in the data directory).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Print to a PDF file (open it to print, or send it to a card printer).
     Print {
         #[command(subcommand)]
@@ -167,6 +176,9 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 },
         } => import_members(&db, &file, dry_run, skip_bad).await,
         Command::Retention { dry_run } => retention(&db, dry_run).await,
+        Command::SubjectAccess { household, out } => {
+            subject_access(&db, &household, out.as_deref()).await
+        }
         Command::Print {
             what:
                 PrintWhat::Cards {
@@ -325,6 +337,14 @@ async fn print_cards(
             "Check these names: the font has no {}, printed as ?.",
             print.replaced.iter().collect::<String>()
         );
+    }
+    Ok(())
+}
+
+async fn subject_access(db: &Db, number: &str, out: Option<&std::path::Path>) -> Result<(), Error> {
+    let id = pantry::households::id_for_number(db, number).await?;
+    for file in protection::write_subject_access(db, id, out, ACTOR).await? {
+        println!("Wrote {}", file.display());
     }
     Ok(())
 }

@@ -701,3 +701,13 @@ pub async fn list(db: &Db, query: &ListQuery) -> Result<ListPage> {
         items: store::summaries(&mut conn, &ids).await?,
     })
 }
+
+/// "2 adults, 1 child" — household size in words.
+pub fn people_text(adults: u32, children: u32) -> String {
+    let plural = |n: u32, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    format!(
+        "{}, {}",
+        plural(adults, "adult", "adults"),
+        plural(children, "child", "children")
+    )
+}

@@ -55,26 +55,162 @@ pub async fn subject_access(db: &Db, id: i64, actor: &str) -> Result<SubjectAcce
     })
 }
 
-/// Writes the subject-access export as JSON into `dir` (default: `exports` beside the
-/// database) and returns the file.
+/// Writes the subject-access export as JSON and as a readable PDF into `dir` (default:
+/// `exports` beside the database); returns both files.
 pub async fn write_subject_access(
     db: &Db,
     id: i64,
     dir: Option<&Path>,
     actor: &str,
-) -> Result<PathBuf> {
+) -> Result<Vec<PathBuf>> {
     let report = subject_access(db, id, actor).await?;
     let dir = dir.map_or_else(|| db.folder("exports"), Path::to_path_buf);
     std::fs::create_dir_all(&dir)?;
-    let file = dir.join(format!(
-        "subject-access-{}-{}.json",
+    let stem = format!(
+        "subject-access-{}-{}",
         report.household.membership_number,
         Utc::now().format("%Y%m%d-%H%M%S")
-    ));
+    );
     let json = serde_json::to_string_pretty(&report)
         .map_err(|e| Error::Conflict(format!("The export could not be written: {e}")))?;
-    std::fs::write(&file, json)?;
-    Ok(file)
+    let json_file = dir.join(format!("{stem}.json"));
+    std::fs::write(&json_file, json)?;
+    let pdf_file = dir.join(format!("{stem}.pdf"));
+    std::fs::write(&pdf_file, subject_access_pdf(&report)?)?;
+    Ok(vec![json_file, pdf_file])
+}
+
+/// The subject-access report as a PDF a member can read.
+pub fn subject_access_pdf(r: &SubjectAccess) -> Result<Vec<u8>> {
+    use crate::print::flow::Flow;
+    use crate::print::GREY;
+    let h = &r.household;
+    let mut flow = Flow::new(
+        "What we hold about you",
+        &format!("{} · {}", r.pantry, &r.exported_at[..10]),
+    )?;
+    flow.title("What we hold about you")?;
+    flow.paragraph(
+        &format!(
+            "Everything {} holds about membership {} on {}. Ask a volunteer if anything is wrong: we will correct it, \
+             or remove your details if you ask us to.",
+            r.pantry,
+            h.membership_number,
+            &r.exported_at[..10]
+        ),
+        GREY,
+    )?;
+    flow.heading("Your household")?;
+    let yes_no = |b: bool| if b { "Yes" } else { "No" };
+    let flags = |labels: Vec<&str>| labels.join(", ");
+    for (label, value) in [
+        ("Lead member", h.lead_name.clone()),
+        ("Membership number", h.membership_number.clone()),
+        (
+            "People",
+            crate::households::people_text(h.adults, h.children),
+        ),
+        (
+            "Others in the household",
+            h.members
+                .iter()
+                .map(|m| {
+                    m.birth_year
+                        .map_or(m.first_name.clone(), |y| format!("{} ({y})", m.first_name))
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        ("Postcode", h.postcode.clone()),
+        ("Neighbourhood", h.neighbourhood.clone().unwrap_or_default()),
+        (
+            "Landlord tenant",
+            format!(
+                "{}{}",
+                yes_no(h.landlord_tenant),
+                if h.tenancy_ref.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", h.tenancy_ref)
+                }
+            ),
+        ),
+        ("Phone", h.phone.clone()),
+        ("Email", h.email.clone()),
+        (
+            "Dietary needs",
+            flags(h.dietary.iter().map(|f| f.label()).collect()),
+        ),
+        (
+            "Allergies",
+            flags(h.allergies.iter().map(|f| f.label()).collect()),
+        ),
+        ("Dietary notes", h.dietary_notes.clone()),
+        ("Notes", h.notes.clone()),
+        ("Joined", h.joined_on.clone()),
+        ("Membership ends", h.expires_on.clone()),
+        ("Status", h.status.label().to_owned()),
+        (
+            "Consent",
+            h.consent_at
+                .as_ref()
+                .map_or("Not recorded".to_owned(), |at| {
+                    format!(
+                        "Given {} (wording {})",
+                        &at[..10.min(at.len())],
+                        h.consent_version.clone().unwrap_or_default()
+                    )
+                }),
+        ),
+    ] {
+        flow.field(label, &value)?;
+    }
+    flow.heading("Changes to your details")?;
+    let history: Vec<Vec<String>> = r
+        .history
+        .iter()
+        .map(|e| {
+            vec![
+                e.at[..16.min(e.at.len())].replace('T', " "),
+                e.actor.clone(),
+                match &e.field {
+                    Some(f) => format!("{}: {f}", e.action),
+                    None => e.action.clone(),
+                },
+                e.before.clone().unwrap_or_default(),
+                e.after.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    flow.table(
+        &[30.0, 24.0, 44.0, 38.0, 38.0],
+        &["When", "Who", "What", "Before", "After"],
+        &history,
+    )?;
+    flow.heading("Your visits")?;
+    let visits: Vec<Vec<String>> = r
+        .visits
+        .iter()
+        .map(|v| {
+            vec![
+                v.local_date.clone(),
+                v.items.to_string(),
+                crate::money::pounds(v.fee_pence),
+                v.fee_method.clone(),
+                if v.voided {
+                    "Voided".into()
+                } else {
+                    String::new()
+                },
+            ]
+        })
+        .collect();
+    flow.table(
+        &[40.0, 25.0, 30.0, 40.0, 39.0],
+        &["Date", "Items", "Fee", "Paid by", ""],
+        &visits,
+    )?;
+    flow.finish()
 }
 
 /// Anonymises one household on request; its anonymous visit counts stay for reports.

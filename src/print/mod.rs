@@ -4,6 +4,7 @@
 //! barcodes drawn as filled vector bars with their quiet zones.
 
 pub mod cards;
+pub mod flow;
 
 use std::sync::OnceLock;
 

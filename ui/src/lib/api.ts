@@ -92,7 +92,7 @@ export const api = {
   householdsMerge: (keep: number, removeNumber: string) =>
     call<Household>("households_merge", { keep, removeNumber }),
   householdsErase: (id: number) => call<Household>("households_erase", { id }),
-  householdsSubjectAccess: (id: number) => call<string>("households_subject_access", { id }),
+  householdsSubjectAccess: (id: number) => call<string[]>("households_subject_access", { id }),
   householdsRetentionPreview: () => call<RetentionPreview>("households_retention_preview"),
   householdsRetentionApply: () => call<number>("households_retention_apply"),
 

@@ -1,0 +1,220 @@
+//! Flowing A4 documents: headings, paragraphs, label–value lines and simple tables that
+//! continue onto new pages (subject-access reports now; slips and reports later).
+
+use super::{Align, Colour, Document, Page, Weight, A4, BLACK, BRAND, GREY};
+use crate::error::Result;
+
+const MARGIN: f32 = 18.0;
+const BOTTOM: f32 = A4.1 - 18.0;
+const BODY: f32 = 10.0;
+const LINE: f32 = 5.0;
+
+/// A document written top to bottom; pages are added as they fill.
+#[derive(Debug)]
+pub struct Flow {
+    doc: Document,
+    page: Page,
+    y: f32,
+    footer: String,
+    pages: u32,
+}
+
+impl Flow {
+    pub fn new(title: &str, footer: &str) -> Result<Flow> {
+        let doc = Document::new(title)?;
+        let page = doc.page(A4.0, A4.1);
+        Ok(Flow {
+            doc,
+            page,
+            y: MARGIN,
+            footer: footer.to_owned(),
+            pages: 1,
+        })
+    }
+
+    fn width() -> f32 {
+        A4.0 - 2.0 * MARGIN
+    }
+
+    fn room(&mut self, height: f32) -> Result<()> {
+        if self.y + height > BOTTOM {
+            self.new_page()?;
+        }
+        Ok(())
+    }
+
+    fn new_page(&mut self) -> Result<()> {
+        let next = self.doc.page(A4.0, A4.1);
+        let done = std::mem::replace(&mut self.page, next);
+        self.finish_page(done)?;
+        self.pages += 1;
+        self.y = MARGIN;
+        Ok(())
+    }
+
+    fn finish_page(&mut self, mut page: Page) -> Result<()> {
+        let footer = format!("{} · page {}", self.footer, self.pages);
+        self.doc.text(
+            &mut page,
+            A4.0 / 2.0,
+            A4.1 - 10.0,
+            8.0,
+            Weight::Regular,
+            GREY,
+            Align::Centre,
+            &footer,
+        )?;
+        self.doc.add(page);
+        Ok(())
+    }
+
+    pub fn title(&mut self, text: &str) -> Result<()> {
+        self.room(14.0)?;
+        self.y += 6.0;
+        self.doc.text(
+            &mut self.page,
+            MARGIN,
+            self.y,
+            18.0,
+            Weight::Bold,
+            BRAND,
+            Align::Left,
+            text,
+        )?;
+        self.y += 6.0;
+        Ok(())
+    }
+
+    pub fn heading(&mut self, text: &str) -> Result<()> {
+        self.room(16.0)?;
+        self.y += 7.0;
+        self.doc.text(
+            &mut self.page,
+            MARGIN,
+            self.y,
+            12.5,
+            Weight::Bold,
+            BLACK,
+            Align::Left,
+            text,
+        )?;
+        self.y += 1.5;
+        self.page
+            .line((MARGIN, self.y), (A4.0 - MARGIN, self.y), 0.5, BRAND);
+        self.y += 4.0;
+        Ok(())
+    }
+
+    pub fn paragraph(&mut self, text: &str, colour: Colour) -> Result<()> {
+        let text = self.doc.drawable(text, Weight::Regular)?;
+        for line in self.doc.wrap(&text, Self::width(), BODY, Weight::Regular)? {
+            self.room(LINE)?;
+            self.y += LINE;
+            self.doc.text(
+                &mut self.page,
+                MARGIN,
+                self.y,
+                BODY,
+                Weight::Regular,
+                colour,
+                Align::Left,
+                &line,
+            )?;
+        }
+        self.y += 1.5;
+        Ok(())
+    }
+
+    /// `label: value`, the value wrapped in its own column.
+    pub fn field(&mut self, label: &str, value: &str) -> Result<()> {
+        let label_width = 56.0;
+        let value = self
+            .doc
+            .drawable(if value.is_empty() { "—" } else { value }, Weight::Regular)?;
+        let lines = self
+            .doc
+            .wrap(&value, Self::width() - label_width, BODY, Weight::Regular)?;
+        for (i, line) in lines.iter().enumerate() {
+            self.room(LINE)?;
+            self.y += LINE;
+            if i == 0 {
+                self.doc.text(
+                    &mut self.page,
+                    MARGIN,
+                    self.y,
+                    BODY,
+                    Weight::Bold,
+                    BLACK,
+                    Align::Left,
+                    label,
+                )?;
+            }
+            self.doc.text(
+                &mut self.page,
+                MARGIN + label_width,
+                self.y,
+                BODY,
+                Weight::Regular,
+                BLACK,
+                Align::Left,
+                line,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// A table: column widths in mm (they should add up to the page width), a header row,
+    /// and rows whose cells wrap within their column.
+    pub fn table(&mut self, widths: &[f32], header: &[&str], rows: &[Vec<String>]) -> Result<()> {
+        let size = 8.5;
+        let line = 4.2;
+        let draw_row = |flow: &mut Flow, cells: &[String], weight: Weight| -> Result<()> {
+            let wrapped: Vec<Vec<String>> = cells
+                .iter()
+                .zip(widths)
+                .map(|(cell, w)| {
+                    let cell = flow.doc.drawable(cell, weight)?;
+                    flow.doc.wrap(&cell, w - 2.0, size, weight)
+                })
+                .collect::<Result<_>>()?;
+            let height = wrapped.iter().map(Vec::len).max().unwrap_or(1) as f32 * line + 1.6;
+            flow.room(height)?;
+            let mut x = MARGIN;
+            for (lines, w) in wrapped.iter().zip(widths) {
+                for (i, l) in lines.iter().enumerate() {
+                    let y = flow.y + line * (i as f32 + 1.0);
+                    flow.doc.text(
+                        &mut flow.page,
+                        x + 1.0,
+                        y,
+                        size,
+                        weight,
+                        BLACK,
+                        Align::Left,
+                        l,
+                    )?;
+                }
+                x += w;
+            }
+            flow.y += height;
+            flow.page
+                .line((MARGIN, flow.y), (A4.0 - MARGIN, flow.y), 0.25, GREY);
+            Ok(())
+        };
+        let header: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
+        draw_row(self, &header, Weight::Bold)?;
+        for row in rows {
+            draw_row(self, row, Weight::Regular)?;
+        }
+        if rows.is_empty() {
+            self.paragraph("None.", GREY)?;
+        }
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> Result<Vec<u8>> {
+        let last = std::mem::replace(&mut self.page, self.doc.page(A4.0, A4.1));
+        self.finish_page(last)?;
+        Ok(self.doc.finish())
+    }
+}
