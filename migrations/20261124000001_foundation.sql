@@ -14,6 +14,11 @@ CREATE TABLE pantry_settings (
     visits_per_week   INTEGER NOT NULL CHECK (visits_per_week > 0),
     membership_weeks  INTEGER NOT NULL CHECK (membership_weeks > 0),
     retention_months  INTEGER NOT NULL DEFAULT 24 CHECK (retention_months > 0),
+    -- How often a household may shop: 'week' (visits_per_week per calendar week starting on
+    -- week_start, 0 = Monday … 6 = Sunday) or 'days' (one visit every days_between_visits days).
+    visit_rule           TEXT    NOT NULL DEFAULT 'week' CHECK (visit_rule IN ('week', 'days')),
+    week_start           INTEGER NOT NULL DEFAULT 0 CHECK (week_start BETWEEN 0 AND 6),
+    days_between_visits  INTEGER NOT NULL DEFAULT 7 CHECK (days_between_visits > 0),
     created_at        TEXT    NOT NULL,
     updated_at        TEXT    NOT NULL
 ) STRICT;
@@ -178,9 +183,26 @@ CREATE TABLE visits (
     snap_children            INTEGER NOT NULL,
     snap_neighbourhood_id    INTEGER REFERENCES neighbourhoods (id),
     snap_landlord_tenant     INTEGER NOT NULL CHECK (snap_landlord_tenant IN (0, 1)),
+    card_number              TEXT,
+    -- The counter's id for this check-in: a repeated Enter or scan records it once.
+    request_id               TEXT    UNIQUE,
+    override_reason          TEXT,
     voided_at                TEXT,
+    voided_by                TEXT,
     void_reason              TEXT
 ) STRICT;
 
 CREATE INDEX idx_visits_household_at ON visits (household_id, at);
 CREATE INDEX idx_visits_local_date ON visits (local_date);
+
+-- Cash-up at close: cash expected from the day's visits against cash counted.
+CREATE TABLE cash_ups (
+    id                INTEGER PRIMARY KEY,
+    local_date        TEXT    NOT NULL,
+    at                TEXT    NOT NULL,
+    expected_pence    INTEGER NOT NULL,
+    counted_pence     INTEGER NOT NULL,
+    difference_pence  INTEGER NOT NULL,
+    volunteer         TEXT    NOT NULL,
+    note              TEXT    NOT NULL DEFAULT ''
+) STRICT;

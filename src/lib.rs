@@ -17,6 +17,7 @@ pub mod postcode;
 pub mod print;
 pub mod settings;
 pub mod text;
+pub mod visits;
 
 pub use db::Db;
 pub use error::{Error, Result};

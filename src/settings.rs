@@ -33,6 +33,11 @@ pub struct SettingsForm {
     pub districts: String,
     /// Households with no visit for this many months can be anonymised (retention).
     pub retention_months: String,
+    /// `week` (visits per calendar week) or `days` (one visit every N days).
+    pub visit_rule: String,
+    /// The first day of the pantry's week: `0` Monday … `6` Sunday.
+    pub week_start: String,
+    pub days_between_visits: String,
 }
 
 /// The pantry's saved settings.
@@ -53,7 +58,30 @@ pub struct Settings {
     /// Postcode districts mapped to neighbourhoods, by district.
     pub districts: Vec<DistrictMapping>,
     pub retention_months: u32,
+    pub visit_rule: VisitRule,
+    /// 0 = Monday … 6 = Sunday.
+    pub week_start: u32,
+    pub days_between_visits: u32,
     pub updated_at: String,
+}
+
+/// How often a household may shop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum VisitRule {
+    /// `visits_per_week` visits in each calendar week (starting on `week_start`).
+    Week,
+    /// One visit every `days_between_visits` days.
+    Days,
+}
+
+impl VisitRule {
+    fn code(self) -> &'static str {
+        match self {
+            VisitRule::Week => "week",
+            VisitRule::Days => "days",
+        }
+    }
 }
 
 impl Settings {
@@ -107,6 +135,9 @@ pub struct ValidSettings {
     /// (district, neighbourhood name as listed)
     pub districts: Vec<(String, String)>,
     pub retention_months: u32,
+    pub visit_rule: VisitRule,
+    pub week_start: u32,
+    pub days_between_visits: u32,
 }
 
 pub const DEFAULT_TIME_ZONE: &str = "Europe/London";
@@ -130,6 +161,9 @@ impl Default for SettingsForm {
             neighbourhoods: String::new(),
             districts: String::new(),
             retention_months: "24".into(),
+            visit_rule: "week".into(),
+            week_start: "0".into(),
+            days_between_visits: "7".into(),
         }
     }
 }
@@ -166,6 +200,9 @@ impl From<&Settings> for SettingsForm {
                 .collect::<Vec<_>>()
                 .join("\n"),
             retention_months: s.retention_months.to_string(),
+            visit_rule: s.visit_rule.code().into(),
+            week_start: s.week_start.to_string(),
+            days_between_visits: s.days_between_visits.to_string(),
         }
     }
 }
@@ -249,6 +286,33 @@ impl SettingsForm {
             120,
             "Months without a visit",
         );
+        let visit_rule = match self.visit_rule.trim() {
+            "week" => Some(VisitRule::Week),
+            "days" => Some(VisitRule::Days),
+            _ => {
+                errors.push(FieldError::new(
+                    "visitRule",
+                    "Choose how often a household may shop.",
+                ));
+                None
+            }
+        };
+        let week_start = whole_number(
+            &mut errors,
+            "weekStart",
+            &self.week_start,
+            0,
+            6,
+            "The first day of the week",
+        );
+        let days_between_visits = whole_number(
+            &mut errors,
+            "daysBetweenVisits",
+            &self.days_between_visits,
+            1,
+            60,
+            "Days between visits",
+        );
 
         match (
             time_zone,
@@ -266,6 +330,9 @@ impl SettingsForm {
                 Some(membership_weeks),
                 Some(retention_months),
             ) if errors.is_empty() => Ok(ValidSettings {
+                visit_rule: visit_rule.unwrap_or(VisitRule::Week),
+                week_start: week_start.unwrap_or(0),
+                days_between_visits: days_between_visits.unwrap_or(7),
                 name,
                 short_code,
                 address,
@@ -438,13 +505,17 @@ struct SettingsRow {
     visits_per_week: i64,
     membership_weeks: i64,
     retention_months: i64,
+    visit_rule: String,
+    week_start: i64,
+    days_between_visits: i64,
     updated_at: String,
 }
 
 async fn load_with(conn: &mut SqliteConnection) -> Result<Option<Settings>> {
     let Some(row) = sqlx::query_as::<_, SettingsRow>(
         "SELECT name, short_code, address, landlord_name, time_zone, weekly_fee_pence,
-                items_per_visit, visits_per_week, membership_weeks, retention_months, updated_at
+                items_per_visit, visits_per_week, membership_weeks, retention_months, visit_rule,
+                week_start, days_between_visits, updated_at
          FROM pantry_settings WHERE id = 1",
     )
     .fetch_optional(&mut *conn)
@@ -477,6 +548,13 @@ async fn load_with(conn: &mut SqliteConnection) -> Result<Option<Settings>> {
         neighbourhoods,
         districts,
         retention_months: small(row.retention_months),
+        visit_rule: if row.visit_rule == "days" {
+            VisitRule::Days
+        } else {
+            VisitRule::Week
+        },
+        week_start: small(row.week_start),
+        days_between_visits: small(row.days_between_visits),
         updated_at: row.updated_at,
     }))
 }
@@ -491,14 +569,16 @@ pub async fn save(db: &Db, form: &SettingsForm, actor: &str) -> Result<Settings>
     sqlx::query(
         "INSERT INTO pantry_settings (id, name, short_code, address, landlord_name, time_zone,
              weekly_fee_pence, items_per_visit, visits_per_week, membership_weeks, retention_months,
-             created_at, updated_at)
-         VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             visit_rule, week_start, days_between_visits, created_at, updated_at)
+         VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET
              name = excluded.name, short_code = excluded.short_code, address = excluded.address,
              landlord_name = excluded.landlord_name, time_zone = excluded.time_zone,
              weekly_fee_pence = excluded.weekly_fee_pence, items_per_visit = excluded.items_per_visit,
              visits_per_week = excluded.visits_per_week, membership_weeks = excluded.membership_weeks,
-             retention_months = excluded.retention_months, updated_at = excluded.updated_at",
+             retention_months = excluded.retention_months, visit_rule = excluded.visit_rule,
+             week_start = excluded.week_start, days_between_visits = excluded.days_between_visits,
+             updated_at = excluded.updated_at",
     )
     .bind(&valid.name)
     .bind(&valid.short_code)
@@ -510,6 +590,9 @@ pub async fn save(db: &Db, form: &SettingsForm, actor: &str) -> Result<Settings>
     .bind(valid.visits_per_week)
     .bind(valid.membership_weeks)
     .bind(valid.retention_months)
+    .bind(valid.visit_rule.code())
+    .bind(valid.week_start)
+    .bind(valid.days_between_visits)
     .bind(&now)
     .bind(&now)
     .execute(&mut *tx)
@@ -613,6 +696,9 @@ mod tests {
             neighbourhoods: "A\na".into(),
             districts: "XYZ = A".into(),
             retention_months: "0".into(),
+            visit_rule: "fortnightly".into(),
+            week_start: "7".into(),
+            days_between_visits: "0".into(),
         };
         let Err(Error::Validation(errors)) = form.validate() else {
             panic!("expected validation errors");
@@ -632,7 +718,10 @@ mod tests {
                 "membershipWeeks",
                 "neighbourhoods",
                 "districts",
-                "retentionMonths"
+                "retentionMonths",
+                "visitRule",
+                "weekStart",
+                "daysBetweenVisits"
             ]
         );
     }
@@ -664,6 +753,9 @@ mod tests {
                 neighbourhood_id: 2,
             }],
             retention_months: 18,
+            visit_rule: VisitRule::Days,
+            week_start: 6,
+            days_between_visits: 6,
             updated_at: String::new(),
         };
         let form = SettingsForm::from(&settings);

@@ -374,6 +374,9 @@ mod tests {
             }],
             districts: vec![],
             retention_months: 24,
+            visit_rule: crate::settings::VisitRule::Week,
+            week_start: 0,
+            days_between_visits: 7,
             updated_at: String::new(),
         }
     }

@@ -1,0 +1,237 @@
+//! The counter story against a real database: register → check in → refuse a second visit
+//! the same week → manager override → undo → cash-up.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use pantry::households::form::HouseholdForm;
+use pantry::visits::{self, FeeMethod, ReasonCode, ScanOutcome, VisitForm};
+use pantry::{cards, households, settings, Db, Error};
+
+async fn pantry_with(name: &str) -> (tempfile::TempDir, Db, households::Household) {
+    let (dir, db) = common::fresh_db().await;
+    settings::save(&db, &common::hillside_form(), "test")
+        .await
+        .unwrap();
+    let form = HouseholdForm {
+        lead_name: name.into(),
+        adults: "2".into(),
+        children: "3".into(),
+        postcode: "OL1 3BQ".into(),
+        consent_given: true,
+        ..HouseholdForm::default()
+    };
+    let h = households::register(&db, &form, None, "test")
+        .await
+        .unwrap();
+    (dir, db, h)
+}
+
+async fn card_of(db: &Db, id: i64) -> String {
+    households::page(db, id).await.unwrap().cards[0]
+        .card_number
+        .clone()
+}
+
+fn found(outcome: ScanOutcome) -> visits::CheckIn {
+    match outcome {
+        ScanOutcome::Found { check_in } => check_in,
+        other => panic!("expected a household, got {other:?}"),
+    }
+}
+
+fn visit_form(check_in: &visits::CheckIn, method: FeeMethod) -> VisitForm {
+    VisitForm {
+        household_id: check_in.household.id,
+        request_id: check_in.request_id.clone(),
+        card_number: check_in.card_number.clone(),
+        items: check_in.items_default.to_string(),
+        fee_method: method,
+        volunteer: "Sam".into(),
+        note: String::new(),
+        override_reason: None,
+    }
+}
+
+#[tokio::test]
+async fn register_check_in_refuse_override_void_and_cash_up() {
+    let (_dir, db, h) = pantry_with("Amelia Smith").await;
+    let card = card_of(&db, h.id).await;
+
+    let first = found(visits::scan(&db, &card).await.unwrap());
+    assert!(first.verdict.eligible, "{:?}", first.verdict);
+    assert_eq!(first.household.people, "2 adults, 3 children");
+    assert_eq!(first.fee_pence, 400);
+    let visit = visits::record_visit(&db, &visit_form(&first, FeeMethod::Cash))
+        .await
+        .unwrap();
+    assert_eq!(
+        (visit.items, visit.fee_pence, visit.fee_method.as_str()),
+        (10, 400, "cash")
+    );
+
+    // Pressing Enter twice records once.
+    let again = visits::record_visit(&db, &visit_form(&first, FeeMethod::Cash))
+        .await
+        .unwrap();
+    assert_eq!(again.id, visit.id);
+    assert_eq!(common::count(&db, "visits").await, 1);
+
+    // A second check-in the same week is refused, with the reason.
+    let second = found(visits::scan(&db, &h.membership_number).await.unwrap());
+    assert!(!second.verdict.eligible);
+    assert_eq!(second.verdict.reasons[0].code, ReasonCode::VisitLimit);
+    assert_eq!(second.verdict.visits_this_period, 1);
+    let refused = visits::record_visit(&db, &visit_form(&second, FeeMethod::Card))
+        .await
+        .unwrap_err();
+    let Error::NotEligible { reasons } = &refused else {
+        panic!("{refused:?}")
+    };
+    assert!(
+        reasons[0].starts_with("Already visited this week"),
+        "{reasons:?}"
+    );
+    assert_eq!(common::count(&db, "visits").await, 1);
+
+    // A manager overrides with a reason, which is recorded.
+    let overridden = VisitForm {
+        override_reason: Some("Emergency: no food at home".into()),
+        ..visit_form(&second, FeeMethod::Card)
+    };
+    let extra = visits::record_visit(&db, &overridden).await.unwrap();
+    assert_eq!(
+        extra.override_reason.as_deref(),
+        Some("Emergency: no food at home")
+    );
+    let audits: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'visit.override'")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    assert_eq!(audits, 1);
+
+    // Undo keeps the visit, marked void, and it stops counting.
+    assert!(
+        visits::void_visit(&db, extra.id, " ", "Sam").await.is_err(),
+        "a reason is needed"
+    );
+    let voided = visits::void_visit(&db, extra.id, "Recorded twice by mistake", "Sam")
+        .await
+        .unwrap();
+    assert!(voided.voided_at.is_some());
+    assert!(matches!(
+        visits::void_visit(&db, extra.id, "again", "Sam").await,
+        Err(Error::Conflict(_))
+    ));
+    assert_eq!(
+        common::count(&db, "visits").await,
+        2,
+        "voided, never deleted"
+    );
+
+    // Today and the cash-up count only what stands: one cash visit of £4.
+    let today = visits::today(&db).await.unwrap();
+    assert_eq!(
+        (today.visits, today.households, today.people, today.items),
+        (1, 1, 5, 10)
+    );
+    assert_eq!(today.fees[0].pence, 400);
+    assert_eq!(
+        today.fees[1].visits, 0,
+        "the voided card payment is not counted"
+    );
+    assert_eq!(today.recent.len(), 2, "the voided visit is listed, marked");
+    let up = visits::cash_up(&db, "3.50", "Sam", "").await.unwrap();
+    assert_eq!(
+        (up.expected_pence, up.counted_pence, up.difference_pence),
+        (400, 350, -50)
+    );
+    assert_eq!(
+        visits::today(&db)
+            .await
+            .unwrap()
+            .cash_up
+            .unwrap()
+            .difference_pence,
+        -50
+    );
+    assert!(matches!(
+        visits::cash_up(&db, "lots", "Sam", "").await,
+        Err(Error::Validation(_))
+    ));
+}
+
+#[tokio::test]
+async fn a_visit_freezes_the_household_as_it_was() {
+    let (_dir, db, h) = pantry_with("Amelia Smith").await;
+    let check_in = found(visits::scan(&db, &h.membership_number).await.unwrap());
+    visits::record_visit(&db, &visit_form(&check_in, FeeMethod::Waived))
+        .await
+        .unwrap();
+    let mut form = households::page(&db, h.id).await.unwrap().form;
+    form.children = "0".into();
+    households::update(&db, h.id, &form, "t").await.unwrap();
+    let (children, fee): (i64, i64) = sqlx::query_as("SELECT snap_children, fee_pence FROM visits")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!((children, fee), (3, 0), "snapshot kept; waived fee is 0");
+}
+
+#[tokio::test]
+async fn scans_find_cards_numbers_and_names_and_explain_the_rest() {
+    let (_dir, db, h) = pantry_with("Zoë Öztürk").await;
+    let old = card_of(&db, h.id).await;
+    let new = cards::reissue(&db, h.id, "Lost", "t").await.unwrap();
+
+    let revoked = found(visits::scan(&db, &old).await.unwrap());
+    assert_eq!(revoked.verdict.reasons[0].code, ReasonCode::CardRevoked);
+    assert!(revoked.verdict.reasons[0]
+        .message
+        .contains(&new.card_number));
+    let refused = visits::record_visit(&db, &visit_form(&revoked, FeeMethod::Cash))
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, Error::NotEligible { .. }));
+    assert!(
+        found(visits::scan(&db, &new.card_number).await.unwrap())
+            .verdict
+            .eligible
+    );
+
+    let Ok(ScanOutcome::Matches { households }) = visits::scan(&db, "zoe").await else {
+        panic!()
+    };
+    assert_eq!(households[0].id, h.id);
+    let unknown_valid = pantry::membership::number_for_serial(4242).unwrap();
+    let Ok(ScanOutcome::Unknown { message, number }) = visits::scan(&db, &unknown_valid).await
+    else {
+        panic!()
+    };
+    assert_eq!(number, unknown_valid);
+    assert!(message.contains("Register them"), "{message}");
+    let Ok(ScanOutcome::Unknown { message, .. }) = visits::scan(&db, "12345678").await else {
+        panic!()
+    };
+    assert!(message.contains("not a valid"), "{message}");
+}
+
+#[tokio::test]
+async fn bad_visit_input_is_refused_field_by_field_and_records_nothing() {
+    let (_dir, db, h) = pantry_with("Amelia Smith").await;
+    let check_in = found(visits::scan(&db, &h.membership_number).await.unwrap());
+    let bad = VisitForm {
+        items: "lots".into(),
+        volunteer: " ".into(),
+        ..visit_form(&check_in, FeeMethod::Cash)
+    };
+    let Error::Validation(fields) = visits::record_visit(&db, &bad).await.unwrap_err() else {
+        panic!()
+    };
+    assert_eq!(
+        fields.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(),
+        ["items", "volunteer"]
+    );
+    assert_eq!(common::count(&db, "visits").await, 0);
+}
