@@ -217,7 +217,11 @@ pub struct CheckIn {
 
 /// What a scan or a typed entry found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase", tag = "kind")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "kind"
+)]
 pub enum ScanOutcome {
     /// One household: its verdict.
     Found { check_in: CheckIn },

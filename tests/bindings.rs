@@ -15,6 +15,7 @@ use pantry::households::{Household, HouseholdPage, ListPage, ListQuery, Registra
 use pantry::import::{ImportFile, ImportPreview, ImportProgress, ImportReport};
 use pantry::print::cards::SheetLayout;
 use pantry::settings::{Settings, SettingsForm};
+use pantry::visits::{CashUp, CheckIn, ScanOutcome, Today, VisitForm, VisitRecord};
 use ts_rs::TS;
 
 const BINDINGS_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/lib/bindings");
@@ -37,6 +38,12 @@ fn export_all(dir: &Path) {
     ImportProgress::export_all_to(dir).unwrap();
     ImportReport::export_all_to(dir).unwrap();
     Card::export_all_to(dir).unwrap();
+    CheckIn::export_all_to(dir).unwrap();
+    ScanOutcome::export_all_to(dir).unwrap();
+    VisitForm::export_all_to(dir).unwrap();
+    VisitRecord::export_all_to(dir).unwrap();
+    Today::export_all_to(dir).unwrap();
+    CashUp::export_all_to(dir).unwrap();
     CardLookup::export_all_to(dir).unwrap();
     PrintedFile::export_all_to(dir).unwrap();
     SheetLayout::export_all_to(dir).unwrap();

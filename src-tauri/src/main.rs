@@ -2,6 +2,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod counter;
 mod members;
 mod printing;
 
@@ -74,6 +75,12 @@ fn main() {
             printing::cards_print_household,
             printing::cards_reissue,
             printing::print_open,
+            counter::visits_scan,
+            counter::visits_check_in,
+            counter::visits_record,
+            counter::visits_void,
+            counter::visits_today,
+            counter::visits_cash_up,
         ])
         .build(tauri::generate_context!());
     let app = match app {

@@ -21,8 +21,35 @@ export function freshDataDir(): string {
 /** A data directory holding a synthetic demo pantry, made by the real `pantry` CLI. */
 export function demoDataDir(households: number): string {
   const dir = freshDataDir();
-  execFileSync(CLI_BINARY, ["--data-dir", dir, "demo-data", "--households", String(households), "--weeks", "4", "--seed", "3"]);
+  // Demo visits end yesterday, so today at the counter starts empty.
+  const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+  pantryCli(dir, "demo-data", "--households", String(households), "--weeks", "4", "--seed", "3", "--until", yesterday);
   return dir;
+}
+
+/** Runs the real `pantry` command line on a data directory. */
+export function pantryCli(dataDir: string, ...args: string[]): string {
+  return execFileSync(CLI_BINARY, ["--data-dir", dataDir, ...args]).toString();
+}
+
+/** The Luhn check digit, as Pantry's numbers use. */
+function luhn(digits: string): number {
+  let sum = 0;
+  [...digits].reverse().forEach((c, i) => {
+    let d = Number(c);
+    if (i % 2 === 0) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  });
+  return (10 - (sum % 10)) % 10;
+}
+
+/** The first card number of the household with this serial (its id). */
+export function firstCardNumber(serial: number): string {
+  const body = `${String(serial).padStart(7, "0")}01`;
+  return `${body}${luhn(body)}`;
 }
 
 function freePort(): Promise<number> {

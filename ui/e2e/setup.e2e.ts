@@ -59,7 +59,6 @@ describe("first run", () => {
     await app.click("Save and start");
 
     await app.heading("Counter");
-    await app.text("This screen is not built yet.");
     await app.click("Settings");
     await app.heading("Settings");
     await expectSavedValues(app);
@@ -112,7 +111,7 @@ describe("first run", () => {
     for (const [index, name] of screens.entries()) {
       await body.sendKeys(Key.chord(Key.ALT, String(index + 1)));
       await app.heading(name);
-      if (name !== "Members") await app.text("This screen is not built yet.");
+      if (!["Counter", "Members"].includes(name)) await app.text("This screen is not built yet.");
     }
     await body.sendKeys(Key.chord(Key.ALT, "6"));
     await app.heading("Settings");

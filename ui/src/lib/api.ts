@@ -21,6 +21,12 @@ import type { RegistrationOptions } from "./bindings/RegistrationOptions";
 import type { RetentionPreview } from "./bindings/RetentionPreview";
 import type { Status } from "./bindings/Status";
 import type { Card } from "./bindings/Card";
+import type { CashUp } from "./bindings/CashUp";
+import type { CheckIn } from "./bindings/CheckIn";
+import type { ScanOutcome } from "./bindings/ScanOutcome";
+import type { Today } from "./bindings/Today";
+import type { VisitForm } from "./bindings/VisitForm";
+import type { VisitRecord } from "./bindings/VisitRecord";
 import type { PrintedFile } from "./bindings/PrintedFile";
 import type { SheetLayout } from "./bindings/SheetLayout";
 
@@ -101,6 +107,15 @@ export const api = {
   cardsPrintHousehold: (id: number) => call<PrintedFile>("cards_print_household", { id }),
   cardsReissue: (id: number, reason: string) => call<Card>("cards_reissue", { id, reason }),
   printOpen: (path: string) => call<void>("print_open", { path }),
+
+  visitsScan: (typed: string) => call<ScanOutcome>("visits_scan", { typed }),
+  visitsCheckIn: (householdId: number) => call<CheckIn>("visits_check_in", { householdId }),
+  visitsRecord: (form: VisitForm) => call<VisitRecord>("visits_record", { form }),
+  visitsVoid: (id: number, reason: string, volunteer: string) =>
+    call<VisitRecord>("visits_void", { id, reason, volunteer }),
+  visitsToday: () => call<Today>("visits_today"),
+  visitsCashUp: (counted: string, volunteer: string, note: string) =>
+    call<CashUp>("visits_cash_up", { counted, volunteer, note }),
 
   importPreview: (file: ImportFile) => call<ImportPreview>("import_preview", { file }),
   importCheck: (file: ImportFile, mapping: (ImportField | null)[]) =>

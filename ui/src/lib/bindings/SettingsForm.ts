@@ -20,4 +20,12 @@ districts: string,
 /**
  * Households with no visit for this many months can be anonymised (retention).
  */
-retentionMonths: string, };
+retentionMonths: string, 
+/**
+ * `week` (visits per calendar week) or `days` (one visit every N days).
+ */
+visitRule: string, 
+/**
+ * The first day of the pantry's week: `0` Monday … `6` Sunday.
+ */
+weekStart: string, daysBetweenVisits: string, };

@@ -67,6 +67,9 @@ export const FIELD_ORDER: SettingsField[] = [
   "neighbourhoods",
   "districts",
   "retentionMonths",
+  "visitRule",
+  "weekStart",
+  "daysBetweenVisits",
 ];
 
 function emptyForm(): SettingsForm {
@@ -83,5 +86,8 @@ function emptyForm(): SettingsForm {
     neighbourhoods: "",
     districts: "",
     retentionMonths: "",
+    visitRule: "week",
+    weekStart: "0",
+    daysBetweenVisits: "7",
   };
 }

@@ -16,6 +16,9 @@ const defaults: SettingsForm = {
   neighbourhoods: "",
   districts: "",
   retentionMonths: "24",
+  visitRule: "week",
+  weekStart: "0",
+  daysBetweenVisits: "7",
 };
 
 afterEach(() => clearMocks());

@@ -1,0 +1,218 @@
+// The counter: one input for scans and names, the verdict, recording with one key, today.
+import { tick } from "svelte";
+import { api, ApiError } from "../api";
+import type { CashUp } from "../bindings/CashUp";
+import type { CheckIn } from "../bindings/CheckIn";
+import type { FeeMethod } from "../bindings/FeeMethod";
+import type { HouseholdSummary } from "../bindings/HouseholdSummary";
+import type { Today } from "../bindings/Today";
+import type { VisitRecord } from "../bindings/VisitRecord";
+
+/** A USB scanner types a whole number quickly; a pause this long with no Enter ends the scan. */
+export const SCAN_PAUSE_MS = 250;
+/** Card numbers (10 digits) and membership numbers (8 digits). */
+const WHOLE_NUMBER = /^(\d{8}|\d{10})$/;
+const VOLUNTEER_KEY = "pantry.counter.volunteer";
+
+export function isWholeNumber(text: string): boolean {
+  return WHOLE_NUMBER.test(text.replace(/\s/g, ""));
+}
+
+export class CounterState {
+  typed = $state("");
+  volunteer = $state(globalThis.localStorage?.getItem(VOLUNTEER_KEY) ?? "");
+  checkIn = $state<CheckIn | null>(null);
+  matches = $state<HouseholdSummary[]>([]);
+  highlighted = $state(0);
+  unknown = $state<{ number: string; message: string } | null>(null);
+  problem = $state<string | null>(null);
+  fieldErrors = $state<Record<string, string>>({});
+  /** The visit just recorded for the household shown (also offers undo). */
+  recorded = $state<VisitRecord | null>(null);
+  busy = $state(false);
+  items = $state("");
+  method = $state<FeeMethod>("cash");
+  note = $state("");
+  overrideReason = $state("");
+  today = $state<Today | null>(null);
+  lastCashUp = $state<CashUp | null>(null);
+  #latest = 0;
+  #pause: ReturnType<typeof setTimeout> | undefined;
+
+  rememberVolunteer(): void {
+    globalThis.localStorage?.setItem(VOLUNTEER_KEY, this.volunteer.trim());
+  }
+
+  /** Every keystroke: type-ahead for names, or wait for the scanner's pause. */
+  typing(): void {
+    clearTimeout(this.#pause);
+    const text = this.typed.trim();
+    if (isWholeNumber(text)) {
+      this.#pause = setTimeout(() => {
+        if (this.typed.trim() === text) void this.lookup();
+      }, SCAN_PAUSE_MS);
+      return;
+    }
+    void this.typeAhead(text);
+  }
+
+  private async typeAhead(text: string): Promise<void> {
+    const mine = ++this.#latest;
+    if (text.length < 2) {
+      this.matches = [];
+      return;
+    }
+    try {
+      const page = await api.householdsList({ text, status: null, neighbourhoodId: null, expiringSoon: false, page: 0, pageSize: 8 });
+      if (mine === this.#latest) {
+        this.matches = page.items;
+        this.highlighted = 0;
+      }
+    } catch (thrown) {
+      if (mine === this.#latest) this.problem = ApiError.from(thrown).message;
+    }
+  }
+
+  /** Enter, Tab or the scanner's pause: find what was typed. */
+  async lookup(): Promise<void> {
+    clearTimeout(this.#pause);
+    const text = this.typed.trim();
+    if (!text) return;
+    const mine = ++this.#latest;
+    this.problem = null;
+    performance.mark("pantry:scan");
+    try {
+      const outcome = await api.visitsScan(text);
+      if (mine !== this.#latest) return;
+      this.typed = "";
+      if (outcome.kind === "found") {
+        this.show(outcome.checkIn);
+        // How long from the scan to the verdict on screen (read by the end-to-end tests).
+        await tick();
+        performance.measure("pantry:scan-to-verdict", "pantry:scan");
+      }
+      else if (outcome.kind === "unknown") {
+        this.clearResult();
+        this.unknown = { number: outcome.number, message: outcome.message };
+      } else if (outcome.households.length === 1) {
+        await this.pick(outcome.households[0].id);
+      } else {
+        this.clearResult();
+        this.matches = outcome.households;
+        this.highlighted = 0;
+        if (outcome.households.length === 0) this.problem = `Nobody matches “${text}”.`;
+      }
+    } catch (thrown) {
+      this.problem = ApiError.from(thrown).message;
+    }
+  }
+
+  async pick(householdId: number): Promise<void> {
+    const mine = ++this.#latest;
+    try {
+      const checkIn = await api.visitsCheckIn(householdId);
+      if (mine === this.#latest) {
+        this.typed = "";
+        this.show(checkIn);
+      }
+    } catch (thrown) {
+      this.problem = ApiError.from(thrown).message;
+    }
+  }
+
+  private show(checkIn: CheckIn): void {
+    this.clearResult();
+    this.checkIn = checkIn;
+    this.items = String(checkIn.itemsDefault);
+    this.method = "cash";
+  }
+
+  clearResult(): void {
+    this.checkIn = null;
+    this.matches = [];
+    this.unknown = null;
+    this.recorded = null;
+    this.fieldErrors = {};
+    this.note = "";
+    this.overrideReason = "";
+    this.problem = null;
+  }
+
+  get canRecord(): boolean {
+    return !!this.checkIn && !this.recorded && !this.busy && (this.checkIn.verdict.eligible || !!this.overrideReason.trim());
+  }
+
+  /** Records the visit shown; pressing again (or a double Enter) never records twice. */
+  async record(): Promise<void> {
+    const checkIn = this.checkIn;
+    if (!checkIn || !this.canRecord) return;
+    this.busy = true;
+    this.problem = null;
+    try {
+      this.recorded = await api.visitsRecord({
+        householdId: checkIn.household.id,
+        requestId: checkIn.requestId,
+        cardNumber: checkIn.cardNumber,
+        items: this.items,
+        feeMethod: this.method,
+        volunteer: this.volunteer,
+        note: this.note,
+        overrideReason: checkIn.verdict.eligible ? null : this.overrideReason,
+      });
+      this.fieldErrors = {};
+      this.rememberVolunteer();
+      await this.refreshToday();
+    } catch (thrown) {
+      const error = ApiError.from(thrown);
+      this.fieldErrors = Object.fromEntries(error.fields.map((f) => [f.field, f.message]));
+      this.problem = error.message;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async undo(visitId: number, reason: string): Promise<boolean> {
+    try {
+      await api.visitsVoid(visitId, reason, this.volunteer);
+      if (this.recorded?.id === visitId) this.clearResult();
+      await this.refreshToday();
+      return true;
+    } catch (thrown) {
+      this.problem = ApiError.from(thrown).message;
+      return false;
+    }
+  }
+
+  async renew(): Promise<void> {
+    if (!this.checkIn) return;
+    try {
+      await api.householdsRenew(this.checkIn.household.id);
+      await this.pick(this.checkIn.household.id);
+    } catch (thrown) {
+      this.problem = ApiError.from(thrown).message;
+    }
+  }
+
+  async refreshToday(): Promise<void> {
+    try {
+      this.today = await api.visitsToday();
+    } catch (thrown) {
+      this.problem = ApiError.from(thrown).message;
+    }
+  }
+
+  async cashUp(counted: string, note: string): Promise<string | null> {
+    try {
+      this.lastCashUp = await api.visitsCashUp(counted, this.volunteer, note);
+      await this.refreshToday();
+      return null;
+    } catch (thrown) {
+      return ApiError.from(thrown).message;
+    }
+  }
+
+  move(by: number): void {
+    if (this.matches.length === 0) return;
+    this.highlighted = (this.highlighted + by + this.matches.length) % this.matches.length;
+  }
+}
