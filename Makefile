@@ -70,6 +70,7 @@ e2e: app $(TOOLS)/bin/tauri-driver
 bench:
 	cargo bench --bench members
 	cargo bench --bench printing
+	cargo bench --bench counter
 
 bindings:
 	UPDATE_BINDINGS=1 cargo test --test bindings
