@@ -16,34 +16,74 @@ const SETTINGS_SQL: [&str; 3] = [
     "SELECT id, name FROM neighbourhoods WHERE active = 1 ORDER BY position, id",
     "SELECT district, neighbourhood_id FROM postcode_districts ORDER BY district",
 ];
-const CARD_SQL: &str = "SELECT household_id, card_number, revoked_at, revoke_reason FROM cards WHERE card_number = ?";
+const CARD_SQL: &str =
+    "SELECT household_id, card_number, revoked_at, revoke_reason FROM cards WHERE card_number = ?";
 const HOUSEHOLD_SQL: &str = "SELECT h.id, h.membership_number, h.lead_name, h.adults, h.children, h.neighbourhood_id, h.landlord_tenant, n.name AS neighbourhood, h.allergies, h.dietary, h.dietary_notes, h.status, h.expires_on, h.consent_at IS NOT NULL AS has_consent, h.erased_at IS NOT NULL AS erased FROM households h LEFT JOIN neighbourhoods n ON n.id = h.neighbourhood_id WHERE h.id = ?";
 const DATES_SQL: &str = "SELECT local_date FROM visits WHERE household_id = ? AND voided_at IS NULL AND local_date >= ?";
 const LAST_SQL: &str = "SELECT local_date FROM visits WHERE household_id = ? AND voided_at IS NULL ORDER BY at DESC LIMIT 1";
-const REQUEST_SQL: &str = "SELECT v.id FROM visits v JOIN households h ON h.id = v.household_id WHERE v.request_id = ?";
+const REQUEST_SQL: &str =
+    "SELECT v.id FROM visits v JOIN households h ON h.id = v.household_id WHERE v.request_id = ?";
 const INSERT_SQL: &str = "INSERT INTO visits (household_id, at, local_date, items, fee_pence, fee_method, volunteer, note, snap_adults, snap_children, snap_neighbourhood_id, snap_landlord_tenant, card_number, request_id, override_reason) VALUES (?, ?, ?, 10, 350, 'cash', 'bench', '', 2, 1, 1, 1, ?, ?, NULL) RETURNING id";
 const VISIT_SQL: &str = "SELECT v.id, v.household_id, h.lead_name, h.membership_number, v.at, v.local_date, v.items, v.fee_pence, v.fee_method, v.volunteer, v.note, v.override_reason, v.voided_at, v.void_reason FROM visits v JOIN households h ON h.id = v.household_id WHERE v.id = ?";
 
 /// The statements the library runs for one check-in and one recorded visit, run bare.
 async fn bare(db: &Db, id: i64, card: &str, week_start: &str, today: &str, request: &str) {
     let pool = db.pool();
-    sqlx::query(CARD_SQL).bind(card).fetch_optional(pool).await.unwrap();
+    sqlx::query(CARD_SQL)
+        .bind(card)
+        .fetch_optional(pool)
+        .await
+        .unwrap();
     for sql in SETTINGS_SQL {
         sqlx::query(sql).fetch_all(pool).await.unwrap();
     }
-    sqlx::query(HOUSEHOLD_SQL).bind(id).fetch_one(pool).await.unwrap();
-    sqlx::query(DATES_SQL).bind(id).bind(week_start).fetch_all(pool).await.unwrap();
-    sqlx::query(LAST_SQL).bind(id).fetch_optional(pool).await.unwrap();
+    sqlx::query(HOUSEHOLD_SQL)
+        .bind(id)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    sqlx::query(DATES_SQL)
+        .bind(id)
+        .bind(week_start)
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    sqlx::query(LAST_SQL)
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+        .unwrap();
     // Recording.
     for sql in SETTINGS_SQL {
         sqlx::query(sql).fetch_all(pool).await.unwrap();
     }
     let mut tx = db.begin_write().await.unwrap();
-    sqlx::query(REQUEST_SQL).bind(request).fetch_optional(&mut *tx).await.unwrap();
-    sqlx::query(CARD_SQL).bind(card).fetch_optional(&mut *tx).await.unwrap();
-    sqlx::query(HOUSEHOLD_SQL).bind(id).fetch_one(&mut *tx).await.unwrap();
-    sqlx::query(DATES_SQL).bind(id).bind(week_start).fetch_all(&mut *tx).await.unwrap();
-    sqlx::query(LAST_SQL).bind(id).fetch_optional(&mut *tx).await.unwrap();
+    sqlx::query(REQUEST_SQL)
+        .bind(request)
+        .fetch_optional(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query(CARD_SQL)
+        .bind(card)
+        .fetch_optional(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query(HOUSEHOLD_SQL)
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query(DATES_SQL)
+        .bind(id)
+        .bind(week_start)
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query(LAST_SQL)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .unwrap();
     let visit: i64 = sqlx::query_scalar(INSERT_SQL)
         .bind(id)
         .bind(Utc::now().to_rfc3339())
@@ -53,12 +93,18 @@ async fn bare(db: &Db, id: i64, card: &str, week_start: &str, today: &str, reque
         .fetch_one(&mut *tx)
         .await
         .unwrap();
-    sqlx::query(VISIT_SQL).bind(visit).fetch_one(&mut *tx).await.unwrap();
+    sqlx::query(VISIT_SQL)
+        .bind(visit)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
 }
 
 async fn library(db: &Db, card: &str) {
-    let ScanOutcome::Found { check_in } = visits::scan(db, card).await.unwrap() else { panic!("card {card} not found") };
+    let ScanOutcome::Found { check_in } = visits::scan(db, card).await.unwrap() else {
+        panic!("card {card} not found")
+    };
     assert!(check_in.verdict.eligible, "{:?}", check_in.verdict);
     let form = VisitForm {
         household_id: check_in.household.id,
@@ -84,7 +130,17 @@ async fn main() {
     let settings_today = Utc::now().date_naive();
     let until = settings_today.pred_opt().unwrap();
     let started = Instant::now();
-    let summary = demo::generate(&db, &DemoSpec { households: 100_000, weeks: 20, seed: 5, until }).await.unwrap();
+    let summary = demo::generate(
+        &db,
+        &DemoSpec {
+            households: 100_000,
+            weeks: 20,
+            seed: 5,
+            until,
+        },
+    )
+    .await
+    .unwrap();
     println!(
         "demo data: {} households, {} visits in {:.1} s",
         summary.households,
@@ -112,7 +168,15 @@ async fn main() {
         if i % 2 == 0 {
             library(&db, card).await;
         } else {
-            bare(&db, *id, card, &week_start, &today.to_string(), &format!("warm{i}")).await;
+            bare(
+                &db,
+                *id,
+                card,
+                &week_start,
+                &today.to_string(),
+                &format!("warm{i}"),
+            )
+            .await;
         }
     }
     let (mut lib, mut raw) = (Vec::new(), Vec::new());
@@ -122,15 +186,38 @@ async fn main() {
             library(&db, card).await;
             lib.push(t.elapsed());
         } else {
-            bare(&db, *id, card, &week_start, &today.to_string(), &format!("bare{i}")).await;
+            bare(
+                &db,
+                *id,
+                card,
+                &week_start,
+                &today.to_string(),
+                &format!("bare{i}"),
+            )
+            .await;
             raw.push(t.elapsed());
         }
     }
     lib.sort();
     raw.sort();
-    println!("\ncheck-in path (scan → eligibility → visit committed, synchronous=FULL), {} each:", lib.len());
-    println!("  library  p50 {:.3} ms  p99 {:.3} ms", p(&lib, 0.5), p(&lib, 0.99));
-    println!("  bare     p50 {:.3} ms  p99 {:.3} ms", p(&raw, 0.5), p(&raw, 0.99));
-    println!("  ratio p99 {:.2} (budget ≤ 1.5)   ratio p50 {:.2}", p(&lib, 0.99) / p(&raw, 0.99), p(&lib, 0.5) / p(&raw, 0.5));
+    println!(
+        "\ncheck-in path (scan → eligibility → visit committed, synchronous=FULL), {} each:",
+        lib.len()
+    );
+    println!(
+        "  library  p50 {:.3} ms  p99 {:.3} ms",
+        p(&lib, 0.5),
+        p(&lib, 0.99)
+    );
+    println!(
+        "  bare     p50 {:.3} ms  p99 {:.3} ms",
+        p(&raw, 0.5),
+        p(&raw, 0.99)
+    );
+    println!(
+        "  ratio p99 {:.2} (budget ≤ 1.5)   ratio p50 {:.2}",
+        p(&lib, 0.99) / p(&raw, 0.99),
+        p(&lib, 0.5) / p(&raw, 0.5)
+    );
     db.close().await;
 }

@@ -224,9 +224,14 @@ pub struct CheckIn {
 )]
 pub enum ScanOutcome {
     /// One household: its verdict.
-    Found { check_in: CheckIn },
-    /// A number that is no card or membership here.
-    Unknown { number: String, message: String },
+    Found { check_in: Box<CheckIn> },
+    /// A number that is no card or membership here; `register_number` is the membership
+    /// number to give a new household (when the number is a valid one).
+    Unknown {
+        number: String,
+        message: String,
+        register_number: Option<String>,
+    },
     /// Typed text: households that match, best first.
     Matches { households: Vec<HouseholdSummary> },
 }
@@ -381,22 +386,30 @@ pub async fn scan(db: &Db, typed: &str) -> Result<ScanOutcome> {
         if digits.len() == cards::CARD_NUMBER_LENGTH {
             if let Some(card) = cards::lookup(db, &digits).await? {
                 return Ok(ScanOutcome::Found {
-                    check_in: check_in(db, card.household_id, Some(&card)).await?,
+                    check_in: Box::new(check_in(db, card.household_id, Some(&card)).await?),
                 });
             }
         }
         if digits.len() == membership::NUMBER_LENGTH {
             if let Ok(id) = households::id_for_number(db, &digits).await {
                 return Ok(ScanOutcome::Found {
-                    check_in: check_in(db, id, None).await?,
+                    check_in: Box::new(check_in(db, id, None).await?),
                 });
             }
         }
         if digits.len() == cards::CARD_NUMBER_LENGTH || digits.len() == membership::NUMBER_LENGTH {
-            let valid =
-                cards::is_valid_card_number(&digits) || membership::is_valid_number(&digits);
+            let register_number = if membership::is_valid_number(&digits) {
+                Some(digits.clone())
+            } else if cards::is_valid_card_number(&digits) {
+                digits[..membership::NUMBER_LENGTH - 1]
+                    .parse()
+                    .ok()
+                    .and_then(membership::number_for_serial)
+            } else {
+                None
+            };
             return Ok(ScanOutcome::Unknown {
-                message: if valid {
+                message: if register_number.is_some() {
                     format!(
                         "No household here has the number {digits}. Register them if they are new."
                     )
@@ -404,6 +417,7 @@ pub async fn scan(db: &Db, typed: &str) -> Result<ScanOutcome> {
                     format!("{digits} is not a valid card or membership number: check it was typed or scanned correctly.")
                 },
                 number: digits,
+                register_number,
             });
         }
     }

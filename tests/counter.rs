@@ -35,7 +35,7 @@ async fn card_of(db: &Db, id: i64) -> String {
 
 fn found(outcome: ScanOutcome) -> visits::CheckIn {
     match outcome {
-        ScanOutcome::Found { check_in } => check_in,
+        ScanOutcome::Found { check_in } => *check_in,
         other => panic!("expected a household, got {other:?}"),
     }
 }
@@ -205,12 +205,46 @@ async fn scans_find_cards_numbers_and_names_and_explain_the_rest() {
     };
     assert_eq!(households[0].id, h.id);
     let unknown_valid = pantry::membership::number_for_serial(4242).unwrap();
-    let Ok(ScanOutcome::Unknown { message, number }) = visits::scan(&db, &unknown_valid).await
+    let Ok(ScanOutcome::Unknown {
+        message,
+        number,
+        register_number,
+    }) = visits::scan(&db, &unknown_valid).await
     else {
         panic!()
     };
     assert_eq!(number, unknown_valid);
     assert!(message.contains("Register them"), "{message}");
+    assert_eq!(register_number.as_deref(), Some(unknown_valid.as_str()));
+    // Registering with that number pre-filled gives the household exactly that number.
+    let form = HouseholdForm {
+        membership_number: unknown_valid.clone(),
+        lead_name: "New Member".into(),
+        adults: "1".into(),
+        children: "0".into(),
+        postcode: "M1 1AE".into(),
+        consent_given: true,
+        ..HouseholdForm::default()
+    };
+    let registered = households::register(&db, &form, None, "t").await.unwrap();
+    assert_eq!(registered.membership_number, unknown_valid);
+    assert!(
+        found(visits::scan(&db, &unknown_valid).await.unwrap())
+            .verdict
+            .eligible
+    );
+    let again = HouseholdForm {
+        lead_name: "Someone Else".into(),
+        postcode: "M2 2BB".into(),
+        ..form
+    };
+    let taken = households::register(&db, &again, None, "t")
+        .await
+        .unwrap_err();
+    assert!(
+        taken.to_string().contains("already belongs to New Member"),
+        "{taken}"
+    );
     let Ok(ScanOutcome::Unknown { message, .. }) = visits::scan(&db, "12345678").await else {
         panic!()
     };

@@ -110,6 +110,8 @@ pub struct MemberForm {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct HouseholdForm {
+    /// Only when registering: a number already on a card (8 digits); blank gives the next.
+    pub membership_number: String,
     pub lead_name: String,
     pub adults: String,
     pub children: String,
@@ -134,6 +136,8 @@ pub struct HouseholdForm {
 /// A household that passed every check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidHousehold {
+    /// A number chosen at registration (blank: the next one).
+    pub membership_number: Option<String>,
     pub lead_name: String,
     pub adults: u32,
     pub children: u32,
@@ -167,6 +171,14 @@ impl HouseholdForm {
     /// Checks every field against the pantry's settings; `today` is the pantry's local date.
     pub fn validate(&self, settings: &Settings, today: NaiveDate) -> Result<ValidHousehold> {
         let mut errors = Vec::new();
+        let membership_number = self.membership_number.trim().to_owned();
+        if !membership_number.is_empty() && !crate::membership::is_valid_number(&membership_number)
+        {
+            errors.push(FieldError::new(
+                "membershipNumber",
+                "A membership number is 8 digits ending in a check digit; leave it blank to give the next number.",
+            ));
+        }
         let lead_name = self
             .lead_name
             .split_whitespace()
@@ -290,6 +302,7 @@ impl HouseholdForm {
                 if errors.is_empty() =>
             {
                 Ok(ValidHousehold {
+                    membership_number: (!membership_number.is_empty()).then_some(membership_number),
                     lead_name,
                     adults,
                     children,

@@ -286,9 +286,33 @@ pub async fn register(
         )));
     }
     let now = Utc::now().to_rfc3339();
-    let id = store::next_id(&mut tx).await?;
-    let number = membership::number_for_serial(u32::try_from(id).unwrap_or(u32::MAX))
-        .ok_or_else(|| Error::Conflict("All membership numbers are used up.".into()))?;
+    let (id, number) = match &valid.membership_number {
+        // A number already printed on a card: its serial becomes the household's id.
+        Some(number) => {
+            if let Some(existing) = store::id_for_number(&mut tx, number).await? {
+                let holder = store::load(&mut tx, existing)
+                    .await?
+                    .map(|h| h.lead_name)
+                    .unwrap_or_default();
+                return Err(Error::invalid(
+                    "membershipNumber",
+                    format!("{number} already belongs to {holder}: open that household, or leave the number blank."),
+                ));
+            }
+            (
+                number[..membership::NUMBER_LENGTH - 1]
+                    .parse()
+                    .unwrap_or_default(),
+                number.clone(),
+            )
+        }
+        None => {
+            let id = store::next_id(&mut tx).await?;
+            let number = membership::number_for_serial(u32::try_from(id).unwrap_or(u32::MAX))
+                .ok_or_else(|| Error::Conflict("All membership numbers are used up.".into()))?;
+            (id, number)
+        }
+    };
     let record = record_from(&valid, &settings, id, number, &now);
     store::insert_many(&mut tx, std::slice::from_ref(&record)).await?;
     store::replace_members(&mut tx, id, &valid.members).await?;
@@ -551,6 +575,7 @@ pub async fn page(db: &Db, id: i64) -> Result<HouseholdPage> {
 
 fn form_from(h: &Household) -> HouseholdForm {
     HouseholdForm {
+        membership_number: String::new(),
         lead_name: h.lead_name.clone(),
         adults: h.adults.to_string(),
         children: h.children.to_string(),

@@ -71,5 +71,12 @@ describe("counter", () => {
     await scan.sendKeys(tomas);
     await app.text("Tomás Ó Briain");
     await app.text("Eligible");
+
+    // An unknown card: say so, and register it with its number filled in.
+    await scan.sendKeys("00042424", Key.ENTER);
+    await app.containing("No household here has the number 00042424");
+    await app.click("Register a new household");
+    await app.heading("Register a household");
+    expect(await app.value("Membership number")).toBe("00042424");
   });
 });

@@ -6,7 +6,11 @@ import type { MemberForm } from "./MemberForm";
 /**
  * The household form exactly as typed; checked here so each mistake is shown by its field.
  */
-export type HouseholdForm = { leadName: string, adults: string, children: string, postcode: string, neighbourhoodId: number | null, landlordTenant: boolean, tenancyRef: string, phone: string, email: string, dietary: Array<Dietary>, allergies: Array<Allergen>, dietaryNotes: string, notes: string, members: Array<MemberForm>, 
+export type HouseholdForm = { 
+/**
+ * Only when registering: a number already on a card (8 digits); blank gives the next.
+ */
+membershipNumber: string, leadName: string, adults: string, children: string, postcode: string, neighbourhoodId: number | null, landlordTenant: boolean, tenancyRef: string, phone: string, email: string, dietary: Array<Dietary>, allergies: Array<Allergen>, dietaryNotes: string, notes: string, members: Array<MemberForm>, 
 /**
  * The member agreed to the consent wording (required to register).
  */

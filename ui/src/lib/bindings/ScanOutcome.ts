@@ -5,4 +5,4 @@ import type { HouseholdSummary } from "./HouseholdSummary";
 /**
  * What a scan or a typed entry found.
  */
-export type ScanOutcome = { "kind": "found", checkIn: CheckIn, } | { "kind": "unknown", number: string, message: string, } | { "kind": "matches", households: Array<HouseholdSummary>, };
+export type ScanOutcome = { "kind": "found", checkIn: CheckIn, } | { "kind": "unknown", number: string, message: string, registerNumber: string | null, } | { "kind": "matches", households: Array<HouseholdSummary>, };

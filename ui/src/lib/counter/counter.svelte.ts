@@ -24,7 +24,7 @@ export class CounterState {
   checkIn = $state<CheckIn | null>(null);
   matches = $state<HouseholdSummary[]>([]);
   highlighted = $state(0);
-  unknown = $state<{ number: string; message: string } | null>(null);
+  unknown = $state<{ number: string; message: string; registerNumber: string | null } | null>(null);
   problem = $state<string | null>(null);
   fieldErrors = $state<Record<string, string>>({});
   /** The visit just recorded for the household shown (also offers undo). */
@@ -93,7 +93,7 @@ export class CounterState {
       }
       else if (outcome.kind === "unknown") {
         this.clearResult();
-        this.unknown = { number: outcome.number, message: outcome.message };
+        this.unknown = { number: outcome.number, message: outcome.message, registerNumber: outcome.registerNumber };
       } else if (outcome.households.length === 1) {
         await this.pick(outcome.households[0].id);
       } else {
