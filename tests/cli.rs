@@ -290,3 +290,71 @@ fn retention_dry_run_lists_and_changes_nothing() {
         stdout(&applied)
     );
 }
+
+#[test]
+fn print_cards_writes_a_pdf_for_unprinted_cards_or_one_household() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(pantry(
+        dir.path(),
+        &["demo-data", "--households", "2", "--weeks", "1"]
+    )
+    .status
+    .success());
+    let file = dir.path().join("new.csv");
+    std::fs::write(&file, "Name,Postcode,Consent\nAmelia Smith,OL1 3BQ,yes\n").unwrap();
+    assert!(
+        pantry(dir.path(), &["import", "members", file.to_str().unwrap()])
+            .status
+            .success()
+    );
+
+    let sheet = dir.path().join("sheet.pdf");
+    let out = pantry(
+        dir.path(),
+        &[
+            "print",
+            "cards",
+            "--all-unprinted",
+            "--out",
+            sheet.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Wrote 1 card(s)"), "{}", stdout(&out));
+    assert!(std::fs::read(&sheet).unwrap().starts_with(b"%PDF"));
+    let none_left = pantry(
+        dir.path(),
+        &[
+            "print",
+            "cards",
+            "--all-unprinted",
+            "--out",
+            sheet.to_str().unwrap(),
+        ],
+    );
+    assert!(!none_left.status.success());
+    assert!(stderr(&none_left).contains("printed already"));
+
+    let single = dir.path().join("one.pdf");
+    let number = pantry::membership::number_for_serial(1).unwrap();
+    let out = pantry(
+        dir.path(),
+        &[
+            "print",
+            "cards",
+            "--household",
+            &number,
+            "--out",
+            single.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let missing = pantry(
+        dir.path(),
+        &["print", "cards", "--out", single.to_str().unwrap()],
+    );
+    assert!(
+        !missing.status.success(),
+        "--all-unprinted or --household is required"
+    );
+}
