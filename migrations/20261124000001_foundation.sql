@@ -19,6 +19,8 @@ CREATE TABLE pantry_settings (
     visit_rule           TEXT    NOT NULL DEFAULT 'week' CHECK (visit_rule IN ('week', 'days')),
     week_start           INTEGER NOT NULL DEFAULT 0 CHECK (week_start BETWEEN 0 AND 6),
     days_between_visits  INTEGER NOT NULL DEFAULT 7 CHECK (days_between_visits > 0),
+    -- Referrals with no outcome this many days after they were made need following up.
+    referral_follow_up_days  INTEGER NOT NULL DEFAULT 14 CHECK (referral_follow_up_days >= 0),
     created_at        TEXT    NOT NULL,
     updated_at        TEXT    NOT NULL
 ) STRICT;
@@ -206,3 +208,42 @@ CREATE TABLE cash_ups (
     volunteer         TEXT    NOT NULL,
     note              TEXT    NOT NULL DEFAULT ''
 ) STRICT;
+
+-- Advice agencies the pantry refers members to.
+CREATE TABLE agencies (
+    id              INTEGER PRIMARY KEY,
+    name            TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+    kind            TEXT    NOT NULL CHECK (kind IN ('money', 'energy', 'employment', 'wellbeing', 'tenancy', 'other')),
+    contact_person  TEXT    NOT NULL DEFAULT '',
+    phone           TEXT    NOT NULL DEFAULT '',
+    email           TEXT    NOT NULL DEFAULT '',
+    address         TEXT    NOT NULL DEFAULT '',
+    opening_hours   TEXT    NOT NULL DEFAULT '',
+    how_to_refer    TEXT    NOT NULL DEFAULT '',
+    active          INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    created_at      TEXT    NOT NULL,
+    updated_at      TEXT    NOT NULL
+) STRICT;
+
+-- A referral: made (with the member's consent to share) → contacted → outcome.
+CREATE TABLE referrals (
+    id                 INTEGER PRIMARY KEY,
+    reference          TEXT    NOT NULL UNIQUE,
+    household_id       INTEGER NOT NULL REFERENCES households (id),
+    agency_id          INTEGER NOT NULL REFERENCES agencies (id),
+    reason             TEXT    NOT NULL,
+    reason_detail      TEXT    NOT NULL DEFAULT '',
+    urgency            TEXT    NOT NULL CHECK (urgency IN ('routine', 'soon', 'urgent')),
+    consent_at         TEXT    NOT NULL,
+    made_at            TEXT    NOT NULL,
+    made_on            TEXT    NOT NULL,
+    made_by            TEXT    NOT NULL,
+    contacted_at       TEXT,
+    contacted_by       TEXT,
+    outcome            TEXT,
+    outcome_note       TEXT    NOT NULL DEFAULT '',
+    outcome_at         TEXT,
+    outcome_by         TEXT
+) STRICT;
+CREATE INDEX idx_referrals_household ON referrals (household_id);
+CREATE INDEX idx_referrals_open ON referrals (made_on) WHERE outcome IS NULL;

@@ -15,6 +15,7 @@ pub mod money;
 pub mod paths;
 pub mod postcode;
 pub mod print;
+pub mod referrals;
 pub mod settings;
 pub mod text;
 pub mod visits;

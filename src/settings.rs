@@ -38,6 +38,8 @@ pub struct SettingsForm {
     /// The first day of the pantry's week: `0` Monday … `6` Sunday.
     pub week_start: String,
     pub days_between_visits: String,
+    /// Referrals with no outcome after this many days are listed for follow-up.
+    pub referral_follow_up_days: String,
 }
 
 /// The pantry's saved settings.
@@ -62,6 +64,7 @@ pub struct Settings {
     /// 0 = Monday … 6 = Sunday.
     pub week_start: u32,
     pub days_between_visits: u32,
+    pub referral_follow_up_days: u32,
     pub updated_at: String,
 }
 
@@ -138,6 +141,7 @@ pub struct ValidSettings {
     pub visit_rule: VisitRule,
     pub week_start: u32,
     pub days_between_visits: u32,
+    pub referral_follow_up_days: u32,
 }
 
 pub const DEFAULT_TIME_ZONE: &str = "Europe/London";
@@ -164,6 +168,7 @@ impl Default for SettingsForm {
             visit_rule: "week".into(),
             week_start: "0".into(),
             days_between_visits: "7".into(),
+            referral_follow_up_days: "14".into(),
         }
     }
 }
@@ -203,6 +208,7 @@ impl From<&Settings> for SettingsForm {
             visit_rule: s.visit_rule.code().into(),
             week_start: s.week_start.to_string(),
             days_between_visits: s.days_between_visits.to_string(),
+            referral_follow_up_days: s.referral_follow_up_days.to_string(),
         }
     }
 }
@@ -313,6 +319,14 @@ impl SettingsForm {
             60,
             "Days between visits",
         );
+        let referral_follow_up_days = whole_number(
+            &mut errors,
+            "referralFollowUpDays",
+            &self.referral_follow_up_days,
+            0,
+            365,
+            "Days before a referral is followed up",
+        );
 
         match (
             time_zone,
@@ -333,6 +347,7 @@ impl SettingsForm {
                 visit_rule: visit_rule.unwrap_or(VisitRule::Week),
                 week_start: week_start.unwrap_or(0),
                 days_between_visits: days_between_visits.unwrap_or(7),
+                referral_follow_up_days: referral_follow_up_days.unwrap_or(14),
                 name,
                 short_code,
                 address,
@@ -508,6 +523,7 @@ struct SettingsRow {
     visit_rule: String,
     week_start: i64,
     days_between_visits: i64,
+    referral_follow_up_days: i64,
     updated_at: String,
 }
 
@@ -515,7 +531,7 @@ async fn load_with(conn: &mut SqliteConnection) -> Result<Option<Settings>> {
     let Some(row) = sqlx::query_as::<_, SettingsRow>(
         "SELECT name, short_code, address, landlord_name, time_zone, weekly_fee_pence,
                 items_per_visit, visits_per_week, membership_weeks, retention_months, visit_rule,
-                week_start, days_between_visits, updated_at
+                week_start, days_between_visits, referral_follow_up_days, updated_at
          FROM pantry_settings WHERE id = 1",
     )
     .fetch_optional(&mut *conn)
@@ -555,6 +571,7 @@ async fn load_with(conn: &mut SqliteConnection) -> Result<Option<Settings>> {
         },
         week_start: small(row.week_start),
         days_between_visits: small(row.days_between_visits),
+        referral_follow_up_days: small(row.referral_follow_up_days),
         updated_at: row.updated_at,
     }))
 }
@@ -569,8 +586,8 @@ pub async fn save(db: &Db, form: &SettingsForm, actor: &str) -> Result<Settings>
     sqlx::query(
         "INSERT INTO pantry_settings (id, name, short_code, address, landlord_name, time_zone,
              weekly_fee_pence, items_per_visit, visits_per_week, membership_weeks, retention_months,
-             visit_rule, week_start, days_between_visits, created_at, updated_at)
-         VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             visit_rule, week_start, days_between_visits, referral_follow_up_days, created_at, updated_at)
+         VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET
              name = excluded.name, short_code = excluded.short_code, address = excluded.address,
              landlord_name = excluded.landlord_name, time_zone = excluded.time_zone,
@@ -578,6 +595,7 @@ pub async fn save(db: &Db, form: &SettingsForm, actor: &str) -> Result<Settings>
              visits_per_week = excluded.visits_per_week, membership_weeks = excluded.membership_weeks,
              retention_months = excluded.retention_months, visit_rule = excluded.visit_rule,
              week_start = excluded.week_start, days_between_visits = excluded.days_between_visits,
+             referral_follow_up_days = excluded.referral_follow_up_days,
              updated_at = excluded.updated_at",
     )
     .bind(&valid.name)
@@ -593,6 +611,7 @@ pub async fn save(db: &Db, form: &SettingsForm, actor: &str) -> Result<Settings>
     .bind(valid.visit_rule.code())
     .bind(valid.week_start)
     .bind(valid.days_between_visits)
+    .bind(valid.referral_follow_up_days)
     .bind(&now)
     .bind(&now)
     .execute(&mut *tx)
@@ -699,6 +718,7 @@ mod tests {
             visit_rule: "fortnightly".into(),
             week_start: "7".into(),
             days_between_visits: "0".into(),
+            referral_follow_up_days: "-1".into(),
         };
         let Err(Error::Validation(errors)) = form.validate() else {
             panic!("expected validation errors");
@@ -721,7 +741,8 @@ mod tests {
                 "retentionMonths",
                 "visitRule",
                 "weekStart",
-                "daysBetweenVisits"
+                "daysBetweenVisits",
+                "referralFollowUpDays"
             ]
         );
     }
@@ -756,6 +777,7 @@ mod tests {
             visit_rule: VisitRule::Days,
             week_start: 6,
             days_between_visits: 6,
+            referral_follow_up_days: 10,
             updated_at: String::new(),
         };
         let form = SettingsForm::from(&settings);

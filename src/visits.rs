@@ -844,6 +844,7 @@ mod tests {
             visit_rule: rule,
             week_start,
             days_between_visits: days,
+            referral_follow_up_days: 14,
             updated_at: String::new(),
         }
     }

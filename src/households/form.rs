@@ -390,6 +390,7 @@ mod tests {
             visit_rule: crate::settings::VisitRule::Week,
             week_start: 0,
             days_between_visits: 7,
+            referral_follow_up_days: 14,
             updated_at: String::new(),
         }
     }

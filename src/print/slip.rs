@@ -1,0 +1,190 @@
+//! The referral slip: an A4 page with the agency's copy above and the member's copy below a
+//! tear line; each carries the reference as digits and as a Code 128 barcode.
+
+use super::{Align, Document, Page, Weight, A4, BLACK, BRAND, GREY};
+use crate::error::Result;
+use crate::referrals::{Referral, SHARING_CONSENT};
+use crate::settings::Settings;
+
+const MARGIN: f32 = 15.0;
+const HALF: f32 = A4.1 / 2.0;
+const MODULE: f32 = 0.4;
+
+pub fn referral_slip(settings: &Settings, r: &Referral) -> Result<Vec<u8>> {
+    let mut doc = Document::new(&format!("Referral {}", r.reference))?;
+    let mut page = doc.page(A4.0, A4.1);
+    copy(&mut doc, &mut page, settings, r, 0.0, "Agency's copy")?;
+    for i in 0..((A4.0 - 2.0 * MARGIN) / 4.0) as usize {
+        let x = MARGIN + i as f32 * 4.0;
+        page.line((x, HALF), (x + 2.0, HALF), 0.5, GREY);
+    }
+    doc.text(
+        &mut page,
+        A4.0 / 2.0,
+        HALF - 1.5,
+        7.0,
+        Weight::Regular,
+        GREY,
+        Align::Centre,
+        "✂ tear here: the lower half is the member's",
+    )?;
+    copy(
+        &mut doc,
+        &mut page,
+        settings,
+        r,
+        HALF,
+        "Member's copy: keep this; the agency will contact you",
+    )?;
+    doc.add(page);
+    Ok(doc.finish())
+}
+
+fn copy(
+    doc: &mut Document,
+    page: &mut Page,
+    s: &Settings,
+    r: &Referral,
+    top: f32,
+    label: &str,
+) -> Result<()> {
+    let width = A4.0 - 2.0 * MARGIN;
+    let mut y = top + 14.0;
+    doc.text(
+        page,
+        MARGIN,
+        y,
+        13.0,
+        Weight::Bold,
+        BRAND,
+        Align::Left,
+        &s.name,
+    )?;
+    let bar_width = super::code128_modules(&r.reference)?.len() as f32 * MODULE;
+    let bar_x = A4.0 - MARGIN - bar_width - 10.0 * MODULE;
+    page.barcode(&r.reference, bar_x, top + 8.0, MODULE, 11.0)?;
+    doc.text(
+        page,
+        bar_x + bar_width / 2.0,
+        top + 23.0,
+        9.0,
+        Weight::Bold,
+        BLACK,
+        Align::Centre,
+        &format!("Ref {}", r.reference),
+    )?;
+    y += 5.0;
+    doc.text(
+        page,
+        MARGIN,
+        y,
+        8.5,
+        Weight::Regular,
+        GREY,
+        Align::Left,
+        &s.address.replace('\n', ", "),
+    )?;
+    y += 6.0;
+    doc.text(page, MARGIN, y, 9.0, Weight::Bold, GREY, Align::Left, label)?;
+    y += 8.0;
+    doc.text(
+        page,
+        MARGIN,
+        y,
+        15.0,
+        Weight::Bold,
+        BLACK,
+        Align::Left,
+        &format!("Referral to {}", r.agency.name),
+    )?;
+    y += 7.0;
+    let day = r.made_on.split('-').rev().collect::<Vec<_>>().join("/");
+    doc.text(
+        page,
+        MARGIN,
+        y,
+        10.0,
+        Weight::Regular,
+        BLACK,
+        Align::Left,
+        &format!("{day} · {} · {}", r.agency.kind.label(), r.urgency.label()),
+    )?;
+
+    let col = MARGIN + width / 2.0 + 4.0;
+    let start = y + 8.0;
+    let mut left = start;
+    let mut right = start;
+    for (label, value) in [
+        (
+            "Member",
+            format!("{} (membership {})", r.lead_name, r.membership_number),
+        ),
+        (
+            "Reason",
+            if r.reason_detail.is_empty() {
+                r.reason.label().to_owned()
+            } else {
+                format!("{}: {}", r.reason.label(), r.reason_detail)
+            },
+        ),
+        ("Referred by", r.made_by.clone()),
+    ] {
+        left = field(doc, page, MARGIN, left, width / 2.0 - 4.0, label, &value)?;
+    }
+    for (label, value) in [
+        (
+            "Agency",
+            [
+                r.agency.address.as_str(),
+                r.agency.phone.as_str(),
+                r.agency.email.as_str(),
+            ]
+            .iter()
+            .filter(|v| !v.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" · "),
+        ),
+        ("Opening hours", r.agency.opening_hours.clone()),
+        ("Contact", r.agency.contact_person.clone()),
+    ] {
+        if !value.is_empty() {
+            right = field(doc, page, col, right, width / 2.0 - 4.0, label, &value)?;
+        }
+    }
+    let y = left.max(right) + 3.0;
+    let consent = format!(
+        "Consent given {}: “{SHARING_CONSENT}”",
+        r.consent_at
+            .get(..16)
+            .unwrap_or(&r.consent_at)
+            .replace('T', " ")
+    );
+    field(doc, page, MARGIN, y, width, "Consent to share", &consent)?;
+    Ok(())
+}
+
+/// A bold label over a wrapped value; returns the y below it.
+#[allow(clippy::too_many_arguments)]
+fn field(
+    doc: &mut Document,
+    page: &mut Page,
+    x: f32,
+    y: f32,
+    width: f32,
+    label: &str,
+    value: &str,
+) -> Result<f32> {
+    let mut y = y + 4.5;
+    doc.text(page, x, y, 8.5, Weight::Bold, GREY, Align::Left, label)?;
+    let value = doc.drawable(value, Weight::Regular)?;
+    for line in doc
+        .wrap(&value, width, 10.0, Weight::Regular)?
+        .iter()
+        .take(6)
+    {
+        y += 4.6;
+        doc.text(page, x, y, 10.0, Weight::Regular, BLACK, Align::Left, line)?;
+    }
+    Ok(y + 1.5)
+}

@@ -1,0 +1,671 @@
+//! Referrals to advice agencies (money and debt, energy, employment, well-being, tenancy
+//! support): the agency directory, referrals made with the member's consent to share their
+//! details, the slip, and follow-up from made → contacted → outcome.
+
+use chrono::{Duration, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::{FromRow, SqliteConnection};
+use ts_rs::TS;
+
+use crate::audit;
+use crate::db::Db;
+use crate::error::{Error, FieldError, Result};
+use crate::households::{self, FlagOption};
+use crate::membership;
+use crate::settings;
+
+macro_rules! choices {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal => $label:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+        #[serde(rename_all = "camelCase")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn code(self) -> &'static str { match self { $($name::$variant => $code),+ } }
+            pub fn label(self) -> &'static str { match self { $($name::$variant => $label),+ } }
+            pub fn from_code(code: &str) -> Option<$name> {
+                Self::ALL.iter().copied().find(|c| c.code() == code)
+            }
+            pub fn options() -> Vec<FlagOption<$name>> {
+                Self::ALL.iter().map(|c| FlagOption { value: *c, label: c.label().to_owned() }).collect()
+            }
+        }
+    };
+}
+
+choices!(
+    /// The kinds of help agencies give.
+    AgencyKind {
+        Money = "money" => "Money and debt advice",
+        Energy = "energy" => "Energy advice",
+        Employment = "employment" => "Employment support",
+        Wellbeing = "wellbeing" => "Well-being and mental health",
+        Tenancy = "tenancy" => "Tenancy support",
+        Other = "other" => "Other",
+    }
+);
+
+choices!(
+    /// Why a member is referred.
+    ReferralReason {
+        DebtAdvice = "debt" => "Debt advice",
+        BenefitsCheck = "benefits" => "Benefits check",
+        EnergyBills = "energy-bills" => "Energy bills or arrears",
+        FuelVoucher = "fuel-voucher" => "Fuel voucher",
+        JobSearch = "jobs" => "Finding work",
+        Training = "training" => "Training or skills",
+        MentalHealth = "mental-health" => "Mental health",
+        Loneliness = "loneliness" => "Loneliness or isolation",
+        RentArrears = "rent-arrears" => "Rent arrears",
+        Housing = "housing" => "Housing problem",
+        Other = "other" => "Other",
+    }
+);
+
+choices!(
+    /// How urgent a referral is.
+    Urgency {
+        Routine = "routine" => "Routine",
+        Soon = "soon" => "Within a few days",
+        Urgent = "urgent" => "Urgent",
+    }
+);
+
+choices!(
+    /// What came of a referral.
+    Outcome {
+        AdviceGiven = "advice-given" => "Advice given",
+        DebtPlan = "debt-plan" => "Debt plan agreed",
+        EnergyGrant = "energy-grant" => "Energy grant or voucher",
+        JobOrTraining = "job-or-training" => "Job or training started",
+        Declined = "declined" => "Member declined",
+        NoContact = "no-contact" => "No contact made",
+        Other = "other" => "Other",
+    }
+);
+
+/// What the member agrees to before a referral is made.
+pub const SHARING_CONSENT: &str =
+    "I agree that the pantry may share my name, contact details and the \
+reason for this referral with the agency named, so that they can contact me.";
+
+/// An agency as typed into the directory form.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AgencyForm {
+    pub name: String,
+    pub kind: Option<AgencyKind>,
+    pub contact_person: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+    pub opening_hours: String,
+    pub how_to_refer: String,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Agency {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub kind: AgencyKind,
+    pub contact_person: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+    pub opening_hours: String,
+    pub how_to_refer: String,
+    pub active: bool,
+}
+
+#[derive(FromRow)]
+struct AgencyRow {
+    id: i64,
+    name: String,
+    kind: String,
+    contact_person: String,
+    phone: String,
+    email: String,
+    address: String,
+    opening_hours: String,
+    how_to_refer: String,
+    active: bool,
+}
+
+impl From<AgencyRow> for Agency {
+    fn from(r: AgencyRow) -> Self {
+        Agency {
+            id: r.id,
+            name: r.name,
+            kind: AgencyKind::from_code(&r.kind).unwrap_or(AgencyKind::Other),
+            contact_person: r.contact_person,
+            phone: r.phone,
+            email: r.email,
+            address: r.address,
+            opening_hours: r.opening_hours,
+            how_to_refer: r.how_to_refer,
+            active: r.active,
+        }
+    }
+}
+
+const AGENCY_COLUMNS: &str =
+    "id, name, kind, contact_person, phone, email, address, opening_hours, how_to_refer, active";
+
+pub async fn agencies(db: &Db) -> Result<Vec<Agency>> {
+    let rows = sqlx::query_as::<_, AgencyRow>(&format!(
+        "SELECT {AGENCY_COLUMNS} FROM agencies ORDER BY active DESC, name"
+    ))
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.into_iter().map(Agency::from).collect())
+}
+
+async fn agency_with(conn: &mut SqliteConnection, id: i64) -> Result<Agency> {
+    sqlx::query_as::<_, AgencyRow>(&format!(
+        "SELECT {AGENCY_COLUMNS} FROM agencies WHERE id = ?"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?
+    .map(Agency::from)
+    .ok_or_else(|| Error::not_found(format!("Agency {id}")))
+}
+
+/// Adds an agency (`id` None) or saves changes to one; checked field by field.
+pub async fn save_agency(
+    db: &Db,
+    id: Option<i64>,
+    form: &AgencyForm,
+    actor: &str,
+) -> Result<Agency> {
+    let mut errors = Vec::new();
+    let name = form.name.trim();
+    if name.is_empty() || name.chars().count() > 120 {
+        errors.push(FieldError::new(
+            "name",
+            "Enter the agency's name (up to 120 characters).",
+        ));
+    }
+    let Some(kind) = form.kind else {
+        errors.push(FieldError::new(
+            "kind",
+            "Choose the kind of help the agency gives.",
+        ));
+        return Err(Error::Validation(errors));
+    };
+    if form.phone.trim().is_empty()
+        && form.email.trim().is_empty()
+        && form.address.trim().is_empty()
+    {
+        errors.push(FieldError::new(
+            "phone",
+            "Give at least a phone number, an email or an address.",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    let now = Utc::now().to_rfc3339();
+    let mut tx = db.begin_write().await?;
+    let clash: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM agencies WHERE name = ? AND id IS NOT ?")
+            .bind(name)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if clash.is_some() {
+        return Err(Error::invalid(
+            "name",
+            "An agency with this name is already in the directory.",
+        ));
+    }
+    let fields = (
+        name,
+        kind.code(),
+        form.contact_person.trim(),
+        form.phone.trim(),
+        form.email.trim(),
+        form.address.trim(),
+        form.opening_hours.trim(),
+        form.how_to_refer.trim(),
+    );
+    let saved_id = match id {
+        Some(id) => {
+            agency_with(&mut tx, id).await?;
+            sqlx::query(
+                "UPDATE agencies SET name = ?, kind = ?, contact_person = ?, phone = ?, email = ?, address = ?,
+                     opening_hours = ?, how_to_refer = ?, active = ?, updated_at = ? WHERE id = ?",
+            )
+            .bind(fields.0).bind(fields.1).bind(fields.2).bind(fields.3).bind(fields.4).bind(fields.5)
+            .bind(fields.6).bind(fields.7).bind(form.active).bind(&now).bind(id)
+            .execute(&mut *tx)
+            .await?;
+            id
+        }
+        None => sqlx::query_scalar(
+            "INSERT INTO agencies (name, kind, contact_person, phone, email, address, opening_hours, how_to_refer,
+                 active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
+        )
+        .bind(fields.0).bind(fields.1).bind(fields.2).bind(fields.3).bind(fields.4).bind(fields.5)
+        .bind(fields.6).bind(fields.7).bind(&now).bind(&now)
+        .fetch_one(&mut *tx)
+        .await?,
+    };
+    audit::record(
+        &mut tx,
+        actor,
+        "agency.saved",
+        Some(&format!("agency:{saved_id}")),
+        &serde_json::json!({}),
+    )
+    .await?;
+    let agency = agency_with(&mut tx, saved_id).await?;
+    tx.commit().await?;
+    Ok(agency)
+}
+
+/// A referral as typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReferralForm {
+    #[ts(type = "number")]
+    pub household_id: i64,
+    #[ts(type = "number | null")]
+    pub agency_id: Option<i64>,
+    pub reason: Option<ReferralReason>,
+    pub reason_detail: String,
+    pub urgency: Urgency,
+    /// The member agreed to [`SHARING_CONSENT`] just now.
+    pub consent_given: bool,
+    pub volunteer: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ReferralStatus {
+    Made,
+    Contacted,
+    Closed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Referral {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub reference: String,
+    #[ts(type = "number")]
+    pub household_id: i64,
+    pub lead_name: String,
+    pub membership_number: String,
+    pub agency: Agency,
+    pub reason: ReferralReason,
+    pub reason_detail: String,
+    pub urgency: Urgency,
+    pub consent_at: String,
+    pub made_at: String,
+    pub made_on: String,
+    pub made_by: String,
+    pub contacted_at: Option<String>,
+    pub contacted_by: Option<String>,
+    pub outcome: Option<Outcome>,
+    pub outcome_note: String,
+    pub outcome_at: Option<String>,
+    pub outcome_by: Option<String>,
+    pub status: ReferralStatus,
+}
+
+#[derive(FromRow)]
+struct ReferralRow {
+    id: i64,
+    reference: String,
+    household_id: i64,
+    lead_name: String,
+    membership_number: String,
+    agency_id: i64,
+    reason: String,
+    reason_detail: String,
+    urgency: String,
+    consent_at: String,
+    made_at: String,
+    made_on: String,
+    made_by: String,
+    contacted_at: Option<String>,
+    contacted_by: Option<String>,
+    outcome: Option<String>,
+    outcome_note: String,
+    outcome_at: Option<String>,
+    outcome_by: Option<String>,
+}
+
+const REFERRAL_COLUMNS: &str = "r.id, r.reference, r.household_id, h.lead_name, h.membership_number, r.agency_id, \
+     r.reason, r.reason_detail, r.urgency, r.consent_at, r.made_at, r.made_on, r.made_by, r.contacted_at, \
+     r.contacted_by, r.outcome, r.outcome_note, r.outcome_at, r.outcome_by";
+
+async fn referrals_where(
+    conn: &mut SqliteConnection,
+    condition: &str,
+    bind: &str,
+) -> Result<Vec<Referral>> {
+    let rows = sqlx::query_as::<_, ReferralRow>(&format!(
+        "SELECT {REFERRAL_COLUMNS} FROM referrals r JOIN households h ON h.id = r.household_id WHERE {condition}"
+    ))
+    .bind(bind)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let agency = agency_with(conn, r.agency_id).await?;
+        let outcome = r.outcome.as_deref().and_then(Outcome::from_code);
+        out.push(Referral {
+            status: match (&outcome, &r.contacted_at) {
+                (Some(_), _) => ReferralStatus::Closed,
+                (None, Some(_)) => ReferralStatus::Contacted,
+                (None, None) => ReferralStatus::Made,
+            },
+            id: r.id,
+            reference: r.reference,
+            household_id: r.household_id,
+            lead_name: r.lead_name,
+            membership_number: r.membership_number,
+            agency,
+            reason: ReferralReason::from_code(&r.reason).unwrap_or(ReferralReason::Other),
+            reason_detail: r.reason_detail,
+            urgency: Urgency::from_code(&r.urgency).unwrap_or(Urgency::Routine),
+            consent_at: r.consent_at,
+            made_at: r.made_at,
+            made_on: r.made_on,
+            made_by: r.made_by,
+            contacted_at: r.contacted_at,
+            contacted_by: r.contacted_by,
+            outcome,
+            outcome_note: r.outcome_note,
+            outcome_at: r.outcome_at,
+            outcome_by: r.outcome_by,
+        });
+    }
+    Ok(out)
+}
+
+async fn referral_with(conn: &mut SqliteConnection, id: i64) -> Result<Referral> {
+    referrals_where(conn, "r.id = CAST(? AS INTEGER)", &id.to_string())
+        .await?
+        .pop()
+        .ok_or_else(|| Error::not_found(format!("Referral {id}")))
+}
+
+pub async fn by_reference(db: &Db, reference: &str) -> Result<Referral> {
+    referrals_where(
+        &mut *db.pool().acquire().await?,
+        "r.reference = ?",
+        reference.trim(),
+    )
+    .await?
+    .pop()
+    .ok_or_else(|| Error::not_found(format!("Referral {}", reference.trim())))
+}
+
+pub async fn for_household(db: &Db, household_id: i64) -> Result<Vec<Referral>> {
+    let mut list = referrals_where(
+        &mut *db.pool().acquire().await?,
+        "r.household_id = CAST(? AS INTEGER)",
+        &household_id.to_string(),
+    )
+    .await?;
+    list.sort_by(|a, b| b.made_at.cmp(&a.made_at));
+    Ok(list)
+}
+
+/// Makes a referral in one transaction. No referral without the member's consent to share.
+pub async fn make(db: &Db, form: &ReferralForm) -> Result<Referral> {
+    let settings = settings::require(db).await?;
+    let mut errors = Vec::new();
+    if form.agency_id.is_none() {
+        errors.push(FieldError::new("agencyId", "Choose the agency."));
+    }
+    if form.reason.is_none() {
+        errors.push(FieldError::new(
+            "reason",
+            "Choose the reason for the referral.",
+        ));
+    }
+    if form.reason == Some(ReferralReason::Other) && form.reason_detail.trim().is_empty() {
+        errors.push(FieldError::new(
+            "reasonDetail",
+            "Say what the referral is about.",
+        ));
+    }
+    if form.reason_detail.chars().count() > 1000 {
+        errors.push(FieldError::new(
+            "reasonDetail",
+            "Keep this to 1,000 characters.",
+        ));
+    }
+    if !form.consent_given {
+        errors.push(FieldError::new(
+            "consentGiven",
+            "Read the sharing statement to the member and tick the box: no referral is made without their consent.",
+        ));
+    }
+    if form.volunteer.trim().is_empty() {
+        errors.push(FieldError::new(
+            "volunteer",
+            "Enter your name as the volunteer making the referral.",
+        ));
+    }
+    let (Some(agency_id), Some(reason)) = (form.agency_id, form.reason) else {
+        return Err(Error::Validation(errors));
+    };
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    let mut tx = db.begin_write().await?;
+    let agency = agency_with(&mut tx, agency_id).await?;
+    if !agency.active {
+        return Err(Error::invalid(
+            "agencyId",
+            "This agency is no longer in use; choose another.",
+        ));
+    }
+    let household = households::store::load(&mut tx, form.household_id)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("Household {}", form.household_id)))?;
+    if household.erased {
+        return Err(Error::Conflict(
+            "This household's details were erased.".into(),
+        ));
+    }
+    let now = Utc::now();
+    let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM referrals")
+        .fetch_one(&mut *tx)
+        .await?;
+    let reference = membership::number_for_serial(u32::try_from(next).unwrap_or(u32::MAX))
+        .ok_or_else(|| Error::Conflict("All referral numbers are used up.".into()))?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO referrals (reference, household_id, agency_id, reason, reason_detail, urgency, consent_at,
+             made_at, made_on, made_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(&reference)
+    .bind(form.household_id)
+    .bind(agency_id)
+    .bind(reason.code())
+    .bind(form.reason_detail.trim())
+    .bind(form.urgency.code())
+    .bind(now.to_rfc3339())
+    .bind(now.to_rfc3339())
+    .bind(crate::visits::local_date_of(now, settings.tz()).to_string())
+    .bind(form.volunteer.trim())
+    .fetch_one(&mut *tx)
+    .await?;
+    households::store::add_change(
+        &mut tx,
+        form.household_id,
+        &now.to_rfc3339(),
+        form.volunteer.trim(),
+        "referred",
+        Some("Referral"),
+        None,
+        Some(&format!(
+            "{} to {} ({})",
+            reference,
+            agency.name,
+            reason.label()
+        )),
+        None,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        form.volunteer.trim(),
+        "referral.made",
+        Some(&households::subject(form.household_id)),
+        &serde_json::json!({ "referral": id }),
+    )
+    .await?;
+    let referral = referral_with(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(referral)
+}
+
+/// The agency has contacted the member.
+pub async fn mark_contacted(db: &Db, id: i64, volunteer: &str) -> Result<Referral> {
+    let volunteer = required_volunteer(volunteer)?;
+    let mut tx = db.begin_write().await?;
+    let r = referral_with(&mut tx, id).await?;
+    match r.status {
+        ReferralStatus::Made => {}
+        ReferralStatus::Contacted => {
+            return Err(Error::Conflict("Contact was already recorded.".into()))
+        }
+        ReferralStatus::Closed => {
+            return Err(Error::Conflict(
+                "This referral already has its outcome.".into(),
+            ))
+        }
+    }
+    sqlx::query("UPDATE referrals SET contacted_at = ?, contacted_by = ? WHERE id = ?")
+        .bind(Utc::now().to_rfc3339())
+        .bind(volunteer)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        volunteer,
+        "referral.contacted",
+        Some(&format!("referral:{id}")),
+        &serde_json::json!({}),
+    )
+    .await?;
+    let r = referral_with(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(r)
+}
+
+/// Records what came of the referral; it then leaves the follow-up list.
+pub async fn record_outcome(
+    db: &Db,
+    id: i64,
+    outcome: Outcome,
+    note: &str,
+    volunteer: &str,
+) -> Result<Referral> {
+    let volunteer = required_volunteer(volunteer)?;
+    if outcome == Outcome::Other && note.trim().is_empty() {
+        return Err(Error::invalid("outcomeNote", "Say what the outcome was."));
+    }
+    let mut tx = db.begin_write().await?;
+    let r = referral_with(&mut tx, id).await?;
+    if r.status == ReferralStatus::Closed {
+        return Err(Error::Conflict(
+            "This referral already has its outcome.".into(),
+        ));
+    }
+    sqlx::query("UPDATE referrals SET outcome = ?, outcome_note = ?, outcome_at = ?, outcome_by = ? WHERE id = ?")
+        .bind(outcome.code())
+        .bind(note.trim())
+        .bind(Utc::now().to_rfc3339())
+        .bind(volunteer)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        volunteer,
+        "referral.outcome",
+        Some(&format!("referral:{id}")),
+        &serde_json::json!({ "outcome": outcome.code() }),
+    )
+    .await?;
+    let r = referral_with(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(r)
+}
+
+fn required_volunteer(volunteer: &str) -> Result<&str> {
+    let v = volunteer.trim();
+    if v.is_empty() {
+        return Err(Error::invalid(
+            "volunteer",
+            "Enter your name as the volunteer.",
+        ));
+    }
+    Ok(v)
+}
+
+/// Referrals with no outcome made at least the pantry's follow-up days ago, oldest first.
+pub async fn follow_up(db: &Db) -> Result<Vec<Referral>> {
+    let settings = settings::require(db).await?;
+    let cutoff = settings.today() - Duration::days(i64::from(settings.referral_follow_up_days));
+    let mut list = referrals_where(
+        &mut *db.pool().acquire().await?,
+        "r.outcome IS NULL AND r.made_on <= ?",
+        &cutoff.to_string(),
+    )
+    .await?;
+    list.sort_by(|a, b| a.made_at.cmp(&b.made_at));
+    Ok(list)
+}
+
+/// What the referral screens offer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReferralOptions {
+    pub kinds: Vec<FlagOption<AgencyKind>>,
+    pub reasons: Vec<FlagOption<ReferralReason>>,
+    pub urgencies: Vec<FlagOption<Urgency>>,
+    pub outcomes: Vec<FlagOption<Outcome>>,
+    pub consent_wording: String,
+    pub follow_up_days: u32,
+}
+
+pub async fn options(db: &Db) -> Result<ReferralOptions> {
+    let settings = settings::require(db).await?;
+    Ok(ReferralOptions {
+        kinds: AgencyKind::options(),
+        reasons: ReferralReason::options(),
+        urgencies: Urgency::options(),
+        outcomes: Outcome::options(),
+        consent_wording: SHARING_CONSENT.to_owned(),
+        follow_up_days: settings.referral_follow_up_days,
+    })
+}
+
+/// The referral slip as a PDF: the agency's copy above, the member's below a tear line.
+pub async fn slip(db: &Db, id: i64) -> Result<Vec<u8>> {
+    let settings = settings::require(db).await?;
+    let referral = referral_with(&mut *db.pool().acquire().await?, id).await?;
+    crate::print::slip::referral_slip(&settings, &referral)
+}
+
+/// Saves the slip in the `print` folder beside the database; returns the file.
+pub async fn save_slip(db: &Db, id: i64) -> Result<std::path::PathBuf> {
+    let pdf = slip(db, id).await?;
+    crate::print::save_pdf(&db.folder("print"), "referral-slip", &pdf)
+}

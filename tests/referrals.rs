@@ -1,0 +1,213 @@
+//! Referrals against a real database: consent, the status flow, follow-up, and the slip
+//! checked with pdftotext and zbarimg.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::process::Command;
+
+use pantry::households::form::HouseholdForm;
+use pantry::referrals::{
+    self, AgencyForm, AgencyKind, Outcome, ReferralForm, ReferralReason, ReferralStatus, Urgency,
+};
+use pantry::settings::{self, SettingsForm};
+use pantry::{households, Db, Error};
+
+async fn pantry(follow_up_days: &str) -> (tempfile::TempDir, Db, i64, i64) {
+    let (dir, db) = common::fresh_db().await;
+    let form = SettingsForm {
+        referral_follow_up_days: follow_up_days.into(),
+        ..common::hillside_form()
+    };
+    settings::save(&db, &form, "test").await.unwrap();
+    let h = households::register(
+        &db,
+        &HouseholdForm {
+            lead_name: "Łucja Nowak-Wiśniewska".into(),
+            adults: "1".into(),
+            children: "2".into(),
+            postcode: "OL1 3BQ".into(),
+            consent_given: true,
+            ..HouseholdForm::default()
+        },
+        None,
+        "test",
+    )
+    .await
+    .unwrap();
+    let agency = referrals::save_agency(
+        &db,
+        None,
+        &AgencyForm {
+            name: "Hillside Money Advice".into(),
+            kind: Some(AgencyKind::Money),
+            phone: "0161 496 0000".into(),
+            address: "2 Market Street, Hillside".into(),
+            opening_hours: "Mon–Fri 9:30–16:00".into(),
+            ..AgencyForm::default()
+        },
+        "test",
+    )
+    .await
+    .unwrap();
+    (dir, db, h.id, agency.id)
+}
+
+fn form(household_id: i64, agency_id: i64) -> ReferralForm {
+    ReferralForm {
+        household_id,
+        agency_id: Some(agency_id),
+        reason: Some(ReferralReason::DebtAdvice),
+        reason_detail: "Catalogue debt and council tax arrears".into(),
+        urgency: Urgency::Soon,
+        consent_given: true,
+        volunteer: "Sam".into(),
+    }
+}
+
+#[tokio::test]
+async fn no_referral_without_consent_and_bad_input_saves_nothing() {
+    let (_dir, db, h, a) = pantry("14").await;
+    let no_consent = ReferralForm {
+        consent_given: false,
+        ..form(h, a)
+    };
+    let Error::Validation(fields) = referrals::make(&db, &no_consent).await.unwrap_err() else {
+        panic!()
+    };
+    assert_eq!(fields[0].field, "consentGiven");
+    let empty = ReferralForm {
+        agency_id: None,
+        reason: None,
+        volunteer: " ".into(),
+        ..form(h, a)
+    };
+    let Error::Validation(fields) = referrals::make(&db, &empty).await.unwrap_err() else {
+        panic!()
+    };
+    assert_eq!(
+        fields.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(),
+        ["agencyId", "reason", "volunteer"]
+    );
+    assert_eq!(common::count(&db, "referrals").await, 0);
+    let no_contact = AgencyForm {
+        name: "Nowhere".into(),
+        kind: Some(AgencyKind::Other),
+        ..AgencyForm::default()
+    };
+    assert!(matches!(
+        referrals::save_agency(&db, None, &no_contact, "t").await,
+        Err(Error::Validation(_))
+    ));
+}
+
+#[tokio::test]
+async fn made_then_contacted_then_outcome_and_it_leaves_the_follow_up_list() {
+    let (_dir, db, h, a) = pantry("0").await;
+    let r = referrals::make(&db, &form(h, a)).await.unwrap();
+    assert_eq!(r.status, ReferralStatus::Made);
+    assert!(pantry::membership::is_valid_number(&r.reference));
+    assert_eq!(referrals::follow_up(&db).await.unwrap().len(), 1);
+
+    let r = referrals::mark_contacted(&db, r.id, "Pat").await.unwrap();
+    assert_eq!(
+        (r.status.clone(), r.contacted_by.as_deref()),
+        (ReferralStatus::Contacted, Some("Pat"))
+    );
+    assert!(matches!(
+        referrals::mark_contacted(&db, r.id, "Pat").await,
+        Err(Error::Conflict(_))
+    ));
+    assert!(
+        referrals::record_outcome(&db, r.id, Outcome::Other, " ", "Pat")
+            .await
+            .is_err(),
+        "'other' needs a note"
+    );
+    let r = referrals::record_outcome(&db, r.id, Outcome::DebtPlan, "Plan with 3 creditors", "Pat")
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.status.clone(), r.outcome),
+        (ReferralStatus::Closed, Some(Outcome::DebtPlan))
+    );
+    assert!(matches!(
+        referrals::record_outcome(&db, r.id, Outcome::AdviceGiven, "", "Pat").await,
+        Err(Error::Conflict(_))
+    ));
+    assert!(matches!(
+        referrals::mark_contacted(&db, r.id, "Pat").await,
+        Err(Error::Conflict(_))
+    ));
+    assert!(referrals::follow_up(&db).await.unwrap().is_empty());
+
+    let history = households::page(&db, h).await.unwrap().history;
+    assert_eq!(history[0].action, "referred");
+    assert!(history[0]
+        .after
+        .as_deref()
+        .unwrap()
+        .contains("Hillside Money Advice"));
+}
+
+#[tokio::test]
+async fn new_referrals_wait_the_follow_up_days_before_listing() {
+    let (_dir, db, h, a) = pantry("14").await;
+    referrals::make(&db, &form(h, a)).await.unwrap();
+    assert!(
+        referrals::follow_up(&db).await.unwrap().is_empty(),
+        "made today, followed up in 14 days"
+    );
+}
+
+#[tokio::test]
+async fn the_slip_names_the_agency_and_its_reference_barcode_scans() {
+    let (dir, db, h, a) = pantry("14").await;
+    let r = referrals::make(&db, &form(h, a)).await.unwrap();
+    let pdf = dir.path().join("slip.pdf");
+    std::fs::write(&pdf, referrals::slip(&db, r.id).await.unwrap()).unwrap();
+    let text = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    for wanted in [
+        "Hillside Money Advice",
+        &format!("Ref {}", r.reference),
+        "Łucja Nowak-Wiśniewska",
+        "Agency's copy",
+        "Member's copy",
+        "Catalogue debt",
+    ] {
+        assert!(text.contains(wanted), "the slip says {wanted:?}:\n{text}");
+    }
+    let status = Command::new("pdftoppm")
+        .args(["-r", "300", "-png"])
+        .arg(&pdf)
+        .arg(dir.path().join("slip"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // Each half (the agency's copy and the member's) carries the reference barcode.
+    for (half, geometry) in [("top", "100%x50%+0+0"), ("bottom", "100%x50%+0+1754")] {
+        let image = dir.path().join(format!("{half}.png"));
+        let cropped = Command::new("convert")
+            .arg(dir.path().join("slip-1.png"))
+            .args(["-crop", geometry, "+repage"])
+            .arg(&image)
+            .status()
+            .unwrap();
+        assert!(cropped.success());
+        let scanned = Command::new("zbarimg")
+            .args(["--quiet", "--raw"])
+            .arg(&image)
+            .output()
+            .unwrap();
+        let codes: Vec<String> = String::from_utf8_lossy(&scanned.stdout)
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(codes, [r.reference.clone()], "the {half} copy");
+    }
+}
