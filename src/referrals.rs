@@ -669,3 +669,33 @@ pub async fn save_slip(db: &Db, id: i64) -> Result<std::path::PathBuf> {
     let pdf = slip(db, id).await?;
     crate::print::save_pdf(&db.folder("print"), "referral-slip", &pdf)
 }
+
+/// Every referral still waiting for its outcome, oldest first, each marked when it is due
+/// for follow-up.
+pub async fn open(db: &Db) -> Result<Vec<OpenReferral>> {
+    let settings = settings::require(db).await?;
+    let cutoff = (settings.today() - Duration::days(i64::from(settings.referral_follow_up_days)))
+        .to_string();
+    let mut list = referrals_where(
+        &mut *db.pool().acquire().await?,
+        "r.outcome IS NULL AND ? = '1'",
+        "1",
+    )
+    .await?;
+    list.sort_by(|a, b| a.made_at.cmp(&b.made_at));
+    Ok(list
+        .into_iter()
+        .map(|referral| OpenReferral {
+            due: referral.made_on <= cutoff,
+            referral,
+        })
+        .collect())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenReferral {
+    pub referral: Referral,
+    /// No outcome after the pantry's follow-up days: on the follow-up list.
+    pub due: bool,
+}

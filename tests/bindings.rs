@@ -14,6 +14,9 @@ use pantry::households::protection::RetentionPreview;
 use pantry::households::{Household, HouseholdPage, ListPage, ListQuery, RegistrationOptions};
 use pantry::import::{ImportFile, ImportPreview, ImportProgress, ImportReport};
 use pantry::print::cards::SheetLayout;
+use pantry::referrals::{
+    Agency, AgencyForm, OpenReferral, Referral, ReferralForm, ReferralOptions,
+};
 use pantry::settings::{Settings, SettingsForm};
 use pantry::visits::{CashUp, CheckIn, ScanOutcome, Today, VisitForm, VisitRecord};
 use ts_rs::TS;
@@ -38,6 +41,12 @@ fn export_all(dir: &Path) {
     ImportProgress::export_all_to(dir).unwrap();
     ImportReport::export_all_to(dir).unwrap();
     Card::export_all_to(dir).unwrap();
+    Agency::export_all_to(dir).unwrap();
+    AgencyForm::export_all_to(dir).unwrap();
+    Referral::export_all_to(dir).unwrap();
+    OpenReferral::export_all_to(dir).unwrap();
+    ReferralForm::export_all_to(dir).unwrap();
+    ReferralOptions::export_all_to(dir).unwrap();
     CheckIn::export_all_to(dir).unwrap();
     ScanOutcome::export_all_to(dir).unwrap();
     VisitForm::export_all_to(dir).unwrap();

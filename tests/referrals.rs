@@ -108,6 +108,7 @@ async fn made_then_contacted_then_outcome_and_it_leaves_the_follow_up_list() {
     assert_eq!(r.status, ReferralStatus::Made);
     assert!(pantry::membership::is_valid_number(&r.reference));
     assert_eq!(referrals::follow_up(&db).await.unwrap().len(), 1);
+    assert!(referrals::open(&db).await.unwrap()[0].due);
 
     let r = referrals::mark_contacted(&db, r.id, "Pat").await.unwrap();
     assert_eq!(
@@ -158,6 +159,8 @@ async fn new_referrals_wait_the_follow_up_days_before_listing() {
         referrals::follow_up(&db).await.unwrap().is_empty(),
         "made today, followed up in 14 days"
     );
+    let open = referrals::open(&db).await.unwrap();
+    assert_eq!((open.len(), open[0].due), (1, false), "open, not yet due");
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@ mod commands;
 mod counter;
 mod members;
 mod printing;
+mod referrals;
 
 use pantry::error::WireError;
 use pantry::{paths, Db, Error};
@@ -81,6 +82,15 @@ fn main() {
             counter::visits_void,
             counter::visits_today,
             counter::visits_cash_up,
+            referrals::referrals_options,
+            referrals::referrals_agencies,
+            referrals::referrals_save_agency,
+            referrals::referrals_make,
+            referrals::referrals_for_household,
+            referrals::referrals_open,
+            referrals::referrals_contacted,
+            referrals::referrals_outcome,
+            referrals::referrals_slip,
         ])
         .build(tauri::generate_context!());
     let app = match app {

@@ -116,6 +116,15 @@ enum PrintWhat {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// A referral slip (agency's copy and member's tear-off copy on one A4 page).
+    Slip {
+        /// The referral's reference number.
+        #[arg(long, value_name = "REFERENCE")]
+        referral: String,
+        /// The PDF file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -188,6 +197,9 @@ async fn run(cli: Cli) -> Result<(), Error> {
                     out,
                 },
         } => print_cards(&db, household.as_deref(), layout, &out).await,
+        Command::Print {
+            what: PrintWhat::Slip { referral, out },
+        } => print_slip(&db, &referral, &out).await,
     };
     db.close().await;
     result
@@ -346,5 +358,16 @@ async fn subject_access(db: &Db, number: &str, out: Option<&std::path::Path>) ->
     for file in protection::write_subject_access(db, id, out, ACTOR).await? {
         println!("Wrote {}", file.display());
     }
+    Ok(())
+}
+
+async fn print_slip(db: &Db, reference: &str, out: &std::path::Path) -> Result<(), Error> {
+    let referral = pantry::referrals::by_reference(db, reference).await?;
+    std::fs::write(out, pantry::referrals::slip(db, referral.id).await?)?;
+    println!(
+        "Wrote the slip for referral {} to {}.",
+        referral.reference,
+        out.display()
+    );
     Ok(())
 }

@@ -18,4 +18,4 @@ districts: Array<DistrictMapping>, retentionMonths: number, visitRule: VisitRule
 /**
  * 0 = Monday … 6 = Sunday.
  */
-weekStart: number, daysBetweenVisits: number, updatedAt: string, };
+weekStart: number, daysBetweenVisits: number, referralFollowUpDays: number, updatedAt: string, };

@@ -28,4 +28,8 @@ visitRule: string,
 /**
  * The first day of the pantry's week: `0` Monday … `6` Sunday.
  */
-weekStart: string, daysBetweenVisits: string, };
+weekStart: string, daysBetweenVisits: string, 
+/**
+ * Referrals with no outcome after this many days are listed for follow-up.
+ */
+referralFollowUpDays: string, };
