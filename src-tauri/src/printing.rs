@@ -45,9 +45,9 @@ pub async fn cards_reissue(
 /// Opens a file Pantry wrote (a PDF to print) in the system's viewer.
 #[tauri::command]
 pub fn print_open(app: AppHandle, path: String) -> Result<(), Error> {
-    app.opener().open_path(&path, None::<&str>).map_err(|e| {
+    app.opener().open_path(&path, None::<&str>).map_err(|_| {
         Error::Unavailable(format!(
-            "The PDF was saved to {path}, but no program opened it ({e}). Open that file to print it."
+            "The PDF was saved to {path}, but no program on this computer opened it. Open that file to print it."
         ))
     })
 }

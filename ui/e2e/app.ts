@@ -163,6 +163,12 @@ export class App {
     );
   }
 
+  /** Chooses the option with this visible text in the <select> labelled `label`. */
+  async choose(label: string, option: string): Promise<void> {
+    const select = await this.field(label);
+    await select.findElement(By.xpath(`./option[normalize-space()=${xpathString(option)}]`)).click();
+  }
+
   async value(label: string): Promise<string> {
     return (await (await this.field(label)).getAttribute("value")) ?? "";
   }

@@ -21,6 +21,13 @@ import type { RegistrationOptions } from "./bindings/RegistrationOptions";
 import type { RetentionPreview } from "./bindings/RetentionPreview";
 import type { Status } from "./bindings/Status";
 import type { Card } from "./bindings/Card";
+import type { Agency } from "./bindings/Agency";
+import type { AgencyForm } from "./bindings/AgencyForm";
+import type { OpenReferral } from "./bindings/OpenReferral";
+import type { Outcome } from "./bindings/Outcome";
+import type { Referral } from "./bindings/Referral";
+import type { ReferralForm } from "./bindings/ReferralForm";
+import type { ReferralOptions } from "./bindings/ReferralOptions";
 import type { CashUp } from "./bindings/CashUp";
 import type { CheckIn } from "./bindings/CheckIn";
 import type { ScanOutcome } from "./bindings/ScanOutcome";
@@ -116,6 +123,16 @@ export const api = {
   visitsToday: () => call<Today>("visits_today"),
   visitsCashUp: (counted: string, volunteer: string, note: string) =>
     call<CashUp>("visits_cash_up", { counted, volunteer, note }),
+
+  referralsOptions: () => call<ReferralOptions>("referrals_options"),
+  referralsAgencies: () => call<Agency[]>("referrals_agencies"),
+  referralsSaveAgency: (id: number | null, form: AgencyForm) => call<Agency>("referrals_save_agency", { id, form }),
+  referralsMake: (form: ReferralForm) => call<Referral>("referrals_make", { form }),
+  referralsOpen: () => call<OpenReferral[]>("referrals_open"),
+  referralsContacted: (id: number, volunteer: string) => call<Referral>("referrals_contacted", { id, volunteer }),
+  referralsOutcome: (id: number, outcome: Outcome, note: string, volunteer: string) =>
+    call<Referral>("referrals_outcome", { id, outcome, note, volunteer }),
+  referralsSlip: (id: number) => call<string>("referrals_slip", { id }),
 
   importPreview: (file: ImportFile) => call<ImportPreview>("import_preview", { file }),
   importCheck: (file: ImportFile, mapping: (ImportField | null)[]) =>

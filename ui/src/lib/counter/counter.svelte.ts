@@ -1,6 +1,7 @@
 // The counter: one input for scans and names, the verdict, recording with one key, today.
 import { tick } from "svelte";
 import { api, ApiError } from "../api";
+import { rememberedVolunteer, rememberVolunteer } from "../volunteer";
 import type { CashUp } from "../bindings/CashUp";
 import type { CheckIn } from "../bindings/CheckIn";
 import type { FeeMethod } from "../bindings/FeeMethod";
@@ -12,7 +13,6 @@ import type { VisitRecord } from "../bindings/VisitRecord";
 export const SCAN_PAUSE_MS = 250;
 /** Card numbers (10 digits) and membership numbers (8 digits). */
 const WHOLE_NUMBER = /^(\d{8}|\d{10})$/;
-const VOLUNTEER_KEY = "pantry.counter.volunteer";
 
 export function isWholeNumber(text: string): boolean {
   return WHOLE_NUMBER.test(text.replace(/\s/g, ""));
@@ -20,7 +20,7 @@ export function isWholeNumber(text: string): boolean {
 
 export class CounterState {
   typed = $state("");
-  volunteer = $state(globalThis.localStorage?.getItem(VOLUNTEER_KEY) ?? "");
+  volunteer = $state(rememberedVolunteer());
   checkIn = $state<CheckIn | null>(null);
   matches = $state<HouseholdSummary[]>([]);
   highlighted = $state(0);
@@ -40,7 +40,7 @@ export class CounterState {
   #pause: ReturnType<typeof setTimeout> | undefined;
 
   rememberVolunteer(): void {
-    globalThis.localStorage?.setItem(VOLUNTEER_KEY, this.volunteer.trim());
+    rememberVolunteer(this.volunteer);
   }
 
   /** Every keystroke: type-ahead for names, or wait for the scanner's pause. */

@@ -2,12 +2,23 @@
 import { api, ApiError } from "../api";
 import type { PrintedFile } from "../bindings/PrintedFile";
 
+export type Printed = { path: string; summary: string; replaced: string };
+
+/** A card PDF as the print notice describes it. */
+export function cardsPrinted(file: PrintedFile): Printed {
+  return {
+    path: file.path,
+    summary: `${file.cards} card${file.cards === 1 ? "" : "s"} ready to print`,
+    replaced: file.replaced,
+  };
+}
+
 export class PrintJob {
-  file = $state<PrintedFile | null>(null);
+  file = $state<Printed | null>(null);
   problem = $state<string | null>(null);
   busy = $state(false);
 
-  async run(make: () => Promise<PrintedFile>): Promise<boolean> {
+  async run(make: () => Promise<Printed>): Promise<boolean> {
     this.busy = true;
     this.problem = null;
     try {

@@ -70,6 +70,7 @@ export const FIELD_ORDER: SettingsField[] = [
   "visitRule",
   "weekStart",
   "daysBetweenVisits",
+  "referralFollowUpDays",
 ];
 
 function emptyForm(): SettingsForm {
@@ -89,5 +90,6 @@ function emptyForm(): SettingsForm {
     visitRule: "week",
     weekStart: "0",
     daysBetweenVisits: "7",
+    referralFollowUpDays: "14",
   };
 }

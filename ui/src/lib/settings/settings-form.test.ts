@@ -19,6 +19,7 @@ const defaults: SettingsForm = {
   visitRule: "week",
   weekStart: "0",
   daysBetweenVisits: "7",
+  referralFollowUpDays: "14",
 };
 
 afterEach(() => clearMocks());

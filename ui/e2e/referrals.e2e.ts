@@ -1,0 +1,71 @@
+// Referrals in the real app: add an agency, refer a member, print the slip, record the
+// outcome and see the referral leave the follow-up list.
+import { execFileSync } from "node:child_process";
+import { afterEach, describe, expect, it } from "vitest";
+import { App, demoDataDir } from "./app";
+
+let running: App | undefined;
+
+afterEach(async ({ task }) => {
+  if (running && task.result?.state === "fail") {
+    const file = await running.screenshot(`failed-${task.name}`).catch((e) => `(no screenshot: ${e})`);
+    console.error(`Screenshot of the failure: ${file}`);
+  }
+  await running?.quit();
+  running = undefined;
+});
+
+describe("referrals", () => {
+  it("refers a member, prints the slip, records the outcome and clears the follow-up list", async () => {
+    const app = (running = await App.launch(demoDataDir(20), "Counter"));
+    // Follow up at once, so the new referral is on the follow-up list.
+    await app.click("Settings");
+    await app.fill("Follow up referrals after (days)", "0");
+    await app.click("Save settings");
+    await app.containing("Saved at");
+
+    await app.click("Referrals");
+    await app.heading("Referrals");
+    await app.click("Add an agency");
+    await app.fill("Agency name", "Hillside Money Advice");
+    await app.choose("Kind of help", "Money and debt advice");
+    await app.fill("Phone", "0161 496 0000");
+    await app.fill("Opening hours", "Mon–Fri 9:30–16:00");
+    await app.click("Save agency");
+    await app.text("Hillside Money Advice is saved in the directory.");
+
+    await app.click("Make a referral");
+    await app.heading("Make a referral");
+    await app.fill("Member (name or number)", "00000018");
+    const match = await app.driver.findElement({ xpath: "//ul[@aria-label='Matching members']//button" });
+    const member = (await match.getText()).split(" 00000018")[0];
+    await match.click();
+    await app.choose("Agency", "Hillside Money Advice");
+    await app.choose("Reason", "Debt advice");
+    await app.fill("More about the reason", "Council tax arrears");
+    await app.fill("Referred by (volunteer)", "Sam");
+    await app.click("Make the referral");
+    // Without consent nothing is made.
+    await app.containing("no referral is made without their consent");
+    await app.tick("The member agreed");
+    await app.click("Make the referral");
+    await app.containing("to Hillside Money Advice is made.");
+    await app.click("Print the slip");
+    await app.containing("ready to print");
+    const pdf = await (await app.driver.findElement({ css: ".banner.ok .path" })).getText();
+    const text = execFileSync("pdftotext", [pdf, "-"]).toString();
+    expect(text).toContain("Hillside Money Advice");
+    expect(text).toContain(member);
+    await app.screenshot("referrals-made");
+
+    await app.click("← Back to referrals");
+    const followUp = await app.driver.findElement({ xpath: "//section[@aria-label='Follow up']" });
+    expect(await followUp.getText()).toContain(member);
+    await app.click("Record outcome");
+    await app.choose(`Outcome of 00000018`, "Advice given");
+    await app.click("Save outcome");
+    await app.text("Outcome recorded: the referral is closed.");
+    await app.containing("No referral is waiting for an outcome for more than 0 days.");
+    await app.screenshot("referrals-list");
+  });
+});

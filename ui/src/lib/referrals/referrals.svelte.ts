@@ -1,0 +1,146 @@
+// The Referrals screen: open referrals (with those due for follow-up), the agency
+// directory, making a referral, and recording contact and outcomes.
+import { api, ApiError } from "../api";
+import type { Agency } from "../bindings/Agency";
+import type { AgencyForm } from "../bindings/AgencyForm";
+import type { HouseholdSummary } from "../bindings/HouseholdSummary";
+import type { OpenReferral } from "../bindings/OpenReferral";
+import type { Outcome } from "../bindings/Outcome";
+import type { Referral } from "../bindings/Referral";
+import type { ReferralForm } from "../bindings/ReferralForm";
+import type { ReferralOptions } from "../bindings/ReferralOptions";
+import { rememberedVolunteer, rememberVolunteer } from "../volunteer";
+
+export type ReferralsView = { kind: "list" } | { kind: "make" } | { kind: "agency"; agency: Agency | null };
+
+export function blankAgency(): AgencyForm {
+  return { name: "", kind: null, contactPerson: "", phone: "", email: "", address: "", openingHours: "", howToRefer: "", active: true };
+}
+
+export class ReferralsState {
+  view = $state<ReferralsView>({ kind: "list" });
+  options = $state<ReferralOptions | null>(null);
+  agencies = $state<Agency[]>([]);
+  open = $state<OpenReferral[]>([]);
+  volunteer = $state(rememberedVolunteer());
+  problem = $state<string | null>(null);
+  notice = $state<string | null>(null);
+  errors = $state<Record<string, string>>({});
+  busy = $state(false);
+
+  // Making a referral.
+  memberQuery = $state("");
+  memberMatches = $state<HouseholdSummary[]>([]);
+  member = $state<HouseholdSummary | null>(null);
+  form = $state<ReferralForm>(this.blankReferral());
+  made = $state<Referral | null>(null);
+
+  // The agency being added or edited.
+  agencyForm = $state<AgencyForm>(blankAgency());
+
+  due = $derived(this.open.filter((o) => o.due));
+  notDue = $derived(this.open.filter((o) => !o.due));
+  activeAgencies = $derived(this.agencies.filter((a) => a.active));
+
+  private blankReferral(): ReferralForm {
+    return { householdId: 0, agencyId: null, reason: null, reasonDetail: "", urgency: "routine", consentGiven: false, volunteer: "" };
+  }
+
+  async load(): Promise<void> {
+    await this.run(async () => {
+      [this.options, this.agencies, this.open] = await Promise.all([
+        api.referralsOptions(),
+        api.referralsAgencies(),
+        api.referralsOpen(),
+      ]);
+    });
+  }
+
+  show(view: ReferralsView): void {
+    this.view = view;
+    this.errors = {};
+    this.problem = null;
+    if (view.kind === "make") {
+      this.form = this.blankReferral();
+      this.member = null;
+      this.memberQuery = "";
+      this.memberMatches = [];
+      this.made = null;
+    }
+    if (view.kind === "agency") this.agencyForm = view.agency ? { ...view.agency } : blankAgency();
+  }
+
+  async findMember(): Promise<void> {
+    const text = this.memberQuery.trim();
+    if (text.length < 2) {
+      this.memberMatches = [];
+      return;
+    }
+    const page = await api.householdsList({ text, status: null, neighbourhoodId: null, expiringSoon: false, page: 0, pageSize: 6 });
+    if (this.memberQuery.trim() === text) this.memberMatches = page.items;
+  }
+
+  chooseMember(m: HouseholdSummary): void {
+    this.member = m;
+    this.form.householdId = m.id;
+    this.memberMatches = [];
+    this.memberQuery = m.leadName;
+  }
+
+  async make(): Promise<void> {
+    if (!this.member) {
+      this.errors = { householdId: "Find the member first: type part of their name or number." };
+      return;
+    }
+    await this.run(async () => {
+      this.made = await api.referralsMake({ ...$state.snapshot(this.form), volunteer: this.volunteer });
+      rememberVolunteer(this.volunteer);
+      this.open = await api.referralsOpen();
+    });
+  }
+
+  async saveAgency(): Promise<boolean> {
+    const id = this.view.kind === "agency" && this.view.agency ? this.view.agency.id : null;
+    const ok = await this.run(async () => {
+      const saved = await api.referralsSaveAgency(id, $state.snapshot(this.agencyForm));
+      this.agencies = await api.referralsAgencies();
+      this.notice = `${saved.name} is saved in the directory.`;
+    });
+    if (ok) this.view = { kind: "list" };
+    return ok;
+  }
+
+  async contacted(id: number): Promise<void> {
+    await this.run(async () => {
+      await api.referralsContacted(id, this.volunteer);
+      this.open = await api.referralsOpen();
+      this.notice = "Contact recorded.";
+    });
+  }
+
+  async outcome(id: number, outcome: Outcome, note: string): Promise<boolean> {
+    return this.run(async () => {
+      await api.referralsOutcome(id, outcome, note, this.volunteer);
+      this.open = await api.referralsOpen();
+      this.notice = "Outcome recorded: the referral is closed.";
+    });
+  }
+
+  private async run(work: () => Promise<void>): Promise<boolean> {
+    this.busy = true;
+    this.problem = null;
+    try {
+      await work();
+      this.errors = {};
+      return true;
+    } catch (thrown) {
+      const error = ApiError.from(thrown);
+      this.errors = Object.fromEntries(error.fields.map((f) => [f.field, f.message]));
+      this.problem = error.message;
+      this.notice = null;
+      return false;
+    } finally {
+      this.busy = false;
+    }
+  }
+}
