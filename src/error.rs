@@ -23,6 +23,29 @@ impl FieldError {
     }
 }
 
+/// Checks a typed whole number in `min..=max`; on a mistake adds `field`'s message.
+pub(crate) fn whole_number(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    value: &str,
+    min: u32,
+    max: u32,
+    label: &str,
+) -> Option<u32> {
+    let parsed = value
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (min..=max).contains(n));
+    if parsed.is_none() {
+        errors.push(FieldError::new(
+            field,
+            format!("{label} must be a whole number from {min} to {max}."),
+        ));
+    }
+    parsed
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{what} was not found.")]

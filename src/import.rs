@@ -15,13 +15,11 @@ use ts_rs::TS;
 use crate::audit;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::households::form::{
-    self, flags_to_text, Allergen, Dietary, HouseholdForm, ValidHousehold,
-};
-use crate::households::store::{self, HouseholdRecord};
-use crate::households::{expiry_from, suggested_neighbourhood, FlagOption, Status};
+use crate::households::form::{self, Allergen, Dietary, HouseholdForm, ValidHousehold};
+use crate::households::store;
+use crate::households::{record_from, FlagOption};
 use crate::membership;
-use crate::settings::{self, Settings};
+use crate::settings;
 use crate::text;
 
 /// A file as the UI sends it.
@@ -411,14 +409,11 @@ pub async fn import(
             }
         };
         next = next.max(id + 1);
-        records.push(record_for(
-            &row.valid,
-            &settings,
-            id,
-            number,
-            row.consent_at.clone(),
-            &now,
-        ));
+        let mut record = record_from(&row.valid, &settings, id, number, &now);
+        // Consent as the file records it (its date), not as given today.
+        record.consent_version = row.consent_at.as_ref().map(|_| "imported".to_owned());
+        record.consent_at = row.consent_at.clone();
+        records.push(record);
         if !row.valid.members.is_empty() {
             members.push((id, row.valid.members.clone()));
         }
@@ -454,42 +449,6 @@ fn serial_of(number: &str) -> i64 {
     number[..membership::NUMBER_LENGTH - 1]
         .parse()
         .unwrap_or_default()
-}
-
-fn record_for(
-    valid: &ValidHousehold,
-    settings: &Settings,
-    id: i64,
-    number: String,
-    consent_at: Option<String>,
-    now: &str,
-) -> HouseholdRecord {
-    HouseholdRecord {
-        id,
-        membership_number: number,
-        lead_name: valid.lead_name.clone(),
-        adults: valid.adults,
-        children: valid.children,
-        postcode: valid.postcode.to_string(),
-        postcode_district: valid.postcode.district.clone(),
-        neighbourhood_id: valid
-            .neighbourhood_id
-            .or_else(|| suggested_neighbourhood(settings, &valid.postcode.to_string())),
-        landlord_tenant: valid.landlord_tenant,
-        tenancy_ref: valid.tenancy_ref.clone(),
-        phone: valid.phone.clone(),
-        email: valid.email.clone(),
-        dietary: flags_to_text(&valid.dietary, Dietary::code),
-        allergies: flags_to_text(&valid.allergies, Allergen::code),
-        dietary_notes: String::new(),
-        notes: valid.notes.clone(),
-        consent_version: consent_at.as_ref().map(|_| "imported".to_owned()),
-        consent_at,
-        joined_on: valid.joined_on,
-        expires_on: expiry_from(settings, valid.joined_on),
-        status: Status::Active,
-        created_at: now.to_owned(),
-    }
 }
 
 async fn check_rows(

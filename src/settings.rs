@@ -9,7 +9,7 @@ use ts_rs::TS;
 
 use crate::audit;
 use crate::db::Db;
-use crate::error::{Error, FieldError, Result};
+use crate::error::{whole_number, Error, FieldError, Result};
 use crate::money;
 
 /// The settings form exactly as typed: every field is text, checked and parsed here so
@@ -103,6 +103,32 @@ impl Settings {
             .iter()
             .find(|n| n.id == id)
             .map(|n| n.name.as_str())
+    }
+}
+
+#[cfg(test)]
+impl Settings {
+    /// A pantry's settings for unit tests: weekly visits, Monday weeks, £3.50, 10 items.
+    pub(crate) fn sample() -> Settings {
+        Settings {
+            name: "P".into(),
+            short_code: "PP".into(),
+            address: "A".into(),
+            landlord_name: "L".into(),
+            time_zone: DEFAULT_TIME_ZONE.into(),
+            weekly_fee_pence: 350,
+            items_per_visit: 10,
+            visits_per_week: 1,
+            membership_weeks: 52,
+            neighbourhoods: Vec::new(),
+            districts: Vec::new(),
+            retention_months: 24,
+            visit_rule: VisitRule::Week,
+            week_start: 0,
+            days_between_visits: 7,
+            referral_follow_up_days: 14,
+            updated_at: String::new(),
+        }
     }
 }
 
@@ -383,28 +409,6 @@ fn required_text(
         ));
     }
     value.to_owned()
-}
-
-fn whole_number(
-    errors: &mut Vec<FieldError>,
-    field: &str,
-    value: &str,
-    min: u32,
-    max: u32,
-    label: &str,
-) -> Option<u32> {
-    let parsed = value
-        .trim()
-        .parse::<u32>()
-        .ok()
-        .filter(|n| (min..=max).contains(n));
-    if parsed.is_none() {
-        errors.push(FieldError::new(
-            field,
-            format!("{label} must be a whole number from {min} to {max}."),
-        ));
-    }
-    parsed
 }
 
 fn neighbourhood_list(errors: &mut Vec<FieldError>, text: &str) -> Vec<String> {

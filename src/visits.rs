@@ -11,7 +11,7 @@ use ts_rs::TS;
 use crate::audit;
 use crate::cards::{self, CardLookup};
 use crate::db::Db;
-use crate::error::{Error, FieldError, Result};
+use crate::error::{whole_number, Error, FieldError, Result};
 use crate::households::form::{flags_from_text, Allergen, Dietary};
 use crate::households::{self, search, HouseholdSummary, Status};
 use crate::membership;
@@ -507,13 +507,7 @@ async fn visit_by(
 pub async fn record_visit(db: &Db, form: &VisitForm) -> Result<VisitRecord> {
     let settings = settings::require(db).await?;
     let mut errors = Vec::new();
-    let items = form.items.trim().parse::<u32>().ok().filter(|n| *n <= 100);
-    if items.is_none() {
-        errors.push(FieldError::new(
-            "items",
-            "Items: enter a whole number from 0 to 100.",
-        ));
-    }
+    let items = whole_number(&mut errors, "items", &form.items, 0, 100, "Items taken");
     let volunteer = form.volunteer.trim();
     if volunteer.is_empty() {
         errors.push(FieldError::new(
@@ -829,23 +823,11 @@ mod tests {
 
     fn settings(rule: VisitRule, per_week: u32, week_start: u32, days: u32) -> Settings {
         Settings {
-            name: "P".into(),
-            short_code: "PP".into(),
-            address: "A".into(),
-            landlord_name: "L".into(),
-            time_zone: "Europe/London".into(),
-            weekly_fee_pence: 350,
-            items_per_visit: 10,
-            visits_per_week: per_week,
-            membership_weeks: 52,
-            neighbourhoods: vec![],
-            districts: vec![],
-            retention_months: 24,
             visit_rule: rule,
+            visits_per_week: per_week,
             week_start,
             days_between_visits: days,
-            referral_follow_up_days: 14,
-            updated_at: String::new(),
+            ..Settings::sample()
         }
     }
 

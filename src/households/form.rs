@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::{Error, FieldError, Result};
+use crate::error::{whole_number, Error, FieldError, Result};
 use crate::postcode::Postcode;
 use crate::settings::Settings;
 use crate::text;
@@ -192,8 +192,8 @@ impl HouseholdForm {
                 "Keep the name to 100 characters or fewer.",
             ));
         }
-        let adults = count(&mut errors, "adults", &self.adults, 1, 20, "Adults");
-        let children = count(&mut errors, "children", &self.children, 0, 20, "Children");
+        let adults = whole_number(&mut errors, "adults", &self.adults, 1, 20, "Adults");
+        let children = whole_number(&mut errors, "children", &self.children, 0, 20, "Children");
         let postcode = Postcode::parse(&self.postcode);
         if postcode.is_none() {
             errors.push(FieldError::new(
@@ -330,28 +330,6 @@ impl HouseholdForm {
     }
 }
 
-fn count(
-    errors: &mut Vec<FieldError>,
-    field: &str,
-    value: &str,
-    min: u32,
-    max: u32,
-    label: &str,
-) -> Option<u32> {
-    let parsed = value
-        .trim()
-        .parse::<u32>()
-        .ok()
-        .filter(|n| (min..=max).contains(n));
-    if parsed.is_none() {
-        errors.push(FieldError::new(
-            field,
-            format!("{label}: enter a whole number from {min} to {max}."),
-        ));
-    }
-    parsed
-}
-
 fn looks_like_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else {
         return false;
@@ -372,26 +350,11 @@ mod tests {
 
     fn settings() -> Settings {
         Settings {
-            name: "P".into(),
-            short_code: "PP".into(),
-            address: "A".into(),
-            landlord_name: "L".into(),
-            time_zone: "Europe/London".into(),
-            weekly_fee_pence: 350,
-            items_per_visit: 10,
-            visits_per_week: 1,
-            membership_weeks: 52,
             neighbourhoods: vec![Neighbourhood {
                 id: 7,
                 name: "North".into(),
             }],
-            districts: vec![],
-            retention_months: 24,
-            visit_rule: crate::settings::VisitRule::Week,
-            week_start: 0,
-            days_between_visits: 7,
-            referral_follow_up_days: 14,
-            updated_at: String::new(),
+            ..Settings::sample()
         }
     }
 

@@ -221,7 +221,8 @@ pub fn expiry_from(settings: &Settings, start: NaiveDate) -> NaiveDate {
     start + Duration::weeks(i64::from(settings.membership_weeks))
 }
 
-fn record_from(
+/// The row to store for a checked household (consent given now when the form says so).
+pub(crate) fn record_from(
     valid: &ValidHousehold,
     settings: &Settings,
     id: i64,

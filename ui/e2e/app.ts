@@ -232,3 +232,24 @@ function xpathString(text: string): string {
   if (!text.includes('"')) return `"${text}"`;
   return `concat('${text.split("'").join(`', "'", '`)}')`;
 }
+
+/** The app the current test drives; `stopAfterTest` quits it. */
+export const current: { app?: App } = {};
+
+/** Launches the app for the current test. */
+export async function launch(dataDir: string, firstScreen: string): Promise<App> {
+  current.app = await App.launch(dataDir, firstScreen);
+  return current.app;
+}
+
+/** After each test: a screenshot if it failed, then the app and its driver are stopped. */
+export async function stopAfterTest(task: { name: string; result?: { state?: string } }): Promise<void> {
+  const app = current.app;
+  current.app = undefined;
+  if (!app) return;
+  if (task.result?.state === "fail") {
+    const file = await app.screenshot(`failed-${task.name}`).catch((e) => `(no screenshot: ${e})`);
+    console.error(`Screenshot of the failure: ${file}`);
+  }
+  await app.quit();
+}

@@ -4,18 +4,9 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Key } from "selenium-webdriver";
 import { afterEach, describe, expect, it } from "vitest";
-import { App, demoDataDir, firstCardNumber, pantryCli } from "./app";
+import { demoDataDir, firstCardNumber, launch, pantryCli, stopAfterTest } from "./app";
 
-let running: App | undefined;
-
-afterEach(async ({ task }) => {
-  if (running && task.result?.state === "fail") {
-    const file = await running.screenshot(`failed-${task.name}`).catch((e) => `(no screenshot: ${e})`);
-    console.error(`Screenshot of the failure: ${file}`);
-  }
-  await running?.quit();
-  running = undefined;
-});
+afterEach(({ task }) => stopAfterTest(task));
 
 describe("counter", () => {
   it("scans, records with Enter, refuses a second visit with the reason, undoes, and takes scans with no Enter", async () => {
@@ -26,7 +17,7 @@ describe("counter", () => {
     pantryCli(dataDir, "import", "members", csv);
     const [ngozi, tomas] = [firstCardNumber(301), firstCardNumber(302)];
 
-    const app = (running = await App.launch(dataDir, "Counter"));
+    const app = await launch(dataDir, "Counter");
     console.log(`App start to usable counter: ${app.startMs.toFixed(0)} ms`);
     const scan = await app.field("Scan a card, or type a name, number or postcode");
     expect(await (await app.driver.switchTo().activeElement()).getAttribute("id")).toBe(await scan.getAttribute("id"));

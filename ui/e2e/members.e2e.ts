@@ -3,25 +3,16 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { App, demoDataDir } from "./app";
+import { type App, demoDataDir, launch, stopAfterTest } from "./app";
 
-let running: App | undefined;
-
-afterEach(async ({ task }) => {
-  if (running && task.result?.state === "fail") {
-    const file = await running.screenshot(`failed-${task.name}`).catch((e) => `(no screenshot: ${e})`);
-    console.error(`Screenshot of the failure: ${file}`);
-  }
-  await running?.quit();
-  running = undefined;
-});
+afterEach(({ task }) => stopAfterTest(task));
 
 async function openMembers(households: number): Promise<App> {
   const dataDir = demoDataDir(households);
-  running = await App.launch(dataDir, "Counter");
-  await running.click("Members");
-  await running.heading("Members");
-  return running;
+  const app = await launch(dataDir, "Counter");
+  await app.click("Members");
+  await app.heading("Members");
+  return app;
 }
 
 describe("members", () => {

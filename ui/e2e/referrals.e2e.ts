@@ -2,22 +2,13 @@
 // outcome and see the referral leave the follow-up list.
 import { execFileSync } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
-import { App, demoDataDir } from "./app";
+import { demoDataDir, launch, stopAfterTest } from "./app";
 
-let running: App | undefined;
-
-afterEach(async ({ task }) => {
-  if (running && task.result?.state === "fail") {
-    const file = await running.screenshot(`failed-${task.name}`).catch((e) => `(no screenshot: ${e})`);
-    console.error(`Screenshot of the failure: ${file}`);
-  }
-  await running?.quit();
-  running = undefined;
-});
+afterEach(({ task }) => stopAfterTest(task));
 
 describe("referrals", () => {
   it("refers a member, prints the slip, records the outcome and clears the follow-up list", async () => {
-    const app = (running = await App.launch(demoDataDir(20), "Counter"));
+    const app = await launch(demoDataDir(20), "Counter");
     // Follow up at once, so the new referral is on the follow-up list.
     await app.click("Settings");
     await app.fill("Follow up referrals after (days)", "0");

@@ -1,23 +1,9 @@
 // First run in the real app: setup, Settings, restart, validation, navigation.
 import { afterEach, describe, expect, it } from "vitest";
 import { Key } from "selenium-webdriver";
-import { App, freshDataDir } from "./app";
+import { type App, current, freshDataDir, launch, stopAfterTest } from "./app";
 
-let running: App | undefined;
-
-async function launch(dataDir: string, firstScreen: string): Promise<App> {
-  running = await App.launch(dataDir, firstScreen);
-  return running;
-}
-
-afterEach(async ({ task }) => {
-  if (running && task.result?.state === "fail") {
-    const file = await running.screenshot(`failed-${task.name}`).catch((e) => `(no screenshot: ${e})`);
-    console.error(`Screenshot of the failure: ${file}`);
-  }
-  await running?.quit();
-  running = undefined;
-});
+afterEach(({ task }) => stopAfterTest(task));
 
 const PANTRY = {
   "Pantry name": "Łąka Community Pantry",
@@ -63,8 +49,8 @@ describe("first run", () => {
     await app.heading("Settings");
     await expectSavedValues(app);
 
-    await app.quit();
-    running = undefined;
+    await current.app?.quit();
+    current.app = undefined;
     app = await launch(dataDir, "Counter");
     console.log(`App restart to Counter: ${app.startMs.toFixed(0)} ms`);
     await app.text("Łąka Community Pantry");
@@ -91,8 +77,8 @@ describe("first run", () => {
     await app.screenshot("setup-with-mistakes");
 
     // Nothing was saved: a restart still asks for setup.
-    await app.quit();
-    running = undefined;
+    await current.app?.quit();
+    current.app = undefined;
     app = await launch(dataDir, "Set up your pantry");
     await fillSetup(app);
     await app.click("Save and start");
