@@ -314,6 +314,8 @@ pub struct Referral {
     pub contacted_at: Option<String>,
     pub contacted_by: Option<String>,
     pub outcome: Option<Outcome>,
+    /// The outcome in words.
+    pub outcome_label: Option<String>,
     pub outcome_note: String,
     pub outcome_at: Option<String>,
     pub outcome_by: Option<String>,
@@ -383,6 +385,7 @@ async fn referrals_where(
             made_by: r.made_by,
             contacted_at: r.contacted_at,
             contacted_by: r.contacted_by,
+            outcome_label: outcome.map(|o| o.label().to_owned()),
             outcome,
             outcome_note: r.outcome_note,
             outcome_at: r.outcome_at,
@@ -410,9 +413,13 @@ pub async fn by_reference(db: &Db, reference: &str) -> Result<Referral> {
     .ok_or_else(|| Error::not_found(format!("Referral {}", reference.trim())))
 }
 
-pub async fn for_household(db: &Db, household_id: i64) -> Result<Vec<Referral>> {
+/// A household's referrals, newest first.
+pub async fn for_household(
+    conn: &mut SqliteConnection,
+    household_id: i64,
+) -> Result<Vec<Referral>> {
     let mut list = referrals_where(
-        &mut *db.pool().acquire().await?,
+        conn,
         "r.household_id = CAST(? AS INTEGER)",
         &household_id.to_string(),
     )

@@ -86,7 +86,6 @@ fn main() {
             referrals::referrals_agencies,
             referrals::referrals_save_agency,
             referrals::referrals_make,
-            referrals::referrals_for_household,
             referrals::referrals_open,
             referrals::referrals_contacted,
             referrals::referrals_outcome,

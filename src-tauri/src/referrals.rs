@@ -36,14 +36,6 @@ pub async fn referrals_make(
 }
 
 #[tauri::command]
-pub async fn referrals_for_household(
-    state: State<'_, AppState>,
-    household_id: i64,
-) -> Result<Vec<Referral>, Error> {
-    referrals::for_household(state.db()?, household_id).await
-}
-
-#[tauri::command]
 pub async fn referrals_open(state: State<'_, AppState>) -> Result<Vec<OpenReferral>, Error> {
     referrals::open(state.db()?).await
 }

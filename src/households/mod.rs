@@ -136,6 +136,8 @@ pub struct HouseholdPage {
     pub visits: Vec<VisitLine>,
     /// Every card it has had, newest first.
     pub cards: Vec<crate::cards::Card>,
+    /// Its referrals to advice agencies, newest first.
+    pub referrals: Vec<crate::referrals::Referral>,
     /// The edit form, filled with what is stored.
     pub form: HouseholdForm,
 }
@@ -564,12 +566,14 @@ pub async fn page(db: &Db, id: i64) -> Result<HouseholdPage> {
     let history = store::history(&mut conn, id).await?;
     let visits = store::recent_visits(&mut conn, id, 100).await?;
     let cards = crate::cards::for_household(&mut conn, id).await?;
+    let referrals = crate::referrals::for_household(&mut conn, id).await?;
     let form = form_from(&household);
     Ok(HouseholdPage {
         household,
         history,
         visits,
         cards,
+        referrals,
         form,
     })
 }

@@ -58,5 +58,15 @@ describe("referrals", () => {
     await app.text("Outcome recorded: the referral is closed.");
     await app.containing("No referral is waiting for an outcome for more than 0 days.");
     await app.screenshot("referrals-list");
+
+    // The household page lists the referral with its outcome, and can start another.
+    await app.click("Members");
+    await app.fill("Search members", "00000018");
+    await (await app.button(member)).click();
+    await app.heading(member);
+    await app.row("00000018", "Hillside Money Advice", "Outcome: Advice given");
+    await app.click("Make a referral");
+    await app.heading("Make a referral");
+    await app.containing(`Referring ${member} (00000018).`);
   });
 });

@@ -3,6 +3,7 @@ import type { Card } from "./Card";
 import type { HistoryEntry } from "./HistoryEntry";
 import type { Household } from "./Household";
 import type { HouseholdForm } from "./HouseholdForm";
+import type { Referral } from "./Referral";
 import type { VisitLine } from "./VisitLine";
 
 /**
@@ -13,6 +14,10 @@ export type HouseholdPage = { household: Household, history: Array<HistoryEntry>
  * Every card it has had, newest first.
  */
 cards: Array<Card>, 
+/**
+ * Its referrals to advice agencies, newest first.
+ */
+referrals: Array<Referral>, 
 /**
  * The edit form, filled with what is stored.
  */

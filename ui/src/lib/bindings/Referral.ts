@@ -5,4 +5,8 @@ import type { ReferralReason } from "./ReferralReason";
 import type { ReferralStatus } from "./ReferralStatus";
 import type { Urgency } from "./Urgency";
 
-export type Referral = { id: number, reference: string, householdId: number, leadName: string, membershipNumber: string, agency: Agency, reason: ReferralReason, reasonDetail: string, urgency: Urgency, consentAt: string, madeAt: string, madeOn: string, madeBy: string, contactedAt: string | null, contactedBy: string | null, outcome: Outcome | null, outcomeNote: string, outcomeAt: string | null, outcomeBy: string | null, status: ReferralStatus, };
+export type Referral = { id: number, reference: string, householdId: number, leadName: string, membershipNumber: string, agency: Agency, reason: ReferralReason, reasonDetail: string, urgency: Urgency, consentAt: string, madeAt: string, madeOn: string, madeBy: string, contactedAt: string | null, contactedBy: string | null, outcome: Outcome | null, 
+/**
+ * The outcome in words.
+ */
+outcomeLabel: string | null, outcomeNote: string, outcomeAt: string | null, outcomeBy: string | null, status: ReferralStatus, };

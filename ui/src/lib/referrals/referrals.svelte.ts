@@ -11,6 +11,9 @@ import type { ReferralForm } from "../bindings/ReferralForm";
 import type { ReferralOptions } from "../bindings/ReferralOptions";
 import { rememberedVolunteer, rememberVolunteer } from "../volunteer";
 
+/** Who a referral is for. */
+export type MemberChoice = Pick<HouseholdSummary, "id" | "leadName" | "membershipNumber">;
+
 export type ReferralsView = { kind: "list" } | { kind: "make" } | { kind: "agency"; agency: Agency | null };
 
 export function blankAgency(): AgencyForm {
@@ -31,7 +34,7 @@ export class ReferralsState {
   // Making a referral.
   memberQuery = $state("");
   memberMatches = $state<HouseholdSummary[]>([]);
-  member = $state<HouseholdSummary | null>(null);
+  member = $state<MemberChoice | null>(null);
   form = $state<ReferralForm>(this.blankReferral());
   made = $state<Referral | null>(null);
 
@@ -80,7 +83,7 @@ export class ReferralsState {
     if (this.memberQuery.trim() === text) this.memberMatches = page.items;
   }
 
-  chooseMember(m: HouseholdSummary): void {
+  chooseMember(m: MemberChoice): void {
     this.member = m;
     this.form.householdId = m.id;
     this.memberMatches = [];
