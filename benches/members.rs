@@ -98,7 +98,7 @@ async fn main() {
     for (kind, mut times) in by_kind {
         times.sort();
         println!(
-            "  {kind:<15}p50 {:.3} ms  p99 {:.3} ms",
+            "  {kind:<16}p50 {:.3} ms  p99 {:.3} ms",
             ms(percentile(&times, 0.5)),
             ms(percentile(&times, 0.99))
         );
