@@ -223,6 +223,8 @@ pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
         .collect();
 
     let mut rng = fastrand::Rng::with_seed(spec.seed);
+    // No visit is made up for later today.
+    let now = Utc::now();
     let first_day = spec.until - Duration::weeks(i64::from(spec.weeks));
     let mut households = Vec::with_capacity(spec.households as usize);
     let mut visits = Vec::new();
@@ -236,6 +238,7 @@ pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
             spec.until,
             tz,
             &settings,
+            now,
             &mut visits,
         );
         households.push(h);
@@ -447,6 +450,7 @@ fn demo_visits(
     until: NaiveDate,
     tz: Tz,
     settings: &settings::Settings,
+    not_after: chrono::DateTime<Utc>,
     out: &mut Vec<DemoVisit>,
 ) {
     let last_day = h.left_on.map_or(until, |l| l.min(until));
@@ -468,19 +472,24 @@ fn demo_visits(
                         _ => "waived",
                     };
                     let items = i64::from(settings.items_per_visit) - i64::from(rng.u8(0..10) == 0);
-                    out.push(DemoVisit {
-                        household: serial,
-                        at: at.with_timezone(&Utc).to_rfc3339(),
-                        local_date: day,
-                        items,
-                        fee_pence: if method == "waived" {
-                            0
-                        } else {
-                            i64::from(settings.weekly_fee_pence)
-                        },
-                        method,
-                        volunteer: VOLUNTEERS[rng.usize(..VOLUNTEERS.len())],
-                    });
+                    let volunteer = VOLUNTEERS[rng.usize(..VOLUNTEERS.len())];
+                    // Every draw is made first, so skipping a visit still to come keeps the
+                    // rest of the data the same for a seed.
+                    if at.with_timezone(&Utc) <= not_after {
+                        out.push(DemoVisit {
+                            household: serial,
+                            at: at.with_timezone(&Utc).to_rfc3339(),
+                            local_date: day,
+                            items,
+                            fee_pence: if method == "waived" {
+                                0
+                            } else {
+                                i64::from(settings.weekly_fee_pence)
+                            },
+                            method,
+                            volunteer,
+                        });
+                    }
                 }
             }
         }
