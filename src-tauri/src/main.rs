@@ -43,6 +43,7 @@ fn open_database(app: &tauri::App) -> Result<Db, WireError> {
 fn main() {
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let db = open_database(app);
             app.manage(AppState { db });
@@ -76,6 +77,7 @@ fn main() {
             printing::cards_print_household,
             printing::cards_reissue,
             printing::print_open,
+            printing::print_save_copy,
             counter::visits_scan,
             counter::visits_check_in,
             counter::visits_record,

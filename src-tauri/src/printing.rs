@@ -4,6 +4,7 @@ use pantry::cards::{self, Card, PrintedFile};
 use pantry::print::cards::SheetLayout;
 use pantry::Error;
 use tauri::{AppHandle, State};
+use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
 
 use crate::{AppState, ACTOR};
@@ -50,4 +51,31 @@ pub fn print_open(app: AppHandle, path: String) -> Result<(), Error> {
             "The PDF was saved to {path}, but no program on this computer opened it. Open that file to print it."
         ))
     })
+}
+
+/// "Save as…": asks where to keep a copy of a PDF Pantry wrote; `None` if the user cancels.
+#[tauri::command]
+pub async fn print_save_copy(app: AppHandle, path: String) -> Result<Option<String>, Error> {
+    let from = std::path::PathBuf::from(&path);
+    let name = from
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("pantry.pdf")
+        .to_owned();
+    let dialog = app
+        .dialog()
+        .file()
+        .set_file_name(name)
+        .add_filter("PDF", &["pdf"]);
+    let chosen = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
+        .await
+        .map_err(|e| Error::Unavailable(format!("The save dialog could not open: {e}")))?;
+    let Some(chosen) = chosen else {
+        return Ok(None);
+    };
+    let to = chosen
+        .into_path()
+        .map_err(|_| Error::invalid("path", "Choose a folder on this computer."))?;
+    pantry::print::save_copy(&from, &to)?;
+    Ok(Some(to.display().to_string()))
 }

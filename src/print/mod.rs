@@ -421,6 +421,15 @@ pub fn save_pdf(dir: &std::path::Path, name: &str, pdf: &[u8]) -> Result<std::pa
     Ok(file)
 }
 
+/// Copies a printed PDF to where the user chose ("Save as…").
+pub fn save_copy(from: &std::path::Path, to: &std::path::Path) -> Result<()> {
+    if from == to {
+        return Ok(());
+    }
+    std::fs::copy(from, to)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -451,6 +460,18 @@ mod tests {
                 "{line}"
             );
         }
+    }
+
+    #[test]
+    fn a_saved_copy_is_the_same_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let from = dir.path().join("cards.pdf");
+        std::fs::write(&from, b"%PDF-1.7 test").unwrap();
+        let to = dir.path().join("copy.pdf");
+        save_copy(&from, &to).unwrap();
+        assert_eq!(std::fs::read(&to).unwrap(), b"%PDF-1.7 test");
+        save_copy(&from, &from).unwrap();
+        assert!(save_copy(&dir.path().join("missing.pdf"), &to).is_err());
     }
 
     #[test]

@@ -114,6 +114,7 @@ export const api = {
   cardsPrintHousehold: (id: number) => call<PrintedFile>("cards_print_household", { id }),
   cardsReissue: (id: number, reason: string) => call<Card>("cards_reissue", { id, reason }),
   printOpen: (path: string) => call<void>("print_open", { path }),
+  printSaveCopy: (path: string) => call<string | null>("print_save_copy", { path }),
 
   visitsScan: (typed: string) => call<ScanOutcome>("visits_scan", { typed }),
   visitsCheckIn: (householdId: number) => call<CheckIn>("visits_check_in", { householdId }),

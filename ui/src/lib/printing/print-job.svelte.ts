@@ -15,6 +15,8 @@ export function cardsPrinted(file: PrintedFile): Printed {
 
 export class PrintJob {
   file = $state<Printed | null>(null);
+  /** Where the user last saved a copy. */
+  savedCopy = $state<string | null>(null);
   problem = $state<string | null>(null);
   busy = $state(false);
 
@@ -23,6 +25,7 @@ export class PrintJob {
     this.problem = null;
     try {
       this.file = await make();
+      this.savedCopy = null;
       await this.open();
       return true;
     } catch (thrown) {
@@ -30,6 +33,16 @@ export class PrintJob {
       return false;
     } finally {
       this.busy = false;
+    }
+  }
+
+  /** "Save as…": a copy wherever the user chooses. */
+  async saveCopy(): Promise<void> {
+    if (!this.file) return;
+    try {
+      this.savedCopy = (await api.printSaveCopy(this.file.path)) ?? this.savedCopy;
+    } catch (thrown) {
+      this.problem = ApiError.from(thrown).message;
     }
   }
 
