@@ -1,7 +1,7 @@
 // Drives the real Pantry desktop app over WebDriver: tauri-driver + WebKitWebDriver, under Xvfb.
 // Each App gets its own tauri-driver on free ports and a data directory of its own.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -247,9 +247,11 @@ export async function stopAfterTest(task: { name: string; result?: { state?: str
   const app = current.app;
   current.app = undefined;
   if (!app) return;
-  if (task.result?.state === "fail") {
+  const failed = task.result?.state === "fail";
+  if (failed) {
     const file = await app.screenshot(`failed-${task.name}`).catch((e) => `(no screenshot: ${e})`);
-    console.error(`Screenshot of the failure: ${file}`);
+    console.error(`Screenshot of the failure: ${file}; its data directory is kept: ${app.dataDir}`);
   }
   await app.quit();
+  if (!failed) rmSync(app.dataDir, { recursive: true, force: true });
 }
