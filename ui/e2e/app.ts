@@ -149,6 +149,11 @@ export class App {
     if (!(await box.isSelected())) await box.click();
   }
 
+  /** Waits for the element an XPath finds. */
+  element(xpath: string): Promise<WebElement> {
+    return this.driver.wait(until.elementLocated(By.xpath(xpath)), WAIT_MS);
+  }
+
   /** Waits for a table row whose cells include all these texts. */
   row(...cells: string[]): Promise<WebElement> {
     const tests = cells.map((c) => `td[normalize-space()=${xpathString(c)}]`).join(" and ");

@@ -51,7 +51,7 @@ describe("counter", () => {
     await app.screenshot("counter-not-eligible");
 
     // Undo the visit from today's list: it is kept, marked undone, and Ngozi can shop again.
-    await (await app.driver.findElement({ xpath: "//li[contains(., 'Ngozi Adeyemi')]//button[normalize-space()='Undo']" })).click();
+    await (await app.element("//li[contains(., 'Ngozi Adeyemi')]//button[normalize-space()='Undo']")).click();
     await app.fill("Why undo it?", "Scanned the wrong card");
     await app.click("Undo the visit");
     await app.containing("Ngozi Adeyemi (undone)");

@@ -41,7 +41,7 @@ describe("members", () => {
     // Print the card: a real PDF whose barcode scans to the card number shown.
     await app.click("Print card");
     await app.containing("1 card ready to print");
-    const pdf = await (await app.driver.findElement({ css: ".banner.ok .path" })).getText();
+    const pdf = await (await app.element("//div[contains(@class, 'banner')]/span[@class='path']")).getText();
     execFileSync("pdftoppm", ["-r", "300", "-png", pdf, join(app.dataDir, "card")]);
     const scanned = execFileSync("zbarimg", ["--quiet", "--raw", join(app.dataDir, "card-1.png")]).toString().trim();
     await app.row(scanned, "Current");

@@ -28,7 +28,7 @@ describe("referrals", () => {
     await app.click("Make a referral");
     await app.heading("Make a referral");
     await app.fill("Member (name or number)", "00000018");
-    const match = await app.driver.findElement({ xpath: "//ul[@aria-label='Matching members']//button" });
+    const match = await app.element("//ul[@aria-label='Matching members']//button");
     const member = (await match.getText()).split(" 00000018")[0];
     await match.click();
     await app.choose("Agency", "Hillside Money Advice");
@@ -43,15 +43,14 @@ describe("referrals", () => {
     await app.containing("to Hillside Money Advice is made.");
     await app.click("Print the slip");
     await app.containing("ready to print");
-    const pdf = await (await app.driver.findElement({ css: ".banner.ok .path" })).getText();
+    const pdf = await (await app.element("//div[contains(@class, 'banner')]/span[@class='path']")).getText();
     const text = execFileSync("pdftotext", [pdf, "-"]).toString();
     expect(text).toContain("Hillside Money Advice");
     expect(text).toContain(member);
     await app.screenshot("referrals-made");
 
     await app.click("← Back to referrals");
-    const followUp = await app.driver.findElement({ xpath: "//section[@aria-label='Follow up']" });
-    expect(await followUp.getText()).toContain(member);
+    await app.element(`//section[@aria-label='Follow up']//td[normalize-space()=${JSON.stringify(member)}]`);
     await app.click("Record outcome");
     await app.choose(`Outcome of 00000018`, "Advice given");
     await app.click("Save outcome");
