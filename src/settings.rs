@@ -505,6 +505,13 @@ pub async fn load(db: &Db) -> Result<Option<Settings>> {
     load_with(&mut conn).await
 }
 
+/// The settings form: what is saved, or the defaults a new pantry starts from.
+pub async fn form(db: &Db) -> Result<SettingsForm> {
+    Ok(load(db)
+        .await?
+        .map_or_else(SettingsForm::default, |s| SettingsForm::from(&s)))
+}
+
 /// The saved settings, or `NotFound` with a message that points at setup.
 pub async fn require(db: &Db) -> Result<Settings> {
     load(db)

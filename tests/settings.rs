@@ -10,6 +10,7 @@ use pantry::Error;
 async fn a_new_pantry_has_no_settings_until_setup() {
     let (_dir, db) = common::fresh_db().await;
     assert_eq!(settings::load(&db).await.unwrap(), None);
+    assert_eq!(settings::form(&db).await.unwrap(), SettingsForm::default());
     let err = settings::require(&db).await.unwrap_err();
     assert!(err.to_string().contains("first-run setup"), "{err}");
 }
@@ -36,6 +37,11 @@ async fn setup_saves_every_field() {
         .collect();
     assert_eq!(names, ["Hillside", "Brookfield", "St Anne's"]);
     assert_eq!(settings::load(&db).await.unwrap(), Some(saved));
+    let form = settings::form(&db).await.unwrap();
+    assert_eq!(
+        (form.short_code.as_str(), form.weekly_fee.as_str()),
+        ("HILL1", "4.00")
+    );
 }
 
 #[tokio::test]

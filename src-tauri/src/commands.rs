@@ -19,9 +19,7 @@ pub async fn settings_get(state: State<'_, AppState>) -> Result<Option<Settings>
 
 #[tauri::command]
 pub async fn settings_form(state: State<'_, AppState>) -> Result<SettingsForm, Error> {
-    Ok(settings::load(state.db()?)
-        .await?
-        .map_or_else(SettingsForm::default, |s| SettingsForm::from(&s)))
+    settings::form(state.db()?).await
 }
 
 #[tauri::command]

@@ -357,8 +357,8 @@ async fn load_live(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Househo
     Ok(household)
 }
 
-/// The fields shown in history, with their display values.
-fn display_fields(h: &Household) -> Vec<(&'static str, String)> {
+/// A household's details in words, field by field (history and the subject-access report).
+pub(crate) fn display_fields(h: &Household) -> Vec<(&'static str, String)> {
     let flags = |labels: Vec<&str>| labels.join(", ");
     vec![
         ("Lead member", h.lead_name.clone()),

@@ -101,52 +101,9 @@ pub fn subject_access_pdf(r: &SubjectAccess) -> Result<Vec<u8>> {
         GREY,
     )?;
     flow.heading("Your household")?;
-    let yes_no = |b: bool| if b { "Yes" } else { "No" };
-    let flags = |labels: Vec<&str>| labels.join(", ");
-    for (label, value) in [
-        ("Lead member", h.lead_name.clone()),
-        ("Membership number", h.membership_number.clone()),
-        (
-            "People",
-            crate::households::people_text(h.adults, h.children),
-        ),
-        (
-            "Others in the household",
-            h.members
-                .iter()
-                .map(|m| {
-                    m.birth_year
-                        .map_or(m.first_name.clone(), |y| format!("{} ({y})", m.first_name))
-                })
-                .collect::<Vec<_>>()
-                .join(", "),
-        ),
-        ("Postcode", h.postcode.clone()),
-        ("Neighbourhood", h.neighbourhood.clone().unwrap_or_default()),
-        (
-            "Landlord tenant",
-            format!(
-                "{}{}",
-                yes_no(h.landlord_tenant),
-                if h.tenancy_ref.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", h.tenancy_ref)
-                }
-            ),
-        ),
-        ("Phone", h.phone.clone()),
-        ("Email", h.email.clone()),
-        (
-            "Dietary needs",
-            flags(h.dietary.iter().map(|f| f.label()).collect()),
-        ),
-        (
-            "Allergies",
-            flags(h.allergies.iter().map(|f| f.label()).collect()),
-        ),
-        ("Dietary notes", h.dietary_notes.clone()),
-        ("Notes", h.notes.clone()),
+    let mut fields = crate::households::display_fields(h);
+    fields.insert(1, ("Membership number", h.membership_number.clone()));
+    fields.extend([
         ("Joined", h.joined_on.clone()),
         ("Membership ends", h.expires_on.clone()),
         ("Status", h.status.label().to_owned()),
@@ -162,7 +119,8 @@ pub fn subject_access_pdf(r: &SubjectAccess) -> Result<Vec<u8>> {
                     )
                 }),
         ),
-    ] {
+    ]);
+    for (label, value) in fields {
         flow.field(label, &value)?;
     }
     flow.heading("Changes to your details")?;
