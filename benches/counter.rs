@@ -115,6 +115,7 @@ async fn library(db: &Db, card: &str) {
         volunteer: "bench".into(),
         note: String::new(),
         override_reason: None,
+        lines: Vec::new(),
     };
     visits::record_visit(db, &form).await.unwrap();
 }

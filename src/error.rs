@@ -46,6 +46,24 @@ pub(crate) fn whole_number(
     parsed
 }
 
+/// One item short of what was asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Shortage {
+    #[ts(type = "number")]
+    pub item_id: i64,
+    pub item: String,
+    #[ts(type = "number")]
+    pub wanted: i64,
+    /// Usable stock (not past its use-by date).
+    #[ts(type = "number")]
+    pub available: i64,
+    /// Stock past its use-by date, which can only be recorded as waste.
+    #[ts(type = "number")]
+    pub past_use_by: i64,
+    pub message: String,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{what} was not found.")]
@@ -57,6 +75,10 @@ pub enum Error {
 
     #[error("Not eligible today: {}", .reasons.join("; "))]
     NotEligible { reasons: Vec<String> },
+
+    /// Not enough stock for one or more items; nothing was moved.
+    #[error("Not enough stock: {}", .lines.iter().map(|l| l.message.as_str()).collect::<Vec<_>>().join("; "))]
+    InsufficientStock { lines: Vec<Shortage> },
 
     #[error("You are not allowed to do this: {0}")]
     Forbidden(String),
@@ -108,6 +130,7 @@ impl Error {
             Error::NotFound { .. } => ErrorKind::NotFound,
             Error::Validation(_) => ErrorKind::Validation,
             Error::NotEligible { .. } => ErrorKind::NotEligible,
+            Error::InsufficientStock { .. } => ErrorKind::InsufficientStock,
             Error::Forbidden(_) => ErrorKind::Forbidden,
             Error::Conflict(_) => ErrorKind::Conflict,
             Error::SchemaTooNew { .. } => ErrorKind::SchemaTooNew,
@@ -130,6 +153,10 @@ impl Error {
                 Error::NotEligible { reasons } => reasons.clone(),
                 _ => Vec::new(),
             },
+            shortages: match self {
+                Error::InsufficientStock { lines } => lines.clone(),
+                _ => Vec::new(),
+            },
         }
     }
 }
@@ -140,6 +167,7 @@ pub enum ErrorKind {
     NotFound,
     Validation,
     NotEligible,
+    InsufficientStock,
     Forbidden,
     Conflict,
     SchemaTooNew,
@@ -163,6 +191,10 @@ pub struct WireError {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[ts(optional, as = "Option<Vec<String>>")]
     pub reasons: Vec<String>,
+    /// For `insufficientStock`: every item that is short, at once.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[ts(optional, as = "Option<Vec<Shortage>>")]
+    pub shortages: Vec<Shortage>,
 }
 
 impl Serialize for Error {

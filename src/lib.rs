@@ -5,6 +5,8 @@
 pub mod app;
 pub mod audit;
 pub mod cards;
+#[macro_use]
+mod choices;
 pub mod db;
 pub mod demo;
 pub mod error;
@@ -17,6 +19,7 @@ pub mod postcode;
 pub mod print;
 pub mod referrals;
 pub mod settings;
+pub mod stock;
 pub mod text;
 pub mod visits;
 

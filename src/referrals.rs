@@ -14,27 +14,6 @@ use crate::households::{self, FlagOption};
 use crate::membership;
 use crate::settings;
 
-macro_rules! choices {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal => $label:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-        #[serde(rename_all = "camelCase")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn code(self) -> &'static str { match self { $($name::$variant => $code),+ } }
-            pub fn label(self) -> &'static str { match self { $($name::$variant => $label),+ } }
-            pub fn from_code(code: &str) -> Option<$name> {
-                Self::ALL.iter().copied().find(|c| c.code() == code)
-            }
-            pub fn options() -> Vec<FlagOption<$name>> {
-                Self::ALL.iter().map(|c| FlagOption { value: *c, label: c.label().to_owned() }).collect()
-            }
-        }
-    };
-}
-
 choices!(
     /// The kinds of help agencies give.
     AgencyKind {

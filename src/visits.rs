@@ -17,6 +17,9 @@ use crate::households::{self, search, HouseholdSummary, Status};
 use crate::membership;
 use crate::money;
 use crate::settings::{self, Settings, VisitRule};
+use crate::stock::distribution::{self, VisitLine};
+use crate::stock::ledger::When;
+use crate::stock::{self, CounterStock};
 
 /// The calendar date of an instant where the pantry is (a visit at 23:30 on Sunday is Sunday's).
 pub fn local_date_of(at: DateTime<Utc>, tz: Tz) -> NaiveDate {
@@ -460,6 +463,9 @@ pub struct VisitForm {
     pub note: String,
     /// A manager's reason to record a visit the rules refuse.
     pub override_reason: Option<String>,
+    /// The items taken, when the counter records items (then `items` is their total).
+    #[serde(default)]
+    pub lines: Vec<VisitLine>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, FromRow)]
@@ -506,8 +512,25 @@ async fn visit_by(
 /// household (every reason given) unless a manager's override reason is given (recorded).
 pub async fn record_visit(db: &Db, form: &VisitForm) -> Result<VisitRecord> {
     let settings = settings::require(db).await?;
+    let stock = stock::stock_settings(db).await?;
+    let by_item = stock.counter_stock == CounterStock::Items;
     let mut errors = Vec::new();
-    let items = whole_number(&mut errors, "items", &form.items, 0, 100, "Items taken");
+    let items = if by_item {
+        if form.lines.is_empty() {
+            errors.push(FieldError::new(
+                "lines",
+                "Scan or pick the items the household took.",
+            ));
+        }
+        Some(
+            form.lines
+                .iter()
+                .map(|l| l.quantity.clamp(0, 100) as u32)
+                .sum(),
+        )
+    } else {
+        whole_number(&mut errors, "items", &form.items, 0, 100, "Items taken")
+    };
     let volunteer = form.volunteer.trim();
     if volunteer.is_empty() {
         errors.push(FieldError::new(
@@ -582,6 +605,13 @@ pub async fn record_visit(db: &Db, form: &VisitForm) -> Result<VisitRecord> {
     .bind(override_reason.filter(|_| !d.verdict.eligible))
     .fetch_one(&mut *tx)
     .await?;
+    if by_item {
+        let when = When {
+            at: now.to_rfc3339(),
+            local_date: today,
+        };
+        distribution::distribute(&mut tx, &when, &stock, id, &form.lines).await?;
+    }
     if !d.verdict.eligible {
         audit::record(
             &mut tx,
@@ -620,6 +650,8 @@ pub async fn void_visit(
             "Enter your name as the volunteer on the counter.",
         ));
     }
+    let settings = settings::require(db).await?;
+    let when = When::now(&settings);
     let mut tx = db.begin_write().await?;
     let visit = visit_by(&mut tx, "id", &visit_id.to_string())
         .await?
@@ -627,8 +659,9 @@ pub async fn void_visit(
     if visit.voided_at.is_some() {
         return Err(Error::Conflict("This visit was already undone.".into()));
     }
+    distribution::return_visit(&mut tx, &when, visit_id).await?;
     sqlx::query("UPDATE visits SET voided_at = ?, voided_by = ?, void_reason = ? WHERE id = ?")
-        .bind(Utc::now().to_rfc3339())
+        .bind(&when.at)
         .bind(volunteer)
         .bind(reason)
         .bind(visit_id)

@@ -18,6 +18,12 @@ use pantry::referrals::{
     Agency, AgencyForm, OpenReferral, Referral, ReferralForm, ReferralOptions,
 };
 use pantry::settings::{Settings, SettingsForm};
+use pantry::stock::counts::StockCount;
+use pantry::stock::deliveries::{Delivery, DeliveryForm, WasteForm, WasteRecord};
+use pantry::stock::opening::OpeningReport;
+use pantry::stock::{
+    BarcodeScan, ItemDetail, ItemForm, StockOverview, StockSettings, StockSettingsForm,
+};
 use pantry::visits::{CashUp, CheckIn, ScanOutcome, Today, VisitForm, VisitRecord};
 use ts_rs::TS;
 
@@ -56,6 +62,18 @@ fn export_all(dir: &Path) {
     CardLookup::export_all_to(dir).unwrap();
     PrintedFile::export_all_to(dir).unwrap();
     SheetLayout::export_all_to(dir).unwrap();
+    StockOverview::export_all_to(dir).unwrap();
+    ItemDetail::export_all_to(dir).unwrap();
+    ItemForm::export_all_to(dir).unwrap();
+    BarcodeScan::export_all_to(dir).unwrap();
+    StockSettings::export_all_to(dir).unwrap();
+    StockSettingsForm::export_all_to(dir).unwrap();
+    Delivery::export_all_to(dir).unwrap();
+    DeliveryForm::export_all_to(dir).unwrap();
+    WasteForm::export_all_to(dir).unwrap();
+    WasteRecord::export_all_to(dir).unwrap();
+    StockCount::export_all_to(dir).unwrap();
+    OpeningReport::export_all_to(dir).unwrap();
 }
 
 fn read_dir(dir: &Path) -> BTreeMap<String, String> {

@@ -50,6 +50,7 @@ fn visit_form(check_in: &visits::CheckIn, method: FeeMethod) -> VisitForm {
         volunteer: "Sam".into(),
         note: String::new(),
         override_reason: None,
+        lines: Vec::new(),
     }
 }
 

@@ -6,6 +6,7 @@ mod counter;
 mod members;
 mod printing;
 mod referrals;
+mod stock;
 
 use pantry::error::WireError;
 use pantry::{paths, Db, Error};
@@ -92,6 +93,27 @@ fn main() {
             referrals::referrals_contacted,
             referrals::referrals_outcome,
             referrals::referrals_slip,
+            stock::stock_overview,
+            stock::stock_items,
+            stock::stock_item,
+            stock::stock_item_form,
+            stock::stock_save_item,
+            stock::stock_scan,
+            stock::stock_add_barcode,
+            stock::stock_settings,
+            stock::stock_save_settings,
+            stock::stock_sources,
+            stock::stock_record_delivery,
+            stock::stock_deliveries,
+            stock::stock_record_waste,
+            stock::stock_waste_past_use_by,
+            stock::stock_open_count,
+            stock::stock_start_count,
+            stock::stock_enter_counted,
+            stock::stock_finalise_count,
+            stock::stock_cancel_count,
+            stock::stock_count_sheet,
+            stock::stock_import_opening,
         ])
         .build(tauri::generate_context!());
     let app = match app {

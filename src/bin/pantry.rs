@@ -11,6 +11,7 @@ use pantry::demo::{self, DemoSpec};
 use pantry::households::protection;
 use pantry::import;
 use pantry::print::cards::SheetLayout;
+use pantry::stock::opening;
 use pantry::{paths, settings, Db, Error};
 
 /// Pantry: memberships, visits, stock and referrals for a community food pantry.
@@ -84,6 +85,18 @@ enum Command {
 enum ImportWhat {
     /// Members (households): needs at least a name and a postcode column.
     Members {
+        /// The spreadsheet: .csv (UTF-8 or Windows-1252) or .xlsx.
+        file: PathBuf,
+        /// Check every row and report problems; import nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Import the good rows even when some rows have problems (they are left out).
+        #[arg(long)]
+        skip_bad: bool,
+    },
+    /// Opening stock: needs a name and a quantity column (category, unit, best before,
+    /// use by, value, barcode, band, points and reorder level are optional).
+    Stock {
         /// The spreadsheet: .csv (UTF-8 or Windows-1252) or .xlsx.
         file: PathBuf,
         /// Check every row and report problems; import nothing.
@@ -184,6 +197,14 @@ async fn run(cli: Cli) -> Result<(), Error> {
                     skip_bad,
                 },
         } => import_members(&db, &file, dry_run, skip_bad).await,
+        Command::Import {
+            what:
+                ImportWhat::Stock {
+                    file,
+                    dry_run,
+                    skip_bad,
+                },
+        } => import_stock(&db, &file, dry_run, skip_bad).await,
         Command::Retention { dry_run } => retention(&db, dry_run).await,
         Command::SubjectAccess { household, out } => {
             subject_access(&db, &household, out.as_deref()).await
@@ -250,12 +271,7 @@ async fn import_members(
     dry_run: bool,
     skip_bad: bool,
 ) -> Result<(), Error> {
-    let bytes = std::fs::read(file)?;
-    let name = file
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default();
-    let sheet = import::read_sheet(&bytes, name)?;
+    let sheet = read_sheet(file)?;
     let mapping = import::suggest_mapping(&sheet.headers);
     for (header, field) in sheet.headers.iter().zip(&mapping) {
         match field {
@@ -291,6 +307,47 @@ async fn import_members(
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+fn read_sheet(file: &std::path::Path) -> Result<import::Sheet, Error> {
+    let bytes = std::fs::read(file)?;
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    import::read_sheet(&bytes, name)
+}
+
+async fn import_stock(
+    db: &Db,
+    file: &std::path::Path,
+    dry_run: bool,
+    skip_bad: bool,
+) -> Result<(), Error> {
+    let sheet = read_sheet(file)?;
+    let report = opening::import_opening(db, &sheet, dry_run, skip_bad, ACTOR).await?;
+    for p in &report.problems {
+        println!("line {}, column \"{}\": {}", p.line, p.column, p.message);
+    }
+    println!(
+        "{} rows ready ({} new items, {} units), {} problems.",
+        report.good,
+        report.new_items,
+        report.units,
+        report.problems.len()
+    );
+    if report.imported {
+        println!("Opening stock imported.");
+        Ok(())
+    } else if dry_run {
+        println!("Dry run: nothing was imported.");
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "file",
+            "Nothing was imported: fix the rows listed above, or run again with --skip-bad to import the good rows only.",
+        ))
+    }
 }
 
 async fn retention(db: &Db, dry_run: bool) -> Result<(), Error> {

@@ -212,6 +212,47 @@ impl Flow {
         Ok(())
     }
 
+    /// A count-sheet row: the item and its unit, and an empty box to write the count in.
+    pub fn count_row(&mut self, item: &str, unit: &str) -> Result<()> {
+        let height = 8.0;
+        self.room(height)?;
+        let item = self.doc.drawable(item, Weight::Regular)?;
+        let size = self.doc.fit(&item, 110.0, BODY, 7.0, Weight::Regular)?;
+        let baseline = self.y + 5.5;
+        self.doc.text(
+            &mut self.page,
+            MARGIN,
+            baseline,
+            size,
+            Weight::Regular,
+            BLACK,
+            Align::Left,
+            &item,
+        )?;
+        let unit = self.doc.drawable(unit, Weight::Regular)?;
+        self.doc.text(
+            &mut self.page,
+            MARGIN + 114.0,
+            baseline,
+            8.5,
+            Weight::Regular,
+            GREY,
+            Align::Left,
+            &unit,
+        )?;
+        let box_w = 30.0;
+        self.page.stroke_rect(
+            A4.0 - MARGIN - box_w,
+            self.y + 0.8,
+            box_w,
+            height - 1.6,
+            0.35,
+            BLACK,
+        );
+        self.y += height;
+        Ok(())
+    }
+
     pub fn finish(mut self) -> Result<Vec<u8>> {
         let last = std::mem::replace(&mut self.page, self.doc.page(A4.0, A4.1));
         self.finish_page(last)?;

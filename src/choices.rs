@@ -1,0 +1,23 @@
+//! `choices!`: a closed list of options with a stable stored code and a plain-English label,
+//! sent to the UI as camelCase names (with `options()` for pickers).
+
+macro_rules! choices {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal => $label:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+        #[serde(rename_all = "camelCase")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn code(self) -> &'static str { match self { $($name::$variant => $code),+ } }
+            pub fn label(self) -> &'static str { match self { $($name::$variant => $label),+ } }
+            pub fn from_code(code: &str) -> Option<$name> {
+                Self::ALL.iter().copied().find(|c| c.code() == code)
+            }
+            pub fn options() -> Vec<crate::households::FlagOption<$name>> {
+                Self::ALL.iter().map(|c| crate::households::FlagOption { value: *c, label: c.label().to_owned() }).collect()
+            }
+        }
+    };
+}

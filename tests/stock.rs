@@ -1,0 +1,544 @@
+//! The stock story against a real database: deliver with dates → distribute at a visit
+//! (first-expiring batch) → use-by stock refused → count with a variance (and a visit during
+//! the count) → finalise → balances right; plus the ledger property test.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use chrono::{Duration, NaiveDate};
+use pantry::households::form::HouseholdForm;
+use pantry::stock::counts;
+use pantry::stock::deliveries::{self, DeliveryForm, DeliveryLineForm, DeliverySource};
+use pantry::stock::distribution::VisitLine;
+use pantry::stock::ledger::balances_agree;
+use pantry::stock::opening;
+use pantry::stock::{
+    self, BandForm, BarcodeForm, BarcodeScan, CounterStock, ItemForm, StockSettingsForm,
+};
+use pantry::visits::{self, FeeMethod, ScanOutcome, VisitForm};
+use pantry::{households, import, settings, Db, Error};
+use proptest::prelude::*;
+
+async fn pantry() -> (tempfile::TempDir, Db, NaiveDate) {
+    let (dir, db) = common::fresh_db().await;
+    let s = settings::save(&db, &common::hillside_form(), "test")
+        .await
+        .unwrap();
+    stock::save_stock_settings(
+        &db,
+        &StockSettingsForm {
+            counter_stock: CounterStock::Items,
+            points_per_visit: "0".into(),
+            use_by_warning_days: "3".into(),
+            bands: vec![
+                BandForm {
+                    name: "Red".into(),
+                    per_visit: "2".into(),
+                },
+                BandForm {
+                    name: "Blue".into(),
+                    per_visit: "8".into(),
+                },
+            ],
+        },
+        "test",
+    )
+    .await
+    .unwrap();
+    (dir, db, s.today())
+}
+
+async fn item(db: &Db, name: &str, band: &str, value: &str, barcode: &str) -> i64 {
+    stock::save_item(
+        db,
+        &ItemForm {
+            name: name.into(),
+            category: "Tins".into(),
+            unit: "tin".into(),
+            band: band.into(),
+            value: value.into(),
+            reorder_level: "5".into(),
+            active: true,
+            barcodes: if barcode.is_empty() {
+                Vec::new()
+            } else {
+                vec![BarcodeForm {
+                    code: barcode.into(),
+                    units: "1".into(),
+                }]
+            },
+            ..ItemForm::default()
+        },
+        "test",
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+fn line(
+    item_id: i64,
+    quantity: u32,
+    best_before: Option<NaiveDate>,
+    use_by: Option<NaiveDate>,
+) -> DeliveryLineForm {
+    let d = |d: Option<NaiveDate>| {
+        d.map(|d| d.format("%d/%m/%Y").to_string())
+            .unwrap_or_default()
+    };
+    DeliveryLineForm {
+        item_id: Some(item_id),
+        quantity: quantity.to_string(),
+        best_before: d(best_before),
+        use_by: d(use_by),
+        value: String::new(),
+    }
+}
+
+async fn deliver(db: &Db, lines: Vec<DeliveryLineForm>) -> deliveries::Delivery {
+    deliveries::record_delivery(
+        db,
+        &DeliveryForm {
+            source: Some(DeliverySource::FareShare),
+            donor: "FareShare North West".into(),
+            note: String::new(),
+            volunteer: "Pat".into(),
+            lines,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+async fn household(db: &Db, name: &str) -> i64 {
+    let form = HouseholdForm {
+        lead_name: name.into(),
+        adults: "1".into(),
+        children: "2".into(),
+        postcode: "OL1 3BQ".into(),
+        consent_given: true,
+        ..HouseholdForm::default()
+    };
+    households::register(db, &form, None, "test")
+        .await
+        .unwrap()
+        .id
+}
+
+/// A visit taking `lines`; `extra` overrides the once-a-week rule so one household can shop
+/// again in a test.
+async fn visit(
+    db: &Db,
+    household_id: i64,
+    lines: &[(i64, i64)],
+    extra: bool,
+) -> Result<visits::VisitRecord, Error> {
+    let ScanOutcome::Found { check_in } = visits::scan(
+        db,
+        &households::page(db, household_id)
+            .await
+            .unwrap()
+            .household
+            .membership_number,
+    )
+    .await
+    .unwrap() else {
+        panic!("household not found")
+    };
+    visits::record_visit(
+        db,
+        &VisitForm {
+            household_id,
+            request_id: check_in.request_id.clone(),
+            card_number: None,
+            items: String::new(),
+            fee_method: FeeMethod::Cash,
+            volunteer: "Sam".into(),
+            note: String::new(),
+            override_reason: extra.then(|| "second shop in a test".into()),
+            lines: lines
+                .iter()
+                .map(|&(item_id, quantity)| VisitLine { item_id, quantity })
+                .collect(),
+        },
+    )
+    .await
+}
+
+async fn on_hand(db: &Db, item_id: i64) -> i64 {
+    stock::item_detail(db, item_id).await.unwrap().item.on_hand
+}
+
+async fn ledger_sum(db: &Db, item_id: i64) -> i64 {
+    sqlx::query_scalar("SELECT COALESCE(SUM(quantity), 0) FROM stock_movements WHERE item_id = ?")
+        .bind(item_id)
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn deliver_distribute_refuse_use_by_count_and_finalise() {
+    let (_dir, db, today) = pantry().await;
+    let beans = item(&db, "Baked beans", "Blue", "0.60", "5012345678900").await;
+    let milk = item(&db, "UHT milk", "Red", "0.95", "").await;
+    let rice = item(&db, "Rice 1kg", "Blue", "", "").await;
+
+    // A barcode scan finds the item; an unknown one is offered for adding.
+    let BarcodeScan::Found { item: found, units } =
+        stock::scan_barcode(&db, "5012345678900").await.unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!((found.id, units), (beans, 1));
+    assert!(matches!(
+        stock::scan_barcode(&db, "96385074").await.unwrap(),
+        BarcodeScan::Unknown { .. }
+    ));
+
+    // One delivery document, three batches with their dates.
+    let d = deliver(
+        &db,
+        vec![
+            line(beans, 10, Some(today + Duration::days(60)), None),
+            line(beans, 5, Some(today + Duration::days(5)), None),
+            line(milk, 4, None, Some(today + Duration::days(2))),
+        ],
+    )
+    .await;
+    assert_eq!((d.lines, d.units, d.value_pence), (3, 19, 15 * 60 + 4 * 95));
+    assert_eq!(on_hand(&db, beans).await, 15);
+
+    // A past use-by date is refused at delivery, naming the line.
+    let Error::Validation(fields) = deliveries::record_delivery(
+        &db,
+        &DeliveryForm {
+            source: Some(DeliverySource::Donation),
+            donor: String::new(),
+            note: String::new(),
+            volunteer: "Pat".into(),
+            lines: vec![line(milk, 1, None, Some(today - Duration::days(1)))],
+        },
+    )
+    .await
+    .unwrap_err() else {
+        panic!()
+    };
+    assert_eq!(fields[0].field, "lines.0.useBy");
+
+    // Distribution takes the first-expiring batch first.
+    let amelia = household(&db, "Amelia Smith").await;
+    let v = visit(&db, amelia, &[(beans, 3), (milk, 1)], false)
+        .await
+        .unwrap();
+    assert_eq!(v.items, 4);
+    let batches = stock::item_detail(&db, beans).await.unwrap().batches;
+    assert_eq!(
+        batches.iter().map(|b| b.on_hand).collect::<Vec<_>>(),
+        vec![2, 10]
+    );
+
+    // Colour-band limits are kept per visit; nothing is written when broken.
+    let zoe = household(&db, "Zoë Öztürk").await;
+    let Error::Validation(fields) = visit(&db, zoe, &[(milk, 3)], false).await.unwrap_err() else {
+        panic!()
+    };
+    assert_eq!(
+        fields[0].message,
+        "Red items: 3 chosen, 2 allowed per visit."
+    );
+
+    // Every shortage is named at once; past use-by stock cannot be given out.
+    sqlx::query("UPDATE batches SET use_by = ? WHERE item_id = ?")
+        .bind((today - Duration::days(1)).to_string())
+        .bind(milk)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let visits_before = common::count(&db, "visits").await;
+    let Error::InsufficientStock { lines } =
+        visit(&db, zoe, &[(milk, 1), (rice, 2), (beans, 1)], false)
+            .await
+            .unwrap_err()
+    else {
+        panic!()
+    };
+    assert_eq!(lines.len(), 2);
+    assert_eq!(
+        (
+            lines[0].item.as_str(),
+            lines[0].available,
+            lines[0].past_use_by
+        ),
+        ("UHT milk", 0, 3)
+    );
+    assert!(
+        lines[0].message.contains("past the use-by date"),
+        "{}",
+        lines[0].message
+    );
+    assert_eq!(lines[1].message, "Rice 1kg: 2 wanted, 0 in stock");
+    assert_eq!(common::count(&db, "visits").await, visits_before);
+    assert_eq!(on_hand(&db, beans).await, 12);
+
+    // The Stock screen lists what is past use-by; it goes out as waste.
+    let overview = stock::overview(&db).await.unwrap();
+    assert_eq!(overview.past_use_by.len(), 1);
+    assert!(overview.low_stock.iter().any(|i| i.id == milk));
+    let wasted = deliveries::waste_past_use_by(&db, "Pat").await.unwrap();
+    assert_eq!(wasted.units, 3);
+    assert_eq!(on_hand(&db, milk).await, 0);
+
+    // A count: 12 beans expected; a visit takes 2 during the count; 9 are counted → −1.
+    let count = counts::start_count(&db, "Pat").await.unwrap();
+    assert!(matches!(
+        counts::start_count(&db, "Pat").await.unwrap_err(),
+        Error::Conflict(_)
+    ));
+    visit(&db, zoe, &[(beans, 2)], false).await.unwrap();
+    let l = counts::enter_counted(&db, count.id, beans, "9")
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            l.expected,
+            l.since,
+            l.counted,
+            l.variance,
+            l.variance_value_pence
+        ),
+        (12, -2, Some(9), Some(-1), Some(-60))
+    );
+    let l = counts::enter_counted(&db, count.id, milk, "0")
+        .await
+        .unwrap();
+    assert_eq!(l.variance, Some(0));
+    // Rice stays blank: not counted is not zero, and it is not adjusted.
+    let Error::Validation(_) = counts::enter_counted(&db, count.id, rice, "-1")
+        .await
+        .unwrap_err()
+    else {
+        panic!()
+    };
+    let sheet = counts::count_sheet(&db, count.id).await.unwrap();
+    assert!(sheet.starts_with(b"%PDF"));
+    let done = counts::finalise_count(&db, count.id, "Pat").await.unwrap();
+    assert_eq!((done.status.as_str(), done.not_counted), ("finalised", 1));
+    assert_eq!(on_hand(&db, beans).await, 9);
+    assert_eq!(ledger_sum(&db, beans).await, 9);
+    // A finalised count cannot change.
+    assert!(matches!(
+        counts::enter_counted(&db, count.id, rice, "4")
+            .await
+            .unwrap_err(),
+        Error::Conflict(_)
+    ));
+    assert!(
+        sqlx::query("UPDATE stock_count_lines SET counted = 1 WHERE count_id = ?")
+            .bind(count.id)
+            .execute(db.pool())
+            .await
+            .is_err()
+    );
+
+    // Undoing a visit puts its items back as new movements; the ledger is never rewritten.
+    visits::void_visit(&db, v.id, "recorded by mistake", "Sam")
+        .await
+        .unwrap();
+    assert_eq!(on_hand(&db, beans).await, 12);
+    assert!(sqlx::query("DELETE FROM stock_movements")
+        .execute(db.pool())
+        .await
+        .is_err());
+    assert!(balances_agree(&mut db.pool().acquire().await.unwrap())
+        .await
+        .unwrap());
+}
+
+#[tokio::test]
+async fn item_form_errors_are_per_field_and_barcodes_unique() {
+    let (_dir, db, _) = pantry().await;
+    item(&db, "Pasta", "", "", "5012345678900").await;
+    let Error::Validation(fields) = stock::save_item(
+        &db,
+        &ItemForm {
+            name: "pasta".into(),
+            band: "Green".into(),
+            value: "lots".into(),
+            barcodes: vec![
+                BarcodeForm {
+                    code: "5012345678900".into(),
+                    units: "1".into(),
+                },
+                BarcodeForm {
+                    code: "5012345678901".into(),
+                    units: "0".into(),
+                },
+            ],
+            ..ItemForm::default()
+        },
+        "test",
+    )
+    .await
+    .unwrap_err() else {
+        panic!()
+    };
+    let names: Vec<_> = fields.iter().map(|f| f.field.as_str()).collect();
+    for f in [
+        "name",
+        "category",
+        "unit",
+        "band",
+        "value",
+        "barcodes.0.code",
+        "barcodes.1.code",
+        "barcodes.1.units",
+    ] {
+        assert!(names.contains(&f), "{f} missing from {names:?}");
+    }
+    assert_eq!(common::count(&db, "items").await, 1);
+}
+
+#[tokio::test]
+async fn opening_stock_imports_in_one_go_and_reports_bad_rows() {
+    let (_dir, db, _) = pantry().await;
+    let csv = "Item,Category,Unit,Quantity,Best before,Use by,Value,Barcode\r\n\
+               Baked beans,Tins,tin,24,31/12/2099,,0.60,5012345678900\r\n\
+               Baked beans,Tins,tin,6,01/06/2099,,,\r\n\
+               Porridge oats,Cereal,bag,lots,,,,\r\n\
+               Yoghurt,Chilled,pot,4,,01/01/2020,,\r\n";
+    let sheet = import::read_sheet(csv.as_bytes(), "stock.csv").unwrap();
+    let report = opening::import_opening(&db, &sheet, false, false, "test")
+        .await
+        .unwrap();
+    assert!(!report.imported);
+    assert_eq!(report.problems.len(), 2);
+    assert_eq!(
+        (report.problems[0].line, report.problems[0].column.as_str()),
+        (4, "Quantity")
+    );
+    assert_eq!(
+        (report.problems[1].line, report.problems[1].column.as_str()),
+        (5, "Use by")
+    );
+    assert_eq!(common::count(&db, "items").await, 0);
+
+    let report = opening::import_opening(&db, &sheet, false, true, "test")
+        .await
+        .unwrap();
+    assert!(report.imported);
+    assert_eq!((report.good, report.new_items, report.units), (2, 1, 30));
+    let beans = stock::items(&db, "beans", false).await.unwrap();
+    assert_eq!(
+        (beans[0].on_hand, beans[0].barcodes.as_str()),
+        (30, "5012345678900")
+    );
+    // Importing again would double the stock: the item already has stock, so it is refused.
+    let again = opening::import_opening(&db, &sheet, false, true, "test")
+        .await
+        .unwrap();
+    assert_eq!(again.units, 0);
+    assert_eq!(
+        stock::items(&db, "beans", false).await.unwrap()[0].on_hand,
+        30
+    );
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Deliver {
+        item: usize,
+        quantity: u32,
+        days: i64,
+    },
+    Distribute {
+        item: usize,
+        quantity: i64,
+    },
+    Waste {
+        item: usize,
+        quantity: u32,
+    },
+    Count {
+        item: usize,
+        counted: u32,
+    },
+    UndoLastVisit,
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        (0..3usize, 1..20u32, 0..30i64).prop_map(|(item, quantity, days)| Op::Deliver {
+            item,
+            quantity,
+            days
+        }),
+        (0..3usize, 1..6i64).prop_map(|(item, quantity)| Op::Distribute { item, quantity }),
+        (0..3usize, 1..8u32).prop_map(|(item, quantity)| Op::Waste { item, quantity }),
+        (0..3usize, 0..25u32).prop_map(|(item, counted)| Op::Count { item, counted }),
+        Just(Op::UndoLastVisit),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+
+    /// Random deliveries, distributions, waste, counts and undone visits: the cached balance
+    /// always equals the ledger's sum and the model, and never goes negative.
+    #[test]
+    fn the_balance_always_equals_the_ledger(ops in proptest::collection::vec(op(), 1..25)) {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            let (_dir, db, today) = pantry().await;
+            let items = [
+                item(&db, "Beans", "", "0.50", "").await,
+                item(&db, "Soup", "", "", "").await,
+                item(&db, "Pasta", "", "0.80", "").await,
+            ];
+            let shopper = household(&db, "Sam Shopper").await;
+            let mut model = [0i64; 3];
+            let mut visits_made: Vec<(i64, usize, i64)> = Vec::new();
+            for op in ops {
+                match op {
+                    Op::Deliver { item: i, quantity, days } => {
+                        deliver(&db, vec![line(items[i], quantity, Some(today + Duration::days(days)), None)]).await;
+                        model[i] += i64::from(quantity);
+                    }
+                    Op::Distribute { item: i, quantity } => {
+                        match visit(&db, shopper, &[(items[i], quantity)], true).await {
+                            Ok(v) => { model[i] -= quantity; visits_made.push((v.id, i, quantity)); }
+                            Err(Error::InsufficientStock { lines }) => assert!(model[i] < quantity && lines[0].available == model[i]),
+                            Err(other) => panic!("{other:?}"),
+                        }
+                    }
+                    Op::Waste { item: i, quantity } => {
+                        let form = deliveries::WasteForm { reason: "damaged".into(), volunteer: "Pat".into(), lines: vec![deliveries::WasteLineForm { item_id: items[i], quantity: quantity.to_string() }] };
+                        match deliveries::record_waste(&db, &form).await {
+                            Ok(_) => model[i] -= i64::from(quantity),
+                            Err(Error::InsufficientStock { .. }) => assert!(model[i] < i64::from(quantity)),
+                            Err(other) => panic!("{other:?}"),
+                        }
+                    }
+                    Op::Count { item: i, counted } => {
+                        let c = counts::start_count(&db, "Pat").await.unwrap();
+                        counts::enter_counted(&db, c.id, items[i], &counted.to_string()).await.unwrap();
+                        counts::finalise_count(&db, c.id, "Pat").await.unwrap();
+                        model[i] = i64::from(counted);
+                    }
+                    Op::UndoLastVisit => {
+                        if let Some((id, i, quantity)) = visits_made.pop() {
+                            visits::void_visit(&db, id, "test", "Sam").await.unwrap();
+                            model[i] += quantity;
+                        }
+                    }
+                }
+                assert!(balances_agree(&mut db.pool().acquire().await.unwrap()).await.unwrap());
+                for (i, &id) in items.iter().enumerate() {
+                    assert_eq!(on_hand(&db, id).await, model[i]);
+                    assert_eq!(ledger_sum(&db, id).await, model[i]);
+                    assert!(model[i] >= 0);
+                }
+            }
+        });
+    }
+}
