@@ -239,9 +239,11 @@ async fn demo_data(db: &Db, spec: &DemoSpec) -> Result<(), Error> {
     let started = Instant::now();
     let summary = demo::generate(db, spec).await?;
     println!(
-        "Generated {} households and {} visits over {} weeks to {} (seed {}) in {:.2} s.",
+        "Generated {} households, {} visits, {} stock items and {} stock movements over {} weeks to {} (seed {}) in {:.2} s.",
         summary.households,
         summary.visits,
+        summary.items,
+        summary.stock_movements,
         spec.weeks,
         spec.until,
         spec.seed,

@@ -14,6 +14,8 @@ use crate::households::Status;
 use crate::membership;
 use crate::settings::{self, SettingsForm};
 
+mod stock;
+
 /// What to generate.
 #[derive(Debug, Clone)]
 pub struct DemoSpec {
@@ -28,7 +30,14 @@ pub struct DemoSpec {
 pub struct DemoSummary {
     pub households: u64,
     pub visits: u64,
+    pub items: u64,
+    pub stock_movements: u64,
 }
+
+/// Weeks of stock history (opening stock, deliveries, items taken at visits) in the demo.
+const STOCK_WEEKS: i64 = 2;
+/// The most recent visits given items, at most (keeps huge demo pantries quick to make).
+const MAX_VISITS_WITH_ITEMS: usize = 20_000;
 
 const FIRST_NAMES: &[&str] = &[
     "Amelia",
@@ -282,10 +291,32 @@ pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
         });
         q.build().execute(&mut *tx).await?;
     }
+    let stock_start = (spec.until - Duration::weeks(STOCK_WEEKS)).max(first_day);
+    let mut takings: Vec<stock::Taking> = visits
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.local_date >= stock_start)
+        .map(|(i, v)| stock::Taking {
+            visit_id: i as i64 + 1,
+            at: v.at.clone(),
+            local_date: v.local_date,
+            items: v.items,
+        })
+        .collect();
+    takings.sort_by(|a, b| a.at.cmp(&b.at));
+    let recent = takings.split_off(takings.len().saturating_sub(MAX_VISITS_WITH_ITEMS));
+    // When older visits in the window are left without items, stock starts with the rest.
+    let start = match (takings.is_empty(), recent.first()) {
+        (false, Some(first)) => first.local_date,
+        _ => stock_start,
+    };
+    let stock = stock::generate(&mut tx, &mut rng, tz, start, spec.until, &recent).await?;
     tx.commit().await?;
     Ok(DemoSummary {
         households: households.len() as u64,
         visits: visits.len() as u64,
+        items: stock.items as u64,
+        stock_movements: stock.movements as u64,
     })
 }
 
