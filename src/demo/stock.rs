@@ -290,6 +290,7 @@ pub(super) async fn generate(
     let demand: i64 = takings.iter().map(|t| t.items).sum();
     let per_delivery = (demand * 12 / 10) / (days / 3 + 1) + 40;
     let mut batches: Vec<DemoBatch> = Vec::new();
+    let mut by_item: Vec<Vec<usize>> = vec![Vec::new(); items.len()];
     let mut moves = Vec::new();
     let mut deliveries = Vec::new();
     let mut next_taking = 0;
@@ -328,6 +329,7 @@ pub(super) async fn generate(
                 } else {
                     day + Duration::days(i64::from(rng.u32(20..400)))
                 };
+                by_item[i].push(batches.len());
                 batches.push(DemoBatch {
                     item: i,
                     id: batches.len() as i64 + 1,
@@ -358,11 +360,16 @@ pub(super) async fn generate(
             next_taking += 1;
             for _ in 0..t.items {
                 let i = rng.usize(..items.len());
-                let best = batches
-                    .iter_mut()
-                    .filter(|b| b.item == i && b.on_hand > 0 && (!b.chilled || b.date >= day))
-                    .min_by_key(|b| (b.date, b.id));
-                if let Some(b) = best {
+                let best = by_item[i]
+                    .iter()
+                    .copied()
+                    .filter(|&k| {
+                        let b = &batches[k];
+                        b.on_hand > 0 && (!b.chilled || b.date >= day)
+                    })
+                    .min_by_key(|&k| (batches[k].date, k));
+                if let Some(k) = best {
+                    let b = &mut batches[k];
                     b.on_hand -= 1;
                     moves.push(Move {
                         at: t.at.clone(),
