@@ -17,7 +17,7 @@ use crate::households::{self, search, HouseholdSummary, Status};
 use crate::membership;
 use crate::money;
 use crate::settings::{self, Settings, VisitRule};
-use crate::stock::distribution::{self, VisitLine};
+use crate::stock::distribution::{self, VisitItem};
 use crate::stock::ledger::When;
 use crate::stock::{self, CounterStock};
 
@@ -465,7 +465,7 @@ pub struct VisitForm {
     pub override_reason: Option<String>,
     /// The items taken, when the counter records items (then `items` is their total).
     #[serde(default)]
-    pub lines: Vec<VisitLine>,
+    pub lines: Vec<VisitItem>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, FromRow)]

@@ -9,7 +9,7 @@ use chrono::{Duration, NaiveDate};
 use pantry::households::form::HouseholdForm;
 use pantry::stock::counts;
 use pantry::stock::deliveries::{self, DeliveryForm, DeliveryLineForm, DeliverySource};
-use pantry::stock::distribution::VisitLine;
+use pantry::stock::distribution::VisitItem;
 use pantry::stock::ledger::balances_agree;
 use pantry::stock::opening;
 use pantry::stock::{
@@ -158,7 +158,7 @@ async fn visit(
             override_reason: extra.then(|| "second shop in a test".into()),
             lines: lines
                 .iter()
-                .map(|&(item_id, quantity)| VisitLine { item_id, quantity })
+                .map(|&(item_id, quantity)| VisitItem { item_id, quantity })
                 .collect(),
         },
     )

@@ -350,7 +350,13 @@ pub async fn count_sheet(db: &Db, count_id: i64) -> Result<Vec<u8>> {
     flow.field("Pantry", &settings.name)?;
     flow.field(
         "Started",
-        &format!("{} by {}", &count.started_at[..10], count.started_by),
+        &format!(
+            "{} by {}",
+            chrono::DateTime::parse_from_rfc3339(&count.started_at)
+                .map(|t| t.format("%d/%m/%Y").to_string())
+                .unwrap_or_default(),
+            count.started_by
+        ),
     )?;
     flow.field("Counted by", "")?;
     flow.paragraph(

@@ -15,7 +15,7 @@ use crate::error::{Error, FieldError, Result};
 /// One item chosen at the counter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-pub struct VisitLine {
+pub struct VisitItem {
     #[ts(type = "number")]
     pub item_id: i64,
     #[ts(type = "number")]
@@ -70,7 +70,7 @@ pub(crate) async fn distribute(
     when: &When,
     stock: &StockSettings,
     visit_id: i64,
-    lines: &[VisitLine],
+    lines: &[VisitItem],
 ) -> Result<i64> {
     let mut wanted: BTreeMap<i64, i64> = BTreeMap::new();
     for l in lines {

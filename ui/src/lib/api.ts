@@ -36,18 +36,37 @@ import type { VisitForm } from "./bindings/VisitForm";
 import type { VisitRecord } from "./bindings/VisitRecord";
 import type { PrintedFile } from "./bindings/PrintedFile";
 import type { SheetLayout } from "./bindings/SheetLayout";
+import type { BarcodeScan } from "./bindings/BarcodeScan";
+import type { Delivery } from "./bindings/Delivery";
+import type { DeliveryForm } from "./bindings/DeliveryForm";
+import type { DeliverySource } from "./bindings/DeliverySource";
+import type { FlagOption } from "./bindings/FlagOption";
+import type { Item } from "./bindings/Item";
+import type { ItemDetail } from "./bindings/ItemDetail";
+import type { ItemForm } from "./bindings/ItemForm";
+import type { OpeningReport } from "./bindings/OpeningReport";
+import type { CountLine } from "./bindings/CountLine";
+import type { Shortage } from "./bindings/Shortage";
+import type { StockCount } from "./bindings/StockCount";
+import type { StockOverview } from "./bindings/StockOverview";
+import type { StockSettings } from "./bindings/StockSettings";
+import type { StockSettingsForm } from "./bindings/StockSettingsForm";
+import type { WasteForm } from "./bindings/WasteForm";
+import type { WasteRecord } from "./bindings/WasteRecord";
 
 /** A failed command, as the library reported it. */
 export class ApiError extends Error {
   readonly kind: ErrorKind | "unexpected";
   readonly fields: FieldError[];
   readonly reasons: string[];
+  readonly shortages: Shortage[];
 
   constructor(wire: WireError | { kind: "unexpected"; message: string }) {
     super(wire.message);
     this.kind = wire.kind;
     this.fields = "fields" in wire ? (wire.fields ?? []) : [];
     this.reasons = "reasons" in wire ? (wire.reasons ?? []) : [];
+    this.shortages = "shortages" in wire ? (wire.shortages ?? []) : [];
   }
 
   static from(thrown: unknown): ApiError {
@@ -115,6 +134,33 @@ export const api = {
   cardsReissue: (id: number, reason: string) => call<Card>("cards_reissue", { id, reason }),
   printOpen: (path: string) => call<void>("print_open", { path }),
   printSaveCopy: (path: string) => call<string | null>("print_save_copy", { path }),
+
+  stockOverview: () => call<StockOverview>("stock_overview"),
+  stockItems: (text: string, includeInactive: boolean) => call<Item[]>("stock_items", { text, includeInactive }),
+  stockItem: (id: number) => call<ItemDetail>("stock_item", { id }),
+  stockItemForm: (id: number) => call<ItemForm>("stock_item_form", { id }),
+  stockSaveItem: (form: ItemForm) => call<Item>("stock_save_item", { form }),
+  stockScan: (code: string) => call<BarcodeScan>("stock_scan", { code }),
+  stockAddBarcode: (itemId: number, code: string, units: string) =>
+    call<Item>("stock_add_barcode", { itemId, code, units }),
+  stockSettings: () => call<StockSettings>("stock_settings"),
+  stockSaveSettings: (form: StockSettingsForm) => call<StockSettings>("stock_save_settings", { form }),
+  stockSources: () => call<FlagOption<DeliverySource>[]>("stock_sources"),
+  stockRecordDelivery: (form: DeliveryForm) => call<Delivery>("stock_record_delivery", { form }),
+  stockDeliveries: () => call<Delivery[]>("stock_deliveries"),
+  stockRecordWaste: (form: WasteForm) => call<WasteRecord>("stock_record_waste", { form }),
+  stockWastePastUseBy: (volunteer: string) => call<WasteRecord>("stock_waste_past_use_by", { volunteer }),
+  stockOpenCount: () => call<StockCount | null>("stock_open_count"),
+  stockStartCount: (volunteer: string) => call<StockCount>("stock_start_count", { volunteer }),
+  stockEnterCounted: (countId: number, itemId: number, counted: string) =>
+    call<CountLine>("stock_enter_counted", { countId, itemId, counted }),
+  stockFinaliseCount: (countId: number, volunteer: string) =>
+    call<StockCount>("stock_finalise_count", { countId, volunteer }),
+  stockCancelCount: (countId: number, volunteer: string) =>
+    call<StockCount>("stock_cancel_count", { countId, volunteer }),
+  stockCountSheet: (countId: number) => call<string>("stock_count_sheet", { countId }),
+  stockImportOpening: (file: ImportFile, dryRun: boolean) =>
+    call<OpeningReport>("stock_import_opening", { file, dryRun }),
 
   visitsScan: (typed: string) => call<ScanOutcome>("visits_scan", { typed }),
   visitsCheckIn: (householdId: number) => call<CheckIn>("visits_check_in", { householdId }),

@@ -8,6 +8,11 @@ import type { FeeMethod } from "../bindings/FeeMethod";
 import type { HouseholdSummary } from "../bindings/HouseholdSummary";
 import type { Today } from "../bindings/Today";
 import type { VisitRecord } from "../bindings/VisitRecord";
+import type { CounterStock } from "../bindings/CounterStock";
+import type { Item } from "../bindings/Item";
+
+/** An item chosen at the counter when the pantry records items. */
+export type ChosenItem = { itemId: number; name: string; band: string | null; quantity: number };
 
 /** A USB scanner types a whole number quickly; a pause this long with no Enter ends the scan. */
 export const SCAN_PAUSE_MS = 250;
@@ -34,6 +39,12 @@ export class CounterState {
   method = $state<FeeMethod>("cash");
   note = $state("");
   overrideReason = $state("");
+  /** How this pantry records what was taken (from the stock settings). */
+  stockMode = $state<CounterStock>("count");
+  chosen = $state<ChosenItem[]>([]);
+  itemText = $state("");
+  itemMatches = $state<Item[]>([]);
+  shortages = $state<string[]>([]);
   today = $state<Today | null>(null);
   lastCashUp = $state<CashUp | null>(null);
   #latest = 0;
@@ -120,10 +131,59 @@ export class CounterState {
     }
   }
 
+  async loadStockMode(): Promise<void> {
+    try {
+      this.stockMode = (await api.stockSettings()).counterStock;
+    } catch (thrown) {
+      this.problem = ApiError.from(thrown).message;
+    }
+  }
+
+  /** Enter in the items box: a barcode adds its item; other text lists matching items. */
+  async addItemByText(): Promise<void> {
+    const text = this.itemText.trim();
+    if (!text) return;
+    this.problem = null;
+    try {
+      if (/^[0-9 ]{6,}$/.test(text)) {
+        const found = await api.stockScan(text);
+        if (found.kind === "found") this.addItem(found.item, found.units);
+        else this.problem = `Barcode ${found.code} is not known: pick the item by name, and add the barcode on the Stock screen.`;
+      } else {
+        this.itemMatches = await api.stockItems(text, false);
+        if (this.itemMatches.length === 0) this.problem = `No item matches "${text}".`;
+      }
+    } catch (thrown) {
+      this.problem = ApiError.from(thrown).message;
+    }
+  }
+
+  addItem(item: Item, units = 1): void {
+    const line = this.chosen.find((c) => c.itemId === item.id);
+    if (line) line.quantity += units;
+    else this.chosen.push({ itemId: item.id, name: item.name, band: item.band, quantity: units });
+    this.itemText = "";
+    this.itemMatches = [];
+  }
+
+  changeQuantity(itemId: number, by: number): void {
+    const line = this.chosen.find((c) => c.itemId === itemId);
+    if (!line) return;
+    line.quantity += by;
+    if (line.quantity <= 0) this.chosen = this.chosen.filter((c) => c.itemId !== itemId);
+  }
+
+  get chosenTotal(): number {
+    return this.chosen.reduce((n, c) => n + c.quantity, 0);
+  }
+
   private show(checkIn: CheckIn): void {
     this.clearResult();
     this.checkIn = checkIn;
     this.items = String(checkIn.itemsDefault);
+    this.chosen = [];
+    this.itemText = "";
+    this.itemMatches = [];
     this.method = "cash";
   }
 
@@ -158,7 +218,9 @@ export class CounterState {
         volunteer: this.volunteer,
         note: this.note,
         overrideReason: checkIn.verdict.eligible ? null : this.overrideReason,
+        lines: this.stockMode === "items" ? this.chosen.map((c) => ({ itemId: c.itemId, quantity: c.quantity })) : [],
       });
+      this.shortages = [];
       this.fieldErrors = {};
       this.rememberVolunteer();
       await this.refreshToday();
@@ -166,6 +228,7 @@ export class CounterState {
       const error = ApiError.from(thrown);
       this.fieldErrors = Object.fromEntries(error.fields.map((f) => [f.field, f.message]));
       this.problem = error.message;
+      this.shortages = error.shortages.map((s) => s.message);
     } finally {
       this.busy = false;
     }
