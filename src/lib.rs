@@ -18,6 +18,7 @@ pub mod paths;
 pub mod postcode;
 pub mod print;
 pub mod referrals;
+pub mod reports;
 pub mod settings;
 pub mod stock;
 pub mod text;

@@ -11,6 +11,8 @@ use pantry::demo::{self, DemoSpec};
 use pantry::households::protection;
 use pantry::import;
 use pantry::print::cards::SheetLayout;
+use pantry::reports::export::{self, ReportFormat};
+use pantry::reports::{self, rollup};
 use pantry::stock::opening;
 use pantry::{paths, settings, Db, Error};
 
@@ -33,6 +35,28 @@ struct Cli {
 enum Command {
     /// Create the database (or bring it up to date) and say where it is.
     Init,
+    /// The anonymised landlord summary of a period, as CSV, XLSX, PDF or JSON.
+    Report {
+        /// 2026-10 (a month), 2026-Q3 (a quarter), week:2026-11-16, or 2026-10-01..2026-10-31.
+        #[arg(long)]
+        period: String,
+        /// csv, xlsx, pdf or json (default: from the --out file's extension).
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Combine several pantries' JSON summaries (same period) into one roll-up report.
+    Rollup {
+        /// JSON summaries exported with `pantry report --format json`.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// csv, xlsx, pdf or json (default: from the --out file's extension).
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Fill an empty database with a synthetic demo pantry: settings, households, visits.
     DemoData {
         /// How many households to register.
@@ -205,6 +229,14 @@ async fn run(cli: Cli) -> Result<(), Error> {
                     skip_bad,
                 },
         } => import_stock(&db, &file, dry_run, skip_bad).await,
+        Command::Report {
+            period,
+            format,
+            out,
+        } => report(&db, &period, format.as_deref(), &out).await,
+        Command::Rollup { files, format, out } => {
+            rollup(&db, &files, format.as_deref(), &out).await
+        }
         Command::Retention { dry_run } => retention(&db, dry_run).await,
         Command::SubjectAccess { household, out } => {
             subject_access(&db, &household, out.as_deref()).await
@@ -308,6 +340,54 @@ async fn import_members(
         done.good,
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+fn format_for(format: Option<&str>, out: &std::path::Path) -> Result<ReportFormat, Error> {
+    let given = format
+        .map(str::to_owned)
+        .or_else(|| out.extension().and_then(|e| e.to_str()).map(str::to_owned))
+        .unwrap_or_default();
+    ReportFormat::parse(&given)
+}
+
+async fn report(
+    db: &Db,
+    period: &str,
+    format: Option<&str>,
+    out: &std::path::Path,
+) -> Result<(), Error> {
+    let period = reports::Period::parse(period)?;
+    let format = format_for(format, out)?;
+    let done = export::export_summary(db, &period, format, Some(out), ACTOR).await?;
+    println!(
+        "{} summary written: {} (sha256 {})",
+        period.label, done.file, done.sha256
+    );
+    Ok(())
+}
+
+async fn rollup(
+    db: &Db,
+    files: &[PathBuf],
+    format: Option<&str>,
+    out: &std::path::Path,
+) -> Result<(), Error> {
+    let format = format_for(format, out)?;
+    let summaries = files
+        .iter()
+        .map(|f| rollup::read_summary(&f.display().to_string(), &std::fs::read(f)?))
+        .collect::<Result<Vec<_>, Error>>()?;
+    let combined = rollup::combine(&summaries)?;
+    let doc = rollup::rollup_document(&combined);
+    let bytes = export::render(&doc, &combined, format)?;
+    let done = export::write_and_record(db, "rollup", &doc, format, &bytes, out, ACTOR).await?;
+    println!(
+        "Roll-up of {} pantries written: {}",
+        summaries.len(),
+        done.file
+    );
+    println!("{}", rollup::HOUSEHOLDS_ACROSS_PANTRIES);
     Ok(())
 }
 

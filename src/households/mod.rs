@@ -484,6 +484,16 @@ pub async fn renew(db: &Db, id: i64, actor: &str) -> Result<Household> {
     let renewed = expiry_from(&settings, current.max(settings.today()));
     let now = Utc::now().to_rfc3339();
     store::set_expiry(&mut tx, id, renewed, &now).await?;
+    sqlx::query(
+        "INSERT INTO membership_events (household_id, kind, local_date, neighbourhood_id, landlord_tenant)
+         VALUES (?, 'renewed', ?, ?, ?)",
+    )
+    .bind(id)
+    .bind(settings.today().to_string())
+    .bind(before.neighbourhood_id)
+    .bind(before.landlord_tenant)
+    .execute(&mut *tx)
+    .await?;
     store::add_change(
         &mut tx,
         id,

@@ -212,6 +212,60 @@ impl Flow {
         Ok(())
     }
 
+    /// A horizontal bar chart drawn as vector shapes: a label, a bar scaled to the largest
+    /// value, and the value.
+    pub fn bar_chart(&mut self, bars: &[(String, i64)]) -> Result<()> {
+        if bars.is_empty() {
+            return self.paragraph("Nothing to show.", GREY);
+        }
+        let label_w = 48.0;
+        let max_w = Self::width() - label_w - 18.0;
+        let most = bars.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1) as f32;
+        for (label, value) in bars {
+            let height = 5.5;
+            self.room(height)?;
+            let label = self.doc.drawable(label, Weight::Regular)?;
+            let size = self
+                .doc
+                .fit(&label, label_w - 2.0, 8.5, 6.5, Weight::Regular)?;
+            let baseline = self.y + 4.0;
+            self.doc.text(
+                &mut self.page,
+                MARGIN,
+                baseline,
+                size,
+                Weight::Regular,
+                BLACK,
+                Align::Left,
+                &label,
+            )?;
+            let w = (*value).max(0) as f32 / most * max_w;
+            if w > 0.0 {
+                self.page
+                    .fill_rect(MARGIN + label_w, self.y + 0.9, w, height - 1.8, BRAND);
+            }
+            self.doc.text(
+                &mut self.page,
+                MARGIN + label_w + w + 1.5,
+                baseline,
+                8.5,
+                Weight::Regular,
+                BLACK,
+                Align::Left,
+                &value.to_string(),
+            )?;
+            self.y += height;
+        }
+        self.page.line(
+            (MARGIN + label_w, self.y - bars.len() as f32 * 5.5),
+            (MARGIN + label_w, self.y),
+            0.3,
+            GREY,
+        );
+        self.y += 2.0;
+        Ok(())
+    }
+
     /// A count-sheet row: the item and its unit, and an empty box to write the count in.
     pub fn count_row(&mut self, item: &str, unit: &str) -> Result<()> {
         let height = 8.0;

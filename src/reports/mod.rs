@@ -1,0 +1,600 @@
+//! Landlord reports: the anonymised summary of a period (by neighbourhood and overall), its
+//! exports (CSV, XLSX, PDF with charts, JSON), the export history, the multi-pantry roll-up
+//! and the dashboard. Figures come only from what was frozen when things happened (visit
+//! snapshots, membership events, ledger movements), so a past period never changes.
+
+pub mod dashboard;
+pub mod export;
+pub mod rollup;
+pub mod suppress;
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Duration, NaiveDate, TimeZone};
+use serde::{Deserialize, Serialize};
+use sqlx::SqliteConnection;
+use ts_rs::TS;
+
+use crate::db::Db;
+use crate::error::{whole_number, Error, FieldError, Result};
+use crate::money;
+use crate::referrals::{AgencyKind, Outcome};
+use crate::settings::{self, Settings};
+use crate::stock::deliveries::DeliverySource;
+use crate::visits::week_start_of;
+pub use suppress::Figures;
+
+/// The version of the JSON summary's shape; roll-ups refuse to mix versions.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A reporting period: whole days, both ends included, in the pantry's time zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Period {
+    #[ts(type = "string")]
+    pub from: NaiveDate,
+    #[ts(type = "string")]
+    pub to: NaiveDate,
+    pub label: String,
+}
+
+impl Period {
+    /// Reads `2026-10` (a month), `2026-Q3` (a quarter), `week:2026-11-16` (seven days from
+    /// that day) or `2026-10-01..2026-10-31` (custom dates).
+    pub fn parse(text: &str) -> Result<Period> {
+        let text = text.trim();
+        let bad = || {
+            Error::invalid(
+                "period",
+                "Give the period as 2026-10 (a month), 2026-Q3 (a quarter), week:2026-11-16 or 2026-10-01..2026-10-31.",
+            )
+        };
+        let date = |t: &str| NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").map_err(|_| bad());
+        if let Some(day) = text.strip_prefix("week:") {
+            let from = date(day)?;
+            return Ok(Period {
+                from,
+                to: from + Duration::days(6),
+                label: format!("Week from {}", from.format("%d/%m/%Y")),
+            });
+        }
+        if let Some((a, b)) = text.split_once("..") {
+            let (from, to) = (date(a)?, date(b)?);
+            if to < from || (to - from).num_days() > 800 {
+                return Err(Error::invalid(
+                    "period",
+                    "The end date must be after the start, within about two years.",
+                ));
+            }
+            return Ok(Period {
+                from,
+                to,
+                label: format!("{} to {}", from.format("%d/%m/%Y"), to.format("%d/%m/%Y")),
+            });
+        }
+        if let Some((y, q)) = text.split_once("-Q").or_else(|| text.split_once("-q")) {
+            let year: i32 = y.parse().map_err(|_| bad())?;
+            let q: u32 = q
+                .parse()
+                .ok()
+                .filter(|q| (1..=4).contains(q))
+                .ok_or_else(bad)?;
+            let from = NaiveDate::from_ymd_opt(year, 3 * q - 2, 1).ok_or_else(bad)?;
+            let to = month_end(NaiveDate::from_ymd_opt(year, 3 * q, 1).ok_or_else(bad)?);
+            return Ok(Period {
+                from,
+                to,
+                label: format!(
+                    "Q{q} {year} ({} to {})",
+                    from.format("%d/%m/%Y"),
+                    to.format("%d/%m/%Y")
+                ),
+            });
+        }
+        let from =
+            NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d").map_err(|_| bad())?;
+        Ok(Period {
+            from,
+            to: month_end(from),
+            label: from.format("%B %Y").to_string(),
+        })
+    }
+
+    /// The month before the one containing `today`.
+    pub fn last_month(today: NaiveDate) -> Period {
+        let first = today.with_day(1).unwrap_or(today) - Duration::days(1);
+        Period::parse(&first.format("%Y-%m").to_string()).unwrap_or(Period {
+            from: first,
+            to: first,
+            label: String::new(),
+        })
+    }
+
+    /// A short name for files: `2026-10`, `2026-10-01_2026-12-31`.
+    pub fn slug(&self) -> String {
+        if self.from.day() == 1 && self.to == month_end(self.from) {
+            self.from.format("%Y-%m").to_string()
+        } else {
+            format!("{}_{}", self.from, self.to)
+        }
+    }
+}
+
+fn month_end(first: NaiveDate) -> NaiveDate {
+    let next = if first.month() == 12 {
+        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
+    };
+    next.map_or(first, |n| n - Duration::days(1))
+}
+
+/// One neighbourhood's cells: `None` where a small count is hidden.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AreaCells {
+    pub neighbourhood: String,
+    #[ts(type = "Array<number | null>")]
+    pub cells: Vec<Option<i64>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LabelCount {
+    pub label: String,
+    #[ts(type = "number")]
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Received {
+    pub source: String,
+    #[ts(type = "number")]
+    pub units: i64,
+    #[ts(type = "number")]
+    pub value_pence: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SocialValue {
+    pub outcome: String,
+    #[ts(type = "number")]
+    pub count: i64,
+    #[ts(type = "number")]
+    pub value_each_pence: i64,
+    #[ts(type = "number")]
+    pub value_pence: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct WeekCount {
+    #[ts(type = "string")]
+    pub week_start: NaiveDate,
+    #[ts(type = "number")]
+    pub visits: i64,
+}
+
+/// The anonymised summary of a period. Serialised as the versioned JSON the roll-up reads
+/// (documented in docs/report-format.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    pub schema_version: u32,
+    pub pantry_code: String,
+    pub pantry_name: String,
+    pub landlord: String,
+    pub period: Period,
+    /// Counts below this are hidden in neighbourhood cells.
+    #[ts(type = "number")]
+    pub small_count: i64,
+    pub overall: Figures,
+    /// Measure keys for `neighbourhoods[].cells`, in order.
+    pub measures: Vec<String>,
+    pub neighbourhoods: Vec<AreaCells>,
+    pub referrals_by_kind: Vec<LabelCount>,
+    pub referrals_by_outcome: Vec<LabelCount>,
+    pub stock_received: Vec<Received>,
+    pub visits_per_week: Vec<WeekCount>,
+    /// Visits whose items' value was not known and used the average item value instead.
+    #[ts(type = "number")]
+    pub visits_with_estimated_value: i64,
+    #[ts(type = "number")]
+    pub average_item_value_pence: i64,
+    pub social_value: Vec<SocialValue>,
+}
+
+/// Report settings as typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportSettingsForm {
+    pub small_count: String,
+    pub average_item_value: String,
+    /// Social value of each referral outcome in pounds (empty = none).
+    pub social_values: Vec<SocialValueForm>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SocialValueForm {
+    pub outcome: Outcome,
+    pub label: String,
+    pub value: String,
+}
+
+pub async fn report_settings(db: &Db) -> Result<ReportSettingsForm> {
+    let mut conn = db.pool().acquire().await?;
+    let (small, avg): (i64, i64) = sqlx::query_as(
+        "SELECT report_small_count, average_item_value_pence FROM pantry_settings WHERE id = 1",
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| Error::not_found("The pantry's settings (finish first-run setup)"))?;
+    let values: BTreeMap<String, i64> =
+        sqlx::query_as("SELECT outcome, value_pence FROM social_values")
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .collect();
+    Ok(ReportSettingsForm {
+        small_count: small.to_string(),
+        average_item_value: money::pounds_plain(avg),
+        social_values: Outcome::ALL
+            .iter()
+            .map(|o| SocialValueForm {
+                outcome: *o,
+                label: o.label().to_owned(),
+                value: values
+                    .get(o.code())
+                    .map(|v| money::pounds_plain(*v))
+                    .unwrap_or_default(),
+            })
+            .collect(),
+    })
+}
+
+pub async fn save_report_settings(
+    db: &Db,
+    form: &ReportSettingsForm,
+    actor: &str,
+) -> Result<ReportSettingsForm> {
+    let mut errors = Vec::new();
+    let small = whole_number(
+        &mut errors,
+        "smallCount",
+        &form.small_count,
+        2,
+        20,
+        "The small-count threshold",
+    );
+    let avg = money::parse_pounds(&form.average_item_value);
+    if avg.is_none() {
+        errors.push(FieldError::new(
+            "averageItemValue",
+            "Enter the average value of an item in pounds, e.g. 1.00.",
+        ));
+    }
+    let mut values = Vec::new();
+    for (i, v) in form.social_values.iter().enumerate() {
+        if v.value.trim().is_empty() {
+            continue;
+        }
+        match money::parse_pounds(&v.value) {
+            Some(p) => values.push((v.outcome, p)),
+            None => errors.push(FieldError::new(
+                &format!("socialValues.{i}.value"),
+                "Enter a value in pounds, or leave it empty.",
+            )),
+        }
+    }
+    let (Some(small), Some(avg)) = (small, avg) else {
+        return Err(Error::Validation(errors));
+    };
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    let mut tx = db.begin_write().await?;
+    sqlx::query("UPDATE pantry_settings SET report_small_count = ?, average_item_value_pence = ? WHERE id = 1")
+        .bind(i64::from(small))
+        .bind(avg)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM social_values")
+        .execute(&mut *tx)
+        .await?;
+    for (outcome, value) in &values {
+        sqlx::query("INSERT INTO social_values (outcome, value_pence) VALUES (?, ?)")
+            .bind(outcome.code())
+            .bind(value)
+            .execute(&mut *tx)
+            .await?;
+    }
+    crate::audit::record(
+        &mut tx,
+        actor,
+        "reports.settings",
+        None,
+        &serde_json::json!({ "smallCount": small, "averageItemValuePence": avg, "socialValues": values.len() }),
+    )
+    .await?;
+    tx.commit().await?;
+    report_settings(db).await
+}
+
+/// The instants bounding a period in the pantry's time zone, as stored (RFC 3339, UTC).
+fn instant_bounds(settings: &Settings, period: &Period) -> (String, String) {
+    let tz = settings.tz();
+    let at = |d: NaiveDate| {
+        tz.from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
+            .earliest()
+            .map(|t| t.with_timezone(&chrono::Utc).to_rfc3339())
+            .unwrap_or_else(|| format!("{d}T00:00:00+00:00"))
+    };
+    (at(period.from), at(period.to + Duration::days(1)))
+}
+
+type Row = (Option<i64>, i64, i64, i64, i64, i64, i64);
+
+/// Computes the summary of a period.
+pub async fn summary(db: &Db, period: &Period) -> Result<Summary> {
+    let settings = settings::require(db).await?;
+    let mut conn = db.pool().acquire().await?;
+    summary_with(&mut conn, &settings, period).await
+}
+
+async fn summary_with(
+    conn: &mut SqliteConnection,
+    settings: &Settings,
+    period: &Period,
+) -> Result<Summary> {
+    let (from, to) = (period.from.to_string(), period.to.to_string());
+    let (small, avg): (i64, i64) = sqlx::query_as(
+        "SELECT report_small_count, average_item_value_pence FROM pantry_settings WHERE id = 1",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+
+    // Visits, items, fees and the value of what was taken, by the neighbourhood at the visit.
+    let visit_rows: Vec<(Option<i64>, i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "WITH taken AS (
+             SELECT visit_id, SUM(COALESCE(-m.value_pence, -m.quantity * ?3)) AS value
+             FROM stock_movements m WHERE m.kind = 'distribution' AND m.local_date BETWEEN ?1 AND ?2
+             GROUP BY visit_id)
+         SELECT v.snap_neighbourhood_id, COUNT(*), SUM(v.items), SUM(v.fee_pence),
+                SUM(COALESCE(t.value, v.items * ?3)), SUM(t.value IS NULL)
+         FROM visits v LEFT JOIN taken t ON t.visit_id = v.id
+         WHERE v.voided_at IS NULL AND v.local_date BETWEEN ?1 AND ?2
+         GROUP BY v.snap_neighbourhood_id",
+    )
+    .bind(&from)
+    .bind(&to)
+    .bind(avg)
+    .fetch_all(&mut *conn)
+    .await?;
+    // Households and people, once each, as at their latest visit in the period.
+    let household_rows: Vec<Row> = sqlx::query_as(
+        "WITH last AS (SELECT MAX(id) AS id FROM visits
+                       WHERE voided_at IS NULL AND local_date BETWEEN ?1 AND ?2 GROUP BY household_id)
+         SELECT v.snap_neighbourhood_id, COUNT(*), SUM(v.snap_adults), SUM(v.snap_children),
+                SUM(v.snap_landlord_tenant), SUM(1 - v.snap_landlord_tenant), 0
+         FROM last JOIN visits v ON v.id = last.id GROUP BY v.snap_neighbourhood_id",
+    )
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(&mut *conn)
+    .await?;
+    let event_rows: Vec<(Option<i64>, i64, i64)> = sqlx::query_as(
+        "SELECT neighbourhood_id, SUM(kind = 'joined'), SUM(kind = 'renewed') FROM membership_events
+         WHERE local_date BETWEEN ?1 AND ?2 GROUP BY neighbourhood_id",
+    )
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(&mut *conn)
+    .await?;
+
+    let mut groups: BTreeMap<Option<i64>, Figures> = BTreeMap::new();
+    let mut estimated = 0;
+    for (n, visits, items, fees, value, unknown) in visit_rows {
+        let g = groups.entry(n).or_default();
+        g.visits = visits;
+        g.items = items;
+        g.fees_pence = fees;
+        g.savings_pence = value - fees;
+        estimated += unknown;
+    }
+    for (n, households, adults, children, tenants, others, _) in household_rows {
+        let g = groups.entry(n).or_default();
+        g.households = households;
+        g.adults = adults;
+        g.children = children;
+        g.tenant_households = tenants;
+        g.other_households = others;
+    }
+    for (n, joined, renewed) in event_rows {
+        let g = groups.entry(n).or_default();
+        g.new_members = joined;
+        g.renewals = renewed;
+    }
+    let overall = groups.values().fold(Figures::default(), |a, g| a.add(g));
+
+    // Neighbourhoods in the pantry's order (inactive ones only when they have figures).
+    let names: Vec<(i64, String, bool)> =
+        sqlx::query_as("SELECT id, name, active FROM neighbourhoods ORDER BY position, id")
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut rows: Vec<(String, Figures)> = names
+        .iter()
+        .filter(|(id, _, active)| *active || groups.contains_key(&Some(*id)))
+        .map(|(id, name, _)| {
+            (
+                name.clone(),
+                groups.get(&Some(*id)).copied().unwrap_or_default(),
+            )
+        })
+        .collect();
+    if let Some(none) = groups.get(&None) {
+        rows.push(("No neighbourhood recorded".into(), *none));
+    }
+    let figures: Vec<Figures> = rows.iter().map(|(_, f)| *f).collect();
+    let cells = suppress::suppress(&figures, small);
+    let neighbourhoods = rows
+        .into_iter()
+        .zip(cells)
+        .map(|((neighbourhood, _), c)| AreaCells {
+            neighbourhood,
+            cells: c.to_vec(),
+        })
+        .collect();
+
+    let (from_at, to_at) = instant_bounds(settings, period);
+    let by_kind: BTreeMap<String, i64> = sqlx::query_as(
+        "SELECT a.kind, COUNT(*) FROM referrals r JOIN agencies a ON a.id = r.agency_id
+         WHERE r.made_on BETWEEN ? AND ? GROUP BY a.kind",
+    )
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .collect();
+    let by_outcome: BTreeMap<String, i64> = sqlx::query_as(
+        "SELECT outcome, COUNT(*) FROM referrals WHERE outcome IS NOT NULL AND outcome_at >= ? AND outcome_at < ?
+         GROUP BY outcome",
+    )
+    .bind(&from_at)
+    .bind(&to_at)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .collect();
+    let values: BTreeMap<String, i64> =
+        sqlx::query_as("SELECT outcome, value_pence FROM social_values")
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .collect();
+    let received: BTreeMap<String, (i64, i64)> = sqlx::query_as::<_, (String, i64, i64)>(
+        "SELECT d.source, SUM(m.quantity), COALESCE(SUM(m.value_pence), 0) FROM deliveries d
+         JOIN stock_movements m ON m.delivery_id = d.id WHERE d.local_date BETWEEN ? AND ? GROUP BY d.source",
+    )
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|(s, u, v)| (s, (u, v)))
+    .collect();
+    let per_day: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT local_date, COUNT(*) FROM visits WHERE voided_at IS NULL AND local_date BETWEEN ? AND ?
+         GROUP BY local_date",
+    )
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut weeks: BTreeMap<NaiveDate, i64> = BTreeMap::new();
+    let mut week = week_start_of(period.from, settings.week_start);
+    while week <= period.to {
+        weeks.insert(week, 0);
+        week += Duration::weeks(1);
+    }
+    for (day, n) in per_day {
+        if let Ok(day) = NaiveDate::parse_from_str(&day, "%Y-%m-%d") {
+            *weeks
+                .entry(week_start_of(day, settings.week_start))
+                .or_default() += n;
+        }
+    }
+
+    Ok(Summary {
+        schema_version: SCHEMA_VERSION,
+        pantry_code: settings.short_code.clone(),
+        pantry_name: settings.name.clone(),
+        landlord: settings.landlord_name.clone(),
+        period: period.clone(),
+        small_count: small,
+        overall,
+        measures: suppress::MEASURES.iter().map(|m| m.0.to_owned()).collect(),
+        neighbourhoods,
+        referrals_by_kind: AgencyKind::ALL
+            .iter()
+            .map(|k| LabelCount {
+                label: k.label().to_owned(),
+                count: by_kind.get(k.code()).copied().unwrap_or(0),
+            })
+            .collect(),
+        referrals_by_outcome: Outcome::ALL
+            .iter()
+            .map(|o| LabelCount {
+                label: o.label().to_owned(),
+                count: by_outcome.get(o.code()).copied().unwrap_or(0),
+            })
+            .collect(),
+        stock_received: DeliverySource::ALL
+            .iter()
+            .map(|s| {
+                let (units, value_pence) = received.get(s.code()).copied().unwrap_or((0, 0));
+                Received {
+                    source: s.label().to_owned(),
+                    units,
+                    value_pence,
+                }
+            })
+            .collect(),
+        visits_per_week: weeks
+            .into_iter()
+            .map(|(week_start, visits)| WeekCount { week_start, visits })
+            .collect(),
+        visits_with_estimated_value: estimated,
+        average_item_value_pence: avg,
+        social_value: Outcome::ALL
+            .iter()
+            .filter_map(|o| {
+                let each = *values.get(o.code())?;
+                let count = by_outcome.get(o.code()).copied().unwrap_or(0);
+                Some(SocialValue {
+                    outcome: o.label().to_owned(),
+                    count,
+                    value_each_pence: each,
+                    value_pence: each * count,
+                })
+            })
+            .collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn periods_are_read_in_every_form() {
+        let p = Period::parse("2026-10").unwrap();
+        assert_eq!(
+            (p.from, p.to, p.label.as_str()),
+            (d(2026, 10, 1), d(2026, 10, 31), "October 2026")
+        );
+        let p = Period::parse("2026-Q4").unwrap();
+        assert_eq!((p.from, p.to), (d(2026, 10, 1), d(2026, 12, 31)));
+        let p = Period::parse("2024-02").unwrap();
+        assert_eq!(p.to, d(2024, 2, 29));
+        let p = Period::parse("week:2026-11-16").unwrap();
+        assert_eq!(p.to, d(2026, 11, 22));
+        let p = Period::parse("2026-10-05..2026-11-04").unwrap();
+        assert_eq!(
+            (p.from, p.to, p.slug().as_str()),
+            (d(2026, 10, 5), d(2026, 11, 4), "2026-10-05_2026-11-04")
+        );
+        assert_eq!(Period::parse("2026-10").unwrap().slug(), "2026-10");
+        assert!(Period::parse("October").is_err());
+        assert!(Period::parse("2026-Q5").is_err());
+        assert!(Period::parse("2026-11-04..2026-10-05").is_err());
+        assert_eq!(Period::last_month(d(2026, 1, 15)).from, d(2025, 12, 1));
+    }
+}
