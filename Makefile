@@ -71,6 +71,7 @@ bench:
 	cargo bench --bench members
 	cargo bench --bench printing
 	cargo bench --bench counter
+	cargo bench --bench reports
 
 bindings:
 	UPDATE_BINDINGS=1 cargo test --test bindings

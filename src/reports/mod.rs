@@ -335,6 +335,35 @@ fn instant_bounds(settings: &Settings, period: &Period) -> (String, String) {
     (at(period.from), at(period.to + Duration::days(1)))
 }
 
+/// Visits, items, fees and the value of what was taken, by the neighbourhood at the visit
+/// (binds: from, to, average item value in pence).
+pub const VISITS_SQL: &str = "WITH taken AS (
+             SELECT visit_id, SUM(COALESCE(-m.value_pence, -m.quantity * ?3)) AS value
+             FROM stock_movements m WHERE m.kind = 'distribution' AND m.local_date BETWEEN ?1 AND ?2
+             GROUP BY visit_id)
+         SELECT v.snap_neighbourhood_id, COUNT(*), SUM(v.items), SUM(v.fee_pence),
+                SUM(COALESCE(t.value, v.items * ?3)), SUM(t.value IS NULL)
+         FROM visits v LEFT JOIN taken t ON t.visit_id = v.id
+         WHERE v.voided_at IS NULL AND v.local_date BETWEEN ?1 AND ?2
+         GROUP BY v.snap_neighbourhood_id";
+
+/// Households and people, once each, as at their latest visit in the period (binds: from, to).
+pub const HOUSEHOLDS_SQL: &str = "WITH last AS (SELECT MAX(id) AS id FROM visits
+                       WHERE voided_at IS NULL AND local_date BETWEEN ?1 AND ?2 GROUP BY household_id)
+         SELECT v.snap_neighbourhood_id, COUNT(*), SUM(v.snap_adults), SUM(v.snap_children),
+                SUM(v.snap_landlord_tenant), SUM(1 - v.snap_landlord_tenant), 0
+         FROM last JOIN visits v ON v.id = last.id GROUP BY v.snap_neighbourhood_id";
+
+/// New members and renewals by the neighbourhood when they happened (binds: from, to).
+pub const EVENTS_SQL: &str =
+    "SELECT neighbourhood_id, SUM(kind = 'joined'), SUM(kind = 'renewed') FROM membership_events
+         WHERE local_date BETWEEN ?1 AND ?2 GROUP BY neighbourhood_id";
+
+/// Visits per day, for visits per week (binds: from, to).
+pub const PER_DAY_SQL: &str =
+    "SELECT local_date, COUNT(*) FROM visits WHERE voided_at IS NULL AND local_date BETWEEN ? AND ?
+         GROUP BY local_date";
+
 type Row = (Option<i64>, i64, i64, i64, i64, i64, i64);
 
 /// Computes the summary of a period.
@@ -356,43 +385,22 @@ async fn summary_with(
     .fetch_one(&mut *conn)
     .await?;
 
-    // Visits, items, fees and the value of what was taken, by the neighbourhood at the visit.
-    let visit_rows: Vec<(Option<i64>, i64, i64, i64, i64, i64)> = sqlx::query_as(
-        "WITH taken AS (
-             SELECT visit_id, SUM(COALESCE(-m.value_pence, -m.quantity * ?3)) AS value
-             FROM stock_movements m WHERE m.kind = 'distribution' AND m.local_date BETWEEN ?1 AND ?2
-             GROUP BY visit_id)
-         SELECT v.snap_neighbourhood_id, COUNT(*), SUM(v.items), SUM(v.fee_pence),
-                SUM(COALESCE(t.value, v.items * ?3)), SUM(t.value IS NULL)
-         FROM visits v LEFT JOIN taken t ON t.visit_id = v.id
-         WHERE v.voided_at IS NULL AND v.local_date BETWEEN ?1 AND ?2
-         GROUP BY v.snap_neighbourhood_id",
-    )
-    .bind(&from)
-    .bind(&to)
-    .bind(avg)
-    .fetch_all(&mut *conn)
-    .await?;
-    // Households and people, once each, as at their latest visit in the period.
-    let household_rows: Vec<Row> = sqlx::query_as(
-        "WITH last AS (SELECT MAX(id) AS id FROM visits
-                       WHERE voided_at IS NULL AND local_date BETWEEN ?1 AND ?2 GROUP BY household_id)
-         SELECT v.snap_neighbourhood_id, COUNT(*), SUM(v.snap_adults), SUM(v.snap_children),
-                SUM(v.snap_landlord_tenant), SUM(1 - v.snap_landlord_tenant), 0
-         FROM last JOIN visits v ON v.id = last.id GROUP BY v.snap_neighbourhood_id",
-    )
-    .bind(&from)
-    .bind(&to)
-    .fetch_all(&mut *conn)
-    .await?;
-    let event_rows: Vec<(Option<i64>, i64, i64)> = sqlx::query_as(
-        "SELECT neighbourhood_id, SUM(kind = 'joined'), SUM(kind = 'renewed') FROM membership_events
-         WHERE local_date BETWEEN ?1 AND ?2 GROUP BY neighbourhood_id",
-    )
-    .bind(&from)
-    .bind(&to)
-    .fetch_all(&mut *conn)
-    .await?;
+    let visit_rows: Vec<(Option<i64>, i64, i64, i64, i64, i64)> = sqlx::query_as(VISITS_SQL)
+        .bind(&from)
+        .bind(&to)
+        .bind(avg)
+        .fetch_all(&mut *conn)
+        .await?;
+    let household_rows: Vec<Row> = sqlx::query_as(HOUSEHOLDS_SQL)
+        .bind(&from)
+        .bind(&to)
+        .fetch_all(&mut *conn)
+        .await?;
+    let event_rows: Vec<(Option<i64>, i64, i64)> = sqlx::query_as(EVENTS_SQL)
+        .bind(&from)
+        .bind(&to)
+        .fetch_all(&mut *conn)
+        .await?;
 
     let mut groups: BTreeMap<Option<i64>, Figures> = BTreeMap::new();
     let mut estimated = 0;
@@ -486,14 +494,11 @@ async fn summary_with(
     .into_iter()
     .map(|(s, u, v)| (s, (u, v)))
     .collect();
-    let per_day: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT local_date, COUNT(*) FROM visits WHERE voided_at IS NULL AND local_date BETWEEN ? AND ?
-         GROUP BY local_date",
-    )
-    .bind(&from)
-    .bind(&to)
-    .fetch_all(&mut *conn)
-    .await?;
+    let per_day: Vec<(String, i64)> = sqlx::query_as(PER_DAY_SQL)
+        .bind(&from)
+        .bind(&to)
+        .fetch_all(&mut *conn)
+        .await?;
     let mut weeks: BTreeMap<NaiveDate, i64> = BTreeMap::new();
     let mut week = week_start_of(period.from, settings.week_start);
     while week <= period.to {
