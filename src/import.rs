@@ -185,15 +185,19 @@ pub struct ImportProgress {
 
 impl ImportFile {
     pub fn read(&self) -> Result<Sheet> {
-        let bytes = base64::engine::general_purpose::STANDARD
+        read_sheet(&self.bytes()?, &self.file_name)
+    }
+
+    /// The file's bytes.
+    pub fn bytes(&self) -> Result<Vec<u8>> {
+        base64::engine::general_purpose::STANDARD
             .decode(self.base64.as_bytes())
             .map_err(|_| {
                 Error::invalid(
                     "file",
                     "The file could not be received; please choose it again.",
                 )
-            })?;
-        read_sheet(&bytes, &self.file_name)
+            })
     }
 }
 

@@ -17,6 +17,9 @@ use pantry::print::cards::SheetLayout;
 use pantry::referrals::{
     Agency, AgencyForm, OpenReferral, Referral, ReferralForm, ReferralOptions,
 };
+use pantry::reports::dashboard::Dashboard;
+use pantry::reports::export::{ExportRecord, ReportFormat};
+use pantry::reports::{Period, ReportSettingsForm, Summary};
 use pantry::settings::{Settings, SettingsForm};
 use pantry::stock::counts::StockCount;
 use pantry::stock::deliveries::{Delivery, DeliveryForm, WasteForm, WasteRecord};
@@ -74,6 +77,12 @@ fn export_all(dir: &Path) {
     WasteRecord::export_all_to(dir).unwrap();
     StockCount::export_all_to(dir).unwrap();
     OpeningReport::export_all_to(dir).unwrap();
+    Dashboard::export_all_to(dir).unwrap();
+    Summary::export_all_to(dir).unwrap();
+    Period::export_all_to(dir).unwrap();
+    ExportRecord::export_all_to(dir).unwrap();
+    ReportFormat::export_all_to(dir).unwrap();
+    ReportSettingsForm::export_all_to(dir).unwrap();
 }
 
 fn read_dir(dir: &Path) -> BTreeMap<String, String> {

@@ -6,6 +6,7 @@ mod counter;
 mod members;
 mod printing;
 mod referrals;
+mod reports;
 mod stock;
 
 use pantry::error::WireError;
@@ -93,6 +94,14 @@ fn main() {
             referrals::referrals_contacted,
             referrals::referrals_outcome,
             referrals::referrals_slip,
+            reports::reports_dashboard,
+            reports::reports_period,
+            reports::reports_summary,
+            reports::reports_export,
+            reports::reports_history,
+            reports::reports_settings,
+            reports::reports_save_settings,
+            reports::reports_rollup,
             stock::stock_overview,
             stock::stock_items,
             stock::stock_item,

@@ -48,12 +48,12 @@ pub async fn cards_reissue(
 pub fn print_open(app: AppHandle, path: String) -> Result<(), Error> {
     app.opener().open_path(&path, None::<&str>).map_err(|_| {
         Error::Unavailable(format!(
-            "The PDF was saved to {path}, but no program on this computer opened it. Open that file to print it."
+            "The file was saved to {path}, but no program on this computer opened it. Open that file yourself."
         ))
     })
 }
 
-/// "Save as…": asks where to keep a copy of a PDF Pantry wrote; `None` if the user cancels.
+/// "Save as…": asks where to keep a copy of a file Pantry wrote (a PDF or a report); `None` if the user cancels.
 #[tauri::command]
 pub async fn print_save_copy(app: AppHandle, path: String) -> Result<Option<String>, Error> {
     let from = std::path::PathBuf::from(&path);
@@ -62,11 +62,16 @@ pub async fn print_save_copy(app: AppHandle, path: String) -> Result<Option<Stri
         .and_then(|n| n.to_str())
         .unwrap_or("pantry.pdf")
         .to_owned();
+    let extension = from
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("pdf")
+        .to_owned();
     let dialog = app
         .dialog()
         .file()
         .set_file_name(name)
-        .add_filter("PDF", &["pdf"]);
+        .add_filter(extension.to_uppercase(), &[extension.as_str()]);
     let chosen = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
         .await
         .map_err(|e| Error::Unavailable(format!("The save dialog could not open: {e}")))?;

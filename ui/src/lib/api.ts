@@ -53,6 +53,12 @@ import type { StockSettings } from "./bindings/StockSettings";
 import type { StockSettingsForm } from "./bindings/StockSettingsForm";
 import type { WasteForm } from "./bindings/WasteForm";
 import type { WasteRecord } from "./bindings/WasteRecord";
+import type { Dashboard } from "./bindings/Dashboard";
+import type { ExportRecord } from "./bindings/ExportRecord";
+import type { Period } from "./bindings/Period";
+import type { ReportFormat } from "./bindings/ReportFormat";
+import type { ReportSettingsForm } from "./bindings/ReportSettingsForm";
+import type { Summary } from "./bindings/Summary";
 
 /** A failed command, as the library reported it. */
 export class ApiError extends Error {
@@ -161,6 +167,15 @@ export const api = {
   stockCountSheet: (countId: number) => call<string>("stock_count_sheet", { countId }),
   stockImportOpening: (file: ImportFile, dryRun: boolean) =>
     call<OpeningReport>("stock_import_opening", { file, dryRun }),
+
+  reportsDashboard: () => call<Dashboard>("reports_dashboard"),
+  reportsPeriod: (period: string) => call<Period>("reports_period", { period }),
+  reportsSummary: (period: string) => call<Summary>("reports_summary", { period }),
+  reportsExport: (period: string, format: ReportFormat) => call<ExportRecord>("reports_export", { period, format }),
+  reportsHistory: () => call<ExportRecord[]>("reports_history"),
+  reportsSettings: () => call<ReportSettingsForm>("reports_settings"),
+  reportsSaveSettings: (form: ReportSettingsForm) => call<ReportSettingsForm>("reports_save_settings", { form }),
+  reportsRollup: (files: ImportFile[], format: ReportFormat) => call<ExportRecord>("reports_rollup", { files, format }),
 
   visitsScan: (typed: string) => call<ScanOutcome>("visits_scan", { typed }),
   visitsCheckIn: (householdId: number) => call<CheckIn>("visits_check_in", { householdId }),

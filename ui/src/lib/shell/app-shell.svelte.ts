@@ -5,40 +5,15 @@ import type { Settings } from "../bindings/Settings";
 
 export type ScreenId = "counter" | "members" | "stock" | "referrals" | "reports" | "settings";
 
-export type Screen = {
-  id: ScreenId;
-  label: string;
-  /** What the screen is for, said plainly while it is not built. */
-  purpose: string;
-};
+export type Screen = { id: ScreenId; label: string };
 
 export const SCREENS: Screen[] = [
-  {
-    id: "counter",
-    label: "Counter",
-    purpose: "Scan a membership card or type a name to see at once whether a household can shop today, then record the visit.",
-  },
-  {
-    id: "members",
-    label: "Members",
-    purpose: "Register households, find them quickly, keep their details and consent up to date, and import a spreadsheet.",
-  },
-  {
-    id: "stock",
-    label: "Stock",
-    purpose: "Receive deliveries with their dates, see what is running low or near its use-by date, and run stock counts.",
-  },
-  {
-    id: "referrals",
-    label: "Referrals",
-    purpose: "Refer members to money, energy, employment and well-being advice, print referral slips and follow them up.",
-  },
-  {
-    id: "reports",
-    label: "Reports",
-    purpose: "Send anonymised visit summaries to the landlord as spreadsheets and PDF reports.",
-  },
-  { id: "settings", label: "Settings", purpose: "" },
+  { id: "counter", label: "Counter" },
+  { id: "members", label: "Members" },
+  { id: "stock", label: "Stock" },
+  { id: "referrals", label: "Referrals" },
+  { id: "reports", label: "Reports" },
+  { id: "settings", label: "Settings" },
 ];
 
 export class AppShell {
@@ -47,7 +22,6 @@ export class AppShell {
   problem = $state<string | null>(null);
   screen = $state<ScreenId>("counter");
 
-  current = $derived(SCREENS.find((s) => s.id === this.screen) ?? SCREENS[0]);
 
   async start(): Promise<void> {
     try {

@@ -1,0 +1,115 @@
+// The Reports screen: the dashboard, the landlord summary of a chosen period (preview and
+// exports), the export history, the multi-pantry roll-up and the report settings.
+import { api, ApiError, readImportFile } from "../api";
+import type { Dashboard } from "../bindings/Dashboard";
+import type { ExportRecord } from "../bindings/ExportRecord";
+import type { ReportFormat } from "../bindings/ReportFormat";
+import type { ReportSettingsForm } from "../bindings/ReportSettingsForm";
+import type { Summary } from "../bindings/Summary";
+import { type PeriodChoice, periodText } from "./period";
+
+export class ReportsState {
+  dashboard = $state<Dashboard | null>(null);
+  history = $state<ExportRecord[]>([]);
+  choice = $state<PeriodChoice>("lastMonth");
+  from = $state("");
+  to = $state("");
+  periodLabel = $state("");
+  summary = $state<Summary | null>(null);
+  settings = $state<ReportSettingsForm | null>(null);
+  showSettings = $state(false);
+  problem = $state<string | null>(null);
+  notice = $state<string | null>(null);
+  errors = $state<Record<string, string>>({});
+  busy = $state(false);
+
+  get period(): string {
+    return periodText(this.choice, new Date(), this.from, this.to);
+  }
+
+  async load(): Promise<void> {
+    await this.run(async () => {
+      [this.dashboard, this.history] = await Promise.all([api.reportsDashboard(), api.reportsHistory()]);
+      await this.describePeriod();
+    });
+  }
+
+  /** Shows which dates the chosen period covers (or why it is not a period). */
+  async describePeriod(): Promise<void> {
+    this.summary = null;
+    if (this.choice === "custom" && (!this.from.trim() || !this.to.trim())) {
+      this.periodLabel = "";
+      return;
+    }
+    try {
+      const p = await api.reportsPeriod(this.period);
+      this.periodLabel = p.label;
+      this.errors = {};
+    } catch (thrown) {
+      this.periodLabel = "";
+      this.errors = { period: ApiError.from(thrown).message };
+    }
+  }
+
+  async preview(): Promise<void> {
+    await this.run(async () => {
+      this.summary = await api.reportsSummary(this.period);
+    });
+  }
+
+  async export(format: ReportFormat): Promise<ExportRecord | null> {
+    let done: ExportRecord | null = null;
+    await this.run(async () => {
+      done = await api.reportsExport(this.period, format);
+      this.history = await api.reportsHistory();
+    });
+    return done;
+  }
+
+  async rollup(files: File[], format: ReportFormat): Promise<ExportRecord | null> {
+    let done: ExportRecord | null = null;
+    await this.run(async () => {
+      const read = await Promise.all(files.map((f) => readImportFile(f)));
+      done = await api.reportsRollup(read, format);
+      this.history = await api.reportsHistory();
+    });
+    return done;
+  }
+
+  async openSettings(): Promise<void> {
+    await this.run(async () => {
+      this.settings = await api.reportsSettings();
+      this.showSettings = true;
+    });
+  }
+
+  async saveSettings(): Promise<void> {
+    const form = this.settings;
+    if (!form) return;
+    const ok = await this.run(async () => {
+      this.settings = await api.reportsSaveSettings($state.snapshot(form));
+    });
+    if (ok) {
+      this.showSettings = false;
+      this.notice = "Report settings saved.";
+    }
+  }
+
+  private async run(work: () => Promise<void>): Promise<boolean> {
+    this.busy = true;
+    this.problem = null;
+    try {
+      await work();
+      this.errors = {};
+      return true;
+    } catch (thrown) {
+      const error = ApiError.from(thrown);
+      this.errors = Object.fromEntries(error.fields.map((f) => [f.field, f.message]));
+      this.problem = error.message;
+      this.notice = null;
+      return false;
+    } finally {
+      this.busy = false;
+    }
+  }
+}
