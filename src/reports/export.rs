@@ -327,10 +327,9 @@ pub fn to_xlsx(doc: &Document) -> Result<Vec<u8>> {
         sheet.write_with_format(r, 0, label, &bold).map_err(fail)?;
         sheet.write(r, 1, value).map_err(fail)?;
     }
-    let mut r = 4 + doc.headline.len() as u32;
-    for note in &doc.notes {
+    let notes_from = 4 + doc.headline.len() as u32;
+    for (r, note) in (notes_from..).zip(&doc.notes) {
         sheet.write_with_format(r, 0, note, &wrap).map_err(fail)?;
-        r += 1;
     }
     sheet.set_column_width(0, 60).map_err(fail)?;
     sheet.set_column_width(1, 40).map_err(fail)?;
