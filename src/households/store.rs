@@ -382,18 +382,21 @@ pub async fn summaries(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<H
     Ok(out)
 }
 
-/// Moves visits, new members and history from `remove` to `keep`, then deletes `remove`.
+/// Moves visits, referrals, membership events, new members and history from `remove` to
+/// `keep`, then deletes `remove`. (Past reports keep their figures: events move, not vanish.)
 pub async fn merge_into(
     conn: &mut SqliteConnection,
     keep: i64,
     remove: i64,
     kept_members: &[Member],
 ) -> Result<()> {
-    sqlx::query("UPDATE visits SET household_id = ? WHERE household_id = ?")
-        .bind(keep)
-        .bind(remove)
-        .execute(&mut *conn)
-        .await?;
+    for table in ["visits", "referrals", "membership_events"] {
+        sqlx::query(&format!("UPDATE {table} SET household_id = ? WHERE household_id = ?"))
+            .bind(keep)
+            .bind(remove)
+            .execute(&mut *conn)
+            .await?;
+    }
     let moving = sqlx::query_as::<_, Member>(
         "SELECT id, first_name, birth_year FROM household_members WHERE household_id = ?",
     )
