@@ -391,11 +391,13 @@ pub async fn merge_into(
     kept_members: &[Member],
 ) -> Result<()> {
     for table in ["visits", "referrals", "membership_events"] {
-        sqlx::query(&format!("UPDATE {table} SET household_id = ? WHERE household_id = ?"))
-            .bind(keep)
-            .bind(remove)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(&format!(
+            "UPDATE {table} SET household_id = ? WHERE household_id = ?"
+        ))
+        .bind(keep)
+        .bind(remove)
+        .execute(&mut *conn)
+        .await?;
     }
     let moving = sqlx::query_as::<_, Member>(
         "SELECT id, first_name, birth_year FROM household_members WHERE household_id = ?",
