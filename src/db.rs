@@ -65,7 +65,7 @@ impl Db {
 
     async fn migrate(&self, existed: bool) -> Result<Opened> {
         let applied = self.applied_versions().await?;
-        let known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+        let known = known_schema();
         if let Some(&found) = applied.iter().max() {
             if found > known {
                 return Err(Error::SchemaTooNew { found, known });
@@ -156,6 +156,11 @@ impl Db {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// The newest schema version this build knows.
+pub fn known_schema() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
 }
 
 /// Opens `path` read-only and runs `PRAGMA integrity_check`.

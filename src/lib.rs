@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod audit;
+pub mod backups;
 pub mod cards;
 #[macro_use]
 mod choices;

@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
+use pantry::backups;
 use pantry::cards;
 use pantry::demo::{self, DemoSpec};
 use pantry::households::protection;
@@ -99,9 +100,21 @@ enum Command {
     },
     /// Write a checked copy of the database.
     Backup {
-        /// The file to write (default: backups/pantry-backup-<time>.sqlite3 in the data directory).
+        /// The file to write (default: the backup folder in the settings, keeping the last N).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+    },
+    /// Replace the database with a backup (the current file is backed up first).
+    Restore {
+        /// A backup written by Pantry.
+        file: PathBuf,
+    },
+    /// For the crash-safety test: record check-ins for the first households (shopping again
+    /// with an override), printing each visit's id once it is committed.
+    #[command(hide = true)]
+    ExerciseCounter {
+        #[arg(long, default_value_t = 1000)]
+        visits: u32,
     },
 }
 
@@ -189,6 +202,15 @@ async fn run(cli: Cli) -> Result<(), Error> {
             "No app-data folder is known on this system; give one with --data-dir.",
         )
     })?;
+    if let Command::Restore { file } = &cli.command {
+        let db_path = data_dir.join(paths::DATABASE_FILE);
+        let safety = backups::restore(&db_path, file, ACTOR).await?;
+        if let Some(safety) = safety {
+            println!("The database as it was is saved in {}", safety.display());
+        }
+        println!("Restored {} from {}", db_path.display(), file.display());
+        return Ok(());
+    }
     let (db, opened) = Db::open_in(&data_dir).await?;
     if let Some(backup) = &opened.backup {
         println!(
@@ -212,7 +234,9 @@ async fn run(cli: Cli) -> Result<(), Error> {
             };
             demo_data(&db, &spec).await
         }
-        Command::Backup { out } => backup(&db, &data_dir, out).await,
+        Command::Backup { out } => backup(&db, out).await,
+        Command::Restore { .. } => Ok(()),
+        Command::ExerciseCounter { visits } => exercise_counter(&db, visits).await,
         Command::Import {
             what:
                 ImportWhat::Members {
@@ -284,15 +308,56 @@ async fn demo_data(db: &Db, spec: &DemoSpec) -> Result<(), Error> {
     Ok(())
 }
 
-async fn backup(db: &Db, data_dir: &std::path::Path, out: Option<PathBuf>) -> Result<(), Error> {
+async fn backup(db: &Db, out: Option<PathBuf>) -> Result<(), Error> {
     let written = match out {
         Some(path) => {
             db.backup_to(&path).await?;
             path
         }
-        None => db.backup_into(&data_dir.join("backups")).await?,
+        None => PathBuf::from(
+            backups::back_up(db, backups::BackupReason::Manual, ACTOR)
+                .await?
+                .file,
+        ),
     };
     println!("Backup written and checked: {}", written.display());
+    Ok(())
+}
+
+async fn exercise_counter(db: &Db, visits: u32) -> Result<(), Error> {
+    use std::io::Write;
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM households WHERE erased_at IS NULL ORDER BY id LIMIT 50",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    if ids.is_empty() {
+        return Err(Error::Conflict(
+            "There are no households: run demo-data first.".into(),
+        ));
+    }
+    let mut out = std::io::stdout().lock();
+    for n in 0..visits as usize {
+        let id = ids[n % ids.len()];
+        let check_in = pantry::visits::check_in(db, id, None).await?;
+        let visit = pantry::visits::record_visit(
+            db,
+            &pantry::visits::VisitForm {
+                household_id: id,
+                request_id: check_in.request_id,
+                card_number: None,
+                items: "10".into(),
+                fee_method: pantry::visits::FeeMethod::Cash,
+                volunteer: "exercise".into(),
+                note: String::new(),
+                override_reason: Some("exercise".into()),
+                lines: Vec::new(),
+            },
+        )
+        .await?;
+        writeln!(out, "{}", visit.id)?;
+        out.flush()?;
+    }
     Ok(())
 }
 
