@@ -1,6 +1,7 @@
 //! Pantry desktop: opens the database and hands every command to the library.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod backup;
 mod commands;
 mod counter;
 mod members;
@@ -10,7 +11,7 @@ mod reports;
 mod stock;
 
 use pantry::error::WireError;
-use pantry::{paths, Db, Error};
+use pantry::{backups, paths, Db, Error};
 use tauri::Manager;
 
 /// Who is acting, until volunteer sign-in exists.
@@ -37,9 +38,24 @@ fn open_database(app: &tauri::App) -> Result<Db, WireError> {
     .ok_or_else(|| {
         Error::Unavailable("No app-data folder is known on this system.".into()).to_wire()
     })?;
-    tauri::async_runtime::block_on(Db::open_in(&dir))
-        .map(|(db, _opened)| db)
-        .map_err(|err| err.to_wire())
+    tauri::async_runtime::block_on(async {
+        backups::finish_pending_restore(&dir.join(paths::DATABASE_FILE), ACTOR).await?;
+        Db::open_in(&dir).await
+    })
+    .map(|(db, _opened)| db)
+    .map_err(|err| err.to_wire())
+}
+
+/// Takes the daily backup while the app is open (checked hourly).
+fn start_daily_backups(db: Db) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            if let Err(err) = backups::back_up_if_due(&db, ACTOR).await {
+                eprintln!("Pantry could not take its daily backup: {err}");
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(60 * 60)).await;
+        }
+    });
 }
 
 fn main() {
@@ -48,6 +64,9 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let db = open_database(app);
+            if let Ok(db) = &db {
+                start_daily_backups(db.clone());
+            }
             app.manage(AppState { db });
             Ok(())
         })
@@ -94,6 +113,11 @@ fn main() {
             referrals::referrals_contacted,
             referrals::referrals_outcome,
             referrals::referrals_slip,
+            backup::backups_status,
+            backup::backups_save_settings,
+            backup::backups_now,
+            backup::backups_choose_restore,
+            backup::backups_restart,
             reports::reports_dashboard,
             reports::reports_period,
             reports::reports_summary,
@@ -135,7 +159,14 @@ fn main() {
     app.run(|handle, event| {
         if let tauri::RunEvent::Exit = event {
             if let Ok(db) = handle.state::<AppState>().db() {
-                tauri::async_runtime::block_on(db.close());
+                tauri::async_runtime::block_on(async {
+                    if let Err(err) =
+                        backups::back_up(db, backups::BackupReason::Close, ACTOR).await
+                    {
+                        eprintln!("Pantry could not take its closing backup: {err}");
+                    }
+                    db.close().await;
+                });
             }
         }
     });

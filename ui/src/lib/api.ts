@@ -59,6 +59,8 @@ import type { Period } from "./bindings/Period";
 import type { ReportFormat } from "./bindings/ReportFormat";
 import type { ReportSettingsForm } from "./bindings/ReportSettingsForm";
 import type { Summary } from "./bindings/Summary";
+import type { BackupRecord } from "./bindings/BackupRecord";
+import type { BackupStatus } from "./bindings/BackupStatus";
 
 /** A failed command, as the library reported it. */
 export class ApiError extends Error {
@@ -176,6 +178,12 @@ export const api = {
   reportsSettings: () => call<ReportSettingsForm>("reports_settings"),
   reportsSaveSettings: (form: ReportSettingsForm) => call<ReportSettingsForm>("reports_save_settings", { form }),
   reportsRollup: (files: ImportFile[], format: ReportFormat) => call<ExportRecord>("reports_rollup", { files, format }),
+
+  backupsStatus: () => call<BackupStatus>("backups_status"),
+  backupsSaveSettings: (folder: string, kept: string) => call<BackupStatus>("backups_save_settings", { folder, kept }),
+  backupsNow: () => call<BackupRecord>("backups_now"),
+  backupsChooseRestore: () => call<string | null>("backups_choose_restore"),
+  backupsRestart: () => call<void>("backups_restart"),
 
   visitsScan: (typed: string) => call<ScanOutcome>("visits_scan", { typed }),
   visitsCheckIn: (householdId: number) => call<CheckIn>("visits_check_in", { householdId }),

@@ -1,0 +1,59 @@
+//! Backup commands: status and settings, a backup now, and choosing a backup to restore
+//! (finished at the next start, before the database opens).
+
+use pantry::backups::{self, BackupReason, BackupRecord, BackupStatus};
+use pantry::Error;
+use tauri::{AppHandle, State};
+use tauri_plugin_dialog::DialogExt;
+
+use crate::{AppState, ACTOR};
+
+#[tauri::command]
+pub async fn backups_status(state: State<'_, AppState>) -> Result<BackupStatus, Error> {
+    backups::status(state.db()?).await
+}
+
+#[tauri::command]
+pub async fn backups_save_settings(
+    state: State<'_, AppState>,
+    folder: String,
+    kept: String,
+) -> Result<BackupStatus, Error> {
+    backups::save_settings(state.db()?, &folder, &kept, ACTOR).await
+}
+
+#[tauri::command]
+pub async fn backups_now(state: State<'_, AppState>) -> Result<BackupRecord, Error> {
+    backups::back_up(state.db()?, BackupReason::Manual, ACTOR).await
+}
+
+/// Asks for a backup file and checks it; `None` if the user cancels. Pantry must restart
+/// to finish the restore.
+#[tauri::command]
+pub async fn backups_choose_restore(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<Option<String>, Error> {
+    let db = state.db()?;
+    let dialog = app
+        .dialog()
+        .file()
+        .set_directory(backups::status(db).await?.folder)
+        .add_filter("Pantry backup", &["sqlite3"]);
+    let chosen = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_file())
+        .await
+        .map_err(|e| Error::Unavailable(format!("The file dialog could not open: {e}")))?;
+    let Some(chosen) = chosen else {
+        return Ok(None);
+    };
+    let path = chosen
+        .into_path()
+        .map_err(|_| Error::invalid("file", "Choose a file on this computer."))?;
+    backups::stage_restore(db, &path, ACTOR).await?;
+    Ok(Some(path.display().to_string()))
+}
+
+#[tauri::command]
+pub fn backups_restart(app: AppHandle) {
+    app.restart();
+}
