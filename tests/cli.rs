@@ -34,6 +34,9 @@ fn help_documents_every_command() {
         "init",
         "demo-data",
         "backup",
+        "restore",
+        "report",
+        "rollup",
         "--data-dir",
         "PANTRY_DATA_DIR",
     ] {
@@ -357,4 +360,106 @@ fn print_cards_writes_a_pdf_for_unprinted_cards_or_one_household() {
         !missing.status.success(),
         "--all-unprinted or --household is required"
     );
+}
+
+#[test]
+fn import_stock_checks_first_and_report_and_rollup_write_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = pantry(
+        dir.path(),
+        &[
+            "demo-data",
+            "--households",
+            "40",
+            "--weeks",
+            "8",
+            "--until",
+            "2026-11-21",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let csv = dir.path().join("opening.csv");
+    std::fs::write(
+        &csv,
+        "Name,Category,Unit,Quantity,Use by\nCocoa,Drinks,tin,12,\nBad,Drinks,tin,many,\n",
+    )
+    .unwrap();
+    let out = pantry(
+        dir.path(),
+        &["import", "stock", csv.to_str().unwrap(), "--dry-run"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("line 3, column \"Quantity\""),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains("Dry run: nothing was imported."));
+    let out = pantry(dir.path(), &["import", "stock", csv.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let out = pantry(
+        dir.path(),
+        &["import", "stock", csv.to_str().unwrap(), "--skip-bad"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Opening stock imported."));
+
+    for format in ["csv", "xlsx", "pdf", "json"] {
+        let file = dir.path().join(format!("october.{format}"));
+        let out = pantry(
+            dir.path(),
+            &[
+                "report",
+                "--period",
+                "2026-10",
+                "--format",
+                format,
+                "--out",
+                file.to_str().unwrap(),
+            ],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(std::fs::metadata(&file).unwrap().len() > 0);
+    }
+    let out = pantry(
+        dir.path(),
+        &[
+            "report",
+            "--period",
+            "October",
+            "--out",
+            dir.path().join("x.csv").to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("2026-10 (a month)"),
+        "{}",
+        stderr(&out)
+    );
+
+    let json = dir.path().join("october.json");
+    let rollup = dir.path().join("rollup.pdf");
+    let out = pantry(
+        dir.path(),
+        &[
+            "rollup",
+            json.to_str().unwrap(),
+            "--out",
+            rollup.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("counted once per pantry"));
+    let out = pantry(
+        dir.path(),
+        &[
+            "rollup",
+            json.to_str().unwrap(),
+            json.to_str().unwrap(),
+            "--out",
+            rollup.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success(), "the same pantry twice is refused");
 }
