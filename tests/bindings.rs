@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use pantry::app::AppStatus;
+use pantry::audit::{AuditFilter, AuditPage};
 use pantry::backups::{BackupRecord, BackupStatus};
 use pantry::cards::{Card, CardLookup, PrintedFile};
 use pantry::error::WireError;
@@ -80,6 +81,8 @@ fn export_all(dir: &Path) {
     OpeningReport::export_all_to(dir).unwrap();
     Dashboard::export_all_to(dir).unwrap();
     BackupStatus::export_all_to(dir).unwrap();
+    AuditFilter::export_all_to(dir).unwrap();
+    AuditPage::export_all_to(dir).unwrap();
     BackupRecord::export_all_to(dir).unwrap();
     Summary::export_all_to(dir).unwrap();
     Period::export_all_to(dir).unwrap();

@@ -1,6 +1,7 @@
 //! The IPC commands: each converts at the edge and calls one library function.
 
 use pantry::app::AppStatus;
+use pantry::audit::{self, AuditFilter, AuditPage};
 use pantry::settings::{self, Settings, SettingsForm};
 use pantry::Error;
 use tauri::State;
@@ -33,4 +34,12 @@ pub async fn settings_save(
 #[tauri::command]
 pub fn settings_time_zones() -> Vec<String> {
     settings::time_zones()
+}
+
+#[tauri::command]
+pub async fn audit_list(
+    state: State<'_, AppState>,
+    filter: AuditFilter,
+) -> Result<AuditPage, Error> {
+    audit::list(state.db()?, &filter).await
 }

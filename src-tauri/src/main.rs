@@ -76,6 +76,7 @@ fn main() {
             commands::settings_form,
             commands::settings_save,
             commands::settings_time_zones,
+            commands::audit_list,
             members::households_options,
             members::households_list,
             members::households_page,

@@ -61,6 +61,8 @@ import type { ReportSettingsForm } from "./bindings/ReportSettingsForm";
 import type { Summary } from "./bindings/Summary";
 import type { BackupRecord } from "./bindings/BackupRecord";
 import type { BackupStatus } from "./bindings/BackupStatus";
+import type { AuditFilter } from "./bindings/AuditFilter";
+import type { AuditPage } from "./bindings/AuditPage";
 
 /** A failed command, as the library reported it. */
 export class ApiError extends Error {
@@ -179,6 +181,7 @@ export const api = {
   reportsSaveSettings: (form: ReportSettingsForm) => call<ReportSettingsForm>("reports_save_settings", { form }),
   reportsRollup: (files: ImportFile[], format: ReportFormat) => call<ExportRecord>("reports_rollup", { files, format }),
 
+  auditList: (filter: AuditFilter) => call<AuditPage>("audit_list", { filter }),
   backupsStatus: () => call<BackupStatus>("backups_status"),
   backupsSaveSettings: (folder: string, kept: string) => call<BackupStatus>("backups_save_settings", { folder, kept }),
   backupsNow: () => call<BackupRecord>("backups_now"),

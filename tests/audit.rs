@@ -1,0 +1,82 @@
+//! The audit trail: what is recorded, listing it with filters, and that it cannot be changed.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use pantry::audit::{self, AuditFilter};
+use pantry::backups::{self, BackupReason};
+use pantry::{settings, Error};
+
+#[tokio::test]
+async fn the_trail_lists_filters_and_refuses_changes() {
+    let (_dir, db) = common::fresh_db().await;
+    settings::save(&db, &common::hillside_form(), "Pat")
+        .await
+        .unwrap();
+    backups::back_up(&db, BackupReason::Manual, "Alex")
+        .await
+        .unwrap();
+
+    let all = audit::list(&db, &AuditFilter::default()).await.unwrap();
+    assert_eq!(all.matching, 2);
+    assert_eq!(all.entries[0].action, "backups.taken");
+    assert!(
+        all.actions.contains(&"settings.saved".to_owned())
+            || all.actions.iter().any(|a| a.starts_with("settings"))
+    );
+
+    let by_action = audit::list(
+        &db,
+        &AuditFilter {
+            action: "backups.taken".into(),
+            ..AuditFilter::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (by_action.matching, by_action.entries[0].actor.as_str()),
+        (1, "Alex")
+    );
+    let by_text = audit::list(
+        &db,
+        &AuditFilter {
+            text: "Pat".into(),
+            ..AuditFilter::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(by_text.matching, 1);
+    let none = audit::list(
+        &db,
+        &AuditFilter {
+            from: "2999-01-01".into(),
+            ..AuditFilter::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(none.matching, 0);
+    let Error::Validation(fields) = audit::list(
+        &db,
+        &AuditFilter {
+            to: "yesterday".into(),
+            ..AuditFilter::default()
+        },
+    )
+    .await
+    .unwrap_err() else {
+        panic!()
+    };
+    assert_eq!(fields[0].field, "to");
+
+    assert!(sqlx::query("UPDATE audit_log SET actor = 'someone else'")
+        .execute(db.pool())
+        .await
+        .is_err());
+    assert!(sqlx::query("DELETE FROM audit_log")
+        .execute(db.pool())
+        .await
+        .is_err());
+}
