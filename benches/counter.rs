@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use pantry::demo::{self, DemoSpec};
 use pantry::visits::{self, FeeMethod, ScanOutcome, VisitForm};
+use pantry::volunteers::{Actor, Role};
 use pantry::Db;
 
 const SETTINGS_SQL: [&str; 3] = [
@@ -117,7 +118,9 @@ async fn library(db: &Db, card: &str) {
         override_reason: None,
         lines: Vec::new(),
     };
-    visits::record_visit(db, &form).await.unwrap();
+    visits::record_visit(db, &form, &Actor::system("bench", Role::Counter))
+        .await
+        .unwrap();
 }
 
 fn p(sorted: &[Duration], q: f64) -> f64 {

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use pantry::demo::{self, DemoSpec};
 use pantry::households::search::search;
+use pantry::volunteers::{Actor, Role};
 use pantry::{import, settings, Db};
 
 const HOUSEHOLDS: u32 = 100_000;
@@ -108,9 +109,13 @@ async fn main() {
     // Import: 100,000 rows into an empty pantry.
     let dir = tempfile::tempdir().unwrap();
     let (db, _) = Db::open_in(dir.path()).await.unwrap();
-    settings::save(&db, &demo::demo_settings_form(), "bench")
-        .await
-        .unwrap();
+    settings::save(
+        &db,
+        &demo::demo_settings_form(),
+        &Actor::system("bench", Role::Admin),
+    )
+    .await
+    .unwrap();
     let mut csv = String::from("Name,Postcode,Adults,Children,Phone,Date joined,Consent\r\n");
     for i in 0..100_000u32 {
         csv.push_str(&format!(
@@ -128,9 +133,15 @@ async fn main() {
     let sheet = import::read_sheet(csv.as_bytes(), "big.csv").unwrap();
     let read = started.elapsed();
     let mapping = import::suggest_mapping(&sheet.headers);
-    let report = import::import(&db, &sheet, &mapping, "bench", &mut |_| {})
-        .await
-        .unwrap();
+    let report = import::import(
+        &db,
+        &sheet,
+        &mapping,
+        &Actor::system("bench", Role::Manager),
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
     let total = started.elapsed();
     assert_eq!(
         report.good,

@@ -15,6 +15,8 @@ pub struct AppStatus {
     pub database_path: Option<String>,
     /// Whether first-run setup has been done.
     pub configured: bool,
+    /// No volunteer exists yet: the first admin must be created before anyone signs in.
+    pub needs_first_admin: bool,
     /// Why the database could not be opened, when it could not.
     pub startup_problem: Option<WireError>,
 }
@@ -27,12 +29,14 @@ pub async fn status(db: std::result::Result<&Db, &WireError>) -> Result<AppStatu
             version,
             database_path: Some(db.path().display().to_string()),
             configured: settings::load(db).await?.is_some(),
+            needs_first_admin: crate::volunteers::needs_first_admin(db).await?,
             startup_problem: None,
         },
         Err(problem) => AppStatus {
             version,
             database_path: None,
             configured: false,
+            needs_first_admin: false,
             startup_problem: Some(problem.clone()),
         },
     })

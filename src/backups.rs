@@ -12,6 +12,7 @@ use ts_rs::TS;
 use crate::audit;
 use crate::db::{self, Db};
 use crate::error::{whole_number, Error, Result};
+use crate::volunteers::{Actor, Role};
 
 /// Backups older than this are reported as stale.
 pub const STALE_AFTER_HOURS: i64 = 48;
@@ -106,7 +107,16 @@ pub async fn status(db: &Db) -> Result<BackupStatus> {
 }
 
 /// Saves where backups go and how many are kept (the folder must be writable).
-pub async fn save_settings(db: &Db, folder: &str, kept: &str, actor: &str) -> Result<BackupStatus> {
+pub async fn save_settings(
+    db: &Db,
+    folder: &str,
+    kept: &str,
+    actor: &Actor,
+) -> Result<BackupStatus> {
+    actor
+        .require(db, Role::Admin, "Changing the backup settings")
+        .await?;
+    let actor = actor.name.as_str();
     let mut errors = Vec::new();
     let kept = whole_number(&mut errors, "kept", kept, 1, 365, "Backups kept");
     let folder = folder.trim();
@@ -308,7 +318,9 @@ pub async fn restore(db_path: &Path, from: &Path, actor: &str) -> Result<Option<
 }
 
 /// In the app: checks the chosen backup and leaves it to be restored at the next start.
-pub async fn stage_restore(db: &Db, from: &Path, actor: &str) -> Result<()> {
+pub async fn stage_restore(db: &Db, from: &Path, actor: &Actor) -> Result<()> {
+    actor.require(db, Role::Admin, "Restoring a backup").await?;
+    let actor = actor.name.as_str();
     check_backup(from).await?;
     std::fs::copy(from, db.path().with_file_name(PENDING))?;
     let mut tx = db.begin_write().await?;

@@ -83,6 +83,10 @@ pub enum Error {
     #[error("You are not allowed to do this: {0}")]
     Forbidden(String),
 
+    /// No volunteer is signed in (or the app locked itself after being idle).
+    #[error("{0}")]
+    SignInNeeded(String),
+
     #[error("{0}")]
     Conflict(String),
 
@@ -132,6 +136,7 @@ impl Error {
             Error::NotEligible { .. } => ErrorKind::NotEligible,
             Error::InsufficientStock { .. } => ErrorKind::InsufficientStock,
             Error::Forbidden(_) => ErrorKind::Forbidden,
+            Error::SignInNeeded(_) => ErrorKind::SignInNeeded,
             Error::Conflict(_) => ErrorKind::Conflict,
             Error::SchemaTooNew { .. } => ErrorKind::SchemaTooNew,
             Error::Unavailable(_) => ErrorKind::Unavailable,
@@ -169,6 +174,7 @@ pub enum ErrorKind {
     NotEligible,
     InsufficientStock,
     Forbidden,
+    SignInNeeded,
     Conflict,
     SchemaTooNew,
     Unavailable,

@@ -21,6 +21,7 @@ use crate::households::{record_from, FlagOption};
 use crate::membership;
 use crate::settings;
 use crate::text;
+use crate::volunteers::{Actor, Role};
 
 /// A file as the UI sends it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -388,9 +389,13 @@ pub async fn import(
     db: &Db,
     sheet: &Sheet,
     mapping: &[Option<ImportField>],
-    actor: &str,
+    actor: &Actor,
     progress: &mut (dyn FnMut(ImportProgress) + Send),
 ) -> Result<ImportReport> {
+    actor
+        .require(db, Role::Manager, "Importing members")
+        .await?;
+    let actor = actor.name.as_str();
     let checked = check_rows(db, sheet, mapping, progress).await?;
     let settings = settings::require(db).await?;
     let total = u32::try_from(sheet.rows.len()).unwrap_or(u32::MAX);

@@ -24,6 +24,7 @@ pub mod settings;
 pub mod stock;
 pub mod text;
 pub mod visits;
+pub mod volunteers;
 
 pub use db::Db;
 pub use error::{Error, Result};

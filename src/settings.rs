@@ -11,6 +11,7 @@ use crate::audit;
 use crate::db::Db;
 use crate::error::{whole_number, Error, FieldError, Result};
 use crate::money;
+use crate::volunteers::{Actor, Role};
 
 /// The settings form exactly as typed: every field is text, checked and parsed here so
 /// that each mistake is reported next to its own field.
@@ -589,7 +590,14 @@ async fn load_with(conn: &mut SqliteConnection) -> Result<Option<Settings>> {
 
 /// Validates and saves the settings in one transaction, recording before → after in the
 /// audit trail. Neighbourhoods no longer listed become inactive (past visits keep them).
-pub async fn save(db: &Db, form: &SettingsForm, actor: &str) -> Result<Settings> {
+pub async fn save(db: &Db, form: &SettingsForm, actor: &Actor) -> Result<Settings> {
+    // At first run there is no admin yet: whoever sets the pantry up becomes its first admin.
+    if load(db).await?.is_some() {
+        actor
+            .require(db, Role::Admin, "Changing the settings")
+            .await?;
+    }
+    let actor = actor.name.as_str();
     let valid = form.validate()?;
     let mut tx = db.begin_write().await?;
     let before = load_with(&mut tx).await?;

@@ -20,6 +20,7 @@ use crate::settings::{self, Settings, VisitRule};
 use crate::stock::distribution::{self, VisitItem};
 use crate::stock::ledger::When;
 use crate::stock::{self, CounterStock};
+use crate::volunteers::{Actor, Role};
 
 /// The calendar date of an instant where the pantry is (a visit at 23:30 on Sunday is Sunday's).
 pub fn local_date_of(at: DateTime<Utc>, tz: Tz) -> NaiveDate {
@@ -510,7 +511,16 @@ async fn visit_by(
 
 /// Records a visit in one transaction, exactly once per check-in. Refuses an ineligible
 /// household (every reason given) unless a manager's override reason is given (recorded).
-pub async fn record_visit(db: &Db, form: &VisitForm) -> Result<VisitRecord> {
+pub async fn record_visit(db: &Db, form: &VisitForm, actor: &Actor) -> Result<VisitRecord> {
+    if form
+        .override_reason
+        .as_deref()
+        .is_some_and(|r| !r.trim().is_empty())
+    {
+        actor
+            .require(db, Role::Manager, "Recording a visit the rules refuse")
+            .await?;
+    }
     let settings = settings::require(db).await?;
     let stock = stock::stock_settings(db).await?;
     let by_item = stock.counter_stock == CounterStock::Items;
@@ -634,8 +644,10 @@ pub async fn void_visit(
     db: &Db,
     visit_id: i64,
     reason: &str,
-    volunteer: &str,
+    actor: &Actor,
 ) -> Result<VisitRecord> {
+    actor.require(db, Role::Manager, "Undoing a visit").await?;
+    let volunteer = actor.name.as_str();
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(Error::invalid(

@@ -10,14 +10,16 @@ use pantry::{settings, Error};
 #[tokio::test]
 async fn the_trail_lists_filters_and_refuses_changes() {
     let (_dir, db) = common::fresh_db().await;
-    settings::save(&db, &common::hillside_form(), "Pat")
+    settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
     backups::back_up(&db, BackupReason::Manual, "Alex")
         .await
         .unwrap();
 
-    let all = audit::list(&db, &AuditFilter::default()).await.unwrap();
+    let all = audit::list(&db, &AuditFilter::default(), &common::manager())
+        .await
+        .unwrap();
     assert_eq!(all.matching, 2);
     assert_eq!(all.entries[0].action, "backups.taken");
     assert!(
@@ -31,6 +33,7 @@ async fn the_trail_lists_filters_and_refuses_changes() {
             action: "backups.taken".into(),
             ..AuditFilter::default()
         },
+        &common::manager(),
     )
     .await
     .unwrap();
@@ -41,9 +44,10 @@ async fn the_trail_lists_filters_and_refuses_changes() {
     let by_text = audit::list(
         &db,
         &AuditFilter {
-            text: "Pat".into(),
+            text: "settings".into(),
             ..AuditFilter::default()
         },
+        &common::manager(),
     )
     .await
     .unwrap();
@@ -54,6 +58,7 @@ async fn the_trail_lists_filters_and_refuses_changes() {
             from: "2999-01-01".into(),
             ..AuditFilter::default()
         },
+        &common::manager(),
     )
     .await
     .unwrap();
@@ -64,6 +69,7 @@ async fn the_trail_lists_filters_and_refuses_changes() {
             to: "yesterday".into(),
             ..AuditFilter::default()
         },
+        &common::manager(),
     )
     .await
     .unwrap_err() else {

@@ -33,7 +33,7 @@ async fn names(db: &Db) -> Vec<(String, i64)> {
 #[tokio::test]
 async fn backup_change_restore_gives_back_exactly_the_backup() {
     let (dir, db) = common::fresh_db().await;
-    settings::save(&db, &common::hillside_form(), "test")
+    settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
     let amelia = register(&db, "Amelia Smith").await;
@@ -80,18 +80,19 @@ async fn backup_change_restore_gives_back_exactly_the_backup() {
 #[tokio::test]
 async fn only_the_last_backups_are_kept_and_the_folder_is_checked() {
     let (dir, db) = common::fresh_db().await;
-    settings::save(&db, &common::hillside_form(), "test")
+    settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
-    let Error::Validation(fields) = backups::save_settings(&db, "relative/folder", "3", "test")
-        .await
-        .unwrap_err()
+    let Error::Validation(fields) =
+        backups::save_settings(&db, "relative/folder", "3", &common::admin())
+            .await
+            .unwrap_err()
     else {
         panic!()
     };
     assert_eq!(fields[0].field, "folder");
     let usb = dir.path().join("usb-stick");
-    backups::save_settings(&db, usb.to_str().unwrap(), "2", "test")
+    backups::save_settings(&db, usb.to_str().unwrap(), "2", &common::admin())
         .await
         .unwrap();
     assert!(backups::back_up_if_due(&db, "test")
@@ -117,13 +118,13 @@ async fn only_the_last_backups_are_kept_and_the_folder_is_checked() {
 #[tokio::test]
 async fn a_file_that_is_not_a_pantry_backup_changes_nothing() {
     let (dir, db) = common::fresh_db().await;
-    settings::save(&db, &common::hillside_form(), "test")
+    settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
     register(&db, "Amelia Smith").await;
     let junk = dir.path().join("holiday.sqlite3");
     std::fs::write(&junk, b"not a database at all").unwrap();
-    let Error::Validation(fields) = backups::stage_restore(&db, &junk, "test")
+    let Error::Validation(fields) = backups::stage_restore(&db, &junk, &common::admin())
         .await
         .unwrap_err()
     else {
@@ -139,7 +140,7 @@ async fn a_file_that_is_not_a_pantry_backup_changes_nothing() {
         .await
         .unwrap();
     register(&db, "Zoë Öztürk").await;
-    backups::stage_restore(&db, std::path::Path::new(&taken.file), "test")
+    backups::stage_restore(&db, std::path::Path::new(&taken.file), &common::admin())
         .await
         .unwrap();
     let path = db.path().to_owned();

@@ -30,6 +30,7 @@ use pantry::stock::{
     BarcodeScan, ItemDetail, ItemForm, StockOverview, StockSettings, StockSettingsForm,
 };
 use pantry::visits::{CashUp, CheckIn, ScanOutcome, Today, VisitForm, VisitRecord};
+use pantry::volunteers::{Actor, Volunteer, VolunteerForm};
 use ts_rs::TS;
 
 const BINDINGS_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/lib/bindings");
@@ -80,6 +81,9 @@ fn export_all(dir: &Path) {
     StockCount::export_all_to(dir).unwrap();
     OpeningReport::export_all_to(dir).unwrap();
     Dashboard::export_all_to(dir).unwrap();
+    Actor::export_all_to(dir).unwrap();
+    Volunteer::export_all_to(dir).unwrap();
+    VolunteerForm::export_all_to(dir).unwrap();
     BackupStatus::export_all_to(dir).unwrap();
     AuditFilter::export_all_to(dir).unwrap();
     AuditPage::export_all_to(dir).unwrap();

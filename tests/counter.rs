@@ -10,7 +10,7 @@ use pantry::{cards, households, settings, Db, Error};
 
 async fn pantry_with(name: &str) -> (tempfile::TempDir, Db, households::Household) {
     let (dir, db) = common::fresh_db().await;
-    settings::save(&db, &common::hillside_form(), "test")
+    settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
     let form = HouseholdForm {
@@ -63,18 +63,26 @@ async fn register_check_in_refuse_override_void_and_cash_up() {
     assert!(first.verdict.eligible, "{:?}", first.verdict);
     assert_eq!(first.household.people, "2 adults, 3 children");
     assert_eq!(first.fee_pence, 400);
-    let visit = visits::record_visit(&db, &visit_form(&first, FeeMethod::Cash))
-        .await
-        .unwrap();
+    let visit = visits::record_visit(
+        &db,
+        &visit_form(&first, FeeMethod::Cash),
+        &common::manager(),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         (visit.items, visit.fee_pence, visit.fee_method.as_str()),
         (10, 400, "cash")
     );
 
     // Pressing Enter twice records once.
-    let again = visits::record_visit(&db, &visit_form(&first, FeeMethod::Cash))
-        .await
-        .unwrap();
+    let again = visits::record_visit(
+        &db,
+        &visit_form(&first, FeeMethod::Cash),
+        &common::manager(),
+    )
+    .await
+    .unwrap();
     assert_eq!(again.id, visit.id);
     assert_eq!(common::count(&db, "visits").await, 1);
 
@@ -83,9 +91,13 @@ async fn register_check_in_refuse_override_void_and_cash_up() {
     assert!(!second.verdict.eligible);
     assert_eq!(second.verdict.reasons[0].code, ReasonCode::VisitLimit);
     assert_eq!(second.verdict.visits_this_period, 1);
-    let refused = visits::record_visit(&db, &visit_form(&second, FeeMethod::Card))
-        .await
-        .unwrap_err();
+    let refused = visits::record_visit(
+        &db,
+        &visit_form(&second, FeeMethod::Card),
+        &common::manager(),
+    )
+    .await
+    .unwrap_err();
     let Error::NotEligible { reasons } = &refused else {
         panic!("{refused:?}")
     };
@@ -100,7 +112,9 @@ async fn register_check_in_refuse_override_void_and_cash_up() {
         override_reason: Some("Emergency: no food at home".into()),
         ..visit_form(&second, FeeMethod::Card)
     };
-    let extra = visits::record_visit(&db, &overridden).await.unwrap();
+    let extra = visits::record_visit(&db, &overridden, &common::manager())
+        .await
+        .unwrap();
     assert_eq!(
         extra.override_reason.as_deref(),
         Some("Emergency: no food at home")
@@ -114,15 +128,22 @@ async fn register_check_in_refuse_override_void_and_cash_up() {
 
     // Undo keeps the visit, marked void, and it stops counting.
     assert!(
-        visits::void_visit(&db, extra.id, " ", "Sam").await.is_err(),
+        visits::void_visit(&db, extra.id, " ", &common::manager())
+            .await
+            .is_err(),
         "a reason is needed"
     );
-    let voided = visits::void_visit(&db, extra.id, "Recorded twice by mistake", "Sam")
-        .await
-        .unwrap();
+    let voided = visits::void_visit(
+        &db,
+        extra.id,
+        "Recorded twice by mistake",
+        &common::manager(),
+    )
+    .await
+    .unwrap();
     assert!(voided.voided_at.is_some());
     assert!(matches!(
-        visits::void_visit(&db, extra.id, "again", "Sam").await,
+        visits::void_visit(&db, extra.id, "again", &common::manager()).await,
         Err(Error::Conflict(_))
     ));
     assert_eq!(
@@ -167,9 +188,13 @@ async fn register_check_in_refuse_override_void_and_cash_up() {
 async fn a_visit_freezes_the_household_as_it_was() {
     let (_dir, db, h) = pantry_with("Amelia Smith").await;
     let check_in = found(visits::scan(&db, &h.membership_number).await.unwrap());
-    visits::record_visit(&db, &visit_form(&check_in, FeeMethod::Waived))
-        .await
-        .unwrap();
+    visits::record_visit(
+        &db,
+        &visit_form(&check_in, FeeMethod::Waived),
+        &common::manager(),
+    )
+    .await
+    .unwrap();
     let mut form = households::page(&db, h.id).await.unwrap().form;
     form.children = "0".into();
     households::update(&db, h.id, &form, "t").await.unwrap();
@@ -191,9 +216,13 @@ async fn scans_find_cards_numbers_and_names_and_explain_the_rest() {
     assert!(revoked.verdict.reasons[0]
         .message
         .contains(&new.card_number));
-    let refused = visits::record_visit(&db, &visit_form(&revoked, FeeMethod::Cash))
-        .await
-        .unwrap_err();
+    let refused = visits::record_visit(
+        &db,
+        &visit_form(&revoked, FeeMethod::Cash),
+        &common::manager(),
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(refused, Error::NotEligible { .. }));
     assert!(
         found(visits::scan(&db, &new.card_number).await.unwrap())
@@ -261,7 +290,10 @@ async fn bad_visit_input_is_refused_field_by_field_and_records_nothing() {
         volunteer: " ".into(),
         ..visit_form(&check_in, FeeMethod::Cash)
     };
-    let Error::Validation(fields) = visits::record_visit(&db, &bad).await.unwrap_err() else {
+    let Error::Validation(fields) = visits::record_visit(&db, &bad, &common::manager())
+        .await
+        .unwrap_err()
+    else {
         panic!()
     };
     assert_eq!(

@@ -18,7 +18,7 @@ async fn pantry() -> (tempfile::TempDir, Db) {
         districts: "OL1 = Hillside\nOL4 = Brookfield".into(),
         ..common::hillside_form()
     };
-    settings::save(&db, &form, "test").await.unwrap();
+    settings::save(&db, &form, &common::admin()).await.unwrap();
     (dir, db)
 }
 
@@ -369,7 +369,7 @@ async fn merging_moves_visits_members_and_history_to_the_one_kept() {
         .unwrap();
     visit(&db, keep.id, "2026-11-03").await;
     visit(&db, remove.id, "2026-11-10").await;
-    let merged = households::merge(&db, keep.id, remove.id, "manager")
+    let merged = households::merge(&db, keep.id, remove.id, &common::manager())
         .await
         .unwrap();
     assert_eq!(merged.members.len(), 1);
@@ -387,7 +387,9 @@ async fn merging_moves_visits_members_and_history_to_the_one_kept() {
         households::page(&db, remove.id).await,
         Err(Error::NotFound { .. })
     ));
-    assert!(households::merge(&db, keep.id, keep.id, "m").await.is_err());
+    assert!(households::merge(&db, keep.id, keep.id, &common::manager())
+        .await
+        .is_err());
 }
 
 #[tokio::test]
@@ -407,10 +409,12 @@ async fn erasure_removes_personal_data_and_keeps_anonymous_counts() {
     households::update(&db, h.id, &edit, "t").await.unwrap();
     visit(&db, h.id, "2026-11-03").await;
 
-    let access = protection::subject_access(&db, h.id, "t").await.unwrap();
+    let access = protection::subject_access(&db, h.id, &common::manager())
+        .await
+        .unwrap();
     assert_eq!(access.household.lead_name, "Zoë Öztürk");
     assert_eq!(access.visits.len(), 1);
-    let files = protection::write_subject_access(&db, h.id, Some(dir.path()), "t")
+    let files = protection::write_subject_access(&db, h.id, Some(dir.path()), &common::manager())
         .await
         .unwrap();
     let json: serde_json::Value =
@@ -429,7 +433,9 @@ async fn erasure_removes_personal_data_and_keeps_anonymous_counts() {
         "{text}"
     );
 
-    let erased = protection::erase(&db, h.id, "manager").await.unwrap();
+    let erased = protection::erase(&db, h.id, &common::manager())
+        .await
+        .unwrap();
     assert!(erased.erased);
     assert_eq!(erased.lead_name, "Erased household");
     assert_eq!(

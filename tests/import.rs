@@ -11,7 +11,7 @@ use proptest::prelude::*;
 
 async fn pantry() -> (tempfile::TempDir, Db) {
     let (dir, db) = common::fresh_db().await;
-    settings::save(&db, &common::hillside_form(), "test")
+    settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
     (dir, db)
@@ -26,7 +26,7 @@ Jan Kowalski,M1 1AE,1,2,,,no,,\r\n";
 
 async fn import_all(db: &Db, sheet: &Sheet) -> import::ImportReport {
     let mapping = import::suggest_mapping(&sheet.headers);
-    import::import(db, sheet, &mapping, "tester", &mut |_| {})
+    import::import(db, sheet, &mapping, &common::manager(), &mut |_| {})
         .await
         .unwrap()
 }
@@ -210,7 +210,7 @@ proptest! {
             let Ok(sheet) = import::read_sheet(&bytes, name) else { return };
             let mapping = import::suggest_mapping(&sheet.headers);
             let before = common::count(&db, "households").await;
-            if import::import(&db, &sheet, &mapping, "t", &mut |_| {}).await.is_err() {
+            if import::import(&db, &sheet, &mapping, &common::manager(), &mut |_| {}).await.is_err() {
                 assert_eq!(common::count(&db, "households").await, before);
             }
         });
@@ -230,7 +230,7 @@ proptest! {
             let bytes = w.into_inner().unwrap();
             let sheet = import::read_sheet(&bytes, "p.csv").unwrap();
             let mapping = import::suggest_mapping(&sheet.headers);
-            let report = import::import(&db, &sheet, &mapping, "t", &mut |_| {}).await.unwrap();
+            let report = import::import(&db, &sheet, &mapping, &common::manager(), &mut |_| {}).await.unwrap();
             let bad_lines: std::collections::HashSet<u32> = report.problems.iter().map(|p| p.line).collect();
             assert_eq!(report.good as usize + bad_lines.len(), sheet.rows.len());
             assert_eq!(common::count(&db, "households").await, i64::from(report.good));

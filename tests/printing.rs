@@ -28,7 +28,7 @@ const DPI: f32 = 300.0;
 
 async fn pantry_with_households() -> (tempfile::TempDir, Db, Vec<households::Household>) {
     let (dir, db) = common::fresh_db().await;
-    settings::save(&db, &common::hillside_form(), "test")
+    settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
     let mut made = Vec::new();

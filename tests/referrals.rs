@@ -19,7 +19,7 @@ async fn pantry(follow_up_days: &str) -> (tempfile::TempDir, Db, i64, i64) {
         referral_follow_up_days: follow_up_days.into(),
         ..common::hillside_form()
     };
-    settings::save(&db, &form, "test").await.unwrap();
+    settings::save(&db, &form, &common::admin()).await.unwrap();
     let h = households::register(
         &db,
         &HouseholdForm {

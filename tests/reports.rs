@@ -60,6 +60,7 @@ async fn visit(db: &Db, id: i64, again: bool) -> i64 {
             override_reason: again.then(|| "second shop".into()),
             lines: Vec::new(),
         },
+        &common::manager(),
     )
     .await
     .unwrap()
@@ -70,7 +71,7 @@ async fn visit(db: &Db, id: i64, again: bool) -> i64 {
 /// Brookfield: 3 households; one visit is undone. St Anne's: 5 single adults.
 async fn pantry() -> Pantry {
     let (dir, db) = common::fresh_db().await;
-    let s = settings::save(&db, &common::hillside_form(), "test")
+    let s = settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
     let area = |name: &str| s.neighbourhoods.iter().find(|n| n.name == name).unwrap().id;
@@ -97,7 +98,7 @@ async fn pantry() -> Pantry {
     visit(&db, b1, false).await;
     let undone = visit(&db, b2, false).await;
     visit(&db, b3, false).await;
-    visits::void_visit(&db, undone, "recorded by mistake", "Sam")
+    visits::void_visit(&db, undone, "recorded by mistake", &common::manager())
         .await
         .unwrap();
     for name in ["Jo Jones", "Kit King", "Lou Lane", "Max Moss", "Ned Nash"] {
@@ -171,7 +172,9 @@ async fn figures_match_the_hand_count_and_never_drift() {
         ..HouseholdForm::default()
     };
     households::update(&p.db, bea, &edit, "test").await.unwrap();
-    protection::erase(&p.db, p.ids[2].1, "test").await.unwrap();
+    protection::erase(&p.db, p.ids[2].1, &common::manager())
+        .await
+        .unwrap();
     let again = reports::summary(&p.db, &p.period).await.unwrap();
     assert_eq!(again, s);
 
@@ -182,7 +185,7 @@ async fn figures_match_the_hand_count_and_never_drift() {
         &p.period,
         ReportFormat::Json,
         Some(&dir.path().join("a.json")),
-        "test",
+        &common::manager(),
     )
     .await
     .unwrap();
@@ -191,7 +194,7 @@ async fn figures_match_the_hand_count_and_never_drift() {
         &p.period,
         ReportFormat::Json,
         Some(&dir.path().join("b.json")),
-        "test",
+        &common::manager(),
     )
     .await
     .unwrap();
@@ -215,7 +218,7 @@ async fn every_format_reads_back() {
             &p.period,
             format,
             Some(&path(format.extension())),
-            "test",
+            &common::manager(),
         )
         .await
         .unwrap();

@@ -18,7 +18,7 @@ async fn a_new_pantry_has_no_settings_until_setup() {
 #[tokio::test]
 async fn setup_saves_every_field() {
     let (_dir, db) = common::fresh_db().await;
-    let saved = settings::save(&db, &common::hillside_form(), "test")
+    let saved = settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
     assert_eq!(saved.name, "Hillside Pantry");
@@ -47,7 +47,7 @@ async fn setup_saves_every_field() {
 #[tokio::test]
 async fn editing_keeps_neighbourhood_ids_and_retires_removed_ones() {
     let (_dir, db) = common::fresh_db().await;
-    let first = settings::save(&db, &common::hillside_form(), "test")
+    let first = settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
     let hillside_id = first.neighbourhoods[0].id;
@@ -58,7 +58,9 @@ async fn editing_keeps_neighbourhood_ids_and_retires_removed_ones() {
         items_per_visit: "12".into(),
         ..common::hillside_form()
     };
-    let second = settings::save(&db, &edited, "test").await.unwrap();
+    let second = settings::save(&db, &edited, &common::admin())
+        .await
+        .unwrap();
     let names: Vec<_> = second
         .neighbourhoods
         .iter()
@@ -78,7 +80,7 @@ async fn editing_keeps_neighbourhood_ids_and_retires_removed_ones() {
     assert_eq!(retired, 0, "a removed neighbourhood is kept, inactive");
 
     // Restoring it brings the same row back.
-    let third = settings::save(&db, &common::hillside_form(), "test")
+    let third = settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
     assert_eq!(third.neighbourhoods[1].id, brookfield_id);
@@ -87,7 +89,7 @@ async fn editing_keeps_neighbourhood_ids_and_retires_removed_ones() {
 #[tokio::test]
 async fn bad_input_is_refused_field_by_field_and_changes_nothing() {
     let (_dir, db) = common::fresh_db().await;
-    let saved = settings::save(&db, &common::hillside_form(), "test")
+    let saved = settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
     let audits_before = common::count(&db, "audit_log").await;
@@ -98,7 +100,9 @@ async fn bad_input_is_refused_field_by_field_and_changes_nothing() {
         time_zone: "Europe/Londn".into(),
         ..common::hillside_form()
     };
-    let err = settings::save(&db, &bad, "test").await.unwrap_err();
+    let err = settings::save(&db, &bad, &common::admin())
+        .await
+        .unwrap_err();
     let Error::Validation(fields) = &err else {
         panic!("{err:?}")
     };
@@ -119,14 +123,16 @@ async fn bad_input_is_refused_field_by_field_and_changes_nothing() {
 #[tokio::test]
 async fn every_save_is_audited_with_before_and_after() {
     let (_dir, db) = common::fresh_db().await;
-    settings::save(&db, &common::hillside_form(), "setup")
+    settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
     let renamed = SettingsForm {
         name: "Hillside Community Pantry".into(),
         ..common::hillside_form()
     };
-    settings::save(&db, &renamed, "manager").await.unwrap();
+    settings::save(&db, &renamed, &common::admin())
+        .await
+        .unwrap();
 
     let rows: Vec<(String, String, String)> =
         sqlx::query_as("SELECT actor, action, details FROM audit_log ORDER BY id")

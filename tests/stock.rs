@@ -21,7 +21,7 @@ use proptest::prelude::*;
 
 async fn pantry() -> (tempfile::TempDir, Db, NaiveDate) {
     let (dir, db) = common::fresh_db().await;
-    let s = settings::save(&db, &common::hillside_form(), "test")
+    let s = settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
     stock::save_stock_settings(
@@ -41,7 +41,7 @@ async fn pantry() -> (tempfile::TempDir, Db, NaiveDate) {
                 },
             ],
         },
-        "test",
+        &common::admin(),
     )
     .await
     .unwrap();
@@ -161,6 +161,7 @@ async fn visit(
                 .map(|&(item_id, quantity)| VisitItem { item_id, quantity })
                 .collect(),
         },
+        &common::manager(),
     )
     .await
 }
@@ -290,13 +291,15 @@ async fn deliver_distribute_refuse_use_by_count_and_finalise() {
     assert_eq!(on_hand(&db, milk).await, 0);
 
     // A count: 12 beans expected; a visit takes 2 during the count; 9 are counted → −1.
-    let count = counts::start_count(&db, "Pat").await.unwrap();
+    let count = counts::start_count(&db, &common::manager()).await.unwrap();
     assert!(matches!(
-        counts::start_count(&db, "Pat").await.unwrap_err(),
+        counts::start_count(&db, &common::manager())
+            .await
+            .unwrap_err(),
         Error::Conflict(_)
     ));
     visit(&db, zoe, &[(beans, 2)], false).await.unwrap();
-    let l = counts::enter_counted(&db, count.id, beans, "9")
+    let l = counts::enter_counted(&db, count.id, beans, "9", &common::manager())
         .await
         .unwrap();
     assert_eq!(
@@ -309,12 +312,12 @@ async fn deliver_distribute_refuse_use_by_count_and_finalise() {
         ),
         (12, -2, Some(9), Some(-1), Some(-60))
     );
-    let l = counts::enter_counted(&db, count.id, milk, "0")
+    let l = counts::enter_counted(&db, count.id, milk, "0", &common::manager())
         .await
         .unwrap();
     assert_eq!(l.variance, Some(0));
     // Rice stays blank: not counted is not zero, and it is not adjusted.
-    let Error::Validation(_) = counts::enter_counted(&db, count.id, rice, "-1")
+    let Error::Validation(_) = counts::enter_counted(&db, count.id, rice, "-1", &common::manager())
         .await
         .unwrap_err()
     else {
@@ -322,13 +325,15 @@ async fn deliver_distribute_refuse_use_by_count_and_finalise() {
     };
     let sheet = counts::count_sheet(&db, count.id).await.unwrap();
     assert!(sheet.starts_with(b"%PDF"));
-    let done = counts::finalise_count(&db, count.id, "Pat").await.unwrap();
+    let done = counts::finalise_count(&db, count.id, &common::manager())
+        .await
+        .unwrap();
     assert_eq!((done.status.as_str(), done.not_counted), ("finalised", 1));
     assert_eq!(on_hand(&db, beans).await, 9);
     assert_eq!(ledger_sum(&db, beans).await, 9);
     // A finalised count cannot change.
     assert!(matches!(
-        counts::enter_counted(&db, count.id, rice, "4")
+        counts::enter_counted(&db, count.id, rice, "4", &common::manager())
             .await
             .unwrap_err(),
         Error::Conflict(_)
@@ -342,7 +347,7 @@ async fn deliver_distribute_refuse_use_by_count_and_finalise() {
     );
 
     // Undoing a visit puts its items back as new movements; the ledger is never rewritten.
-    visits::void_visit(&db, v.id, "recorded by mistake", "Sam")
+    visits::void_visit(&db, v.id, "recorded by mistake", &common::manager())
         .await
         .unwrap();
     assert_eq!(on_hand(&db, beans).await, 12);
@@ -408,7 +413,7 @@ async fn opening_stock_imports_in_one_go_and_reports_bad_rows() {
                Porridge oats,Cereal,bag,lots,,,,\r\n\
                Yoghurt,Chilled,pot,4,,01/01/2020,,\r\n";
     let sheet = import::read_sheet(csv.as_bytes(), "stock.csv").unwrap();
-    let report = opening::import_opening(&db, &sheet, false, false, "test")
+    let report = opening::import_opening(&db, &sheet, false, false, &common::manager())
         .await
         .unwrap();
     assert!(!report.imported);
@@ -423,7 +428,7 @@ async fn opening_stock_imports_in_one_go_and_reports_bad_rows() {
     );
     assert_eq!(common::count(&db, "items").await, 0);
 
-    let report = opening::import_opening(&db, &sheet, false, true, "test")
+    let report = opening::import_opening(&db, &sheet, false, true, &common::manager())
         .await
         .unwrap();
     assert!(report.imported);
@@ -434,7 +439,7 @@ async fn opening_stock_imports_in_one_go_and_reports_bad_rows() {
         (30, "5012345678900")
     );
     // Importing again would double the stock: the item already has stock, so it is refused.
-    let again = opening::import_opening(&db, &sheet, false, true, "test")
+    let again = opening::import_opening(&db, &sheet, false, true, &common::manager())
         .await
         .unwrap();
     assert_eq!(again.units, 0);
@@ -520,14 +525,14 @@ proptest! {
                         }
                     }
                     Op::Count { item: i, counted } => {
-                        let c = counts::start_count(&db, "Pat").await.unwrap();
-                        counts::enter_counted(&db, c.id, items[i], &counted.to_string()).await.unwrap();
-                        counts::finalise_count(&db, c.id, "Pat").await.unwrap();
+                        let c = counts::start_count(&db, &common::manager()).await.unwrap();
+                        counts::enter_counted(&db, c.id, items[i], &counted.to_string(), &common::manager()).await.unwrap();
+                        counts::finalise_count(&db, c.id, &common::manager()).await.unwrap();
                         model[i] = i64::from(counted);
                     }
                     Op::UndoLastVisit => {
                         if let Some((id, i, quantity)) = visits_made.pop() {
-                            visits::void_visit(&db, id, "test", "Sam").await.unwrap();
+                            visits::void_visit(&db, id, "test", &common::manager()).await.unwrap();
                             model[i] += quantity;
                         }
                     }

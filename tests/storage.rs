@@ -185,7 +185,7 @@ async fn two_writers_at_once_queue_instead_of_failing() {
 #[tokio::test]
 async fn a_backup_is_a_checked_copy_and_never_overwrites() {
     let (dir, db) = common::fresh_db().await;
-    pantry::settings::save(&db, &common::hillside_form(), "test")
+    pantry::settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
     let written = db.backup_into(&dir.path().join("backups")).await.unwrap();

@@ -6,11 +6,12 @@ use pantry::Error;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
-use crate::{AppState, ACTOR};
+use crate::AppState;
 
 #[tauri::command]
 pub async fn backups_status(state: State<'_, AppState>) -> Result<BackupStatus, Error> {
-    backups::status(state.db()?).await
+    let (db, _) = state.signed_in()?;
+    backups::status(db).await
 }
 
 #[tauri::command]
@@ -19,12 +20,14 @@ pub async fn backups_save_settings(
     folder: String,
     kept: String,
 ) -> Result<BackupStatus, Error> {
-    backups::save_settings(state.db()?, &folder, &kept, ACTOR).await
+    let (db, actor) = state.signed_in()?;
+    backups::save_settings(db, &folder, &kept, &actor).await
 }
 
 #[tauri::command]
 pub async fn backups_now(state: State<'_, AppState>) -> Result<BackupRecord, Error> {
-    backups::back_up(state.db()?, BackupReason::Manual, ACTOR).await
+    let (db, actor) = state.signed_in()?;
+    backups::back_up(db, BackupReason::Manual, &actor.name).await
 }
 
 /// Asks for a backup file and checks it; `None` if the user cancels. Pantry must restart
@@ -34,7 +37,8 @@ pub async fn backups_choose_restore(
     app: AppHandle,
     state: State<'_, AppState>,
 ) -> Result<Option<String>, Error> {
-    let db = state.db()?;
+    let (db, actor) = state.signed_in()?;
+    let db = db;
     let dialog = app
         .dialog()
         .file()
@@ -49,7 +53,7 @@ pub async fn backups_choose_restore(
     let path = chosen
         .into_path()
         .map_err(|_| Error::invalid("file", "Choose a file on this computer."))?;
-    backups::stage_restore(db, &path, ACTOR).await?;
+    backups::stage_restore(db, &path, &actor).await?;
     Ok(Some(path.display().to_string()))
 }
 

@@ -6,7 +6,7 @@ use pantry::settings::{self, Settings, SettingsForm};
 use pantry::Error;
 use tauri::State;
 
-use crate::{AppState, ACTOR};
+use crate::AppState;
 
 #[tauri::command]
 pub async fn app_status(state: State<'_, AppState>) -> Result<AppStatus, Error> {
@@ -28,7 +28,8 @@ pub async fn settings_save(
     state: State<'_, AppState>,
     form: SettingsForm,
 ) -> Result<Settings, Error> {
-    settings::save(state.db()?, &form, ACTOR).await
+    let (db, actor) = state.signed_in()?;
+    settings::save(db, &form, &actor).await
 }
 
 #[tauri::command]
@@ -41,5 +42,6 @@ pub async fn audit_list(
     state: State<'_, AppState>,
     filter: AuditFilter,
 ) -> Result<AuditPage, Error> {
-    audit::list(state.db()?, &filter).await
+    let (db, actor) = state.signed_in()?;
+    audit::list(db, &filter, &actor).await
 }

@@ -8,7 +8,8 @@ use crate::AppState;
 
 #[tauri::command]
 pub async fn visits_scan(state: State<'_, AppState>, typed: String) -> Result<ScanOutcome, Error> {
-    visits::scan(state.db()?, &typed).await
+    let (db, _) = state.signed_in()?;
+    visits::scan(db, &typed).await
 }
 
 #[tauri::command]
@@ -16,15 +17,18 @@ pub async fn visits_check_in(
     state: State<'_, AppState>,
     household_id: i64,
 ) -> Result<CheckIn, Error> {
-    visits::check_in(state.db()?, household_id, None).await
+    let (db, _) = state.signed_in()?;
+    visits::check_in(db, household_id, None).await
 }
 
 #[tauri::command]
 pub async fn visits_record(
     state: State<'_, AppState>,
-    form: VisitForm,
+    mut form: VisitForm,
 ) -> Result<VisitRecord, Error> {
-    visits::record_visit(state.db()?, &form).await
+    let (db, actor) = state.signed_in()?;
+    form.volunteer = actor.name.clone();
+    visits::record_visit(db, &form, &actor).await
 }
 
 #[tauri::command]
@@ -32,22 +36,23 @@ pub async fn visits_void(
     state: State<'_, AppState>,
     id: i64,
     reason: String,
-    volunteer: String,
 ) -> Result<VisitRecord, Error> {
-    visits::void_visit(state.db()?, id, &reason, &volunteer).await
+    let (db, actor) = state.signed_in()?;
+    visits::void_visit(db, id, &reason, &actor).await
 }
 
 #[tauri::command]
 pub async fn visits_today(state: State<'_, AppState>) -> Result<Today, Error> {
-    visits::today(state.db()?).await
+    let (db, _) = state.signed_in()?;
+    visits::today(db).await
 }
 
 #[tauri::command]
 pub async fn visits_cash_up(
     state: State<'_, AppState>,
     counted: String,
-    volunteer: String,
     note: String,
 ) -> Result<CashUp, Error> {
-    visits::cash_up(state.db()?, &counted, &volunteer, &note).await
+    let (db, actor) = state.signed_in()?;
+    visits::cash_up(db, &counted, &actor.name, &note).await
 }

@@ -8,19 +8,34 @@ mod members;
 mod printing;
 mod referrals;
 mod reports;
+mod session;
 mod stock;
 
 use pantry::error::WireError;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use pantry::volunteers::Actor;
 use pantry::{backups, paths, Db, Error};
 use tauri::Manager;
 
-/// Who is acting, until volunteer sign-in exists.
-pub const ACTOR: &str = "desktop";
+/// Who the app acts as for its own housekeeping (backups at start and close).
+pub const ACTOR: &str = "Pantry";
 
-/// The database, or why it could not be opened (shown by the UI instead of a crash).
+/// The signed-in volunteer, and when they last did something (for the idle lock).
+#[derive(Debug)]
+struct Session {
+    actor: Actor,
+    last_seen: Instant,
+    idle_lock: Duration,
+}
+
+/// The database (or why it could not be opened, shown by the UI instead of a crash) and
+/// who is signed in.
 #[derive(Debug)]
 pub struct AppState {
     db: Result<Db, WireError>,
+    session: Mutex<Option<Session>>,
 }
 
 impl AppState {
@@ -28,6 +43,53 @@ impl AppState {
         self.db
             .as_ref()
             .map_err(|problem| Error::Unavailable(problem.message.clone()))
+    }
+
+    /// The database and the signed-in volunteer; after the idle time the app is locked and
+    /// someone must sign in again.
+    pub fn signed_in(&self) -> Result<(&Db, Actor), Error> {
+        let db = self.db()?;
+        let mut session = self.session.lock().map_err(|_| {
+            Error::Unavailable("Pantry's session is unusable; restart Pantry.".into())
+        })?;
+        match session.as_mut() {
+            Some(s) if s.last_seen.elapsed() <= s.idle_lock => {
+                s.last_seen = Instant::now();
+                Ok((db, s.actor.clone()))
+            }
+            Some(_) => {
+                *session = None;
+                Err(Error::SignInNeeded(
+                    "Pantry locked itself after being left idle: sign in again.".into(),
+                ))
+            }
+            None => Err(Error::SignInNeeded("Sign in first.".into())),
+        }
+    }
+
+    /// Whoever is signed in now, without touching the idle timer.
+    pub fn current(&self) -> Option<Actor> {
+        let session = self.session.lock().ok()?;
+        session
+            .as_ref()
+            .filter(|s| s.last_seen.elapsed() <= s.idle_lock)
+            .map(|s| s.actor.clone())
+    }
+
+    pub fn start_session(&self, actor: Actor, idle_minutes: i64) {
+        if let Ok(mut session) = self.session.lock() {
+            *session = Some(Session {
+                actor,
+                last_seen: Instant::now(),
+                idle_lock: Duration::from_secs(
+                    u64::try_from(idle_minutes.max(1)).unwrap_or(10) * 60,
+                ),
+            });
+        }
+    }
+
+    pub fn end_session(&self) -> Option<Actor> {
+        self.session.lock().ok()?.take().map(|s| s.actor)
     }
 }
 
@@ -53,7 +115,7 @@ fn start_daily_backups(db: Db) {
             if let Err(err) = backups::back_up_if_due(&db, ACTOR).await {
                 eprintln!("Pantry could not take its daily backup: {err}");
             }
-            tokio::time::sleep(std::time::Duration::from_secs(60 * 60)).await;
+            tokio::time::sleep(Duration::from_secs(60 * 60)).await;
         }
     });
 }
@@ -67,11 +129,22 @@ fn main() {
             if let Ok(db) = &db {
                 start_daily_backups(db.clone());
             }
-            app.manage(AppState { db });
+            app.manage(AppState {
+                db,
+                session: Mutex::new(None),
+            });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
             commands::app_status,
+            session::session_current,
+            session::session_volunteers,
+            session::session_sign_in,
+            session::session_sign_out,
+            session::session_first_admin,
+            session::session_setup,
+            session::volunteers_list,
+            session::volunteers_save,
             commands::settings_get,
             commands::settings_form,
             commands::settings_save,

@@ -11,11 +11,12 @@ use pantry::{settings, Error};
 use tauri::ipc::Channel;
 use tauri::State;
 
-use crate::{AppState, ACTOR};
+use crate::AppState;
 
 #[tauri::command]
 pub async fn households_options(state: State<'_, AppState>) -> Result<RegistrationOptions, Error> {
-    households::registration_options(state.db()?).await
+    let (db, _) = state.signed_in()?;
+    households::registration_options(db).await
 }
 
 #[tauri::command]
@@ -23,12 +24,14 @@ pub async fn households_list(
     state: State<'_, AppState>,
     query: ListQuery,
 ) -> Result<ListPage, Error> {
-    households::list(state.db()?, &query).await
+    let (db, _) = state.signed_in()?;
+    households::list(db, &query).await
 }
 
 #[tauri::command]
 pub async fn households_page(state: State<'_, AppState>, id: i64) -> Result<HouseholdPage, Error> {
-    households::page(state.db()?, id).await
+    let (db, _) = state.signed_in()?;
+    households::page(db, id).await
 }
 
 #[tauri::command]
@@ -36,7 +39,8 @@ pub async fn households_suggest_neighbourhood(
     state: State<'_, AppState>,
     postcode: String,
 ) -> Result<Option<i64>, Error> {
-    let settings = settings::require(state.db()?).await?;
+    let (db, _) = state.signed_in()?;
+    let settings = settings::require(db).await?;
     Ok(households::suggested_neighbourhood(&settings, &postcode))
 }
 
@@ -46,7 +50,8 @@ pub async fn households_duplicates(
     form: HouseholdForm,
     except: Option<i64>,
 ) -> Result<Vec<DuplicateCandidate>, Error> {
-    duplicates::find(state.db()?, &form, except).await
+    let (db, _) = state.signed_in()?;
+    duplicates::find(db, &form, except).await
 }
 
 #[tauri::command]
@@ -55,7 +60,8 @@ pub async fn households_register(
     form: HouseholdForm,
     duplicate_reason: Option<String>,
 ) -> Result<Household, Error> {
-    households::register(state.db()?, &form, duplicate_reason.as_deref(), ACTOR).await
+    let (db, actor) = state.signed_in()?;
+    households::register(db, &form, duplicate_reason.as_deref(), &actor.name).await
 }
 
 #[tauri::command]
@@ -64,12 +70,14 @@ pub async fn households_update(
     id: i64,
     form: HouseholdForm,
 ) -> Result<Household, Error> {
-    households::update(state.db()?, id, &form, ACTOR).await
+    let (db, actor) = state.signed_in()?;
+    households::update(db, id, &form, &actor.name).await
 }
 
 #[tauri::command]
 pub async fn households_renew(state: State<'_, AppState>, id: i64) -> Result<Household, Error> {
-    households::renew(state.db()?, id, ACTOR).await
+    let (db, actor) = state.signed_in()?;
+    households::renew(db, id, &actor.name).await
 }
 
 #[tauri::command]
@@ -79,7 +87,8 @@ pub async fn households_set_status(
     status: Status,
     reason: Option<String>,
 ) -> Result<Household, Error> {
-    households::set_status(state.db()?, id, status, reason.as_deref(), ACTOR).await
+    let (db, actor) = state.signed_in()?;
+    households::set_status(db, id, status, reason.as_deref(), &actor.name).await
 }
 
 #[tauri::command]
@@ -88,12 +97,14 @@ pub async fn households_merge(
     keep: i64,
     remove_number: String,
 ) -> Result<Household, Error> {
-    households::merge_by_number(state.db()?, keep, &remove_number, ACTOR).await
+    let (db, actor) = state.signed_in()?;
+    households::merge_by_number(db, keep, &remove_number, &actor).await
 }
 
 #[tauri::command]
 pub async fn households_erase(state: State<'_, AppState>, id: i64) -> Result<Household, Error> {
-    protection::erase(state.db()?, id, ACTOR).await
+    let (db, actor) = state.signed_in()?;
+    protection::erase(db, id, &actor).await
 }
 
 #[tauri::command]
@@ -101,7 +112,8 @@ pub async fn households_subject_access(
     state: State<'_, AppState>,
     id: i64,
 ) -> Result<Vec<String>, Error> {
-    let files = protection::write_subject_access(state.db()?, id, None, ACTOR).await?;
+    let (db, actor) = state.signed_in()?;
+    let files = protection::write_subject_access(db, id, None, &actor).await?;
     Ok(files.iter().map(|f| f.display().to_string()).collect())
 }
 
@@ -109,12 +121,14 @@ pub async fn households_subject_access(
 pub async fn households_retention_preview(
     state: State<'_, AppState>,
 ) -> Result<RetentionPreview, Error> {
-    protection::retention_preview(state.db()?).await
+    let (db, _) = state.signed_in()?;
+    protection::retention_preview(db).await
 }
 
 #[tauri::command]
 pub async fn households_retention_apply(state: State<'_, AppState>) -> Result<usize, Error> {
-    protection::apply_retention(state.db()?, ACTOR).await
+    let (db, actor) = state.signed_in()?;
+    protection::apply_retention(db, &actor.name).await
 }
 
 #[tauri::command]
@@ -128,7 +142,8 @@ pub async fn import_check(
     file: ImportFile,
     mapping: Vec<Option<ImportField>>,
 ) -> Result<ImportReport, Error> {
-    import::check(state.db()?, &file.read()?, &mapping).await
+    let (db, _) = state.signed_in()?;
+    import::check(db, &file.read()?, &mapping).await
 }
 
 #[tauri::command]
@@ -138,8 +153,9 @@ pub async fn import_members(
     mapping: Vec<Option<ImportField>>,
     on_progress: Channel<ImportProgress>,
 ) -> Result<ImportReport, Error> {
+    let (db, actor) = state.signed_in()?;
     let sheet = file.read()?;
-    import::import(state.db()?, &sheet, &mapping, ACTOR, &mut |p| {
+    import::import(db, &sheet, &mapping, &actor, &mut |p| {
         // A closed window cannot receive progress; the import itself goes on.
         let _ = on_progress.send(p);
     })

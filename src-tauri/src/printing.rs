@@ -7,11 +7,12 @@ use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
 
-use crate::{AppState, ACTOR};
+use crate::AppState;
 
 #[tauri::command]
 pub async fn cards_unprinted_count(state: State<'_, AppState>) -> Result<u32, Error> {
-    cards::unprinted_count(state.db()?).await
+    let (db, _) = state.signed_in()?;
+    cards::unprinted_count(db).await
 }
 
 #[tauri::command]
@@ -19,8 +20,9 @@ pub async fn cards_print_unprinted(
     state: State<'_, AppState>,
     layout: SheetLayout,
 ) -> Result<PrintedFile, Error> {
-    let db = state.db()?;
-    cards::print_unprinted(db, layout, ACTOR)
+    let (db, actor) = state.signed_in()?;
+    let db = db;
+    cards::print_unprinted(db, layout, &actor.name)
         .await?
         .save(db, "cards")
 }
@@ -30,8 +32,11 @@ pub async fn cards_print_household(
     state: State<'_, AppState>,
     id: i64,
 ) -> Result<PrintedFile, Error> {
-    let db = state.db()?;
-    cards::print_single(db, id, ACTOR).await?.save(db, "card")
+    let (db, actor) = state.signed_in()?;
+    let db = db;
+    cards::print_single(db, id, &actor.name)
+        .await?
+        .save(db, "card")
 }
 
 #[tauri::command]
@@ -40,7 +45,8 @@ pub async fn cards_reissue(
     id: i64,
     reason: String,
 ) -> Result<Card, Error> {
-    cards::reissue(state.db()?, id, &reason, ACTOR).await
+    let (db, actor) = state.signed_in()?;
+    cards::reissue(db, id, &reason, &actor.name).await
 }
 
 /// Opens a file Pantry wrote (a PDF to print) in the system's viewer.

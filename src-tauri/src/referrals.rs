@@ -6,16 +6,18 @@ use pantry::referrals::{
 use pantry::Error;
 use tauri::State;
 
-use crate::{AppState, ACTOR};
+use crate::AppState;
 
 #[tauri::command]
 pub async fn referrals_options(state: State<'_, AppState>) -> Result<ReferralOptions, Error> {
-    referrals::options(state.db()?).await
+    let (db, _) = state.signed_in()?;
+    referrals::options(db).await
 }
 
 #[tauri::command]
 pub async fn referrals_agencies(state: State<'_, AppState>) -> Result<Vec<Agency>, Error> {
-    referrals::agencies(state.db()?).await
+    let (db, _) = state.signed_in()?;
+    referrals::agencies(db).await
 }
 
 #[tauri::command]
@@ -24,29 +26,30 @@ pub async fn referrals_save_agency(
     id: Option<i64>,
     form: AgencyForm,
 ) -> Result<Agency, Error> {
-    referrals::save_agency(state.db()?, id, &form, ACTOR).await
+    let (db, actor) = state.signed_in()?;
+    referrals::save_agency(db, id, &form, &actor.name).await
 }
 
 #[tauri::command]
 pub async fn referrals_make(
     state: State<'_, AppState>,
-    form: ReferralForm,
+    mut form: ReferralForm,
 ) -> Result<Referral, Error> {
-    referrals::make(state.db()?, &form).await
+    let (db, actor) = state.signed_in()?;
+    form.volunteer = actor.name;
+    referrals::make(db, &form).await
 }
 
 #[tauri::command]
 pub async fn referrals_open(state: State<'_, AppState>) -> Result<Vec<OpenReferral>, Error> {
-    referrals::open(state.db()?).await
+    let (db, _) = state.signed_in()?;
+    referrals::open(db).await
 }
 
 #[tauri::command]
-pub async fn referrals_contacted(
-    state: State<'_, AppState>,
-    id: i64,
-    volunteer: String,
-) -> Result<Referral, Error> {
-    referrals::mark_contacted(state.db()?, id, &volunteer).await
+pub async fn referrals_contacted(state: State<'_, AppState>, id: i64) -> Result<Referral, Error> {
+    let (db, actor) = state.signed_in()?;
+    referrals::mark_contacted(db, id, &actor.name).await
 }
 
 #[tauri::command]
@@ -55,15 +58,13 @@ pub async fn referrals_outcome(
     id: i64,
     outcome: Outcome,
     note: String,
-    volunteer: String,
 ) -> Result<Referral, Error> {
-    referrals::record_outcome(state.db()?, id, outcome, &note, &volunteer).await
+    let (db, actor) = state.signed_in()?;
+    referrals::record_outcome(db, id, outcome, &note, &actor.name).await
 }
 
 #[tauri::command]
 pub async fn referrals_slip(state: State<'_, AppState>, id: i64) -> Result<String, Error> {
-    Ok(referrals::save_slip(state.db()?, id)
-        .await?
-        .display()
-        .to_string())
+    let (db, _) = state.signed_in()?;
+    Ok(referrals::save_slip(db, id).await?.display().to_string())
 }

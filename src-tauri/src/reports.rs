@@ -7,11 +7,12 @@ use pantry::reports::{self, rollup, Period, ReportSettingsForm, Summary};
 use pantry::{Error, Result};
 use tauri::State;
 
-use crate::{AppState, ACTOR};
+use crate::AppState;
 
 #[tauri::command]
 pub async fn reports_dashboard(state: State<'_, AppState>) -> Result<Dashboard, Error> {
-    dashboard::dashboard(state.db()?).await
+    let (db, _) = state.signed_in()?;
+    dashboard::dashboard(db).await
 }
 
 #[tauri::command]
@@ -21,7 +22,8 @@ pub fn reports_period(period: String) -> Result<Period, Error> {
 
 #[tauri::command]
 pub async fn reports_summary(state: State<'_, AppState>, period: String) -> Result<Summary, Error> {
-    reports::summary(state.db()?, &Period::parse(&period)?).await
+    let (db, _) = state.signed_in()?;
+    reports::summary(db, &Period::parse(&period)?).await
 }
 
 #[tauri::command]
@@ -30,17 +32,20 @@ pub async fn reports_export(
     period: String,
     format: ReportFormat,
 ) -> Result<ExportRecord, Error> {
-    export::export_summary(state.db()?, &Period::parse(&period)?, format, None, ACTOR).await
+    let (db, actor) = state.signed_in()?;
+    export::export_summary(db, &Period::parse(&period)?, format, None, &actor).await
 }
 
 #[tauri::command]
 pub async fn reports_history(state: State<'_, AppState>) -> Result<Vec<ExportRecord>, Error> {
-    export::history(state.db()?).await
+    let (db, _) = state.signed_in()?;
+    export::history(db).await
 }
 
 #[tauri::command]
 pub async fn reports_settings(state: State<'_, AppState>) -> Result<ReportSettingsForm, Error> {
-    reports::report_settings(state.db()?).await
+    let (db, _) = state.signed_in()?;
+    reports::report_settings(db).await
 }
 
 #[tauri::command]
@@ -48,7 +53,8 @@ pub async fn reports_save_settings(
     state: State<'_, AppState>,
     form: ReportSettingsForm,
 ) -> Result<ReportSettingsForm, Error> {
-    reports::save_report_settings(state.db()?, &form, ACTOR).await
+    let (db, actor) = state.signed_in()?;
+    reports::save_report_settings(db, &form, &actor).await
 }
 
 #[tauri::command]
@@ -57,7 +63,8 @@ pub async fn reports_rollup(
     files: Vec<ImportFile>,
     format: ReportFormat,
 ) -> Result<ExportRecord, Error> {
-    let db = state.db()?;
+    let (db, actor) = state.signed_in()?;
+    let db = db;
     let summaries = files
         .iter()
         .map(|f| rollup::read_summary(&f.file_name, &f.bytes()?))
@@ -71,5 +78,5 @@ pub async fn reports_rollup(
         combined.to,
         format.extension()
     ));
-    export::write_and_record(db, "rollup", &doc, format, &bytes, &out, ACTOR).await
+    export::write_and_record(db, "rollup", &doc, format, &bytes, &out, &actor).await
 }

@@ -13,11 +13,12 @@ use pantry::stock::{
 use pantry::Error;
 use tauri::State;
 
-use crate::{AppState, ACTOR};
+use crate::AppState;
 
 #[tauri::command]
 pub async fn stock_overview(state: State<'_, AppState>) -> Result<StockOverview, Error> {
-    stock::overview(state.db()?).await
+    let (db, _) = state.signed_in()?;
+    stock::overview(db).await
 }
 
 #[tauri::command]
@@ -26,27 +27,32 @@ pub async fn stock_items(
     text: String,
     include_inactive: bool,
 ) -> Result<Vec<Item>, Error> {
-    stock::items(state.db()?, &text, include_inactive).await
+    let (db, _) = state.signed_in()?;
+    stock::items(db, &text, include_inactive).await
 }
 
 #[tauri::command]
 pub async fn stock_item(state: State<'_, AppState>, id: i64) -> Result<ItemDetail, Error> {
-    stock::item_detail(state.db()?, id).await
+    let (db, _) = state.signed_in()?;
+    stock::item_detail(db, id).await
 }
 
 #[tauri::command]
 pub async fn stock_item_form(state: State<'_, AppState>, id: i64) -> Result<ItemForm, Error> {
-    stock::item_form(state.db()?, id).await
+    let (db, _) = state.signed_in()?;
+    stock::item_form(db, id).await
 }
 
 #[tauri::command]
 pub async fn stock_save_item(state: State<'_, AppState>, form: ItemForm) -> Result<Item, Error> {
-    stock::save_item(state.db()?, &form, ACTOR).await
+    let (db, actor) = state.signed_in()?;
+    stock::save_item(db, &form, &actor.name).await
 }
 
 #[tauri::command]
 pub async fn stock_scan(state: State<'_, AppState>, code: String) -> Result<BarcodeScan, Error> {
-    stock::scan_barcode(state.db()?, &code).await
+    let (db, _) = state.signed_in()?;
+    stock::scan_barcode(db, &code).await
 }
 
 #[tauri::command]
@@ -56,12 +62,14 @@ pub async fn stock_add_barcode(
     code: String,
     units: String,
 ) -> Result<Item, Error> {
-    stock::add_barcode(state.db()?, item_id, &code, &units, ACTOR).await
+    let (db, actor) = state.signed_in()?;
+    stock::add_barcode(db, item_id, &code, &units, &actor.name).await
 }
 
 #[tauri::command]
 pub async fn stock_settings(state: State<'_, AppState>) -> Result<StockSettings, Error> {
-    stock::stock_settings(state.db()?).await
+    let (db, _) = state.signed_in()?;
+    stock::stock_settings(db).await
 }
 
 #[tauri::command]
@@ -69,7 +77,8 @@ pub async fn stock_save_settings(
     state: State<'_, AppState>,
     form: StockSettingsForm,
 ) -> Result<StockSettings, Error> {
-    stock::save_stock_settings(state.db()?, &form, ACTOR).await
+    let (db, actor) = state.signed_in()?;
+    stock::save_stock_settings(db, &form, &actor).await
 }
 
 #[tauri::command]
@@ -80,43 +89,45 @@ pub fn stock_sources() -> Vec<FlagOption<DeliverySource>> {
 #[tauri::command]
 pub async fn stock_record_delivery(
     state: State<'_, AppState>,
-    form: DeliveryForm,
+    mut form: DeliveryForm,
 ) -> Result<Delivery, Error> {
-    deliveries::record_delivery(state.db()?, &form).await
+    let (db, actor) = state.signed_in()?;
+    form.volunteer = actor.name;
+    deliveries::record_delivery(db, &form).await
 }
 
 #[tauri::command]
 pub async fn stock_deliveries(state: State<'_, AppState>) -> Result<Vec<Delivery>, Error> {
-    deliveries::recent_deliveries(state.db()?, 20).await
+    let (db, _) = state.signed_in()?;
+    deliveries::recent_deliveries(db, 20).await
 }
 
 #[tauri::command]
 pub async fn stock_record_waste(
     state: State<'_, AppState>,
-    form: WasteForm,
+    mut form: WasteForm,
 ) -> Result<WasteRecord, Error> {
-    deliveries::record_waste(state.db()?, &form).await
+    let (db, actor) = state.signed_in()?;
+    form.volunteer = actor.name;
+    deliveries::record_waste(db, &form).await
 }
 
 #[tauri::command]
-pub async fn stock_waste_past_use_by(
-    state: State<'_, AppState>,
-    volunteer: String,
-) -> Result<WasteRecord, Error> {
-    deliveries::waste_past_use_by(state.db()?, &volunteer).await
+pub async fn stock_waste_past_use_by(state: State<'_, AppState>) -> Result<WasteRecord, Error> {
+    let (db, actor) = state.signed_in()?;
+    deliveries::waste_past_use_by(db, &actor.name).await
 }
 
 #[tauri::command]
 pub async fn stock_open_count(state: State<'_, AppState>) -> Result<Option<StockCount>, Error> {
-    counts::open_count(state.db()?).await
+    let (db, _) = state.signed_in()?;
+    counts::open_count(db).await
 }
 
 #[tauri::command]
-pub async fn stock_start_count(
-    state: State<'_, AppState>,
-    volunteer: String,
-) -> Result<StockCount, Error> {
-    counts::start_count(state.db()?, &volunteer).await
+pub async fn stock_start_count(state: State<'_, AppState>) -> Result<StockCount, Error> {
+    let (db, actor) = state.signed_in()?;
+    counts::start_count(db, &actor).await
 }
 
 #[tauri::command]
@@ -126,30 +137,32 @@ pub async fn stock_enter_counted(
     item_id: i64,
     counted: String,
 ) -> Result<CountLine, Error> {
-    counts::enter_counted(state.db()?, count_id, item_id, &counted).await
+    let (db, actor) = state.signed_in()?;
+    counts::enter_counted(db, count_id, item_id, &counted, &actor).await
 }
 
 #[tauri::command]
 pub async fn stock_finalise_count(
     state: State<'_, AppState>,
     count_id: i64,
-    volunteer: String,
 ) -> Result<StockCount, Error> {
-    counts::finalise_count(state.db()?, count_id, &volunteer).await
+    let (db, actor) = state.signed_in()?;
+    counts::finalise_count(db, count_id, &actor).await
 }
 
 #[tauri::command]
 pub async fn stock_cancel_count(
     state: State<'_, AppState>,
     count_id: i64,
-    volunteer: String,
 ) -> Result<StockCount, Error> {
-    counts::cancel_count(state.db()?, count_id, &volunteer).await
+    let (db, actor) = state.signed_in()?;
+    counts::cancel_count(db, count_id, &actor).await
 }
 
 #[tauri::command]
 pub async fn stock_count_sheet(state: State<'_, AppState>, count_id: i64) -> Result<String, Error> {
-    Ok(counts::save_count_sheet(state.db()?, count_id)
+    let (db, _) = state.signed_in()?;
+    Ok(counts::save_count_sheet(db, count_id)
         .await?
         .display()
         .to_string())
@@ -161,5 +174,6 @@ pub async fn stock_import_opening(
     file: ImportFile,
     dry_run: bool,
 ) -> Result<OpeningReport, Error> {
-    opening::import_opening(state.db()?, &file.read()?, dry_run, false, ACTOR).await
+    let (db, actor) = state.signed_in()?;
+    opening::import_opening(db, &file.read()?, dry_run, false, &actor).await
 }

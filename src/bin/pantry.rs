@@ -15,6 +15,7 @@ use pantry::print::cards::SheetLayout;
 use pantry::reports::export::{self, ReportFormat};
 use pantry::reports::{self, rollup};
 use pantry::stock::opening;
+use pantry::volunteers::Actor;
 use pantry::{paths, settings, Db, Error};
 
 /// Pantry: memberships, visits, stock and referrals for a community food pantry.
@@ -353,6 +354,7 @@ async fn exercise_counter(db: &Db, visits: u32) -> Result<(), Error> {
                 override_reason: Some("exercise".into()),
                 lines: Vec::new(),
             },
+            &Actor::command_line(),
         )
         .await?;
         writeln!(out, "{}", visit.id)?;
@@ -399,7 +401,7 @@ async fn import_members(
         ));
     }
     let started = Instant::now();
-    let done = import::import(db, &sheet, &mapping, ACTOR, &mut |_| {}).await?;
+    let done = import::import(db, &sheet, &mapping, &Actor::command_line(), &mut |_| {}).await?;
     println!(
         "Imported {} households in {:.2} s.",
         done.good,
@@ -424,7 +426,8 @@ async fn report(
 ) -> Result<(), Error> {
     let period = reports::Period::parse(period)?;
     let format = format_for(format, out)?;
-    let done = export::export_summary(db, &period, format, Some(out), ACTOR).await?;
+    let done =
+        export::export_summary(db, &period, format, Some(out), &Actor::command_line()).await?;
     println!(
         "{} summary written: {} (sha256 {})",
         period.label, done.file, done.sha256
@@ -446,7 +449,16 @@ async fn rollup(
     let combined = rollup::combine(&summaries)?;
     let doc = rollup::rollup_document(&combined);
     let bytes = export::render(&doc, &combined, format)?;
-    let done = export::write_and_record(db, "rollup", &doc, format, &bytes, out, ACTOR).await?;
+    let done = export::write_and_record(
+        db,
+        "rollup",
+        &doc,
+        format,
+        &bytes,
+        out,
+        &Actor::command_line(),
+    )
+    .await?;
     println!(
         "Roll-up of {} pantries written: {}",
         summaries.len(),
@@ -472,7 +484,8 @@ async fn import_stock(
     skip_bad: bool,
 ) -> Result<(), Error> {
     let sheet = read_sheet(file)?;
-    let report = opening::import_opening(db, &sheet, dry_run, skip_bad, ACTOR).await?;
+    let report =
+        opening::import_opening(db, &sheet, dry_run, skip_bad, &Actor::command_line()).await?;
     for p in &report.problems {
         println!("line {}, column \"{}\": {}", p.line, p.column, p.message);
     }
@@ -559,7 +572,7 @@ async fn print_cards(
 
 async fn subject_access(db: &Db, number: &str, out: Option<&std::path::Path>) -> Result<(), Error> {
     let id = pantry::households::id_for_number(db, number).await?;
-    for file in protection::write_subject_access(db, id, out, ACTOR).await? {
+    for file in protection::write_subject_access(db, id, out, &Actor::command_line()).await? {
         println!("Wrote {}", file.display());
     }
     Ok(())

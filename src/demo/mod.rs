@@ -13,6 +13,7 @@ use crate::households::store::{self, HouseholdRecord};
 use crate::households::Status;
 use crate::membership;
 use crate::settings::{self, SettingsForm};
+use crate::volunteers::{Actor, Role};
 
 mod stock;
 
@@ -212,7 +213,14 @@ pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
     }
     let settings = match settings::load(db).await? {
         Some(s) => s,
-        None => settings::save(db, &demo_settings_form(), "demo-data").await?,
+        None => {
+            settings::save(
+                db,
+                &demo_settings_form(),
+                &Actor::system("demo-data", Role::Admin),
+            )
+            .await?
+        }
     };
     let tz: Tz = settings
         .time_zone

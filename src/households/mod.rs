@@ -18,6 +18,7 @@ use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::membership;
 use crate::settings::{self, Settings};
+use crate::volunteers::{Actor, Role};
 use form::{flags_to_text, HouseholdForm, ValidHousehold, CONSENT_VERSION};
 use store::HouseholdRecord;
 
@@ -619,7 +620,11 @@ fn form_from(h: &Household) -> HouseholdForm {
 
 /// Merges `remove` into `keep`: visits, members and history move to the one kept; the other
 /// record is deleted. Recorded in the kept household's history and the audit trail.
-pub async fn merge(db: &Db, keep: i64, remove: i64, actor: &str) -> Result<Household> {
+pub async fn merge(db: &Db, keep: i64, remove: i64, actor: &Actor) -> Result<Household> {
+    actor
+        .require(db, Role::Manager, "Merging households")
+        .await?;
+    let actor = actor.name.as_str();
     if keep == remove {
         return Err(Error::invalid(
             "remove",
@@ -679,7 +684,7 @@ pub async fn merge_by_number(
     db: &Db,
     keep: i64,
     remove_number: &str,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<Household> {
     let remove = id_for_number(db, remove_number).await?;
     merge(db, keep, remove, actor).await

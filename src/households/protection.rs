@@ -14,6 +14,7 @@ use crate::audit;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::settings;
+use crate::volunteers::{Actor, Role};
 
 /// What a lead member receives when they ask what the pantry holds about them.
 #[derive(Debug, Clone, Serialize)]
@@ -28,7 +29,15 @@ pub struct SubjectAccess {
     pub visits: Vec<VisitLine>,
 }
 
-pub async fn subject_access(db: &Db, id: i64, actor: &str) -> Result<SubjectAccess> {
+pub async fn subject_access(db: &Db, id: i64, actor: &Actor) -> Result<SubjectAccess> {
+    actor
+        .require(
+            db,
+            Role::Manager,
+            "Exporting what is held about a household",
+        )
+        .await?;
+    let actor = actor.name.as_str();
     let settings = settings::require(db).await?;
     let mut tx = db.begin_write().await?;
     let household = store::load(&mut tx, id)
@@ -61,7 +70,7 @@ pub async fn write_subject_access(
     db: &Db,
     id: i64,
     dir: Option<&Path>,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<Vec<PathBuf>> {
     let report = subject_access(db, id, actor).await?;
     let dir = dir.map_or_else(|| db.folder("exports"), Path::to_path_buf);
@@ -172,7 +181,11 @@ pub fn subject_access_pdf(r: &SubjectAccess) -> Result<Vec<u8>> {
 }
 
 /// Anonymises one household on request; its anonymous visit counts stay for reports.
-pub async fn erase(db: &Db, id: i64, actor: &str) -> Result<Household> {
+pub async fn erase(db: &Db, id: i64, actor: &Actor) -> Result<Household> {
+    actor
+        .require(db, Role::Manager, "Erasing a household")
+        .await?;
+    let actor = actor.name.as_str();
     let mut tx = db.begin_write().await?;
     let household = store::load(&mut tx, id)
         .await?

@@ -39,12 +39,15 @@ pub struct HouseholdRecord {
 /// Rows per multi-row INSERT (keeps under SQLite's bound-variable limit).
 const CHUNK: usize = 1_000;
 
+/// The next membership serial. Serials are never reused: a household merged away leaves its
+/// cards (numbered from its serial) with the household kept, so cards count too.
 pub async fn next_id(conn: &mut SqliteConnection) -> Result<i64> {
-    Ok(
-        sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM households")
-            .fetch_one(conn)
-            .await?,
+    Ok(sqlx::query_scalar(
+        "SELECT MAX(COALESCE((SELECT MAX(id) FROM households), 0),
+                    COALESCE((SELECT MAX(CAST(substr(card_number, 1, 7) AS INTEGER)) FROM cards), 0)) + 1",
     )
+    .fetch_one(conn)
+    .await?)
 }
 
 pub async fn insert_many(conn: &mut SqliteConnection, rows: &[HouseholdRecord]) -> Result<()> {

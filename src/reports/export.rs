@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::money;
 use crate::print::flow::Flow;
 use crate::print::GREY;
+use crate::volunteers::{Actor, Role};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -455,8 +456,12 @@ pub async fn write_and_record(
     format: ReportFormat,
     bytes: &[u8],
     out: &Path,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<ExportRecord> {
+    actor
+        .require(db, Role::Manager, "Exporting a report")
+        .await?;
+    let actor = actor.name.as_str();
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
@@ -508,7 +513,7 @@ pub async fn export_summary(
     period: &super::Period,
     format: ReportFormat,
     out: Option<&Path>,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<ExportRecord> {
     let summary = super::summary(db, period).await?;
     let doc = summary_document(&summary);

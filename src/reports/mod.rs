@@ -22,6 +22,7 @@ use crate::referrals::{AgencyKind, Outcome};
 use crate::settings::{self, Settings};
 use crate::stock::deliveries::DeliverySource;
 use crate::visits::week_start_of;
+use crate::volunteers::{Actor, Role};
 pub use suppress::Figures;
 
 /// The version of the JSON summary's shape; roll-ups refuse to mix versions.
@@ -258,8 +259,12 @@ pub async fn report_settings(db: &Db) -> Result<ReportSettingsForm> {
 pub async fn save_report_settings(
     db: &Db,
     form: &ReportSettingsForm,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<ReportSettingsForm> {
+    actor
+        .require(db, Role::Admin, "Changing the report settings")
+        .await?;
+    let actor = actor.name.as_str();
     let mut errors = Vec::new();
     let small = whole_number(
         &mut errors,

@@ -15,6 +15,7 @@ use crate::db::Db;
 use crate::error::{whole_number, Error, Result};
 use crate::print::flow::Flow;
 use crate::settings;
+use crate::volunteers::{Actor, Role};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, FromRow)]
 #[serde(rename_all = "camelCase")]
@@ -126,7 +127,11 @@ pub async fn open_count(db: &Db) -> Result<Option<StockCount>> {
 }
 
 /// Starts a count of every active item (and any inactive item still in stock).
-pub async fn start_count(db: &Db, volunteer: &str) -> Result<StockCount> {
+pub async fn start_count(db: &Db, actor: &Actor) -> Result<StockCount> {
+    actor
+        .require(db, Role::Manager, "Starting a stock count")
+        .await?;
+    let volunteer = actor.name.as_str();
     let settings = settings::require(db).await?;
     let when = When::now(&settings);
     let volunteer = volunteer.trim();
@@ -177,7 +182,11 @@ pub async fn enter_counted(
     count_id: i64,
     item_id: i64,
     counted: &str,
+    actor: &Actor,
 ) -> Result<CountLine> {
+    actor
+        .require(db, Role::Manager, "Entering a stock count")
+        .await?;
     let counted = if counted.trim().is_empty() {
         None
     } else {
@@ -227,7 +236,11 @@ pub async fn enter_counted(
 
 /// Posts an adjustment for every counted line with a variance and freezes the count.
 /// Lines left blank are not adjusted.
-pub async fn finalise_count(db: &Db, count_id: i64, volunteer: &str) -> Result<StockCount> {
+pub async fn finalise_count(db: &Db, count_id: i64, actor: &Actor) -> Result<StockCount> {
+    actor
+        .require(db, Role::Manager, "Finalising a stock count")
+        .await?;
+    let volunteer = actor.name.as_str();
     let settings = settings::require(db).await?;
     let when = When::now(&settings);
     let volunteer = volunteer.trim();
@@ -305,7 +318,11 @@ pub async fn finalise_count(db: &Db, count_id: i64, volunteer: &str) -> Result<S
 }
 
 /// Abandons an open count; nothing is adjusted.
-pub async fn cancel_count(db: &Db, count_id: i64, volunteer: &str) -> Result<StockCount> {
+pub async fn cancel_count(db: &Db, count_id: i64, actor: &Actor) -> Result<StockCount> {
+    actor
+        .require(db, Role::Manager, "Cancelling a stock count")
+        .await?;
+    let volunteer = actor.name.as_str();
     let volunteer = volunteer.trim();
     if volunteer.is_empty() {
         return Err(Error::invalid("volunteer", "Enter your name."));

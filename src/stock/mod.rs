@@ -19,6 +19,7 @@ use crate::error::{whole_number, Error, FieldError, Result};
 use crate::money;
 use crate::settings::{self, Settings};
 use crate::visits::local_date_of;
+use crate::volunteers::{Actor, Role};
 
 use ledger::When;
 
@@ -110,8 +111,12 @@ pub async fn stock_settings(db: &Db) -> Result<StockSettings> {
 pub async fn save_stock_settings(
     db: &Db,
     form: &StockSettingsForm,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<StockSettings> {
+    actor
+        .require(db, Role::Admin, "Changing the stock settings")
+        .await?;
+    let actor = actor.name.as_str();
     let mut errors = Vec::new();
     let points = whole_number(
         &mut errors,

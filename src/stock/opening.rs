@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::households::form::parse_uk_date;
 use crate::import::{RowProblem, Sheet};
 use crate::settings;
+use crate::volunteers::{Actor, Role};
 
 /// The columns an opening-stock sheet may have (headers matched loosely).
 const COLUMNS: &[(&str, &[&str])] = &[
@@ -65,8 +66,12 @@ pub async fn import_opening(
     sheet: &Sheet,
     dry_run: bool,
     skip_bad: bool,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<OpeningReport> {
+    actor
+        .require(db, Role::Manager, "Importing opening stock")
+        .await?;
+    let actor = actor.name.as_str();
     let settings = settings::require(db).await?;
     let when = When::now(&settings);
     let columns: HashMap<&str, usize> = COLUMNS

@@ -29,3 +29,12 @@ pub async fn count(db: &Db, table: &str) -> i64 {
         .await
         .unwrap()
 }
+
+/// Actors for calling protected operations, by role.
+pub fn admin() -> pantry::volunteers::Actor {
+    pantry::volunteers::Actor::system("test", pantry::volunteers::Role::Admin)
+}
+
+pub fn manager() -> pantry::volunteers::Actor {
+    pantry::volunteers::Actor::system("test", pantry::volunteers::Role::Manager)
+}

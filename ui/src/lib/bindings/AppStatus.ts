@@ -11,6 +11,10 @@ databasePath: string | null,
  */
 configured: boolean, 
 /**
+ * No volunteer exists yet: the first admin must be created before anyone signs in.
+ */
+needsFirstAdmin: boolean, 
+/**
  * Why the database could not be opened, when it could not.
  */
 startupProblem: WireError | null, };

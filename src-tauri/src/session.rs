@@ -1,0 +1,109 @@
+//! Signing in and out, the first admin, and managing volunteers.
+
+use pantry::settings::{self, Settings, SettingsForm};
+use pantry::volunteers::{self, Actor, Role, Volunteer, VolunteerForm};
+use pantry::Error;
+use tauri::State;
+
+use crate::AppState;
+
+#[tauri::command]
+pub fn session_current(state: State<'_, AppState>) -> Option<Actor> {
+    state.current()
+}
+
+/// Names for the sign-in list (active volunteers only).
+#[tauri::command]
+pub async fn session_volunteers(state: State<'_, AppState>) -> Result<Vec<String>, Error> {
+    Ok(volunteers::volunteers(state.db()?)
+        .await?
+        .into_iter()
+        .filter(|v| v.active)
+        .map(|v| v.name)
+        .collect())
+}
+
+#[tauri::command]
+pub async fn session_sign_in(
+    state: State<'_, AppState>,
+    name: String,
+    pin: String,
+) -> Result<Actor, Error> {
+    let db = state.db()?;
+    let actor = volunteers::sign_in(db, &name, &pin).await?;
+    state.start_session(actor.clone(), volunteers::idle_lock_minutes(db).await?);
+    Ok(actor)
+}
+
+/// Signs out ("switch volunteer"), or records that the app locked itself when idle.
+#[tauri::command]
+pub async fn session_sign_out(state: State<'_, AppState>, why: String) -> Result<(), Error> {
+    if let Some(actor) = state.end_session() {
+        volunteers::sign_out(state.db()?, &actor, &why).await?;
+    }
+    Ok(())
+}
+
+/// Creates the first admin (first run, or a pantry from before sign-in) and signs them in.
+#[tauri::command]
+pub async fn session_first_admin(
+    state: State<'_, AppState>,
+    name: String,
+    pin: String,
+) -> Result<Actor, Error> {
+    let db = state.db()?;
+    let actor = volunteers::create_first_admin(db, &name, &pin).await?;
+    state.start_session(actor.clone(), volunteers::idle_lock_minutes(db).await?);
+    Ok(actor)
+}
+
+#[tauri::command]
+pub async fn volunteers_list(state: State<'_, AppState>) -> Result<Vec<Volunteer>, Error> {
+    let (db, actor) = state.signed_in()?;
+    actor
+        .require(db, volunteers::Role::Admin, "Managing volunteers")
+        .await?;
+    volunteers::volunteers(db).await
+}
+
+#[tauri::command]
+pub async fn volunteers_save(
+    state: State<'_, AppState>,
+    form: VolunteerForm,
+) -> Result<Volunteer, Error> {
+    let (db, actor) = state.signed_in()?;
+    volunteers::save_volunteer(db, &actor, &form).await
+}
+
+/// First-run setup: the pantry's settings and its first admin, who is then signed in.
+#[tauri::command]
+pub async fn session_setup(
+    state: State<'_, AppState>,
+    form: SettingsForm,
+    admin_name: String,
+    admin_pin: String,
+) -> Result<Settings, Error> {
+    let db = state.db()?;
+    // Every mistake at once, on the settings and on the admin's name and PIN.
+    let mut fields = Vec::new();
+    for check in [
+        volunteers::check_first_admin(&admin_name, &admin_pin),
+        form.validate().map(|_| ()),
+    ] {
+        if let Err(Error::Validation(f)) = check {
+            fields.extend(f);
+        }
+    }
+    if !fields.is_empty() {
+        return Err(Error::Validation(fields));
+    }
+    if settings::load(db).await?.is_some() || !volunteers::needs_first_admin(db).await? {
+        return Err(Error::Conflict(
+            "This pantry is already set up; sign in instead.".into(),
+        ));
+    }
+    let saved = settings::save(db, &form, &Actor::system(admin_name.trim(), Role::Admin)).await?;
+    let actor = volunteers::create_first_admin(db, &admin_name, &admin_pin).await?;
+    state.start_session(actor, volunteers::idle_lock_minutes(db).await?);
+    Ok(saved)
+}

@@ -1,0 +1,469 @@
+//! Volunteers and roles: sign-in with a name and a PIN (kept only as an Argon2 hash),
+//! lock-out after repeated wrong PINs, and the role check every protected operation makes.
+//! Counter volunteers check in, register and edit households, make referrals and record
+//! deliveries; managers also run stock counts, overrides, voids, imports, exports and erasure;
+//! admins also manage volunteers, settings and restore.
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::FromRow;
+use ts_rs::TS;
+
+use crate::audit;
+use crate::db::Db;
+use crate::error::{Error, FieldError, Result};
+
+/// Wrong PINs in a row before a volunteer is locked out.
+pub const MAX_ATTEMPTS: i64 = 5;
+/// How long a lock-out lasts.
+pub const LOCKOUT_MINUTES: i64 = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum Role {
+    Counter,
+    Manager,
+    Admin,
+}
+
+impl Role {
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Counter => "counter",
+            Role::Manager => "manager",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Counter => "counter volunteer",
+            Role::Manager => "manager",
+            Role::Admin => "admin",
+        }
+    }
+
+    fn from_code(code: &str) -> Role {
+        match code {
+            "admin" => Role::Admin,
+            "manager" => Role::Manager,
+            _ => Role::Counter,
+        }
+    }
+}
+
+/// Who is doing something: a signed-in volunteer, or the command line (run by whoever holds
+/// the database file, so it acts as an admin).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Actor {
+    #[ts(type = "number | null")]
+    pub id: Option<i64>,
+    pub name: String,
+    pub role: Role,
+}
+
+impl Actor {
+    pub fn command_line() -> Actor {
+        Actor {
+            id: None,
+            name: "command line".into(),
+            role: Role::Admin,
+        }
+    }
+
+    /// An actor with a given role, for the library's own callers (tests, demo data).
+    pub fn system(name: &str, role: Role) -> Actor {
+        Actor {
+            id: None,
+            name: name.into(),
+            role,
+        }
+    }
+
+    /// Refuses (and records the refusal) unless this actor has at least `role`. Call it before
+    /// opening a write transaction.
+    pub async fn require(&self, db: &Db, role: Role, doing: &str) -> Result<()> {
+        if self.role >= role {
+            return Ok(());
+        }
+        let mut tx = db.begin_write().await?;
+        audit::record(
+            &mut tx,
+            &self.name,
+            "refused",
+            None,
+            &serde_json::json!({ "doing": doing, "needs": role.code(), "has": self.role.code() }),
+        )
+        .await?;
+        tx.commit().await?;
+        Err(Error::Forbidden(format!(
+            "{doing} needs a {}; {} is signed in as a {}. Ask a {} to sign in.",
+            role.label(),
+            self.name,
+            self.role.label(),
+            role.label()
+        )))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct Volunteer {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
+    pub active: bool,
+    pub locked_until: Option<String>,
+}
+
+impl TryFrom<String> for Role {
+    type Error = String;
+    fn try_from(code: String) -> std::result::Result<Self, Self::Error> {
+        match code.as_str() {
+            "counter" | "manager" | "admin" => Ok(Role::from_code(&code)),
+            _ => Err(format!("{code} is not a role")),
+        }
+    }
+}
+
+/// A volunteer as typed by an admin. An empty PIN keeps the current one (when editing).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct VolunteerForm {
+    #[ts(type = "number | null")]
+    pub id: Option<i64>,
+    pub name: String,
+    pub role: Role,
+    pub pin: String,
+    pub active: bool,
+}
+
+fn check_pin(errors: &mut Vec<FieldError>, pin: &str) {
+    let ok = (4..=8).contains(&pin.len()) && pin.chars().all(|c| c.is_ascii_digit());
+    if !ok {
+        errors.push(FieldError::new("pin", "A PIN is 4 to 8 digits."));
+    }
+}
+
+fn hash_pin(pin: &str) -> Result<String> {
+    Argon2::default()
+        .hash_password(pin.as_bytes(), &SaltString::generate(&mut OsRng))
+        .map(|h| h.to_string())
+        .map_err(|e| Error::Unavailable(format!("The PIN could not be stored safely: {e}")))
+}
+
+fn pin_matches(pin: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(pin.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+fn check_name(errors: &mut Vec<FieldError>, name: &str) -> String {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 40 {
+        errors.push(FieldError::new(
+            "name",
+            "Enter the volunteer's name (up to 40 characters).",
+        ));
+    }
+    name.to_owned()
+}
+
+/// Active volunteers, for the sign-in list.
+pub async fn volunteers(db: &Db) -> Result<Vec<Volunteer>> {
+    Ok(sqlx::query_as(
+        "SELECT id, name, role, active, locked_until FROM volunteers ORDER BY active DESC, name",
+    )
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// Whether no volunteer exists yet (first run, or a database from before sign-in existed).
+pub async fn needs_first_admin(db: &Db) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM volunteers")
+        .fetch_one(db.pool())
+        .await?;
+    Ok(n == 0)
+}
+
+/// Checks a first administrator's name and PIN without saving anything (fields `adminName`
+/// and `adminPin`, as on the setup form).
+pub fn check_first_admin(name: &str, pin: &str) -> Result<()> {
+    let mut errors = Vec::new();
+    check_name(&mut errors, name);
+    check_pin(&mut errors, pin);
+    if errors.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Validation(
+        errors
+            .into_iter()
+            .map(|f| FieldError {
+                field: if f.field == "name" {
+                    "adminName".into()
+                } else {
+                    "adminPin".into()
+                },
+                message: f.message,
+            })
+            .collect(),
+    ))
+}
+
+/// Creates the first admin; refused once any volunteer exists.
+pub async fn create_first_admin(db: &Db, name: &str, pin: &str) -> Result<Actor> {
+    check_first_admin(name, pin)?;
+    let hash = hash_pin(pin)?;
+    let mut tx = db.begin_write().await?;
+    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM volunteers")
+        .fetch_one(&mut *tx)
+        .await?;
+    if existing > 0 {
+        return Err(Error::Conflict(
+            "Volunteers are already set up: an admin adds more under Settings.".into(),
+        ));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO volunteers (name, role, pin_hash, created_at) VALUES (?, 'admin', ?, ?) RETURNING id",
+    )
+    .bind(name.trim())
+    .bind(hash)
+    .bind(Utc::now().to_rfc3339())
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        name.trim(),
+        "volunteers.first-admin",
+        Some(&format!("volunteer:{id}")),
+        &serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Actor {
+        id: Some(id),
+        name: name.trim().into(),
+        role: Role::Admin,
+    })
+}
+
+/// Adds or edits a volunteer (admins only). The last active admin cannot be demoted or
+/// made inactive.
+pub async fn save_volunteer(db: &Db, actor: &Actor, form: &VolunteerForm) -> Result<Volunteer> {
+    actor
+        .require(db, Role::Admin, "Managing volunteers")
+        .await?;
+    let mut errors = Vec::new();
+    let name = check_name(&mut errors, &form.name);
+    if form.id.is_none() || !form.pin.is_empty() {
+        check_pin(&mut errors, &form.pin);
+    }
+    let hash = if errors.is_empty() && !form.pin.is_empty() {
+        Some(hash_pin(&form.pin)?)
+    } else {
+        None
+    };
+    let mut tx = db.begin_write().await?;
+    let clash: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM volunteers WHERE name = ? AND id IS NOT ?")
+            .bind(&name)
+            .bind(form.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if clash.is_some() {
+        errors.push(FieldError::new(
+            "name",
+            format!("There is already a volunteer called {name}."),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    if let Some(id) = form.id {
+        let other_admins: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM volunteers WHERE role = 'admin' AND active = 1 AND id <> ?",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if other_admins == 0 && (form.role != Role::Admin || !form.active) {
+            return Err(Error::invalid(
+                "role",
+                "Pantry needs at least one active admin: make someone else an admin first.",
+            ));
+        }
+    }
+    let id = match form.id {
+        Some(id) => {
+            let done = sqlx::query(
+                "UPDATE volunteers SET name = ?, role = ?, active = ?, pin_hash = COALESCE(?, pin_hash),
+                     failed_attempts = CASE WHEN ? IS NULL THEN failed_attempts ELSE 0 END,
+                     locked_until = CASE WHEN ? IS NULL THEN locked_until ELSE NULL END
+                 WHERE id = ?",
+            )
+            .bind(&name)
+            .bind(form.role.code())
+            .bind(form.active)
+            .bind(&hash)
+            .bind(&hash)
+            .bind(&hash)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Err(Error::not_found(format!("Volunteer {id}")));
+            }
+            id
+        }
+        None => sqlx::query_scalar(
+            "INSERT INTO volunteers (name, role, pin_hash, active, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&name)
+        .bind(form.role.code())
+        .bind(&hash)
+        .bind(form.active)
+        .bind(Utc::now().to_rfc3339())
+        .fetch_one(&mut *tx)
+        .await?,
+    };
+    audit::record(
+        &mut tx,
+        &actor.name,
+        if form.id.is_some() { "volunteers.updated" } else { "volunteers.added" },
+        Some(&format!("volunteer:{id}")),
+        &serde_json::json!({ "name": name, "role": form.role.code(), "active": form.active, "pinChanged": hash.is_some() }),
+    )
+    .await?;
+    let saved =
+        sqlx::query_as("SELECT id, name, role, active, locked_until FROM volunteers WHERE id = ?")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+#[derive(FromRow)]
+struct Login {
+    id: i64,
+    name: String,
+    role: String,
+    pin_hash: String,
+    failed_attempts: i64,
+    locked_until: Option<String>,
+}
+
+/// Signs a volunteer in. Wrong PINs are counted and recorded; after `MAX_ATTEMPTS` in a row
+/// the volunteer is locked out for `LOCKOUT_MINUTES`.
+pub async fn sign_in(db: &Db, name: &str, pin: &str) -> Result<Actor> {
+    let now = Utc::now();
+    let login: Option<Login> = sqlx::query_as(
+        "SELECT id, name, role, pin_hash, failed_attempts, locked_until FROM volunteers WHERE name = ? AND active = 1",
+    )
+    .bind(name.trim())
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(login) = login else {
+        return Err(Error::invalid("name", "Choose your name from the list."));
+    };
+    if let Some(until) = login
+        .locked_until
+        .as_deref()
+        .and_then(|u| DateTime::parse_from_rfc3339(u).ok())
+    {
+        if until > now {
+            return Err(Error::Forbidden(format!(
+                "too many wrong PINs for {}: try again after {}, or ask an admin to reset the PIN.",
+                login.name,
+                until.with_timezone(&chrono::Local).format("%H:%M")
+            )));
+        }
+    }
+    let right = pin_matches(pin.trim(), &login.pin_hash);
+    let mut tx = db.begin_write().await?;
+    let subject = format!("volunteer:{}", login.id);
+    if right {
+        sqlx::query("UPDATE volunteers SET failed_attempts = 0, locked_until = NULL WHERE id = ?")
+            .bind(login.id)
+            .execute(&mut *tx)
+            .await?;
+        audit::record(
+            &mut tx,
+            &login.name,
+            "signed-in",
+            Some(&subject),
+            &serde_json::json!({}),
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(Actor {
+            id: Some(login.id),
+            name: login.name,
+            role: Role::from_code(&login.role),
+        });
+    }
+    let failed = login.failed_attempts + 1;
+    let locked = failed >= MAX_ATTEMPTS;
+    sqlx::query("UPDATE volunteers SET failed_attempts = ?, locked_until = ? WHERE id = ?")
+        .bind(if locked { 0 } else { failed })
+        .bind(locked.then(|| (now + Duration::minutes(LOCKOUT_MINUTES)).to_rfc3339()))
+        .bind(login.id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        &login.name,
+        "sign-in-failed",
+        Some(&subject),
+        &serde_json::json!({ "attempt": failed, "lockedOut": locked }),
+    )
+    .await?;
+    tx.commit().await?;
+    Err(if locked {
+        Error::Forbidden(format!(
+            "too many wrong PINs for {}: signing in is locked for {LOCKOUT_MINUTES} minutes.",
+            login.name
+        ))
+    } else {
+        Error::invalid(
+            "pin",
+            format!(
+                "That PIN is not right ({} tries left).",
+                MAX_ATTEMPTS - failed
+            ),
+        )
+    })
+}
+
+/// Records that a volunteer signed out (or the app locked itself).
+pub async fn sign_out(db: &Db, actor: &Actor, why: &str) -> Result<()> {
+    let mut tx = db.begin_write().await?;
+    audit::record(
+        &mut tx,
+        &actor.name,
+        "signed-out",
+        actor.id.map(|id| format!("volunteer:{id}")).as_deref(),
+        &serde_json::json!({ "why": why }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Minutes of inactivity after which the app locks.
+pub async fn idle_lock_minutes(db: &Db) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT idle_lock_minutes FROM pantry_settings WHERE id = 1")
+            .fetch_optional(db.pool())
+            .await?
+            .unwrap_or(10),
+    )
+}
