@@ -38,7 +38,6 @@ pub async fn backups_choose_restore(
     state: State<'_, AppState>,
 ) -> Result<Option<String>, Error> {
     let (db, actor) = state.signed_in()?;
-    let db = db;
     let dialog = app
         .dialog()
         .file()

@@ -21,7 +21,6 @@ pub async fn cards_print_unprinted(
     layout: SheetLayout,
 ) -> Result<PrintedFile, Error> {
     let (db, actor) = state.signed_in()?;
-    let db = db;
     cards::print_unprinted(db, layout, &actor.name)
         .await?
         .save(db, "cards")
@@ -33,7 +32,6 @@ pub async fn cards_print_household(
     id: i64,
 ) -> Result<PrintedFile, Error> {
     let (db, actor) = state.signed_in()?;
-    let db = db;
     cards::print_single(db, id, &actor.name)
         .await?
         .save(db, "card")

@@ -64,7 +64,6 @@ pub async fn reports_rollup(
     format: ReportFormat,
 ) -> Result<ExportRecord, Error> {
     let (db, actor) = state.signed_in()?;
-    let db = db;
     let summaries = files
         .iter()
         .map(|f| rollup::read_summary(&f.file_name, &f.bytes()?))
