@@ -151,7 +151,7 @@ fn check_pin(errors: &mut Vec<FieldError>, pin: &str) {
     }
 }
 
-fn hash_pin(pin: &str) -> Result<String> {
+pub(crate) fn hash_pin(pin: &str) -> Result<String> {
     Argon2::default()
         .hash_password(pin.as_bytes(), &SaltString::generate(&mut OsRng))
         .map(|h| h.to_string())

@@ -142,11 +142,11 @@ async fn every_save_is_audited_with_before_and_after() {
     assert_eq!(rows.len(), 2);
     assert_eq!(
         (rows[0].0.as_str(), rows[0].1.as_str()),
-        ("setup", "settings.created")
+        ("test", "settings.created")
     );
     assert_eq!(
         (rows[1].0.as_str(), rows[1].1.as_str()),
-        ("manager", "settings.updated")
+        ("test", "settings.updated")
     );
     let details: serde_json::Value = serde_json::from_str(&rows[1].2).unwrap();
     assert_eq!(details["before"]["name"], "Hillside Pantry");

@@ -143,6 +143,7 @@ fn main() {
             session::session_sign_out,
             session::session_first_admin,
             session::session_setup,
+            session::session_touch,
             session::volunteers_list,
             session::volunteers_save,
             commands::settings_get,

@@ -107,3 +107,9 @@ pub async fn session_setup(
     state.start_session(actor, volunteers::idle_lock_minutes(db).await?);
     Ok(saved)
 }
+
+/// The volunteer is still at the laptop (keys or clicks): keeps the session from locking.
+#[tauri::command]
+pub fn session_touch(state: State<'_, AppState>) -> Result<(), Error> {
+    state.signed_in().map(|_| ())
+}

@@ -173,6 +173,13 @@ const SURNAMES: &[&str] = &[
     "Kovačević",
 ];
 
+/// Demo volunteers who can sign in, one per role (synthetic; the PINs are in the README).
+pub const DEMO_VOLUNTEERS: &[(&str, Role, &str)] = &[
+    ("Sam", Role::Counter, "1111"),
+    ("Pat", Role::Manager, "2222"),
+    ("Alex", Role::Admin, "3333"),
+];
+
 const VOLUNTEERS: &[&str] = &["Sam", "Pat", "Jo", "Alex", "Chris", "Robin", "Kim", "Lee"];
 
 /// Neighbourhoods of the demo pantry, each with its (synthetic) postcode district.
@@ -298,6 +305,18 @@ pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
                 .push_bind(h.landlord_tenant);
         });
         q.build().execute(&mut *tx).await?;
+    }
+    for (name, role, pin) in DEMO_VOLUNTEERS {
+        sqlx::query(
+            "INSERT INTO volunteers (name, role, pin_hash, created_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(role.code())
+        .bind(crate::volunteers::hash_pin(pin)?)
+        .bind(now.to_rfc3339())
+        .execute(&mut *tx)
+        .await?;
     }
     let stock_start = (spec.until - Duration::weeks(STOCK_WEEKS)).max(first_day);
     let mut takings: Vec<stock::Taking> = visits

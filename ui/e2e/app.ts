@@ -88,7 +88,8 @@ export class App {
     readonly startMs: number,
   ) {}
 
-  static async launch(dataDir: string, firstScreen: string): Promise<App> {
+  /** Starts the app; with `as`, signs in at the sign-in screen (start time is measured to it). */
+  static async launch(dataDir: string, firstScreen: string, as?: Volunteer): Promise<App> {
     const port = await freePort();
     const nativePort = await freePort();
     const tauriDriver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
@@ -105,12 +106,25 @@ export class App {
         })
         .build();
       const app = new App(driver, tauriDriver, dataDir, 0);
-      await app.heading(firstScreen);
-      return new App(driver, tauriDriver, dataDir, performance.now() - started);
+      await app.heading(as ? "Sign in" : firstScreen);
+      const ready = new App(driver, tauriDriver, dataDir, performance.now() - started);
+      if (as) {
+        await ready.signIn(as);
+        await ready.heading(firstScreen);
+      }
+      return ready;
     } catch (error) {
       await stopDriver(tauriDriver);
       throw error;
     }
+  }
+
+  /** Signs in at the sign-in screen. */
+  async signIn(as: Volunteer): Promise<void> {
+    await this.heading("Sign in");
+    await this.choose("Your name", as.name);
+    await this.fill("PIN", as.pin);
+    await this.click("Sign in");
   }
 
   /** Waits for the level-1 heading with this text. */
@@ -241,9 +255,19 @@ function xpathString(text: string): string {
 /** The app the current test drives; `stopAfterTest` quits it. */
 export const current: { app?: App } = {};
 
-/** Launches the app for the current test. */
-export async function launch(dataDir: string, firstScreen: string): Promise<App> {
-  current.app = await App.launch(dataDir, firstScreen);
+/** Someone who signs in. */
+export type Volunteer = { name: string; pin: string };
+
+/** The demo pantry's volunteers (`pantry demo-data`), by role. */
+export const DEMO = {
+  counter: { name: "Sam", pin: "1111" },
+  manager: { name: "Pat", pin: "2222" },
+  admin: { name: "Alex", pin: "3333" },
+} satisfies Record<string, Volunteer>;
+
+/** Launches the app for the current test, signing in as `as` (none for first-run setup). */
+export async function launch(dataDir: string, firstScreen: string, as?: Volunteer): Promise<App> {
+  current.app = await App.launch(dataDir, firstScreen, as);
   return current.app;
 }
 

@@ -3,13 +3,13 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { type App, demoDataDir, launch, stopAfterTest } from "./app";
+import { type App, demoDataDir, launch, stopAfterTest, DEMO } from "./app";
 
 afterEach(({ task }) => stopAfterTest(task));
 
 async function openMembers(households: number): Promise<App> {
   const dataDir = demoDataDir(households);
-  const app = await launch(dataDir, "Counter");
+  const app = await launch(dataDir, "Counter", DEMO.manager);
   await app.click("Members");
   await app.heading("Members");
   return app;

@@ -3,13 +3,13 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { demoDataDir, launch, stopAfterTest } from "./app";
+import { demoDataDir, launch, stopAfterTest, DEMO } from "./app";
 
 afterEach(({ task }) => stopAfterTest(task));
 
 describe("reports", () => {
   it("shows the dashboard and exports last month as CSV and PDF", async () => {
-    const app = await launch(demoDataDir(120), "Counter");
+    const app = await launch(demoDataDir(120), "Counter", DEMO.manager);
     await app.click("Reports");
     await app.heading("Reports");
     await app.element("//figure[figcaption[normalize-space()='Visits per week (last 12 weeks)']]//*[local-name()='rect']");

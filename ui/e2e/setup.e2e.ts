@@ -5,6 +5,9 @@ import { type App, current, freshDataDir, launch, stopAfterTest } from "./app";
 
 afterEach(({ task }) => stopAfterTest(task));
 
+/** The first administrator, created at setup. */
+const ADMIN = { name: "Łucja Nowak", pin: "2580" };
+
 const PANTRY = {
   "Pantry name": "Łąka Community Pantry",
   "Short code": "lak01",
@@ -15,6 +18,9 @@ const PANTRY = {
   "Visits allowed per week": "1",
   "Membership length (weeks)": "26",
   "Neighbourhoods (one per line)": "Brookfield\nMill Hill\nSt Anne's",
+  "Your name": ADMIN.name,
+  "PIN (4 to 8 digits)": ADMIN.pin,
+  "PIN again": ADMIN.pin,
 };
 
 async function fillSetup(app: App) {
@@ -51,7 +57,7 @@ describe("first run", () => {
 
     await current.app?.quit();
     current.app = undefined;
-    app = await launch(dataDir, "Counter");
+    app = await launch(dataDir, "Counter", ADMIN);
     console.log(`App restart to Counter: ${app.startMs.toFixed(0)} ms`);
     await app.text("Łąka Community Pantry");
     await app.click("Settings");

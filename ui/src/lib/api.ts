@@ -62,6 +62,9 @@ import type { Summary } from "./bindings/Summary";
 import type { BackupRecord } from "./bindings/BackupRecord";
 import type { BackupStatus } from "./bindings/BackupStatus";
 import type { AuditFilter } from "./bindings/AuditFilter";
+import type { Actor } from "./bindings/Actor";
+import type { Volunteer } from "./bindings/Volunteer";
+import type { VolunteerForm } from "./bindings/VolunteerForm";
 import type { AuditPage } from "./bindings/AuditPage";
 
 /** A failed command, as the library reported it. */
@@ -103,11 +106,16 @@ function isWireError(value: unknown): value is WireError {
   );
 }
 
+/** Fired when a command finds no one signed in (or the app locked itself when idle). */
+export const SIGNED_OUT_EVENT = "pantry:signed-out";
+
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (thrown) {
-    throw ApiError.from(thrown);
+    const error = ApiError.from(thrown);
+    if (error.kind === "signInNeeded") globalThis.dispatchEvent?.(new CustomEvent(SIGNED_OUT_EVENT, { detail: error.message }));
+    throw error;
   }
 }
 
@@ -159,15 +167,13 @@ export const api = {
   stockRecordDelivery: (form: DeliveryForm) => call<Delivery>("stock_record_delivery", { form }),
   stockDeliveries: () => call<Delivery[]>("stock_deliveries"),
   stockRecordWaste: (form: WasteForm) => call<WasteRecord>("stock_record_waste", { form }),
-  stockWastePastUseBy: (volunteer: string) => call<WasteRecord>("stock_waste_past_use_by", { volunteer }),
+  stockWastePastUseBy: () => call<WasteRecord>("stock_waste_past_use_by"),
   stockOpenCount: () => call<StockCount | null>("stock_open_count"),
-  stockStartCount: (volunteer: string) => call<StockCount>("stock_start_count", { volunteer }),
+  stockStartCount: () => call<StockCount>("stock_start_count"),
   stockEnterCounted: (countId: number, itemId: number, counted: string) =>
     call<CountLine>("stock_enter_counted", { countId, itemId, counted }),
-  stockFinaliseCount: (countId: number, volunteer: string) =>
-    call<StockCount>("stock_finalise_count", { countId, volunteer }),
-  stockCancelCount: (countId: number, volunteer: string) =>
-    call<StockCount>("stock_cancel_count", { countId, volunteer }),
+  stockFinaliseCount: (countId: number) => call<StockCount>("stock_finalise_count", { countId }),
+  stockCancelCount: (countId: number) => call<StockCount>("stock_cancel_count", { countId }),
   stockCountSheet: (countId: number) => call<string>("stock_count_sheet", { countId }),
   stockImportOpening: (file: ImportFile, dryRun: boolean) =>
     call<OpeningReport>("stock_import_opening", { file, dryRun }),
@@ -181,6 +187,16 @@ export const api = {
   reportsSaveSettings: (form: ReportSettingsForm) => call<ReportSettingsForm>("reports_save_settings", { form }),
   reportsRollup: (files: ImportFile[], format: ReportFormat) => call<ExportRecord>("reports_rollup", { files, format }),
 
+  sessionCurrent: () => call<Actor | null>("session_current"),
+  sessionVolunteers: () => call<string[]>("session_volunteers"),
+  sessionSignIn: (name: string, pin: string) => call<Actor>("session_sign_in", { name, pin }),
+  sessionSignOut: (why: string) => call<void>("session_sign_out", { why }),
+  sessionTouch: () => call<void>("session_touch"),
+  sessionFirstAdmin: (name: string, pin: string) => call<Actor>("session_first_admin", { name, pin }),
+  sessionSetup: (form: SettingsForm, adminName: string, adminPin: string) =>
+    call<Settings>("session_setup", { form, adminName, adminPin }),
+  volunteersList: () => call<Volunteer[]>("volunteers_list"),
+  volunteersSave: (form: VolunteerForm) => call<Volunteer>("volunteers_save", { form }),
   auditList: (filter: AuditFilter) => call<AuditPage>("audit_list", { filter }),
   backupsStatus: () => call<BackupStatus>("backups_status"),
   backupsSaveSettings: (folder: string, kept: string) => call<BackupStatus>("backups_save_settings", { folder, kept }),
@@ -191,20 +207,18 @@ export const api = {
   visitsScan: (typed: string) => call<ScanOutcome>("visits_scan", { typed }),
   visitsCheckIn: (householdId: number) => call<CheckIn>("visits_check_in", { householdId }),
   visitsRecord: (form: VisitForm) => call<VisitRecord>("visits_record", { form }),
-  visitsVoid: (id: number, reason: string, volunteer: string) =>
-    call<VisitRecord>("visits_void", { id, reason, volunteer }),
+  visitsVoid: (id: number, reason: string) => call<VisitRecord>("visits_void", { id, reason }),
   visitsToday: () => call<Today>("visits_today"),
-  visitsCashUp: (counted: string, volunteer: string, note: string) =>
-    call<CashUp>("visits_cash_up", { counted, volunteer, note }),
+  visitsCashUp: (counted: string, note: string) => call<CashUp>("visits_cash_up", { counted, note }),
 
   referralsOptions: () => call<ReferralOptions>("referrals_options"),
   referralsAgencies: () => call<Agency[]>("referrals_agencies"),
   referralsSaveAgency: (id: number | null, form: AgencyForm) => call<Agency>("referrals_save_agency", { id, form }),
   referralsMake: (form: ReferralForm) => call<Referral>("referrals_make", { form }),
   referralsOpen: () => call<OpenReferral[]>("referrals_open"),
-  referralsContacted: (id: number, volunteer: string) => call<Referral>("referrals_contacted", { id, volunteer }),
-  referralsOutcome: (id: number, outcome: Outcome, note: string, volunteer: string) =>
-    call<Referral>("referrals_outcome", { id, outcome, note, volunteer }),
+  referralsContacted: (id: number) => call<Referral>("referrals_contacted", { id }),
+  referralsOutcome: (id: number, outcome: Outcome, note: string) =>
+    call<Referral>("referrals_outcome", { id, outcome, note }),
   referralsSlip: (id: number) => call<string>("referrals_slip", { id }),
 
   importPreview: (file: ImportFile) => call<ImportPreview>("import_preview", { file }),

@@ -1,11 +1,11 @@
-// The name of the volunteer at this laptop, remembered between screens and restarts
-// (until volunteer sign-in replaces it).
-const KEY = "pantry.volunteer";
+// The signed-in volunteer's name, shown where a form names who is acting. The desktop shell
+// always records the signed-in volunteer itself, whatever a form says.
+let name = "";
 
-export function rememberedVolunteer(): string {
-  return globalThis.localStorage?.getItem(KEY) ?? "";
+export function signedInName(): string {
+  return name;
 }
 
-export function rememberVolunteer(name: string): void {
-  globalThis.localStorage?.setItem(KEY, name.trim());
+export function setSignedInName(signedIn: string): void {
+  name = signedIn;
 }

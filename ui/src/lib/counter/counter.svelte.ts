@@ -1,7 +1,7 @@
 // The counter: one input for scans and names, the verdict, recording with one key, today.
 import { tick } from "svelte";
 import { api, ApiError } from "../api";
-import { rememberedVolunteer, rememberVolunteer } from "../volunteer";
+import { signedInName } from "../volunteer";
 import type { CashUp } from "../bindings/CashUp";
 import type { CheckIn } from "../bindings/CheckIn";
 import type { FeeMethod } from "../bindings/FeeMethod";
@@ -25,7 +25,7 @@ export function isWholeNumber(text: string): boolean {
 
 export class CounterState {
   typed = $state("");
-  volunteer = $state(rememberedVolunteer());
+  volunteer = $state(signedInName());
   checkIn = $state<CheckIn | null>(null);
   matches = $state<HouseholdSummary[]>([]);
   highlighted = $state(0);
@@ -49,10 +49,6 @@ export class CounterState {
   lastCashUp = $state<CashUp | null>(null);
   #latest = 0;
   #pause: ReturnType<typeof setTimeout> | undefined;
-
-  rememberVolunteer(): void {
-    rememberVolunteer(this.volunteer);
-  }
 
   /** Every keystroke: type-ahead for names, or wait for the scanner's pause. */
   typing(): void {
@@ -222,7 +218,6 @@ export class CounterState {
       });
       this.shortages = [];
       this.fieldErrors = {};
-      this.rememberVolunteer();
       await this.refreshToday();
     } catch (thrown) {
       const error = ApiError.from(thrown);
@@ -236,7 +231,7 @@ export class CounterState {
 
   async undo(visitId: number, reason: string): Promise<boolean> {
     try {
-      await api.visitsVoid(visitId, reason, this.volunteer);
+      await api.visitsVoid(visitId, reason);
       if (this.recorded?.id === visitId) this.clearResult();
       await this.refreshToday();
       return true;
@@ -266,7 +261,7 @@ export class CounterState {
 
   async cashUp(counted: string, note: string): Promise<string | null> {
     try {
-      this.lastCashUp = await api.visitsCashUp(counted, this.volunteer, note);
+      this.lastCashUp = await api.visitsCashUp(counted, note);
       await this.refreshToday();
       return null;
     } catch (thrown) {

@@ -9,7 +9,7 @@ import type { Outcome } from "../bindings/Outcome";
 import type { Referral } from "../bindings/Referral";
 import type { ReferralForm } from "../bindings/ReferralForm";
 import type { ReferralOptions } from "../bindings/ReferralOptions";
-import { rememberedVolunteer, rememberVolunteer } from "../volunteer";
+import { signedInName } from "../volunteer";
 
 /** Who a referral is for. */
 export type MemberChoice = Pick<HouseholdSummary, "id" | "leadName" | "membershipNumber">;
@@ -25,7 +25,7 @@ export class ReferralsState {
   options = $state<ReferralOptions | null>(null);
   agencies = $state<Agency[]>([]);
   open = $state<OpenReferral[]>([]);
-  volunteer = $state(rememberedVolunteer());
+  volunteer = $state(signedInName());
   problem = $state<string | null>(null);
   notice = $state<string | null>(null);
   errors = $state<Record<string, string>>({});
@@ -97,7 +97,6 @@ export class ReferralsState {
     }
     await this.run(async () => {
       this.made = await api.referralsMake({ ...$state.snapshot(this.form), volunteer: this.volunteer });
-      rememberVolunteer(this.volunteer);
       this.open = await api.referralsOpen();
     });
   }
@@ -115,7 +114,7 @@ export class ReferralsState {
 
   async contacted(id: number): Promise<void> {
     await this.run(async () => {
-      await api.referralsContacted(id, this.volunteer);
+      await api.referralsContacted(id);
       this.open = await api.referralsOpen();
       this.notice = "Contact recorded.";
     });
@@ -123,7 +122,7 @@ export class ReferralsState {
 
   async outcome(id: number, outcome: Outcome, note: string): Promise<boolean> {
     return this.run(async () => {
-      await api.referralsOutcome(id, outcome, note, this.volunteer);
+      await api.referralsOutcome(id, outcome, note);
       this.open = await api.referralsOpen();
       this.notice = "Outcome recorded: the referral is closed.";
     });

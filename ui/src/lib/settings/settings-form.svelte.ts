@@ -3,7 +3,10 @@ import { api, ApiError } from "../api";
 import type { Settings } from "../bindings/Settings";
 import type { SettingsForm } from "../bindings/SettingsForm";
 
-export type SettingsField = keyof SettingsForm;
+/** The first administrator, asked for at first-run setup only. */
+export type FirstAdmin = { adminName: string; adminPin: string; adminPinAgain: string };
+
+export type SettingsField = keyof SettingsForm | keyof FirstAdmin;
 
 export class SettingsFormState {
   values = $state<SettingsForm>(emptyForm());
@@ -15,6 +18,8 @@ export class SettingsFormState {
   savedAt = $state<Date | null>(null);
   loaded = $state(false);
   timeZones = $state<string[]>([]);
+  /** Set for first-run setup: the pantry's first admin, created with the settings. */
+  admin = $state<FirstAdmin | null>(null);
 
   async load(): Promise<void> {
     try {
@@ -33,7 +38,15 @@ export class SettingsFormState {
     this.saving = true;
     this.problem = null;
     try {
-      const saved = await api.settingsSave($state.snapshot(this.values));
+      const admin = this.admin;
+      if (admin && admin.adminPin !== admin.adminPinAgain) {
+        this.errors = { adminPinAgain: "The two PINs are not the same." };
+        this.problem = "The two PINs are not the same.";
+        return null;
+      }
+      const saved = admin
+        ? await api.sessionSetup($state.snapshot(this.values), admin.adminName, admin.adminPin)
+        : await api.settingsSave($state.snapshot(this.values));
       this.errors = {};
       this.savedAt = new Date();
       return saved;
@@ -71,6 +84,9 @@ export const FIELD_ORDER: SettingsField[] = [
   "weekStart",
   "daysBetweenVisits",
   "referralFollowUpDays",
+  "adminName",
+  "adminPin",
+  "adminPinAgain",
 ];
 
 function emptyForm(): SettingsForm {

@@ -14,7 +14,7 @@ import type { StockOverview } from "../bindings/StockOverview";
 import type { StockSettings } from "../bindings/StockSettings";
 import type { StockSettingsForm } from "../bindings/StockSettingsForm";
 import type { ImportFile } from "../bindings/ImportFile";
-import { rememberedVolunteer, rememberVolunteer } from "../volunteer";
+import { signedInName } from "../volunteer";
 
 export type StockView =
   | { kind: "overview" }
@@ -39,7 +39,7 @@ export class StockState {
   overview = $state<StockOverview | null>(null);
   items = $state<Item[]>([]);
   itemQuery = $state("");
-  volunteer = $state(rememberedVolunteer());
+  volunteer = $state(signedInName());
   problem = $state<string | null>(null);
   notice = $state<string | null>(null);
   errors = $state<Record<string, string>>({});
@@ -147,7 +147,6 @@ export class StockState {
   async wasteItem(itemId: number, quantity: string, reason: string): Promise<boolean> {
     return this.run(async () => {
       const done = await api.stockRecordWaste({ reason, volunteer: this.volunteer, lines: [{ itemId, quantity }] });
-      rememberVolunteer(this.volunteer);
       this.detail = await api.stockItem(itemId);
       this.notice = `${done.units} recorded as waste.`;
     });
@@ -155,8 +154,7 @@ export class StockState {
 
   async wastePastUseBy(): Promise<void> {
     await this.run(async () => {
-      const done = await api.stockWastePastUseBy(this.volunteer);
-      rememberVolunteer(this.volunteer);
+      const done = await api.stockWastePastUseBy();
       await this.refresh();
       this.notice = `${done.units} units past their use-by date were recorded as waste.`;
     });
@@ -221,7 +219,6 @@ export class StockState {
     };
     const ok = await this.run(async () => {
       const d = await api.stockRecordDelivery(form);
-      rememberVolunteer(this.volunteer);
       this.notice = `Delivery recorded: ${d.units} units in ${d.lines} line${d.lines === 1 ? "" : "s"}.`;
     });
     if (ok) await this.show({ kind: "overview" });
@@ -232,8 +229,7 @@ export class StockState {
 
   async startCount(): Promise<void> {
     await this.run(async () => {
-      this.count = await api.stockStartCount(this.volunteer);
-      rememberVolunteer(this.volunteer);
+      this.count = await api.stockStartCount();
     });
   }
 
@@ -258,7 +254,7 @@ export class StockState {
     const count = this.count;
     if (!count) return false;
     const ok = await this.run(async () => {
-      const done = await api.stockFinaliseCount(count.id, this.volunteer);
+      const done = await api.stockFinaliseCount(count.id);
       const adjusted = done.lines.filter((l) => (l.variance ?? 0) !== 0).length;
       this.notice = `Stock count ${done.id} finalised: ${adjusted} item${adjusted === 1 ? "" : "s"} adjusted.`;
     });
@@ -270,7 +266,7 @@ export class StockState {
     const count = this.count;
     if (!count) return;
     const ok = await this.run(async () => {
-      await api.stockCancelCount(count.id, this.volunteer);
+      await api.stockCancelCount(count.id);
       this.notice = `Stock count ${count.id} cancelled; nothing was adjusted.`;
     });
     if (ok) await this.show({ kind: "overview" });
