@@ -467,3 +467,35 @@ pub async fn idle_lock_minutes(db: &Db) -> Result<i64> {
             .unwrap_or(10),
     )
 }
+
+/// Sets how many idle minutes lock the app (admins only); it applies from the next sign-in.
+pub async fn save_idle_lock_minutes(db: &Db, actor: &Actor, minutes: &str) -> Result<i64> {
+    actor
+        .require(db, Role::Admin, "Changing the idle lock")
+        .await?;
+    let mut errors = Vec::new();
+    let minutes = crate::error::whole_number(
+        &mut errors,
+        "idleLockMinutes",
+        minutes,
+        1,
+        240,
+        "Minutes before locking",
+    )
+    .ok_or(Error::Validation(errors))?;
+    let mut tx = db.begin_write().await?;
+    sqlx::query("UPDATE pantry_settings SET idle_lock_minutes = ? WHERE id = 1")
+        .bind(i64::from(minutes))
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        &actor.name,
+        "volunteers.idle-lock",
+        None,
+        &serde_json::json!({ "minutes": minutes }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(i64::from(minutes))
+}

@@ -159,6 +159,12 @@ async fn refused_as(db: &Db, dir: &std::path::Path, actor: &Actor) -> Vec<&'stat
             .await
             .map(|_| ()),
     );
+    note(
+        "idle lock",
+        volunteers::save_idle_lock_minutes(db, actor, "15")
+            .await
+            .map(|_| ()),
+    );
     refused
 }
 
@@ -184,6 +190,7 @@ async fn each_protected_operation_is_checked_for_each_role() {
         "report settings",
         "backup settings",
         "volunteers",
+        "idle lock",
     ];
 
     let counter = refused_as(&db, dir.path(), &as_role(Role::Counter)).await;

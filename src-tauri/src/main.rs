@@ -146,6 +146,8 @@ fn main() {
             session::session_touch,
             session::volunteers_list,
             session::volunteers_save,
+            session::volunteers_idle_lock,
+            session::volunteers_save_idle_lock,
             commands::settings_get,
             commands::settings_form,
             commands::settings_save,

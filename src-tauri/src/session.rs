@@ -113,3 +113,18 @@ pub async fn session_setup(
 pub fn session_touch(state: State<'_, AppState>) -> Result<(), Error> {
     state.signed_in().map(|_| ())
 }
+
+#[tauri::command]
+pub async fn volunteers_idle_lock(state: State<'_, AppState>) -> Result<i64, Error> {
+    let (db, _) = state.signed_in()?;
+    volunteers::idle_lock_minutes(db).await
+}
+
+#[tauri::command]
+pub async fn volunteers_save_idle_lock(
+    state: State<'_, AppState>,
+    minutes: String,
+) -> Result<i64, Error> {
+    let (db, actor) = state.signed_in()?;
+    volunteers::save_idle_lock_minutes(db, &actor, &minutes).await
+}

@@ -197,6 +197,8 @@ export const api = {
     call<Settings>("session_setup", { form, adminName, adminPin }),
   volunteersList: () => call<Volunteer[]>("volunteers_list"),
   volunteersSave: (form: VolunteerForm) => call<Volunteer>("volunteers_save", { form }),
+  volunteersIdleLock: () => call<number>("volunteers_idle_lock"),
+  volunteersSaveIdleLock: (minutes: string) => call<number>("volunteers_save_idle_lock", { minutes }),
   auditList: (filter: AuditFilter) => call<AuditPage>("audit_list", { filter }),
   backupsStatus: () => call<BackupStatus>("backups_status"),
   backupsSaveSettings: (folder: string, kept: string) => call<BackupStatus>("backups_save_settings", { folder, kept }),
