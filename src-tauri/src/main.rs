@@ -12,6 +12,8 @@ mod session;
 mod stock;
 
 use pantry::error::WireError;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -93,19 +95,39 @@ impl AppState {
     }
 }
 
-fn open_database(app: &tauri::App) -> Result<Db, WireError> {
-    let dir = paths::choose_data_dir(paths::data_dir_arg(std::env::args()), || {
-        app.path().app_data_dir().ok()
-    })
-    .ok_or_else(|| {
+/// The data folder: `--data-dir`, `PANTRY_DATA_DIR`, or the system's app-data folder.
+fn data_dir() -> Option<PathBuf> {
+    paths::choose_data_dir(paths::data_dir_arg(std::env::args()), paths::os_data_dir)
+}
+
+fn open_database(dir: Option<&Path>) -> Result<Db, WireError> {
+    let dir = dir.ok_or_else(|| {
         Error::Unavailable("No app-data folder is known on this system.".into()).to_wire()
     })?;
     tauri::async_runtime::block_on(async {
         backups::finish_pending_restore(&dir.join(paths::DATABASE_FILE), ACTOR).await?;
-        Db::open_in(&dir).await
+        Db::open_in(dir).await
     })
     .map(|(db, _opened)| db)
     .map_err(|err| err.to_wire())
+}
+
+/// One app per database: a second launch on the same data folder brings the running window
+/// forward and quits, so the file is never opened twice (D-Bus on Linux; where there is no
+/// session bus the app starts normally).
+fn single_instance_id(dir: Option<&Path>) -> String {
+    let mut hasher = std::hash::DefaultHasher::new();
+    dir.map(|d| d.canonicalize().unwrap_or_else(|_| d.to_owned()))
+        .hash(&mut hasher);
+    format!("{}.db{:016x}", paths::APP_IDENTIFIER, hasher.finish())
+}
+
+fn focus_main_window(app: &tauri::AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
 }
 
 /// Takes the daily backup while the app is open (checked hourly).
@@ -121,11 +143,18 @@ fn start_daily_backups(db: Db) {
 }
 
 fn main() {
+    let dir = data_dir();
     let app = tauri::Builder::default()
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(single_instance_id(dir.as_deref()))
+                .callback(|app, _args, _cwd| focus_main_window(app))
+                .build(),
+        )
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
-        .setup(|app| {
-            let db = open_database(app);
+        .setup(move |app| {
+            let db = open_database(dir.as_deref());
             if let Ok(db) = &db {
                 start_daily_backups(db.clone());
             }
