@@ -90,7 +90,8 @@ export class CounterState {
     performance.mark("pantry:scan");
     try {
       const outcome = await api.visitsScan(text);
-      if (mine !== this.#latest) return;
+      // A newer lookup, or more keys since (a scan that paused half-way): this one is stale.
+      if (mine !== this.#latest || this.typed.trim() !== text) return;
       this.typed = "";
       if (outcome.kind === "found") {
         this.show(outcome.checkIn);
