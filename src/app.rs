@@ -3,6 +3,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::backups::RestoreNotice;
 use crate::db::Db;
 use crate::error::{Result, WireError};
 use crate::settings;
@@ -19,6 +20,8 @@ pub struct AppStatus {
     pub needs_first_admin: bool,
     /// Why the database could not be opened, when it could not.
     pub startup_problem: Option<WireError>,
+    /// A restore from a backup that no volunteer has acknowledged yet: shown until one has.
+    pub restored: Option<RestoreNotice>,
 }
 
 /// The status for an app whose database opened, or failed to open with `problem`.
@@ -31,6 +34,7 @@ pub async fn status(db: std::result::Result<&Db, &WireError>) -> Result<AppStatu
             configured: settings::load(db).await?.is_some(),
             needs_first_admin: crate::volunteers::needs_first_admin(db).await?,
             startup_problem: None,
+            restored: crate::backups::unseen_restore(db).await?,
         },
         Err(problem) => AppStatus {
             version,
@@ -38,6 +42,7 @@ pub async fn status(db: std::result::Result<&Db, &WireError>) -> Result<AppStatu
             configured: false,
             needs_first_admin: false,
             startup_problem: Some(problem.clone()),
+            restored: None,
         },
     })
 }

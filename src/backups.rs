@@ -1,6 +1,7 @@
 //! Backups and restore: checked online copies (`VACUUM INTO` + `PRAGMA integrity_check`) to
 //! the folder in the settings, daily while the app is open and when it closes, keeping the
-//! last N; restore from a chosen copy, always backing up the current file first.
+//! last N; restore from a chosen copy, only when no other Pantry process has the database
+//! open, always backing up the current file first and carrying the audit trail across.
 
 use std::path::{Path, PathBuf};
 
@@ -10,8 +11,9 @@ use sqlx::FromRow;
 use ts_rs::TS;
 
 use crate::audit;
-use crate::db::{self, Db};
+use crate::db::{self, Db, DbLock};
 use crate::error::{whole_number, Error, Result};
+use crate::output::{self, Existing};
 use crate::volunteers::{Actor, Role};
 
 /// Backups older than this are reported as stale.
@@ -19,9 +21,12 @@ pub const STALE_AFTER_HOURS: i64 = 48;
 /// A daily backup is due when the last one is older than this.
 const DAILY_HOURS: i64 = 24;
 /// Backup files Pantry writes (and may prune) start with this.
-const PREFIX: &str = "pantry-backup-";
-/// A restore chosen in the app waits here, beside the database, until the next start.
+pub const BACKUP_PREFIX: &str = "pantry-backup-";
+/// A restore chosen in the app waits here, beside the database, until the next start…
 const PENDING: &str = "pantry-restore-pending.sqlite3";
+/// …with who chose it and what it is (written after the copy, so its presence means the
+/// copy is whole).
+const PENDING_NOTE: &str = "pantry-restore-pending.json";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -84,6 +89,13 @@ async fn folder(db: &Db) -> Result<(PathBuf, i64)> {
         PathBuf::from(setting.trim())
     };
     Ok((dir, kept))
+}
+
+/// Every folder that holds this pantry's backups: the one in the settings and the default
+/// one beside the database (which keeps older backups when the setting changed).
+pub async fn folders(db: &Db) -> Result<Vec<PathBuf>> {
+    let (dir, _) = folder(db).await?;
+    Ok(vec![dir, db.folder("backups")])
 }
 
 pub async fn status(db: &Db) -> Result<BackupStatus> {
@@ -155,17 +167,28 @@ pub async fn save_settings(
     status(db).await
 }
 
-/// Takes a checked backup now, records it, and removes the oldest beyond the number kept.
+/// Takes a checked backup now, records it, and removes the oldest beyond the number kept
+/// (not for the safety copy before a restore, which may be restoring the oldest).
 pub async fn back_up(db: &Db, reason: BackupReason, actor: &str) -> Result<BackupRecord> {
     let (dir, kept) = folder(db).await?;
-    std::fs::create_dir_all(&dir)?;
+    if dir == db.folder("backups") {
+        std::fs::create_dir_all(&dir).map_err(|e| output::file_error("create", &dir, &e))?;
+    } else if !dir.is_dir() {
+        // A folder chosen in Settings is never made here: a missing one is most often a
+        // USB stick that is not plugged in, and a backup on the laptop's own disk would
+        // give a false sense of safety.
+        return Err(Error::File(format!(
+            "The backup folder {} is not there. Is the USB stick plugged in? No backup was taken.",
+            dir.display()
+        )));
+    }
     let at = Utc::now();
     let file = dir.join(format!(
-        "{PREFIX}{}-{}.sqlite3",
+        "{BACKUP_PREFIX}{}-{}.sqlite3",
         at.format("%Y%m%dT%H%M%S%.3fZ"),
         reason.code()
     ));
-    db.backup_to(&file).await?;
+    db.backup_to(&file, Existing::Refuse).await?;
     let bytes = std::fs::metadata(&file)
         .map(|m| m.len() as i64)
         .unwrap_or(0);
@@ -186,7 +209,9 @@ pub async fn back_up(db: &Db, reason: BackupReason, actor: &str) -> Result<Backu
     )
     .await?;
     tx.commit().await?;
-    prune(&dir, kept)?;
+    if reason != BackupReason::BeforeRestore {
+        prune(&dir, kept)?;
+    }
     Ok(BackupRecord {
         at: at.to_rfc3339(),
         file: file.display().to_string(),
@@ -202,7 +227,7 @@ fn prune(dir: &Path, kept: i64) -> Result<()> {
         .filter(|p| {
             p.file_name()
                 .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(PREFIX) && n.ends_with(".sqlite3"))
+                .is_some_and(|n| n.starts_with(BACKUP_PREFIX) && n.ends_with(".sqlite3"))
         })
         .collect();
     files.sort();
@@ -230,7 +255,8 @@ pub async fn back_up_if_due(db: &Db, actor: &str) -> Result<Option<BackupRecord>
     }
 }
 
-/// Checks that `from` is a sound Pantry database before it replaces anything.
+/// Checks that `from` is a sound Pantry database before it replaces anything. The file is
+/// opened without being touched (no `-wal`/`-shm` appear beside it).
 async fn check_backup(from: &Path) -> Result<()> {
     if !from.is_file() {
         return Err(Error::invalid(
@@ -247,13 +273,7 @@ async fn check_backup(from: &Path) -> Result<()> {
             ),
         )
     })?;
-    let options = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(from)
-        .read_only(true);
-    let pool = sqlx::sqlite::SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(options)
-        .await?;
+    let pool = db::open_untouched(from).await?;
     let is_pantry: bool = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'pantry_settings')",
     )
@@ -286,47 +306,246 @@ async fn check_backup(from: &Path) -> Result<()> {
     }
 }
 
-/// Restores the database at `db_path` from `from` (no one may have it open): the current
-/// file is backed up first, then replaced. Returns the safety copy of the current file.
-pub async fn restore(db_path: &Path, from: &Path, actor: &str) -> Result<Option<PathBuf>> {
-    check_backup(from).await?;
-    let mut safety = None;
-    if db_path.exists() {
-        let (current, _) = Db::open(db_path).await?;
-        safety = Some(PathBuf::from(
-            back_up(&current, BackupReason::BeforeRestore, actor)
-                .await?
-                .file,
-        ));
-        current.close().await;
-    }
-    let staging = db_path.with_extension("restoring");
-    std::fs::copy(from, &staging)?;
-    for suffix in ["-wal", "-shm"] {
-        let side = PathBuf::from(format!("{}{suffix}", db_path.display()));
-        if side.exists() {
-            std::fs::remove_file(side)?;
-        }
-    }
-    std::fs::rename(&staging, db_path)?;
-    let (restored, _) = Db::open(db_path).await?;
-    let mut tx = restored.begin_write().await?;
-    audit::record(&mut tx, actor, "backups.restored", None, &serde_json::json!({ "from": from.display().to_string(), "safetyCopy": safety.as_ref().map(|p| p.display().to_string()) })).await?;
-    tx.commit().await?;
-    restored.close().await;
-    Ok(safety)
+/// A backup chosen to restore.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RestoreRequest {
+    /// The file as the user chose it (shown and recorded).
+    pub chosen: PathBuf,
+    /// When the backup was taken: from a Pantry backup's name, else the file's time.
+    pub taken_at: DateTime<Utc>,
+    /// The volunteer who asked for the restore.
+    pub by: String,
 }
 
-/// In the app: checks the chosen backup and leaves it to be restored at the next start.
+impl RestoreRequest {
+    pub fn new(chosen: &Path, by: &str) -> RestoreRequest {
+        RestoreRequest {
+            chosen: chosen.to_owned(),
+            taken_at: taken_at(chosen),
+            by: by.to_owned(),
+        }
+    }
+}
+
+/// When a backup was taken: the time in a Pantry backup's name, or the file's own time.
+fn taken_at(file: &Path) -> DateTime<Utc> {
+    file.file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_prefix(BACKUP_PREFIX))
+        .and_then(|n| n.get(..19))
+        .and_then(|stamp| chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%dT%H%M%S").ok())
+        .map(|t| t.and_utc())
+        .or_else(|| {
+            std::fs::metadata(file)
+                .and_then(|m| m.modified())
+                .ok()
+                .map(DateTime::<Utc>::from)
+        })
+        .unwrap_or_else(Utc::now)
+}
+
+/// What a restore did, as the app shows it after restarting (until someone has read it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct RestoreNotice {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub at: String,
+    pub by: String,
+    pub from_file: String,
+    /// When the backup restored was taken: the database is now as it was then.
+    pub backup_taken_at: String,
+    /// What was made after the backup and is now undone, in words ("12 visits recorded"),
+    /// one per line; empty when nothing was.
+    pub undone: String,
+    /// The copy of the database as it was just before the restore.
+    pub safety_copy: String,
+}
+
+/// Records counted to say what a restore undoes: rows made after the backup was taken.
+const UNDONE: [(&str, &str); 5] = [
+    ("visits", "visits recorded"),
+    ("household_changes", "household registrations and changes"),
+    ("referrals", "referrals made"),
+    ("deliveries", "stock deliveries received"),
+    ("wastes", "waste records"),
+];
+
+/// Restores the database at `db_path` from a backup. Refused while any other Pantry process
+/// has the database open. The current file is backed up first (the safety copy); audit
+/// entries made since the backup, and the restore itself, are carried into the restored
+/// database; what was undone is recorded for the app to show.
+pub async fn restore(
+    db_path: &Path,
+    from: &Path,
+    request: &RestoreRequest,
+) -> Result<RestoreNotice> {
+    check_backup(from).await?;
+    let lock = DbLock::exclusive(db_path)?;
+    let mut carried = Vec::new();
+    let mut undone = Vec::new();
+    let mut safety = String::new();
+    if db_path.exists() {
+        let (current, _) = Db::open_locked(db_path, &lock).await?;
+        let result = before_restore(&current, from, request).await;
+        // Closing the only connection checkpoints the WAL into the file and removes it.
+        current.close().await;
+        (carried, undone, safety) = result?;
+    }
+    let staging = db::staging_path(db_path);
+    let staged = output::stage_beside(&staging, |file| {
+        std::io::copy(&mut std::fs::File::open(from)?, file).map(|_| ())
+    })?;
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let side = PathBuf::from(format!("{}{suffix}", db_path.display()));
+        if side.exists() {
+            std::fs::remove_file(&side).map_err(|e| output::file_error("remove", &side, &e))?;
+        }
+    }
+    output::persist(staged, db_path, Existing::Replace)?;
+    let (restored, _) = Db::open_locked(db_path, &lock).await?;
+    let notice = after_restore(&restored, request, &carried, &undone.join("\n"), &safety).await;
+    restored.close().await;
+    notice
+}
+
+type Carried = Vec<(String, String, String, Option<String>, String)>;
+
+/// With the current database open: what the restore will undo, the audit entries to carry
+/// across, and the safety copy.
+async fn before_restore(
+    current: &Db,
+    from: &Path,
+    request: &RestoreRequest,
+) -> Result<(Carried, Vec<String>, String)> {
+    let backup = db::open_untouched(from).await?;
+    let mut undone = Vec::new();
+    for (table, words) in UNDONE {
+        let since: i64 = sqlx::query_scalar(&format!("SELECT COALESCE(MAX(id), 0) FROM {table}"))
+            .fetch_one(&backup)
+            .await
+            .unwrap_or(0);
+        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE id > ?"))
+            .bind(since)
+            .fetch_one(current.pool())
+            .await?;
+        if n > 0 {
+            undone.push(format!("{n} {words}"));
+        }
+    }
+    let last_audit: Option<String> = sqlx::query_scalar("SELECT MAX(at) FROM audit_log")
+        .fetch_one(&backup)
+        .await?;
+    backup.close().await;
+    let carried: Carried = sqlx::query_as(
+        "SELECT at, actor, action, subject, details FROM audit_log WHERE at > ? ORDER BY id",
+    )
+    .bind(last_audit.unwrap_or_default())
+    .fetch_all(current.pool())
+    .await?;
+    let safety = back_up(current, BackupReason::BeforeRestore, &request.by)
+        .await?
+        .file;
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(current.pool())
+        .await?;
+    Ok((carried, undone, safety))
+}
+
+/// In the restored database: the carried audit entries, the restore itself, and its notice.
+async fn after_restore(
+    restored: &Db,
+    request: &RestoreRequest,
+    carried: &Carried,
+    undone: &str,
+    safety: &str,
+) -> Result<RestoreNotice> {
+    let mut tx = restored.begin_write().await?;
+    for (at, actor, action, subject, details) in carried {
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor, action, subject, details) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(at)
+        .bind(actor)
+        .bind(action)
+        .bind(subject)
+        .bind(details)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let from_file = request.chosen.display().to_string();
+    let taken = request.taken_at.to_rfc3339();
+    audit::record(
+        &mut tx,
+        &request.by,
+        "backups.restored",
+        None,
+        &serde_json::json!({ "from": from_file, "backupTakenAt": taken, "safetyCopy": safety, "undone": undone, "auditEntriesCarried": carried.len() }),
+    )
+    .await?;
+    let notice = sqlx::query_as(
+        "INSERT INTO restores (at, by, from_file, backup_taken_at, undone, safety_copy)
+         VALUES (?, ?, ?, ?, ?, ?)
+         RETURNING id, at, by, from_file, backup_taken_at, undone, safety_copy",
+    )
+    .bind(Utc::now().to_rfc3339())
+    .bind(&request.by)
+    .bind(&from_file)
+    .bind(&taken)
+    .bind(undone)
+    .bind(safety)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(notice)
+}
+
+/// The last restore, until a volunteer has read it.
+pub async fn unseen_restore(db: &Db) -> Result<Option<RestoreNotice>> {
+    Ok(sqlx::query_as(
+        "SELECT id, at, by, from_file, backup_taken_at, undone, safety_copy FROM restores
+         WHERE seen_at IS NULL ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_optional(db.pool())
+    .await?)
+}
+
+/// A volunteer has read the notice of a restore.
+pub async fn restore_seen(db: &Db, id: i64, actor: &Actor) -> Result<()> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query("UPDATE restores SET seen_at = ?, seen_by = ? WHERE id = ? AND seen_at IS NULL")
+        .bind(Utc::now().to_rfc3339())
+        .bind(&actor.name)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// In the app: checks the chosen backup and leaves it to be restored at the next start,
+/// with who chose it.
 pub async fn stage_restore(db: &Db, from: &Path, actor: &Actor) -> Result<()> {
     actor.require(db, Role::Admin, "Restoring a backup").await?;
-    let actor = actor.name.as_str();
     check_backup(from).await?;
-    std::fs::copy(from, db.path().with_file_name(PENDING))?;
+    let pending = db.path().with_file_name(PENDING);
+    let staged = output::stage_beside(&pending, |file| {
+        std::io::copy(&mut std::fs::File::open(from)?, file).map(|_| ())
+    })?;
+    output::persist(staged, &pending, Existing::Replace)?;
+    let request = RestoreRequest::new(from, &actor.name);
+    let note = serde_json::to_vec_pretty(&request)
+        .map_err(|e| Error::File(format!("The restore could not be noted: {e}")))?;
+    output::write_atomically(
+        &db.path().with_file_name(PENDING_NOTE),
+        &note,
+        Existing::Replace,
+    )?;
     let mut tx = db.begin_write().await?;
     audit::record(
         &mut tx,
-        actor,
+        &actor.name,
         "backups.restore-chosen",
         None,
         &serde_json::json!({ "from": from.display().to_string() }),
@@ -337,12 +556,25 @@ pub async fn stage_restore(db: &Db, from: &Path, actor: &Actor) -> Result<()> {
 }
 
 /// At start-up, before the database is opened: finishes a restore chosen in the app.
-pub async fn finish_pending_restore(db_path: &Path, actor: &str) -> Result<bool> {
+pub async fn finish_pending_restore(db_path: &Path) -> Result<Option<RestoreNotice>> {
     let pending = db_path.with_file_name(PENDING);
-    if !pending.exists() {
-        return Ok(false);
-    }
-    restore(db_path, &pending, actor).await?;
-    std::fs::remove_file(pending)?;
-    Ok(true)
+    let note = db_path.with_file_name(PENDING_NOTE);
+    let Ok(text) = std::fs::read(&note) else {
+        // No note: no restore was chosen, or choosing it was cut short; a stray copy goes.
+        if pending.exists() {
+            std::fs::remove_file(&pending)
+                .map_err(|e| output::file_error("remove", &pending, &e))?;
+        }
+        return Ok(None);
+    };
+    let request: RestoreRequest = serde_json::from_slice(&text).map_err(|e| {
+        Error::File(format!(
+            "The note of a chosen restore ({}) is unreadable: {e}",
+            note.display()
+        ))
+    })?;
+    let notice = restore(db_path, &pending, &request).await?;
+    std::fs::remove_file(&note).map_err(|e| output::file_error("remove", &note, &e))?;
+    std::fs::remove_file(&pending).map_err(|e| output::file_error("remove", &pending, &e))?;
+    Ok(Some(notice))
 }

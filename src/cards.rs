@@ -11,6 +11,7 @@ use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::households::{self, store as household_store};
 use crate::membership;
+use crate::output::{self, Destination};
 use crate::print::cards::{self as layout, CardFace, SheetLayout};
 use crate::settings;
 
@@ -57,53 +58,52 @@ pub(crate) async fn issue_first(
     store::insert(conn, household_id, &number, 1, now, None).await
 }
 
-/// A PDF of cards ready to print.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CardPrint {
-    pub pdf: Vec<u8>,
-    pub cards: usize,
-    /// Characters no font could draw (printed as `?`), for the volunteer to check.
-    pub replaced: Vec<char>,
-}
-
-/// Every current card not printed yet, on A4 sheets; marked printed in the same transaction.
-pub async fn print_unprinted(db: &Db, sheet: SheetLayout, actor: &str) -> Result<CardPrint> {
+/// Every current card not printed yet, on A4 sheets, written to `to`; marked printed once
+/// the file is safely written.
+pub async fn print_unprinted(
+    db: &Db,
+    sheet: SheetLayout,
+    to: &Destination,
+    actor: &str,
+) -> Result<PrintedFile> {
     let ids = store::unprinted_households(&mut *db.pool().acquire().await?).await?;
     if ids.is_empty() {
         return Err(Error::Conflict(
             "Every current card has been printed already.".into(),
         ));
     }
-    print_sheets(db, &ids, sheet, actor).await
+    print_sheets(db, &ids, sheet, to, actor).await
 }
 
-/// The current cards of the chosen households, on A4 sheets; marked printed.
+/// The current cards of the chosen households, on A4 sheets, written to `to`; marked
+/// printed once the file is safely written.
 pub async fn print_sheets(
     db: &Db,
     household_ids: &[i64],
     sheet: SheetLayout,
+    to: &Destination,
     actor: &str,
-) -> Result<CardPrint> {
+) -> Result<PrintedFile> {
     let (faces, card_ids) = faces_for(db, household_ids).await?;
     let printed = layout::sheets(&faces, sheet)?;
+    let path = output::write(db, to, &printed.pdf).await?;
     mark_printed(db, &card_ids, actor).await?;
-    Ok(CardPrint {
-        pdf: printed.pdf,
-        cards: faces.len(),
-        replaced: printed.replaced,
-    })
+    Ok(PrintedFile::new(path, faces.len(), &printed.replaced))
 }
 
-/// One card, the size of the card itself (for a card printer); marked printed.
-pub async fn print_single(db: &Db, household_id: i64, actor: &str) -> Result<CardPrint> {
+/// One card, the size of the card itself (for a card printer), written to `to`; marked
+/// printed once the file is safely written.
+pub async fn print_single(
+    db: &Db,
+    household_id: i64,
+    to: &Destination,
+    actor: &str,
+) -> Result<PrintedFile> {
     let (faces, card_ids) = faces_for(db, &[household_id]).await?;
     let printed = layout::single(&faces[0])?;
+    let path = output::write(db, to, &printed.pdf).await?;
     mark_printed(db, &card_ids, actor).await?;
-    Ok(CardPrint {
-        pdf: printed.pdf,
-        cards: 1,
-        replaced: printed.replaced,
-    })
+    Ok(PrintedFile::new(path, 1, &printed.replaced))
 }
 
 async fn faces_for(db: &Db, household_ids: &[i64]) -> Result<(Vec<CardFace>, Vec<i64>)> {
@@ -147,6 +147,7 @@ async fn mark_printed(db: &Db, card_ids: &[i64], actor: &str) -> Result<()> {
 /// Replaces a lost or damaged card: the current card is revoked (the counter refuses it and
 /// says why) and a new one is issued, unprinted. Recorded in the household's history.
 pub async fn reissue(db: &Db, household_id: i64, reason: &str, actor: &str) -> Result<Card> {
+    crate::text::refuse_control_in("reason", reason, false)?;
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(Error::invalid(
@@ -424,7 +425,7 @@ mod tests {
     }
 }
 
-/// A card PDF saved for printing.
+/// A card PDF written for printing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PrintedFile {
@@ -434,15 +435,13 @@ pub struct PrintedFile {
     pub replaced: String,
 }
 
-impl CardPrint {
-    /// Saves the PDF in the `print` folder beside the database.
-    pub fn save(self, db: &Db, name: &str) -> Result<PrintedFile> {
-        let path = crate::print::save_pdf(&db.folder("print"), name, &self.pdf)?;
-        Ok(PrintedFile {
+impl PrintedFile {
+    fn new(path: std::path::PathBuf, cards: usize, replaced: &[char]) -> PrintedFile {
+        PrintedFile {
             path: path.display().to_string(),
-            cards: u32::try_from(self.cards).unwrap_or(u32::MAX),
-            replaced: self.replaced.iter().collect(),
-        })
+            cards: u32::try_from(cards).unwrap_or(u32::MAX),
+            replaced: replaced.iter().collect(),
+        }
     }
 }
 

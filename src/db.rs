@@ -1,9 +1,12 @@
 //! Opening the SQLite database: settings for durability, migrations with a backup first,
-//! refusal of a schema newer than this app, write transactions and online backups.
+//! refusal of a schema newer than this app (before anything is changed), the lock that keeps
+//! a restore from replacing a file another Pantry process has open, write transactions and
+//! online backups.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use sqlx::migrate::Migrator;
@@ -11,6 +14,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use crate::error::{Error, Result};
+use crate::output::{self, Existing};
 
 static MIGRATOR: Migrator = sqlx::migrate!();
 
@@ -19,6 +23,94 @@ static MIGRATOR: Migrator = sqlx::migrate!();
 pub struct Db {
     pool: SqlitePool,
     path: PathBuf,
+    lock: Arc<DbLock>,
+}
+
+/// Every Pantry process (the app, each command) holds this lock shared while it has the
+/// database open; a restore holds it alone, so it never replaces a file that another process
+/// is still writing into. It is a lock file beside the database (`pantry.sqlite3.lock`),
+/// locked with the operating system's file locks, so a process that dies lets go of it.
+#[derive(Debug)]
+pub struct DbLock {
+    /// The locked file (closing it lets go); `None` once released, or for a database opened
+    /// under a lock its caller holds.
+    file: Mutex<Option<std::fs::File>>,
+}
+
+/// How long opening waits for a restore to finish, and a restore for others to close.
+const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+impl DbLock {
+    fn path(db_path: &Path) -> PathBuf {
+        let mut name = db_path.as_os_str().to_owned();
+        name.push(".lock");
+        PathBuf::from(name)
+    }
+
+    fn file(db_path: &Path) -> Result<std::fs::File> {
+        let path = DbLock::path(db_path);
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| output::file_error("open", &path, &e))
+    }
+
+    /// Shared with other Pantry processes; waits while a restore is running.
+    pub fn shared(db_path: &Path) -> Result<DbLock> {
+        let file = DbLock::file(db_path)?;
+        wait_for(|| file.try_lock_shared()).map_err(|()| {
+            Error::Conflict(
+                "A restore of this pantry's database is still running; try again in a minute."
+                    .into(),
+            )
+        })?;
+        Ok(DbLock::holding(Some(file)))
+    }
+
+    /// Held alone: no other Pantry process has the database open. Waits a few seconds for
+    /// one that is closing, then refuses.
+    pub fn exclusive(db_path: &Path) -> Result<DbLock> {
+        let file = DbLock::file(db_path)?;
+        wait_for(|| file.try_lock()).map_err(|()| {
+            Error::Conflict(
+                "Pantry is open in another window, or a pantry command is running, on this database. \
+                 Close it (and wait for the command to finish), then try again. Nothing was changed."
+                    .into(),
+            )
+        })?;
+        Ok(DbLock::holding(Some(file)))
+    }
+
+    fn holding(file: Option<std::fs::File>) -> DbLock {
+        DbLock {
+            file: Mutex::new(file),
+        }
+    }
+
+    fn release(&self) {
+        if let Ok(mut file) = self.file.lock() {
+            file.take();
+        }
+    }
+}
+
+/// Retries a non-blocking lock until it is taken or the wait is over.
+fn wait_for(
+    mut try_lock: impl FnMut() -> std::result::Result<(), std::fs::TryLockError>,
+) -> std::result::Result<(), ()> {
+    let started = Instant::now();
+    loop {
+        match try_lock() {
+            Ok(()) => return Ok(()),
+            Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_WAIT => {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Err(_) => return Err(()),
+        }
+    }
 }
 
 /// What happened while opening.
@@ -38,7 +130,26 @@ impl Db {
 
     /// Opens (creating if missing) the database file at `path` and brings its schema up to date.
     pub async fn open(path: &Path) -> Result<(Db, Opened)> {
+        let lock = DbLock::shared(path)?;
+        // A restore killed half-way leaves its staging copy; the database itself is whole.
+        let staging = staging_path(path);
+        if staging.exists() {
+            std::fs::remove_file(&staging)
+                .map_err(|e| output::file_error("remove", &staging, &e))?;
+        }
+        Db::open_with(path, lock).await
+    }
+
+    /// Opens the database under a lock the caller already holds (a restore's, held alone).
+    pub async fn open_locked(path: &Path, _held: &DbLock) -> Result<(Db, Opened)> {
+        Db::open_with(path, DbLock::holding(None)).await
+    }
+
+    async fn open_with(path: &Path, lock: DbLock) -> Result<(Db, Opened)> {
         let existed = std::fs::metadata(path).is_ok_and(|m| m.len() > 0);
+        if existed && !is_wal_file(path) {
+            refuse_newer_schema(path).await?;
+        }
         let options = SqliteConnectOptions::from_str("sqlite:")?
             .filename(path)
             .create_if_missing(true)
@@ -53,6 +164,7 @@ impl Db {
         let db = Db {
             pool,
             path: path.to_owned(),
+            lock: Arc::new(lock),
         };
         match db.migrate(existed).await {
             Ok(opened) => Ok((db, opened)),
@@ -77,7 +189,7 @@ impl Db {
             .count();
         let backup = if existed && pending > 0 {
             let target = sibling_with_stamp(&self.path, "before-upgrade");
-            self.backup_to(&target).await?;
+            self.backup_to(&target, Existing::Refuse).await?;
             Some(target)
         } else {
             None
@@ -90,19 +202,7 @@ impl Db {
     }
 
     async fn applied_versions(&self) -> Result<Vec<i64>> {
-        let has_table: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations')",
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        if !has_table {
-            return Ok(Vec::new());
-        }
-        Ok(
-            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = 1")
-                .fetch_all(&self.pool)
-                .await?,
-        )
+        applied_versions(&self.pool).await
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -124,37 +224,39 @@ impl Db {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
-    /// Writes a consistent copy of the database to `target` (which must not exist) and
-    /// checks the copy with `PRAGMA integrity_check`.
-    pub async fn backup_to(&self, target: &Path) -> Result<()> {
-        if target.exists() {
-            return Err(Error::Conflict(format!(
-                "A file already exists at {}; choose another name.",
-                target.display()
-            )));
-        }
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        let target_text = target
+    /// Writes a consistent, self-contained copy of the database to `target` and checks it
+    /// with `PRAGMA integrity_check`. The copy is made under a temporary name beside `target`
+    /// and renamed into place only once checked; an existing file is replaced only when
+    /// `existing` says so. (Where a copy may go is the caller's to check: `output::Guard`.)
+    pub async fn backup_to(&self, target: &Path, existing: Existing) -> Result<()> {
+        let staged = output::stage_beside(target, |_| Ok(()))?;
+        let staged_text = staged
+            .path()
             .to_str()
-            .ok_or_else(|| Error::invalid("path", "The backup path must be valid text (UTF-8)."))?;
+            .ok_or_else(|| Error::invalid("path", "The backup path must be valid text (UTF-8)."))?
+            .to_owned();
+        // VACUUM INTO writes into the empty staged file.
         sqlx::query("VACUUM INTO ?")
-            .bind(target_text)
+            .bind(&staged_text)
             .execute(&self.pool)
-            .await?;
-        check_integrity(target).await
+            .await
+            .map_err(|e| match e {
+                sqlx::Error::Database(d) if d.message().contains("full") => output::file_error(
+                    "write",
+                    target,
+                    &std::io::Error::from(std::io::ErrorKind::StorageFull),
+                ),
+                other => other.into(),
+            })?;
+        make_self_contained(staged.path()).await?;
+        check_integrity(staged.path()).await?;
+        output::persist(staged, target, existing)
     }
 
-    /// Backs up into `dir` under a timestamped name and returns the file written.
-    pub async fn backup_into(&self, dir: &Path) -> Result<PathBuf> {
-        let target = dir.join(stamped_name(&self.path, "backup"));
-        self.backup_to(&target).await?;
-        Ok(target)
-    }
-
+    /// Closes every connection and lets go of the lock (for every clone of this `Db`).
     pub async fn close(&self) {
         self.pool.close().await;
+        self.lock.release();
     }
 }
 
@@ -163,13 +265,84 @@ pub fn known_schema() -> i64 {
     MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
 }
 
-/// Opens `path` read-only and runs `PRAGMA integrity_check`.
-pub async fn check_integrity(path: &Path) -> Result<()> {
+async fn applied_versions(pool: &SqlitePool) -> Result<Vec<i64>> {
+    let has_table: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations')",
+    )
+    .fetch_one(pool)
+    .await?;
+    if !has_table {
+        return Ok(Vec::new());
+    }
+    Ok(
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = 1")
+            .fetch_all(pool)
+            .await?,
+    )
+}
+
+/// Opens a file only to read it: no journal, no `-wal`/`-shm` beside it, no byte changed.
+/// For files nobody is writing and that hold everything themselves (backups).
+pub(crate) async fn open_untouched(path: &Path) -> Result<SqlitePool> {
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .read_only(true)
+        .immutable(true);
+    Ok(SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await?)
+}
+
+/// Whether the file's header says it is in WAL mode (opening it changes nothing then; a
+/// rollback-journal file would be switched to WAL).
+fn is_wal_file(path: &Path) -> bool {
+    let mut header = [0u8; 20];
+    std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut header))
+        .is_ok_and(|()| header[18] == 2 && header[19] == 2)
+}
+
+/// Refuses a rollback-journal database written by a newer Pantry before its journal mode
+/// (or anything else) is changed: read-only, so no byte and no file beside it changes. (A
+/// WAL database is not changed by opening; the check after opening refuses it.)
+async fn refuse_newer_schema(path: &Path) -> Result<()> {
     let options = SqliteConnectOptions::new().filename(path).read_only(true);
     let pool = SqlitePoolOptions::new()
         .max_connections(1)
         .connect_with(options)
         .await?;
+    let applied = applied_versions(&pool).await;
+    pool.close().await;
+    let known = known_schema();
+    match applied?.into_iter().max() {
+        Some(found) if found > known => Err(Error::SchemaTooNew { found, known }),
+        _ => Ok(()),
+    }
+}
+
+/// Turns a fresh copy into a single file (rollback journal, not WAL), so that opening it
+/// later, to check or restore it, never needs `-wal`/`-shm` files beside it.
+async fn make_self_contained(path: &Path) -> Result<()> {
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .journal_mode(SqliteJournalMode::Delete);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await?;
+    pool.close().await;
+    Ok(())
+}
+
+/// Where a restore stages its copy before renaming it over the database.
+pub fn staging_path(db_path: &Path) -> PathBuf {
+    db_path.with_extension("restoring")
+}
+
+/// Opens `path` without touching it and runs `PRAGMA integrity_check`.
+pub async fn check_integrity(path: &Path) -> Result<()> {
+    let pool = open_untouched(path).await?;
     let verdict: String = sqlx::query_scalar("PRAGMA integrity_check")
         .fetch_one(&pool)
         .await?;

@@ -105,6 +105,10 @@ pub enum Error {
     #[error("A file could not be read or written: {0}")]
     Io(#[from] std::io::Error),
 
+    /// A file problem already put in plain words, naming the file (see `output::file_error`).
+    #[error("{0}")]
+    File(String),
+
     #[error("The database reported a problem: {0}")]
     Db(#[from] sqlx::Error),
 
@@ -140,7 +144,7 @@ impl Error {
             Error::Conflict(_) => ErrorKind::Conflict,
             Error::SchemaTooNew { .. } => ErrorKind::SchemaTooNew,
             Error::Unavailable(_) => ErrorKind::Unavailable,
-            Error::Io(_) => ErrorKind::Io,
+            Error::Io(_) | Error::File(_) => ErrorKind::Io,
             Error::Db(_) | Error::Migrate(_) => ErrorKind::Db,
         }
     }

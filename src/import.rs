@@ -397,19 +397,40 @@ pub async fn import(
         .await?;
     let actor = actor.name.as_str();
     let checked = check_rows(db, sheet, mapping, progress).await?;
+    if checked.ready.is_empty() {
+        // Nothing is written, not even an audit entry saying "imported 0".
+        return Ok(report(&checked, false));
+    }
     let settings = settings::require(db).await?;
     let total = u32::try_from(sheet.rows.len()).unwrap_or(u32::MAX);
     let mut tx = db.begin_write().await?;
-    let mut next = store::next_id(&mut tx).await?;
+    // Numbers in the file are taken first, so the new ones given out never clash with them.
+    let mut numbered = Vec::with_capacity(checked.ready.len());
+    let mut unnumbered = 0;
+    for row in &checked.ready {
+        if let Some(n) = &row.number {
+            numbered.push((serial_of(n), n.clone()));
+        } else {
+            unnumbered += 1;
+        }
+    }
+    let taken: Vec<i64> = numbered.iter().map(|(id, _)| *id).collect();
+    let mut fresh = store::allocate_serials(&mut tx, unnumbered, &taken)
+        .await?
+        .into_iter();
     let now = Utc::now().to_rfc3339();
     let mut records = Vec::with_capacity(checked.ready.len());
     let mut members = Vec::new();
+    let mut given = numbered.into_iter();
     for row in &checked.ready {
         let (id, number) = match &row.number {
-            Some(n) => (serial_of(n), n.clone()),
+            Some(_) => given.next().ok_or_else(|| {
+                Error::Conflict("The numbers in the file were miscounted.".into())
+            })?,
             None => {
-                let id = next;
-                next += 1;
+                let id = fresh
+                    .next()
+                    .ok_or_else(|| Error::Conflict("All membership numbers are used up.".into()))?;
                 let number = membership::number_for_serial(u32::try_from(id).unwrap_or(u32::MAX))
                     .ok_or_else(|| {
                     Error::Conflict("All membership numbers are used up.".into())
@@ -417,7 +438,6 @@ pub async fn import(
                 (id, number)
             }
         };
-        next = next.max(id + 1);
         let mut record = record_from(&row.valid, &settings, id, number, &now);
         // Consent as the file records it (its date), not as given today.
         record.consent_version = row.consent_at.as_ref().map(|_| "imported".to_owned());
@@ -434,10 +454,19 @@ pub async fn import(
             .min(total);
         progress(ImportProgress { done, total });
     }
-    let cards: Vec<(i64, String, String, Option<String>)> = records
+    let cards = records
         .iter()
-        .filter_map(|r| Some((r.id, crate::cards::card_number(r.id, 1)?, now.clone(), None)))
-        .collect();
+        .map(|r| {
+            crate::cards::card_number(r.id, 1)
+                .map(|number| (r.id, number, now.clone(), None))
+                .ok_or_else(|| {
+                    Error::Conflict(format!(
+                        "Membership {} cannot have a card number.",
+                        r.membership_number
+                    ))
+                })
+        })
+        .collect::<Result<Vec<(i64, String, String, Option<String>)>>>()?;
     crate::cards::store::insert_many(&mut tx, &cards).await?;
     for (id, list) in &members {
         store::replace_members(&mut tx, *id, list).await?;

@@ -15,6 +15,7 @@ pub mod households;
 pub mod import;
 pub mod membership;
 pub mod money;
+pub mod output;
 pub mod paths;
 pub mod postcode;
 pub mod print;

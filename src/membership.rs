@@ -38,12 +38,35 @@ pub fn number_for_serial(serial: u32) -> Option<String> {
     Some(format!("{body}{check}"))
 }
 
-/// Whether `text` is a well-formed membership number (length, digits, check digit).
+/// Whether `text` is a well-formed membership number (length, digits, check digit) that
+/// Pantry could have given: serial 0 (`00000000`) is reserved and never a member's.
 pub fn is_valid_number(text: &str) -> bool {
     text.len() == NUMBER_LENGTH
         && text.bytes().all(|b| b.is_ascii_digit())
+        && text[..NUMBER_LENGTH - 1].bytes().any(|b| b != b'0')
         && check_digit(&text[..NUMBER_LENGTH - 1])
             .is_some_and(|c| text.as_bytes()[NUMBER_LENGTH - 1] == b'0' + c)
+}
+
+/// `count` serials to give out: from `next` (one past the highest in use) while they last;
+/// once the last serial is reached (a high number was imported), the lowest ones not in
+/// `used` (asked for only then). `None` when there are not enough.
+pub fn free_serials(
+    next: i64,
+    count: usize,
+    used: impl FnOnce() -> std::collections::HashSet<i64>,
+) -> Option<Vec<i64>> {
+    let max = i64::from(MAX_SERIAL);
+    let wanted = i64::try_from(count).ok()?;
+    if next >= 1 && next + wanted - 1 <= max {
+        return Some((next..next + wanted).collect());
+    }
+    let used = used();
+    let free: Vec<i64> = (1..=max)
+        .filter(|s| !used.contains(s))
+        .take(count)
+        .collect();
+    (free.len() == count).then_some(free)
 }
 
 #[cfg(test)]
@@ -65,6 +88,25 @@ mod tests {
         }
         assert_eq!(number_for_serial(0), None);
         assert_eq!(number_for_serial(10_000_000), None);
+    }
+
+    #[test]
+    fn the_reserved_all_zero_number_is_never_valid() {
+        assert_eq!(check_digit("0000000"), Some(0));
+        assert!(!is_valid_number("00000000"));
+    }
+
+    #[test]
+    fn serials_run_on_and_then_fill_gaps_when_the_end_is_reached() {
+        let none = std::collections::HashSet::new;
+        assert_eq!(free_serials(5, 3, none), Some(vec![5, 6, 7]));
+        let used = || [1, 2, 4, 9_999_999].into_iter().collect();
+        assert_eq!(
+            free_serials(i64::from(MAX_SERIAL) + 1, 2, used),
+            Some(vec![3, 5])
+        );
+        let full = || (1..=i64::from(MAX_SERIAL)).collect();
+        assert_eq!(free_serials(i64::from(MAX_SERIAL) + 1, 1, full), None);
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::db::Db;
 use crate::error::{Error, FieldError, Result};
 use crate::households::{self, FlagOption};
 use crate::membership;
+use crate::output::Destination;
 use crate::settings;
 
 choices!(
@@ -162,7 +163,7 @@ pub async fn save_agency(
     form: &AgencyForm,
     actor: &str,
 ) -> Result<Agency> {
-    let mut errors = Vec::new();
+    let mut errors = crate::text::control_errors(form);
     let name = form.name.trim();
     if name.is_empty() || name.chars().count() > 120 {
         errors.push(FieldError::new(
@@ -410,7 +411,7 @@ pub async fn for_household(
 /// Makes a referral in one transaction. No referral without the member's consent to share.
 pub async fn make(db: &Db, form: &ReferralForm) -> Result<Referral> {
     let settings = settings::require(db).await?;
-    let mut errors = Vec::new();
+    let mut errors = crate::text::control_errors(form);
     if form.agency_id.is_none() {
         errors.push(FieldError::new("agencyId", "Choose the agency."));
     }
@@ -467,11 +468,7 @@ pub async fn make(db: &Db, form: &ReferralForm) -> Result<Referral> {
         ));
     }
     let now = Utc::now();
-    let next: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM referrals")
-        .fetch_one(&mut *tx)
-        .await?;
-    let reference = membership::number_for_serial(u32::try_from(next).unwrap_or(u32::MAX))
-        .ok_or_else(|| Error::Conflict("All referral numbers are used up.".into()))?;
+    let reference = allocate_reference(&mut tx).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO referrals (reference, household_id, agency_id, reason, reason_detail, urgency, consent_at,
              made_at, made_on, made_by)
@@ -563,6 +560,7 @@ pub async fn record_outcome(
     volunteer: &str,
 ) -> Result<Referral> {
     let volunteer = required_volunteer(volunteer)?;
+    crate::text::refuse_control_in("outcomeNote", note, true)?;
     if outcome == Outcome::Other && note.trim().is_empty() {
         return Err(Error::invalid("outcomeNote", "Say what the outcome was."));
     }
@@ -644,16 +642,39 @@ pub async fn options(db: &Db) -> Result<ReferralOptions> {
 }
 
 /// The referral slip as a PDF: the agency's copy above, the member's below a tear line.
+/// The next referral reference (8 digits with a check digit, like membership numbers),
+/// inside the caller's write transaction; past the last serial, the lowest one unused.
+async fn allocate_reference(conn: &mut SqliteConnection) -> Result<String> {
+    let next: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(CAST(substr(reference, 1, 7) AS INTEGER)), 0) + 1 FROM referrals",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let mut used = None;
+    if next > i64::from(membership::MAX_SERIAL) {
+        used = Some(
+            sqlx::query_scalar::<_, i64>(
+                "SELECT CAST(substr(reference, 1, 7) AS INTEGER) FROM referrals",
+            )
+            .fetch_all(&mut *conn)
+            .await?,
+        );
+    }
+    membership::free_serials(next, 1, || used.unwrap_or_default().into_iter().collect())
+        .and_then(|s| membership::number_for_serial(u32::try_from(s[0]).ok()?))
+        .ok_or_else(|| Error::Conflict("All referral numbers are used up.".into()))
+}
+
 pub async fn slip(db: &Db, id: i64) -> Result<Vec<u8>> {
     let settings = settings::require(db).await?;
     let referral = referral_with(&mut *db.pool().acquire().await?, id).await?;
     crate::print::slip::referral_slip(&settings, &referral)
 }
 
-/// Saves the slip in the `print` folder beside the database; returns the file.
-pub async fn save_slip(db: &Db, id: i64) -> Result<std::path::PathBuf> {
+/// Writes the slip to `to` (a file the user named, or the `print` folder); returns the file.
+pub async fn print_slip(db: &Db, id: i64, to: &Destination) -> Result<std::path::PathBuf> {
     let pdf = slip(db, id).await?;
-    crate::print::save_pdf(&db.folder("print"), "referral-slip", &pdf)
+    crate::output::write(db, to, &pdf).await
 }
 
 /// Every referral still waiting for its outcome, oldest first, each marked when it is due

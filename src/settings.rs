@@ -243,7 +243,7 @@ impl From<&Settings> for SettingsForm {
 impl SettingsForm {
     /// Checks every field and reports every mistake at once.
     pub fn validate(&self) -> Result<ValidSettings> {
-        let mut errors = Vec::new();
+        let mut errors = crate::text::control_errors(self);
         let name = required_text(&mut errors, "name", &self.name, 80, "the pantry's name");
         let short_code = self.short_code.trim().to_uppercase();
         if short_code.len() < 2

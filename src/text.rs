@@ -1,5 +1,138 @@
 //! Folding text for search and matching: lower case, accents removed, spaces collapsed,
-//! so "Zoë" finds "Zoe" and "Łucja" finds "Lucja".
+//! so "Zoë" finds "Zoe" and "Łucja" finds "Lucja". And keeping control characters out:
+//! refused where text comes in, made visible where text goes to a terminal.
+
+/// Characters no typed name or note needs, that can hide text or drive a terminal or a
+/// document: C0 and C1 controls (NUL, escape…), DEL, and the bidirectional overrides and
+/// isolates that reorder what is shown. Tab and line breaks are allowed only where
+/// `multiline` says so.
+fn is_forbidden(c: char, multiline: bool) -> bool {
+    match c {
+        '\n' | '\r' | '\t' => !multiline,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => true,
+        c => c.is_control(),
+    }
+}
+
+/// The first forbidden character in `text`: its 1-based position (in characters) and a
+/// plain description of it.
+pub fn forbidden_character(text: &str, multiline: bool) -> Option<(usize, String)> {
+    text.chars()
+        .enumerate()
+        .find(|(_, c)| is_forbidden(*c, multiline))
+        .map(|(i, c)| {
+            let what = match c {
+                '\0' => "a NUL character".to_owned(),
+                '\u{1b}' => "an escape character".to_owned(),
+                '\n' | '\r' => "a line break".to_owned(),
+                '\t' => "a tab".to_owned(),
+                c => format!("the invisible control character U+{:04X}", u32::from(c)),
+            };
+            (i + 1, what)
+        })
+}
+
+/// Adds a field error when `text` holds a forbidden character (see `is_forbidden`).
+pub fn check_plain(
+    errors: &mut Vec<crate::error::FieldError>,
+    field: &str,
+    text: &str,
+    multiline: bool,
+) {
+    if let Some((at, what)) = forbidden_character(text, multiline) {
+        errors.push(crate::error::FieldError::new(
+            field,
+            format!("This has {what} at character {at}; remove it (it may have come from copying and pasting)."),
+        ));
+    }
+}
+
+/// Fields of the wire forms typed in a box of several lines (they may hold line breaks).
+const MULTILINE_FIELDS: &[&str] = &[
+    "address",
+    "districts",
+    "dietaryNotes",
+    "neighbourhoods",
+    "note",
+    "notes",
+    "reasonDetail",
+];
+
+/// A field error for every text field of a form (any `Serialize` wire form: fields are
+/// named as the UI knows them, `members.0.firstName` inside lists) that holds a forbidden
+/// character. Only the fields in `MULTILINE_FIELDS` may hold tabs and line breaks.
+pub fn control_errors<T: serde::Serialize>(form: &T) -> Vec<crate::error::FieldError> {
+    let multiline = MULTILINE_FIELDS;
+    fn walk(
+        value: &serde_json::Value,
+        path: &str,
+        multiline: &[&str],
+        errors: &mut Vec<crate::error::FieldError>,
+    ) {
+        match value {
+            serde_json::Value::String(text) => {
+                let leaf = path.rsplit('.').next().unwrap_or(path);
+                check_plain(errors, path, text, multiline.contains(&leaf));
+            }
+            serde_json::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, &format!("{path}.{i}"), multiline, errors);
+                }
+            }
+            serde_json::Value::Object(fields) => {
+                for (name, item) in fields {
+                    let inner = if path.is_empty() {
+                        name.clone()
+                    } else {
+                        format!("{path}.{name}")
+                    };
+                    walk(item, &inner, multiline, errors);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut errors = Vec::new();
+    if let Ok(value) = serde_json::to_value(form) {
+        walk(&value, "", multiline, &mut errors);
+    }
+    errors
+}
+
+/// Refuses a form (nothing is saved) when any text field holds a forbidden character.
+pub fn refuse_control<T: serde::Serialize>(form: &T) -> crate::Result<()> {
+    let errors = control_errors(form);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(crate::Error::Validation(errors))
+    }
+}
+
+/// Refuses one typed value (a reason, a note) holding a forbidden character.
+pub fn refuse_control_in(field: &str, text: &str, multiline: bool) -> crate::Result<()> {
+    let mut errors = Vec::new();
+    check_plain(&mut errors, field, text, multiline);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(crate::Error::Validation(errors))
+    }
+}
+
+/// `text` fit for a terminal: every control character shown as an escape (`\u{1b}`), so
+/// nothing stored can move the cursor, recolour or rewrite the volunteer's screen.
+pub fn shown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_forbidden(c, false) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
 
 /// The folded form used for search keys.
 pub fn fold(text: &str) -> String {
@@ -38,6 +171,46 @@ mod tests {
         assert_eq!(fold("Łucja Nowak-Wiśniewska"), "lucja nowak-wisniewska");
         assert_eq!(fold("Nguyễn Thị"), "nguyen thi");
         assert_eq!(fold(" Ștefan "), "stefan");
+    }
+
+    #[test]
+    fn control_characters_are_found_and_shown_harmlessly() {
+        assert_eq!(forbidden_character("Zoë Öztürk", false), None);
+        assert_eq!(
+            forbidden_character("Zo\u{1b}[31m", false),
+            Some((3, "an escape character".into()))
+        );
+        assert_eq!(forbidden_character("line one\nline two", true), None);
+        assert!(forbidden_character("line one\nline two", false).is_some());
+        assert!(forbidden_character("abc\u{202E}fdp.exe", true).is_some());
+        assert!(forbidden_character("nul\0", true).is_some());
+        assert_eq!(shown("a\u{1b}[2Jb\u{0}"), "a\\u{1b}[2Jb\\u{0}");
+        assert_eq!(shown("Łucja Nowak"), "Łucja Nowak");
+    }
+
+    #[test]
+    fn every_text_field_of_a_form_is_checked_by_its_wire_name() {
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Member {
+            first_name: String,
+        }
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Form {
+            lead_name: String,
+            notes: String,
+            members: Vec<Member>,
+        }
+        let form = Form {
+            lead_name: "Amelia\u{7}".into(),
+            notes: "first line\nsecond".into(),
+            members: vec![Member {
+                first_name: "\u{1b}]0;owned\u{7}".into(),
+            }],
+        };
+        let fields: Vec<String> = control_errors(&form).into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["leadName", "members.0.firstName"]);
     }
 
     #[test]

@@ -512,6 +512,7 @@ async fn visit_by(
 /// Records a visit in one transaction, exactly once per check-in. Refuses an ineligible
 /// household (every reason given) unless a manager's override reason is given (recorded).
 pub async fn record_visit(db: &Db, form: &VisitForm, actor: &Actor) -> Result<VisitRecord> {
+    crate::text::refuse_control(form)?;
     if form
         .override_reason
         .as_deref()
@@ -647,6 +648,7 @@ pub async fn void_visit(
     actor: &Actor,
 ) -> Result<VisitRecord> {
     actor.require(db, Role::Manager, "Undoing a visit").await?;
+    crate::text::refuse_control_in("reason", reason, false)?;
     let volunteer = actor.name.as_str();
     let reason = reason.trim();
     if reason.is_empty() {
@@ -803,6 +805,7 @@ pub async fn today(db: &Db) -> Result<Today> {
 pub async fn cash_up(db: &Db, counted: &str, volunteer: &str, note: &str) -> Result<CashUp> {
     let settings = settings::require(db).await?;
     let mut errors = Vec::new();
+    crate::text::check_plain(&mut errors, "note", note, true);
     let counted_pence = money::parse_pounds(counted);
     if counted_pence.is_none() {
         errors.push(FieldError::new(

@@ -261,7 +261,7 @@ pub async fn save_volunteer(db: &Db, actor: &Actor, form: &VolunteerForm) -> Res
     actor
         .require(db, Role::Admin, "Managing volunteers")
         .await?;
-    let mut errors = Vec::new();
+    let mut errors = crate::text::control_errors(form);
     let name = check_name(&mut errors, &form.name);
     if form.id.is_none() || !form.pin.is_empty() {
         check_pin(&mut errors, &form.pin);

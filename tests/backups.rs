@@ -4,7 +4,7 @@
 
 mod common;
 
-use pantry::backups::{self, BackupReason};
+use pantry::backups::{self, BackupReason, RestoreRequest};
 use pantry::households::form::HouseholdForm;
 use pantry::{households, settings, Db, Error};
 
@@ -60,14 +60,32 @@ async fn backup_change_restore_gives_back_exactly_the_backup() {
     let db_path = db.path().to_owned();
     db.close().await;
 
-    let safety = backups::restore(&db_path, std::path::Path::new(&taken.file), "test")
+    let from = std::path::Path::new(&taken.file);
+    let notice = backups::restore(&db_path, from, &RestoreRequest::new(from, "Alex"))
         .await
-        .unwrap()
         .unwrap();
+    assert_eq!(notice.by, "Alex");
+    assert!(
+        notice
+            .undone
+            .contains("household registrations and changes"),
+        "{}",
+        notice.undone
+    );
     let (db, _) = Db::open_in(dir.path()).await.unwrap();
     assert_eq!(names(&db).await, backed_up);
+    assert_eq!(
+        backups::unseen_restore(&db).await.unwrap(),
+        Some(notice.clone())
+    );
+    backups::restore_seen(&db, notice.id, &common::admin())
+        .await
+        .unwrap();
+    assert_eq!(backups::unseen_restore(&db).await.unwrap(), None);
     // The database as it was before the restore is kept.
-    let (before, _) = Db::open(&safety).await.unwrap();
+    let (before, _) = Db::open(std::path::Path::new(&notice.safety_copy))
+        .await
+        .unwrap();
     assert_eq!(names(&before).await.len(), 2);
     let audit: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'backups.restored'")
@@ -131,9 +149,10 @@ async fn a_file_that_is_not_a_pantry_backup_changes_nothing() {
         panic!()
     };
     assert!(fields[0].message.contains("nothing was changed"));
-    assert!(!backups::finish_pending_restore(db.path(), "test")
+    assert!(backups::finish_pending_restore(db.path())
         .await
-        .unwrap());
+        .unwrap()
+        .is_none());
 
     // A good backup chosen in the app is restored at the next start.
     let taken = backups::back_up(&db, BackupReason::Manual, "test")
@@ -145,9 +164,11 @@ async fn a_file_that_is_not_a_pantry_backup_changes_nothing() {
         .unwrap();
     let path = db.path().to_owned();
     db.close().await;
-    assert!(backups::finish_pending_restore(&path, "test")
+    let notice = backups::finish_pending_restore(&path)
         .await
-        .unwrap());
+        .unwrap()
+        .unwrap();
+    assert_eq!(notice.by, common::admin().name, "the admin who chose it");
     let (db, _) = Db::open(&path).await.unwrap();
     assert_eq!(names(&db).await.len(), 1);
 }

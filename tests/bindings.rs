@@ -7,7 +7,7 @@ use std::path::Path;
 
 use pantry::app::AppStatus;
 use pantry::audit::{AuditFilter, AuditPage};
-use pantry::backups::{BackupRecord, BackupStatus};
+use pantry::backups::{BackupRecord, BackupStatus, RestoreNotice};
 use pantry::cards::{Card, CardLookup, PrintedFile};
 use pantry::error::WireError;
 use pantry::households::duplicates::DuplicateCandidate;
@@ -38,6 +38,7 @@ const BINDINGS_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/lib/bind
 fn export_all(dir: &Path) {
     AppStatus::export_all_to(dir).unwrap();
     WireError::export_all_to(dir).unwrap();
+    RestoreNotice::export_all_to(dir).unwrap();
     Settings::export_all_to(dir).unwrap();
     SettingsForm::export_all_to(dir).unwrap();
     HouseholdForm::export_all_to(dir).unwrap();

@@ -178,7 +178,11 @@ fn backup_writes_a_checked_copy() {
     assert!(out_file.exists());
     let refused = pantry(dir.path(), &["backup", "--out", out_file.to_str().unwrap()]);
     assert!(!refused.status.success());
-    assert!(stderr(&refused).contains("already exists"));
+    assert!(
+        stderr(&refused).contains("never writes over"),
+        "{}",
+        stderr(&refused)
+    );
 
     let default = pantry(dir.path(), &["backup"]);
     assert!(default.status.success(), "{}", stderr(&default));

@@ -4,11 +4,12 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use pantry::cards::{self, CardPrint};
+use pantry::cards;
 use pantry::households::form::HouseholdForm;
+use pantry::output::{Destination, Existing};
 use pantry::print::cards::{sheet_position, SheetLayout, CARD};
 use pantry::{households, settings, Db};
 
@@ -102,26 +103,26 @@ fn crop(image: &Path, x_mm: f32, y_mm: f32, w_mm: f32, h_mm: f32, out: &Path) {
         .arg(out));
 }
 
-fn save(print: &CardPrint, dir: &Path, name: &str) -> std::path::PathBuf {
-    let file = dir.join(name);
-    std::fs::write(&file, &print.pdf).unwrap();
-    file
+fn to(dir: &Path, name: &str) -> Destination {
+    Destination::file(dir.join(name), Existing::Refuse)
 }
 
 #[tokio::test]
 async fn a_sheet_of_ten_cards_scans_every_number_in_its_place() {
     let (dir, db, made) = pantry_with_households().await;
-    let print = cards::print_unprinted(&db, SheetLayout::Avery, "test")
-        .await
-        .unwrap();
+    let print = cards::print_unprinted(
+        &db,
+        SheetLayout::Avery,
+        &to(dir.path(), "sheet.pdf"),
+        "test",
+    )
+    .await
+    .unwrap();
     assert_eq!(print.cards, 10);
     assert!(print.replaced.is_empty(), "{:?}", print.replaced);
-    assert!(
-        print.pdf.len() < 200_000,
-        "a 10-card sheet is {} bytes",
-        print.pdf.len()
-    );
-    let pdf = save(&print, dir.path(), "sheet.pdf");
+    let pdf = PathBuf::from(&print.path);
+    let bytes = std::fs::metadata(&pdf).unwrap().len();
+    assert!(bytes < 200_000, "a 10-card sheet is {bytes} bytes");
 
     let pages = render(&pdf, dir.path());
     assert_eq!(pages.len(), 1);
@@ -170,9 +171,14 @@ async fn a_sheet_of_ten_cards_scans_every_number_in_its_place() {
     assert!(text.contains("Łucja Nowak-Wiśniewska"), "{text}");
     assert!(text.contains("Hillside Pantry"));
 
-    let again = cards::print_unprinted(&db, SheetLayout::Avery, "test")
-        .await
-        .unwrap_err();
+    let again = cards::print_unprinted(
+        &db,
+        SheetLayout::Avery,
+        &to(dir.path(), "again.pdf"),
+        "test",
+    )
+    .await
+    .unwrap_err();
     assert!(again.to_string().contains("printed already"), "{again}");
 }
 
@@ -180,10 +186,16 @@ async fn a_sheet_of_ten_cards_scans_every_number_in_its_place() {
 async fn crop_mark_sheets_and_single_cards_scan_too() {
     let (dir, db, made) = pantry_with_households().await;
     let ids: Vec<i64> = made.iter().take(3).map(|h| h.id).collect();
-    let print = cards::print_sheets(&db, &ids, SheetLayout::CropMarks, "test")
-        .await
-        .unwrap();
-    let pdf = save(&print, dir.path(), "crop.pdf");
+    let print = cards::print_sheets(
+        &db,
+        &ids,
+        SheetLayout::CropMarks,
+        &to(dir.path(), "crop.pdf"),
+        "test",
+    )
+    .await
+    .unwrap();
+    let pdf = PathBuf::from(&print.path);
     let pages = render(&pdf, dir.path());
     for (i, id) in ids.iter().enumerate() {
         let (x, y) = sheet_position(SheetLayout::CropMarks, i);
@@ -195,10 +207,12 @@ async fn crop_mark_sheets_and_single_cards_scan_too() {
         assert_eq!(decode(&region), [number]);
     }
 
-    let single = cards::print_single(&db, made[0].id, "test").await.unwrap();
     let single_dir = dir.path().join("single");
     std::fs::create_dir_all(&single_dir).unwrap();
-    let pdf = save(&single, &single_dir, "card.pdf");
+    let single = cards::print_single(&db, made[0].id, &to(&single_dir, "card.pdf"), "test")
+        .await
+        .unwrap();
+    let pdf = PathBuf::from(&single.path);
     let info = run(Command::new("pdfinfo").arg(&pdf));
     let size_line = info.lines().find(|l| l.starts_with("Page size")).unwrap();
     let pt = |mm: f32| format!("{:.2}", mm / 25.4 * 72.0);
@@ -215,10 +229,15 @@ async fn crop_mark_sheets_and_single_cards_scan_too() {
 
 #[tokio::test]
 async fn a_reissued_card_replaces_the_old_one_which_is_refused() {
-    let (_dir, db, made) = pantry_with_households().await;
-    cards::print_unprinted(&db, SheetLayout::Avery, "test")
-        .await
-        .unwrap();
+    let (dir, db, made) = pantry_with_households().await;
+    cards::print_unprinted(
+        &db,
+        SheetLayout::Avery,
+        &to(dir.path(), "first.pdf"),
+        "test",
+    )
+    .await
+    .unwrap();
     let h = &made[0];
     let old = households::page(&db, h.id).await.unwrap().cards[0]
         .card_number
@@ -249,8 +268,13 @@ async fn a_reissued_card_replaces_the_old_one_which_is_refused() {
     let page = households::page(&db, h.id).await.unwrap();
     assert_eq!(page.history[0].action, "card replaced");
     assert_eq!(page.history[0].reason.as_deref(), Some("Lost"));
-    let reprint = cards::print_unprinted(&db, SheetLayout::Avery, "test")
-        .await
-        .unwrap();
+    let reprint = cards::print_unprinted(
+        &db,
+        SheetLayout::Avery,
+        &Destination::print("cards"),
+        "test",
+    )
+    .await
+    .unwrap();
     assert_eq!(reprint.cards, 1, "only the new card waits to be printed");
 }

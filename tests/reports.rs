@@ -8,6 +8,7 @@ mod common;
 use calamine::{Data, Reader, Xlsx};
 use pantry::households::form::HouseholdForm;
 use pantry::households::protection;
+use pantry::output::Existing;
 use pantry::reports::export::{self, ReportFormat};
 use pantry::reports::{self, rollup, Period};
 use pantry::visits::{self, FeeMethod, ScanOutcome, VisitForm};
@@ -184,7 +185,7 @@ async fn figures_match_the_hand_count_and_never_drift() {
         &p.db,
         &p.period,
         ReportFormat::Json,
-        Some(&dir.path().join("a.json")),
+        Some((&dir.path().join("a.json"), Existing::Refuse)),
         &common::manager(),
     )
     .await
@@ -193,7 +194,7 @@ async fn figures_match_the_hand_count_and_never_drift() {
         &p.db,
         &p.period,
         ReportFormat::Json,
-        Some(&dir.path().join("b.json")),
+        Some((&dir.path().join("b.json"), Existing::Refuse)),
         &common::manager(),
     )
     .await
@@ -217,7 +218,7 @@ async fn every_format_reads_back() {
             &p.db,
             &p.period,
             format,
-            Some(&path(format.extension())),
+            Some((&path(format.extension()), Existing::Refuse)),
             &common::manager(),
         )
         .await

@@ -97,9 +97,15 @@ async fn refused_as(db: &Db, dir: &std::path::Path, actor: &Actor) -> Vec<&'stat
     let out = dir.join(format!("{}.csv", actor.role.code()));
     note(
         "export",
-        export::export_summary(db, &period, ReportFormat::Csv, Some(&out), actor)
-            .await
-            .map(|_| ()),
+        export::export_summary(
+            db,
+            &period,
+            ReportFormat::Csv,
+            Some((&out, pantry::output::Existing::Refuse)),
+            actor,
+        )
+        .await
+        .map(|_| ()),
     );
     note(
         "audit trail",

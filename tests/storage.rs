@@ -3,6 +3,7 @@
 
 mod common;
 
+use pantry::output::Existing;
 use pantry::{Db, Error};
 use sqlx::Connection;
 
@@ -188,10 +189,14 @@ async fn a_backup_is_a_checked_copy_and_never_overwrites() {
     pantry::settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
-    let written = db.backup_into(&dir.path().join("backups")).await.unwrap();
+    let written = dir.path().join("copy.sqlite3");
+    db.backup_to(&written, Existing::Refuse).await.unwrap();
     let (copy, _) = Db::open(&written).await.unwrap();
     let settings = pantry::settings::load(&copy).await.unwrap().unwrap();
     assert_eq!(settings.name, "Hillside Pantry");
-    let again = db.backup_to(&written).await.unwrap_err();
-    assert!(matches!(again, Error::Conflict(_)), "{again:?}");
+    copy.close().await;
+    let before = std::fs::read(&written).unwrap();
+    let again = db.backup_to(&written, Existing::Refuse).await.unwrap_err();
+    assert!(matches!(again, Error::Validation(_)), "{again:?}");
+    assert_eq!(std::fs::read(&written).unwrap(), before);
 }

@@ -56,6 +56,13 @@ pub async fn backups_choose_restore(
     Ok(Some(path.display().to_string()))
 }
 
+/// The signed-in volunteer has read the notice of a restore.
+#[tauri::command]
+pub async fn backups_restore_seen(state: State<'_, AppState>, id: i64) -> Result<(), Error> {
+    let (db, actor) = state.signed_in()?;
+    backups::restore_seen(db, id, &actor).await
+}
+
 #[tauri::command]
 pub fn backups_restart(app: AppHandle) {
     app.restart();

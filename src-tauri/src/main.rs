@@ -105,7 +105,7 @@ fn open_database(dir: Option<&Path>) -> Result<Db, WireError> {
         Error::Unavailable("No app-data folder is known on this system.".into()).to_wire()
     })?;
     tauri::async_runtime::block_on(async {
-        backups::finish_pending_restore(&dir.join(paths::DATABASE_FILE), ACTOR).await?;
+        backups::finish_pending_restore(&dir.join(paths::DATABASE_FILE)).await?;
         Db::open_in(dir).await
     })
     .map(|(db, _opened)| db)
@@ -223,6 +223,7 @@ fn main() {
             backup::backups_save_settings,
             backup::backups_now,
             backup::backups_choose_restore,
+            backup::backups_restore_seen,
             backup::backups_restart,
             reports::reports_dashboard,
             reports::reports_period,

@@ -1,6 +1,7 @@
 //! Printing commands: each makes a PDF with the library and hands it to the system viewer.
 
 use pantry::cards::{self, Card, PrintedFile};
+use pantry::output::{self, Destination, Existing};
 use pantry::print::cards::SheetLayout;
 use pantry::Error;
 use tauri::{AppHandle, State};
@@ -21,9 +22,7 @@ pub async fn cards_print_unprinted(
     layout: SheetLayout,
 ) -> Result<PrintedFile, Error> {
     let (db, actor) = state.signed_in()?;
-    cards::print_unprinted(db, layout, &actor.name)
-        .await?
-        .save(db, "cards")
+    cards::print_unprinted(db, layout, &Destination::print("cards"), &actor.name).await
 }
 
 #[tauri::command]
@@ -32,9 +31,7 @@ pub async fn cards_print_household(
     id: i64,
 ) -> Result<PrintedFile, Error> {
     let (db, actor) = state.signed_in()?;
-    cards::print_single(db, id, &actor.name)
-        .await?
-        .save(db, "card")
+    cards::print_single(db, id, &Destination::print("card"), &actor.name).await
 }
 
 #[tauri::command]
@@ -57,9 +54,16 @@ pub fn print_open(app: AppHandle, path: String) -> Result<(), Error> {
     })
 }
 
-/// "Save as…": asks where to keep a copy of a file Pantry wrote (a PDF or a report); `None` if the user cancels.
+/// "Save as…": asks where to keep a copy of a file Pantry wrote (a PDF or a report); `None` if
+/// the user cancels. The system's save dialog asks "Replace it?" before an existing file is
+/// chosen; the pantry's own files are refused whatever is chosen.
 #[tauri::command]
-pub async fn print_save_copy(app: AppHandle, path: String) -> Result<Option<String>, Error> {
+pub async fn print_save_copy(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<Option<String>, Error> {
+    let (db, _) = state.signed_in()?;
     let from = std::path::PathBuf::from(&path);
     let name = from
         .file_name()
@@ -85,6 +89,6 @@ pub async fn print_save_copy(app: AppHandle, path: String) -> Result<Option<Stri
     let to = chosen
         .into_path()
         .map_err(|_| Error::invalid("path", "Choose a folder on this computer."))?;
-    pantry::print::save_copy(&from, &to)?;
+    output::copy(db, &from, &to, Existing::Replace).await?;
     Ok(Some(to.display().to_string()))
 }

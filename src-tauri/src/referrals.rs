@@ -1,5 +1,6 @@
 //! Referral commands: each converts at the edge and calls one library function.
 
+use pantry::output::Destination;
 use pantry::referrals::{
     self, Agency, AgencyForm, OpenReferral, Outcome, Referral, ReferralForm, ReferralOptions,
 };
@@ -66,5 +67,9 @@ pub async fn referrals_outcome(
 #[tauri::command]
 pub async fn referrals_slip(state: State<'_, AppState>, id: i64) -> Result<String, Error> {
     let (db, _) = state.signed_in()?;
-    Ok(referrals::save_slip(db, id).await?.display().to_string())
+    let to = Destination::print("referral-slip");
+    Ok(referrals::print_slip(db, id, &to)
+        .await?
+        .display()
+        .to_string())
 }

@@ -64,18 +64,11 @@ pub async fn reports_rollup(
     format: ReportFormat,
 ) -> Result<ExportRecord, Error> {
     let (db, actor) = state.signed_in()?;
-    let summaries = files
+    let inputs = files
         .iter()
-        .map(|f| rollup::read_summary(&f.file_name, &f.bytes()?))
+        .map(|f| Ok((f.file_name.clone(), f.bytes()?)))
         .collect::<Result<Vec<_>>>()?;
-    let combined = rollup::combine(&summaries)?;
-    let doc = rollup::rollup_document(&combined);
-    let bytes = export::render(&doc, &combined, format)?;
-    let out = db.folder("reports").join(format!(
-        "rollup-{}_{}.{}",
-        combined.from,
-        combined.to,
-        format.extension()
-    ));
-    export::write_and_record(db, "rollup", &doc, format, &bytes, &out, &actor).await
+    Ok(rollup::export_rollup(db, &inputs, format, None, &actor)
+        .await?
+        .1)
 }

@@ -2,6 +2,7 @@
 
 use pantry::households::FlagOption;
 use pantry::import::ImportFile;
+use pantry::output::Destination;
 use pantry::stock::counts::{self, CountLine, StockCount};
 use pantry::stock::deliveries::{
     self, Delivery, DeliveryForm, DeliverySource, WasteForm, WasteRecord,
@@ -162,7 +163,8 @@ pub async fn stock_cancel_count(
 #[tauri::command]
 pub async fn stock_count_sheet(state: State<'_, AppState>, count_id: i64) -> Result<String, Error> {
     let (db, _) = state.signed_in()?;
-    Ok(counts::save_count_sheet(db, count_id)
+    let to = Destination::print("count-sheet");
+    Ok(counts::print_count_sheet(db, count_id, &to)
         .await?
         .display()
         .to_string())

@@ -11,11 +11,21 @@ use pantry::cards;
 use pantry::demo::{self, DemoSpec};
 use pantry::households::protection;
 use pantry::import;
+use pantry::output::{Destination, Existing, Guard};
 use pantry::print::cards::SheetLayout;
 use pantry::reports::export::{self, ReportFormat};
 use pantry::reports::{self, rollup};
 use pantry::stock::opening;
+use pantry::text::shown;
 use pantry::volunteers::Actor;
+
+/// Prints a line with any control characters made visible, so a name or note can never
+/// send escape sequences to the volunteer's terminal.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        println!("{}", shown(&format!($($arg)*)))
+    };
+}
 use pantry::{paths, settings, Db, Error};
 
 /// Pantry: memberships, visits, stock and referrals for a community food pantry.
@@ -28,6 +38,11 @@ struct Cli {
     /// The folder holding the pantry's database (overrides PANTRY_DATA_DIR and the default).
     #[arg(long, global = true, value_name = "DIR", env = paths::DATA_DIR_ENV)]
     data_dir: Option<PathBuf>,
+
+    /// Replace the --out file when it already exists (never the pantry's own files:
+    /// its database, backups and safety copies are refused whatever is said).
+    #[arg(long, global = true)]
+    force: bool,
 
     #[command(subcommand)]
     command: Command,
@@ -190,7 +205,7 @@ async fn main() -> ExitCode {
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("pantry: {err}");
+            eprintln!("pantry: {}", shown(&err.to_string()));
             ExitCode::FAILURE
         }
     }
@@ -203,18 +218,35 @@ async fn run(cli: Cli) -> Result<(), Error> {
             "No app-data folder is known on this system; give one with --data-dir.",
         )
     })?;
+    let existing = if cli.force {
+        Existing::Replace
+    } else {
+        Existing::Refuse
+    };
     if let Command::Restore { file } = &cli.command {
         let db_path = data_dir.join(paths::DATABASE_FILE);
-        let safety = backups::restore(&db_path, file, ACTOR).await?;
-        if let Some(safety) = safety {
-            println!("The database as it was is saved in {}", safety.display());
+        let request = backups::RestoreRequest::new(file, ACTOR);
+        let notice = backups::restore(&db_path, file, &request).await?;
+        if !notice.safety_copy.is_empty() {
+            say!("The database as it was is saved in {}", notice.safety_copy);
         }
-        println!("Restored {} from {}", db_path.display(), file.display());
+        say!(
+            "Restored {} from {} (taken {}).",
+            db_path.display(),
+            file.display(),
+            notice.backup_taken_at
+        );
+        if !notice.undone.is_empty() {
+            say!("Undone (made after the backup was taken):");
+            for line in notice.undone.lines() {
+                say!("  {line}");
+            }
+        }
         return Ok(());
     }
     let (db, opened) = Db::open_in(&data_dir).await?;
     if let Some(backup) = &opened.backup {
-        println!(
+        say!(
             "Saved a copy of the database before upgrading it: {}",
             backup.display()
         );
@@ -235,7 +267,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
             };
             demo_data(&db, &spec).await
         }
-        Command::Backup { out } => backup(&db, out).await,
+        Command::Backup { out } => backup(&db, out, existing).await,
         Command::Restore { .. } => Ok(()),
         Command::ExerciseCounter { visits } => exercise_counter(&db, visits).await,
         Command::Import {
@@ -258,9 +290,9 @@ async fn run(cli: Cli) -> Result<(), Error> {
             period,
             format,
             out,
-        } => report(&db, &period, format.as_deref(), &out).await,
+        } => report(&db, &period, format.as_deref(), &out, existing).await,
         Command::Rollup { files, format, out } => {
-            rollup(&db, &files, format.as_deref(), &out).await
+            rollup(&db, &files, format.as_deref(), &out, existing).await
         }
         Command::Retention { dry_run } => retention(&db, dry_run).await,
         Command::SubjectAccess { household, out } => {
@@ -274,20 +306,23 @@ async fn run(cli: Cli) -> Result<(), Error> {
                     layout,
                     out,
                 },
-        } => print_cards(&db, household.as_deref(), layout, &out).await,
+        } => {
+            let to = Destination::file(out, existing);
+            print_cards(&db, household.as_deref(), layout, &to).await
+        }
         Command::Print {
             what: PrintWhat::Slip { referral, out },
-        } => print_slip(&db, &referral, &out).await,
+        } => print_slip(&db, &referral, &Destination::file(out, existing)).await,
     };
     db.close().await;
     result
 }
 
 async fn init(db: &Db) -> Result<(), Error> {
-    println!("Database ready: {}", db.path().display());
+    say!("Database ready: {}", db.path().display());
     match settings::load(db).await? {
-        Some(s) => println!("Pantry: {} ({})", s.name, s.short_code),
-        None => println!("No pantry is set up yet: open the app to finish first-run setup."),
+        Some(s) => say!("Pantry: {} ({})", s.name, s.short_code),
+        None => say!("No pantry is set up yet: open the app to finish first-run setup."),
     }
     Ok(())
 }
@@ -295,7 +330,7 @@ async fn init(db: &Db) -> Result<(), Error> {
 async fn demo_data(db: &Db, spec: &DemoSpec) -> Result<(), Error> {
     let started = Instant::now();
     let summary = demo::generate(db, spec).await?;
-    println!(
+    say!(
         "Generated {} households, {} visits, {} stock items and {} stock movements over {} weeks to {} (seed {}) in {:.2} s.",
         summary.households,
         summary.visits,
@@ -309,10 +344,11 @@ async fn demo_data(db: &Db, spec: &DemoSpec) -> Result<(), Error> {
     Ok(())
 }
 
-async fn backup(db: &Db, out: Option<PathBuf>) -> Result<(), Error> {
+async fn backup(db: &Db, out: Option<PathBuf>, existing: Existing) -> Result<(), Error> {
     let written = match out {
         Some(path) => {
-            db.backup_to(&path).await?;
+            Guard::of(db).await?.check(&path, existing)?;
+            db.backup_to(&path, existing).await?;
             path
         }
         None => PathBuf::from(
@@ -321,7 +357,7 @@ async fn backup(db: &Db, out: Option<PathBuf>) -> Result<(), Error> {
                 .file,
         ),
     };
-    println!("Backup written and checked: {}", written.display());
+    say!("Backup written and checked: {}", written.display());
     Ok(())
 }
 
@@ -376,22 +412,22 @@ async fn import_members(
     let mapping = import::suggest_mapping(&sheet.headers);
     for (header, field) in sheet.headers.iter().zip(&mapping) {
         match field {
-            Some(f) => println!("  column \"{header}\" → {}", f.label()),
-            None => println!("  column \"{header}\" → (not imported)"),
+            Some(f) => say!("  column \"{header}\" → {}", f.label()),
+            None => say!("  column \"{header}\" → (not imported)"),
         }
     }
     let report = import::check(db, &sheet, &mapping).await?;
     for p in &report.problems {
-        println!("line {}, column \"{}\": {}", p.line, p.column, p.message);
+        say!("line {}, column \"{}\": {}", p.line, p.column, p.message);
     }
-    println!(
+    say!(
         "{} rows ready, {} already registered, {} problems.",
         report.good,
         report.already_present,
         report.problems.len()
     );
     if dry_run {
-        println!("Dry run: nothing was imported.");
+        say!("Dry run: nothing was imported.");
         return Ok(());
     }
     if !report.problems.is_empty() && !skip_bad {
@@ -402,7 +438,13 @@ async fn import_members(
     }
     let started = Instant::now();
     let done = import::import(db, &sheet, &mapping, &Actor::command_line(), &mut |_| {}).await?;
-    println!(
+    if !done.imported {
+        return Err(Error::invalid(
+            "file",
+            "Nothing was imported: no row is ready (each has a problem or is already registered).",
+        ));
+    }
+    say!(
         "Imported {} households in {:.2} s.",
         done.good,
         started.elapsed().as_secs_f64()
@@ -423,14 +465,23 @@ async fn report(
     period: &str,
     format: Option<&str>,
     out: &std::path::Path,
+    existing: Existing,
 ) -> Result<(), Error> {
     let period = reports::Period::parse(period)?;
     let format = format_for(format, out)?;
-    let done =
-        export::export_summary(db, &period, format, Some(out), &Actor::command_line()).await?;
-    println!(
+    let done = export::export_summary(
+        db,
+        &period,
+        format,
+        Some((out, existing)),
+        &Actor::command_line(),
+    )
+    .await?;
+    say!(
         "{} summary written: {} (sha256 {})",
-        period.label, done.file, done.sha256
+        period.label,
+        done.file,
+        done.sha256
     );
     Ok(())
 }
@@ -440,31 +491,31 @@ async fn rollup(
     files: &[PathBuf],
     format: Option<&str>,
     out: &std::path::Path,
+    existing: Existing,
 ) -> Result<(), Error> {
     let format = format_for(format, out)?;
-    let summaries = files
+    let inputs = files
         .iter()
-        .map(|f| rollup::read_summary(&f.display().to_string(), &std::fs::read(f)?))
+        .map(|f| {
+            std::fs::read(f)
+                .map(|bytes| (f.display().to_string(), bytes))
+                .map_err(|e| pantry::output::file_error("read", f, &e))
+        })
         .collect::<Result<Vec<_>, Error>>()?;
-    let combined = rollup::combine(&summaries)?;
-    let doc = rollup::rollup_document(&combined);
-    let bytes = export::render(&doc, &combined, format)?;
-    let done = export::write_and_record(
+    let (combined, done) = rollup::export_rollup(
         db,
-        "rollup",
-        &doc,
+        &inputs,
         format,
-        &bytes,
-        out,
+        Some((out, existing)),
         &Actor::command_line(),
     )
     .await?;
-    println!(
+    say!(
         "Roll-up of {} pantries written: {}",
-        summaries.len(),
+        combined.pantries.len(),
         done.file
     );
-    println!("{}", rollup::HOUSEHOLDS_ACROSS_PANTRIES);
+    say!("{}", rollup::HOUSEHOLDS_ACROSS_PANTRIES);
     Ok(())
 }
 
@@ -487,9 +538,9 @@ async fn import_stock(
     let report =
         opening::import_opening(db, &sheet, dry_run, skip_bad, &Actor::command_line()).await?;
     for p in &report.problems {
-        println!("line {}, column \"{}\": {}", p.line, p.column, p.message);
+        say!("line {}, column \"{}\": {}", p.line, p.column, p.message);
     }
-    println!(
+    say!(
         "{} rows ready ({} new items, {} units), {} problems.",
         report.good,
         report.new_items,
@@ -497,10 +548,10 @@ async fn import_stock(
         report.problems.len()
     );
     if report.imported {
-        println!("Opening stock imported.");
+        say!("Opening stock imported.");
         Ok(())
     } else if dry_run {
-        println!("Dry run: nothing was imported.");
+        say!("Dry run: nothing was imported.");
         Ok(())
     } else {
         Err(Error::invalid(
@@ -513,25 +564,25 @@ async fn import_stock(
 async fn retention(db: &Db, dry_run: bool) -> Result<(), Error> {
     let preview = protection::retention_preview(db).await?;
     for c in &preview.households {
-        println!(
+        say!(
             "{}  {}  last visit: {}",
             c.household.membership_number,
             c.household.lead_name,
             c.last_visit.as_deref().unwrap_or("never")
         );
     }
-    println!(
+    say!(
         "{} households have had no visit since {} ({} months).",
         preview.households.len(),
         preview.cutoff,
         preview.months
     );
     if dry_run {
-        println!("Dry run: nothing was changed.");
+        say!("Dry run: nothing was changed.");
         return Ok(());
     }
     let n = protection::apply_retention(db, ACTOR).await?;
-    println!("Anonymised {n} households.");
+    say!("Anonymised {n} households.");
     Ok(())
 }
 
@@ -539,7 +590,7 @@ async fn print_cards(
     db: &Db,
     household: Option<&str>,
     layout: Layout,
-    out: &std::path::Path,
+    to: &Destination,
 ) -> Result<(), Error> {
     let sheet = match layout {
         Layout::Avery => SheetLayout::Avery,
@@ -549,22 +600,22 @@ async fn print_cards(
     let print = match household {
         Some(number) => {
             let id = pantry::households::id_for_number(db, number).await?;
-            cards::print_single(db, id, ACTOR).await?
+            cards::print_single(db, id, to, ACTOR).await?
         }
-        None => cards::print_unprinted(db, sheet, ACTOR).await?,
+        None => cards::print_unprinted(db, sheet, to, ACTOR).await?,
     };
-    std::fs::write(out, &print.pdf)?;
-    println!(
+    let bytes = std::fs::metadata(&print.path).map_or(0, |m| m.len());
+    say!(
         "Wrote {} card(s) to {} ({} KB) in {:.2} s.",
         print.cards,
-        out.display(),
-        print.pdf.len() / 1024,
+        print.path,
+        bytes / 1024,
         started.elapsed().as_secs_f64()
     );
     if !print.replaced.is_empty() {
-        println!(
+        say!(
             "Check these names: the font has no {}, printed as ?.",
-            print.replaced.iter().collect::<String>()
+            print.replaced
         );
     }
     Ok(())
@@ -573,18 +624,18 @@ async fn print_cards(
 async fn subject_access(db: &Db, number: &str, out: Option<&std::path::Path>) -> Result<(), Error> {
     let id = pantry::households::id_for_number(db, number).await?;
     for file in protection::write_subject_access(db, id, out, &Actor::command_line()).await? {
-        println!("Wrote {}", file.display());
+        say!("Wrote {}", file.display());
     }
     Ok(())
 }
 
-async fn print_slip(db: &Db, reference: &str, out: &std::path::Path) -> Result<(), Error> {
+async fn print_slip(db: &Db, reference: &str, to: &Destination) -> Result<(), Error> {
     let referral = pantry::referrals::by_reference(db, reference).await?;
-    std::fs::write(out, pantry::referrals::slip(db, referral.id).await?)?;
-    println!(
+    let file = pantry::referrals::print_slip(db, referral.id, to).await?;
+    say!(
         "Wrote the slip for referral {} to {}.",
         referral.reference,
-        out.display()
+        file.display()
     );
     Ok(())
 }

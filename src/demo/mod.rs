@@ -218,17 +218,20 @@ pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
             "Choose at most 9,999,999 households.",
         ));
     }
-    let settings = match settings::load(db).await? {
-        Some(s) => s,
-        None => {
-            settings::save(
-                db,
-                &demo_settings_form(),
-                &Actor::system("demo-data", Role::Admin),
-            )
-            .await?
-        }
-    };
+    // A real pantry's settings, volunteers or stock never get synthetic data mixed in.
+    if let Some(real) = settings::load(db).await? {
+        return Err(Error::Conflict(format!(
+            "This database is already set up as {}; demo data only goes into an empty pantry. \
+             Nothing was changed. Use a new data directory (--data-dir).",
+            real.name
+        )));
+    }
+    let settings = settings::save(
+        db,
+        &demo_settings_form(),
+        &Actor::system("demo-data", Role::Admin),
+    )
+    .await?;
     let tz: Tz = settings
         .time_zone
         .parse()

@@ -170,7 +170,7 @@ pub fn parse_uk_date(text: &str) -> Option<NaiveDate> {
 impl HouseholdForm {
     /// Checks every field against the pantry's settings; `today` is the pantry's local date.
     pub fn validate(&self, settings: &Settings, today: NaiveDate) -> Result<ValidHousehold> {
-        let mut errors = Vec::new();
+        let mut errors = text::control_errors(self);
         let membership_number = self.membership_number.trim().to_owned();
         if !membership_number.is_empty() && !crate::membership::is_valid_number(&membership_number)
         {

@@ -276,6 +276,11 @@ pub async fn register(
             "Read the consent statement to the member and tick the box: a household cannot be registered without consent.",
         ));
     }
+    crate::text::refuse_control_in(
+        "duplicateReason",
+        duplicate_reason.unwrap_or_default(),
+        false,
+    )?;
     let reason = duplicate_reason.map(str::trim).filter(|r| !r.is_empty());
     let mut tx = db.begin_write().await?;
     let candidates = duplicates::candidates_with(&mut tx, &valid, None).await?;
@@ -311,7 +316,7 @@ pub async fn register(
             )
         }
         None => {
-            let id = store::next_id(&mut tx).await?;
+            let id = store::allocate_serials(&mut tx, 1, &[]).await?[0];
             let number = membership::number_for_serial(u32::try_from(id).unwrap_or(u32::MAX))
                 .ok_or_else(|| Error::Conflict("All membership numbers are used up.".into()))?;
             (id, number)
@@ -530,6 +535,7 @@ pub async fn set_status(
     reason: Option<&str>,
     actor: &str,
 ) -> Result<Household> {
+    crate::text::refuse_control_in("reason", reason.unwrap_or_default(), false)?;
     let mut tx = db.begin_write().await?;
     let before = load_live(&mut tx, id).await?;
     if before.status == status {

@@ -13,6 +13,7 @@ use super::{store, subject, HistoryEntry, Household, HouseholdSummary, VisitLine
 use crate::audit;
 use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::output::{Destination, Existing};
 use crate::settings;
 use crate::volunteers::{Actor, Role};
 
@@ -29,7 +30,14 @@ pub struct SubjectAccess {
     pub visits: Vec<VisitLine>,
 }
 
+/// Everything held about a household, to hand over; recorded in the audit trail.
 pub async fn subject_access(db: &Db, id: i64, actor: &Actor) -> Result<SubjectAccess> {
+    let report = gather(db, id, actor).await?;
+    record_subject_access(db, id, &actor.name).await?;
+    Ok(report)
+}
+
+async fn gather(db: &Db, id: i64, actor: &Actor) -> Result<SubjectAccess> {
     actor
         .require(
             db,
@@ -37,23 +45,13 @@ pub async fn subject_access(db: &Db, id: i64, actor: &Actor) -> Result<SubjectAc
             "Exporting what is held about a household",
         )
         .await?;
-    let actor = actor.name.as_str();
     let settings = settings::require(db).await?;
-    let mut tx = db.begin_write().await?;
-    let household = store::load(&mut tx, id)
+    let mut conn = db.pool().acquire().await?;
+    let household = store::load(&mut conn, id)
         .await?
         .ok_or_else(|| Error::not_found(format!("Household {id}")))?;
-    let history = store::history(&mut tx, id).await?;
-    let visits = store::recent_visits(&mut tx, id, i64::MAX).await?;
-    audit::record(
-        &mut tx,
-        actor,
-        "household.subject_access",
-        Some(&subject(id)),
-        &serde_json::json!({}),
-    )
-    .await?;
-    tx.commit().await?;
+    let history = store::history(&mut conn, id).await?;
+    let visits = store::recent_visits(&mut conn, id, i64::MAX).await?;
     Ok(SubjectAccess {
         format: 1,
         pantry: settings.name,
@@ -64,29 +62,59 @@ pub async fn subject_access(db: &Db, id: i64, actor: &Actor) -> Result<SubjectAc
     })
 }
 
-/// Writes the subject-access export as JSON and as a readable PDF into `dir` (default:
-/// `exports` beside the database); returns both files.
+async fn record_subject_access(db: &Db, id: i64, actor: &str) -> Result<()> {
+    let mut tx = db.begin_write().await?;
+    audit::record(
+        &mut tx,
+        actor,
+        "household.subject_access",
+        Some(&subject(id)),
+        &serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Writes the subject-access export as JSON and as a readable PDF, as new files in `dir`
+/// (default: `exports` beside the database); returns both files. Recorded in the audit
+/// trail only once both are safely written.
 pub async fn write_subject_access(
     db: &Db,
     id: i64,
     dir: Option<&Path>,
     actor: &Actor,
 ) -> Result<Vec<PathBuf>> {
-    let report = subject_access(db, id, actor).await?;
-    let dir = dir.map_or_else(|| db.folder("exports"), Path::to_path_buf);
-    std::fs::create_dir_all(&dir)?;
+    let report = gather(db, id, actor).await?;
     let stem = format!(
         "subject-access-{}-{}",
         report.household.membership_number,
         Utc::now().format("%Y%m%d-%H%M%S")
     );
-    let json = serde_json::to_string_pretty(&report)
+    let json = serde_json::to_vec_pretty(&report)
         .map_err(|e| Error::Conflict(format!("The export could not be written: {e}")))?;
-    let json_file = dir.join(format!("{stem}.json"));
-    std::fs::write(&json_file, json)?;
-    let pdf_file = dir.join(format!("{stem}.pdf"));
-    std::fs::write(&pdf_file, subject_access_pdf(&report)?)?;
-    Ok(vec![json_file, pdf_file])
+    let pdf = subject_access_pdf(&report)?;
+    let mut files = Vec::new();
+    for (bytes, extension) in [(json, "json"), (pdf, "pdf")] {
+        let to = match dir {
+            Some(dir) => {
+                Destination::file(dir.join(format!("{stem}.{extension}")), Existing::Refuse)
+            }
+            None => Destination::folder("exports", stem.clone(), extension),
+        };
+        match crate::output::write(db, &to, &bytes).await {
+            Ok(file) => files.push(file),
+            Err(err) => {
+                // Both files or neither: the member gets the whole answer.
+                for written in &files {
+                    let _ = std::fs::remove_file(written);
+                }
+                return Err(err);
+            }
+        }
+    }
+    record_subject_access(db, id, &actor.name).await?;
+    Ok(files)
 }
 
 /// The subject-access report as a PDF a member can read.

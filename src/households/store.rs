@@ -5,8 +5,8 @@ use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteConnection};
 
 use super::form::{flags_from_text, Allergen, Dietary};
 use super::{HistoryEntry, Household, HouseholdSummary, Member, Status, VisitLine};
-use crate::error::Result;
-use crate::text;
+use crate::error::{Error, Result};
+use crate::{membership, text};
 
 /// A household row to insert (search keys are derived here).
 #[derive(Debug, Clone)]
@@ -39,15 +39,42 @@ pub struct HouseholdRecord {
 /// Rows per multi-row INSERT (keeps under SQLite's bound-variable limit).
 const CHUNK: usize = 1_000;
 
-/// The next membership serial. Serials are never reused: a household merged away leaves its
-/// cards (numbered from its serial) with the household kept, so cards count too.
-pub async fn next_id(conn: &mut SqliteConnection) -> Result<i64> {
-    Ok(sqlx::query_scalar(
+/// Membership serials (= household ids) to give to `count` new households, inside the
+/// caller's write transaction (which holds the write lock, so two registrations never get
+/// the same one). Serials are never reused: a household merged away leaves its cards
+/// (numbered from its serial) with the household kept, so cards count too. Whatever was
+/// imported (even the last serial), a free one is found while any is left. `taken` are
+/// serials the caller is about to use as well (numbers given in an imported file).
+pub async fn allocate_serials(
+    conn: &mut SqliteConnection,
+    count: usize,
+    taken: &[i64],
+) -> Result<Vec<i64>> {
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    let after_highest: i64 = sqlx::query_scalar(
         "SELECT MAX(COALESCE((SELECT MAX(id) FROM households), 0),
                     COALESCE((SELECT MAX(CAST(substr(card_number, 1, 7) AS INTEGER)) FROM cards), 0)) + 1",
     )
-    .fetch_one(conn)
-    .await?)
+    .fetch_one(&mut *conn)
+    .await?;
+    let next = taken.iter().map(|t| t + 1).fold(after_highest, i64::max);
+    let used: Vec<i64> = if next + i64::try_from(count).unwrap_or(i64::MAX) - 1
+        > i64::from(membership::MAX_SERIAL)
+    {
+        sqlx::query_scalar(
+            "SELECT id FROM households UNION SELECT CAST(substr(card_number, 1, 7) AS INTEGER) FROM cards",
+        )
+        .fetch_all(&mut *conn)
+        .await?
+    } else {
+        Vec::new()
+    };
+    membership::free_serials(next, count, || {
+        used.into_iter().chain(taken.iter().copied()).collect()
+    })
+    .ok_or_else(|| Error::Conflict("All membership numbers are used up.".into()))
 }
 
 pub async fn insert_many(conn: &mut SqliteConnection, rows: &[HouseholdRecord]) -> Result<()> {

@@ -399,7 +399,7 @@ pub const QUIET_ZONE_MODULES: f32 = 10.0;
 /// The bars and spaces (1 = bar) of a Code 128 symbol for an even-length digit string,
 /// in character set C (two digits per symbol character).
 pub fn code128_modules(digits: &str) -> Result<Vec<u8>> {
-    if digits.is_empty() || digits.len() % 2 != 0 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    if digits.is_empty() || !digits.len().is_multiple_of(2) || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Error::invalid(
             "barcode",
             "A barcode needs an even number of digits.",
@@ -408,26 +408,6 @@ pub fn code128_modules(digits: &str) -> Result<Vec<u8>> {
     let symbol = Code128::new(format!("Ć{digits}"))
         .map_err(|e| Error::invalid("barcode", format!("The barcode could not be made: {e}")))?;
     Ok(symbol.encode())
-}
-
-/// Saves a finished PDF as `<dir>/<name>-<time>.pdf` and returns its path.
-pub fn save_pdf(dir: &std::path::Path, name: &str, pdf: &[u8]) -> Result<std::path::PathBuf> {
-    std::fs::create_dir_all(dir)?;
-    let file = dir.join(format!(
-        "{name}-{}.pdf",
-        chrono::Utc::now().format("%Y%m%d-%H%M%S%.3f")
-    ));
-    std::fs::write(&file, pdf)?;
-    Ok(file)
-}
-
-/// Copies a printed PDF to where the user chose ("Save as…").
-pub fn save_copy(from: &std::path::Path, to: &std::path::Path) -> Result<()> {
-    if from == to {
-        return Ok(());
-    }
-    std::fs::copy(from, to)?;
-    Ok(())
 }
 
 #[cfg(test)]
@@ -460,18 +440,6 @@ mod tests {
                 "{line}"
             );
         }
-    }
-
-    #[test]
-    fn a_saved_copy_is_the_same_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let from = dir.path().join("cards.pdf");
-        std::fs::write(&from, b"%PDF-1.7 test").unwrap();
-        let to = dir.path().join("copy.pdf");
-        save_copy(&from, &to).unwrap();
-        assert_eq!(std::fs::read(&to).unwrap(), b"%PDF-1.7 test");
-        save_copy(&from, &from).unwrap();
-        assert!(save_copy(&dir.path().join("missing.pdf"), &to).is_err());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! charts and notes, written as CSV (one tidy long file, UTF-8 with BOM), XLSX (a sheet per
 //! table), PDF (with vector charts) or JSON. Each export is recorded with its SHA-256.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rust_xlsxwriter::{Format, Workbook};
 use serde::{Deserialize, Serialize};
@@ -15,6 +15,7 @@ use super::Summary;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::money;
+use crate::output::{Destination, Existing};
 use crate::print::flow::Flow;
 use crate::print::GREY;
 use crate::volunteers::{Actor, Role};
@@ -448,24 +449,22 @@ pub struct ExportRecord {
     pub sha256: String,
 }
 
-/// Writes `bytes` to `out` and records the export (who, when, period, format, hash).
+/// Writes `bytes` to `to` and, once the file is safely written, records the export (who,
+/// when, period, format, hash).
 pub async fn write_and_record(
     db: &Db,
     kind: &str,
     doc: &Document,
     format: ReportFormat,
     bytes: &[u8],
-    out: &Path,
+    to: &Destination,
     actor: &Actor,
 ) -> Result<ExportRecord> {
     actor
         .require(db, Role::Manager, "Exporting a report")
         .await?;
     let actor = actor.name.as_str();
-    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    std::fs::write(out, bytes)?;
+    let out = crate::output::write(db, to, bytes).await?;
     let mut tx = db.begin_write().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO report_exports (at, actor, kind, period_from, period_to, format, file, sha256)
@@ -507,27 +506,40 @@ pub fn render(doc: &Document, json: &impl Serialize, format: ReportFormat) -> Re
     }
 }
 
-/// Exports the summary of a period to `out` (or to the `reports` folder beside the database).
+/// Exports the summary of a period to the file the user named, or (`None`) as a new file in
+/// the `reports` folder beside the database.
 pub async fn export_summary(
     db: &Db,
     period: &super::Period,
     format: ReportFormat,
-    out: Option<&Path>,
+    out: Option<(&Path, Existing)>,
     actor: &Actor,
 ) -> Result<ExportRecord> {
     let summary = super::summary(db, period).await?;
     let doc = summary_document(&summary);
     let bytes = render(&doc, &summary, format)?;
-    let out: PathBuf = match out {
-        Some(p) => p.to_owned(),
-        None => db.folder("reports").join(format!(
-            "{}-summary-{}.{}",
+    let to = destination(
+        out,
+        format!(
+            "{}-summary-{}",
             summary.pantry_code.to_lowercase(),
-            period.slug(),
-            format.extension()
-        )),
-    };
-    write_and_record(db, "summary", &doc, format, &bytes, &out, actor).await
+            period.slug()
+        ),
+        format,
+    );
+    write_and_record(db, "summary", &doc, format, &bytes, &to, actor).await
+}
+
+/// The file the user named, or a new file named `stem` in the `reports` folder.
+pub fn destination(
+    out: Option<(&Path, Existing)>,
+    stem: String,
+    format: ReportFormat,
+) -> Destination {
+    match out {
+        Some((path, existing)) => Destination::file(path, existing),
+        None => Destination::folder("reports", stem, format.extension()),
+    }
 }
 
 /// Every export, newest first.

@@ -264,6 +264,7 @@ pub async fn save_report_settings(
     actor
         .require(db, Role::Admin, "Changing the report settings")
         .await?;
+    crate::text::refuse_control(form)?;
     let actor = actor.name.as_str();
     let mut errors = Vec::new();
     let small = whole_number(

@@ -5,11 +5,16 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::export::{Chart, Document, Table, Value};
+use std::path::Path;
+
+use super::export::{self, Chart, Document, ExportRecord, ReportFormat, Table, Value};
 use super::suppress::MEASURES;
 use super::{Figures, Summary, SCHEMA_VERSION};
+use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::money;
+use crate::output::Existing;
+use crate::volunteers::Actor;
 
 /// How households are counted across pantries, stated in every roll-up.
 pub const HOUSEHOLDS_ACROSS_PANTRIES: &str =
@@ -35,6 +40,32 @@ pub struct PantryFigures {
     pub pantry_code: String,
     pub pantry_name: String,
     pub figures: Figures,
+}
+
+/// The whole roll-up: reads each pantry's JSON summary (name, bytes), combines them, renders
+/// the report and writes it to the file the user named or a new file in `reports`, then
+/// records the export. Used by the app and the command line alike.
+pub async fn export_rollup(
+    db: &Db,
+    files: &[(String, Vec<u8>)],
+    format: ReportFormat,
+    out: Option<(&Path, Existing)>,
+    actor: &Actor,
+) -> Result<(Rollup, ExportRecord)> {
+    let summaries = files
+        .iter()
+        .map(|(name, bytes)| read_summary(name, bytes))
+        .collect::<Result<Vec<_>>>()?;
+    let combined = combine(&summaries)?;
+    let doc = rollup_document(&combined);
+    let bytes = export::render(&doc, &combined, format)?;
+    let to = export::destination(
+        out,
+        format!("rollup-{}_{}", combined.from, combined.to),
+        format,
+    );
+    let record = export::write_and_record(db, "rollup", &doc, format, &bytes, &to, actor).await?;
+    Ok((combined, record))
 }
 
 /// Reads one pantry's JSON summary, refusing other versions with a clear message.

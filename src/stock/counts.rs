@@ -392,7 +392,12 @@ pub async fn count_sheet(db: &Db, count_id: i64) -> Result<Vec<u8>> {
     flow.finish()
 }
 
-pub async fn save_count_sheet(db: &Db, count_id: i64) -> Result<std::path::PathBuf> {
+/// Writes the count sheet to `to` (a file the user named, or the `print` folder).
+pub async fn print_count_sheet(
+    db: &Db,
+    count_id: i64,
+    to: &crate::output::Destination,
+) -> Result<std::path::PathBuf> {
     let pdf = count_sheet(db, count_id).await?;
-    crate::print::save_pdf(&db.folder("print"), "count-sheet", &pdf)
+    crate::output::write(db, to, &pdf).await
 }

@@ -80,7 +80,7 @@ fn volunteer_of(errors: &mut Vec<FieldError>, volunteer: &str) -> String {
 pub async fn record_delivery(db: &Db, form: &DeliveryForm) -> Result<Delivery> {
     let settings = settings::require(db).await?;
     let when = When::now(&settings);
-    let mut errors = Vec::new();
+    let mut errors = crate::text::control_errors(form);
     if form.source.is_none() {
         errors.push(FieldError::new(
             "source",
@@ -276,7 +276,7 @@ async fn new_waste(
 pub async fn record_waste(db: &Db, form: &WasteForm) -> Result<WasteRecord> {
     let settings = settings::require(db).await?;
     let when = When::now(&settings);
-    let mut errors = Vec::new();
+    let mut errors = crate::text::control_errors(form);
     let volunteer = volunteer_of(&mut errors, &form.volunteer);
     let reason = form.reason.trim();
     if reason.is_empty() {

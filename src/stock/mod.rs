@@ -116,6 +116,7 @@ pub async fn save_stock_settings(
     actor
         .require(db, Role::Admin, "Changing the stock settings")
         .await?;
+    crate::text::refuse_control(form)?;
     let actor = actor.name.as_str();
     let mut errors = Vec::new();
     let points = whole_number(
@@ -377,7 +378,7 @@ struct ValidItem {
 }
 
 async fn validate_item(conn: &mut SqliteConnection, form: &ItemForm) -> Result<ValidItem> {
-    let mut errors = Vec::new();
+    let mut errors = crate::text::control_errors(form);
     let text = |errors: &mut Vec<FieldError>, field: &str, value: &str, label: &str, max: usize| {
         let v = value.trim();
         if v.is_empty() && !label.is_empty() {

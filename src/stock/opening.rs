@@ -268,7 +268,8 @@ pub async fn import_opening(
             report.units += quantity;
         }
     }
-    if dry_run || (!report.problems.is_empty() && !skip_bad) {
+    // Nothing recorded (not even "imported 0") when nothing is imported.
+    if dry_run || report.good == 0 || (!report.problems.is_empty() && !skip_bad) {
         tx.rollback().await?;
         return Ok(report);
     }

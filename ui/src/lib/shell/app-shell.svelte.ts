@@ -32,6 +32,18 @@ export class AppShell {
     }
   }
 
+  /** The volunteer has read the notice of a restore: it is not shown again. */
+  async restoreSeen(): Promise<void> {
+    const restored = this.status?.restored;
+    if (!restored) return;
+    try {
+      await api.backupsRestoreSeen(restored.id);
+      this.status!.restored = null;
+    } catch (thrown) {
+      this.problem = ApiError.from(thrown).message;
+    }
+  }
+
   /** Called when setup or Settings saved. */
   saved(settings: Settings): void {
     this.settings = settings;

@@ -1,0 +1,637 @@
+//! Nothing lost: what a careless user or a second process does to the pantry's own files.
+//! Each case runs the real `pantry` command as a process (and the library where the app
+//! path differs) and shows that every refusal leaves the database exactly as it was.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use pantry::backups::{self, BackupReason, RestoreRequest};
+use pantry::households::form::HouseholdForm;
+use pantry::output::{Destination, Existing};
+use pantry::{households, settings, Db, Error};
+
+fn pantry(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pantry"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("PANTRY_DATA_DIR")
+        .output()
+        .unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn db_path(dir: &Path) -> PathBuf {
+    dir.join(pantry::paths::DATABASE_FILE)
+}
+
+/// The database's whole content as SQL text (`.dump` in spirit): every table's rows in order.
+async fn dump(dir: &Path) -> String {
+    let path = db_path(dir);
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&path)
+        .read_only(true);
+    let pool = sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+        .unwrap();
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+         AND name NOT LIKE '%_fts%' AND name NOT LIKE '%_words%' ORDER BY name",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let mut out = String::new();
+    for table in tables {
+        let rows: Vec<String> = sqlx::query_scalar(&format!(
+            "SELECT json_array(*) FROM (SELECT * FROM \"{table}\" ORDER BY rowid)"
+        ))
+        .fetch_all(&pool)
+        .await
+        .unwrap_or_default();
+        out.push_str(&format!("{table}: {}\n", rows.join("\n")));
+    }
+    pool.close().await;
+    out
+}
+
+/// A pantry with settings, an admin and two households, through the library; closed.
+async fn pantry_with_households(dir: &Path) {
+    let (db, _) = Db::open_in(dir).await.unwrap();
+    settings::save(&db, &common::hillside_form(), &common::admin())
+        .await
+        .unwrap();
+    for name in ["Amelia Smith", "Zoë Öztürk"] {
+        register(&db, name).await;
+    }
+    db.close().await;
+}
+
+async fn register(db: &Db, name: &str) -> households::Household {
+    households::register(db, &form(name), None, "test")
+        .await
+        .unwrap()
+}
+
+fn form(name: &str) -> HouseholdForm {
+    HouseholdForm {
+        lead_name: name.into(),
+        adults: "1".into(),
+        children: "0".into(),
+        postcode: "OL1 3BQ".into(),
+        consent_given: true,
+        ..HouseholdForm::default()
+    }
+}
+
+async fn number_of_first(dir: &Path) -> String {
+    let (db, _) = Db::open_in(dir).await.unwrap();
+    let n: String = sqlx::query_scalar("SELECT membership_number FROM households ORDER BY id")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    db.close().await;
+    n
+}
+
+fn backup_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+#[tokio::test]
+async fn no_output_overwrites_the_pantrys_own_files() {
+    let dir = tempfile::tempdir().unwrap();
+    pantry_with_households(dir.path()).await;
+    assert!(pantry(dir.path(), &["backup"]).status.success());
+    let backup = backup_files(&dir.path().join("backups")).remove(0);
+    let number = number_of_first(dir.path()).await;
+    let before = dump(dir.path()).await;
+    let db_bytes = std::fs::read(db_path(dir.path())).unwrap();
+    let backup_bytes = std::fs::read(&backup).unwrap();
+
+    let db = db_path(dir.path()).display().to_string();
+    let wal = format!("{db}-wal");
+    let backup_text = backup.display().to_string();
+    for target in [&db, &wal, &backup_text] {
+        for force in [false, true] {
+            let mut attempts: Vec<Vec<&str>> = vec![
+                vec!["print", "cards", "--household", &number, "--out", target],
+                vec![
+                    "report", "--period", "2026-10", "--format", "csv", "--out", target,
+                ],
+                vec!["backup", "--out", target],
+            ];
+            if force {
+                for a in &mut attempts {
+                    a.push("--force");
+                }
+            }
+            for args in attempts {
+                let out = pantry(dir.path(), &args);
+                assert!(!out.status.success(), "{args:?} must be refused");
+                assert!(
+                    stderr(&out).contains("never writes over"),
+                    "{args:?}: {}",
+                    stderr(&out)
+                );
+            }
+        }
+    }
+    assert_eq!(dump(dir.path()).await, before);
+    assert_eq!(std::fs::read(db_path(dir.path())).unwrap(), db_bytes);
+    assert_eq!(std::fs::read(&backup).unwrap(), backup_bytes);
+    // No card was marked printed by the refused prints.
+    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    assert_eq!(pantry::cards::unprinted_count(&db).await.unwrap(), 2);
+    db.close().await;
+}
+
+#[tokio::test]
+async fn an_existing_file_is_replaced_only_with_force_and_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    pantry_with_households(dir.path()).await;
+    let number = number_of_first(dir.path()).await;
+    let out_file = dir.path().join("letter.pdf");
+    std::fs::write(&out_file, b"a letter the manager wrote").unwrap();
+    let out = out_file.to_str().unwrap();
+
+    let refused = pantry(
+        dir.path(),
+        &["print", "cards", "--household", &number, "--out", out],
+    );
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("already exists"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(
+        std::fs::read(&out_file).unwrap(),
+        b"a letter the manager wrote"
+    );
+    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    assert_eq!(
+        pantry::cards::unprinted_count(&db).await.unwrap(),
+        2,
+        "a refused print marks nothing printed"
+    );
+    db.close().await;
+
+    let forced = pantry(
+        dir.path(),
+        &[
+            "print",
+            "cards",
+            "--household",
+            &number,
+            "--out",
+            out,
+            "--force",
+        ],
+    );
+    assert!(forced.status.success(), "{}", stderr(&forced));
+    assert!(std::fs::read(&out_file).unwrap().starts_with(b"%PDF"));
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".part"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[tokio::test]
+async fn a_print_that_cannot_be_written_is_not_marked_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    pantry_with_households(dir.path()).await;
+    let before = dump(dir.path()).await;
+    let missing = dir.path().join("usb-stick-not-plugged-in/cards.pdf");
+    let out = pantry(
+        dir.path(),
+        &[
+            "print",
+            "cards",
+            "--all-unprinted",
+            "--out",
+            missing.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("USB stick"), "{}", stderr(&out));
+    assert!(!missing.parent().unwrap().exists(), "no folder is made up");
+    assert_eq!(dump(dir.path()).await, before, "nothing marked printed");
+
+    // The same through the library, and for a report recorded in the export history.
+    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let to = Destination::file(&missing, Existing::Refuse);
+    assert!(pantry::cards::print_unprinted(
+        &db,
+        pantry::print::cards::SheetLayout::Avery,
+        &to,
+        "test"
+    )
+    .await
+    .is_err());
+    let period = pantry::reports::Period::parse("2026-10").unwrap();
+    assert!(pantry::reports::export::export_summary(
+        &db,
+        &period,
+        pantry::reports::export::ReportFormat::Csv,
+        Some((&missing, Existing::Refuse)),
+        &common::manager(),
+    )
+    .await
+    .is_err());
+    db.close().await;
+    assert_eq!(dump(dir.path()).await, before);
+}
+
+#[tokio::test]
+async fn restoring_the_oldest_kept_backup_works_and_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    pantry_with_households(dir.path()).await;
+    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    backups::save_settings(&db, "", "2", &common::admin())
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        backups::back_up(&db, BackupReason::Manual, "test")
+            .await
+            .unwrap();
+    }
+    register(&db, "Hodan Kowalski").await;
+    db.close().await;
+    let folder = dir.path().join("backups");
+    let oldest = backup_files(&folder).remove(0);
+
+    let out = pantry(dir.path(), &["restore", oldest.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(oldest.exists(), "the backup restored from is still there");
+    assert!(
+        stdout(&out).contains("household registrations and changes"),
+        "what was undone is said: {}",
+        stdout(&out)
+    );
+    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    assert_eq!(common::count(&db, "households").await, 2);
+    db.close().await;
+}
+
+#[tokio::test]
+async fn restore_carries_the_audit_trail_and_says_what_it_undid() {
+    let dir = tempfile::tempdir().unwrap();
+    pantry_with_households(dir.path()).await;
+    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let taken = backups::back_up(&db, BackupReason::Manual, "test")
+        .await
+        .unwrap();
+    register(&db, "Hodan Kowalski").await;
+    let since: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE at > (SELECT at FROM audit_log WHERE action = 'backups.taken') \
+         ORDER BY id",
+    )
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    assert!(since.contains(&"household.registered".to_owned()));
+    db.close().await;
+
+    let from = Path::new(&taken.file);
+    let notice = backups::restore(
+        &db_path(dir.path()),
+        from,
+        &RestoreRequest::new(from, "Alex"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(notice.by, "Alex");
+    assert!(notice
+        .undone
+        .contains("1 household registrations and changes"));
+    assert!(
+        notice.backup_taken_at.starts_with(&taken.at[..16]),
+        "{notice:?}"
+    );
+
+    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let trail: Vec<(String, String)> =
+        sqlx::query_as("SELECT actor, action FROM audit_log ORDER BY id")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+    for action in &since {
+        assert!(
+            trail.iter().any(|(_, a)| a == action),
+            "{action} made after the backup is carried over"
+        );
+    }
+    assert_eq!(
+        trail.last().unwrap(),
+        &("Alex".to_owned(), "backups.restored".to_owned())
+    );
+    assert_eq!(common::count(&db, "households").await, 2);
+    db.close().await;
+    // The staging copy is gone; the backup has no -wal/-shm beside it.
+    assert!(!dir.path().join("pantry.restoring").exists());
+    assert!(!PathBuf::from(format!("{}-wal", taken.file)).exists());
+    assert!(!PathBuf::from(format!("{}-shm", taken.file)).exists());
+}
+
+#[tokio::test]
+async fn a_restore_killed_half_way_leaves_no_copy_behind_after_the_next_start() {
+    let dir = tempfile::tempdir().unwrap();
+    pantry_with_households(dir.path()).await;
+    let before = dump(dir.path()).await;
+    // What a restore killed between copying and renaming leaves behind.
+    let staging = dir.path().join("pantry.restoring");
+    std::fs::copy(db_path(dir.path()), &staging).unwrap();
+    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    db.close().await;
+    assert!(!staging.exists());
+    assert_eq!(dump(dir.path()).await, before);
+}
+
+#[test]
+fn restore_is_refused_while_another_pantry_process_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(pantry_with_households(dir.path()));
+    assert!(pantry(dir.path(), &["backup"]).status.success());
+    let backup = backup_files(&dir.path().join("backups")).remove(0);
+
+    let mut writer = Command::new(env!("CARGO_BIN_EXE_pantry"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["exercise-counter", "--visits", "100000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(writer.stdout.take().unwrap()));
+    // Wait for the writer's first acknowledged visit.
+    let first = lines.next().unwrap().unwrap();
+    let refused = pantry(dir.path(), &["restore", backup.to_str().unwrap()]);
+    let mut acknowledged = vec![first];
+    writer.kill().unwrap();
+    writer.wait().unwrap();
+    acknowledged.extend(lines.map_while(std::result::Result::ok));
+    assert!(
+        !refused.status.success(),
+        "restore must not run under a writer"
+    );
+    assert!(
+        stderr(&refused).contains("open in another window, or a pantry command is running"),
+        "{}",
+        stderr(&refused)
+    );
+    rt.block_on(async {
+        let (db, _) = Db::open_in(dir.path()).await.unwrap();
+        for id in &acknowledged {
+            let found: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM visits WHERE id = ?")
+                .bind(id.parse::<i64>().unwrap())
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+            assert_eq!(found, 1, "acknowledged visit {id} is kept");
+        }
+        db.close().await;
+    });
+}
+
+#[tokio::test]
+async fn a_database_from_a_newer_pantry_is_refused_without_changing_a_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(dir.path());
+    {
+        let (db, _) = Db::open(&path).await.unwrap();
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time)
+             VALUES (99990101000000, 'from the future', '2099-01-01', 1, x'00', 0)",
+        )
+        .execute(db.pool())
+        .await
+        .unwrap();
+        db.close().await;
+        // As a newer Pantry (or another tool) might leave it: a rollback-journal file.
+        let options = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&path)
+            .journal_mode(sqlx::sqlite::SqliteJournalMode::Delete);
+        let pool = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .unwrap();
+        pool.close().await;
+    }
+    let bytes = std::fs::read(&path).unwrap();
+    assert_eq!(bytes[18], 1, "a rollback-journal file");
+    let out = pantry(dir.path(), &["init"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("newer version of Pantry"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), bytes, "not a byte changed");
+    assert!(!PathBuf::from(format!("{}-wal", path.display())).exists());
+}
+
+#[tokio::test]
+async fn numbers_are_never_used_up_by_an_imported_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    settings::save(&db, &common::hillside_form(), &common::admin())
+        .await
+        .unwrap();
+    let last = pantry::membership::number_for_serial(pantry::membership::MAX_SERIAL).unwrap();
+    let csv = dir.path().join("members.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "Name,Postcode,Membership number\nIda Last,OL1 3BQ,{last}\nZero Person,OL1 3BQ,00000000\n"
+        ),
+    )
+    .unwrap();
+    db.close().await;
+    let out = pantry(
+        dir.path(),
+        &["import", "members", csv.to_str().unwrap(), "--skip-bad"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("\"00000000\" is not a Pantry membership number"),
+        "{}",
+        stdout(&out)
+    );
+
+    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    assert_eq!(common::count(&db, "households").await, 1);
+    let next = register(&db, "Amelia Smith").await;
+    assert_eq!(
+        next.membership_number,
+        pantry::membership::number_for_serial(1).unwrap()
+    );
+    let after = register(&db, "Zoë Öztürk").await;
+    assert_eq!(
+        after.membership_number,
+        pantry::membership::number_for_serial(2).unwrap()
+    );
+    let page = households::page(&db, after.id).await.unwrap();
+    assert_eq!(page.cards.len(), 1, "every household has its card");
+    let zero = HouseholdForm {
+        membership_number: "00000000".into(),
+        ..form("Nobody Zero")
+    };
+    let Err(Error::Validation(fields)) = households::register(&db, &zero, None, "test").await
+    else {
+        panic!("the all-zero number is refused")
+    };
+    assert_eq!(fields[0].field, "membershipNumber");
+    db.close().await;
+}
+
+#[tokio::test]
+async fn control_characters_are_refused_at_input_and_escaped_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    settings::save(&db, &common::hillside_form(), &common::admin())
+        .await
+        .unwrap();
+    let Err(Error::Validation(fields)) =
+        households::register(&db, &form("Amelia\u{1b}[2J Smith"), None, "test").await
+    else {
+        panic!("an escape sequence in a name is refused")
+    };
+    assert_eq!(fields[0].field, "leadName");
+    assert!(fields[0].message.contains("escape character"), "{fields:?}");
+    let notes = HouseholdForm {
+        notes: "Prefers mornings.\nUses a walking frame.".into(),
+        ..form("Amelia Smith")
+    };
+    households::register(&db, &notes, None, "test")
+        .await
+        .unwrap();
+    db.close().await;
+    let before = dump(dir.path()).await;
+
+    let csv = dir.path().join("members.csv");
+    std::fs::write(
+        &csv,
+        "Name,Postcode\nGood Name,OL1 3BQ\n\"Bad\u{0}Name\",OL1 3BQ\n",
+    )
+    .unwrap();
+    let out = pantry(dir.path(), &["import", "members", csv.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let text = stdout(&out);
+    assert!(
+        text.contains("line 3, column \"Name\"") && text.contains("NUL"),
+        "{text}"
+    );
+    assert!(!text.contains('\0'));
+    assert_eq!(dump(dir.path()).await, before, "nothing imported");
+
+    // A name that reached the database another way is escaped on the terminal.
+    let evil = dir.path().join("evil\u{1b}[2J.pdf");
+    let out = pantry(
+        dir.path(),
+        &[
+            "report",
+            "--period",
+            "2026-10",
+            "--out",
+            evil.to_str().unwrap(),
+        ],
+    );
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(!all.contains('\u{1b}'), "{all:?}");
+    assert!(all.contains("\\u{1b}"), "{all:?}");
+}
+
+#[tokio::test]
+async fn demo_data_on_a_set_up_pantry_says_plainly_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    settings::save(&db, &common::hillside_form(), &common::admin())
+        .await
+        .unwrap();
+    pantry::volunteers::create_first_admin(&db, "Alex", "3333")
+        .await
+        .unwrap();
+    db.close().await;
+    let before = dump(dir.path()).await;
+    let out = pantry(dir.path(), &["demo-data", "--households", "10"]);
+    assert!(!out.status.success());
+    assert!(!stderr(&out).contains("UNIQUE"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--data-dir"), "{}", stderr(&out));
+    assert_eq!(dump(dir.path()).await, before);
+}
+
+#[tokio::test]
+async fn faults_get_a_clear_message_and_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    pantry_with_households(dir.path()).await;
+    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let usb = dir.path().join("usb");
+    std::fs::create_dir(&usb).unwrap();
+    backups::save_settings(&db, usb.to_str().unwrap(), "14", &common::admin())
+        .await
+        .unwrap();
+    db.close().await;
+    // The stick is pulled out.
+    std::fs::remove_dir(&usb).unwrap();
+    let before = dump(dir.path()).await;
+    let out = pantry(dir.path(), &["backup"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("Is the USB stick plugged in?"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!usb.exists(), "no folder is made on the laptop's own disk");
+    assert_eq!(dump(dir.path()).await, before);
+
+    // A full disk: the file-size limit stops the write half-way (the limit is above what
+    // opening the database writes, below the size of a report with charts).
+    let out_file = dir.path().join("report.pdf");
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(r#"trap '' XFSZ; ulimit -f 33; exec "$@""#)
+        .arg("bash")
+        .arg(env!("CARGO_BIN_EXE_pantry"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["report", "--period", "2026-10", "--out"])
+        .arg(&out_file)
+        .env_remove("PANTRY_DATA_DIR")
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&out).contains("the disk is full"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!out.status.success());
+    assert!(!out_file.exists(), "no half-written file");
+    let parts: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".part"))
+        .collect();
+    assert!(parts.is_empty(), "{parts:?}");
+    assert_eq!(dump(dir.path()).await, before, "no export recorded");
+}
