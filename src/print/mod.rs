@@ -399,7 +399,10 @@ pub const QUIET_ZONE_MODULES: f32 = 10.0;
 /// The bars and spaces (1 = bar) of a Code 128 symbol for an even-length digit string,
 /// in character set C (two digits per symbol character).
 pub fn code128_modules(digits: &str) -> Result<Vec<u8>> {
-    if digits.is_empty() || !digits.len().is_multiple_of(2) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    if digits.is_empty()
+        || !digits.len().is_multiple_of(2)
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+    {
         return Err(Error::invalid(
             "barcode",
             "A barcode needs an even number of digits.",
