@@ -7,9 +7,9 @@
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use pantry::access::{Actor, Role};
 use pantry::demo::{self, DemoSpec};
 use pantry::visits::{self, FeeMethod, ScanOutcome, VisitForm};
-use pantry::volunteers::{Actor, Role};
 use pantry::Db;
 
 const SETTINGS_SQL: [&str; 3] = [
@@ -113,7 +113,6 @@ async fn library(db: &Db, card: &str) {
         card_number: check_in.card_number.clone(),
         items: check_in.items_default.to_string(),
         fee_method: FeeMethod::Cash,
-        volunteer: "bench".into(),
         note: String::new(),
         override_reason: None,
         lines: Vec::new(),

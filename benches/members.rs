@@ -6,9 +6,9 @@
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
+use pantry::access::{Actor, Role};
 use pantry::demo::{self, DemoSpec};
 use pantry::households::search::search;
-use pantry::volunteers::{Actor, Role};
 use pantry::{import, settings, Db};
 
 const HOUSEHOLDS: u32 = 100_000;

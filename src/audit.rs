@@ -3,8 +3,8 @@
 use chrono::Utc;
 use sqlx::SqliteConnection;
 
+use crate::access::{Actor, Operation};
 use crate::error::Result;
-use crate::volunteers::{Actor, Role};
 
 /// Appends one entry, inside the caller's transaction.
 pub async fn record(
@@ -67,9 +67,7 @@ pub const LIMIT: i64 = 200;
 
 /// The newest entries matching the filter.
 pub async fn list(db: &crate::db::Db, filter: &AuditFilter, actor: &Actor) -> Result<AuditPage> {
-    actor
-        .require(db, Role::Manager, "Viewing the audit trail")
-        .await?;
+    actor.require(db, Operation::ViewAudit).await?;
     let date = |text: &str, field: &str| -> Result<Option<String>> {
         let t = text.trim();
         if t.is_empty() {

@@ -10,11 +10,11 @@ use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 use ts_rs::TS;
 
+use crate::access::{Actor, Operation, Role};
 use crate::audit;
 use crate::db::{self, Db, DbLock};
 use crate::error::{whole_number, Error, Result};
 use crate::output::{self, Existing};
-use crate::volunteers::{Actor, Role};
 
 /// Backups older than this are reported as stale.
 pub const STALE_AFTER_HOURS: i64 = 48;
@@ -125,9 +125,7 @@ pub async fn save_settings(
     kept: &str,
     actor: &Actor,
 ) -> Result<BackupStatus> {
-    actor
-        .require(db, Role::Admin, "Changing the backup settings")
-        .await?;
+    actor.require(db, Operation::ChangeBackupSettings).await?;
     let actor = actor.name.as_str();
     let mut errors = Vec::new();
     let kept = whole_number(&mut errors, "kept", kept, 1, 365, "Backups kept");
@@ -169,7 +167,9 @@ pub async fn save_settings(
 
 /// Takes a checked backup now, records it, and removes the oldest beyond the number kept
 /// (not for the safety copy before a restore, which may be restoring the oldest).
-pub async fn back_up(db: &Db, reason: BackupReason, actor: &str) -> Result<BackupRecord> {
+pub async fn back_up(db: &Db, reason: BackupReason, actor: &Actor) -> Result<BackupRecord> {
+    actor.require(db, Operation::TakeBackup).await?;
+    let actor = actor.name.as_str();
     let (dir, kept) = folder(db).await?;
     if dir == db.folder("backups") {
         std::fs::create_dir_all(&dir).map_err(|e| output::file_error("create", &dir, &e))?;
@@ -241,7 +241,7 @@ fn prune(dir: &Path, kept: i64) -> Result<()> {
 }
 
 /// Takes the daily backup if the last one is a day old (or there is none).
-pub async fn back_up_if_due(db: &Db, actor: &str) -> Result<Option<BackupRecord>> {
+pub async fn back_up_if_due(db: &Db, actor: &Actor) -> Result<Option<BackupRecord>> {
     let last: Option<String> = sqlx::query_scalar("SELECT MAX(at) FROM backups")
         .fetch_one(db.pool())
         .await?;
@@ -444,7 +444,9 @@ async fn before_restore(
     .bind(last_audit.unwrap_or_default())
     .fetch_all(current.pool())
     .await?;
-    let safety = back_up(current, BackupReason::BeforeRestore, &request.by)
+    // The restore was allowed when it was asked for (an admin in the app, or the command line).
+    let by = Actor::system(&request.by, Role::Admin);
+    let safety = back_up(current, BackupReason::BeforeRestore, &by)
         .await?
         .file;
     sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -527,7 +529,7 @@ pub async fn restore_seen(db: &Db, id: i64, actor: &Actor) -> Result<()> {
 /// In the app: checks the chosen backup and leaves it to be restored at the next start,
 /// with who chose it.
 pub async fn stage_restore(db: &Db, from: &Path, actor: &Actor) -> Result<()> {
-    actor.require(db, Role::Admin, "Restoring a backup").await?;
+    actor.require(db, Operation::RestoreBackup).await?;
     check_backup(from).await?;
     let pending = db.path().with_file_name(PENDING);
     let staged = output::stage_beside(&pending, |file| {

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{FromRow, SqliteConnection};
 use ts_rs::TS;
 
+use crate::access::{Actor, Operation};
 use crate::audit;
 use crate::db::Db;
 use crate::error::{Error, Result};
@@ -64,7 +65,7 @@ pub async fn print_unprinted(
     db: &Db,
     sheet: SheetLayout,
     to: &Destination,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<PrintedFile> {
     let ids = store::unprinted_households(&mut *db.pool().acquire().await?).await?;
     if ids.is_empty() {
@@ -82,12 +83,13 @@ pub async fn print_sheets(
     household_ids: &[i64],
     sheet: SheetLayout,
     to: &Destination,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<PrintedFile> {
+    actor.require(db, Operation::PrintCards).await?;
     let (faces, card_ids) = faces_for(db, household_ids).await?;
     let printed = layout::sheets(&faces, sheet)?;
     let path = output::write(db, to, &printed.pdf).await?;
-    mark_printed(db, &card_ids, actor).await?;
+    mark_printed(db, &card_ids, &actor.name).await?;
     Ok(PrintedFile::new(path, faces.len(), &printed.replaced))
 }
 
@@ -97,12 +99,13 @@ pub async fn print_single(
     db: &Db,
     household_id: i64,
     to: &Destination,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<PrintedFile> {
+    actor.require(db, Operation::PrintCards).await?;
     let (faces, card_ids) = faces_for(db, &[household_id]).await?;
     let printed = layout::single(&faces[0])?;
     let path = output::write(db, to, &printed.pdf).await?;
-    mark_printed(db, &card_ids, actor).await?;
+    mark_printed(db, &card_ids, &actor.name).await?;
     Ok(PrintedFile::new(path, 1, &printed.replaced))
 }
 
@@ -146,7 +149,9 @@ async fn mark_printed(db: &Db, card_ids: &[i64], actor: &str) -> Result<()> {
 
 /// Replaces a lost or damaged card: the current card is revoked (the counter refuses it and
 /// says why) and a new one is issued, unprinted. Recorded in the household's history.
-pub async fn reissue(db: &Db, household_id: i64, reason: &str, actor: &str) -> Result<Card> {
+pub async fn reissue(db: &Db, household_id: i64, reason: &str, actor: &Actor) -> Result<Card> {
+    actor.require(db, Operation::ReplaceCard).await?;
+    let actor = actor.name.as_str();
     crate::text::refuse_control_in("reason", reason, false)?;
     let reason = reason.trim();
     if reason.is_empty() {

@@ -12,6 +12,7 @@ use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::access::{Actor, Operation};
 use crate::audit;
 use crate::db::Db;
 use crate::error::{Error, Result};
@@ -21,7 +22,6 @@ use crate::households::{record_from, FlagOption};
 use crate::membership;
 use crate::settings;
 use crate::text;
-use crate::volunteers::{Actor, Role};
 
 /// A file as the UI sends it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -392,9 +392,7 @@ pub async fn import(
     actor: &Actor,
     progress: &mut (dyn FnMut(ImportProgress) + Send),
 ) -> Result<ImportReport> {
-    actor
-        .require(db, Role::Manager, "Importing members")
-        .await?;
+    actor.require(db, Operation::ImportMembers).await?;
     let actor = actor.name.as_str();
     let checked = check_rows(db, sheet, mapping, progress).await?;
     if checked.ready.is_empty() {

@@ -2,6 +2,7 @@
 //!
 //! Every rule lives here; the Tauri shell and the CLI are thin callers.
 
+pub mod access;
 pub mod app;
 pub mod audit;
 pub mod backups;

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{FromRow, SqliteConnection};
 use ts_rs::TS;
 
+use crate::access::{Actor, Operation};
 use crate::audit;
 use crate::db::Db;
 use crate::error::{Error, FieldError, Result};
@@ -161,8 +162,10 @@ pub async fn save_agency(
     db: &Db,
     id: Option<i64>,
     form: &AgencyForm,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<Agency> {
+    actor.require(db, Operation::EditAgencies).await?;
+    let actor = actor.name.as_str();
     let mut errors = crate::text::control_errors(form);
     let name = form.name.trim();
     if name.is_empty() || name.chars().count() > 120 {
@@ -262,7 +265,6 @@ pub struct ReferralForm {
     pub urgency: Urgency,
     /// The member agreed to [`SHARING_CONSENT`] just now.
     pub consent_given: bool,
-    pub volunteer: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -409,7 +411,9 @@ pub async fn for_household(
 }
 
 /// Makes a referral in one transaction. No referral without the member's consent to share.
-pub async fn make(db: &Db, form: &ReferralForm) -> Result<Referral> {
+pub async fn make(db: &Db, form: &ReferralForm, actor: &Actor) -> Result<Referral> {
+    actor.require(db, Operation::MakeReferral).await?;
+    let volunteer = actor.name.as_str();
     let settings = settings::require(db).await?;
     let mut errors = crate::text::control_errors(form);
     if form.agency_id.is_none() {
@@ -437,12 +441,6 @@ pub async fn make(db: &Db, form: &ReferralForm) -> Result<Referral> {
         errors.push(FieldError::new(
             "consentGiven",
             "Read the sharing statement to the member and tick the box: no referral is made without their consent.",
-        ));
-    }
-    if form.volunteer.trim().is_empty() {
-        errors.push(FieldError::new(
-            "volunteer",
-            "Enter your name as the volunteer making the referral.",
         ));
     }
     let (Some(agency_id), Some(reason)) = (form.agency_id, form.reason) else {
@@ -483,14 +481,14 @@ pub async fn make(db: &Db, form: &ReferralForm) -> Result<Referral> {
     .bind(now.to_rfc3339())
     .bind(now.to_rfc3339())
     .bind(crate::visits::local_date_of(now, settings.tz()).to_string())
-    .bind(form.volunteer.trim())
+    .bind(volunteer)
     .fetch_one(&mut *tx)
     .await?;
     households::store::add_change(
         &mut tx,
         form.household_id,
         &now.to_rfc3339(),
-        form.volunteer.trim(),
+        volunteer,
         "referred",
         Some("Referral"),
         None,
@@ -505,7 +503,7 @@ pub async fn make(db: &Db, form: &ReferralForm) -> Result<Referral> {
     .await?;
     audit::record(
         &mut tx,
-        form.volunteer.trim(),
+        volunteer,
         "referral.made",
         Some(&households::subject(form.household_id)),
         &serde_json::json!({ "referral": id }),
@@ -517,8 +515,9 @@ pub async fn make(db: &Db, form: &ReferralForm) -> Result<Referral> {
 }
 
 /// The agency has contacted the member.
-pub async fn mark_contacted(db: &Db, id: i64, volunteer: &str) -> Result<Referral> {
-    let volunteer = required_volunteer(volunteer)?;
+pub async fn mark_contacted(db: &Db, id: i64, actor: &Actor) -> Result<Referral> {
+    actor.require(db, Operation::RecordReferralProgress).await?;
+    let volunteer = actor.name.as_str();
     let mut tx = db.begin_write().await?;
     let r = referral_with(&mut tx, id).await?;
     match r.status {
@@ -557,9 +556,10 @@ pub async fn record_outcome(
     id: i64,
     outcome: Outcome,
     note: &str,
-    volunteer: &str,
+    actor: &Actor,
 ) -> Result<Referral> {
-    let volunteer = required_volunteer(volunteer)?;
+    actor.require(db, Operation::RecordReferralProgress).await?;
+    let volunteer = actor.name.as_str();
     crate::text::refuse_control_in("outcomeNote", note, true)?;
     if outcome == Outcome::Other && note.trim().is_empty() {
         return Err(Error::invalid("outcomeNote", "Say what the outcome was."));
@@ -590,17 +590,6 @@ pub async fn record_outcome(
     let r = referral_with(&mut tx, id).await?;
     tx.commit().await?;
     Ok(r)
-}
-
-fn required_volunteer(volunteer: &str) -> Result<&str> {
-    let v = volunteer.trim();
-    if v.is_empty() {
-        return Err(Error::invalid(
-            "volunteer",
-            "Enter your name as the volunteer.",
-        ));
-    }
-    Ok(v)
 }
 
 /// Referrals with no outcome made at least the pantry's follow-up days ago, oldest first.

@@ -7,11 +7,11 @@ use serde::{Deserialize, Serialize};
 use sqlx::{FromRow, SqliteConnection};
 use ts_rs::TS;
 
+use crate::access::{Actor, Operation};
 use crate::audit;
 use crate::db::Db;
 use crate::error::{whole_number, Error, FieldError, Result};
 use crate::money;
-use crate::volunteers::{Actor, Role};
 
 /// The settings form exactly as typed: every field is text, checked and parsed here so
 /// that each mistake is reported next to its own field.
@@ -593,9 +593,7 @@ async fn load_with(conn: &mut SqliteConnection) -> Result<Option<Settings>> {
 pub async fn save(db: &Db, form: &SettingsForm, actor: &Actor) -> Result<Settings> {
     // At first run there is no admin yet: whoever sets the pantry up becomes its first admin.
     if load(db).await?.is_some() {
-        actor
-            .require(db, Role::Admin, "Changing the settings")
-            .await?;
+        actor.require(db, Operation::ChangeSettings).await?;
     }
     let actor = actor.name.as_str();
     let valid = form.validate()?;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{FromRow, SqliteConnection};
 use ts_rs::TS;
 
+use crate::access::{Actor, Operation};
 use crate::audit;
 use crate::cards::{self, CardLookup};
 use crate::db::Db;
@@ -20,7 +21,6 @@ use crate::settings::{self, Settings, VisitRule};
 use crate::stock::distribution::{self, VisitItem};
 use crate::stock::ledger::When;
 use crate::stock::{self, CounterStock};
-use crate::volunteers::{Actor, Role};
 
 /// The calendar date of an instant where the pantry is (a visit at 23:30 on Sunday is Sunday's).
 pub fn local_date_of(at: DateTime<Utc>, tz: Tz) -> NaiveDate {
@@ -460,7 +460,6 @@ pub struct VisitForm {
     pub card_number: Option<String>,
     pub items: String,
     pub fee_method: FeeMethod,
-    pub volunteer: String,
     pub note: String,
     /// A manager's reason to record a visit the rules refuse.
     pub override_reason: Option<String>,
@@ -512,15 +511,14 @@ async fn visit_by(
 /// Records a visit in one transaction, exactly once per check-in. Refuses an ineligible
 /// household (every reason given) unless a manager's override reason is given (recorded).
 pub async fn record_visit(db: &Db, form: &VisitForm, actor: &Actor) -> Result<VisitRecord> {
+    actor.require(db, Operation::RecordVisit).await?;
     crate::text::refuse_control(form)?;
     if form
         .override_reason
         .as_deref()
         .is_some_and(|r| !r.trim().is_empty())
     {
-        actor
-            .require(db, Role::Manager, "Recording a visit the rules refuse")
-            .await?;
+        actor.require(db, Operation::OverrideVisit).await?;
     }
     let settings = settings::require(db).await?;
     let stock = stock::stock_settings(db).await?;
@@ -542,13 +540,7 @@ pub async fn record_visit(db: &Db, form: &VisitForm, actor: &Actor) -> Result<Vi
     } else {
         whole_number(&mut errors, "items", &form.items, 0, 100, "Items taken")
     };
-    let volunteer = form.volunteer.trim();
-    if volunteer.is_empty() {
-        errors.push(FieldError::new(
-            "volunteer",
-            "Enter your name as the volunteer on the counter.",
-        ));
-    }
+    let volunteer = actor.name.as_str();
     if form.note.chars().count() > 500 {
         errors.push(FieldError::new("note", "Keep the note to 500 characters."));
     }
@@ -647,7 +639,7 @@ pub async fn void_visit(
     reason: &str,
     actor: &Actor,
 ) -> Result<VisitRecord> {
-    actor.require(db, Role::Manager, "Undoing a visit").await?;
+    actor.require(db, Operation::VoidVisit).await?;
     crate::text::refuse_control_in("reason", reason, false)?;
     let volunteer = actor.name.as_str();
     let reason = reason.trim();
@@ -802,7 +794,9 @@ pub async fn today(db: &Db) -> Result<Today> {
 }
 
 /// Closes the day's cash: expected cash from today's visits against the cash counted.
-pub async fn cash_up(db: &Db, counted: &str, volunteer: &str, note: &str) -> Result<CashUp> {
+pub async fn cash_up(db: &Db, counted: &str, note: &str, actor: &Actor) -> Result<CashUp> {
+    actor.require(db, Operation::CashUp).await?;
+    let volunteer = actor.name.as_str();
     let settings = settings::require(db).await?;
     let mut errors = Vec::new();
     crate::text::check_plain(&mut errors, "note", note, true);
@@ -811,12 +805,6 @@ pub async fn cash_up(db: &Db, counted: &str, volunteer: &str, note: &str) -> Res
         errors.push(FieldError::new(
             "counted",
             "Enter the cash counted in pounds and pence, for example 42.50.",
-        ));
-    }
-    if volunteer.trim().is_empty() {
-        errors.push(FieldError::new(
-            "volunteer",
-            "Enter your name as the volunteer on the counter.",
         ));
     }
     let Some(counted_pence) = counted_pence.filter(|_| errors.is_empty()) else {

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 use ts_rs::TS;
 
+use crate::access::{Actor, Operation, Role};
 use crate::audit;
 use crate::db::Db;
 use crate::error::{Error, FieldError, Result};
@@ -20,95 +21,6 @@ use crate::error::{Error, FieldError, Result};
 pub const MAX_ATTEMPTS: i64 = 5;
 /// How long a lock-out lasts.
 pub const LOCKOUT_MINUTES: i64 = 5;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub enum Role {
-    Counter,
-    Manager,
-    Admin,
-}
-
-impl Role {
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Counter => "counter",
-            Role::Manager => "manager",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Counter => "counter volunteer",
-            Role::Manager => "manager",
-            Role::Admin => "admin",
-        }
-    }
-
-    fn from_code(code: &str) -> Role {
-        match code {
-            "admin" => Role::Admin,
-            "manager" => Role::Manager,
-            _ => Role::Counter,
-        }
-    }
-}
-
-/// Who is doing something: a signed-in volunteer, or the command line (run by whoever holds
-/// the database file, so it acts as an admin).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct Actor {
-    #[ts(type = "number | null")]
-    pub id: Option<i64>,
-    pub name: String,
-    pub role: Role,
-}
-
-impl Actor {
-    pub fn command_line() -> Actor {
-        Actor {
-            id: None,
-            name: "command line".into(),
-            role: Role::Admin,
-        }
-    }
-
-    /// An actor with a given role, for the library's own callers (tests, demo data).
-    pub fn system(name: &str, role: Role) -> Actor {
-        Actor {
-            id: None,
-            name: name.into(),
-            role,
-        }
-    }
-
-    /// Refuses (and records the refusal) unless this actor has at least `role`. Call it before
-    /// opening a write transaction.
-    pub async fn require(&self, db: &Db, role: Role, doing: &str) -> Result<()> {
-        if self.role >= role {
-            return Ok(());
-        }
-        let mut tx = db.begin_write().await?;
-        audit::record(
-            &mut tx,
-            &self.name,
-            "refused",
-            None,
-            &serde_json::json!({ "doing": doing, "needs": role.code(), "has": self.role.code() }),
-        )
-        .await?;
-        tx.commit().await?;
-        Err(Error::Forbidden(format!(
-            "{doing} needs a {}; {} is signed in as a {}. Ask a {} to sign in.",
-            role.label(),
-            self.name,
-            self.role.label(),
-            role.label()
-        )))
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, FromRow)]
 #[serde(rename_all = "camelCase")]
@@ -120,16 +32,6 @@ pub struct Volunteer {
     pub role: Role,
     pub active: bool,
     pub locked_until: Option<String>,
-}
-
-impl TryFrom<String> for Role {
-    type Error = String;
-    fn try_from(code: String) -> std::result::Result<Self, Self::Error> {
-        match code.as_str() {
-            "counter" | "manager" | "admin" => Ok(Role::from_code(&code)),
-            _ => Err(format!("{code} is not a role")),
-        }
-    }
 }
 
 /// A volunteer as typed by an admin. An empty PIN keeps the current one (when editing).
@@ -184,6 +86,12 @@ pub async fn volunteers(db: &Db) -> Result<Vec<Volunteer>> {
     )
     .fetch_all(db.pool())
     .await?)
+}
+
+/// Every volunteer with role and lock-out, for an admin managing them.
+pub async fn manage_list(db: &Db, actor: &Actor) -> Result<Vec<Volunteer>> {
+    actor.require(db, Operation::ManageVolunteers).await?;
+    volunteers(db).await
 }
 
 /// Whether no volunteer exists yet (first run, or a database from before sign-in existed).
@@ -258,9 +166,7 @@ pub async fn create_first_admin(db: &Db, name: &str, pin: &str) -> Result<Actor>
 /// Adds or edits a volunteer (admins only). The last active admin cannot be demoted or
 /// made inactive.
 pub async fn save_volunteer(db: &Db, actor: &Actor, form: &VolunteerForm) -> Result<Volunteer> {
-    actor
-        .require(db, Role::Admin, "Managing volunteers")
-        .await?;
+    actor.require(db, Operation::ManageVolunteers).await?;
     let mut errors = crate::text::control_errors(form);
     let name = check_name(&mut errors, &form.name);
     if form.id.is_none() || !form.pin.is_empty() {
@@ -395,6 +301,7 @@ pub async fn sign_in(db: &Db, name: &str, pin: &str) -> Result<Actor> {
             .bind(login.id)
             .execute(&mut *tx)
             .await?;
+        let role = Role::from_code(&login.role)?;
         audit::record(
             &mut tx,
             &login.name,
@@ -407,7 +314,7 @@ pub async fn sign_in(db: &Db, name: &str, pin: &str) -> Result<Actor> {
         return Ok(Actor {
             id: Some(login.id),
             name: login.name,
-            role: Role::from_code(&login.role),
+            role,
         });
     }
     let failed = login.failed_attempts + 1;
@@ -470,9 +377,7 @@ pub async fn idle_lock_minutes(db: &Db) -> Result<i64> {
 
 /// Sets how many idle minutes lock the app (admins only); it applies from the next sign-in.
 pub async fn save_idle_lock_minutes(db: &Db, actor: &Actor, minutes: &str) -> Result<i64> {
-    actor
-        .require(db, Role::Admin, "Changing the idle lock")
-        .await?;
+    actor.require(db, Operation::ChangeSettings).await?;
     let mut errors = Vec::new();
     let minutes = crate::error::whole_number(
         &mut errors,

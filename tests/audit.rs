@@ -3,6 +3,7 @@
 
 mod common;
 
+use pantry::access::Role;
 use pantry::audit::{self, AuditFilter};
 use pantry::backups::{self, BackupReason};
 use pantry::{settings, Error};
@@ -13,9 +14,13 @@ async fn the_trail_lists_filters_and_refuses_changes() {
     settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
-    backups::back_up(&db, BackupReason::Manual, "Alex")
-        .await
-        .unwrap();
+    backups::back_up(
+        &db,
+        BackupReason::Manual,
+        &common::named("Alex", Role::Admin),
+    )
+    .await
+    .unwrap();
 
     let all = audit::list(&db, &AuditFilter::default(), &common::manager())
         .await

@@ -17,7 +17,7 @@ async fn register(db: &Db, name: &str) -> i64 {
         consent_given: true,
         ..HouseholdForm::default()
     };
-    households::register(db, &form, Some("test"), "test")
+    households::register(db, &form, Some("test"), &common::admin())
         .await
         .unwrap()
         .id
@@ -37,7 +37,7 @@ async fn backup_change_restore_gives_back_exactly_the_backup() {
         .await
         .unwrap();
     let amelia = register(&db, "Amelia Smith").await;
-    let taken = backups::back_up(&db, BackupReason::Manual, "test")
+    let taken = backups::back_up(&db, BackupReason::Manual, &common::admin())
         .await
         .unwrap();
     let status = backups::status(&db).await.unwrap();
@@ -54,7 +54,7 @@ async fn backup_change_restore_gives_back_exactly_the_backup() {
         consent_given: true,
         ..HouseholdForm::default()
     };
-    households::update(&db, amelia, &form, "test")
+    households::update(&db, amelia, &form, &common::admin())
         .await
         .unwrap();
     let db_path = db.path().to_owned();
@@ -113,19 +113,19 @@ async fn only_the_last_backups_are_kept_and_the_folder_is_checked() {
     backups::save_settings(&db, usb.to_str().unwrap(), "2", &common::admin())
         .await
         .unwrap();
-    assert!(backups::back_up_if_due(&db, "test")
+    assert!(backups::back_up_if_due(&db, &common::admin())
         .await
         .unwrap()
         .is_some());
     assert!(
-        backups::back_up_if_due(&db, "test")
+        backups::back_up_if_due(&db, &common::admin())
             .await
             .unwrap()
             .is_none(),
         "one a day"
     );
     for _ in 0..2 {
-        backups::back_up(&db, BackupReason::Close, "test")
+        backups::back_up(&db, BackupReason::Close, &common::admin())
             .await
             .unwrap();
     }
@@ -155,7 +155,7 @@ async fn a_file_that_is_not_a_pantry_backup_changes_nothing() {
         .is_none());
 
     // A good backup chosen in the app is restored at the next start.
-    let taken = backups::back_up(&db, BackupReason::Manual, "test")
+    let taken = backups::back_up(&db, BackupReason::Manual, &common::admin())
         .await
         .unwrap();
     register(&db, "Zoë Öztürk").await;

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use pantry::access::Actor;
 use pantry::app::AppStatus;
 use pantry::audit::{AuditFilter, AuditPage};
 use pantry::backups::{BackupRecord, BackupStatus, RestoreNotice};
@@ -30,7 +31,7 @@ use pantry::stock::{
     BarcodeScan, ItemDetail, ItemForm, StockOverview, StockSettings, StockSettingsForm,
 };
 use pantry::visits::{CashUp, CheckIn, ScanOutcome, Today, VisitForm, VisitRecord};
-use pantry::volunteers::{Actor, Volunteer, VolunteerForm};
+use pantry::volunteers::{Volunteer, VolunteerForm};
 use ts_rs::TS;
 
 const BINDINGS_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/lib/bindings");

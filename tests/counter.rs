@@ -21,7 +21,7 @@ async fn pantry_with(name: &str) -> (tempfile::TempDir, Db, households::Househol
         consent_given: true,
         ..HouseholdForm::default()
     };
-    let h = households::register(&db, &form, None, "test")
+    let h = households::register(&db, &form, None, &common::admin())
         .await
         .unwrap();
     (dir, db, h)
@@ -47,7 +47,6 @@ fn visit_form(check_in: &visits::CheckIn, method: FeeMethod) -> VisitForm {
         card_number: check_in.card_number.clone(),
         items: check_in.items_default.to_string(),
         fee_method: method,
-        volunteer: "Sam".into(),
         note: String::new(),
         override_reason: None,
         lines: Vec::new(),
@@ -164,7 +163,9 @@ async fn register_check_in_refuse_override_void_and_cash_up() {
         "the voided card payment is not counted"
     );
     assert_eq!(today.recent.len(), 2, "the voided visit is listed, marked");
-    let up = visits::cash_up(&db, "3.50", "Sam", "").await.unwrap();
+    let up = visits::cash_up(&db, "3.50", "Sam", &common::admin())
+        .await
+        .unwrap();
     assert_eq!(
         (up.expected_pence, up.counted_pence, up.difference_pence),
         (400, 350, -50)
@@ -179,7 +180,7 @@ async fn register_check_in_refuse_override_void_and_cash_up() {
         -50
     );
     assert!(matches!(
-        visits::cash_up(&db, "lots", "Sam", "").await,
+        visits::cash_up(&db, "lots", "Sam", &common::admin()).await,
         Err(Error::Validation(_))
     ));
 }
@@ -197,7 +198,9 @@ async fn a_visit_freezes_the_household_as_it_was() {
     .unwrap();
     let mut form = households::page(&db, h.id).await.unwrap().form;
     form.children = "0".into();
-    households::update(&db, h.id, &form, "t").await.unwrap();
+    households::update(&db, h.id, &form, &common::admin())
+        .await
+        .unwrap();
     let (children, fee): (i64, i64) = sqlx::query_as("SELECT snap_children, fee_pence FROM visits")
         .fetch_one(db.pool())
         .await
@@ -209,7 +212,9 @@ async fn a_visit_freezes_the_household_as_it_was() {
 async fn scans_find_cards_numbers_and_names_and_explain_the_rest() {
     let (_dir, db, h) = pantry_with("Zoë Öztürk").await;
     let old = card_of(&db, h.id).await;
-    let new = cards::reissue(&db, h.id, "Lost", "t").await.unwrap();
+    let new = cards::reissue(&db, h.id, "Lost", &common::admin())
+        .await
+        .unwrap();
 
     let revoked = found(visits::scan(&db, &old).await.unwrap());
     assert_eq!(revoked.verdict.reasons[0].code, ReasonCode::CardRevoked);
@@ -256,7 +261,9 @@ async fn scans_find_cards_numbers_and_names_and_explain_the_rest() {
         consent_given: true,
         ..HouseholdForm::default()
     };
-    let registered = households::register(&db, &form, None, "t").await.unwrap();
+    let registered = households::register(&db, &form, None, &common::admin())
+        .await
+        .unwrap();
     assert_eq!(registered.membership_number, unknown_valid);
     assert!(
         found(visits::scan(&db, &unknown_valid).await.unwrap())
@@ -268,7 +275,7 @@ async fn scans_find_cards_numbers_and_names_and_explain_the_rest() {
         postcode: "M2 2BB".into(),
         ..form
     };
-    let taken = households::register(&db, &again, None, "t")
+    let taken = households::register(&db, &again, None, &common::admin())
         .await
         .unwrap_err();
     assert!(
@@ -287,7 +294,6 @@ async fn bad_visit_input_is_refused_field_by_field_and_records_nothing() {
     let check_in = found(visits::scan(&db, &h.membership_number).await.unwrap());
     let bad = VisitForm {
         items: "lots".into(),
-        volunteer: " ".into(),
         ..visit_form(&check_in, FeeMethod::Cash)
     };
     let Error::Validation(fields) = visits::record_visit(&db, &bad, &common::manager())
@@ -298,7 +304,7 @@ async fn bad_visit_input_is_refused_field_by_field_and_records_nothing() {
     };
     assert_eq!(
         fields.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(),
-        ["items", "volunteer"]
+        ["items"]
     );
     assert_eq!(common::count(&db, "visits").await, 0);
 }

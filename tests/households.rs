@@ -4,6 +4,7 @@
 
 mod common;
 
+use pantry::access::Role;
 use pantry::households::duplicates;
 use pantry::households::form::{Allergen, Dietary, HouseholdForm, MemberForm};
 use pantry::households::protection;
@@ -60,7 +61,7 @@ async fn registering_gives_a_checked_number_an_expiry_and_a_suggested_neighbourh
         }],
         ..household("Łucja Nowak-Wiśniewska", "ol1 3bq")
     };
-    let h = households::register(&db, &form, None, "tester")
+    let h = households::register(&db, &form, None, &common::admin())
         .await
         .unwrap();
     assert!(membership::is_valid_number(&h.membership_number));
@@ -94,7 +95,7 @@ async fn no_household_without_consent_and_bad_input_saves_nothing() {
         consent_given: false,
         ..household("Amelia Smith", "OL1 3BQ")
     };
-    let err = households::register(&db, &no_consent, None, "t")
+    let err = households::register(&db, &no_consent, None, &common::admin())
         .await
         .unwrap_err();
     let Error::Validation(fields) = &err else {
@@ -103,7 +104,7 @@ async fn no_household_without_consent_and_bad_input_saves_nothing() {
     assert_eq!(fields[0].field, "consentGiven");
 
     let bad = household("", "nowhere");
-    let err = households::register(&db, &bad, None, "t")
+    let err = households::register(&db, &bad, None, &common::admin())
         .await
         .unwrap_err();
     let Error::Validation(fields) = &err else {
@@ -120,13 +121,18 @@ async fn no_household_without_consent_and_bad_input_saves_nothing() {
 #[tokio::test]
 async fn edits_are_recorded_field_by_field() {
     let (_dir, db) = pantry().await;
-    let h = households::register(&db, &household("Amelia Smith", "OL1 3BQ"), None, "tester")
-        .await
-        .unwrap();
+    let h = households::register(
+        &db,
+        &household("Amelia Smith", "OL1 3BQ"),
+        None,
+        &common::admin(),
+    )
+    .await
+    .unwrap();
     let mut form = households::page(&db, h.id).await.unwrap().form;
     form.children = "3".into();
     form.phone = "07700 900123".into();
-    let after = households::update(&db, h.id, &form, "manager")
+    let after = households::update(&db, h.id, &form, &common::named("manager", Role::Manager))
         .await
         .unwrap();
     assert_eq!(after.children, 3);
@@ -158,7 +164,7 @@ async fn edits_are_recorded_field_by_field() {
     // A bad edit changes nothing.
     form.adults = "0".into();
     assert!(matches!(
-        households::update(&db, h.id, &form, "m").await,
+        households::update(&db, h.id, &form, &common::admin()).await,
         Err(Error::Validation(_))
     ));
     assert_eq!(
@@ -170,25 +176,38 @@ async fn edits_are_recorded_field_by_field() {
 #[tokio::test]
 async fn renew_pause_and_leave_are_recorded() {
     let (_dir, db) = pantry().await;
-    let h = households::register(&db, &household("Amelia Smith", "OL1 3BQ"), None, "t")
+    let h = households::register(
+        &db,
+        &household("Amelia Smith", "OL1 3BQ"),
+        None,
+        &common::admin(),
+    )
+    .await
+    .unwrap();
+    let s = settings::require(&db).await.unwrap();
+    let renewed = households::renew(&db, h.id, &common::admin())
         .await
         .unwrap();
-    let s = settings::require(&db).await.unwrap();
-    let renewed = households::renew(&db, h.id, "t").await.unwrap();
     let expected = households::expiry_from(
         &s,
         chrono::NaiveDate::parse_from_str(&h.expires_on, "%Y-%m-%d").unwrap(),
     );
     assert_eq!(renewed.expires_on, expected.to_string());
-    let paused = households::set_status(&db, h.id, Status::Paused, Some("Away for a month"), "t")
-        .await
-        .unwrap();
+    let paused = households::set_status(
+        &db,
+        h.id,
+        Status::Paused,
+        Some("Away for a month"),
+        &common::admin(),
+    )
+    .await
+    .unwrap();
     assert_eq!(paused.status, Status::Paused);
-    let again = households::set_status(&db, h.id, Status::Paused, None, "t")
+    let again = households::set_status(&db, h.id, Status::Paused, None, &common::admin())
         .await
         .unwrap_err();
     assert!(matches!(again, Error::Conflict(_)));
-    households::set_status(&db, h.id, Status::Left, None, "t")
+    households::set_status(&db, h.id, Status::Left, None, &common::admin())
         .await
         .unwrap();
     let history = households::page(&db, h.id).await.unwrap().history;
@@ -215,7 +234,7 @@ async fn search_ranks_number_then_prefix_then_substring_and_ignores_accents() {
             ..household(name, postcode)
         };
         ids.push(
-            households::register(&db, &form, Some("test data"), "t")
+            households::register(&db, &form, Some("test data"), &common::admin())
                 .await
                 .unwrap(),
         );
@@ -283,7 +302,9 @@ async fn likely_duplicates_are_found_and_need_a_reason() {
         }],
         ..household("Amelia Smith", "OL1 3BQ")
     };
-    let existing = households::register(&db, &first, None, "t").await.unwrap();
+    let existing = households::register(&db, &first, None, &common::admin())
+        .await
+        .unwrap();
 
     let same_surname = household("Mark Smith", "ol13bq");
     let found = duplicates::find(&db, &same_surname, None).await.unwrap();
@@ -330,7 +351,7 @@ async fn likely_duplicates_are_found_and_need_a_reason() {
         "not a duplicate of itself"
     );
 
-    let refused = households::register(&db, &same_surname, None, "t")
+    let refused = households::register(&db, &same_surname, None, &common::admin())
         .await
         .unwrap_err();
     assert!(matches!(refused, Error::Conflict(_)), "{refused:?}");
@@ -339,7 +360,7 @@ async fn likely_duplicates_are_found_and_need_a_reason() {
         &db,
         &same_surname,
         Some("Different family, same flat share"),
-        "t",
+        &common::admin(),
     )
     .await
     .unwrap();
@@ -354,9 +375,14 @@ async fn likely_duplicates_are_found_and_need_a_reason() {
 #[tokio::test]
 async fn merging_moves_visits_members_and_history_to_the_one_kept() {
     let (_dir, db) = pantry().await;
-    let keep = households::register(&db, &household("Amelia Smith", "OL1 3BQ"), None, "t")
-        .await
-        .unwrap();
+    let keep = households::register(
+        &db,
+        &household("Amelia Smith", "OL1 3BQ"),
+        None,
+        &common::admin(),
+    )
+    .await
+    .unwrap();
     let remove_form = HouseholdForm {
         members: vec![MemberForm {
             first_name: "Ola".into(),
@@ -364,7 +390,7 @@ async fn merging_moves_visits_members_and_history_to_the_one_kept() {
         }],
         ..household("Amelia Smyth", "OL4 1AA")
     };
-    let remove = households::register(&db, &remove_form, None, "t")
+    let remove = households::register(&db, &remove_form, None, &common::admin())
         .await
         .unwrap();
     visit(&db, keep.id, "2026-11-03").await;
@@ -403,10 +429,14 @@ async fn erasure_removes_personal_data_and_keeps_anonymous_counts() {
         }],
         ..household("Zoë Öztürk", "OL1 3BQ")
     };
-    let h = households::register(&db, &form, None, "t").await.unwrap();
+    let h = households::register(&db, &form, None, &common::admin())
+        .await
+        .unwrap();
     let mut edit = households::page(&db, h.id).await.unwrap().form;
     edit.notes = "Prefers Tuesday".into();
-    households::update(&db, h.id, &edit, "t").await.unwrap();
+    households::update(&db, h.id, &edit, &common::admin())
+        .await
+        .unwrap();
     visit(&db, h.id, "2026-11-03").await;
 
     let access = protection::subject_access(&db, h.id, &common::manager())
@@ -462,7 +492,7 @@ async fn erasure_removes_personal_data_and_keeps_anonymous_counts() {
     );
     assert!(search(&db, "ozturk", 10).await.unwrap().is_empty());
     assert!(matches!(
-        households::update(&db, h.id, &edit, "t").await,
+        households::update(&db, h.id, &edit, &common::admin()).await,
         Err(Error::Conflict(_))
     ));
     let dump: Vec<String> = sqlx::query_scalar("SELECT details FROM audit_log")
@@ -487,11 +517,15 @@ async fn retention_previews_then_anonymises_only_long_absent_households() {
         ..household("Recent Visitor", "OL1 3BR")
     };
     let new = household("New Member", "OL1 3BS");
-    let old = households::register(&db, &old, None, "t").await.unwrap();
-    let recent = households::register(&db, &recent_visitor, None, "t")
+    let old = households::register(&db, &old, None, &common::admin())
         .await
         .unwrap();
-    households::register(&db, &new, None, "t").await.unwrap();
+    let recent = households::register(&db, &recent_visitor, None, &common::admin())
+        .await
+        .unwrap();
+    households::register(&db, &new, None, &common::admin())
+        .await
+        .unwrap();
     visit(&db, old.id, "2021-03-01").await;
     let today = settings::require(&db).await.unwrap().today();
     visit(&db, recent.id, &today.to_string()).await;
@@ -515,7 +549,9 @@ async fn retention_previews_then_anonymises_only_long_absent_households() {
     );
 
     assert_eq!(
-        protection::apply_retention(&db, "manager").await.unwrap(),
+        protection::apply_retention(&db, &common::admin())
+            .await
+            .unwrap(),
         1
     );
     assert!(
@@ -547,7 +583,7 @@ async fn the_members_list_filters_and_pages() {
             &format!("Member {i:02} Test"),
             if i % 2 == 0 { "OL1 3BQ" } else { "OL4 1AA" },
         );
-        households::register(&db, &form, Some("test data"), "t")
+        households::register(&db, &form, Some("test data"), &common::admin())
             .await
             .unwrap();
     }

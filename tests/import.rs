@@ -166,7 +166,7 @@ async fn xlsx_workbooks_are_read_with_their_dates() {
             ..Default::default()
         },
         None,
-        "t",
+        &common::admin(),
     )
     .await
     .unwrap();

@@ -43,7 +43,7 @@ async fn pantry_with_households() -> (tempfile::TempDir, Db, Vec<households::Hou
             ..HouseholdForm::default()
         };
         made.push(
-            households::register(&db, &form, None, "test")
+            households::register(&db, &form, None, &common::admin())
                 .await
                 .unwrap(),
         );
@@ -114,7 +114,7 @@ async fn a_sheet_of_ten_cards_scans_every_number_in_its_place() {
         &db,
         SheetLayout::Avery,
         &to(dir.path(), "sheet.pdf"),
-        "test",
+        &common::admin(),
     )
     .await
     .unwrap();
@@ -175,7 +175,7 @@ async fn a_sheet_of_ten_cards_scans_every_number_in_its_place() {
         &db,
         SheetLayout::Avery,
         &to(dir.path(), "again.pdf"),
-        "test",
+        &common::admin(),
     )
     .await
     .unwrap_err();
@@ -191,7 +191,7 @@ async fn crop_mark_sheets_and_single_cards_scan_too() {
         &ids,
         SheetLayout::CropMarks,
         &to(dir.path(), "crop.pdf"),
-        "test",
+        &common::admin(),
     )
     .await
     .unwrap();
@@ -209,9 +209,14 @@ async fn crop_mark_sheets_and_single_cards_scan_too() {
 
     let single_dir = dir.path().join("single");
     std::fs::create_dir_all(&single_dir).unwrap();
-    let single = cards::print_single(&db, made[0].id, &to(&single_dir, "card.pdf"), "test")
-        .await
-        .unwrap();
+    let single = cards::print_single(
+        &db,
+        made[0].id,
+        &to(&single_dir, "card.pdf"),
+        &common::admin(),
+    )
+    .await
+    .unwrap();
     let pdf = PathBuf::from(&single.path);
     let info = run(Command::new("pdfinfo").arg(&pdf));
     let size_line = info.lines().find(|l| l.starts_with("Page size")).unwrap();
@@ -234,7 +239,7 @@ async fn a_reissued_card_replaces_the_old_one_which_is_refused() {
         &db,
         SheetLayout::Avery,
         &to(dir.path(), "first.pdf"),
-        "test",
+        &common::admin(),
     )
     .await
     .unwrap();
@@ -244,10 +249,14 @@ async fn a_reissued_card_replaces_the_old_one_which_is_refused() {
         .clone();
 
     assert!(
-        cards::reissue(&db, h.id, "  ", "test").await.is_err(),
+        cards::reissue(&db, h.id, "  ", &common::admin())
+            .await
+            .is_err(),
         "a reason is needed"
     );
-    let new = cards::reissue(&db, h.id, "Lost", "manager").await.unwrap();
+    let new = cards::reissue(&db, h.id, "Lost", &common::admin())
+        .await
+        .unwrap();
     assert_ne!(new.card_number, old);
     assert_eq!(new.issue, 2);
     assert!(cards::is_valid_card_number(&new.card_number));
@@ -272,7 +281,7 @@ async fn a_reissued_card_replaces_the_old_one_which_is_refused() {
         &db,
         SheetLayout::Avery,
         &Destination::print("cards"),
-        "test",
+        &common::admin(),
     )
     .await
     .unwrap();

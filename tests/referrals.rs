@@ -6,6 +6,7 @@ mod common;
 
 use std::process::Command;
 
+use pantry::access::Role;
 use pantry::households::form::HouseholdForm;
 use pantry::referrals::{
     self, AgencyForm, AgencyKind, Outcome, ReferralForm, ReferralReason, ReferralStatus, Urgency,
@@ -31,7 +32,7 @@ async fn pantry(follow_up_days: &str) -> (tempfile::TempDir, Db, i64, i64) {
             ..HouseholdForm::default()
         },
         None,
-        "test",
+        &common::admin(),
     )
     .await
     .unwrap();
@@ -46,7 +47,7 @@ async fn pantry(follow_up_days: &str) -> (tempfile::TempDir, Db, i64, i64) {
             opening_hours: "Mon–Fri 9:30–16:00".into(),
             ..AgencyForm::default()
         },
-        "test",
+        &common::admin(),
     )
     .await
     .unwrap();
@@ -61,7 +62,6 @@ fn form(household_id: i64, agency_id: i64) -> ReferralForm {
         reason_detail: "Catalogue debt and council tax arrears".into(),
         urgency: Urgency::Soon,
         consent_given: true,
-        volunteer: "Sam".into(),
     }
 }
 
@@ -72,22 +72,27 @@ async fn no_referral_without_consent_and_bad_input_saves_nothing() {
         consent_given: false,
         ..form(h, a)
     };
-    let Error::Validation(fields) = referrals::make(&db, &no_consent).await.unwrap_err() else {
+    let Error::Validation(fields) = referrals::make(&db, &no_consent, &common::admin())
+        .await
+        .unwrap_err()
+    else {
         panic!()
     };
     assert_eq!(fields[0].field, "consentGiven");
     let empty = ReferralForm {
         agency_id: None,
         reason: None,
-        volunteer: " ".into(),
         ..form(h, a)
     };
-    let Error::Validation(fields) = referrals::make(&db, &empty).await.unwrap_err() else {
+    let Error::Validation(fields) = referrals::make(&db, &empty, &common::admin())
+        .await
+        .unwrap_err()
+    else {
         panic!()
     };
     assert_eq!(
         fields.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(),
-        ["agencyId", "reason", "volunteer"]
+        ["agencyId", "reason"]
     );
     assert_eq!(common::count(&db, "referrals").await, 0);
     let no_contact = AgencyForm {
@@ -96,7 +101,7 @@ async fn no_referral_without_consent_and_bad_input_saves_nothing() {
         ..AgencyForm::default()
     };
     assert!(matches!(
-        referrals::save_agency(&db, None, &no_contact, "t").await,
+        referrals::save_agency(&db, None, &no_contact, &common::admin()).await,
         Err(Error::Validation(_))
     ));
 }
@@ -104,40 +109,63 @@ async fn no_referral_without_consent_and_bad_input_saves_nothing() {
 #[tokio::test]
 async fn made_then_contacted_then_outcome_and_it_leaves_the_follow_up_list() {
     let (_dir, db, h, a) = pantry("0").await;
-    let r = referrals::make(&db, &form(h, a)).await.unwrap();
+    let r = referrals::make(&db, &form(h, a), &common::admin())
+        .await
+        .unwrap();
     assert_eq!(r.status, ReferralStatus::Made);
     assert!(pantry::membership::is_valid_number(&r.reference));
     assert_eq!(referrals::follow_up(&db).await.unwrap().len(), 1);
     assert!(referrals::open(&db).await.unwrap()[0].due);
 
-    let r = referrals::mark_contacted(&db, r.id, "Pat").await.unwrap();
+    let r = referrals::mark_contacted(&db, r.id, &common::named("Pat", Role::Manager))
+        .await
+        .unwrap();
     assert_eq!(
         (r.status.clone(), r.contacted_by.as_deref()),
         (ReferralStatus::Contacted, Some("Pat"))
     );
     assert!(matches!(
-        referrals::mark_contacted(&db, r.id, "Pat").await,
+        referrals::mark_contacted(&db, r.id, &common::named("Pat", Role::Manager)).await,
         Err(Error::Conflict(_))
     ));
     assert!(
-        referrals::record_outcome(&db, r.id, Outcome::Other, " ", "Pat")
-            .await
-            .is_err(),
+        referrals::record_outcome(
+            &db,
+            r.id,
+            Outcome::Other,
+            " ",
+            &common::named("Pat", Role::Manager)
+        )
+        .await
+        .is_err(),
         "'other' needs a note"
     );
-    let r = referrals::record_outcome(&db, r.id, Outcome::DebtPlan, "Plan with 3 creditors", "Pat")
-        .await
-        .unwrap();
+    let r = referrals::record_outcome(
+        &db,
+        r.id,
+        Outcome::DebtPlan,
+        "Plan with 3 creditors",
+        &common::named("Pat", Role::Manager),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         (r.status.clone(), r.outcome),
         (ReferralStatus::Closed, Some(Outcome::DebtPlan))
     );
     assert!(matches!(
-        referrals::record_outcome(&db, r.id, Outcome::AdviceGiven, "", "Pat").await,
+        referrals::record_outcome(
+            &db,
+            r.id,
+            Outcome::AdviceGiven,
+            "",
+            &common::named("Pat", Role::Manager)
+        )
+        .await,
         Err(Error::Conflict(_))
     ));
     assert!(matches!(
-        referrals::mark_contacted(&db, r.id, "Pat").await,
+        referrals::mark_contacted(&db, r.id, &common::named("Pat", Role::Manager)).await,
         Err(Error::Conflict(_))
     ));
     assert!(referrals::follow_up(&db).await.unwrap().is_empty());
@@ -154,7 +182,9 @@ async fn made_then_contacted_then_outcome_and_it_leaves_the_follow_up_list() {
 #[tokio::test]
 async fn new_referrals_wait_the_follow_up_days_before_listing() {
     let (_dir, db, h, a) = pantry("14").await;
-    referrals::make(&db, &form(h, a)).await.unwrap();
+    referrals::make(&db, &form(h, a), &common::admin())
+        .await
+        .unwrap();
     assert!(
         referrals::follow_up(&db).await.unwrap().is_empty(),
         "made today, followed up in 14 days"
@@ -166,7 +196,9 @@ async fn new_referrals_wait_the_follow_up_days_before_listing() {
 #[tokio::test]
 async fn the_slip_names_the_agency_and_its_reference_barcode_scans() {
     let (dir, db, h, a) = pantry("14").await;
-    let r = referrals::make(&db, &form(h, a)).await.unwrap();
+    let r = referrals::make(&db, &form(h, a), &common::admin())
+        .await
+        .unwrap();
     let pdf = dir.path().join("slip.pdf");
     std::fs::write(&pdf, referrals::slip(&db, r.id).await.unwrap()).unwrap();
     let text = Command::new("pdftotext")

@@ -33,7 +33,7 @@ async fn register(db: &Db, name: &str, area: i64, adults: u32, children: u32, te
         consent_given: true,
         ..HouseholdForm::default()
     };
-    households::register(db, &form, Some("test fixture"), "test")
+    households::register(db, &form, Some("test fixture"), &common::admin())
         .await
         .unwrap()
         .id
@@ -56,7 +56,6 @@ async fn visit(db: &Db, id: i64, again: bool) -> i64 {
             card_number: None,
             items: "10".into(),
             fee_method: FeeMethod::Cash,
-            volunteer: "Sam".into(),
             note: String::new(),
             override_reason: again.then(|| "second shop".into()),
             lines: Vec::new(),
@@ -172,7 +171,9 @@ async fn figures_match_the_hand_count_and_never_drift() {
         consent_given: true,
         ..HouseholdForm::default()
     };
-    households::update(&p.db, bea, &edit, "test").await.unwrap();
+    households::update(&p.db, bea, &edit, &common::admin())
+        .await
+        .unwrap();
     protection::erase(&p.db, p.ids[2].1, &common::manager())
         .await
         .unwrap();

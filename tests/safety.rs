@@ -80,7 +80,7 @@ async fn pantry_with_households(dir: &Path) {
 }
 
 async fn register(db: &Db, name: &str) -> households::Household {
-    households::register(db, &form(name), None, "test")
+    households::register(db, &form(name), None, &common::admin())
         .await
         .unwrap()
 }
@@ -243,7 +243,7 @@ async fn a_print_that_cannot_be_written_is_not_marked_printed() {
         &db,
         pantry::print::cards::SheetLayout::Avery,
         &to,
-        "test"
+        &common::admin()
     )
     .await
     .is_err());
@@ -270,7 +270,7 @@ async fn restoring_the_oldest_kept_backup_works_and_keeps_it() {
         .await
         .unwrap();
     for _ in 0..2 {
-        backups::back_up(&db, BackupReason::Manual, "test")
+        backups::back_up(&db, BackupReason::Manual, &common::admin())
             .await
             .unwrap();
     }
@@ -297,7 +297,7 @@ async fn restore_carries_the_audit_trail_and_says_what_it_undid() {
     let dir = tempfile::tempdir().unwrap();
     pantry_with_households(dir.path()).await;
     let (db, _) = Db::open_in(dir.path()).await.unwrap();
-    let taken = backups::back_up(&db, BackupReason::Manual, "test")
+    let taken = backups::back_up(&db, BackupReason::Manual, &common::admin())
         .await
         .unwrap();
     register(&db, "Hodan Kowalski").await;
@@ -497,7 +497,8 @@ async fn numbers_are_never_used_up_by_an_imported_number() {
         membership_number: "00000000".into(),
         ..form("Nobody Zero")
     };
-    let Err(Error::Validation(fields)) = households::register(&db, &zero, None, "test").await
+    let Err(Error::Validation(fields)) =
+        households::register(&db, &zero, None, &common::admin()).await
     else {
         panic!("the all-zero number is refused")
     };
@@ -513,7 +514,7 @@ async fn control_characters_are_refused_at_input_and_escaped_on_a_terminal() {
         .await
         .unwrap();
     let Err(Error::Validation(fields)) =
-        households::register(&db, &form("Amelia\u{1b}[2J Smith"), None, "test").await
+        households::register(&db, &form("Amelia\u{1b}[2J Smith"), None, &common::admin()).await
     else {
         panic!("an escape sequence in a name is refused")
     };
@@ -523,7 +524,7 @@ async fn control_characters_are_refused_at_input_and_escaped_on_a_terminal() {
         notes: "Prefers mornings.\nUses a walking frame.".into(),
         ..form("Amelia Smith")
     };
-    households::register(&db, &notes, None, "test")
+    households::register(&db, &notes, None, &common::admin())
         .await
         .unwrap();
     db.close().await;

@@ -69,7 +69,7 @@ async fn item(db: &Db, name: &str, band: &str, value: &str, barcode: &str) -> i6
             },
             ..ItemForm::default()
         },
-        "test",
+        &common::admin(),
     )
     .await
     .unwrap()
@@ -102,9 +102,9 @@ async fn deliver(db: &Db, lines: Vec<DeliveryLineForm>) -> deliveries::Delivery 
             source: Some(DeliverySource::FareShare),
             donor: "FareShare North West".into(),
             note: String::new(),
-            volunteer: "Pat".into(),
             lines,
         },
+        &common::manager(),
     )
     .await
     .unwrap()
@@ -119,7 +119,7 @@ async fn household(db: &Db, name: &str) -> i64 {
         consent_given: true,
         ..HouseholdForm::default()
     };
-    households::register(db, &form, None, "test")
+    households::register(db, &form, None, &common::admin())
         .await
         .unwrap()
         .id
@@ -153,7 +153,6 @@ async fn visit(
             card_number: None,
             items: String::new(),
             fee_method: FeeMethod::Cash,
-            volunteer: "Sam".into(),
             note: String::new(),
             override_reason: extra.then(|| "second shop in a test".into()),
             lines: lines
@@ -217,9 +216,9 @@ async fn deliver_distribute_refuse_use_by_count_and_finalise() {
             source: Some(DeliverySource::Donation),
             donor: String::new(),
             note: String::new(),
-            volunteer: "Pat".into(),
             lines: vec![line(milk, 1, None, Some(today - Duration::days(1)))],
         },
+        &common::manager(),
     )
     .await
     .unwrap_err() else {
@@ -286,7 +285,9 @@ async fn deliver_distribute_refuse_use_by_count_and_finalise() {
     let overview = stock::overview(&db).await.unwrap();
     assert_eq!(overview.past_use_by.len(), 1);
     assert!(overview.low_stock.iter().any(|i| i.id == milk));
-    let wasted = deliveries::waste_past_use_by(&db, "Pat").await.unwrap();
+    let wasted = deliveries::waste_past_use_by(&db, &common::admin())
+        .await
+        .unwrap();
     assert_eq!(wasted.units, 3);
     assert_eq!(on_hand(&db, milk).await, 0);
 
@@ -382,7 +383,7 @@ async fn item_form_errors_are_per_field_and_barcodes_unique() {
             ],
             ..ItemForm::default()
         },
-        "test",
+        &common::admin(),
     )
     .await
     .unwrap_err() else {
@@ -517,8 +518,8 @@ proptest! {
                         }
                     }
                     Op::Waste { item: i, quantity } => {
-                        let form = deliveries::WasteForm { reason: "damaged".into(), volunteer: "Pat".into(), lines: vec![deliveries::WasteLineForm { item_id: items[i], quantity: quantity.to_string() }] };
-                        match deliveries::record_waste(&db, &form).await {
+                        let form = deliveries::WasteForm { reason: "damaged".into(), lines: vec![deliveries::WasteLineForm { item_id: items[i], quantity: quantity.to_string() }] };
+                        match deliveries::record_waste(&db, &form, &common::manager()).await {
                             Ok(_) => model[i] -= i64::from(quantity),
                             Err(Error::InsufficientStock { .. }) => assert!(model[i] < i64::from(quantity)),
                             Err(other) => panic!("{other:?}"),

@@ -27,7 +27,7 @@ pub async fn backups_save_settings(
 #[tauri::command]
 pub async fn backups_now(state: State<'_, AppState>) -> Result<BackupRecord, Error> {
     let (db, actor) = state.signed_in()?;
-    backups::back_up(db, BackupReason::Manual, &actor.name).await
+    backups::back_up(db, BackupReason::Manual, &actor).await
 }
 
 /// Asks for a backup file and checks it; `None` if the user cancels. Pantry must restart

@@ -24,10 +24,9 @@ pub async fn visits_check_in(
 #[tauri::command]
 pub async fn visits_record(
     state: State<'_, AppState>,
-    mut form: VisitForm,
+    form: VisitForm,
 ) -> Result<VisitRecord, Error> {
     let (db, actor) = state.signed_in()?;
-    form.volunteer = actor.name.clone();
     visits::record_visit(db, &form, &actor).await
 }
 
@@ -54,5 +53,5 @@ pub async fn visits_cash_up(
     note: String,
 ) -> Result<CashUp, Error> {
     let (db, actor) = state.signed_in()?;
-    visits::cash_up(db, &counted, &actor.name, &note).await
+    visits::cash_up(db, &counted, &note, &actor).await
 }

@@ -17,12 +17,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use pantry::volunteers::Actor;
+use pantry::access::Actor;
 use pantry::{backups, paths, Db, Error};
 use tauri::Manager;
 
-/// Who the app acts as for its own housekeeping (backups at start and close).
-pub const ACTOR: &str = "Pantry";
+/// Who the app acts as for its own housekeeping (backups while open and at close).
+fn housekeeping() -> Actor {
+    Actor::system("Pantry", pantry::access::Role::Admin)
+}
 
 /// The signed-in volunteer, and when they last did something (for the idle lock).
 #[derive(Debug)]
@@ -134,7 +136,7 @@ fn focus_main_window(app: &tauri::AppHandle) {
 fn start_daily_backups(db: Db) {
     tauri::async_runtime::spawn(async move {
         loop {
-            if let Err(err) = backups::back_up_if_due(&db, ACTOR).await {
+            if let Err(err) = backups::back_up_if_due(&db, &housekeeping()).await {
                 eprintln!("Pantry could not take its daily backup: {err}");
             }
             tokio::time::sleep(Duration::from_secs(60 * 60)).await;
@@ -268,7 +270,7 @@ fn main() {
             if let Ok(db) = handle.state::<AppState>().db() {
                 tauri::async_runtime::block_on(async {
                     if let Err(err) =
-                        backups::back_up(db, backups::BackupReason::Close, ACTOR).await
+                        backups::back_up(db, backups::BackupReason::Close, &housekeeping()).await
                     {
                         eprintln!("Pantry could not take its closing backup: {err}");
                     }

@@ -61,7 +61,7 @@ pub async fn households_register(
     duplicate_reason: Option<String>,
 ) -> Result<Household, Error> {
     let (db, actor) = state.signed_in()?;
-    households::register(db, &form, duplicate_reason.as_deref(), &actor.name).await
+    households::register(db, &form, duplicate_reason.as_deref(), &actor).await
 }
 
 #[tauri::command]
@@ -71,13 +71,13 @@ pub async fn households_update(
     form: HouseholdForm,
 ) -> Result<Household, Error> {
     let (db, actor) = state.signed_in()?;
-    households::update(db, id, &form, &actor.name).await
+    households::update(db, id, &form, &actor).await
 }
 
 #[tauri::command]
 pub async fn households_renew(state: State<'_, AppState>, id: i64) -> Result<Household, Error> {
     let (db, actor) = state.signed_in()?;
-    households::renew(db, id, &actor.name).await
+    households::renew(db, id, &actor).await
 }
 
 #[tauri::command]
@@ -88,7 +88,7 @@ pub async fn households_set_status(
     reason: Option<String>,
 ) -> Result<Household, Error> {
     let (db, actor) = state.signed_in()?;
-    households::set_status(db, id, status, reason.as_deref(), &actor.name).await
+    households::set_status(db, id, status, reason.as_deref(), &actor).await
 }
 
 #[tauri::command]
@@ -128,7 +128,7 @@ pub async fn households_retention_preview(
 #[tauri::command]
 pub async fn households_retention_apply(state: State<'_, AppState>) -> Result<usize, Error> {
     let (db, actor) = state.signed_in()?;
-    protection::apply_retention(db, &actor.name).await
+    protection::apply_retention(db, &actor).await
 }
 
 #[tauri::command]

@@ -22,7 +22,7 @@ pub async fn cards_print_unprinted(
     layout: SheetLayout,
 ) -> Result<PrintedFile, Error> {
     let (db, actor) = state.signed_in()?;
-    cards::print_unprinted(db, layout, &Destination::print("cards"), &actor.name).await
+    cards::print_unprinted(db, layout, &Destination::print("cards"), &actor).await
 }
 
 #[tauri::command]
@@ -31,7 +31,7 @@ pub async fn cards_print_household(
     id: i64,
 ) -> Result<PrintedFile, Error> {
     let (db, actor) = state.signed_in()?;
-    cards::print_single(db, id, &Destination::print("card"), &actor.name).await
+    cards::print_single(db, id, &Destination::print("card"), &actor).await
 }
 
 #[tauri::command]
@@ -41,7 +41,7 @@ pub async fn cards_reissue(
     reason: String,
 ) -> Result<Card, Error> {
     let (db, actor) = state.signed_in()?;
-    cards::reissue(db, id, &reason, &actor.name).await
+    cards::reissue(db, id, &reason, &actor).await
 }
 
 /// Opens a file Pantry wrote (a PDF to print) in the system's viewer.

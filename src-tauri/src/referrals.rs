@@ -28,17 +28,16 @@ pub async fn referrals_save_agency(
     form: AgencyForm,
 ) -> Result<Agency, Error> {
     let (db, actor) = state.signed_in()?;
-    referrals::save_agency(db, id, &form, &actor.name).await
+    referrals::save_agency(db, id, &form, &actor).await
 }
 
 #[tauri::command]
 pub async fn referrals_make(
     state: State<'_, AppState>,
-    mut form: ReferralForm,
+    form: ReferralForm,
 ) -> Result<Referral, Error> {
     let (db, actor) = state.signed_in()?;
-    form.volunteer = actor.name;
-    referrals::make(db, &form).await
+    referrals::make(db, &form, &actor).await
 }
 
 #[tauri::command]
@@ -50,7 +49,7 @@ pub async fn referrals_open(state: State<'_, AppState>) -> Result<Vec<OpenReferr
 #[tauri::command]
 pub async fn referrals_contacted(state: State<'_, AppState>, id: i64) -> Result<Referral, Error> {
     let (db, actor) = state.signed_in()?;
-    referrals::mark_contacted(db, id, &actor.name).await
+    referrals::mark_contacted(db, id, &actor).await
 }
 
 #[tauri::command]
@@ -61,7 +60,7 @@ pub async fn referrals_outcome(
     note: String,
 ) -> Result<Referral, Error> {
     let (db, actor) = state.signed_in()?;
-    referrals::record_outcome(db, id, outcome, &note, &actor.name).await
+    referrals::record_outcome(db, id, outcome, &note, &actor).await
 }
 
 #[tauri::command]

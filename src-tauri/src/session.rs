@@ -1,7 +1,8 @@
 //! Signing in and out, the first admin, and managing volunteers.
 
+use pantry::access::{Actor, Role};
 use pantry::settings::{self, Settings, SettingsForm};
-use pantry::volunteers::{self, Actor, Role, Volunteer, VolunteerForm};
+use pantry::volunteers::{self, Volunteer, VolunteerForm};
 use pantry::Error;
 use tauri::State;
 
@@ -60,10 +61,7 @@ pub async fn session_first_admin(
 #[tauri::command]
 pub async fn volunteers_list(state: State<'_, AppState>) -> Result<Vec<Volunteer>, Error> {
     let (db, actor) = state.signed_in()?;
-    actor
-        .require(db, volunteers::Role::Admin, "Managing volunteers")
-        .await?;
-    volunteers::volunteers(db).await
+    volunteers::manage_list(db, &actor).await
 }
 
 #[tauri::command]

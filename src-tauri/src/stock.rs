@@ -47,7 +47,7 @@ pub async fn stock_item_form(state: State<'_, AppState>, id: i64) -> Result<Item
 #[tauri::command]
 pub async fn stock_save_item(state: State<'_, AppState>, form: ItemForm) -> Result<Item, Error> {
     let (db, actor) = state.signed_in()?;
-    stock::save_item(db, &form, &actor.name).await
+    stock::save_item(db, &form, &actor).await
 }
 
 #[tauri::command]
@@ -64,7 +64,7 @@ pub async fn stock_add_barcode(
     units: String,
 ) -> Result<Item, Error> {
     let (db, actor) = state.signed_in()?;
-    stock::add_barcode(db, item_id, &code, &units, &actor.name).await
+    stock::add_barcode(db, item_id, &code, &units, &actor).await
 }
 
 #[tauri::command]
@@ -90,11 +90,10 @@ pub fn stock_sources() -> Vec<FlagOption<DeliverySource>> {
 #[tauri::command]
 pub async fn stock_record_delivery(
     state: State<'_, AppState>,
-    mut form: DeliveryForm,
+    form: DeliveryForm,
 ) -> Result<Delivery, Error> {
     let (db, actor) = state.signed_in()?;
-    form.volunteer = actor.name;
-    deliveries::record_delivery(db, &form).await
+    deliveries::record_delivery(db, &form, &actor).await
 }
 
 #[tauri::command]
@@ -106,17 +105,16 @@ pub async fn stock_deliveries(state: State<'_, AppState>) -> Result<Vec<Delivery
 #[tauri::command]
 pub async fn stock_record_waste(
     state: State<'_, AppState>,
-    mut form: WasteForm,
+    form: WasteForm,
 ) -> Result<WasteRecord, Error> {
     let (db, actor) = state.signed_in()?;
-    form.volunteer = actor.name;
-    deliveries::record_waste(db, &form).await
+    deliveries::record_waste(db, &form, &actor).await
 }
 
 #[tauri::command]
 pub async fn stock_waste_past_use_by(state: State<'_, AppState>) -> Result<WasteRecord, Error> {
     let (db, actor) = state.signed_in()?;
-    deliveries::waste_past_use_by(db, &actor.name).await
+    deliveries::waste_past_use_by(db, &actor).await
 }
 
 #[tauri::command]

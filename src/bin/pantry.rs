@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
+use pantry::access::Actor;
 use pantry::backups;
 use pantry::cards;
 use pantry::demo::{self, DemoSpec};
@@ -17,7 +18,6 @@ use pantry::reports::export::{self, ReportFormat};
 use pantry::reports::{self, rollup};
 use pantry::stock::opening;
 use pantry::text::shown;
-use pantry::volunteers::Actor;
 
 /// Prints a line with any control characters made visible, so a name or note can never
 /// send escape sequences to the volunteer's terminal.
@@ -225,7 +225,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
     };
     if let Command::Restore { file } = &cli.command {
         let db_path = data_dir.join(paths::DATABASE_FILE);
-        let request = backups::RestoreRequest::new(file, ACTOR);
+        let request = backups::RestoreRequest::new(file, &Actor::command_line().name);
         let notice = backups::restore(&db_path, file, &request).await?;
         if !notice.safety_copy.is_empty() {
             say!("The database as it was is saved in {}", notice.safety_copy);
@@ -352,7 +352,7 @@ async fn backup(db: &Db, out: Option<PathBuf>, existing: Existing) -> Result<(),
             path
         }
         None => PathBuf::from(
-            backups::back_up(db, backups::BackupReason::Manual, ACTOR)
+            backups::back_up(db, backups::BackupReason::Manual, &Actor::command_line())
                 .await?
                 .file,
         ),
@@ -385,7 +385,6 @@ async fn exercise_counter(db: &Db, visits: u32) -> Result<(), Error> {
                 card_number: None,
                 items: "10".into(),
                 fee_method: pantry::visits::FeeMethod::Cash,
-                volunteer: "exercise".into(),
                 note: String::new(),
                 override_reason: Some("exercise".into()),
                 lines: Vec::new(),
@@ -398,9 +397,6 @@ async fn exercise_counter(db: &Db, visits: u32) -> Result<(), Error> {
     }
     Ok(())
 }
-
-/// Who the CLI acts as in the audit trail.
-const ACTOR: &str = "command line";
 
 async fn import_members(
     db: &Db,
@@ -581,7 +577,7 @@ async fn retention(db: &Db, dry_run: bool) -> Result<(), Error> {
         say!("Dry run: nothing was changed.");
         return Ok(());
     }
-    let n = protection::apply_retention(db, ACTOR).await?;
+    let n = protection::apply_retention(db, &Actor::command_line()).await?;
     say!("Anonymised {n} households.");
     Ok(())
 }
@@ -600,9 +596,9 @@ async fn print_cards(
     let print = match household {
         Some(number) => {
             let id = pantry::households::id_for_number(db, number).await?;
-            cards::print_single(db, id, to, ACTOR).await?
+            cards::print_single(db, id, to, &Actor::command_line()).await?
         }
-        None => cards::print_unprinted(db, sheet, to, ACTOR).await?,
+        None => cards::print_unprinted(db, sheet, to, &Actor::command_line()).await?,
     };
     let bytes = std::fs::metadata(&print.path).map_or(0, |m| m.len());
     say!(

@@ -6,6 +6,7 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 use sqlx::{QueryBuilder, Sqlite};
 
+use crate::access::{Actor, Role};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::households::form::{flags_to_text, Allergen, Dietary, CONSENT_VERSION};
@@ -13,7 +14,6 @@ use crate::households::store::{self, HouseholdRecord};
 use crate::households::Status;
 use crate::membership;
 use crate::settings::{self, SettingsForm};
-use crate::volunteers::{Actor, Role};
 
 mod stock;
 

@@ -13,12 +13,12 @@ use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 use ts_rs::TS;
 
+use crate::access::{Actor, Operation};
 use crate::audit;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::membership;
 use crate::settings::{self, Settings};
-use crate::volunteers::{Actor, Role};
 use form::{flags_to_text, HouseholdForm, ValidHousehold, CONSENT_VERSION};
 use store::HouseholdRecord;
 
@@ -266,8 +266,10 @@ pub async fn register(
     db: &Db,
     form: &HouseholdForm,
     duplicate_reason: Option<&str>,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<Household> {
+    actor.require(db, Operation::RegisterHousehold).await?;
+    let actor = actor.name.as_str();
     let settings = settings::require(db).await?;
     let valid = form.validate(&settings, settings.today())?;
     if !valid.consent_given {
@@ -404,7 +406,9 @@ pub(crate) fn display_fields(h: &Household) -> Vec<(&'static str, String)> {
 }
 
 /// Saves an edit in one transaction; each changed field is recorded before → after.
-pub async fn update(db: &Db, id: i64, form: &HouseholdForm, actor: &str) -> Result<Household> {
+pub async fn update(db: &Db, id: i64, form: &HouseholdForm, actor: &Actor) -> Result<Household> {
+    actor.require(db, Operation::EditHousehold).await?;
+    let actor = actor.name.as_str();
     let settings = settings::require(db).await?;
     let mut tx = db.begin_write().await?;
     let before = load_live(&mut tx, id).await?;
@@ -481,7 +485,9 @@ pub async fn update(db: &Db, id: i64, form: &HouseholdForm, actor: &str) -> Resu
 }
 
 /// Renews the membership for another term, from its expiry or from today if it has lapsed.
-pub async fn renew(db: &Db, id: i64, actor: &str) -> Result<Household> {
+pub async fn renew(db: &Db, id: i64, actor: &Actor) -> Result<Household> {
+    actor.require(db, Operation::RenewMembership).await?;
+    let actor = actor.name.as_str();
     let settings = settings::require(db).await?;
     let mut tx = db.begin_write().await?;
     let before = load_live(&mut tx, id).await?;
@@ -533,8 +539,10 @@ pub async fn set_status(
     id: i64,
     status: Status,
     reason: Option<&str>,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<Household> {
+    actor.require(db, Operation::ChangeMembershipStatus).await?;
+    let actor = actor.name.as_str();
     crate::text::refuse_control_in("reason", reason.unwrap_or_default(), false)?;
     let mut tx = db.begin_write().await?;
     let before = load_live(&mut tx, id).await?;
@@ -627,9 +635,7 @@ fn form_from(h: &Household) -> HouseholdForm {
 /// Merges `remove` into `keep`: visits, members and history move to the one kept; the other
 /// record is deleted. Recorded in the kept household's history and the audit trail.
 pub async fn merge(db: &Db, keep: i64, remove: i64, actor: &Actor) -> Result<Household> {
-    actor
-        .require(db, Role::Manager, "Merging households")
-        .await?;
+    actor.require(db, Operation::MergeHouseholds).await?;
     let actor = actor.name.as_str();
     if keep == remove {
         return Err(Error::invalid(

@@ -10,12 +10,12 @@ use sqlx::SqliteConnection;
 use ts_rs::TS;
 
 use super::{store, subject, HistoryEntry, Household, HouseholdSummary, VisitLine};
+use crate::access::{Actor, Operation};
 use crate::audit;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::output::{Destination, Existing};
 use crate::settings;
-use crate::volunteers::{Actor, Role};
 
 /// What a lead member receives when they ask what the pantry holds about them.
 #[derive(Debug, Clone, Serialize)]
@@ -38,13 +38,7 @@ pub async fn subject_access(db: &Db, id: i64, actor: &Actor) -> Result<SubjectAc
 }
 
 async fn gather(db: &Db, id: i64, actor: &Actor) -> Result<SubjectAccess> {
-    actor
-        .require(
-            db,
-            Role::Manager,
-            "Exporting what is held about a household",
-        )
-        .await?;
+    actor.require(db, Operation::SubjectAccess).await?;
     let settings = settings::require(db).await?;
     let mut conn = db.pool().acquire().await?;
     let household = store::load(&mut conn, id)
@@ -210,9 +204,7 @@ pub fn subject_access_pdf(r: &SubjectAccess) -> Result<Vec<u8>> {
 
 /// Anonymises one household on request; its anonymous visit counts stay for reports.
 pub async fn erase(db: &Db, id: i64, actor: &Actor) -> Result<Household> {
-    actor
-        .require(db, Role::Manager, "Erasing a household")
-        .await?;
+    actor.require(db, Operation::EraseHousehold).await?;
     let actor = actor.name.as_str();
     let mut tx = db.begin_write().await?;
     let household = store::load(&mut tx, id)
@@ -295,7 +287,9 @@ pub async fn retention_preview(db: &Db) -> Result<RetentionPreview> {
 }
 
 /// Anonymises every household the preview lists, in one transaction; returns how many.
-pub async fn apply_retention(db: &Db, actor: &str) -> Result<usize> {
+pub async fn apply_retention(db: &Db, actor: &Actor) -> Result<usize> {
+    actor.require(db, Operation::AnonymiseAbsent).await?;
+    let actor = actor.name.as_str();
     let settings = settings::require(db).await?;
     let cutoff = settings
         .today()

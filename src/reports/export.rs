@@ -12,13 +12,13 @@ use ts_rs::TS;
 
 use super::suppress::{rule_text, MEASURES};
 use super::Summary;
+use crate::access::{Actor, Operation};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::money;
 use crate::output::{Destination, Existing};
 use crate::print::flow::Flow;
 use crate::print::GREY;
-use crate::volunteers::{Actor, Role};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -460,9 +460,7 @@ pub async fn write_and_record(
     to: &Destination,
     actor: &Actor,
 ) -> Result<ExportRecord> {
-    actor
-        .require(db, Role::Manager, "Exporting a report")
-        .await?;
+    actor.require(db, Operation::ExportReport).await?;
     let actor = actor.name.as_str();
     let out = crate::output::write(db, to, bytes).await?;
     let mut tx = db.begin_write().await?;

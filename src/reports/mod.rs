@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 use ts_rs::TS;
 
+use crate::access::{Actor, Operation};
 use crate::db::Db;
 use crate::error::{whole_number, Error, FieldError, Result};
 use crate::money;
@@ -22,7 +23,6 @@ use crate::referrals::{AgencyKind, Outcome};
 use crate::settings::{self, Settings};
 use crate::stock::deliveries::DeliverySource;
 use crate::visits::week_start_of;
-use crate::volunteers::{Actor, Role};
 pub use suppress::Figures;
 
 /// The version of the JSON summary's shape; roll-ups refuse to mix versions.
@@ -261,9 +261,7 @@ pub async fn save_report_settings(
     form: &ReportSettingsForm,
     actor: &Actor,
 ) -> Result<ReportSettingsForm> {
-    actor
-        .require(db, Role::Admin, "Changing the report settings")
-        .await?;
+    actor.require(db, Operation::ChangeReportSettings).await?;
     crate::text::refuse_control(form)?;
     let actor = actor.name.as_str();
     let mut errors = Vec::new();

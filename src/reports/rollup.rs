@@ -10,11 +10,11 @@ use std::path::Path;
 use super::export::{self, Chart, Document, ExportRecord, ReportFormat, Table, Value};
 use super::suppress::MEASURES;
 use super::{Figures, Summary, SCHEMA_VERSION};
+use crate::access::Actor;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::money;
 use crate::output::Existing;
-use crate::volunteers::Actor;
 
 /// How households are counted across pantries, stated in every roll-up.
 pub const HOUSEHOLDS_ACROSS_PANTRIES: &str =

@@ -10,12 +10,12 @@ use sqlx::{FromRow, SqliteConnection};
 use ts_rs::TS;
 
 use super::ledger::{self, Doc, Movement, Take, When};
+use crate::access::{Actor, Operation};
 use crate::audit;
 use crate::db::Db;
 use crate::error::{whole_number, Error, Result};
 use crate::print::flow::Flow;
 use crate::settings;
-use crate::volunteers::{Actor, Role};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, FromRow)]
 #[serde(rename_all = "camelCase")]
@@ -128,9 +128,7 @@ pub async fn open_count(db: &Db) -> Result<Option<StockCount>> {
 
 /// Starts a count of every active item (and any inactive item still in stock).
 pub async fn start_count(db: &Db, actor: &Actor) -> Result<StockCount> {
-    actor
-        .require(db, Role::Manager, "Starting a stock count")
-        .await?;
+    actor.require(db, Operation::StockCount).await?;
     let volunteer = actor.name.as_str();
     let settings = settings::require(db).await?;
     let when = When::now(&settings);
@@ -184,9 +182,7 @@ pub async fn enter_counted(
     counted: &str,
     actor: &Actor,
 ) -> Result<CountLine> {
-    actor
-        .require(db, Role::Manager, "Entering a stock count")
-        .await?;
+    actor.require(db, Operation::StockCount).await?;
     let counted = if counted.trim().is_empty() {
         None
     } else {
@@ -237,9 +233,7 @@ pub async fn enter_counted(
 /// Posts an adjustment for every counted line with a variance and freezes the count.
 /// Lines left blank are not adjusted.
 pub async fn finalise_count(db: &Db, count_id: i64, actor: &Actor) -> Result<StockCount> {
-    actor
-        .require(db, Role::Manager, "Finalising a stock count")
-        .await?;
+    actor.require(db, Operation::StockCount).await?;
     let volunteer = actor.name.as_str();
     let settings = settings::require(db).await?;
     let when = When::now(&settings);
@@ -319,9 +313,7 @@ pub async fn finalise_count(db: &Db, count_id: i64, actor: &Actor) -> Result<Sto
 
 /// Abandons an open count; nothing is adjusted.
 pub async fn cancel_count(db: &Db, count_id: i64, actor: &Actor) -> Result<StockCount> {
-    actor
-        .require(db, Role::Manager, "Cancelling a stock count")
-        .await?;
+    actor.require(db, Operation::StockCount).await?;
     let volunteer = actor.name.as_str();
     let volunteer = volunteer.trim();
     if volunteer.is_empty() {

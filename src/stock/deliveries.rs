@@ -8,6 +8,7 @@ use sqlx::FromRow;
 use ts_rs::TS;
 
 use super::ledger::{self, Doc, Movement, Take, When};
+use crate::access::{Actor, Operation};
 use crate::audit;
 use crate::db::Db;
 use crate::error::{whole_number, Error, FieldError, Result};
@@ -32,7 +33,6 @@ pub struct DeliveryForm {
     pub source: Option<DeliverySource>,
     pub donor: String,
     pub note: String,
-    pub volunteer: String,
     pub lines: Vec<DeliveryLineForm>,
 }
 
@@ -68,16 +68,9 @@ pub struct Delivery {
     pub value_pence: i64,
 }
 
-fn volunteer_of(errors: &mut Vec<FieldError>, volunteer: &str) -> String {
-    let v = volunteer.trim();
-    if v.is_empty() {
-        errors.push(FieldError::new("volunteer", "Enter your name."));
-    }
-    v.to_owned()
-}
-
 /// Records a delivery as one document: a batch and a movement per line, all or nothing.
-pub async fn record_delivery(db: &Db, form: &DeliveryForm) -> Result<Delivery> {
+pub async fn record_delivery(db: &Db, form: &DeliveryForm, actor: &Actor) -> Result<Delivery> {
+    actor.require(db, Operation::ReceiveDelivery).await?;
     let settings = settings::require(db).await?;
     let when = When::now(&settings);
     let mut errors = crate::text::control_errors(form);
@@ -87,7 +80,7 @@ pub async fn record_delivery(db: &Db, form: &DeliveryForm) -> Result<Delivery> {
             "Choose where the delivery came from.",
         ));
     }
-    let volunteer = volunteer_of(&mut errors, &form.volunteer);
+    let volunteer = actor.name.clone();
     if form.donor.chars().count() > 80 {
         errors.push(FieldError::new("donor", "Keep the donor to 80 characters."));
     }
@@ -233,7 +226,6 @@ pub async fn recent_deliveries(db: &Db, limit: u32) -> Result<Vec<Delivery>> {
 #[serde(rename_all = "camelCase")]
 pub struct WasteForm {
     pub reason: String,
-    pub volunteer: String,
     pub lines: Vec<WasteLineForm>,
 }
 
@@ -273,11 +265,12 @@ async fn new_waste(
 }
 
 /// Records waste of the given items (past use-by stock first, then first-expiring).
-pub async fn record_waste(db: &Db, form: &WasteForm) -> Result<WasteRecord> {
+pub async fn record_waste(db: &Db, form: &WasteForm, actor: &Actor) -> Result<WasteRecord> {
+    actor.require(db, Operation::RecordWaste).await?;
     let settings = settings::require(db).await?;
     let when = When::now(&settings);
     let mut errors = crate::text::control_errors(form);
-    let volunteer = volunteer_of(&mut errors, &form.volunteer);
+    let volunteer = actor.name.clone();
     let reason = form.reason.trim();
     if reason.is_empty() {
         errors.push(FieldError::new(
@@ -323,13 +316,11 @@ pub async fn record_waste(db: &Db, form: &WasteForm) -> Result<WasteRecord> {
 }
 
 /// Records every batch past its use-by date as waste, in one document.
-pub async fn waste_past_use_by(db: &Db, volunteer: &str) -> Result<WasteRecord> {
+pub async fn waste_past_use_by(db: &Db, actor: &Actor) -> Result<WasteRecord> {
+    actor.require(db, Operation::RecordWaste).await?;
+    let volunteer = actor.name.as_str();
     let settings = settings::require(db).await?;
     let when = When::now(&settings);
-    let volunteer = volunteer.trim();
-    if volunteer.is_empty() {
-        return Err(Error::invalid("volunteer", "Enter your name."));
-    }
     let mut tx = db.begin_write().await?;
     let batches: Vec<(i64, i64, i64, Option<i64>)> = sqlx::query_as(
         "SELECT b.id, b.item_id, b.on_hand, i.value_pence FROM batches b JOIN items i ON i.id = b.item_id

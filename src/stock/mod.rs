@@ -13,13 +13,13 @@ use serde::{Deserialize, Serialize};
 use sqlx::{FromRow, SqliteConnection};
 use ts_rs::TS;
 
+use crate::access::{Actor, Operation};
 use crate::audit;
 use crate::db::Db;
 use crate::error::{whole_number, Error, FieldError, Result};
 use crate::money;
 use crate::settings::{self, Settings};
 use crate::visits::local_date_of;
-use crate::volunteers::{Actor, Role};
 
 use ledger::When;
 
@@ -113,9 +113,7 @@ pub async fn save_stock_settings(
     form: &StockSettingsForm,
     actor: &Actor,
 ) -> Result<StockSettings> {
-    actor
-        .require(db, Role::Admin, "Changing the stock settings")
-        .await?;
+    actor.require(db, Operation::ChangeStockSettings).await?;
     crate::text::refuse_control(form)?;
     let actor = actor.name.as_str();
     let mut errors = Vec::new();
@@ -523,7 +521,9 @@ async fn validate_item(conn: &mut SqliteConnection, form: &ItemForm) -> Result<V
 }
 
 /// Adds or edits an item (with its barcodes) in one transaction.
-pub async fn save_item(db: &Db, form: &ItemForm, actor: &str) -> Result<Item> {
+pub async fn save_item(db: &Db, form: &ItemForm, actor: &Actor) -> Result<Item> {
+    actor.require(db, Operation::EditItems).await?;
+    let actor = actor.name.as_str();
     let settings = settings::require(db).await?;
     let mut tx = db.begin_write().await?;
     let v = validate_item(&mut tx, form).await?;
@@ -680,7 +680,7 @@ pub async fn add_barcode(
     item_id: i64,
     code: &str,
     units: &str,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<Item> {
     let mut form = item_form(db, item_id).await?;
     form.barcodes.push(BarcodeForm {

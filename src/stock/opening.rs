@@ -9,13 +9,13 @@ use ts_rs::TS;
 
 use super::ledger::{self, Doc, Movement, When};
 use super::{validate_item, BarcodeForm, ItemForm};
+use crate::access::{Actor, Operation};
 use crate::audit;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::households::form::parse_uk_date;
 use crate::import::{RowProblem, Sheet};
 use crate::settings;
-use crate::volunteers::{Actor, Role};
 
 /// The columns an opening-stock sheet may have (headers matched loosely).
 const COLUMNS: &[(&str, &[&str])] = &[
@@ -68,9 +68,7 @@ pub async fn import_opening(
     skip_bad: bool,
     actor: &Actor,
 ) -> Result<OpeningReport> {
-    actor
-        .require(db, Role::Manager, "Importing opening stock")
-        .await?;
+    actor.require(db, Operation::ImportStock).await?;
     let actor = actor.name.as_str();
     let settings = settings::require(db).await?;
     let when = When::now(&settings);

@@ -31,10 +31,15 @@ pub async fn count(db: &Db, table: &str) -> i64 {
 }
 
 /// Actors for calling protected operations, by role.
-pub fn admin() -> pantry::volunteers::Actor {
-    pantry::volunteers::Actor::system("test", pantry::volunteers::Role::Admin)
+pub fn admin() -> pantry::access::Actor {
+    pantry::access::Actor::system("test", pantry::access::Role::Admin)
 }
 
-pub fn manager() -> pantry::volunteers::Actor {
-    pantry::volunteers::Actor::system("test", pantry::volunteers::Role::Manager)
+pub fn manager() -> pantry::access::Actor {
+    pantry::access::Actor::system("test", pantry::access::Role::Manager)
+}
+
+/// A volunteer with a name, for tests that check who is recorded.
+pub fn named(name: &str, role: pantry::access::Role) -> pantry::access::Actor {
+    pantry::access::Actor::system(name, role)
 }

@@ -2,7 +2,7 @@
 import type { Role } from "./Role";
 
 /**
- * Who is doing something: a signed-in volunteer, or the command line (run by whoever holds
- * the database file, so it acts as an admin).
+ * Who is doing something: a signed-in volunteer, the command line (run by whoever holds
+ * the database file, so it acts as an admin), or the app's own housekeeping.
  */
 export type Actor = { id: number | null, name: string, role: Role, };

@@ -2,4 +2,4 @@
 import type { DeliveryLineForm } from "./DeliveryLineForm";
 import type { DeliverySource } from "./DeliverySource";
 
-export type DeliveryForm = { source: DeliverySource | null, donor: string, note: string, volunteer: string, lines: Array<DeliveryLineForm>, };
+export type DeliveryForm = { source: DeliverySource | null, donor: string, note: string, lines: Array<DeliveryLineForm>, };

@@ -9,4 +9,4 @@ export type ReferralForm = { householdId: number, agencyId: number | null, reaso
 /**
  * The member agreed to [`SHARING_CONSENT`] just now.
  */
-consentGiven: boolean, volunteer: string, };
+consentGiven: boolean, };

@@ -5,7 +5,7 @@ import type { VisitItem } from "./VisitItem";
 /**
  * The visit as entered at the counter.
  */
-export type VisitForm = { householdId: number, requestId: string, cardNumber: string | null, items: string, feeMethod: FeeMethod, volunteer: string, note: string, 
+export type VisitForm = { householdId: number, requestId: string, cardNumber: string | null, items: string, feeMethod: FeeMethod, note: string, 
 /**
  * A manager's reason to record a visit the rules refuse.
  */

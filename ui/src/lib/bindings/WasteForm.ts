@@ -4,4 +4,4 @@ import type { WasteLineForm } from "./WasteLineForm";
 /**
  * Stock thrown away.
  */
-export type WasteForm = { reason: string, volunteer: string, lines: Array<WasteLineForm>, };
+export type WasteForm = { reason: string, lines: Array<WasteLineForm>, };

@@ -1,7 +1,6 @@
 // The counter: one input for scans and names, the verdict, recording with one key, today.
 import { tick } from "svelte";
 import { api, ApiError } from "../api";
-import { signedInName } from "../volunteer";
 import type { CashUp } from "../bindings/CashUp";
 import type { CheckIn } from "../bindings/CheckIn";
 import type { FeeMethod } from "../bindings/FeeMethod";
@@ -25,7 +24,6 @@ export function isWholeNumber(text: string): boolean {
 
 export class CounterState {
   typed = $state("");
-  volunteer = $state(signedInName());
   checkIn = $state<CheckIn | null>(null);
   matches = $state<HouseholdSummary[]>([]);
   highlighted = $state(0);
@@ -212,7 +210,6 @@ export class CounterState {
         cardNumber: checkIn.cardNumber,
         items: this.items,
         feeMethod: this.method,
-        volunteer: this.volunteer,
         note: this.note,
         overrideReason: checkIn.verdict.eligible ? null : this.overrideReason,
         lines: this.stockMode === "items" ? this.chosen.map((c) => ({ itemId: c.itemId, quantity: c.quantity })) : [],

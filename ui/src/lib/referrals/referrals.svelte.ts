@@ -9,7 +9,6 @@ import type { Outcome } from "../bindings/Outcome";
 import type { Referral } from "../bindings/Referral";
 import type { ReferralForm } from "../bindings/ReferralForm";
 import type { ReferralOptions } from "../bindings/ReferralOptions";
-import { signedInName } from "../volunteer";
 
 /** Who a referral is for. */
 export type MemberChoice = Pick<HouseholdSummary, "id" | "leadName" | "membershipNumber">;
@@ -25,7 +24,6 @@ export class ReferralsState {
   options = $state<ReferralOptions | null>(null);
   agencies = $state<Agency[]>([]);
   open = $state<OpenReferral[]>([]);
-  volunteer = $state(signedInName());
   problem = $state<string | null>(null);
   notice = $state<string | null>(null);
   errors = $state<Record<string, string>>({});
@@ -46,7 +44,7 @@ export class ReferralsState {
   activeAgencies = $derived(this.agencies.filter((a) => a.active));
 
   private blankReferral(): ReferralForm {
-    return { householdId: 0, agencyId: null, reason: null, reasonDetail: "", urgency: "routine", consentGiven: false, volunteer: "" };
+    return { householdId: 0, agencyId: null, reason: null, reasonDetail: "", urgency: "routine", consentGiven: false };
   }
 
   async load(): Promise<void> {
@@ -96,7 +94,7 @@ export class ReferralsState {
       return;
     }
     await this.run(async () => {
-      this.made = await api.referralsMake({ ...$state.snapshot(this.form), volunteer: this.volunteer });
+      this.made = await api.referralsMake($state.snapshot(this.form));
       this.open = await api.referralsOpen();
     });
   }

@@ -2,7 +2,6 @@
 // The desktop shell enforces all of this; the UI follows what it says.
 import { api, ApiError, SIGNED_OUT_EVENT } from "../api";
 import type { Actor } from "../bindings/Actor";
-import { setSignedInName } from "../volunteer";
 
 /** Tell the shell the volunteer is still here at most this often. */
 const TOUCH_EVERY_MS = 30_000;
@@ -22,7 +21,6 @@ export class SessionState {
 
   async start(): Promise<void> {
     this.actor = await api.sessionCurrent();
-    setSignedInName(this.actor?.name ?? "");
     if (!this.actor) await this.loadNames();
     globalThis.addEventListener?.(SIGNED_OUT_EVENT, (event) => this.locked((event as CustomEvent<string>).detail));
     clearInterval(this.#timer);
@@ -53,14 +51,12 @@ export class SessionState {
   private locked(why: string): void {
     if (!this.actor && this.reason) return;
     this.actor = null;
-    setSignedInName("");
     this.reason = why;
     void this.loadNames();
   }
 
   private signedIn(actor: Actor): void {
     this.actor = actor;
-    setSignedInName(actor.name);
     this.reason = null;
     this.errors = {};
     this.problem = null;

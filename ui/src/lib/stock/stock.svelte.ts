@@ -14,7 +14,6 @@ import type { StockOverview } from "../bindings/StockOverview";
 import type { StockSettings } from "../bindings/StockSettings";
 import type { StockSettingsForm } from "../bindings/StockSettingsForm";
 import type { ImportFile } from "../bindings/ImportFile";
-import { signedInName } from "../volunteer";
 
 export type StockView =
   | { kind: "overview" }
@@ -39,7 +38,6 @@ export class StockState {
   overview = $state<StockOverview | null>(null);
   items = $state<Item[]>([]);
   itemQuery = $state("");
-  volunteer = $state(signedInName());
   problem = $state<string | null>(null);
   notice = $state<string | null>(null);
   errors = $state<Record<string, string>>({});
@@ -146,7 +144,7 @@ export class StockState {
 
   async wasteItem(itemId: number, quantity: string, reason: string): Promise<boolean> {
     return this.run(async () => {
-      const done = await api.stockRecordWaste({ reason, volunteer: this.volunteer, lines: [{ itemId, quantity }] });
+      const done = await api.stockRecordWaste({ reason, lines: [{ itemId, quantity }] });
       this.detail = await api.stockItem(itemId);
       this.notice = `${done.units} recorded as waste.`;
     });
@@ -214,7 +212,6 @@ export class StockState {
       source: this.source,
       donor: this.donor,
       note: "",
-      volunteer: this.volunteer,
       lines: this.lines.map(({ itemId, quantity, bestBefore, useBy, value }) => ({ itemId, quantity, bestBefore, useBy, value })),
     };
     const ok = await this.run(async () => {

@@ -1,0 +1,205 @@
+//! Who is acting and what they may do: the `Actor` every protected operation takes, the
+//! three roles, and the one table of protected operations with the least role each needs.
+//! The library checks it on every call (`Actor::require`), refusals are audited, and the
+//! screens ask it what the signed-in volunteer may do (`Actor::permissions`).
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::audit;
+use crate::db::Db;
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum Role {
+    Counter,
+    Manager,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Counter, Role::Manager, Role::Admin];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Counter => "counter",
+            Role::Manager => "manager",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Counter => "counter volunteer",
+            Role::Manager => "manager",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// The role stored as `code`; an unknown code is an error, never a silent default.
+    pub fn from_code(code: &str) -> Result<Role> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.code() == code)
+            .ok_or_else(|| Error::Conflict(format!("\"{code}\" is not a role Pantry knows.")))
+    }
+}
+
+impl TryFrom<String> for Role {
+    type Error = String;
+    fn try_from(code: String) -> std::result::Result<Self, Self::Error> {
+        Role::from_code(&code).map_err(|e| e.to_string())
+    }
+}
+
+/// Defines `Operation` with, for each, the least role it needs and what it is in words.
+macro_rules! operations {
+    ($($op:ident => $role:ident, $doing:literal;)+) => {
+        /// Every protected operation of the library. Adding one here is the only way to
+        /// protect it, and `tests/roles.rs` calls each one as each role.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+        #[serde(rename_all = "camelCase")]
+        pub enum Operation {
+            $($op,)+
+        }
+
+        impl Operation {
+            pub const ALL: &'static [Operation] = &[$(Operation::$op,)+];
+
+            /// The least role that may do this.
+            pub fn min_role(self) -> Role {
+                match self {
+                    $(Operation::$op => Role::$role,)+
+                }
+            }
+
+            /// What it is, as a refusal says it ("Erasing a household needs a manager").
+            pub fn doing(self) -> &'static str {
+                match self {
+                    $(Operation::$op => $doing,)+
+                }
+            }
+        }
+    };
+}
+
+operations! {
+    RegisterHousehold => Counter, "Registering a household";
+    EditHousehold => Counter, "Changing a household's details";
+    RenewMembership => Counter, "Renewing a membership";
+    ChangeMembershipStatus => Counter, "Pausing, ending or restarting a membership";
+    PrintCards => Counter, "Printing membership cards";
+    RecordVisit => Counter, "Recording a visit";
+    CashUp => Counter, "Cashing up";
+    MakeReferral => Counter, "Making a referral";
+    RecordReferralProgress => Counter, "Recording a referral's contact or outcome";
+    ReceiveDelivery => Counter, "Receiving a delivery";
+    ReplaceCard => Manager, "Replacing a membership card";
+    MergeHouseholds => Manager, "Merging households";
+    EraseHousehold => Manager, "Erasing a household";
+    AnonymiseAbsent => Manager, "Anonymising long-absent households (data retention)";
+    SubjectAccess => Manager, "Exporting what is held about a household";
+    ImportMembers => Manager, "Importing members";
+    ImportStock => Manager, "Importing opening stock";
+    OverrideVisit => Manager, "Recording a visit the rules refuse";
+    VoidVisit => Manager, "Undoing a visit";
+    EditAgencies => Manager, "Changing the agency directory";
+    EditItems => Manager, "Changing the item catalogue";
+    RecordWaste => Manager, "Recording waste";
+    StockCount => Manager, "Running a stock count";
+    ExportReport => Manager, "Exporting a report";
+    ViewAudit => Manager, "Viewing the audit trail";
+    ChangeSettings => Admin, "Changing the settings";
+    ChangeStockSettings => Admin, "Changing the stock settings";
+    ChangeReportSettings => Admin, "Changing the report settings";
+    ChangeBackupSettings => Admin, "Changing the backup settings";
+    TakeBackup => Admin, "Taking a backup";
+    RestoreBackup => Admin, "Restoring a backup";
+    ManageVolunteers => Admin, "Managing volunteers";
+}
+
+/// Who is doing something: a signed-in volunteer, the command line (run by whoever holds
+/// the database file, so it acts as an admin), or the app's own housekeeping.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Actor {
+    #[ts(type = "number | null")]
+    pub id: Option<i64>,
+    pub name: String,
+    pub role: Role,
+}
+
+impl Actor {
+    pub fn command_line() -> Actor {
+        Actor::system("command line", Role::Admin)
+    }
+
+    /// An actor with a given role, for the library's own callers (tests, demo data, the
+    /// app's daily and closing backups).
+    pub fn system(name: &str, role: Role) -> Actor {
+        Actor {
+            id: None,
+            name: name.into(),
+            role,
+        }
+    }
+
+    /// Whether this actor may do `op`.
+    pub fn may(&self, op: Operation) -> bool {
+        self.role >= op.min_role()
+    }
+
+    /// Everything this actor may do, for the screens to show or hide.
+    pub fn permissions(&self) -> Vec<Operation> {
+        Operation::ALL
+            .iter()
+            .copied()
+            .filter(|op| self.may(*op))
+            .collect()
+    }
+
+    /// Refuses (and records the refusal) unless this actor may do `op`. Call it before
+    /// opening a write transaction.
+    pub async fn require(&self, db: &Db, op: Operation) -> Result<()> {
+        if self.may(op) {
+            return Ok(());
+        }
+        let needs = op.min_role();
+        let mut tx = db.begin_write().await?;
+        audit::record(
+            &mut tx,
+            &self.name,
+            "refused",
+            None,
+            &serde_json::json!({ "doing": op.doing(), "needs": needs.code(), "has": self.role.code() }),
+        )
+        .await?;
+        tx.commit().await?;
+        Err(Error::Forbidden(format!(
+            "{} needs a {}; {} is signed in as a {}. Ask a {} to sign in.",
+            op.doing(),
+            needs.label(),
+            self.name,
+            self.role.label(),
+            needs.label()
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_role_may_do_what_the_roles_below_it_may() {
+        let counter = Actor::system("c", Role::Counter).permissions();
+        let manager = Actor::system("m", Role::Manager).permissions();
+        let admin = Actor::system("a", Role::Admin).permissions();
+        assert!(counter.iter().all(|op| manager.contains(op)));
+        assert!(manager.iter().all(|op| admin.contains(op)));
+        assert_eq!(admin.len(), Operation::ALL.len());
+        assert!(!counter.contains(&Operation::AnonymiseAbsent));
+        assert!(Role::from_code("superuser").is_err());
+    }
+}
