@@ -595,10 +595,52 @@ pub async fn save(db: &Db, form: &SettingsForm, actor: &Actor) -> Result<Setting
     if load(db).await?.is_some() {
         actor.require(db, Operation::ChangeSettings).await?;
     }
-    let actor = actor.name.as_str();
     let valid = form.validate()?;
     let mut tx = db.begin_write().await?;
-    let before = load_with(&mut tx).await?;
+    let after = save_with(&mut tx, &valid, &actor.name).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// First-run setup in one transaction: the settings and the first admin, or neither. Every
+/// mistake (settings, the admin's name and PIN) is reported at once.
+pub async fn set_up(
+    db: &Db,
+    form: &SettingsForm,
+    admin_name: &str,
+    admin_pin: &str,
+) -> Result<(Settings, Actor)> {
+    let mut fields = Vec::new();
+    let admin = crate::volunteers::check_first_admin(admin_name, admin_pin);
+    let valid = form.validate();
+    for check in [admin.as_ref().map(|_| ()), valid.as_ref().map(|_| ())] {
+        if let Err(Error::Validation(f)) = check {
+            fields.extend(f.iter().cloned());
+        }
+    }
+    if !fields.is_empty() {
+        return Err(Error::Validation(fields));
+    }
+    let (valid, pin_hash) = (valid?, admin?);
+    let mut tx = db.begin_write().await?;
+    if load_with(&mut tx).await?.is_some() {
+        return Err(Error::Conflict(
+            "This pantry is already set up; sign in instead.".into(),
+        ));
+    }
+    let actor = crate::volunteers::insert_first_admin(&mut tx, admin_name, &pin_hash).await?;
+    let saved = save_with(&mut tx, &valid, &actor.name).await?;
+    tx.commit().await?;
+    Ok((saved, actor))
+}
+
+/// Saves checked settings inside the caller's transaction, with the audit entry.
+async fn save_with(
+    tx: &mut SqliteConnection,
+    valid: &ValidSettings,
+    actor: &str,
+) -> Result<Settings> {
+    let before = load_with(&mut *tx).await?;
     let now = Utc::now().to_rfc3339();
     sqlx::query(
         "INSERT INTO pantry_settings (id, name, short_code, address, landlord_name, time_zone,
@@ -662,7 +704,7 @@ pub async fn save(db: &Db, form: &SettingsForm, actor: &Actor) -> Result<Setting
         .await?;
     }
 
-    let after = load_with(&mut tx)
+    let after = load_with(&mut *tx)
         .await?
         .ok_or_else(|| Error::Conflict("The settings vanished while being saved.".into()))?;
     let action = if before.is_some() {
@@ -671,14 +713,13 @@ pub async fn save(db: &Db, form: &SettingsForm, actor: &Actor) -> Result<Setting
         "settings.created"
     };
     audit::record(
-        &mut tx,
+        &mut *tx,
         actor,
         action,
         None,
         &serde_json::json!({ "before": before, "after": after }),
     )
     .await?;
-    tx.commit().await?;
     Ok(after)
 }
 

@@ -104,12 +104,13 @@ pub async fn needs_first_admin(db: &Db) -> Result<bool> {
 
 /// Checks a first administrator's name and PIN without saving anything (fields `adminName`
 /// and `adminPin`, as on the setup form).
-pub fn check_first_admin(name: &str, pin: &str) -> Result<()> {
+/// Checks the first admin's name and PIN; returns the PIN's hash.
+pub(crate) fn check_first_admin(name: &str, pin: &str) -> Result<String> {
     let mut errors = Vec::new();
     check_name(&mut errors, name);
     check_pin(&mut errors, pin);
     if errors.is_empty() {
-        return Ok(());
+        return hash_pin(pin);
     }
     Err(Error::Validation(
         errors
@@ -128,9 +129,19 @@ pub fn check_first_admin(name: &str, pin: &str) -> Result<()> {
 
 /// Creates the first admin; refused once any volunteer exists.
 pub async fn create_first_admin(db: &Db, name: &str, pin: &str) -> Result<Actor> {
-    check_first_admin(name, pin)?;
-    let hash = hash_pin(pin)?;
+    let hash = check_first_admin(name, pin)?;
     let mut tx = db.begin_write().await?;
+    let actor = insert_first_admin(&mut tx, name, &hash).await?;
+    tx.commit().await?;
+    Ok(actor)
+}
+
+/// The first admin, inside the caller's transaction; refused once any volunteer exists.
+pub(crate) async fn insert_first_admin(
+    tx: &mut sqlx::SqliteConnection,
+    name: &str,
+    hash: &str,
+) -> Result<Actor> {
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM volunteers")
         .fetch_one(&mut *tx)
         .await?;
@@ -148,14 +159,13 @@ pub async fn create_first_admin(db: &Db, name: &str, pin: &str) -> Result<Actor>
     .fetch_one(&mut *tx)
     .await?;
     audit::record(
-        &mut tx,
+        &mut *tx,
         name.trim(),
         "volunteers.first-admin",
         Some(&format!("volunteer:{id}")),
         &serde_json::json!({}),
     )
     .await?;
-    tx.commit().await?;
     Ok(Actor {
         id: Some(id),
         name: name.trim().into(),

@@ -1,6 +1,6 @@
 //! Signing in and out, the first admin, and managing volunteers.
 
-use pantry::access::{Actor, Role};
+use pantry::access::Actor;
 use pantry::settings::{self, Settings, SettingsForm};
 use pantry::volunteers::{self, Volunteer, VolunteerForm};
 use pantry::Error;
@@ -82,26 +82,7 @@ pub async fn session_setup(
     admin_pin: String,
 ) -> Result<Settings, Error> {
     let db = state.db()?;
-    // Every mistake at once, on the settings and on the admin's name and PIN.
-    let mut fields = Vec::new();
-    for check in [
-        volunteers::check_first_admin(&admin_name, &admin_pin),
-        form.validate().map(|_| ()),
-    ] {
-        if let Err(Error::Validation(f)) = check {
-            fields.extend(f);
-        }
-    }
-    if !fields.is_empty() {
-        return Err(Error::Validation(fields));
-    }
-    if settings::load(db).await?.is_some() || !volunteers::needs_first_admin(db).await? {
-        return Err(Error::Conflict(
-            "This pantry is already set up; sign in instead.".into(),
-        ));
-    }
-    let saved = settings::save(db, &form, &Actor::system(admin_name.trim(), Role::Admin)).await?;
-    let actor = volunteers::create_first_admin(db, &admin_name, &admin_pin).await?;
+    let (saved, actor) = settings::set_up(db, &form, &admin_name, &admin_pin).await?;
     state.start_session(actor, volunteers::idle_lock_minutes(db).await?);
     Ok(saved)
 }

@@ -14,7 +14,7 @@ describe("roles", () => {
     await app.click("Stock count");
     await app.heading("Stock count");
     await app.click("Start a stock count");
-    await app.containing("Starting a stock count needs a manager; Sam is signed in as a counter volunteer.");
+    await app.containing("Running a stock count needs a manager; Sam is signed in as a counter volunteer.");
     await app.screenshot("roles-refused");
 
     await app.click("Switch volunteer");
