@@ -67,6 +67,10 @@ pub struct Settings {
     pub days_between_visits: u32,
     pub referral_follow_up_days: u32,
     pub updated_at: String,
+    /// `time_zone`, checked when the settings were loaded.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub(crate) tz: Tz,
 }
 
 /// How often a household may shop.
@@ -86,12 +90,18 @@ impl VisitRule {
             VisitRule::Days => "days",
         }
     }
+
+    fn from_code(code: &str) -> Option<VisitRule> {
+        [VisitRule::Week, VisitRule::Days]
+            .into_iter()
+            .find(|r| r.code() == code)
+    }
 }
 
 impl Settings {
-    /// The pantry's time zone (London if the stored name were ever unreadable).
+    /// The pantry's time zone.
     pub fn tz(&self) -> Tz {
-        self.time_zone.parse().unwrap_or(chrono_tz::Europe::London)
+        self.tz
     }
 
     /// Today's date where the pantry is.
@@ -117,6 +127,7 @@ impl Settings {
             address: "A".into(),
             landlord_name: "L".into(),
             time_zone: DEFAULT_TIME_ZONE.into(),
+            tz: chrono_tz::Europe::London,
             weekly_fee_pence: 350,
             items_per_visit: 10,
             visits_per_week: 1,
@@ -563,7 +574,21 @@ async fn load_with(conn: &mut SqliteConnection) -> Result<Option<Settings>> {
     .await?;
     // The table's CHECK constraints keep these small and non-negative.
     let small = |n: i64| u32::try_from(n).unwrap_or_default();
+    // Checked when saved; anything else was written by another tool, and is named.
+    let tz = row.time_zone.parse::<Tz>().map_err(|_| {
+        Error::Conflict(format!(
+            "The pantry's saved time zone \"{}\" is not one Pantry knows; nothing was done.",
+            row.time_zone
+        ))
+    })?;
+    let visit_rule = VisitRule::from_code(&row.visit_rule).ok_or_else(|| {
+        Error::Conflict(format!(
+            "The pantry's saved visit rule \"{}\" is not one Pantry knows; nothing was done.",
+            row.visit_rule
+        ))
+    })?;
     Ok(Some(Settings {
+        tz,
         name: row.name,
         short_code: row.short_code,
         address: row.address,
@@ -576,11 +601,7 @@ async fn load_with(conn: &mut SqliteConnection) -> Result<Option<Settings>> {
         neighbourhoods,
         districts,
         retention_months: small(row.retention_months),
-        visit_rule: if row.visit_rule == "days" {
-            VisitRule::Days
-        } else {
-            VisitRule::Week
-        },
+        visit_rule,
         week_start: small(row.week_start),
         days_between_visits: small(row.days_between_visits),
         referral_follow_up_days: small(row.referral_follow_up_days),
@@ -813,6 +834,7 @@ mod tests {
             address: "A".into(),
             landlord_name: "L".into(),
             time_zone: "Europe/London".into(),
+            tz: chrono_tz::Europe::London,
             weekly_fee_pence: 405,
             items_per_visit: 12,
             visits_per_week: 1,

@@ -324,10 +324,17 @@ async fn decide(
 ) -> Result<Decision> {
     let row = counter_row(conn, id).await?;
     let (dates, last_visit) = visit_dates(conn, id, window_start(settings, today)).await?;
+    // Never "today" in place of a date that cannot be read: that would pass a lapsed member.
+    let expires_on = NaiveDate::parse_from_str(&row.expires_on, "%Y-%m-%d").map_err(|_| {
+        Error::Conflict(format!(
+            "Household {}'s membership end date \"{}\" cannot be read; open the household and renew it.",
+            row.membership_number, row.expires_on
+        ))
+    })?;
     let facts = Facts {
         status: Status::from_code(&row.status),
         erased: row.erased,
-        expires_on: NaiveDate::parse_from_str(&row.expires_on, "%Y-%m-%d").unwrap_or(today),
+        expires_on,
         has_consent: row.has_consent,
         revoked_card: card
             .and_then(|c| c.revoked.clone().map(|when| (when, c.current_card.clone()))),
@@ -531,12 +538,20 @@ pub async fn record_visit(db: &Db, form: &VisitForm, actor: &Actor) -> Result<Vi
                 "Scan or pick the items the household took.",
             ));
         }
-        Some(
-            form.lines
-                .iter()
-                .map(|l| l.quantity.clamp(0, 100) as u32)
-                .sum(),
-        )
+        let mut total = 0u32;
+        for (i, line) in form.lines.iter().enumerate() {
+            match u32::try_from(line.quantity)
+                .ok()
+                .filter(|q| (1..=100).contains(q))
+            {
+                Some(q) => total += q,
+                None => errors.push(FieldError::new(
+                    &format!("lines.{i}.quantity"),
+                    "Each item taken is a whole number from 1 to 100.",
+                )),
+            }
+        }
+        Some(total)
     } else {
         whole_number(&mut errors, "items", &form.items, 0, 100, "Items taken")
     };

@@ -308,3 +308,25 @@ async fn bad_visit_input_is_refused_field_by_field_and_records_nothing() {
     );
     assert_eq!(common::count(&db, "visits").await, 0);
 }
+
+#[tokio::test]
+async fn an_unreadable_stored_value_is_an_error_that_names_it_never_a_default() {
+    let (_dir, db, h) = pantry_with("Amelia Smith").await;
+    // As another tool might leave it: no date where the membership's end should be.
+    sqlx::query("UPDATE households SET expires_on = 'soon' WHERE id = ?")
+        .bind(h.id)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let err = visits::check_in(&db, h.id, None).await.unwrap_err();
+    assert!(
+        err.to_string().contains(&h.membership_number) && err.to_string().contains("soon"),
+        "{err}"
+    );
+    sqlx::query("UPDATE pantry_settings SET time_zone = 'Mars/Olympus'")
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let err = settings::require(&db).await.unwrap_err();
+    assert!(err.to_string().contains("Mars/Olympus"), "{err}");
+}

@@ -247,6 +247,16 @@ async fn deliver_distribute_refuse_use_by_count_and_finalise() {
         fields[0].message,
         "Red items: 3 chosen, 2 allowed per visit."
     );
+    // Quantities outside 1..=100 are refused, never clamped into range.
+    for quantity in [0, -2, 500] {
+        let Error::Validation(fields) = visit(&db, zoe, &[(beans, quantity)], false)
+            .await
+            .unwrap_err()
+        else {
+            panic!()
+        };
+        assert_eq!(fields[0].field, "lines.0.quantity", "{quantity}");
+    }
 
     // Every shortage is named at once; past use-by stock cannot be given out.
     sqlx::query("UPDATE batches SET use_by = ? WHERE item_id = ?")
