@@ -120,11 +120,10 @@ operations! {
 }
 
 /// Who is doing something: a signed-in volunteer, the command line (run by whoever holds
-/// the database file, so it acts as an admin), or the app's own housekeeping.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
+/// the database file, so it acts as an admin), or the app's own housekeeping. Not a wire
+/// type: the screens see `SignedIn`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
-    #[ts(type = "number | null")]
     pub id: Option<i64>,
     pub name: String,
     pub role: Role,
@@ -184,6 +183,49 @@ impl Actor {
             self.role.label(),
             needs.label()
         )))
+    }
+}
+
+/// The signed-in volunteer as the screens see them: who, their role in words, and every
+/// operation they may do (screens hide or disable the rest).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SignedIn {
+    pub name: String,
+    pub role: Role,
+    pub role_label: String,
+    pub may: Vec<Operation>,
+}
+
+impl From<&Actor> for SignedIn {
+    fn from(actor: &Actor) -> SignedIn {
+        SignedIn {
+            name: actor.name.clone(),
+            role: actor.role,
+            role_label: actor.role.label().to_owned(),
+            may: actor.permissions(),
+        }
+    }
+}
+
+/// A role with its label, for the screens' role pickers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleOption {
+    pub role: Role,
+    pub label: String,
+}
+
+impl Role {
+    /// Every role with its label, least first.
+    pub fn options() -> Vec<RoleOption> {
+        Role::ALL
+            .into_iter()
+            .map(|role| RoleOption {
+                role,
+                label: role.label().to_owned(),
+            })
+            .collect()
     }
 }
 

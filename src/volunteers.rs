@@ -88,6 +88,16 @@ pub async fn volunteers(db: &Db) -> Result<Vec<Volunteer>> {
     .await?)
 }
 
+/// The names to choose from at sign-in: active volunteers only.
+pub async fn sign_in_names(db: &Db) -> Result<Vec<String>> {
+    Ok(volunteers(db)
+        .await?
+        .into_iter()
+        .filter(|v| v.active)
+        .map(|v| v.name)
+        .collect())
+}
+
 /// Every volunteer with role and lock-out, for an admin managing them.
 pub async fn manage_list(db: &Db, actor: &Actor) -> Result<Vec<Volunteer>> {
     actor.require(db, Operation::ManageVolunteers).await?;

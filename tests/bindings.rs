@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use pantry::access::Actor;
+use pantry::access::{Operation, RoleOption, SignedIn};
 use pantry::app::AppStatus;
 use pantry::audit::{AuditFilter, AuditPage};
 use pantry::backups::{BackupRecord, BackupStatus, RestoreNotice};
@@ -40,6 +40,9 @@ fn export_all(dir: &Path) {
     AppStatus::export_all_to(dir).unwrap();
     WireError::export_all_to(dir).unwrap();
     RestoreNotice::export_all_to(dir).unwrap();
+    SignedIn::export_all_to(dir).unwrap();
+    Operation::export_all_to(dir).unwrap();
+    RoleOption::export_all_to(dir).unwrap();
     Settings::export_all_to(dir).unwrap();
     SettingsForm::export_all_to(dir).unwrap();
     HouseholdForm::export_all_to(dir).unwrap();
@@ -83,7 +86,6 @@ fn export_all(dir: &Path) {
     StockCount::export_all_to(dir).unwrap();
     OpeningReport::export_all_to(dir).unwrap();
     Dashboard::export_all_to(dir).unwrap();
-    Actor::export_all_to(dir).unwrap();
     Volunteer::export_all_to(dir).unwrap();
     VolunteerForm::export_all_to(dir).unwrap();
     BackupStatus::export_all_to(dir).unwrap();

@@ -176,6 +176,7 @@ fn main() {
             session::session_setup,
             session::session_touch,
             session::volunteers_list,
+            session::volunteers_roles,
             session::volunteers_save,
             session::volunteers_idle_lock,
             session::volunteers_save_idle_lock,

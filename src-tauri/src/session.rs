@@ -1,6 +1,6 @@
 //! Signing in and out, the first admin, and managing volunteers.
 
-use pantry::access::Actor;
+use pantry::access::{Role, RoleOption, SignedIn};
 use pantry::settings::{self, Settings, SettingsForm};
 use pantry::volunteers::{self, Volunteer, VolunteerForm};
 use pantry::Error;
@@ -9,19 +9,14 @@ use tauri::State;
 use crate::AppState;
 
 #[tauri::command]
-pub fn session_current(state: State<'_, AppState>) -> Option<Actor> {
-    state.current()
+pub fn session_current(state: State<'_, AppState>) -> Option<SignedIn> {
+    state.current().as_ref().map(SignedIn::from)
 }
 
 /// Names for the sign-in list (active volunteers only).
 #[tauri::command]
 pub async fn session_volunteers(state: State<'_, AppState>) -> Result<Vec<String>, Error> {
-    Ok(volunteers::volunteers(state.db()?)
-        .await?
-        .into_iter()
-        .filter(|v| v.active)
-        .map(|v| v.name)
-        .collect())
+    volunteers::sign_in_names(state.db()?).await
 }
 
 #[tauri::command]
@@ -29,11 +24,11 @@ pub async fn session_sign_in(
     state: State<'_, AppState>,
     name: String,
     pin: String,
-) -> Result<Actor, Error> {
+) -> Result<SignedIn, Error> {
     let db = state.db()?;
     let actor = volunteers::sign_in(db, &name, &pin).await?;
     state.start_session(actor.clone(), volunteers::idle_lock_minutes(db).await?);
-    Ok(actor)
+    Ok(SignedIn::from(&actor))
 }
 
 /// Signs out ("switch volunteer"), or records that the app locked itself when idle.
@@ -51,11 +46,17 @@ pub async fn session_first_admin(
     state: State<'_, AppState>,
     name: String,
     pin: String,
-) -> Result<Actor, Error> {
+) -> Result<SignedIn, Error> {
     let db = state.db()?;
     let actor = volunteers::create_first_admin(db, &name, &pin).await?;
     state.start_session(actor.clone(), volunteers::idle_lock_minutes(db).await?);
-    Ok(actor)
+    Ok(SignedIn::from(&actor))
+}
+
+/// The roles with their labels, for the volunteers form.
+#[tauri::command]
+pub fn volunteers_roles() -> Vec<RoleOption> {
+    Role::options()
 }
 
 #[tauri::command]

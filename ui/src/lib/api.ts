@@ -62,7 +62,8 @@ import type { Summary } from "./bindings/Summary";
 import type { BackupRecord } from "./bindings/BackupRecord";
 import type { BackupStatus } from "./bindings/BackupStatus";
 import type { AuditFilter } from "./bindings/AuditFilter";
-import type { Actor } from "./bindings/Actor";
+import type { RoleOption } from "./bindings/RoleOption";
+import type { SignedIn } from "./bindings/SignedIn";
 import type { Volunteer } from "./bindings/Volunteer";
 import type { VolunteerForm } from "./bindings/VolunteerForm";
 import type { AuditPage } from "./bindings/AuditPage";
@@ -187,15 +188,16 @@ export const api = {
   reportsSaveSettings: (form: ReportSettingsForm) => call<ReportSettingsForm>("reports_save_settings", { form }),
   reportsRollup: (files: ImportFile[], format: ReportFormat) => call<ExportRecord>("reports_rollup", { files, format }),
 
-  sessionCurrent: () => call<Actor | null>("session_current"),
+  sessionCurrent: () => call<SignedIn | null>("session_current"),
   sessionVolunteers: () => call<string[]>("session_volunteers"),
-  sessionSignIn: (name: string, pin: string) => call<Actor>("session_sign_in", { name, pin }),
+  sessionSignIn: (name: string, pin: string) => call<SignedIn>("session_sign_in", { name, pin }),
   sessionSignOut: (why: string) => call<void>("session_sign_out", { why }),
   sessionTouch: () => call<void>("session_touch"),
-  sessionFirstAdmin: (name: string, pin: string) => call<Actor>("session_first_admin", { name, pin }),
+  sessionFirstAdmin: (name: string, pin: string) => call<SignedIn>("session_first_admin", { name, pin }),
   sessionSetup: (form: SettingsForm, adminName: string, adminPin: string) =>
     call<Settings>("session_setup", { form, adminName, adminPin }),
   volunteersList: () => call<Volunteer[]>("volunteers_list"),
+  volunteersRoles: () => call<RoleOption[]>("volunteers_roles"),
   volunteersSave: (form: VolunteerForm) => call<Volunteer>("volunteers_save", { form }),
   volunteersIdleLock: () => call<number>("volunteers_idle_lock"),
   volunteersSaveIdleLock: (minutes: string) => call<number>("volunteers_save_idle_lock", { minutes }),

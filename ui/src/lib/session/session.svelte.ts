@@ -1,7 +1,9 @@
 // Who is signed in: signing in and out, the first admin, and locking after idle time.
 // The desktop shell enforces all of this; the UI follows what it says.
+import { getContext, setContext } from "svelte";
 import { api, ApiError, SIGNED_OUT_EVENT } from "../api";
-import type { Actor } from "../bindings/Actor";
+import type { Operation } from "../bindings/Operation";
+import type { SignedIn } from "../bindings/SignedIn";
 
 /** Tell the shell the volunteer is still here at most this often. */
 const TOUCH_EVERY_MS = 30_000;
@@ -9,7 +11,7 @@ const TOUCH_EVERY_MS = 30_000;
 const CHECK_EVERY_MS = 15_000;
 
 export class SessionState {
-  actor = $state<Actor | null>(null);
+  actor = $state<SignedIn | null>(null);
   names = $state<string[]>([]);
   /** Why the sign-in screen is showing (locked when idle, signed out, …). */
   reason = $state<string | null>(null);
@@ -55,12 +57,17 @@ export class SessionState {
     void this.loadNames();
   }
 
-  private signedIn(actor: Actor): void {
+  private signedIn(actor: SignedIn): void {
     this.actor = actor;
     this.reason = null;
     this.errors = {};
     this.problem = null;
     this.#lastTouch = Date.now();
+  }
+
+  /** Whether the signed-in volunteer may do `op` (the library's role table decides). */
+  may(op: Operation): boolean {
+    return this.actor?.may.includes(op) ?? false;
   }
 
   async signIn(name: string, pin: string): Promise<boolean> {
@@ -103,4 +110,16 @@ export class SessionState {
       this.busy = false;
     }
   }
+}
+
+const SESSION = Symbol("session");
+
+/** Makes the session available to every screen below (called once, by the app). */
+export function provideSession(session: SessionState): void {
+  setContext(SESSION, session);
+}
+
+/** The session, for a screen that shows or hides what the volunteer may do. */
+export function useSession(): SessionState {
+  return getContext<SessionState>(SESSION);
 }
