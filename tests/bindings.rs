@@ -22,7 +22,7 @@ use pantry::referrals::{
 };
 use pantry::reports::dashboard::Dashboard;
 use pantry::reports::export::{ExportRecord, ReportFormat};
-use pantry::reports::{Period, ReportSettingsForm, Summary};
+use pantry::reports::{Period, PeriodOption, ReportSettingsForm, Summary};
 use pantry::settings::{Settings, SettingsForm};
 use pantry::stock::counts::StockCount;
 use pantry::stock::deliveries::{Delivery, DeliveryForm, WasteForm, WasteRecord};
@@ -41,6 +41,7 @@ fn export_all(dir: &Path) {
     WireError::export_all_to(dir).unwrap();
     RestoreNotice::export_all_to(dir).unwrap();
     SignedIn::export_all_to(dir).unwrap();
+    PeriodOption::export_all_to(dir).unwrap();
     Operation::export_all_to(dir).unwrap();
     RoleOption::export_all_to(dir).unwrap();
     Settings::export_all_to(dir).unwrap();

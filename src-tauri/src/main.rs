@@ -230,6 +230,7 @@ fn main() {
             backup::backups_restart,
             reports::reports_dashboard,
             reports::reports_period,
+            reports::reports_period_choices,
             reports::reports_summary,
             reports::reports_export,
             reports::reports_history,

@@ -3,7 +3,7 @@
 use pantry::import::ImportFile;
 use pantry::reports::dashboard::{self, Dashboard};
 use pantry::reports::export::{self, ExportRecord, ReportFormat};
-use pantry::reports::{self, rollup, Period, ReportSettingsForm, Summary};
+use pantry::reports::{self, rollup, Period, PeriodOption, ReportSettingsForm, Summary};
 use pantry::{Error, Result};
 use tauri::State;
 
@@ -13,6 +13,15 @@ use crate::AppState;
 pub async fn reports_dashboard(state: State<'_, AppState>) -> Result<Dashboard, Error> {
     let (db, _) = state.signed_in()?;
     dashboard::dashboard(db).await
+}
+
+/// The usual periods (last month, this quarter, last week …) for this pantry today.
+#[tauri::command]
+pub async fn reports_period_choices(
+    state: State<'_, AppState>,
+) -> Result<Vec<PeriodOption>, Error> {
+    let (db, _) = state.signed_in()?;
+    reports::period_choices(db).await
 }
 
 #[tauri::command]

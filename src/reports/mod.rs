@@ -101,16 +101,6 @@ impl Period {
         })
     }
 
-    /// The month before the one containing `today`.
-    pub fn last_month(today: NaiveDate) -> Period {
-        let first = today.with_day(1).unwrap_or(today) - Duration::days(1);
-        Period::parse(&first.format("%Y-%m").to_string()).unwrap_or(Period {
-            from: first,
-            to: first,
-            label: String::new(),
-        })
-    }
-
     /// A short name for files: `2026-10`, `2026-10-01_2026-12-31`.
     pub fn slug(&self) -> String {
         if self.from.day() == 1 && self.to == month_end(self.from) {
@@ -119,6 +109,55 @@ impl Period {
             format!("{}_{}", self.from, self.to)
         }
     }
+}
+
+/// A period to choose on the Reports screen, worked out by the library.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PeriodOption {
+    /// What the choice is, in words: "Last month".
+    pub label: String,
+    /// The period as `Period::parse` reads it: `2026-10`, `2026-Q3`, `week:2026-11-16`.
+    pub period: String,
+    /// The dates it covers: "October 2026", "Week from 16/11/2026".
+    pub covers: String,
+}
+
+/// The periods a manager usually reports on, as of `today` in the pantry's time zone, with
+/// weeks starting on the pantry's first day of the week (`week_start`, 0 = Monday).
+pub fn period_options(today: NaiveDate, week_start: u32) -> Vec<PeriodOption> {
+    let month = |d: NaiveDate| d.format("%Y-%m").to_string();
+    let quarter = |d: NaiveDate| format!("{}-Q{}", d.year(), (d.month() - 1) / 3 + 1);
+    let first_of_month = today.with_day(1).unwrap_or(today);
+    let last_month = first_of_month - Duration::days(1);
+    let first_of_quarter =
+        NaiveDate::from_ymd_opt(today.year(), (today.month() - 1) / 3 * 3 + 1, 1).unwrap_or(today);
+    let last_quarter = first_of_quarter - Duration::days(1);
+    let into_week = (today.weekday().num_days_from_monday() + 7 - week_start % 7) % 7;
+    let last_week = today - Duration::days(i64::from(into_week) + 7);
+    [
+        ("Last month", month(last_month)),
+        ("This month", month(today)),
+        ("Last quarter", quarter(last_quarter)),
+        ("This quarter", quarter(today)),
+        ("Last week", format!("week:{last_week}")),
+    ]
+    .into_iter()
+    .filter_map(|(label, period)| {
+        let covers = Period::parse(&period).ok()?.label;
+        Some(PeriodOption {
+            label: label.to_owned(),
+            period,
+            covers,
+        })
+    })
+    .collect()
+}
+
+/// The period choices for this pantry today.
+pub async fn period_choices(db: &Db) -> Result<Vec<PeriodOption>> {
+    let settings = settings::require(db).await?;
+    Ok(period_options(settings.today(), settings.week_start))
 }
 
 fn month_end(first: NaiveDate) -> NaiveDate {
@@ -604,6 +643,34 @@ mod tests {
         assert!(Period::parse("October").is_err());
         assert!(Period::parse("2026-Q5").is_err());
         assert!(Period::parse("2026-11-04..2026-10-05").is_err());
-        assert_eq!(Period::last_month(d(2026, 1, 15)).from, d(2025, 12, 1));
+    }
+
+    #[test]
+    fn period_choices_cross_the_year_and_follow_the_pantrys_week() {
+        // Wednesday 14 January 2026.
+        let periods = |week_start| -> Vec<String> {
+            period_options(d(2026, 1, 14), week_start)
+                .into_iter()
+                .map(|o| o.period)
+                .collect()
+        };
+        assert_eq!(
+            periods(0),
+            [
+                "2025-12",
+                "2026-01",
+                "2025-Q4",
+                "2026-Q1",
+                "week:2026-01-05"
+            ]
+        );
+        // A pantry whose week starts on Sunday (6): last week began on Sunday 4 January.
+        assert_eq!(periods(6)[4], "week:2026-01-04");
+        // On the first day of its week, last week is the seven days before.
+        assert_eq!(
+            period_options(d(2026, 1, 12), 0)[4].period,
+            "week:2026-01-05"
+        );
+        assert_eq!(period_options(d(2026, 1, 14), 0)[0].covers, "December 2025");
     }
 }

@@ -56,6 +56,7 @@ import type { WasteRecord } from "./bindings/WasteRecord";
 import type { Dashboard } from "./bindings/Dashboard";
 import type { ExportRecord } from "./bindings/ExportRecord";
 import type { Period } from "./bindings/Period";
+import type { PeriodOption } from "./bindings/PeriodOption";
 import type { ReportFormat } from "./bindings/ReportFormat";
 import type { ReportSettingsForm } from "./bindings/ReportSettingsForm";
 import type { Summary } from "./bindings/Summary";
@@ -181,6 +182,7 @@ export const api = {
 
   reportsDashboard: () => call<Dashboard>("reports_dashboard"),
   reportsPeriod: (period: string) => call<Period>("reports_period", { period }),
+  reportsPeriodChoices: () => call<PeriodOption[]>("reports_period_choices"),
   reportsSummary: (period: string) => call<Summary>("reports_summary", { period }),
   reportsExport: (period: string, format: ReportFormat) => call<ExportRecord>("reports_export", { period, format }),
   reportsHistory: () => call<ExportRecord[]>("reports_history"),

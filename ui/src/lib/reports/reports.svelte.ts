@@ -6,12 +6,18 @@ import type { ExportRecord } from "../bindings/ExportRecord";
 import type { ReportFormat } from "../bindings/ReportFormat";
 import type { ReportSettingsForm } from "../bindings/ReportSettingsForm";
 import type { Summary } from "../bindings/Summary";
-import { type PeriodChoice, periodText } from "./period";
+import type { PeriodOption } from "../bindings/PeriodOption";
+
+/** The choice of custom dates, beside the library's usual periods. */
+export const CUSTOM = "custom";
 
 export class ReportsState {
   dashboard = $state<Dashboard | null>(null);
   history = $state<ExportRecord[]>([]);
-  choice = $state<PeriodChoice>("lastMonth");
+  /** The usual periods, worked out by the library in the pantry's time zone and week. */
+  choices = $state<PeriodOption[]>([]);
+  /** The chosen period's text (`2026-10`, `week:2026-11-16`), or `CUSTOM`. */
+  choice = $state("");
   from = $state("");
   to = $state("");
   periodLabel = $state("");
@@ -24,12 +30,17 @@ export class ReportsState {
   busy = $state(false);
 
   get period(): string {
-    return periodText(this.choice, new Date(), this.from, this.to);
+    return this.choice === CUSTOM ? `${this.from.trim()}..${this.to.trim()}` : this.choice;
   }
 
   async load(): Promise<void> {
     await this.run(async () => {
-      [this.dashboard, this.history] = await Promise.all([api.reportsDashboard(), api.reportsHistory()]);
+      [this.dashboard, this.history, this.choices] = await Promise.all([
+        api.reportsDashboard(),
+        api.reportsHistory(),
+        api.reportsPeriodChoices(),
+      ]);
+      if (!this.choice) this.choice = this.choices[0]?.period ?? CUSTOM;
       await this.describePeriod();
     });
   }
@@ -37,7 +48,7 @@ export class ReportsState {
   /** Shows which dates the chosen period covers (or why it is not a period). */
   async describePeriod(): Promise<void> {
     this.summary = null;
-    if (this.choice === "custom" && (!this.from.trim() || !this.to.trim())) {
+    if (this.choice === CUSTOM && (!this.from.trim() || !this.to.trim())) {
       this.periodLabel = "";
       return;
     }
