@@ -1,6 +1,17 @@
 //! `choices!`: a closed list of options with a stable stored code and a plain-English label,
 //! sent to the UI as camelCase names (with `options()` for pickers).
 
+use serde::Serialize;
+use ts_rs::TS;
+
+/// One option of a closed list, with its label, for a picker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FlagOption<F> {
+    pub value: F,
+    pub label: String,
+}
+
 macro_rules! choices {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal => $label:literal),+ $(,)? }) => {
         $(#[$meta])*
@@ -15,8 +26,8 @@ macro_rules! choices {
             pub fn from_code(code: &str) -> Option<$name> {
                 Self::ALL.iter().copied().find(|c| c.code() == code)
             }
-            pub fn options() -> Vec<crate::households::FlagOption<$name>> {
-                Self::ALL.iter().map(|c| crate::households::FlagOption { value: *c, label: c.label().to_owned() }).collect()
+            pub fn options() -> Vec<crate::choices::FlagOption<$name>> {
+                Self::ALL.iter().map(|c| crate::choices::FlagOption { value: *c, label: c.label().to_owned() }).collect()
             }
         }
     };

@@ -14,11 +14,12 @@ use ts_rs::TS;
 
 use crate::access::{Actor, Operation};
 use crate::audit;
+use crate::choices::FlagOption;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::households::form::{self, Allergen, Dietary, HouseholdForm, ValidHousehold};
+use crate::households::record_from;
 use crate::households::store;
-use crate::households::{record_from, FlagOption};
 use crate::membership;
 use crate::settings;
 use crate::text;

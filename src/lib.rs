@@ -8,7 +8,7 @@ pub mod audit;
 pub mod backups;
 pub mod cards;
 #[macro_use]
-mod choices;
+pub mod choices;
 pub mod db;
 pub mod demo;
 pub mod error;

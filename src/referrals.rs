@@ -9,11 +9,13 @@ use ts_rs::TS;
 
 use crate::access::{Actor, Operation};
 use crate::audit;
+use crate::choices::FlagOption;
 use crate::db::Db;
 use crate::error::{Error, FieldError, Result};
-use crate::households::{self, FlagOption};
+use crate::households;
 use crate::membership;
 use crate::output::Destination;
+use crate::print::slip::SlipFace;
 use crate::settings;
 
 choices!(
@@ -657,7 +659,40 @@ async fn allocate_reference(conn: &mut SqliteConnection) -> Result<String> {
 pub async fn slip(db: &Db, id: i64) -> Result<Vec<u8>> {
     let settings = settings::require(db).await?;
     let referral = referral_with(&mut *db.pool().acquire().await?, id).await?;
-    crate::print::slip::referral_slip(&settings, &referral)
+    crate::print::slip::referral_slip(&slip_face(&settings, &referral))
+}
+
+/// What the slip shows, in words.
+fn slip_face(settings: &settings::Settings, r: &Referral) -> SlipFace {
+    SlipFace {
+        pantry_name: settings.name.clone(),
+        pantry_address: settings.address.clone(),
+        reference: r.reference.clone(),
+        made_on: r.made_on.split('-').rev().collect::<Vec<_>>().join("/"),
+        agency_name: r.agency.name.clone(),
+        agency_kind: r.agency.kind.label().to_owned(),
+        agency_address: r.agency.address.clone(),
+        agency_phone: r.agency.phone.clone(),
+        agency_email: r.agency.email.clone(),
+        agency_opening_hours: r.agency.opening_hours.clone(),
+        agency_contact: r.agency.contact_person.clone(),
+        urgency: r.urgency.label().to_owned(),
+        lead_name: r.lead_name.clone(),
+        membership_number: r.membership_number.clone(),
+        reason: if r.reason_detail.is_empty() {
+            r.reason.label().to_owned()
+        } else {
+            format!("{}: {}", r.reason.label(), r.reason_detail)
+        },
+        made_by: r.made_by.clone(),
+        consent: format!(
+            "Consent given {}: “{SHARING_CONSENT}”",
+            r.consent_at
+                .get(..16)
+                .unwrap_or(&r.consent_at)
+                .replace('T', " ")
+        ),
+    }
 }
 
 /// Writes the slip to `to` (a file the user named, or the `print` folder); returns the file.

@@ -1,6 +1,6 @@
 //! Stock commands: each converts at the edge and calls one library function.
 
-use pantry::households::FlagOption;
+use pantry::choices::FlagOption;
 use pantry::import::ImportFile;
 use pantry::output::Destination;
 use pantry::stock::counts::{self, CountLine, StockCount};

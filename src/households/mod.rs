@@ -15,6 +15,7 @@ use ts_rs::TS;
 
 use crate::access::{Actor, Operation};
 use crate::audit;
+use crate::choices::FlagOption;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::membership;
@@ -171,13 +172,6 @@ pub struct RegistrationOptions {
     pub districts: Vec<settings::DistrictMapping>,
     /// A blank form with the pantry's defaults.
     pub blank: HouseholdForm,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct FlagOption<F> {
-    pub value: F,
-    pub label: String,
 }
 
 pub async fn registration_options(db: &Db) -> Result<RegistrationOptions> {

@@ -3,17 +3,40 @@
 
 use super::{Align, Document, Page, Weight, A4, BLACK, BRAND, GREY};
 use crate::error::Result;
-use crate::referrals::{Referral, SHARING_CONSENT};
-use crate::settings::Settings;
+
+/// Everything a referral slip shows, as text (the referrals module fills it in).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlipFace {
+    pub pantry_name: String,
+    pub pantry_address: String,
+    /// The referral's reference: 8 digits, printed as a barcode too.
+    pub reference: String,
+    /// The day it was made, as `dd/mm/yyyy`.
+    pub made_on: String,
+    pub agency_name: String,
+    pub agency_kind: String,
+    pub agency_address: String,
+    pub agency_phone: String,
+    pub agency_email: String,
+    pub agency_opening_hours: String,
+    pub agency_contact: String,
+    pub urgency: String,
+    pub lead_name: String,
+    pub membership_number: String,
+    pub reason: String,
+    pub made_by: String,
+    /// When and to what the member agreed, as printed.
+    pub consent: String,
+}
 
 const MARGIN: f32 = 15.0;
 const HALF: f32 = A4.1 / 2.0;
 const MODULE: f32 = 0.4;
 
-pub fn referral_slip(settings: &Settings, r: &Referral) -> Result<Vec<u8>> {
+pub fn referral_slip(r: &SlipFace) -> Result<Vec<u8>> {
     let mut doc = Document::new(&format!("Referral {}", r.reference))?;
     let mut page = doc.page(A4.0, A4.1);
-    copy(&mut doc, &mut page, settings, r, 0.0, "Agency's copy")?;
+    copy(&mut doc, &mut page, r, 0.0, "Agency's copy")?;
     for i in 0..((A4.0 - 2.0 * MARGIN) / 4.0) as usize {
         let x = MARGIN + i as f32 * 4.0;
         page.line((x, HALF), (x + 2.0, HALF), 0.5, GREY);
@@ -31,7 +54,6 @@ pub fn referral_slip(settings: &Settings, r: &Referral) -> Result<Vec<u8>> {
     copy(
         &mut doc,
         &mut page,
-        settings,
         r,
         HALF,
         "Member's copy: keep this; the agency will contact you",
@@ -40,14 +62,7 @@ pub fn referral_slip(settings: &Settings, r: &Referral) -> Result<Vec<u8>> {
     Ok(doc.finish())
 }
 
-fn copy(
-    doc: &mut Document,
-    page: &mut Page,
-    s: &Settings,
-    r: &Referral,
-    top: f32,
-    label: &str,
-) -> Result<()> {
+fn copy(doc: &mut Document, page: &mut Page, r: &SlipFace, top: f32, label: &str) -> Result<()> {
     let width = A4.0 - 2.0 * MARGIN;
     let mut y = top + 14.0;
     doc.text(
@@ -58,7 +73,7 @@ fn copy(
         Weight::Bold,
         BRAND,
         Align::Left,
-        &s.name,
+        &r.pantry_name,
     )?;
     let bar_width = super::code128_modules(&r.reference)?.len() as f32 * MODULE;
     let bar_x = A4.0 - MARGIN - bar_width - 10.0 * MODULE;
@@ -82,7 +97,7 @@ fn copy(
         Weight::Regular,
         GREY,
         Align::Left,
-        &s.address.replace('\n', ", "),
+        &r.pantry_address.replace('\n', ", "),
     )?;
     y += 6.0;
     doc.text(page, MARGIN, y, 9.0, Weight::Bold, GREY, Align::Left, label)?;
@@ -95,10 +110,9 @@ fn copy(
         Weight::Bold,
         BLACK,
         Align::Left,
-        &format!("Referral to {}", r.agency.name),
+        &format!("Referral to {}", r.agency_name),
     )?;
     y += 7.0;
-    let day = r.made_on.split('-').rev().collect::<Vec<_>>().join("/");
     doc.text(
         page,
         MARGIN,
@@ -107,7 +121,7 @@ fn copy(
         Weight::Regular,
         BLACK,
         Align::Left,
-        &format!("{day} · {} · {}", r.agency.kind.label(), r.urgency.label()),
+        &format!("{} · {} · {}", r.made_on, r.agency_kind, r.urgency),
     )?;
 
     let col = MARGIN + width / 2.0 + 4.0;
@@ -119,14 +133,7 @@ fn copy(
             "Member",
             format!("{} (membership {})", r.lead_name, r.membership_number),
         ),
-        (
-            "Reason",
-            if r.reason_detail.is_empty() {
-                r.reason.label().to_owned()
-            } else {
-                format!("{}: {}", r.reason.label(), r.reason_detail)
-            },
-        ),
+        ("Reason", r.reason.clone()),
         ("Referred by", r.made_by.clone()),
     ] {
         left = field(doc, page, MARGIN, left, width / 2.0 - 4.0, label, &value)?;
@@ -135,9 +142,9 @@ fn copy(
         (
             "Agency",
             [
-                r.agency.address.as_str(),
-                r.agency.phone.as_str(),
-                r.agency.email.as_str(),
+                r.agency_address.as_str(),
+                r.agency_phone.as_str(),
+                r.agency_email.as_str(),
             ]
             .iter()
             .filter(|v| !v.is_empty())
@@ -145,22 +152,15 @@ fn copy(
             .collect::<Vec<_>>()
             .join(" · "),
         ),
-        ("Opening hours", r.agency.opening_hours.clone()),
-        ("Contact", r.agency.contact_person.clone()),
+        ("Opening hours", r.agency_opening_hours.clone()),
+        ("Contact", r.agency_contact.clone()),
     ] {
         if !value.is_empty() {
             right = field(doc, page, col, right, width / 2.0 - 4.0, label, &value)?;
         }
     }
     let y = left.max(right) + 3.0;
-    let consent = format!(
-        "Consent given {}: “{SHARING_CONSENT}”",
-        r.consent_at
-            .get(..16)
-            .unwrap_or(&r.consent_at)
-            .replace('T', " ")
-    );
-    field(doc, page, MARGIN, y, width, "Consent to share", &consent)?;
+    field(doc, page, MARGIN, y, width, "Consent to share", &r.consent)?;
     Ok(())
 }
 
