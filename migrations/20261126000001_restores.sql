@@ -3,6 +3,8 @@
 -- until a volunteer has read it. The row lives in the restored database.
 CREATE TABLE restores (
     id               INTEGER PRIMARY KEY,
+    -- Names the restore, so one finished just before a crash is not run again.
+    request_id       TEXT NOT NULL UNIQUE,
     at               TEXT NOT NULL,
     by               TEXT NOT NULL,
     from_file        TEXT NOT NULL,

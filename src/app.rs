@@ -22,10 +22,17 @@ pub struct AppStatus {
     pub startup_problem: Option<WireError>,
     /// A restore from a backup that no volunteer has acknowledged yet: shown until one has.
     pub restored: Option<RestoreNotice>,
+    /// Why a restore chosen before the restart was abandoned (the database is as it was).
+    pub restore_problem: Option<String>,
 }
 
-/// The status for an app whose database opened, or failed to open with `problem`.
-pub async fn status(db: std::result::Result<&Db, &WireError>) -> Result<AppStatus> {
+/// The status for an app whose database opened, or failed to open with `problem`;
+/// `restore_problem` says why a restore chosen before the restart was abandoned.
+pub async fn status(
+    db: std::result::Result<&Db, &WireError>,
+    restore_problem: Option<&str>,
+) -> Result<AppStatus> {
+    let restore_problem = restore_problem.map(str::to_owned);
     let version = env!("CARGO_PKG_VERSION").to_owned();
     Ok(match db {
         Ok(db) => AppStatus {
@@ -35,6 +42,7 @@ pub async fn status(db: std::result::Result<&Db, &WireError>) -> Result<AppStatu
             needs_first_admin: crate::volunteers::needs_first_admin(db).await?,
             startup_problem: None,
             restored: crate::backups::unseen_restore(db).await?,
+            restore_problem,
         },
         Err(problem) => AppStatus {
             version,
@@ -43,6 +51,7 @@ pub async fn status(db: std::result::Result<&Db, &WireError>) -> Result<AppStatu
             needs_first_admin: false,
             startup_problem: Some(problem.clone()),
             restored: None,
+            restore_problem,
         },
     })
 }

@@ -70,6 +70,8 @@ pub struct BackupStatus {
     pub last: Option<BackupRecord>,
     /// No backup yet, or the last is older than two days.
     pub stale: bool,
+    /// A backup chosen to restore at the next start (the file as chosen), until then.
+    pub pending_restore: Option<String>,
 }
 
 async fn settings_row(db: &Db) -> Result<(String, i64)> {
@@ -115,6 +117,10 @@ pub async fn status(db: &Db) -> Result<BackupStatus> {
         kept,
         last,
         stale,
+        pending_restore: pending_request(db.path())
+            .ok()
+            .flatten()
+            .map(|r| r.chosen.display().to_string()),
     })
 }
 
@@ -210,7 +216,7 @@ pub async fn back_up(db: &Db, reason: BackupReason, actor: &Actor) -> Result<Bac
     .await?;
     tx.commit().await?;
     if reason != BackupReason::BeforeRestore {
-        prune(&dir, kept)?;
+        prune(db, &dir, kept).await?;
     }
     Ok(BackupRecord {
         at: at.to_rfc3339(),
@@ -220,14 +226,26 @@ pub async fn back_up(db: &Db, reason: BackupReason, actor: &Actor) -> Result<Bac
     })
 }
 
-/// Keeps the newest `kept` backup files Pantry wrote in `dir` (names sort by time).
-fn prune(dir: &Path, kept: i64) -> Result<()> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+/// Keeps the newest `kept` of this pantry's own backups in `dir` (names sort by time). Only
+/// files this database recorded taking are removed: never another pantry's backups in a
+/// shared folder, nor anything else that happens to be named like one.
+async fn prune(db: &Db, dir: &Path, kept: i64) -> Result<()> {
+    let recorded: Vec<String> = sqlx::query_scalar("SELECT file FROM backups")
+        .fetch_all(db.pool())
+        .await?;
+    let ours: std::collections::HashSet<std::ffi::OsString> = recorded
+        .iter()
+        .filter_map(|f| Path::new(f).file_name().map(ToOwned::to_owned))
+        .collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| output::file_error("read", dir, &e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(BACKUP_PREFIX) && n.ends_with(".sqlite3"))
+            p.file_name().is_some_and(|n| {
+                ours.contains(n)
+                    && n.to_str()
+                        .is_some_and(|n| n.starts_with(BACKUP_PREFIX) && n.ends_with(".sqlite3"))
+            })
         })
         .collect();
     files.sort();
@@ -235,7 +253,7 @@ fn prune(dir: &Path, kept: i64) -> Result<()> {
         .len()
         .saturating_sub(usize::try_from(kept).unwrap_or(1));
     for old in files.into_iter().take(extra) {
-        std::fs::remove_file(old)?;
+        std::fs::remove_file(&old).map_err(|e| output::file_error("remove", &old, &e))?;
     }
     Ok(())
 }
@@ -255,9 +273,10 @@ pub async fn back_up_if_due(db: &Db, actor: &Actor) -> Result<Option<BackupRecor
     }
 }
 
-/// Checks that `from` is a sound Pantry database before it replaces anything. The file is
-/// opened without being touched (no `-wal`/`-shm` appear beside it).
-async fn check_backup(from: &Path) -> Result<()> {
+/// Checks that `from` is a sound Pantry database before it replaces anything, and returns
+/// whose it is (its pantry's short code, if it was set up). The file is opened without being
+/// touched (no `-wal`/`-shm` appear beside it).
+async fn check_backup(from: &Path) -> Result<Option<String>> {
     if !from.is_file() {
         return Err(Error::invalid(
             "file",
@@ -279,22 +298,32 @@ async fn check_backup(from: &Path) -> Result<()> {
     )
     .fetch_one(&pool)
     .await?;
-    let version: Option<i64> = if is_pantry {
-        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = 1")
-            .fetch_one(&pool)
-            .await?
+    let (version, code): (Option<i64>, Option<String>) = if is_pantry {
+        (
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = 1")
+                .fetch_one(&pool)
+                .await?,
+            sqlx::query_scalar("SELECT short_code FROM pantry_settings WHERE id = 1")
+                .fetch_optional(&pool)
+                .await?,
+        )
     } else {
-        None
+        (None, None)
     };
     pool.close().await;
     if let Some(found) = version.filter(|v| *v > db::known_schema()) {
-        return Err(Error::SchemaTooNew {
-            found,
-            known: db::known_schema(),
-        });
+        return Err(Error::invalid(
+            "file",
+            format!(
+                "{} was made by a newer version of Pantry (schema {found}; this one knows up to {}). \
+                 Install the newer Pantry to restore it. Nothing was changed.",
+                from.display(),
+                db::known_schema()
+            ),
+        ));
     }
     if is_pantry {
-        Ok(())
+        Ok(code)
     } else {
         Err(Error::invalid(
             "file",
@@ -310,6 +339,8 @@ async fn check_backup(from: &Path) -> Result<()> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RestoreRequest {
+    /// Names this restore, so that a restore finished just before a crash is not run again.
+    pub id: String,
     /// The file as the user chose it (shown and recorded).
     pub chosen: PathBuf,
     /// When the backup was taken: from a Pantry backup's name, else the file's time.
@@ -320,9 +351,15 @@ pub struct RestoreRequest {
 
 impl RestoreRequest {
     pub fn new(chosen: &Path, by: &str) -> RestoreRequest {
+        let chosen = std::path::absolute(chosen).unwrap_or_else(|_| chosen.to_owned());
         RestoreRequest {
-            chosen: chosen.to_owned(),
-            taken_at: taken_at(chosen),
+            id: format!(
+                "{}-{:016x}",
+                Utc::now().format("%Y%m%dT%H%M%S%.6f"),
+                fastrand::u64(..)
+            ),
+            taken_at: taken_at(&chosen),
+            chosen,
             by: by.to_owned(),
         }
     }
@@ -363,13 +400,30 @@ pub struct RestoreNotice {
     pub safety_copy: String,
 }
 
-/// Records counted to say what a restore undoes: rows made after the backup was taken.
-const UNDONE: [(&str, &str); 5] = [
-    ("visits", "visits recorded"),
-    ("household_changes", "household registrations and changes"),
-    ("referrals", "referrals made"),
-    ("deliveries", "stock deliveries received"),
-    ("wastes", "waste records"),
+/// Records counted to say what a restore undoes: rows made after the backup was taken
+/// (table, one, many).
+const UNDONE: [(&str, &str, &str); 9] = [
+    ("visits", "visit recorded", "visits recorded"),
+    (
+        "households",
+        "household registered or imported",
+        "households registered or imported",
+    ),
+    (
+        "household_changes",
+        "change to a household",
+        "changes to households",
+    ),
+    ("referrals", "referral made", "referrals made"),
+    (
+        "deliveries",
+        "stock delivery received",
+        "stock deliveries received",
+    ),
+    ("wastes", "waste record", "waste records"),
+    ("stock_counts", "stock count", "stock counts"),
+    ("cash_ups", "cash-up", "cash-ups"),
+    ("report_exports", "report export", "report exports"),
 ];
 
 /// Restores the database at `db_path` from a backup. Refused while any other Pantry process
@@ -381,22 +435,53 @@ pub async fn restore(
     from: &Path,
     request: &RestoreRequest,
 ) -> Result<RestoreNotice> {
-    check_backup(from).await?;
+    if output::same_file(from, db_path) {
+        return Err(Error::invalid(
+            "file",
+            format!(
+                "{} is the pantry's own database, not a backup; choose a backup. Nothing was changed.",
+                from.display()
+            ),
+        ));
+    }
+    let pantry = check_backup(from).await?;
     let lock = DbLock::exclusive(db_path)?;
+    // The copy to put in place, staged beside the database; everything the restore records
+    // goes into it before it replaces the database, so a crash leaves one or the other.
+    let staged = output::stage_beside(db_path, |file| {
+        std::io::copy(&mut std::fs::File::open(from)?, file).map(|_| ())
+    })?;
     let mut carried = Vec::new();
     let mut undone = Vec::new();
     let mut safety = String::new();
     if db_path.exists() {
         let (current, _) = Db::open_locked(db_path, &lock).await?;
-        let result = before_restore(&current, from, request).await;
+        let result = match done_already(&current, request).await {
+            Ok(Some(notice)) => {
+                current.close().await;
+                return Ok(notice);
+            }
+            Ok(None) => before_restore(&current, staged.path(), pantry.as_deref(), request).await,
+            Err(err) => Err(err),
+        };
         // Closing the only connection checkpoints the WAL into the file and removes it.
         current.close().await;
         (carried, undone, safety) = result?;
     }
-    let staging = db::staging_path(db_path);
-    let staged = output::stage_beside(&staging, |file| {
-        std::io::copy(&mut std::fs::File::open(from)?, file).map(|_| ())
-    })?;
+    let (restored, _) = Db::open_locked(staged.path(), &lock).await?;
+    let mut notice = after_restore(&restored, request, &carried, &undone.join("\n"), &safety).await;
+    if notice.is_ok() {
+        // Everything recorded must be in the file itself before it is renamed into place.
+        notice = restored.checkpoint().await.and(notice);
+    }
+    restored.close().await;
+    let notice = notice?;
+    for suffix in ["-wal", "-shm"] {
+        let side = PathBuf::from(format!("{}{suffix}", staged.path().display()));
+        if side.exists() {
+            std::fs::remove_file(&side).map_err(|e| output::file_error("remove", &side, &e))?;
+        }
+    }
     for suffix in ["-wal", "-shm", "-journal"] {
         let side = PathBuf::from(format!("{}{suffix}", db_path.display()));
         if side.exists() {
@@ -404,10 +489,19 @@ pub async fn restore(
         }
     }
     output::persist(staged, db_path, Existing::Replace)?;
-    let (restored, _) = Db::open_locked(db_path, &lock).await?;
-    let notice = after_restore(&restored, request, &carried, &undone.join("\n"), &safety).await;
-    restored.close().await;
-    notice
+    Ok(notice)
+}
+
+/// The notice of this very restore, when it already happened (it was finished just before
+/// Pantry stopped, and is being asked for again at the next start).
+async fn done_already(current: &Db, request: &RestoreRequest) -> Result<Option<RestoreNotice>> {
+    Ok(sqlx::query_as(
+        "SELECT id, at, by, from_file, backup_taken_at, undone, safety_copy FROM restores
+         WHERE request_id = ?",
+    )
+    .bind(&request.id)
+    .fetch_optional(current.pool())
+    .await?)
 }
 
 type Carried = Vec<(String, String, String, Option<String>, String)>;
@@ -416,12 +510,28 @@ type Carried = Vec<(String, String, String, Option<String>, String)>;
 /// across, and the safety copy.
 async fn before_restore(
     current: &Db,
-    from: &Path,
+    staged: &Path,
+    pantry: Option<&str>,
     request: &RestoreRequest,
 ) -> Result<(Carried, Vec<String>, String)> {
-    let backup = db::open_untouched(from).await?;
+    let ours: Option<String> =
+        sqlx::query_scalar("SELECT short_code FROM pantry_settings WHERE id = 1")
+            .fetch_optional(current.pool())
+            .await?;
+    if let (Some(ours), Some(theirs)) = (&ours, pantry) {
+        if !ours.eq_ignore_ascii_case(theirs) {
+            return Err(Error::invalid(
+                "file",
+                format!(
+                    "{} is a backup of another pantry ({theirs}); this pantry is {ours}. Nothing was changed.",
+                    request.chosen.display()
+                ),
+            ));
+        }
+    }
+    let backup = db::open_untouched(staged).await?;
     let mut undone = Vec::new();
-    for (table, words) in UNDONE {
+    for (table, one, many) in UNDONE {
         let since: i64 = sqlx::query_scalar(&format!("SELECT COALESCE(MAX(id), 0) FROM {table}"))
             .fetch_one(&backup)
             .await
@@ -430,9 +540,31 @@ async fn before_restore(
             .bind(since)
             .fetch_one(current.pool())
             .await?;
-        if n > 0 {
-            undone.push(format!("{n} {words}"));
+        match n {
+            0 => {}
+            1 => undone.push(format!("1 {one}")),
+            n => undone.push(format!("{n} {many}")),
         }
+    }
+    // Households erased or anonymised since the backup come back with their details.
+    let erased_then: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM households WHERE erased_at IS NOT NULL")
+            .fetch_all(&backup)
+            .await?;
+    let erased_now: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM households WHERE erased_at IS NOT NULL")
+            .fetch_all(current.pool())
+            .await?;
+    let back = erased_now
+        .iter()
+        .filter(|id| !erased_then.contains(id))
+        .count();
+    if back > 0 {
+        undone.push(format!(
+            "{back} erased or anonymised household{} (their details are back: erase them again, \
+             or run Data retention)",
+            if back == 1 { "" } else { "s" }
+        ));
     }
     let last_audit: Option<String> = sqlx::query_scalar("SELECT MAX(at) FROM audit_log")
         .fetch_one(&backup)
@@ -444,14 +576,19 @@ async fn before_restore(
     .bind(last_audit.unwrap_or_default())
     .fetch_all(current.pool())
     .await?;
+    if !carried.is_empty() {
+        undone.push(format!(
+            "everything in the {} audit trail entr{} made since the backup (kept in the audit trail)",
+            carried.len(),
+            if carried.len() == 1 { "y" } else { "ies" }
+        ));
+    }
     // The restore was allowed when it was asked for (an admin in the app, or the command line).
     let by = Actor::system(&request.by, Role::Admin);
     let safety = back_up(current, BackupReason::BeforeRestore, &by)
         .await?
         .file;
-    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-        .execute(current.pool())
-        .await?;
+    current.checkpoint().await?;
     Ok((carried, undone, safety))
 }
 
@@ -487,10 +624,11 @@ async fn after_restore(
     )
     .await?;
     let notice = sqlx::query_as(
-        "INSERT INTO restores (at, by, from_file, backup_taken_at, undone, safety_copy)
-         VALUES (?, ?, ?, ?, ?, ?)
+        "INSERT INTO restores (request_id, at, by, from_file, backup_taken_at, undone, safety_copy)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
          RETURNING id, at, by, from_file, backup_taken_at, undone, safety_copy",
     )
+    .bind(&request.id)
     .bind(Utc::now().to_rfc3339())
     .bind(&request.by)
     .bind(&from_file)
@@ -530,7 +668,28 @@ pub async fn restore_seen(db: &Db, id: i64, actor: &Actor) -> Result<()> {
 /// with who chose it.
 pub async fn stage_restore(db: &Db, from: &Path, actor: &Actor) -> Result<()> {
     actor.require(db, Operation::RestoreBackup).await?;
-    check_backup(from).await?;
+    if output::same_file(from, db.path()) {
+        return Err(Error::invalid(
+            "file",
+            format!(
+                "{} is the pantry's own database, not a backup; choose a backup. Nothing was changed.",
+                from.display()
+            ),
+        ));
+    }
+    let theirs = check_backup(from).await?;
+    if let (Some(ours), Some(theirs)) = (crate::settings::load(db).await?, theirs) {
+        if !ours.short_code.eq_ignore_ascii_case(&theirs) {
+            return Err(Error::invalid(
+                "file",
+                format!(
+                    "{} is a backup of another pantry ({theirs}); this pantry is {}. Nothing was changed.",
+                    from.display(),
+                    ours.short_code
+                ),
+            ));
+        }
+    }
     let pending = db.path().with_file_name(PENDING);
     let staged = output::stage_beside(&pending, |file| {
         std::io::copy(&mut std::fs::File::open(from)?, file).map(|_| ())
@@ -557,26 +716,79 @@ pub async fn stage_restore(db: &Db, from: &Path, actor: &Actor) -> Result<()> {
     Ok(())
 }
 
-/// At start-up, before the database is opened: finishes a restore chosen in the app.
-pub async fn finish_pending_restore(db_path: &Path) -> Result<Option<RestoreNotice>> {
-    let pending = db_path.with_file_name(PENDING);
+/// The restore chosen in the app and waiting for the next start, if any.
+fn pending_request(db_path: &Path) -> Result<Option<RestoreRequest>> {
     let note = db_path.with_file_name(PENDING_NOTE);
     let Ok(text) = std::fs::read(&note) else {
-        // No note: no restore was chosen, or choosing it was cut short; a stray copy goes.
-        if pending.exists() {
-            std::fs::remove_file(&pending)
-                .map_err(|e| output::file_error("remove", &pending, &e))?;
-        }
         return Ok(None);
     };
-    let request: RestoreRequest = serde_json::from_slice(&text).map_err(|e| {
+    serde_json::from_slice(&text).map(Some).map_err(|e| {
         Error::File(format!(
-            "The note of a chosen restore ({}) is unreadable: {e}",
+            "The note of a chosen restore ({}) is unreadable ({e}); the restore was abandoned and \
+             nothing was changed. Choose the backup again.",
             note.display()
         ))
-    })?;
-    let notice = restore(db_path, &pending, &request).await?;
-    std::fs::remove_file(&note).map_err(|e| output::file_error("remove", &note, &e))?;
-    std::fs::remove_file(&pending).map_err(|e| output::file_error("remove", &pending, &e))?;
-    Ok(Some(notice))
+    })
+}
+
+/// Removes a chosen restore's copy and note.
+fn discard_pending(db_path: &Path) -> Result<()> {
+    for name in [PENDING_NOTE, PENDING] {
+        let file = db_path.with_file_name(name);
+        if file.exists() {
+            std::fs::remove_file(&file).map_err(|e| output::file_error("remove", &file, &e))?;
+        }
+    }
+    Ok(())
+}
+
+/// In the app: the admin changed their mind; the chosen backup will not be restored.
+pub async fn cancel_restore(db: &Db, actor: &Actor) -> Result<BackupStatus> {
+    actor.require(db, Operation::RestoreBackup).await?;
+    let chosen = pending_request(db.path()).ok().flatten();
+    discard_pending(db.path())?;
+    if let Some(request) = chosen {
+        let mut tx = db.begin_write().await?;
+        audit::record(
+            &mut tx,
+            &actor.name,
+            "backups.restore-cancelled",
+            None,
+            &serde_json::json!({ "from": request.chosen.display().to_string() }),
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    status(db).await
+}
+
+/// At start-up, before the database is opened: finishes a restore chosen in the app. A
+/// restore that cannot be done (its copy or note damaged, the backup unsound) is abandoned,
+/// its files removed, and the error says so; the database is left as it was. Only while
+/// another Pantry process has the database open is the restore kept for the next start.
+pub async fn finish_pending_restore(db_path: &Path) -> Result<Option<RestoreNotice>> {
+    let pending = db_path.with_file_name(PENDING);
+    let request = match pending_request(db_path) {
+        Ok(Some(request)) => request,
+        Ok(None) => {
+            // No note: no restore was chosen, or choosing it was cut short.
+            discard_pending(db_path)?;
+            return Ok(None);
+        }
+        Err(err) => {
+            discard_pending(db_path)?;
+            return Err(err);
+        }
+    };
+    match restore(db_path, &pending, &request).await {
+        Ok(notice) => {
+            discard_pending(db_path)?;
+            Ok(Some(notice))
+        }
+        Err(err @ Error::Conflict(_)) => Err(err),
+        Err(err) => {
+            discard_pending(db_path)?;
+            Err(err)
+        }
+    }
 }

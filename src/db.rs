@@ -130,22 +130,28 @@ impl Db {
 
     /// Opens (creating if missing) the database file at `path` and brings its schema up to date.
     pub async fn open(path: &Path) -> Result<(Db, Opened)> {
-        let lock = DbLock::shared(path)?;
-        // A restore killed half-way leaves its staging copy; the database itself is whole.
-        let staging = staging_path(path);
-        if staging.exists() {
-            std::fs::remove_file(&staging)
-                .map_err(|e| output::file_error("remove", &staging, &e))?;
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+        let lock = DbLock::shared(&path)?;
+        // A write killed half-way (a restore, a backup, a document) leaves its staged copy.
+        if let Some(dir) = path.parent() {
+            output::remove_stale_parts(dir);
+            output::remove_stale_parts(&dir.join("backups"));
         }
-        Db::open_with(path, lock).await
+        Db::open_with(&path, lock, true).await
     }
 
-    /// Opens the database under a lock the caller already holds (a restore's, held alone).
+    /// Opens a database under a lock the caller already holds alone (a restore's: the
+    /// current file, or the copy about to replace it, which needs no pre-upgrade copy of its
+    /// own since the backup it came from is kept).
     pub async fn open_locked(path: &Path, _held: &DbLock) -> Result<(Db, Opened)> {
-        Db::open_with(path, DbLock::holding(None)).await
+        Db::open_with(path, DbLock::holding(None), false).await
     }
 
-    async fn open_with(path: &Path, lock: DbLock) -> Result<(Db, Opened)> {
+    async fn open_with(
+        path: &Path,
+        lock: DbLock,
+        copy_before_upgrade: bool,
+    ) -> Result<(Db, Opened)> {
         let existed = std::fs::metadata(path).is_ok_and(|m| m.len() > 0);
         if existed && !is_wal_file(path) {
             refuse_newer_schema(path).await?;
@@ -166,7 +172,7 @@ impl Db {
             path: path.to_owned(),
             lock: Arc::new(lock),
         };
-        match db.migrate(existed).await {
+        match db.migrate(existed && copy_before_upgrade).await {
             Ok(opened) => Ok((db, opened)),
             Err(err) => {
                 db.close().await;
@@ -253,10 +259,27 @@ impl Db {
         output::persist(staged, target, existing)
     }
 
-    /// Closes every connection and lets go of the lock (for every clone of this `Db`).
+    /// Closes every connection and lets go of the lock (for every clone of this `Db`). The
+    /// WAL is first folded into the database file, so the file alone holds everything (when
+    /// another process is reading, SQLite leaves that to the last one to close).
     pub async fn close(&self) {
+        let _ = self.checkpoint().await;
         self.pool.close().await;
         self.lock.release();
+    }
+
+    /// Folds the WAL into the database file and empties it; an error if a reader kept part.
+    pub async fn checkpoint(&self) -> Result<()> {
+        let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(&self.pool)
+            .await?;
+        if busy == 0 {
+            Ok(())
+        } else {
+            Err(Error::Conflict(
+                "The database is busy with another Pantry process; try again.".into(),
+            ))
+        }
     }
 }
 
@@ -333,11 +356,6 @@ async fn make_self_contained(path: &Path) -> Result<()> {
         .await?;
     pool.close().await;
     Ok(())
-}
-
-/// Where a restore stages its copy before renaming it over the database.
-pub fn staging_path(db_path: &Path) -> PathBuf {
-    db_path.with_extension("restoring")
 }
 
 /// Opens `path` without touching it and runs `PRAGMA integrity_check`.

@@ -628,14 +628,13 @@ async fn check_rows(
         };
         let number = match cell(ImportField::MembershipNumber) {
             "" => None,
-            n if membership::is_valid_number(n) => Some(n.to_owned()),
-            n => {
-                problem(
-                    ImportField::MembershipNumber,
-                    format!("\"{n}\" is not a Pantry membership number (8 digits with a check digit); leave this column out to give new numbers."),
-                );
-                None
-            }
+            n => match membership::number_problem(n) {
+                None => Some(n.to_owned()),
+                Some(why) => {
+                    problem(ImportField::MembershipNumber, why);
+                    None
+                }
+            },
         };
         let form = HouseholdForm {
             lead_name: cell(ImportField::LeadName).to_owned(),

@@ -48,6 +48,22 @@ pub fn is_valid_number(text: &str) -> bool {
             .is_some_and(|c| text.as_bytes()[NUMBER_LENGTH - 1] == b'0' + c)
 }
 
+/// Why `text` cannot be a membership number, in words; `None` when it can.
+pub fn number_problem(text: &str) -> Option<String> {
+    if is_valid_number(text) {
+        None
+    } else if text.len() == NUMBER_LENGTH && text.bytes().all(|b| b == b'0') {
+        Some(format!(
+            "{text} is reserved and is never a member's number; leave it blank to give a new number."
+        ))
+    } else {
+        Some(format!(
+            "\"{text}\" is not a Pantry membership number (8 digits, the last a check digit); \
+             leave it blank to give a new number."
+        ))
+    }
+}
+
 /// `count` serials to give out: from `next` (one past the highest in use) while they last;
 /// once the last serial is reached (a high number was imported), the lowest ones not in
 /// `used` (asked for only then). `None` when there are not enough.

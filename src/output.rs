@@ -13,6 +13,10 @@ use std::path::{Path, PathBuf};
 use crate::db::Db;
 use crate::error::{Error, Result};
 
+/// Staged files are named `.pantry-<random>.part` until they are renamed into place.
+const STAGED_PREFIX: &str = ".pantry-";
+const STAGED_SUFFIX: &str = ".part";
+
 /// What to do when the chosen file already exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Existing {
@@ -31,6 +35,12 @@ pub enum Destination {
     /// `exports`), named `<stem>.<extension>` or, when that is taken, `<stem>-2.<extension>`…
     Folder {
         folder: &'static str,
+        stem: String,
+        extension: &'static str,
+    },
+    /// A new file, named as in `Folder`, in a folder the user chose (which must exist).
+    NewIn {
+        dir: PathBuf,
         stem: String,
         extension: &'static str,
     },
@@ -93,6 +103,16 @@ impl Guard {
                 "out",
                 format!("{shown} is a folder: give the name of the file to write."),
             ));
+        }
+        // Not an ordinary file (a folder, a pipe that would block, a device): refused before
+        // anything opens it.
+        if let Ok(meta) = std::fs::metadata(target) {
+            if !meta.is_file() {
+                return Err(Error::invalid(
+                    "out",
+                    format!("{shown} is not an ordinary file; choose another name."),
+                ));
+            }
         }
         let candidate = comparable(target);
         if self.is_pantry_file(&candidate) {
@@ -184,27 +204,57 @@ pub async fn write(db: &Db, to: &Destination, bytes: &[u8]) -> Result<PathBuf> {
         } => {
             let dir = db.folder(folder);
             std::fs::create_dir_all(&dir).map_err(|e| file_error("create the folder", &dir, &e))?;
-            for n in 1..1000 {
-                let name = match n {
-                    1 => format!("{stem}.{extension}"),
-                    n => format!("{stem}-{n}.{extension}"),
-                };
-                let path = dir.join(name);
-                if std::fs::symlink_metadata(&path).is_ok() {
-                    continue;
-                }
-                guard.check(&path, Existing::Refuse)?;
-                match write_atomically(&path, bytes, Existing::Refuse) {
-                    Err(Error::Validation(_)) => continue,
-                    other => return other.map(|()| path),
-                }
+            write_new(&guard, &dir, stem, extension, bytes)
+        }
+        Destination::NewIn {
+            dir,
+            stem,
+            extension,
+        } => {
+            if dir.exists() && !dir.is_dir() {
+                return Err(Error::invalid(
+                    "out",
+                    format!(
+                        "{} is a file, not a folder: give the folder to write into.",
+                        dir.display()
+                    ),
+                ));
             }
-            Err(Error::Conflict(format!(
-                "There are too many files named {stem} in {}; move some away.",
-                dir.display()
-            )))
+            write_new(&guard, dir, stem, extension, bytes)
         }
     }
+}
+
+/// Writes a new file in `dir` named `<stem>.<extension>`, or `<stem>-2.<extension>`… when
+/// that is taken.
+fn write_new(
+    guard: &Guard,
+    dir: &Path,
+    stem: &str,
+    extension: &str,
+    bytes: &[u8],
+) -> Result<PathBuf> {
+    folder_of(&dir.join(stem))?;
+    for n in 1..1000 {
+        let name = match n {
+            1 => format!("{stem}.{extension}"),
+            n => format!("{stem}-{n}.{extension}"),
+        };
+        let path = dir.join(name);
+        if std::fs::symlink_metadata(&path).is_ok() {
+            continue;
+        }
+        guard.check(&path, Existing::Refuse)?;
+        match write_atomically(&path, bytes, Existing::Refuse) {
+            // Taken in the meantime (by another process): the next name.
+            Err(Error::Validation(_)) if path.exists() => continue,
+            other => return other.map(|()| path),
+        }
+    }
+    Err(Error::Conflict(format!(
+        "There are too many files named {stem} in {}; move some away.",
+        dir.display()
+    )))
 }
 
 /// Copies a file Pantry wrote to a place the user chose ("Save a copy…").
@@ -232,8 +282,8 @@ pub fn stage_beside(
 ) -> Result<tempfile::NamedTempFile> {
     let dir = folder_of(target)?;
     let mut staged = tempfile::Builder::new()
-        .prefix(".pantry-")
-        .suffix(".part")
+        .prefix(STAGED_PREFIX)
+        .suffix(STAGED_SUFFIX)
         .tempfile_in(&dir)
         .map_err(|e| file_error("write", target, &e))?;
     fill(staged.as_file_mut())
@@ -302,7 +352,7 @@ pub fn file_error(action: &str, path: &Path, err: &std::io::Error) -> Error {
     use std::io::ErrorKind as K;
     let why = match err.kind() {
         K::NotFound => {
-            "it (or its folder) is not there; if it is on a USB stick, is the stick plugged in?"
+            "it (or its folder) is not there (if it is on a USB stick, is the stick plugged in?)"
                 .to_owned()
         }
         K::PermissionDenied | K::ReadOnlyFilesystem => {
@@ -315,9 +365,34 @@ pub fn file_error(action: &str, path: &Path, err: &std::io::Error) -> Error {
         _ => err.to_string(),
     };
     Error::File(format!(
-        "Pantry could not {action} {}: {why}. Nothing was lost.",
+        "Pantry could not {action} {}: {why}. Nothing was changed.",
         path.display()
     ))
+}
+
+/// Whether two paths name the same file (through links, `..` or letter case).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    same_path(&comparable(a), &comparable(b))
+}
+
+/// Removes staged files (`.pantry-*.part`) left in `dir` by a write that was killed: only
+/// those over an hour old, so a write still going on in another process is left alone.
+pub fn remove_stale_parts(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(60 * 60);
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|at| at < hour_ago);
+        if name.starts_with(STAGED_PREFIX) && name.ends_with(STAGED_SUFFIX) && stale {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Whether an existing file is an SQLite database (a pantry's or anyone's).

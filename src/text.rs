@@ -9,7 +9,21 @@
 fn is_forbidden(c: char, multiline: bool) -> bool {
     match c {
         '\n' | '\r' | '\t' => !multiline,
-        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => true,
+        // Bidirectional embeddings, overrides, isolates and marks; zero-width and invisible
+        // characters (but not the joiners U+200C/U+200D that some scripts need); line and
+        // paragraph separators; the soft hyphen; the byte-order mark; tag characters.
+        '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{200E}'
+        | '\u{200F}'
+        | '\u{061C}'
+        | '\u{200B}'
+        | '\u{2028}'
+        | '\u{2029}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{00AD}'
+        | '\u{FEFF}'
+        | '\u{E0000}'..='\u{E007F}' => true,
         c => c.is_control(),
     }
 }
@@ -184,6 +198,22 @@ mod tests {
         assert!(forbidden_character("line one\nline two", false).is_some());
         assert!(forbidden_character("abc\u{202E}fdp.exe", true).is_some());
         assert!(forbidden_character("nul\0", true).is_some());
+        for hidden in [
+            '\u{200B}',
+            '\u{200E}',
+            '\u{061C}',
+            '\u{FEFF}',
+            '\u{2028}',
+            '\u{00AD}',
+            '\u{E0041}',
+        ] {
+            assert!(
+                forbidden_character(&format!("Ann{hidden}a"), true).is_some(),
+                "{hidden:?}"
+            );
+        }
+        // Joiners are part of writing Persian, Bengali and other scripts.
+        assert_eq!(forbidden_character("می\u{200C}خواهم", false), None);
         assert_eq!(shown("a\u{1b}[2Jb\u{0}"), "a\\u{1b}[2Jb\\u{0}");
         assert_eq!(shown("Łucja Nowak"), "Łucja Nowak");
     }

@@ -66,9 +66,7 @@ async fn backup_change_restore_gives_back_exactly_the_backup() {
         .unwrap();
     assert_eq!(notice.by, "Alex");
     assert!(
-        notice
-            .undone
-            .contains("household registrations and changes"),
+        notice.undone.contains("1 household registered or imported"),
         "{}",
         notice.undone
     );

@@ -283,7 +283,7 @@ async fn restoring_the_oldest_kept_backup_works_and_keeps_it() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(oldest.exists(), "the backup restored from is still there");
     assert!(
-        stdout(&out).contains("household registrations and changes"),
+        stdout(&out).contains("1 household registered or imported"),
         "what was undone is said: {}",
         stdout(&out)
     );
@@ -320,9 +320,7 @@ async fn restore_carries_the_audit_trail_and_says_what_it_undid() {
     .await
     .unwrap();
     assert_eq!(notice.by, "Alex");
-    assert!(notice
-        .undone
-        .contains("1 household registrations and changes"));
+    assert!(notice.undone.contains("1 household registered or imported"));
     assert!(
         notice.backup_taken_at.starts_with(&taken.at[..16]),
         "{notice:?}"
@@ -353,17 +351,171 @@ async fn restore_carries_the_audit_trail_and_says_what_it_undid() {
 }
 
 #[tokio::test]
-async fn a_restore_killed_half_way_leaves_no_copy_behind_after_the_next_start() {
+async fn a_write_killed_half_way_leaves_no_copy_behind_after_the_next_start() {
     let dir = tempfile::tempdir().unwrap();
     pantry_with_households(dir.path()).await;
     let before = dump(dir.path()).await;
-    // What a restore killed between copying and renaming leaves behind.
-    let staging = dir.path().join("pantry.restoring");
-    std::fs::copy(db_path(dir.path()), &staging).unwrap();
+    // What a restore (or any write) killed between copying and renaming leaves behind; one
+    // left an hour ago goes at the next start, one still being written stays.
+    let stale = dir.path().join(".pantry-killed.part");
+    std::fs::copy(db_path(dir.path()), &stale).unwrap();
+    let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    std::fs::File::options()
+        .write(true)
+        .open(&stale)
+        .unwrap()
+        .set_modified(two_hours_ago)
+        .unwrap();
+    let fresh = dir.path().join(".pantry-writing.part");
+    std::fs::write(&fresh, b"being written").unwrap();
     let (db, _) = Db::open_in(dir.path()).await.unwrap();
     db.close().await;
-    assert!(!staging.exists());
+    assert!(!stale.exists());
+    assert!(fresh.exists());
     assert_eq!(dump(dir.path()).await, before);
+}
+
+#[tokio::test]
+async fn restore_refuses_the_live_database_and_another_pantrys_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    pantry_with_households(dir.path()).await;
+    let other = tempfile::tempdir().unwrap();
+    let (db, _) = Db::open_in(other.path()).await.unwrap();
+    let form = pantry::settings::SettingsForm {
+        name: "Second Pantry".into(),
+        short_code: "sec2".into(),
+        ..common::hillside_form()
+    };
+    settings::save(&db, &form, &common::admin()).await.unwrap();
+    let theirs = backups::back_up(&db, BackupReason::Manual, &common::admin())
+        .await
+        .unwrap();
+    db.close().await;
+    let before = dump(dir.path()).await;
+    let live = db_path(dir.path());
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    let via_dots = dir.path().join("sub/../pantry.sqlite3");
+    for (from, why) in [
+        (live.clone(), "the pantry's own database"),
+        (via_dots, "the pantry's own database"),
+        (PathBuf::from(&theirs.file), "another pantry (SEC2)"),
+    ] {
+        let out = pantry(dir.path(), &["restore", from.to_str().unwrap()]);
+        assert!(!out.status.success(), "{from:?}");
+        assert!(stderr(&out).contains(why), "{}", stderr(&out));
+    }
+    assert_eq!(dump(dir.path()).await, before);
+}
+
+#[tokio::test]
+async fn rotation_removes_only_this_pantrys_own_backups() {
+    let dir = tempfile::tempdir().unwrap();
+    pantry_with_households(dir.path()).await;
+    let shared = dir.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    let someone_elses = shared.join("pantry-backup-20200101T000000.000Z-daily.sqlite3");
+    std::fs::write(&someone_elses, b"another pantry's backup").unwrap();
+    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    backups::save_settings(&db, shared.to_str().unwrap(), "1", &common::admin())
+        .await
+        .unwrap();
+    for _ in 0..3 {
+        backups::back_up(&db, BackupReason::Manual, &common::admin())
+            .await
+            .unwrap();
+    }
+    db.close().await;
+    assert!(
+        someone_elses.exists(),
+        "a file this pantry did not write is kept"
+    );
+    assert_eq!(
+        backup_files(&shared).len(),
+        2,
+        "its own newest one, and the other"
+    );
+}
+
+#[tokio::test]
+async fn a_restore_asked_for_twice_runs_once_and_a_damaged_one_is_abandoned() {
+    let dir = tempfile::tempdir().unwrap();
+    pantry_with_households(dir.path()).await;
+    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let taken = backups::back_up(&db, BackupReason::Manual, &common::admin())
+        .await
+        .unwrap();
+    register(&db, "Hodan Kowalski").await;
+    db.close().await;
+    let from = Path::new(&taken.file);
+    let request = RestoreRequest::new(from, "Alex");
+    let first = backups::restore(&db_path(dir.path()), from, &request)
+        .await
+        .unwrap();
+    // Pantry stopped before it tidied up, and the same restore is asked for again.
+    let again = backups::restore(&db_path(dir.path()), from, &request)
+        .await
+        .unwrap();
+    assert_eq!(first, again);
+    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    assert_eq!(common::count(&db, "restores").await, 1);
+    // A chosen restore whose copy was damaged: abandoned, the database left as it is.
+    backups::stage_restore(&db, from, &common::admin())
+        .await
+        .unwrap();
+    assert!(backups::status(&db)
+        .await
+        .unwrap()
+        .pending_restore
+        .is_some());
+    db.close().await;
+    let pending = dir.path().join("pantry-restore-pending.sqlite3");
+    std::fs::write(&pending, b"half a file").unwrap();
+    let before = dump(dir.path()).await;
+    let err = backups::finish_pending_restore(&db_path(dir.path()))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("not a sound Pantry database"),
+        "{err}"
+    );
+    assert!(!pending.exists());
+    assert_eq!(dump(dir.path()).await, before);
+    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    assert!(backups::status(&db)
+        .await
+        .unwrap()
+        .pending_restore
+        .is_none());
+    db.close().await;
+}
+
+#[tokio::test]
+async fn a_pipe_as_the_output_is_refused_without_waiting_on_it() {
+    let dir = tempfile::tempdir().unwrap();
+    pantry_with_households(dir.path()).await;
+    let fifo = dir.path().join("out.csv");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let out = pantry(
+        dir.path(),
+        &[
+            "report",
+            "--period",
+            "2026-10",
+            "--force",
+            "--out",
+            fifo.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("not an ordinary file"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -474,7 +626,7 @@ async fn numbers_are_never_used_up_by_an_imported_number() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        stdout(&out).contains("\"00000000\" is not a Pantry membership number"),
+        stdout(&out).contains("00000000 is reserved"),
         "{}",
         stdout(&out)
     );

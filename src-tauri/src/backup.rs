@@ -56,6 +56,13 @@ pub async fn backups_choose_restore(
     Ok(Some(path.display().to_string()))
 }
 
+/// The admin changed their mind: the chosen backup will not be restored.
+#[tauri::command]
+pub async fn backups_cancel_restore(state: State<'_, AppState>) -> Result<BackupStatus, Error> {
+    let (db, actor) = state.signed_in()?;
+    backups::cancel_restore(db, &actor).await
+}
+
 /// The signed-in volunteer has read the notice of a restore.
 #[tauri::command]
 pub async fn backups_restore_seen(state: State<'_, AppState>, id: i64) -> Result<(), Error> {

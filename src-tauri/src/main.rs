@@ -39,6 +39,8 @@ struct Session {
 #[derive(Debug)]
 pub struct AppState {
     db: Result<Db, WireError>,
+    /// Why a restore chosen before the restart was abandoned, if it was.
+    restore_problem: Option<String>,
     session: Mutex<Option<Session>>,
 }
 
@@ -102,16 +104,28 @@ fn data_dir() -> Option<PathBuf> {
     paths::choose_data_dir(paths::data_dir_arg(std::env::args()), paths::os_data_dir)
 }
 
-fn open_database(dir: Option<&Path>) -> Result<Db, WireError> {
-    let dir = dir.ok_or_else(|| {
-        Error::Unavailable("No app-data folder is known on this system.".into()).to_wire()
-    })?;
+/// Opens the database, first finishing a restore chosen before the restart. A restore that
+/// had to be abandoned does not keep the pantry closed: its reason is shown instead.
+fn open_database(dir: Option<&Path>) -> (Result<Db, WireError>, Option<String>) {
+    let Some(dir) = dir else {
+        let problem = Error::Unavailable("No app-data folder is known on this system.".into());
+        return (Err(problem.to_wire()), None);
+    };
     tauri::async_runtime::block_on(async {
-        backups::finish_pending_restore(&dir.join(paths::DATABASE_FILE)).await?;
-        Db::open_in(dir).await
+        let restore_problem =
+            match backups::finish_pending_restore(&dir.join(paths::DATABASE_FILE)).await {
+                Ok(_) => None,
+                Err(busy @ Error::Conflict(_)) => return (Err(busy.to_wire()), None),
+                Err(other) => Some(format!(
+                    "The backup chosen to restore was not restored: {other}"
+                )),
+            };
+        let db = Db::open_in(dir)
+            .await
+            .map(|(db, _opened)| db)
+            .map_err(|err| err.to_wire());
+        (db, restore_problem)
     })
-    .map(|(db, _opened)| db)
-    .map_err(|err| err.to_wire())
 }
 
 /// One app per database: a second launch on the same data folder brings the running window
@@ -156,12 +170,13 @@ fn main() {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
-            let db = open_database(dir.as_deref());
+            let (db, restore_problem) = open_database(dir.as_deref());
             if let Ok(db) = &db {
                 start_daily_backups(db.clone());
             }
             app.manage(AppState {
                 db,
+                restore_problem,
                 session: Mutex::new(None),
             });
             Ok(())
@@ -226,6 +241,7 @@ fn main() {
             backup::backups_save_settings,
             backup::backups_now,
             backup::backups_choose_restore,
+            backup::backups_cancel_restore,
             backup::backups_restore_seen,
             backup::backups_restart,
             reports::reports_dashboard,

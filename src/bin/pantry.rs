@@ -226,6 +226,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
     if let Command::Restore { file } = &cli.command {
         let db_path = data_dir.join(paths::DATABASE_FILE);
         let request = backups::RestoreRequest::new(file, &Actor::command_line().name);
+        say!("Restoring from {} (waiting up to 10 seconds for any other Pantry window or command on this database to close)…", file.display());
         let notice = backups::restore(&db_path, file, &request).await?;
         if !notice.safety_copy.is_empty() {
             say!("The database as it was is saved in {}", notice.safety_copy);
@@ -234,7 +235,9 @@ async fn run(cli: Cli) -> Result<(), Error> {
             "Restored {} from {} (taken {}).",
             db_path.display(),
             file.display(),
-            notice.backup_taken_at
+            chrono::DateTime::parse_from_rfc3339(&notice.backup_taken_at)
+                .map(|t| t.format("%d/%m/%Y %H:%M UTC").to_string())
+                .unwrap_or(notice.backup_taken_at.clone())
         );
         if !notice.undone.is_empty() {
             say!("Undone (made after the backup was taken):");
@@ -516,7 +519,7 @@ async fn rollup(
 }
 
 fn read_sheet(file: &std::path::Path) -> Result<import::Sheet, Error> {
-    let bytes = std::fs::read(file)?;
+    let bytes = std::fs::read(file).map_err(|e| pantry::output::file_error("read", file, &e))?;
     let name = file
         .file_name()
         .and_then(|n| n.to_str())

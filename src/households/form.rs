@@ -172,12 +172,11 @@ impl HouseholdForm {
     pub fn validate(&self, settings: &Settings, today: NaiveDate) -> Result<ValidHousehold> {
         let mut errors = text::control_errors(self);
         let membership_number = self.membership_number.trim().to_owned();
-        if !membership_number.is_empty() && !crate::membership::is_valid_number(&membership_number)
+        if let Some(why) = Some(&membership_number)
+            .filter(|n| !n.is_empty())
+            .and_then(|n| crate::membership::number_problem(n))
         {
-            errors.push(FieldError::new(
-                "membershipNumber",
-                "A membership number is 8 digits ending in a check digit; leave it blank to give the next number.",
-            ));
+            errors.push(FieldError::new("membershipNumber", why));
         }
         let lead_name = self
             .lead_name

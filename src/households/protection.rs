@@ -14,7 +14,7 @@ use crate::access::{Actor, Operation};
 use crate::audit;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::output::{Destination, Existing};
+use crate::output::Destination;
 use crate::settings;
 
 /// What a lead member receives when they ask what the pantry holds about them.
@@ -91,9 +91,11 @@ pub async fn write_subject_access(
     let mut files = Vec::new();
     for (bytes, extension) in [(json, "json"), (pdf, "pdf")] {
         let to = match dir {
-            Some(dir) => {
-                Destination::file(dir.join(format!("{stem}.{extension}")), Existing::Refuse)
-            }
+            Some(dir) => Destination::NewIn {
+                dir: dir.to_owned(),
+                stem: stem.clone(),
+                extension,
+            },
             None => Destination::folder("exports", stem.clone(), extension),
         };
         match crate::output::write(db, &to, &bytes).await {

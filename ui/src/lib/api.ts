@@ -208,6 +208,7 @@ export const api = {
   backupsSaveSettings: (folder: string, kept: string) => call<BackupStatus>("backups_save_settings", { folder, kept }),
   backupsNow: () => call<BackupRecord>("backups_now"),
   backupsChooseRestore: () => call<string | null>("backups_choose_restore"),
+  backupsCancelRestore: () => call<BackupStatus>("backups_cancel_restore"),
   backupsRestoreSeen: (id: number) => call<void>("backups_restore_seen", { id }),
   backupsRestart: () => call<void>("backups_restart"),
 

@@ -22,4 +22,8 @@ startupProblem: WireError | null,
 /**
  * A restore from a backup that no volunteer has acknowledged yet: shown until one has.
  */
-restored: RestoreNotice | null, };
+restored: RestoreNotice | null, 
+/**
+ * Why a restore chosen before the restart was abandoned (the database is as it was).
+ */
+restoreProblem: string | null, };

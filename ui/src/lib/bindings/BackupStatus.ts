@@ -13,4 +13,8 @@ folderSetting: string, kept: number, last: BackupRecord | null,
 /**
  * No backup yet, or the last is older than two days.
  */
-stale: boolean, };
+stale: boolean, 
+/**
+ * A backup chosen to restore at the next start (the file as chosen), until then.
+ */
+pendingRestore: string | null, };
