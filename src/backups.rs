@@ -576,13 +576,6 @@ async fn before_restore(
     .bind(last_audit.unwrap_or_default())
     .fetch_all(current.pool())
     .await?;
-    if !carried.is_empty() {
-        undone.push(format!(
-            "everything in the {} audit trail entr{} made since the backup (kept in the audit trail)",
-            carried.len(),
-            if carried.len() == 1 { "y" } else { "ies" }
-        ));
-    }
     // The restore was allowed when it was asked for (an admin in the app, or the command line).
     let by = Actor::system(&request.by, Role::Admin);
     let safety = back_up(current, BackupReason::BeforeRestore, &by)

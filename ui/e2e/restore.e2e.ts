@@ -1,0 +1,33 @@
+// After a restore, the real app says plainly that it happened: which backup (its date), who
+// did it and what was undone, until a volunteer has read it; then it stays gone.
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { By } from "selenium-webdriver";
+import { afterEach, describe, expect, it } from "vitest";
+import { DEMO, demoDataDir, launch, pantryCli, stopAfterTest } from "./app";
+
+afterEach(({ task }) => stopAfterTest(task));
+
+describe("restore", () => {
+  it("shows what a restore undid until someone has read it", async () => {
+    const dataDir = demoDataDir(20);
+    pantryCli(dataDir, "backup");
+    const backup = readdirSync(join(dataDir, "backups")).find((f) => f.startsWith("pantry-backup-"));
+    expect(backup).toBeDefined();
+    // Three visits after the backup, then the backup is restored: they are undone.
+    pantryCli(dataDir, "exercise-counter", "--visits", "3");
+    pantryCli(dataDir, "restore", join(dataDir, "backups", backup!));
+
+    let app = await launch(dataDir, "Counter", DEMO.admin);
+    await app.text("Pantry was restored from a backup");
+    await app.containing("3 visits recorded");
+    await app.containing("(by command line)");
+    await app.screenshot("restore-notice");
+    await app.click("I have read this");
+    await app.driver.wait(async () => (await app.driver.findElements(By.id("restore-title"))).length === 0, 15_000);
+    await app.quit();
+
+    app = await launch(dataDir, "Counter", DEMO.counter);
+    expect(await app.driver.findElements(By.id("restore-title"))).toHaveLength(0);
+  });
+});
