@@ -335,6 +335,34 @@ async fn check_backup(from: &Path) -> Result<Option<String>> {
     }
 }
 
+/// Refuses the pantry's own database offered as a backup (through a link, `..` or case).
+fn refuse_own_database(from: &Path, db_path: &Path) -> Result<()> {
+    if output::same_file(from, db_path) {
+        return Err(Error::invalid(
+            "file",
+            format!(
+                "{} is the pantry's own database, not a backup; choose a backup. Nothing was changed.",
+                from.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses a backup of another pantry (by short code; either may not be set up yet).
+fn refuse_other_pantry(from: &Path, ours: Option<&str>, theirs: Option<&str>) -> Result<()> {
+    match (ours, theirs) {
+        (Some(ours), Some(theirs)) if !ours.eq_ignore_ascii_case(theirs) => Err(Error::invalid(
+            "file",
+            format!(
+                "{} is a backup of another pantry ({theirs}); this pantry is {ours}. Nothing was changed.",
+                from.display()
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// A backup chosen to restore.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -435,15 +463,7 @@ pub async fn restore(
     from: &Path,
     request: &RestoreRequest,
 ) -> Result<RestoreNotice> {
-    if output::same_file(from, db_path) {
-        return Err(Error::invalid(
-            "file",
-            format!(
-                "{} is the pantry's own database, not a backup; choose a backup. Nothing was changed.",
-                from.display()
-            ),
-        ));
-    }
+    refuse_own_database(from, db_path)?;
     let pantry = check_backup(from).await?;
     let lock = DbLock::exclusive(db_path)?;
     // The copy to put in place, staged beside the database; everything the restore records
@@ -518,17 +538,7 @@ async fn before_restore(
         sqlx::query_scalar("SELECT short_code FROM pantry_settings WHERE id = 1")
             .fetch_optional(current.pool())
             .await?;
-    if let (Some(ours), Some(theirs)) = (&ours, pantry) {
-        if !ours.eq_ignore_ascii_case(theirs) {
-            return Err(Error::invalid(
-                "file",
-                format!(
-                    "{} is a backup of another pantry ({theirs}); this pantry is {ours}. Nothing was changed.",
-                    request.chosen.display()
-                ),
-            ));
-        }
-    }
+    refuse_other_pantry(&request.chosen, ours.as_deref(), pantry)?;
     let backup = db::open_untouched(staged).await?;
     let mut undone = Vec::new();
     for (table, one, many) in UNDONE {
@@ -661,28 +671,10 @@ pub async fn restore_seen(db: &Db, id: i64, actor: &Actor) -> Result<()> {
 /// with who chose it.
 pub async fn stage_restore(db: &Db, from: &Path, actor: &Actor) -> Result<()> {
     actor.require(db, Operation::RestoreBackup).await?;
-    if output::same_file(from, db.path()) {
-        return Err(Error::invalid(
-            "file",
-            format!(
-                "{} is the pantry's own database, not a backup; choose a backup. Nothing was changed.",
-                from.display()
-            ),
-        ));
-    }
+    refuse_own_database(from, db.path())?;
     let theirs = check_backup(from).await?;
-    if let (Some(ours), Some(theirs)) = (crate::settings::load(db).await?, theirs) {
-        if !ours.short_code.eq_ignore_ascii_case(&theirs) {
-            return Err(Error::invalid(
-                "file",
-                format!(
-                    "{} is a backup of another pantry ({theirs}); this pantry is {}. Nothing was changed.",
-                    from.display(),
-                    ours.short_code
-                ),
-            ));
-        }
-    }
+    let ours = crate::settings::load(db).await?.map(|s| s.short_code);
+    refuse_other_pantry(from, ours.as_deref(), theirs.as_deref())?;
     let pending = db.path().with_file_name(PENDING);
     let staged = output::stage_beside(&pending, |file| {
         std::io::copy(&mut std::fs::File::open(from)?, file).map(|_| ())

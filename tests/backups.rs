@@ -9,15 +9,7 @@ use pantry::households::form::HouseholdForm;
 use pantry::{households, settings, Db, Error};
 
 async fn register(db: &Db, name: &str) -> i64 {
-    let form = HouseholdForm {
-        lead_name: name.into(),
-        adults: "1".into(),
-        children: "0".into(),
-        postcode: "OL1 3BQ".into(),
-        consent_given: true,
-        ..HouseholdForm::default()
-    };
-    households::register(db, &form, Some("test"), &common::admin())
+    households::register(db, &common::household(name), Some("test"), &common::admin())
         .await
         .unwrap()
         .id

@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::household;
 use pantry::access::{Actor, Role};
 use std::path::{Path, PathBuf};
 
@@ -44,17 +45,6 @@ async fn register(db: &Db, name: &str) -> i64 {
         .await
         .unwrap()
         .id
-}
-
-fn household(name: &str) -> HouseholdForm {
-    HouseholdForm {
-        lead_name: name.into(),
-        adults: "1".into(),
-        children: "0".into(),
-        postcode: "OL1 3BQ".into(),
-        consent_given: true,
-        ..HouseholdForm::default()
-    }
 }
 
 async fn visit_form(db: &Db, id: i64, override_reason: Option<&str>) -> VisitForm {

@@ -6,30 +6,14 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
+
+use common::{household as form, pantry, stderr, stdout};
 
 use pantry::backups::{self, BackupReason, RestoreRequest};
 use pantry::households::form::HouseholdForm;
 use pantry::output::{Destination, Existing};
 use pantry::{households, settings, Db, Error};
-
-fn pantry(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pantry"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env_remove("PANTRY_DATA_DIR")
-        .output()
-        .unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 fn db_path(dir: &Path) -> PathBuf {
     dir.join(pantry::paths::DATABASE_FILE)
@@ -83,17 +67,6 @@ async fn register(db: &Db, name: &str) -> households::Household {
     households::register(db, &form(name), None, &common::admin())
         .await
         .unwrap()
-}
-
-fn form(name: &str) -> HouseholdForm {
-    HouseholdForm {
-        lead_name: name.into(),
-        adults: "1".into(),
-        children: "0".into(),
-        postcode: "OL1 3BQ".into(),
-        consent_given: true,
-        ..HouseholdForm::default()
-    }
 }
 
 async fn number_of_first(dir: &Path) -> String {

@@ -1,6 +1,10 @@
 //! Helpers shared by the integration tests: a real SQLite file in a fresh temp directory.
 #![allow(dead_code, clippy::unwrap_used)]
 
+use std::path::Path;
+use std::process::{Command, Output};
+
+use pantry::households::form::HouseholdForm;
 use pantry::settings::SettingsForm;
 use pantry::Db;
 use tempfile::TempDir;
@@ -42,4 +46,35 @@ pub fn manager() -> pantry::access::Actor {
 /// A volunteer with a name, for tests that check who is recorded.
 pub fn named(name: &str, role: pantry::access::Role) -> pantry::access::Actor {
     pantry::access::Actor::system(name, role)
+}
+
+/// A one-adult household at a Hillside postcode, with consent given.
+pub fn household(name: &str) -> HouseholdForm {
+    HouseholdForm {
+        lead_name: name.into(),
+        adults: "1".into(),
+        children: "0".into(),
+        postcode: "OL1 3BQ".into(),
+        consent_given: true,
+        ..HouseholdForm::default()
+    }
+}
+
+/// Runs the real `pantry` command line on a data directory, as a separate process.
+pub fn pantry(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pantry"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("PANTRY_DATA_DIR")
+        .output()
+        .unwrap()
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
 }
