@@ -28,7 +28,7 @@ use pantry::stock::counts::StockCount;
 use pantry::stock::deliveries::{Delivery, DeliveryForm, WasteForm, WasteRecord};
 use pantry::stock::opening::OpeningReport;
 use pantry::stock::{
-    BarcodeScan, ItemDetail, ItemForm, StockOverview, StockSettings, StockSettingsForm,
+    ItemDetail, ItemForm, StockLookup, StockOverview, StockSettings, StockSettingsForm,
 };
 use pantry::visits::{CashUp, CheckIn, ScanOutcome, Today, VisitForm, VisitRecord};
 use pantry::volunteers::{Volunteer, VolunteerForm};
@@ -77,7 +77,7 @@ fn export_all(dir: &Path) {
     StockOverview::export_all_to(dir).unwrap();
     ItemDetail::export_all_to(dir).unwrap();
     ItemForm::export_all_to(dir).unwrap();
-    BarcodeScan::export_all_to(dir).unwrap();
+    StockLookup::export_all_to(dir).unwrap();
     StockSettings::export_all_to(dir).unwrap();
     StockSettingsForm::export_all_to(dir).unwrap();
     Delivery::export_all_to(dir).unwrap();

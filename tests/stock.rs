@@ -13,7 +13,8 @@ use pantry::stock::distribution::VisitItem;
 use pantry::stock::ledger::balances_agree;
 use pantry::stock::opening;
 use pantry::stock::{
-    self, BandForm, BarcodeForm, BarcodeScan, CounterStock, ItemForm, StockSettingsForm,
+    self, BandForm, BarcodeForm, BarcodeScan, CounterStock, ItemForm, StockLookup,
+    StockSettingsForm,
 };
 use pantry::visits::{self, FeeMethod, ScanOutcome, VisitForm};
 use pantry::{households, import, settings, Db, Error};
@@ -557,4 +558,33 @@ proptest! {
             }
         });
     }
+}
+
+#[tokio::test]
+async fn what_is_typed_in_a_stock_box_is_read_by_the_library() {
+    let (_dir, db, _today) = pantry().await;
+    item(&db, "Baked beans", "Blue", "0.60", "5012345678900").await;
+    let milk = item(&db, "UHT milk", "Red", "0.95", "").await;
+    // What is typed in a stock box is read by the library: in-house codes are barcodes
+    // too, spaced digits are a barcode, words are names.
+    let in_house = item(&db, "Soup (own label)", "Blue", "", "PANTRY-0042").await;
+    let StockLookup::Found { item: found, .. } = stock::lookup(&db, "PANTRY-0042").await.unwrap()
+    else {
+        panic!("an in-house barcode finds its item")
+    };
+    assert_eq!(found.id, in_house);
+    assert!(matches!(
+        stock::lookup(&db, "5012 3456 78900").await.unwrap(),
+        StockLookup::Found { .. }
+    ));
+    assert_eq!(
+        stock::lookup(&db, "PANTRY-0043").await.unwrap(),
+        StockLookup::Unknown {
+            code: "PANTRY-0043".into()
+        }
+    );
+    let StockLookup::Matches { items } = stock::lookup(&db, "uht").await.unwrap() else {
+        panic!("words are a name search")
+    };
+    assert_eq!(items.iter().map(|i| i.id).collect::<Vec<_>>(), [milk]);
 }

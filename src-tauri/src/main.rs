@@ -258,7 +258,7 @@ fn main() {
             stock::stock_item,
             stock::stock_item_form,
             stock::stock_save_item,
-            stock::stock_scan,
+            stock::stock_lookup,
             stock::stock_add_barcode,
             stock::stock_settings,
             stock::stock_save_settings,

@@ -9,7 +9,7 @@ use pantry::stock::deliveries::{
 };
 use pantry::stock::opening::{self, OpeningReport};
 use pantry::stock::{
-    self, BarcodeScan, Item, ItemDetail, ItemForm, StockOverview, StockSettings, StockSettingsForm,
+    self, Item, ItemDetail, ItemForm, StockLookup, StockOverview, StockSettings, StockSettingsForm,
 };
 use pantry::Error;
 use tauri::State;
@@ -51,9 +51,10 @@ pub async fn stock_save_item(state: State<'_, AppState>, form: ItemForm) -> Resu
 }
 
 #[tauri::command]
-pub async fn stock_scan(state: State<'_, AppState>, code: String) -> Result<BarcodeScan, Error> {
+/// What was scanned or typed in a stock box: a barcode (known or not) or item names.
+pub async fn stock_lookup(state: State<'_, AppState>, typed: String) -> Result<StockLookup, Error> {
     let (db, _) = state.signed_in()?;
-    stock::scan_barcode(db, &code).await
+    stock::lookup(db, &typed).await
 }
 
 #[tauri::command]

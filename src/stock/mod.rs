@@ -674,6 +674,48 @@ pub async fn scan_barcode(db: &Db, typed: &str) -> Result<BarcodeScan> {
     })
 }
 
+/// What was scanned or typed in a stock box, as the library reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum StockLookup {
+    /// A known barcode (any kind, in-house ones like `PANTRY-0042` too): `units` of this item.
+    Found {
+        item: Box<Item>,
+        #[ts(type = "number")]
+        units: i64,
+    },
+    /// A barcode not known yet: offer to add it to an item.
+    Unknown { code: String },
+    /// Not a barcode: the active items whose names match (empty when none does).
+    Matches { items: Vec<Item> },
+}
+
+/// Reads what was scanned or typed in a stock box: a known barcode finds its item; anything
+/// shaped like a barcode (digits, or letters and digits with no spaces, such as
+/// `PANTRY-0042`) is an unknown barcode; anything else is a name to search for. The screens
+/// do not decide which it is.
+pub async fn lookup(db: &Db, typed: &str) -> Result<StockLookup> {
+    let text = typed.trim();
+    if text.is_empty() {
+        return Ok(StockLookup::Matches { items: Vec::new() });
+    }
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let digits_only = compact.chars().all(|c| c.is_ascii_digit());
+    let barcode_shaped = (digits_only && compact.len() >= 6)
+        || (!text.contains(char::is_whitespace)
+            && compact.chars().any(|c| c.is_ascii_digit())
+            && check_barcode(&compact).is_ok());
+    if !barcode_shaped {
+        return Ok(StockLookup::Matches {
+            items: items(db, text, false).await?,
+        });
+    }
+    Ok(match scan_barcode(db, &compact).await? {
+        BarcodeScan::Found { item, units } => StockLookup::Found { item, units },
+        BarcodeScan::Unknown { code } => StockLookup::Unknown { code },
+    })
+}
+
 /// Adds a barcode to an existing item (after scanning an unknown one).
 pub async fn add_barcode(
     db: &Db,

@@ -36,7 +36,7 @@ import type { VisitForm } from "./bindings/VisitForm";
 import type { VisitRecord } from "./bindings/VisitRecord";
 import type { PrintedFile } from "./bindings/PrintedFile";
 import type { SheetLayout } from "./bindings/SheetLayout";
-import type { BarcodeScan } from "./bindings/BarcodeScan";
+import type { StockLookup } from "./bindings/StockLookup";
 import type { Delivery } from "./bindings/Delivery";
 import type { DeliveryForm } from "./bindings/DeliveryForm";
 import type { DeliverySource } from "./bindings/DeliverySource";
@@ -160,7 +160,7 @@ export const api = {
   stockItem: (id: number) => call<ItemDetail>("stock_item", { id }),
   stockItemForm: (id: number) => call<ItemForm>("stock_item_form", { id }),
   stockSaveItem: (form: ItemForm) => call<Item>("stock_save_item", { form }),
-  stockScan: (code: string) => call<BarcodeScan>("stock_scan", { code }),
+  stockLookup: (typed: string) => call<StockLookup>("stock_lookup", { typed }),
   stockAddBarcode: (itemId: number, code: string, units: string) =>
     call<Item>("stock_add_barcode", { itemId, code, units }),
   stockSettings: () => call<StockSettings>("stock_settings"),

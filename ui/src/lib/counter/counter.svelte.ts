@@ -140,12 +140,11 @@ export class CounterState {
     if (!text) return;
     this.problem = null;
     try {
-      if (/^[0-9 ]{6,}$/.test(text)) {
-        const found = await api.stockScan(text);
-        if (found.kind === "found") this.addItem(found.item, found.units);
-        else this.problem = `Barcode ${found.code} is not known: pick the item by name, and add the barcode on the Stock screen.`;
-      } else {
-        this.itemMatches = await api.stockItems(text, false);
+      const found = await api.stockLookup(text);
+      if (found.kind === "found") this.addItem(found.item, found.units);
+      else if (found.kind === "unknown") this.problem = `Barcode ${found.code} is not known: pick the item by name, and add the barcode on the Stock screen.`;
+      else {
+        this.itemMatches = found.items;
         if (this.itemMatches.length === 0) this.problem = `No item matches "${text}".`;
       }
     } catch (thrown) {

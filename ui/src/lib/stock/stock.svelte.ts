@@ -178,12 +178,11 @@ export class StockState {
     if (!text) return;
     this.unknownCode = null;
     await this.run(async () => {
-      if (/^[0-9 ]{6,}$/.test(text)) {
-        const found = await api.stockScan(text);
-        if (found.kind === "found") this.addLine(found.item, found.units);
-        else this.unknownCode = found.code;
-      } else {
-        this.scanMatches = await api.stockItems(text, false);
+      const found = await api.stockLookup(text);
+      if (found.kind === "found") this.addLine(found.item, found.units);
+      else if (found.kind === "unknown") this.unknownCode = found.code;
+      else {
+        this.scanMatches = found.items;
         if (this.scanMatches.length === 0) this.problem = `No item matches "${text}".`;
       }
     });
