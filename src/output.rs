@@ -124,19 +124,13 @@ impl Guard {
                 ),
             ));
         }
-        let Ok(meta) = std::fs::symlink_metadata(target) else {
+        if std::fs::symlink_metadata(target).is_err() {
             return Ok(());
-        };
+        }
         if is_sqlite_database(target) {
             return Err(Error::invalid(
                 "out",
                 format!("{shown} is a database; Pantry never writes over one. Choose another name. Nothing was written."),
-            ));
-        }
-        if !meta.is_file() && !meta.file_type().is_symlink() {
-            return Err(Error::invalid(
-                "out",
-                format!("{shown} is not an ordinary file; choose another name."),
             ));
         }
         match existing {
