@@ -26,6 +26,15 @@ macro_rules! choices {
             pub fn from_code(code: &str) -> Option<$name> {
                 Self::ALL.iter().copied().find(|c| c.code() == code)
             }
+            /// A stored code read back: one Pantry does not know is an error naming it,
+            /// never a default.
+            pub fn stored(code: &str, what: &str) -> crate::Result<$name> {
+                Self::from_code(code).ok_or_else(|| {
+                    crate::Error::Conflict(format!(
+                        "The stored {what} \"{code}\" is not one Pantry knows; nothing was done."
+                    ))
+                })
+            }
             pub fn options() -> Vec<crate::choices::FlagOption<$name>> {
                 Self::ALL.iter().map(|c| crate::choices::FlagOption { value: *c, label: c.label().to_owned() }).collect()
             }

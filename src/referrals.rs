@@ -119,12 +119,13 @@ struct AgencyRow {
     active: bool,
 }
 
-impl From<AgencyRow> for Agency {
-    fn from(r: AgencyRow) -> Self {
-        Agency {
+impl TryFrom<AgencyRow> for Agency {
+    type Error = Error;
+    fn try_from(r: AgencyRow) -> Result<Self> {
+        Ok(Agency {
             id: r.id,
             name: r.name,
-            kind: AgencyKind::from_code(&r.kind).unwrap_or(AgencyKind::Other),
+            kind: AgencyKind::stored(&r.kind, "agency kind")?,
             contact_person: r.contact_person,
             phone: r.phone,
             email: r.email,
@@ -132,7 +133,7 @@ impl From<AgencyRow> for Agency {
             opening_hours: r.opening_hours,
             how_to_refer: r.how_to_refer,
             active: r.active,
-        }
+        })
     }
 }
 
@@ -145,7 +146,7 @@ pub async fn agencies(db: &Db) -> Result<Vec<Agency>> {
     ))
     .fetch_all(db.pool())
     .await?;
-    Ok(rows.into_iter().map(Agency::from).collect())
+    rows.into_iter().map(Agency::try_from).collect()
 }
 
 async fn agency_with(conn: &mut SqliteConnection, id: i64) -> Result<Agency> {
@@ -155,7 +156,8 @@ async fn agency_with(conn: &mut SqliteConnection, id: i64) -> Result<Agency> {
     .bind(id)
     .fetch_optional(conn)
     .await?
-    .map(Agency::from)
+    .map(Agency::try_from)
+    .transpose()?
     .ok_or_else(|| Error::not_found(format!("Agency {id}")))
 }
 
@@ -347,7 +349,11 @@ async fn referrals_where(
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let agency = agency_with(conn, r.agency_id).await?;
-        let outcome = r.outcome.as_deref().and_then(Outcome::from_code);
+        let outcome = r
+            .outcome
+            .as_deref()
+            .map(|c| Outcome::stored(c, "referral outcome"))
+            .transpose()?;
         out.push(Referral {
             status: match (&outcome, &r.contacted_at) {
                 (Some(_), _) => ReferralStatus::Closed,
@@ -360,9 +366,9 @@ async fn referrals_where(
             lead_name: r.lead_name,
             membership_number: r.membership_number,
             agency,
-            reason: ReferralReason::from_code(&r.reason).unwrap_or(ReferralReason::Other),
+            reason: ReferralReason::stored(&r.reason, "referral reason")?,
             reason_detail: r.reason_detail,
-            urgency: Urgency::from_code(&r.urgency).unwrap_or(Urgency::Routine),
+            urgency: Urgency::stored(&r.urgency, "urgency")?,
             consent_at: r.consent_at,
             made_at: r.made_at,
             made_on: r.made_on,

@@ -332,7 +332,7 @@ async fn decide(
         ))
     })?;
     let facts = Facts {
-        status: Status::from_code(&row.status),
+        status: Status::from_code(&row.status)?,
         erased: row.erased,
         expires_on,
         has_consent: row.has_consent,
@@ -375,7 +375,7 @@ pub async fn check_in(db: &Db, household_id: i64, card: Option<&CardLookup>) -> 
             allergies,
             dietary,
             dietary_notes: d.row.dietary_notes,
-            status: Status::from_code(&d.row.status),
+            status: Status::from_code(&d.row.status)?,
             expires_on: d.row.expires_on,
             neighbourhood: d.row.neighbourhood,
         },

@@ -323,6 +323,20 @@ async fn an_unreadable_stored_value_is_an_error_that_names_it_never_a_default() 
         err.to_string().contains(&h.membership_number) && err.to_string().contains("soon"),
         "{err}"
     );
+    // A status another tool wrote past the CHECK constraint is not taken as "active".
+    let mut conn = db.pool().acquire().await.unwrap();
+    sqlx::query("PRAGMA ignore_check_constraints = ON")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE households SET expires_on = '2099-01-01', status = 'gone' WHERE id = ?")
+        .bind(h.id)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    drop(conn);
+    let err = visits::check_in(&db, h.id, None).await.unwrap_err();
+    assert!(err.to_string().contains("\"gone\""), "{err}");
     sqlx::query("UPDATE pantry_settings SET time_zone = 'Mars/Olympus'")
         .execute(db.pool())
         .await

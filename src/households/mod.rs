@@ -40,11 +40,16 @@ impl Status {
         }
     }
 
-    pub fn from_code(code: &str) -> Status {
+    /// A stored status read back: one Pantry does not know is an error naming it (never
+    /// "active", which would let the household shop).
+    pub fn from_code(code: &str) -> Result<Status> {
         match code {
-            "paused" => Status::Paused,
-            "left" => Status::Left,
-            _ => Status::Active,
+            "active" => Ok(Status::Active),
+            "paused" => Ok(Status::Paused),
+            "left" => Ok(Status::Left),
+            other => Err(Error::Conflict(format!(
+                "The stored membership status \"{other}\" is not one Pantry knows; nothing was done."
+            ))),
         }
     }
 

@@ -329,7 +329,7 @@ pub async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Option<Househo
         consent_version: row.consent_version,
         joined_on: row.joined_on,
         expires_on: row.expires_on,
-        status: Status::from_code(&row.status),
+        status: Status::from_code(&row.status)?,
         erased: row.erased_at.is_some(),
         created_at: row.created_at,
         updated_at: row.updated_at,
@@ -377,19 +377,20 @@ struct SummaryRow {
     has_consent: bool,
 }
 
-impl From<SummaryRow> for HouseholdSummary {
-    fn from(r: SummaryRow) -> Self {
-        HouseholdSummary {
+impl TryFrom<SummaryRow> for HouseholdSummary {
+    type Error = Error;
+    fn try_from(r: SummaryRow) -> Result<Self> {
+        Ok(HouseholdSummary {
             id: r.id,
             membership_number: r.membership_number,
             lead_name: r.lead_name,
             postcode: r.postcode,
             neighbourhood: r.neighbourhood,
-            status: Status::from_code(&r.status),
+            status: Status::from_code(&r.status)?,
             expires_on: r.expires_on,
             has_allergies: r.has_allergies,
             has_consent: r.has_consent,
-        }
+        })
     }
 }
 
@@ -407,7 +408,10 @@ pub async fn summaries(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<H
     }
     q.push(")");
     let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(conn).await?;
-    let mut out: Vec<HouseholdSummary> = rows.into_iter().map(HouseholdSummary::from).collect();
+    let mut out = rows
+        .into_iter()
+        .map(HouseholdSummary::try_from)
+        .collect::<Result<Vec<_>>>()?;
     out.sort_by_key(|s| ids.iter().position(|id| *id == s.id));
     Ok(out)
 }
