@@ -187,13 +187,7 @@ fn a_database_from_a_newer_pantry_is_refused_by_the_cli() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let (db, _) = pantry::Db::open_in(dir.path()).await.unwrap();
-        sqlx::query(
-            "INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time)
-             VALUES (99990101000000, 'future', '2099-01-01', 1, x'00', 0)",
-        )
-        .execute(db.pool())
-        .await
-        .unwrap();
+        common::mark_as_newer(&db).await;
         db.close().await;
     });
     let out = pantry(dir.path(), &["init"]);

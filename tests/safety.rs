@@ -544,13 +544,7 @@ async fn a_database_from_a_newer_pantry_is_refused_without_changing_a_byte() {
     let path = db_path(dir.path());
     {
         let (db, _) = Db::open(&path).await.unwrap();
-        sqlx::query(
-            "INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time)
-             VALUES (99990101000000, 'from the future', '2099-01-01', 1, x'00', 0)",
-        )
-        .execute(db.pool())
-        .await
-        .unwrap();
+        common::mark_as_newer(&db).await;
         db.close().await;
         // As a newer Pantry (or another tool) might leave it: a rollback-journal file.
         let options = sqlx::sqlite::SqliteConnectOptions::new()

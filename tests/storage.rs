@@ -103,13 +103,7 @@ async fn an_existing_database_is_copied_before_it_is_migrated() {
 async fn a_database_from_a_newer_pantry_is_refused_in_plain_english_and_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     let (db, _) = Db::open_in(dir.path()).await.unwrap();
-    sqlx::query(
-        "INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time)
-         VALUES (99990101000000, 'from the future', '2099-01-01', 1, x'00', 0)",
-    )
-    .execute(db.pool())
-    .await
-    .unwrap();
+    common::mark_as_newer(&db).await;
     db.close().await;
     let files_before = database_files(dir.path());
 
@@ -118,7 +112,7 @@ async fn a_database_from_a_newer_pantry_is_refused_in_plain_english_and_left_alo
         matches!(
             err,
             Error::SchemaTooNew {
-                found: 99990101000000,
+                found: common::FUTURE_SCHEMA,
                 ..
             }
         ),
