@@ -151,8 +151,8 @@ async fn main() {
         started.elapsed().as_secs_f64()
     );
     let settings = pantry::settings::require(&db).await.unwrap();
-    let today = settings.today();
-    let week_start = visits::week_start_of(today, settings.week_start).to_string();
+    let today = settings.date_at(db.now());
+    let week_start = pantry::clock::week_start_of(today, settings.week_start).to_string();
 
     // Households that may shop today (active, in date, not yet in this week).
     let candidates: Vec<(i64, String)> = sqlx::query_as(

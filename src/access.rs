@@ -167,7 +167,8 @@ impl Actor {
         let needs = op.min_role();
         let mut tx = db.begin_write().await?;
         audit::record(
-            &mut tx,
+        &mut tx,
+        db.now(),
             &self.name,
             "refused",
             None,

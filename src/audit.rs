@@ -1,6 +1,6 @@
 //! The append-only audit trail: who did what, when. The table refuses updates and deletes.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 
 use crate::access::{Actor, Operation};
@@ -9,6 +9,7 @@ use crate::error::Result;
 /// Appends one entry, inside the caller's transaction.
 pub async fn record(
     conn: &mut SqliteConnection,
+    at: DateTime<Utc>,
     actor: &str,
     action: &str,
     subject: Option<&str>,
@@ -17,7 +18,7 @@ pub async fn record(
     sqlx::query(
         "INSERT INTO audit_log (at, actor, action, subject, details) VALUES (?, ?, ?, ?, ?)",
     )
-    .bind(Utc::now().to_rfc3339())
+    .bind(at.to_rfc3339())
     .bind(actor)
     .bind(action)
     .bind(subject)

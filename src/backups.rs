@@ -110,7 +110,7 @@ pub async fn status(db: &Db) -> Result<BackupStatus> {
     let stale = last
         .as_ref()
         .and_then(|l| DateTime::parse_from_rfc3339(&l.at).ok())
-        .is_none_or(|at| Utc::now() - at.with_timezone(&Utc) > Duration::hours(STALE_AFTER_HOURS));
+        .is_none_or(|at| db.now() - at.with_timezone(&Utc) > Duration::hours(STALE_AFTER_HOURS));
     Ok(BackupStatus {
         folder: dir.display().to_string(),
         folder_setting: setting,
@@ -161,6 +161,7 @@ pub async fn save_settings(
         .await?;
     audit::record(
         &mut tx,
+        db.now(),
         actor,
         "backups.settings",
         None,
@@ -188,7 +189,7 @@ pub async fn back_up(db: &Db, reason: BackupReason, actor: &Actor) -> Result<Bac
             dir.display()
         )));
     }
-    let at = Utc::now();
+    let at = db.now();
     let file = dir.join(format!(
         "{BACKUP_PREFIX}{}-{}.sqlite3",
         at.format("%Y%m%dT%H%M%S%.3fZ"),
@@ -208,6 +209,7 @@ pub async fn back_up(db: &Db, reason: BackupReason, actor: &Actor) -> Result<Bac
         .await?;
     audit::record(
         &mut tx,
+        db.now(),
         actor,
         "backups.taken",
         None,
@@ -265,7 +267,7 @@ pub async fn back_up_if_due(db: &Db, actor: &Actor) -> Result<Option<BackupRecor
         .await?;
     let due = last
         .and_then(|at| DateTime::parse_from_rfc3339(&at).ok())
-        .is_none_or(|at| Utc::now() - at.with_timezone(&Utc) >= Duration::hours(DAILY_HOURS));
+        .is_none_or(|at| db.now() - at.with_timezone(&Utc) >= Duration::hours(DAILY_HOURS));
     if due {
         Ok(Some(back_up(db, BackupReason::Daily, actor).await?))
     } else {
@@ -620,6 +622,7 @@ async fn after_restore(
     let taken = request.taken_at.to_rfc3339();
     audit::record(
         &mut tx,
+        restored.now(),
         &request.by,
         "backups.restored",
         None,
@@ -632,7 +635,7 @@ async fn after_restore(
          RETURNING id, at, by, from_file, backup_taken_at, undone, safety_copy",
     )
     .bind(&request.id)
-    .bind(Utc::now().to_rfc3339())
+    .bind(restored.now().to_rfc3339())
     .bind(&request.by)
     .bind(&from_file)
     .bind(&taken)
@@ -658,7 +661,7 @@ pub async fn unseen_restore(db: &Db) -> Result<Option<RestoreNotice>> {
 pub async fn restore_seen(db: &Db, id: i64, actor: &Actor) -> Result<()> {
     let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE restores SET seen_at = ?, seen_by = ? WHERE id = ? AND seen_at IS NULL")
-        .bind(Utc::now().to_rfc3339())
+        .bind(db.now().to_rfc3339())
         .bind(&actor.name)
         .bind(id)
         .execute(&mut *tx)
@@ -691,6 +694,7 @@ pub async fn stage_restore(db: &Db, from: &Path, actor: &Actor) -> Result<()> {
     let mut tx = db.begin_write().await?;
     audit::record(
         &mut tx,
+        db.now(),
         &actor.name,
         "backups.restore-chosen",
         None,
@@ -736,6 +740,7 @@ pub async fn cancel_restore(db: &Db, actor: &Actor) -> Result<BackupStatus> {
         let mut tx = db.begin_write().await?;
         audit::record(
             &mut tx,
+            db.now(),
             &actor.name,
             "backups.restore-cancelled",
             None,

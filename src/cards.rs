@@ -1,7 +1,6 @@
 //! Membership cards: one current card per household, numbered so that a lost card can be
 //! revoked (and refused at the counter) while its replacement works; printing in batches.
 
-use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use sqlx::{FromRow, SqliteConnection};
 use ts_rs::TS;
@@ -133,10 +132,11 @@ async fn faces_for(db: &Db, household_ids: &[i64]) -> Result<(Vec<CardFace>, Vec
 
 async fn mark_printed(db: &Db, card_ids: &[i64], actor: &str) -> Result<()> {
     let mut tx = db.begin_write().await?;
-    let now = Utc::now().to_rfc3339();
+    let now = db.now().to_rfc3339();
     store::mark_printed(&mut tx, card_ids, &now).await?;
     audit::record(
         &mut tx,
+        db.now(),
         actor,
         "cards.printed",
         None,
@@ -172,7 +172,7 @@ pub async fn reissue(db: &Db, household_id: i64, reason: &str, actor: &Actor) ->
     let serial: i64 = household.membership_number[..membership::NUMBER_LENGTH - 1]
         .parse()
         .unwrap_or(household_id);
-    let now = Utc::now().to_rfc3339();
+    let now = db.now().to_rfc3339();
     let old = store::current(&mut tx, household_id).await?;
     store::revoke_current(&mut tx, household_id, &now, reason).await?;
     let issue = store::last_issue(&mut tx, household_id).await? + 1;
@@ -193,6 +193,7 @@ pub async fn reissue(db: &Db, household_id: i64, reason: &str, actor: &Actor) ->
     .await?;
     audit::record(
         &mut tx,
+        db.now(),
         actor,
         "card.reissued",
         Some(&households::subject(household_id)),

@@ -8,11 +8,12 @@ use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
+use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::output::{self, Existing};
 
@@ -24,6 +25,7 @@ pub struct Db {
     pool: SqlitePool,
     path: PathBuf,
     lock: Arc<DbLock>,
+    clock: Clock,
 }
 
 /// Every Pantry process (the app, each command) holds this lock shared while it has the
@@ -171,6 +173,7 @@ impl Db {
             pool,
             path: path.to_owned(),
             lock: Arc::new(lock),
+            clock: Clock::system(),
         };
         match db.migrate(existed && copy_before_upgrade).await {
             Ok(opened) => Ok((db, opened)),
@@ -217,6 +220,18 @@ impl Db {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Now, by this database's clock: every operation takes its time from here.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// The same database read through another clock (tests and simulations play out weeks
+    /// with a manual one).
+    pub fn with_clock(mut self, clock: Clock) -> Db {
+        self.clock = clock;
+        self
     }
 
     /// A folder beside the database for files Pantry writes (`print`, `exports`).

@@ -8,16 +8,17 @@ use std::io::Cursor;
 
 use base64::Engine;
 use calamine::{Data, DataType, Reader, Xlsx};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::access::{Actor, Operation};
 use crate::audit;
 use crate::choices::FlagOption;
+use crate::clock;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::households::form::{self, Allergen, Dietary, HouseholdForm, ValidHousehold};
+use crate::households::form::{Allergen, Dietary, HouseholdForm, ValidHousehold};
 use crate::households::record_from;
 use crate::households::store;
 use crate::membership;
@@ -417,7 +418,7 @@ pub async fn import(
     let mut fresh = store::allocate_serials(&mut tx, unnumbered, &taken)
         .await?
         .into_iter();
-    let now = Utc::now().to_rfc3339();
+    let now = db.now().to_rfc3339();
     let mut records = Vec::with_capacity(checked.ready.len());
     let mut members = Vec::new();
     let mut given = numbered.into_iter();
@@ -472,6 +473,7 @@ pub async fn import(
     }
     audit::record(
         &mut tx,
+        db.now(),
         actor,
         "households.imported",
         None,
@@ -516,7 +518,7 @@ async fn check_rows(
         ));
     }
     let settings = settings::require(db).await?;
-    let today = settings.today();
+    let today = settings.date_at(db.now());
     let existing = store::existing_keys(&mut *db.pool().acquire().await?).await?;
     let total = u32::try_from(sheet.rows.len()).unwrap_or(u32::MAX);
     let header = |i: usize| {
@@ -614,8 +616,8 @@ async fn check_rows(
         let consent_at = match cell(ImportField::ConsentDate) {
             "" => None,
             v if yes_no(v) == Some(false) => None,
-            v if yes_no(v) == Some(true) => Some(Utc::now().to_rfc3339()),
-            v => match form::parse_uk_date(v) {
+            v if yes_no(v) == Some(true) => Some(db.now().to_rfc3339()),
+            v => match clock::parse_uk_date(v) {
                 Some(d) if d <= today => Some(midnight_utc(d)),
                 _ => {
                     problem(

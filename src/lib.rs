@@ -9,6 +9,7 @@ pub mod backups;
 pub mod cards;
 #[macro_use]
 pub mod choices;
+pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod error;

@@ -2,7 +2,7 @@
 //! support): the agency directory, referrals made with the member's consent to share their
 //! details, the slip, and follow-up from made → contacted → outcome.
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use sqlx::{FromRow, SqliteConnection};
 use ts_rs::TS;
@@ -197,7 +197,7 @@ pub async fn save_agency(
     if !errors.is_empty() {
         return Err(Error::Validation(errors));
     }
-    let now = Utc::now().to_rfc3339();
+    let now = db.now().to_rfc3339();
     let mut tx = db.begin_write().await?;
     let clash: Option<i64> =
         sqlx::query_scalar("SELECT id FROM agencies WHERE name = ? AND id IS NOT ?")
@@ -245,6 +245,7 @@ pub async fn save_agency(
     };
     audit::record(
         &mut tx,
+        db.now(),
         actor,
         "agency.saved",
         Some(&format!("agency:{saved_id}")),
@@ -473,7 +474,7 @@ pub async fn make(db: &Db, form: &ReferralForm, actor: &Actor) -> Result<Referra
             "This household's details were erased.".into(),
         ));
     }
-    let now = Utc::now();
+    let now = db.now();
     let reference = allocate_reference(&mut tx).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO referrals (reference, household_id, agency_id, reason, reason_detail, urgency, consent_at,
@@ -488,7 +489,7 @@ pub async fn make(db: &Db, form: &ReferralForm, actor: &Actor) -> Result<Referra
     .bind(form.urgency.code())
     .bind(now.to_rfc3339())
     .bind(now.to_rfc3339())
-    .bind(crate::visits::local_date_of(now, settings.tz()).to_string())
+    .bind(crate::clock::local_date_of(now, settings.tz()).to_string())
     .bind(volunteer)
     .fetch_one(&mut *tx)
     .await?;
@@ -511,6 +512,7 @@ pub async fn make(db: &Db, form: &ReferralForm, actor: &Actor) -> Result<Referra
     .await?;
     audit::record(
         &mut tx,
+        db.now(),
         volunteer,
         "referral.made",
         Some(&households::subject(form.household_id)),
@@ -540,13 +542,14 @@ pub async fn mark_contacted(db: &Db, id: i64, actor: &Actor) -> Result<Referral>
         }
     }
     sqlx::query("UPDATE referrals SET contacted_at = ?, contacted_by = ? WHERE id = ?")
-        .bind(Utc::now().to_rfc3339())
+        .bind(db.now().to_rfc3339())
         .bind(volunteer)
         .bind(id)
         .execute(&mut *tx)
         .await?;
     audit::record(
         &mut tx,
+        db.now(),
         volunteer,
         "referral.contacted",
         Some(&format!("referral:{id}")),
@@ -582,13 +585,14 @@ pub async fn record_outcome(
     sqlx::query("UPDATE referrals SET outcome = ?, outcome_note = ?, outcome_at = ?, outcome_by = ? WHERE id = ?")
         .bind(outcome.code())
         .bind(note.trim())
-        .bind(Utc::now().to_rfc3339())
+        .bind(db.now().to_rfc3339())
         .bind(volunteer)
         .bind(id)
         .execute(&mut *tx)
         .await?;
     audit::record(
         &mut tx,
+        db.now(),
         volunteer,
         "referral.outcome",
         Some(&format!("referral:{id}")),
@@ -603,7 +607,8 @@ pub async fn record_outcome(
 /// Referrals with no outcome made at least the pantry's follow-up days ago, oldest first.
 pub async fn follow_up(db: &Db) -> Result<Vec<Referral>> {
     let settings = settings::require(db).await?;
-    let cutoff = settings.today() - Duration::days(i64::from(settings.referral_follow_up_days));
+    let cutoff =
+        settings.date_at(db.now()) - Duration::days(i64::from(settings.referral_follow_up_days));
     let mut list = referrals_where(
         &mut *db.pool().acquire().await?,
         "r.outcome IS NULL AND r.made_on <= ?",
@@ -711,8 +716,9 @@ pub async fn print_slip(db: &Db, id: i64, to: &Destination) -> Result<std::path:
 /// for follow-up.
 pub async fn open(db: &Db) -> Result<Vec<OpenReferral>> {
     let settings = settings::require(db).await?;
-    let cutoff = (settings.today() - Duration::days(i64::from(settings.referral_follow_up_days)))
-        .to_string();
+    let cutoff = (settings.date_at(db.now())
+        - Duration::days(i64::from(settings.referral_follow_up_days)))
+    .to_string();
     let mut list = referrals_where(
         &mut *db.pool().acquire().await?,
         "r.outcome IS NULL AND ? = '1'",

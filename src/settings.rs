@@ -1,7 +1,7 @@
 //! The pantry's own settings: who it is, its rules for visits and membership, and its
 //! neighbourhoods. Set at first run, editable later; every save is audited.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use sqlx::{FromRow, SqliteConnection};
@@ -104,9 +104,9 @@ impl Settings {
         self.tz
     }
 
-    /// Today's date where the pantry is.
-    pub fn today(&self) -> chrono::NaiveDate {
-        Utc::now().with_timezone(&self.tz()).date_naive()
+    /// The pantry's date at `now` (from `Db::now`).
+    pub fn date_at(&self, now: DateTime<Utc>) -> chrono::NaiveDate {
+        crate::clock::local_date_of(now, self.tz)
     }
 
     pub fn neighbourhood_name(&self, id: i64) -> Option<&str> {
@@ -618,7 +618,7 @@ pub async fn save(db: &Db, form: &SettingsForm, actor: &Actor) -> Result<Setting
     }
     let valid = form.validate()?;
     let mut tx = db.begin_write().await?;
-    let after = save_with(&mut tx, &valid, &actor.name).await?;
+    let after = save_with(&mut tx, db.now(), &valid, &actor.name).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -649,8 +649,9 @@ pub async fn set_up(
             "This pantry is already set up; sign in instead.".into(),
         ));
     }
-    let actor = crate::volunteers::insert_first_admin(&mut tx, admin_name, &pin_hash).await?;
-    let saved = save_with(&mut tx, &valid, &actor.name).await?;
+    let actor =
+        crate::volunteers::insert_first_admin(&mut tx, db.now(), admin_name, &pin_hash).await?;
+    let saved = save_with(&mut tx, db.now(), &valid, &actor.name).await?;
     tx.commit().await?;
     Ok((saved, actor))
 }
@@ -658,11 +659,12 @@ pub async fn set_up(
 /// Saves checked settings inside the caller's transaction, with the audit entry.
 async fn save_with(
     tx: &mut SqliteConnection,
+    at: DateTime<Utc>,
     valid: &ValidSettings,
     actor: &str,
 ) -> Result<Settings> {
     let before = load_with(&mut *tx).await?;
-    let now = Utc::now().to_rfc3339();
+    let now = at.to_rfc3339();
     sqlx::query(
         "INSERT INTO pantry_settings (id, name, short_code, address, landlord_name, time_zone,
              weekly_fee_pence, items_per_visit, visits_per_week, membership_weeks, retention_months,
@@ -735,6 +737,7 @@ async fn save_with(
     };
     audit::record(
         &mut *tx,
+        at,
         actor,
         action,
         None,

@@ -2,8 +2,7 @@
 //! shop today (every reason that applies, in the pantry's time zone); record the visit
 //! with one key, exactly once; undo by voiding; today's totals and the cash-up.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use chrono_tz::Tz;
+use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 use sqlx::{FromRow, SqliteConnection};
 use ts_rs::TS;
@@ -11,6 +10,7 @@ use ts_rs::TS;
 use crate::access::{Actor, Operation};
 use crate::audit;
 use crate::cards::{self, CardLookup};
+use crate::clock::{local_date_of, short_day, uk, week_start_of};
 use crate::db::Db;
 use crate::error::{whole_number, Error, FieldError, Result};
 use crate::households::form::{flags_from_text, Allergen, Dietary};
@@ -21,19 +21,6 @@ use crate::settings::{self, Settings, VisitRule};
 use crate::stock::distribution::{self, VisitItem};
 use crate::stock::ledger::When;
 use crate::stock::{self, CounterStock};
-
-/// The calendar date of an instant where the pantry is (a visit at 23:30 on Sunday is Sunday's).
-pub fn local_date_of(at: DateTime<Utc>, tz: Tz) -> NaiveDate {
-    at.with_timezone(&tz).date_naive()
-}
-
-fn uk(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
-}
-
-fn short_day(d: NaiveDate) -> String {
-    d.format("%a %d/%m").to_string()
-}
 
 /// Why a household cannot shop today.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -76,12 +63,6 @@ pub struct Facts<'a> {
     pub revoked_card: Option<(String, Option<String>)>,
     /// Local dates of the household's visits that count (not voided), any order.
     pub visit_dates: &'a [NaiveDate],
-}
-
-/// The first day of the pantry's week containing `day`.
-pub fn week_start_of(day: NaiveDate, week_start: u32) -> NaiveDate {
-    let back = (day.weekday().num_days_from_monday() + 7 - week_start % 7) % 7;
-    day - Duration::days(i64::from(back))
 }
 
 /// Decides whether a household may shop on `today`, giving every reason that applies.
@@ -356,7 +337,14 @@ fn new_request_id() -> String {
 pub async fn check_in(db: &Db, household_id: i64, card: Option<&CardLookup>) -> Result<CheckIn> {
     let settings = settings::require(db).await?;
     let mut conn = db.pool().acquire().await?;
-    let d = decide(&mut conn, &settings, household_id, card, settings.today()).await?;
+    let d = decide(
+        &mut conn,
+        &settings,
+        household_id,
+        card,
+        settings.date_at(db.now()),
+    )
+    .await?;
     let allergies = flags_from_text(&d.row.allergies, Allergen::find)
         .iter()
         .map(|f| f.label().to_owned())
@@ -578,7 +566,7 @@ pub async fn record_visit(db: &Db, form: &VisitForm, actor: &Actor) -> Result<Vi
     if let Some(done) = visit_by(&mut tx, "request_id", &form.request_id).await? {
         return Ok(done);
     }
-    let now = Utc::now();
+    let now = db.now();
     let today = local_date_of(now, settings.tz());
     let card = match &form.card_number {
         Some(number) => crate::cards::store::lookup(&mut tx, number).await?,
@@ -632,7 +620,8 @@ pub async fn record_visit(db: &Db, form: &VisitForm, actor: &Actor) -> Result<Vi
     }
     if !d.verdict.eligible {
         audit::record(
-            &mut tx,
+        &mut tx,
+        db.now(),
             volunteer,
             "visit.override",
             Some(&households::subject(form.household_id)),
@@ -672,7 +661,7 @@ pub async fn void_visit(
         ));
     }
     let settings = settings::require(db).await?;
-    let when = When::now(&settings);
+    let when = When::at(db.now(), &settings);
     let mut tx = db.begin_write().await?;
     let visit = visit_by(&mut tx, "id", &visit_id.to_string())
         .await?
@@ -690,6 +679,7 @@ pub async fn void_visit(
         .await?;
     audit::record(
         &mut tx,
+        db.now(),
         volunteer,
         "visit.voided",
         Some(&households::subject(visit.household_id)),
@@ -745,7 +735,7 @@ pub struct Today {
 
 pub async fn today(db: &Db) -> Result<Today> {
     let settings = settings::require(db).await?;
-    let date = settings.today().to_string();
+    let date = settings.date_at(db.now()).to_string();
     let mut conn = db.pool().acquire().await?;
     let (visits, households, people, items): (i64, i64, i64, i64) = sqlx::query_as(
         "SELECT COUNT(*), COUNT(DISTINCT household_id), COALESCE(SUM(snap_adults + snap_children), 0),
@@ -825,7 +815,7 @@ pub async fn cash_up(db: &Db, counted: &str, note: &str, actor: &Actor) -> Resul
     let Some(counted_pence) = counted_pence.filter(|_| errors.is_empty()) else {
         return Err(Error::Validation(errors));
     };
-    let date = settings.today().to_string();
+    let date = settings.date_at(db.now()).to_string();
     let mut tx = db.begin_write().await?;
     let expected_pence: i64 = sqlx::query_scalar(
         "SELECT COALESCE(SUM(fee_pence), 0) FROM visits WHERE local_date = ? AND voided_at IS NULL AND fee_method = 'cash'",
@@ -835,7 +825,7 @@ pub async fn cash_up(db: &Db, counted: &str, note: &str, actor: &Actor) -> Resul
     .await?;
     let up = CashUp {
         local_date: date,
-        at: Utc::now().to_rfc3339(),
+        at: db.now().to_rfc3339(),
         expected_pence,
         counted_pence,
         difference_pence: counted_pence - expected_pence,
@@ -857,6 +847,7 @@ pub async fn cash_up(db: &Db, counted: &str, note: &str, actor: &Actor) -> Resul
     .await?;
     audit::record(
         &mut tx,
+        db.now(),
         &up.volunteer,
         "cash.up",
         None,
@@ -870,7 +861,7 @@ pub async fn cash_up(db: &Db, counted: &str, note: &str, actor: &Actor) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use chrono::{TimeZone, Utc};
 
     fn settings(rule: VisitRule, per_week: u32, week_start: u32, days: u32) -> Settings {
         Settings {

@@ -141,7 +141,7 @@ pub(crate) fn check_first_admin(name: &str, pin: &str) -> Result<String> {
 pub async fn create_first_admin(db: &Db, name: &str, pin: &str) -> Result<Actor> {
     let hash = check_first_admin(name, pin)?;
     let mut tx = db.begin_write().await?;
-    let actor = insert_first_admin(&mut tx, name, &hash).await?;
+    let actor = insert_first_admin(&mut tx, db.now(), name, &hash).await?;
     tx.commit().await?;
     Ok(actor)
 }
@@ -149,6 +149,7 @@ pub async fn create_first_admin(db: &Db, name: &str, pin: &str) -> Result<Actor>
 /// The first admin, inside the caller's transaction; refused once any volunteer exists.
 pub(crate) async fn insert_first_admin(
     tx: &mut sqlx::SqliteConnection,
+    at: DateTime<Utc>,
     name: &str,
     hash: &str,
 ) -> Result<Actor> {
@@ -165,11 +166,12 @@ pub(crate) async fn insert_first_admin(
     )
     .bind(name.trim())
     .bind(hash)
-    .bind(Utc::now().to_rfc3339())
+    .bind(at.to_rfc3339())
     .fetch_one(&mut *tx)
     .await?;
     audit::record(
         &mut *tx,
+        at,
         name.trim(),
         "volunteers.first-admin",
         Some(&format!("volunteer:{id}")),
@@ -256,12 +258,13 @@ pub async fn save_volunteer(db: &Db, actor: &Actor, form: &VolunteerForm) -> Res
         .bind(form.role.code())
         .bind(&hash)
         .bind(form.active)
-        .bind(Utc::now().to_rfc3339())
+        .bind(db.now().to_rfc3339())
         .fetch_one(&mut *tx)
         .await?,
     };
     audit::record(
         &mut tx,
+        db.now(),
         &actor.name,
         if form.id.is_some() { "volunteers.updated" } else { "volunteers.added" },
         Some(&format!("volunteer:{id}")),
@@ -290,7 +293,7 @@ struct Login {
 /// Signs a volunteer in. Wrong PINs are counted and recorded; after `MAX_ATTEMPTS` in a row
 /// the volunteer is locked out for `LOCKOUT_MINUTES`.
 pub async fn sign_in(db: &Db, name: &str, pin: &str) -> Result<Actor> {
-    let now = Utc::now();
+    let now = db.now();
     let login: Option<Login> = sqlx::query_as(
         "SELECT id, name, role, pin_hash, failed_attempts, locked_until FROM volunteers WHERE name = ? AND active = 1",
     )
@@ -324,6 +327,7 @@ pub async fn sign_in(db: &Db, name: &str, pin: &str) -> Result<Actor> {
         let role = Role::from_code(&login.role)?;
         audit::record(
             &mut tx,
+            db.now(),
             &login.name,
             "signed-in",
             Some(&subject),
@@ -347,6 +351,7 @@ pub async fn sign_in(db: &Db, name: &str, pin: &str) -> Result<Actor> {
         .await?;
     audit::record(
         &mut tx,
+        db.now(),
         &login.name,
         "sign-in-failed",
         Some(&subject),
@@ -375,6 +380,7 @@ pub async fn sign_out(db: &Db, actor: &Actor, why: &str) -> Result<()> {
     let mut tx = db.begin_write().await?;
     audit::record(
         &mut tx,
+        db.now(),
         &actor.name,
         "signed-out",
         actor.id.map(|id| format!("volunteer:{id}")).as_deref(),
@@ -415,6 +421,7 @@ pub async fn save_idle_lock_minutes(db: &Db, actor: &Actor, minutes: &str) -> Re
         .await?;
     audit::record(
         &mut tx,
+        db.now(),
         &actor.name,
         "volunteers.idle-lock",
         None,

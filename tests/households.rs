@@ -34,20 +34,6 @@ fn household(name: &str, postcode: &str) -> HouseholdForm {
     }
 }
 
-async fn visit(db: &Db, household: i64, local_date: &str) {
-    sqlx::query(
-        "INSERT INTO visits (household_id, at, local_date, items, fee_pence, fee_method, volunteer,
-             snap_adults, snap_children, snap_neighbourhood_id, snap_landlord_tenant)
-         VALUES (?, ?, ?, 10, 350, 'cash', 'test', 2, 1, NULL, 0)",
-    )
-    .bind(household)
-    .bind(format!("{local_date}T11:00:00+00:00"))
-    .bind(local_date)
-    .execute(db.pool())
-    .await
-    .unwrap();
-}
-
 #[tokio::test]
 async fn registering_gives_a_checked_number_an_expiry_and_a_suggested_neighbourhood() {
     let (_dir, db) = pantry().await;
@@ -72,10 +58,10 @@ async fn registering_gives_a_checked_number_an_expiry_and_a_suggested_neighbourh
         Some("Hillside"),
         "suggested from the mapped district"
     );
-    assert_eq!(h.joined_on, s.today().to_string());
+    assert_eq!(h.joined_on, s.date_at(db.now()).to_string());
     assert_eq!(
         h.expires_on,
-        households::expiry_from(&s, s.today()).to_string()
+        households::expiry_from(&s, s.date_at(db.now())).to_string()
     );
     assert_eq!(
         h.consent_version.as_deref(),
@@ -393,8 +379,8 @@ async fn merging_moves_visits_members_and_history_to_the_one_kept() {
     let remove = households::register(&db, &remove_form, None, &common::admin())
         .await
         .unwrap();
-    visit(&db, keep.id, "2026-11-03").await;
-    visit(&db, remove.id, "2026-11-10").await;
+    common::visit(&db, keep.id).await;
+    common::visit(&db, remove.id).await;
     let merged = households::merge(&db, keep.id, remove.id, &common::manager())
         .await
         .unwrap();
@@ -437,7 +423,7 @@ async fn erasure_removes_personal_data_and_keeps_anonymous_counts() {
     households::update(&db, h.id, &edit, &common::admin())
         .await
         .unwrap();
-    visit(&db, h.id, "2026-11-03").await;
+    common::visit(&db, h.id).await;
 
     let access = protection::subject_access(&db, h.id, &common::manager())
         .await
@@ -508,27 +494,38 @@ async fn erasure_removes_personal_data_and_keeps_anonymous_counts() {
 #[tokio::test]
 async fn retention_previews_then_anonymises_only_long_absent_households() {
     let (_dir, db) = pantry().await;
-    let old = HouseholdForm {
-        joined_on: "01/01/2020".into(),
-        ..household("Old Member", "OL1 3BQ")
-    };
-    let recent_visitor = HouseholdForm {
-        joined_on: "01/01/2020".into(),
-        ..household("Recent Visitor", "OL1 3BR")
-    };
-    let new = household("New Member", "OL1 3BS");
-    let old = households::register(&db, &old, None, &common::admin())
+    let (db, clock) = common::at(db, "2021-03-01T11:00:00Z");
+    let old = households::register(
+        &db,
+        &household("Old Member", "OL1 3BQ"),
+        None,
+        &common::admin(),
+    )
+    .await
+    .unwrap();
+    let recent = households::register(
+        &db,
+        &household("Recent Visitor", "OL1 3BR"),
+        None,
+        &common::admin(),
+    )
+    .await
+    .unwrap();
+    common::visit(&db, old.id).await;
+
+    clock.set(chrono::Utc::now());
+    households::register(
+        &db,
+        &household("New Member", "OL1 3BS"),
+        None,
+        &common::admin(),
+    )
+    .await
+    .unwrap();
+    households::renew(&db, recent.id, &common::admin())
         .await
         .unwrap();
-    let recent = households::register(&db, &recent_visitor, None, &common::admin())
-        .await
-        .unwrap();
-    households::register(&db, &new, None, &common::admin())
-        .await
-        .unwrap();
-    visit(&db, old.id, "2021-03-01").await;
-    let today = settings::require(&db).await.unwrap().today();
-    visit(&db, recent.id, &today.to_string()).await;
+    common::visit(&db, recent.id).await;
 
     let preview = protection::retention_preview(&db).await.unwrap();
     assert_eq!(preview.months, 24);

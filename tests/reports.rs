@@ -105,7 +105,7 @@ async fn pantry() -> Pantry {
         let id = register(&db, name, area("St Anne's"), 1, 0, false).await;
         visit(&db, id, false).await;
     }
-    let period = Period::parse(&s.today().format("%Y-%m").to_string()).unwrap();
+    let period = Period::parse(&s.date_at(db.now()).format("%Y-%m").to_string()).unwrap();
     Pantry {
         _dir: dir,
         db,

@@ -46,7 +46,8 @@ async fn pantry() -> (tempfile::TempDir, Db, NaiveDate) {
     )
     .await
     .unwrap();
-    (dir, db, s.today())
+    let today = s.date_at(db.now());
+    (dir, db, today)
 }
 
 async fn item(db: &Db, name: &str, band: &str, value: &str, barcode: &str) -> i64 {
@@ -180,7 +181,9 @@ async fn ledger_sum(db: &Db, item_id: i64) -> i64 {
 
 #[tokio::test]
 async fn deliver_distribute_refuse_use_by_count_and_finalise() {
-    let (_dir, db, today) = pantry().await;
+    let (_dir, db, _) = pantry().await;
+    let (db, clock) = common::stopped(db, chrono::Utc::now());
+    let today = settings::require(&db).await.unwrap().date_at(db.now());
     let beans = item(&db, "Baked beans", "Blue", "0.60", "5012345678900").await;
     let milk = item(&db, "UHT milk", "Red", "0.95", "").await;
     let rice = item(&db, "Rice 1kg", "Blue", "", "").await;
@@ -259,13 +262,9 @@ async fn deliver_distribute_refuse_use_by_count_and_finalise() {
         assert_eq!(fields[0].field, "lines.0.quantity", "{quantity}");
     }
 
-    // Every shortage is named at once; past use-by stock cannot be given out.
-    sqlx::query("UPDATE batches SET use_by = ? WHERE item_id = ?")
-        .bind((today - Duration::days(1)).to_string())
-        .bind(milk)
-        .execute(db.pool())
-        .await
-        .unwrap();
+    // Three days on, the milk is past its use-by. Every shortage is named at once;
+    // past use-by stock cannot be given out.
+    clock.advance(Duration::days(3));
     let visits_before = common::count(&db, "visits").await;
     let Error::InsufficientStock { lines } =
         visit(&db, zoe, &[(milk, 1), (rice, 2), (beans, 1)], false)

@@ -251,7 +251,7 @@ pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
 
     let mut rng = fastrand::Rng::with_seed(spec.seed);
     // No visit is made up for later today.
-    let now = Utc::now();
+    let now = db.now();
     let first_day = spec.until - Duration::weeks(i64::from(spec.weeks));
     let mut households = Vec::with_capacity(spec.households as usize);
     let mut visits = Vec::new();
@@ -340,7 +340,7 @@ pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
         (false, Some(first)) => first.local_date,
         _ => stock_start,
     };
-    let stock = stock::generate(&mut tx, &mut rng, tz, start, spec.until, &recent).await?;
+    let stock = stock::generate(&mut tx, &mut rng, tz, now, start, spec.until, &recent).await?;
     tx.commit().await?;
     Ok(DemoSummary {
         households: households.len() as u64,

@@ -222,6 +222,7 @@ pub(super) async fn generate(
     conn: &mut SqliteConnection,
     rng: &mut fastrand::Rng,
     tz: Tz,
+    now: chrono::DateTime<chrono::Utc>,
     start: NaiveDate,
     until: NaiveDate,
     takings: &[Taking],
@@ -229,7 +230,7 @@ pub(super) async fn generate(
     sqlx::query("INSERT INTO stock_bands (name, per_visit) VALUES ('Red', 2), ('Blue', 8)")
         .execute(&mut *conn)
         .await?;
-    let created = chrono::Utc::now().to_rfc3339();
+    let created = now.to_rfc3339();
     let mut items = Vec::new();
     let mut item_rows = Vec::new();
     for (category, unit, chilled, products) in CATALOGUE {

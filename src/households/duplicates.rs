@@ -30,7 +30,7 @@ pub async fn find(
     except: Option<i64>,
 ) -> Result<Vec<DuplicateCandidate>> {
     let settings = settings::require(db).await?;
-    let Ok(valid) = form.validate(&settings, settings.today()) else {
+    let Ok(valid) = form.validate(&settings, settings.date_at(db.now())) else {
         return Ok(Vec::new());
     };
     let mut conn = db.pool().acquire().await?;

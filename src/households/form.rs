@@ -5,6 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::clock::parse_uk_date;
 use crate::error::{whole_number, Error, FieldError, Result};
 use crate::postcode::Postcode;
 use crate::settings::Settings;
@@ -154,17 +155,6 @@ pub struct ValidHousehold {
     pub members: Vec<(String, Option<u16>)>,
     pub consent_given: bool,
     pub joined_on: NaiveDate,
-}
-
-/// Parses a UK day-first date (`03/04/2024` is 3 April) or an ISO date.
-pub fn parse_uk_date(text: &str) -> Option<NaiveDate> {
-    let text = text.trim();
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
-        .or_else(|_| NaiveDate::parse_from_str(text, "%d-%m-%Y"))
-        .or_else(|_| NaiveDate::parse_from_str(text, "%d.%m.%Y"))
-        .ok()
-        .filter(|d| d.year() >= 1900)
 }
 
 impl HouseholdForm {
@@ -430,24 +420,6 @@ mod tests {
                 "members.0.birthYear",
                 "joinedOn"
             ]
-        );
-    }
-
-    #[test]
-    fn uk_dates_are_day_first() {
-        assert_eq!(
-            parse_uk_date("03/04/2024"),
-            NaiveDate::from_ymd_opt(2024, 4, 3)
-        );
-        assert_eq!(
-            parse_uk_date("2024-04-03"),
-            NaiveDate::from_ymd_opt(2024, 4, 3)
-        );
-        assert_eq!(parse_uk_date("13/13/2024"), None);
-        assert_eq!(
-            parse_uk_date("03/04/24"),
-            None,
-            "two-digit years are ambiguous"
         );
     }
 

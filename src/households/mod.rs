@@ -8,7 +8,7 @@ pub mod protection;
 pub mod search;
 pub(crate) mod store;
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 use ts_rs::TS;
@@ -270,7 +270,7 @@ pub async fn register(
     actor.require(db, Operation::RegisterHousehold).await?;
     let actor = actor.name.as_str();
     let settings = settings::require(db).await?;
-    let valid = form.validate(&settings, settings.today())?;
+    let valid = form.validate(&settings, settings.date_at(db.now()))?;
     if !valid.consent_given {
         return Err(Error::invalid(
             "consentGiven",
@@ -295,7 +295,7 @@ pub async fn register(
                 .join("; ")
         )));
     }
-    let now = Utc::now().to_rfc3339();
+    let now = db.now().to_rfc3339();
     let (id, number) = match &valid.membership_number {
         // A number already printed on a card: its serial becomes the household's id.
         Some(number) => {
@@ -335,6 +335,7 @@ pub async fn register(
     store::add_change(&mut tx, id, &now, actor, action, None, None, None, reason).await?;
     audit::record(
         &mut tx,
+        db.now(),
         actor,
         "household.registered",
         Some(&subject(id)),
@@ -412,14 +413,14 @@ pub async fn update(db: &Db, id: i64, form: &HouseholdForm, actor: &Actor) -> Re
     let mut tx = db.begin_write().await?;
     let before = load_live(&mut tx, id).await?;
     let joined = NaiveDate::parse_from_str(&before.joined_on, "%Y-%m-%d")
-        .unwrap_or_else(|_| settings.today());
+        .unwrap_or_else(|_| settings.date_at(db.now()));
     // The joined date is not edited here; validate against the stored one.
     let form = HouseholdForm {
         joined_on: joined.to_string(),
         ..form.clone()
     };
-    let valid = form.validate(&settings, settings.today().max(joined))?;
-    let now = Utc::now().to_rfc3339();
+    let valid = form.validate(&settings, settings.date_at(db.now()).max(joined))?;
+    let now = db.now().to_rfc3339();
     let mut record = record_from(
         &valid,
         &settings,
@@ -472,6 +473,7 @@ pub async fn update(db: &Db, id: i64, form: &HouseholdForm, actor: &Actor) -> Re
     if !changed.is_empty() {
         audit::record(
             &mut tx,
+            db.now(),
             actor,
             "household.edited",
             Some(&subject(id)),
@@ -491,16 +493,16 @@ pub async fn renew(db: &Db, id: i64, actor: &Actor) -> Result<Household> {
     let mut tx = db.begin_write().await?;
     let before = load_live(&mut tx, id).await?;
     let current = NaiveDate::parse_from_str(&before.expires_on, "%Y-%m-%d")
-        .unwrap_or_else(|_| settings.today());
-    let renewed = expiry_from(&settings, current.max(settings.today()));
-    let now = Utc::now().to_rfc3339();
+        .unwrap_or_else(|_| settings.date_at(db.now()));
+    let renewed = expiry_from(&settings, current.max(settings.date_at(db.now())));
+    let now = db.now().to_rfc3339();
     store::set_expiry(&mut tx, id, renewed, &now).await?;
     sqlx::query(
         "INSERT INTO membership_events (household_id, kind, local_date, neighbourhood_id, landlord_tenant)
          VALUES (?, 'renewed', ?, ?, ?)",
     )
     .bind(id)
-    .bind(settings.today().to_string())
+    .bind(settings.date_at(db.now()).to_string())
     .bind(before.neighbourhood_id)
     .bind(before.landlord_tenant)
     .execute(&mut *tx)
@@ -519,6 +521,7 @@ pub async fn renew(db: &Db, id: i64, actor: &Actor) -> Result<Household> {
     .await?;
     audit::record(
         &mut tx,
+        db.now(),
         actor,
         "household.renewed",
         Some(&subject(id)),
@@ -551,7 +554,7 @@ pub async fn set_status(
             status.label().to_lowercase()
         )));
     }
-    let now = Utc::now().to_rfc3339();
+    let now = db.now().to_rfc3339();
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     store::set_status(&mut tx, id, status, &now).await?;
     store::add_change(
@@ -568,6 +571,7 @@ pub async fn set_status(
     .await?;
     audit::record(
         &mut tx,
+        db.now(),
         actor,
         "household.status",
         Some(&subject(id)),
@@ -645,7 +649,7 @@ pub async fn merge(db: &Db, keep: i64, remove: i64, actor: &Actor) -> Result<Hou
     let mut tx = db.begin_write().await?;
     let kept = load_live(&mut tx, keep).await?;
     let removed = load_live(&mut tx, remove).await?;
-    let now = Utc::now().to_rfc3339();
+    let now = db.now().to_rfc3339();
     store::merge_into(&mut tx, keep, remove, &kept.members).await?;
     store::add_change(
         &mut tx,
@@ -664,6 +668,7 @@ pub async fn merge(db: &Db, keep: i64, remove: i64, actor: &Actor) -> Result<Hou
     .await?;
     audit::record(
         &mut tx,
+        db.now(),
         actor,
         "household.merged",
         Some(&subject(keep)),
@@ -728,7 +733,7 @@ pub struct ListPage {
 pub async fn list(db: &Db, query: &ListQuery) -> Result<ListPage> {
     let settings = settings::require(db).await?;
     let page_size = query.page_size.clamp(1, 200);
-    let today = settings.today();
+    let today = settings.date_at(db.now());
     let soon = (today + Duration::weeks(4)).to_string();
     let mut conn = db.pool().acquire().await?;
     let matched = if query.text.trim().is_empty() {

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{Months, Utc};
+use chrono::{DateTime, Months, Utc};
 use serde::Serialize;
 use sqlx::SqliteConnection;
 use ts_rs::TS;
@@ -49,7 +49,7 @@ async fn gather(db: &Db, id: i64, actor: &Actor) -> Result<SubjectAccess> {
     Ok(SubjectAccess {
         format: 1,
         pantry: settings.name,
-        exported_at: Utc::now().to_rfc3339(),
+        exported_at: db.now().to_rfc3339(),
         household,
         history,
         visits,
@@ -60,6 +60,7 @@ async fn record_subject_access(db: &Db, id: i64, actor: &str) -> Result<()> {
     let mut tx = db.begin_write().await?;
     audit::record(
         &mut tx,
+        db.now(),
         actor,
         "household.subject_access",
         Some(&subject(id)),
@@ -83,7 +84,7 @@ pub async fn write_subject_access(
     let stem = format!(
         "subject-access-{}-{}",
         report.household.membership_number,
-        Utc::now().format("%Y%m%d-%H%M%S")
+        db.now().format("%Y%m%d-%H%M%S")
     );
     let json = serde_json::to_vec_pretty(&report)
         .map_err(|e| Error::Conflict(format!("The export could not be written: {e}")))?;
@@ -217,8 +218,7 @@ pub async fn erase(db: &Db, id: i64, actor: &Actor) -> Result<Household> {
             "This household's details were already erased.".into(),
         ));
     }
-    let now = Utc::now().to_rfc3339();
-    erase_with(&mut tx, id, &now, actor, "erased on request").await?;
+    erase_with(&mut tx, id, db.now(), actor, "erased on request").await?;
     let after = store::load(&mut tx, id)
         .await?
         .ok_or_else(|| Error::not_found("The household"))?;
@@ -229,14 +229,16 @@ pub async fn erase(db: &Db, id: i64, actor: &Actor) -> Result<Household> {
 async fn erase_with(
     conn: &mut SqliteConnection,
     id: i64,
-    now: &str,
+    at: DateTime<Utc>,
     actor: &str,
     why: &str,
 ) -> Result<()> {
-    store::anonymise(conn, id, now).await?;
-    store::add_change(conn, id, now, actor, why, None, None, None, None).await?;
+    let now = at.to_rfc3339();
+    store::anonymise(conn, id, &now).await?;
+    store::add_change(conn, id, &now, actor, why, None, None, None, None).await?;
     audit::record(
         conn,
+        at,
         actor,
         "household.erased",
         Some(&subject(id)),
@@ -267,7 +269,7 @@ pub struct RetentionPreview {
 pub async fn retention_preview(db: &Db) -> Result<RetentionPreview> {
     let settings = settings::require(db).await?;
     let cutoff = settings
-        .today()
+        .date_at(db.now())
         .checked_sub_months(Months::new(settings.retention_months))
         .unwrap_or_default();
     let mut conn = db.pool().acquire().await?;
@@ -294,18 +296,18 @@ pub async fn apply_retention(db: &Db, actor: &Actor) -> Result<usize> {
     let actor = actor.name.as_str();
     let settings = settings::require(db).await?;
     let cutoff = settings
-        .today()
+        .date_at(db.now())
         .checked_sub_months(Months::new(settings.retention_months))
         .unwrap_or_default();
     let mut tx = db.begin_write().await?;
     let rows = store::retention_candidates(&mut tx, &cutoff.to_string()).await?;
-    let now = Utc::now().to_rfc3339();
+    let now = db.now();
     let why = format!(
         "anonymised: no visit for {} months",
         settings.retention_months
     );
     for (id, _) in &rows {
-        erase_with(&mut tx, *id, &now, actor, &why).await?;
+        erase_with(&mut tx, *id, now, actor, &why).await?;
     }
     tx.commit().await?;
     Ok(rows.len())

@@ -6,10 +6,10 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::{LabelCount, WeekCount};
+use crate::clock::week_start_of;
 use crate::db::Db;
 use crate::error::Result;
 use crate::settings;
-use crate::visits::week_start_of;
 
 /// Weeks shown on the dashboard's charts.
 pub const WEEKS: i64 = 12;
@@ -36,7 +36,7 @@ pub struct Dashboard {
 
 pub async fn dashboard(db: &Db) -> Result<Dashboard> {
     let settings = settings::require(db).await?;
-    let today = settings.today();
+    let today = settings.date_at(db.now());
     let this_week = week_start_of(today, settings.week_start);
     let first = this_week - Duration::weeks(WEEKS - 1);
     let window_start = first - Duration::weeks(3);

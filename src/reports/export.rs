@@ -468,7 +468,7 @@ pub async fn write_and_record(
         "INSERT INTO report_exports (at, actor, kind, period_from, period_to, format, file, sha256)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
-    .bind(chrono::Utc::now().to_rfc3339())
+    .bind(db.now().to_rfc3339())
     .bind(actor)
     .bind(kind)
     .bind(&doc.from)
@@ -480,6 +480,7 @@ pub async fn write_and_record(
     .await?;
     crate::audit::record(
         &mut tx,
+        db.now(),
         actor,
         "reports.exported",
         None,

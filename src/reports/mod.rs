@@ -16,13 +16,13 @@ use sqlx::SqliteConnection;
 use ts_rs::TS;
 
 use crate::access::{Actor, Operation};
+use crate::clock::week_start_of;
 use crate::db::Db;
 use crate::error::{whole_number, Error, FieldError, Result};
 use crate::money;
 use crate::referrals::{AgencyKind, Outcome};
 use crate::settings::{self, Settings};
 use crate::stock::deliveries::DeliverySource;
-use crate::visits::week_start_of;
 pub use suppress::Figures;
 
 /// The version of the JSON summary's shape; roll-ups refuse to mix versions.
@@ -157,7 +157,10 @@ pub fn period_options(today: NaiveDate, week_start: u32) -> Vec<PeriodOption> {
 /// The period choices for this pantry today.
 pub async fn period_choices(db: &Db) -> Result<Vec<PeriodOption>> {
     let settings = settings::require(db).await?;
-    Ok(period_options(settings.today(), settings.week_start))
+    Ok(period_options(
+        settings.date_at(db.now()),
+        settings.week_start,
+    ))
 }
 
 fn month_end(first: NaiveDate) -> NaiveDate {
@@ -356,6 +359,7 @@ pub async fn save_report_settings(
     }
     crate::audit::record(
         &mut tx,
+        db.now(),
         actor,
         "reports.settings",
         None,

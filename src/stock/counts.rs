@@ -131,7 +131,7 @@ pub async fn start_count(db: &Db, actor: &Actor) -> Result<StockCount> {
     actor.require(db, Operation::StockCount).await?;
     let volunteer = actor.name.as_str();
     let settings = settings::require(db).await?;
-    let when = When::now(&settings);
+    let when = When::at(db.now(), &settings);
     let volunteer = volunteer.trim();
     if volunteer.is_empty() {
         return Err(Error::invalid("volunteer", "Enter your name."));
@@ -163,6 +163,7 @@ pub async fn start_count(db: &Db, actor: &Actor) -> Result<StockCount> {
     .await?;
     audit::record(
         &mut tx,
+        db.now(),
         volunteer,
         "stock.count.started",
         Some(&format!("count:{id}")),
@@ -236,7 +237,7 @@ pub async fn finalise_count(db: &Db, count_id: i64, actor: &Actor) -> Result<Sto
     actor.require(db, Operation::StockCount).await?;
     let volunteer = actor.name.as_str();
     let settings = settings::require(db).await?;
-    let when = When::now(&settings);
+    let when = When::at(db.now(), &settings);
     let volunteer = volunteer.trim();
     if volunteer.is_empty() {
         return Err(Error::invalid("volunteer", "Enter your name."));
@@ -296,6 +297,7 @@ pub async fn finalise_count(db: &Db, count_id: i64, actor: &Actor) -> Result<Sto
     .await?;
     audit::record(
         &mut tx,
+        db.now(),
         volunteer,
         "stock.count.finalised",
         Some(&format!("count:{count_id}")),
@@ -323,7 +325,7 @@ pub async fn cancel_count(db: &Db, count_id: i64, actor: &Actor) -> Result<Stock
     let done = sqlx::query(
         "UPDATE stock_counts SET status = 'cancelled', closed_at = ?, closed_by = ? WHERE id = ? AND status = 'open'",
     )
-    .bind(chrono::Utc::now().to_rfc3339())
+    .bind(db.now().to_rfc3339())
     .bind(volunteer)
     .bind(count_id)
     .execute(&mut *tx)
@@ -335,6 +337,7 @@ pub async fn cancel_count(db: &Db, count_id: i64, actor: &Actor) -> Result<Stock
     }
     audit::record(
         &mut tx,
+        db.now(),
         volunteer,
         "stock.count.cancelled",
         Some(&format!("count:{count_id}")),

@@ -10,9 +10,9 @@ use ts_rs::TS;
 use super::ledger::{self, Doc, Movement, Take, When};
 use crate::access::{Actor, Operation};
 use crate::audit;
+use crate::clock::parse_uk_date;
 use crate::db::Db;
 use crate::error::{whole_number, Error, FieldError, Result};
-use crate::households::form::parse_uk_date;
 use crate::money;
 use crate::settings;
 
@@ -72,7 +72,7 @@ pub struct Delivery {
 pub async fn record_delivery(db: &Db, form: &DeliveryForm, actor: &Actor) -> Result<Delivery> {
     actor.require(db, Operation::ReceiveDelivery).await?;
     let settings = settings::require(db).await?;
-    let when = When::now(&settings);
+    let when = When::at(db.now(), &settings);
     let mut errors = crate::text::control_errors(form);
     if form.source.is_none() {
         errors.push(FieldError::new(
@@ -188,6 +188,7 @@ pub async fn record_delivery(db: &Db, form: &DeliveryForm, actor: &Actor) -> Res
     }
     audit::record(
         &mut tx,
+        db.now(),
         &volunteer,
         "stock.delivery",
         Some(&format!("delivery:{id}")),
@@ -268,7 +269,7 @@ async fn new_waste(
 pub async fn record_waste(db: &Db, form: &WasteForm, actor: &Actor) -> Result<WasteRecord> {
     actor.require(db, Operation::RecordWaste).await?;
     let settings = settings::require(db).await?;
-    let when = When::now(&settings);
+    let when = When::at(db.now(), &settings);
     let mut errors = crate::text::control_errors(form);
     let volunteer = actor.name.clone();
     let reason = form.reason.trim();
@@ -302,6 +303,7 @@ pub async fn record_waste(db: &Db, form: &WasteForm, actor: &Actor) -> Result<Wa
     ledger::take(&mut tx, &when, &wanted, "waste", Doc::Waste(id), Take::Any).await?;
     audit::record(
         &mut tx,
+        db.now(),
         &volunteer,
         "stock.waste",
         Some(&format!("waste:{id}")),
@@ -320,7 +322,7 @@ pub async fn waste_past_use_by(db: &Db, actor: &Actor) -> Result<WasteRecord> {
     actor.require(db, Operation::RecordWaste).await?;
     let volunteer = actor.name.as_str();
     let settings = settings::require(db).await?;
-    let when = When::now(&settings);
+    let when = When::at(db.now(), &settings);
     let mut tx = db.begin_write().await?;
     let batches: Vec<(i64, i64, i64, Option<i64>)> = sqlx::query_as(
         "SELECT b.id, b.item_id, b.on_hand, i.value_pence FROM batches b JOIN items i ON i.id = b.item_id
@@ -354,6 +356,7 @@ pub async fn waste_past_use_by(db: &Db, actor: &Actor) -> Result<WasteRecord> {
     }
     audit::record(
         &mut tx,
+        db.now(),
         volunteer,
         "stock.waste",
         Some(&format!("waste:{id}")),

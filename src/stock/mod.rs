@@ -8,24 +8,23 @@ pub mod distribution;
 pub mod ledger;
 pub mod opening;
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::{FromRow, SqliteConnection};
 use ts_rs::TS;
 
 use crate::access::{Actor, Operation};
 use crate::audit;
+use crate::clock::local_date_of;
 use crate::db::Db;
 use crate::error::{whole_number, Error, FieldError, Result};
 use crate::money;
 use crate::settings::{self, Settings};
-use crate::visits::local_date_of;
 
 use ledger::When;
 
 impl When {
-    pub(crate) fn now(settings: &Settings) -> When {
-        let now = Utc::now();
+    pub(crate) fn at(now: DateTime<Utc>, settings: &Settings) -> When {
         When {
             at: now.to_rfc3339(),
             local_date: local_date_of(now, settings.tz()),
@@ -217,6 +216,7 @@ pub async fn save_stock_settings(
     let after = stock_settings_with(&mut tx).await?;
     audit::record(
         &mut tx,
+        db.now(),
         actor,
         "stock.settings",
         None,
@@ -292,7 +292,7 @@ pub async fn items(db: &Db, text: &str, include_inactive: bool) -> Result<Vec<It
                 OR EXISTS (SELECT 1 FROM item_barcodes c WHERE c.item_id = i.id AND c.code LIKE ?3))
          ORDER BY i.category, i.name"
     ))
-    .bind(settings.today().to_string())
+    .bind(settings.date_at(db.now()).to_string())
     .bind(include_inactive)
     .bind(like)
     .fetch_all(&mut *db.pool().acquire().await?)
@@ -527,9 +527,10 @@ pub async fn save_item(db: &Db, form: &ItemForm, actor: &Actor) -> Result<Item> 
     let settings = settings::require(db).await?;
     let mut tx = db.begin_write().await?;
     let v = validate_item(&mut tx, form).await?;
-    let id = save_item_with(&mut tx, form.id, &v, form.active).await?;
+    let id = save_item_with(&mut tx, db.now(), form.id, &v, form.active).await?;
     audit::record(
         &mut tx,
+        db.now(),
         actor,
         if form.id.is_some() {
             "stock.item.updated"
@@ -540,13 +541,14 @@ pub async fn save_item(db: &Db, form: &ItemForm, actor: &Actor) -> Result<Item> 
         &serde_json::json!({ "name": v.name }),
     )
     .await?;
-    let item = item_with(&mut tx, &settings.today().to_string(), id).await?;
+    let item = item_with(&mut tx, &settings.date_at(db.now()).to_string(), id).await?;
     tx.commit().await?;
     Ok(item)
 }
 
 async fn save_item_with(
     conn: &mut SqliteConnection,
+    at: DateTime<Utc>,
     id: Option<i64>,
     v: &ValidItem,
     active: bool,
@@ -593,7 +595,7 @@ async fn save_item_with(
             .bind(v.value_pence)
             .bind(v.reorder_level)
             .bind(active)
-            .bind(Utc::now().to_rfc3339())
+            .bind(at.to_rfc3339())
             .fetch_one(&mut *conn)
             .await?
         }
@@ -667,7 +669,9 @@ pub async fn scan_barcode(db: &Db, typed: &str) -> Result<BarcodeScan> {
             .await?;
     Ok(match found {
         Some((item_id, units)) => BarcodeScan::Found {
-            item: Box::new(item_with(&mut conn, &settings.today().to_string(), item_id).await?),
+            item: Box::new(
+                item_with(&mut conn, &settings.date_at(db.now()).to_string(), item_id).await?,
+            ),
             units,
         },
         None => BarcodeScan::Unknown { code },
@@ -792,7 +796,7 @@ pub async fn overview(db: &Db) -> Result<StockOverview> {
     let settings = settings::require(db).await?;
     let mut conn = db.pool().acquire().await?;
     let stock = stock_settings_with(&mut conn).await?;
-    let today = settings.today();
+    let today = settings.date_at(db.now());
     let t = today.to_string();
     let soon = (today + Duration::days(stock.use_by_warning_days)).to_string();
     let low_stock = sqlx::query_as(&format!(
@@ -867,7 +871,7 @@ pub struct ItemDetail {
 pub async fn item_detail(db: &Db, id: i64) -> Result<ItemDetail> {
     let settings = settings::require(db).await?;
     let mut conn = db.pool().acquire().await?;
-    let item = item_with(&mut conn, &settings.today().to_string(), id).await?;
+    let item = item_with(&mut conn, &settings.date_at(db.now()).to_string(), id).await?;
     let batches = sqlx::query_as(&format!(
         "{BATCH_SELECT} AND b.item_id = ? ORDER BY COALESCE(b.use_by, b.best_before) IS NULL,
              COALESCE(b.use_by, b.best_before), b.id"

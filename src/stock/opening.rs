@@ -11,9 +11,9 @@ use super::ledger::{self, Doc, Movement, When};
 use super::{validate_item, BarcodeForm, ItemForm};
 use crate::access::{Actor, Operation};
 use crate::audit;
+use crate::clock::parse_uk_date;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::households::form::parse_uk_date;
 use crate::import::{RowProblem, Sheet};
 use crate::settings;
 
@@ -71,7 +71,7 @@ pub async fn import_opening(
     actor.require(db, Operation::ImportStock).await?;
     let actor = actor.name.as_str();
     let settings = settings::require(db).await?;
-    let when = When::now(&settings);
+    let when = When::at(db.now(), &settings);
     let columns: HashMap<&str, usize> = COLUMNS
         .iter()
         .filter_map(|(field, names)| {
@@ -226,7 +226,8 @@ pub async fn import_opening(
                     }
                     Err(other) => return Err(other),
                     Ok(valid) if problems.is_empty() => {
-                        let id = super::save_item_with(&mut tx, None, &valid, true).await?;
+                        let id =
+                            super::save_item_with(&mut tx, db.now(), None, &valid, true).await?;
                         created.insert(name.to_lowercase(), id);
                         report.new_items += 1;
                         Some(id)
@@ -273,6 +274,7 @@ pub async fn import_opening(
     }
     audit::record(
         &mut tx,
+        db.now(),
         actor,
         "stock.opening.imported",
         None,

@@ -93,3 +93,35 @@ pub async fn mark_as_newer(db: &Db) {
     .await
     .unwrap();
 }
+
+/// A database whose clock stands at `at` (RFC 3339) until the test moves it.
+pub fn at(db: Db, at: &str) -> (Db, pantry::clock::Clock) {
+    let at = chrono::DateTime::parse_from_rfc3339(at).unwrap();
+    stopped(db, at.with_timezone(&chrono::Utc))
+}
+
+/// A database whose clock stands at `at` until the test moves it.
+pub fn stopped(db: Db, at: chrono::DateTime<chrono::Utc>) -> (Db, pantry::clock::Clock) {
+    let clock = pantry::clock::Clock::manual(at);
+    (db.with_clock(clock.clone()), clock)
+}
+
+/// Checks a household in and records its visit (cash, the usual items) at the database's now,
+/// as a manager would at the counter.
+pub async fn visit(db: &Db, household: i64) -> pantry::visits::VisitRecord {
+    let check_in = pantry::visits::check_in(db, household, None).await.unwrap();
+    assert!(check_in.verdict.eligible, "{:?}", check_in.verdict);
+    let form = pantry::visits::VisitForm {
+        household_id: household,
+        request_id: check_in.request_id.clone(),
+        card_number: None,
+        items: check_in.items_default.to_string(),
+        fee_method: pantry::visits::FeeMethod::Cash,
+        note: String::new(),
+        override_reason: None,
+        lines: Vec::new(),
+    };
+    pantry::visits::record_visit(db, &form, &manager())
+        .await
+        .unwrap()
+}
