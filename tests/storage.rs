@@ -194,3 +194,30 @@ async fn a_backup_is_a_checked_copy_and_never_overwrites() {
     assert!(matches!(again, Error::Validation(_)), "{again:?}");
     assert_eq!(std::fs::read(&written).unwrap(), before);
 }
+
+#[tokio::test]
+async fn typed_dates_are_stored_as_the_text_earlier_versions_wrote() {
+    // Rows written before dates were typed hold `to_rfc3339()` instants and `YYYY-MM-DD`
+    // dates; typed binds must write the same text, or comparisons in SQL would go wrong.
+    let (_dir, db) = common::fresh_db().await;
+    let at = chrono::DateTime::parse_from_rfc3339("2026-11-25T14:52:47.123456789+00:00")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    let (at_text, day_text): (String, String) = sqlx::query_as("SELECT ?, ?")
+        .bind(at)
+        .bind(day)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(at_text, at.to_rfc3339());
+    assert_eq!(day_text, "2026-03-01");
+    let (back, back_day): (chrono::DateTime<chrono::Utc>, chrono::NaiveDate) =
+        sqlx::query_as("SELECT ?, ?")
+            .bind(&at_text)
+            .bind(&day_text)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    assert_eq!((back, back_day), (at, day));
+}
