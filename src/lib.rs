@@ -23,6 +23,7 @@ pub mod postcode;
 pub mod print;
 pub mod referrals;
 pub mod reports;
+pub mod scan;
 pub mod settings;
 pub mod stock;
 pub mod text;

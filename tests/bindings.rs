@@ -30,7 +30,7 @@ use pantry::stock::opening::OpeningReport;
 use pantry::stock::{
     ItemDetail, ItemForm, StockLookup, StockOverview, StockSettings, StockSettingsForm,
 };
-use pantry::visits::{CashUp, CheckIn, ScanOutcome, Today, VisitForm, VisitRecord};
+use pantry::visits::{CashUp, CheckIn, ScanOutcome, Today, TypeAhead, VisitForm, VisitRecord};
 use pantry::volunteers::{Volunteer, VolunteerForm};
 use ts_rs::TS;
 
@@ -67,6 +67,7 @@ fn export_all(dir: &Path) {
     ReferralOptions::export_all_to(dir).unwrap();
     CheckIn::export_all_to(dir).unwrap();
     ScanOutcome::export_all_to(dir).unwrap();
+    TypeAhead::export_all_to(dir).unwrap();
     VisitForm::export_all_to(dir).unwrap();
     VisitRecord::export_all_to(dir).unwrap();
     Today::export_all_to(dir).unwrap();

@@ -70,8 +70,8 @@ async fn register_check_in_refuse_override_void_and_cash_up() {
     .await
     .unwrap();
     assert_eq!(
-        (visit.items, visit.fee_pence, visit.fee_method.as_str()),
-        (10, 400, "cash")
+        (visit.items, visit.fee_pence, visit.fee_method),
+        (10, 400, FeeMethod::Cash)
     );
 
     // Pressing Enter twice records once.
@@ -343,4 +343,56 @@ async fn an_unreadable_stored_value_is_an_error_that_names_it_never_a_default() 
         .unwrap();
     let err = settings::require(&db).await.unwrap_err();
     assert!(err.to_string().contains("Mars/Olympus"), "{err}");
+}
+
+#[tokio::test]
+async fn the_library_tells_the_counter_what_was_typed() {
+    let (_dir, db, h) = pantry_with("Zoë Öztürk").await;
+    let card = card_of(&db, h.id).await;
+    // A scanner's number: the counter waits for the pause, then looks it up.
+    for number in [card.as_str(), h.membership_number.as_str(), "5012345678900"] {
+        assert_eq!(
+            visits::type_ahead(&db, number).await.unwrap(),
+            visits::TypeAhead::Number,
+            "{number}"
+        );
+    }
+    // Words: the households that match so far; one letter lists none.
+    let visits::TypeAhead::Matches { households } = visits::type_ahead(&db, "zo").await.unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(households[0].id, h.id);
+    assert_eq!(
+        visits::type_ahead(&db, "z").await.unwrap(),
+        visits::TypeAhead::Matches {
+            households: Vec::new()
+        }
+    );
+    // An item's barcode scanned at the counter is named as one, not searched for.
+    let Ok(ScanOutcome::Unknown {
+        message,
+        register_number,
+        ..
+    }) = visits::scan(&db, "5012345678900").await
+    else {
+        panic!()
+    };
+    assert!(message.contains("item's barcode"), "{message}");
+    assert_eq!(register_number, None);
+    // Fee methods and their labels come from the library.
+    let check_in = found(visits::scan(&db, &card).await.unwrap());
+    assert_eq!(
+        check_in
+            .fee_methods
+            .iter()
+            .map(|m| (m.value, m.label.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            (FeeMethod::Cash, "Cash"),
+            (FeeMethod::Card, "Card"),
+            (FeeMethod::Voucher, "Voucher"),
+            (FeeMethod::Waived, "Waived")
+        ]
+    );
 }

@@ -1,6 +1,8 @@
 //! Counter commands: each converts at the edge and calls one library function.
 
-use pantry::visits::{self, CashUp, CheckIn, ScanOutcome, Today, VisitForm, VisitRecord};
+use pantry::visits::{
+    self, CashUp, CheckIn, ScanOutcome, Today, TypeAhead, VisitForm, VisitRecord,
+};
 use pantry::Error;
 use tauri::State;
 
@@ -10,6 +12,15 @@ use crate::AppState;
 pub async fn visits_scan(state: State<'_, AppState>, typed: String) -> Result<ScanOutcome, Error> {
     let (db, _) = state.signed_in()?;
     visits::scan(db, &typed).await
+}
+
+#[tauri::command]
+pub async fn visits_type_ahead(
+    state: State<'_, AppState>,
+    typed: String,
+) -> Result<TypeAhead, Error> {
+    let (db, _) = state.signed_in()?;
+    visits::type_ahead(db, &typed).await
 }
 
 #[tauri::command]

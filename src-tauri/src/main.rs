@@ -224,6 +224,7 @@ fn main() {
             printing::print_open,
             printing::print_save_copy,
             counter::visits_scan,
+            counter::visits_type_ahead,
             counter::visits_check_in,
             counter::visits_record,
             counter::visits_void,

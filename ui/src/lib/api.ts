@@ -31,6 +31,7 @@ import type { ReferralOptions } from "./bindings/ReferralOptions";
 import type { CashUp } from "./bindings/CashUp";
 import type { CheckIn } from "./bindings/CheckIn";
 import type { ScanOutcome } from "./bindings/ScanOutcome";
+import type { TypeAhead } from "./bindings/TypeAhead";
 import type { Today } from "./bindings/Today";
 import type { VisitForm } from "./bindings/VisitForm";
 import type { VisitRecord } from "./bindings/VisitRecord";
@@ -213,6 +214,7 @@ export const api = {
   backupsRestart: () => call<void>("backups_restart"),
 
   visitsScan: (typed: string) => call<ScanOutcome>("visits_scan", { typed }),
+  visitsTypeAhead: (typed: string) => call<TypeAhead>("visits_type_ahead", { typed }),
   visitsCheckIn: (householdId: number) => call<CheckIn>("visits_check_in", { householdId }),
   visitsRecord: (form: VisitForm) => call<VisitRecord>("visits_record", { form }),
   visitsVoid: (id: number, reason: string) => call<VisitRecord>("visits_void", { id, reason }),

@@ -15,17 +15,12 @@ export type ChosenItem = { itemId: number; name: string; band: string | null; qu
 
 /** A USB scanner types a whole number quickly; a pause this long with no Enter ends the scan. */
 export const SCAN_PAUSE_MS = 250;
-/** Card numbers (10 digits) and membership numbers (8 digits). */
-const WHOLE_NUMBER = /^(\d{8}|\d{10})$/;
-
-export function isWholeNumber(text: string): boolean {
-  return WHOLE_NUMBER.test(text.replace(/\s/g, ""));
-}
-
 export class CounterState {
   typed = $state("");
   checkIn = $state<CheckIn | null>(null);
   matches = $state<HouseholdSummary[]>([]);
+  /** The exact text the matches shown were found for (Enter picks from them only then). */
+  matchesFor = $state<string | null>(null);
   highlighted = $state(0);
   unknown = $state<{ number: string; message: string; registerNumber: string | null } | null>(null);
   problem = $state<string | null>(null);
@@ -48,33 +43,42 @@ export class CounterState {
   #latest = 0;
   #pause: ReturnType<typeof setTimeout> | undefined;
 
-  /** Every keystroke: type-ahead for names, or wait for the scanner's pause. */
+  /** Every keystroke: the library says whether this is a number a scanner sends (wait for
+   *  its pause, then look it up) or words (list the households that match so far). */
   typing(): void {
     clearTimeout(this.#pause);
-    const text = this.typed.trim();
-    if (isWholeNumber(text)) {
-      this.#pause = setTimeout(() => {
-        if (this.typed.trim() === text) void this.lookup();
-      }, SCAN_PAUSE_MS);
-      return;
-    }
-    void this.typeAhead(text);
+    void this.typeAhead(this.typed.trim());
   }
 
   private async typeAhead(text: string): Promise<void> {
     const mine = ++this.#latest;
-    if (text.length < 2) {
-      this.matches = [];
-      return;
-    }
     try {
-      const page = await api.householdsList({ text, status: null, neighbourhoodId: null, expiringSoon: false, page: 0, pageSize: 8 });
-      if (mine === this.#latest) {
-        this.matches = page.items;
+      const ahead = await api.visitsTypeAhead(text);
+      if (mine !== this.#latest) return;
+      if (ahead.kind === "number") {
+        this.#pause = setTimeout(() => {
+          if (this.typed.trim() === text) void this.lookup();
+        }, SCAN_PAUSE_MS);
+      } else {
+        this.matches = ahead.households;
+        this.matchesFor = text;
         this.highlighted = 0;
       }
     } catch (thrown) {
       if (mine === this.#latest) this.problem = ApiError.from(thrown).message;
+    }
+  }
+
+  /** Enter: the highlighted household, when the matches shown are for exactly what is typed;
+   *  otherwise look up what was typed (a fast typist's Enter never picks a stale match). */
+  async enter(): Promise<void> {
+    const text = this.typed.trim();
+    if (text && this.matches.length > 0 && this.matchesFor === text) {
+      await this.pick(this.matches[this.highlighted].id);
+    } else if (text) {
+      await this.lookup();
+    } else if (this.checkIn) {
+      await this.record();
     }
   }
 
@@ -105,6 +109,7 @@ export class CounterState {
       } else {
         this.clearResult();
         this.matches = outcome.households;
+        this.matchesFor = text;
         this.highlighted = 0;
         if (outcome.households.length === 0) this.problem = `Nobody matches “${text}”.`;
       }
@@ -184,6 +189,7 @@ export class CounterState {
   clearResult(): void {
     this.checkIn = null;
     this.matches = [];
+    this.matchesFor = null;
     this.unknown = null;
     this.recorded = null;
     this.fieldErrors = {};

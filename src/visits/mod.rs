@@ -1,0 +1,20 @@
+//! The counter: find a household by card, number or name; decide at once whether it can
+//! shop today (every reason that applies, in the pantry's time zone); record the visit
+//! with one key, exactly once; undo by voiding; today's totals and the cash-up.
+//!
+//! - `eligibility`: the rules (pure: facts and a date in, a verdict out);
+//! - `counter`: the check-in (scan, type-ahead, what the counter shows);
+//! - `recording`: recording and voiding visits;
+//! - `till`: today's totals and the cash-up;
+//! - `store`: the SQL.
+
+mod counter;
+mod eligibility;
+mod recording;
+mod store;
+mod till;
+
+pub use counter::{check_in, scan, type_ahead, CheckIn, CounterHousehold, ScanOutcome, TypeAhead};
+pub use eligibility::{eligibility, Facts, Reason, ReasonCode, Verdict};
+pub use recording::{record_visit, void_visit, FeeMethod, VisitForm, VisitRecord};
+pub use till::{cash_up, today, CashUp, FeeTotal, Today};

@@ -1,0 +1,247 @@
+//! SQL for visits: the only place that reads or writes the `visits` and `cash_ups` tables
+//! (and the household facts the counter decides from).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{FromRow, SqliteConnection};
+
+use super::{CashUp, FeeMethod, VisitRecord};
+use crate::error::{Error, Result};
+
+/// What the counter reads about a household to decide and show.
+#[derive(FromRow)]
+pub(super) struct CounterRow {
+    pub id: i64,
+    pub membership_number: String,
+    pub lead_name: String,
+    pub adults: i64,
+    pub children: i64,
+    pub neighbourhood_id: Option<i64>,
+    pub landlord_tenant: bool,
+    pub neighbourhood: Option<String>,
+    pub allergies: String,
+    pub dietary: String,
+    pub dietary_notes: String,
+    pub status: String,
+    /// As stored: the rules refuse a date that cannot be read, naming the household.
+    pub expires_on: String,
+    pub has_consent: bool,
+    pub erased: bool,
+}
+
+pub(super) async fn counter_row(conn: &mut SqliteConnection, id: i64) -> Result<CounterRow> {
+    sqlx::query_as::<_, CounterRow>(
+        "SELECT h.id, h.membership_number, h.lead_name, h.adults, h.children, h.neighbourhood_id,
+                h.landlord_tenant, n.name AS neighbourhood, h.allergies, h.dietary, h.dietary_notes,
+                h.status, h.expires_on, h.consent_at IS NOT NULL AS has_consent,
+                h.erased_at IS NOT NULL AS erased
+         FROM households h LEFT JOIN neighbourhoods n ON n.id = h.neighbourhood_id WHERE h.id = ?",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?
+    .ok_or_else(|| Error::not_found(format!("Household {id}")))
+}
+
+/// Local dates of a household's visits (not voided) from `since`.
+pub(super) async fn visit_dates_since(
+    conn: &mut SqliteConnection,
+    household_id: i64,
+    since: NaiveDate,
+) -> Result<Vec<NaiveDate>> {
+    Ok(sqlx::query_scalar(
+        "SELECT local_date FROM visits WHERE household_id = ? AND voided_at IS NULL AND local_date >= ?",
+    )
+    .bind(household_id)
+    .bind(since)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The local date of a household's last visit (not voided), if any.
+pub(super) async fn last_visit_date(
+    conn: &mut SqliteConnection,
+    household_id: i64,
+) -> Result<Option<NaiveDate>> {
+    Ok(sqlx::query_scalar(
+        "SELECT local_date FROM visits WHERE household_id = ? AND voided_at IS NULL ORDER BY at DESC LIMIT 1",
+    )
+    .bind(household_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+const VISIT_COLUMNS: &str =
+    "v.id, v.household_id, h.lead_name, h.membership_number, v.at, v.local_date, v.items, \
+     v.fee_pence, v.fee_method, v.volunteer, v.note, v.override_reason, v.voided_at, v.void_reason";
+
+pub(super) async fn visit(conn: &mut SqliteConnection, id: i64) -> Result<Option<VisitRecord>> {
+    Ok(sqlx::query_as::<_, VisitRecord>(&format!(
+        "SELECT {VISIT_COLUMNS} FROM visits v JOIN households h ON h.id = v.household_id WHERE v.id = ?"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// The visit already recorded for a check-in, if any.
+pub(super) async fn visit_for_request(
+    conn: &mut SqliteConnection,
+    request_id: &str,
+) -> Result<Option<VisitRecord>> {
+    Ok(sqlx::query_as::<_, VisitRecord>(&format!(
+        "SELECT {VISIT_COLUMNS} FROM visits v JOIN households h ON h.id = v.household_id
+         WHERE v.request_id = ?"
+    ))
+    .bind(request_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// A visit to insert, with the household as it was (for anonymous reports).
+pub(super) struct NewVisit<'a> {
+    pub household_id: i64,
+    pub at: DateTime<Utc>,
+    pub local_date: NaiveDate,
+    pub items: u32,
+    pub fee_pence: u32,
+    pub fee_method: FeeMethod,
+    pub volunteer: &'a str,
+    pub note: &'a str,
+    pub snap_adults: i64,
+    pub snap_children: i64,
+    pub snap_neighbourhood_id: Option<i64>,
+    pub snap_landlord_tenant: bool,
+    pub card_number: Option<&'a str>,
+    pub request_id: &'a str,
+    pub override_reason: Option<&'a str>,
+}
+
+pub(super) async fn insert_visit(conn: &mut SqliteConnection, v: &NewVisit<'_>) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO visits (household_id, at, local_date, items, fee_pence, fee_method, volunteer, note,
+             snap_adults, snap_children, snap_neighbourhood_id, snap_landlord_tenant, card_number,
+             request_id, override_reason)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(v.household_id)
+    .bind(v.at)
+    .bind(v.local_date)
+    .bind(v.items)
+    .bind(v.fee_pence)
+    .bind(v.fee_method)
+    .bind(v.volunteer)
+    .bind(v.note)
+    .bind(v.snap_adults)
+    .bind(v.snap_children)
+    .bind(v.snap_neighbourhood_id)
+    .bind(v.snap_landlord_tenant)
+    .bind(v.card_number)
+    .bind(v.request_id)
+    .bind(v.override_reason)
+    .fetch_one(conn)
+    .await?)
+}
+
+pub(super) async fn mark_void(
+    conn: &mut SqliteConnection,
+    id: i64,
+    at: DateTime<Utc>,
+    by: &str,
+    reason: &str,
+) -> Result<()> {
+    sqlx::query("UPDATE visits SET voided_at = ?, voided_by = ?, void_reason = ? WHERE id = ?")
+        .bind(at)
+        .bind(by)
+        .bind(reason)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A day's counted visits: (visits, households, people, items).
+pub(super) async fn day_totals(
+    conn: &mut SqliteConnection,
+    date: NaiveDate,
+) -> Result<(i64, i64, i64, i64)> {
+    Ok(sqlx::query_as(
+        "SELECT COUNT(*), COUNT(DISTINCT household_id), COALESCE(SUM(snap_adults + snap_children), 0),
+                COALESCE(SUM(items), 0)
+         FROM visits WHERE local_date = ? AND voided_at IS NULL",
+    )
+    .bind(date)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// A day's counted visits and fees by how they were paid: (method, visits, pence).
+pub(super) async fn day_fees(
+    conn: &mut SqliteConnection,
+    date: NaiveDate,
+) -> Result<Vec<(FeeMethod, i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT fee_method, COUNT(*), COALESCE(SUM(fee_pence), 0) FROM visits
+         WHERE local_date = ? AND voided_at IS NULL GROUP BY fee_method",
+    )
+    .bind(date)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// A day's visits, voided ones too, newest first.
+pub(super) async fn day_visits(
+    conn: &mut SqliteConnection,
+    date: NaiveDate,
+    limit: u32,
+) -> Result<Vec<VisitRecord>> {
+    Ok(sqlx::query_as::<_, VisitRecord>(&format!(
+        "SELECT {VISIT_COLUMNS} FROM visits v JOIN households h ON h.id = v.household_id
+         WHERE v.local_date = ? ORDER BY v.at DESC LIMIT ?"
+    ))
+    .bind(date)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}
+
+pub(super) async fn last_cash_up(
+    conn: &mut SqliteConnection,
+    date: NaiveDate,
+) -> Result<Option<CashUp>> {
+    Ok(sqlx::query_as::<_, CashUp>(
+        "SELECT local_date, at, expected_pence, counted_pence, difference_pence, volunteer, note
+         FROM cash_ups WHERE local_date = ? ORDER BY id DESC LIMIT 1",
+    )
+    .bind(date)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Cash fees taken on a day (visits not voided).
+pub(super) async fn cash_taken(conn: &mut SqliteConnection, date: NaiveDate) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COALESCE(SUM(fee_pence), 0) FROM visits
+         WHERE local_date = ? AND voided_at IS NULL AND fee_method = ?",
+    )
+    .bind(date)
+    .bind(FeeMethod::Cash)
+    .fetch_one(conn)
+    .await?)
+}
+
+pub(super) async fn insert_cash_up(conn: &mut SqliteConnection, up: &CashUp) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO cash_ups (local_date, at, expected_pence, counted_pence, difference_pence, volunteer, note)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(up.local_date)
+    .bind(&up.at)
+    .bind(up.expected_pence)
+    .bind(up.counted_pence)
+    .bind(up.difference_pence)
+    .bind(&up.volunteer)
+    .bind(&up.note)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
