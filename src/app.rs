@@ -4,9 +4,12 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::backups::RestoreNotice;
+use crate::choices::FlagOption;
 use crate::db::Db;
 use crate::error::{Result, WireError};
+use crate::households::Status;
 use crate::settings;
+use crate::visits::FeeMethod;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -24,6 +27,25 @@ pub struct AppStatus {
     pub restored: Option<RestoreNotice>,
     /// Why a restore chosen before the restart was abandoned (the database is as it was).
     pub restore_problem: Option<String>,
+    /// What each closed list's values are called on screen.
+    pub labels: Labels,
+}
+
+/// The words for each value of the closed lists the screens show, from the library once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Labels {
+    pub statuses: Vec<FlagOption<Status>>,
+    pub fee_methods: Vec<FlagOption<FeeMethod>>,
+}
+
+impl Default for Labels {
+    fn default() -> Labels {
+        Labels {
+            statuses: Status::options(),
+            fee_methods: FeeMethod::options(),
+        }
+    }
 }
 
 /// The status for an app whose database opened, or failed to open with `problem`;
@@ -43,6 +65,7 @@ pub async fn status(
             startup_problem: None,
             restored: crate::backups::unseen_restore(db).await?,
             restore_problem,
+            labels: Labels::default(),
         },
         Err(problem) => AppStatus {
             version,
@@ -52,6 +75,7 @@ pub async fn status(
             startup_problem: Some(problem.clone()),
             restored: None,
             restore_problem,
+            labels: Labels::default(),
         },
     })
 }

@@ -380,10 +380,9 @@ async fn the_library_tells_the_counter_what_was_typed() {
     };
     assert!(message.contains("item's barcode"), "{message}");
     assert_eq!(register_number, None);
-    // Fee methods and their labels come from the library.
-    let check_in = found(visits::scan(&db, &card).await.unwrap());
+    // Fee methods and their labels come from the library, once.
     assert_eq!(
-        check_in
+        pantry::app::Labels::default()
             .fee_methods
             .iter()
             .map(|m| (m.value, m.label.as_str()))

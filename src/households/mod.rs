@@ -60,6 +60,16 @@ impl Status {
             Status::Left => "Left",
         }
     }
+
+    pub fn options() -> Vec<FlagOption<Status>> {
+        [Status::Active, Status::Paused, Status::Left]
+            .into_iter()
+            .map(|value| FlagOption {
+                value,
+                label: value.label().to_owned(),
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, FromRow)]

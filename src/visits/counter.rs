@@ -8,9 +8,7 @@ use ts_rs::TS;
 
 use super::eligibility::{eligibility, window_start, Facts, Verdict};
 use super::store::{self, CounterRow};
-use super::FeeMethod;
 use crate::cards::{self, CardLookup};
-use crate::choices::FlagOption;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::households::form::{flags_from_text, Allergen, Dietary};
@@ -46,8 +44,6 @@ pub struct CheckIn {
     pub verdict: Verdict,
     pub last_visit: Option<NaiveDate>,
     pub fee_pence: u32,
-    /// How the fee may be paid, for the picker (cash first).
-    pub fee_methods: Vec<FlagOption<FeeMethod>>,
     pub items_default: u32,
     /// Quote this when recording: the same check-in is recorded once however often Enter is pressed.
     pub request_id: String,
@@ -159,7 +155,6 @@ pub async fn check_in(db: &Db, household_id: i64, card: Option<&CardLookup>) -> 
         verdict: d.verdict,
         last_visit: d.last_visit,
         fee_pence: settings.weekly_fee_pence,
-        fee_methods: FeeMethod::options(),
         items_default: settings.items_per_visit,
         request_id: new_request_id(),
     })

@@ -17,7 +17,6 @@ use crate::settings;
 #[serde(rename_all = "camelCase")]
 pub struct FeeTotal {
     pub method: FeeMethod,
-    pub label: String,
     pub visits: u32,
     #[ts(type = "number")]
     pub pence: i64,
@@ -74,7 +73,6 @@ pub async fn today(db: &Db) -> Result<Today> {
             .map_or((0, 0), |(_, n, p)| (*n, *p));
         FeeTotal {
             method,
-            label: method.label().to_owned(),
             visits: u32::try_from(n).unwrap_or(u32::MAX),
             pence,
         }

@@ -2,6 +2,7 @@
 import { api, ApiError } from "../api";
 import type { AppStatus } from "../bindings/AppStatus";
 import type { Settings } from "../bindings/Settings";
+import { labels } from "../labels.svelte";
 
 export type ScreenId = "counter" | "members" | "stock" | "referrals" | "reports" | "settings";
 
@@ -26,6 +27,7 @@ export class AppShell {
   async start(): Promise<void> {
     try {
       this.status = await api.appStatus();
+      labels.set(this.status.labels);
       if (this.status.configured) this.settings = await api.settingsGet();
     } catch (thrown) {
       this.problem = ApiError.from(thrown).message;

@@ -1,0 +1,26 @@
+// What each value of the library's closed lists is called on screen. The library sends these
+// once, with the app's status at start-up; screens read them here and never spell them out.
+import type { FeeMethod } from "./bindings/FeeMethod";
+import type { FlagOption } from "./bindings/FlagOption";
+import type { Labels } from "./bindings/Labels";
+import type { Status } from "./bindings/Status";
+
+let current = $state<Labels>({ statuses: [], feeMethods: [] });
+
+export const labels = {
+  get statuses(): FlagOption<Status>[] {
+    return current.statuses;
+  },
+  get feeMethods(): FlagOption<FeeMethod>[] {
+    return current.feeMethods;
+  },
+  /** Called once the app's status has arrived. */
+  set(from: Labels): void {
+    current = from;
+  },
+};
+
+/** The label of `value` in `options` (the value itself only if the library sent no label). */
+export function labelOf<T>(options: FlagOption<T>[], value: T): string {
+  return options.find((o) => o.value === value)?.label ?? String(value);
+}
