@@ -2,7 +2,7 @@
 // with the reason, undo, and a scan with no Enter.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Key } from "selenium-webdriver";
+import { By, Key } from "selenium-webdriver";
 import { afterEach, describe, expect, it } from "vitest";
 import { demoDataDir, firstCardNumber, launch, pantryCli, stopAfterTest, DEMO } from "./app";
 
@@ -68,5 +68,36 @@ describe("counter", () => {
     await app.click("Register a new household");
     await app.heading("Register a household");
     expect(await app.value("Membership number")).toBe("00042424");
+  });
+
+  it("opens exactly the household typed, however fast the name and Enter come", async () => {
+    const dataDir = demoDataDir(300);
+    // Names that are prefixes of each other: an Enter acting on the matches for an earlier,
+    // shorter text would open the wrong one.
+    const csv = join(dataDir, "quills.csv");
+    writeFileSync(
+      csv,
+      "Name,Postcode,Adults,Children,Consent\nZoë Quill,OL1 2AB,1,0,yes\nZoë Quillon,OL1 2AC,1,0,yes\nZoë Quillfeather,OL1 2AD,1,0,yes\n",
+    );
+    pantryCli(dataDir, "import", "members", csv);
+    const app = await launch(dataDir, "Counter", DEMO.manager);
+    const scan = await app.field("Scan a card, or type a name, number or postcode");
+    const household = "//article[@aria-label='Household']";
+    for (const [typed, name] of [
+      ["Zoe Quillon", "Zoë Quillon"],
+      ["Zoe Quillfeather", "Zoë Quillfeather"],
+      ["zoe quillon", "Zoë Quillon"],
+      ["Zoe Quillon", "Zoë Quillon"],
+      ["Zoe Quillfeather", "Zoë Quillfeather"],
+      ["Zoe Quillon", "Zoë Quillon"],
+    ]) {
+      // All keys and the Enter in one burst, as fast as WebDriver sends them.
+      await scan.sendKeys(typed, Key.ENTER);
+      expect(await (await app.element(`${household}//h2`)).getText()).toBe(name);
+      // What was typed stays beside the household it opened.
+      expect(await (await app.element("//*[@data-testid='opened-for']")).getText()).toBe(`Found for “${typed}”`);
+      await scan.sendKeys(Key.ESCAPE);
+      await app.driver.wait(async () => (await app.driver.findElements(By.xpath(household))).length === 0, 5000);
+    }
   });
 });

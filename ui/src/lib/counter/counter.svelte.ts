@@ -18,6 +18,8 @@ export const SCAN_PAUSE_MS = 250;
 export class CounterState {
   typed = $state("");
   checkIn = $state<CheckIn | null>(null);
+  /** What was in the box when the household shown was opened (kept beside it). */
+  openedFor = $state<string | null>(null);
   matches = $state<HouseholdSummary[]>([]);
   /** The exact text the matches shown were found for (Enter picks from them only then). */
   matchesFor = $state<string | null>(null);
@@ -96,7 +98,7 @@ export class CounterState {
       if (mine !== this.#latest || this.typed.trim() !== text) return;
       this.typed = "";
       if (outcome.kind === "found") {
-        this.show(outcome.checkIn);
+        this.show(outcome.checkIn, text);
         // How long from the scan to the verdict on screen (read by the end-to-end tests).
         await tick();
         performance.measure("pantry:scan-to-verdict", "pantry:scan");
@@ -105,7 +107,7 @@ export class CounterState {
         this.clearResult();
         this.unknown = { number: outcome.number, message: outcome.message, registerNumber: outcome.registerNumber };
       } else if (outcome.households.length === 1) {
-        await this.pick(outcome.households[0].id);
+        await this.pick(outcome.households[0].id, text);
       } else {
         this.clearResult();
         this.matches = outcome.households;
@@ -118,13 +120,14 @@ export class CounterState {
     }
   }
 
-  async pick(householdId: number): Promise<void> {
+  /** Opens a household; `typed` is what was in the box that found it. */
+  async pick(householdId: number, typed: string | null = this.matchesFor): Promise<void> {
     const mine = ++this.#latest;
     try {
       const checkIn = await api.visitsCheckIn(householdId);
       if (mine === this.#latest) {
         this.typed = "";
-        this.show(checkIn);
+        this.show(checkIn, typed);
       }
     } catch (thrown) {
       this.problem = ApiError.from(thrown).message;
@@ -176,9 +179,10 @@ export class CounterState {
     return this.chosen.reduce((n, c) => n + c.quantity, 0);
   }
 
-  private show(checkIn: CheckIn): void {
+  private show(checkIn: CheckIn, typed: string | null): void {
     this.clearResult();
     this.checkIn = checkIn;
+    this.openedFor = typed;
     this.items = String(checkIn.itemsDefault);
     this.chosen = [];
     this.itemText = "";
@@ -188,6 +192,7 @@ export class CounterState {
 
   clearResult(): void {
     this.checkIn = null;
+    this.openedFor = null;
     this.matches = [];
     this.matchesFor = null;
     this.unknown = null;
@@ -248,7 +253,7 @@ export class CounterState {
     if (!this.checkIn) return;
     try {
       await api.householdsRenew(this.checkIn.household.id);
-      await this.pick(this.checkIn.household.id);
+      await this.pick(this.checkIn.household.id, this.openedFor);
     } catch (thrown) {
       this.problem = ApiError.from(thrown).message;
     }
