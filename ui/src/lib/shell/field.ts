@@ -1,0 +1,23 @@
+// Links a form control to its hint and its error message, the same way on every screen:
+// the message is `<id>-error`, the hint `<id>-hint`, and the control says it is invalid.
+// Render the message with FieldError.svelte; spread `described(…)` onto the control.
+
+/** The id of the error message under the control with this id. */
+export const errorId = (control: string): string => `${control}-error`;
+
+/** The id of the hint under the control with this id. */
+export const hintId = (control: string): string => `${control}-hint`;
+
+export type Described = { "aria-invalid": "true" | undefined; "aria-describedby": string | undefined };
+
+/**
+ * The ARIA attributes of a control: `aria-invalid="true"` and a link to its message while
+ * `error` is set, and a link to its hint when it has one (`<p id={hintId(control)}>`).
+ */
+export function described(control: string, error: string | null | undefined, hint = false): Described {
+  const ids = [hint ? hintId(control) : "", error ? errorId(control) : ""].filter(Boolean);
+  return {
+    "aria-invalid": error ? "true" : undefined,
+    "aria-describedby": ids.length > 0 ? ids.join(" ") : undefined,
+  };
+}
