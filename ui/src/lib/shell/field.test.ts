@@ -23,3 +23,10 @@ describe("described", () => {
     expect(hintId("settings-shortCode")).toBe("settings-shortCode-hint");
   });
 });
+
+describe("several messages", () => {
+  it("count as an error when there is at least one", () => {
+    expect(described("counter-item", ["Beans: 1 of 3"])["aria-invalid"]).toBe("true");
+    expect(described("counter-item", [])).toEqual({ "aria-invalid": undefined, "aria-describedby": undefined });
+  });
+});

@@ -8,16 +8,24 @@ export const errorId = (control: string): string => `${control}-error`;
 /** The id of the hint under the control with this id. */
 export const hintId = (control: string): string => `${control}-hint`;
 
+/** One message, or several (e.g. one per item short of stock); empty or missing is none. */
+export type FieldMessage = string | readonly string[] | null | undefined;
+
+/** Whether there is anything to say. */
+export const hasMessage = (message: FieldMessage): boolean =>
+  typeof message === "string" ? message.length > 0 : (message?.length ?? 0) > 0;
+
 export type Described = { "aria-invalid": "true" | undefined; "aria-describedby": string | undefined };
 
 /**
  * The ARIA attributes of a control: `aria-invalid="true"` and a link to its message while
  * `error` is set, and a link to its hint when it has one (`<p id={hintId(control)}>`).
  */
-export function described(control: string, error: string | null | undefined, hint = false): Described {
-  const ids = [hint ? hintId(control) : "", error ? errorId(control) : ""].filter(Boolean);
+export function described(control: string, error: FieldMessage, hint = false): Described {
+  const invalid = hasMessage(error);
+  const ids = [hint ? hintId(control) : "", invalid ? errorId(control) : ""].filter(Boolean);
   return {
-    "aria-invalid": error ? "true" : undefined,
+    "aria-invalid": invalid ? "true" : undefined,
     "aria-describedby": ids.length > 0 ? ids.join(" ") : undefined,
   };
 }
