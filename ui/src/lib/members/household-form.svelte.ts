@@ -1,14 +1,14 @@
 // The registration / edit form: values as typed, errors by field, and the duplicate check.
-import { api, ApiError } from "../api";
+import { api } from "../api";
 import type { DuplicateCandidate } from "../bindings/DuplicateCandidate";
 import type { Household } from "../bindings/Household";
 import type { HouseholdForm } from "../bindings/HouseholdForm";
+import { Task } from "../shell/task.svelte";
 
 export class HouseholdFormState {
   values = $state<HouseholdForm>();
-  errors = $state<Record<string, string>>({});
-  problem = $state<string | null>(null);
-  saving = $state(false);
+  /** Saving: busy, and the last failure with each field's message. */
+  readonly task = new Task();
   /** Likely duplicates found before registering; shown for the volunteer to decide. */
   duplicates = $state<DuplicateCandidate[]>([]);
   duplicateReason = $state("");
@@ -20,6 +20,19 @@ export class HouseholdFormState {
     readonly id: number | null,
   ) {
     this.values = $state.snapshot(initial);
+  }
+
+  /** Each wrong field's message, by field name (`members.0.firstName`). */
+  get errors(): Record<string, string> {
+    return this.task.fields;
+  }
+
+  get problem(): string | null {
+    return this.task.problem;
+  }
+
+  get saving(): boolean {
+    return this.task.busy;
   }
 
   get registering(): boolean {
@@ -47,32 +60,22 @@ export class HouseholdFormState {
 
   /** Saves. When registering, first shows likely duplicates; a reason is needed to go on. */
   async save(): Promise<Household | null> {
-    if (this.saving || !this.values) return null;
-    this.saving = true;
-    this.problem = null;
+    if (!this.values) return null;
     const form = $state.snapshot(this.values);
-    try {
+    let saved: Household | null = null;
+    await this.task.run(async () => {
       if (this.registering && !this.checkedDuplicates) {
         this.duplicates = await api.householdsDuplicates(form, null);
         if (this.duplicates.length > 0) {
           this.checkedDuplicates = true;
-          this.errors = {};
-          return null;
+          return;
         }
       }
-      const saved = this.registering
+      saved = this.registering
         ? await api.householdsRegister(form, this.duplicates.length > 0 ? this.duplicateReason : null)
         : await api.householdsUpdate(this.id ?? 0, form);
-      this.errors = {};
-      return saved;
-    } catch (thrown) {
-      const error = ApiError.from(thrown);
-      this.errors = Object.fromEntries(error.fields.map((f) => [f.field, f.message]));
-      this.problem = error.message;
-      return null;
-    } finally {
-      this.saving = false;
-    }
+    });
+    return saved;
   }
 
   /** Back to the form after seeing duplicates (e.g. to correct a typo). */

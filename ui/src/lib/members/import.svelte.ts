@@ -1,10 +1,11 @@
 // Importing members from a spreadsheet: choose a file, map columns, check, import.
-import { api, ApiError, readImportFile } from "../api";
+import { api, readImportFile } from "../api";
 import type { ImportField } from "../bindings/ImportField";
 import type { ImportFile } from "../bindings/ImportFile";
 import type { ImportPreview } from "../bindings/ImportPreview";
 import type { ImportProgress } from "../bindings/ImportProgress";
 import type { ImportReport } from "../bindings/ImportReport";
+import { Task } from "../shell/task.svelte";
 
 export class ImportState {
   file = $state<ImportFile | null>(null);
@@ -12,10 +13,10 @@ export class ImportState {
   mapping = $state<(ImportField | null)[]>([]);
   report = $state<ImportReport | null>(null);
   progress = $state<ImportProgress | null>(null);
-  problem = $state<string | null>(null);
-  busy = $state(false);
+  readonly task = new Task();
 
   async choose(chosen: File | undefined): Promise<void> {
+    if (this.task.busy) return;
     this.reset();
     if (!chosen) return;
     await this.run(async () => {
@@ -51,18 +52,15 @@ export class ImportState {
     this.mapping = [];
     this.report = null;
     this.progress = null;
-    this.problem = null;
+    this.task.clear();
   }
 
+  /** Runs one step (never two at once); the progress bar goes when it ends. */
   private async run(work: () => Promise<void>): Promise<void> {
-    this.busy = true;
-    this.problem = null;
+    if (this.task.busy) return;
     try {
-      await work();
-    } catch (thrown) {
-      this.problem = ApiError.from(thrown).message;
+      await this.task.run(work);
     } finally {
-      this.busy = false;
       this.progress = null;
     }
   }

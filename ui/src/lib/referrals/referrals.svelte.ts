@@ -1,6 +1,6 @@
 // The Referrals screen: open referrals (with those due for follow-up), the agency
 // directory, making a referral, and recording contact and outcomes.
-import { api, ApiError } from "../api";
+import { api } from "../api";
 import type { Agency } from "../bindings/Agency";
 import type { AgencyForm } from "../bindings/AgencyForm";
 import type { HouseholdSummary } from "../bindings/HouseholdSummary";
@@ -9,6 +9,7 @@ import type { Outcome } from "../bindings/Outcome";
 import type { Referral } from "../bindings/Referral";
 import type { ReferralForm } from "../bindings/ReferralForm";
 import type { ReferralOptions } from "../bindings/ReferralOptions";
+import { Task } from "../shell/task.svelte";
 
 /** Who a referral is for. */
 export type MemberChoice = Pick<HouseholdSummary, "id" | "leadName" | "membershipNumber">;
@@ -24,10 +25,8 @@ export class ReferralsState {
   options = $state<ReferralOptions | null>(null);
   agencies = $state<Agency[]>([]);
   open = $state<OpenReferral[]>([]);
-  problem = $state<string | null>(null);
   notice = $state<string | null>(null);
-  errors = $state<Record<string, string>>({});
-  busy = $state(false);
+  readonly task = new Task();
 
   // Making a referral.
   memberQuery = $state("");
@@ -59,8 +58,7 @@ export class ReferralsState {
 
   show(view: ReferralsView): void {
     this.view = view;
-    this.errors = {};
-    this.problem = null;
+    this.task.clear();
     if (view.kind === "make") {
       this.form = this.blankReferral();
       this.member = null;
@@ -90,7 +88,7 @@ export class ReferralsState {
 
   async make(): Promise<void> {
     if (!this.member) {
-      this.errors = { householdId: "Find the member first: type part of their name or number." };
+      this.task.fail("", { householdId: "Find the member first: type part of their name or number." });
       return;
     }
     await this.run(async () => {
@@ -126,21 +124,10 @@ export class ReferralsState {
     });
   }
 
+  /** Runs one action; a failure takes away the last message of success. */
   private async run(work: () => Promise<void>): Promise<boolean> {
-    this.busy = true;
-    this.problem = null;
-    try {
-      await work();
-      this.errors = {};
-      return true;
-    } catch (thrown) {
-      const error = ApiError.from(thrown);
-      this.errors = Object.fromEntries(error.fields.map((f) => [f.field, f.message]));
-      this.problem = error.message;
-      this.notice = null;
-      return false;
-    } finally {
-      this.busy = false;
-    }
+    const ok = await this.task.run(work);
+    if (!ok && this.task.error) this.notice = null;
+    return ok;
   }
 }

@@ -1,6 +1,7 @@
 // The Reports screen: the dashboard, the landlord summary of a chosen period (preview and
 // exports), the export history, the multi-pantry roll-up and the report settings.
 import { api, ApiError, readImportFile } from "../api";
+import { Task } from "../shell/task.svelte";
 import type { Dashboard } from "../bindings/Dashboard";
 import type { ExportRecord } from "../bindings/ExportRecord";
 import type { ReportFormat } from "../bindings/ReportFormat";
@@ -24,10 +25,10 @@ export class ReportsState {
   summary = $state<Summary | null>(null);
   settings = $state<ReportSettingsForm | null>(null);
   showSettings = $state(false);
-  problem = $state<string | null>(null);
   notice = $state<string | null>(null);
-  errors = $state<Record<string, string>>({});
-  busy = $state(false);
+  /** Why the period typed is not a period (shown beside the period). */
+  periodError = $state<string | null>(null);
+  readonly task = new Task();
 
   get period(): string {
     return this.choice === CUSTOM ? `${this.from.trim()}..${this.to.trim()}` : this.choice;
@@ -55,10 +56,10 @@ export class ReportsState {
     try {
       const p = await api.reportsPeriod(this.period);
       this.periodLabel = p.label;
-      this.errors = {};
+      this.periodError = null;
     } catch (thrown) {
       this.periodLabel = "";
-      this.errors = { period: ApiError.from(thrown).message };
+      this.periodError = ApiError.from(thrown).message;
     }
   }
 
@@ -106,21 +107,10 @@ export class ReportsState {
     }
   }
 
+  /** Runs one action; a failure takes away the last message of success. */
   private async run(work: () => Promise<void>): Promise<boolean> {
-    this.busy = true;
-    this.problem = null;
-    try {
-      await work();
-      this.errors = {};
-      return true;
-    } catch (thrown) {
-      const error = ApiError.from(thrown);
-      this.errors = Object.fromEntries(error.fields.map((f) => [f.field, f.message]));
-      this.problem = error.message;
-      this.notice = null;
-      return false;
-    } finally {
-      this.busy = false;
-    }
+    const ok = await this.task.run(work);
+    if (!ok && this.task.error) this.notice = null;
+    return ok;
   }
 }

@@ -1,5 +1,6 @@
 // The state of the settings form, shared by first-run setup and the Settings screen.
 import { api, ApiError } from "../api";
+import { Task } from "../shell/task.svelte";
 import type { Settings } from "../bindings/Settings";
 import type { SettingsForm } from "../bindings/SettingsForm";
 
@@ -10,16 +11,29 @@ export type SettingsField = keyof SettingsForm | keyof FirstAdmin;
 
 export class SettingsFormState {
   values = $state<SettingsForm>(emptyForm());
-  /** Per-field messages from the last failed save. */
-  errors = $state<Partial<Record<SettingsField, string>>>({});
-  /** A message for the whole form (not about one field). */
-  problem = $state<string | null>(null);
-  saving = $state(false);
+  /** Saving: busy, and the last failure with each field's message. */
+  readonly task = new Task();
+  /** Why the form could not be loaded. */
+  loadProblem = $state<string | null>(null);
   savedAt = $state<Date | null>(null);
   loaded = $state(false);
   timeZones = $state<string[]>([]);
   /** Set for first-run setup: the pantry's first admin, created with the settings. */
   admin = $state<FirstAdmin | null>(null);
+
+  /** Per-field messages from the last failed save. */
+  get errors(): Partial<Record<SettingsField, string>> {
+    return this.task.fields;
+  }
+
+  /** A message for the whole form (not about one field). */
+  get problem(): string | null {
+    return this.task.problem ?? this.loadProblem;
+  }
+
+  get saving(): boolean {
+    return this.task.busy;
+  }
 
   async load(): Promise<void> {
     try {
@@ -28,37 +42,27 @@ export class SettingsFormState {
       this.timeZones = zones;
       this.loaded = true;
     } catch (thrown) {
-      this.problem = ApiError.from(thrown).message;
+      this.loadProblem = ApiError.from(thrown).message;
     }
   }
 
   /** Saves; on failure keeps what was typed and shows each message beside its field. */
   async save(): Promise<Settings | null> {
-    if (this.saving) return null;
-    this.saving = true;
-    this.problem = null;
-    try {
-      const admin = this.admin;
-      if (admin && admin.adminPin !== admin.adminPinAgain) {
-        this.errors = { adminPinAgain: "The two PINs are not the same." };
-        this.problem = "The two PINs are not the same.";
-        return null;
-      }
-      const saved = admin
+    const admin = this.admin;
+    if (admin && admin.adminPin !== admin.adminPinAgain) {
+      if (this.task.busy) return null;
+      this.task.fail("The two PINs are not the same.", { adminPinAgain: "The two PINs are not the same." });
+      return null;
+    }
+    let saved: Settings | null = null;
+    const ok = await this.task.run(async () => {
+      saved = admin
         ? await api.sessionSetup($state.snapshot(this.values), admin.adminName, admin.adminPin)
         : await api.settingsSave($state.snapshot(this.values));
-      this.errors = {};
-      this.savedAt = new Date();
-      return saved;
-    } catch (thrown) {
-      const error = ApiError.from(thrown);
-      this.errors = Object.fromEntries(error.fields.map((f) => [f.field, f.message]));
-      this.problem = error.message;
-      this.savedAt = null;
-      return null;
-    } finally {
-      this.saving = false;
-    }
+    });
+    if (ok) this.savedAt = new Date();
+    else if (this.task.error) this.savedAt = null;
+    return saved;
   }
 
   /** The first field with a problem, in form order (to move focus there). */

@@ -70,12 +70,26 @@ describe("SettingsFormState", () => {
       }
     });
     const form = new SettingsFormState();
-    form.errors = { name: "Enter the pantry's name." };
+    form.task.fail("Please correct the highlighted field.", { name: "Enter the pantry's name." });
     form.values = { ...defaults, name: "Hillside Pantry" };
     expect(await form.save()).not.toBeNull();
     expect(form.errors).toEqual({});
+    expect(form.problem).toBeNull();
     expect(form.savedAt).toBeInstanceOf(Date);
     expect(sent).toMatchObject({ form: { name: "Hillside Pantry" } });
+  });
+
+  it("refuses two different PINs at setup without asking the library", async () => {
+    let asked = false;
+    mockIPC(() => {
+      asked = true;
+    });
+    const form = new SettingsFormState();
+    form.admin = { adminName: "Alex", adminPin: "1234", adminPinAgain: "4321" };
+    expect(await form.save()).toBeNull();
+    expect(asked).toBe(false);
+    expect(form.errors.adminPinAgain).toBe("The two PINs are not the same.");
+    expect(form.firstInvalid).toBe("adminPinAgain");
   });
 
   it("turns an unexpected failure into a plain message", async () => {

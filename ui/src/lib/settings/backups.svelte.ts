@@ -1,0 +1,67 @@
+// The Backups panel: where backups go, how many are kept, backing up now, and choosing
+// (or cancelling) a restore. The library checks and does all of it.
+import { api } from "../api";
+import type { BackupStatus } from "../bindings/BackupStatus";
+import { Task } from "../shell/task.svelte";
+
+export class BackupsState {
+  status = $state<BackupStatus | null>(null);
+  /** The folder and count as typed. */
+  folder = $state("");
+  kept = $state("");
+  notice = $state<string | null>(null);
+  confirmRestore = $state(false);
+  readonly task = new Task();
+
+  private show(s: BackupStatus): void {
+    this.status = s;
+    this.folder = s.folderSetting;
+    this.kept = String(s.kept);
+  }
+
+  /** Runs one action; a message from an earlier one goes. */
+  private act(work: () => Promise<void>): Promise<boolean> {
+    if (this.task.busy) return Promise.resolve(false);
+    this.notice = null;
+    return this.task.run(work);
+  }
+
+  load(): Promise<boolean> {
+    return this.act(async () => this.show(await api.backupsStatus()));
+  }
+
+  saveSettings(): Promise<boolean> {
+    return this.act(async () => {
+      this.show(await api.backupsSaveSettings(this.folder, this.kept));
+      this.notice = "Backup settings saved.";
+    });
+  }
+
+  backUpNow(): Promise<boolean> {
+    return this.act(async () => {
+      const b = await api.backupsNow();
+      this.show(await api.backupsStatus());
+      this.notice = `Backup written and checked: ${b.file}`;
+    });
+  }
+
+  /** Lets the admin pick a backup file; the library checks it and restores it at restart. */
+  chooseRestore(): Promise<boolean> {
+    return this.act(async () => {
+      await api.backupsChooseRestore();
+      this.show(await api.backupsStatus());
+      this.confirmRestore = false;
+    });
+  }
+
+  cancelRestore(): Promise<boolean> {
+    return this.act(async () => {
+      this.show(await api.backupsCancelRestore());
+      this.notice = "The restore was cancelled: nothing will be restored.";
+    });
+  }
+
+  restart(): Promise<boolean> {
+    return this.act(() => api.backupsRestart());
+  }
+}
