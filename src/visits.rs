@@ -613,7 +613,7 @@ pub async fn record_visit(db: &Db, form: &VisitForm, actor: &Actor) -> Result<Vi
     .await?;
     if by_item {
         let when = When {
-            at: now.to_rfc3339(),
+            at: now,
             local_date: today,
         };
         distribution::distribute(&mut tx, &when, &stock, id, &form.lines).await?;
@@ -671,7 +671,7 @@ pub async fn void_visit(
     }
     distribution::return_visit(&mut tx, &when, visit_id).await?;
     sqlx::query("UPDATE visits SET voided_at = ?, voided_by = ?, void_reason = ? WHERE id = ?")
-        .bind(&when.at)
+        .bind(when.at)
         .bind(volunteer)
         .bind(reason)
         .bind(visit_id)
