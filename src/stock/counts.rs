@@ -6,18 +6,23 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::SqliteConnection;
 use ts_rs::TS;
 
 use super::ledger::{self, Doc, Movement, Take, When};
+use super::store;
+use super::store::counts::{CountHead, CountLineRow};
 use crate::access::{Actor, Operation};
 use crate::audit;
 use crate::db::Db;
 use crate::error::{whole_number, Error, Result};
+use crate::money;
 use crate::print::flow::Flow;
 use crate::settings;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, FromRow)]
+/// One item of a count, with its figures also as the screen shows them (`since_text`,
+/// `variance_text`, `variance_value`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CountLine {
     #[ts(type = "number")]
@@ -31,13 +36,50 @@ pub struct CountLine {
     /// Movements of this item since the count started (visits, deliveries, waste).
     #[ts(type = "number")]
     pub since: i64,
+    /// `since` signed: "+3", "0", "-2".
+    pub since_text: String,
     #[ts(type = "number | null")]
     pub counted: Option<i64>,
     /// counted − (expected + since), once counted.
     #[ts(type = "number | null")]
     pub variance: Option<i64>,
+    /// `variance` signed ("+1", "0", "-2"), or "—" when not counted.
+    pub variance_text: String,
+    /// The variance times the item's unit value, when both are known.
     #[ts(type = "number | null")]
     pub variance_value_pence: Option<i64>,
+    /// `variance_value_pence` in pounds ("-£1.70"), or empty when not known.
+    pub variance_value: String,
+}
+
+impl CountLine {
+    fn from_row(r: CountLineRow) -> CountLine {
+        let variance = r.counted.map(|c| c - (r.expected + r.since));
+        let variance_value_pence = variance.zip(r.unit_value_pence).map(|(v, p)| v * p);
+        CountLine {
+            item_id: r.item_id,
+            item: r.item,
+            category: r.category,
+            unit: r.unit,
+            expected: r.expected,
+            since: r.since,
+            since_text: signed(r.since),
+            counted: r.counted,
+            variance,
+            variance_text: variance.map_or_else(|| "—".to_owned(), signed),
+            variance_value_pence,
+            variance_value: variance_value_pence.map(money::pounds).unwrap_or_default(),
+        }
+    }
+}
+
+/// "+3" for gains, "0" and "-2" as they are.
+fn signed(n: i64) -> String {
+    if n > 0 {
+        format!("+{n}")
+    } else {
+        n.to_string()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -53,61 +95,46 @@ pub struct StockCount {
     pub lines: Vec<CountLine>,
     #[ts(type = "number")]
     pub not_counted: i64,
+    /// Counted items whose quantity differs from what was expected (each is adjusted when
+    /// the count is finalised).
+    #[ts(type = "number")]
+    pub differing: i64,
     /// Net value of the variances where item values are known.
     #[ts(type = "number")]
     pub variance_value_pence: i64,
+    /// `variance_value_pence` in pounds.
+    pub variance_value: String,
 }
 
-#[derive(FromRow)]
-struct CountHead {
-    id: i64,
-    status: String,
-    started_at: String,
-    started_by: String,
-    closed_at: Option<String>,
-    closed_by: Option<String>,
+impl StockCount {
+    fn new(head: CountHead, lines: Vec<CountLineRow>) -> StockCount {
+        let lines: Vec<CountLine> = lines.into_iter().map(CountLine::from_row).collect();
+        let variance_value_pence = lines.iter().filter_map(|l| l.variance_value_pence).sum();
+        StockCount {
+            id: head.id,
+            status: head.status,
+            started_at: head.started_at.to_rfc3339(),
+            started_by: head.started_by,
+            closed_at: head.closed_at.map(|t| t.to_rfc3339()),
+            closed_by: head.closed_by,
+            not_counted: lines.iter().filter(|l| l.counted.is_none()).count() as i64,
+            differing: lines
+                .iter()
+                .filter(|l| l.variance.is_some_and(|v| v != 0))
+                .count() as i64,
+            variance_value_pence,
+            variance_value: money::pounds(variance_value_pence),
+            lines,
+        }
+    }
 }
 
 async fn count_with(conn: &mut SqliteConnection, id: i64) -> Result<StockCount> {
-    let head: CountHead = sqlx::query_as(
-        "SELECT id, status, started_at, started_by, closed_at, closed_by FROM stock_counts WHERE id = ?",
-    )
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| Error::not_found(format!("Stock count {id}")))?;
-    // Movements "since" are those after the start and not posted by this count itself.
-    let lines: Vec<CountLine> = sqlx::query_as(
-        "SELECT l.item_id, i.name AS item, i.category, i.unit, l.expected,
-             COALESCE((SELECT SUM(m.quantity) FROM stock_movements m
-                       WHERE m.item_id = l.item_id AND m.id > c.after_movement AND m.count_id IS NOT c.id), 0) AS since,
-             l.counted, NULL AS variance, i.value_pence AS variance_value_pence
-         FROM stock_count_lines l JOIN stock_counts c ON c.id = l.count_id JOIN items i ON i.id = l.item_id
-         WHERE l.count_id = ? ORDER BY i.category, i.name",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let lines: Vec<CountLine> = lines
-        .into_iter()
-        .map(|mut l| {
-            let unit_value = l.variance_value_pence;
-            l.variance = l.counted.map(|c| c - (l.expected + l.since));
-            l.variance_value_pence = l.variance.zip(unit_value).map(|(v, p)| v * p);
-            l
-        })
-        .collect();
-    Ok(StockCount {
-        id: head.id,
-        status: head.status,
-        started_at: head.started_at,
-        started_by: head.started_by,
-        closed_at: head.closed_at,
-        closed_by: head.closed_by,
-        not_counted: lines.iter().filter(|l| l.counted.is_none()).count() as i64,
-        variance_value_pence: lines.iter().filter_map(|l| l.variance_value_pence).sum(),
-        lines,
-    })
+    let head = store::counts::head(&mut *conn, id)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("Stock count {id}")))?;
+    let lines = store::counts::lines(&mut *conn, id).await?;
+    Ok(StockCount::new(head, lines))
 }
 
 pub async fn count(db: &Db, id: i64) -> Result<StockCount> {
@@ -117,10 +144,7 @@ pub async fn count(db: &Db, id: i64) -> Result<StockCount> {
 /// The count in progress, if any.
 pub async fn open_count(db: &Db) -> Result<Option<StockCount>> {
     let mut conn = db.pool().acquire().await?;
-    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM stock_counts WHERE status = 'open'")
-        .fetch_optional(&mut *conn)
-        .await?;
-    match id {
+    match store::counts::open_count_id(&mut conn).await? {
         Some(id) => Ok(Some(count_with(&mut conn, id).await?)),
         None => Ok(None),
     }
@@ -137,30 +161,12 @@ pub async fn start_count(db: &Db, actor: &Actor) -> Result<StockCount> {
         return Err(Error::invalid("volunteer", "Enter your name."));
     }
     let mut tx = db.begin_write().await?;
-    let open: Option<i64> = sqlx::query_scalar("SELECT id FROM stock_counts WHERE status = 'open'")
-        .fetch_optional(&mut *tx)
-        .await?;
-    if let Some(open) = open {
+    if let Some(open) = store::counts::open_count_id(&mut tx).await? {
         return Err(Error::Conflict(format!(
             "Stock count {open} is still in progress: finish or cancel it first."
         )));
     }
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO stock_counts (started_at, started_by, after_movement)
-         VALUES (?, ?, (SELECT COALESCE(MAX(id), 0) FROM stock_movements)) RETURNING id",
-    )
-    .bind(&when.at)
-    .bind(volunteer)
-    .fetch_one(&mut *tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO stock_count_lines (count_id, item_id, expected)
-         SELECT ?, i.id, COALESCE((SELECT SUM(on_hand) FROM batches b WHERE b.item_id = i.id), 0) AS on_hand
-         FROM items i WHERE i.active = 1 OR EXISTS (SELECT 1 FROM batches b WHERE b.item_id = i.id AND b.on_hand > 0)",
-    )
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
+    let id = store::counts::insert_count(&mut tx, when.at, volunteer).await?;
     audit::record(
         &mut tx,
         db.now(),
@@ -199,11 +205,7 @@ pub async fn enter_counted(
         Some(i64::from(n.ok_or(Error::Validation(errors))?))
     };
     let mut tx = db.begin_write().await?;
-    let status: Option<String> = sqlx::query_scalar("SELECT status FROM stock_counts WHERE id = ?")
-        .bind(count_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    match status.as_deref() {
+    match store::counts::status(&mut tx, count_id).await?.as_deref() {
         None => return Err(Error::not_found(format!("Stock count {count_id}"))),
         Some("open") => {}
         Some(_) => {
@@ -212,14 +214,7 @@ pub async fn enter_counted(
             ))
         }
     }
-    let done =
-        sqlx::query("UPDATE stock_count_lines SET counted = ? WHERE count_id = ? AND item_id = ?")
-            .bind(counted)
-            .bind(count_id)
-            .bind(item_id)
-            .execute(&mut *tx)
-            .await?;
-    if done.rows_affected() == 0 {
+    if !store::counts::set_counted(&mut tx, count_id, item_id, counted).await? {
         return Err(Error::not_found("That item in this count"));
     }
     let count = count_with(&mut tx, count_id).await?;
@@ -287,14 +282,7 @@ pub async fn finalise_count(db: &Db, count_id: i64, actor: &Actor) -> Result<Sto
         Take::Any,
     )
     .await?;
-    sqlx::query(
-        "UPDATE stock_counts SET status = 'finalised', closed_at = ?, closed_by = ? WHERE id = ?",
-    )
-    .bind(&when.at)
-    .bind(volunteer)
-    .bind(count_id)
-    .execute(&mut *tx)
-    .await?;
+    store::counts::mark_finalised(&mut tx, count_id, when.at, volunteer).await?;
     audit::record(
         &mut tx,
         db.now(),
@@ -302,7 +290,7 @@ pub async fn finalise_count(db: &Db, count_id: i64, actor: &Actor) -> Result<Sto
         "stock.count.finalised",
         Some(&format!("count:{count_id}")),
         &serde_json::json!({
-            "adjusted": count.lines.iter().filter(|l| l.variance.is_some_and(|v| v != 0)).count(),
+            "adjusted": count.differing,
             "notCounted": count.not_counted,
             "valuePence": count.variance_value_pence,
         }),
@@ -322,15 +310,7 @@ pub async fn cancel_count(db: &Db, count_id: i64, actor: &Actor) -> Result<Stock
         return Err(Error::invalid("volunteer", "Enter your name."));
     }
     let mut tx = db.begin_write().await?;
-    let done = sqlx::query(
-        "UPDATE stock_counts SET status = 'cancelled', closed_at = ?, closed_by = ? WHERE id = ? AND status = 'open'",
-    )
-    .bind(db.now().to_rfc3339())
-    .bind(volunteer)
-    .bind(count_id)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() == 0 {
+    if !store::counts::cancel_if_open(&mut tx, count_id, db.now(), volunteer).await? {
         return Err(Error::Conflict(
             "Only a count in progress can be cancelled.".into(),
         ));
@@ -395,4 +375,86 @@ pub async fn print_count_sheet(
 ) -> Result<std::path::PathBuf> {
     let pdf = count_sheet(db, count_id).await?;
     crate::output::write(db, to, &pdf).await
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+
+    fn line(
+        item_id: i64,
+        expected: i64,
+        since: i64,
+        counted: Option<i64>,
+        value: Option<i64>,
+    ) -> CountLineRow {
+        CountLineRow {
+            item_id,
+            item: format!("item {item_id}"),
+            category: "Tins".into(),
+            unit: "tin".into(),
+            expected,
+            since,
+            counted,
+            unit_value_pence: value,
+        }
+    }
+
+    #[test]
+    fn a_count_works_out_its_variances_totals_and_what_the_screen_shows() {
+        let head = CountHead {
+            id: 3,
+            status: "open".into(),
+            started_at: Utc.with_ymd_and_hms(2026, 11, 24, 9, 30, 0).unwrap(),
+            started_by: "Sam".into(),
+            closed_at: None,
+            closed_by: None,
+        };
+        let count = StockCount::new(
+            head,
+            vec![
+                // 10 at the start, 2 given out since, 7 counted: 1 missing at 85p.
+                line(1, 10, -2, Some(7), Some(85)),
+                // 4 more found than expected, value unknown.
+                line(2, 5, 3, Some(12), None),
+                // As expected.
+                line(3, 6, 0, Some(6), Some(120)),
+                // Not counted.
+                line(4, 9, 0, None, Some(50)),
+                // 2 found at £1.10 each.
+                line(5, 0, 0, Some(2), Some(110)),
+            ],
+        );
+        let figures: Vec<_> = count
+            .lines
+            .iter()
+            .map(|l| {
+                (
+                    l.variance,
+                    l.since_text.as_str(),
+                    l.variance_text.as_str(),
+                    l.variance_value_pence,
+                    l.variance_value.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            figures,
+            vec![
+                (Some(-1), "-2", "-1", Some(-85), "-£0.85"),
+                (Some(4), "+3", "+4", None, ""),
+                (Some(0), "0", "0", Some(0), "£0.00"),
+                (None, "0", "—", None, ""),
+                (Some(2), "0", "+2", Some(220), "£2.20"),
+            ]
+        );
+        assert_eq!(count.not_counted, 1);
+        assert_eq!(count.differing, 3);
+        assert_eq!(count.variance_value_pence, 135);
+        assert_eq!(count.variance_value, "£1.35");
+        assert_eq!(count.started_at, "2026-11-24T09:30:00+00:00");
+        assert_eq!(count.closed_at, None);
+    }
 }

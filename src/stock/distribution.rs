@@ -9,6 +9,7 @@ use sqlx::{FromRow, SqliteConnection};
 use ts_rs::TS;
 
 use super::ledger::{self, Doc, Movement, Take, When};
+use super::store;
 use super::StockSettings;
 use crate::error::{Error, FieldError, Result};
 
@@ -84,9 +85,7 @@ pub(crate) async fn distribute(
     }
     let mut chosen = Vec::new();
     for (&id, &q) in &wanted {
-        let p: Priced = sqlx::query_as("SELECT id, name, band, points FROM items WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&mut *conn)
+        let p = store::catalogue::priced(&mut *conn, id)
             .await?
             .ok_or_else(|| Error::not_found(format!("Item {id}")))?;
         chosen.push((p, q));
@@ -118,13 +117,7 @@ pub(crate) async fn return_visit(
     when: &When,
     visit_id: i64,
 ) -> Result<()> {
-    let taken: Vec<(i64, i64, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT item_id, batch_id, SUM(quantity), SUM(value_pence) FROM stock_movements
-         WHERE visit_id = ? GROUP BY item_id, batch_id HAVING SUM(quantity) <> 0",
-    )
-    .bind(visit_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let taken = store::ledger::taken_by_visit(&mut *conn, visit_id).await?;
     for (item_id, batch_id, quantity, value) in taken {
         ledger::post(
             conn,

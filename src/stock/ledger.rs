@@ -3,10 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
-use sqlx::{FromRow, SqliteConnection};
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::SqliteConnection;
 
+use super::store;
+use super::store::ledger::MovementRecord;
+use crate::clock::local_date_of;
 use crate::error::{Error, Result, Shortage};
+use crate::settings::Settings;
 
 /// What a movement belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,8 +39,17 @@ pub(crate) struct Movement {
 /// When movements happen: the instant and the pantry's local date.
 #[derive(Debug, Clone)]
 pub(crate) struct When {
-    pub at: String,
+    pub at: DateTime<Utc>,
     pub local_date: NaiveDate,
+}
+
+impl When {
+    pub(crate) fn at(now: DateTime<Utc>, settings: &Settings) -> When {
+        When {
+            at: now,
+            local_date: local_date_of(now, settings.tz()),
+        }
+    }
 }
 
 pub(crate) async fn new_batch(
@@ -45,14 +58,7 @@ pub(crate) async fn new_batch(
     best_before: Option<NaiveDate>,
     use_by: Option<NaiveDate>,
 ) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO batches (item_id, best_before, use_by) VALUES (?, ?, ?) RETURNING id",
-    )
-    .bind(item_id)
-    .bind(best_before.map(|d| d.to_string()))
-    .bind(use_by.map(|d| d.to_string()))
-    .fetch_one(conn)
-    .await?)
+    store::ledger::insert_batch(conn, item_id, best_before, use_by).await
 }
 
 /// Appends a movement and moves the batch's cached balance with it.
@@ -64,45 +70,23 @@ pub(crate) async fn post(conn: &mut SqliteConnection, when: &When, m: Movement) 
         Doc::Waste(id) => (None, None, Some(id), None),
         Doc::Count(id) => (None, None, None, Some(id)),
     };
-    sqlx::query(
-        "INSERT INTO stock_movements (at, local_date, kind, item_id, batch_id, quantity, value_pence,
-             delivery_id, visit_id, waste_id, count_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    store::ledger::insert_movement(
+        conn,
+        &MovementRecord {
+            at: when.at,
+            local_date: when.local_date,
+            kind: m.kind,
+            item_id: m.item_id,
+            batch_id: m.batch_id,
+            quantity: m.quantity,
+            value_pence: m.value_pence,
+            delivery_id: delivery,
+            visit_id: visit,
+            waste_id: waste,
+            count_id: count,
+        },
     )
-    .bind(&when.at)
-    .bind(when.local_date.to_string())
-    .bind(m.kind)
-    .bind(m.item_id)
-    .bind(m.batch_id)
-    .bind(m.quantity)
-    .bind(m.value_pence)
-    .bind(delivery)
-    .bind(visit)
-    .bind(waste)
-    .bind(count)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("UPDATE batches SET on_hand = on_hand + ? WHERE id = ? AND item_id = ?")
-        .bind(m.quantity)
-        .bind(m.batch_id)
-        .bind(m.item_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-#[derive(Debug, Clone, FromRow)]
-struct BatchStock {
-    id: i64,
-    item_id: i64,
-    on_hand: i64,
-    usable: bool,
-}
-
-#[derive(Debug, Clone, FromRow)]
-struct ItemName {
-    name: String,
-    value_pence: Option<i64>,
+    .await
 }
 
 /// Which stock a removal may use.
@@ -124,24 +108,12 @@ pub(crate) async fn take(
     doc: Doc,
     which: Take,
 ) -> Result<()> {
-    let today = when.local_date.to_string();
     let mut plan = Vec::new();
     let mut shortages = Vec::new();
     for (&item_id, &quantity) in wanted.iter().filter(|(_, q)| **q > 0) {
-        let order = match which {
-            Take::Usable => "",
-            Take::Any => "usable, ",
-        };
-        let batches: Vec<BatchStock> = sqlx::query_as(&format!(
-            "SELECT id, item_id, on_hand, (use_by IS NULL OR use_by >= ?1) AS usable
-             FROM batches WHERE item_id = ?2 AND on_hand > 0
-             ORDER BY {order} COALESCE(use_by, best_before) IS NULL,
-                      MIN(COALESCE(use_by, '9999-12-31'), COALESCE(best_before, '9999-12-31')), id"
-        ))
-        .bind(&today)
-        .bind(item_id)
-        .fetch_all(&mut *conn)
-        .await?;
+        let batches =
+            store::ledger::batches_to_take(conn, item_id, when.local_date, which == Take::Any)
+                .await?;
         let usable: i64 = batches.iter().filter(|b| b.usable).map(|b| b.on_hand).sum();
         let past: i64 = batches
             .iter()
@@ -152,13 +124,11 @@ pub(crate) async fn take(
             Take::Usable => usable,
             Take::Any => usable + past,
         };
-        let item: ItemName = sqlx::query_as("SELECT name, value_pence FROM items WHERE id = ?")
-            .bind(item_id)
-            .fetch_optional(&mut *conn)
+        let (name, value_pence) = store::catalogue::name_and_value(conn, item_id)
             .await?
             .ok_or_else(|| Error::not_found(format!("Item {item_id}")))?;
         if available < quantity {
-            shortages.push(shortage(item_id, &item.name, quantity, usable, past, which));
+            shortages.push(shortage(item_id, &name, quantity, usable, past, which));
             continue;
         }
         let mut left = quantity;
@@ -173,7 +143,7 @@ pub(crate) async fn take(
                 item_id: b.item_id,
                 batch_id: b.id,
                 quantity: -q,
-                value_pence: item.value_pence.map(|v| -v * q),
+                value_pence: value_pence.map(|v| -v * q),
                 doc,
             });
         }
@@ -218,11 +188,5 @@ fn shortage(
 
 /// The balance of every item from the cache, and recomputed from the ledger; they must agree.
 pub async fn balances_agree(conn: &mut SqliteConnection) -> Result<bool> {
-    let differing: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM batches b
-         WHERE b.on_hand <> (SELECT COALESCE(SUM(quantity), 0) FROM stock_movements m WHERE m.batch_id = b.id)",
-    )
-    .fetch_one(conn)
-    .await?;
-    Ok(differing == 0)
+    Ok(store::ledger::batches_out_of_balance(conn).await? == 0)
 }

@@ -7,8 +7,9 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::catalogue::{save_item_with, validate_item, BarcodeForm, ItemForm};
 use super::ledger::{self, Doc, Movement, When};
-use super::{validate_item, BarcodeForm, ItemForm};
+use super::store;
 use crate::access::{Actor, Operation};
 use crate::audit;
 use crate::clock::parse_uk_date;
@@ -161,14 +162,7 @@ pub async fn import_opening(
         let existing: Option<(i64, i64)> = if name.is_empty() {
             None
         } else {
-            sqlx::query_as(
-                "SELECT i.id, (SELECT COUNT(*) FROM stock_movements m WHERE m.item_id = i.id AND m.at < ?)
-                 FROM items i WHERE i.name = ?",
-            )
-            .bind(&when.at)
-            .bind(&name)
-            .fetch_optional(&mut *tx)
-            .await?
+            store::catalogue::item_named_with_history(&mut tx, &name, when.at).await?
         };
         let item_id = match (existing, created.get(&name.to_lowercase())) {
             (Some((_, history)), None) if history > 0 => {
@@ -226,8 +220,7 @@ pub async fn import_opening(
                     }
                     Err(other) => return Err(other),
                     Ok(valid) if problems.is_empty() => {
-                        let id =
-                            super::save_item_with(&mut tx, db.now(), None, &valid, true).await?;
+                        let id = save_item_with(&mut tx, db.now(), None, &valid, true).await?;
                         created.insert(name.to_lowercase(), id);
                         report.new_items += 1;
                         Some(id)
@@ -246,11 +239,9 @@ pub async fn import_opening(
         report.good += 1;
         if quantity > 0 {
             let batch_id = ledger::new_batch(&mut tx, item_id, best_before, use_by).await?;
-            let value: Option<i64> =
-                sqlx::query_scalar("SELECT value_pence FROM items WHERE id = ?")
-                    .bind(item_id)
-                    .fetch_one(&mut *tx)
-                    .await?;
+            let value = store::catalogue::unit_value(&mut tx, item_id)
+                .await?
+                .ok_or_else(|| Error::not_found(format!("Item {item_id}")))?;
             ledger::post(
                 &mut tx,
                 &when,

@@ -3,6 +3,15 @@ import type { CountLine } from "./CountLine";
 
 export type StockCount = { id: number, status: string, startedAt: string, startedBy: string, closedAt: string | null, closedBy: string | null, lines: Array<CountLine>, notCounted: number, 
 /**
+ * Counted items whose quantity differs from what was expected (each is adjusted when
+ * the count is finalised).
+ */
+differing: number, 
+/**
  * Net value of the variances where item values are known.
  */
-varianceValuePence: number, };
+varianceValuePence: number, 
+/**
+ * `variance_value_pence` in pounds.
+ */
+varianceValue: string, };

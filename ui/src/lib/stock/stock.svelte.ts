@@ -234,11 +234,9 @@ export class StockState {
     if (!count) return;
     const key = `counted.${itemId}`;
     try {
-      const line = await api.stockEnterCounted(count.id, itemId, counted);
-      const index = count.lines.findIndex((l) => l.itemId === itemId);
-      if (index >= 0) count.lines[index] = line;
-      count.notCounted = count.lines.filter((l) => l.counted === null).length;
-      count.varianceValuePence = count.lines.reduce((sum, l) => sum + (l.varianceValuePence ?? 0), 0);
+      await api.stockEnterCounted(count.id, itemId, counted);
+      // The count's totals are the library's: read the count again.
+      this.count = await api.stockOpenCount();
       const { [key]: _, ...rest } = this.errors;
       this.errors = rest;
     } catch (thrown) {
@@ -251,8 +249,7 @@ export class StockState {
     if (!count) return false;
     const ok = await this.run(async () => {
       const done = await api.stockFinaliseCount(count.id);
-      const adjusted = done.lines.filter((l) => (l.variance ?? 0) !== 0).length;
-      this.notice = `Stock count ${done.id} finalised: ${adjusted} item${adjusted === 1 ? "" : "s"} adjusted.`;
+      this.notice = `Stock count ${done.id} finalised: ${done.differing} item${done.differing === 1 ? "" : "s"} adjusted.`;
     });
     if (ok) await this.show({ kind: "overview" });
     return ok;

@@ -1,0 +1,73 @@
+//! SQL for the stock settings: `stock_bands`, and the stock columns of `pantry_settings`
+//! (`counter_stock`, `points_per_visit`, `use_by_warning_days`).
+
+use sqlx::SqliteConnection;
+
+use crate::error::Result;
+use crate::stock::Band;
+
+/// (counter_stock code, points per visit, use-by warning days), once the pantry is set up.
+pub async fn stock_columns(conn: &mut SqliteConnection) -> Result<Option<(String, i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT counter_stock, points_per_visit, use_by_warning_days FROM pantry_settings WHERE id = 1",
+    )
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub async fn set_stock_columns(
+    conn: &mut SqliteConnection,
+    counter_stock: &str,
+    points_per_visit: i64,
+    use_by_warning_days: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE pantry_settings SET counter_stock = ?, points_per_visit = ?, use_by_warning_days = ? WHERE id = 1",
+    )
+    .bind(counter_stock)
+    .bind(points_per_visit)
+    .bind(use_by_warning_days)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Every colour band, by name.
+pub async fn bands(conn: &mut SqliteConnection) -> Result<Vec<Band>> {
+    Ok(
+        sqlx::query_as("SELECT name, per_visit FROM stock_bands ORDER BY name")
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
+/// Adds a band or changes its per-visit limit.
+pub async fn upsert_band(conn: &mut SqliteConnection, band: &Band) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO stock_bands (name, per_visit) VALUES (?, ?)
+         ON CONFLICT (name) DO UPDATE SET per_visit = excluded.per_visit",
+    )
+    .bind(&band.name)
+    .bind(band.per_visit)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_band(conn: &mut SqliteConnection, name: &str) -> Result<()> {
+    sqlx::query("DELETE FROM stock_bands WHERE name = ?")
+        .bind(name)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Whether a band of this name exists (its stored name if so).
+pub async fn band_named(conn: &mut SqliteConnection, name: &str) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT name FROM stock_bands WHERE name = ?")
+            .bind(name)
+            .fetch_optional(conn)
+            .await?,
+    )
+}

@@ -1,0 +1,120 @@
+//! SQL for the ledger: `batches` and `stock_movements` (movements are only ever appended).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{FromRow, SqliteConnection};
+
+use crate::error::Result;
+
+/// A movement's row; `doc` is which of delivery, visit, waste and count it belongs to.
+pub struct MovementRecord {
+    pub at: DateTime<Utc>,
+    pub local_date: NaiveDate,
+    pub kind: &'static str,
+    pub item_id: i64,
+    pub batch_id: i64,
+    pub quantity: i64,
+    pub value_pence: Option<i64>,
+    pub delivery_id: Option<i64>,
+    pub visit_id: Option<i64>,
+    pub waste_id: Option<i64>,
+    pub count_id: Option<i64>,
+}
+
+pub async fn insert_batch(
+    conn: &mut SqliteConnection,
+    item_id: i64,
+    best_before: Option<NaiveDate>,
+    use_by: Option<NaiveDate>,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO batches (item_id, best_before, use_by) VALUES (?, ?, ?) RETURNING id",
+    )
+    .bind(item_id)
+    .bind(best_before)
+    .bind(use_by)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Appends a movement and moves the batch's cached balance with it.
+pub async fn insert_movement(conn: &mut SqliteConnection, m: &MovementRecord) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO stock_movements (at, local_date, kind, item_id, batch_id, quantity, value_pence,
+             delivery_id, visit_id, waste_id, count_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(m.at)
+    .bind(m.local_date)
+    .bind(m.kind)
+    .bind(m.item_id)
+    .bind(m.batch_id)
+    .bind(m.quantity)
+    .bind(m.value_pence)
+    .bind(m.delivery_id)
+    .bind(m.visit_id)
+    .bind(m.waste_id)
+    .bind(m.count_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE batches SET on_hand = on_hand + ? WHERE id = ? AND item_id = ?")
+        .bind(m.quantity)
+        .bind(m.batch_id)
+        .bind(m.item_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// A batch with stock, and whether it may still be given out on the day asked about.
+#[derive(Debug, Clone, FromRow)]
+pub struct BatchStock {
+    pub id: i64,
+    pub item_id: i64,
+    pub on_hand: i64,
+    pub usable: bool,
+}
+
+/// An item's batches with stock, first-expiring first; with `past_use_by_first`, every batch
+/// past its use-by on `today` comes before those that are not.
+pub async fn batches_to_take(
+    conn: &mut SqliteConnection,
+    item_id: i64,
+    today: NaiveDate,
+    past_use_by_first: bool,
+) -> Result<Vec<BatchStock>> {
+    let order = if past_use_by_first { "usable, " } else { "" };
+    Ok(sqlx::query_as(&format!(
+        "SELECT id, item_id, on_hand, (use_by IS NULL OR use_by >= ?1) AS usable
+         FROM batches WHERE item_id = ?2 AND on_hand > 0
+         ORDER BY {order} COALESCE(use_by, best_before) IS NULL,
+                  MIN(COALESCE(use_by, '9999-12-31'), COALESCE(best_before, '9999-12-31')), id"
+    ))
+    .bind(today)
+    .bind(item_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// What a visit took, net of anything already put back: (item, batch, quantity, value).
+pub async fn taken_by_visit(
+    conn: &mut SqliteConnection,
+    visit_id: i64,
+) -> Result<Vec<(i64, i64, i64, Option<i64>)>> {
+    Ok(sqlx::query_as(
+        "SELECT item_id, batch_id, SUM(quantity), SUM(value_pence) FROM stock_movements
+         WHERE visit_id = ? GROUP BY item_id, batch_id HAVING SUM(quantity) <> 0",
+    )
+    .bind(visit_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// How many batches' cached balance differs from the sum of their movements.
+pub async fn batches_out_of_balance(conn: &mut SqliteConnection) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM batches b
+         WHERE b.on_hand <> (SELECT COALESCE(SUM(quantity), 0) FROM stock_movements m WHERE m.batch_id = b.id)",
+    )
+    .fetch_one(conn)
+    .await?)
+}
