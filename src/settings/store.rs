@@ -9,7 +9,7 @@ use sqlx::{FromRow, SqliteConnection};
 use super::{DistrictMapping, Neighbourhood, ValidSettings};
 use crate::error::Result;
 
-#[derive(FromRow)]
+#[derive(Debug, FromRow)]
 pub struct SettingsRow {
     pub name: String,
     pub short_code: String,

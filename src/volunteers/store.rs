@@ -106,7 +106,7 @@ pub async fn update(
 }
 
 /// What signing in checks.
-#[derive(FromRow)]
+#[derive(Debug, FromRow)]
 pub struct Login {
     pub id: i64,
     pub name: String,
