@@ -418,7 +418,8 @@ pub async fn import(
     let mut fresh = store::allocate_serials(&mut tx, unnumbered, &taken)
         .await?
         .into_iter();
-    let now = db.now().to_rfc3339();
+    let at = db.now();
+    let now = at.to_rfc3339();
     let mut records = Vec::with_capacity(checked.ready.len());
     let mut members = Vec::new();
     let mut given = numbered.into_iter();
@@ -438,7 +439,7 @@ pub async fn import(
                 (id, number)
             }
         };
-        let mut record = record_from(&row.valid, &settings, id, number, &now);
+        let mut record = record_from(&row.valid, &settings, id, number, at);
         // Consent as the file records it (its date), not as given today.
         record.consent_version = row.consent_at.as_ref().map(|_| "imported".to_owned());
         record.consent_at = row.consent_at.clone();

@@ -410,7 +410,7 @@ pub async fn make(db: &Db, form: &ReferralForm, actor: &Actor) -> Result<Referra
     households::store::add_change(
         &mut tx,
         form.household_id,
-        &now.to_rfc3339(),
+        now,
         volunteer,
         "referred",
         Some("Referral"),
