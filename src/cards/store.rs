@@ -151,24 +151,35 @@ pub async fn mark_printed(
     Ok(())
 }
 
+#[derive(sqlx::FromRow)]
+struct ScannedRow {
+    household_id: i64,
+    card_number: String,
+    revoked_at: Option<DateTime<Utc>>,
+    revoke_reason: Option<String>,
+}
+
+/// The card with this number, with the household's current card when it was revoked.
 pub async fn lookup(conn: &mut SqliteConnection, number: &str) -> Result<Option<CardLookup>> {
-    let row: Option<(i64, String, Option<DateTime<Utc>>, Option<String>)> = sqlx::query_as(
+    let Some(row) = sqlx::query_as::<_, ScannedRow>(
         "SELECT household_id, card_number, revoked_at, revoke_reason FROM cards WHERE card_number = ?",
     )
     .bind(number)
     .fetch_optional(&mut *conn)
-    .await?;
-    let Some((household_id, card_number, revoked_at, reason)) = row else {
+    .await?
+    else {
         return Ok(None);
     };
-    let current_card = match revoked_at {
-        Some(_) => current(conn, household_id).await?.map(|c| c.card_number),
+    let current_card = match row.revoked_at {
+        Some(_) => current(conn, row.household_id)
+            .await?
+            .map(|c| c.card_number),
         None => None,
     };
     Ok(Some(CardLookup {
-        household_id,
-        card_number,
-        revoked: revoked_at.map(|at| match reason {
+        household_id: row.household_id,
+        card_number: row.card_number,
+        revoked: row.revoked_at.map(|at| match row.revoke_reason {
             Some(r) => format!("{} ({r})", at.date_naive()),
             None => at.to_rfc3339(),
         }),
