@@ -57,13 +57,7 @@ pub(crate) async fn candidates_with(
 
     let name = text::fold(&valid.lead_name);
     let surname = text::surname_key(&name);
-    let same_postcode: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, search_name FROM households WHERE postcode_key = ? AND erased_at IS NULL",
-    )
-    .bind(valid.postcode.key())
-    .fetch_all(&mut *conn)
-    .await?;
-    for (id, other) in same_postcode {
+    for (id, other) in store::at_postcode(&mut *conn, &valid.postcode.key()).await? {
         if text::surname_key(&other) == surname {
             note(id, "Same surname and postcode".into());
         }
@@ -71,39 +65,20 @@ pub(crate) async fn candidates_with(
 
     let phone = text::phone_digits(&valid.phone);
     if !phone.is_empty() {
-        let ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM households WHERE phone_digits = ? AND erased_at IS NULL",
-        )
-        .bind(&phone)
-        .fetch_all(&mut *conn)
-        .await?;
-        for id in ids {
+        for id in store::with_phone(&mut *conn, &phone).await? {
             note(id, "Same phone number".into());
         }
     }
     if !valid.email.is_empty() {
-        let ids: Vec<i64> =
-            sqlx::query_scalar("SELECT id FROM households WHERE email = ? AND erased_at IS NULL")
-                .bind(&valid.email)
-                .fetch_all(&mut *conn)
-                .await?;
-        for id in ids {
+        for id in store::with_email(&mut *conn, &valid.email).await? {
             note(id, "Same email address".into());
         }
     }
 
     for (first_name, birth_year) in &valid.members {
         let Some(year) = birth_year else { continue };
-        let same_year: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT m.household_id, m.first_name FROM household_members m
-             JOIN households h ON h.id = m.household_id
-             WHERE m.birth_year = ? AND h.erased_at IS NULL",
-        )
-        .bind(year)
-        .fetch_all(&mut *conn)
-        .await?;
         let wanted = text::fold(first_name);
-        for (id, other) in same_year {
+        for (id, other) in store::members_born_in(&mut *conn, *year).await? {
             if strsim::jaro_winkler(&wanted, &text::fold(&other)) >= SIMILAR {
                 note(id, format!("A member with a similar name born in {year}"));
             }

@@ -1,14 +1,15 @@
 //! Households (memberships): registration, edits with history, renewal and status, the
 //! members list, and merging. Search, duplicate checks and data protection live in the
-//! submodules; all SQL is in `store`.
+//! submodules; all SQL is in `store` (and the search's in `search_store`).
 
 pub mod duplicates;
 pub mod form;
 pub mod protection;
 pub mod search;
+mod search_store;
 pub(crate) mod store;
 
-use chrono::{Duration, NaiveDate};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 use ts_rs::TS;
@@ -239,8 +240,9 @@ pub(crate) fn record_from(
     settings: &Settings,
     id: i64,
     number: String,
-    now: &str,
+    at: DateTime<Utc>,
 ) -> HouseholdRecord {
+    let now = at.to_rfc3339();
     HouseholdRecord {
         id,
         membership_number: number,
@@ -260,12 +262,12 @@ pub(crate) fn record_from(
         allergies: flags_to_text(&valid.allergies, form::Allergen::code),
         dietary_notes: valid.dietary_notes.clone(),
         notes: valid.notes.clone(),
-        consent_at: valid.consent_given.then(|| now.to_owned()),
+        consent_at: valid.consent_given.then(|| now.clone()),
         consent_version: valid.consent_given.then(|| CONSENT_VERSION.to_owned()),
         joined_on: valid.joined_on,
         expires_on: expiry_from(settings, valid.joined_on),
         status: Status::Active,
-        created_at: now.to_owned(),
+        created_at: now,
     }
 }
 
@@ -305,7 +307,7 @@ pub async fn register(
                 .join("; ")
         )));
     }
-    let now = db.now().to_rfc3339();
+    let now = db.now();
     let (id, number) = match &valid.membership_number {
         // A number already printed on a card: its serial becomes the household's id.
         Some(number) => {
@@ -333,16 +335,16 @@ pub async fn register(
             (id, number)
         }
     };
-    let record = record_from(&valid, &settings, id, number, &now);
+    let record = record_from(&valid, &settings, id, number, now);
     store::insert_many(&mut tx, std::slice::from_ref(&record)).await?;
     store::replace_members(&mut tx, id, &valid.members).await?;
-    crate::cards::issue_first(&mut tx, id, &now).await?;
+    crate::cards::issue_first(&mut tx, id, now).await?;
     let action = if candidates.is_empty() {
         "registered"
     } else {
         "registered despite a possible duplicate"
     };
-    store::add_change(&mut tx, id, &now, actor, action, None, None, None, reason).await?;
+    store::add_change(&mut tx, id, now, actor, action, None, None, None, reason).await?;
     audit::record(
         &mut tx,
         db.now(),
@@ -430,23 +432,17 @@ pub async fn update(db: &Db, id: i64, form: &HouseholdForm, actor: &Actor) -> Re
         ..form.clone()
     };
     let valid = form.validate(&settings, settings.date_at(db.now()).max(joined))?;
-    let now = db.now().to_rfc3339();
-    let mut record = record_from(
-        &valid,
-        &settings,
-        id,
-        before.membership_number.clone(),
-        &now,
-    );
+    let now = db.now();
+    let mut record = record_from(&valid, &settings, id, before.membership_number.clone(), now);
     record.neighbourhood_id = valid.neighbourhood_id;
-    store::update_details(&mut tx, &record, &now).await?;
+    store::update_details(&mut tx, &record, now).await?;
     store::replace_members(&mut tx, id, &valid.members).await?;
     if valid.consent_given && before.consent_at.is_none() {
-        store::set_consent(&mut tx, id, &now, CONSENT_VERSION).await?;
+        store::set_consent(&mut tx, id, now, CONSENT_VERSION).await?;
         store::add_change(
             &mut tx,
             id,
-            &now,
+            now,
             actor,
             "consent recorded",
             None,
@@ -468,7 +464,7 @@ pub async fn update(db: &Db, id: i64, form: &HouseholdForm, actor: &Actor) -> Re
             store::add_change(
                 &mut tx,
                 id,
-                &now,
+                now,
                 actor,
                 "edited",
                 Some(field),
@@ -505,22 +501,20 @@ pub async fn renew(db: &Db, id: i64, actor: &Actor) -> Result<Household> {
     let current = NaiveDate::parse_from_str(&before.expires_on, "%Y-%m-%d")
         .unwrap_or_else(|_| settings.date_at(db.now()));
     let renewed = expiry_from(&settings, current.max(settings.date_at(db.now())));
-    let now = db.now().to_rfc3339();
-    store::set_expiry(&mut tx, id, renewed, &now).await?;
-    sqlx::query(
-        "INSERT INTO membership_events (household_id, kind, local_date, neighbourhood_id, landlord_tenant)
-         VALUES (?, 'renewed', ?, ?, ?)",
+    let now = db.now();
+    store::set_expiry(&mut tx, id, renewed, now).await?;
+    store::add_renewal_event(
+        &mut tx,
+        id,
+        settings.date_at(now),
+        before.neighbourhood_id,
+        before.landlord_tenant,
     )
-    .bind(id)
-    .bind(settings.date_at(db.now()).to_string())
-    .bind(before.neighbourhood_id)
-    .bind(before.landlord_tenant)
-    .execute(&mut *tx)
     .await?;
     store::add_change(
         &mut tx,
         id,
-        &now,
+        now,
         actor,
         "renewed",
         Some("Expires"),
@@ -564,13 +558,13 @@ pub async fn set_status(
             status.label().to_lowercase()
         )));
     }
-    let now = db.now().to_rfc3339();
+    let now = db.now();
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-    store::set_status(&mut tx, id, status, &now).await?;
+    store::set_status(&mut tx, id, status, now).await?;
     store::add_change(
         &mut tx,
         id,
-        &now,
+        now,
         actor,
         "status changed",
         Some("Status"),
@@ -659,12 +653,11 @@ pub async fn merge(db: &Db, keep: i64, remove: i64, actor: &Actor) -> Result<Hou
     let mut tx = db.begin_write().await?;
     let kept = load_live(&mut tx, keep).await?;
     let removed = load_live(&mut tx, remove).await?;
-    let now = db.now().to_rfc3339();
     store::merge_into(&mut tx, keep, remove, &kept.members).await?;
     store::add_change(
         &mut tx,
         keep,
-        &now,
+        db.now(),
         actor,
         "merged",
         Some("Merged in"),
@@ -744,7 +737,7 @@ pub async fn list(db: &Db, query: &ListQuery) -> Result<ListPage> {
     let settings = settings::require(db).await?;
     let page_size = query.page_size.clamp(1, 200);
     let today = settings.date_at(db.now());
-    let soon = (today + Duration::weeks(4)).to_string();
+    let soon = today + Duration::weeks(4);
     let mut conn = db.pool().acquire().await?;
     let matched = if query.text.trim().is_empty() {
         None
@@ -757,9 +750,7 @@ pub async fn list(db: &Db, query: &ListQuery) -> Result<ListPage> {
             ids: matched.as_deref(),
             status: query.status,
             neighbourhood_id: query.neighbourhood_id,
-            expiring_between: query
-                .expiring_soon
-                .then(|| (today.to_string(), soon.clone())),
+            expiring_between: query.expiring_soon.then_some((today, soon)),
             offset: i64::from(query.page) * i64::from(page_size),
             limit: i64::from(page_size),
         },

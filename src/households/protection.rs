@@ -233,9 +233,8 @@ async fn erase_with(
     actor: &str,
     why: &str,
 ) -> Result<()> {
-    let now = at.to_rfc3339();
-    store::anonymise(conn, id, &now).await?;
-    store::add_change(conn, id, &now, actor, why, None, None, None, None).await?;
+    store::anonymise(conn, id, at).await?;
+    store::add_change(conn, id, at, actor, why, None, None, None, None).await?;
     audit::record(
         conn,
         at,
@@ -273,7 +272,7 @@ pub async fn retention_preview(db: &Db) -> Result<RetentionPreview> {
         .checked_sub_months(Months::new(settings.retention_months))
         .unwrap_or_default();
     let mut conn = db.pool().acquire().await?;
-    let rows = store::retention_candidates(&mut conn, &cutoff.to_string()).await?;
+    let rows = store::retention_candidates(&mut conn, cutoff).await?;
     let ids: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
     let summaries = store::summaries(&mut conn, &ids).await?;
     Ok(RetentionPreview {
@@ -284,7 +283,7 @@ pub async fn retention_preview(db: &Db) -> Result<RetentionPreview> {
             .zip(rows)
             .map(|(household, (_, last_visit))| RetentionCandidate {
                 household,
-                last_visit,
+                last_visit: last_visit.map(|d| d.to_string()),
             })
             .collect(),
     })
@@ -300,7 +299,7 @@ pub async fn apply_retention(db: &Db, actor: &Actor) -> Result<usize> {
         .checked_sub_months(Months::new(settings.retention_months))
         .unwrap_or_default();
     let mut tx = db.begin_write().await?;
-    let rows = store::retention_candidates(&mut tx, &cutoff.to_string()).await?;
+    let rows = store::retention_candidates(&mut tx, cutoff).await?;
     let now = db.now();
     let why = format!(
         "anonymised: no visit for {} months",

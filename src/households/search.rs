@@ -3,7 +3,7 @@
 
 use sqlx::SqliteConnection;
 
-use super::{store, HouseholdSummary};
+use super::{search_store, store, HouseholdSummary};
 use crate::db::Db;
 use crate::error::Result;
 use crate::text;
@@ -33,58 +33,21 @@ pub(crate) async fn matching_ids(
     let numeric = typed
         .chars()
         .all(|c| c.is_ascii_digit() || c.is_whitespace() || c == '+');
-    if numeric {
-        let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
-        found.add(
-            ids(
-                conn,
-                "SELECT id FROM households WHERE membership_number = ?1 AND erased_at IS NULL",
-                &digits,
-                limit,
-            )
-            .await?,
-        );
+    let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
+    // (With no digit typed there is no number or phone to look for.)
+    if numeric && !digits.is_empty() {
+        found.add(search_store::number_is(conn, &digits).await?);
         // A whole, valid number (a scan) means that household and no other.
         if !found.ids.is_empty() && crate::membership::is_valid_number(&digits) {
             return Ok(found.ids);
         }
-        // ':' sorts just after '9', so [digits, digits:) is every string starting with digits.
-        found.add(
-            ids(
-                conn,
-                "SELECT id FROM households WHERE membership_number >= ?1 AND membership_number < ?1 || ':' \
-                 AND erased_at IS NULL ORDER BY membership_number LIMIT ?2",
-                &digits,
-                limit,
-            )
-            .await?,
-        );
-        let phone = text::phone_digits(typed);
-        found.add(
-            ids(
-                conn,
-                "SELECT id FROM households WHERE phone_digits >= ?1 AND phone_digits < ?1 || ':' \
-                 AND phone_digits != '' AND erased_at IS NULL ORDER BY phone_digits LIMIT ?2",
-                &phone,
-                limit,
-            )
-            .await?,
-        );
+        found.add(search_store::number_starts(conn, &digits, limit).await?);
+        found.add(search_store::phone_starts(conn, &text::phone_digits(typed), limit).await?);
     }
     if found.full() {
         return Ok(found.ids);
     }
-    // Name prefix; char(127) sorts after every folded (ASCII) character.
-    found.add(
-        ids(
-            conn,
-            "SELECT id FROM households WHERE search_name >= ?1 AND search_name < ?1 || char(127) \
-             AND erased_at IS NULL ORDER BY search_name LIMIT ?2",
-            &folded,
-            limit,
-        )
-        .await?,
-    );
+    found.add(search_store::name_starts(conn, &folded, limit).await?);
     if !found.full() {
         found.add(word_prefix_ids(conn, &folded, limit).await?);
     }
@@ -97,16 +60,7 @@ pub(crate) async fn matching_ids(
         && postcode.starts_with(|c: char| c.is_ascii_alphabetic())
         && postcode.len() >= 2
     {
-        found.add(
-            ids(
-                conn,
-                "SELECT id FROM households WHERE postcode_key >= ?1 AND postcode_key < ?1 || char(127) \
-                 AND erased_at IS NULL ORDER BY postcode_key LIMIT ?2",
-                &postcode,
-                limit,
-            )
-            .await?,
-        );
+        found.add(search_store::postcode_starts(conn, &postcode, limit).await?);
     }
     if !found.full() {
         found.add(substring_ids(conn, &folded, limit).await?);
@@ -131,17 +85,6 @@ impl Found {
     fn full(&self) -> bool {
         i64::try_from(self.ids.len()).unwrap_or(i64::MAX) >= self.limit
     }
-}
-
-async fn ids(conn: &mut SqliteConnection, sql: &str, key: &str, limit: i64) -> Result<Vec<i64>> {
-    if key.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(sqlx::query_scalar(sql)
-        .bind(key)
-        .bind(limit)
-        .fetch_all(conn)
-        .await?)
 }
 
 /// The words typed, cleaned to what the full-text indexes can take.
@@ -177,14 +120,7 @@ async fn word_prefix_ids(
         .map(|w| format!("\"{w}\"*"))
         .collect::<Vec<_>>()
         .join(" AND ");
-    Ok(sqlx::query_scalar(
-        "SELECT h.id FROM households_words w JOIN households h ON h.id = w.rowid \
-         WHERE households_words MATCH ?1 AND h.erased_at IS NULL LIMIT ?2",
-    )
-    .bind(query)
-    .bind(limit)
-    .fetch_all(conn)
-    .await?)
+    search_store::words_match(conn, &query, limit).await
 }
 
 /// Every word typed appears somewhere (name, postcode, phone or number), in any order.
@@ -200,17 +136,6 @@ async fn substring_ids(conn: &mut SqliteConnection, folded: &str, limit: i64) ->
         .map(|w| format!("\"{w}\""))
         .collect::<Vec<_>>()
         .join(" AND ");
-    let mut sql = String::from(
-        "SELECT h.id FROM households_fts f JOIN households h ON h.id = f.rowid \
-         WHERE households_fts MATCH ?1 AND h.erased_at IS NULL",
-    );
-    for i in 0..short.len() {
-        sql.push_str(&format!(" AND h.search_name LIKE ?{}", i + 3));
-    }
-    sql.push_str(" LIMIT ?2");
-    let mut q = sqlx::query_scalar(&sql).bind(fts).bind(limit);
-    for w in short {
-        q = q.bind(format!("%{w}%"));
-    }
-    Ok(q.fetch_all(conn).await?)
+    let short: Vec<&str> = short.into_iter().map(String::as_str).collect();
+    search_store::trigrams_match(conn, &fts, &short, limit).await
 }

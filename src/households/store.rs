@@ -1,6 +1,10 @@
-//! SQL for households: the only place that reads or writes the household tables.
+//! SQL for households: the only place that reads or writes `households`,
+//! `household_members`, `household_changes` and `membership_events` (reports read the
+//! events). It also lists a household's visits, and moves or blanks its visits and
+//! referrals when households are merged or erased. (Search reads the search indexes in
+//! `search_store`.)
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteConnection};
 
 use super::form::{flags_from_text, Allergen, Dietary};
@@ -107,8 +111,8 @@ pub async fn insert_many(conn: &mut SqliteConnection, rows: &[HouseholdRecord]) 
                 .push_bind(&h.notes)
                 .push_bind(&h.consent_at)
                 .push_bind(&h.consent_version)
-                .push_bind(h.joined_on.to_string())
-                .push_bind(h.expires_on.to_string())
+                .push_bind(h.joined_on)
+                .push_bind(h.expires_on)
                 .push_bind(h.status.code())
                 .push_bind(&h.created_at)
                 .push_bind(&h.created_at);
@@ -122,7 +126,7 @@ pub async fn insert_many(conn: &mut SqliteConnection, rows: &[HouseholdRecord]) 
 pub async fn update_details(
     conn: &mut SqliteConnection,
     h: &HouseholdRecord,
-    now: &str,
+    at: DateTime<Utc>,
 ) -> Result<()> {
     sqlx::query(
         "UPDATE households SET lead_name = ?, search_name = ?, adults = ?, children = ?, postcode = ?,
@@ -148,7 +152,7 @@ pub async fn update_details(
     .bind(&h.allergies)
     .bind(&h.dietary_notes)
     .bind(&h.notes)
-    .bind(now)
+    .bind(at)
     .bind(h.id)
     .execute(conn)
     .await?;
@@ -181,11 +185,11 @@ pub async fn set_expiry(
     conn: &mut SqliteConnection,
     id: i64,
     expires_on: NaiveDate,
-    now: &str,
+    at: DateTime<Utc>,
 ) -> Result<()> {
     sqlx::query("UPDATE households SET expires_on = ?, updated_at = ? WHERE id = ?")
-        .bind(expires_on.to_string())
-        .bind(now)
+        .bind(expires_on)
+        .bind(at)
         .bind(id)
         .execute(conn)
         .await?;
@@ -196,11 +200,11 @@ pub async fn set_status(
     conn: &mut SqliteConnection,
     id: i64,
     status: Status,
-    now: &str,
+    at: DateTime<Utc>,
 ) -> Result<()> {
     sqlx::query("UPDATE households SET status = ?, updated_at = ? WHERE id = ?")
         .bind(status.code())
-        .bind(now)
+        .bind(at)
         .bind(id)
         .execute(conn)
         .await?;
@@ -210,7 +214,7 @@ pub async fn set_status(
 pub async fn set_consent(
     conn: &mut SqliteConnection,
     id: i64,
-    at: &str,
+    at: DateTime<Utc>,
     version: &str,
 ) -> Result<()> {
     sqlx::query(
@@ -229,7 +233,7 @@ pub async fn set_consent(
 pub async fn add_change(
     conn: &mut SqliteConnection,
     household_id: i64,
-    at: &str,
+    at: DateTime<Utc>,
     actor: &str,
     action: &str,
     field: Option<&str>,
@@ -254,6 +258,28 @@ pub async fn add_change(
     Ok(())
 }
 
+/// A renewal, for the reports' membership counts: on the pantry's date `on`, with the
+/// household's neighbourhood and tenancy then.
+pub async fn add_renewal_event(
+    conn: &mut SqliteConnection,
+    household_id: i64,
+    on: NaiveDate,
+    neighbourhood_id: Option<i64>,
+    landlord_tenant: bool,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO membership_events (household_id, kind, local_date, neighbourhood_id, landlord_tenant)
+         VALUES (?, 'renewed', ?, ?, ?)",
+    )
+    .bind(household_id)
+    .bind(on)
+    .bind(neighbourhood_id)
+    .bind(landlord_tenant)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 #[derive(FromRow)]
 struct HouseholdRow {
     id: i64,
@@ -273,14 +299,14 @@ struct HouseholdRow {
     allergies: String,
     dietary_notes: String,
     notes: String,
-    consent_at: Option<String>,
+    consent_at: Option<DateTime<Utc>>,
     consent_version: Option<String>,
-    joined_on: String,
-    expires_on: String,
+    joined_on: NaiveDate,
+    expires_on: NaiveDate,
     status: String,
-    erased_at: Option<String>,
-    created_at: String,
-    updated_at: String,
+    erased_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
 }
 
 pub async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Option<Household>> {
@@ -325,14 +351,14 @@ pub async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Option<Househo
         dietary_notes: row.dietary_notes,
         notes: row.notes,
         members,
-        consent_at: row.consent_at,
+        consent_at: row.consent_at.map(|at| at.to_rfc3339()),
         consent_version: row.consent_version,
-        joined_on: row.joined_on,
-        expires_on: row.expires_on,
+        joined_on: row.joined_on.to_string(),
+        expires_on: row.expires_on.to_string(),
         status: Status::from_code(&row.status)?,
         erased: row.erased_at.is_some(),
-        created_at: row.created_at,
-        updated_at: row.updated_at,
+        created_at: row.created_at.to_rfc3339(),
+        updated_at: row.updated_at.to_rfc3339(),
     }))
 }
 
@@ -372,7 +398,7 @@ struct SummaryRow {
     postcode: String,
     neighbourhood: Option<String>,
     status: String,
-    expires_on: String,
+    expires_on: NaiveDate,
     has_allergies: bool,
     has_consent: bool,
 }
@@ -387,7 +413,7 @@ impl TryFrom<SummaryRow> for HouseholdSummary {
             postcode: r.postcode,
             neighbourhood: r.neighbourhood,
             status: Status::from_code(&r.status)?,
-            expires_on: r.expires_on,
+            expires_on: r.expires_on.to_string(),
             has_allergies: r.has_allergies,
             has_consent: r.has_consent,
         })
@@ -474,7 +500,7 @@ pub struct ListFilter<'a> {
     pub ids: Option<&'a [i64]>,
     pub status: Option<Status>,
     pub neighbourhood_id: Option<i64>,
-    pub expiring_between: Option<(String, String)>,
+    pub expiring_between: Option<(NaiveDate, NaiveDate)>,
     pub offset: i64,
     pub limit: i64,
 }
@@ -486,9 +512,9 @@ fn push_filters(q: &mut QueryBuilder<'_, Sqlite>, f: &ListFilter<'_>) {
     if let Some(n) = f.neighbourhood_id {
         q.push(" AND neighbourhood_id = ").push_bind(n);
     }
-    if let Some((from, to)) = &f.expiring_between {
-        q.push(" AND expires_on >= ").push_bind(from.clone());
-        q.push(" AND expires_on <= ").push_bind(to.clone());
+    if let Some((from, to)) = f.expiring_between {
+        q.push(" AND expires_on >= ").push_bind(from);
+        q.push(" AND expires_on <= ").push_bind(to);
     }
 }
 
@@ -533,7 +559,7 @@ pub async fn list_ids(conn: &mut SqliteConnection, f: &ListFilter<'_>) -> Result
 
 /// Removes every personal detail of a household, keeping what anonymous reports count
 /// (size, district, neighbourhood, tenant or not) and that its history happened.
-pub async fn anonymise(conn: &mut SqliteConnection, id: i64, now: &str) -> Result<()> {
+pub async fn anonymise(conn: &mut SqliteConnection, id: i64, at: DateTime<Utc>) -> Result<()> {
     sqlx::query(
         "UPDATE households SET lead_name = 'Erased household', search_name = '', postcode = '',
              postcode_key = '', tenancy_ref = '', phone = '', phone_digits = '', email = '',
@@ -541,7 +567,7 @@ pub async fn anonymise(conn: &mut SqliteConnection, id: i64, now: &str) -> Resul
              erased_at = ?1, updated_at = ?1
          WHERE id = ?2",
     )
-    .bind(now)
+    .bind(at)
     .bind(id)
     .execute(&mut *conn)
     .await?;
@@ -563,8 +589,8 @@ pub async fn anonymise(conn: &mut SqliteConnection, id: i64, now: &str) -> Resul
 /// Households not erased, joined before `cutoff` and with no visit since: (id, last visit).
 pub async fn retention_candidates(
     conn: &mut SqliteConnection,
-    cutoff: &str,
-) -> Result<Vec<(i64, Option<String>)>> {
+    cutoff: NaiveDate,
+) -> Result<Vec<(i64, Option<NaiveDate>)>> {
     Ok(sqlx::query_as(
         "SELECT h.id, (SELECT MAX(v.local_date) FROM visits v WHERE v.household_id = h.id) AS last_visit
          FROM households h
@@ -607,4 +633,51 @@ pub async fn id_for_number(conn: &mut SqliteConnection, number: &str) -> Result<
             .fetch_optional(conn)
             .await?,
     )
+}
+
+/// Households not erased at this postcode: (id, folded name).
+pub async fn at_postcode(
+    conn: &mut SqliteConnection,
+    postcode_key: &str,
+) -> Result<Vec<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT id, search_name FROM households WHERE postcode_key = ? AND erased_at IS NULL",
+    )
+    .bind(postcode_key)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Households not erased with this phone number (digits only).
+pub async fn with_phone(conn: &mut SqliteConnection, phone_digits: &str) -> Result<Vec<i64>> {
+    Ok(
+        sqlx::query_scalar(
+            "SELECT id FROM households WHERE phone_digits = ? AND erased_at IS NULL",
+        )
+        .bind(phone_digits)
+        .fetch_all(conn)
+        .await?,
+    )
+}
+
+/// Households not erased with this email address.
+pub async fn with_email(conn: &mut SqliteConnection, email: &str) -> Result<Vec<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM households WHERE email = ? AND erased_at IS NULL")
+            .bind(email)
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
+/// Members born in `year` of households not erased: (household id, first name).
+pub async fn members_born_in(conn: &mut SqliteConnection, year: u16) -> Result<Vec<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT m.household_id, m.first_name FROM household_members m
+         JOIN households h ON h.id = m.household_id
+         WHERE m.birth_year = ? AND h.erased_at IS NULL",
+    )
+    .bind(year)
+    .fetch_all(conn)
+    .await?)
 }

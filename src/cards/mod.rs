@@ -1,6 +1,10 @@
 //! Membership cards: one current card per household, numbered so that a lost card can be
 //! revoked (and refused at the counter) while its replacement works; printing in batches.
+//! All SQL is in `store`.
 
+pub(crate) mod store;
+
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::{FromRow, SqliteConnection};
 use ts_rs::TS;
@@ -51,11 +55,11 @@ pub fn is_valid_card_number(text: &str) -> bool {
 pub(crate) async fn issue_first(
     conn: &mut SqliteConnection,
     household_id: i64,
-    now: &str,
+    at: DateTime<Utc>,
 ) -> Result<()> {
     let number = card_number(household_id, 1)
         .ok_or_else(|| Error::Conflict("All card numbers are used up.".into()))?;
-    store::insert(conn, household_id, &number, 1, now, None).await
+    store::insert(conn, household_id, &number, 1, at).await
 }
 
 /// Every current card not printed yet, on A4 sheets, written to `to`; marked printed once
@@ -132,8 +136,7 @@ async fn faces_for(db: &Db, household_ids: &[i64]) -> Result<(Vec<CardFace>, Vec
 
 async fn mark_printed(db: &Db, card_ids: &[i64], actor: &str) -> Result<()> {
     let mut tx = db.begin_write().await?;
-    let now = db.now().to_rfc3339();
-    store::mark_printed(&mut tx, card_ids, &now).await?;
+    store::mark_printed(&mut tx, card_ids, db.now()).await?;
     audit::record(
         &mut tx,
         db.now(),
@@ -172,17 +175,17 @@ pub async fn reissue(db: &Db, household_id: i64, reason: &str, actor: &Actor) ->
     let serial: i64 = household.membership_number[..membership::NUMBER_LENGTH - 1]
         .parse()
         .unwrap_or(household_id);
-    let now = db.now().to_rfc3339();
+    let now = db.now();
     let old = store::current(&mut tx, household_id).await?;
-    store::revoke_current(&mut tx, household_id, &now, reason).await?;
+    store::revoke_current(&mut tx, household_id, now, reason).await?;
     let issue = store::last_issue(&mut tx, household_id).await? + 1;
     let number = card_number(serial, issue)
         .ok_or_else(|| Error::Conflict("This household has had too many cards (99).".into()))?;
-    store::insert(&mut tx, household_id, &number, issue, &now, None).await?;
+    store::insert(&mut tx, household_id, &number, issue, now).await?;
     household_store::add_change(
         &mut tx,
         household_id,
-        &now,
+        now,
         actor,
         "card replaced",
         Some("Card"),
@@ -227,192 +230,6 @@ pub async fn lookup(db: &Db, number: &str) -> Result<Option<CardLookup>> {
 /// Every card a household has had, newest first.
 pub async fn for_household(conn: &mut SqliteConnection, household_id: i64) -> Result<Vec<Card>> {
     store::all_for(conn, household_id).await
-}
-
-pub(crate) mod store {
-    //! SQL for cards.
-    use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
-
-    use super::{Card, CardLookup};
-    use crate::error::Result;
-
-    pub async fn insert(
-        conn: &mut SqliteConnection,
-        household_id: i64,
-        number: &str,
-        issue: u32,
-        now: &str,
-        printed_at: Option<&str>,
-    ) -> Result<()> {
-        sqlx::query("INSERT INTO cards (household_id, card_number, issue, issued_at, printed_at) VALUES (?, ?, ?, ?, ?)")
-            .bind(household_id)
-            .bind(number)
-            .bind(issue)
-            .bind(now)
-            .bind(printed_at)
-            .execute(conn)
-            .await?;
-        Ok(())
-    }
-
-    /// First cards for many new households: (household id, card number, issued, printed).
-    pub async fn insert_many(
-        conn: &mut SqliteConnection,
-        rows: &[(i64, String, String, Option<String>)],
-    ) -> Result<()> {
-        for chunk in rows.chunks(2_000) {
-            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-                "INSERT INTO cards (household_id, card_number, issue, issued_at, printed_at) ",
-            );
-            q.push_values(chunk, |mut b, (id, number, issued, printed)| {
-                b.push_bind(id)
-                    .push_bind(number)
-                    .push_bind(1)
-                    .push_bind(issued)
-                    .push_bind(printed);
-            });
-            q.build().execute(&mut *conn).await?;
-        }
-        Ok(())
-    }
-
-    pub async fn current(conn: &mut SqliteConnection, household_id: i64) -> Result<Option<Card>> {
-        Ok(sqlx::query_as::<_, Card>(
-            "SELECT card_number, issue, issued_at, printed_at, revoked_at, revoke_reason FROM cards
-             WHERE household_id = ? AND revoked_at IS NULL ORDER BY issue DESC LIMIT 1",
-        )
-        .bind(household_id)
-        .fetch_optional(conn)
-        .await?)
-    }
-
-    pub async fn all_for(conn: &mut SqliteConnection, household_id: i64) -> Result<Vec<Card>> {
-        Ok(sqlx::query_as::<_, Card>(
-            "SELECT card_number, issue, issued_at, printed_at, revoked_at, revoke_reason FROM cards
-             WHERE household_id = ? ORDER BY issue DESC, id DESC",
-        )
-        .bind(household_id)
-        .fetch_all(conn)
-        .await?)
-    }
-
-    pub async fn last_issue(conn: &mut SqliteConnection, household_id: i64) -> Result<u32> {
-        let n: i64 =
-            sqlx::query_scalar("SELECT COALESCE(MAX(issue), 0) FROM cards WHERE household_id = ?")
-                .bind(household_id)
-                .fetch_one(conn)
-                .await?;
-        Ok(u32::try_from(n).unwrap_or(u32::MAX))
-    }
-
-    pub async fn revoke_current(
-        conn: &mut SqliteConnection,
-        household_id: i64,
-        now: &str,
-        reason: &str,
-    ) -> Result<()> {
-        sqlx::query("UPDATE cards SET revoked_at = ?, revoke_reason = ? WHERE household_id = ? AND revoked_at IS NULL")
-            .bind(now)
-            .bind(reason)
-            .bind(household_id)
-            .execute(conn)
-            .await?;
-        Ok(())
-    }
-
-    pub async fn unprinted_households(conn: &mut SqliteConnection) -> Result<Vec<i64>> {
-        Ok(sqlx::query_scalar(
-            "SELECT c.household_id FROM cards c JOIN households h ON h.id = c.household_id
-             WHERE c.printed_at IS NULL AND c.revoked_at IS NULL AND h.erased_at IS NULL
-             ORDER BY h.search_name, h.id",
-        )
-        .fetch_all(conn)
-        .await?)
-    }
-
-    #[derive(sqlx::FromRow)]
-    pub struct PrintRow {
-        pub card_id: i64,
-        pub household_id: i64,
-        pub card_number: String,
-        pub membership_number: String,
-        pub lead_name: String,
-    }
-
-    /// Current cards of the given households, in the order given.
-    pub async fn current_for(
-        conn: &mut SqliteConnection,
-        household_ids: &[i64],
-    ) -> Result<Vec<PrintRow>> {
-        let mut rows = Vec::with_capacity(household_ids.len());
-        for chunk in household_ids.chunks(500) {
-            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-                "SELECT c.id AS card_id, h.id AS household_id, c.card_number, h.membership_number, h.lead_name
-                 FROM cards c JOIN households h ON h.id = c.household_id
-                 WHERE c.revoked_at IS NULL AND h.erased_at IS NULL AND h.id IN (",
-            );
-            let mut sep = q.separated(", ");
-            for id in chunk {
-                sep.push_bind(id);
-            }
-            q.push(")");
-            rows.extend(q.build_query_as::<PrintRow>().fetch_all(&mut *conn).await?);
-        }
-        rows.sort_by_key(|r| household_ids.iter().position(|id| *id == r.household_id));
-        Ok(rows)
-    }
-
-    pub async fn mark_printed(
-        conn: &mut SqliteConnection,
-        card_ids: &[i64],
-        now: &str,
-    ) -> Result<()> {
-        for chunk in card_ids.chunks(500) {
-            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("UPDATE cards SET printed_at = ");
-            q.push_bind(now).push(" WHERE id IN (");
-            let mut sep = q.separated(", ");
-            for id in chunk {
-                sep.push_bind(id);
-            }
-            q.push(")");
-            q.build().execute(&mut *conn).await?;
-        }
-        Ok(())
-    }
-
-    pub async fn lookup(conn: &mut SqliteConnection, number: &str) -> Result<Option<CardLookup>> {
-        let row: Option<(i64, String, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT household_id, card_number, revoked_at, revoke_reason FROM cards WHERE card_number = ?",
-        )
-        .bind(number)
-        .fetch_optional(&mut *conn)
-        .await?;
-        let Some((household_id, card_number, revoked_at, reason)) = row else {
-            return Ok(None);
-        };
-        let current_card = match revoked_at {
-            Some(_) => current(conn, household_id).await?.map(|c| c.card_number),
-            None => None,
-        };
-        Ok(Some(CardLookup {
-            household_id,
-            card_number,
-            revoked: revoked_at.map(|at| match reason {
-                Some(r) => format!("{} ({r})", &at[..10.min(at.len())]),
-                None => at,
-            }),
-            current_card,
-        }))
-    }
-
-    pub async fn move_all(conn: &mut SqliteConnection, from: i64, to: i64) -> Result<()> {
-        sqlx::query("UPDATE cards SET household_id = ? WHERE household_id = ?")
-            .bind(to)
-            .bind(from)
-            .execute(conn)
-            .await?;
-        Ok(())
-    }
 }
 
 #[cfg(test)]

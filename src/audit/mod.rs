@@ -1,6 +1,9 @@
-//! The append-only audit trail: who did what, when. The table refuses updates and deletes.
+//! The append-only audit trail: who did what, when. The table refuses updates and deletes;
+//! all SQL is in `store`.
 
-use chrono::{DateTime, Utc};
+pub(crate) mod store;
+
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
 use crate::access::{Actor, Operation};
@@ -15,17 +18,7 @@ pub async fn record(
     subject: Option<&str>,
     details: &serde_json::Value,
 ) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO audit_log (at, actor, action, subject, details) VALUES (?, ?, ?, ?, ?)",
-    )
-    .bind(at.to_rfc3339())
-    .bind(actor)
-    .bind(action)
-    .bind(subject)
-    .bind(details.to_string())
-    .execute(conn)
-    .await?;
-    Ok(())
+    store::insert(conn, at, actor, action, subject, &details.to_string()).await
 }
 
 /// One entry of the trail as the Settings screen lists it.
@@ -69,43 +62,25 @@ pub const LIMIT: i64 = 200;
 /// The newest entries matching the filter.
 pub async fn list(db: &crate::db::Db, filter: &AuditFilter, actor: &Actor) -> Result<AuditPage> {
     actor.require(db, Operation::ViewAudit).await?;
-    let date = |text: &str, field: &str| -> Result<Option<String>> {
+    let date = |text: &str, field: &str| -> Result<Option<NaiveDate>> {
         let t = text.trim();
         if t.is_empty() {
             return Ok(None);
         }
-        chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
-            .map(|d| Some(d.to_string()))
+        NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            .map(Some)
             .map_err(|_| crate::Error::invalid(field, "Give the date as YYYY-MM-DD."))
     };
-    let from = date(&filter.from, "from")?;
-    let to = date(&filter.to, "to")?;
-    let like = format!("%{}%", filter.text.trim());
-    let condition =
-        "(?1 = '%%' OR actor LIKE ?1 OR action LIKE ?1 OR subject LIKE ?1 OR details LIKE ?1)
-         AND (?2 = '' OR action = ?2)
-         AND (?3 IS NULL OR substr(at, 1, 10) >= ?3)
-         AND (?4 IS NULL OR substr(at, 1, 10) <= ?4)";
+    let matching = store::Matching {
+        text: filter.text.trim(),
+        action: filter.action.trim(),
+        from: date(&filter.from, "from")?,
+        to: date(&filter.to, "to")?,
+    };
     let mut conn = db.pool().acquire().await?;
-    let entries = sqlx::query_as(&format!(
-        "SELECT id, at, actor, action, subject, details FROM audit_log WHERE {condition} ORDER BY id DESC LIMIT {LIMIT}"
-    ))
-    .bind(&like)
-    .bind(filter.action.trim())
-    .bind(&from)
-    .bind(&to)
-    .fetch_all(&mut *conn)
-    .await?;
-    let matching = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM audit_log WHERE {condition}"))
-        .bind(&like)
-        .bind(filter.action.trim())
-        .bind(&from)
-        .bind(&to)
-        .fetch_one(&mut *conn)
-        .await?;
-    let actions = sqlx::query_scalar("SELECT DISTINCT action FROM audit_log ORDER BY action")
-        .fetch_all(&mut *conn)
-        .await?;
+    let entries = store::newest(&mut conn, matching).await?;
+    let matching = store::count(&mut conn, matching).await?;
+    let actions = store::actions(&mut conn).await?;
     Ok(AuditPage {
         entries,
         matching,

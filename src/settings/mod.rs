@@ -1,5 +1,8 @@
 //! The pantry's own settings: who it is, its rules for visits and membership, and its
-//! neighbourhoods. Set at first run, editable later; every save is audited.
+//! neighbourhoods. Set at first run, editable later; every save is audited. All SQL is in
+//! `store`.
+
+pub(crate) mod store;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -531,47 +534,12 @@ pub async fn require(db: &Db) -> Result<Settings> {
         .ok_or_else(|| Error::not_found("The pantry's settings (finish first-run setup)"))
 }
 
-#[derive(FromRow)]
-struct SettingsRow {
-    name: String,
-    short_code: String,
-    address: String,
-    landlord_name: String,
-    time_zone: String,
-    weekly_fee_pence: i64,
-    items_per_visit: i64,
-    visits_per_week: i64,
-    membership_weeks: i64,
-    retention_months: i64,
-    visit_rule: String,
-    week_start: i64,
-    days_between_visits: i64,
-    referral_follow_up_days: i64,
-    updated_at: String,
-}
-
 async fn load_with(conn: &mut SqliteConnection) -> Result<Option<Settings>> {
-    let Some(row) = sqlx::query_as::<_, SettingsRow>(
-        "SELECT name, short_code, address, landlord_name, time_zone, weekly_fee_pence,
-                items_per_visit, visits_per_week, membership_weeks, retention_months, visit_rule,
-                week_start, days_between_visits, referral_follow_up_days, updated_at
-         FROM pantry_settings WHERE id = 1",
-    )
-    .fetch_optional(&mut *conn)
-    .await?
-    else {
+    let Some(row) = store::load(&mut *conn).await? else {
         return Ok(None);
     };
-    let neighbourhoods = sqlx::query_as::<_, Neighbourhood>(
-        "SELECT id, name FROM neighbourhoods WHERE active = 1 ORDER BY position, id",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let districts = sqlx::query_as::<_, DistrictMapping>(
-        "SELECT district, neighbourhood_id FROM postcode_districts ORDER BY district",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    let neighbourhoods = store::active_neighbourhoods(&mut *conn).await?;
+    let districts = store::districts(&mut *conn).await?;
     // The table's CHECK constraints keep these small and non-negative.
     let small = |n: i64| u32::try_from(n).unwrap_or_default();
     // Checked when saved; anything else was written by another tool, and is named.
@@ -605,7 +573,7 @@ async fn load_with(conn: &mut SqliteConnection) -> Result<Option<Settings>> {
         week_start: small(row.week_start),
         days_between_visits: small(row.days_between_visits),
         referral_follow_up_days: small(row.referral_follow_up_days),
-        updated_at: row.updated_at,
+        updated_at: row.updated_at.to_rfc3339(),
     }))
 }
 
@@ -664,69 +632,9 @@ async fn save_with(
     actor: &str,
 ) -> Result<Settings> {
     let before = load_with(&mut *tx).await?;
-    let now = at.to_rfc3339();
-    sqlx::query(
-        "INSERT INTO pantry_settings (id, name, short_code, address, landlord_name, time_zone,
-             weekly_fee_pence, items_per_visit, visits_per_week, membership_weeks, retention_months,
-             visit_rule, week_start, days_between_visits, referral_follow_up_days, created_at, updated_at)
-         VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET
-             name = excluded.name, short_code = excluded.short_code, address = excluded.address,
-             landlord_name = excluded.landlord_name, time_zone = excluded.time_zone,
-             weekly_fee_pence = excluded.weekly_fee_pence, items_per_visit = excluded.items_per_visit,
-             visits_per_week = excluded.visits_per_week, membership_weeks = excluded.membership_weeks,
-             retention_months = excluded.retention_months, visit_rule = excluded.visit_rule,
-             week_start = excluded.week_start, days_between_visits = excluded.days_between_visits,
-             referral_follow_up_days = excluded.referral_follow_up_days,
-             updated_at = excluded.updated_at",
-    )
-    .bind(&valid.name)
-    .bind(&valid.short_code)
-    .bind(&valid.address)
-    .bind(&valid.landlord_name)
-    .bind(valid.time_zone.name())
-    .bind(valid.weekly_fee_pence)
-    .bind(valid.items_per_visit)
-    .bind(valid.visits_per_week)
-    .bind(valid.membership_weeks)
-    .bind(valid.retention_months)
-    .bind(valid.visit_rule.code())
-    .bind(valid.week_start)
-    .bind(valid.days_between_visits)
-    .bind(valid.referral_follow_up_days)
-    .bind(&now)
-    .bind(&now)
-    .execute(&mut *tx)
-    .await?;
-
-    sqlx::query("UPDATE neighbourhoods SET active = 0")
-        .execute(&mut *tx)
-        .await?;
-    for (position, name) in valid.neighbourhoods.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO neighbourhoods (name, position, active) VALUES (?, ?, 1)
-             ON CONFLICT (name) DO UPDATE SET name = excluded.name, position = excluded.position, active = 1",
-        )
-        .bind(name)
-        .bind(i64::try_from(position).unwrap_or(i64::MAX))
-        .execute(&mut *tx)
-        .await?;
-    }
-
-    sqlx::query("DELETE FROM postcode_districts")
-        .execute(&mut *tx)
-        .await?;
-    for (district, name) in &valid.districts {
-        sqlx::query(
-            "INSERT INTO postcode_districts (district, neighbourhood_id)
-             SELECT ?, id FROM neighbourhoods WHERE name = ?",
-        )
-        .bind(district)
-        .bind(name)
-        .execute(&mut *tx)
-        .await?;
-    }
-
+    store::upsert(&mut *tx, at, valid).await?;
+    store::set_neighbourhoods(&mut *tx, &valid.neighbourhoods).await?;
+    store::set_districts(&mut *tx, &valid.districts).await?;
     let after = load_with(&mut *tx)
         .await?
         .ok_or_else(|| Error::Conflict("The settings vanished while being saved.".into()))?;

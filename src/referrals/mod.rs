@@ -1,10 +1,12 @@
 //! Referrals to advice agencies (money and debt, energy, employment, well-being, tenancy
 //! support): the agency directory, referrals made with the member's consent to share their
-//! details, the slip, and follow-up from made → contacted → outcome.
+//! details, the slip, and follow-up from made → contacted → outcome. All SQL is in `store`.
+
+pub(crate) mod store;
 
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::SqliteConnection;
 use ts_rs::TS;
 
 use crate::access::{Actor, Operation};
@@ -13,7 +15,6 @@ use crate::choices::FlagOption;
 use crate::db::Db;
 use crate::error::{Error, FieldError, Result};
 use crate::households;
-use crate::membership;
 use crate::output::Destination;
 use crate::print::slip::SlipFace;
 use crate::settings;
@@ -105,23 +106,9 @@ pub struct Agency {
     pub active: bool,
 }
 
-#[derive(FromRow)]
-struct AgencyRow {
-    id: i64,
-    name: String,
-    kind: String,
-    contact_person: String,
-    phone: String,
-    email: String,
-    address: String,
-    opening_hours: String,
-    how_to_refer: String,
-    active: bool,
-}
-
-impl TryFrom<AgencyRow> for Agency {
+impl TryFrom<store::AgencyRow> for Agency {
     type Error = Error;
-    fn try_from(r: AgencyRow) -> Result<Self> {
+    fn try_from(r: store::AgencyRow) -> Result<Self> {
         Ok(Agency {
             id: r.id,
             name: r.name,
@@ -137,28 +124,17 @@ impl TryFrom<AgencyRow> for Agency {
     }
 }
 
-const AGENCY_COLUMNS: &str =
-    "id, name, kind, contact_person, phone, email, address, opening_hours, how_to_refer, active";
-
 pub async fn agencies(db: &Db) -> Result<Vec<Agency>> {
-    let rows = sqlx::query_as::<_, AgencyRow>(&format!(
-        "SELECT {AGENCY_COLUMNS} FROM agencies ORDER BY active DESC, name"
-    ))
-    .fetch_all(db.pool())
-    .await?;
+    let rows = store::agencies(&mut *db.pool().acquire().await?).await?;
     rows.into_iter().map(Agency::try_from).collect()
 }
 
 async fn agency_with(conn: &mut SqliteConnection, id: i64) -> Result<Agency> {
-    sqlx::query_as::<_, AgencyRow>(&format!(
-        "SELECT {AGENCY_COLUMNS} FROM agencies WHERE id = ?"
-    ))
-    .bind(id)
-    .fetch_optional(conn)
-    .await?
-    .map(Agency::try_from)
-    .transpose()?
-    .ok_or_else(|| Error::not_found(format!("Agency {id}")))
+    store::agency(conn, id)
+        .await?
+        .map(Agency::try_from)
+        .transpose()?
+        .ok_or_else(|| Error::not_found(format!("Agency {id}")))
 }
 
 /// Adds an agency (`id` None) or saves changes to one; checked field by field.
@@ -197,51 +173,30 @@ pub async fn save_agency(
     if !errors.is_empty() {
         return Err(Error::Validation(errors));
     }
-    let now = db.now().to_rfc3339();
     let mut tx = db.begin_write().await?;
-    let clash: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM agencies WHERE name = ? AND id IS NOT ?")
-            .bind(name)
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if clash.is_some() {
+    if store::agency_name_taken(&mut tx, name, id).await? {
         return Err(Error::invalid(
             "name",
             "An agency with this name is already in the directory.",
         ));
     }
-    let fields = (
+    let fields = store::AgencyFields {
         name,
-        kind.code(),
-        form.contact_person.trim(),
-        form.phone.trim(),
-        form.email.trim(),
-        form.address.trim(),
-        form.opening_hours.trim(),
-        form.how_to_refer.trim(),
-    );
+        kind,
+        contact_person: form.contact_person.trim(),
+        phone: form.phone.trim(),
+        email: form.email.trim(),
+        address: form.address.trim(),
+        opening_hours: form.opening_hours.trim(),
+        how_to_refer: form.how_to_refer.trim(),
+    };
     let saved_id = match id {
         Some(id) => {
             agency_with(&mut tx, id).await?;
-            sqlx::query(
-                "UPDATE agencies SET name = ?, kind = ?, contact_person = ?, phone = ?, email = ?, address = ?,
-                     opening_hours = ?, how_to_refer = ?, active = ?, updated_at = ? WHERE id = ?",
-            )
-            .bind(fields.0).bind(fields.1).bind(fields.2).bind(fields.3).bind(fields.4).bind(fields.5)
-            .bind(fields.6).bind(fields.7).bind(form.active).bind(&now).bind(id)
-            .execute(&mut *tx)
-            .await?;
+            store::update_agency(&mut tx, id, fields, form.active, db.now()).await?;
             id
         }
-        None => sqlx::query_scalar(
-            "INSERT INTO agencies (name, kind, contact_person, phone, email, address, opening_hours, how_to_refer,
-                 active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
-        )
-        .bind(fields.0).bind(fields.1).bind(fields.2).bind(fields.3).bind(fields.4).bind(fields.5)
-        .bind(fields.6).bind(fields.7).bind(&now).bind(&now)
-        .fetch_one(&mut *tx)
-        .await?,
+        None => store::insert_agency(&mut tx, fields, db.now()).await?,
     };
     audit::record(
         &mut tx,
@@ -309,44 +264,11 @@ pub struct Referral {
     pub status: ReferralStatus,
 }
 
-#[derive(FromRow)]
-struct ReferralRow {
-    id: i64,
-    reference: String,
-    household_id: i64,
-    lead_name: String,
-    membership_number: String,
-    agency_id: i64,
-    reason: String,
-    reason_detail: String,
-    urgency: String,
-    consent_at: String,
-    made_at: String,
-    made_on: String,
-    made_by: String,
-    contacted_at: Option<String>,
-    contacted_by: Option<String>,
-    outcome: Option<String>,
-    outcome_note: String,
-    outcome_at: Option<String>,
-    outcome_by: Option<String>,
-}
-
-const REFERRAL_COLUMNS: &str = "r.id, r.reference, r.household_id, h.lead_name, h.membership_number, r.agency_id, \
-     r.reason, r.reason_detail, r.urgency, r.consent_at, r.made_at, r.made_on, r.made_by, r.contacted_at, \
-     r.contacted_by, r.outcome, r.outcome_note, r.outcome_at, r.outcome_by";
-
 async fn referrals_where(
     conn: &mut SqliteConnection,
-    condition: &str,
-    bind: &str,
+    which: store::Which<'_>,
 ) -> Result<Vec<Referral>> {
-    let rows = sqlx::query_as::<_, ReferralRow>(&format!(
-        "SELECT {REFERRAL_COLUMNS} FROM referrals r JOIN households h ON h.id = r.household_id WHERE {condition}"
-    ))
-    .bind(bind)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = store::referrals(&mut *conn, which).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let agency = agency_with(conn, r.agency_id).await?;
@@ -370,16 +292,16 @@ async fn referrals_where(
             reason: ReferralReason::stored(&r.reason, "referral reason")?,
             reason_detail: r.reason_detail,
             urgency: Urgency::stored(&r.urgency, "urgency")?,
-            consent_at: r.consent_at,
-            made_at: r.made_at,
-            made_on: r.made_on,
+            consent_at: r.consent_at.to_rfc3339(),
+            made_at: r.made_at.to_rfc3339(),
+            made_on: r.made_on.to_string(),
             made_by: r.made_by,
-            contacted_at: r.contacted_at,
+            contacted_at: r.contacted_at.map(|at| at.to_rfc3339()),
             contacted_by: r.contacted_by,
             outcome_label: outcome.map(|o| o.label().to_owned()),
             outcome,
             outcome_note: r.outcome_note,
-            outcome_at: r.outcome_at,
+            outcome_at: r.outcome_at.map(|at| at.to_rfc3339()),
             outcome_by: r.outcome_by,
         });
     }
@@ -387,7 +309,7 @@ async fn referrals_where(
 }
 
 async fn referral_with(conn: &mut SqliteConnection, id: i64) -> Result<Referral> {
-    referrals_where(conn, "r.id = CAST(? AS INTEGER)", &id.to_string())
+    referrals_where(conn, store::Which::Id(id))
         .await?
         .pop()
         .ok_or_else(|| Error::not_found(format!("Referral {id}")))
@@ -396,8 +318,7 @@ async fn referral_with(conn: &mut SqliteConnection, id: i64) -> Result<Referral>
 pub async fn by_reference(db: &Db, reference: &str) -> Result<Referral> {
     referrals_where(
         &mut *db.pool().acquire().await?,
-        "r.reference = ?",
-        reference.trim(),
+        store::Which::Reference(reference.trim()),
     )
     .await?
     .pop()
@@ -409,12 +330,7 @@ pub async fn for_household(
     conn: &mut SqliteConnection,
     household_id: i64,
 ) -> Result<Vec<Referral>> {
-    let mut list = referrals_where(
-        conn,
-        "r.household_id = CAST(? AS INTEGER)",
-        &household_id.to_string(),
-    )
-    .await?;
+    let mut list = referrals_where(conn, store::Which::Household(household_id)).await?;
     list.sort_by(|a, b| b.made_at.cmp(&a.made_at));
     Ok(list)
 }
@@ -475,28 +391,26 @@ pub async fn make(db: &Db, form: &ReferralForm, actor: &Actor) -> Result<Referra
         ));
     }
     let now = db.now();
-    let reference = allocate_reference(&mut tx).await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO referrals (reference, household_id, agency_id, reason, reason_detail, urgency, consent_at,
-             made_at, made_on, made_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    let reference = store::allocate_reference(&mut tx).await?;
+    let id = store::insert(
+        &mut tx,
+        store::NewReferral {
+            reference: &reference,
+            household_id: form.household_id,
+            agency_id,
+            reason,
+            reason_detail: form.reason_detail.trim(),
+            urgency: form.urgency,
+            at: now,
+            on: settings.date_at(now),
+            by: volunteer,
+        },
     )
-    .bind(&reference)
-    .bind(form.household_id)
-    .bind(agency_id)
-    .bind(reason.code())
-    .bind(form.reason_detail.trim())
-    .bind(form.urgency.code())
-    .bind(now.to_rfc3339())
-    .bind(now.to_rfc3339())
-    .bind(crate::clock::local_date_of(now, settings.tz()).to_string())
-    .bind(volunteer)
-    .fetch_one(&mut *tx)
     .await?;
     households::store::add_change(
         &mut tx,
         form.household_id,
-        &now.to_rfc3339(),
+        now,
         volunteer,
         "referred",
         Some("Referral"),
@@ -541,12 +455,7 @@ pub async fn mark_contacted(db: &Db, id: i64, actor: &Actor) -> Result<Referral>
             ))
         }
     }
-    sqlx::query("UPDATE referrals SET contacted_at = ?, contacted_by = ? WHERE id = ?")
-        .bind(db.now().to_rfc3339())
-        .bind(volunteer)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    store::set_contacted(&mut tx, id, db.now(), volunteer).await?;
     audit::record(
         &mut tx,
         db.now(),
@@ -582,14 +491,7 @@ pub async fn record_outcome(
             "This referral already has its outcome.".into(),
         ));
     }
-    sqlx::query("UPDATE referrals SET outcome = ?, outcome_note = ?, outcome_at = ?, outcome_by = ? WHERE id = ?")
-        .bind(outcome.code())
-        .bind(note.trim())
-        .bind(db.now().to_rfc3339())
-        .bind(volunteer)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    store::set_outcome(&mut tx, id, outcome, note.trim(), db.now(), volunteer).await?;
     audit::record(
         &mut tx,
         db.now(),
@@ -611,8 +513,7 @@ pub async fn follow_up(db: &Db) -> Result<Vec<Referral>> {
         settings.date_at(db.now()) - Duration::days(i64::from(settings.referral_follow_up_days));
     let mut list = referrals_where(
         &mut *db.pool().acquire().await?,
-        "r.outcome IS NULL AND r.made_on <= ?",
-        &cutoff.to_string(),
+        store::Which::OpenMadeBy(cutoff),
     )
     .await?;
     list.sort_by(|a, b| a.made_at.cmp(&b.made_at));
@@ -644,29 +545,6 @@ pub async fn options(db: &Db) -> Result<ReferralOptions> {
 }
 
 /// The referral slip as a PDF: the agency's copy above, the member's below a tear line.
-/// The next referral reference (8 digits with a check digit, like membership numbers),
-/// inside the caller's write transaction; past the last serial, the lowest one unused.
-async fn allocate_reference(conn: &mut SqliteConnection) -> Result<String> {
-    let next: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(MAX(CAST(substr(reference, 1, 7) AS INTEGER)), 0) + 1 FROM referrals",
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    let mut used = None;
-    if next > i64::from(membership::MAX_SERIAL) {
-        used = Some(
-            sqlx::query_scalar::<_, i64>(
-                "SELECT CAST(substr(reference, 1, 7) AS INTEGER) FROM referrals",
-            )
-            .fetch_all(&mut *conn)
-            .await?,
-        );
-    }
-    membership::free_serials(next, 1, || used.unwrap_or_default().into_iter().collect())
-        .and_then(|s| membership::number_for_serial(u32::try_from(s[0]).ok()?))
-        .ok_or_else(|| Error::Conflict("All referral numbers are used up.".into()))
-}
-
 pub async fn slip(db: &Db, id: i64) -> Result<Vec<u8>> {
     let settings = settings::require(db).await?;
     let referral = referral_with(&mut *db.pool().acquire().await?, id).await?;
@@ -719,12 +597,7 @@ pub async fn open(db: &Db) -> Result<Vec<OpenReferral>> {
     let cutoff = (settings.date_at(db.now())
         - Duration::days(i64::from(settings.referral_follow_up_days)))
     .to_string();
-    let mut list = referrals_where(
-        &mut *db.pool().acquire().await?,
-        "r.outcome IS NULL AND ? = '1'",
-        "1",
-    )
-    .await?;
+    let mut list = referrals_where(&mut *db.pool().acquire().await?, store::Which::Open).await?;
     list.sort_by(|a, b| a.made_at.cmp(&b.made_at));
     Ok(list
         .into_iter()

@@ -2,7 +2,9 @@
 //! lock-out after repeated wrong PINs, and the role check every protected operation makes.
 //! Counter volunteers check in, register and edit households, make referrals and record
 //! deliveries; managers also run stock counts, overrides, voids, imports, exports and erasure;
-//! admins also manage volunteers, settings and restore.
+//! admins also manage volunteers, settings and restore. All SQL is in `store`.
+
+pub(crate) mod store;
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -81,11 +83,7 @@ fn check_name(errors: &mut Vec<FieldError>, name: &str) -> String {
 
 /// Active volunteers, for the sign-in list.
 pub async fn volunteers(db: &Db) -> Result<Vec<Volunteer>> {
-    Ok(sqlx::query_as(
-        "SELECT id, name, role, active, locked_until FROM volunteers ORDER BY active DESC, name",
-    )
-    .fetch_all(db.pool())
-    .await?)
+    store::all(&mut *db.pool().acquire().await?).await
 }
 
 /// The names to choose from at sign-in: active volunteers only.
@@ -106,10 +104,7 @@ pub async fn manage_list(db: &Db, actor: &Actor) -> Result<Vec<Volunteer>> {
 
 /// Whether no volunteer exists yet (first run, or a database from before sign-in existed).
 pub async fn needs_first_admin(db: &Db) -> Result<bool> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM volunteers")
-        .fetch_one(db.pool())
-        .await?;
-    Ok(n == 0)
+    Ok(store::count(&mut *db.pool().acquire().await?).await? == 0)
 }
 
 /// Checks a first administrator's name and PIN without saving anything (fields `adminName`
@@ -153,22 +148,12 @@ pub(crate) async fn insert_first_admin(
     name: &str,
     hash: &str,
 ) -> Result<Actor> {
-    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM volunteers")
-        .fetch_one(&mut *tx)
-        .await?;
-    if existing > 0 {
+    if store::count(&mut *tx).await? > 0 {
         return Err(Error::Conflict(
             "Volunteers are already set up: an admin adds more under Settings.".into(),
         ));
     }
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO volunteers (name, role, pin_hash, created_at) VALUES (?, 'admin', ?, ?) RETURNING id",
-    )
-    .bind(name.trim())
-    .bind(hash)
-    .bind(at.to_rfc3339())
-    .fetch_one(&mut *tx)
-    .await?;
+    let id = store::insert(&mut *tx, name.trim(), Role::Admin, hash, true, at).await?;
     audit::record(
         &mut *tx,
         at,
@@ -200,13 +185,7 @@ pub async fn save_volunteer(db: &Db, actor: &Actor, form: &VolunteerForm) -> Res
         None
     };
     let mut tx = db.begin_write().await?;
-    let clash: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM volunteers WHERE name = ? AND id IS NOT ?")
-            .bind(&name)
-            .bind(form.id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if clash.is_some() {
+    if store::name_taken(&mut tx, &name, form.id).await? {
         errors.push(FieldError::new(
             "name",
             format!("There is already a volunteer called {name}."),
@@ -216,13 +195,9 @@ pub async fn save_volunteer(db: &Db, actor: &Actor, form: &VolunteerForm) -> Res
         return Err(Error::Validation(errors));
     }
     if let Some(id) = form.id {
-        let other_admins: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM volunteers WHERE role = 'admin' AND active = 1 AND id <> ?",
-        )
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
-        if other_admins == 0 && (form.role != Role::Admin || !form.active) {
+        if store::other_active_admins(&mut tx, id).await? == 0
+            && (form.role != Role::Admin || !form.active)
+        {
             return Err(Error::invalid(
                 "role",
                 "Pantry needs at least one active admin: make someone else an admin first.",
@@ -231,36 +206,18 @@ pub async fn save_volunteer(db: &Db, actor: &Actor, form: &VolunteerForm) -> Res
     }
     let id = match form.id {
         Some(id) => {
-            let done = sqlx::query(
-                "UPDATE volunteers SET name = ?, role = ?, active = ?, pin_hash = COALESCE(?, pin_hash),
-                     failed_attempts = CASE WHEN ? IS NULL THEN failed_attempts ELSE 0 END,
-                     locked_until = CASE WHEN ? IS NULL THEN locked_until ELSE NULL END
-                 WHERE id = ?",
-            )
-            .bind(&name)
-            .bind(form.role.code())
-            .bind(form.active)
-            .bind(&hash)
-            .bind(&hash)
-            .bind(&hash)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() == 0 {
+            if !store::update(&mut tx, id, &name, form.role, form.active, hash.as_deref()).await? {
                 return Err(Error::not_found(format!("Volunteer {id}")));
             }
             id
         }
-        None => sqlx::query_scalar(
-            "INSERT INTO volunteers (name, role, pin_hash, active, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(&name)
-        .bind(form.role.code())
-        .bind(&hash)
-        .bind(form.active)
-        .bind(db.now().to_rfc3339())
-        .fetch_one(&mut *tx)
-        .await?,
+        None => {
+            // A new volunteer always has a PIN: it was checked above.
+            let hash = hash
+                .as_deref()
+                .ok_or_else(|| Error::invalid("pin", "A PIN is 4 to 8 digits."))?;
+            store::insert(&mut tx, &name, form.role, hash, form.active, db.now()).await?
+        }
     };
     audit::record(
         &mut tx,
@@ -271,43 +228,20 @@ pub async fn save_volunteer(db: &Db, actor: &Actor, form: &VolunteerForm) -> Res
         &serde_json::json!({ "name": name, "role": form.role.code(), "active": form.active, "pinChanged": hash.is_some() }),
     )
     .await?;
-    let saved =
-        sqlx::query_as("SELECT id, name, role, active, locked_until FROM volunteers WHERE id = ?")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let saved = store::get(&mut tx, id).await?;
     tx.commit().await?;
     Ok(saved)
-}
-
-#[derive(FromRow)]
-struct Login {
-    id: i64,
-    name: String,
-    role: String,
-    pin_hash: String,
-    failed_attempts: i64,
-    locked_until: Option<String>,
 }
 
 /// Signs a volunteer in. Wrong PINs are counted and recorded; after `MAX_ATTEMPTS` in a row
 /// the volunteer is locked out for `LOCKOUT_MINUTES`.
 pub async fn sign_in(db: &Db, name: &str, pin: &str) -> Result<Actor> {
     let now = db.now();
-    let login: Option<Login> = sqlx::query_as(
-        "SELECT id, name, role, pin_hash, failed_attempts, locked_until FROM volunteers WHERE name = ? AND active = 1",
-    )
-    .bind(name.trim())
-    .fetch_optional(db.pool())
-    .await?;
+    let login = store::login(&mut *db.pool().acquire().await?, name.trim()).await?;
     let Some(login) = login else {
         return Err(Error::invalid("name", "Choose your name from the list."));
     };
-    if let Some(until) = login
-        .locked_until
-        .as_deref()
-        .and_then(|u| DateTime::parse_from_rfc3339(u).ok())
-    {
+    if let Some(until) = login.locked_until {
         if until > now {
             return Err(Error::Forbidden(format!(
                 "too many wrong PINs for {}: try again after {}, or ask an admin to reset the PIN.",
@@ -320,10 +254,7 @@ pub async fn sign_in(db: &Db, name: &str, pin: &str) -> Result<Actor> {
     let mut tx = db.begin_write().await?;
     let subject = format!("volunteer:{}", login.id);
     if right {
-        sqlx::query("UPDATE volunteers SET failed_attempts = 0, locked_until = NULL WHERE id = ?")
-            .bind(login.id)
-            .execute(&mut *tx)
-            .await?;
+        store::set_attempts(&mut tx, login.id, 0, None).await?;
         let role = Role::from_code(&login.role)?;
         audit::record(
             &mut tx,
@@ -343,12 +274,13 @@ pub async fn sign_in(db: &Db, name: &str, pin: &str) -> Result<Actor> {
     }
     let failed = login.failed_attempts + 1;
     let locked = failed >= MAX_ATTEMPTS;
-    sqlx::query("UPDATE volunteers SET failed_attempts = ?, locked_until = ? WHERE id = ?")
-        .bind(if locked { 0 } else { failed })
-        .bind(locked.then(|| (now + Duration::minutes(LOCKOUT_MINUTES)).to_rfc3339()))
-        .bind(login.id)
-        .execute(&mut *tx)
-        .await?;
+    store::set_attempts(
+        &mut tx,
+        login.id,
+        if locked { 0 } else { failed },
+        locked.then(|| now + Duration::minutes(LOCKOUT_MINUTES)),
+    )
+    .await?;
     audit::record(
         &mut tx,
         db.now(),
@@ -394,8 +326,7 @@ pub async fn sign_out(db: &Db, actor: &Actor, why: &str) -> Result<()> {
 /// Minutes of inactivity after which the app locks.
 pub async fn idle_lock_minutes(db: &Db) -> Result<i64> {
     Ok(
-        sqlx::query_scalar("SELECT idle_lock_minutes FROM pantry_settings WHERE id = 1")
-            .fetch_optional(db.pool())
+        crate::settings::store::idle_lock_minutes(&mut *db.pool().acquire().await?)
             .await?
             .unwrap_or(10),
     )
@@ -415,10 +346,7 @@ pub async fn save_idle_lock_minutes(db: &Db, actor: &Actor, minutes: &str) -> Re
     )
     .ok_or(Error::Validation(errors))?;
     let mut tx = db.begin_write().await?;
-    sqlx::query("UPDATE pantry_settings SET idle_lock_minutes = ? WHERE id = 1")
-        .bind(i64::from(minutes))
-        .execute(&mut *tx)
-        .await?;
+    crate::settings::store::set_idle_lock_minutes(&mut tx, i64::from(minutes)).await?;
     audit::record(
         &mut tx,
         db.now(),

@@ -1,0 +1,118 @@
+//! SQL for the type-ahead search: the only place that reads the search indexes
+//! (`households_fts`, trigrams over name, postcode, phone and number; `households_words`,
+//! word prefixes of the name), which triggers on `households` keep up to date. Each
+//! function returns ids of households not erased, at most `limit`.
+
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+
+use crate::error::Result;
+
+/// The household with exactly this membership number (numbers are unique).
+pub async fn number_is(conn: &mut SqliteConnection, digits: &str) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM households WHERE membership_number = ?1 AND erased_at IS NULL",
+    )
+    .bind(digits)
+    .fetch_all(conn)
+    .await?)
+}
+
+// ':' sorts just after '9', so [digits, digits:) is every string starting with digits;
+// char(127) sorts after every folded (ASCII) character.
+
+/// Membership numbers starting with `digits`, in number order.
+pub async fn number_starts(
+    conn: &mut SqliteConnection,
+    digits: &str,
+    limit: i64,
+) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM households WHERE membership_number >= ?1 AND membership_number < ?1 || ':' \
+         AND erased_at IS NULL ORDER BY membership_number LIMIT ?2",
+    )
+    .bind(digits)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Phone numbers (digits only) starting with `digits`, in number order.
+pub async fn phone_starts(
+    conn: &mut SqliteConnection,
+    digits: &str,
+    limit: i64,
+) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM households WHERE phone_digits >= ?1 AND phone_digits < ?1 || ':' \
+         AND phone_digits != '' AND erased_at IS NULL ORDER BY phone_digits LIMIT ?2",
+    )
+    .bind(digits)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Folded names starting with `folded`, by name.
+pub async fn name_starts(
+    conn: &mut SqliteConnection,
+    folded: &str,
+    limit: i64,
+) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM households WHERE search_name >= ?1 AND search_name < ?1 || char(127) \
+         AND erased_at IS NULL ORDER BY search_name LIMIT ?2",
+    )
+    .bind(folded)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Postcodes (no spaces, upper case) starting with `key`, by postcode.
+pub async fn postcode_starts(
+    conn: &mut SqliteConnection,
+    key: &str,
+    limit: i64,
+) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM households WHERE postcode_key >= ?1 AND postcode_key < ?1 || char(127) \
+         AND erased_at IS NULL ORDER BY postcode_key LIMIT ?2",
+    )
+    .bind(key)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Names matching a full-text query over the word-prefix index.
+pub async fn words_match(conn: &mut SqliteConnection, query: &str, limit: i64) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT h.id FROM households_words w JOIN households h ON h.id = w.rowid \
+         WHERE households_words MATCH ?1 AND h.erased_at IS NULL LIMIT ?2",
+    )
+    .bind(query)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Households matching a full-text query over the trigram index whose folded name also
+/// contains each of `name_contains`.
+pub async fn trigrams_match(
+    conn: &mut SqliteConnection,
+    query: &str,
+    name_contains: &[&str],
+    limit: i64,
+) -> Result<Vec<i64>> {
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        "SELECT h.id FROM households_fts f JOIN households h ON h.id = f.rowid \
+         WHERE households_fts MATCH ",
+    );
+    q.push_bind(query).push(" AND h.erased_at IS NULL");
+    for part in name_contains {
+        q.push(" AND h.search_name LIKE ")
+            .push_bind(format!("%{part}%"));
+    }
+    q.push(" LIMIT ").push_bind(limit);
+    Ok(q.build_query_scalar().fetch_all(conn).await?)
+}
