@@ -139,7 +139,7 @@ async fn main() {
             households: 100_000,
             weeks: 20,
             seed: 5,
-            until,
+            until: Some(until),
         },
     )
     .await

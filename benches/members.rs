@@ -30,7 +30,7 @@ async fn main() {
         households: HOUSEHOLDS,
         weeks: 1,
         seed: 11,
-        until: NaiveDate::from_ymd_opt(2026, 11, 21).unwrap(),
+        until: NaiveDate::from_ymd_opt(2026, 11, 21),
     };
     let started = Instant::now();
     demo::generate(&db, &spec).await.unwrap();

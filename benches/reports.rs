@@ -26,7 +26,7 @@ async fn main() {
         households: 100_000,
         weeks: 20,
         seed: 7,
-        until,
+        until: Some(until),
     };
     let made = demo::generate(&db, &spec).await.unwrap();
     let period = Period::parse("2026-Q3").unwrap();

@@ -22,6 +22,7 @@ use pantry::referrals::{
 };
 use pantry::reports::dashboard::Dashboard;
 use pantry::reports::export::{ExportRecord, ReportFormat};
+use pantry::reports::preview::SummaryPreview;
 use pantry::reports::{Period, PeriodOption, ReportSettingsForm, Summary};
 use pantry::settings::{Settings, SettingsForm};
 use pantry::stock::counts::StockCount;
@@ -95,6 +96,7 @@ fn export_all(dir: &Path) {
     AuditPage::export_all_to(dir).unwrap();
     BackupRecord::export_all_to(dir).unwrap();
     Summary::export_all_to(dir).unwrap();
+    SummaryPreview::export_all_to(dir).unwrap();
     Period::export_all_to(dir).unwrap();
     ExportRecord::export_all_to(dir).unwrap();
     ReportFormat::export_all_to(dir).unwrap();

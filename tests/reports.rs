@@ -205,6 +205,45 @@ async fn figures_match_the_hand_count_and_never_drift() {
 }
 
 #[tokio::test]
+async fn the_preview_shows_the_figures_as_the_export_does() {
+    let p = pantry().await;
+    let preview = reports::preview::preview(&p.db, &p.period).await.unwrap();
+    assert_eq!(preview.period, p.period);
+    let column = |label: &str| preview.columns.iter().position(|c| c == label).unwrap();
+    let cell = |group: &str, label: &str| {
+        preview
+            .rows
+            .iter()
+            .find(|r| r.group == group)
+            .unwrap()
+            .cells[column(label)]
+        .clone()
+    };
+    assert_eq!(cell("Hillside", "Households"), "6");
+    assert_eq!(cell("Brookfield", "Households"), "<5");
+    assert_eq!(cell("St Anne's", "Households"), "<5");
+    assert_eq!(cell("Hillside", "Children"), "<5");
+    assert_eq!(cell("St Anne's", "Children"), "0");
+    assert_eq!(cell("Hillside", "Fees collected"), "£28.00");
+    assert_eq!(cell("All neighbourhoods", "Households"), "13");
+    assert_eq!(cell("All neighbourhoods", "Fees collected"), "£56.00");
+    let totals: Vec<bool> = preview.rows.iter().map(|r| r.total).collect();
+    assert_eq!(totals, [false, false, false, true]);
+    let headline = |label: &str| {
+        preview
+            .headline
+            .iter()
+            .find(|h| h.label == label)
+            .unwrap()
+            .value
+            .clone()
+    };
+    assert_eq!(headline("People reached"), "28 (20 adults, 8 children)");
+    assert_eq!(headline("Estimated member savings"), "£84.00");
+    assert!(preview.hidden_note.contains("\"<5\""));
+}
+
+#[tokio::test]
 async fn every_format_reads_back() {
     let p = pantry().await;
     let dir = tempfile::tempdir().unwrap();

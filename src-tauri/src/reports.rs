@@ -3,7 +3,8 @@
 use pantry::import::ImportFile;
 use pantry::reports::dashboard::{self, Dashboard};
 use pantry::reports::export::{self, ExportRecord, ReportFormat};
-use pantry::reports::{self, rollup, Period, PeriodOption, ReportSettingsForm, Summary};
+use pantry::reports::preview::{self, SummaryPreview};
+use pantry::reports::{self, rollup, Period, PeriodOption, ReportSettingsForm};
 use pantry::{Error, Result};
 use tauri::State;
 
@@ -30,9 +31,12 @@ pub fn reports_period(period: String) -> Result<Period, Error> {
 }
 
 #[tauri::command]
-pub async fn reports_summary(state: State<'_, AppState>, period: String) -> Result<Summary, Error> {
+pub async fn reports_summary(
+    state: State<'_, AppState>,
+    period: String,
+) -> Result<SummaryPreview, Error> {
     let (db, _) = state.signed_in()?;
-    reports::summary(db, &Period::parse(&period)?).await
+    preview::preview(db, &Period::parse(&period)?).await
 }
 
 #[tauri::command]

@@ -85,7 +85,7 @@ enum Command {
         /// Seed for the random choices; the same seed and --until give the same data.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// The last day with visits, as YYYY-MM-DD (default: today).
+        /// The last day with visits, as YYYY-MM-DD (default: today where the pantry is).
         #[arg(long, value_name = "DATE")]
         until: Option<NaiveDate>,
     },
@@ -266,7 +266,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 households,
                 weeks,
                 seed,
-                until: until.unwrap_or_else(|| chrono::Local::now().date_naive()),
+                until,
             };
             demo_data(&db, &spec).await
         }
@@ -340,7 +340,7 @@ async fn demo_data(db: &Db, spec: &DemoSpec) -> Result<(), Error> {
         summary.items,
         summary.stock_movements,
         spec.weeks,
-        spec.until,
+        summary.until,
         spec.seed,
         started.elapsed().as_secs_f64()
     );
@@ -366,16 +366,7 @@ async fn backup(db: &Db, out: Option<PathBuf>, existing: Existing) -> Result<(),
 
 async fn exercise_counter(db: &Db, visits: u32) -> Result<(), Error> {
     use std::io::Write;
-    let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM households WHERE erased_at IS NULL ORDER BY id LIMIT 50",
-    )
-    .fetch_all(db.pool())
-    .await?;
-    if ids.is_empty() {
-        return Err(Error::Conflict(
-            "There are no households: run demo-data first.".into(),
-        ));
-    }
+    let ids = demo::exercise_households(db).await?;
     let mut out = std::io::stdout().lock();
     for n in 0..visits as usize {
         let id = ids[n % ids.len()];

@@ -1,21 +1,24 @@
 //! Synthetic demo data: a realistic pantry for trying the app and for benchmarks.
 //! Deterministic for a seed and an end date. Every name is a random pairing from lists
-//! of common first names and surnames of many origins; no real person is described.
+//! of common first names and surnames of many origins; no real person is described. All its
+//! SQL is in `store` (households and cards go in through their own stores).
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
-use sqlx::{QueryBuilder, Sqlite};
 
 use crate::access::{Actor, Role};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::households::form::{flags_to_text, Allergen, Dietary, CONSENT_VERSION};
-use crate::households::store::{self, HouseholdRecord};
+use crate::households::store::{self as households_store, HouseholdRecord};
 use crate::households::Status;
 use crate::membership;
 use crate::settings::{self, SettingsForm};
 
 mod stock;
+mod store;
+
+use store::NewVisit;
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -23,8 +26,8 @@ pub struct DemoSpec {
     pub households: u32,
     pub weeks: u32,
     pub seed: u64,
-    /// The last day with visits (in the pantry's time zone).
-    pub until: NaiveDate,
+    /// The last day with visits (in the pantry's time zone); `None`: the pantry's today.
+    pub until: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +36,8 @@ pub struct DemoSummary {
     pub visits: u64,
     pub items: u64,
     pub stock_movements: u64,
+    /// The last day with visits.
+    pub until: NaiveDate,
 }
 
 /// Weeks of stock history (opening stock, deliveries, items taken at visits) in the demo.
@@ -198,14 +203,9 @@ const POSTCODE_LETTERS: &[u8] = b"ABDEFGHJLNPQRSTUWXYZ";
 /// Days the demo pantry opens, with its opening hours.
 const OPEN_DAYS: &[Weekday] = &[Weekday::Tue, Weekday::Thu, Weekday::Sat];
 
-/// Rows per multi-row INSERT; keeps each statement under SQLite's bound-variable limit.
-const CHUNK: usize = 1_000;
-
 /// Fills an empty database with a demo pantry: settings (if none yet), households and visits.
 pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
-    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM households")
-        .fetch_one(db.pool())
-        .await?;
+    let existing = store::household_count(&mut *db.pool().acquire().await?).await?;
     if existing > 0 {
         return Err(Error::Conflict(format!(
             "This database already holds {existing} households; demo data only goes into an empty pantry. \
@@ -252,17 +252,18 @@ pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
     let mut rng = fastrand::Rng::with_seed(spec.seed);
     // No visit is made up for later today.
     let now = db.now();
-    let first_day = spec.until - Duration::weeks(i64::from(spec.weeks));
+    let until = spec.until.unwrap_or_else(|| settings.date_at(now));
+    let first_day = until - Duration::weeks(i64::from(spec.weeks));
     let mut households = Vec::with_capacity(spec.households as usize);
     let mut visits = Vec::new();
     for serial in 1..=spec.households {
-        let h = demo_household(&mut rng, serial, &areas, first_day, spec, &settings)?;
+        let h = demo_household(&mut rng, serial, &areas, first_day, until, spec, &settings)?;
         demo_visits(
             &mut rng,
             serial,
             &h,
             first_day,
-            spec.until,
+            until,
             tz,
             &settings,
             now,
@@ -273,7 +274,7 @@ pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
 
     let records: Vec<HouseholdRecord> = households.iter().map(|h| h.record.clone()).collect();
     let mut tx = db.begin_write().await?;
-    store::insert_many(&mut tx, &records).await?;
+    households_store::insert_many(&mut tx, &records).await?;
     // Demo members already hold their first card, printed when they joined.
     let cards: Vec<(i64, String, String, Option<String>)> = records
         .iter()
@@ -288,66 +289,51 @@ pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
         })
         .collect();
     crate::cards::store::insert_many(&mut tx, &cards).await?;
-    for chunk in visits.chunks(CHUNK) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "INSERT INTO visits (household_id, at, local_date, items, fee_pence, fee_method, volunteer, \
-             snap_adults, snap_children, snap_neighbourhood_id, snap_landlord_tenant) ",
-        );
-        q.push_values(chunk, |mut b, v| {
-            let h = &households[(v.household - 1) as usize].record;
-            b.push_bind(i64::from(v.household))
-                .push_bind(&v.at)
-                .push_bind(v.local_date.to_string())
-                .push_bind(v.items)
-                .push_bind(v.fee_pence)
-                .push_bind(v.method)
-                .push_bind(v.volunteer)
-                .push_bind(h.adults)
-                .push_bind(h.children)
-                .push_bind(h.neighbourhood_id)
-                .push_bind(h.landlord_tenant);
-        });
-        q.build().execute(&mut *tx).await?;
-    }
+    store::insert_visits(&mut tx, &visits).await?;
     for (name, role, pin) in DEMO_VOLUNTEERS {
-        sqlx::query(
-            "INSERT INTO volunteers (name, role, pin_hash, created_at) VALUES (?, ?, ?, ?)
-             ON CONFLICT (name) DO NOTHING",
-        )
-        .bind(name)
-        .bind(role.code())
-        .bind(crate::volunteers::hash_pin(pin)?)
-        .bind(now.to_rfc3339())
-        .execute(&mut *tx)
-        .await?;
+        let pin_hash = crate::volunteers::hash_pin(pin)?;
+        store::insert_volunteer(&mut tx, name, role.code(), &pin_hash, now).await?;
     }
-    let stock_start = (spec.until - Duration::weeks(STOCK_WEEKS)).max(first_day);
+    let stock_start = (until - Duration::weeks(STOCK_WEEKS)).max(first_day);
     let mut takings: Vec<stock::Taking> = visits
         .iter()
         .enumerate()
         .filter(|(_, v)| v.local_date >= stock_start)
         .map(|(i, v)| stock::Taking {
             visit_id: i as i64 + 1,
-            at: v.at.clone(),
+            at: v.at,
             local_date: v.local_date,
             items: v.items,
         })
         .collect();
-    takings.sort_by(|a, b| a.at.cmp(&b.at));
+    takings.sort_by_key(|t| t.at);
     let recent = takings.split_off(takings.len().saturating_sub(MAX_VISITS_WITH_ITEMS));
     // When older visits in the window are left without items, stock starts with the rest.
     let start = match (takings.is_empty(), recent.first()) {
         (false, Some(first)) => first.local_date,
         _ => stock_start,
     };
-    let stock = stock::generate(&mut tx, &mut rng, tz, now, start, spec.until, &recent).await?;
+    let stock = stock::generate(&mut tx, &mut rng, tz, now, start, until, &recent).await?;
     tx.commit().await?;
     Ok(DemoSummary {
         households: households.len() as u64,
         visits: visits.len() as u64,
         items: stock.items as u64,
         stock_movements: stock.movements as u64,
+        until,
     })
+}
+
+/// The households the hidden `exercise-counter` command records visits for: the first 50
+/// not erased.
+pub async fn exercise_households(db: &Db) -> Result<Vec<i64>> {
+    let ids = store::first_households(&mut *db.pool().acquire().await?, 50).await?;
+    if ids.is_empty() {
+        return Err(Error::Conflict(
+            "There are no households: run demo-data first.".into(),
+        ));
+    }
+    Ok(ids)
 }
 
 /// The demo pantry's settings, used when the database has none.
@@ -378,16 +364,6 @@ struct DemoHousehold {
     attendance: f64,
 }
 
-struct DemoVisit {
-    household: u32,
-    at: String,
-    local_date: NaiveDate,
-    items: i64,
-    fee_pence: i64,
-    method: &'static str,
-    volunteer: &'static str,
-}
-
 fn pick<'a, T>(rng: &mut fastrand::Rng, items: &'a [T]) -> &'a T {
     &items[rng.usize(..items.len())]
 }
@@ -397,6 +373,7 @@ fn demo_household(
     serial: u32,
     areas: &[(i64, String)],
     first_day: NaiveDate,
+    until: NaiveDate,
     spec: &DemoSpec,
     settings: &settings::Settings,
 ) -> Result<DemoHousehold> {
@@ -431,7 +408,7 @@ fn demo_household(
     };
     let length = Duration::weeks(i64::from(settings.membership_weeks));
     let mut expires = joined + length;
-    while expires < spec.until {
+    while expires < until {
         expires += length;
     }
     let (status, left_on) = match rng.u8(0..100) {
@@ -511,8 +488,8 @@ fn demo_visits(
     until: NaiveDate,
     tz: Tz,
     settings: &settings::Settings,
-    not_after: chrono::DateTime<Utc>,
-    out: &mut Vec<DemoVisit>,
+    not_after: DateTime<Utc>,
+    out: &mut Vec<NewVisit>,
 ) {
     let last_day = h.left_on.map_or(until, |l| l.min(until));
     let joined = h.record.joined_on;
@@ -536,10 +513,11 @@ fn demo_visits(
                     let volunteer = VOLUNTEERS[rng.usize(..VOLUNTEERS.len())];
                     // Every draw is made first, so skipping a visit still to come keeps the
                     // rest of the data the same for a seed.
-                    if at.with_timezone(&Utc) <= not_after {
-                        out.push(DemoVisit {
-                            household: serial,
-                            at: at.with_timezone(&Utc).to_rfc3339(),
+                    let at = at.with_timezone(&Utc);
+                    if at <= not_after {
+                        out.push(NewVisit {
+                            household_id: i64::from(serial),
+                            at,
                             local_date: day,
                             items,
                             fee_pence: if method == "waived" {
@@ -547,8 +525,12 @@ fn demo_visits(
                             } else {
                                 i64::from(settings.weekly_fee_pence)
                             },
-                            method,
+                            fee_method: method,
                             volunteer,
+                            adults: h.record.adults,
+                            children: h.record.children,
+                            neighbourhood_id: h.record.neighbourhood_id,
+                            landlord_tenant: h.record.landlord_tenant,
                         });
                     }
                 }

@@ -2,10 +2,11 @@
 //! values; opening stock and twice-weekly deliveries with best-before and use-by dates; and
 //! the items taken at recent visits, first-expiring batch first. Balances never go negative.
 
-use chrono::{Duration, NaiveDate, NaiveTime, TimeZone};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::SqliteConnection;
 
+use super::store::{self, NewBatch, NewDelivery, NewItem, NewMovement};
 use crate::error::Result;
 
 /// (category, unit, dated by use-by, products). Each product comes in three variants.
@@ -180,22 +181,10 @@ struct DemoBatch {
     chilled: bool,
 }
 
-struct Move {
-    at: String,
-    local_date: NaiveDate,
-    kind: &'static str,
-    item_id: i64,
-    batch_id: i64,
-    quantity: i64,
-    value: i64,
-    delivery: Option<i64>,
-    visit: Option<i64>,
-}
-
 /// A visit the stock is taken for: id, instant, local date, items.
 pub(super) struct Taking {
     pub visit_id: i64,
-    pub at: String,
+    pub at: DateTime<Utc>,
     pub local_date: NaiveDate,
     pub items: i64,
 }
@@ -222,15 +211,12 @@ pub(super) async fn generate(
     conn: &mut SqliteConnection,
     rng: &mut fastrand::Rng,
     tz: Tz,
-    now: chrono::DateTime<chrono::Utc>,
+    now: DateTime<Utc>,
     start: NaiveDate,
     until: NaiveDate,
     takings: &[Taking],
 ) -> Result<StockSummary> {
-    sqlx::query("INSERT INTO stock_bands (name, per_visit) VALUES ('Red', 2), ('Blue', 8)")
-        .execute(&mut *conn)
-        .await?;
-    let created = now.to_rfc3339();
+    store::insert_bands(&mut *conn, &[("Red", 2), ("Blue", 8)]).await?;
     let mut items = Vec::new();
     let mut item_rows = Vec::new();
     for (category, unit, chilled, products) in CATALOGUE {
@@ -239,15 +225,16 @@ pub(super) async fn generate(
                 let id = items.len() as i64 + 1;
                 let value = i64::from(rng.u32(25..350));
                 let red = *chilled || *category == "Baby" || *category == "Toiletries";
-                item_rows.push((
+                item_rows.push(NewItem {
                     id,
-                    format!("{product} ({variant})"),
-                    *category,
-                    *unit,
-                    red,
-                    value,
-                    i64::from(rng.u32(0..4)) * 5,
-                ));
+                    name: format!("{product} ({variant})"),
+                    category,
+                    unit,
+                    band: if red { "Red" } else { "Blue" },
+                    points: if red { 2 } else { 1 },
+                    value_pence: value,
+                    reorder_level: i64::from(rng.u32(0..4)) * 5,
+                });
                 items.push(DemoItem {
                     id,
                     chilled: *chilled,
@@ -256,35 +243,13 @@ pub(super) async fn generate(
             }
         }
     }
-    for chunk in item_rows.chunks(200) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "INSERT INTO items (id, name, category, unit, band, points, value_pence, reorder_level, active, created_at) ",
-        );
-        q.push_values(
-            chunk,
-            |mut b, (id, name, category, unit, red, value, reorder)| {
-                b.push_bind(id)
-                    .push_bind(name)
-                    .push_bind(*category)
-                    .push_bind(*unit)
-                    .push_bind(if *red { "Red" } else { "Blue" })
-                    .push_bind(if *red { 2 } else { 1 })
-                    .push_bind(value)
-                    .push_bind(reorder)
-                    .push_bind(1)
-                    .push_bind(&created);
-            },
-        );
-        q.build().execute(&mut *conn).await?;
-    }
-    let mut q: QueryBuilder<Sqlite> =
-        QueryBuilder::new("INSERT INTO item_barcodes (code, item_id, units) ");
-    q.push_values(items.iter().take(300), |mut b, item| {
-        b.push_bind(ean13(item.id as u64))
-            .push_bind(item.id)
-            .push_bind(1);
-    });
-    q.build().execute(&mut *conn).await?;
+    store::insert_items(&mut *conn, &item_rows, now).await?;
+    let codes: Vec<(String, i64)> = items
+        .iter()
+        .take(300)
+        .map(|item| (ean13(item.id as u64), item.id))
+        .collect();
+    store::insert_barcodes(&mut *conn, &codes).await?;
 
     // Enough stock for the expected demand, spread over the delivery days.
     let days = (until - start).num_days().max(1) + 1;
@@ -301,19 +266,25 @@ pub(super) async fn generate(
         let delivery_day =
             day == start || matches!(day.format("%a").to_string().as_str(), "Mon" | "Wed");
         if delivery_day {
+            let local = day.and_time(NaiveTime::from_hms_opt(9, 30, 0).unwrap_or(NaiveTime::MIN));
             let at = tz
-                .from_local_datetime(
-                    &day.and_time(NaiveTime::from_hms_opt(9, 30, 0).unwrap_or(NaiveTime::MIN)),
-                )
+                .from_local_datetime(&local)
                 .earliest()
-                .map(|t| t.with_timezone(&chrono::Utc).to_rfc3339())
-                .unwrap_or_default();
+                .map_or_else(|| local.and_utc(), |t| t.with_timezone(&Utc));
             let delivery = if day == start {
                 None
             } else {
                 let (source, donor) = SOURCES[rng.usize(..SOURCES.len())];
-                deliveries.push((at.clone(), day, source, donor));
-                Some(deliveries.len() as i64)
+                let id = deliveries.len() as i64 + 1;
+                deliveries.push(NewDelivery {
+                    id,
+                    at,
+                    local_date: day,
+                    source,
+                    donor,
+                    volunteer: "Pat",
+                });
+                Some(id)
             };
             let mut units = 0;
             let target = if day == start {
@@ -338,8 +309,8 @@ pub(super) async fn generate(
                     date,
                     chilled: items[i].chilled,
                 });
-                moves.push(Move {
-                    at: at.clone(),
+                moves.push(NewMovement {
+                    at,
                     local_date: day,
                     kind: if delivery.is_some() {
                         "delivery"
@@ -349,9 +320,9 @@ pub(super) async fn generate(
                     item_id: items[i].id,
                     batch_id: batches.len() as i64,
                     quantity: q,
-                    value: items[i].value * q,
-                    delivery,
-                    visit: None,
+                    value_pence: items[i].value * q,
+                    delivery_id: delivery,
+                    visit_id: None,
                 });
             }
         }
@@ -372,16 +343,16 @@ pub(super) async fn generate(
                 if let Some(k) = best {
                     let b = &mut batches[k];
                     b.on_hand -= 1;
-                    moves.push(Move {
-                        at: t.at.clone(),
+                    moves.push(NewMovement {
+                        at: t.at,
                         local_date: day,
                         kind: "distribution",
                         item_id: items[i].id,
                         batch_id: b.id,
                         quantity: -1,
-                        value: -items[i].value,
-                        delivery: None,
-                        visit: Some(t.visit_id),
+                        value_pence: -items[i].value,
+                        delivery_id: None,
+                        visit_id: Some(t.visit_id),
                     });
                 }
             }
@@ -389,53 +360,19 @@ pub(super) async fn generate(
         day += Duration::days(1);
     }
 
-    for (n, chunk) in deliveries.chunks(500).enumerate() {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "INSERT INTO deliveries (id, at, local_date, source, donor, volunteer) ",
-        );
-        q.push_values(
-            chunk.iter().enumerate(),
-            |mut b, (i, (at, day, source, donor))| {
-                b.push_bind((n * 500 + i + 1) as i64)
-                    .push_bind(at)
-                    .push_bind(day.to_string())
-                    .push_bind(*source)
-                    .push_bind(*donor)
-                    .push_bind("Pat");
-            },
-        );
-        q.build().execute(&mut *conn).await?;
-    }
-    for chunk in batches.chunks(1_000) {
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("INSERT INTO batches (id, item_id, best_before, use_by, on_hand) ");
-        q.push_values(chunk, |mut b, batch| {
-            let date = batch.date.to_string();
-            b.push_bind(batch.id)
-                .push_bind(items[batch.item].id)
-                .push_bind((!batch.chilled).then(|| date.clone()))
-                .push_bind(batch.chilled.then_some(date))
-                .push_bind(batch.on_hand);
-        });
-        q.build().execute(&mut *conn).await?;
-    }
-    for chunk in moves.chunks(1_000) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "INSERT INTO stock_movements (at, local_date, kind, item_id, batch_id, quantity, value_pence, delivery_id, visit_id) ",
-        );
-        q.push_values(chunk, |mut b, m| {
-            b.push_bind(&m.at)
-                .push_bind(m.local_date.to_string())
-                .push_bind(m.kind)
-                .push_bind(m.item_id)
-                .push_bind(m.batch_id)
-                .push_bind(m.quantity)
-                .push_bind(m.value)
-                .push_bind(m.delivery)
-                .push_bind(m.visit);
-        });
-        q.build().execute(&mut *conn).await?;
-    }
+    store::insert_deliveries(&mut *conn, &deliveries).await?;
+    let batch_rows: Vec<NewBatch> = batches
+        .iter()
+        .map(|batch| NewBatch {
+            id: batch.id,
+            item_id: items[batch.item].id,
+            best_before: (!batch.chilled).then_some(batch.date),
+            use_by: batch.chilled.then_some(batch.date),
+            on_hand: batch.on_hand,
+        })
+        .collect();
+    store::insert_batches(&mut *conn, &batch_rows).await?;
+    store::insert_movements(&mut *conn, &moves).await?;
     Ok(StockSummary {
         items: items.len(),
         movements: moves.len(),

@@ -5,7 +5,7 @@ use chrono::Duration;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{LabelCount, WeekCount};
+use super::{store, LabelCount, WeekCount};
 use crate::clock::week_start_of;
 use crate::db::Db;
 use crate::error::Result;
@@ -41,20 +41,12 @@ pub async fn dashboard(db: &Db) -> Result<Dashboard> {
     let first = this_week - Duration::weeks(WEEKS - 1);
     let window_start = first - Duration::weeks(3);
     let mut conn = db.pool().acquire().await?;
-    let visits: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT local_date, household_id FROM visits WHERE voided_at IS NULL AND local_date >= ?",
-    )
-    .bind(window_start.to_string())
-    .fetch_all(&mut *conn)
-    .await?;
+    let visits = store::visit_days_since(&mut conn, window_start).await?;
     let weeks: Vec<_> = (0..WEEKS).map(|i| first + Duration::weeks(i)).collect();
     let mut per_week = vec![0i64; weeks.len()];
     let mut seen: Vec<std::collections::HashSet<i64>> = vec![Default::default(); weeks.len()];
     for (day, household) in &visits {
-        let Ok(day) = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d") else {
-            continue;
-        };
-        let week = week_start_of(day, settings.week_start);
+        let week = week_start_of(*day, settings.week_start);
         for (i, w) in weeks.iter().enumerate() {
             if week == *w {
                 per_week[i] += 1;
@@ -65,15 +57,7 @@ pub async fn dashboard(db: &Db) -> Result<Dashboard> {
             }
         }
     }
-    let top: Vec<(String, i64)> = sqlx::query_as(
-        "WITH last AS (SELECT MAX(id) AS id FROM visits WHERE voided_at IS NULL AND local_date >= ? GROUP BY household_id)
-         SELECT COALESCE(n.name, 'No neighbourhood recorded'), COUNT(*) AS households
-         FROM last JOIN visits v ON v.id = last.id LEFT JOIN neighbourhoods n ON n.id = v.snap_neighbourhood_id
-         GROUP BY v.snap_neighbourhood_id ORDER BY households DESC LIMIT 6",
-    )
-    .bind((today - Duration::weeks(4)).to_string())
-    .fetch_all(&mut *conn)
-    .await?;
+    let top = store::top_neighbourhoods(&mut conn, today - Duration::weeks(4)).await?;
     drop(conn);
     let open = crate::referrals::open(db).await?;
     let stock = crate::stock::overview(db).await?;

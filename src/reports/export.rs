@@ -4,12 +4,14 @@
 
 use std::path::Path;
 
+use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, Workbook};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::FromRow;
 use ts_rs::TS;
 
+use super::store;
 use super::suppress::{rule_text, MEASURES};
 use super::Summary;
 use crate::access::{Actor, Operation};
@@ -69,7 +71,7 @@ impl Value {
     }
 
     /// As people read it: money in pounds.
-    fn shown(&self) -> String {
+    pub(super) fn shown(&self) -> String {
         match self {
             Value::Money(p) => money::pounds(*p),
             other => other.plain(),
@@ -99,15 +101,15 @@ pub struct Document {
     pub code: String,
     pub title: String,
     pub subtitle: String,
-    pub from: String,
-    pub to: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
     pub headline: Vec<(String, String)>,
     pub charts: Vec<Chart>,
     pub tables: Vec<Table>,
     pub notes: Vec<String>,
 }
 
-fn measure_columns() -> Vec<(String, String)> {
+pub(super) fn measure_columns() -> Vec<(String, String)> {
     MEASURES
         .iter()
         .map(|m| (m.0.to_owned(), m.1.to_owned()))
@@ -126,11 +128,9 @@ fn figure_values(values: &[Option<i64>], threshold: i64) -> Vec<Value> {
         .collect()
 }
 
-/// The landlord summary as a document.
-pub fn summary_document(s: &Summary) -> Document {
-    let o = &s.overall;
-    let mut rows: Vec<(String, Vec<Value>)> = s
-        .neighbourhoods
+/// The neighbourhood rows of the landlord summary, small counts hidden.
+pub(super) fn area_rows(s: &Summary) -> Vec<(String, Vec<Value>)> {
+    s.neighbourhoods
         .iter()
         .map(|a| {
             (
@@ -138,11 +138,56 @@ pub fn summary_document(s: &Summary) -> Document {
                 figure_values(&a.cells, s.small_count),
             )
         })
-        .collect();
-    rows.push((
+        .collect()
+}
+
+/// The whole pantry's row of the landlord summary, in full.
+pub(super) fn total_row(s: &Summary) -> (String, Vec<Value>) {
+    (
         "All neighbourhoods".into(),
-        figure_values(&o.values().map(Some), s.small_count),
-    ));
+        figure_values(&s.overall.values().map(Some), s.small_count),
+    )
+}
+
+/// The headline figures of the landlord summary, as people read them.
+pub(super) fn headline(s: &Summary) -> Vec<(String, String)> {
+    let o = &s.overall;
+    vec![
+        ("Visits".into(), o.visits.to_string()),
+        ("Households (unduplicated)".into(), o.households.to_string()),
+        (
+            "People reached".into(),
+            format!(
+                "{} ({} adults, {} children)",
+                o.adults + o.children,
+                o.adults,
+                o.children
+            ),
+        ),
+        (
+            "New members / renewals".into(),
+            format!("{} / {}", o.new_members, o.renewals),
+        ),
+        (
+            "Landlord tenants / others".into(),
+            format!(
+                "{} / {} households",
+                o.tenant_households, o.other_households
+            ),
+        ),
+        ("Items distributed".into(), o.items.to_string()),
+        ("Fees collected".into(), money::pounds(o.fees_pence)),
+        (
+            "Estimated member savings".into(),
+            money::pounds(o.savings_pence),
+        ),
+    ]
+}
+
+/// The landlord summary as a document.
+pub fn summary_document(s: &Summary) -> Document {
+    let mut rows = area_rows(s);
+    rows.push(total_row(s));
     let label_counts = |key: &str, title: &str, list: &[super::LabelCount]| Table {
         key: key.into(),
         title: title.into(),
@@ -240,18 +285,9 @@ pub fn summary_document(s: &Summary) -> Document {
         code: s.pantry_code.clone(),
         title: s.pantry_name.clone(),
         subtitle: format!("Summary for {}: {}", s.landlord, s.period.label),
-        from: s.period.from.to_string(),
-        to: s.period.to.to_string(),
-        headline: vec![
-            ("Visits".into(), o.visits.to_string()),
-            ("Households (unduplicated)".into(), o.households.to_string()),
-            ("People reached".into(), format!("{} ({} adults, {} children)", o.adults + o.children, o.adults, o.children)),
-            ("New members / renewals".into(), format!("{} / {}", o.new_members, o.renewals)),
-            ("Landlord tenants / others".into(), format!("{} / {} households", o.tenant_households, o.other_households)),
-            ("Items distributed".into(), o.items.to_string()),
-            ("Fees collected".into(), money::pounds(o.fees_pence)),
-            ("Estimated member savings".into(), money::pounds(o.savings_pence)),
-        ],
+        from: s.period.from,
+        to: s.period.to,
+        headline: headline(s),
         charts: vec![
             Chart {
                 title: "Visits per week".into(),
@@ -278,6 +314,7 @@ pub fn summary_document(s: &Summary) -> Document {
 pub fn to_csv(doc: &Document) -> Result<Vec<u8>> {
     let mut out = "\u{feff}".as_bytes().to_vec();
     {
+        let (from, to) = (doc.from.to_string(), doc.to.to_string());
         let mut w = csv::Writer::from_writer(&mut out);
         let fail = |e: csv::Error| Error::Io(std::io::Error::other(e));
         w.write_record([
@@ -295,8 +332,8 @@ pub fn to_csv(doc: &Document) -> Result<Vec<u8>> {
                 for ((measure, _), v) in t.columns.iter().zip(values) {
                     w.write_record([
                         doc.code.as_str(),
-                        &doc.from,
-                        &doc.to,
+                        &from,
+                        &to,
                         &t.key,
                         group,
                         measure,
@@ -463,20 +500,22 @@ pub async fn write_and_record(
     actor.require(db, Operation::ExportReport).await?;
     let actor = actor.name.as_str();
     let out = crate::output::write(db, to, bytes).await?;
+    let file = out.display().to_string();
+    let hash = sha256_hex(bytes);
     let mut tx = db.begin_write().await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO report_exports (at, actor, kind, period_from, period_to, format, file, sha256)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    let record = store::insert_export(
+        &mut tx,
+        &store::NewExport {
+            at: db.now(),
+            actor,
+            kind,
+            period_from: doc.from,
+            period_to: doc.to,
+            format: format.extension(),
+            file: &file,
+            sha256: &hash,
+        },
     )
-    .bind(db.now().to_rfc3339())
-    .bind(actor)
-    .bind(kind)
-    .bind(&doc.from)
-    .bind(&doc.to)
-    .bind(format.extension())
-    .bind(out.display().to_string())
-    .bind(sha256_hex(bytes))
-    .fetch_one(&mut *tx)
     .await?;
     crate::audit::record(
         &mut tx,
@@ -487,10 +526,6 @@ pub async fn write_and_record(
         &serde_json::json!({ "kind": kind, "from": doc.from, "to": doc.to, "format": format.extension() }),
     )
     .await?;
-    let record = sqlx::query_as("SELECT * FROM report_exports WHERE id = ?")
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
     tx.commit().await?;
     Ok(record)
 }
@@ -543,9 +578,6 @@ pub fn destination(
 
 /// Every export, newest first.
 pub async fn history(db: &Db) -> Result<Vec<ExportRecord>> {
-    Ok(
-        sqlx::query_as("SELECT * FROM report_exports ORDER BY id DESC LIMIT 200")
-            .fetch_all(db.pool())
-            .await?,
-    )
+    let mut conn = db.pool().acquire().await?;
+    store::exports(&mut conn, 200).await
 }

@@ -1,16 +1,19 @@
 //! Landlord reports: the anonymised summary of a period (by neighbourhood and overall), its
-//! exports (CSV, XLSX, PDF with charts, JSON), the export history, the multi-pantry roll-up
-//! and the dashboard. Figures come only from what was frozen when things happened (visit
-//! snapshots, membership events, ledger movements), so a past period never changes.
+//! preview on screen, its exports (CSV, XLSX, PDF with charts, JSON), the export history, the
+//! multi-pantry roll-up and the dashboard. Figures come only from what was frozen when things
+//! happened (visit snapshots, membership events, ledger movements), so a past period never
+//! changes. All their SQL is in `store`.
 
 pub mod dashboard;
 pub mod export;
+pub mod preview;
 pub mod rollup;
+mod store;
 pub mod suppress;
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, Duration, NaiveDate, TimeZone};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 use ts_rs::TS;
@@ -23,6 +26,7 @@ use crate::money;
 use crate::referrals::{AgencyKind, Outcome};
 use crate::settings::{self, Settings};
 use crate::stock::deliveries::DeliverySource;
+pub use store::{EVENTS_SQL, HOUSEHOLDS_SQL, PER_DAY_SQL, VISITS_SQL};
 pub use suppress::Figures;
 
 /// The version of the JSON summary's shape; roll-ups refuse to mix versions.
@@ -269,18 +273,11 @@ pub struct SocialValueForm {
 
 pub async fn report_settings(db: &Db) -> Result<ReportSettingsForm> {
     let mut conn = db.pool().acquire().await?;
-    let (small, avg): (i64, i64) = sqlx::query_as(
-        "SELECT report_small_count, average_item_value_pence FROM pantry_settings WHERE id = 1",
-    )
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| Error::not_found("The pantry's settings (finish first-run setup)"))?;
+    let (small, avg) = store::report_settings(&mut conn)
+        .await?
+        .ok_or_else(|| Error::not_found("The pantry's settings (finish first-run setup)"))?;
     let values: BTreeMap<String, i64> =
-        sqlx::query_as("SELECT outcome, value_pence FROM social_values")
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .collect();
+        store::social_values(&mut conn).await?.into_iter().collect();
     Ok(ReportSettingsForm {
         small_count: small.to_string(),
         average_item_value: money::pounds_plain(avg),
@@ -342,21 +339,9 @@ pub async fn save_report_settings(
         return Err(Error::Validation(errors));
     }
     let mut tx = db.begin_write().await?;
-    sqlx::query("UPDATE pantry_settings SET report_small_count = ?, average_item_value_pence = ? WHERE id = 1")
-        .bind(i64::from(small))
-        .bind(avg)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM social_values")
-        .execute(&mut *tx)
-        .await?;
-    for (outcome, value) in &values {
-        sqlx::query("INSERT INTO social_values (outcome, value_pence) VALUES (?, ?)")
-            .bind(outcome.code())
-            .bind(value)
-            .execute(&mut *tx)
-            .await?;
-    }
+    store::save_report_settings(&mut tx, i64::from(small), avg).await?;
+    let codes: Vec<(&str, i64)> = values.iter().map(|(o, v)| (o.code(), *v)).collect();
+    store::replace_social_values(&mut tx, &codes).await?;
     crate::audit::record(
         &mut tx,
         db.now(),
@@ -370,48 +355,18 @@ pub async fn save_report_settings(
     report_settings(db).await
 }
 
-/// The instants bounding a period in the pantry's time zone, as stored (RFC 3339, UTC).
-fn instant_bounds(settings: &Settings, period: &Period) -> (String, String) {
+/// The instants bounding a period in the pantry's time zone: its first moment, and the first
+/// moment after it.
+fn instant_bounds(settings: &Settings, period: &Period) -> (DateTime<Utc>, DateTime<Utc>) {
     let tz = settings.tz();
     let at = |d: NaiveDate| {
-        tz.from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
+        let midnight = d.and_time(chrono::NaiveTime::MIN);
+        tz.from_local_datetime(&midnight)
             .earliest()
-            .map(|t| t.with_timezone(&chrono::Utc).to_rfc3339())
-            .unwrap_or_else(|| format!("{d}T00:00:00+00:00"))
+            .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc))
     };
     (at(period.from), at(period.to + Duration::days(1)))
 }
-
-/// Visits, items, fees and the value of what was taken, by the neighbourhood at the visit
-/// (binds: from, to, average item value in pence).
-pub const VISITS_SQL: &str = "WITH taken AS (
-             SELECT visit_id, SUM(COALESCE(-m.value_pence, -m.quantity * ?3)) AS value
-             FROM stock_movements m WHERE m.kind = 'distribution' AND m.local_date BETWEEN ?1 AND ?2
-             GROUP BY visit_id)
-         SELECT v.snap_neighbourhood_id, COUNT(*), SUM(v.items), SUM(v.fee_pence),
-                SUM(COALESCE(t.value, v.items * ?3)), SUM(t.value IS NULL)
-         FROM visits v LEFT JOIN taken t ON t.visit_id = v.id
-         WHERE v.voided_at IS NULL AND v.local_date BETWEEN ?1 AND ?2
-         GROUP BY v.snap_neighbourhood_id";
-
-/// Households and people, once each, as at their latest visit in the period (binds: from, to).
-pub const HOUSEHOLDS_SQL: &str = "WITH last AS (SELECT MAX(id) AS id FROM visits
-                       WHERE voided_at IS NULL AND local_date BETWEEN ?1 AND ?2 GROUP BY household_id)
-         SELECT v.snap_neighbourhood_id, COUNT(*), SUM(v.snap_adults), SUM(v.snap_children),
-                SUM(v.snap_landlord_tenant), SUM(1 - v.snap_landlord_tenant), 0
-         FROM last JOIN visits v ON v.id = last.id GROUP BY v.snap_neighbourhood_id";
-
-/// New members and renewals by the neighbourhood when they happened (binds: from, to).
-pub const EVENTS_SQL: &str =
-    "SELECT neighbourhood_id, SUM(kind = 'joined'), SUM(kind = 'renewed') FROM membership_events
-         WHERE local_date BETWEEN ?1 AND ?2 GROUP BY neighbourhood_id";
-
-/// Visits per day, for visits per week (binds: from, to).
-pub const PER_DAY_SQL: &str =
-    "SELECT local_date, COUNT(*) FROM visits WHERE voided_at IS NULL AND local_date BETWEEN ? AND ?
-         GROUP BY local_date";
-
-type Row = (Option<i64>, i64, i64, i64, i64, i64, i64);
 
 /// Computes the summary of a period.
 pub async fn summary(db: &Db, period: &Period) -> Result<Summary> {
@@ -425,29 +380,14 @@ async fn summary_with(
     settings: &Settings,
     period: &Period,
 ) -> Result<Summary> {
-    let (from, to) = (period.from.to_string(), period.to.to_string());
-    let (small, avg): (i64, i64) = sqlx::query_as(
-        "SELECT report_small_count, average_item_value_pence FROM pantry_settings WHERE id = 1",
-    )
-    .fetch_one(&mut *conn)
-    .await?;
+    let (from, to) = (period.from, period.to);
+    let (small, avg) = store::report_settings(&mut *conn)
+        .await?
+        .ok_or_else(|| Error::not_found("The pantry's settings (finish first-run setup)"))?;
 
-    let visit_rows: Vec<(Option<i64>, i64, i64, i64, i64, i64)> = sqlx::query_as(VISITS_SQL)
-        .bind(&from)
-        .bind(&to)
-        .bind(avg)
-        .fetch_all(&mut *conn)
-        .await?;
-    let household_rows: Vec<Row> = sqlx::query_as(HOUSEHOLDS_SQL)
-        .bind(&from)
-        .bind(&to)
-        .fetch_all(&mut *conn)
-        .await?;
-    let event_rows: Vec<(Option<i64>, i64, i64)> = sqlx::query_as(EVENTS_SQL)
-        .bind(&from)
-        .bind(&to)
-        .fetch_all(&mut *conn)
-        .await?;
+    let visit_rows = store::visit_figures(&mut *conn, from, to, avg).await?;
+    let household_rows = store::household_figures(&mut *conn, from, to).await?;
+    let event_rows = store::event_figures(&mut *conn, from, to).await?;
 
     let mut groups: BTreeMap<Option<i64>, Figures> = BTreeMap::new();
     let mut estimated = 0;
@@ -475,10 +415,7 @@ async fn summary_with(
     let overall = groups.values().fold(Figures::default(), |a, g| a.add(g));
 
     // Neighbourhoods in the pantry's order (inactive ones only when they have figures).
-    let names: Vec<(i64, String, bool)> =
-        sqlx::query_as("SELECT id, name, active FROM neighbourhoods ORDER BY position, id")
-            .fetch_all(&mut *conn)
-            .await?;
+    let names = store::neighbourhoods(&mut *conn).await?;
     let mut rows: Vec<(String, Figures)> = names
         .iter()
         .filter(|(id, _, active)| *active || groups.contains_key(&Some(*id)))
@@ -504,48 +441,24 @@ async fn summary_with(
         .collect();
 
     let (from_at, to_at) = instant_bounds(settings, period);
-    let by_kind: BTreeMap<String, i64> = sqlx::query_as(
-        "SELECT a.kind, COUNT(*) FROM referrals r JOIN agencies a ON a.id = r.agency_id
-         WHERE r.made_on BETWEEN ? AND ? GROUP BY a.kind",
-    )
-    .bind(&from)
-    .bind(&to)
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .collect();
-    let by_outcome: BTreeMap<String, i64> = sqlx::query_as(
-        "SELECT outcome, COUNT(*) FROM referrals WHERE outcome IS NOT NULL AND outcome_at >= ? AND outcome_at < ?
-         GROUP BY outcome",
-    )
-    .bind(&from_at)
-    .bind(&to_at)
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .collect();
-    let values: BTreeMap<String, i64> =
-        sqlx::query_as("SELECT outcome, value_pence FROM social_values")
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .collect();
-    let received: BTreeMap<String, (i64, i64)> = sqlx::query_as::<_, (String, i64, i64)>(
-        "SELECT d.source, SUM(m.quantity), COALESCE(SUM(m.value_pence), 0) FROM deliveries d
-         JOIN stock_movements m ON m.delivery_id = d.id WHERE d.local_date BETWEEN ? AND ? GROUP BY d.source",
-    )
-    .bind(&from)
-    .bind(&to)
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|(s, u, v)| (s, (u, v)))
-    .collect();
-    let per_day: Vec<(String, i64)> = sqlx::query_as(PER_DAY_SQL)
-        .bind(&from)
-        .bind(&to)
-        .fetch_all(&mut *conn)
-        .await?;
+    let by_kind: BTreeMap<String, i64> = store::referrals_by_kind(&mut *conn, from, to)
+        .await?
+        .into_iter()
+        .collect();
+    let by_outcome: BTreeMap<String, i64> = store::referral_outcomes(&mut *conn, from_at, to_at)
+        .await?
+        .into_iter()
+        .collect();
+    let values: BTreeMap<String, i64> = store::social_values(&mut *conn)
+        .await?
+        .into_iter()
+        .collect();
+    let received: BTreeMap<String, (i64, i64)> = store::stock_received(&mut *conn, from, to)
+        .await?
+        .into_iter()
+        .map(|(s, u, v)| (s, (u, v)))
+        .collect();
+    let per_day = store::visits_per_day(&mut *conn, from, to).await?;
     let mut weeks: BTreeMap<NaiveDate, i64> = BTreeMap::new();
     let mut week = week_start_of(period.from, settings.week_start);
     while week <= period.to {
@@ -553,11 +466,9 @@ async fn summary_with(
         week += Duration::weeks(1);
     }
     for (day, n) in per_day {
-        if let Ok(day) = NaiveDate::parse_from_str(&day, "%Y-%m-%d") {
-            *weeks
-                .entry(week_start_of(day, settings.week_start))
-                .or_default() += n;
-        }
+        *weeks
+            .entry(week_start_of(day, settings.week_start))
+            .or_default() += n;
     }
 
     Ok(Summary {

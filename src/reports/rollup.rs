@@ -2,6 +2,7 @@
 //! into one landlord report, per pantry and in total. Only the anonymous summaries are read;
 //! no personal data moves.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -27,8 +28,10 @@ pub const HOUSEHOLDS_ACROSS_PANTRIES: &str =
 #[serde(rename_all = "camelCase")]
 pub struct Rollup {
     pub schema_version: u32,
-    pub from: String,
-    pub to: String,
+    #[ts(type = "string")]
+    pub from: NaiveDate,
+    #[ts(type = "string")]
+    pub to: NaiveDate,
     pub pantries: Vec<PantryFigures>,
     pub total: Figures,
     pub households_note: String,
@@ -122,8 +125,8 @@ pub fn combine(summaries: &[Summary]) -> Result<Rollup> {
     }
     Ok(Rollup {
         schema_version: SCHEMA_VERSION,
-        from: first.period.from.to_string(),
-        to: first.period.to.to_string(),
+        from: first.period.from,
+        to: first.period.to,
         pantries: summaries
             .iter()
             .map(|s| PantryFigures {
@@ -168,8 +171,8 @@ pub fn rollup_document(r: &Rollup) -> Document {
         code: "ROLLUP".into(),
         title: format!("Pantries roll-up: {} pantries", r.pantries.len()),
         subtitle: format!("{} to {}", r.from, r.to),
-        from: r.from.clone(),
-        to: r.to.clone(),
+        from: r.from,
+        to: r.to,
         headline: vec![
             ("Visits".into(), r.total.visits.to_string()),
             ("Households (sum over pantries)".into(), r.total.households.to_string()),

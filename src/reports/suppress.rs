@@ -153,6 +153,15 @@ pub fn rule_text(threshold: i64) -> String {
     )
 }
 
+/// The rule in a sentence, beside figures on screen.
+pub fn rule_in_brief(threshold: i64) -> String {
+    format!(
+        "Counts from 1 to {} are hidden as \"<{threshold}\" (with one more cell where needed) so \
+         no one can be singled out.",
+        threshold - 1
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -60,7 +60,7 @@ import type { Period } from "./bindings/Period";
 import type { PeriodOption } from "./bindings/PeriodOption";
 import type { ReportFormat } from "./bindings/ReportFormat";
 import type { ReportSettingsForm } from "./bindings/ReportSettingsForm";
-import type { Summary } from "./bindings/Summary";
+import type { SummaryPreview } from "./bindings/SummaryPreview";
 import type { BackupRecord } from "./bindings/BackupRecord";
 import type { BackupStatus } from "./bindings/BackupStatus";
 import type { AuditFilter } from "./bindings/AuditFilter";
@@ -184,7 +184,7 @@ export const api = {
   reportsDashboard: () => call<Dashboard>("reports_dashboard"),
   reportsPeriod: (period: string) => call<Period>("reports_period", { period }),
   reportsPeriodChoices: () => call<PeriodOption[]>("reports_period_choices"),
-  reportsSummary: (period: string) => call<Summary>("reports_summary", { period }),
+  reportsSummary: (period: string) => call<SummaryPreview>("reports_summary", { period }),
   reportsExport: (period: string, format: ReportFormat) => call<ExportRecord>("reports_export", { period, format }),
   reportsHistory: () => call<ExportRecord[]>("reports_history"),
   reportsSettings: () => call<ReportSettingsForm>("reports_settings"),

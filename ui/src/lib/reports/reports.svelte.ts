@@ -6,7 +6,7 @@ import type { Dashboard } from "../bindings/Dashboard";
 import type { ExportRecord } from "../bindings/ExportRecord";
 import type { ReportFormat } from "../bindings/ReportFormat";
 import type { ReportSettingsForm } from "../bindings/ReportSettingsForm";
-import type { Summary } from "../bindings/Summary";
+import type { SummaryPreview } from "../bindings/SummaryPreview";
 import type { PeriodOption } from "../bindings/PeriodOption";
 
 /** The choice of custom dates, beside the library's usual periods. */
@@ -22,7 +22,8 @@ export class ReportsState {
   from = $state("");
   to = $state("");
   periodLabel = $state("");
-  summary = $state<Summary | null>(null);
+  /** The landlord summary of the period, ready to show (the export's figures and labels). */
+  summary = $state<SummaryPreview | null>(null);
   settings = $state<ReportSettingsForm | null>(null);
   showSettings = $state(false);
   notice = $state<string | null>(null);

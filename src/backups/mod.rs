@@ -1,7 +1,10 @@
 //! Backups and restore: checked online copies (`VACUUM INTO` + `PRAGMA integrity_check`) to
 //! the folder in the settings, daily while the app is open and when it closes, keeping the
 //! last N; restore from a chosen copy, only when no other Pantry process has the database
-//! open, always backing up the current file first and carrying the audit trail across.
+//! open, always backing up the current file first and carrying the audit trail across. All
+//! their SQL is in `store`.
+
+mod store;
 
 use std::path::{Path, PathBuf};
 
@@ -75,12 +78,10 @@ pub struct BackupStatus {
 }
 
 async fn settings_row(db: &Db) -> Result<(String, i64)> {
-    Ok(
-        sqlx::query_as("SELECT backup_folder, backups_kept FROM pantry_settings WHERE id = 1")
-            .fetch_optional(db.pool())
-            .await?
-            .unwrap_or((String::new(), 14)),
-    )
+    let mut conn = db.pool().acquire().await?;
+    Ok(store::settings(&mut conn)
+        .await?
+        .unwrap_or((String::new(), 14)))
 }
 
 async fn folder(db: &Db) -> Result<(PathBuf, i64)> {
@@ -103,10 +104,7 @@ pub async fn folders(db: &Db) -> Result<Vec<PathBuf>> {
 pub async fn status(db: &Db) -> Result<BackupStatus> {
     let (setting, kept) = settings_row(db).await?;
     let (dir, _) = folder(db).await?;
-    let last: Option<BackupRecord> =
-        sqlx::query_as("SELECT at, file, reason, bytes FROM backups ORDER BY id DESC LIMIT 1")
-            .fetch_optional(db.pool())
-            .await?;
+    let last = store::last(&mut *db.pool().acquire().await?).await?;
     let stale = last
         .as_ref()
         .and_then(|l| DateTime::parse_from_rfc3339(&l.at).ok())
@@ -154,11 +152,7 @@ pub async fn save_settings(
         return Err(Error::Validation(errors));
     };
     let mut tx = db.begin_write().await?;
-    sqlx::query("UPDATE pantry_settings SET backup_folder = ?, backups_kept = ? WHERE id = 1")
-        .bind(folder)
-        .bind(i64::from(kept))
-        .execute(&mut *tx)
-        .await?;
+    store::save_settings(&mut tx, folder, i64::from(kept)).await?;
     audit::record(
         &mut tx,
         db.now(),
@@ -200,13 +194,14 @@ pub async fn back_up(db: &Db, reason: BackupReason, actor: &Actor) -> Result<Bac
         .map(|m| m.len() as i64)
         .unwrap_or(0);
     let mut tx = db.begin_write().await?;
-    sqlx::query("INSERT INTO backups (at, file, reason, bytes) VALUES (?, ?, ?, ?)")
-        .bind(at.to_rfc3339())
-        .bind(file.display().to_string())
-        .bind(reason.code())
-        .bind(bytes)
-        .execute(&mut *tx)
-        .await?;
+    store::insert(
+        &mut tx,
+        at,
+        &file.display().to_string(),
+        reason.code(),
+        bytes,
+    )
+    .await?;
     audit::record(
         &mut tx,
         db.now(),
@@ -232,9 +227,7 @@ pub async fn back_up(db: &Db, reason: BackupReason, actor: &Actor) -> Result<Bac
 /// files this database recorded taking are removed: never another pantry's backups in a
 /// shared folder, nor anything else that happens to be named like one.
 async fn prune(db: &Db, dir: &Path, kept: i64) -> Result<()> {
-    let recorded: Vec<String> = sqlx::query_scalar("SELECT file FROM backups")
-        .fetch_all(db.pool())
-        .await?;
+    let recorded = store::files(&mut *db.pool().acquire().await?).await?;
     let ours: std::collections::HashSet<std::ffi::OsString> = recorded
         .iter()
         .filter_map(|f| Path::new(f).file_name().map(ToOwned::to_owned))
@@ -262,12 +255,8 @@ async fn prune(db: &Db, dir: &Path, kept: i64) -> Result<()> {
 
 /// Takes the daily backup if the last one is a day old (or there is none).
 pub async fn back_up_if_due(db: &Db, actor: &Actor) -> Result<Option<BackupRecord>> {
-    let last: Option<String> = sqlx::query_scalar("SELECT MAX(at) FROM backups")
-        .fetch_one(db.pool())
-        .await?;
-    let due = last
-        .and_then(|at| DateTime::parse_from_rfc3339(&at).ok())
-        .is_none_or(|at| db.now() - at.with_timezone(&Utc) >= Duration::hours(DAILY_HOURS));
+    let last = store::last_at(&mut *db.pool().acquire().await?).await?;
+    let due = last.is_none_or(|at| db.now() - at >= Duration::hours(DAILY_HOURS));
     if due {
         Ok(Some(back_up(db, BackupReason::Daily, actor).await?))
     } else {
@@ -295,22 +284,18 @@ async fn check_backup(from: &Path) -> Result<Option<String>> {
         )
     })?;
     let pool = db::open_untouched(from).await?;
-    let is_pantry: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'pantry_settings')",
-    )
-    .fetch_one(&pool)
-    .await?;
-    let (version, code): (Option<i64>, Option<String>) = if is_pantry {
-        (
-            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = 1")
-                .fetch_one(&pool)
-                .await?,
-            sqlx::query_scalar("SELECT short_code FROM pantry_settings WHERE id = 1")
-                .fetch_optional(&pool)
-                .await?,
-        )
-    } else {
-        (None, None)
+    let (is_pantry, version, code) = {
+        let mut conn = pool.acquire().await?;
+        let is_pantry = store::is_pantry(&mut conn).await?;
+        if is_pantry {
+            (
+                true,
+                store::schema_version(&mut conn).await?,
+                store::short_code(&mut conn).await?,
+            )
+        } else {
+            (false, None, None)
+        }
     };
     pool.close().await;
     if let Some(found) = version.filter(|v| *v > db::known_schema()) {
@@ -517,16 +502,11 @@ pub async fn restore(
 /// The notice of this very restore, when it already happened (it was finished just before
 /// Pantry stopped, and is being asked for again at the next start).
 async fn done_already(current: &Db, request: &RestoreRequest) -> Result<Option<RestoreNotice>> {
-    Ok(sqlx::query_as(
-        "SELECT id, at, by, from_file, backup_taken_at, undone, safety_copy FROM restores
-         WHERE request_id = ?",
-    )
-    .bind(&request.id)
-    .fetch_optional(current.pool())
-    .await?)
+    let mut conn = current.pool().acquire().await?;
+    store::restore_for_request(&mut conn, &request.id).await
 }
 
-type Carried = Vec<(String, String, String, Option<String>, String)>;
+type Carried = Vec<store::AuditRow>;
 
 /// With the current database open: what the restore will undo, the audit entries to carry
 /// across, and the safety copy.
@@ -536,37 +516,24 @@ async fn before_restore(
     pantry: Option<&str>,
     request: &RestoreRequest,
 ) -> Result<(Carried, Vec<String>, String)> {
-    let ours: Option<String> =
-        sqlx::query_scalar("SELECT short_code FROM pantry_settings WHERE id = 1")
-            .fetch_optional(current.pool())
-            .await?;
+    let mut conn = current.pool().acquire().await?;
+    let ours = store::short_code(&mut conn).await?;
     refuse_other_pantry(&request.chosen, ours.as_deref(), pantry)?;
     let backup = db::open_untouched(staged).await?;
+    let mut then = backup.acquire().await?;
     let mut undone = Vec::new();
     for (table, one, many) in UNDONE {
-        let since: i64 = sqlx::query_scalar(&format!("SELECT COALESCE(MAX(id), 0) FROM {table}"))
-            .fetch_one(&backup)
-            .await
-            .unwrap_or(0);
-        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE id > ?"))
-            .bind(since)
-            .fetch_one(current.pool())
-            .await?;
-        match n {
+        // A table the backup does not have yet: everything in it is new.
+        let since = store::highest_id(&mut then, table).await.unwrap_or(0);
+        match store::count_after(&mut conn, table, since).await? {
             0 => {}
             1 => undone.push(format!("1 {one}")),
             n => undone.push(format!("{n} {many}")),
         }
     }
     // Households erased or anonymised since the backup come back with their details.
-    let erased_then: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM households WHERE erased_at IS NOT NULL")
-            .fetch_all(&backup)
-            .await?;
-    let erased_now: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM households WHERE erased_at IS NOT NULL")
-            .fetch_all(current.pool())
-            .await?;
+    let erased_then = store::erased_households(&mut then).await?;
+    let erased_now = store::erased_households(&mut conn).await?;
     let back = erased_now
         .iter()
         .filter(|id| !erased_then.contains(id))
@@ -578,16 +545,11 @@ async fn before_restore(
             if back == 1 { "" } else { "s" }
         ));
     }
-    let last_audit: Option<String> = sqlx::query_scalar("SELECT MAX(at) FROM audit_log")
-        .fetch_one(&backup)
-        .await?;
+    let last_audit = store::last_audit_at(&mut then).await?;
+    drop(then);
     backup.close().await;
-    let carried: Carried = sqlx::query_as(
-        "SELECT at, actor, action, subject, details FROM audit_log WHERE at > ? ORDER BY id",
-    )
-    .bind(last_audit.unwrap_or_default())
-    .fetch_all(current.pool())
-    .await?;
+    let carried = store::audit_after(&mut conn, &last_audit.unwrap_or_default()).await?;
+    drop(conn);
     // The restore was allowed when it was asked for (an admin in the app, or the command line).
     let by = Actor::system(&request.by, Role::Admin);
     let safety = back_up(current, BackupReason::BeforeRestore, &by)
@@ -606,18 +568,7 @@ async fn after_restore(
     safety: &str,
 ) -> Result<RestoreNotice> {
     let mut tx = restored.begin_write().await?;
-    for (at, actor, action, subject, details) in carried {
-        sqlx::query(
-            "INSERT INTO audit_log (at, actor, action, subject, details) VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(at)
-        .bind(actor)
-        .bind(action)
-        .bind(subject)
-        .bind(details)
-        .execute(&mut *tx)
-        .await?;
-    }
+    store::insert_audit_rows(&mut tx, carried).await?;
     let from_file = request.chosen.display().to_string();
     let taken = request.taken_at.to_rfc3339();
     audit::record(
@@ -629,19 +580,18 @@ async fn after_restore(
         &serde_json::json!({ "from": from_file, "backupTakenAt": taken, "safetyCopy": safety, "undone": undone, "auditEntriesCarried": carried.len() }),
     )
     .await?;
-    let notice = sqlx::query_as(
-        "INSERT INTO restores (request_id, at, by, from_file, backup_taken_at, undone, safety_copy)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
-         RETURNING id, at, by, from_file, backup_taken_at, undone, safety_copy",
+    let notice = store::insert_restore(
+        &mut tx,
+        &store::NewRestore {
+            request_id: &request.id,
+            at: restored.now(),
+            by: &request.by,
+            from_file: &from_file,
+            backup_taken_at: request.taken_at,
+            undone,
+            safety_copy: safety,
+        },
     )
-    .bind(&request.id)
-    .bind(restored.now().to_rfc3339())
-    .bind(&request.by)
-    .bind(&from_file)
-    .bind(&taken)
-    .bind(undone)
-    .bind(safety)
-    .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;
     Ok(notice)
@@ -649,23 +599,14 @@ async fn after_restore(
 
 /// The last restore, until a volunteer has read it.
 pub async fn unseen_restore(db: &Db) -> Result<Option<RestoreNotice>> {
-    Ok(sqlx::query_as(
-        "SELECT id, at, by, from_file, backup_taken_at, undone, safety_copy FROM restores
-         WHERE seen_at IS NULL ORDER BY id DESC LIMIT 1",
-    )
-    .fetch_optional(db.pool())
-    .await?)
+    let mut conn = db.pool().acquire().await?;
+    store::unseen_restore(&mut conn).await
 }
 
 /// A volunteer has read the notice of a restore.
 pub async fn restore_seen(db: &Db, id: i64, actor: &Actor) -> Result<()> {
     let mut tx = db.begin_write().await?;
-    sqlx::query("UPDATE restores SET seen_at = ?, seen_by = ? WHERE id = ? AND seen_at IS NULL")
-        .bind(db.now().to_rfc3339())
-        .bind(&actor.name)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    store::mark_restore_seen(&mut tx, id, db.now(), &actor.name).await?;
     tx.commit().await?;
     Ok(())
 }

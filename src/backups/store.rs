@@ -1,0 +1,238 @@
+//! SQL for backups and restores: the only place that reads or writes `backups`, `restores`
+//! and the backup settings in `pantry_settings` (folder, number kept). It also reads a backup
+//! file before it is restored (its schema version and pantry), counts what a restore undoes,
+//! and carries `audit_log` rows across a restore.
+
+use chrono::{DateTime, Utc};
+use sqlx::{FromRow, SqliteConnection};
+
+use super::{BackupRecord, RestoreNotice};
+use crate::error::Result;
+
+/// The backup folder setting (empty: the default folder) and how many backups are kept.
+pub async fn settings(conn: &mut SqliteConnection) -> Result<Option<(String, i64)>> {
+    Ok(
+        sqlx::query_as("SELECT backup_folder, backups_kept FROM pantry_settings WHERE id = 1")
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+pub async fn save_settings(conn: &mut SqliteConnection, folder: &str, kept: i64) -> Result<()> {
+    sqlx::query("UPDATE pantry_settings SET backup_folder = ?, backups_kept = ? WHERE id = 1")
+        .bind(folder)
+        .bind(kept)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The backup taken last.
+pub async fn last(conn: &mut SqliteConnection) -> Result<Option<BackupRecord>> {
+    Ok(
+        sqlx::query_as("SELECT at, file, reason, bytes FROM backups ORDER BY id DESC LIMIT 1")
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+/// When the newest backup was taken.
+pub async fn last_at(conn: &mut SqliteConnection) -> Result<Option<DateTime<Utc>>> {
+    Ok(sqlx::query_scalar("SELECT MAX(at) FROM backups")
+        .fetch_one(conn)
+        .await?)
+}
+
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    at: DateTime<Utc>,
+    file: &str,
+    reason: &str,
+    bytes: i64,
+) -> Result<()> {
+    sqlx::query("INSERT INTO backups (at, file, reason, bytes) VALUES (?, ?, ?, ?)")
+        .bind(at)
+        .bind(file)
+        .bind(reason)
+        .bind(bytes)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Every backup file this database recorded taking.
+pub async fn files(conn: &mut SqliteConnection) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar("SELECT file FROM backups")
+        .fetch_all(conn)
+        .await?)
+}
+
+/// Whether a database file is a Pantry database (has the settings table).
+pub async fn is_pantry(conn: &mut SqliteConnection) -> Result<bool> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'pantry_settings')",
+    )
+    .fetch_one(conn)
+    .await?)
+}
+
+/// The newest migration applied to a Pantry database.
+pub async fn schema_version(conn: &mut SqliteConnection) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = 1")
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
+/// The short code of the pantry a database belongs to, once it is set up.
+pub async fn short_code(conn: &mut SqliteConnection) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT short_code FROM pantry_settings WHERE id = 1")
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+/// The highest id in `table` (0 when empty). `table` is one of the restore's own names.
+pub async fn highest_id(conn: &mut SqliteConnection, table: &str) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar(&format!("SELECT COALESCE(MAX(id), 0) FROM {table}"))
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
+/// Rows of `table` with an id above `after`. `table` is one of the restore's own names.
+pub async fn count_after(conn: &mut SqliteConnection, table: &str, after: i64) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE id > ?"))
+            .bind(after)
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
+/// Households erased or anonymised.
+pub async fn erased_households(conn: &mut SqliteConnection) -> Result<Vec<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM households WHERE erased_at IS NOT NULL")
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
+/// An audit entry carried across a restore, exactly as it was written (its time as text, so
+/// the copy is the same text).
+#[derive(Debug, Clone, FromRow)]
+pub struct AuditRow {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub subject: Option<String>,
+    pub details: String,
+}
+
+/// The time of the newest audit entry, as written.
+pub async fn last_audit_at(conn: &mut SqliteConnection) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT MAX(at) FROM audit_log")
+        .fetch_one(conn)
+        .await?)
+}
+
+/// Audit entries written after `after` (as written), oldest first.
+pub async fn audit_after(conn: &mut SqliteConnection, after: &str) -> Result<Vec<AuditRow>> {
+    Ok(sqlx::query_as(
+        "SELECT at, actor, action, subject, details FROM audit_log WHERE at > ? ORDER BY id",
+    )
+    .bind(after)
+    .fetch_all(conn)
+    .await?)
+}
+
+pub async fn insert_audit_rows(conn: &mut SqliteConnection, rows: &[AuditRow]) -> Result<()> {
+    for row in rows {
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor, action, subject, details) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&row.at)
+        .bind(&row.actor)
+        .bind(&row.action)
+        .bind(&row.subject)
+        .bind(&row.details)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The notice of the restore made for a request, if it was made.
+pub async fn restore_for_request(
+    conn: &mut SqliteConnection,
+    request_id: &str,
+) -> Result<Option<RestoreNotice>> {
+    Ok(sqlx::query_as(
+        "SELECT id, at, by, from_file, backup_taken_at, undone, safety_copy FROM restores
+         WHERE request_id = ?",
+    )
+    .bind(request_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// A restore to record.
+pub struct NewRestore<'a> {
+    pub request_id: &'a str,
+    pub at: DateTime<Utc>,
+    pub by: &'a str,
+    pub from_file: &'a str,
+    pub backup_taken_at: DateTime<Utc>,
+    pub undone: &'a str,
+    pub safety_copy: &'a str,
+}
+
+/// Records a restore and returns its notice.
+pub async fn insert_restore(
+    conn: &mut SqliteConnection,
+    r: &NewRestore<'_>,
+) -> Result<RestoreNotice> {
+    Ok(sqlx::query_as(
+        "INSERT INTO restores (request_id, at, by, from_file, backup_taken_at, undone, safety_copy)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         RETURNING id, at, by, from_file, backup_taken_at, undone, safety_copy",
+    )
+    .bind(r.request_id)
+    .bind(r.at)
+    .bind(r.by)
+    .bind(r.from_file)
+    .bind(r.backup_taken_at)
+    .bind(r.undone)
+    .bind(r.safety_copy)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// The newest restore nobody has read the notice of yet.
+pub async fn unseen_restore(conn: &mut SqliteConnection) -> Result<Option<RestoreNotice>> {
+    Ok(sqlx::query_as(
+        "SELECT id, at, by, from_file, backup_taken_at, undone, safety_copy FROM restores
+         WHERE seen_at IS NULL ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub async fn mark_restore_seen(
+    conn: &mut SqliteConnection,
+    id: i64,
+    at: DateTime<Utc>,
+    by: &str,
+) -> Result<()> {
+    sqlx::query("UPDATE restores SET seen_at = ?, seen_by = ? WHERE id = ? AND seen_at IS NULL")
+        .bind(at)
+        .bind(by)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,241 @@
+//! SQL for the demo generator: fast multi-row inserts of a synthetic pantry's visits,
+//! volunteers and stock (`visits`, `volunteers`, `stock_bands`, `items`, `item_barcodes`,
+//! `deliveries`, `batches`, `stock_movements`) into an empty database, and the households
+//! the hidden `exercise-counter` helper serves. Households and cards go in through their own
+//! domains' stores.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+
+use crate::error::Result;
+
+/// Rows per multi-row INSERT; keeps each statement under SQLite's bound-variable limit.
+const CHUNK: usize = 1_000;
+
+pub async fn household_count(conn: &mut SqliteConnection) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM households")
+        .fetch_one(conn)
+        .await?)
+}
+
+/// The first `limit` households not erased, by id.
+pub async fn first_households(conn: &mut SqliteConnection, limit: i64) -> Result<Vec<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM households WHERE erased_at IS NULL ORDER BY id LIMIT ?")
+            .bind(limit)
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
+/// A visit, with the household as it was then.
+pub struct NewVisit {
+    pub household_id: i64,
+    pub at: DateTime<Utc>,
+    pub local_date: NaiveDate,
+    pub items: i64,
+    pub fee_pence: i64,
+    pub fee_method: &'static str,
+    pub volunteer: &'static str,
+    pub adults: u32,
+    pub children: u32,
+    pub neighbourhood_id: Option<i64>,
+    pub landlord_tenant: bool,
+}
+
+/// Visits, given ids 1, 2, … in order (the database is empty).
+pub async fn insert_visits(conn: &mut SqliteConnection, visits: &[NewVisit]) -> Result<()> {
+    for chunk in visits.chunks(CHUNK) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO visits (household_id, at, local_date, items, fee_pence, fee_method, volunteer, \
+             snap_adults, snap_children, snap_neighbourhood_id, snap_landlord_tenant) ",
+        );
+        q.push_values(chunk, |mut b, v| {
+            b.push_bind(v.household_id)
+                .push_bind(v.at)
+                .push_bind(v.local_date)
+                .push_bind(v.items)
+                .push_bind(v.fee_pence)
+                .push_bind(v.fee_method)
+                .push_bind(v.volunteer)
+                .push_bind(v.adults)
+                .push_bind(v.children)
+                .push_bind(v.neighbourhood_id)
+                .push_bind(v.landlord_tenant);
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// A volunteer, unless one of that name exists.
+pub async fn insert_volunteer(
+    conn: &mut SqliteConnection,
+    name: &str,
+    role: &str,
+    pin_hash: &str,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO volunteers (name, role, pin_hash, created_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(name)
+    .bind(role)
+    .bind(pin_hash)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Stock bands: (name, items of the band per visit).
+pub async fn insert_bands(conn: &mut SqliteConnection, bands: &[(&str, i64)]) -> Result<()> {
+    let mut q: QueryBuilder<Sqlite> =
+        QueryBuilder::new("INSERT INTO stock_bands (name, per_visit) ");
+    q.push_values(bands, |mut b, (name, per_visit)| {
+        b.push_bind(*name).push_bind(*per_visit);
+    });
+    q.build().execute(conn).await?;
+    Ok(())
+}
+
+/// An item of the catalogue (active).
+pub struct NewItem {
+    pub id: i64,
+    pub name: String,
+    pub category: &'static str,
+    pub unit: &'static str,
+    pub band: &'static str,
+    pub points: i64,
+    pub value_pence: i64,
+    pub reorder_level: i64,
+}
+
+pub async fn insert_items(
+    conn: &mut SqliteConnection,
+    items: &[NewItem],
+    created_at: DateTime<Utc>,
+) -> Result<()> {
+    for chunk in items.chunks(200) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO items (id, name, category, unit, band, points, value_pence, reorder_level, active, created_at) ",
+        );
+        q.push_values(chunk, |mut b, item| {
+            b.push_bind(item.id)
+                .push_bind(&item.name)
+                .push_bind(item.category)
+                .push_bind(item.unit)
+                .push_bind(item.band)
+                .push_bind(item.points)
+                .push_bind(item.value_pence)
+                .push_bind(item.reorder_level)
+                .push_bind(1)
+                .push_bind(created_at);
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Barcodes of single units: (code, item id).
+pub async fn insert_barcodes(conn: &mut SqliteConnection, codes: &[(String, i64)]) -> Result<()> {
+    let mut q: QueryBuilder<Sqlite> =
+        QueryBuilder::new("INSERT INTO item_barcodes (code, item_id, units) ");
+    q.push_values(codes, |mut b, (code, item_id)| {
+        b.push_bind(code).push_bind(*item_id).push_bind(1);
+    });
+    q.build().execute(conn).await?;
+    Ok(())
+}
+
+pub struct NewDelivery {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub local_date: NaiveDate,
+    pub source: &'static str,
+    pub donor: &'static str,
+    pub volunteer: &'static str,
+}
+
+pub async fn insert_deliveries(
+    conn: &mut SqliteConnection,
+    deliveries: &[NewDelivery],
+) -> Result<()> {
+    for chunk in deliveries.chunks(500) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO deliveries (id, at, local_date, source, donor, volunteer) ",
+        );
+        q.push_values(chunk, |mut b, d| {
+            b.push_bind(d.id)
+                .push_bind(d.at)
+                .push_bind(d.local_date)
+                .push_bind(d.source)
+                .push_bind(d.donor)
+                .push_bind(d.volunteer);
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+pub struct NewBatch {
+    pub id: i64,
+    pub item_id: i64,
+    pub best_before: Option<NaiveDate>,
+    pub use_by: Option<NaiveDate>,
+    pub on_hand: i64,
+}
+
+pub async fn insert_batches(conn: &mut SqliteConnection, batches: &[NewBatch]) -> Result<()> {
+    for chunk in batches.chunks(CHUNK) {
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("INSERT INTO batches (id, item_id, best_before, use_by, on_hand) ");
+        q.push_values(chunk, |mut b, batch| {
+            b.push_bind(batch.id)
+                .push_bind(batch.item_id)
+                .push_bind(batch.best_before)
+                .push_bind(batch.use_by)
+                .push_bind(batch.on_hand);
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// A line of the stock ledger.
+pub struct NewMovement {
+    pub at: DateTime<Utc>,
+    pub local_date: NaiveDate,
+    pub kind: &'static str,
+    pub item_id: i64,
+    pub batch_id: i64,
+    pub quantity: i64,
+    pub value_pence: i64,
+    pub delivery_id: Option<i64>,
+    pub visit_id: Option<i64>,
+}
+
+pub async fn insert_movements(
+    conn: &mut SqliteConnection,
+    movements: &[NewMovement],
+) -> Result<()> {
+    for chunk in movements.chunks(CHUNK) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO stock_movements (at, local_date, kind, item_id, batch_id, quantity, value_pence, delivery_id, visit_id) ",
+        );
+        q.push_values(chunk, |mut b, m| {
+            b.push_bind(m.at)
+                .push_bind(m.local_date)
+                .push_bind(m.kind)
+                .push_bind(m.item_id)
+                .push_bind(m.batch_id)
+                .push_bind(m.quantity)
+                .push_bind(m.value_pence)
+                .push_bind(m.delivery_id)
+                .push_bind(m.visit_id);
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}

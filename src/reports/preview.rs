@@ -1,0 +1,214 @@
+//! The landlord summary as the Reports screen previews it: the export's own headline, table
+//! and labels (small counts hidden as the export hides them, money in pounds), as text ready
+//! to show.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::export::{self, Value};
+use super::suppress::rule_in_brief;
+use super::{Period, Summary};
+use crate::db::Db;
+use crate::error::Result;
+
+/// A figure and what it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LabelValue {
+    pub label: String,
+    pub value: String,
+}
+
+/// One row of the preview's table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewRow {
+    /// The neighbourhood, or "All neighbourhoods".
+    pub group: String,
+    /// One cell per column: "12", "£3.50", or "<5" where a small count is hidden.
+    pub cells: Vec<String>,
+    /// The whole pantry's row (in full, after the neighbourhoods).
+    pub total: bool,
+}
+
+/// The landlord summary of a period, ready to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SummaryPreview {
+    pub period: Period,
+    pub headline: Vec<LabelValue>,
+    /// The measures' labels, after the neighbourhood column.
+    pub columns: Vec<String>,
+    pub rows: Vec<PreviewRow>,
+    /// How small counts are hidden, in a sentence.
+    pub hidden_note: String,
+}
+
+/// The preview of a summary, from the same figures and labels as its exports.
+pub fn summary_preview(s: &Summary) -> SummaryPreview {
+    let shown = |(group, values): (String, Vec<Value>), total: bool| PreviewRow {
+        group,
+        cells: values.iter().map(Value::shown).collect(),
+        total,
+    };
+    SummaryPreview {
+        period: s.period.clone(),
+        headline: export::headline(s)
+            .into_iter()
+            .map(|(label, value)| LabelValue { label, value })
+            .collect(),
+        columns: export::measure_columns()
+            .into_iter()
+            .map(|(_, label)| label)
+            .collect(),
+        rows: export::area_rows(s)
+            .into_iter()
+            .map(|row| shown(row, false))
+            .chain(std::iter::once(shown(export::total_row(s), true)))
+            .collect(),
+        hidden_note: rule_in_brief(s.small_count),
+    }
+}
+
+/// Previews the summary of a period.
+pub async fn preview(db: &Db, period: &Period) -> Result<SummaryPreview> {
+    Ok(summary_preview(&super::summary(db, period).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reports::{AreaCells, Figures, SCHEMA_VERSION};
+
+    fn summary() -> Summary {
+        let overall = Figures {
+            visits: 30,
+            households: 14,
+            adults: 20,
+            children: 8,
+            new_members: 3,
+            renewals: 1,
+            tenant_households: 5,
+            other_households: 9,
+            items: 300,
+            fees_pence: 12_000,
+            savings_pence: 123_456,
+        };
+        Summary {
+            schema_version: SCHEMA_VERSION,
+            pantry_code: "HILL".into(),
+            pantry_name: "Hillside Pantry".into(),
+            landlord: "Example Homes".into(),
+            period: Period::parse("2026-10").unwrap(),
+            small_count: 5,
+            overall,
+            measures: crate::reports::suppress::MEASURES
+                .iter()
+                .map(|m| m.0.to_owned())
+                .collect(),
+            neighbourhoods: vec![
+                AreaCells {
+                    neighbourhood: "Hillside".into(),
+                    cells: vec![
+                        Some(26),
+                        Some(12),
+                        None,
+                        Some(0),
+                        Some(3),
+                        Some(1),
+                        Some(5),
+                        Some(7),
+                        Some(260),
+                        Some(10_400),
+                        Some(100_050),
+                    ],
+                },
+                AreaCells {
+                    neighbourhood: "Brookfield".into(),
+                    cells: vec![None; 11],
+                },
+            ],
+            referrals_by_kind: Vec::new(),
+            referrals_by_outcome: Vec::new(),
+            stock_received: Vec::new(),
+            visits_per_week: Vec::new(),
+            visits_with_estimated_value: 0,
+            average_item_value_pence: 100,
+            social_value: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_preview_shows_what_the_export_writes() {
+        let s = summary();
+        let p = summary_preview(&s);
+        assert_eq!(p.period.label, "October 2026");
+        assert_eq!(p.columns.len(), 11);
+        assert_eq!(
+            (p.columns[0].as_str(), p.columns[10].as_str()),
+            ("Visits", "Estimated savings")
+        );
+        let groups: Vec<_> = p.rows.iter().map(|r| (r.group.as_str(), r.total)).collect();
+        assert_eq!(
+            groups,
+            [
+                ("Hillside", false),
+                ("Brookfield", false),
+                ("All neighbourhoods", true)
+            ]
+        );
+        // Hidden cells read "<5"; zero is shown; money is in pounds.
+        assert_eq!(p.rows[0].cells[2], "<5");
+        assert_eq!(p.rows[0].cells[3], "0");
+        assert_eq!(p.rows[0].cells[10], "£1000.50");
+        assert!(p.rows[1].cells.iter().all(|c| c == "<5"));
+        // The whole pantry in full.
+        assert_eq!(p.rows[2].cells[0], "30");
+        assert_eq!(p.rows[2].cells[9], "£120.00");
+        // The headline is the export's.
+        let doc = export::summary_document(&s);
+        let headline: Vec<_> = p
+            .headline
+            .iter()
+            .map(|h| (h.label.clone(), h.value.clone()))
+            .collect();
+        assert_eq!(headline, doc.headline);
+        assert!(p.headline.contains(&LabelValue {
+            label: "People reached".into(),
+            value: "28 (20 adults, 8 children)".into()
+        }));
+        assert_eq!(
+            p.hidden_note,
+            "Counts from 1 to 4 are hidden as \"<5\" (with one more cell where needed) so no one \
+             can be singled out."
+        );
+    }
+
+    #[test]
+    fn the_preview_table_is_the_exports_table() {
+        let s = summary();
+        let p = summary_preview(&s);
+        let doc = export::summary_document(&s);
+        let table = &doc.tables[0];
+        assert_eq!(
+            table
+                .columns
+                .iter()
+                .map(|c| c.1.clone())
+                .collect::<Vec<_>>(),
+            p.columns
+        );
+        let rows: Vec<(String, Vec<String>)> = table
+            .rows
+            .iter()
+            .map(|(g, vs)| (g.clone(), vs.iter().map(Value::shown).collect()))
+            .collect();
+        assert_eq!(
+            rows,
+            p.rows
+                .iter()
+                .map(|r| (r.group.clone(), r.cells.clone()))
+                .collect::<Vec<_>>()
+        );
+    }
+}

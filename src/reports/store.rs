@@ -1,0 +1,279 @@
+//! SQL for reports: the only place that reads or writes `report_exports`, `social_values` and
+//! the report settings in `pantry_settings` (small-count threshold, average item value). It
+//! also reads, never writes, the frozen records the figures come from: `visits`,
+//! `membership_events`, `stock_movements`, `deliveries`, `referrals`, `agencies` and
+//! `neighbourhoods`.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::SqliteConnection;
+
+use super::export::ExportRecord;
+use crate::error::Result;
+
+/// Visits, items, fees and the value of what was taken, by the neighbourhood at the visit
+/// (binds: from, to, average item value in pence).
+pub const VISITS_SQL: &str = "WITH taken AS (
+             SELECT visit_id, SUM(COALESCE(-m.value_pence, -m.quantity * ?3)) AS value
+             FROM stock_movements m WHERE m.kind = 'distribution' AND m.local_date BETWEEN ?1 AND ?2
+             GROUP BY visit_id)
+         SELECT v.snap_neighbourhood_id, COUNT(*), SUM(v.items), SUM(v.fee_pence),
+                SUM(COALESCE(t.value, v.items * ?3)), SUM(t.value IS NULL)
+         FROM visits v LEFT JOIN taken t ON t.visit_id = v.id
+         WHERE v.voided_at IS NULL AND v.local_date BETWEEN ?1 AND ?2
+         GROUP BY v.snap_neighbourhood_id";
+
+/// Households and people, once each, as at their latest visit in the period (binds: from, to).
+pub const HOUSEHOLDS_SQL: &str = "WITH last AS (SELECT MAX(id) AS id FROM visits
+                       WHERE voided_at IS NULL AND local_date BETWEEN ?1 AND ?2 GROUP BY household_id)
+         SELECT v.snap_neighbourhood_id, COUNT(*), SUM(v.snap_adults), SUM(v.snap_children),
+                SUM(v.snap_landlord_tenant), SUM(1 - v.snap_landlord_tenant), 0
+         FROM last JOIN visits v ON v.id = last.id GROUP BY v.snap_neighbourhood_id";
+
+/// New members and renewals by the neighbourhood when they happened (binds: from, to).
+pub const EVENTS_SQL: &str =
+    "SELECT neighbourhood_id, SUM(kind = 'joined'), SUM(kind = 'renewed') FROM membership_events
+         WHERE local_date BETWEEN ?1 AND ?2 GROUP BY neighbourhood_id";
+
+/// Visits per day, for visits per week (binds: from, to).
+pub const PER_DAY_SQL: &str =
+    "SELECT local_date, COUNT(*) FROM visits WHERE voided_at IS NULL AND local_date BETWEEN ? AND ?
+         GROUP BY local_date";
+
+/// Per neighbourhood (`None`: none recorded): visits, items, fees, value taken, and visits
+/// whose value was estimated.
+pub type VisitFigures = (Option<i64>, i64, i64, i64, i64, i64);
+/// Per neighbourhood: households, adults, children, tenant households, other households, 0.
+pub type HouseholdFigures = (Option<i64>, i64, i64, i64, i64, i64, i64);
+/// Per neighbourhood: members joined, renewals.
+pub type EventFigures = (Option<i64>, i64, i64);
+
+/// The small-count threshold and the average item value in pence, once the pantry is set up.
+pub async fn report_settings(conn: &mut SqliteConnection) -> Result<Option<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT report_small_count, average_item_value_pence FROM pantry_settings WHERE id = 1",
+    )
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub async fn save_report_settings(
+    conn: &mut SqliteConnection,
+    small_count: i64,
+    average_item_value_pence: i64,
+) -> Result<()> {
+    sqlx::query("UPDATE pantry_settings SET report_small_count = ?, average_item_value_pence = ? WHERE id = 1")
+        .bind(small_count)
+        .bind(average_item_value_pence)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The social value of each referral outcome that has one: (outcome code, pence).
+pub async fn social_values(conn: &mut SqliteConnection) -> Result<Vec<(String, i64)>> {
+    Ok(
+        sqlx::query_as("SELECT outcome, value_pence FROM social_values")
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
+/// Replaces every social value with `values` (outcome code, pence).
+pub async fn replace_social_values(
+    conn: &mut SqliteConnection,
+    values: &[(&str, i64)],
+) -> Result<()> {
+    sqlx::query("DELETE FROM social_values")
+        .execute(&mut *conn)
+        .await?;
+    for (outcome, value) in values {
+        sqlx::query("INSERT INTO social_values (outcome, value_pence) VALUES (?, ?)")
+            .bind(outcome)
+            .bind(value)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn visit_figures(
+    conn: &mut SqliteConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+    average_item_value_pence: i64,
+) -> Result<Vec<VisitFigures>> {
+    Ok(sqlx::query_as(VISITS_SQL)
+        .bind(from)
+        .bind(to)
+        .bind(average_item_value_pence)
+        .fetch_all(conn)
+        .await?)
+}
+
+pub async fn household_figures(
+    conn: &mut SqliteConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<HouseholdFigures>> {
+    Ok(sqlx::query_as(HOUSEHOLDS_SQL)
+        .bind(from)
+        .bind(to)
+        .fetch_all(conn)
+        .await?)
+}
+
+pub async fn event_figures(
+    conn: &mut SqliteConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<EventFigures>> {
+    Ok(sqlx::query_as(EVENTS_SQL)
+        .bind(from)
+        .bind(to)
+        .fetch_all(conn)
+        .await?)
+}
+
+/// Every neighbourhood in the pantry's order: (id, name, active).
+pub async fn neighbourhoods(conn: &mut SqliteConnection) -> Result<Vec<(i64, String, bool)>> {
+    Ok(
+        sqlx::query_as("SELECT id, name, active FROM neighbourhoods ORDER BY position, id")
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
+/// Referrals made in the period, by the kind of agency: (kind code, count).
+pub async fn referrals_by_kind(
+    conn: &mut SqliteConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT a.kind, COUNT(*) FROM referrals r JOIN agencies a ON a.id = r.agency_id
+         WHERE r.made_on BETWEEN ? AND ? GROUP BY a.kind",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Referral outcomes recorded from `from` up to (not including) `until`: (outcome code, count).
+pub async fn referral_outcomes(
+    conn: &mut SqliteConnection,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<(String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT outcome, COUNT(*) FROM referrals WHERE outcome IS NOT NULL AND outcome_at >= ? AND outcome_at < ?
+         GROUP BY outcome",
+    )
+    .bind(from)
+    .bind(until)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Stock delivered in the period, by source: (source code, units, value in pence).
+pub async fn stock_received(
+    conn: &mut SqliteConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(String, i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT d.source, SUM(m.quantity), COALESCE(SUM(m.value_pence), 0) FROM deliveries d
+         JOIN stock_movements m ON m.delivery_id = d.id WHERE d.local_date BETWEEN ? AND ? GROUP BY d.source",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Visits on each day of the period that had any.
+pub async fn visits_per_day(
+    conn: &mut SqliteConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(NaiveDate, i64)>> {
+    Ok(sqlx::query_as(PER_DAY_SQL)
+        .bind(from)
+        .bind(to)
+        .fetch_all(conn)
+        .await?)
+}
+
+/// Every visit (not voided) on or after `from`: (date, household id).
+pub async fn visit_days_since(
+    conn: &mut SqliteConnection,
+    from: NaiveDate,
+) -> Result<Vec<(NaiveDate, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT local_date, household_id FROM visits WHERE voided_at IS NULL AND local_date >= ?",
+    )
+    .bind(from)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The six neighbourhoods with most households visiting on or after `from`, each household
+/// where it was at its latest visit: (name, households), largest first.
+pub async fn top_neighbourhoods(
+    conn: &mut SqliteConnection,
+    from: NaiveDate,
+) -> Result<Vec<(String, i64)>> {
+    Ok(sqlx::query_as(
+        "WITH last AS (SELECT MAX(id) AS id FROM visits WHERE voided_at IS NULL AND local_date >= ? GROUP BY household_id)
+         SELECT COALESCE(n.name, 'No neighbourhood recorded'), COUNT(*) AS households
+         FROM last JOIN visits v ON v.id = last.id LEFT JOIN neighbourhoods n ON n.id = v.snap_neighbourhood_id
+         GROUP BY v.snap_neighbourhood_id ORDER BY households DESC LIMIT 6",
+    )
+    .bind(from)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// An export to record.
+pub struct NewExport<'a> {
+    pub at: DateTime<Utc>,
+    pub actor: &'a str,
+    pub kind: &'a str,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    pub format: &'a str,
+    pub file: &'a str,
+    pub sha256: &'a str,
+}
+
+/// Records an export and returns it as stored.
+pub async fn insert_export(conn: &mut SqliteConnection, e: &NewExport<'_>) -> Result<ExportRecord> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO report_exports (at, actor, kind, period_from, period_to, format, file, sha256)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(e.at)
+    .bind(e.actor)
+    .bind(e.kind)
+    .bind(e.period_from)
+    .bind(e.period_to)
+    .bind(e.format)
+    .bind(e.file)
+    .bind(e.sha256)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(sqlx::query_as("SELECT * FROM report_exports WHERE id = ?")
+        .bind(id)
+        .fetch_one(conn)
+        .await?)
+}
+
+/// The newest `limit` exports, newest first.
+pub async fn exports(conn: &mut SqliteConnection, limit: i64) -> Result<Vec<ExportRecord>> {
+    Ok(
+        sqlx::query_as("SELECT * FROM report_exports ORDER BY id DESC LIMIT ?")
+            .bind(limit)
+            .fetch_all(conn)
+            .await?,
+    )
+}
