@@ -53,9 +53,13 @@ async fn backup_change_restore_gives_back_exactly_the_backup() {
     db.close().await;
 
     let from = std::path::Path::new(&taken.file);
-    let notice = backups::restore(&db_path, from, &RestoreRequest::new(from, "Alex"))
-        .await
-        .unwrap();
+    let notice = backups::restore(
+        &db_path,
+        from,
+        &RestoreRequest::new(from, &common::named("Alex", pantry::access::Role::Admin)),
+    )
+    .await
+    .unwrap();
     assert_eq!(notice.by, "Alex");
     assert!(
         notice.undone.contains("1 household registered or imported"),

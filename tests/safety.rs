@@ -288,7 +288,7 @@ async fn restore_carries_the_audit_trail_and_says_what_it_undid() {
     let notice = backups::restore(
         &db_path(dir.path()),
         from,
-        &RestoreRequest::new(from, "Alex"),
+        &RestoreRequest::new(from, &common::named("Alex", pantry::access::Role::Admin)),
     )
     .await
     .unwrap();
@@ -420,7 +420,7 @@ async fn a_restore_asked_for_twice_runs_once_and_a_damaged_one_is_abandoned() {
     register(&db, "Hodan Kowalski").await;
     db.close().await;
     let from = Path::new(&taken.file);
-    let request = RestoreRequest::new(from, "Alex");
+    let request = RestoreRequest::new(from, &common::named("Alex", pantry::access::Role::Admin));
     let first = backups::restore(&db_path(dir.path()), from, &request)
         .await
         .unwrap();

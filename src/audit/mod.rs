@@ -9,8 +9,9 @@ use sqlx::SqliteConnection;
 use crate::access::{Actor, Operation};
 use crate::error::Result;
 
-/// Appends one entry, inside the caller's transaction.
-pub async fn record(
+/// Appends one entry, inside the caller's transaction (the library's own rule functions
+/// write the trail; `actor` is the name of the volunteer who acted).
+pub(crate) async fn record(
     conn: &mut SqliteConnection,
     at: DateTime<Utc>,
     actor: &str,

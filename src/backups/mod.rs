@@ -365,7 +365,8 @@ pub struct RestoreRequest {
 }
 
 impl RestoreRequest {
-    pub fn new(chosen: &Path, by: &str) -> RestoreRequest {
+    /// A restore of `chosen` asked for by `by` (whose right to restore the restore checks).
+    pub fn new(chosen: &Path, by: &Actor) -> RestoreRequest {
         let chosen = std::path::absolute(chosen).unwrap_or_else(|_| chosen.to_owned());
         RestoreRequest {
             id: format!(
@@ -375,7 +376,7 @@ impl RestoreRequest {
             ),
             taken_at: taken_at(&chosen),
             chosen,
-            by: by.to_owned(),
+            by: by.name.clone(),
         }
     }
 }
@@ -624,7 +625,7 @@ pub async fn stage_restore(db: &Db, from: &Path, actor: &Actor) -> Result<()> {
         std::io::copy(&mut std::fs::File::open(from)?, file).map(|_| ())
     })?;
     output::persist(staged, &pending, Existing::Replace)?;
-    let request = RestoreRequest::new(from, &actor.name);
+    let request = RestoreRequest::new(from, actor);
     let note = serde_json::to_vec_pretty(&request)
         .map_err(|e| Error::File(format!("The restore could not be noted: {e}")))?;
     output::write_atomically(

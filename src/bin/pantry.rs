@@ -225,7 +225,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
     };
     if let Command::Restore { file } = &cli.command {
         let db_path = data_dir.join(paths::DATABASE_FILE);
-        let request = backups::RestoreRequest::new(file, &Actor::command_line().name);
+        let request = backups::RestoreRequest::new(file, &Actor::command_line());
         say!("Restoring from {} (waiting up to 10 seconds for any other Pantry window or command on this database to close)…", file.display());
         let notice = backups::restore(&db_path, file, &request).await?;
         if !notice.safety_copy.is_empty() {
