@@ -1,13 +1,12 @@
 //! Who is acting and what they may do: the `Actor` every protected operation takes, the
 //! three roles, and the one table of protected operations with the least role each needs.
-//! The library checks it on every call (`Actor::require`), refusals are audited, and the
+//! The library checks it on every call (`Actor::require`, in `audit`, which records each
+//! refusal), and the
 //! screens ask it what the signed-in volunteer may do (`Actor::permissions`).
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::audit;
-use crate::db::Db;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
@@ -156,34 +155,6 @@ impl Actor {
             .copied()
             .filter(|op| self.may(*op))
             .collect()
-    }
-
-    /// Refuses (and records the refusal) unless this actor may do `op`. Call it before
-    /// opening a write transaction.
-    pub async fn require(&self, db: &Db, op: Operation) -> Result<()> {
-        if self.may(op) {
-            return Ok(());
-        }
-        let needs = op.min_role();
-        let mut tx = db.begin_write().await?;
-        audit::record(
-        &mut tx,
-        db.now(),
-            &self.name,
-            "refused",
-            None,
-            &serde_json::json!({ "doing": op.doing(), "needs": needs.code(), "has": self.role.code() }),
-        )
-        .await?;
-        tx.commit().await?;
-        Err(Error::Forbidden(format!(
-            "{} needs a {}; {} is signed in as a {}. Ask a {} to sign in.",
-            op.doing(),
-            needs.label(),
-            self.name,
-            self.role.label(),
-            needs.label()
-        )))
     }
 }
 

@@ -15,7 +15,7 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::output::{self, Existing};
+use crate::files::{self, Existing};
 
 static MIGRATOR: Migrator = sqlx::migrate!();
 
@@ -57,7 +57,7 @@ impl DbLock {
             .create(true)
             .truncate(false)
             .open(&path)
-            .map_err(|e| output::file_error("open", &path, &e))
+            .map_err(|e| files::file_error("open", &path, &e))
     }
 
     /// Shared with other Pantry processes; waits while a restore is running.
@@ -136,8 +136,8 @@ impl Db {
         let lock = DbLock::shared(&path)?;
         // A write killed half-way (a restore, a backup, a document) leaves its staged copy.
         if let Some(dir) = path.parent() {
-            output::remove_stale_parts(dir);
-            output::remove_stale_parts(&dir.join("backups"));
+            files::remove_stale_parts(dir);
+            files::remove_stale_parts(&dir.join("backups"));
         }
         Db::open_with(&path, lock, true).await
     }
@@ -248,9 +248,9 @@ impl Db {
     /// Writes a consistent, self-contained copy of the database to `target` and checks it
     /// with `PRAGMA integrity_check`. The copy is made under a temporary name beside `target`
     /// and renamed into place only once checked; an existing file is replaced only when
-    /// `existing` says so. (Where a copy may go is the caller's to check: `output::Guard`.)
+    /// `existing` says so. (Where a copy may go is the caller's to check: `files::Guard`.)
     pub async fn backup_to(&self, target: &Path, existing: Existing) -> Result<()> {
-        let staged = output::stage_beside(target, |_| Ok(()))?;
+        let staged = files::stage_beside(target, |_| Ok(()))?;
         let staged_text = staged
             .path()
             .to_str()
@@ -262,7 +262,7 @@ impl Db {
             .execute(&self.pool)
             .await
             .map_err(|e| match e {
-                sqlx::Error::Database(d) if d.message().contains("full") => output::file_error(
+                sqlx::Error::Database(d) if d.message().contains("full") => files::file_error(
                     "write",
                     target,
                     &std::io::Error::from(std::io::ErrorKind::StorageFull),
@@ -271,7 +271,7 @@ impl Db {
             })?;
         make_self_contained(staged.path()).await?;
         check_integrity(staged.path()).await?;
-        output::persist(staged, target, existing)
+        files::persist(staged, target, existing)
     }
 
     /// Closes every connection and lets go of the lock (for every clone of this `Db`). The

@@ -13,6 +13,7 @@ pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod files;
 pub mod households;
 pub mod import;
 pub mod membership;

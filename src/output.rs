@@ -7,24 +7,12 @@
 //! in the same folder, flushed to disk and renamed into place, so a failure (a full disk, a
 //! USB stick pulled out) never leaves a half-written file and never touches the old one.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::db::Db;
 use crate::error::{Error, Result};
-
-/// Staged files are named `.pantry-<random>.part` until they are renamed into place.
-const STAGED_PREFIX: &str = ".pantry-";
-const STAGED_SUFFIX: &str = ".part";
-
-/// What to do when the chosen file already exists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Existing {
-    /// Refuse and say so (the default for the command line without `--force`).
-    Refuse,
-    /// The user confirmed replacing it (`--force`, or "Replace it?" answered yes).
-    Replace,
-}
+use crate::files::{comparable, folder_of, same_path};
+pub use crate::files::{file_error, remove_stale_parts, same_file, write_atomically, Existing};
 
 /// Where a document goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -262,160 +250,12 @@ pub async fn copy(db: &Db, from: &Path, to: &Path, existing: Existing) -> Result
         .map(|_| ())
 }
 
-/// Writes `bytes` to a temporary file beside `target`, flushes it, and renames it into
-/// place (without replacing an existing file unless `existing` says so).
-pub fn write_atomically(target: &Path, bytes: &[u8], existing: Existing) -> Result<()> {
-    let staged = stage_beside(target, |file| file.write_all(bytes))?;
-    persist(staged, target, existing)
-}
-
-/// A temporary file in `target`'s folder, filled by `fill` and flushed to disk.
-pub fn stage_beside(
-    target: &Path,
-    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
-) -> Result<tempfile::NamedTempFile> {
-    let dir = folder_of(target)?;
-    let mut staged = tempfile::Builder::new()
-        .prefix(STAGED_PREFIX)
-        .suffix(STAGED_SUFFIX)
-        .tempfile_in(&dir)
-        .map_err(|e| file_error("write", target, &e))?;
-    fill(staged.as_file_mut())
-        .and_then(|()| staged.as_file().sync_all())
-        .map_err(|e| file_error("write", target, &e))?;
-    Ok(staged)
-}
-
-/// Renames a staged file into place; the staged file is removed if this fails.
-pub fn persist(staged: tempfile::NamedTempFile, target: &Path, existing: Existing) -> Result<()> {
-    let done = match existing {
-        Existing::Replace => staged.persist(target).map(|_| ()),
-        Existing::Refuse => staged.persist_noclobber(target).map(|_| ()),
-    };
-    match done {
-        Ok(()) => {
-            sync_folder(target);
-            Ok(())
-        }
-        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::invalid(
-            "out",
-            format!(
-                "{} already exists. Choose another name, or say that it may be replaced (--force). \
-                 Nothing was written.",
-                target.display()
-            ),
-        )),
-        Err(e) => Err(file_error("write", target, &e.error)),
-    }
-}
-
-/// The folder a file will be written in, which must exist (a missing one is most often a
-/// USB stick that is not plugged in; Pantry does not create it on the computer's own disk).
-fn folder_of(target: &Path) -> Result<PathBuf> {
-    let dir = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    if dir.is_dir() {
-        Ok(dir)
-    } else {
-        Err(Error::invalid(
-            "out",
-            format!(
-                "The folder {} does not exist. If it is on a USB stick, is the stick plugged in? Nothing was written.",
-                dir.display()
-            ),
-        ))
-    }
-}
-
-/// Makes a rename durable (on Unix a folder's entries are flushed separately).
-fn sync_folder(target: &Path) {
-    #[cfg(unix)]
-    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if let Ok(dir) = std::fs::File::open(dir) {
-            let _ = dir.sync_all();
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = target;
-}
-
-/// A file problem in plain words, naming the file.
-pub fn file_error(action: &str, path: &Path, err: &std::io::Error) -> Error {
-    use std::io::ErrorKind as K;
-    let why = match err.kind() {
-        K::NotFound => {
-            "it (or its folder) is not there (if it is on a USB stick, is the stick plugged in?)"
-                .to_owned()
-        }
-        K::PermissionDenied | K::ReadOnlyFilesystem => {
-            "this computer does not allow Pantry to write there (the folder is read-only)"
-                .to_owned()
-        }
-        K::StorageFull | K::QuotaExceeded | K::FileTooLarge => {
-            "the disk is full; free some space and try again".to_owned()
-        }
-        _ => err.to_string(),
-    };
-    Error::File(format!(
-        "Pantry could not {action} {}: {why}. Nothing was changed.",
-        path.display()
-    ))
-}
-
-/// Whether two paths name the same file (through links, `..` or letter case).
-pub fn same_file(a: &Path, b: &Path) -> bool {
-    same_path(&comparable(a), &comparable(b))
-}
-
-/// Removes staged files (`.pantry-*.part`) left in `dir` by a write that was killed: only
-/// those over an hour old, so a write still going on in another process is left alone.
-pub fn remove_stale_parts(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(60 * 60);
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        let stale = entry
-            .metadata()
-            .and_then(|m| m.modified())
-            .is_ok_and(|at| at < hour_ago);
-        if name.starts_with(STAGED_PREFIX) && name.ends_with(STAGED_SUFFIX) && stale {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
-}
-
 /// Whether an existing file is an SQLite database (a pantry's or anyone's).
 fn is_sqlite_database(path: &Path) -> bool {
     let mut head = [0u8; 16];
     std::fs::File::open(path)
         .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
         .is_ok_and(|()| &head == b"SQLite format 3\0")
-}
-
-/// A path made absolute with links in its folder resolved, for comparing (the file itself
-/// is resolved too when it exists, so a link to the database is the database).
-fn comparable(path: &Path) -> PathBuf {
-    if let Ok(real) = std::fs::canonicalize(path) {
-        return real;
-    }
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
-    match (absolute.parent(), absolute.file_name()) {
-        (Some(dir), Some(name)) => std::fs::canonicalize(dir)
-            .unwrap_or_else(|_| dir.to_owned())
-            .join(name),
-        _ => absolute,
-    }
-}
-
-/// Paths compared without regard to case (Windows and macOS disks ignore it; on Linux this
-/// only refuses a little more).
-fn same_path(a: &Path, b: &Path) -> bool {
-    a.to_string_lossy().to_lowercase() == b.to_string_lossy().to_lowercase()
 }
 
 #[cfg(test)]
@@ -482,28 +322,5 @@ mod tests {
         let link = dir.path().join("innocent.pdf");
         std::os::unix::fs::symlink(dir.path().join("pantry.sqlite3"), &link).unwrap();
         assert!(guard(dir.path()).check(&link, Existing::Replace).is_err());
-    }
-
-    #[test]
-    fn writing_is_whole_or_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("out.pdf");
-        write_atomically(&target, b"first", Existing::Refuse).unwrap();
-        assert!(write_atomically(&target, b"second", Existing::Refuse).is_err());
-        assert_eq!(std::fs::read(&target).unwrap(), b"first");
-        write_atomically(&target, b"second", Existing::Replace).unwrap();
-        assert_eq!(std::fs::read(&target).unwrap(), b"second");
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(leftovers, vec![std::ffi::OsString::from("out.pdf")]);
-        let err = write_atomically(
-            &dir.path().join("no/such/folder/x.pdf"),
-            b"x",
-            Existing::Refuse,
-        )
-        .unwrap_err();
-        assert!(err.to_string().contains("USB stick"), "{err}");
     }
 }

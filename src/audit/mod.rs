@@ -7,7 +7,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 
 use crate::access::{Actor, Operation};
-use crate::error::Result;
+use crate::db::Db;
+use crate::error::{Error, Result};
 
 /// Appends one entry, inside the caller's transaction (the library's own rule functions
 /// write the trail; `actor` is the name of the volunteer who acted).
@@ -20,6 +21,36 @@ pub(crate) async fn record(
     details: &serde_json::Value,
 ) -> Result<()> {
     store::insert(conn, at, actor, action, subject, &details.to_string()).await
+}
+
+impl Actor {
+    /// Refuses (and records the refusal) unless this actor may do `op`. Call it before
+    /// opening a write transaction.
+    pub async fn require(&self, db: &Db, op: Operation) -> Result<()> {
+        if self.may(op) {
+            return Ok(());
+        }
+        let needs = op.min_role();
+        let mut tx = db.begin_write().await?;
+        record(
+            &mut tx,
+            db.now(),
+            &self.name,
+            "refused",
+            None,
+            &serde_json::json!({ "doing": op.doing(), "needs": needs.code(), "has": self.role.code() }),
+        )
+        .await?;
+        tx.commit().await?;
+        Err(Error::Forbidden(format!(
+            "{} needs a {}; {} is signed in as a {}. Ask a {} to sign in.",
+            op.doing(),
+            needs.label(),
+            self.name,
+            self.role.label(),
+            needs.label()
+        )))
+    }
 }
 
 /// One entry of the trail as the Settings screen lists it.

@@ -17,7 +17,7 @@ use crate::access::{Actor, Operation, Role};
 use crate::audit;
 use crate::db::{self, Db, DbLock};
 use crate::error::{whole_number, Error, Result};
-use crate::output::{self, Existing};
+use crate::files::{self, Existing};
 
 /// Backups older than this are reported as stale.
 pub const STALE_AFTER_HOURS: i64 = 48;
@@ -173,7 +173,7 @@ pub async fn back_up(db: &Db, reason: BackupReason, actor: &Actor) -> Result<Bac
     let actor = actor.name.as_str();
     let (dir, kept) = folder(db).await?;
     if dir == db.folder("backups") {
-        std::fs::create_dir_all(&dir).map_err(|e| output::file_error("create", &dir, &e))?;
+        std::fs::create_dir_all(&dir).map_err(|e| files::file_error("create", &dir, &e))?;
     } else if !dir.is_dir() {
         // A folder chosen in Settings is never made here: a missing one is most often a
         // USB stick that is not plugged in, and a backup on the laptop's own disk would
@@ -233,7 +233,7 @@ async fn prune(db: &Db, dir: &Path, kept: i64) -> Result<()> {
         .filter_map(|f| Path::new(f).file_name().map(ToOwned::to_owned))
         .collect();
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| output::file_error("read", dir, &e))?
+        .map_err(|e| files::file_error("read", dir, &e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
             p.file_name().is_some_and(|n| {
@@ -248,7 +248,7 @@ async fn prune(db: &Db, dir: &Path, kept: i64) -> Result<()> {
         .len()
         .saturating_sub(usize::try_from(kept).unwrap_or(1));
     for old in files.into_iter().take(extra) {
-        std::fs::remove_file(&old).map_err(|e| output::file_error("remove", &old, &e))?;
+        std::fs::remove_file(&old).map_err(|e| files::file_error("remove", &old, &e))?;
     }
     Ok(())
 }
@@ -324,7 +324,7 @@ async fn check_backup(from: &Path) -> Result<Option<String>> {
 
 /// Refuses the pantry's own database offered as a backup (through a link, `..` or case).
 fn refuse_own_database(from: &Path, db_path: &Path) -> Result<()> {
-    if output::same_file(from, db_path) {
+    if files::same_file(from, db_path) {
         return Err(Error::invalid(
             "file",
             format!(
@@ -456,7 +456,7 @@ pub async fn restore(
     let lock = DbLock::exclusive(db_path)?;
     // The copy to put in place, staged beside the database; everything the restore records
     // goes into it before it replaces the database, so a crash leaves one or the other.
-    let staged = output::stage_beside(db_path, |file| {
+    let staged = files::stage_beside(db_path, |file| {
         std::io::copy(&mut std::fs::File::open(from)?, file).map(|_| ())
     })?;
     let mut carried = Vec::new();
@@ -487,16 +487,16 @@ pub async fn restore(
     for suffix in ["-wal", "-shm"] {
         let side = PathBuf::from(format!("{}{suffix}", staged.path().display()));
         if side.exists() {
-            std::fs::remove_file(&side).map_err(|e| output::file_error("remove", &side, &e))?;
+            std::fs::remove_file(&side).map_err(|e| files::file_error("remove", &side, &e))?;
         }
     }
     for suffix in ["-wal", "-shm", "-journal"] {
         let side = PathBuf::from(format!("{}{suffix}", db_path.display()));
         if side.exists() {
-            std::fs::remove_file(&side).map_err(|e| output::file_error("remove", &side, &e))?;
+            std::fs::remove_file(&side).map_err(|e| files::file_error("remove", &side, &e))?;
         }
     }
-    output::persist(staged, db_path, Existing::Replace)?;
+    files::persist(staged, db_path, Existing::Replace)?;
     Ok(notice)
 }
 
@@ -621,14 +621,14 @@ pub async fn stage_restore(db: &Db, from: &Path, actor: &Actor) -> Result<()> {
     let ours = crate::settings::load(db).await?.map(|s| s.short_code);
     refuse_other_pantry(from, ours.as_deref(), theirs.as_deref())?;
     let pending = db.path().with_file_name(PENDING);
-    let staged = output::stage_beside(&pending, |file| {
+    let staged = files::stage_beside(&pending, |file| {
         std::io::copy(&mut std::fs::File::open(from)?, file).map(|_| ())
     })?;
-    output::persist(staged, &pending, Existing::Replace)?;
+    files::persist(staged, &pending, Existing::Replace)?;
     let request = RestoreRequest::new(from, actor);
     let note = serde_json::to_vec_pretty(&request)
         .map_err(|e| Error::File(format!("The restore could not be noted: {e}")))?;
-    output::write_atomically(
+    files::write_atomically(
         &db.path().with_file_name(PENDING_NOTE),
         &note,
         Existing::Replace,
@@ -667,7 +667,7 @@ fn discard_pending(db_path: &Path) -> Result<()> {
     for name in [PENDING_NOTE, PENDING] {
         let file = db_path.with_file_name(name);
         if file.exists() {
-            std::fs::remove_file(&file).map_err(|e| output::file_error("remove", &file, &e))?;
+            std::fs::remove_file(&file).map_err(|e| files::file_error("remove", &file, &e))?;
         }
     }
     Ok(())
