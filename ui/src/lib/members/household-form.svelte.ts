@@ -45,6 +45,8 @@ export class HouseholdFormState {
 
   removeMember(index: number): void {
     this.values?.members.splice(index, 1);
+    // The people after it move up: their messages no longer belong beside those boxes.
+    for (const field of Object.keys(this.task.fields)) if (field.startsWith("members.")) this.task.clearField(field);
   }
 
   /** Fills the neighbourhood from the postcode's district when none is chosen yet. */
