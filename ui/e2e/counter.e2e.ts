@@ -1,10 +1,11 @@
 // The counter in the real app: scan, eligible, record with Enter, refused the second time
-// with the reason, undo, and a scan with no Enter.
+// with the reason, undo, and a scan with no Enter; Enter anywhere on the card records once,
+// the card shows the new counts after recording, and the Record button is in view at 1366×768.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { By, Key } from "selenium-webdriver";
 import { afterEach, describe, expect, it } from "vitest";
-import { demoDataDir, firstCardNumber, launch, pantryCli, stopAfterTest, DEMO } from "./app";
+import { type App, demoDataDir, firstCardNumber, launch, pantryCli, stopAfterTest, DEMO } from "./app";
 
 afterEach(({ task }) => stopAfterTest(task));
 
@@ -102,4 +103,108 @@ describe("counter", () => {
       await app.driver.wait(async () => (await app.driver.findElements(By.xpath(household))).length === 0, 5000);
     }
   });
+
+  it("records with Enter from the Note, Paid by and the Items box, once, and the card then shows 1 visit", async () => {
+    const dataDir = demoDataDir(300);
+    // Three new households (ids 301 to 303) with no visits yet.
+    const csv = join(dataDir, "enter.csv");
+    writeFileSync(csv, "Name,Postcode,Adults,Children,Consent\nAda Eze,OL1 2AB,1,0,yes\nBen Fox,OL4 5CD,1,1,yes\nCleo Gray,OL4 5CE,2,0,yes\n");
+    pantryCli(dataDir, "import", "members", csv);
+    const [ada, ben, cleo] = [firstCardNumber(301), firstCardNumber(302), firstCardNumber(303)];
+    const app = await launch(dataDir, "Counter", DEMO.manager);
+    const scan = await app.field("Scan a card, or type a name, number or postcode");
+    const note = "Note (free items, anything to remember)";
+    const household = "//article[@aria-label='Household']";
+    const today = new Date().toLocaleDateString("en-GB");
+
+    // Enter in the Note records; the card then counts the visit (asked for again), keeps
+    // saying it was recorded and still offers to undo it.
+    await scan.sendKeys(ada, Key.ENTER);
+    await app.text("Eligible");
+    await app.element(`${household}//dd[@data-testid='visits'][starts-with(normalize-space(), '0 ')]`);
+    await app.element(`${household}//dd[@data-testid='last-visit'][normalize-space()='None yet']`);
+    await app.fill(note, "Took a bag of apples");
+    await (await app.field(note)).sendKeys(Key.ENTER);
+    await app.text("Visit recorded");
+    await app.element(`${household}//dd[@data-testid='visits'][starts-with(normalize-space(), '1 ')]`);
+    await app.element(`${household}//dd[@data-testid='last-visit'][normalize-space()='${today}']`);
+    await app.button("Undo this visit");
+    await todaysVisits(app, "1");
+    await app.screenshot("counter-recorded-card");
+
+    // Enter on the "Paid by" radios records, with the method chosen.
+    await scan.sendKeys(ben, Key.ENTER);
+    await app.text("Eligible");
+    const byCard = await app.element("//fieldset[legend[normalize-space()='Paid by']]//label[normalize-space()='Card']/input");
+    await byCard.click();
+    await byCard.sendKeys(Key.ENTER);
+    await app.text("Visit recorded");
+    await app.containing("(Card)");
+    await todaysVisits(app, "2");
+
+    // Enter in the Items box records; pressed twice, it records once.
+    await scan.sendKeys(cleo, Key.ENTER);
+    await app.text("Eligible");
+    await app.fill("Items taken", "9");
+    await (await app.field("Items taken")).sendKeys(Key.ENTER, Key.ENTER);
+    await app.text("Visit recorded");
+    await app.containing("9 items");
+    await todaysVisits(app, "3");
+    expect(await app.driver.findElements(By.xpath("//aside//li[contains(., 'Cleo Gray')]"))).toHaveLength(1);
+
+    // Not eligible: Enter records nothing until the manager gives a reason.
+    await scan.sendKeys(ada, Key.ENTER);
+    await app.text("Not eligible");
+    await (await app.field(note)).sendKeys(Key.ENTER);
+    await app.driver.sleep(500);
+    await app.text("Not eligible");
+    await todaysVisits(app, "3");
+    await app.fill("Manager override: reason to record anyway", "Emergency parcel after a fire");
+    await (await app.field("Manager override: reason to record anyway")).sendKeys(Key.ENTER);
+    await app.text("Visit recorded");
+    await todaysVisits(app, "4");
+  });
+
+  it("shows the Record button without scrolling at 1366×768 for a household with allergies, a diet and reasons", async () => {
+    const dataDir = demoDataDir(300);
+    // Joined long ago (so the membership has expired), with allergies and dietary needs.
+    const csv = join(dataDir, "alerts.csv");
+    writeFileSync(
+      csv,
+      "Name,Postcode,Adults,Children,Date joined,Consent,Allergies,Dietary\n" +
+        "Grace Okafor-Whitfield,OL1 2AB,2,3,01/01/2020,yes,Peanuts; Tree nuts; Milk; Sesame; Eggs,Halal; Gluten-free; Diabetic\n",
+    );
+    pantryCli(dataDir, "import", "members", csv);
+    const grace = firstCardNumber(301);
+    const app = await launch(dataDir, "Counter", DEMO.manager);
+    await app.driver.manage().window().setRect({ x: 0, y: 0, width: 1366, height: 768 });
+    const scan = await app.field("Scan a card, or type a name, number or postcode");
+
+    // A visit recorded anyway, so the next scan has two reasons: expired and visited.
+    await scan.sendKeys(grace, Key.ENTER);
+    await app.text("Not eligible");
+    await app.fill("Manager override: reason to record anyway", "Renewal paperwork is on its way");
+    await app.click("Record anyway");
+    await app.text("Visit recorded");
+    await scan.sendKeys(grace, Key.ENTER);
+    await app.text("Not eligible");
+    await app.containing("Allergies:");
+    await app.containing("Diet:");
+    await app.driver.wait(async () => (await app.driver.findElements(By.xpath("//ul[@class='reasons']/li"))).length >= 2, 5000);
+
+    const button = await app.button("Record anyway");
+    const place = await app.driver.executeScript<{ top: number; bottom: number; height: number; scrolled: number }>(
+      "const r = arguments[0].getBoundingClientRect(); return { top: r.top, bottom: r.bottom, height: window.innerHeight, scrolled: window.scrollY };",
+      button,
+    );
+    await app.screenshot("counter-alerts-1366x768");
+    expect(place.scrolled).toBe(0);
+    expect(place.top).toBeGreaterThanOrEqual(0);
+    expect(place.bottom).toBeLessThanOrEqual(place.height);
+  });
 });
+
+/** Waits until today's panel counts this many visits. */
+async function todaysVisits(app: App, visits: string): Promise<void> {
+  await app.element(`//aside//dt[normalize-space()='Visits']/following-sibling::dd[normalize-space()='${visits}']`);
+}

@@ -1,4 +1,5 @@
-// Members in the real app: register, find, edit with history, duplicates, spreadsheet import.
+// Members in the real app: register, find, edit with history, duplicates (never a dead end),
+// every mistake shown at once, spreadsheet import.
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -6,6 +7,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { type App, demoDataDir, launch, stopAfterTest, DEMO } from "./app";
 
 afterEach(({ task }) => stopAfterTest(task));
+
+/** The consent checkbox of the registration form. */
+const CONSENT = "//label[starts-with(normalize-space(), 'The member agreed')]//input[@type='checkbox']";
 
 async function openMembers(households: number): Promise<App> {
   const dataDir = demoDataDir(households);
@@ -80,6 +84,79 @@ describe("members", () => {
     await app.click("Register anyway");
     await app.heading("Chidi Okonkwo-Brown");
     await app.row("registered despite a possible duplicate — Brother, lives in the same flat");
+  });
+
+  it("keeps the form usable beside the duplicate warning: consent can be ticked, and the reason is kept", async () => {
+    const app = await openMembers(20);
+    await app.click("Register a household");
+    await app.heading("Register a household");
+    await app.fill("Lead member's name", "Amara Quenby-Nwosu");
+    await app.fill("Postcode", "OL9 7QT");
+    await app.tick("The member agreed");
+    await app.click("Register household");
+    await app.heading("Amara Quenby-Nwosu");
+
+    // The same surname at the same postcode, and consent not ticked yet.
+    await app.click("← Back to members");
+    await app.click("Register a household");
+    await app.heading("Register a household");
+    await app.fill("Lead member's name", "Obi Quenby-Nwosu");
+    await app.fill("Postcode", "OL9 7QT");
+    await app.click("Register household");
+    await app.text("This household may already be registered");
+    await app.fill("Reason to register anyway", "Her brother, a separate household");
+
+    // Back to the details and on again: the reason typed is still there.
+    await app.click("Change the details");
+    await app.fill("Children", "2");
+    await app.click("Register household");
+    await app.text("This household may already be registered");
+    expect(await app.value("Reason to register anyway")).toBe("Her brother, a separate household");
+
+    // Registering anyway without consent says so beside the consent box, which can be ticked.
+    await app.click("Register anyway");
+    await app.containing("a household cannot be registered without consent");
+    const consent = await app.element(CONSENT);
+    await app.driver.wait(async () => (await consent.getAttribute("aria-invalid")) === "true", 5000);
+    expect(await consent.isEnabled()).toBe(true);
+    expect(await (await app.field("Children")).isEnabled()).toBe(true);
+    await app.screenshot("members-duplicate-consent");
+    await app.tick("The member agreed");
+    // Its message goes as soon as it is ticked.
+    await app.driver.wait(async () => (await consent.getAttribute("aria-invalid")) === null, 5000);
+    await app.click("Register anyway");
+    await app.heading("Obi Quenby-Nwosu");
+    await app.row("registered despite a possible duplicate — Her brother, a separate household");
+  });
+
+  it("shows every mistake of the registration form at once, each beside its field, and clears one as it is changed", async () => {
+    const app = await openMembers(20);
+    await app.click("Register a household");
+    await app.heading("Register a household");
+    await app.fill("Adults", "0");
+    await app.fill("Postcode", "not a postcode");
+    await app.fill("Email", "nobody-at-example");
+    await app.tick("The member agreed");
+    await app.click("Register household");
+
+    expect(await app.fieldError("Lead member's name")).toBe("Enter the lead member's name.");
+    expect(await app.fieldError("Adults")).toBe("Adults must be a whole number from 1 to 20.");
+    expect(await app.fieldError("Postcode")).toBe("Enter a UK postcode, for example OL1 3BQ.");
+    expect(await app.fieldError("Email")).toMatch(/^Enter an email address/);
+    await app.screenshot("members-register-mistakes");
+
+    // Changing a field takes its message away at once; the others stay until they are changed.
+    await app.fill("Postcode", "OL1 2AB");
+    const postcode = await app.field("Postcode");
+    await app.driver.wait(async () => (await postcode.getAttribute("aria-invalid")) === null, 5000);
+    expect(await (await app.field("Lead member's name")).getAttribute("aria-invalid")).toBe("true");
+    expect(await (await app.field("Adults")).getAttribute("aria-invalid")).toBe("true");
+
+    await app.fill("Lead member's name", "Kemi Zyskowska-Adebayo");
+    await app.fill("Adults", "1");
+    await app.fill("Email", "");
+    await app.click("Register household");
+    await app.heading("Kemi Zyskowska-Adebayo");
   });
 
   it("imports a small CSV and reports the bad row with its line and column", async () => {

@@ -1,8 +1,10 @@
-// Referrals in the real app: add an agency, refer a member, print the slip, record the
-// outcome and see the referral leave the follow-up list.
+// Referrals in the real app: add an agency, refer a member, print the slip, record contact
+// and the outcome and see the follow-up list follow; every mistake of the form at once; Enter
+// picks the one matching member or agency; with no agencies, the way to add one.
 import { execFileSync } from "node:child_process";
+import { By } from "selenium-webdriver";
 import { afterEach, describe, expect, it } from "vitest";
-import { demoDataDir, launch, stopAfterTest, DEMO } from "./app";
+import { type App, demoDataDir, launch, stopAfterTest, DEMO } from "./app";
 
 afterEach(({ task }) => stopAfterTest(task));
 
@@ -14,6 +16,8 @@ describe("referrals", () => {
     await app.fill("Follow up referrals after (days)", "0");
     await app.click("Save settings");
     await app.containing("Saved at");
+    // The audit trail on the same screen shows the change at once.
+    await app.element("//section[@aria-labelledby='audit-title']//tr[td[normalize-space()='Alex'] and td[normalize-space()='settings.updated']]");
 
     await app.click("Referrals");
     await app.heading("Referrals");
@@ -50,6 +54,10 @@ describe("referrals", () => {
 
     await app.click("← Back to referrals");
     await app.element(`//section[@aria-label='Follow up']//td[normalize-space()=${JSON.stringify(member)}]`);
+    // Recording contact: the follow-up list shows it at once.
+    await app.click("Contacted");
+    await app.text("Contact recorded.");
+    await app.element(`//section[@aria-label='Follow up']//tr[td[normalize-space()=${JSON.stringify(member)}] and td[normalize-space()='Contacted']]`);
     await app.click("Record outcome");
     await app.choose(`Outcome of 00000018`, "Advice given");
     await app.click("Save outcome");
@@ -67,4 +75,60 @@ describe("referrals", () => {
     await app.heading("Make a referral");
     await app.containing(`Referring ${member} (00000018).`);
   });
+
+  it("shows every mistake at once, picks the one match with Enter, and adds an agency on the way", async () => {
+    const app = await launch(demoDataDir(20), "Counter", DEMO.admin);
+    await app.click("Referrals");
+    await app.heading("Referrals");
+    await app.click("Make a referral");
+    await app.heading("Make a referral");
+
+    // No agencies yet: the form says how to add one.
+    await app.containing("No agencies yet");
+    // Nothing filled in: every mistake at once, the member's too.
+    await app.click("Make the referral");
+    expect(await app.fieldError("Member (name or number)")).toBe("Find the member first: type part of their name or number.");
+    expect(await app.fieldError("Reason")).toBe("Choose the reason for the referral.");
+    await app.containing("Choose the agency.");
+    await app.containing("no referral is made without their consent");
+    await app.screenshot("referrals-every-mistake");
+
+    // Enter in the member box picks the one member with that number (and sends nothing).
+    await app.fill("Member (name or number)", "00000018\n");
+    await app.containing("Referring ");
+    const memberBox = await app.field("Member (name or number)");
+    expect(await memberBox.getAttribute("aria-invalid")).toBeNull();
+    const member = await memberBox.getAttribute("value");
+
+    // Adding an agency from here comes back with it chosen, and the member kept.
+    await app.click("Add an agency");
+    await app.heading("Add an agency");
+    await app.fill("Agency name", "Hillside Money Advice");
+    await app.choose("Kind of help", "Money and debt advice");
+    await app.click("Save agency");
+    await app.heading("Make a referral");
+    await chosenAgency(app, "Hillside Money Advice");
+    await app.containing(`Referring ${member} (00000018).`);
+    await app.click("Add an agency");
+    await app.heading("Add an agency");
+    await app.fill("Agency name", "Brookfield Energy Savers");
+    await app.choose("Kind of help", "Energy advice");
+    await app.click("Save agency");
+    await app.heading("Make a referral");
+    await chosenAgency(app, "Brookfield Energy Savers");
+
+    // Enter in the agency finder picks the one agency that matches (by name or kind of help).
+    await app.fill("Find an agency (name or kind of help)", "money\n");
+    await chosenAgency(app, "Hillside Money Advice");
+    await app.choose("Reason", "Debt advice");
+    await app.tick("The member agreed");
+    await app.click("Make the referral");
+    await app.containing("to Hillside Money Advice is made.");
+  });
 });
+
+/** Waits until the agency chosen in the referral form is this one. */
+async function chosenAgency(app: App, name: string): Promise<void> {
+  const select = await app.field("Agency");
+  await app.driver.wait(async () => (await select.findElement(By.css("option:checked")).getText()) === name, 5000);
+}

@@ -23,6 +23,9 @@ describe("roles", () => {
     await app.signIn({ name: DEMO.manager.name, pin: "0000" });
     await app.containing("That PIN is not right");
     await app.signIn(DEMO.manager);
+    // The next volunteer starts at the Counter.
+    await app.heading("Counter");
+    await app.click("Stock");
     await app.heading("Stock");
     await app.click("Stock count");
     await app.click("Start a stock count");

@@ -91,6 +91,27 @@ describe("first run", () => {
     await app.heading("Counter");
   });
 
+  it("shows two different PINs together with every other mistake, each beside its field", async () => {
+    const app = await launch(freshDataDir(), "Set up your pantry");
+    await fillSetup(app);
+    await app.fill("Pantry name", "");
+    await app.fill("PIN again", "9999");
+    await app.click("Save and start");
+
+    expect(await app.fieldError("Pantry name")).toBe("Enter the pantry's name.");
+    expect(await app.fieldError("PIN again")).toBe("The two PINs are not the same.");
+    await app.text("Please correct the 2 highlighted fields.");
+
+    // Each message goes as soon as its field is changed.
+    await app.fill("PIN again", ADMIN.pin);
+    const again = await app.field("PIN again");
+    await app.driver.wait(async () => (await again.getAttribute("aria-invalid")) === null, 5000);
+    expect(await (await app.field("Pantry name")).getAttribute("aria-invalid")).toBe("true");
+    await app.fill("Pantry name", PANTRY["Pantry name"]);
+    await app.click("Save and start");
+    await app.heading("Counter");
+  });
+
   it("reaches every screen by keyboard", async () => {
     const dataDir = freshDataDir();
     const app = await launch(dataDir, "Set up your pantry");

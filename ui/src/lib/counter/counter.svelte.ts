@@ -203,6 +203,13 @@ export class CounterState {
     this.problem = null;
   }
 
+  /** A field of the visit was changed: its message goes (the library checks it again). */
+  changed(field: string): void {
+    if (!(field in this.fieldErrors)) return;
+    const { [field]: _gone, ...others } = this.fieldErrors;
+    this.fieldErrors = others;
+  }
+
   get canRecord(): boolean {
     return !!this.checkIn && !this.recorded && !this.busy && (this.checkIn.verdict.eligible || !!this.overrideReason.trim());
   }
@@ -214,7 +221,7 @@ export class CounterState {
     this.busy = true;
     this.problem = null;
     try {
-      this.recorded = await api.visitsRecord({
+      const visit = await api.visitsRecord({
         householdId: checkIn.household.id,
         requestId: checkIn.requestId,
         cardNumber: checkIn.cardNumber,
@@ -224,9 +231,13 @@ export class CounterState {
         overrideReason: checkIn.verdict.eligible ? null : this.overrideReason,
         lines: this.stockMode === "items" ? this.chosen.map((c) => ({ itemId: c.itemId, quantity: c.quantity })) : [],
       });
+      // Another household opened meanwhile: the visit stands (today's list shows it), but
+      // that household's card must not say it was recorded.
+      if (this.checkIn?.requestId === checkIn.requestId) this.recorded = visit;
       this.shortages = [];
       this.fieldErrors = {};
-      await this.refreshToday();
+      // The card shows the visit just recorded in its counts; today's list shows it too.
+      await Promise.all([this.refreshCheckIn(checkIn.requestId), this.refreshToday()]);
     } catch (thrown) {
       const error = ApiError.from(thrown);
       this.fieldErrors = Object.fromEntries(error.fields.map((f) => [f.field, f.message]));
@@ -237,11 +248,28 @@ export class CounterState {
     }
   }
 
+  /**
+   * Asks again for the check-in of the household shown (its visits changed), keeping what was
+   * typed and the visit just recorded. `requestId` is the check-in shown when asked: if another
+   * household has been opened since, the answer is dropped.
+   */
+  async refreshCheckIn(requestId: string): Promise<void> {
+    const shown = this.checkIn;
+    if (!shown || shown.requestId !== requestId) return;
+    try {
+      const fresh = await api.visitsCheckIn(shown.household.id);
+      if (this.checkIn?.requestId === requestId) this.checkIn = fresh;
+    } catch (thrown) {
+      this.problem = ApiError.from(thrown).message;
+    }
+  }
+
   async undo(visitId: number, reason: string): Promise<boolean> {
     try {
       await api.visitsVoid(visitId, reason);
       if (this.recorded?.id === visitId) this.clearResult();
-      await this.refreshToday();
+      const shown = this.checkIn?.requestId;
+      await Promise.all([shown ? this.refreshCheckIn(shown) : null, this.refreshToday()]);
       return true;
     } catch (thrown) {
       this.problem = ApiError.from(thrown).message;

@@ -45,6 +45,8 @@ export class HouseholdFormState {
 
   removeMember(index: number): void {
     this.values?.members.splice(index, 1);
+    // The people after it move up: their messages no longer belong beside those boxes.
+    for (const field of Object.keys(this.task.fields)) if (field.startsWith("members.")) this.task.clearField(field);
   }
 
   /** Fills the neighbourhood from the postcode's district when none is chosen yet. */
@@ -58,18 +60,23 @@ export class HouseholdFormState {
     }
   }
 
-  /** Saves. When registering, first shows likely duplicates; a reason is needed to go on. */
+  /**
+   * Saves. When registering, first asks for likely duplicates of the details as they are now:
+   * new ones are shown for the volunteer to decide (and nothing is saved); once the same ones
+   * have been seen, the reason typed goes with the registration. The form stays usable
+   * meanwhile, so consent can still be ticked or a typo corrected.
+   */
   async save(): Promise<Household | null> {
     if (!this.values) return null;
     const form = $state.snapshot(this.values);
     let saved: Household | null = null;
     await this.task.run(async () => {
-      if (this.registering && !this.checkedDuplicates) {
-        this.duplicates = await api.householdsDuplicates(form, null);
-        if (this.duplicates.length > 0) {
-          this.checkedDuplicates = true;
-          return;
-        }
+      if (this.registering) {
+        const found = await api.householdsDuplicates(form, null);
+        const seen = this.checkedDuplicates && sameHouseholds(found, this.duplicates);
+        this.duplicates = found;
+        this.checkedDuplicates = found.length > 0;
+        if (found.length > 0 && !seen) return;
       }
       saved = this.registering
         ? await api.householdsRegister(form, this.duplicates.length > 0 ? this.duplicateReason : null)
@@ -78,10 +85,16 @@ export class HouseholdFormState {
     return saved;
   }
 
-  /** Back to the form after seeing duplicates (e.g. to correct a typo). */
+  /** Back to the form after seeing duplicates (e.g. to correct a typo); the reason typed is kept. */
   reconsider(): void {
     this.checkedDuplicates = false;
     this.duplicates = [];
-    this.duplicateReason = "";
+    this.task.clearField("duplicateReason");
   }
+}
+
+/** Whether two lists of likely duplicates name the same households. */
+function sameHouseholds(a: DuplicateCandidate[], b: DuplicateCandidate[]): boolean {
+  const ids = (list: DuplicateCandidate[]) => list.map((d) => d.household.id).sort((x, y) => x - y).join(",");
+  return ids(a) === ids(b);
 }

@@ -1,8 +1,14 @@
-// A print job: make the PDF (in the library), then open it in the system viewer to print.
+// A print job or an export: make the file (in the library), then open it in the system's
+// viewer (a PDF to print; a spreadsheet or other file in whatever opens it).
 import { api, ApiError } from "../api";
 import type { PrintedFile } from "../bindings/PrintedFile";
 
 export type Printed = { path: string; summary: string; replaced: string };
+
+/** Whether the file made is a PDF (the notice then speaks of the PDF, else of the file). */
+export function isPdf(path: string): boolean {
+  return /\.pdf$/i.test(path);
+}
 
 /** A card PDF as the print notice describes it. */
 export function cardsPrinted(file: PrintedFile): Printed {
@@ -46,7 +52,7 @@ export class PrintJob {
     }
   }
 
-  /** Opens the saved PDF again; if no viewer opens, says where the file is. */
+  /** Opens the file again; if nothing opens it, says where the file is. */
   async open(): Promise<void> {
     if (!this.file) return;
     try {

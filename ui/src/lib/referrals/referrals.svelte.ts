@@ -16,6 +16,11 @@ export type MemberChoice = Pick<HouseholdSummary, "id" | "leadName" | "membershi
 
 export type ReferralsView = { kind: "list" } | { kind: "make" } | { kind: "agency"; agency: Agency | null };
 
+/** Text as compared when finding an agency: no case, no accents, single spaces. */
+const folded = (text: string) => text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/\s+/g, " ").trim();
+
+const MEMBER_FIRST = "Find the member first: type part of their name or number.";
+
 export function blankAgency(): AgencyForm {
   return { name: "", kind: null, contactPerson: "", phone: "", email: "", address: "", openingHours: "", howToRefer: "", active: true };
 }
@@ -31,16 +36,31 @@ export class ReferralsState {
   // Making a referral.
   memberQuery = $state("");
   memberMatches = $state<HouseholdSummary[]>([]);
+  /** The text the member matches shown were found for (Enter picks from them only then). */
+  memberMatchesFor = $state<string | null>(null);
   member = $state<MemberChoice | null>(null);
+  /** Narrows the agencies offered; Enter picks the one that matches. */
+  agencyQuery = $state("");
+  /** What Enter in a finder box found (several matches, or none). */
+  pickHint = $state<{ field: "member" | "agency"; message: string } | null>(null);
   form = $state<ReferralForm>(this.blankReferral());
   made = $state<Referral | null>(null);
 
   // The agency being added or edited.
   agencyForm = $state<AgencyForm>(blankAgency());
+  /** Set while an agency is added from the referral form: saving it goes back there, with it chosen. */
+  resumeReferral = $state(false);
 
   due = $derived(this.open.filter((o) => o.due));
   notDue = $derived(this.open.filter((o) => !o.due));
   activeAgencies = $derived(this.agencies.filter((a) => a.active));
+  /** The agencies in use that match what is typed in the agency finder (all when empty). */
+  agencyMatches = $derived.by(() => {
+    const text = folded(this.agencyQuery);
+    if (!text) return this.activeAgencies;
+    const kindLabel = (a: Agency) => this.options?.kinds.find((k) => k.value === a.kind)?.label ?? "";
+    return this.activeAgencies.filter((a) => folded(`${a.name} ${kindLabel(a)}`).includes(text));
+  });
 
   private blankReferral(): ReferralForm {
     return { householdId: 0, agencyId: null, reason: null, reasonDetail: "", urgency: "routine", consentGiven: false };
@@ -59,69 +79,162 @@ export class ReferralsState {
   show(view: ReferralsView): void {
     this.view = view;
     this.task.clear();
+    this.resumeReferral = false;
+    if (view.kind === "list") void this.refreshLists();
     if (view.kind === "make") {
       this.form = this.blankReferral();
       this.member = null;
       this.memberQuery = "";
       this.memberMatches = [];
+      this.memberMatchesFor = null;
+      this.agencyQuery = "";
+      this.pickHint = null;
       this.made = null;
+      this.notice = null;
     }
     if (view.kind === "agency") this.agencyForm = view.agency ? { ...view.agency } : blankAgency();
+  }
+
+  /** From the referral form, when the agency is not in the directory yet: add it, then come back. */
+  addAgencyForReferral(): void {
+    this.view = { kind: "agency", agency: null };
+    this.agencyForm = blankAgency();
+    this.task.clear();
+    this.notice = null;
+    this.resumeReferral = true;
+  }
+
+  /** Leaves the agency form: back to the referral being made, if it was started from there. */
+  leaveAgency(): void {
+    if (!this.resumeReferral) return this.show({ kind: "list" });
+    this.resumeReferral = false;
+    this.view = { kind: "make" };
+    this.task.clear();
+  }
+
+  /** The open referrals and the agencies, as they are now (a failure keeps what is shown). */
+  async refreshLists(): Promise<void> {
+    try {
+      [this.agencies, this.open] = await Promise.all([api.referralsAgencies(), api.referralsOpen()]);
+    } catch {
+      // What is shown stays; the next action says what is wrong.
+    }
   }
 
   async findMember(): Promise<void> {
     const text = this.memberQuery.trim();
     if (text.length < 2) {
       this.memberMatches = [];
+      this.memberMatchesFor = null;
       return;
     }
     const page = await api.householdsList({ text, status: null, neighbourhoodId: null, expiringSoon: false, page: 0, pageSize: 6 });
-    if (this.memberQuery.trim() === text) this.memberMatches = page.items;
+    if (this.memberQuery.trim() === text) {
+      this.memberMatches = page.items;
+      this.memberMatchesFor = text;
+    }
+  }
+
+  /** Enter in the member box: picks the one member that matches what is typed. */
+  async enterMember(): Promise<void> {
+    const text = this.memberQuery.trim();
+    this.pickHint = null;
+    if (text.length < 2 || (this.member && text === this.member.leadName)) return;
+    if (this.memberMatchesFor !== text) await this.findMember();
+    if (this.memberQuery.trim() !== text) return;
+    if (this.memberMatches.length === 1) this.chooseMember(this.memberMatches[0]);
+    else this.pickHint = {
+      field: "member",
+      message: this.memberMatches.length === 0 ? `Nobody matches “${text}”.` : `${this.memberMatches.length} members match: pick one from the list.`,
+    };
   }
 
   chooseMember(m: MemberChoice): void {
     this.member = m;
     this.form.householdId = m.id;
     this.memberMatches = [];
+    this.memberMatchesFor = null;
     this.memberQuery = m.leadName;
+    this.pickHint = null;
+    this.task.clearField("householdId");
+  }
+
+  /** Enter in the agency finder: picks the one agency that matches what is typed. */
+  enterAgency(): void {
+    this.pickHint = null;
+    const matches = this.agencyMatches;
+    if (matches.length === 1) {
+      this.form.agencyId = matches[0].id;
+      this.task.clearField("agencyId");
+    } else if (this.agencyQuery.trim()) {
+      this.pickHint = {
+        field: "agency",
+        message: matches.length === 0 ? `No agency matches “${this.agencyQuery.trim()}”.` : `${matches.length} agencies match: choose one from the list.`,
+      };
+    }
   }
 
   async make(): Promise<void> {
-    if (!this.member) {
-      this.task.fail("", { householdId: "Find the member first: type part of their name or number." });
+    const form = $state.snapshot(this.form);
+    if (this.member) {
+      await this.run(async () => {
+        this.made = await api.referralsMake(form);
+        this.open = await api.referralsOpen();
+      });
       return;
     }
-    await this.run(async () => {
-      this.made = await api.referralsMake($state.snapshot(this.form));
-      this.open = await api.referralsOpen();
-    });
+    // No member chosen yet: every other mistake is shown with that one. The library is asked
+    // about a household that cannot exist (serial 0 is never given out), so nothing is made.
+    if (await this.task.run(async () => void (await api.referralsMake({ ...form, householdId: 0 })))) return;
+    const error = this.task.error;
+    const fields = { ...(error?.kind === "validation" ? error.fields : {}), householdId: MEMBER_FIRST };
+    const message = error?.kind === "validation" ? "Please correct the highlighted fields."
+      : error?.kind === "notFound" ? "" : (error?.message ?? "");
+    this.task.fail(message, fields);
+    this.notice = null;
   }
 
   async saveAgency(): Promise<boolean> {
     const id = this.view.kind === "agency" && this.view.agency ? this.view.agency.id : null;
+    let saved: Agency | null = null;
     const ok = await this.run(async () => {
-      const saved = await api.referralsSaveAgency(id, $state.snapshot(this.agencyForm));
+      saved = await api.referralsSaveAgency(id, $state.snapshot(this.agencyForm));
       this.agencies = await api.referralsAgencies();
-      this.notice = `${saved.name} is saved in the directory.`;
     });
-    if (ok) this.view = { kind: "list" };
-    return ok;
+    if (!ok || !saved) return false;
+    const agency: Agency = saved;
+    this.notice = `${agency.name} is saved in the directory.`;
+    if (this.resumeReferral) {
+      this.resumeReferral = false;
+      this.view = { kind: "make" };
+      if (agency.active) {
+        this.form.agencyId = agency.id;
+        this.task.clearField("agencyId");
+      }
+    } else {
+      this.view = { kind: "list" };
+    }
+    return true;
   }
 
   async contacted(id: number): Promise<void> {
-    await this.run(async () => {
+    const ok = await this.run(async () => {
       await api.referralsContacted(id);
       this.open = await api.referralsOpen();
       this.notice = "Contact recorded.";
     });
+    // Refused (say, already closed at another counter): the list shows how it is now.
+    if (!ok) await this.refreshLists();
   }
 
   async outcome(id: number, outcome: Outcome, note: string): Promise<boolean> {
-    return this.run(async () => {
+    const ok = await this.run(async () => {
       await api.referralsOutcome(id, outcome, note);
       this.open = await api.referralsOpen();
       this.notice = "Outcome recorded: the referral is closed.";
     });
+    if (!ok) await this.refreshLists();
+    return ok;
   }
 
   /** Runs one action; a failure takes away the last message of success. */

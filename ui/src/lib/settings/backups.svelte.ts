@@ -13,6 +13,9 @@ export class BackupsState {
   confirmRestore = $state(false);
   readonly task = new Task();
 
+  /** `onchanged` hears of every change made (so the audit trail shown can follow). */
+  constructor(private readonly onchanged: () => void = () => {}) {}
+
   private show(s: BackupStatus): void {
     this.status = s;
     this.folder = s.folderSetting;
@@ -26,19 +29,26 @@ export class BackupsState {
     return this.task.run(work);
   }
 
+  /** Runs one change; when it is made, says so to `onchanged`. */
+  private async change(work: () => Promise<void>): Promise<boolean> {
+    const ok = await this.act(work);
+    if (ok) this.onchanged();
+    return ok;
+  }
+
   load(): Promise<boolean> {
     return this.act(async () => this.show(await api.backupsStatus()));
   }
 
   saveSettings(): Promise<boolean> {
-    return this.act(async () => {
+    return this.change(async () => {
       this.show(await api.backupsSaveSettings(this.folder, this.kept));
       this.notice = "Backup settings saved.";
     });
   }
 
   backUpNow(): Promise<boolean> {
-    return this.act(async () => {
+    return this.change(async () => {
       const b = await api.backupsNow();
       this.show(await api.backupsStatus());
       this.notice = `Backup written and checked: ${b.file}`;
@@ -47,7 +57,7 @@ export class BackupsState {
 
   /** Lets the admin pick a backup file; the library checks it and restores it at restart. */
   chooseRestore(): Promise<boolean> {
-    return this.act(async () => {
+    return this.change(async () => {
       await api.backupsChooseRestore();
       this.show(await api.backupsStatus());
       this.confirmRestore = false;
@@ -55,7 +65,7 @@ export class BackupsState {
   }
 
   cancelRestore(): Promise<boolean> {
-    return this.act(async () => {
+    return this.change(async () => {
       this.show(await api.backupsCancelRestore());
       this.notice = "The restore was cancelled: nothing will be restored.";
     });

@@ -58,6 +58,43 @@ describe("BackupsState", () => {
   });
 });
 
+describe("changes heard by the audit trail", () => {
+  it("a backup taken and settings saved are heard; loading is not", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "backups_status") return status;
+      if (cmd === "backups_now") return { file: "/data/backups/a.sqlite3" };
+      if (cmd === "backups_save_settings") return status;
+    });
+    let heard = 0;
+    const backups = new BackupsState(() => heard++);
+    await backups.load();
+    expect(heard).toBe(0);
+    await backups.backUpNow();
+    await backups.saveSettings();
+    expect(heard).toBe(2);
+  });
+
+  it("a volunteer saved is heard; a refused one is not", async () => {
+    let refuse = false;
+    mockIPC((cmd) => {
+      if (cmd === "volunteers_save") {
+        if (refuse) throw { kind: "validation", message: "Please correct the highlighted field.", fields: [{ field: "pin", message: "Use 4 to 8 digits." }] };
+        return { id: 2, name: "Sam", role: "counter", active: true };
+      }
+      if (cmd === "volunteers_list") return [];
+    });
+    let heard = 0;
+    const volunteers = new VolunteersState(() => heard++);
+    volunteers.add();
+    await volunteers.save();
+    expect(heard).toBe(1);
+    refuse = true;
+    volunteers.add();
+    await volunteers.save();
+    expect(heard).toBe(1);
+  });
+});
+
 describe("VolunteersState", () => {
   it("saves a new volunteer and lists them", async () => {
     const list = [{ id: 1, name: "Alex", role: "admin", active: true }];

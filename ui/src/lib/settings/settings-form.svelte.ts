@@ -9,6 +9,8 @@ export type FirstAdmin = { adminName: string; adminPin: string; adminPinAgain: s
 
 export type SettingsField = keyof SettingsForm | keyof FirstAdmin;
 
+const PINS_DIFFER = "The two PINs are not the same.";
+
 export class SettingsFormState {
   values = $state<SettingsForm>(emptyForm());
   /** Saving: busy, and the last failure with each field's message. */
@@ -49,17 +51,24 @@ export class SettingsFormState {
   /** Saves; on failure keeps what was typed and shows each message beside its field. */
   async save(): Promise<Settings | null> {
     const admin = this.admin;
-    if (admin && admin.adminPin !== admin.adminPinAgain) {
-      if (this.task.busy) return null;
-      this.task.fail("The two PINs are not the same.", { adminPinAgain: "The two PINs are not the same." });
-      return null;
-    }
+    const pinsDiffer = admin !== null && admin.adminPin !== admin.adminPinAgain;
     let saved: Settings | null = null;
     const ok = await this.task.run(async () => {
+      const values = $state.snapshot(this.values);
+      // Two different PINs: the library is sent no PIN, which it always refuses, so nothing
+      // is saved, yet it still checks every other field and all are shown at once.
       saved = admin
-        ? await api.sessionSetup($state.snapshot(this.values), admin.adminName, admin.adminPin)
-        : await api.settingsSave($state.snapshot(this.values));
+        ? await api.sessionSetup(values, admin.adminName, pinsDiffer ? "" : admin.adminPin)
+        : await api.settingsSave(values);
     });
+    if (pinsDiffer && !ok && this.task.error) {
+      const { adminPin: _noPin, ...others } = this.task.fields;
+      const fields = { ...others, adminPinAgain: PINS_DIFFER };
+      const wrong = Object.keys(fields).length;
+      const message = this.task.error.kind !== "validation" ? this.task.error.message
+        : wrong === 1 ? PINS_DIFFER : `Please correct the ${wrong} highlighted fields.`;
+      this.task.fail(message, fields);
+    }
     if (ok) this.savedAt = new Date();
     else if (this.task.error) this.savedAt = null;
     return saved;

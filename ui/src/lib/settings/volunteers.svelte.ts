@@ -17,6 +17,9 @@ export class VolunteersState {
   notice = $state<string | null>(null);
   readonly task = new Task();
 
+  /** `onchanged` hears of every change made (so the audit trail shown can follow). */
+  constructor(private readonly onchanged: () => void = () => {}) {}
+
   load(): Promise<boolean> {
     return this.task.run(async () => {
       this.list = await api.volunteersList();
@@ -42,21 +45,25 @@ export class VolunteersState {
     this.form = null;
   }
 
-  save(): Promise<boolean> {
+  async save(): Promise<boolean> {
     const form = this.form;
-    if (!form) return Promise.resolve(false);
-    return this.task.run(async () => {
+    if (!form) return false;
+    const ok = await this.task.run(async () => {
       const saved = await api.volunteersSave($state.snapshot(form));
       this.list = await api.volunteersList();
       this.form = null;
       this.notice = `${saved.name} is saved.`;
     });
+    if (ok) this.onchanged();
+    return ok;
   }
 
-  saveIdleLock(): Promise<boolean> {
-    return this.task.run(async () => {
+  async saveIdleLock(): Promise<boolean> {
+    const ok = await this.task.run(async () => {
       this.idleMinutes = String(await api.volunteersSaveIdleLock(this.idleMinutes));
       this.notice = `Pantry will lock after ${this.idleMinutes} idle minutes (from the next sign-in).`;
     });
+    if (ok) this.onchanged();
+    return ok;
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { described, errorId, hintId } from "./field";
+import { clearChanged, described, errorId, hintId } from "./field";
+import { Task } from "./task.svelte";
 
 describe("described", () => {
   it("links a control in error to its message and marks it invalid", () => {
@@ -28,5 +29,22 @@ describe("several messages", () => {
   it("count as an error when there is at least one", () => {
     expect(described("counter-item", ["Beans: 1 of 3"])["aria-invalid"]).toBe("true");
     expect(described("counter-item", [])).toEqual({ "aria-invalid": undefined, "aria-describedby": undefined });
+  });
+});
+
+describe("clearChanged", () => {
+  it("takes away the message of the field whose control changed, and only that one", () => {
+    const task = new Task();
+    task.fail("Please correct the 2 highlighted fields.", { "members.0.firstName": "Enter a first name.", postcode: "Enter a UK postcode." });
+    const changed = clearChanged(task, (field) => `household-${field.replaceAll(".", "-")}`);
+    const input = document.createElement("input");
+    input.id = "household-members-0-firstName";
+    input.addEventListener("input", changed);
+    input.dispatchEvent(new Event("input"));
+    expect(task.fields).toEqual({ postcode: "Enter a UK postcode." });
+    expect(task.problem).toBe("Please correct the 2 highlighted fields.");
+    input.id = "household-postcode";
+    input.dispatchEvent(new Event("input"));
+    expect(task.error).toBeNull();
   });
 });

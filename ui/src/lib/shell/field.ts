@@ -29,3 +29,18 @@ export function described(control: string, error: FieldMessage, hint = false): D
     "aria-describedby": ids.length > 0 ? ids.join(" ") : undefined,
   };
 }
+
+/** Anything holding each wrong field's message by name (a `Task`). */
+export type ClearsFields = { readonly fields: Record<string, string>; clearField(name: string): void };
+
+/**
+ * A form's `oninput` and `onchange`: the message of the field whose control was changed goes
+ * at once. `control` gives a field's control id (`members.0.firstName` → `household-members-0-firstName`).
+ */
+export function clearChanged(task: ClearsFields, control: (field: string) => string): (event: Event) => void {
+  return (event) => {
+    const id = (event.target as Element | null)?.id;
+    if (!id) return;
+    for (const field of Object.keys(task.fields)) if (control(field) === id) task.clearField(field);
+  };
+}

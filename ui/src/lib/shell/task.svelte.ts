@@ -72,6 +72,18 @@ export class Task {
     this.error = { kind: "validation", message, fields, reasons: [], shortages: [] };
   }
 
+  /**
+   * The volunteer changed this field: its message goes (the library checks it again on the
+   * next save). When no field is left wrong, a validation failure goes altogether.
+   */
+  clearField(name: string): void {
+    const error = this.error;
+    if (!error || !(name in error.fields)) return;
+    const fields = { ...error.fields };
+    delete fields[name];
+    this.error = error.kind === "validation" && Object.keys(fields).length === 0 ? null : { ...error, fields };
+  }
+
   clear(): void {
     this.error = null;
   }

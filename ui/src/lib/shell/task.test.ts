@@ -131,4 +131,27 @@ describe("Task", () => {
     expect(task.error).toBeNull();
     expect(task.fields).toEqual({});
   });
+
+  it("forgets one field's message when that field is changed", () => {
+    const task = new Task();
+    task.fail("Please correct the 2 highlighted fields.", { name: "Enter the pantry's name.", weeklyFee: "Enter the fee." });
+    task.clearField("name");
+    expect(task.fields).toEqual({ weeklyFee: "Enter the fee." });
+    expect(task.problem).toBe("Please correct the 2 highlighted fields.");
+    task.clearField("other");
+    expect(task.fields).toEqual({ weeklyFee: "Enter the fee." });
+    task.clearField("weeklyFee");
+    expect(task.error).toBeNull();
+  });
+
+  it("keeps a failure that is not only about fields when its last field is changed", async () => {
+    const task = new Task();
+    await task.run(async () => {
+      throw new ApiError({ kind: "conflict", message: "Someone else changed it." });
+    });
+    task.error = { ...task.error!, fields: { note: "Too long." } };
+    task.clearField("note");
+    expect(task.problem).toBe("Someone else changed it.");
+    expect(task.fields).toEqual({});
+  });
 });
