@@ -32,7 +32,7 @@ use pantry::stock::{
     ItemDetail, ItemForm, StockLookup, StockOverview, StockSettings, StockSettingsForm,
 };
 use pantry::visits::{CashUp, CheckIn, ScanOutcome, Today, TypeAhead, VisitForm, VisitRecord};
-use pantry::volunteers::{Volunteer, VolunteerForm};
+use pantry::volunteers::{FirstAdmin, Volunteer, VolunteerForm};
 use ts_rs::TS;
 
 const BINDINGS_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/lib/bindings");
@@ -90,6 +90,7 @@ fn export_all(dir: &Path) {
     OpeningReport::export_all_to(dir).unwrap();
     Dashboard::export_all_to(dir).unwrap();
     Volunteer::export_all_to(dir).unwrap();
+    FirstAdmin::export_all_to(dir).unwrap();
     VolunteerForm::export_all_to(dir).unwrap();
     BackupStatus::export_all_to(dir).unwrap();
     AuditFilter::export_all_to(dir).unwrap();

@@ -89,6 +89,23 @@ async fn no_household_without_consent_and_bad_input_saves_nothing() {
     };
     assert_eq!(fields[0].field, "consentGiven");
 
+    // Consent is named with every other mistake at once.
+    let bad_and_no_consent = HouseholdForm {
+        consent_given: false,
+        ..household("", "nowhere")
+    };
+    let Error::Validation(fields) =
+        households::register(&db, &bad_and_no_consent, None, &common::admin())
+            .await
+            .unwrap_err()
+    else {
+        panic!()
+    };
+    let named: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+    for field in ["leadName", "postcode", "consentGiven"] {
+        assert!(named.contains(&field), "{named:?}");
+    }
+
     let bad = household("", "nowhere");
     let err = households::register(&db, &bad, None, &common::admin())
         .await

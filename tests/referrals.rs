@@ -56,7 +56,7 @@ async fn pantry(follow_up_days: &str) -> (tempfile::TempDir, Db, i64, i64) {
 
 fn form(household_id: i64, agency_id: i64) -> ReferralForm {
     ReferralForm {
-        household_id,
+        household_id: Some(household_id),
         agency_id: Some(agency_id),
         reason: Some(ReferralReason::DebtAdvice),
         reason_detail: "Catalogue debt and council tax arrears".into(),
@@ -79,9 +79,12 @@ async fn no_referral_without_consent_and_bad_input_saves_nothing() {
         panic!()
     };
     assert_eq!(fields[0].field, "consentGiven");
+    // Every mistake at once, the member not yet found among them.
     let empty = ReferralForm {
+        household_id: None,
         agency_id: None,
         reason: None,
+        consent_given: false,
         ..form(h, a)
     };
     let Error::Validation(fields) = referrals::make(&db, &empty, &common::admin())
@@ -92,7 +95,7 @@ async fn no_referral_without_consent_and_bad_input_saves_nothing() {
     };
     assert_eq!(
         fields.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(),
-        ["agencyId", "reason"]
+        ["householdId", "agencyId", "reason", "consentGiven"]
     );
     assert_eq!(common::count(&db, "referrals").await, 0);
     let no_contact = AgencyForm {

@@ -122,7 +122,7 @@ async fn fixture(db: &Db) -> Fixture {
 
 fn referral_form(household_id: i64, agency: i64) -> ReferralForm {
     ReferralForm {
-        household_id,
+        household_id: Some(household_id),
         agency_id: Some(agency),
         reason: Some(ReferralReason::DebtAdvice),
         reason_detail: "Arrears".into(),
@@ -416,19 +416,20 @@ async fn sign_in_locks_out_after_wrong_pins_and_is_audited() {
         .await
         .unwrap();
     assert!(volunteers::needs_first_admin(&db).await.unwrap());
-    let Error::Validation(fields) = volunteers::create_first_admin(&db, "Alex", "12")
-        .await
-        .unwrap_err()
+    let Error::Validation(fields) =
+        volunteers::create_first_admin(&db, &common::first_admin("Alex", "12"))
+            .await
+            .unwrap_err()
     else {
         panic!()
     };
     assert_eq!(fields[0].field, "adminPin");
-    let alex = volunteers::create_first_admin(&db, "Alex", "2468")
+    let alex = volunteers::create_first_admin(&db, &common::first_admin("Alex", "2468"))
         .await
         .unwrap();
     assert_eq!(alex.role, Role::Admin);
     assert!(matches!(
-        volunteers::create_first_admin(&db, "Eve", "1357")
+        volunteers::create_first_admin(&db, &common::first_admin("Eve", "1357"))
             .await
             .unwrap_err(),
         Error::Conflict(_)

@@ -689,7 +689,7 @@ async fn demo_data_on_a_set_up_pantry_says_plainly_what_to_do() {
     settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
-    pantry::volunteers::create_first_admin(&db, "Alex", "3333")
+    pantry::volunteers::create_first_admin(&db, &common::first_admin("Alex", "3333"))
         .await
         .unwrap();
     db.close().await;

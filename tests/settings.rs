@@ -169,25 +169,37 @@ async fn first_run_setup_saves_the_settings_and_the_first_admin_or_neither() {
         name: String::new(),
         ..common::hillside_form()
     };
-    let Error::Validation(fields) = settings::set_up(&db, &bad, "", "12").await.unwrap_err() else {
+    let typo = pantry::volunteers::FirstAdmin {
+        admin_pin_again: "13".into(),
+        ..common::first_admin("", "12")
+    };
+    let Error::Validation(fields) = settings::set_up(&db, &bad, &typo).await.unwrap_err() else {
         panic!("every mistake is reported")
     };
     let named: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
-    for field in ["adminName", "adminPin", "name"] {
+    for field in ["adminName", "adminPin", "adminPinAgain", "name"] {
         assert!(named.contains(&field), "{named:?}");
     }
     assert_eq!(common::count(&db, "pantry_settings").await, 0);
     assert_eq!(common::count(&db, "volunteers").await, 0);
 
-    let (saved, admin) = settings::set_up(&db, &common::hillside_form(), "Alex", "2468")
-        .await
-        .unwrap();
+    let (saved, admin) = settings::set_up(
+        &db,
+        &common::hillside_form(),
+        &common::first_admin("Alex", "2468"),
+    )
+    .await
+    .unwrap();
     assert_eq!(saved.name, "Hillside Pantry");
     assert_eq!(admin.role, pantry::access::Role::Admin);
     assert_eq!(common::count(&db, "volunteers").await, 1);
-    let again = settings::set_up(&db, &common::hillside_form(), "Eve", "1357")
-        .await
-        .unwrap_err();
+    let again = settings::set_up(
+        &db,
+        &common::hillside_form(),
+        &common::first_admin("Eve", "1357"),
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(again, Error::Conflict(_)), "{again:?}");
     assert_eq!(common::count(&db, "volunteers").await, 1);
 }

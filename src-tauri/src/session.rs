@@ -2,7 +2,7 @@
 
 use pantry::access::{Role, RoleOption, SignedIn};
 use pantry::settings::{self, Settings, SettingsForm};
-use pantry::volunteers::{self, Volunteer, VolunteerForm};
+use pantry::volunteers::{self, FirstAdmin, Volunteer, VolunteerForm};
 use pantry::Error;
 use tauri::State;
 
@@ -44,11 +44,10 @@ pub async fn session_sign_out(state: State<'_, AppState>, why: String) -> Result
 #[tauri::command]
 pub async fn session_first_admin(
     state: State<'_, AppState>,
-    name: String,
-    pin: String,
+    admin: FirstAdmin,
 ) -> Result<SignedIn, Error> {
     let db = state.db()?;
-    let actor = volunteers::create_first_admin(db, &name, &pin).await?;
+    let actor = volunteers::create_first_admin(db, &admin).await?;
     state.start_session(actor.clone(), volunteers::idle_lock_minutes(db).await?);
     Ok(SignedIn::from(&actor))
 }
@@ -79,11 +78,10 @@ pub async fn volunteers_save(
 pub async fn session_setup(
     state: State<'_, AppState>,
     form: SettingsForm,
-    admin_name: String,
-    admin_pin: String,
+    admin: FirstAdmin,
 ) -> Result<Settings, Error> {
     let db = state.db()?;
-    let (saved, actor) = settings::set_up(db, &form, &admin_name, &admin_pin).await?;
+    let (saved, actor) = settings::set_up(db, &form, &admin).await?;
     state.start_session(actor, volunteers::idle_lock_minutes(db).await?);
     Ok(saved)
 }

@@ -18,7 +18,7 @@ use crate::access::{Actor, Operation};
 use crate::audit;
 use crate::choices::FlagOption;
 use crate::db::Db;
-use crate::error::{Error, Result};
+use crate::error::{Error, FieldError, Result};
 use crate::membership;
 use crate::settings::{self, Settings};
 use form::{flags_to_text, HouseholdForm, ValidHousehold, CONSENT_VERSION};
@@ -282,13 +282,20 @@ pub async fn register(
     actor.require(db, Operation::RegisterHousehold).await?;
     let actor = actor.name.as_str();
     let settings = settings::require(db).await?;
-    let valid = form.validate(&settings, settings.date_at(db.now()))?;
-    if !valid.consent_given {
-        return Err(Error::invalid(
-            "consentGiven",
-            "Read the consent statement to the member and tick the box: a household cannot be registered without consent.",
-        ));
-    }
+    // Consent is named with every other mistake, not only once the rest is right.
+    let no_consent = FieldError::new(
+        "consentGiven",
+        "Read the consent statement to the member and tick the box: a household cannot be registered without consent.",
+    );
+    let valid = match form.validate(&settings, settings.date_at(db.now())) {
+        Err(Error::Validation(mut fields)) if !form.consent_given => {
+            fields.push(no_consent);
+            return Err(Error::Validation(fields));
+        }
+        Err(other) => return Err(other),
+        Ok(_) if !form.consent_given => return Err(Error::Validation(vec![no_consent])),
+        Ok(valid) => valid,
+    };
     crate::text::refuse_control_in(
         "duplicateReason",
         duplicate_reason.unwrap_or_default(),

@@ -216,8 +216,9 @@ pub async fn save_agency(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ReferralForm {
-    #[ts(type = "number")]
-    pub household_id: i64,
+    /// The member referred: none until the volunteer has found them.
+    #[ts(type = "number | null")]
+    pub household_id: Option<i64>,
     #[ts(type = "number | null")]
     pub agency_id: Option<i64>,
     pub reason: Option<ReferralReason>,
@@ -341,6 +342,12 @@ pub async fn make(db: &Db, form: &ReferralForm, actor: &Actor) -> Result<Referra
     let volunteer = actor.name.as_str();
     let settings = settings::require(db).await?;
     let mut errors = crate::text::control_errors(form);
+    if form.household_id.is_none() {
+        errors.push(FieldError::new(
+            "householdId",
+            "Find the member first: scan their card or type their name.",
+        ));
+    }
     if form.agency_id.is_none() {
         errors.push(FieldError::new("agencyId", "Choose the agency."));
     }
@@ -368,7 +375,9 @@ pub async fn make(db: &Db, form: &ReferralForm, actor: &Actor) -> Result<Referra
             "Read the sharing statement to the member and tick the box: no referral is made without their consent.",
         ));
     }
-    let (Some(agency_id), Some(reason)) = (form.agency_id, form.reason) else {
+    let (Some(household_id), Some(agency_id), Some(reason)) =
+        (form.household_id, form.agency_id, form.reason)
+    else {
         return Err(Error::Validation(errors));
     };
     if !errors.is_empty() {
@@ -382,9 +391,9 @@ pub async fn make(db: &Db, form: &ReferralForm, actor: &Actor) -> Result<Referra
             "This agency is no longer in use; choose another.",
         ));
     }
-    let household = households::store::load(&mut tx, form.household_id)
+    let household = households::store::load(&mut tx, household_id)
         .await?
-        .ok_or_else(|| Error::not_found(format!("Household {}", form.household_id)))?;
+        .ok_or_else(|| Error::not_found(format!("Household {}", household_id)))?;
     if household.erased {
         return Err(Error::Conflict(
             "This household's details were erased.".into(),
@@ -396,7 +405,7 @@ pub async fn make(db: &Db, form: &ReferralForm, actor: &Actor) -> Result<Referra
         &mut tx,
         store::NewReferral {
             reference: &reference,
-            household_id: form.household_id,
+            household_id,
             agency_id,
             reason,
             reason_detail: form.reason_detail.trim(),
@@ -409,7 +418,7 @@ pub async fn make(db: &Db, form: &ReferralForm, actor: &Actor) -> Result<Referra
     .await?;
     households::store::add_change(
         &mut tx,
-        form.household_id,
+        household_id,
         now,
         volunteer,
         "referred",
@@ -429,7 +438,7 @@ pub async fn make(db: &Db, form: &ReferralForm, actor: &Actor) -> Result<Referra
         db.now(),
         volunteer,
         "referral.made",
-        Some(&households::subject(form.household_id)),
+        Some(&households::subject(household_id)),
         &serde_json::json!({ "referral": id }),
     )
     .await?;

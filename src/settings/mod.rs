@@ -596,11 +596,10 @@ pub async fn save(db: &Db, form: &SettingsForm, actor: &Actor) -> Result<Setting
 pub async fn set_up(
     db: &Db,
     form: &SettingsForm,
-    admin_name: &str,
-    admin_pin: &str,
+    first_admin: &crate::volunteers::FirstAdmin,
 ) -> Result<(Settings, Actor)> {
     let mut fields = Vec::new();
-    let admin = crate::volunteers::check_first_admin(admin_name, admin_pin);
+    let admin = crate::volunteers::check_first_admin(first_admin);
     let valid = form.validate();
     for check in [admin.as_ref().map(|_| ()), valid.as_ref().map(|_| ())] {
         if let Err(Error::Validation(f)) = check {
@@ -617,8 +616,13 @@ pub async fn set_up(
             "This pantry is already set up; sign in instead.".into(),
         ));
     }
-    let actor =
-        crate::volunteers::insert_first_admin(&mut tx, db.now(), admin_name, &pin_hash).await?;
+    let actor = crate::volunteers::insert_first_admin(
+        &mut tx,
+        db.now(),
+        &first_admin.admin_name,
+        &pin_hash,
+    )
+    .await?;
     let saved = save_with(&mut tx, db.now(), &valid, &actor.name).await?;
     tx.commit().await?;
     Ok((saved, actor))

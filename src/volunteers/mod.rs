@@ -107,36 +107,49 @@ pub async fn needs_first_admin(db: &Db) -> Result<bool> {
     Ok(store::count(&mut *db.pool().acquire().await?).await? == 0)
 }
 
-/// Checks a first administrator's name and PIN without saving anything (fields `adminName`
-/// and `adminPin`, as on the setup form).
-/// Checks the first admin's name and PIN; returns the PIN's hash.
-pub(crate) fn check_first_admin(name: &str, pin: &str) -> Result<String> {
+/// The first administrator as typed at first run: name, PIN and the PIN again.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FirstAdmin {
+    pub admin_name: String,
+    pub admin_pin: String,
+    pub admin_pin_again: String,
+}
+
+/// Checks the first admin's name and PIN (typed twice alike) without saving anything, every
+/// mistake at once (fields `adminName`, `adminPin`, `adminPinAgain`); returns the PIN's hash.
+pub(crate) fn check_first_admin(admin: &FirstAdmin) -> Result<String> {
     let mut errors = Vec::new();
-    check_name(&mut errors, name);
-    check_pin(&mut errors, pin);
-    if errors.is_empty() {
-        return hash_pin(pin);
+    check_name(&mut errors, &admin.admin_name);
+    check_pin(&mut errors, &admin.admin_pin);
+    let mut errors: Vec<FieldError> = errors
+        .into_iter()
+        .map(|f| FieldError {
+            field: if f.field == "name" {
+                "adminName".into()
+            } else {
+                "adminPin".into()
+            },
+            message: f.message,
+        })
+        .collect();
+    if admin.admin_pin != admin.admin_pin_again {
+        errors.push(FieldError::new(
+            "adminPinAgain",
+            "The two PINs are not the same.",
+        ));
     }
-    Err(Error::Validation(
-        errors
-            .into_iter()
-            .map(|f| FieldError {
-                field: if f.field == "name" {
-                    "adminName".into()
-                } else {
-                    "adminPin".into()
-                },
-                message: f.message,
-            })
-            .collect(),
-    ))
+    if errors.is_empty() {
+        return hash_pin(&admin.admin_pin);
+    }
+    Err(Error::Validation(errors))
 }
 
 /// Creates the first admin; refused once any volunteer exists.
-pub async fn create_first_admin(db: &Db, name: &str, pin: &str) -> Result<Actor> {
-    let hash = check_first_admin(name, pin)?;
+pub async fn create_first_admin(db: &Db, admin: &FirstAdmin) -> Result<Actor> {
+    let hash = check_first_admin(admin)?;
     let mut tx = db.begin_write().await?;
-    let actor = insert_first_admin(&mut tx, db.now(), name, &hash).await?;
+    let actor = insert_first_admin(&mut tx, db.now(), &admin.admin_name, &hash).await?;
     tx.commit().await?;
     Ok(actor)
 }

@@ -125,3 +125,12 @@ pub async fn visit(db: &Db, household: i64) -> pantry::visits::VisitRecord {
         .await
         .unwrap()
 }
+
+/// A first admin as typed at first run (the PIN typed twice alike).
+pub fn first_admin(name: &str, pin: &str) -> pantry::volunteers::FirstAdmin {
+    pantry::volunteers::FirstAdmin {
+        admin_name: name.into(),
+        admin_pin: pin.into(),
+        admin_pin_again: pin.into(),
+    }
+}

@@ -3,6 +3,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import type { AppStatus } from "./bindings/AppStatus";
 import type { ErrorKind } from "./bindings/ErrorKind";
 import type { FieldError } from "./bindings/FieldError";
+import type { FirstAdmin } from "./bindings/FirstAdmin";
 import type { Settings } from "./bindings/Settings";
 import type { SettingsForm } from "./bindings/SettingsForm";
 import type { WireError } from "./bindings/WireError";
@@ -196,9 +197,8 @@ export const api = {
   sessionSignIn: (name: string, pin: string) => call<SignedIn>("session_sign_in", { name, pin }),
   sessionSignOut: (why: string) => call<void>("session_sign_out", { why }),
   sessionTouch: () => call<void>("session_touch"),
-  sessionFirstAdmin: (name: string, pin: string) => call<SignedIn>("session_first_admin", { name, pin }),
-  sessionSetup: (form: SettingsForm, adminName: string, adminPin: string) =>
-    call<Settings>("session_setup", { form, adminName, adminPin }),
+  sessionFirstAdmin: (admin: FirstAdmin) => call<SignedIn>("session_first_admin", { admin }),
+  sessionSetup: (form: SettingsForm, admin: FirstAdmin) => call<Settings>("session_setup", { form, admin }),
   volunteersList: () => call<Volunteer[]>("volunteers_list"),
   volunteersRoles: () => call<RoleOption[]>("volunteers_roles"),
   volunteersSave: (form: VolunteerForm) => call<Volunteer>("volunteers_save", { form }),

@@ -5,7 +5,11 @@ import type { Urgency } from "./Urgency";
 /**
  * A referral as typed.
  */
-export type ReferralForm = { householdId: number, agencyId: number | null, reason: ReferralReason | null, reasonDetail: string, urgency: Urgency, 
+export type ReferralForm = { 
+/**
+ * The member referred: none until the volunteer has found them.
+ */
+householdId: number | null, agencyId: number | null, reason: ReferralReason | null, reasonDetail: string, urgency: Urgency, 
 /**
  * The member agreed to [`SHARING_CONSENT`] just now.
  */

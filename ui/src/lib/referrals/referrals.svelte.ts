@@ -19,7 +19,6 @@ export type ReferralsView = { kind: "list" } | { kind: "make" } | { kind: "agenc
 /** Text as compared when finding an agency: no case, no accents, single spaces. */
 const folded = (text: string) => text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/\s+/g, " ").trim();
 
-const MEMBER_FIRST = "Find the member first: type part of their name or number.";
 
 export function blankAgency(): AgencyForm {
   return { name: "", kind: null, contactPerson: "", phone: "", email: "", address: "", openingHours: "", howToRefer: "", active: true };
@@ -63,7 +62,7 @@ export class ReferralsState {
   });
 
   private blankReferral(): ReferralForm {
-    return { householdId: 0, agencyId: null, reason: null, reasonDetail: "", urgency: "routine", consentGiven: false };
+    return { householdId: null, agencyId: null, reason: null, reasonDetail: "", urgency: "routine", consentGiven: false };
   }
 
   async load(): Promise<void> {
@@ -174,24 +173,13 @@ export class ReferralsState {
     }
   }
 
+  /** Makes the referral; the library names every mistake at once (the member not yet found too). */
   async make(): Promise<void> {
     const form = $state.snapshot(this.form);
-    if (this.member) {
-      await this.run(async () => {
-        this.made = await api.referralsMake(form);
-        this.open = await api.referralsOpen();
-      });
-      return;
-    }
-    // No member chosen yet: every other mistake is shown with that one. The library is asked
-    // about a household that cannot exist (serial 0 is never given out), so nothing is made.
-    if (await this.task.run(async () => void (await api.referralsMake({ ...form, householdId: 0 })))) return;
-    const error = this.task.error;
-    const fields = { ...(error?.kind === "validation" ? error.fields : {}), householdId: MEMBER_FIRST };
-    const message = error?.kind === "validation" ? "Please correct the highlighted fields."
-      : error?.kind === "notFound" ? "" : (error?.message ?? "");
-    this.task.fail(message, fields);
-    this.notice = null;
+    await this.run(async () => {
+      this.made = await api.referralsMake(form);
+      this.open = await api.referralsOpen();
+    });
   }
 
   async saveAgency(): Promise<boolean> {

@@ -40,6 +40,7 @@ describe("ReferralsState", () => {
           kind: "validation",
           message: "Please correct the 2 highlighted fields.",
           fields: [
+            { field: "householdId", message: "Find the member first: scan their card or type their name." },
             { field: "agencyId", message: "Choose the agency." },
             { field: "consentGiven", message: "Tick the box." },
           ],
@@ -53,19 +54,9 @@ describe("ReferralsState", () => {
     expect(referrals.task.fields).toEqual({
       agencyId: "Choose the agency.",
       consentGiven: "Tick the box.",
-      householdId: "Find the member first: type part of their name or number.",
+      householdId: "Find the member first: scan their card or type their name.",
     });
     expect(referrals.made).toBeNull();
-  });
-
-  it("with everything else right, says only that the member is missing", async () => {
-    library((cmd) => {
-      if (cmd === "referrals_make") throw { kind: "notFound", message: "Household 0 was not found." };
-    });
-    const referrals = new ReferralsState();
-    await referrals.make();
-    expect(referrals.task.fields).toEqual({ householdId: "Find the member first: type part of their name or number." });
-    expect(referrals.task.problem).toBeNull();
   });
 
   it("Enter in the agency finder picks the one agency in use that matches, by name or kind", async () => {

@@ -74,12 +74,11 @@ export class SessionState {
     return this.run(async () => this.signedIn(await api.sessionSignIn(name, pin)));
   }
 
+  /** The library checks the name, the PIN and that it was typed twice alike, all at once. */
   async firstAdmin(name: string, pin: string, again: string): Promise<boolean> {
-    if (pin !== again) {
-      this.errors = { pinAgain: "The two PINs are not the same." };
-      return false;
-    }
-    return this.run(async () => this.signedIn(await api.sessionFirstAdmin(name, pin)));
+    return this.run(async () =>
+      this.signedIn(await api.sessionFirstAdmin({ adminName: name, adminPin: pin, adminPinAgain: again })),
+    );
   }
 
   /** "Switch volunteer" or "Lock": back to the sign-in screen. */

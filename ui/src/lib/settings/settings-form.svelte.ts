@@ -3,13 +3,13 @@ import { api, ApiError } from "../api";
 import { Task } from "../shell/task.svelte";
 import type { Settings } from "../bindings/Settings";
 import type { SettingsForm } from "../bindings/SettingsForm";
-
 /** The first administrator, asked for at first-run setup only. */
-export type FirstAdmin = { adminName: string; adminPin: string; adminPinAgain: string };
+import type { FirstAdmin } from "../bindings/FirstAdmin";
+
+export type { FirstAdmin };
 
 export type SettingsField = keyof SettingsForm | keyof FirstAdmin;
 
-const PINS_DIFFER = "The two PINs are not the same.";
 
 export class SettingsFormState {
   values = $state<SettingsForm>(emptyForm());
@@ -50,25 +50,14 @@ export class SettingsFormState {
 
   /** Saves; on failure keeps what was typed and shows each message beside its field. */
   async save(): Promise<Settings | null> {
-    const admin = this.admin;
-    const pinsDiffer = admin !== null && admin.adminPin !== admin.adminPinAgain;
+    const admin = this.admin === null ? null : $state.snapshot(this.admin);
     let saved: Settings | null = null;
     const ok = await this.task.run(async () => {
       const values = $state.snapshot(this.values);
-      // Two different PINs: the library is sent no PIN, which it always refuses, so nothing
-      // is saved, yet it still checks every other field and all are shown at once.
-      saved = admin
-        ? await api.sessionSetup(values, admin.adminName, pinsDiffer ? "" : admin.adminPin)
-        : await api.settingsSave(values);
+      // The library checks the settings and the first admin (the PIN typed twice alike) and
+      // names every mistake at once.
+      saved = admin ? await api.sessionSetup(values, admin) : await api.settingsSave(values);
     });
-    if (pinsDiffer && !ok && this.task.error) {
-      const { adminPin: _noPin, ...others } = this.task.fields;
-      const fields = { ...others, adminPinAgain: PINS_DIFFER };
-      const wrong = Object.keys(fields).length;
-      const message = this.task.error.kind !== "validation" ? this.task.error.message
-        : wrong === 1 ? PINS_DIFFER : `Please correct the ${wrong} highlighted fields.`;
-      this.task.fail(message, fields);
-    }
     if (ok) this.savedAt = new Date();
     else if (this.task.error) this.savedAt = null;
     return saved;

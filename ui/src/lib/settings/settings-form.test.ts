@@ -79,17 +79,17 @@ describe("SettingsFormState", () => {
     expect(sent).toMatchObject({ form: { name: "Hillside Pantry" } });
   });
 
-  it("with two different PINs at setup saves nothing and shows every other mistake too", async () => {
-    let sentPin: unknown;
+  it("sends the first admin as typed, both PINs, and shows every mistake the library names", async () => {
+    let sent: unknown;
     mockIPC((cmd, args) => {
       if (cmd === "session_setup") {
-        sentPin = (args as { adminPin: string }).adminPin;
+        sent = (args as { admin: unknown }).admin;
         throw {
           kind: "validation",
           message: "Please correct the 2 highlighted fields.",
           fields: [
             { field: "name", message: "Enter the pantry's name." },
-            { field: "adminPin", message: "A PIN is 4 to 8 digits." },
+            { field: "adminPinAgain", message: "The two PINs are not the same." },
           ],
         };
       }
@@ -97,25 +97,10 @@ describe("SettingsFormState", () => {
     const form = new SettingsFormState();
     form.admin = { adminName: "Alex", adminPin: "1234", adminPinAgain: "4321" };
     expect(await form.save()).toBeNull();
-    // The library was sent no PIN at all (it refuses that), never one of the two typed.
-    expect(sentPin).toBe("");
+    expect(sent).toEqual({ adminName: "Alex", adminPin: "1234", adminPinAgain: "4321" });
     expect(form.errors).toEqual({ name: "Enter the pantry's name.", adminPinAgain: "The two PINs are not the same." });
     expect(form.problem).toBe("Please correct the 2 highlighted fields.");
     expect(form.firstInvalid).toBe("name");
-  });
-
-  it("says only that the PINs differ when everything else is right", async () => {
-    mockIPC((cmd) => {
-      if (cmd === "session_setup") {
-        throw { kind: "validation", message: "Please correct the highlighted field.", fields: [{ field: "adminPin", message: "A PIN is 4 to 8 digits." }] };
-      }
-    });
-    const form = new SettingsFormState();
-    form.admin = { adminName: "Alex", adminPin: "1234", adminPinAgain: "4321" };
-    expect(await form.save()).toBeNull();
-    expect(form.errors).toEqual({ adminPinAgain: "The two PINs are not the same." });
-    expect(form.problem).toBe("The two PINs are not the same.");
-    expect(form.firstInvalid).toBe("adminPinAgain");
   });
 
   it("turns an unexpected failure into a plain message", async () => {
