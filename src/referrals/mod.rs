@@ -345,7 +345,7 @@ pub async fn make(db: &Db, form: &ReferralForm, actor: &Actor) -> Result<Referra
     if form.household_id.is_none() {
         errors.push(FieldError::new(
             "householdId",
-            "Find the member first: scan their card or type their name.",
+            "Find the member first: type part of their name or number.",
         ));
     }
     if form.agency_id.is_none() {

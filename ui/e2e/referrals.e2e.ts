@@ -105,6 +105,7 @@ describe("referrals", () => {
     await app.heading("Add an agency");
     await app.fill("Agency name", "Hillside Money Advice");
     await app.choose("Kind of help", "Money and debt advice");
+    await app.fill("Phone", "0161 496 0000");
     await app.click("Save agency");
     await app.heading("Make a referral");
     await chosenAgency(app, "Hillside Money Advice");
@@ -113,6 +114,7 @@ describe("referrals", () => {
     await app.heading("Add an agency");
     await app.fill("Agency name", "Brookfield Energy Savers");
     await app.choose("Kind of help", "Energy advice");
+    await app.fill("Phone", "0161 496 0001");
     await app.click("Save agency");
     await app.heading("Make a referral");
     await chosenAgency(app, "Brookfield Energy Savers");

@@ -40,7 +40,7 @@ describe("ReferralsState", () => {
           kind: "validation",
           message: "Please correct the 2 highlighted fields.",
           fields: [
-            { field: "householdId", message: "Find the member first: scan their card or type their name." },
+            { field: "householdId", message: "Find the member first: type part of their name or number." },
             { field: "agencyId", message: "Choose the agency." },
             { field: "consentGiven", message: "Tick the box." },
           ],
@@ -54,7 +54,7 @@ describe("ReferralsState", () => {
     expect(referrals.task.fields).toEqual({
       agencyId: "Choose the agency.",
       consentGiven: "Tick the box.",
-      householdId: "Find the member first: scan their card or type their name.",
+      householdId: "Find the member first: type part of their name or number.",
     });
     expect(referrals.made).toBeNull();
   });
