@@ -36,6 +36,17 @@ impl Role {
         }
     }
 
+    /// "a manager", "an admin".
+    pub fn with_article(self) -> String {
+        let label = self.label();
+        let article = if label.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        format!("{article} {label}")
+    }
+
     /// The role stored as `code`; an unknown code is an error, never a silent default.
     pub fn from_code(code: &str) -> Result<Role> {
         Role::ALL
@@ -167,6 +178,17 @@ pub struct SignedIn {
     pub role: Role,
     pub role_label: String,
     pub may: Vec<Operation>,
+    /// Every operation this volunteer may not do, with the plain reason the screens show
+    /// where it would be ("Recording waste needs a manager.").
+    pub withheld: Vec<Withheld>,
+}
+
+/// An operation the signed-in volunteer may not do, and why, from the role table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Withheld {
+    pub operation: Operation,
+    pub why: String,
 }
 
 impl From<&Actor> for SignedIn {
@@ -176,6 +198,18 @@ impl From<&Actor> for SignedIn {
             role: actor.role,
             role_label: actor.role.label().to_owned(),
             may: actor.permissions(),
+            withheld: Operation::ALL
+                .iter()
+                .filter(|op| !actor.may(**op))
+                .map(|&operation| Withheld {
+                    operation,
+                    why: format!(
+                        "{} needs {}.",
+                        operation.doing(),
+                        operation.min_role().with_article()
+                    ),
+                })
+                .collect(),
         }
     }
 }
@@ -215,5 +249,29 @@ mod tests {
         assert_eq!(admin.len(), Operation::ALL.len());
         assert!(!counter.contains(&Operation::AnonymiseAbsent));
         assert!(Role::from_code("superuser").is_err());
+    }
+
+    #[test]
+    fn the_screens_are_told_why_each_withheld_operation_is_withheld() {
+        let counter = SignedIn::from(&Actor::system("Sam", Role::Counter));
+        assert_eq!(
+            counter.may.len() + counter.withheld.len(),
+            Operation::ALL.len()
+        );
+        let waste = counter
+            .withheld
+            .iter()
+            .find(|w| w.operation == Operation::RecordWaste)
+            .unwrap();
+        assert_eq!(waste.why, "Recording waste needs a manager.");
+        let backup = counter
+            .withheld
+            .iter()
+            .find(|w| w.operation == Operation::TakeBackup)
+            .unwrap();
+        assert_eq!(backup.why, "Taking a backup needs an admin.");
+        assert!(SignedIn::from(&Actor::system("Alex", Role::Admin))
+            .withheld
+            .is_empty());
     }
 }

@@ -70,6 +70,12 @@ export class SessionState {
     return this.actor?.may.includes(op) ?? false;
   }
 
+  /** Why the signed-in volunteer may not do `op` ("Recording waste needs a manager."), from the
+   *  library's role table; empty when they may. */
+  why(op: Operation): string {
+    return this.actor?.withheld.find((w) => w.operation === op)?.why ?? "";
+  }
+
   async signIn(name: string, pin: string): Promise<boolean> {
     return this.run(async () => this.signedIn(await api.sessionSignIn(name, pin)));
   }
