@@ -129,8 +129,8 @@ operations! {
     ManageVolunteers => Admin, "Managing volunteers";
 }
 
-/// Who is doing something: a signed-in volunteer, the command line (run by whoever holds
-/// the database file, so it acts as an admin), or the app's own housekeeping. Not a wire
+/// Who is doing something: a volunteer signed in (in the app, or on the command line with
+/// `--volunteer` and their PIN), or the app's own housekeeping. Not a wire
 /// type: the screens see `SignedIn`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
@@ -140,10 +140,6 @@ pub struct Actor {
 }
 
 impl Actor {
-    pub fn command_line() -> Actor {
-        Actor::system("command line", Role::Admin)
-    }
-
     /// An actor with a given role, for the library's own callers (tests, demo data, the
     /// app's daily and closing backups).
     pub fn system(name: &str, role: Role) -> Actor {

@@ -157,7 +157,12 @@ fn demo_data_is_deterministic_realistic_and_only_goes_into_an_empty_pantry() {
 #[test]
 fn backup_writes_a_checked_copy() {
     let dir = tempfile::tempdir().unwrap();
-    assert!(pantry(dir.path(), &["init"]).status.success());
+    assert!(pantry(
+        dir.path(),
+        &["demo-data", "--households", "2", "--weeks", "1"]
+    )
+    .status
+    .success());
     let out_file = dir.path().join("copy.sqlite3");
     let out = pantry(dir.path(), &["backup", "--out", out_file.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -446,4 +451,70 @@ fn import_stock_checks_first_and_report_and_rollup_write_every_format() {
         ],
     );
     assert!(!out.status.success(), "the same pantry twice is refused");
+}
+
+#[test]
+fn commands_that_touch_personal_data_need_a_signed_in_volunteer_with_the_right_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = pantry(
+        dir.path(),
+        &["demo-data", "--households", "5", "--weeks", "1"],
+    );
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    let csv = dir.path().join("new.csv");
+    std::fs::write(&csv, "Name,Postcode,Consent\nNew Person,OL1 2AB,yes\n").unwrap();
+    let csv = csv.to_str().unwrap();
+    let out = dir.path().join("out");
+    let out = out.to_str().unwrap();
+    let commands: &[&[&str]] = &[
+        &["report", "--period", "2026-10", "--out", out],
+        &["import", "members", csv],
+        &["retention", "--dry-run"],
+        &["subject-access", "00000017"],
+        &["print", "cards", "--all-unprinted", "--out", out],
+        &["backup"],
+        &["restore", out],
+    ];
+    for args in commands {
+        // Nobody signed in: refused, saying how to sign in; nothing was written.
+        let refused = common::pantry_as(dir.path(), None, args);
+        assert!(!refused.status.success(), "{args:?}");
+        assert!(
+            stderr(&refused).contains("--volunteer NAME"),
+            "{args:?}: {}",
+            stderr(&refused)
+        );
+        // A wrong PIN is refused (and counts towards the lock-out).
+        let wrong = common::pantry_as(dir.path(), Some(("Alex", "9999")), args);
+        assert!(!wrong.status.success(), "{args:?}");
+        assert!(!std::path::Path::new(out).exists(), "{args:?}");
+    }
+    // A counter volunteer may not import members, anonymise or restore: the library says so.
+    for args in [&commands[1], &commands[6]] {
+        let counter = common::pantry_as(dir.path(), Some(("Sam", "1111")), args);
+        assert!(!counter.status.success(), "{args:?}");
+        assert!(
+            stderr(&counter).contains("needs a"),
+            "{args:?}: {}",
+            stderr(&counter)
+        );
+    }
+    // Signed in with the right role, the audit trail names the volunteer.
+    let pat = common::pantry_as(
+        dir.path(),
+        Some(("Pat", "2222")),
+        &["import", "members", csv],
+    );
+    assert!(pat.status.success(), "{}", stderr(&pat));
+    let trail = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let (db, _) = pantry::Db::open_in(dir.path()).await.unwrap();
+        let names: Vec<String> =
+            sqlx::query_scalar("SELECT actor FROM audit_log WHERE action = 'households.imported'")
+                .fetch_all(db.pool())
+                .await
+                .unwrap();
+        db.close().await;
+        names
+    });
+    assert_eq!(trail, ["Pat"]);
 }

@@ -1,12 +1,13 @@
 //! `pantry`: the command line for the same library the desktop app uses.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
-use pantry::access::Actor;
+use pantry::access::{Actor, Operation};
 use pantry::backups;
 use pantry::cards;
 use pantry::demo::{self, DemoSpec};
@@ -43,6 +44,12 @@ struct Cli {
     /// its database, backups and safety copies are refused whatever is said).
     #[arg(long, global = true)]
     force: bool,
+
+    /// Who is running the command: a volunteer's name (or PANTRY_VOLUNTEER). Every command
+    /// that changes or shows the pantry's data needs it, with the volunteer's PIN, typed when
+    /// asked (or PANTRY_PIN for scripts). Their role decides what they may do.
+    #[arg(long, global = true, value_name = "NAME", env = "PANTRY_VOLUNTEER")]
+    volunteer: Option<String>,
 
     #[command(subcommand)]
     command: Command,
@@ -225,7 +232,16 @@ async fn run(cli: Cli) -> Result<(), Error> {
     };
     if let Command::Restore { file } = &cli.command {
         let db_path = data_dir.join(paths::DATABASE_FILE);
-        let request = backups::RestoreRequest::new(file, &Actor::command_line());
+        let (db, _) = Db::open_in(&data_dir).await?;
+        let signed_in = match sign_in(&db, cli.volunteer.as_deref()).await {
+            Ok(actor) => actor
+                .require(&db, Operation::RestoreBackup)
+                .await
+                .map(|()| actor),
+            Err(err) => Err(err),
+        };
+        db.close().await;
+        let request = backups::RestoreRequest::new(file, &signed_in?);
         say!("Restoring from {} (waiting up to 10 seconds for any other Pantry window or command on this database to close)…", file.display());
         let notice = backups::restore(&db_path, file, &request).await?;
         if !notice.safety_copy.is_empty() {
@@ -254,6 +270,18 @@ async fn run(cli: Cli) -> Result<(), Error> {
             backup.display()
         );
     }
+    let actor = match &cli.command {
+        // Neither changes nor shows a household's data (demo data refuses a set-up pantry).
+        Command::Init | Command::DemoData { .. } => None,
+        _ => match sign_in(&db, cli.volunteer.as_deref()).await {
+            Ok(actor) => Some(actor),
+            Err(err) => {
+                db.close().await;
+                return Err(err);
+            }
+        },
+    };
+    let actor = actor.as_ref().unwrap_or(&NOBODY_SIGNED_IN);
     let result = match cli.command {
         Command::Init => init(&db).await,
         Command::DemoData {
@@ -270,9 +298,9 @@ async fn run(cli: Cli) -> Result<(), Error> {
             };
             demo_data(&db, &spec).await
         }
-        Command::Backup { out } => backup(&db, out, existing).await,
+        Command::Backup { out } => backup(&db, out, existing, actor).await,
         Command::Restore { .. } => Ok(()),
-        Command::ExerciseCounter { visits } => exercise_counter(&db, visits).await,
+        Command::ExerciseCounter { visits } => exercise_counter(&db, visits, actor).await,
         Command::Import {
             what:
                 ImportWhat::Members {
@@ -280,7 +308,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
                     dry_run,
                     skip_bad,
                 },
-        } => import_members(&db, &file, dry_run, skip_bad).await,
+        } => import_members(&db, &file, dry_run, skip_bad, actor).await,
         Command::Import {
             what:
                 ImportWhat::Stock {
@@ -288,18 +316,18 @@ async fn run(cli: Cli) -> Result<(), Error> {
                     dry_run,
                     skip_bad,
                 },
-        } => import_stock(&db, &file, dry_run, skip_bad).await,
+        } => import_stock(&db, &file, dry_run, skip_bad, actor).await,
         Command::Report {
             period,
             format,
             out,
-        } => report(&db, &period, format.as_deref(), &out, existing).await,
+        } => report(&db, &period, format.as_deref(), &out, existing, actor).await,
         Command::Rollup { files, format, out } => {
-            rollup(&db, &files, format.as_deref(), &out, existing).await
+            rollup(&db, &files, format.as_deref(), &out, existing, actor).await
         }
-        Command::Retention { dry_run } => retention(&db, dry_run).await,
+        Command::Retention { dry_run } => retention(&db, dry_run, actor).await,
         Command::SubjectAccess { household, out } => {
-            subject_access(&db, &household, out.as_deref()).await
+            subject_access(&db, &household, out.as_deref(), actor).await
         }
         Command::Print {
             what:
@@ -311,7 +339,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 },
         } => {
             let to = Destination::file(out, existing);
-            print_cards(&db, household.as_deref(), layout, &to).await
+            print_cards(&db, household.as_deref(), layout, &to, actor).await
         }
         Command::Print {
             what: PrintWhat::Slip { referral, out },
@@ -347,15 +375,21 @@ async fn demo_data(db: &Db, spec: &DemoSpec) -> Result<(), Error> {
     Ok(())
 }
 
-async fn backup(db: &Db, out: Option<PathBuf>, existing: Existing) -> Result<(), Error> {
+async fn backup(
+    db: &Db,
+    out: Option<PathBuf>,
+    existing: Existing,
+    actor: &Actor,
+) -> Result<(), Error> {
     let written = match out {
         Some(path) => {
+            actor.require(db, Operation::TakeBackup).await?;
             Guard::of(db).await?.check(&path, existing)?;
             db.backup_to(&path, existing).await?;
             path
         }
         None => PathBuf::from(
-            backups::back_up(db, backups::BackupReason::Manual, &Actor::command_line())
+            backups::back_up(db, backups::BackupReason::Manual, actor)
                 .await?
                 .file,
         ),
@@ -364,7 +398,7 @@ async fn backup(db: &Db, out: Option<PathBuf>, existing: Existing) -> Result<(),
     Ok(())
 }
 
-async fn exercise_counter(db: &Db, visits: u32) -> Result<(), Error> {
+async fn exercise_counter(db: &Db, visits: u32, actor: &Actor) -> Result<(), Error> {
     use std::io::Write;
     let ids = demo::exercise_households(db).await?;
     let mut out = std::io::stdout().lock();
@@ -383,7 +417,7 @@ async fn exercise_counter(db: &Db, visits: u32) -> Result<(), Error> {
                 override_reason: Some("exercise".into()),
                 lines: Vec::new(),
             },
-            &Actor::command_line(),
+            actor,
         )
         .await?;
         writeln!(out, "{}", visit.id)?;
@@ -397,6 +431,7 @@ async fn import_members(
     file: &std::path::Path,
     dry_run: bool,
     skip_bad: bool,
+    actor: &Actor,
 ) -> Result<(), Error> {
     let sheet = read_sheet(file)?;
     let mapping = import::suggest_mapping(&sheet.headers);
@@ -427,7 +462,7 @@ async fn import_members(
         ));
     }
     let started = Instant::now();
-    let done = import::import(db, &sheet, &mapping, &Actor::command_line(), &mut |_| {}).await?;
+    let done = import::import(db, &sheet, &mapping, actor, &mut |_| {}).await?;
     if !done.imported {
         return Err(Error::invalid(
             "file",
@@ -456,17 +491,11 @@ async fn report(
     format: Option<&str>,
     out: &std::path::Path,
     existing: Existing,
+    actor: &Actor,
 ) -> Result<(), Error> {
     let period = reports::Period::parse(period)?;
     let format = format_for(format, out)?;
-    let done = export::export_summary(
-        db,
-        &period,
-        format,
-        Some((out, existing)),
-        &Actor::command_line(),
-    )
-    .await?;
+    let done = export::export_summary(db, &period, format, Some((out, existing)), actor).await?;
     say!(
         "{} summary written: {} (sha256 {})",
         period.label,
@@ -482,6 +511,7 @@ async fn rollup(
     format: Option<&str>,
     out: &std::path::Path,
     existing: Existing,
+    actor: &Actor,
 ) -> Result<(), Error> {
     let format = format_for(format, out)?;
     let inputs = files
@@ -492,14 +522,8 @@ async fn rollup(
                 .map_err(|e| pantry::output::file_error("read", f, &e))
         })
         .collect::<Result<Vec<_>, Error>>()?;
-    let (combined, done) = rollup::export_rollup(
-        db,
-        &inputs,
-        format,
-        Some((out, existing)),
-        &Actor::command_line(),
-    )
-    .await?;
+    let (combined, done) =
+        rollup::export_rollup(db, &inputs, format, Some((out, existing)), actor).await?;
     say!(
         "Roll-up of {} pantries written: {}",
         combined.pantries.len(),
@@ -523,10 +547,10 @@ async fn import_stock(
     file: &std::path::Path,
     dry_run: bool,
     skip_bad: bool,
+    actor: &Actor,
 ) -> Result<(), Error> {
     let sheet = read_sheet(file)?;
-    let report =
-        opening::import_opening(db, &sheet, dry_run, skip_bad, &Actor::command_line()).await?;
+    let report = opening::import_opening(db, &sheet, dry_run, skip_bad, actor).await?;
     for p in &report.problems {
         say!("line {}, column \"{}\": {}", p.line, p.column, p.message);
     }
@@ -551,7 +575,7 @@ async fn import_stock(
     }
 }
 
-async fn retention(db: &Db, dry_run: bool) -> Result<(), Error> {
+async fn retention(db: &Db, dry_run: bool, actor: &Actor) -> Result<(), Error> {
     let preview = protection::retention_preview(db).await?;
     for c in &preview.households {
         say!(
@@ -571,7 +595,7 @@ async fn retention(db: &Db, dry_run: bool) -> Result<(), Error> {
         say!("Dry run: nothing was changed.");
         return Ok(());
     }
-    let n = protection::apply_retention(db, &Actor::command_line()).await?;
+    let n = protection::apply_retention(db, actor).await?;
     say!("Anonymised {n} households.");
     Ok(())
 }
@@ -581,6 +605,7 @@ async fn print_cards(
     household: Option<&str>,
     layout: Layout,
     to: &Destination,
+    actor: &Actor,
 ) -> Result<(), Error> {
     let sheet = match layout {
         Layout::Avery => SheetLayout::Avery,
@@ -590,9 +615,9 @@ async fn print_cards(
     let print = match household {
         Some(number) => {
             let id = pantry::households::id_for_number(db, number).await?;
-            cards::print_single(db, id, to, &Actor::command_line()).await?
+            cards::print_single(db, id, to, actor).await?
         }
-        None => cards::print_unprinted(db, sheet, to, &Actor::command_line()).await?,
+        None => cards::print_unprinted(db, sheet, to, actor).await?,
     };
     let bytes = std::fs::metadata(&print.path).map_or(0, |m| m.len());
     say!(
@@ -611,9 +636,14 @@ async fn print_cards(
     Ok(())
 }
 
-async fn subject_access(db: &Db, number: &str, out: Option<&std::path::Path>) -> Result<(), Error> {
+async fn subject_access(
+    db: &Db,
+    number: &str,
+    out: Option<&std::path::Path>,
+    actor: &Actor,
+) -> Result<(), Error> {
     let id = pantry::households::id_for_number(db, number).await?;
-    for file in protection::write_subject_access(db, id, out, &Actor::command_line()).await? {
+    for file in protection::write_subject_access(db, id, out, actor).await? {
         say!("Wrote {}", file.display());
     }
     Ok(())
@@ -628,4 +658,35 @@ async fn print_slip(db: &Db, reference: &str, to: &Destination) -> Result<(), Er
         file.display()
     );
     Ok(())
+}
+
+/// Stands in where no command needs a volunteer (`init`, `demo-data`); it may do nothing.
+static NOBODY_SIGNED_IN: std::sync::LazyLock<Actor> =
+    std::sync::LazyLock::new(|| Actor::system("nobody signed in", pantry::access::Role::Counter));
+
+/// Signs the volunteer in with their PIN: from PANTRY_PIN, or typed (not shown) when a
+/// person is at a terminal. The library checks the PIN, locks out after repeated wrong ones
+/// and records the sign-in.
+async fn sign_in(db: &Db, volunteer: Option<&str>) -> Result<Actor, Error> {
+    const HOW: &str = "give --volunteer NAME (or PANTRY_VOLUNTEER) and your PIN, typed when asked or in PANTRY_PIN";
+    let name = volunteer
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| {
+            Error::Forbidden(format!(
+            "This command changes or shows the pantry's data, so a volunteer must sign in: {HOW}."
+        ))
+        })?;
+    let pin = match std::env::var("PANTRY_PIN") {
+        Ok(pin) => pin,
+        Err(_) if std::io::stdin().is_terminal() => {
+            rpassword::prompt_password(format!("PIN for {name}: "))?
+        }
+        Err(_) => {
+            return Err(Error::Forbidden(format!(
+                "No PIN was given for {name} and there is no terminal to type it in: {HOW}."
+            )))
+        }
+    };
+    pantry::volunteers::sign_in(db, name, &pin).await
 }

@@ -60,15 +60,35 @@ pub fn household(name: &str) -> HouseholdForm {
     }
 }
 
-/// Runs the real `pantry` command line on a data directory, as a separate process.
+/// Runs the real `pantry` command line on a data directory, as a separate process, signed in
+/// as Alex, the admin (`pantry demo-data` and `admin_alex` make Alex with PIN 3333).
 pub fn pantry(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pantry"))
+    pantry_as(data_dir, Some(("Alex", "3333")), args)
+}
+
+/// Runs the command line signed in as `who` (name, PIN), or with no volunteer at all.
+pub fn pantry_as(data_dir: &Path, who: Option<(&str, &str)>, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pantry"));
+    command
         .arg("--data-dir")
         .arg(data_dir)
         .args(args)
         .env_remove("PANTRY_DATA_DIR")
-        .output()
-        .unwrap()
+        .env_remove("PANTRY_VOLUNTEER")
+        .env_remove("PANTRY_PIN")
+        .stdin(std::process::Stdio::null());
+    if let Some((name, pin)) = who {
+        command.env("PANTRY_VOLUNTEER", name).env("PANTRY_PIN", pin);
+    }
+    command.output().unwrap()
+}
+
+/// Alex, the first admin, with PIN 3333 (as the demo pantry has), for command-line tests on
+/// a pantry set up in the test.
+pub async fn admin_alex(db: &Db) {
+    pantry::volunteers::create_first_admin(db, &first_admin("Alex", "3333"))
+        .await
+        .unwrap();
 }
 
 pub fn stdout(out: &Output) -> String {

@@ -21,7 +21,7 @@ describe("restore", () => {
     let app = await launch(dataDir, "Counter", DEMO.admin);
     await app.text("Pantry was restored from a backup");
     await app.containing("3 visits recorded");
-    await app.containing("(by command line)");
+    await app.containing("(by Alex)");
     await app.screenshot("restore-notice");
     await app.click("I have read this");
     await app.driver.wait(async () => (await app.driver.findElements(By.id("restore-title"))).length === 0, 15_000);
