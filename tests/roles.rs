@@ -478,6 +478,17 @@ async fn sign_in_locks_out_after_wrong_pins_and_is_audited() {
         panic!()
     };
     assert!(message.contains("too many wrong PINs"));
+    // The lock-out lasts LOCKOUT_MINUTES by the pantry's clock, then the right PIN works.
+    let (later, clock) = common::stopped(db.clone(), chrono::Utc::now());
+    clock.advance(chrono::Duration::minutes(volunteers::LOCKOUT_MINUTES - 1));
+    assert!(matches!(
+        volunteers::sign_in(&later, "Sam", "1111")
+            .await
+            .unwrap_err(),
+        Error::Forbidden(_)
+    ));
+    clock.advance(chrono::Duration::minutes(2));
+    volunteers::sign_in(&later, "Sam", "1111").await.unwrap();
     // An admin resetting the PIN lifts the lock.
     volunteers::save_volunteer(
         &db,
@@ -518,7 +529,7 @@ async fn sign_in_locks_out_after_wrong_pins_and_is_audited() {
     let count = |action: &str| trail.entries.iter().filter(|e| e.action == action).count();
     assert_eq!(
         (count("signed-in"), count("sign-in-failed")),
-        (2, volunteers::MAX_ATTEMPTS as usize)
+        (3, volunteers::MAX_ATTEMPTS as usize)
     );
     assert!(trail
         .entries
