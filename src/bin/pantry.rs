@@ -270,18 +270,6 @@ async fn run(cli: Cli) -> Result<(), Error> {
             backup.display()
         );
     }
-    let actor = match &cli.command {
-        // Neither changes nor shows a household's data (demo data refuses a set-up pantry).
-        Command::Init | Command::DemoData { .. } => None,
-        _ => match sign_in(&db, cli.volunteer.as_deref()).await {
-            Ok(actor) => Some(actor),
-            Err(err) => {
-                db.close().await;
-                return Err(err);
-            }
-        },
-    };
-    let actor = actor.as_ref().unwrap_or(&NOBODY_SIGNED_IN);
     let result = match cli.command {
         Command::Init => init(&db).await,
         Command::DemoData {
@@ -298,9 +286,28 @@ async fn run(cli: Cli) -> Result<(), Error> {
             };
             demo_data(&db, &spec).await
         }
-        Command::Backup { out } => backup(&db, out, existing, actor).await,
-        Command::Restore { .. } => Ok(()),
-        Command::ExerciseCounter { visits } => exercise_counter(&db, visits, actor).await,
+        // Every other command changes or shows the pantry's data: a volunteer signs in first.
+        command => match sign_in(&db, cli.volunteer.as_deref()).await {
+            Ok(actor) => signed_in(&db, command, existing, &actor).await,
+            Err(err) => Err(err),
+        },
+    };
+    db.close().await;
+    result
+}
+
+/// Runs a command that needs a signed-in volunteer, as `actor`.
+async fn signed_in(
+    db: &Db,
+    command: Command,
+    existing: Existing,
+    actor: &Actor,
+) -> Result<(), Error> {
+    match command {
+        // Run before anyone signs in (restore signs in itself, with the database closed).
+        Command::Init | Command::DemoData { .. } | Command::Restore { .. } => Ok(()),
+        Command::Backup { out } => backup(db, out, existing, actor).await,
+        Command::ExerciseCounter { visits } => exercise_counter(db, visits, actor).await,
         Command::Import {
             what:
                 ImportWhat::Members {
@@ -308,7 +315,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
                     dry_run,
                     skip_bad,
                 },
-        } => import_members(&db, &file, dry_run, skip_bad, actor).await,
+        } => import_members(db, &file, dry_run, skip_bad, actor).await,
         Command::Import {
             what:
                 ImportWhat::Stock {
@@ -316,18 +323,18 @@ async fn run(cli: Cli) -> Result<(), Error> {
                     dry_run,
                     skip_bad,
                 },
-        } => import_stock(&db, &file, dry_run, skip_bad, actor).await,
+        } => import_stock(db, &file, dry_run, skip_bad, actor).await,
         Command::Report {
             period,
             format,
             out,
-        } => report(&db, &period, format.as_deref(), &out, existing, actor).await,
+        } => report(db, &period, format.as_deref(), &out, existing, actor).await,
         Command::Rollup { files, format, out } => {
-            rollup(&db, &files, format.as_deref(), &out, existing, actor).await
+            rollup(db, &files, format.as_deref(), &out, existing, actor).await
         }
-        Command::Retention { dry_run } => retention(&db, dry_run, actor).await,
+        Command::Retention { dry_run } => retention(db, dry_run, actor).await,
         Command::SubjectAccess { household, out } => {
-            subject_access(&db, &household, out.as_deref(), actor).await
+            subject_access(db, &household, out.as_deref(), actor).await
         }
         Command::Print {
             what:
@@ -339,14 +346,12 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 },
         } => {
             let to = Destination::file(out, existing);
-            print_cards(&db, household.as_deref(), layout, &to, actor).await
+            print_cards(db, household.as_deref(), layout, &to, actor).await
         }
         Command::Print {
             what: PrintWhat::Slip { referral, out },
-        } => print_slip(&db, &referral, &Destination::file(out, existing)).await,
-    };
-    db.close().await;
-    result
+        } => print_slip(db, &referral, &Destination::file(out, existing)).await,
+    }
 }
 
 async fn init(db: &Db) -> Result<(), Error> {
@@ -659,10 +664,6 @@ async fn print_slip(db: &Db, reference: &str, to: &Destination) -> Result<(), Er
     );
     Ok(())
 }
-
-/// Stands in where no command needs a volunteer (`init`, `demo-data`); it may do nothing.
-static NOBODY_SIGNED_IN: std::sync::LazyLock<Actor> =
-    std::sync::LazyLock::new(|| Actor::system("nobody signed in", pantry::access::Role::Counter));
 
 /// Signs the volunteer in with their PIN: from PANTRY_PIN, or typed (not shown) when a
 /// person is at a terminal. The library checks the PIN, locks out after repeated wrong ones
