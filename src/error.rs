@@ -105,7 +105,7 @@ pub enum Error {
     #[error("A file could not be read or written: {0}")]
     Io(#[from] std::io::Error),
 
-    /// A file problem already put in plain words, naming the file (see `output::file_error`).
+    /// A file problem already put in plain words, naming the file (see `files::file_error`).
     #[error("{0}")]
     File(String),
 

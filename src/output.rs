@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::files::{comparable, folder_of, same_path};
-pub use crate::files::{file_error, remove_stale_parts, same_file, write_atomically, Existing};
+pub use crate::files::Existing;
+use crate::files::{comparable, file_error, folder_of, same_path, write_atomically};
 
 /// Where a document goes.
 #[derive(Debug, Clone, PartialEq, Eq)]

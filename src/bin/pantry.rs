@@ -524,7 +524,7 @@ async fn rollup(
         .map(|f| {
             std::fs::read(f)
                 .map(|bytes| (f.display().to_string(), bytes))
-                .map_err(|e| pantry::output::file_error("read", f, &e))
+                .map_err(|e| pantry::files::file_error("read", f, &e))
         })
         .collect::<Result<Vec<_>, Error>>()?;
     let (combined, done) =
@@ -539,7 +539,7 @@ async fn rollup(
 }
 
 fn read_sheet(file: &std::path::Path) -> Result<import::Sheet, Error> {
-    let bytes = std::fs::read(file).map_err(|e| pantry::output::file_error("read", file, &e))?;
+    let bytes = std::fs::read(file).map_err(|e| pantry::files::file_error("read", file, &e))?;
     let name = file
         .file_name()
         .and_then(|n| n.to_str())
