@@ -129,7 +129,12 @@ fn p(sorted: &[Duration], q: f64) -> f64 {
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let (db, _) = Db::open_in(
+        dir.path(),
+        &pantry::keys::KeyStore::Folder(dir.path().with_extension("keys")),
+    )
+    .await
+    .unwrap();
     let settings_today = Utc::now().date_naive();
     let until = settings_today.pred_opt().unwrap();
     let started = Instant::now();

@@ -25,7 +25,12 @@ fn ms(d: Duration) -> f64 {
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let (db, _) = Db::open_in(
+        dir.path(),
+        &pantry::keys::KeyStore::Folder(dir.path().with_extension("keys")),
+    )
+    .await
+    .unwrap();
     let spec = DemoSpec {
         households: HOUSEHOLDS,
         weeks: 1,
@@ -108,7 +113,12 @@ async fn main() {
 
     // Import: 100,000 rows into an empty pantry.
     let dir = tempfile::tempdir().unwrap();
-    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let (db, _) = Db::open_in(
+        dir.path(),
+        &pantry::keys::KeyStore::Folder(dir.path().with_extension("keys")),
+    )
+    .await
+    .unwrap();
     settings::save(
         &db,
         &demo::demo_settings_form(),

@@ -20,7 +20,12 @@ fn median(mut times: Vec<Duration>) -> Duration {
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let (db, _) = Db::open_in(
+        dir.path(),
+        &pantry::keys::KeyStore::Folder(dir.path().with_extension("keys")),
+    )
+    .await
+    .unwrap();
     let until = NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
     let spec = DemoSpec {
         households: 100_000,

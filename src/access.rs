@@ -127,6 +127,8 @@ operations! {
     TakeBackup => Admin, "Taking a backup";
     RestoreBackup => Admin, "Restoring a backup";
     ManageVolunteers => Admin, "Managing volunteers";
+    PrintRecoverySheet => Admin, "Printing the recovery sheet";
+    ExportDatabase => Admin, "Exporting the whole database unencrypted";
 }
 
 /// Who is doing something: a volunteer signed in (in the app, or on the command line with

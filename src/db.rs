@@ -1,10 +1,10 @@
-//! Opening the SQLite database: settings for durability, migrations with a backup first,
-//! refusal of a schema newer than this app (before anything is changed), the lock that keeps
-//! a restore from replacing a file another Pantry process has open, write transactions and
-//! online backups.
+//! Opening the SQLite database: encryption at rest (SQLCipher, with the key from `keys`, and
+//! plain databases from earlier versions encrypted on upgrade), settings for durability,
+//! migrations with a backup first, refusal of a schema newer than this app (before anything
+//! is changed), the lock that keeps a restore from replacing a file another Pantry process
+//! has open, write transactions, online backups and the plain export.
 
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -16,6 +16,7 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::files::{self, Existing};
+use crate::keys::{DatabaseKey, KeyStore};
 
 static MIGRATOR: Migrator = sqlx::migrate!();
 
@@ -26,6 +27,9 @@ pub struct Db {
     path: PathBuf,
     lock: Arc<DbLock>,
     clock: Clock,
+    /// The SQLCipher key; `None` only for a database opened unencrypted (tests that search
+    /// the file's raw bytes).
+    key: Option<Arc<DatabaseKey>>,
 }
 
 /// Every Pantry process (the app, each command) holds this lock shared while it has the
@@ -124,42 +128,62 @@ pub struct Opened {
 }
 
 impl Db {
-    /// Opens (creating if missing) the database in `data_dir`.
-    pub async fn open_in(data_dir: &Path) -> Result<(Db, Opened)> {
+    /// Opens (creating if missing) the database in `data_dir`, with its key from `keys`.
+    pub async fn open_in(data_dir: &Path, keys: &KeyStore) -> Result<(Db, Opened)> {
         std::fs::create_dir_all(data_dir)?;
-        Db::open(&data_dir.join(crate::paths::DATABASE_FILE)).await
+        Db::open(&data_dir.join(crate::paths::DATABASE_FILE), keys).await
     }
 
-    /// Opens (creating if missing) the database file at `path` and brings its schema up to date.
-    pub async fn open(path: &Path) -> Result<(Db, Opened)> {
+    /// Opens (creating if missing) the database file at `path` and brings its schema up to
+    /// date. A new database gets a new key, kept in `keys`; a plain one from an earlier
+    /// Pantry is encrypted first (with its pre-upgrade copies and the backups beside it).
+    pub async fn open(path: &Path, keys: &KeyStore) -> Result<(Db, Opened)> {
         let path = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+        if is_plain_sqlite(&path) {
+            let alone = DbLock::exclusive(&path)?;
+            encrypt_in_place(&path, keys).await?;
+            alone.release();
+        }
         let lock = DbLock::shared(&path)?;
         // A write killed half-way (a restore, a backup, a document) leaves its staged copy.
         if let Some(dir) = path.parent() {
             files::remove_stale_parts(dir);
             files::remove_stale_parts(&dir.join("backups"));
         }
-        Db::open_with(&path, lock, true).await
+        let key = key_for(&path, keys)?;
+        Db::open_with(&path, lock, true, Some(key)).await
+    }
+
+    /// Opens a database file without encryption. Only for tests that search a file's raw
+    /// bytes (what erasure leaves behind); the app and the command line always encrypt.
+    pub async fn open_unencrypted(path: &Path) -> Result<(Db, Opened)> {
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+        let lock = DbLock::shared(&path)?;
+        Db::open_with(&path, lock, true, None).await
     }
 
     /// Opens a database under a lock the caller already holds alone (a restore's: the
     /// current file, or the copy about to replace it, which needs no pre-upgrade copy of its
-    /// own since the backup it came from is kept).
-    pub async fn open_locked(path: &Path, _held: &DbLock) -> Result<(Db, Opened)> {
-        Db::open_with(path, DbLock::holding(None), false).await
+    /// own since the backup it came from is kept), with the key `like` has.
+    pub async fn open_locked(
+        path: &Path,
+        _held: &DbLock,
+        key: &DatabaseKey,
+    ) -> Result<(Db, Opened)> {
+        Db::open_with(path, DbLock::holding(None), false, Some(key.clone())).await
     }
 
     async fn open_with(
         path: &Path,
         lock: DbLock,
         copy_before_upgrade: bool,
+        key: Option<DatabaseKey>,
     ) -> Result<(Db, Opened)> {
         let existed = std::fs::metadata(path).is_ok_and(|m| m.len() > 0);
         if existed && !is_wal_file(path) {
-            refuse_newer_schema(path).await?;
+            refuse_newer_schema(path, key.as_ref()).await?;
         }
-        let options = SqliteConnectOptions::from_str("sqlite:")?
-            .filename(path)
+        let options = connect_options(path, key.as_ref())
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
@@ -168,12 +192,14 @@ impl Db {
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
-            .await?;
+            .await
+            .map_err(|e| not_a_database(e, path))?;
         let db = Db {
             pool,
             path: path.to_owned(),
             lock: Arc::new(lock),
             clock: Clock::system(),
+            key: key.map(Arc::new),
         };
         match db.migrate(existed && copy_before_upgrade).await {
             Ok(opened) => Ok((db, opened)),
@@ -222,6 +248,11 @@ impl Db {
         &self.path
     }
 
+    /// The key the database is encrypted with (`None`: opened unencrypted, in a test).
+    pub fn key(&self) -> Option<&DatabaseKey> {
+        self.key.as_deref()
+    }
+
     /// Now, by this database's clock: every operation takes its time from here.
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
@@ -251,11 +282,7 @@ impl Db {
     /// `existing` says so. (Where a copy may go is the caller's to check: `files::Guard`.)
     pub async fn backup_to(&self, target: &Path, existing: Existing) -> Result<()> {
         let staged = files::stage_beside(target, |_| Ok(()))?;
-        let staged_text = staged
-            .path()
-            .to_str()
-            .ok_or_else(|| Error::invalid("path", "The backup path must be valid text (UTF-8)."))?
-            .to_owned();
+        let staged_text = path_text(staged.path())?;
         // VACUUM INTO writes into the empty staged file.
         sqlx::query("VACUUM INTO ?")
             .bind(&staged_text)
@@ -269,8 +296,37 @@ impl Db {
                 ),
                 other => other.into(),
             })?;
-        make_self_contained(staged.path()).await?;
-        check_integrity(staged.path()).await?;
+        make_self_contained(staged.path(), self.key()).await?;
+        check_integrity(staged.path(), self.key()).await?;
+        files::persist(staged, target, existing)
+    }
+
+    /// Writes an unencrypted copy of the whole database to `target` (staged, checked and
+    /// renamed like a backup), which any SQLite tool opens. Where it may go is the caller's
+    /// to check, and who may ask for it (`database::export_plain`).
+    pub(crate) async fn export_plain_to(&self, target: &Path, existing: Existing) -> Result<()> {
+        let staged = files::stage_beside(target, |_| Ok(()))?;
+        let mut conn = self.pool.acquire().await?;
+        if self.key.is_some() {
+            sqlx::query("ATTACH DATABASE ? AS plain KEY ''")
+                .bind(path_text(staged.path())?)
+                .execute(&mut *conn)
+                .await?;
+            let exported = sqlx::query("SELECT sqlcipher_export('plain')")
+                .execute(&mut *conn)
+                .await;
+            sqlx::query("DETACH DATABASE plain")
+                .execute(&mut *conn)
+                .await?;
+            exported?;
+        } else {
+            sqlx::query("VACUUM INTO ?")
+                .bind(path_text(staged.path())?)
+                .execute(&mut *conn)
+                .await?;
+        }
+        drop(conn);
+        check_integrity(staged.path(), None).await?;
         files::persist(staged, target, existing)
     }
 
@@ -319,17 +375,223 @@ async fn applied_versions(pool: &SqlitePool) -> Result<Vec<i64>> {
     )
 }
 
+/// Connection options for the file at `path`, with SQLCipher's key first when there is one.
+fn connect_options(path: &Path, key: Option<&DatabaseKey>) -> SqliteConnectOptions {
+    let options = SqliteConnectOptions::new().filename(path);
+    match key {
+        Some(key) => options.pragma("key", key.pragma()),
+        None => options,
+    }
+}
+
+/// SQLite's answer to a wrong key (or a file that is not a database at all) in plain words.
+fn not_a_database(err: impl Into<Error>, path: &Path) -> Error {
+    match err.into() {
+        Error::Db(sqlx::Error::Database(d)) if d.code().as_deref() == Some("26") => {
+            Error::KeyNeeded(format!(
+                "{} does not open with this pantry's key: it was made on another laptop, or its \
+                 key was lost. Type the recovery key from the pantry's recovery sheet to open it.",
+                path.display()
+            ))
+        }
+        other => other,
+    }
+}
+
 /// Opens a file only to read it: no journal, no `-wal`/`-shm` beside it, no byte changed.
 /// For files nobody is writing and that hold everything themselves (backups).
-pub(crate) async fn open_untouched(path: &Path) -> Result<SqlitePool> {
-    let options = SqliteConnectOptions::new()
-        .filename(path)
-        .read_only(true)
-        .immutable(true);
-    Ok(SqlitePoolOptions::new()
+pub(crate) async fn open_untouched(path: &Path, key: Option<&DatabaseKey>) -> Result<SqlitePool> {
+    let options = connect_options(path, key).read_only(true).immutable(true);
+    let pool = SqlitePoolOptions::new()
         .max_connections(1)
         .connect_with(options)
-        .await?)
+        .await?;
+    // The key is only tried on the first read.
+    match sqlx::query("SELECT count(*) FROM sqlite_master")
+        .execute(&pool)
+        .await
+    {
+        Ok(_) => Ok(pool),
+        Err(e) => {
+            pool.close().await;
+            Err(not_a_database(e, path))
+        }
+    }
+}
+
+/// Whether the file begins as a plain (unencrypted) SQLite database does.
+pub fn is_plain_sqlite(path: &Path) -> bool {
+    let mut head = [0u8; 16];
+    std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+        .is_ok_and(|()| &head == b"SQLite format 3\0")
+}
+
+/// The key of the database at `path`: the one kept for it, or a new one (kept before the
+/// database is made) when there is no database yet. An existing database whose key is not
+/// kept here needs the recovery key.
+pub(crate) fn key_for(path: &Path, keys: &KeyStore) -> Result<DatabaseKey> {
+    if let Some(key) = keys.get(path)? {
+        return Ok(key);
+    }
+    if std::fs::metadata(path).is_ok_and(|m| m.len() > 0) {
+        return Err(Error::KeyNeeded(format!(
+            "The key of the pantry's database ({}) is not on this computer: the data folder was \
+             moved or copied here, or the key was removed. Type the recovery key from the \
+             pantry's recovery sheet to open it.",
+            path.display()
+        )));
+    }
+    let key = DatabaseKey::generate();
+    keys.put(path, &key)?;
+    Ok(key)
+}
+
+/// Keeps `key` as the key of the database at `path` once it is shown to open it (the
+/// recovery key typed on a laptop that lost or never had the key).
+pub async fn unlock_with(path: &Path, key: &DatabaseKey, keys: &KeyStore) -> Result<()> {
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let pool = open_untouched(&path, Some(key))
+        .await
+        .map_err(|e| match e {
+            Error::KeyNeeded(_) => Error::invalid(
+                "recoveryKey",
+                "That recovery key does not open this pantry's database. Check it against the \
+             recovery sheet.",
+            ),
+            other => other,
+        })?;
+    pool.close().await;
+    keys.put(&path, key)
+}
+
+/// Encrypts a plain database from an earlier Pantry where it lies, with a key kept in
+/// `keys` first; then its plain pre-upgrade copies and the plain backups beside it, so no
+/// plain copy is left behind. The caller holds the database alone.
+async fn encrypt_in_place(path: &Path, keys: &KeyStore) -> Result<()> {
+    let key = match keys.get(path)? {
+        Some(key) => key,
+        None => {
+            let key = DatabaseKey::generate();
+            keys.put(path, &key)?;
+            key
+        }
+    };
+    encrypt_file(path, &key).await?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    for folder in [dir.to_owned(), dir.join("backups")] {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let copy = entry.path();
+            let name = copy.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let ours = name.contains("-before-upgrade-") || name.starts_with("pantry-backup-");
+            if ours && name.ends_with(".sqlite3") && is_plain_sqlite(&copy) {
+                encrypt_file(&copy, &key).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Replaces the plain SQLite file at `path` with an encrypted copy of it (staged beside it,
+/// checked, renamed into place; its WAL folded in first).
+async fn encrypt_file(path: &Path, key: &DatabaseKey) -> Result<()> {
+    let plain = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(connect_options(path, None))
+        .await?;
+    let staged = files::stage_beside(path, |_| Ok(()))?;
+    let exported = async {
+        let mut conn = plain.acquire().await?;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("ATTACH DATABASE ? AS encrypted KEY ?")
+            .bind(path_text(staged.path())?)
+            .bind(key.pragma().trim_matches('"').to_owned())
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("SELECT sqlcipher_export('encrypted')")
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("DETACH DATABASE encrypted")
+            .execute(&mut *conn)
+            .await?;
+        Ok::<(), Error>(())
+    }
+    .await;
+    plain.close().await;
+    exported?;
+    check_integrity(staged.path(), Some(key)).await?;
+    for suffix in ["-wal", "-shm"] {
+        let side = PathBuf::from(format!("{}{suffix}", path.display()));
+        if side.exists() {
+            std::fs::remove_file(&side).map_err(|e| files::file_error("remove", &side, &e))?;
+        }
+    }
+    files::persist(staged, path, Existing::Replace)
+}
+
+/// Makes the copy at `path` of the backup `from` open with `key`: a plain one (from a
+/// Pantry before encryption) is encrypted; one made with another key is re-keyed when
+/// `recovery` opens it. Anything else is refused, saying what is needed.
+pub(crate) async fn adopt_copy(
+    path: &Path,
+    from: &Path,
+    key: &DatabaseKey,
+    recovery: Option<&DatabaseKey>,
+) -> Result<()> {
+    if is_plain_sqlite(path) {
+        return encrypt_file(path, key).await;
+    }
+    match open_untouched(path, Some(key)).await {
+        Ok(pool) => {
+            pool.close().await;
+            return Ok(());
+        }
+        Err(Error::KeyNeeded(_)) => {}
+        Err(other) => return Err(other),
+    }
+    let Some(recovery) = recovery else {
+        return Err(Error::KeyNeeded(format!(
+            "{} does not open with this pantry's key. If it is a backup from another laptop, \
+             type the recovery key from the pantry's recovery sheet; otherwise choose a Pantry \
+             backup. Nothing was changed.",
+            from.display()
+        )));
+    };
+    let wrong = || {
+        Error::invalid(
+            "recoveryKey",
+            format!(
+                "That recovery key does not open {}: check it against the recovery sheet, or \
+                 choose another backup. Nothing was changed.",
+                from.display()
+            ),
+        )
+    };
+    let pool = open_untouched(path, Some(recovery))
+        .await
+        .map_err(|_| wrong())?;
+    pool.close().await;
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(connect_options(path, Some(recovery)).journal_mode(SqliteJournalMode::Delete))
+        .await?;
+    let rekeyed = sqlx::query(&format!("PRAGMA rekey = {}", key.pragma()))
+        .execute(&pool)
+        .await;
+    pool.close().await;
+    rekeyed?;
+    check_integrity(path, Some(key)).await
+}
+
+fn path_text(path: &Path) -> Result<String> {
+    path.to_str()
+        .map(str::to_owned)
+        .ok_or_else(|| Error::invalid("path", "The file's path must be valid text (UTF-8)."))
 }
 
 /// Whether the file's header says it is in WAL mode (opening it changes nothing then; a
@@ -344,16 +606,21 @@ fn is_wal_file(path: &Path) -> bool {
 /// Refuses a rollback-journal database written by a newer Pantry before its journal mode
 /// (or anything else) is changed: read-only, so no byte and no file beside it changes. (A
 /// WAL database is not changed by opening; the check after opening refuses it.)
-async fn refuse_newer_schema(path: &Path) -> Result<()> {
-    let options = SqliteConnectOptions::new().filename(path).read_only(true);
+async fn refuse_newer_schema(path: &Path, key: Option<&DatabaseKey>) -> Result<()> {
+    let options = connect_options(path, key).read_only(true);
     let pool = SqlitePoolOptions::new()
         .max_connections(1)
         .connect_with(options)
-        .await?;
+        .await
+        .map_err(|e| not_a_database(e, path))?;
     let applied = applied_versions(&pool).await;
     pool.close().await;
     let known = known_schema();
-    match applied?.into_iter().max() {
+    match applied
+        .map_err(|e| not_a_database(e, path))?
+        .into_iter()
+        .max()
+    {
         Some(found) if found > known => Err(Error::SchemaTooNew { found, known }),
         _ => Ok(()),
     }
@@ -361,10 +628,8 @@ async fn refuse_newer_schema(path: &Path) -> Result<()> {
 
 /// Turns a fresh copy into a single file (rollback journal, not WAL), so that opening it
 /// later, to check or restore it, never needs `-wal`/`-shm` files beside it.
-async fn make_self_contained(path: &Path) -> Result<()> {
-    let options = SqliteConnectOptions::new()
-        .filename(path)
-        .journal_mode(SqliteJournalMode::Delete);
+async fn make_self_contained(path: &Path, key: Option<&DatabaseKey>) -> Result<()> {
+    let options = connect_options(path, key).journal_mode(SqliteJournalMode::Delete);
     let pool = SqlitePoolOptions::new()
         .max_connections(1)
         .connect_with(options)
@@ -374,8 +639,8 @@ async fn make_self_contained(path: &Path) -> Result<()> {
 }
 
 /// Opens `path` without touching it and runs `PRAGMA integrity_check`.
-pub async fn check_integrity(path: &Path) -> Result<()> {
-    let pool = open_untouched(path).await?;
+pub async fn check_integrity(path: &Path, key: Option<&DatabaseKey>) -> Result<()> {
+    let pool = open_untouched(path, key).await?;
     let verdict: String = sqlx::query_scalar("PRAGMA integrity_check")
         .fetch_one(&pool)
         .await?;

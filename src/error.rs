@@ -98,6 +98,10 @@ pub enum Error {
     )]
     SchemaTooNew { found: i64, known: i64 },
 
+    /// A database or backup that this computer has no key for: the recovery key opens it.
+    #[error("{0}")]
+    KeyNeeded(String),
+
     /// The app could not open its database at start-up.
     #[error("{0}")]
     Unavailable(String),
@@ -143,6 +147,7 @@ impl Error {
             Error::SignInNeeded(_) => ErrorKind::SignInNeeded,
             Error::Conflict(_) => ErrorKind::Conflict,
             Error::SchemaTooNew { .. } => ErrorKind::SchemaTooNew,
+            Error::KeyNeeded(_) => ErrorKind::KeyNeeded,
             Error::Unavailable(_) => ErrorKind::Unavailable,
             Error::Io(_) | Error::File(_) => ErrorKind::Io,
             Error::Db(_) | Error::Migrate(_) => ErrorKind::Db,
@@ -181,6 +186,7 @@ pub enum ErrorKind {
     SignInNeeded,
     Conflict,
     SchemaTooNew,
+    KeyNeeded,
     Unavailable,
     Io,
     Db,

@@ -251,11 +251,14 @@ pub async fn copy(db: &Db, from: &Path, to: &Path, existing: Existing) -> Result
 }
 
 /// Whether an existing file is an SQLite database (a pantry's or anyone's).
+/// A plain SQLite file (by its header), or a file named like a database: an encrypted one
+/// (SQLCipher) looks like random bytes, so its name is all there is to go by.
 fn is_sqlite_database(path: &Path) -> bool {
-    let mut head = [0u8; 16];
-    std::fs::File::open(path)
-        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
-        .is_ok_and(|()| &head == b"SQLite format 3\0")
+    let named_so = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| ["sqlite3", "sqlite", "db"].contains(&e.to_ascii_lowercase().as_str()));
+    named_so || crate::db::is_plain_sqlite(path)
 }
 
 #[cfg(test)]

@@ -57,6 +57,8 @@ async fn backup_change_restore_gives_back_exactly_the_backup() {
         &db_path,
         from,
         &RestoreRequest::new(from, &common::named("Alex", pantry::access::Role::Admin)),
+        common::keys(),
+        None,
     )
     .await
     .unwrap();
@@ -66,7 +68,7 @@ async fn backup_change_restore_gives_back_exactly_the_backup() {
         "{}",
         notice.undone
     );
-    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
     assert_eq!(names(&db).await, backed_up);
     assert_eq!(
         backups::unseen_restore(&db).await.unwrap(),
@@ -77,9 +79,10 @@ async fn backup_change_restore_gives_back_exactly_the_backup() {
         .unwrap();
     assert_eq!(backups::unseen_restore(&db).await.unwrap(), None);
     // The database as it was before the restore is kept.
-    let (before, _) = Db::open(std::path::Path::new(&notice.safety_copy))
-        .await
-        .unwrap();
+    // (A backup has the database's key; to open it as a database here, keep it for its path.)
+    let safety = std::path::Path::new(&notice.safety_copy);
+    common::keys().put(safety, db.key().unwrap()).unwrap();
+    let (before, _) = Db::open(safety, common::keys()).await.unwrap();
     assert_eq!(names(&before).await.len(), 2);
     let audit: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'backups.restored'")
@@ -136,14 +139,17 @@ async fn a_file_that_is_not_a_pantry_backup_changes_nothing() {
     register(&db, "Amelia Smith").await;
     let junk = dir.path().join("holiday.sqlite3");
     std::fs::write(&junk, b"not a database at all").unwrap();
-    let Error::Validation(fields) = backups::stage_restore(&db, &junk, &common::admin())
+    // Junk does not open with the pantry's key: it could be another laptop's backup, so the
+    // message says both what it may be and what is needed.
+    let Error::KeyNeeded(message) = backups::stage_restore(&db, &junk, None, &common::admin())
         .await
         .unwrap_err()
     else {
         panic!()
     };
-    assert!(fields[0].message.contains("nothing was changed"));
-    assert!(backups::finish_pending_restore(db.path())
+    assert!(message.contains("Nothing was changed"), "{message}");
+    assert!(message.contains("recovery key"), "{message}");
+    assert!(backups::finish_pending_restore(db.path(), common::keys())
         .await
         .unwrap()
         .is_none());
@@ -153,16 +159,21 @@ async fn a_file_that_is_not_a_pantry_backup_changes_nothing() {
         .await
         .unwrap();
     register(&db, "Zoë Öztürk").await;
-    backups::stage_restore(&db, std::path::Path::new(&taken.file), &common::admin())
-        .await
-        .unwrap();
+    backups::stage_restore(
+        &db,
+        std::path::Path::new(&taken.file),
+        None,
+        &common::admin(),
+    )
+    .await
+    .unwrap();
     let path = db.path().to_owned();
     db.close().await;
-    let notice = backups::finish_pending_restore(&path)
+    let notice = backups::finish_pending_restore(&path, common::keys())
         .await
         .unwrap()
         .unwrap();
     assert_eq!(notice.by, common::admin().name, "the admin who chose it");
-    let (db, _) = Db::open(&path).await.unwrap();
+    let (db, _) = Db::open(&path, common::keys()).await.unwrap();
     assert_eq!(names(&db).await.len(), 1);
 }

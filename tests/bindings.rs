@@ -41,6 +41,7 @@ fn export_all(dir: &Path) {
     AppStatus::export_all_to(dir).unwrap();
     WireError::export_all_to(dir).unwrap();
     RestoreNotice::export_all_to(dir).unwrap();
+    pantry::encryption::SecurityStatus::export_all_to(dir).unwrap();
     SignedIn::export_all_to(dir).unwrap();
     PeriodOption::export_all_to(dir).unwrap();
     Operation::export_all_to(dir).unwrap();

@@ -55,6 +55,7 @@ fn the_environment_variable_chooses_the_directory_too() {
     let out = Command::new(env!("CARGO_BIN_EXE_pantry"))
         .arg("init")
         .env("PANTRY_DATA_DIR", dir.path())
+        .env("PANTRY_KEY_DIR", common::key_dir())
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
@@ -65,7 +66,7 @@ fn the_environment_variable_chooses_the_directory_too() {
 fn dump(dir: &Path) -> String {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let (db, _) = pantry::Db::open_in(dir).await.unwrap();
+        let (db, _) = pantry::Db::open_in(dir, common::keys()).await.unwrap();
         let mut text = String::new();
         for sql in [
             "SELECT membership_number || lead_name || adults || children || postcode || neighbourhood_id \
@@ -109,7 +110,7 @@ fn demo_data_is_deterministic_realistic_and_only_goes_into_an_empty_pantry() {
     assert!(!first.is_ascii(), "names of many origins, with accents");
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let (db, _) = pantry::Db::open_in(a.path()).await.unwrap();
+        let (db, _) = pantry::Db::open_in(a.path(), common::keys()).await.unwrap();
         let numbers: Vec<String> = sqlx::query_scalar("SELECT membership_number FROM households")
             .fetch_all(db.pool())
             .await
@@ -191,7 +192,9 @@ fn a_database_from_a_newer_pantry_is_refused_by_the_cli() {
     assert!(pantry(dir.path(), &["init"]).status.success());
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let (db, _) = pantry::Db::open_in(dir.path()).await.unwrap();
+        let (db, _) = pantry::Db::open_in(dir.path(), common::keys())
+            .await
+            .unwrap();
         common::mark_as_newer(&db).await;
         db.close().await;
     });
@@ -507,7 +510,9 @@ fn commands_that_touch_personal_data_need_a_signed_in_volunteer_with_the_right_r
     );
     assert!(pat.status.success(), "{}", stderr(&pat));
     let trail = tokio::runtime::Runtime::new().unwrap().block_on(async {
-        let (db, _) = pantry::Db::open_in(dir.path()).await.unwrap();
+        let (db, _) = pantry::Db::open_in(dir.path(), common::keys())
+            .await
+            .unwrap();
         let names: Vec<String> =
             sqlx::query_scalar("SELECT actor FROM audit_log WHERE action = 'households.imported'")
                 .fetch_all(db.pool())

@@ -9,12 +9,15 @@ use std::process::{Command, Stdio};
 
 use pantry::Db;
 
+mod common;
+
 const PANTRY: &str = env!("CARGO_BIN_EXE_pantry");
 
 fn pantry(dir: &Path, args: &[&str]) -> Command {
     let mut c = Command::new(PANTRY);
     c.arg("--data-dir")
         .arg(dir)
+        .env("PANTRY_KEY_DIR", common::key_dir())
         .args(args)
         .env("PANTRY_VOLUNTEER", "Pat")
         .env("PANTRY_PIN", "2222");
@@ -55,7 +58,7 @@ async fn visits_acknowledged_before_a_kill_survive_it() {
         child.kill().unwrap(); // SIGKILL on Unix
         child.wait().unwrap();
 
-        let (db, _) = Db::open_in(dir.path()).await.unwrap();
+        let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
         let verdict: String = sqlx::query_scalar("PRAGMA integrity_check")
             .fetch_one(db.pool())
             .await
@@ -86,7 +89,7 @@ async fn visits_acknowledged_before_a_kill_survive_it() {
 async fn two_command_line_writers_at_once_queue_rather_than_fail() {
     let dir = tempfile::tempdir().unwrap();
     demo(dir.path());
-    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
     let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM visits")
         .fetch_one(db.pool())
         .await

@@ -320,7 +320,9 @@ async fn attempt(
         Operation::TakeBackup => backups::back_up(db, backups::BackupReason::Manual, actor)
             .await
             .map(ok),
-        Operation::RestoreBackup => backups::stage_restore(db, &f.backup, actor).await.map(ok),
+        Operation::RestoreBackup => backups::stage_restore(db, &f.backup, None, actor)
+            .await
+            .map(ok),
         Operation::ManageVolunteers => {
             let form = VolunteerForm {
                 id: None,
@@ -331,6 +333,21 @@ async fn attempt(
             };
             volunteers::save_volunteer(db, actor, &form).await.map(ok)
         }
+        Operation::PrintRecoverySheet => pantry::encryption::print_recovery_sheet(
+            db,
+            &Destination::file(dir.join(format!("{tag}-recovery.pdf")), Existing::Refuse),
+            actor,
+        )
+        .await
+        .map(ok),
+        Operation::ExportDatabase => pantry::encryption::export_plain(
+            db,
+            &dir.join(format!("{tag}-plain.sqlite3")),
+            Existing::Refuse,
+            actor,
+        )
+        .await
+        .map(ok),
     }
 }
 

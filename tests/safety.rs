@@ -24,9 +24,7 @@ fn db_path(dir: &Path) -> PathBuf {
 /// volunteer's attempt count): it is recorded whatever the command then does.
 async fn dump(dir: &Path) -> String {
     let path = db_path(dir);
-    let options = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(&path)
-        .read_only(true);
+    let options = common::raw_options(&path).read_only(true);
     let pool = sqlx::sqlite::SqlitePoolOptions::new()
         .max_connections(1)
         .connect_with(options)
@@ -71,7 +69,7 @@ async fn dump(dir: &Path) -> String {
 
 /// A pantry with settings, an admin and two households, through the library; closed.
 async fn pantry_with_households(dir: &Path) {
-    let (db, _) = Db::open_in(dir).await.unwrap();
+    let (db, _) = Db::open_in(dir, common::keys()).await.unwrap();
     settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
@@ -89,7 +87,7 @@ async fn register(db: &Db, name: &str) -> households::Household {
 }
 
 async fn number_of_first(dir: &Path) -> String {
-    let (db, _) = Db::open_in(dir).await.unwrap();
+    let (db, _) = Db::open_in(dir, common::keys()).await.unwrap();
     let n: String = sqlx::query_scalar("SELECT membership_number FROM households ORDER BY id")
         .fetch_one(db.pool())
         .await
@@ -149,7 +147,7 @@ async fn no_output_overwrites_the_pantrys_own_files() {
     assert_eq!(dump(dir.path()).await, before);
     assert_eq!(std::fs::read(&backup).unwrap(), backup_bytes);
     // No card was marked printed by the refused prints.
-    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
     assert_eq!(pantry::cards::unprinted_count(&db).await.unwrap(), 2);
     db.close().await;
 }
@@ -177,7 +175,7 @@ async fn an_existing_file_is_replaced_only_with_force_and_whole() {
         std::fs::read(&out_file).unwrap(),
         b"a letter the manager wrote"
     );
-    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
     assert_eq!(
         pantry::cards::unprinted_count(&db).await.unwrap(),
         2,
@@ -229,7 +227,7 @@ async fn a_print_that_cannot_be_written_is_not_marked_printed() {
     assert_eq!(dump(dir.path()).await, before, "nothing marked printed");
 
     // The same through the library, and for a report recorded in the export history.
-    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
     let to = Destination::file(&missing, Existing::Refuse);
     assert!(pantry::cards::print_unprinted(
         &db,
@@ -257,7 +255,7 @@ async fn a_print_that_cannot_be_written_is_not_marked_printed() {
 async fn restoring_the_oldest_kept_backup_works_and_keeps_it() {
     let dir = tempfile::tempdir().unwrap();
     pantry_with_households(dir.path()).await;
-    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
     backups::save_settings(&db, "", "2", &common::admin())
         .await
         .unwrap();
@@ -279,7 +277,7 @@ async fn restoring_the_oldest_kept_backup_works_and_keeps_it() {
         "what was undone is said: {}",
         stdout(&out)
     );
-    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
     assert_eq!(common::count(&db, "households").await, 2);
     db.close().await;
 }
@@ -288,7 +286,7 @@ async fn restoring_the_oldest_kept_backup_works_and_keeps_it() {
 async fn restore_carries_the_audit_trail_and_says_what_it_undid() {
     let dir = tempfile::tempdir().unwrap();
     pantry_with_households(dir.path()).await;
-    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
     let taken = backups::back_up(&db, BackupReason::Manual, &common::admin())
         .await
         .unwrap();
@@ -308,6 +306,8 @@ async fn restore_carries_the_audit_trail_and_says_what_it_undid() {
         &db_path(dir.path()),
         from,
         &RestoreRequest::new(from, &common::named("Alex", pantry::access::Role::Admin)),
+        common::keys(),
+        None,
     )
     .await
     .unwrap();
@@ -318,7 +318,7 @@ async fn restore_carries_the_audit_trail_and_says_what_it_undid() {
         "{notice:?}"
     );
 
-    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
     let trail: Vec<(String, String)> =
         sqlx::query_as("SELECT actor, action FROM audit_log ORDER BY id")
             .fetch_all(db.pool())
@@ -360,7 +360,7 @@ async fn a_write_killed_half_way_leaves_no_copy_behind_after_the_next_start() {
         .unwrap();
     let fresh = dir.path().join(".pantry-writing.part");
     std::fs::write(&fresh, b"being written").unwrap();
-    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
     db.close().await;
     assert!(!stale.exists());
     assert!(fresh.exists());
@@ -372,7 +372,7 @@ async fn restore_refuses_the_live_database_and_another_pantrys_backup() {
     let dir = tempfile::tempdir().unwrap();
     pantry_with_households(dir.path()).await;
     let other = tempfile::tempdir().unwrap();
-    let (db, _) = Db::open_in(other.path()).await.unwrap();
+    let (db, _) = Db::open_in(other.path(), common::keys()).await.unwrap();
     let form = pantry::settings::SettingsForm {
         name: "Second Pantry".into(),
         short_code: "sec2".into(),
@@ -408,7 +408,7 @@ async fn rotation_removes_only_this_pantrys_own_backups() {
     std::fs::create_dir(&shared).unwrap();
     let someone_elses = shared.join("pantry-backup-20200101T000000.000Z-daily.sqlite3");
     std::fs::write(&someone_elses, b"another pantry's backup").unwrap();
-    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
     backups::save_settings(&db, shared.to_str().unwrap(), "1", &common::admin())
         .await
         .unwrap();
@@ -433,7 +433,7 @@ async fn rotation_removes_only_this_pantrys_own_backups() {
 async fn a_restore_asked_for_twice_runs_once_and_a_damaged_one_is_abandoned() {
     let dir = tempfile::tempdir().unwrap();
     pantry_with_households(dir.path()).await;
-    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
     let taken = backups::back_up(&db, BackupReason::Manual, &common::admin())
         .await
         .unwrap();
@@ -441,18 +441,18 @@ async fn a_restore_asked_for_twice_runs_once_and_a_damaged_one_is_abandoned() {
     db.close().await;
     let from = Path::new(&taken.file);
     let request = RestoreRequest::new(from, &common::named("Alex", pantry::access::Role::Admin));
-    let first = backups::restore(&db_path(dir.path()), from, &request)
+    let first = backups::restore(&db_path(dir.path()), from, &request, common::keys(), None)
         .await
         .unwrap();
     // Pantry stopped before it tidied up, and the same restore is asked for again.
-    let again = backups::restore(&db_path(dir.path()), from, &request)
+    let again = backups::restore(&db_path(dir.path()), from, &request, common::keys(), None)
         .await
         .unwrap();
     assert_eq!(first, again);
-    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
     assert_eq!(common::count(&db, "restores").await, 1);
     // A chosen restore whose copy was damaged: abandoned, the database left as it is.
-    backups::stage_restore(&db, from, &common::admin())
+    backups::stage_restore(&db, from, None, &common::admin())
         .await
         .unwrap();
     assert!(backups::status(&db)
@@ -464,7 +464,7 @@ async fn a_restore_asked_for_twice_runs_once_and_a_damaged_one_is_abandoned() {
     let pending = dir.path().join("pantry-restore-pending.sqlite3");
     std::fs::write(&pending, b"half a file").unwrap();
     let before = dump(dir.path()).await;
-    let err = backups::finish_pending_restore(&db_path(dir.path()))
+    let err = backups::finish_pending_restore(&db_path(dir.path()), common::keys())
         .await
         .unwrap_err();
     assert!(
@@ -473,7 +473,7 @@ async fn a_restore_asked_for_twice_runs_once_and_a_damaged_one_is_abandoned() {
     );
     assert!(!pending.exists());
     assert_eq!(dump(dir.path()).await, before);
-    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
     assert!(backups::status(&db)
         .await
         .unwrap()
@@ -520,6 +520,7 @@ fn restore_is_refused_while_another_pantry_process_writes() {
     let backup = backup_files(&dir.path().join("backups")).remove(0);
 
     let mut writer = Command::new(env!("CARGO_BIN_EXE_pantry"))
+        .env("PANTRY_KEY_DIR", common::key_dir())
         .arg("--data-dir")
         .arg(dir.path())
         .args(["exercise-counter", "--visits", "100000"])
@@ -547,7 +548,7 @@ fn restore_is_refused_while_another_pantry_process_writes() {
         stderr(&refused)
     );
     rt.block_on(async {
-        let (db, _) = Db::open_in(dir.path()).await.unwrap();
+        let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
         for id in &acknowledged {
             let found: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM visits WHERE id = ?")
                 .bind(id.parse::<i64>().unwrap())
@@ -565,13 +566,12 @@ async fn a_database_from_a_newer_pantry_is_refused_without_changing_a_byte() {
     let dir = tempfile::tempdir().unwrap();
     let path = db_path(dir.path());
     {
-        let (db, _) = Db::open(&path).await.unwrap();
+        let (db, _) = Db::open(&path, common::keys()).await.unwrap();
         common::mark_as_newer(&db).await;
         db.close().await;
         // As a newer Pantry (or another tool) might leave it: a rollback-journal file.
-        let options = sqlx::sqlite::SqliteConnectOptions::new()
-            .filename(&path)
-            .journal_mode(sqlx::sqlite::SqliteJournalMode::Delete);
+        let options =
+            common::raw_options(&path).journal_mode(sqlx::sqlite::SqliteJournalMode::Delete);
         let pool = sqlx::sqlite::SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(options)
@@ -595,7 +595,7 @@ async fn a_database_from_a_newer_pantry_is_refused_without_changing_a_byte() {
 #[tokio::test]
 async fn numbers_are_never_used_up_by_an_imported_number() {
     let dir = tempfile::tempdir().unwrap();
-    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
     settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
@@ -621,7 +621,7 @@ async fn numbers_are_never_used_up_by_an_imported_number() {
         stdout(&out)
     );
 
-    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
     assert_eq!(common::count(&db, "households").await, 1);
     let next = register(&db, "Amelia Smith").await;
     assert_eq!(
@@ -651,7 +651,7 @@ async fn numbers_are_never_used_up_by_an_imported_number() {
 #[tokio::test]
 async fn control_characters_are_refused_at_input_and_escaped_on_a_terminal() {
     let dir = tempfile::tempdir().unwrap();
-    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
     settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
@@ -709,7 +709,7 @@ async fn control_characters_are_refused_at_input_and_escaped_on_a_terminal() {
 #[tokio::test]
 async fn demo_data_on_a_set_up_pantry_says_plainly_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
-    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
     settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
@@ -729,7 +729,7 @@ async fn demo_data_on_a_set_up_pantry_says_plainly_what_to_do() {
 async fn faults_get_a_clear_message_and_lose_nothing() {
     let dir = tempfile::tempdir().unwrap();
     pantry_with_households(dir.path()).await;
-    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
     let usb = dir.path().join("usb");
     std::fs::create_dir(&usb).unwrap();
     backups::save_settings(&db, usb.to_str().unwrap(), "14", &common::admin())

@@ -36,11 +36,11 @@ async fn a_new_database_is_durable_and_checks_foreign_keys() {
 #[tokio::test]
 async fn opening_twice_applies_nothing_the_second_time_and_makes_no_backup() {
     let dir = tempfile::tempdir().unwrap();
-    let (db, first) = Db::open_in(dir.path()).await.unwrap();
+    let (db, first) = Db::open_in(dir.path(), common::keys()).await.unwrap();
     assert!(first.migrations_applied > 0);
     assert_eq!(first.backup, None, "a brand-new file needs no backup");
     db.close().await;
-    let (_db, second) = Db::open_in(dir.path()).await.unwrap();
+    let (_db, second) = Db::open_in(dir.path(), common::keys()).await.unwrap();
     assert_eq!(second.migrations_applied, 0);
     assert_eq!(second.backup, None);
 }
@@ -60,7 +60,7 @@ async fn an_existing_database_is_copied_before_it_is_migrated() {
         .unwrap();
     conn.close().await.unwrap();
 
-    let (db, opened) = Db::open(&path).await.unwrap();
+    let (db, opened) = Db::open(&path, common::keys()).await.unwrap();
     let backup = opened.backup.expect("a backup before migrating");
     assert_eq!(
         backup.parent(),
@@ -102,12 +102,12 @@ async fn an_existing_database_is_copied_before_it_is_migrated() {
 #[tokio::test]
 async fn a_database_from_a_newer_pantry_is_refused_in_plain_english_and_left_alone() {
     let dir = tempfile::tempdir().unwrap();
-    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
     common::mark_as_newer(&db).await;
     db.close().await;
     let files_before = database_files(dir.path());
 
-    let err = Db::open_in(dir.path()).await.unwrap_err();
+    let err = Db::open_in(dir.path(), common::keys()).await.unwrap_err();
     assert!(
         matches!(
             err,
@@ -185,7 +185,7 @@ async fn a_backup_is_a_checked_copy_and_never_overwrites() {
         .unwrap();
     let written = dir.path().join("copy.sqlite3");
     db.backup_to(&written, Existing::Refuse).await.unwrap();
-    let (copy, _) = Db::open(&written).await.unwrap();
+    let (copy, _) = Db::open(&written, common::keys()).await.unwrap();
     let settings = pantry::settings::load(&copy).await.unwrap().unwrap();
     assert_eq!(settings.name, "Hillside Pantry");
     copy.close().await;

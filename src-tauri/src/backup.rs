@@ -2,6 +2,9 @@
 //! (finished at the next start, before the database opens).
 
 use pantry::backups::{self, BackupReason, BackupRecord, BackupStatus};
+use pantry::encryption::{self, SecurityStatus};
+use pantry::keys::DatabaseKey;
+use pantry::output::Destination;
 use pantry::Error;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
@@ -30,14 +33,13 @@ pub async fn backups_now(state: State<'_, AppState>) -> Result<BackupRecord, Err
     backups::back_up(db, BackupReason::Manual, &actor).await
 }
 
-/// Asks for a backup file and checks it; `None` if the user cancels. Pantry must restart
-/// to finish the restore.
+/// Asks for a backup file; `None` if the user cancels.
 #[tauri::command]
-pub async fn backups_choose_restore(
+pub async fn backups_pick(
     app: AppHandle,
     state: State<'_, AppState>,
 ) -> Result<Option<String>, Error> {
-    let (db, actor) = state.signed_in()?;
+    let (db, _) = state.signed_in()?;
     let dialog = app
         .dialog()
         .file()
@@ -46,14 +48,30 @@ pub async fn backups_choose_restore(
     let chosen = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_file())
         .await
         .map_err(|e| Error::Unavailable(format!("The file dialog could not open: {e}")))?;
-    let Some(chosen) = chosen else {
-        return Ok(None);
-    };
-    let path = chosen
-        .into_path()
-        .map_err(|_| Error::invalid("file", "Choose a file on this computer."))?;
-    backups::stage_restore(db, &path, &actor).await?;
-    Ok(Some(path.display().to_string()))
+    chosen
+        .map(|c| {
+            c.into_path()
+                .map(|p| p.display().to_string())
+                .map_err(|_| Error::invalid("file", "Choose a file on this computer."))
+        })
+        .transpose()
+}
+
+/// Checks the chosen backup (with the recovery key, for one from another laptop) and leaves
+/// it to be restored when Pantry restarts.
+#[tauri::command]
+pub async fn backups_choose_restore(
+    state: State<'_, AppState>,
+    chosen: String,
+    recovery_key: Option<String>,
+) -> Result<(), Error> {
+    let (db, actor) = state.signed_in()?;
+    let recovery = recovery_key
+        .as_deref()
+        .filter(|k| !k.trim().is_empty())
+        .map(DatabaseKey::from_recovery_text)
+        .transpose()?;
+    backups::stage_restore(db, std::path::Path::new(&chosen), recovery.as_ref(), &actor).await
 }
 
 /// The admin changed their mind: the chosen backup will not be restored.
@@ -72,5 +90,34 @@ pub async fn backups_restore_seen(state: State<'_, AppState>, id: i64) -> Result
 
 #[tauri::command]
 pub fn backups_restart(app: AppHandle) {
+    app.restart();
+}
+
+/// The key's fingerprint, whether its recovery sheet was printed, and the audit trail's
+/// check (admins).
+#[tauri::command]
+pub async fn security_status(state: State<'_, AppState>) -> Result<SecurityStatus, Error> {
+    let (db, actor) = state.signed_in()?;
+    encryption::security_status(db, &actor).await
+}
+
+#[tauri::command]
+pub async fn security_print_recovery_sheet(state: State<'_, AppState>) -> Result<String, Error> {
+    let (db, actor) = state.signed_in()?;
+    let path =
+        encryption::print_recovery_sheet(db, &Destination::print("recovery-sheet"), &actor).await?;
+    Ok(path.display().to_string())
+}
+
+/// The database would not open for want of its key: the recovery key typed at the start
+/// screen is checked and kept; Pantry then restarts.
+#[tauri::command]
+pub async fn security_unlock(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    recovery_key: String,
+) -> Result<(), Error> {
+    let key = DatabaseKey::from_recovery_text(&recovery_key)?;
+    pantry::db::unlock_with(state.db_path()?, &key, state.keys()).await?;
     app.restart();
 }

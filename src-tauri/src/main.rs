@@ -18,6 +18,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use pantry::access::Actor;
+use pantry::keys::KeyStore;
 use pantry::{backups, paths, Db, Error};
 use tauri::Manager;
 
@@ -41,10 +42,24 @@ pub struct AppState {
     db: Result<Db, WireError>,
     /// Why a restore chosen before the restart was abandoned, if it was.
     restore_problem: Option<String>,
+    /// Where the database's key is kept.
+    keys: KeyStore,
+    /// The database's path, also when it could not be opened (to unlock it).
+    db_path: Option<PathBuf>,
     session: Mutex<Option<Session>>,
 }
 
 impl AppState {
+    pub fn keys(&self) -> &KeyStore {
+        &self.keys
+    }
+
+    pub fn db_path(&self) -> Result<&Path, Error> {
+        self.db_path
+            .as_deref()
+            .ok_or_else(|| Error::Unavailable("No app-data folder is known on this system.".into()))
+    }
+
     pub fn db(&self) -> Result<&Db, Error> {
         self.db
             .as_ref()
@@ -106,25 +121,30 @@ fn data_dir() -> Option<PathBuf> {
 
 /// Opens the database, first finishing a restore chosen before the restart. A restore that
 /// had to be abandoned does not keep the pantry closed: its reason is shown instead.
-fn open_database(dir: Option<&Path>) -> (Result<Db, WireError>, Option<String>) {
+fn open_database(dir: Option<&Path>, keys: &KeyStore) -> (Result<Db, WireError>, Option<String>) {
     let Some(dir) = dir else {
         let problem = Error::Unavailable("No app-data folder is known on this system.".into());
         return (Err(problem.to_wire()), None);
     };
     tauri::async_runtime::block_on(async {
         let restore_problem =
-            match backups::finish_pending_restore(&dir.join(paths::DATABASE_FILE)).await {
+            match backups::finish_pending_restore(&dir.join(paths::DATABASE_FILE), keys).await {
                 Ok(_) => None,
                 Err(busy @ Error::Conflict(_)) => return (Err(busy.to_wire()), None),
                 Err(other) => Some(format!(
                     "The backup chosen to restore was not restored: {other}"
                 )),
             };
-        let db = Db::open_in(dir)
-            .await
-            .map(|(db, _opened)| db)
-            .map_err(|err| err.to_wire());
-        (db, restore_problem)
+        let db = match Db::open_in(dir, keys).await {
+            Ok((db, _opened)) => db,
+            Err(err) => return (Err(err.to_wire()), restore_problem),
+        };
+        // The audit trail is checked at every start; a break is recorded in the trail itself
+        // and shown to admins (`security_status`).
+        if let Err(err) = pantry::encryption::note_audit_break(&db).await {
+            eprintln!("Pantry could not check its audit trail: {err}");
+        }
+        (Ok(db), restore_problem)
     })
 }
 
@@ -170,13 +190,16 @@ fn main() {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
-            let (db, restore_problem) = open_database(dir.as_deref());
+            let keys = KeyStore::from_env();
+            let (db, restore_problem) = open_database(dir.as_deref(), &keys);
             if let Ok(db) = &db {
                 start_daily_backups(db.clone());
             }
             app.manage(AppState {
                 db,
                 restore_problem,
+                keys,
+                db_path: dir.as_deref().map(|d| d.join(paths::DATABASE_FILE)),
                 session: Mutex::new(None),
             });
             Ok(())
@@ -241,10 +264,14 @@ fn main() {
             backup::backups_status,
             backup::backups_save_settings,
             backup::backups_now,
+            backup::backups_pick,
             backup::backups_choose_restore,
             backup::backups_cancel_restore,
             backup::backups_restore_seen,
             backup::backups_restart,
+            backup::security_status,
+            backup::security_print_recovery_sheet,
+            backup::security_unlock,
             reports::reports_dashboard,
             reports::reports_period,
             reports::reports_period_choices,

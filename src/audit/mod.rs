@@ -1,6 +1,8 @@
-//! The append-only audit trail: who did what, when. The table refuses updates and deletes;
-//! all SQL is in `store`.
+//! The append-only audit trail: who did what, when. The table refuses updates and deletes,
+//! and every entry is linked into a hash chain (`chain`) so that a change made outside
+//! Pantry shows; all SQL is in `store`.
 
+pub mod chain;
 pub(crate) mod store;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -20,7 +22,37 @@ pub(crate) async fn record(
     subject: Option<&str>,
     details: &serde_json::Value,
 ) -> Result<()> {
-    store::insert(conn, at, actor, action, subject, &details.to_string()).await
+    let details = details.to_string();
+    let entry = store::insert(conn, at, actor, action, subject, &details).await?;
+    chain::extend(conn, &entry).await
+}
+
+/// Appends entries carried from another copy of the database (the audit trail written after
+/// a backup, carried into the database restored from it), as they were written there.
+pub(crate) async fn carry(conn: &mut SqliteConnection, entries: &[CarriedEntry]) -> Result<()> {
+    for e in entries {
+        let entry = store::insert(
+            conn,
+            e.at.as_str(),
+            &e.actor,
+            &e.action,
+            e.subject.as_deref(),
+            &e.details,
+        )
+        .await?;
+        chain::extend(conn, &entry).await?;
+    }
+    Ok(())
+}
+
+/// An entry as read from another copy of the database.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CarriedEntry {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub subject: Option<String>,
+    pub details: String,
 }
 
 impl Actor {

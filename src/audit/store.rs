@@ -1,30 +1,112 @@
 //! SQL for the audit trail: the only place that reads or writes `audit_log`.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use sqlx::SqliteConnection;
 
 use super::{AuditEntry, LIMIT};
 use crate::error::Result;
 
-pub async fn insert(
+/// An entry as stored (the fields its chain link covers).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StoredEntry {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub subject: Option<String>,
+    pub details: String,
+}
+
+const STORED: &str = "id, at, actor, action, subject, details";
+
+/// `at` is a `DateTime<Utc>`, or the text of an entry carried from another copy.
+pub async fn insert<'a>(
     conn: &mut SqliteConnection,
-    at: DateTime<Utc>,
-    actor: &str,
-    action: &str,
-    subject: Option<&str>,
-    details: &str,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO audit_log (at, actor, action, subject, details) VALUES (?, ?, ?, ?, ?)",
+    at: impl sqlx::Encode<'a, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + 'a,
+    actor: &'a str,
+    action: &'a str,
+    subject: Option<&'a str>,
+    details: &'a str,
+) -> Result<StoredEntry> {
+    Ok(sqlx::query_as(
+        "INSERT INTO audit_log (at, actor, action, subject, details) VALUES (?, ?, ?, ?, ?)
+         RETURNING id, at, actor, action, subject, details",
     )
     .bind(at)
     .bind(actor)
     .bind(action)
     .bind(subject)
     .bind(details)
-    .execute(conn)
-    .await?;
+    .fetch_one(conn)
+    .await?)
+}
+
+/// The newest link of the chain.
+pub async fn last_link(conn: &mut SqliteConnection) -> Result<Option<Vec<u8>>> {
+    Ok(
+        sqlx::query_scalar("SELECT hash FROM audit_chain ORDER BY entry_id DESC LIMIT 1")
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+pub async fn insert_link(conn: &mut SqliteConnection, entry_id: i64, hash: &[u8]) -> Result<()> {
+    sqlx::query("INSERT INTO audit_chain (entry_id, hash) VALUES (?, ?)")
+        .bind(entry_id)
+        .bind(hash)
+        .execute(conn)
+        .await?;
     Ok(())
+}
+
+/// How far the entries written before the chain existed go, while they are not linked yet.
+pub async fn legacy_up_to(conn: &mut SqliteConnection) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar("SELECT up_to FROM audit_chain_legacy")
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// Those entries, oldest first.
+pub async fn entries_up_to(conn: &mut SqliteConnection, up_to: i64) -> Result<Vec<StoredEntry>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {STORED} FROM audit_log WHERE id <= ? ORDER BY id"
+    ))
+    .bind(up_to)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// They are linked: the note goes.
+pub async fn legacy_linked(conn: &mut SqliteConnection) -> Result<()> {
+    sqlx::query("DELETE FROM audit_chain_legacy")
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// An entry with its link, if it has one.
+#[derive(Debug, sqlx::FromRow)]
+pub struct Linked {
+    #[sqlx(flatten)]
+    pub entry: StoredEntry,
+    pub hash: Option<Vec<u8>>,
+}
+
+/// Every entry with its link (if any), oldest first.
+pub async fn entries_with_links(conn: &mut SqliteConnection) -> Result<Vec<Linked>> {
+    Ok(sqlx::query_as(
+        "SELECT a.id, a.at, a.actor, a.action, a.subject, a.details, c.hash
+         FROM audit_log a LEFT JOIN audit_chain c ON c.entry_id = a.id ORDER BY a.id",
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+/// How many links the chain has.
+pub async fn link_count(conn: &mut SqliteConnection) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM audit_chain")
+        .fetch_one(conn)
+        .await?)
 }
 
 /// Which entries to list: `text` found in the actor, action, subject or details (empty:

@@ -18,6 +18,7 @@ use crate::audit;
 use crate::db::{self, Db, DbLock};
 use crate::error::{whole_number, Error, Result};
 use crate::files::{self, Existing};
+use crate::keys::{DatabaseKey, KeyStore};
 
 /// Backups older than this are reported as stale.
 pub const STALE_AFTER_HOURS: i64 = 48;
@@ -183,6 +184,9 @@ pub async fn back_up(db: &Db, reason: BackupReason, actor: &Actor) -> Result<Bac
             dir.display()
         )));
     }
+    // The trail is checked before each backup; a break is recorded (and shown to admins),
+    // and the backup is still taken: the data matters more.
+    let chain = audit::chain::verify(db).await?;
     let at = db.now();
     let file = dir.join(format!(
         "{BACKUP_PREFIX}{}-{}.sqlite3",
@@ -200,15 +204,27 @@ pub async fn back_up(db: &Db, reason: BackupReason, actor: &Actor) -> Result<Bac
         &file.display().to_string(),
         reason.code(),
         bytes,
+        &chain.head,
     )
     .await?;
+    if let Some(broken) = &chain.broken {
+        audit::record(
+            &mut tx,
+            db.now(),
+            actor,
+            "audit.chain-broken",
+            None,
+            &serde_json::json!({ "entry": broken.entry_id, "problem": broken.problem }),
+        )
+        .await?;
+    }
     audit::record(
         &mut tx,
         db.now(),
         actor,
         "backups.taken",
         None,
-        &serde_json::json!({ "file": file.display().to_string(), "reason": reason.code() }),
+        &serde_json::json!({ "file": file.display().to_string(), "reason": reason.code(), "auditEntries": chain.head.entries, "auditHead": chain.head.hash }),
     )
     .await?;
     tx.commit().await?;
@@ -264,17 +280,33 @@ pub async fn back_up_if_due(db: &Db, actor: &Actor) -> Result<Option<BackupRecor
     }
 }
 
-/// Checks that `from` is a sound Pantry database before it replaces anything, and returns
-/// whose it is (its pantry's short code, if it was set up). The file is opened without being
-/// touched (no `-wal`/`-shm` appear beside it).
-async fn check_backup(from: &Path) -> Result<Option<String>> {
+/// Copies the backup at `from` to a staged file beside `beside`, made to open with `key`
+/// (see `db::adopt_copy`), and checks it; returns the copy and whose backup it is.
+async fn adopt_backup(
+    from: &Path,
+    beside: &Path,
+    key: &DatabaseKey,
+    recovery: Option<&DatabaseKey>,
+) -> Result<(tempfile::NamedTempFile, Option<String>)> {
     if !from.is_file() {
         return Err(Error::invalid(
             "file",
             format!("There is no file at {}.", from.display()),
         ));
     }
-    db::check_integrity(from).await.map_err(|_| {
+    let staged = files::stage_beside(beside, |file| {
+        std::io::copy(&mut std::fs::File::open(from)?, file).map(|_| ())
+    })?;
+    db::adopt_copy(staged.path(), from, key, recovery).await?;
+    let pantry = check_backup(staged.path(), from, key).await?;
+    Ok((staged, pantry))
+}
+
+/// Checks that `copy` (of the backup at `from`) is a sound Pantry database before it
+/// replaces anything, and returns whose it is (its pantry's short code, if it was set up).
+/// The file is opened without being touched (no `-wal`/`-shm` appear beside it).
+async fn check_backup(copy: &Path, from: &Path, key: &DatabaseKey) -> Result<Option<String>> {
+    db::check_integrity(copy, Some(key)).await.map_err(|_| {
         Error::invalid(
             "file",
             format!(
@@ -283,7 +315,7 @@ async fn check_backup(from: &Path) -> Result<Option<String>> {
             ),
         )
     })?;
-    let pool = db::open_untouched(from).await?;
+    let pool = db::open_untouched(copy, Some(key)).await?;
     let (is_pantry, version, code) = {
         let mut conn = pool.acquire().await?;
         let is_pantry = store::is_pantry(&mut conn).await?;
@@ -445,25 +477,27 @@ const UNDONE: [(&str, &str, &str); 9] = [
 /// Restores the database at `db_path` from a backup. Refused while any other Pantry process
 /// has the database open. The current file is backed up first (the safety copy); audit
 /// entries made since the backup, and the restore itself, are carried into the restored
-/// database; what was undone is recorded for the app to show.
+/// database; what was undone is recorded for the app to show. The restored database keeps
+/// this computer's key: a backup made with another key (another laptop's) needs `recovery`,
+/// the key printed on that pantry's recovery sheet, and is re-keyed.
 pub async fn restore(
     db_path: &Path,
     from: &Path,
     request: &RestoreRequest,
+    keys: &KeyStore,
+    recovery: Option<&DatabaseKey>,
 ) -> Result<RestoreNotice> {
     refuse_own_database(from, db_path)?;
-    let pantry = check_backup(from).await?;
     let lock = DbLock::exclusive(db_path)?;
+    let key = db::key_for(db_path, keys)?;
     // The copy to put in place, staged beside the database; everything the restore records
     // goes into it before it replaces the database, so a crash leaves one or the other.
-    let staged = files::stage_beside(db_path, |file| {
-        std::io::copy(&mut std::fs::File::open(from)?, file).map(|_| ())
-    })?;
+    let (staged, pantry) = adopt_backup(from, db_path, &key, recovery).await?;
     let mut carried = Vec::new();
     let mut undone = Vec::new();
     let mut safety = String::new();
     if db_path.exists() {
-        let (current, _) = Db::open_locked(db_path, &lock).await?;
+        let (current, _) = Db::open_locked(db_path, &lock, &key).await?;
         let result = match done_already(&current, request).await {
             Ok(Some(notice)) => {
                 current.close().await;
@@ -476,7 +510,7 @@ pub async fn restore(
         current.close().await;
         (carried, undone, safety) = result?;
     }
-    let (restored, _) = Db::open_locked(staged.path(), &lock).await?;
+    let (restored, _) = Db::open_locked(staged.path(), &lock, &key).await?;
     let mut notice = after_restore(&restored, request, &carried, &undone.join("\n"), &safety).await;
     if notice.is_ok() {
         // Everything recorded must be in the file itself before it is renamed into place.
@@ -507,7 +541,7 @@ async fn done_already(current: &Db, request: &RestoreRequest) -> Result<Option<R
     store::restore_for_request(&mut conn, &request.id).await
 }
 
-type Carried = Vec<store::AuditRow>;
+type Carried = Vec<audit::CarriedEntry>;
 
 /// With the current database open: what the restore will undo, the audit entries to carry
 /// across, and the safety copy.
@@ -520,7 +554,7 @@ async fn before_restore(
     let mut conn = current.pool().acquire().await?;
     let ours = store::short_code(&mut conn).await?;
     refuse_other_pantry(&request.chosen, ours.as_deref(), pantry)?;
-    let backup = db::open_untouched(staged).await?;
+    let backup = db::open_untouched(staged, current.key()).await?;
     let mut then = backup.acquire().await?;
     let mut undone = Vec::new();
     for (table, one, many) in UNDONE {
@@ -569,7 +603,7 @@ async fn after_restore(
     safety: &str,
 ) -> Result<RestoreNotice> {
     let mut tx = restored.begin_write().await?;
-    store::insert_audit_rows(&mut tx, carried).await?;
+    audit::carry(&mut tx, carried).await?;
     let from_file = request.chosen.display().to_string();
     let taken = request.taken_at.to_rfc3339();
     audit::record(
@@ -613,17 +647,23 @@ pub async fn restore_seen(db: &Db, id: i64, actor: &Actor) -> Result<()> {
 }
 
 /// In the app: checks the chosen backup and leaves it to be restored at the next start,
-/// with who chose it.
-pub async fn stage_restore(db: &Db, from: &Path, actor: &Actor) -> Result<()> {
+/// with who chose it. A backup made with another key (another laptop's) needs `recovery`;
+/// the copy left waiting is re-keyed to this database's key at once.
+pub async fn stage_restore(
+    db: &Db,
+    from: &Path,
+    recovery: Option<&DatabaseKey>,
+    actor: &Actor,
+) -> Result<()> {
     actor.require(db, Operation::RestoreBackup).await?;
     refuse_own_database(from, db.path())?;
-    let theirs = check_backup(from).await?;
+    let key = db.key().ok_or_else(|| {
+        Error::Conflict("This database is not encrypted, so it cannot take in a backup.".into())
+    })?;
+    let pending = db.path().with_file_name(PENDING);
+    let (staged, theirs) = adopt_backup(from, &pending, key, recovery).await?;
     let ours = crate::settings::load(db).await?.map(|s| s.short_code);
     refuse_other_pantry(from, ours.as_deref(), theirs.as_deref())?;
-    let pending = db.path().with_file_name(PENDING);
-    let staged = files::stage_beside(&pending, |file| {
-        std::io::copy(&mut std::fs::File::open(from)?, file).map(|_| ())
-    })?;
     files::persist(staged, &pending, Existing::Replace)?;
     let request = RestoreRequest::new(from, actor);
     let note = serde_json::to_vec_pretty(&request)
@@ -698,7 +738,10 @@ pub async fn cancel_restore(db: &Db, actor: &Actor) -> Result<BackupStatus> {
 /// restore that cannot be done (its copy or note damaged, the backup unsound) is abandoned,
 /// its files removed, and the error says so; the database is left as it was. Only while
 /// another Pantry process has the database open is the restore kept for the next start.
-pub async fn finish_pending_restore(db_path: &Path) -> Result<Option<RestoreNotice>> {
+pub async fn finish_pending_restore(
+    db_path: &Path,
+    keys: &KeyStore,
+) -> Result<Option<RestoreNotice>> {
     let pending = db_path.with_file_name(PENDING);
     let request = match pending_request(db_path) {
         Ok(Some(request)) => request,
@@ -712,7 +755,7 @@ pub async fn finish_pending_restore(db_path: &Path) -> Result<Option<RestoreNoti
             return Err(err);
         }
     };
-    match restore(db_path, &pending, &request).await {
+    match restore(db_path, &pending, &request, keys, None).await {
         Ok(notice) => {
             discard_pending(db_path)?;
             Ok(Some(notice))

@@ -4,7 +4,7 @@
 //! and carries `audit_log` rows across a restore.
 
 use chrono::{DateTime, Utc};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::SqliteConnection;
 
 use super::{BackupRecord, RestoreNotice};
 use crate::error::Result;
@@ -49,12 +49,17 @@ pub async fn insert(
     file: &str,
     reason: &str,
     bytes: i64,
+    audit_head: &crate::audit::chain::ChainHead,
 ) -> Result<()> {
-    sqlx::query("INSERT INTO backups (at, file, reason, bytes) VALUES (?, ?, ?, ?)")
+    sqlx::query(
+        "INSERT INTO backups (at, file, reason, bytes, audit_entries, audit_head) VALUES (?, ?, ?, ?, ?, ?)",
+    )
         .bind(at)
         .bind(file)
         .bind(reason)
         .bind(bytes)
+        .bind(audit_head.entries)
+        .bind(&audit_head.hash)
         .execute(conn)
         .await?;
     Ok(())
@@ -122,17 +127,6 @@ pub async fn erased_households(conn: &mut SqliteConnection) -> Result<Vec<i64>> 
     )
 }
 
-/// An audit entry carried across a restore, exactly as it was written (its time as text, so
-/// the copy is the same text).
-#[derive(Debug, Clone, FromRow)]
-pub struct AuditRow {
-    pub at: String,
-    pub actor: String,
-    pub action: String,
-    pub subject: Option<String>,
-    pub details: String,
-}
-
 /// The time of the newest audit entry, as written.
 pub async fn last_audit_at(conn: &mut SqliteConnection) -> Result<Option<String>> {
     Ok(sqlx::query_scalar("SELECT MAX(at) FROM audit_log")
@@ -141,29 +135,16 @@ pub async fn last_audit_at(conn: &mut SqliteConnection) -> Result<Option<String>
 }
 
 /// Audit entries written after `after` (as written), oldest first.
-pub async fn audit_after(conn: &mut SqliteConnection, after: &str) -> Result<Vec<AuditRow>> {
+pub async fn audit_after(
+    conn: &mut SqliteConnection,
+    after: &str,
+) -> Result<Vec<crate::audit::CarriedEntry>> {
     Ok(sqlx::query_as(
         "SELECT at, actor, action, subject, details FROM audit_log WHERE at > ? ORDER BY id",
     )
     .bind(after)
     .fetch_all(conn)
     .await?)
-}
-
-pub async fn insert_audit_rows(conn: &mut SqliteConnection, rows: &[AuditRow]) -> Result<()> {
-    for row in rows {
-        sqlx::query(
-            "INSERT INTO audit_log (at, actor, action, subject, details) VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(&row.at)
-        .bind(&row.actor)
-        .bind(&row.action)
-        .bind(&row.subject)
-        .bind(&row.details)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
 }
 
 /// The notice of the restore made for a request, if it was made.

@@ -11,8 +11,10 @@ use pantry::access::{Actor, Operation};
 use pantry::backups;
 use pantry::cards;
 use pantry::demo::{self, DemoSpec};
+use pantry::encryption;
 use pantry::households::protection;
 use pantry::import;
+use pantry::keys::{DatabaseKey, KeyStore};
 use pantry::output::{Destination, Existing, Guard};
 use pantry::print::cards::SheetLayout;
 use pantry::reports::export::{self, ReportFormat};
@@ -131,6 +133,21 @@ enum Command {
     Restore {
         /// A backup written by Pantry.
         file: PathBuf,
+        /// The backup was made on another laptop: ask for the recovery key printed on the
+        /// pantry's recovery sheet (typed unseen, or from PANTRY_RECOVERY_KEY).
+        #[arg(long)]
+        recovery_key: bool,
+    },
+    /// Open this pantry's database on a computer that does not have its key (the data folder
+    /// was moved or copied here): asks for the recovery key and keeps it in this computer's
+    /// key store.
+    Unlock,
+    /// Write an unencrypted copy of the whole database that any SQLite tool opens (admins).
+    /// Anyone with the copy can read every member's details: keep it safe and delete it after use.
+    ExportDatabase {
+        /// The file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
     },
     /// For the crash-safety test: record check-ins for the first households (shopping again
     /// with an override), printing each visit's id once it is committed.
@@ -189,6 +206,12 @@ enum PrintWhat {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// The recovery sheet: the key that opens the pantry's backups on another laptop (admins).
+    RecoverySheet {
+        /// The PDF file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// A referral slip (agency's copy and member's tear-off copy on one A4 page).
     Slip {
         /// The referral's reference number.
@@ -230,9 +253,21 @@ async fn run(cli: Cli) -> Result<(), Error> {
     } else {
         Existing::Refuse
     };
-    if let Command::Restore { file } = &cli.command {
+    let keys = KeyStore::from_env();
+    if let Command::Unlock = &cli.command {
+        let key = recovery_key()?;
+        pantry::db::unlock_with(&data_dir.join(paths::DATABASE_FILE), &key, &keys).await?;
+        say!("The recovery key opens this pantry's database; Pantry opens it on this computer from now on.");
+        return Ok(());
+    }
+    if let Command::Restore {
+        file,
+        recovery_key: ask,
+    } = &cli.command
+    {
         let db_path = data_dir.join(paths::DATABASE_FILE);
-        let (db, _) = Db::open_in(&data_dir).await?;
+        let recovery = if *ask { Some(recovery_key()?) } else { None };
+        let (db, _) = Db::open_in(&data_dir, &keys).await.map_err(unlock_hint)?;
         let signed_in = match sign_in(&db, cli.volunteer.as_deref()).await {
             Ok(actor) => actor
                 .require(&db, Operation::RestoreBackup)
@@ -243,7 +278,14 @@ async fn run(cli: Cli) -> Result<(), Error> {
         db.close().await;
         let request = backups::RestoreRequest::new(file, &signed_in?);
         say!("Restoring from {} (waiting up to 10 seconds for any other Pantry window or command on this database to close)…", file.display());
-        let notice = backups::restore(&db_path, file, &request).await?;
+        let notice = backups::restore(&db_path, file, &request, &keys, recovery.as_ref())
+            .await
+            .map_err(|err| match err {
+                Error::KeyNeeded(message) => {
+                    Error::KeyNeeded(format!("{message} (give --recovery-key to type it)"))
+                }
+                other => other,
+            })?;
         if !notice.safety_copy.is_empty() {
             say!("The database as it was is saved in {}", notice.safety_copy);
         }
@@ -263,7 +305,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
         }
         return Ok(());
     }
-    let (db, opened) = Db::open_in(&data_dir).await?;
+    let (db, opened) = Db::open_in(&data_dir, &keys).await.map_err(unlock_hint)?;
     if let Some(backup) = &opened.backup {
         say!(
             "Saved a copy of the database before upgrading it: {}",
@@ -305,7 +347,21 @@ async fn signed_in(
 ) -> Result<(), Error> {
     match command {
         // Run before anyone signs in (restore signs in itself, with the database closed).
-        Command::Init | Command::DemoData { .. } | Command::Restore { .. } => Ok(()),
+        Command::Init | Command::DemoData { .. } | Command::Restore { .. } | Command::Unlock => {
+            Ok(())
+        }
+        Command::ExportDatabase { out } => {
+            eprintln!(
+                "Warning: the copy is not encrypted. Anyone who gets it can read every member's \
+                 details; keep it safe and delete it when you are done."
+            );
+            encryption::export_plain(db, &out, existing, actor).await?;
+            say!(
+                "Unencrypted copy of the database written and checked: {}",
+                out.display()
+            );
+            Ok(())
+        }
         Command::Backup { out } => backup(db, out, existing, actor).await,
         Command::ExerciseCounter { visits } => exercise_counter(db, visits, actor).await,
         Command::Import {
@@ -347,6 +403,18 @@ async fn signed_in(
         } => {
             let to = Destination::file(out, existing);
             print_cards(db, household.as_deref(), layout, &to, actor).await
+        }
+        Command::Print {
+            what: PrintWhat::RecoverySheet { out },
+        } => {
+            let path =
+                encryption::print_recovery_sheet(db, &Destination::file(out, existing), actor)
+                    .await?;
+            say!(
+                "Recovery sheet written: {} (print it, then lock it away)",
+                path.display()
+            );
+            Ok(())
         }
         Command::Print {
             what: PrintWhat::Slip { referral, out },
@@ -663,6 +731,34 @@ async fn print_slip(db: &Db, reference: &str, to: &Destination) -> Result<(), Er
         file.display()
     );
     Ok(())
+}
+
+/// The recovery key: from PANTRY_RECOVERY_KEY, or typed (not shown) at a terminal.
+fn recovery_key() -> Result<DatabaseKey, Error> {
+    let text = match std::env::var("PANTRY_RECOVERY_KEY") {
+        Ok(text) => text,
+        Err(_) if std::io::stdin().is_terminal() => {
+            rpassword::prompt_password("Recovery key (from the recovery sheet): ")?
+        }
+        Err(_) => {
+            return Err(Error::invalid(
+                "recoveryKey",
+                "No recovery key was given and there is no terminal to type it in: set \
+                 PANTRY_RECOVERY_KEY.",
+            ))
+        }
+    };
+    DatabaseKey::from_recovery_text(&text)
+}
+
+/// A database this computer has no key for: say how to give the recovery key.
+fn unlock_hint(err: Error) -> Error {
+    match err {
+        Error::KeyNeeded(message) => {
+            Error::KeyNeeded(format!("{message} Run `pantry unlock` to type it."))
+        }
+        other => other,
+    }
 }
 
 /// Signs the volunteer in with their PIN: from PANTRY_PIN, or typed (not shown) when a

@@ -5,6 +5,7 @@
 
 pub mod cards;
 pub mod flow;
+pub mod recovery;
 pub mod slip;
 
 use std::sync::OnceLock;

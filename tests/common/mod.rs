@@ -9,9 +9,43 @@ use pantry::settings::SettingsForm;
 use pantry::Db;
 use tempfile::TempDir;
 
+/// Where this test run keeps database keys (one folder for the whole run, outside every
+/// data folder; each database's key is named for its path). Command-line processes the
+/// tests start are given it as PANTRY_KEY_DIR.
+pub fn key_dir() -> &'static Path {
+    static DIR: std::sync::OnceLock<TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().unwrap()).path()
+}
+
+pub fn keys() -> &'static pantry::keys::KeyStore {
+    static KEYS: std::sync::OnceLock<pantry::keys::KeyStore> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| pantry::keys::KeyStore::Folder(key_dir().to_owned()))
+}
+
+/// Options to open a database file with sqlx directly (as another tool would, knowing the
+/// key), for tests that read or damage it behind Pantry's back.
+pub fn raw_options(path: &Path) -> sqlx::sqlite::SqliteConnectOptions {
+    let key = keys()
+        .get(path)
+        .unwrap()
+        .expect("the test's database has a key");
+    sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .pragma("key", key.pragma())
+}
+
+/// A database opened without encryption, for tests that search the file's raw bytes.
+pub async fn fresh_plain_db() -> (TempDir, Db) {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = Db::open_unencrypted(&dir.path().join(pantry::paths::DATABASE_FILE))
+        .await
+        .unwrap();
+    (dir, db)
+}
+
 pub async fn fresh_db() -> (TempDir, Db) {
     let dir = tempfile::tempdir().unwrap();
-    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let (db, _) = Db::open_in(dir.path(), keys()).await.unwrap();
     (dir, db)
 }
 
@@ -76,6 +110,7 @@ pub fn pantry_as(data_dir: &Path, who: Option<(&str, &str)>, args: &[&str]) -> O
         .env_remove("PANTRY_DATA_DIR")
         .env_remove("PANTRY_VOLUNTEER")
         .env_remove("PANTRY_PIN")
+        .env("PANTRY_KEY_DIR", key_dir())
         .stdin(std::process::Stdio::null());
     if let Some((name, pin)) = who {
         command.env("PANTRY_VOLUNTEER", name).env("PANTRY_PIN", pin);

@@ -8,6 +8,10 @@ import { join, resolve } from "node:path";
 import { Builder, By, Key, until, type WebDriver, type WebElement } from "selenium-webdriver";
 
 const ROOT = resolve(import.meta.dirname, "..", "..");
+// The test pantries' database keys: one folder for the run, never the user's own key store
+// (the app and the CLI both read PANTRY_KEY_DIR; each key is named for its database's path).
+process.env.PANTRY_KEY_DIR ??= mkdtempSync(join(tmpdir(), "pantry-e2e-keys-"));
+
 export const APP_BINARY = process.env.PANTRY_APP ?? join(ROOT, "target", "debug", "pantry-desktop");
 const ARTIFACTS = join(import.meta.dirname, "artifacts");
 const WAIT_MS = 15_000;

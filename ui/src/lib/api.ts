@@ -64,6 +64,7 @@ import type { ReportSettingsForm } from "./bindings/ReportSettingsForm";
 import type { SummaryPreview } from "./bindings/SummaryPreview";
 import type { BackupRecord } from "./bindings/BackupRecord";
 import type { BackupStatus } from "./bindings/BackupStatus";
+import type { SecurityStatus } from "./bindings/SecurityStatus";
 import type { AuditFilter } from "./bindings/AuditFilter";
 import type { RoleOption } from "./bindings/RoleOption";
 import type { SignedIn } from "./bindings/SignedIn";
@@ -208,7 +209,12 @@ export const api = {
   backupsStatus: () => call<BackupStatus>("backups_status"),
   backupsSaveSettings: (folder: string, kept: string) => call<BackupStatus>("backups_save_settings", { folder, kept }),
   backupsNow: () => call<BackupRecord>("backups_now"),
-  backupsChooseRestore: () => call<string | null>("backups_choose_restore"),
+  backupsPick: () => call<string | null>("backups_pick"),
+  backupsChooseRestore: (chosen: string, recoveryKey: string | null) =>
+    call<void>("backups_choose_restore", { chosen, recoveryKey }),
+  securityStatus: () => call<SecurityStatus>("security_status"),
+  securityPrintRecoverySheet: () => call<string>("security_print_recovery_sheet"),
+  securityUnlock: (recoveryKey: string) => call<void>("security_unlock", { recoveryKey }),
   backupsCancelRestore: () => call<BackupStatus>("backups_cancel_restore"),
   backupsRestoreSeen: (id: number) => call<void>("backups_restore_seen", { id }),
   backupsRestart: () => call<void>("backups_restart"),

@@ -55,13 +55,40 @@ export class BackupsState {
     });
   }
 
+  /** The backup picked, while it waits for its recovery key (one from another laptop). */
+  picked = $state<string | null>(null);
+  recoveryKey = $state("");
+
   /** Lets the admin pick a backup file; the library checks it and restores it at restart. */
   chooseRestore(): Promise<boolean> {
     return this.change(async () => {
-      await api.backupsChooseRestore();
-      this.show(await api.backupsStatus());
-      this.confirmRestore = false;
+      const chosen = await api.backupsPick();
+      if (chosen === null) return;
+      this.picked = chosen;
+      this.recoveryKey = "";
+      await this.stage(chosen, null);
     });
+  }
+
+  /** Tries the picked backup again with the recovery key typed. */
+  restoreWithKey(): Promise<boolean> {
+    const chosen = this.picked;
+    if (chosen === null) return Promise.resolve(false);
+    return this.change(() => this.stage(chosen, this.recoveryKey));
+  }
+
+  /** Whether the picked backup needs the recovery key (the library said so). */
+  get needsRecoveryKey(): boolean {
+    const kind = this.task.error?.kind;
+    return this.picked !== null && (kind === "keyNeeded" || this.task.field("recoveryKey") !== undefined);
+  }
+
+  private async stage(chosen: string, recoveryKey: string | null): Promise<void> {
+    await api.backupsChooseRestore(chosen, recoveryKey);
+    this.picked = null;
+    this.recoveryKey = "";
+    this.show(await api.backupsStatus());
+    this.confirmRestore = false;
   }
 
   cancelRestore(): Promise<boolean> {

@@ -1,0 +1,34 @@
+//! SQL for the encryption's records: the only place that reads or writes `recovery_sheets`.
+
+use chrono::{DateTime, Utc};
+use sqlx::SqliteConnection;
+
+use crate::error::Result;
+
+pub async fn insert_sheet(
+    conn: &mut SqliteConnection,
+    at: DateTime<Utc>,
+    by: &str,
+    fingerprint: &str,
+) -> Result<()> {
+    sqlx::query("INSERT INTO recovery_sheets (printed_at, by, key_fingerprint) VALUES (?, ?, ?)")
+        .bind(at)
+        .bind(by)
+        .bind(fingerprint)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// When a sheet for the key with this fingerprint was last printed.
+pub async fn last_sheet_for(
+    conn: &mut SqliteConnection,
+    fingerprint: &str,
+) -> Result<Option<DateTime<Utc>>> {
+    Ok(sqlx::query_scalar(
+        "SELECT printed_at FROM recovery_sheets WHERE key_fingerprint = ? ORDER BY id DESC LIMIT 1",
+    )
+    .bind(fingerprint)
+    .fetch_optional(conn)
+    .await?)
+}

@@ -1,0 +1,394 @@
+//! Encryption at rest, tried as a motivated intruder and a careless user would: the database,
+//! its WAL and every backup are unreadable without the key (to `sqlite3` too); a backup
+//! restores on a "new laptop" (an empty key store) with the recovery key and is refused
+//! without it; a plain database from an earlier Pantry is encrypted on upgrade and leaves no
+//! plain copy; the plain export is for admins only; the audit trail's hash chain shows an
+//! edited, removed or slipped-in entry.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use pantry::access::Role;
+use pantry::audit::chain;
+use pantry::backups::{self, BackupReason, RestoreRequest};
+use pantry::keys::{DatabaseKey, KeyStore};
+use pantry::output::{Destination, Existing};
+use pantry::{households, settings, Db, Error};
+
+const PLAIN_HEADER: &[u8] = b"SQLite format 3\0";
+
+fn starts_plain(path: &Path) -> bool {
+    std::fs::read(path).unwrap().starts_with(PLAIN_HEADER)
+}
+
+/// What the standard `sqlite3` tool makes of a file: its output, or its error.
+fn sqlite3(path: &Path, sql: &str) -> Result<String, String> {
+    let out = Command::new("sqlite3").arg(path).arg(sql).output().unwrap();
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
+async fn pantry_with_a_member(db: &Db) {
+    settings::save(db, &common::hillside_form(), &common::admin())
+        .await
+        .unwrap();
+    households::register(
+        db,
+        &common::household("Zebulon Quixworth"),
+        None,
+        &common::admin(),
+    )
+    .await
+    .unwrap();
+}
+
+/// Every file a byte search of the data folder would find the name in.
+fn files_holding(dir: &Path, needle: &[u8]) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if std::fs::read(&path)
+                .unwrap()
+                .windows(needle.len())
+                .any(|w| w == needle)
+            {
+                found.push(path.display().to_string());
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn the_database_its_wal_and_backups_reveal_nothing_without_the_key() {
+    let (dir, db) = common::fresh_db().await;
+    pantry_with_a_member(&db).await;
+    // While open, the WAL holds the latest pages: encrypted too.
+    let wal = dir.path().join("pantry.sqlite3-wal");
+    assert!(wal.exists());
+    assert_eq!(
+        files_holding(dir.path(), b"Quixworth"),
+        Vec::<String>::new()
+    );
+    let backup = backups::back_up(&db, BackupReason::Manual, &common::admin())
+        .await
+        .unwrap();
+    db.close().await;
+    for file in [
+        dir.path().join("pantry.sqlite3"),
+        backup.file.clone().into(),
+    ] {
+        assert!(!starts_plain(&file), "{} is plain SQLite", file.display());
+        let err = sqlite3(&file, "SELECT lead_name FROM households").unwrap_err();
+        assert!(err.contains("not a database"), "{err}");
+    }
+    assert_eq!(
+        files_holding(dir.path(), b"Quixworth"),
+        Vec::<String>::new()
+    );
+    assert_eq!(files_holding(dir.path(), b"OL1 3BQ"), Vec::<String>::new());
+
+    // With the key it is the pantry's database as ever.
+    let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
+    assert_eq!(common::count(&db, "households").await, 1);
+}
+
+#[tokio::test]
+async fn a_backup_restores_on_a_new_laptop_with_the_recovery_key_only() {
+    let (old_dir, old) = common::fresh_db().await;
+    pantry_with_a_member(&old).await;
+    let backup = backups::back_up(&old, BackupReason::Manual, &common::admin())
+        .await
+        .unwrap();
+    let recovery = old.key().unwrap().recovery_text();
+    old.close().await;
+    // The USB stick goes to the new laptop; the old one (and its key store) is gone.
+    let stick = tempfile::tempdir().unwrap();
+    let on_stick = stick.path().join("pantry-backup-copy.sqlite3");
+    std::fs::copy(&backup.file, &on_stick).unwrap();
+    drop(old_dir);
+
+    let laptop = tempfile::tempdir().unwrap();
+    let new_keys = KeyStore::Folder(laptop.path().join("keys"));
+    let data = laptop.path().join("data");
+    let (db, _) = Db::open_in(&data, &new_keys).await.unwrap();
+    settings::save(&db, &common::hillside_form(), &common::admin())
+        .await
+        .unwrap();
+    let db_path = db.path().to_owned();
+    db.close().await;
+
+    let request = RestoreRequest::new(&on_stick, &common::admin());
+    let Error::KeyNeeded(message) =
+        backups::restore(&db_path, &on_stick, &request, &new_keys, None)
+            .await
+            .unwrap_err()
+    else {
+        panic!("refused for want of the recovery key");
+    };
+    assert!(message.contains("recovery key"), "{message}");
+    let wrong = DatabaseKey::generate();
+    let Error::Validation(fields) =
+        backups::restore(&db_path, &on_stick, &request, &new_keys, Some(&wrong))
+            .await
+            .unwrap_err()
+    else {
+        panic!("a wrong recovery key is named as such");
+    };
+    assert_eq!(fields[0].field, "recoveryKey");
+    // Nothing changed so far: the new laptop's pantry is still empty.
+    let (db, _) = Db::open(&db_path, &new_keys).await.unwrap();
+    assert_eq!(common::count(&db, "households").await, 0);
+    db.close().await;
+
+    let typed = DatabaseKey::from_recovery_text(&recovery.to_lowercase()).unwrap();
+    backups::restore(&db_path, &on_stick, &request, &new_keys, Some(&typed))
+        .await
+        .unwrap();
+    // The restored database opens with the new laptop's own key.
+    let (db, _) = Db::open(&db_path, &new_keys).await.unwrap();
+    assert_eq!(common::count(&db, "households").await, 1);
+    assert!(!starts_plain(&db_path));
+    assert_eq!(chain::verify(&db).await.unwrap().broken, None);
+}
+
+#[tokio::test]
+async fn a_moved_data_folder_opens_again_with_the_recovery_key() {
+    let (dir, db) = common::fresh_db().await;
+    pantry_with_a_member(&db).await;
+    let recovery = db.key().unwrap().recovery_text();
+    db.close().await;
+    let moved = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        dir.path().join("pantry.sqlite3"),
+        moved.path().join("pantry.sqlite3"),
+    )
+    .unwrap();
+    let err = Db::open_in(moved.path(), common::keys()).await.unwrap_err();
+    assert!(matches!(err, Error::KeyNeeded(_)), "{err}");
+    // A wrong key is refused and not kept.
+    let path = moved.path().join("pantry.sqlite3");
+    let wrong = DatabaseKey::generate();
+    assert!(pantry::db::unlock_with(&path, &wrong, common::keys())
+        .await
+        .is_err());
+    assert!(Db::open_in(moved.path(), common::keys()).await.is_err());
+    let key = DatabaseKey::from_recovery_text(&recovery).unwrap();
+    pantry::db::unlock_with(&path, &key, common::keys())
+        .await
+        .unwrap();
+    let (db, _) = Db::open_in(moved.path(), common::keys()).await.unwrap();
+    assert_eq!(common::count(&db, "households").await, 1);
+}
+
+#[tokio::test]
+async fn a_plain_database_from_an_earlier_pantry_is_encrypted_with_its_copies() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pantry.sqlite3");
+    {
+        let (db, _) = Db::open_unencrypted(&path).await.unwrap();
+        pantry_with_a_member(&db).await;
+        db.close().await;
+    }
+    // As an earlier Pantry left it: plain, with a plain pre-upgrade copy and backups.
+    let copy = dir
+        .path()
+        .join("pantry-before-upgrade-20261101T101500.000Z.sqlite3");
+    std::fs::copy(&path, &copy).unwrap();
+    std::fs::create_dir(dir.path().join("backups")).unwrap();
+    let old_backup = dir
+        .path()
+        .join("backups/pantry-backup-20261101T101500.000Z-daily.sqlite3");
+    std::fs::copy(&path, &old_backup).unwrap();
+    assert!(starts_plain(&path));
+    assert!(sqlite3(&path, "SELECT lead_name FROM households")
+        .unwrap()
+        .contains("Quixworth"));
+
+    let (db, _) = Db::open(&path, common::keys()).await.unwrap();
+    assert_eq!(common::count(&db, "households").await, 1);
+    let found = households::search::search(&db, "Quixw", 5).await.unwrap();
+    assert_eq!(found.len(), 1, "search still works after encrypting");
+    db.close().await;
+    for file in [&path, &copy, &old_backup] {
+        assert!(!starts_plain(file), "{} left plain", file.display());
+    }
+    assert_eq!(
+        files_holding(dir.path(), b"Quixworth"),
+        Vec::<String>::new()
+    );
+    // The encrypted copies open with the pantry's key (a restore can use them).
+    let request = RestoreRequest::new(&old_backup, &common::admin());
+    backups::restore(&path, &old_backup, &request, common::keys(), None)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn only_an_admin_takes_a_plain_copy_and_it_is_recorded() {
+    let (dir, db) = common::fresh_db().await;
+    pantry_with_a_member(&db).await;
+    let out = dir.path().join("take-out.sqlite3");
+    let manager = common::named("Pat", Role::Manager);
+    let err = pantry::encryption::export_plain(&db, &out, Existing::Refuse, &manager)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Forbidden(_)), "{err}");
+    assert!(!out.exists());
+    // Never over the pantry's own database, whatever is said.
+    let own = db.path().to_owned();
+    assert!(
+        pantry::encryption::export_plain(&db, &own, Existing::Replace, &common::admin())
+            .await
+            .is_err()
+    );
+    pantry::encryption::export_plain(&db, &out, Existing::Refuse, &common::admin())
+        .await
+        .unwrap();
+    assert!(starts_plain(&out));
+    assert!(sqlite3(&out, "SELECT lead_name FROM households")
+        .unwrap()
+        .contains("Zebulon Quixworth"));
+    let exports: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'encryption.plain-export'",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(exports, 1);
+}
+
+#[tokio::test]
+async fn the_recovery_sheet_prints_the_key_for_admins_and_is_remembered() {
+    let (dir, db) = common::fresh_db().await;
+    pantry_with_a_member(&db).await;
+    let status = pantry::encryption::security_status(&db, &common::admin())
+        .await
+        .unwrap();
+    assert_eq!(status.sheet_printed_at, None, "not printed yet");
+    let counter = common::named("Sam", Role::Counter);
+    assert!(pantry::encryption::security_status(&db, &counter)
+        .await
+        .is_err());
+    let pdf = dir.path().join("recovery.pdf");
+    pantry::encryption::print_recovery_sheet(
+        &db,
+        &Destination::file(&pdf, Existing::Refuse),
+        &common::admin(),
+    )
+    .await
+    .unwrap();
+    let text = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).replace("  ", "-");
+    let key = db.key().unwrap().recovery_text();
+    let compact = |s: &str| {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+    };
+    assert!(compact(&text).contains(&compact(&key)), "{text}");
+    assert!(text.contains("Hillside Pantry"));
+    let status = pantry::encryption::security_status(&db, &common::admin())
+        .await
+        .unwrap();
+    assert!(status.sheet_printed_at.is_some());
+    assert_eq!(status.fingerprint, db.key().unwrap().fingerprint());
+}
+
+/// Changes the trail behind Pantry's back, as someone with `sqlite3` and the key would.
+async fn tamper(db: &Db, sql: &str) {
+    let mut conn = db.pool().acquire().await.unwrap();
+    for statement in [
+        "DROP TRIGGER IF EXISTS audit_log_append_only_update",
+        "DROP TRIGGER IF EXISTS audit_log_append_only_delete",
+        "DROP TRIGGER IF EXISTS audit_chain_append_only_delete",
+        sql,
+    ] {
+        sqlx::query(statement).execute(&mut *conn).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn an_edited_removed_or_added_audit_entry_is_found() {
+    for (what, sql) in [
+        (
+            "edited",
+            "UPDATE audit_log SET actor = 'Sam' WHERE id = 3",
+        ),
+        ("removed", "DELETE FROM audit_log WHERE id = 3"),
+        (
+            "slipped in",
+            "INSERT INTO audit_log (id, at, actor, action, details) VALUES (1000, '2026-01-01T00:00:00Z', 'Sam', 'volunteers.saved', '{}')",
+        ),
+    ] {
+        let (_dir, db) = common::fresh_db().await;
+        pantry_with_a_member(&db).await;
+        for n in 0..4 {
+            households::register(&db, &common::household(&format!("Member {n}")), None, &common::admin())
+                .await
+                .unwrap();
+        }
+        let sound = chain::verify(&db).await.unwrap();
+        assert_eq!(sound.broken, None, "{what}: sound before");
+        let entries = sound.head.entries;
+        if what == "removed" {
+            tamper(&db, "DELETE FROM audit_chain WHERE entry_id = 3").await;
+        }
+        tamper(&db, sql).await;
+        let check = chain::verify(&db).await.unwrap();
+        let broken = check.broken.unwrap_or_else(|| panic!("{what}: not found"));
+        let expected = match what {
+            "edited" => 3,
+            "removed" => 4,
+            _ => 1000,
+        };
+        assert_eq!(broken.entry_id, expected, "{what}: {broken:?}");
+        // The next backup records the break and the head up to it.
+        let taken = backups::back_up(&db, BackupReason::Manual, &common::admin())
+            .await
+            .unwrap();
+        assert!(!taken.file.is_empty());
+        let breaks: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'audit.chain-broken'",
+        )
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        assert_eq!(breaks, 1, "{what}");
+        let head: i64 = sqlx::query_scalar("SELECT audit_entries FROM backups ORDER BY id DESC")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert!(head < entries + 2, "{what}: the head stops at the break");
+    }
+}
+
+#[tokio::test]
+async fn a_backup_records_the_chain_head() {
+    let (_dir, db) = common::fresh_db().await;
+    pantry_with_a_member(&db).await;
+    let before = chain::verify(&db).await.unwrap().head;
+    backups::back_up(&db, BackupReason::Manual, &common::admin())
+        .await
+        .unwrap();
+    let (entries, head): (i64, String) =
+        sqlx::query_as("SELECT audit_entries, audit_head FROM backups")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    assert_eq!((entries, head), (before.entries, before.hash));
+}
