@@ -27,7 +27,7 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let (db, _) = Db::open_in(
         dir.path(),
-        &pantry::keys::KeyStore::Folder(dir.path().with_extension("keys")),
+        &pantry::keys::KeyStore::Folder(dir.path().join("keys")),
     )
     .await
     .unwrap();
@@ -115,7 +115,7 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let (db, _) = Db::open_in(
         dir.path(),
-        &pantry::keys::KeyStore::Folder(dir.path().with_extension("keys")),
+        &pantry::keys::KeyStore::Folder(dir.path().join("keys")),
     )
     .await
     .unwrap();

@@ -22,7 +22,7 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let (db, _) = Db::open_in(
         dir.path(),
-        &pantry::keys::KeyStore::Folder(dir.path().with_extension("keys")),
+        &pantry::keys::KeyStore::Folder(dir.path().join("keys")),
     )
     .await
     .unwrap();

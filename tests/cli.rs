@@ -23,6 +23,8 @@ fn help_documents_every_command() {
         "restore",
         "report",
         "rollup",
+        "export-database",
+        "unlock",
         "--data-dir",
         "PANTRY_DATA_DIR",
     ] {
@@ -477,6 +479,8 @@ fn commands_that_touch_personal_data_need_a_signed_in_volunteer_with_the_right_r
         &["print", "cards", "--all-unprinted", "--out", out],
         &["backup"],
         &["restore", out],
+        &["export-database", "--out", out],
+        &["print", "recovery-sheet", "--out", out],
     ];
     for args in commands {
         // Nobody signed in: refused, saying how to sign in; nothing was written.
@@ -501,6 +505,17 @@ fn commands_that_touch_personal_data_need_a_signed_in_volunteer_with_the_right_r
             "{args:?}: {}",
             stderr(&counter)
         );
+    }
+    // The plain copy and the recovery key are an admin's alone.
+    for args in [&commands[7], &commands[8]] {
+        let manager = common::pantry_as(dir.path(), Some(("Pat", "2222")), args);
+        assert!(!manager.status.success(), "{args:?}");
+        assert!(
+            stderr(&manager).contains("needs an admin"),
+            "{args:?}: {}",
+            stderr(&manager)
+        );
+        assert!(!std::path::Path::new(out).exists(), "{args:?}");
     }
     // Signed in with the right role, the audit trail names the volunteer.
     let pat = common::pantry_as(

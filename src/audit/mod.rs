@@ -75,12 +75,12 @@ impl Actor {
         .await?;
         tx.commit().await?;
         Err(Error::Forbidden(format!(
-            "{} needs a {}; {} is signed in as a {}. Ask a {} to sign in.",
+            "{} needs {}; {} is signed in as {}. Ask {} to sign in.",
             op.doing(),
-            needs.label(),
+            needs.with_article(),
             self.name,
-            self.role.label(),
-            needs.label()
+            self.role.with_article(),
+            needs.with_article()
         )))
     }
 }

@@ -351,14 +351,14 @@ async fn signed_in(
             Ok(())
         }
         Command::ExportDatabase { out } => {
-            eprintln!(
-                "Warning: the copy is not encrypted. Anyone who gets it can read every member's \
-                 details; keep it safe and delete it when you are done."
-            );
             encryption::export_plain(db, &out, existing, actor).await?;
             say!(
                 "Unencrypted copy of the database written and checked: {}",
                 out.display()
+            );
+            eprintln!(
+                "Warning: the copy is not encrypted. Anyone who gets it can read every member's \
+                 details; keep it safe and delete it when you are done."
             );
             Ok(())
         }

@@ -88,7 +88,7 @@ pub fn recovery_sheet(r: &RecoveryFace) -> Result<Vec<u8>> {
         ),
         (
             "When to print a new one",
-            "If this sheet is lost, an admin prints a new one from Settings → Backups. After a \
+            "If this sheet is lost, an admin prints a new one from Settings → Encryption and the audit trail. After a \
              backup from another laptop is restored here, print a new sheet for this laptop's \
              key: the fingerprint below tells which key a sheet belongs to."
                 .into(),
