@@ -164,7 +164,7 @@ impl Db {
 
     /// Opens a database under a lock the caller already holds alone (a restore's: the
     /// current file, or the copy about to replace it, which needs no pre-upgrade copy of its
-    /// own since the backup it came from is kept), with the key `like` has.
+    /// own since the backup it came from is kept), with the database's `key`.
     pub async fn open_locked(
         path: &Path,
         _held: &DbLock,

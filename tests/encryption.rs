@@ -58,6 +58,11 @@ fn files_holding(dir: &Path, needle: &[u8]) -> Vec<String> {
             if path.is_dir() {
                 stack.push(path);
             } else if std::fs::read(&path)
+                // A side file (journal, WAL) gone since the folder was listed holds nothing.
+                .or_else(|e| match e.kind() {
+                    std::io::ErrorKind::NotFound => Ok(Vec::new()),
+                    _ => Err(e),
+                })
                 .unwrap()
                 .windows(needle.len())
                 .any(|w| w == needle)

@@ -28,8 +28,12 @@ pub(crate) async fn record(
 }
 
 /// Appends entries carried from another copy of the database (the audit trail written after
-/// a backup, carried into the database restored from it), as they were written there.
-pub(crate) async fn carry(conn: &mut SqliteConnection, entries: &[CarriedEntry]) -> Result<()> {
+/// a backup, carried into the database restored from it), as they were written there; each
+/// gets a new id here and is linked into this database's chain.
+pub(crate) async fn carry(
+    conn: &mut SqliteConnection,
+    entries: &[store::StoredEntry],
+) -> Result<()> {
     for e in entries {
         let entry = store::insert(
             conn,
@@ -43,16 +47,6 @@ pub(crate) async fn carry(conn: &mut SqliteConnection, entries: &[CarriedEntry])
         chain::extend(conn, &entry).await?;
     }
     Ok(())
-}
-
-/// An entry as read from another copy of the database.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct CarriedEntry {
-    pub at: String,
-    pub actor: String,
-    pub action: String,
-    pub subject: Option<String>,
-    pub details: String,
 }
 
 impl Actor {

@@ -541,7 +541,7 @@ async fn done_already(current: &Db, request: &RestoreRequest) -> Result<Option<R
     store::restore_for_request(&mut conn, &request.id).await
 }
 
-type Carried = Vec<audit::CarriedEntry>;
+type Carried = Vec<audit::store::StoredEntry>;
 
 /// With the current database open: what the restore will undo, the audit entries to carry
 /// across, and the safety copy.

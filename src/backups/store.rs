@@ -138,9 +138,9 @@ pub async fn last_audit_at(conn: &mut SqliteConnection) -> Result<Option<String>
 pub async fn audit_after(
     conn: &mut SqliteConnection,
     after: &str,
-) -> Result<Vec<crate::audit::CarriedEntry>> {
+) -> Result<Vec<crate::audit::store::StoredEntry>> {
     Ok(sqlx::query_as(
-        "SELECT at, actor, action, subject, details FROM audit_log WHERE at > ? ORDER BY id",
+        "SELECT id, at, actor, action, subject, details FROM audit_log WHERE at > ? ORDER BY id",
     )
     .bind(after)
     .fetch_all(conn)
