@@ -49,10 +49,13 @@ async fn dump(dir: &Path) -> String {
             .filter(|c| !(table == "volunteers" && (c == "failed_attempts" || c == "locked_until")))
             .map(|c| format!("quote(\"{c}\")"))
             .collect();
-        let only = if table == "audit_log" {
-            "WHERE action NOT IN ('signed-in', 'sign-in-failed')"
-        } else {
-            ""
+        let only = match table.as_str() {
+            "audit_log" => "WHERE action NOT IN ('signed-in', 'sign-in-failed')",
+            // …and those entries' links in the audit chain.
+            "audit_chain" => {
+                "WHERE entry_id IN (SELECT id FROM audit_log WHERE action NOT IN ('signed-in', 'sign-in-failed'))"
+            }
+            _ => "",
         };
         let rows: Vec<String> = sqlx::query_scalar(&format!(
             "SELECT json_array({}) FROM \"{table}\" {only} ORDER BY 1",
@@ -383,6 +386,7 @@ async fn restore_refuses_the_live_database_and_another_pantrys_backup() {
     let theirs = backups::back_up(&db, BackupReason::Manual, &common::admin())
         .await
         .unwrap();
+    let their_key = db.key().unwrap().recovery_text();
     db.close().await;
     let before = dump(dir.path()).await;
     let live = db_path(dir.path());
@@ -391,12 +395,29 @@ async fn restore_refuses_the_live_database_and_another_pantrys_backup() {
     for (from, why) in [
         (live.clone(), "the pantry's own database"),
         (via_dots, "the pantry's own database"),
-        (PathBuf::from(&theirs.file), "another pantry (SEC2)"),
+        // Another pantry's backup has another key: refused before anything else.
+        (
+            PathBuf::from(&theirs.file),
+            "does not open with this pantry's key",
+        ),
     ] {
         let out = pantry(dir.path(), &["restore", from.to_str().unwrap()]);
         assert!(!out.status.success(), "{from:?}");
         assert!(stderr(&out).contains(why), "{}", stderr(&out));
     }
+    // With that pantry's recovery key it opens, and is refused as another pantry's.
+    let out = common::pantry_with(
+        dir.path(),
+        Some(("Alex", "3333")),
+        &[("PANTRY_RECOVERY_KEY", their_key.as_str())],
+        &["restore", "--recovery-key", &theirs.file],
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("another pantry (SEC2)"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(dump(dir.path()).await, before);
 }
 
@@ -579,8 +600,19 @@ async fn a_database_from_a_newer_pantry_is_refused_without_changing_a_byte() {
             .unwrap();
         pool.close().await;
     }
+    // The file is encrypted, so its header says nothing: ask SQLite (read-only) instead.
+    let pool = sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(common::raw_options(&path).read_only(true))
+        .await
+        .unwrap();
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    assert_eq!(mode, "delete", "a rollback-journal file");
     let bytes = std::fs::read(&path).unwrap();
-    assert_eq!(bytes[18], 1, "a rollback-journal file");
     let out = pantry(dir.path(), &["init"]);
     assert!(!out.status.success());
     assert!(
@@ -762,6 +794,7 @@ async fn faults_get_a_clear_message_and_lose_nothing() {
         .args(["report", "--period", "2026-10", "--out"])
         .arg(&out_file)
         .env_remove("PANTRY_DATA_DIR")
+        .env("PANTRY_KEY_DIR", common::key_dir())
         .env("PANTRY_VOLUNTEER", "Alex")
         .env("PANTRY_PIN", "3333")
         .output()

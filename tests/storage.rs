@@ -73,10 +73,16 @@ async fn an_existing_database_is_copied_before_it_is_migrated() {
         "{name}"
     );
 
-    let mut copy =
-        sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=ro", backup.display()))
-            .await
-            .unwrap();
+    // The copy is encrypted with the database's key, never left plain.
+    assert!(!pantry::db::is_plain_sqlite(&backup));
+    let mut copy = sqlx::SqliteConnection::connect_with(
+        &sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&backup)
+            .read_only(true)
+            .pragma("key", db.key().unwrap().pragma()),
+    )
+    .await
+    .unwrap();
     let kept: String = sqlx::query_scalar("SELECT text FROM old_notes")
         .fetch_one(&mut copy)
         .await
@@ -185,6 +191,8 @@ async fn a_backup_is_a_checked_copy_and_never_overwrites() {
         .unwrap();
     let written = dir.path().join("copy.sqlite3");
     db.backup_to(&written, Existing::Refuse).await.unwrap();
+    // The copy has the database's key; to open it as a database here, keep it for its path.
+    common::keys().put(&written, db.key().unwrap()).unwrap();
     let (copy, _) = Db::open(&written, common::keys()).await.unwrap();
     let settings = pantry::settings::load(&copy).await.unwrap().unwrap();
     assert_eq!(settings.name, "Hillside Pantry");

@@ -761,6 +761,20 @@ pub async fn finish_pending_restore(
             Ok(Some(notice))
         }
         Err(err @ Error::Conflict(_)) => Err(err),
+        // The copy was checked and given this database's key when it was chosen: one that
+        // no longer opens has been damaged since.
+        Err(Error::KeyNeeded(_)) => {
+            discard_pending(db_path)?;
+            Err(Error::invalid(
+                "file",
+                format!(
+                    "The copy of {} waiting to be restored is not a sound Pantry database any \
+                     more (it was damaged after it was chosen); the restore was abandoned and \
+                     nothing was changed. Choose the backup again.",
+                    request.chosen.display()
+                ),
+            ))
+        }
         Err(err) => {
             discard_pending(db_path)?;
             Err(err)

@@ -102,6 +102,16 @@ pub fn pantry(data_dir: &Path, args: &[&str]) -> Output {
 
 /// Runs the command line signed in as `who` (name, PIN), or with no volunteer at all.
 pub fn pantry_as(data_dir: &Path, who: Option<(&str, &str)>, args: &[&str]) -> Output {
+    pantry_with(data_dir, who, &[], args)
+}
+
+/// Runs the command line as `who`, with more environment variables set.
+pub fn pantry_with(
+    data_dir: &Path,
+    who: Option<(&str, &str)>,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_pantry"));
     command
         .arg("--data-dir")
@@ -111,6 +121,7 @@ pub fn pantry_as(data_dir: &Path, who: Option<(&str, &str)>, args: &[&str]) -> O
         .env_remove("PANTRY_VOLUNTEER")
         .env_remove("PANTRY_PIN")
         .env("PANTRY_KEY_DIR", key_dir())
+        .envs(env.iter().copied())
         .stdin(std::process::Stdio::null());
     if let Some((name, pin)) = who {
         command.env("PANTRY_VOLUNTEER", name).env("PANTRY_PIN", pin);
