@@ -55,7 +55,7 @@ lint: ui
 
 # Library, CLI and integration tests; includes the check that ui/src/lib/bindings is fresh.
 unit: ui
-	cargo test --workspace
+	cargo test --workspace --no-fail-fast
 
 ui-check: deps
 	cd ui && npm run check

@@ -107,8 +107,10 @@ impl DatabaseKey {
 /// Where database keys are kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyStore {
-    /// The operating system's credential store; key files in `fallback` where it has none.
-    System { fallback: PathBuf },
+    /// The operating system's credential store; key files in `fallback` where it has none
+    /// (no fallback when the user has no config folder: then a key that the credential store
+    /// refuses cannot be kept, and Pantry says so rather than keep it somewhere shared).
+    System { fallback: Option<PathBuf> },
     /// Key files in this folder only.
     Folder(PathBuf),
 }
@@ -121,9 +123,7 @@ impl KeyStore {
             Some(dir) => KeyStore::Folder(PathBuf::from(dir)),
             None => KeyStore::System {
                 fallback: dirs::config_dir()
-                    .unwrap_or_else(std::env::temp_dir)
-                    .join(crate::paths::APP_IDENTIFIER)
-                    .join("keys"),
+                    .map(|dir| dir.join(crate::paths::APP_IDENTIFIER).join("keys")),
             },
         }
     }
@@ -136,7 +136,9 @@ impl KeyStore {
                 return Ok(Some(key));
             }
         }
-        let file = self.file(&name);
+        let Some(file) = self.file(&name) else {
+            return Ok(None);
+        };
         match std::fs::read_to_string(&file) {
             Ok(text) => DatabaseKey::from_hex(&text).map(Some).ok_or_else(|| {
                 Error::File(format!(
@@ -157,20 +159,30 @@ impl KeyStore {
         if let KeyStore::System { .. } = self {
             if credential_store::put(&name, key) {
                 // A key file left from a time without a credential store would be stale.
-                if file.exists() {
+                if let Some(file) = file.filter(|f| f.exists()) {
                     std::fs::remove_file(&file)
                         .map_err(|e| files::file_error("remove", &file, &e))?;
                 }
                 return Ok(());
             }
         }
-        write_key_file(&file, key)
+        match file {
+            Some(file) => write_key_file(&file, key),
+            None => Err(Error::File(format!(
+                "Pantry has nowhere private to keep the database key: the credential store \
+                 refused it and this user has no config folder. Set {KEY_DIR_ENV} to a folder \
+                 only you can read."
+            ))),
+        }
     }
 
-    fn file(&self, name: &str) -> PathBuf {
+    /// The key file for `name`, where this store keeps key files.
+    fn file(&self, name: &str) -> Option<PathBuf> {
         match self {
-            KeyStore::System { fallback } => fallback.join(format!("{name}.key")),
-            KeyStore::Folder(dir) => dir.join(format!("{name}.key")),
+            KeyStore::System { fallback } => {
+                fallback.as_ref().map(|d| d.join(format!("{name}.key")))
+            }
+            KeyStore::Folder(dir) => Some(dir.join(format!("{name}.key"))),
         }
     }
 }

@@ -351,3 +351,45 @@ async fn every_format_reads_back() {
     two.period = Period::parse("2020-01").unwrap();
     assert!(rollup::combine(&[one, two]).is_err());
 }
+
+/// Each landlord export records the audit chain's head as it stood, so the landlord's copy can
+/// be matched to the pantry's trail; a later export records a later head.
+#[tokio::test]
+async fn each_export_records_the_audit_chain_head() {
+    let p = pantry().await;
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["first.csv", "second.csv"] {
+        export::export_summary(
+            &p.db,
+            &p.period,
+            ReportFormat::Csv,
+            Some((&dir.path().join(name), Existing::Refuse)),
+            &common::manager(),
+        )
+        .await
+        .unwrap();
+    }
+    let filter = pantry::audit::AuditFilter {
+        action: "reports.exported".into(),
+        ..Default::default()
+    };
+    let page = pantry::audit::list(&p.db, &filter, &common::manager())
+        .await
+        .unwrap();
+    let heads: Vec<(i64, String)> = page
+        .entries
+        .iter()
+        .map(|e| {
+            let details: serde_json::Value = serde_json::from_str(&e.details).unwrap();
+            let head = details["auditHead"].as_str().unwrap().to_owned();
+            assert_eq!(head.len(), 64, "a SHA-256 in hex");
+            assert!(head.chars().all(|c| c.is_ascii_hexdigit()));
+            assert_eq!(details["sha256"].as_str().unwrap().len(), 64);
+            (details["auditEntries"].as_i64().unwrap(), head)
+        })
+        .collect();
+    assert_eq!(heads.len(), 2);
+    // Newest first: the second export saw one more entry (the first export's).
+    assert_eq!(heads[0].0, heads[1].0 + 1);
+    assert_ne!(heads[0].1, heads[1].1);
+}

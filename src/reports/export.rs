@@ -502,6 +502,9 @@ pub async fn write_and_record(
     let out = crate::output::write(db, to, bytes).await?;
     let file = out.display().to_string();
     let hash = sha256_hex(bytes);
+    // The audit chain's head as this export left: the landlord's copy can be matched to the
+    // pantry's trail as it stood then.
+    let chain = crate::audit::chain::verify(db).await?.head;
     let mut tx = db.begin_write().await?;
     let record = store::insert_export(
         &mut tx,
@@ -523,7 +526,15 @@ pub async fn write_and_record(
         actor,
         "reports.exported",
         None,
-        &serde_json::json!({ "kind": kind, "from": doc.from, "to": doc.to, "format": format.extension() }),
+        &serde_json::json!({
+            "kind": kind,
+            "from": doc.from,
+            "to": doc.to,
+            "format": format.extension(),
+            "sha256": hash,
+            "auditEntries": chain.entries,
+            "auditHead": chain.hash,
+        }),
     )
     .await?;
     tx.commit().await?;
