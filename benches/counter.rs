@@ -253,4 +253,31 @@ async fn main() {
     );
     plain.close().await;
     db.close().await;
+
+    // Opening the app to a usable counter: what the desktop shell does before its window shows
+    // the counter (a pending restore looked for, the encrypted database opened with the key
+    // from the key store, the audit chain checked), then the counter's first figures.
+    let keys = pantry::keys::KeyStore::Folder(dir.path().join("keys"));
+    let mut starts = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        pantry::backups::finish_pending_restore(
+            &dir.path().join(pantry::paths::DATABASE_FILE),
+            &keys,
+        )
+        .await
+        .unwrap();
+        let (db, _) = Db::open_in(dir.path(), &keys).await.unwrap();
+        pantry::encryption::note_audit_break(&db).await.unwrap();
+        pantry::settings::require(&db).await.unwrap();
+        visits::today(&db).await.unwrap();
+        starts.push(t.elapsed());
+        db.close().await;
+    }
+    starts.sort();
+    println!(
+        "\nopening to a usable counter (100,000 households, encrypted), 5 starts: median {:.0} ms  worst {:.0} ms (budget ≤ 1500 ms)",
+        p(&starts, 0.5),
+        p(&starts, 1.0)
+    );
 }
