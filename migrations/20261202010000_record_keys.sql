@@ -9,12 +9,6 @@ ALTER TABLE visits ADD COLUMN record_key INTEGER CHECK (record_key BETWEEN 0 AND
 ALTER TABLE membership_events ADD COLUMN record_key INTEGER CHECK (record_key BETWEEN 0 AND 255);
 ALTER TABLE referrals ADD COLUMN record_key INTEGER CHECK (record_key BETWEEN 0 AND 255);
 
-UPDATE households SET record_key = abs(random() % 256);
-UPDATE visits SET record_key = (SELECT h.record_key FROM households h WHERE h.id = visits.household_id);
-UPDATE membership_events
-   SET record_key = (SELECT h.record_key FROM households h WHERE h.id = membership_events.household_id);
-UPDATE referrals SET record_key = (SELECT h.record_key FROM households h WHERE h.id = referrals.household_id);
-
 -- A new household draws its key; records written before it had one (its "joined" event, when
 -- that trigger ran first) take it too.
 CREATE TRIGGER households_record_key AFTER INSERT ON households WHEN NEW.record_key IS NULL
@@ -41,3 +35,11 @@ BEGIN
     UPDATE referrals SET record_key = (SELECT record_key FROM households WHERE id = NEW.household_id)
      WHERE id = NEW.id;
 END;
+
+-- Records written before this version. (Kept last: with sqlx 0.8, a migration whose last
+-- statement is a CREATE TRIGGER leaves a connection that the pool cannot close.)
+UPDATE households SET record_key = abs(random() % 256);
+UPDATE visits SET record_key = (SELECT h.record_key FROM households h WHERE h.id = visits.household_id);
+UPDATE membership_events
+   SET record_key = (SELECT h.record_key FROM households h WHERE h.id = membership_events.household_id);
+UPDATE referrals SET record_key = (SELECT h.record_key FROM households h WHERE h.id = referrals.household_id);
