@@ -36,8 +36,8 @@ BEGIN
      WHERE id = NEW.id;
 END;
 
--- Records written before this version. (Kept last: with sqlx 0.8, a migration whose last
--- statement is a CREATE TRIGGER leaves a connection that the pool cannot close.)
+-- Records written before this version. (Kept last: when this migration ended with a
+-- CREATE TRIGGER, the database stayed locked after the pool closed; see tests/safety.rs.)
 UPDATE households SET record_key = abs(random() % 256);
 UPDATE visits SET record_key = (SELECT h.record_key FROM households h WHERE h.id = visits.household_id);
 UPDATE membership_events
