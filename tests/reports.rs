@@ -352,6 +352,12 @@ async fn every_format_reads_back() {
     };
     assert_eq!(find("Hillside", "households"), n(6).to_string());
     assert_eq!(find("Brookfield", "households"), "<5");
+    // The rule is in the CSV too, first of the notes.
+    let rule = rows
+        .iter()
+        .find(|r| &r[3] == "notes" && &r[4] == "note_1")
+        .unwrap();
+    assert!(rule[6].contains("cell key method"), "{rule:?}");
     assert_eq!(
         find("All neighbourhoods", "fees_pence"),
         (400 * n(14)).to_string()

@@ -14,7 +14,7 @@ use sqlx::FromRow;
 use ts_rs::TS;
 
 use super::store;
-use super::suppress::{rule_text, Kind, MEASURES};
+use super::suppress::{Kind, MEASURES};
 use super::{LabelCell, Summary};
 use crate::access::{Actor, Operation};
 use crate::db::Db;
@@ -302,7 +302,7 @@ pub fn summary_document(s: &Summary) -> Document {
         None => format!("fewer than {t} visits"),
     };
     let mut notes = vec![
-        rule_text(s.small_count),
+        s.rule.clone(),
         format!(
             "Estimated member savings are the value of the items taken less the fees paid. Where the items' \
              values were not recorded ({estimated}), an average of {} per item is used: an estimate.",
@@ -340,7 +340,8 @@ pub fn summary_document(s: &Summary) -> Document {
 }
 
 /// CSV: one tidy long-format file, UTF-8 with a BOM so Excel opens it correctly.
-/// Columns: pantry_code, period_from, period_to, breakdown, group, measure, value.
+/// Columns: pantry_code, period_from, period_to, breakdown, group, measure, value. The notes
+/// (the disclosure control rule first) follow as rows of breakdown `notes`, measure `text`.
 pub fn to_csv(doc: &Document) -> Result<Vec<u8>> {
     let mut out = "\u{feff}".as_bytes().to_vec();
     {
@@ -374,6 +375,18 @@ pub fn to_csv(doc: &Document) -> Result<Vec<u8>> {
                     .map_err(fail)?;
                 }
             }
+        }
+        for (i, note) in doc.notes.iter().enumerate() {
+            w.write_record([
+                code.as_ref(),
+                &from,
+                &to,
+                "notes",
+                &format!("note_{}", i + 1),
+                "text",
+                &spreadsheet_text(note),
+            ])
+            .map_err(fail)?;
         }
         w.flush()?;
     }

@@ -258,6 +258,8 @@ pub struct Summary {
     /// Counts from 1 to this less one are hidden.
     #[ts(type = "number")]
     pub small_count: i64,
+    /// How the figures are protected, in words (printed in every format).
+    pub rule: String,
     /// Measure keys for `overall` and `neighbourhoods[].cells`, in order.
     pub measures: Vec<String>,
     /// The whole pantry's cells (protected on their own: not the sum of the neighbourhoods).
@@ -508,6 +510,7 @@ async fn summary_with(
         landlord: settings.landlord_name.clone(),
         period: period.clone(),
         small_count: small,
+        rule: suppress::rule_text(small),
         measures: suppress::MEASURES.iter().map(|m| m.0.to_owned()).collect(),
         overall: suppress::publish_figures(&overall, small),
         neighbourhoods,

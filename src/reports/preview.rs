@@ -90,6 +90,7 @@ mod tests {
             landlord: "Example Homes".into(),
             period: Period::parse("2026-10").unwrap(),
             small_count: 5,
+            rule: crate::reports::suppress::rule_text(5),
             measures: crate::reports::suppress::MEASURES
                 .iter()
                 .map(|m| m.0.to_owned())

@@ -59,6 +59,8 @@ pub const MAX_FILES: usize = 1_000;
 /// The longest pantry code, and the longest name or label, in characters.
 const MAX_CODE: usize = 20;
 const MAX_TEXT: usize = 200;
+/// The longest rule text.
+const MAX_RULE: usize = 2_000;
 /// The most rows a breakdown may have.
 const MAX_ROWS: usize = 1_000;
 
@@ -149,6 +151,7 @@ fn schema_errors(s: &Summary) -> Vec<String> {
     text(&mut errors, "pantryName", &s.pantry_name, MAX_TEXT);
     text(&mut errors, "landlord", &s.landlord, MAX_TEXT);
     text(&mut errors, "period.label", &s.period.label, MAX_TEXT);
+    text(&mut errors, "rule", &s.rule, MAX_RULE);
     for (i, a) in s.neighbourhoods.iter().enumerate() {
         text(
             &mut errors,

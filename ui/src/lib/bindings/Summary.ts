@@ -17,6 +17,10 @@ export type Summary = { schemaVersion: number, pantryCode: string, pantryName: s
  */
 smallCount: number, 
 /**
+ * How the figures are protected, in words (printed in every format).
+ */
+rule: string, 
+/**
  * Measure keys for `overall` and `neighbourhoods[].cells`, in order.
  */
 measures: Array<string>, 
