@@ -189,7 +189,6 @@ pub(super) fn headline(s: &Summary) -> Vec<(String, Value)> {
             let label = match m.0 {
                 "households" => "Households (unduplicated)",
                 "people" => "People reached",
-                "tenant_households" => "Landlord tenant households",
                 "savings_pence" => "Estimated member savings",
                 _ => m.1,
             };
