@@ -92,9 +92,14 @@ async fn main() {
         library.as_secs_f64(),
         bare.as_secs_f64()
     );
+    let published = |measure: &str| {
+        let i = summary.measures.iter().position(|m| m == measure).unwrap();
+        summary.overall[i].unwrap()
+    };
     println!(
-        "  {} visits, {} households counted",
-        summary.overall.visits, summary.overall.households
+        "  {} visits, {} households counted (as published: moved and rounded to base 5)",
+        published("visits"),
+        published("households")
     );
     let budget = Duration::from_secs(1);
     println!(

@@ -1,6 +1,7 @@
-//! The landlord summary against hand-computed figures: suppression (with its secondary cell),
-//! voided visits left out, households edited or erased after their visits still counted as
-//! they were; the exports read back with real readers; the roll-up.
+//! The landlord summary against hand-computed figures (with every record key set to zero, so
+//! each cell's perturbation is known): small counts hidden, voided visits left out, households
+//! edited or erased after their visits still counted as they were; the exports read back with
+//! real readers, their text cells safe for spreadsheets; the roll-up and its schema checks.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -10,6 +11,7 @@ use pantry::households::form::HouseholdForm;
 use pantry::households::protection;
 use pantry::output::Existing;
 use pantry::reports::export::{self, ReportFormat};
+use pantry::reports::suppress::{publish, Count};
 use pantry::reports::{self, rollup, Period};
 use pantry::visits::{self, FeeMethod, ScanOutcome, VisitForm};
 use pantry::{households, settings, Db, Error};
@@ -119,48 +121,36 @@ fn column(summary: &reports::Summary, measure: &str) -> Vec<Option<i64>> {
     summary.neighbourhoods.iter().map(|a| a.cells[i]).collect()
 }
 
+fn overall(summary: &reports::Summary, measure: &str) -> Option<i64> {
+    let i = summary.measures.iter().position(|m| m == measure).unwrap();
+    summary.overall[i]
+}
+
+/// Every record key to zero: then a count `v` is published as `shown(v)`.
+async fn zero_keys(db: &Db) {
+    for table in ["households", "visits", "membership_events", "referrals"] {
+        sqlx::query(&format!("UPDATE {table} SET record_key = 0"))
+            .execute(db.pool())
+            .await
+            .unwrap();
+    }
+}
+
+/// How a true count is published when its cell key is zero (threshold 5).
+fn shown(v: i64) -> Option<i64> {
+    publish(Count::new(v, 0), 5)
+}
+
+fn n(v: i64) -> i64 {
+    shown(v).unwrap()
+}
+
 #[tokio::test]
 async fn figures_match_the_hand_count_and_never_drift() {
     let p = pantry().await;
+    // With the records' own random keys: editing and erasing households after their visits
+    // changes nothing, keys included.
     let s = reports::summary(&p.db, &p.period).await.unwrap();
-    let o = s.overall;
-    assert_eq!(
-        (o.visits, o.households, o.adults, o.children),
-        (14, 13, 20, 8)
-    );
-    assert_eq!(
-        (
-            o.new_members,
-            o.renewals,
-            o.tenant_households,
-            o.other_households
-        ),
-        (14, 0, 5, 8)
-    );
-    assert_eq!((o.items, o.fees_pence), (140, 14 * 400));
-    // No item values recorded: 100p per item, an estimate, less the fees.
-    assert_eq!(
-        (o.savings_pence, s.visits_with_estimated_value),
-        (140 * 100 - 14 * 400, 14)
-    );
-
-    let names: Vec<_> = s
-        .neighbourhoods
-        .iter()
-        .map(|a| a.neighbourhood.as_str())
-        .collect();
-    assert_eq!(names, vec!["Hillside", "Brookfield", "St Anne's"]);
-    // Brookfield's 2 households are hidden, and St Anne's 5 with them (else 13 − 6 − 5 = 2).
-    assert_eq!(column(&s, "households"), vec![Some(6), None, None]);
-    assert_eq!(column(&s, "visits"), vec![Some(7), None, None]);
-    assert_eq!(column(&s, "adults"), vec![Some(12), None, None]);
-    // Brookfield's 2 children are hidden; the smallest non-zero cell left is Hillside's 6.
-    assert_eq!(column(&s, "children"), vec![None, None, Some(0)]);
-    assert_eq!(column(&s, "new_members"), vec![Some(6), None, None]);
-    assert_eq!(column(&s, "renewals"), vec![Some(0), Some(0), Some(0)]);
-    assert_eq!(column(&s, "items"), vec![Some(70), None, None]);
-
-    // Edit one household and erase another after their visits: nothing changes.
     let (name, bea) = p.ids[1];
     let edit = HouseholdForm {
         lead_name: name.into(),
@@ -179,6 +169,67 @@ async fn figures_match_the_hand_count_and_never_drift() {
         .unwrap();
     let again = reports::summary(&p.db, &p.period).await.unwrap();
     assert_eq!(again, s);
+    for cell in s.overall.iter().flatten() {
+        assert_eq!(cell % 5, 0, "published counts and money are multiples of 5");
+    }
+
+    // With every key zero, each cell's move is known: the hand count, published.
+    zero_keys(&p.db).await;
+    let s = reports::summary(&p.db, &p.period).await.unwrap();
+    let o = |m: &str| overall(&s, m);
+    assert_eq!(
+        (
+            o("visits"),
+            o("households"),
+            o("people"),
+            o("adults"),
+            o("children")
+        ),
+        (shown(14), shown(13), shown(28), shown(20), shown(8))
+    );
+    assert_eq!(
+        (
+            o("new_members"),
+            o("renewals"),
+            o("tenant_households"),
+            o("other_households")
+        ),
+        (shown(14), Some(0), shown(5), shown(8))
+    );
+    // Items and money: the published visits times the average per visit.
+    assert_eq!(
+        (o("items"), o("fees_pence")),
+        (Some(10 * n(14)), Some(400 * n(14)))
+    );
+    // No item values recorded: 100p per item, an estimate, less the fees: 600p a visit.
+    assert_eq!(
+        (o("savings_pence"), s.visits_with_estimated_value),
+        (Some(600 * n(14)), shown(14))
+    );
+
+    let names: Vec<_> = s
+        .neighbourhoods
+        .iter()
+        .map(|a| a.neighbourhood.as_str())
+        .collect();
+    assert_eq!(names, vec!["Hillside", "Brookfield", "St Anne's"]);
+    // Brookfield's 2 households and 2 visits are hidden; no secondary cell is needed, as the
+    // total is protected on its own.
+    assert_eq!(column(&s, "households"), vec![shown(6), None, shown(5)]);
+    assert_eq!(column(&s, "visits"), vec![shown(7), None, shown(5)]);
+    // Brookfield's 2 households hold 5 people: not a small count.
+    assert_eq!(column(&s, "people"), vec![shown(18), shown(5), shown(5)]);
+    assert_eq!(column(&s, "adults"), vec![shown(12), None, shown(5)]);
+    assert_eq!(column(&s, "children"), vec![shown(6), None, Some(0)]);
+    assert_eq!(column(&s, "tenant_households"), vec![None, None, Some(0)]);
+    assert_eq!(column(&s, "other_households"), vec![None, None, shown(5)]);
+    assert_eq!(column(&s, "new_members"), vec![shown(6), None, shown(5)]);
+    assert_eq!(column(&s, "renewals"), vec![Some(0), Some(0), Some(0)]);
+    assert_eq!(
+        column(&s, "items"),
+        vec![Some(10 * n(7)), None, Some(10 * n(5))]
+    );
+    assert!(s.referrals_by_kind.iter().all(|r| r.count == Some(0)));
 
     // The same period exported twice gives the same bytes; each export is recorded.
     let dir = tempfile::tempdir().unwrap();
@@ -207,6 +258,7 @@ async fn figures_match_the_hand_count_and_never_drift() {
 #[tokio::test]
 async fn the_preview_shows_the_figures_as_the_export_does() {
     let p = pantry().await;
+    zero_keys(&p.db).await;
     let preview = reports::preview::preview(&p.db, &p.period).await.unwrap();
     assert_eq!(preview.period, p.period);
     let column = |label: &str| preview.columns.iter().position(|c| c == label).unwrap();
@@ -219,14 +271,20 @@ async fn the_preview_shows_the_figures_as_the_export_does() {
             .cells[column(label)]
         .clone()
     };
-    assert_eq!(cell("Hillside", "Households"), "6");
+    assert_eq!(cell("Hillside", "Households"), n(6).to_string());
     assert_eq!(cell("Brookfield", "Households"), "<5");
-    assert_eq!(cell("St Anne's", "Households"), "<5");
-    assert_eq!(cell("Hillside", "Children"), "<5");
+    assert_eq!(cell("St Anne's", "Households"), n(5).to_string());
+    assert_eq!(cell("Hillside", "Tenant households"), "<5");
     assert_eq!(cell("St Anne's", "Children"), "0");
-    assert_eq!(cell("Hillside", "Fees collected"), "£28.00");
-    assert_eq!(cell("All neighbourhoods", "Households"), "13");
-    assert_eq!(cell("All neighbourhoods", "Fees collected"), "£56.00");
+    assert_eq!(
+        cell("Hillside", "Fees collected"),
+        pantry::money::pounds(400 * n(7))
+    );
+    assert_eq!(cell("All neighbourhoods", "Households"), n(13).to_string());
+    assert_eq!(
+        cell("All neighbourhoods", "Fees collected"),
+        pantry::money::pounds(400 * n(14))
+    );
     let totals: Vec<bool> = preview.rows.iter().map(|r| r.total).collect();
     assert_eq!(totals, [false, false, false, true]);
     let headline = |label: &str| {
@@ -238,14 +296,18 @@ async fn the_preview_shows_the_figures_as_the_export_does() {
             .value
             .clone()
     };
-    assert_eq!(headline("People reached"), "28 (20 adults, 8 children)");
-    assert_eq!(headline("Estimated member savings"), "£84.00");
+    assert_eq!(headline("People reached"), n(28).to_string());
+    assert_eq!(
+        headline("Estimated member savings"),
+        pantry::money::pounds(600 * n(14))
+    );
     assert!(preview.hidden_note.contains("\"<5\""));
 }
 
 #[tokio::test]
 async fn every_format_reads_back() {
     let p = pantry().await;
+    zero_keys(&p.db).await;
     let dir = tempfile::tempdir().unwrap();
     let path = |ext: &str| dir.path().join(format!("summary.{ext}"));
     for format in [
@@ -288,9 +350,18 @@ async fn every_format_reads_back() {
             .map(|r| r[6].to_owned())
             .unwrap()
     };
-    assert_eq!(find("Hillside", "households"), "6");
+    assert_eq!(find("Hillside", "households"), n(6).to_string());
     assert_eq!(find("Brookfield", "households"), "<5");
-    assert_eq!(find("All neighbourhoods", "fees_pence"), "5600");
+    // The rule is in the CSV too, first of the notes.
+    let rule = rows
+        .iter()
+        .find(|r| &r[3] == "notes" && &r[4] == "note_1")
+        .unwrap();
+    assert!(rule[6].contains("cell key method"), "{rule:?}");
+    assert_eq!(
+        find("All neighbourhoods", "fees_pence"),
+        (400 * n(14)).to_string()
+    );
 
     // XLSX: a sheet per breakdown, numbers as numbers, money in pounds.
     let mut book: Xlsx<_> = calamine::open_workbook(path("xlsx")).unwrap();
@@ -298,9 +369,20 @@ async fn every_format_reads_back() {
     let sheet = book.worksheet_range("By neighbourhood").unwrap();
     assert_eq!(sheet.get((0, 2)), Some(&Data::String("Households".into())));
     assert_eq!(sheet.get((1, 0)), Some(&Data::String("Hillside".into())));
-    assert_eq!(sheet.get((1, 2)), Some(&Data::Float(6.0)));
+    assert_eq!(sheet.get((1, 2)), Some(&Data::Float(n(6) as f64)));
     assert_eq!(sheet.get((2, 2)), Some(&Data::String("<5".into())));
-    assert_eq!(sheet.get((4, 10)), Some(&Data::Float(56.0)));
+    assert_eq!(sheet.get((4, 11)), Some(&Data::Float((4 * n(14)) as f64)));
+    // The Summary sheet's figures are number cells too (issue 17): they can be summed.
+    let summary = book.worksheet_range("Summary").unwrap();
+    assert_eq!(summary.get((3, 0)), Some(&Data::String("Visits".into())));
+    assert_eq!(summary.get((3, 1)), Some(&Data::Float(n(14) as f64)));
+    let fees = (3..20)
+        .find(|&r| summary.get((r, 0)) == Some(&Data::String("Fees collected".into())))
+        .unwrap();
+    assert_eq!(
+        summary.get((fees, 1)),
+        Some(&Data::Float((4 * n(14)) as f64))
+    );
 
     // PDF: the figures and the rule are in the text.
     let text = String::from_utf8(
@@ -312,6 +394,7 @@ async fn every_format_reads_back() {
             .stdout,
     )
     .unwrap();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     for expected in [
         "Hillside Pantry",
         "Headline figures",
@@ -319,6 +402,7 @@ async fn every_format_reads_back() {
         "Households by neighbourhood",
         "<5",
         "Anonymous by design",
+        "cell key method",
     ] {
         assert!(text.contains(expected), "{expected} missing from the PDF");
     }
@@ -335,14 +419,14 @@ async fn every_format_reads_back() {
     let mut two = one.clone();
     two.pantry_code = "BROOK".into();
     let combined = rollup::combine(&[one.clone(), two.clone()]).unwrap();
-    assert_eq!(combined.total.visits, 28);
+    assert_eq!(combined.total[0], Some(2 * n(14)));
     assert!(combined.households_note.contains("counted once per pantry"));
     let doc = rollup::rollup_document(&combined);
     let csv = String::from_utf8(export::to_csv(&doc).unwrap()).unwrap();
     assert!(csv.contains("ROLLUP,"));
     let old = String::from_utf8(json.clone())
         .unwrap()
-        .replace("\"schemaVersion\": 1", "\"schemaVersion\": 0");
+        .replace("\"schemaVersion\": 2", "\"schemaVersion\": 0");
     let Error::Validation(fields) = rollup::read_summary("old.json", old.as_bytes()).unwrap_err()
     else {
         panic!()
@@ -392,4 +476,173 @@ async fn each_export_records_the_audit_chain_head() {
     // Newest first: the second export saw one more entry (the first export's).
     assert_eq!(heads[0].0, heads[1].0 + 1);
     assert_ne!(heads[0].1, heads[1].1);
+}
+
+#[test]
+fn text_that_a_spreadsheet_would_run_is_neutralised_and_numbers_are_not() {
+    for (text, safe) in [
+        ("=1+1", "'=1+1"),
+        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+        ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+        ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+        ("\t=1+1", "'\t=1+1"),
+        ("\r=1+1", "'\r=1+1"),
+        ("-", "'-"),
+        ("Hillside", "Hillside"),
+        ("St Anne's", "St Anne's"),
+        ("<5", "<5"),
+        ("-12", "-12"),
+        ("-12.50", "-12.50"),
+        ("+3", "+3"),
+        ("", ""),
+    ] {
+        assert_eq!(export::spreadsheet_text(text), safe, "{text:?}");
+    }
+}
+
+/// A summary as JSON with `edit` applied to it.
+fn edited(json: &[u8], edit: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
+    let mut value: serde_json::Value = serde_json::from_slice(json).unwrap();
+    edit(&mut value);
+    serde_json::to_vec(&value).unwrap()
+}
+
+fn messages(e: Error) -> Vec<String> {
+    let Error::Validation(fields) = e else {
+        panic!("{e:?}")
+    };
+    fields.into_iter().map(|f| f.message).collect()
+}
+
+#[tokio::test]
+async fn roll_up_names_are_made_safe_and_numbers_stay_numbers() {
+    let p = pantry().await;
+    let one = reports::summary(&p.db, &p.period).await.unwrap();
+    let json = export::to_json(&one).unwrap();
+    let attack = edited(&json, |v| {
+        v["pantryCode"] = "EVIL".into();
+        v["pantryName"] = "+cmd|' /C calc'!A0".into();
+        // Savings below zero (fees above the items' value) are a negative number.
+        let i = one
+            .measures
+            .iter()
+            .position(|m| m == "savings_pence")
+            .unwrap();
+        v["overall"][i] = (-350).into();
+    });
+    let two = rollup::read_summary("evil.json", &attack).unwrap();
+    let combined = rollup::combine(&[two]).unwrap();
+    let doc = rollup::rollup_document(&combined);
+
+    let csv = export::to_csv(&doc).unwrap();
+    let mut reader = csv::Reader::from_reader(&csv[3..]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let cell = |measure: &str| {
+        rows.iter()
+            .find(|r| &r[4] != "All pantries" && &r[5] == measure)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(&cell("visits")[4], "'+cmd|' /C calc'!A0 (EVIL)");
+    assert_eq!(&cell("savings_pence")[6], "-350");
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("rollup.xlsx");
+    std::fs::write(&file, export::to_xlsx(&doc).unwrap()).unwrap();
+    let mut book: Xlsx<_> = calamine::open_workbook(&file).unwrap();
+    let sheet = book.worksheet_range("By pantry").unwrap();
+    assert_eq!(
+        sheet.get((1, 0)),
+        Some(&Data::String("'+cmd|' /C calc'!A0 (EVIL)".into()))
+    );
+    assert_eq!(sheet.get((1, 12)), Some(&Data::Float(-3.5)));
+    // No cell of the workbook is a formula.
+    for name in book.sheet_names() {
+        let formulas = book.worksheet_formula(&name).unwrap();
+        assert!(
+            formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn roll_up_inputs_are_checked_against_the_schema() {
+    let p = pantry().await;
+    let one = reports::summary(&p.db, &p.period).await.unwrap();
+    let json = export::to_json(&one).unwrap();
+    assert!(rollup::read_summary("good.json", &json).is_ok());
+    let refused = |name: &str, edit: &dyn Fn(&mut serde_json::Value)| {
+        let bytes = edited(&json, edit);
+        messages(rollup::read_summary(name, &bytes).unwrap_err())
+    };
+
+    let m = refused("minus.json", &|v| v["overall"][0] = (-3).into());
+    assert_eq!(
+        m,
+        ["minus.json: overall.visits is -3; it must be a count from 0 to 10000000."]
+    );
+    let m = refused("huge.json", &|v| {
+        v["overall"][10] = i64::MAX.into();
+        v["neighbourhoods"][0]["cells"][1] = 20_000_000.into();
+    });
+    assert_eq!(m.len(), 2);
+    assert!(m[0].starts_with(
+        "huge.json: overall.fees_pence is 9223372036854775807; it must be an amount in pence"
+    ));
+    assert!(m[1].starts_with("huge.json: neighbourhoods[0].cells.households is 20000000"));
+    let m = refused("week.json", &|v| {
+        v["visitsPerWeek"][0]["visits"] = (-1).into()
+    });
+    assert!(
+        m[0].starts_with("week.json: visitsPerWeek[0].visits is -1"),
+        "{m:?}"
+    );
+    let m = refused("stock.json", &|v| {
+        v["stockReceived"][0]["units"] = (-5).into()
+    });
+    assert!(
+        m[0].starts_with("stock.json: stockReceived[0].units is -5"),
+        "{m:?}"
+    );
+    let m = refused("period.json", &|v| v["period"]["to"] = "2020-01-01".into());
+    assert!(m[0].starts_with("period.json: period runs from"), "{m:?}");
+    let m = refused("long.json", &|v| v["pantryName"] = "x".repeat(201).into());
+    assert_eq!(
+        m,
+        ["long.json: pantryName is 201 characters long; at most 200 are allowed."]
+    );
+    let m = refused("control.json", &|v| {
+        v["neighbourhoods"][1]["neighbourhood"] = "Brook\u{1b}[2J".into()
+    });
+    assert!(
+        m[0].starts_with("control.json: neighbourhoods[1].neighbourhood has an escape character"),
+        "{m:?}"
+    );
+    let m = refused("short.json", &|v| {
+        v["neighbourhoods"][2]["cells"]
+            .as_array_mut()
+            .unwrap()
+            .pop();
+    });
+    assert_eq!(
+        m,
+        ["short.json: neighbourhoods[2].cells has 11 figures; it must have one for each of the 12 measures."]
+    );
+    let m = refused("measures.json", &|v| v["measures"][0] = "votes".into());
+    assert!(m[0].starts_with("measures.json: measures must be exactly visits, households"));
+    let m = refused("threshold.json", &|v| v["smallCount"] = 1.into());
+    assert!(m[0].contains("smallCount is 1"), "{m:?}");
+
+    // Summaries that pass the schema one by one but are too large to add up are refused, not a
+    // crash ("attempt to add with overflow").
+    let mut big = one.clone();
+    big.overall[0] = Some(i64::MAX);
+    let mut other = big.clone();
+    other.pantry_code = "OTHER".into();
+    let m = messages(rollup::combine(&[big, other]).unwrap_err());
+    assert_eq!(
+        m,
+        ["OTHER: overall.visits is too large to add to the other pantries' figures."]
+    );
 }

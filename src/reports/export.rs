@@ -1,7 +1,9 @@
 //! Writing reports: a summary (or roll-up) becomes a `Document` of headline figures, tables,
 //! charts and notes, written as CSV (one tidy long file, UTF-8 with BOM), XLSX (a sheet per
 //! table), PDF (with vector charts) or JSON. Each export is recorded with its SHA-256.
+//! Every text cell of every CSV and workbook goes through `spreadsheet_text`.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -12,8 +14,8 @@ use sqlx::FromRow;
 use ts_rs::TS;
 
 use super::store;
-use super::suppress::{rule_text, MEASURES};
-use super::Summary;
+use super::suppress::{Kind, MEASURES};
+use super::{LabelCell, Summary};
 use crate::access::{Actor, Operation};
 use crate::db::Db;
 use crate::error::{Error, Result};
@@ -52,6 +54,29 @@ impl ReportFormat {
     }
 }
 
+/// A text cell as a spreadsheet may safely read it (OWASP, "CSV Injection"): text that
+/// starts with `=`, `+`, `-`, `@`, a tab or a carriage return would be run as a formula by
+/// Excel, LibreOffice or Google Sheets, so it gets a leading `'`, which they show as text.
+/// A plain number ("-12", "+3.50") is left as it is: it is read as that number, not a formula.
+pub fn spreadsheet_text(text: &str) -> Cow<'_, str> {
+    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let number = |t: &str| {
+        let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
+        let (whole, part) = digits.split_once('.').unwrap_or((digits, "0"));
+        !whole.is_empty()
+            && !part.is_empty()
+            && whole
+                .bytes()
+                .chain(part.bytes())
+                .all(|b| b.is_ascii_digit())
+    };
+    if risky && !number(text) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// One cell of a table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {
@@ -62,6 +87,15 @@ pub enum Value {
 }
 
 impl Value {
+    /// A published cell: `None` is hidden below `threshold`.
+    pub fn cell(cell: Option<i64>, kind: Kind, threshold: i64) -> Value {
+        match (cell, kind) {
+            (None, _) => Value::Hidden(threshold),
+            (Some(p), Kind::Money) => Value::Money(p),
+            (Some(n), _) => Value::Count(n),
+        }
+    }
+
     /// As in CSV: whole numbers; money in pence; hidden as "<5".
     fn plain(&self) -> String {
         match self {
@@ -103,7 +137,7 @@ pub struct Document {
     pub subtitle: String,
     pub from: NaiveDate,
     pub to: NaiveDate,
-    pub headline: Vec<(String, String)>,
+    pub headline: Vec<(String, Value)>,
     pub charts: Vec<Chart>,
     pub tables: Vec<Table>,
     pub notes: Vec<String>,
@@ -116,19 +150,16 @@ pub(super) fn measure_columns() -> Vec<(String, String)> {
         .collect()
 }
 
-fn figure_values(values: &[Option<i64>], threshold: i64) -> Vec<Value> {
-    values
+/// Cells in `MEASURES` order as values.
+pub(super) fn figure_values(cells: &[Option<i64>], threshold: i64) -> Vec<Value> {
+    cells
         .iter()
         .zip(MEASURES)
-        .map(|(v, m)| match v {
-            None => Value::Hidden(threshold),
-            Some(n) if m.2 => Value::Money(*n),
-            Some(n) => Value::Count(*n),
-        })
+        .map(|(c, m)| Value::cell(*c, m.2, threshold))
         .collect()
 }
 
-/// The neighbourhood rows of the landlord summary, small counts hidden.
+/// The neighbourhood rows of the landlord summary, as published.
 pub(super) fn area_rows(s: &Summary) -> Vec<(String, Vec<Value>)> {
     s.neighbourhoods
         .iter()
@@ -141,60 +172,44 @@ pub(super) fn area_rows(s: &Summary) -> Vec<(String, Vec<Value>)> {
         .collect()
 }
 
-/// The whole pantry's row of the landlord summary, in full.
+/// The whole pantry's row of the landlord summary (protected on its own).
 pub(super) fn total_row(s: &Summary) -> (String, Vec<Value>) {
     (
         "All neighbourhoods".into(),
-        figure_values(&s.overall.values().map(Some), s.small_count),
+        figure_values(&s.overall, s.small_count),
     )
 }
 
-/// The headline figures of the landlord summary, as people read them.
-pub(super) fn headline(s: &Summary) -> Vec<(String, String)> {
-    let o = &s.overall;
-    vec![
-        ("Visits".into(), o.visits.to_string()),
-        ("Households (unduplicated)".into(), o.households.to_string()),
-        (
-            "People reached".into(),
-            format!(
-                "{} ({} adults, {} children)",
-                o.adults + o.children,
-                o.adults,
-                o.children
-            ),
-        ),
-        (
-            "New members / renewals".into(),
-            format!("{} / {}", o.new_members, o.renewals),
-        ),
-        (
-            "Landlord tenants / others".into(),
-            format!(
-                "{} / {} households",
-                o.tenant_households, o.other_households
-            ),
-        ),
-        ("Items distributed".into(), o.items.to_string()),
-        ("Fees collected".into(), money::pounds(o.fees_pence)),
-        (
-            "Estimated member savings".into(),
-            money::pounds(o.savings_pence),
-        ),
-    ]
+/// The headline figures of the landlord summary: the whole pantry's cells.
+pub(super) fn headline(s: &Summary) -> Vec<(String, Value)> {
+    MEASURES
+        .iter()
+        .zip(figure_values(&s.overall, s.small_count))
+        .map(|(m, v)| {
+            let label = match m.0 {
+                "households" => "Households (unduplicated)",
+                "people" => "People reached",
+                "savings_pence" => "Estimated member savings",
+                _ => m.1,
+            };
+            (label.to_owned(), v)
+        })
+        .collect()
 }
 
 /// The landlord summary as a document.
 pub fn summary_document(s: &Summary) -> Document {
     let mut rows = area_rows(s);
     rows.push(total_row(s));
-    let label_counts = |key: &str, title: &str, list: &[super::LabelCount]| Table {
+    let t = s.small_count;
+    let count = |c: Option<i64>| Value::cell(c, Kind::Count, t);
+    let label_counts = |key: &str, title: &str, list: &[LabelCell]| Table {
         key: key.into(),
         title: title.into(),
         columns: vec![("referrals".into(), "Referrals".into())],
         rows: list
             .iter()
-            .map(|l| (l.label.clone(), vec![Value::Count(l.count)]))
+            .map(|l| (l.label.clone(), vec![count(l.count)]))
             .collect(),
     };
     let mut tables = vec![
@@ -242,7 +257,7 @@ pub fn summary_document(s: &Summary) -> Document {
                 .map(|w| {
                     (
                         format!("Week from {}", w.week_start.format("%d/%m/%Y")),
-                        vec![Value::Count(w.visits)],
+                        vec![count(w.visits)],
                     )
                 })
                 .collect(),
@@ -264,9 +279,9 @@ pub fn summary_document(s: &Summary) -> Document {
                     (
                         v.outcome.clone(),
                         vec![
-                            Value::Count(v.count),
+                            count(v.count),
                             Value::Money(v.value_each_pence),
-                            Value::Money(v.value_pence),
+                            Value::cell(v.value_pence, Kind::Money, t),
                         ],
                     )
                 })
@@ -281,6 +296,25 @@ pub fn summary_document(s: &Summary) -> Document {
             .filter_map(|a| Some((a.neighbourhood.clone(), a.cells.get(1).copied().flatten()?)))
             .collect(),
     };
+    let estimated = match s.visits_with_estimated_value {
+        Some(n) => format!("about {n} visits"),
+        None => format!("fewer than {t} visits"),
+    };
+    let mut notes = vec![
+        s.rule.clone(),
+        format!(
+            "Estimated member savings are the value of the items taken less the fees paid. Where the items' \
+             values were not recorded ({estimated}), an average of {} per item is used: an estimate.",
+            money::pounds(s.average_item_value_pence)
+        ),
+        "Money columns in the CSV and JSON are in pence. Hidden cells are \"<N\" in the CSV and null in the JSON.".into(),
+    ];
+    // The audit chain's head, once the pantry keeps one: ties the report to its audit trail.
+    if let Some(head) = &s.audit_chain_head {
+        notes.push(format!(
+            "Audit chain head when this report was made: {head}."
+        ));
+    }
     Document {
         code: s.pantry_code.clone(),
         title: s.pantry_name.clone(),
@@ -291,26 +325,22 @@ pub fn summary_document(s: &Summary) -> Document {
         charts: vec![
             Chart {
                 title: "Visits per week".into(),
-                bars: s.visits_per_week.iter().map(|w| (w.week_start.format("%d/%m").to_string(), w.visits)).collect(),
+                bars: s
+                    .visits_per_week
+                    .iter()
+                    .filter_map(|w| Some((w.week_start.format("%d/%m").to_string(), w.visits?)))
+                    .collect(),
             },
             households_by_area,
         ],
         tables,
-        notes: vec![
-            rule_text(s.small_count),
-            format!(
-                "Estimated member savings are the value of the items taken less the fees paid. Where the items' \
-                 values were not recorded ({} visits), an average of {} per item is used: an estimate.",
-                s.visits_with_estimated_value,
-                money::pounds(s.average_item_value_pence)
-            ),
-            "Money columns in the CSV and JSON are in pence. Hidden cells are \"<N\" in the CSV and null in the JSON.".into(),
-        ],
+        notes,
     }
 }
 
 /// CSV: one tidy long-format file, UTF-8 with a BOM so Excel opens it correctly.
-/// Columns: pantry_code, period_from, period_to, breakdown, group, measure, value.
+/// Columns: pantry_code, period_from, period_to, breakdown, group, measure, value. The notes
+/// (the disclosure control rule first) follow as rows of breakdown `notes`, measure `text`.
 pub fn to_csv(doc: &Document) -> Result<Vec<u8>> {
     let mut out = "\u{feff}".as_bytes().to_vec();
     {
@@ -327,21 +357,35 @@ pub fn to_csv(doc: &Document) -> Result<Vec<u8>> {
             "value",
         ])
         .map_err(fail)?;
+        let code = spreadsheet_text(&doc.code);
         for t in &doc.tables {
             for (group, values) in &t.rows {
                 for ((measure, _), v) in t.columns.iter().zip(values) {
+                    // Numbers are written as numbers; every text cell is made safe.
                     w.write_record([
-                        doc.code.as_str(),
+                        code.as_ref(),
                         &from,
                         &to,
-                        &t.key,
-                        group,
-                        measure,
+                        &spreadsheet_text(&t.key),
+                        &spreadsheet_text(group),
+                        &spreadsheet_text(measure),
                         &v.plain(),
                     ])
                     .map_err(fail)?;
                 }
             }
+        }
+        for (i, note) in doc.notes.iter().enumerate() {
+            w.write_record([
+                code.as_ref(),
+                &from,
+                &to,
+                "notes",
+                &format!("note_{}", i + 1),
+                "text",
+                &spreadsheet_text(note),
+            ])
+            .map_err(fail)?;
         }
         w.flush()?;
     }
@@ -349,26 +393,43 @@ pub fn to_csv(doc: &Document) -> Result<Vec<u8>> {
 }
 
 /// XLSX: a sheet of headline figures and notes, then a sheet per table with a bold, frozen
-/// header row and money formatted in pounds.
+/// header row. Every figure is a number cell (counts `#,##0`, money in pounds `£#,##0.00`), so
+/// it can be summed; hidden cells are the text "<N"; every text cell is made safe.
 pub fn to_xlsx(doc: &Document) -> Result<Vec<u8>> {
     let fail = |e: rust_xlsxwriter::XlsxError| Error::Io(std::io::Error::other(e));
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
+    let counts = Format::new().set_num_format("#,##0");
     let pounds = Format::new().set_num_format("£#,##0.00");
     let wrap = Format::new().set_text_wrap();
+    let write_value = |sheet: &mut rust_xlsxwriter::Worksheet, r: u32, c: u16, v: &Value| {
+        match v {
+            Value::Count(n) => sheet.write_number_with_format(r, c, *n as f64, &counts),
+            Value::Money(p) => sheet.write_number_with_format(r, c, *p as f64 / 100.0, &pounds),
+            Value::Hidden(_) => sheet.write_string(r, c, spreadsheet_text(&v.plain())),
+        }
+        .map(|_| ())
+        .map_err(fail)
+    };
     let sheet = book.add_worksheet().set_name("Summary").map_err(fail)?;
     sheet
-        .write_with_format(0, 0, &doc.title, &bold)
+        .write_string_with_format(0, 0, spreadsheet_text(&doc.title), &bold)
         .map_err(fail)?;
-    sheet.write(1, 0, &doc.subtitle).map_err(fail)?;
+    sheet
+        .write_string(1, 0, spreadsheet_text(&doc.subtitle))
+        .map_err(fail)?;
     for (i, (label, value)) in doc.headline.iter().enumerate() {
         let r = 3 + i as u32;
-        sheet.write_with_format(r, 0, label, &bold).map_err(fail)?;
-        sheet.write(r, 1, value).map_err(fail)?;
+        sheet
+            .write_string_with_format(r, 0, spreadsheet_text(label), &bold)
+            .map_err(fail)?;
+        write_value(sheet, r, 1, value)?;
     }
     let notes_from = 4 + doc.headline.len() as u32;
     for (r, note) in (notes_from..).zip(&doc.notes) {
-        sheet.write_with_format(r, 0, note, &wrap).map_err(fail)?;
+        sheet
+            .write_string_with_format(r, 0, spreadsheet_text(note), &wrap)
+            .map_err(fail)?;
     }
     sheet.set_column_width(0, 60).map_err(fail)?;
     sheet.set_column_width(1, 40).map_err(fail)?;
@@ -381,25 +442,20 @@ pub fn to_xlsx(doc: &Document) -> Result<Vec<u8>> {
             .collect();
         let sheet = book.add_worksheet().set_name(name.trim()).map_err(fail)?;
         sheet
-            .write_with_format(0, 0, "Group", &bold)
+            .write_string_with_format(0, 0, "Group", &bold)
             .map_err(fail)?;
         for (c, (_, label)) in t.columns.iter().enumerate() {
             sheet
-                .write_with_format(0, 1 + c as u16, label, &bold)
+                .write_string_with_format(0, 1 + c as u16, spreadsheet_text(label), &bold)
                 .map_err(fail)?;
         }
         for (i, (group, values)) in t.rows.iter().enumerate() {
             let r = 1 + i as u32;
-            sheet.write(r, 0, group).map_err(fail)?;
+            sheet
+                .write_string(r, 0, spreadsheet_text(group))
+                .map_err(fail)?;
             for (c, v) in values.iter().enumerate() {
-                let c = 1 + c as u16;
-                match v {
-                    Value::Count(n) => sheet.write(r, c, *n as f64).map_err(fail)?,
-                    Value::Money(p) => sheet
-                        .write_with_format(r, c, *p as f64 / 100.0, &pounds)
-                        .map_err(fail)?,
-                    Value::Hidden(_) => sheet.write(r, c, v.plain()).map_err(fail)?,
-                };
+                write_value(sheet, r, 1 + c as u16, v)?;
             }
         }
         sheet.set_freeze_panes(1, 0).map_err(fail)?;
@@ -418,7 +474,7 @@ pub fn to_pdf(doc: &Document) -> Result<Vec<u8>> {
     flow.paragraph(&doc.subtitle, GREY)?;
     flow.heading("Headline figures")?;
     for (label, value) in &doc.headline {
-        flow.field(label, value)?;
+        flow.field(label, &value.shown())?;
     }
     for chart in &doc.charts {
         flow.heading(&chart.title)?;

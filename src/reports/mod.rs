@@ -27,10 +27,11 @@ use crate::referrals::{AgencyKind, Outcome};
 use crate::settings::{self, Settings};
 use crate::stock::deliveries::DeliverySource;
 pub use store::{EVENTS_SQL, HOUSEHOLDS_SQL, PER_DAY_SQL, VISITS_SQL};
-pub use suppress::Figures;
+use suppress::{Count, Figures};
 
-/// The version of the JSON summary's shape; roll-ups refuse to mix versions.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The version of the JSON summary's shape; roll-ups refuse to mix versions. Version 2: every
+/// figure is protected by the cell key method (`null` where hidden), and `people` is a measure.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// A reporting period: whole days, both ends included, in the pantry's time zone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -176,7 +177,7 @@ fn month_end(first: NaiveDate) -> NaiveDate {
     next.map_or(first, |n| n - Duration::days(1))
 }
 
-/// One neighbourhood's cells: `None` where a small count is hidden.
+/// One neighbourhood's published cells, following `Summary::measures`: `None` where hidden.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AreaCells {
@@ -193,6 +194,24 @@ pub struct LabelCount {
     pub count: i64,
 }
 
+/// A published count of one kind, outcome or week: `None` where hidden.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LabelCell {
+    pub label: String,
+    #[ts(type = "number | null")]
+    pub count: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct WeekCell {
+    #[ts(type = "string")]
+    pub week_start: NaiveDate,
+    #[ts(type = "number | null")]
+    pub visits: Option<i64>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Received {
@@ -207,12 +226,13 @@ pub struct Received {
 #[serde(rename_all = "camelCase")]
 pub struct SocialValue {
     pub outcome: String,
-    #[ts(type = "number")]
-    pub count: i64,
+    /// The published count of the outcome (as in `referrals_by_outcome`).
+    #[ts(type = "number | null")]
+    pub count: Option<i64>,
     #[ts(type = "number")]
     pub value_each_pence: i64,
-    #[ts(type = "number")]
-    pub value_pence: i64,
+    #[ts(type = "number | null")]
+    pub value_pence: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -224,8 +244,9 @@ pub struct WeekCount {
     pub visits: i64,
 }
 
-/// The anonymised summary of a period. Serialised as the versioned JSON the roll-up reads
-/// (documented in docs/report-format.md).
+/// The anonymised summary of a period: only published figures, protected by the cell key
+/// method (`suppress`); the true figures never leave `summary_with`. Serialised as the
+/// versioned JSON the roll-up reads (documented in docs/report-format.md).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Summary {
@@ -234,23 +255,34 @@ pub struct Summary {
     pub pantry_name: String,
     pub landlord: String,
     pub period: Period,
-    /// Counts below this are hidden in neighbourhood cells.
+    /// Counts from 1 to this less one are hidden.
     #[ts(type = "number")]
     pub small_count: i64,
-    pub overall: Figures,
-    /// Measure keys for `neighbourhoods[].cells`, in order.
+    /// How the figures are protected, in words (printed in every format).
+    pub rule: String,
+    /// Measure keys for `overall` and `neighbourhoods[].cells`, in order.
     pub measures: Vec<String>,
+    /// The whole pantry's cells (protected on their own: not the sum of the neighbourhoods).
+    #[ts(type = "Array<number | null>")]
+    pub overall: Vec<Option<i64>>,
     pub neighbourhoods: Vec<AreaCells>,
-    pub referrals_by_kind: Vec<LabelCount>,
-    pub referrals_by_outcome: Vec<LabelCount>,
+    pub referrals_by_kind: Vec<LabelCell>,
+    pub referrals_by_outcome: Vec<LabelCell>,
+    /// Stock delivered, in full: it counts deliveries, not households.
     pub stock_received: Vec<Received>,
-    pub visits_per_week: Vec<WeekCount>,
+    pub visits_per_week: Vec<WeekCell>,
     /// Visits whose items' value was not known and used the average item value instead.
-    #[ts(type = "number")]
-    pub visits_with_estimated_value: i64,
+    #[ts(type = "number | null")]
+    pub visits_with_estimated_value: Option<i64>,
     #[ts(type = "number")]
     pub average_item_value_pence: i64,
     pub social_value: Vec<SocialValue>,
+    /// The head of the audit chain when the summary was made, so the landlord can check the
+    /// report against the pantry's audit trail. Not filled in yet (the audit hash chain is
+    /// being added separately); absent from the JSON while `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub audit_chain_head: Option<String>,
 }
 
 /// Report settings as typed.
@@ -390,27 +422,27 @@ async fn summary_with(
     let event_rows = store::event_figures(&mut *conn, from, to).await?;
 
     let mut groups: BTreeMap<Option<i64>, Figures> = BTreeMap::new();
-    let mut estimated = 0;
-    for (n, visits, items, fees, value, unknown) in visit_rows {
-        let g = groups.entry(n).or_default();
-        g.visits = visits;
-        g.items = items;
-        g.fees_pence = fees;
-        g.savings_pence = value - fees;
-        estimated += unknown;
+    let mut estimated = Count::default();
+    for v in visit_rows {
+        let g = groups.entry(v.neighbourhood).or_default();
+        g.visits = Count::new(v.visits, v.key);
+        g.items = v.items;
+        g.fees_pence = v.fees;
+        g.savings_pence = v.value - v.fees;
+        estimated = estimated + Count::new(v.estimated, v.estimated_key);
     }
-    for (n, households, adults, children, tenants, others, _) in household_rows {
-        let g = groups.entry(n).or_default();
-        g.households = households;
-        g.adults = adults;
-        g.children = children;
-        g.tenant_households = tenants;
-        g.other_households = others;
+    for h in household_rows {
+        let g = groups.entry(h.neighbourhood).or_default();
+        g.households = Count::new(h.households, h.key);
+        g.adults = h.adults;
+        g.children = h.children;
+        g.tenant_households = Count::new(h.tenants, h.tenants_key);
+        g.other_households = Count::new(h.households - h.tenants, h.key - h.tenants_key);
     }
-    for (n, joined, renewed) in event_rows {
-        let g = groups.entry(n).or_default();
-        g.new_members = joined;
-        g.renewals = renewed;
+    for e in event_rows {
+        let g = groups.entry(e.neighbourhood).or_default();
+        g.new_members = Count::new(e.joined, e.joined_key);
+        g.renewals = Count::new(e.renewed, e.renewed_key);
     }
     let overall = groups.values().fold(Figures::default(), |a, g| a.add(g));
 
@@ -429,26 +461,25 @@ async fn summary_with(
     if let Some(none) = groups.get(&None) {
         rows.push(("No neighbourhood recorded".into(), *none));
     }
-    let figures: Vec<Figures> = rows.iter().map(|(_, f)| *f).collect();
-    let cells = suppress::suppress(&figures, small);
     let neighbourhoods = rows
         .into_iter()
-        .zip(cells)
-        .map(|((neighbourhood, _), c)| AreaCells {
+        .map(|(neighbourhood, f)| AreaCells {
             neighbourhood,
-            cells: c.to_vec(),
+            cells: suppress::publish_figures(&f, small),
         })
         .collect();
 
     let (from_at, to_at) = instant_bounds(settings, period);
-    let by_kind: BTreeMap<String, i64> = store::referrals_by_kind(&mut *conn, from, to)
-        .await?
-        .into_iter()
-        .collect();
-    let by_outcome: BTreeMap<String, i64> = store::referral_outcomes(&mut *conn, from_at, to_at)
-        .await?
-        .into_iter()
-        .collect();
+    let counts = |rows: Vec<(String, i64, i64)>| -> BTreeMap<String, Count> {
+        rows.into_iter()
+            .map(|(code, n, key)| (code, Count::new(n, key)))
+            .collect()
+    };
+    let by_kind = counts(store::referrals_by_kind(&mut *conn, from, to).await?);
+    let by_outcome = counts(store::referral_outcomes(&mut *conn, from_at, to_at).await?);
+    let published = |counts: &BTreeMap<String, Count>, code: &str| {
+        suppress::publish(counts.get(code).copied().unwrap_or_default(), small)
+    };
     let values: BTreeMap<String, i64> = store::social_values(&mut *conn)
         .await?
         .into_iter()
@@ -459,16 +490,17 @@ async fn summary_with(
         .map(|(s, u, v)| (s, (u, v)))
         .collect();
     let per_day = store::visits_per_day(&mut *conn, from, to).await?;
-    let mut weeks: BTreeMap<NaiveDate, i64> = BTreeMap::new();
+    let mut weeks: BTreeMap<NaiveDate, Count> = BTreeMap::new();
     let mut week = week_start_of(period.from, settings.week_start);
     while week <= period.to {
-        weeks.insert(week, 0);
+        weeks.insert(week, Count::default());
         week += Duration::weeks(1);
     }
-    for (day, n) in per_day {
-        *weeks
+    for (day, n, key) in per_day {
+        let w = weeks
             .entry(week_start_of(day, settings.week_start))
-            .or_default() += n;
+            .or_default();
+        *w = *w + Count::new(n, key);
     }
 
     Ok(Summary {
@@ -478,21 +510,22 @@ async fn summary_with(
         landlord: settings.landlord_name.clone(),
         period: period.clone(),
         small_count: small,
-        overall,
+        rule: suppress::rule_text(small),
         measures: suppress::MEASURES.iter().map(|m| m.0.to_owned()).collect(),
+        overall: suppress::publish_figures(&overall, small),
         neighbourhoods,
         referrals_by_kind: AgencyKind::ALL
             .iter()
-            .map(|k| LabelCount {
+            .map(|k| LabelCell {
                 label: k.label().to_owned(),
-                count: by_kind.get(k.code()).copied().unwrap_or(0),
+                count: published(&by_kind, k.code()),
             })
             .collect(),
         referrals_by_outcome: Outcome::ALL
             .iter()
-            .map(|o| LabelCount {
+            .map(|o| LabelCell {
                 label: o.label().to_owned(),
-                count: by_outcome.get(o.code()).copied().unwrap_or(0),
+                count: published(&by_outcome, o.code()),
             })
             .collect(),
         stock_received: DeliverySource::ALL
@@ -508,23 +541,27 @@ async fn summary_with(
             .collect(),
         visits_per_week: weeks
             .into_iter()
-            .map(|(week_start, visits)| WeekCount { week_start, visits })
+            .map(|(week_start, visits)| WeekCell {
+                week_start,
+                visits: suppress::publish(visits, small),
+            })
             .collect(),
-        visits_with_estimated_value: estimated,
+        visits_with_estimated_value: suppress::publish(estimated, small),
         average_item_value_pence: avg,
         social_value: Outcome::ALL
             .iter()
             .filter_map(|o| {
                 let each = *values.get(o.code())?;
-                let count = by_outcome.get(o.code()).copied().unwrap_or(0);
+                let count = published(&by_outcome, o.code());
                 Some(SocialValue {
                     outcome: o.label().to_owned(),
                     count,
                     value_each_pence: each,
-                    value_pence: each * count,
+                    value_pence: count.map(|n| n.saturating_mul(each)),
                 })
             })
             .collect(),
+        audit_chain_head: None,
     })
 }
 

@@ -1,6 +1,5 @@
 //! The landlord summary as the Reports screen previews it: the export's own headline, table
-//! and labels (small counts hidden as the export hides them, money in pounds), as text ready
-//! to show.
+//! and labels (the same published figures, money in pounds), as text ready to show.
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -25,9 +24,9 @@ pub struct LabelValue {
 pub struct PreviewRow {
     /// The neighbourhood, or "All neighbourhoods".
     pub group: String,
-    /// One cell per column: "12", "£3.50", or "<5" where a small count is hidden.
+    /// One cell per column: "15", "£3.50", or "<5" where a small count is hidden.
     pub cells: Vec<String>,
-    /// The whole pantry's row (in full, after the neighbourhoods).
+    /// The whole pantry's row (protected on its own, after the neighbourhoods).
     pub total: bool,
 }
 
@@ -40,7 +39,7 @@ pub struct SummaryPreview {
     /// The measures' labels, after the neighbourhood column.
     pub columns: Vec<String>,
     pub rows: Vec<PreviewRow>,
-    /// How small counts are hidden, in a sentence.
+    /// How figures are protected, in a sentence.
     pub hidden_note: String,
 }
 
@@ -55,7 +54,10 @@ pub fn summary_preview(s: &Summary) -> SummaryPreview {
         period: s.period.clone(),
         headline: export::headline(s)
             .into_iter()
-            .map(|(label, value)| LabelValue { label, value })
+            .map(|(label, value)| LabelValue {
+                label,
+                value: value.shown(),
+            })
             .collect(),
         columns: export::measure_columns()
             .into_iter()
@@ -78,22 +80,9 @@ pub async fn preview(db: &Db, period: &Period) -> Result<SummaryPreview> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reports::{AreaCells, Figures, SCHEMA_VERSION};
+    use crate::reports::{AreaCells, SCHEMA_VERSION};
 
     fn summary() -> Summary {
-        let overall = Figures {
-            visits: 30,
-            households: 14,
-            adults: 20,
-            children: 8,
-            new_members: 3,
-            renewals: 1,
-            tenant_households: 5,
-            other_households: 9,
-            items: 300,
-            fees_pence: 12_000,
-            savings_pence: 123_456,
-        };
         Summary {
             schema_version: SCHEMA_VERSION,
             pantry_code: "HILL".into(),
@@ -101,40 +90,56 @@ mod tests {
             landlord: "Example Homes".into(),
             period: Period::parse("2026-10").unwrap(),
             small_count: 5,
-            overall,
+            rule: crate::reports::suppress::rule_text(5),
             measures: crate::reports::suppress::MEASURES
                 .iter()
                 .map(|m| m.0.to_owned())
                 .collect(),
+            overall: vec![
+                Some(30),
+                Some(15),
+                Some(30),
+                Some(20),
+                Some(10),
+                None,
+                Some(0),
+                Some(5),
+                Some(10),
+                Some(300),
+                Some(12_000),
+                Some(123_450),
+            ],
             neighbourhoods: vec![
                 AreaCells {
                     neighbourhood: "Hillside".into(),
                     cells: vec![
-                        Some(26),
-                        Some(12),
+                        Some(25),
+                        Some(10),
+                        Some(20),
                         None,
                         Some(0),
-                        Some(3),
-                        Some(1),
+                        None,
+                        Some(0),
                         Some(5),
-                        Some(7),
-                        Some(260),
-                        Some(10_400),
+                        Some(5),
+                        Some(250),
+                        Some(10_000),
                         Some(100_050),
                     ],
                 },
                 AreaCells {
                     neighbourhood: "Brookfield".into(),
-                    cells: vec![None; 11],
+                    cells: vec![None; 12],
                 },
             ],
             referrals_by_kind: Vec::new(),
             referrals_by_outcome: Vec::new(),
             stock_received: Vec::new(),
             visits_per_week: Vec::new(),
-            visits_with_estimated_value: 0,
+            visits_with_estimated_value: None,
             average_item_value_pence: 100,
             social_value: Vec::new(),
+            audit_chain_head: None,
         }
     }
 
@@ -143,9 +148,9 @@ mod tests {
         let s = summary();
         let p = summary_preview(&s);
         assert_eq!(p.period.label, "October 2026");
-        assert_eq!(p.columns.len(), 11);
+        assert_eq!(p.columns.len(), 12);
         assert_eq!(
-            (p.columns[0].as_str(), p.columns[10].as_str()),
+            (p.columns[0].as_str(), p.columns[11].as_str()),
             ("Visits", "Estimated savings")
         );
         let groups: Vec<_> = p.rows.iter().map(|r| (r.group.as_str(), r.total)).collect();
@@ -158,13 +163,13 @@ mod tests {
             ]
         );
         // Hidden cells read "<5"; zero is shown; money is in pounds.
-        assert_eq!(p.rows[0].cells[2], "<5");
-        assert_eq!(p.rows[0].cells[3], "0");
-        assert_eq!(p.rows[0].cells[10], "£1000.50");
+        assert_eq!(p.rows[0].cells[3], "<5");
+        assert_eq!(p.rows[0].cells[4], "0");
+        assert_eq!(p.rows[0].cells[11], "£1000.50");
         assert!(p.rows[1].cells.iter().all(|c| c == "<5"));
-        // The whole pantry in full.
+        // The whole pantry's own cells.
         assert_eq!(p.rows[2].cells[0], "30");
-        assert_eq!(p.rows[2].cells[9], "£120.00");
+        assert_eq!(p.rows[2].cells[10], "£120.00");
         // The headline is the export's.
         let doc = export::summary_document(&s);
         let headline: Vec<_> = p
@@ -172,15 +177,23 @@ mod tests {
             .iter()
             .map(|h| (h.label.clone(), h.value.clone()))
             .collect();
-        assert_eq!(headline, doc.headline);
-        assert!(p.headline.contains(&LabelValue {
-            label: "People reached".into(),
-            value: "28 (20 adults, 8 children)".into()
-        }));
+        let exported: Vec<_> = doc
+            .headline
+            .iter()
+            .map(|(l, v)| (l.clone(), v.shown()))
+            .collect();
+        assert_eq!(headline, exported);
+        for (label, value) in [("People reached", "30"), ("New members", "<5")] {
+            assert!(p.headline.contains(&LabelValue {
+                label: label.into(),
+                value: value.into()
+            }));
+        }
         assert_eq!(
             p.hidden_note,
-            "Counts from 1 to 4 are hidden as \"<5\" (with one more cell where needed) so no one \
-             can be singled out."
+            "Figures are moved slightly and rounded to multiples of 5, and counts from 1 to 4 are \
+             hidden as \"<5\", so no one can be singled out; totals need not equal the sum of \
+             the rows."
         );
     }
 

@@ -9,12 +9,11 @@ use ts_rs::TS;
 use std::path::Path;
 
 use super::export::{self, Chart, Document, ExportRecord, ReportFormat, Table, Value};
-use super::suppress::MEASURES;
-use super::{Figures, Summary, SCHEMA_VERSION};
+use super::suppress::{Kind, MEASURES};
+use super::{Summary, SCHEMA_VERSION};
 use crate::access::Actor;
 use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::money;
+use crate::error::{Error, FieldError, Result};
 use crate::output::Existing;
 
 /// How households are counted across pantries, stated in every roll-up.
@@ -32,8 +31,12 @@ pub struct Rollup {
     pub from: NaiveDate,
     #[ts(type = "string")]
     pub to: NaiveDate,
+    /// Measure keys for the cells, in order.
+    pub measures: Vec<String>,
     pub pantries: Vec<PantryFigures>,
-    pub total: Figures,
+    /// The sum of the pantries' published figures; hidden where any pantry's is.
+    #[ts(type = "Array<number | null>")]
+    pub total: Vec<Option<i64>>,
     pub households_note: String,
 }
 
@@ -42,8 +45,24 @@ pub struct Rollup {
 pub struct PantryFigures {
     pub pantry_code: String,
     pub pantry_name: String,
-    pub figures: Figures,
+    /// The pantry's published whole-pantry cells (`null` where hidden).
+    #[ts(type = "Array<number | null>")]
+    pub cells: Vec<Option<i64>>,
 }
+
+/// The largest count a summary may hold (a pantry's visits in two years are far fewer).
+pub const MAX_COUNT: i64 = 10_000_000;
+/// The largest amount of money a summary may hold: £1,000,000,000.
+pub const MAX_PENCE: i64 = 100_000_000_000;
+/// The most pantry summaries one roll-up combines.
+pub const MAX_FILES: usize = 1_000;
+/// The longest pantry code, and the longest name or label, in characters.
+const MAX_CODE: usize = 20;
+const MAX_TEXT: usize = 200;
+/// The longest rule text.
+const MAX_RULE: usize = 2_000;
+/// The most rows a breakdown may have.
+const MAX_ROWS: usize = 1_000;
 
 /// The whole roll-up: reads each pantry's JSON summary (name, bytes), combines them, renders
 /// the report and writes it to the file the user named or a new file in `reports`, then
@@ -55,6 +74,12 @@ pub async fn export_rollup(
     out: Option<(&Path, Existing)>,
     actor: &Actor,
 ) -> Result<(Rollup, ExportRecord)> {
+    if files.len() > MAX_FILES {
+        return Err(Error::invalid(
+            "files",
+            format!("Choose at most {MAX_FILES} pantry summaries at a time."),
+        ));
+    }
     let summaries = files
         .iter()
         .map(|(name, bytes)| read_summary(name, bytes))
@@ -71,7 +96,8 @@ pub async fn export_rollup(
     Ok((combined, record))
 }
 
-/// Reads one pantry's JSON summary, refusing other versions with a clear message.
+/// Reads one pantry's JSON summary, refusing other versions, and any summary that breaks the
+/// schema (docs/report-format.md), with a message naming the file and the field.
 pub fn read_summary(name: &str, bytes: &[u8]) -> Result<Summary> {
     let value: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|_| Error::invalid("files", format!("{name} is not a Pantry JSON summary.")))?;
@@ -85,12 +111,224 @@ pub fn read_summary(name: &str, bytes: &[u8]) -> Result<Summary> {
         }
         None => return Err(Error::invalid("files", format!("{name} is not a Pantry JSON summary."))),
     }
-    serde_json::from_value(value).map_err(|e| {
+    let summary: Summary = serde_json::from_value(value).map_err(|e| {
         Error::invalid(
             "files",
             format!("{name} could not be read as a summary: {e}."),
         )
-    })
+    })?;
+    let errors = schema_errors(&summary);
+    if errors.is_empty() {
+        return Ok(summary);
+    }
+    Err(Error::Validation(
+        errors
+            .into_iter()
+            .take(10)
+            .map(|e| FieldError::new("files", format!("{name}: {e}")))
+            .collect(),
+    ))
+}
+
+/// What breaks the schema in a summary, each naming its field: figures must be whole numbers
+/// from 0 (savings may be below 0) up to sane bounds, the period must be real, text short and
+/// plain, and every row must follow the measures.
+fn schema_errors(s: &Summary) -> Vec<String> {
+    let mut errors = Vec::new();
+    let text = |errors: &mut Vec<String>, field: &str, value: &str, max: usize| {
+        let chars = value.chars().count();
+        if value.trim().is_empty() {
+            errors.push(format!("{field} is empty."));
+        } else if chars > max {
+            errors.push(format!(
+                "{field} is {chars} characters long; at most {max} are allowed."
+            ));
+        } else if let Some((at, what)) = crate::text::forbidden_character(value, false) {
+            errors.push(format!("{field} has {what} at character {at}."));
+        }
+    };
+    text(&mut errors, "pantryCode", &s.pantry_code, MAX_CODE);
+    text(&mut errors, "pantryName", &s.pantry_name, MAX_TEXT);
+    text(&mut errors, "landlord", &s.landlord, MAX_TEXT);
+    text(&mut errors, "period.label", &s.period.label, MAX_TEXT);
+    text(&mut errors, "rule", &s.rule, MAX_RULE);
+    for (i, a) in s.neighbourhoods.iter().enumerate() {
+        text(
+            &mut errors,
+            &format!("neighbourhoods[{i}].neighbourhood"),
+            &a.neighbourhood,
+            MAX_TEXT,
+        );
+    }
+    let labels = s
+        .referrals_by_kind
+        .iter()
+        .map(|l| ("referralsByKind", &l.label))
+        .chain(
+            s.referrals_by_outcome
+                .iter()
+                .map(|l| ("referralsByOutcome", &l.label)),
+        )
+        .chain(
+            s.stock_received
+                .iter()
+                .map(|r| ("stockReceived", &r.source)),
+        )
+        .chain(s.social_value.iter().map(|v| ("socialValue", &v.outcome)));
+    for (i, (list, label)) in labels.enumerate() {
+        text(
+            &mut errors,
+            &format!("{list} (row {}) label", i + 1),
+            label,
+            MAX_TEXT,
+        );
+    }
+    if let Some(head) = &s.audit_chain_head {
+        text(&mut errors, "auditChainHead", head, MAX_TEXT);
+    }
+
+    let days = (s.period.to - s.period.from).num_days();
+    if !(0..=800).contains(&days) {
+        errors.push(format!(
+            "period runs from {} to {}; a period ends on or after its start, within about two years.",
+            s.period.from, s.period.to
+        ));
+    }
+    if !(2..=20).contains(&s.small_count) {
+        errors.push(format!(
+            "smallCount is {}; it must be from 2 to 20.",
+            s.small_count
+        ));
+    }
+    let keys: Vec<&str> = MEASURES.iter().map(|m| m.0).collect();
+    if s.measures != keys {
+        errors.push(format!("measures must be exactly {}.", keys.join(", ")));
+    }
+    for (list, rows) in [
+        ("neighbourhoods", s.neighbourhoods.len()),
+        ("referralsByKind", s.referrals_by_kind.len()),
+        ("referralsByOutcome", s.referrals_by_outcome.len()),
+        ("stockReceived", s.stock_received.len()),
+        ("visitsPerWeek", s.visits_per_week.len()),
+        ("socialValue", s.social_value.len()),
+    ] {
+        if rows > MAX_ROWS {
+            errors.push(format!(
+                "{list} has {rows} rows; at most {MAX_ROWS} are allowed."
+            ));
+        }
+    }
+
+    let figure = |errors: &mut Vec<String>, field: String, value: Option<i64>, kind: &str| {
+        let Some(value) = value else { return };
+        let (what, min, max) = match kind {
+            "money" => ("an amount in pence", 0, MAX_PENCE),
+            // Savings are the items' value less the fees, and so may be below zero.
+            "savings" => ("an amount in pence", -MAX_PENCE, MAX_PENCE),
+            _ => ("a count", 0, MAX_COUNT),
+        };
+        if !(min..=max).contains(&value) {
+            errors.push(format!(
+                "{field} is {value}; it must be {what} from {min} to {max}."
+            ));
+        }
+    };
+    let mut rows: Vec<(String, &[Option<i64>])> = vec![("overall".into(), &s.overall)];
+    rows.extend(
+        s.neighbourhoods
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (format!("neighbourhoods[{i}].cells"), a.cells.as_slice())),
+    );
+    for (field, cells) in rows {
+        if cells.len() != MEASURES.len() {
+            errors.push(format!(
+                "{field} has {} figures; it must have one for each of the {} measures.",
+                cells.len(),
+                MEASURES.len()
+            ));
+            continue;
+        }
+        for (c, m) in cells.iter().zip(MEASURES) {
+            let kind = match (m.0, m.2) {
+                ("savings_pence", _) => "savings",
+                (_, Kind::Money) => "money",
+                _ => "count",
+            };
+            figure(&mut errors, format!("{field}.{}", m.0), *c, kind);
+        }
+    }
+    for (i, l) in s.referrals_by_kind.iter().enumerate() {
+        figure(
+            &mut errors,
+            format!("referralsByKind[{i}].count"),
+            l.count,
+            "count",
+        );
+    }
+    for (i, l) in s.referrals_by_outcome.iter().enumerate() {
+        figure(
+            &mut errors,
+            format!("referralsByOutcome[{i}].count"),
+            l.count,
+            "count",
+        );
+    }
+    for (i, r) in s.stock_received.iter().enumerate() {
+        figure(
+            &mut errors,
+            format!("stockReceived[{i}].units"),
+            Some(r.units),
+            "count",
+        );
+        figure(
+            &mut errors,
+            format!("stockReceived[{i}].valuePence"),
+            Some(r.value_pence),
+            "money",
+        );
+    }
+    for (i, w) in s.visits_per_week.iter().enumerate() {
+        figure(
+            &mut errors,
+            format!("visitsPerWeek[{i}].visits"),
+            w.visits,
+            "count",
+        );
+    }
+    for (i, v) in s.social_value.iter().enumerate() {
+        figure(
+            &mut errors,
+            format!("socialValue[{i}].count"),
+            v.count,
+            "count",
+        );
+        figure(
+            &mut errors,
+            format!("socialValue[{i}].valueEachPence"),
+            Some(v.value_each_pence),
+            "money",
+        );
+        figure(
+            &mut errors,
+            format!("socialValue[{i}].valuePence"),
+            v.value_pence,
+            "money",
+        );
+    }
+    figure(
+        &mut errors,
+        "visitsWithEstimatedValue".into(),
+        s.visits_with_estimated_value,
+        "count",
+    );
+    figure(
+        &mut errors,
+        "averageItemValuePence".into(),
+        Some(s.average_item_value_pence),
+        "money",
+    );
+    errors
 }
 
 /// Combines summaries of the same period from different pantries.
@@ -123,37 +361,58 @@ pub fn combine(summaries: &[Summary]) -> Result<Rollup> {
             ));
         }
     }
+    let mut total: Vec<Option<i64>> = vec![Some(0); MEASURES.len()];
+    for s in summaries {
+        if s.overall.len() != MEASURES.len() {
+            return Err(Error::invalid(
+                "files",
+                format!(
+                    "{}: overall must have one figure for each measure.",
+                    s.pantry_code
+                ),
+            ));
+        }
+        for ((sum, cell), m) in total.iter_mut().zip(&s.overall).zip(MEASURES) {
+            *sum = match (*sum, *cell) {
+                (Some(a), Some(b)) => Some(a.checked_add(b).ok_or_else(|| {
+                    Error::invalid(
+                        "files",
+                        format!(
+                            "{}: overall.{} is too large to add to the other pantries' figures.",
+                            s.pantry_code, m.0
+                        ),
+                    )
+                })?),
+                _ => None,
+            };
+        }
+    }
     Ok(Rollup {
         schema_version: SCHEMA_VERSION,
         from: first.period.from,
         to: first.period.to,
+        measures: MEASURES.iter().map(|m| m.0.to_owned()).collect(),
         pantries: summaries
             .iter()
             .map(|s| PantryFigures {
                 pantry_code: s.pantry_code.clone(),
                 pantry_name: s.pantry_name.clone(),
-                figures: s.overall,
+                cells: s.overall.clone(),
             })
             .collect(),
-        total: summaries
-            .iter()
-            .fold(Figures::default(), |a, s| a.add(&s.overall)),
+        total,
         households_note: HOUSEHOLDS_ACROSS_PANTRIES.into(),
     })
 }
 
 pub fn rollup_document(r: &Rollup) -> Document {
-    let values = |f: &Figures| {
-        f.values()
+    // Hidden cells read "<5" whatever each pantry's threshold: the roll-up has no threshold
+    // of its own, and the value is only a label.
+    let values = |cells: &[Option<i64>]| {
+        cells
             .iter()
             .zip(MEASURES)
-            .map(|(v, m)| {
-                if m.2 {
-                    Value::Money(*v)
-                } else {
-                    Value::Count(*v)
-                }
-            })
+            .map(|(c, m)| Value::cell(*c, m.2, 5))
             .collect::<Vec<_>>()
     };
     let mut rows: Vec<(String, Vec<Value>)> = r
@@ -162,28 +421,50 @@ pub fn rollup_document(r: &Rollup) -> Document {
         .map(|p| {
             (
                 format!("{} ({})", p.pantry_name, p.pantry_code),
-                values(&p.figures),
+                values(&p.cells),
             )
         })
         .collect();
     rows.push(("All pantries".into(), values(&r.total)));
+    let headline = MEASURES
+        .iter()
+        .zip(values(&r.total))
+        .filter(|(m, _)| {
+            [
+                "visits",
+                "households",
+                "people",
+                "items",
+                "fees_pence",
+                "savings_pence",
+            ]
+            .contains(&m.0)
+        })
+        .map(|(m, v)| {
+            let label = match m.0 {
+                "households" => "Households (sum over pantries)",
+                "people" => "People reached",
+                "savings_pence" => "Estimated member savings",
+                _ => m.1,
+            };
+            (label.to_owned(), v)
+        })
+        .collect();
+    let visits = MEASURES.iter().position(|m| m.0 == "visits").unwrap_or(0);
     Document {
         code: "ROLLUP".into(),
         title: format!("Pantries roll-up: {} pantries", r.pantries.len()),
         subtitle: format!("{} to {}", r.from, r.to),
         from: r.from,
         to: r.to,
-        headline: vec![
-            ("Visits".into(), r.total.visits.to_string()),
-            ("Households (sum over pantries)".into(), r.total.households.to_string()),
-            ("People reached".into(), (r.total.adults + r.total.children).to_string()),
-            ("Items distributed".into(), r.total.items.to_string()),
-            ("Fees collected".into(), money::pounds(r.total.fees_pence)),
-            ("Estimated member savings".into(), money::pounds(r.total.savings_pence)),
-        ],
+        headline,
         charts: vec![Chart {
             title: "Visits by pantry".into(),
-            bars: r.pantries.iter().map(|p| (p.pantry_code.clone(), p.figures.visits)).collect(),
+            bars: r
+                .pantries
+                .iter()
+                .filter_map(|p| Some((p.pantry_code.clone(), p.cells.get(visits).copied().flatten()?)))
+                .collect(),
         }],
         tables: vec![Table {
             key: "pantry".into(),
@@ -193,7 +474,9 @@ pub fn rollup_document(r: &Rollup) -> Document {
         }],
         notes: vec![
             r.households_note.clone(),
-            "Each pantry's totals are its own full totals; neighbourhood cells are not combined, so no small count is revealed.".into(),
+            "Each pantry's figures are its own published totals, already protected (moved slightly and rounded \
+             to multiples of 5, small counts hidden); the roll-up adds them up and hides a total wherever a \
+             pantry's figure is hidden. Neighbourhood cells are not combined.".into(),
         ],
     }
 }

@@ -1,6 +1,6 @@
 //! SQL for reports: the only place that reads or writes `report_exports`, `social_values` and
 //! the report settings in `pantry_settings` (small-count threshold, average item value). It
-//! also reads, never writes, the frozen records the figures come from: `visits`,
+//! also reads, never writes, the frozen records (and their record keys) the figures come from: `visits`,
 //! `membership_events`, `stock_movements`, `deliveries`, `referrals`, `agencies` and
 //! `neighbourhoods`.
 
@@ -10,42 +10,77 @@ use sqlx::SqliteConnection;
 use super::export::ExportRecord;
 use crate::error::Result;
 
-/// Visits, items, fees and the value of what was taken, by the neighbourhood at the visit
-/// (binds: from, to, average item value in pence).
+/// Visits, items, fees and the value of what was taken, by the neighbourhood at the visit,
+/// with the sums of the visits' record keys (binds: from, to, average item value in pence).
 pub const VISITS_SQL: &str = "WITH taken AS (
              SELECT visit_id, SUM(COALESCE(-m.value_pence, -m.quantity * ?3)) AS value
              FROM stock_movements m WHERE m.kind = 'distribution' AND m.local_date BETWEEN ?1 AND ?2
              GROUP BY visit_id)
-         SELECT v.snap_neighbourhood_id, COUNT(*), SUM(v.items), SUM(v.fee_pence),
-                SUM(COALESCE(t.value, v.items * ?3)), SUM(t.value IS NULL)
+         SELECT v.snap_neighbourhood_id AS neighbourhood, COUNT(*) AS visits, SUM(v.items) AS items,
+                SUM(v.fee_pence) AS fees, SUM(COALESCE(t.value, v.items * ?3)) AS value,
+                SUM(t.value IS NULL) AS estimated, SUM(v.record_key) AS key,
+                SUM(CASE WHEN t.value IS NULL THEN v.record_key ELSE 0 END) AS estimated_key
          FROM visits v LEFT JOIN taken t ON t.visit_id = v.id
          WHERE v.voided_at IS NULL AND v.local_date BETWEEN ?1 AND ?2
          GROUP BY v.snap_neighbourhood_id";
 
-/// Households and people, once each, as at their latest visit in the period (binds: from, to).
+/// Households and people, once each, as at their latest visit in the period, with the sums of
+/// the households' record keys (binds: from, to).
 pub const HOUSEHOLDS_SQL: &str = "WITH last AS (SELECT MAX(id) AS id FROM visits
                        WHERE voided_at IS NULL AND local_date BETWEEN ?1 AND ?2 GROUP BY household_id)
-         SELECT v.snap_neighbourhood_id, COUNT(*), SUM(v.snap_adults), SUM(v.snap_children),
-                SUM(v.snap_landlord_tenant), SUM(1 - v.snap_landlord_tenant), 0
+         SELECT v.snap_neighbourhood_id AS neighbourhood, COUNT(*) AS households,
+                SUM(v.snap_adults) AS adults, SUM(v.snap_children) AS children,
+                SUM(v.snap_landlord_tenant) AS tenants, SUM(v.record_key) AS key,
+                SUM(v.snap_landlord_tenant * v.record_key) AS tenants_key
          FROM last JOIN visits v ON v.id = last.id GROUP BY v.snap_neighbourhood_id";
 
-/// New members and renewals by the neighbourhood when they happened (binds: from, to).
-pub const EVENTS_SQL: &str =
-    "SELECT neighbourhood_id, SUM(kind = 'joined'), SUM(kind = 'renewed') FROM membership_events
-         WHERE local_date BETWEEN ?1 AND ?2 GROUP BY neighbourhood_id";
+/// New members and renewals by the neighbourhood when they happened, with the sums of their
+/// record keys (binds: from, to).
+pub const EVENTS_SQL: &str = "SELECT neighbourhood_id AS neighbourhood,
+                SUM(kind = 'joined') AS joined, SUM((kind = 'joined') * record_key) AS joined_key,
+                SUM(kind = 'renewed') AS renewed, SUM((kind = 'renewed') * record_key) AS renewed_key
+         FROM membership_events WHERE local_date BETWEEN ?1 AND ?2 GROUP BY neighbourhood_id";
 
-/// Visits per day, for visits per week (binds: from, to).
-pub const PER_DAY_SQL: &str =
-    "SELECT local_date, COUNT(*) FROM visits WHERE voided_at IS NULL AND local_date BETWEEN ? AND ?
-         GROUP BY local_date";
+/// Visits per day and the sum of their record keys, for visits per week (binds: from, to).
+pub const PER_DAY_SQL: &str = "SELECT local_date, COUNT(*), SUM(record_key) FROM visits
+         WHERE voided_at IS NULL AND local_date BETWEEN ? AND ? GROUP BY local_date";
 
-/// Per neighbourhood (`None`: none recorded): visits, items, fees, value taken, and visits
-/// whose value was estimated.
-pub type VisitFigures = (Option<i64>, i64, i64, i64, i64, i64);
-/// Per neighbourhood: households, adults, children, tenant households, other households, 0.
-pub type HouseholdFigures = (Option<i64>, i64, i64, i64, i64, i64, i64);
-/// Per neighbourhood: members joined, renewals.
-pub type EventFigures = (Option<i64>, i64, i64);
+/// One neighbourhood's visits (`None`: none recorded): visits, items, fees, value taken,
+/// visits whose value was estimated, and the record keys' sums.
+#[derive(Debug, sqlx::FromRow)]
+pub struct VisitFigures {
+    pub neighbourhood: Option<i64>,
+    pub visits: i64,
+    pub items: i64,
+    pub fees: i64,
+    pub value: i64,
+    pub estimated: i64,
+    pub key: i64,
+    pub estimated_key: i64,
+}
+
+/// One neighbourhood's households: households, adults, children, tenant households, and the
+/// record keys' sums of all and of the tenants.
+#[derive(Debug, sqlx::FromRow)]
+pub struct HouseholdFigures {
+    pub neighbourhood: Option<i64>,
+    pub households: i64,
+    pub adults: i64,
+    pub children: i64,
+    pub tenants: i64,
+    pub key: i64,
+    pub tenants_key: i64,
+}
+
+/// One neighbourhood's members joined and renewals, and the record keys' sums.
+#[derive(Debug, sqlx::FromRow)]
+pub struct EventFigures {
+    pub neighbourhood: Option<i64>,
+    pub joined: i64,
+    pub joined_key: i64,
+    pub renewed: i64,
+    pub renewed_key: i64,
+}
 
 /// The small-count threshold and the average item value in pence, once the pantry is set up.
 pub async fn report_settings(conn: &mut SqliteConnection) -> Result<Option<(i64, i64)>> {
@@ -143,14 +178,15 @@ pub async fn neighbourhoods(conn: &mut SqliteConnection) -> Result<Vec<(i64, Str
     )
 }
 
-/// Referrals made in the period, by the kind of agency: (kind code, count).
+/// Referrals made in the period, by the kind of agency: (kind code, count, sum of the record
+/// keys).
 pub async fn referrals_by_kind(
     conn: &mut SqliteConnection,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<Vec<(String, i64)>> {
+) -> Result<Vec<(String, i64, i64)>> {
     Ok(sqlx::query_as(
-        "SELECT a.kind, COUNT(*) FROM referrals r JOIN agencies a ON a.id = r.agency_id
+        "SELECT a.kind, COUNT(*), SUM(r.record_key) FROM referrals r JOIN agencies a ON a.id = r.agency_id
          WHERE r.made_on BETWEEN ? AND ? GROUP BY a.kind",
     )
     .bind(from)
@@ -159,14 +195,15 @@ pub async fn referrals_by_kind(
     .await?)
 }
 
-/// Referral outcomes recorded from `from` up to (not including) `until`: (outcome code, count).
+/// Referral outcomes recorded from `from` up to (not including) `until`: (outcome code, count,
+/// sum of the record keys).
 pub async fn referral_outcomes(
     conn: &mut SqliteConnection,
     from: DateTime<Utc>,
     until: DateTime<Utc>,
-) -> Result<Vec<(String, i64)>> {
+) -> Result<Vec<(String, i64, i64)>> {
     Ok(sqlx::query_as(
-        "SELECT outcome, COUNT(*) FROM referrals WHERE outcome IS NOT NULL AND outcome_at >= ? AND outcome_at < ?
+        "SELECT outcome, COUNT(*), SUM(record_key) FROM referrals WHERE outcome IS NOT NULL AND outcome_at >= ? AND outcome_at < ?
          GROUP BY outcome",
     )
     .bind(from)
@@ -191,12 +228,12 @@ pub async fn stock_received(
     .await?)
 }
 
-/// Visits on each day of the period that had any.
+/// Visits on each day of the period that had any, and the sum of their record keys.
 pub async fn visits_per_day(
     conn: &mut SqliteConnection,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<Vec<(NaiveDate, i64)>> {
+) -> Result<Vec<(NaiveDate, i64, i64)>> {
     Ok(sqlx::query_as(PER_DAY_SQL)
         .bind(from)
         .bind(to)

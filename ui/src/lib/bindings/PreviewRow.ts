@@ -9,10 +9,10 @@ export type PreviewRow = {
  */
 group: string, 
 /**
- * One cell per column: "12", "£3.50", or "<5" where a small count is hidden.
+ * One cell per column: "15", "£3.50", or "<5" where a small count is hidden.
  */
 cells: Array<string>, 
 /**
- * The whole pantry's row (in full, after the neighbourhoods).
+ * The whole pantry's row (protected on its own, after the neighbourhoods).
  */
 total: boolean, };

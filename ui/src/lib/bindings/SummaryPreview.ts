@@ -12,6 +12,6 @@ export type SummaryPreview = { period: Period, headline: Array<LabelValue>,
  */
 columns: Array<string>, rows: Array<PreviewRow>, 
 /**
- * How small counts are hidden, in a sentence.
+ * How figures are protected, in a sentence.
  */
 hiddenNote: string, };
