@@ -15,6 +15,12 @@ pub async fn fresh_db() -> (TempDir, Db) {
     (dir, db)
 }
 
+/// A fresh database whose files can be searched byte by byte: never encrypted (the tests that
+/// prove erasure leaves nothing read the raw bytes of the database, its WAL and backups).
+pub async fn fresh_plain_db() -> (TempDir, Db) {
+    fresh_db().await
+}
+
 pub fn hillside_form() -> SettingsForm {
     SettingsForm {
         name: "Hillside Pantry".into(),
