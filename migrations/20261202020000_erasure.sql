@@ -38,10 +38,7 @@ WHERE household_id IN (SELECT id FROM households WHERE erased_at IS NOT NULL);
 UPDATE households SET membership_number = 'erased-' || id, consent_version = NULL
 WHERE erased_at IS NOT NULL;
 
--- FTS5 keeps a deleted row's terms in its segments until they are merged; with secure-delete
--- a delete removes them from the segments at once. Merging once drops what earlier edits and
--- erasures left behind.
-INSERT INTO households_fts (households_fts, rank) VALUES ('secure-delete', 1);
-INSERT INTO households_words (households_words, rank) VALUES ('secure-delete', 1);
+-- FTS5 keeps a deleted row's terms in its segments until they are merged: merge once now to
+-- drop what earlier edits and erasures left behind (each erasure merges again).
 INSERT INTO households_fts (households_fts) VALUES ('optimize');
 INSERT INTO households_words (households_words) VALUES ('optimize');

@@ -6,20 +6,14 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+#[path = "common/zebulon.rs"]
+mod zebulon;
 
 use std::path::{Path, PathBuf};
 
 use pantry::backups::{self, BackupReason};
-use pantry::cards;
-use pantry::households::form::{HouseholdForm, MemberForm};
-use pantry::households::{self, erasure, protection};
-use pantry::output::Destination;
-use pantry::print::cards::SheetLayout;
-use pantry::referrals::{
-    self, AgencyForm, AgencyKind, Outcome, ReferralForm, ReferralReason, Urgency,
-};
-use pantry::visits::{self, FeeMethod, VisitForm};
-use pantry::{settings, Db};
+use pantry::households::{self, erasure};
+use pantry::Db;
 
 /// Everything personal the test household has, as typed (and as the search keys fold it).
 const VALUES: &[&str] = &[
@@ -44,146 +38,6 @@ const VALUES: &[&str] = &[
 /// Trigrams of the name that the search index would hold (its shadow tables store terms).
 const TRIGRAMS: &[&str] = &["xwo", "uix", "ebu"];
 
-fn zebulon() -> HouseholdForm {
-    HouseholdForm {
-        lead_name: "Zebulon Quixworth".into(),
-        adults: "2".into(),
-        children: "1".into(),
-        postcode: "OL1 3BQ".into(),
-        landlord_tenant: true,
-        tenancy_ref: "TQX-88231".into(),
-        phone: "07700 900123".into(),
-        email: "zeb.quix@example.org".into(),
-        notes: "Prefers Thursdays, walks with a frame".into(),
-        members: vec![MemberForm {
-            first_name: "Ottoline".into(),
-            birth_year: "2019".into(),
-        }],
-        consent_given: true,
-        ..HouseholdForm::default()
-    }
-}
-
-/// A pantry with Zebulon (everything filled in) and one other household; returns their ids.
-async fn pantry_with_zebulon(db: &Db) -> (i64, i64) {
-    settings::save(db, &common::hillside_form(), &common::admin())
-        .await
-        .unwrap();
-    let manager = common::manager();
-    let z = households::register(db, &zebulon(), None, &manager)
-        .await
-        .unwrap()
-        .id;
-    let other = households::register(db, &common::household("Amelia Smith"), None, &manager)
-        .await
-        .unwrap()
-        .id;
-    // A visit with a note, a second one the same week (an override) that is then undone.
-    let check_in = visits::check_in(db, z, None).await.unwrap();
-    let card = cards::for_household(&mut *db.pool().acquire().await.unwrap(), z)
-        .await
-        .unwrap()[0]
-        .card_number
-        .clone();
-    let form = |request_id: String, note: &str, override_reason: Option<&str>| VisitForm {
-        household_id: z,
-        request_id,
-        card_number: Some(card.clone()),
-        items: "10".into(),
-        fee_method: FeeMethod::Cash,
-        note: note.into(),
-        override_reason: override_reason.map(Into::into),
-        lines: Vec::new(),
-    };
-    visits::record_visit(
-        db,
-        &form(
-            check_in.request_id,
-            "visit note: brought the pram back",
-            None,
-        ),
-        &manager,
-    )
-    .await
-    .unwrap();
-    let again = visits::check_in(db, z, None).await.unwrap();
-    assert!(!again.verdict.eligible);
-    let second = visits::record_visit(
-        db,
-        &form(
-            again.request_id,
-            "",
-            Some("override because of the flood at home"),
-        ),
-        &manager,
-    )
-    .await
-    .unwrap();
-    visits::void_visit(db, second.id, "undone: typed twice by Quentin", &manager)
-        .await
-        .unwrap();
-    // A referral with detail and an outcome note.
-    let agency = referrals::save_agency(
-        db,
-        None,
-        &AgencyForm {
-            name: "Hillside Money Advice".into(),
-            kind: Some(AgencyKind::Money),
-            phone: "0161 496 0000".into(),
-            ..AgencyForm::default()
-        },
-        &common::admin(),
-    )
-    .await
-    .unwrap();
-    let referral = referrals::make(
-        db,
-        &ReferralForm {
-            household_id: Some(z),
-            agency_id: Some(agency.id),
-            reason: Some(ReferralReason::DebtAdvice),
-            reason_detail: "owes 4000 GBP on a doorstep loan".into(),
-            urgency: Urgency::Soon,
-            consent_given: true,
-        },
-        &manager,
-    )
-    .await
-    .unwrap();
-    referrals::record_outcome(
-        db,
-        referral.id,
-        Outcome::DebtPlan,
-        "plan agreed with StepChange xq",
-        &manager,
-    )
-    .await
-    .unwrap();
-    // Cards: one replaced (with a reason), printed alone and on a sheet with Amelia's.
-    cards::reissue(db, z, "lost it on the 409 bus", &manager)
-        .await
-        .unwrap();
-    cards::print_single(db, z, &Destination::print("card"), &manager)
-        .await
-        .unwrap();
-    cards::print_sheets(
-        db,
-        &[z, other],
-        SheetLayout::Avery,
-        &Destination::print("cards"),
-        &manager,
-    )
-    .await
-    .unwrap();
-    referrals::print_slip(db, referral.id, &Destination::print("slip"))
-        .await
-        .unwrap();
-    protection::write_subject_access(db, z, None, &manager)
-        .await
-        .unwrap();
-    (z, other)
-}
-
 /// Every file under `dir`, except those in `skip`.
 fn files_under(dir: &Path, skip: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -201,9 +55,13 @@ fn files_under(dir: &Path, skip: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
-/// The values (and name trigrams) found in a file's raw bytes.
+/// The values (and name trigrams) found in a file's raw bytes (none in a file SQLite removed
+/// since it was listed: a `-shm` or `-wal` when the last connection closed).
 fn found_in(file: &Path) -> Vec<String> {
-    let bytes = std::fs::read(file).unwrap();
+    let bytes = match std::fs::read(file) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+        read => read.unwrap(),
+    };
     VALUES
         .iter()
         .chain(TRIGRAMS)
@@ -224,7 +82,7 @@ fn assert_nothing_left(dir: &Path, skip: &[PathBuf]) {
 #[tokio::test]
 async fn erasure_leaves_nothing_in_tables_index_wal_files_or_later_backups() {
     let (dir, db) = common::fresh_plain_db().await;
-    let (z, other) = pantry_with_zebulon(&db).await;
+    let (z, other) = zebulon::pantry_with_zebulon(&db).await;
     let before = backups::back_up(&db, BackupReason::Manual, &common::admin())
         .await
         .unwrap();
@@ -306,4 +164,41 @@ async fn erasure_leaves_nothing_in_tables_index_wal_files_or_later_backups() {
     assert_nothing_left(dir.path(), std::slice::from_ref(&before));
     db.close().await;
     assert_nothing_left(dir.path(), std::slice::from_ref(&before));
+}
+
+#[tokio::test]
+async fn backups_older_than_the_retention_period_and_verified_upgrade_copies_are_pruned() {
+    let (dir, db) = common::fresh_plain_db().await;
+    let (db, clock) = common::at(db, "2024-01-01T10:00:00Z");
+    pantry::settings::save(&db, &common::hillside_form(), &common::admin())
+        .await
+        .unwrap();
+    let old = backups::back_up(&db, BackupReason::Manual, &common::admin())
+        .await
+        .unwrap();
+    clock.advance(chrono::Duration::days(60));
+    let recent = backups::back_up(&db, BackupReason::Manual, &common::admin())
+        .await
+        .unwrap();
+    assert!(Path::new(&old.file).exists(), "within 24 months: kept");
+    // 25 months on, the first backup holds households erased since: it goes.
+    clock.advance(chrono::Duration::days(702));
+    backups::back_up(&db, BackupReason::Manual, &common::admin())
+        .await
+        .unwrap();
+    assert!(!Path::new(&old.file).exists());
+    assert!(Path::new(&recent.file).exists(), "{}", recent.file);
+
+    // A copy taken before an upgrade goes once the upgraded database is verified.
+    let copy = dir
+        .path()
+        .join("pantry-before-upgrade-20240101T100000.000Z.sqlite3");
+    db.backup_to(&copy, pantry::output::Existing::Refuse)
+        .await
+        .unwrap();
+    let other = dir.path().join("notes-before-upgrade.txt");
+    std::fs::write(&other, "not a copy").unwrap();
+    let removed = backups::prune_after_upgrade(&db).await.unwrap();
+    assert_eq!(removed, vec![copy.clone()]);
+    assert!(!copy.exists() && other.exists());
 }

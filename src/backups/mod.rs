@@ -444,7 +444,7 @@ fn taken_at(file: &Path) -> DateTime<Utc> {
     file.file_name()
         .and_then(|n| n.to_str())
         .and_then(|n| n.strip_prefix(BACKUP_PREFIX))
-        .and_then(|n| n.get(..19))
+        .and_then(|n| n.get(..15))
         .and_then(|stamp| chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%dT%H%M%S").ok())
         .map(|t| t.and_utc())
         .or_else(|| {
