@@ -45,7 +45,9 @@ async fn main() {
     let mut times = Vec::with_capacity(ids.len());
     for id in ids {
         let started = Instant::now();
-        erasure::erase(&db, id, "benchmark", &manager).await.unwrap();
+        erasure::erase(&db, id, "benchmark", &manager)
+            .await
+            .unwrap();
         times.push(started.elapsed());
     }
     times.sort();

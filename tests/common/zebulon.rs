@@ -52,7 +52,7 @@ pub async fn pantry_with_zebulon(db: &Db) -> (i64, i64) {
         .id;
     // A visit with a note, a second one the same week (an override) that is then undone.
     let check_in = visits::check_in(db, z, None).await.unwrap();
-    let card = cards::for_household(&mut *db.pool().acquire().await.unwrap(), z)
+    let card = cards::for_household(&mut db.pool().acquire().await.unwrap(), z)
         .await
         .unwrap()[0]
         .card_number
