@@ -12,6 +12,7 @@ use pantry::backups::{BackupRecord, BackupStatus, RestoreNotice};
 use pantry::cards::{Card, CardLookup, PrintedFile};
 use pantry::error::WireError;
 use pantry::households::duplicates::DuplicateCandidate;
+use pantry::households::erasure::Erasure;
 use pantry::households::form::HouseholdForm;
 use pantry::households::protection::RetentionPreview;
 use pantry::households::{Household, HouseholdPage, ListPage, ListQuery, RegistrationOptions};
@@ -56,6 +57,7 @@ fn export_all(dir: &Path) {
     RegistrationOptions::export_all_to(dir).unwrap();
     DuplicateCandidate::export_all_to(dir).unwrap();
     RetentionPreview::export_all_to(dir).unwrap();
+    Erasure::export_all_to(dir).unwrap();
     ImportFile::export_all_to(dir).unwrap();
     ImportPreview::export_all_to(dir).unwrap();
     ImportProgress::export_all_to(dir).unwrap();

@@ -538,3 +538,52 @@ fn commands_that_touch_personal_data_need_a_signed_in_volunteer_with_the_right_r
     });
     assert_eq!(trail, ["Pat"]);
 }
+
+#[test]
+fn erase_and_subject_access_work_for_a_signed_in_manager_and_not_a_counter_volunteer() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = pantry(
+        dir.path(),
+        &["demo-data", "--households", "5", "--weeks", "1"],
+    );
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    let pat = Some(("Pat", "2222"));
+    let sam = Some(("Sam", "1111"));
+    for args in [
+        &["subject-access", "00000018"][..],
+        &["erase", "00000018", "--reason", "asked"][..],
+    ] {
+        let refused = common::pantry_as(dir.path(), sam, args);
+        assert!(!refused.status.success(), "{args:?}");
+        assert!(stderr(&refused).contains("needs a"), "{}", stderr(&refused));
+    }
+    let access = common::pantry_as(dir.path(), pat, &["subject-access", "00000018"]);
+    assert!(access.status.success(), "{}", stderr(&access));
+    assert_eq!(
+        stdout(&access).matches("Wrote ").count(),
+        2,
+        "{}",
+        stdout(&access)
+    );
+    let erased = common::pantry_as(
+        dir.path(),
+        pat,
+        &["erase", "00000018", "--reason", "the member asked"],
+    );
+    assert!(erased.status.success(), "{}", stderr(&erased));
+    let said = stdout(&erased);
+    assert!(said.contains("Erased the personal details"), "{said}");
+    assert_eq!(said.matches("Deleted ").count(), 2, "both exports: {said}");
+    assert!(std::fs::read_dir(dir.path().join("exports"))
+        .unwrap()
+        .next()
+        .is_none());
+    // The number is gone with the rest: it finds nobody now.
+    let again = common::pantry_as(dir.path(), pat, &["erase", "00000018", "--reason", "x"]);
+    assert!(!again.status.success());
+    assert!(
+        stderr(&again).contains("No household has"),
+        "{}",
+        stderr(&again)
+    );
+}

@@ -7,9 +7,9 @@ mod common;
 use pantry::access::Role;
 use pantry::households::duplicates;
 use pantry::households::form::{Allergen, Dietary, HouseholdForm, MemberForm};
-use pantry::households::protection;
 use pantry::households::search::search;
 use pantry::households::{self, ListQuery, Status};
+use pantry::households::{erasure, protection};
 use pantry::settings::{self, SettingsForm};
 use pantry::{membership, Db, Error};
 
@@ -466,9 +466,10 @@ async fn erasure_removes_personal_data_and_keeps_anonymous_counts() {
         "{text}"
     );
 
-    let erased = protection::erase(&db, h.id, &common::manager())
+    erasure::erase(&db, h.id, "asked at the counter", &common::manager())
         .await
         .unwrap();
+    let erased = households::page(&db, h.id).await.unwrap().household;
     assert!(erased.erased);
     assert_eq!(erased.lead_name, "Erased household");
     assert_eq!(

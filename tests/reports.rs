@@ -8,7 +8,6 @@ mod common;
 
 use calamine::{Data, Reader, Xlsx};
 use pantry::households::form::HouseholdForm;
-use pantry::households::protection;
 use pantry::output::Existing;
 use pantry::reports::export::{self, ReportFormat};
 use pantry::reports::suppress::{publish, Count};
@@ -164,7 +163,7 @@ async fn figures_match_the_hand_count_and_never_drift() {
     households::update(&p.db, bea, &edit, &common::admin())
         .await
         .unwrap();
-    protection::erase(&p.db, p.ids[2].1, &common::manager())
+    pantry::households::erasure::erase(&p.db, p.ids[2].1, "asked", &common::manager())
         .await
         .unwrap();
     let again = reports::summary(&p.db, &p.period).await.unwrap();

@@ -221,9 +221,11 @@ async fn attempt(
             let gone = register(db, &format!("{tag} merged")).await;
             households::merge(db, keep, gone, actor).await.map(ok)
         }
-        Operation::EraseHousehold => protection::erase(db, register(db, &tag).await, actor)
-            .await
-            .map(ok),
+        Operation::EraseHousehold => {
+            pantry::households::erasure::erase(db, register(db, &tag).await, "asked", actor)
+                .await
+                .map(ok)
+        }
         Operation::AnonymiseAbsent => protection::apply_retention(db, actor).await.map(ok),
         Operation::SubjectAccess => protection::subject_access(db, register(db, &tag).await, actor)
             .await

@@ -144,6 +144,10 @@ fn open_database(dir: Option<&Path>, keys: &KeyStore) -> (Result<Db, WireError>,
         if let Err(err) = pantry::encryption::note_audit_break(&db).await {
             eprintln!("Pantry could not check its audit trail: {err}");
         }
+        // After an upgrade that checks out, the copies from before it are removed.
+        if let Err(err) = backups::prune_after_upgrade(&db).await {
+            eprintln!("Pantry could not remove the copy from before its upgrade: {err}");
+        }
         (Ok(db), restore_problem)
     })
 }

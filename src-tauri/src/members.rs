@@ -1,6 +1,7 @@
 //! Members commands: each converts at the edge and calls one library function.
 
 use pantry::households::duplicates::{self, DuplicateCandidate};
+use pantry::households::erasure::{self, Erasure};
 use pantry::households::form::HouseholdForm;
 use pantry::households::protection::{self, RetentionPreview};
 use pantry::households::{
@@ -102,9 +103,13 @@ pub async fn households_merge(
 }
 
 #[tauri::command]
-pub async fn households_erase(state: State<'_, AppState>, id: i64) -> Result<Household, Error> {
+pub async fn households_erase(
+    state: State<'_, AppState>,
+    id: i64,
+    reason: String,
+) -> Result<Erasure, Error> {
     let (db, actor) = state.signed_in()?;
-    protection::erase(db, id, &actor).await
+    erasure::erase(db, id, &reason, &actor).await
 }
 
 #[tauri::command]

@@ -159,3 +159,16 @@ pub async fn actions(conn: &mut SqliteConnection) -> Result<Vec<String>> {
             .await?,
     )
 }
+
+/// Every entry about one of these subjects (`household:42`, `referral:7`), oldest first.
+pub async fn about(conn: &mut SqliteConnection, subjects: &[String]) -> Result<Vec<AuditEntry>> {
+    let mut q: sqlx::QueryBuilder<sqlx::Sqlite> = sqlx::QueryBuilder::new(
+        "SELECT id, at, actor, action, subject, details FROM audit_log WHERE subject IN (",
+    );
+    let mut sep = q.separated(", ");
+    for s in subjects {
+        sep.push_bind(s);
+    }
+    q.push(") ORDER BY id");
+    Ok(q.build_query_as().fetch_all(conn).await?)
+}

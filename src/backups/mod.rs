@@ -239,7 +239,8 @@ pub async fn back_up(db: &Db, reason: BackupReason, actor: &Actor) -> Result<Bac
     })
 }
 
-/// Keeps the newest `kept` of this pantry's own backups in `dir` (names sort by time). Only
+/// Keeps the newest `kept` of this pantry's own backups in `dir` (names sort by time), and
+/// none older than the retention period (they would hold households erased since). Only
 /// files this database recorded taking are removed: never another pantry's backups in a
 /// shared folder, nor anything else that happens to be named like one.
 async fn prune(db: &Db, dir: &Path, kept: i64) -> Result<()> {
@@ -263,10 +264,70 @@ async fn prune(db: &Db, dir: &Path, kept: i64) -> Result<()> {
     let extra = files
         .len()
         .saturating_sub(usize::try_from(kept).unwrap_or(1));
-    for old in files.into_iter().take(extra) {
-        std::fs::remove_file(&old).map_err(|e| files::file_error("remove", &old, &e))?;
+    let retention = crate::settings::load(db)
+        .await?
+        .map_or(24, |s| s.retention_months);
+    let cutoff = db
+        .now()
+        .checked_sub_months(chrono::Months::new(retention))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC);
+    for (n, old) in files.into_iter().enumerate() {
+        if n < extra || taken_at(&old) < cutoff {
+            std::fs::remove_file(&old).map_err(|e| files::file_error("remove", &old, &e))?;
+        }
     }
     Ok(())
+}
+
+/// Once an upgrade is verified (the open database passes its integrity check and has every
+/// migration this build knows), removes the copies taken before upgrading, which would keep
+/// households erased since; and the pantry's backups older than the retention period.
+/// Returns the copies removed. Call it after the database has opened.
+pub async fn prune_after_upgrade(db: &Db) -> Result<Vec<PathBuf>> {
+    let copies = upgrade_copies(db.path());
+    if copies.is_empty() {
+        // Nothing to prune: the (costly) integrity check is run only after an upgrade.
+        return Ok(copies);
+    }
+    let mut conn = db.pool().acquire().await?;
+    let sound = store::integrity(&mut conn).await? == "ok";
+    let current = store::schema_version(&mut conn).await? == Some(db::known_schema());
+    drop(conn);
+    if !(sound && current) {
+        return Ok(Vec::new());
+    }
+    for copy in &copies {
+        std::fs::remove_file(copy).map_err(|e| files::file_error("remove", copy, &e))?;
+    }
+    let (dir, kept) = folder(db).await?;
+    if dir.is_dir() {
+        prune(db, &dir, kept).await?;
+    }
+    Ok(copies)
+}
+
+/// The copies `db` took beside the database before upgrading it
+/// (`pantry-before-upgrade-<time>.sqlite3`).
+fn upgrade_copies(db_path: &Path) -> Vec<PathBuf> {
+    let stem = db_path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let prefix = format!("{stem}-before-upgrade-");
+    let Some(dir) = db_path.parent() else {
+        return Vec::new();
+    };
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.is_file()
+                && p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".sqlite3"))
+        })
+        .collect()
 }
 
 /// Takes the daily backup if the last one is a day old (or there is none).
@@ -418,7 +479,7 @@ fn taken_at(file: &Path) -> DateTime<Utc> {
     file.file_name()
         .and_then(|n| n.to_str())
         .and_then(|n| n.strip_prefix(BACKUP_PREFIX))
-        .and_then(|n| n.get(..19))
+        .and_then(|n| n.get(..15))
         .and_then(|stamp| chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%dT%H%M%S").ok())
         .map(|t| t.and_utc())
         .or_else(|| {
@@ -493,7 +554,10 @@ pub async fn restore(
     // The copy to put in place, staged beside the database; everything the restore records
     // goes into it before it replaces the database, so a crash leaves one or the other.
     let (staged, pantry) = adopt_backup(from, db_path, &key, recovery).await?;
-    let mut carried = Vec::new();
+    let mut carried = Carried {
+        audit: Vec::new(),
+        erasures: Vec::new(),
+    };
     let mut undone = Vec::new();
     let mut safety = String::new();
     if db_path.exists() {
@@ -541,7 +605,11 @@ async fn done_already(current: &Db, request: &RestoreRequest) -> Result<Option<R
     store::restore_for_request(&mut conn, &request.id).await
 }
 
-type Carried = Vec<audit::store::StoredEntry>;
+/// Audit entries to carry into the restored database, and erasures to apply again there.
+struct Carried {
+    audit: Vec<audit::store::StoredEntry>,
+    erasures: Vec<(i64, DateTime<Utc>)>,
+}
 
 /// With the current database open: what the restore will undo, the audit entries to carry
 /// across, and the safety copy.
@@ -566,24 +634,27 @@ async fn before_restore(
             n => undone.push(format!("{n} {many}")),
         }
     }
-    // Households erased or anonymised since the backup come back with their details.
+    // Erasures are never undone: those made since the backup are applied to it again.
     let erased_then = store::erased_households(&mut then).await?;
-    let erased_now = store::erased_households(&mut conn).await?;
-    let back = erased_now
-        .iter()
-        .filter(|id| !erased_then.contains(id))
-        .count();
-    if back > 0 {
+    let erasures: Vec<(i64, DateTime<Utc>)> = store::erasures(&mut conn)
+        .await?
+        .into_iter()
+        .filter(|(id, _)| !erased_then.contains(id))
+        .collect();
+    if !erasures.is_empty() {
+        let n = erasures.len();
         undone.push(format!(
-            "{back} erased or anonymised household{} (their details are back: erase them again, \
-             or run Data retention)",
-            if back == 1 { "" } else { "s" }
+            "{n} household{} erased since the backup: erased again (erasures are never undone)",
+            if n == 1 { "" } else { "s" }
         ));
     }
     let last_audit = store::last_audit_at(&mut then).await?;
     drop(then);
     backup.close().await;
-    let carried = store::audit_after(&mut conn, &last_audit.unwrap_or_default()).await?;
+    let carried = Carried {
+        audit: store::audit_after(&mut conn, &last_audit.unwrap_or_default()).await?,
+        erasures,
+    };
     drop(conn);
     // The restore was allowed when it was asked for (an admin in the app, or the command line).
     let by = Actor::system(&request.by, Role::Admin);
@@ -603,7 +674,7 @@ async fn after_restore(
     safety: &str,
 ) -> Result<RestoreNotice> {
     let mut tx = restored.begin_write().await?;
-    audit::carry(&mut tx, carried).await?;
+    audit::carry(&mut tx, &carried.audit).await?;
     let from_file = request.chosen.display().to_string();
     let taken = request.taken_at.to_rfc3339();
     audit::record(
@@ -612,7 +683,7 @@ async fn after_restore(
         &request.by,
         "backups.restored",
         None,
-        &serde_json::json!({ "from": from_file, "backupTakenAt": taken, "safetyCopy": safety, "undone": undone, "auditEntriesCarried": carried.len() }),
+        &serde_json::json!({ "from": from_file, "backupTakenAt": taken, "safetyCopy": safety, "undone": undone, "auditEntriesCarried": carried.audit.len(), "erasuresApplied": carried.erasures.len() }),
     )
     .await?;
     let notice = store::insert_restore(
@@ -629,6 +700,7 @@ async fn after_restore(
     )
     .await?;
     tx.commit().await?;
+    crate::households::erasure::reapply(restored, &carried.erasures, &request.by).await?;
     Ok(notice)
 }
 

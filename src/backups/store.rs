@@ -1,7 +1,7 @@
 //! SQL for backups and restores: the only place that reads or writes `backups`, `restores`
 //! and the backup settings in `pantry_settings` (folder, number kept). It also reads a backup
 //! file before it is restored (its schema version and pantry), counts what a restore undoes,
-//! and carries `audit_log` rows across a restore.
+//! and carries `audit_log` rows and the `erasures` list across a restore.
 
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
@@ -116,6 +116,22 @@ pub async fn count_after(conn: &mut SqliteConnection, table: &str, after: i64) -
             .fetch_one(conn)
             .await?,
     )
+}
+
+/// Every erasure remembered: (household id, when).
+pub async fn erasures(conn: &mut SqliteConnection) -> Result<Vec<(i64, DateTime<Utc>)>> {
+    Ok(
+        sqlx::query_as("SELECT household_id, at FROM erasures ORDER BY household_id")
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
+/// `PRAGMA integrity_check` of the open database: "ok" when sound.
+pub async fn integrity(conn: &mut SqliteConnection) -> Result<String> {
+    Ok(sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(conn)
+        .await?)
 }
 
 /// Households erased or anonymised.

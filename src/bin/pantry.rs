@@ -12,7 +12,7 @@ use pantry::backups;
 use pantry::cards;
 use pantry::demo::{self, DemoSpec};
 use pantry::encryption;
-use pantry::households::protection;
+use pantry::households::{erasure, protection};
 use pantry::import;
 use pantry::keys::{DatabaseKey, KeyStore};
 use pantry::output::{Destination, Existing, Guard};
@@ -117,6 +117,17 @@ enum Command {
         /// The folder to write both files into (default: exports/ in the data directory).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+    },
+    /// Erase a household's personal details for good, everywhere (a manager): its details,
+    /// members, notes, visit notes, referral details, card numbers, and the files Pantry wrote
+    /// about it. Anonymous counts stay for reports.
+    Erase {
+        /// The household's membership number.
+        #[arg(value_name = "NUMBER")]
+        household: String,
+        /// Why (kept in the household's history: write no personal details in it).
+        #[arg(long)]
+        reason: String,
     },
     /// Print to a PDF file (open it to print, or send it to a card printer).
     Print {
@@ -312,6 +323,14 @@ async fn run(cli: Cli) -> Result<(), Error> {
             backup.display()
         );
     }
+    // Once the upgrade checks out, the copies from before it go (they would keep households
+    // erased since).
+    for copy in backups::prune_after_upgrade(&db).await? {
+        say!(
+            "The upgraded database checks out; removed the copy from before the upgrade: {}",
+            copy.display()
+        );
+    }
     let result = match cli.command {
         Command::Init => init(&db).await,
         Command::DemoData {
@@ -392,6 +411,7 @@ async fn signed_in(
         Command::SubjectAccess { household, out } => {
             subject_access(db, &household, out.as_deref(), actor).await
         }
+        Command::Erase { household, reason } => erase(db, &household, &reason, actor).await,
         Command::Print {
             what:
                 PrintWhat::Cards {
@@ -718,6 +738,25 @@ async fn subject_access(
     let id = pantry::households::id_for_number(db, number).await?;
     for file in protection::write_subject_access(db, id, out, actor).await? {
         say!("Wrote {}", file.display());
+    }
+    Ok(())
+}
+
+async fn erase(db: &Db, number: &str, reason: &str, actor: &Actor) -> Result<(), Error> {
+    let id = pantry::households::id_for_number(db, number).await?;
+    let done = erasure::erase(db, id, reason, actor).await?;
+    say!("Erased the personal details of household {number}.");
+    for file in &done.files_deleted {
+        say!("Deleted {file}");
+    }
+    if !done.shared_files_deleted.is_empty() {
+        say!(
+            "{} of those were sheets with other households' cards on them too: print those cards again if they are needed.",
+            done.shared_files_deleted.len()
+        );
+    }
+    for file in &done.files_left {
+        say!("Not deleted (changed since Pantry wrote it, or in use): {file} — check it by hand.");
     }
     Ok(())
 }

@@ -92,7 +92,13 @@ pub async fn print_sheets(
     let (faces, card_ids) = faces_for(db, household_ids).await?;
     let printed = layout::sheets(&faces, sheet)?;
     let path = output::write(db, to, &printed.pdf).await?;
-    mark_printed(db, &card_ids, &actor.name).await?;
+    let written = Written {
+        households: household_ids,
+        kind: "card-sheet",
+        path: &path,
+        pdf: &printed.pdf,
+    };
+    mark_printed(db, &card_ids, &written, &actor.name).await?;
     Ok(PrintedFile::new(path, faces.len(), &printed.replaced))
 }
 
@@ -108,7 +114,13 @@ pub async fn print_single(
     let (faces, card_ids) = faces_for(db, &[household_id]).await?;
     let printed = layout::single(&faces[0])?;
     let path = output::write(db, to, &printed.pdf).await?;
-    mark_printed(db, &card_ids, &actor.name).await?;
+    let written = Written {
+        households: &[household_id],
+        kind: "card",
+        path: &path,
+        pdf: &printed.pdf,
+    };
+    mark_printed(db, &card_ids, &written, &actor.name).await?;
     Ok(PrintedFile::new(path, 1, &printed.replaced))
 }
 
@@ -134,9 +146,31 @@ async fn faces_for(db: &Db, household_ids: &[i64]) -> Result<(Vec<CardFace>, Vec
     Ok((faces, card_ids))
 }
 
-async fn mark_printed(db: &Db, card_ids: &[i64], actor: &str) -> Result<()> {
+/// A PDF of cards just written, and whose cards are on it.
+struct Written<'a> {
+    households: &'a [i64],
+    kind: &'a str,
+    path: &'a std::path::Path,
+    pdf: &'a [u8],
+}
+
+/// Marks the cards printed, and records the file as carrying their households (erasing one
+/// deletes it).
+async fn mark_printed(db: &Db, card_ids: &[i64], written: &Written<'_>, actor: &str) -> Result<()> {
     let mut tx = db.begin_write().await?;
     store::mark_printed(&mut tx, card_ids, db.now()).await?;
+    household_store::add_file(
+        &mut tx,
+        written.households,
+        written.kind,
+        &std::path::absolute(written.path)
+            .unwrap_or_else(|_| written.path.to_owned())
+            .display()
+            .to_string(),
+        &crate::reports::export::sha256_hex(written.pdf),
+        db.now(),
+    )
+    .await?;
     audit::record(
         &mut tx,
         db.now(),

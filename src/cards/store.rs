@@ -195,3 +195,17 @@ pub async fn move_all(conn: &mut SqliteConnection, from: i64, to: i64) -> Result
         .await?;
     Ok(())
 }
+
+/// Erasure: a household's card numbers (and why a card was replaced) are removed; the cards
+/// stay, so how many were issued is still known. The number left is the card's own id.
+pub async fn erase_numbers(conn: &mut SqliteConnection, household_id: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE cards SET card_number = 'erased-' || id,
+             revoke_reason = CASE WHEN revoke_reason IS NULL THEN NULL ELSE '' END
+         WHERE household_id = ?",
+    )
+    .bind(household_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

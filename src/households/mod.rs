@@ -3,6 +3,7 @@
 //! submodules; all SQL is in `store` (and the search's in `search_store`).
 
 pub mod duplicates;
+pub mod erasure;
 pub mod form;
 pub mod protection;
 pub mod search;
@@ -682,7 +683,8 @@ pub async fn merge(db: &Db, keep: i64, remove: i64, actor: &Actor) -> Result<Hou
         actor,
         "household.merged",
         Some(&subject(keep)),
-        &serde_json::json!({ "removed": remove, "removedNumber": removed.membership_number }),
+        // Ids only: the removed household's number and name are in the kept one's history.
+        &serde_json::json!({ "removed": remove }),
     )
     .await?;
     let after = store::load(&mut tx, keep)

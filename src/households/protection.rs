@@ -1,23 +1,27 @@
-//! UK GDPR tools: subject access (everything held about one household), erasure
-//! (anonymise, keeping anonymous visit counts for reports) and retention (anonymise
-//! households with no visit for the pantry's retention period).
+//! UK GDPR tools: subject access (everything held about one household, in every table that
+//! refers to it) and retention (erasing households with no visit for the pantry's retention
+//! period, through the one erasure in `erasure`).
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Months, Utc};
+use chrono::Months;
 use serde::Serialize;
-use sqlx::SqliteConnection;
+use sqlx::FromRow;
 use ts_rs::TS;
 
-use super::{store, subject, HistoryEntry, Household, HouseholdSummary, VisitLine};
+use super::erasure::{self, Why};
+use super::{store, subject, HistoryEntry, Household, HouseholdSummary};
 use crate::access::{Actor, Operation};
-use crate::audit;
+use crate::audit::{self, AuditEntry};
+use crate::cards::Card;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::output::Destination;
+use crate::referrals::Referral;
 use crate::settings;
 
-/// What a lead member receives when they ask what the pantry holds about them.
+/// What a lead member receives when they ask what the pantry holds about them: every table
+/// that refers to the household has its section (a test reads the schema to keep it so).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SubjectAccess {
@@ -25,15 +29,75 @@ pub struct SubjectAccess {
     pub format: u32,
     pub pantry: String,
     pub exported_at: String,
+    /// Details, members and consent.
     pub household: Household,
     pub history: Vec<HistoryEntry>,
-    pub visits: Vec<VisitLine>,
+    pub membership_events: Vec<MembershipEvent>,
+    pub visits: Vec<VisitDetail>,
+    /// What was taken at each visit, when the pantry records items.
+    pub visit_items: Vec<VisitItem>,
+    pub referrals: Vec<Referral>,
+    pub cards: Vec<Card>,
+    /// Documents Pantry wrote that carry the household (cards, slips, earlier exports).
+    pub files: Vec<FileLine>,
+    /// Entries of the audit trail about the household or its referrals.
+    pub audit: Vec<AuditEntry>,
+}
+
+/// Joining or renewing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct MembershipEvent {
+    pub kind: String,
+    pub local_date: String,
+}
+
+/// A visit with everything stored about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct VisitDetail {
+    pub id: i64,
+    pub at: String,
+    pub local_date: String,
+    pub items: i64,
+    pub fee_pence: i64,
+    pub fee_method: String,
+    pub volunteer: String,
+    pub note: String,
+    pub card_number: Option<String>,
+    pub override_reason: Option<String>,
+    pub voided_at: Option<String>,
+    pub voided_by: Option<String>,
+    pub void_reason: Option<String>,
+    /// The household as it was then, as the landlord reports count it.
+    pub snap_adults: i64,
+    pub snap_children: i64,
+    pub snap_landlord_tenant: bool,
+}
+
+/// An item given out at a visit (a negative quantity: returned when the visit was undone).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct VisitItem {
+    pub visit_id: i64,
+    pub item: String,
+    pub quantity: i64,
+    pub kind: String,
+}
+
+/// A document Pantry wrote that carries the household.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct FileLine {
+    pub kind: String,
+    pub file: String,
+    pub at: String,
 }
 
 /// Everything held about a household, to hand over; recorded in the audit trail.
 pub async fn subject_access(db: &Db, id: i64, actor: &Actor) -> Result<SubjectAccess> {
     let report = gather(db, id, actor).await?;
-    record_subject_access(db, id, &actor.name).await?;
+    record_subject_access(db, id, &actor.name, &[]).await?;
     Ok(report)
 }
 
@@ -44,20 +108,45 @@ async fn gather(db: &Db, id: i64, actor: &Actor) -> Result<SubjectAccess> {
     let household = store::load(&mut conn, id)
         .await?
         .ok_or_else(|| Error::not_found(format!("Household {id}")))?;
-    let history = store::history(&mut conn, id).await?;
-    let visits = store::recent_visits(&mut conn, id, i64::MAX).await?;
+    let referrals = crate::referrals::for_household(&mut conn, id).await?;
+    let mut subjects = vec![subject(id)];
+    subjects.extend(referrals.iter().map(|r| format!("referral:{}", r.id)));
     Ok(SubjectAccess {
-        format: 1,
+        format: 2,
         pantry: settings.name,
         exported_at: db.now().to_rfc3339(),
+        history: store::history(&mut conn, id).await?,
+        membership_events: store::membership_events(&mut conn, id).await?,
+        visits: store::visit_details(&mut conn, id).await?,
+        visit_items: store::visit_items(&mut conn, id).await?,
+        cards: crate::cards::for_household(&mut conn, id).await?,
+        files: store::file_lines(&mut conn, id).await?,
+        audit: audit::store::about(&mut conn, &subjects).await?,
+        referrals,
         household,
-        history,
-        visits,
     })
 }
 
-async fn record_subject_access(db: &Db, id: i64, actor: &str) -> Result<()> {
+/// Records the export in the audit trail, and the files written (with their bytes' hash) as
+/// carrying the household, so that erasing it deletes them.
+async fn record_subject_access(
+    db: &Db,
+    id: i64,
+    actor: &str,
+    files: &[(PathBuf, String)],
+) -> Result<()> {
     let mut tx = db.begin_write().await?;
+    for (file, sha256) in files {
+        store::add_file(
+            &mut tx,
+            &[id],
+            "subject-access",
+            &file.display().to_string(),
+            sha256,
+            db.now(),
+        )
+        .await?;
+    }
     audit::record(
         &mut tx,
         db.now(),
@@ -100,18 +189,21 @@ pub async fn write_subject_access(
             None => Destination::folder("exports", stem.clone(), extension),
         };
         match crate::output::write(db, &to, &bytes).await {
-            Ok(file) => files.push(file),
+            Ok(file) => files.push((
+                std::path::absolute(&file).unwrap_or(file),
+                crate::reports::export::sha256_hex(&bytes),
+            )),
             Err(err) => {
                 // Both files or neither: the member gets the whole answer.
-                for written in &files {
+                for (written, _) in &files {
                     let _ = std::fs::remove_file(written);
                 }
                 return Err(err);
             }
         }
     }
-    record_subject_access(db, id, &actor.name).await?;
-    Ok(files)
+    record_subject_access(db, id, &actor.name, &files).await?;
+    Ok(files.into_iter().map(|(file, _)| file).collect())
 }
 
 /// The subject-access report as a PDF a member can read.
@@ -179,72 +271,139 @@ pub fn subject_access_pdf(r: &SubjectAccess) -> Result<Vec<u8>> {
         &["When", "Who", "What", "Before", "After"],
         &history,
     )?;
+    flow.heading("Your membership")?;
+    let events: Vec<Vec<String>> = r
+        .membership_events
+        .iter()
+        .map(|e| vec![e.local_date.clone(), e.kind.clone()])
+        .collect();
+    flow.table(&[40.0, 134.0], &["Date", "What"], &events)?;
     flow.heading("Your visits")?;
     let visits: Vec<Vec<String>> = r
         .visits
         .iter()
         .map(|v| {
+            let taken: Vec<String> = r
+                .visit_items
+                .iter()
+                .filter(|i| i.visit_id == v.id)
+                .map(|i| format!("{} × {}", i.quantity, i.item))
+                .collect();
+            let notes: Vec<String> = [
+                (!v.note.is_empty()).then(|| v.note.clone()),
+                v.override_reason
+                    .as_ref()
+                    .map(|o| format!("Allowed though not due: {o}")),
+                v.voided_at.as_ref().map(|_| {
+                    format!(
+                        "Undone by {}: {}",
+                        v.voided_by.clone().unwrap_or_default(),
+                        v.void_reason.clone().unwrap_or_default()
+                    )
+                }),
+                v.card_number.as_ref().map(|c| format!("Card {c}")),
+                (!taken.is_empty()).then(|| taken.join(", ")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
             vec![
                 v.local_date.clone(),
                 v.items.to_string(),
                 crate::money::pounds(v.fee_pence),
                 v.fee_method.clone(),
-                if v.voided {
-                    "Voided".into()
-                } else {
-                    String::new()
-                },
+                v.volunteer.clone(),
+                notes.join("; "),
             ]
         })
         .collect();
     flow.table(
-        &[40.0, 25.0, 30.0, 40.0, 39.0],
-        &["Date", "Items", "Fee", "Paid by", ""],
+        &[24.0, 14.0, 18.0, 20.0, 28.0, 70.0],
+        &["Date", "Items", "Fee", "Paid by", "Volunteer", "Notes"],
         &visits,
     )?;
+    flow.heading("Your referrals")?;
+    let referrals: Vec<Vec<String>> = r
+        .referrals
+        .iter()
+        .map(|f| {
+            vec![
+                f.made_on.clone(),
+                f.agency.name.clone(),
+                if f.reason_detail.is_empty() {
+                    f.reason.label().to_owned()
+                } else {
+                    format!("{}: {}", f.reason.label(), f.reason_detail)
+                },
+                [
+                    f.outcome_label.clone().unwrap_or_default(),
+                    f.outcome_note.clone(),
+                ]
+                .into_iter()
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+                .join(": "),
+            ]
+        })
+        .collect();
+    flow.table(
+        &[24.0, 40.0, 60.0, 50.0],
+        &["Made", "Agency", "Why", "Outcome"],
+        &referrals,
+    )?;
+    flow.heading("Your cards")?;
+    let cards: Vec<Vec<String>> = r
+        .cards
+        .iter()
+        .map(|c| {
+            vec![
+                c.card_number.clone(),
+                c.issued_at[..10.min(c.issued_at.len())].to_owned(),
+                match (&c.revoked_at, &c.revoke_reason) {
+                    (Some(at), reason) => format!(
+                        "Cancelled {} {}",
+                        &at[..10.min(at.len())],
+                        reason.clone().unwrap_or_default()
+                    ),
+                    (None, _) if c.printed_at.is_some() => "Printed".into(),
+                    (None, _) => "Not printed yet".into(),
+                },
+            ]
+        })
+        .collect();
+    flow.table(&[40.0, 30.0, 104.0], &["Card", "Issued", ""], &cards)?;
+    flow.heading("Documents we printed or saved about you")?;
+    let files: Vec<Vec<String>> = r
+        .files
+        .iter()
+        .map(|f| {
+            vec![
+                f.at[..10.min(f.at.len())].to_owned(),
+                f.kind.clone(),
+                f.file.clone(),
+            ]
+        })
+        .collect();
+    flow.table(&[24.0, 30.0, 120.0], &["When", "What", "File"], &files)?;
+    flow.heading("What our records of who did what say about you")?;
+    let audit: Vec<Vec<String>> = r
+        .audit
+        .iter()
+        .map(|e| {
+            vec![
+                e.at[..16.min(e.at.len())].replace('T', " "),
+                e.actor.clone(),
+                e.action.clone(),
+                e.details.clone(),
+            ]
+        })
+        .collect();
+    flow.table(
+        &[30.0, 28.0, 44.0, 72.0],
+        &["When", "Who", "What", "Details"],
+        &audit,
+    )?;
     flow.finish()
-}
-
-/// Anonymises one household on request; its anonymous visit counts stay for reports.
-pub async fn erase(db: &Db, id: i64, actor: &Actor) -> Result<Household> {
-    actor.require(db, Operation::EraseHousehold).await?;
-    let actor = actor.name.as_str();
-    let mut tx = db.begin_write().await?;
-    let household = store::load(&mut tx, id)
-        .await?
-        .ok_or_else(|| Error::not_found(format!("Household {id}")))?;
-    if household.erased {
-        return Err(Error::Conflict(
-            "This household's details were already erased.".into(),
-        ));
-    }
-    erase_with(&mut tx, id, db.now(), actor, "erased on request").await?;
-    let after = store::load(&mut tx, id)
-        .await?
-        .ok_or_else(|| Error::not_found("The household"))?;
-    tx.commit().await?;
-    Ok(after)
-}
-
-async fn erase_with(
-    conn: &mut SqliteConnection,
-    id: i64,
-    at: DateTime<Utc>,
-    actor: &str,
-    why: &str,
-) -> Result<()> {
-    store::anonymise(conn, id, at).await?;
-    store::add_change(conn, id, at, actor, why, None, None, None, None).await?;
-    audit::record(
-        conn,
-        at,
-        actor,
-        "household.erased",
-        Some(&subject(id)),
-        &serde_json::json!({ "why": why }),
-    )
-    .await?;
-    Ok(())
 }
 
 /// A household the retention rule would anonymise.
@@ -301,13 +460,11 @@ pub async fn apply_retention(db: &Db, actor: &Actor) -> Result<usize> {
     let mut tx = db.begin_write().await?;
     let rows = store::retention_candidates(&mut tx, cutoff).await?;
     let now = db.now();
-    let why = format!(
-        "anonymised: no visit for {} months",
-        settings.retention_months
-    );
     for (id, _) in &rows {
-        erase_with(&mut tx, *id, now, actor, &why).await?;
+        erasure::erase_in(&mut tx, *id, now, actor, Why::Retention, None).await?;
     }
     tx.commit().await?;
+    let ids: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
+    erasure::finish(db, &ids).await?;
     Ok(rows.len())
 }

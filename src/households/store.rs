@@ -1,6 +1,6 @@
 //! SQL for households: the only place that reads or writes `households`,
-//! `household_members`, `household_changes` and `membership_events` (reports read the
-//! events). It also lists a household's visits, and moves or blanks its visits and
+//! `household_members`, `household_changes`, `membership_events`, `erasures` and
+//! `household_files` (reports read the events). It also lists a household's visits, and moves or blanks its visits and
 //! referrals when households are merged or erased. (Search reads the search indexes in
 //! `search_store`.)
 
@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteConnection};
 
 use super::form::{flags_from_text, Allergen, Dietary};
+use super::protection::{FileLine, MembershipEvent, VisitDetail, VisitItem};
 use super::{HistoryEntry, Household, HouseholdSummary, Member, Status, VisitLine};
 use crate::error::{Error, Result};
 use crate::{membership, text};
@@ -450,7 +451,12 @@ pub async fn merge_into(
     remove: i64,
     kept_members: &[Member],
 ) -> Result<()> {
-    for table in ["visits", "referrals", "membership_events"] {
+    for table in [
+        "visits",
+        "referrals",
+        "membership_events",
+        "household_files",
+    ] {
         sqlx::query(&format!(
             "UPDATE {table} SET household_id = ? WHERE household_id = ?"
         ))
@@ -557,33 +563,169 @@ pub async fn list_ids(conn: &mut SqliteConnection, f: &ListFilter<'_>) -> Result
     Ok((u32::try_from(total).unwrap_or(u32::MAX), ids))
 }
 
-/// Removes every personal detail of a household, keeping what anonymous reports count
-/// (size, district, neighbourhood, tenant or not) and that its history happened.
+/// Removes every personal value of a household, keeping what anonymous reports count (size,
+/// district, neighbourhood, tenant or not, the visits' frozen snapshots) and that its history
+/// happened. Safe to run again on a household already erased. (`erasure` lists the columns.)
 pub async fn anonymise(conn: &mut SqliteConnection, id: i64, at: DateTime<Utc>) -> Result<()> {
     sqlx::query(
-        "UPDATE households SET lead_name = 'Erased household', search_name = '', postcode = '',
-             postcode_key = '', tenancy_ref = '', phone = '', phone_digits = '', email = '',
-             dietary = '', allergies = '', dietary_notes = '', notes = '', status = 'left',
-             erased_at = ?1, updated_at = ?1
+        "UPDATE households SET membership_number = 'erased-' || id, lead_name = 'Erased household',
+             search_name = '', postcode = '', postcode_key = '', tenancy_ref = '', phone = '',
+             phone_digits = '', email = '', dietary = '', allergies = '', dietary_notes = '',
+             notes = '', consent_version = NULL, status = 'left',
+             erased_at = COALESCE(erased_at, ?1), updated_at = ?1
          WHERE id = ?2",
     )
     .bind(at)
     .bind(id)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("DELETE FROM household_members WHERE household_id = ?")
+    for statement in [
+        "DELETE FROM household_members WHERE household_id = ?",
+        "UPDATE household_changes SET before = NULL, after = NULL, reason = NULL WHERE household_id = ?",
+        "UPDATE visits SET note = '', card_number = NULL,
+             override_reason = CASE WHEN override_reason IS NULL THEN NULL ELSE '' END,
+             void_reason = CASE WHEN void_reason IS NULL THEN NULL ELSE '' END
+         WHERE household_id = ?",
+        "UPDATE referrals SET reason_detail = '', outcome_note = '' WHERE household_id = ?",
+    ] {
+        sqlx::query(statement).bind(id).execute(&mut *conn).await?;
+    }
+    crate::cards::store::erase_numbers(conn, id).await?;
+    Ok(())
+}
+
+/// Remembers an erasure by the household's id alone (again: no change).
+pub async fn add_erasure(conn: &mut SqliteConnection, id: i64, at: DateTime<Utc>) -> Result<()> {
+    sqlx::query("INSERT INTO erasures (household_id, at) VALUES (?, ?) ON CONFLICT DO NOTHING")
         .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("UPDATE household_changes SET before = NULL, after = NULL, reason = NULL WHERE household_id = ?")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("UPDATE visits SET note = '' WHERE household_id = ?")
-        .bind(id)
-        .execute(&mut *conn)
+        .bind(at)
+        .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Whether a household with this id is stored (erased or not).
+pub async fn exists(conn: &mut SqliteConnection, id: i64) -> Result<bool> {
+    Ok(
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM households WHERE id = ?)")
+            .bind(id)
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
+/// Records that `file` (written with these bytes' SHA-256) carries these households.
+pub async fn add_file(
+    conn: &mut SqliteConnection,
+    household_ids: &[i64],
+    kind: &str,
+    file: &str,
+    sha256: &str,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    for chunk in household_ids.chunks(CHUNK) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO household_files (household_id, kind, file, sha256, at) ",
+        );
+        q.push_values(chunk, |mut b, id| {
+            b.push_bind(id)
+                .push_bind(kind)
+                .push_bind(file)
+                .push_bind(sha256)
+                .push_bind(at);
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// A file Pantry wrote that carries a household.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct CarryingFile {
+    pub file: String,
+    pub sha256: String,
+    /// It carries other households too (a sheet of cards).
+    pub shared: bool,
+}
+
+/// The files that carry this household.
+pub async fn files_of(conn: &mut SqliteConnection, id: i64) -> Result<Vec<CarryingFile>> {
+    Ok(sqlx::query_as(
+        "SELECT f.file, f.sha256,
+                EXISTS (SELECT 1 FROM household_files o WHERE o.file = f.file AND o.household_id <> f.household_id) AS shared
+         FROM household_files f WHERE f.household_id = ? GROUP BY f.file, f.sha256 ORDER BY MIN(f.id)",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Forgets a file (for every household it carried): it is gone.
+pub async fn forget_file(conn: &mut SqliteConnection, file: &str) -> Result<()> {
+    sqlx::query("DELETE FROM household_files WHERE file = ?")
+        .bind(file)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The files Pantry wrote about a household, for its subject access: (kind, file, written).
+pub async fn file_lines(conn: &mut SqliteConnection, id: i64) -> Result<Vec<FileLine>> {
+    Ok(sqlx::query_as(
+        "SELECT kind, file, at FROM household_files WHERE household_id = ? ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The search indexes, merged so that no deleted term stays in their segments.
+pub async fn optimise_search(conn: &mut SqliteConnection) -> Result<()> {
+    for statement in [
+        "INSERT INTO households_fts (households_fts) VALUES ('optimize')",
+        "INSERT INTO households_words (households_words) VALUES ('optimize')",
+    ] {
+        sqlx::query(statement).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Every visit of a household with everything stored about it, newest first.
+pub async fn visit_details(conn: &mut SqliteConnection, id: i64) -> Result<Vec<VisitDetail>> {
+    Ok(sqlx::query_as(
+        "SELECT id, at, local_date, items, fee_pence, fee_method, volunteer, note, card_number,
+                override_reason, voided_at, voided_by, void_reason, snap_adults, snap_children,
+                snap_landlord_tenant
+         FROM visits WHERE household_id = ? ORDER BY at DESC, id DESC",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// What the household took at each visit (stock given out, and returned when a visit was undone).
+pub async fn visit_items(conn: &mut SqliteConnection, id: i64) -> Result<Vec<VisitItem>> {
+    Ok(sqlx::query_as(
+        "SELECT m.visit_id, i.name AS item, -m.quantity AS quantity, m.kind
+         FROM stock_movements m JOIN items i ON i.id = m.item_id
+         WHERE m.visit_id IN (SELECT id FROM visits WHERE household_id = ?) ORDER BY m.id",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Joining and renewals of a household.
+pub async fn membership_events(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<Vec<MembershipEvent>> {
+    Ok(sqlx::query_as(
+        "SELECT kind, local_date FROM membership_events WHERE household_id = ? ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await?)
 }
 
 /// Households not erased, joined before `cutoff` and with no visit since: (id, last visit).

@@ -555,9 +555,24 @@ pub async fn options(db: &Db) -> Result<ReferralOptions> {
 
 /// The referral slip as a PDF: the agency's copy above, the member's below a tear line.
 pub async fn slip(db: &Db, id: i64) -> Result<Vec<u8>> {
+    Ok(slip_of(db, id).await?.1)
+}
+
+/// The referral and its slip; refused once the household's details are erased.
+async fn slip_of(db: &Db, id: i64) -> Result<(Referral, Vec<u8>)> {
     let settings = settings::require(db).await?;
-    let referral = referral_with(&mut *db.pool().acquire().await?, id).await?;
-    crate::print::slip::referral_slip(&slip_face(&settings, &referral))
+    let mut conn = db.pool().acquire().await?;
+    let referral = referral_with(&mut conn, id).await?;
+    if households::store::load(&mut conn, referral.household_id)
+        .await?
+        .is_none_or(|h| h.erased)
+    {
+        return Err(Error::Conflict(
+            "This household's details were erased; there is no slip to print.".into(),
+        ));
+    }
+    let pdf = crate::print::slip::referral_slip(&slip_face(&settings, &referral))?;
+    Ok((referral, pdf))
 }
 
 /// What the slip shows, in words.
@@ -593,10 +608,26 @@ fn slip_face(settings: &settings::Settings, r: &Referral) -> SlipFace {
     }
 }
 
-/// Writes the slip to `to` (a file the user named, or the `print` folder); returns the file.
+/// Writes the slip to `to` (a file the user named, or the `print` folder); returns the file,
+/// recorded as carrying the household (erasing it deletes the file).
 pub async fn print_slip(db: &Db, id: i64, to: &Destination) -> Result<std::path::PathBuf> {
-    let pdf = slip(db, id).await?;
-    crate::output::write(db, to, &pdf).await
+    let (referral, pdf) = slip_of(db, id).await?;
+    let file = crate::output::write(db, to, &pdf).await?;
+    let mut tx = db.begin_write().await?;
+    households::store::add_file(
+        &mut tx,
+        &[referral.household_id],
+        "slip",
+        &std::path::absolute(&file)
+            .unwrap_or_else(|_| file.clone())
+            .display()
+            .to_string(),
+        &crate::reports::export::sha256_hex(&pdf),
+        db.now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(file)
 }
 
 /// Every referral still waiting for its outcome, oldest first, each marked when it is due

@@ -187,7 +187,8 @@ pub async fn record_visit(db: &Db, form: &VisitForm, actor: &Actor) -> Result<Vi
             volunteer,
             "visit.override",
             Some(&households::subject(form.household_id)),
-            &serde_json::json!({ "visit": id, "reason": override_reason, "refused": d.verdict.reasons.iter().map(|r| r.code).collect::<Vec<_>>() }),
+            // Codes only: the reason typed is personal and stays with the visit (erasure blanks it).
+            &serde_json::json!({ "visit": id, "refused": d.verdict.reasons.iter().map(|r| r.code).collect::<Vec<_>>() }),
         )
         .await?;
     }
@@ -240,7 +241,8 @@ pub async fn void_visit(
         volunteer,
         "visit.voided",
         Some(&households::subject(visit.household_id)),
-        &serde_json::json!({ "visit": visit_id, "reason": reason }),
+        // The reason typed stays with the visit (erasure blanks it), never in the trail.
+        &serde_json::json!({ "visit": visit_id }),
     )
     .await?;
     let visit = store::visit(&mut tx, visit_id)

@@ -20,6 +20,7 @@ import type { ListPage } from "./bindings/ListPage";
 import type { ListQuery } from "./bindings/ListQuery";
 import type { RegistrationOptions } from "./bindings/RegistrationOptions";
 import type { RetentionPreview } from "./bindings/RetentionPreview";
+import type { Erasure } from "./bindings/Erasure";
 import type { Status } from "./bindings/Status";
 import type { Card } from "./bindings/Card";
 import type { Agency } from "./bindings/Agency";
@@ -146,7 +147,7 @@ export const api = {
     call<Household>("households_set_status", { id, status, reason }),
   householdsMerge: (keep: number, removeNumber: string) =>
     call<Household>("households_merge", { keep, removeNumber }),
-  householdsErase: (id: number) => call<Household>("households_erase", { id }),
+  householdsErase: (id: number, reason: string) => call<Erasure>("households_erase", { id, reason }),
   householdsSubjectAccess: (id: number) => call<string[]>("households_subject_access", { id }),
   householdsRetentionPreview: () => call<RetentionPreview>("households_retention_preview"),
   householdsRetentionApply: () => call<number>("households_retention_apply"),

@@ -30,6 +30,27 @@ describe("HouseholdPageState", () => {
     expect(household.page?.household.leadName).toBe("Ngozi 2");
   });
 
+  it("erases with the reason typed and says which files went, sheets of other households' cards too", async () => {
+    const calls: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      if (cmd === "households_page") return page("Erased household");
+      if (cmd === "households_erase") {
+        return { householdId: 7, at: "2026-12-02T10:00:00Z", filesDeleted: ["a.pdf", "b.pdf"], sharedFilesDeleted: ["b.pdf"], filesLeft: [] };
+      }
+    });
+    const household = new HouseholdPageState(7);
+    await household.load();
+    household.confirm("erase");
+    household.reason = "The member asked";
+    expect(await household.erase()).toBe(true);
+    expect(calls).toContainEqual(["households_erase", { id: 7, reason: "The member asked" }]);
+    expect(household.notice).toBe(
+      "Personal details erased. 2 files about this household deleted (cards, slips, exports). 1 of them was a sheet with other households' cards too, deleted whole: print those cards again if they are needed.",
+    );
+    expect(household.confirming).toBeNull();
+  });
+
   it("keeps the confirmation and what was typed when the library refuses", async () => {
     mockIPC((cmd) => {
       if (cmd === "households_page") return page("Ngozi");

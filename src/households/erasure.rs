@@ -1,0 +1,206 @@
+//! Erasure that leaves nothing: the one operation the app, retention, `pantry erase` and a
+//! restore (re-applying later erasures) all use.
+//!
+//! Every column of every table that can hold a household's personal data, and what erasure
+//! does with it (checked against each migration; a new column must be added here and to
+//! `store::anonymise`):
+//! - `households`: `membership_number` (becomes `erased-<id>`), `lead_name` (becomes
+//!   "Erased household"), `search_name`, `postcode`, `postcode_key`, `tenancy_ref`, `phone`,
+//!   `phone_digits`, `email`, `dietary`, `allergies`, `dietary_notes`, `notes` (blanked),
+//!   `consent_version` (cleared). Kept for anonymous reports: size, `postcode_district`,
+//!   neighbourhood, tenant or not, dates, status (left).
+//! - `household_members`: every row deleted (first names, birth years).
+//! - `household_changes`: `before`, `after` and `reason` cleared (the rows stay: that a
+//!   change happened, when and by whom).
+//! - `visits`: `note`, `card_number`, `override_reason` and `void_reason` blanked. The frozen
+//!   snapshots (`snap_*`) the landlord reports count stay.
+//! - `referrals`: `reason_detail` and `outcome_note` blanked (agency, reason code, dates and
+//!   outcome code stay, for the referral figures).
+//! - `cards`: `card_number` (becomes `erased-<card id>`) and `revoke_reason` blanked.
+//! - `household_files`: each file listed is deleted from the disk (a sheet of several
+//!   households' cards is deleted whole), then its rows.
+//! - The search indexes `households_fts` and `households_words` (and their shadow tables
+//!   `*_data`, `*_idx`, `*_docsize`, `*_config`) follow `households` through their triggers
+//!   with FTS5's `delete` command; with FTS5 `secure-delete` on (set by migration) the terms
+//!   leave the segments at once, and the indexes are merged (`optimize`) after each erasure.
+//! - `membership_events`, `stock_movements`: no personal value (dates, codes, counts).
+//! - `audit_log`: never changed (append-only); its entries carry ids and codes only, never a
+//!   personal value, so there is nothing of the household in it to remove.
+//! - Volunteers' names (`visits.volunteer`, `referrals.made_by`, …) are the volunteers' own,
+//!   not the household's, and stay.
+//!
+//! SQLite's `secure_delete` is on for every connection, so freed space is zeroed; after an
+//! erasure the WAL is checkpointed and truncated. Erasures are remembered by id alone in
+//! `erasures`, carried across a restore and applied again to the restored database.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::SqliteConnection;
+use ts_rs::TS;
+
+use super::{store, subject};
+use crate::access::{Actor, Operation};
+use crate::audit;
+use crate::db::Db;
+use crate::error::{Error, Result};
+
+/// Why a household is erased (recorded in the audit trail as a code, never as free text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Why {
+    /// The member asked (the app, `pantry erase`).
+    Request,
+    /// No visit for the retention period.
+    Retention,
+    /// Erased after the backup a restore put back was taken: applied again.
+    Restore,
+}
+
+impl Why {
+    fn code(self) -> &'static str {
+        match self {
+            Why::Request => "request",
+            Why::Retention => "retention",
+            Why::Restore => "restore",
+        }
+    }
+}
+
+/// What an erasure did, for the volunteer who asked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Erasure {
+    #[ts(type = "number")]
+    pub household_id: i64,
+    pub at: String,
+    /// Files deleted: its subject-access exports, printed cards and referral slips.
+    pub files_deleted: Vec<String>,
+    /// Of those, sheets that carried other households' cards too (deleted whole: print
+    /// those cards again if they are needed).
+    pub shared_files_deleted: Vec<String>,
+    /// Files changed since Pantry wrote them, or that could not be deleted: check them by hand.
+    pub files_left: Vec<String>,
+}
+
+/// Erases one household on request: every personal value linked to it, everywhere. `reason`
+/// is kept in its (otherwise blank) history; write no personal details in it.
+pub async fn erase(db: &Db, id: i64, reason: &str, actor: &Actor) -> Result<Erasure> {
+    actor.require(db, Operation::EraseHousehold).await?;
+    crate::text::refuse_control_in("reason", reason, false)?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(Error::invalid(
+            "reason",
+            "Say why the details are erased (for example: the member asked).",
+        ));
+    }
+    let at = db.now();
+    let mut tx = db.begin_write().await?;
+    let household = store::load(&mut tx, id)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("Household {id}")))?;
+    if household.erased {
+        return Err(Error::Conflict(
+            "This household's details were already erased.".into(),
+        ));
+    }
+    erase_in(&mut tx, id, at, &actor.name, Why::Request, Some(reason)).await?;
+    tx.commit().await?;
+    let (files_deleted, shared_files_deleted, files_left) = finish(db, &[id]).await?;
+    Ok(Erasure {
+        household_id: id,
+        at: at.to_rfc3339(),
+        files_deleted,
+        shared_files_deleted,
+        files_left,
+    })
+}
+
+/// Erases a household inside the caller's write transaction (the files beside the database,
+/// the search indexes and the WAL are left to `finish`, after the commit).
+pub(crate) async fn erase_in(
+    conn: &mut SqliteConnection,
+    id: i64,
+    at: DateTime<Utc>,
+    actor: &str,
+    why: Why,
+    reason: Option<&str>,
+) -> Result<()> {
+    store::anonymise(conn, id, at).await?;
+    store::add_erasure(conn, id, at).await?;
+    let action = match why {
+        Why::Request => "erased on request",
+        Why::Retention => "anonymised: no visit for the retention period",
+        Why::Restore => "erased again after a restore",
+    };
+    store::add_change(conn, id, at, actor, action, None, None, None, reason).await?;
+    audit::record(
+        conn,
+        at,
+        actor,
+        "household.erased",
+        Some(&subject(id)),
+        &serde_json::json!({ "why": why.code() }),
+    )
+    .await
+}
+
+/// After erasures are committed: deletes the files that carried the households, merges the
+/// search indexes and truncates the WAL. Returns the files deleted, those of them shared
+/// with other households, and those left.
+pub(crate) async fn finish(
+    db: &Db,
+    ids: &[i64],
+) -> Result<(Vec<String>, Vec<String>, Vec<String>)> {
+    let mut deleted = Vec::new();
+    let mut shared = Vec::new();
+    let mut left = Vec::new();
+    let mut tx = db.begin_write().await?;
+    for id in ids {
+        for f in store::files_of(&mut tx, *id).await? {
+            let path = std::path::Path::new(&f.file);
+            let deletable = match std::fs::read(path) {
+                // Gone already (moved or deleted by hand): only forgotten.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                // Not the bytes Pantry wrote: someone else's file now, left alone.
+                Ok(bytes) if crate::reports::export::sha256_hex(&bytes) == f.sha256 => Some(true),
+                _ => Some(false),
+            };
+            match deletable {
+                Some(true) if std::fs::remove_file(path).is_ok() => {
+                    if f.shared {
+                        shared.push(f.file.clone());
+                    }
+                    deleted.push(f.file.clone());
+                }
+                None => {}
+                Some(_) => {
+                    left.push(f.file);
+                    continue;
+                }
+            }
+            store::forget_file(&mut tx, &f.file).await?;
+        }
+    }
+    store::optimise_search(&mut tx).await?;
+    tx.commit().await?;
+    db.checkpoint().await?;
+    Ok((deleted, shared, left))
+}
+
+/// Applies again, in a database just restored from a backup, the erasures made since that
+/// backup was taken (by id alone: a household the backup does not have is only remembered).
+pub(crate) async fn reapply(db: &Db, erasures: &[(i64, DateTime<Utc>)], by: &str) -> Result<usize> {
+    let mut tx = db.begin_write().await?;
+    let mut ids = Vec::new();
+    for (id, at) in erasures {
+        if store::exists(&mut tx, *id).await? {
+            erase_in(&mut tx, *id, *at, by, Why::Restore, None).await?;
+            ids.push(*id);
+        } else {
+            store::add_erasure(&mut tx, *id, *at).await?;
+        }
+    }
+    tx.commit().await?;
+    finish(db, &ids).await?;
+    Ok(ids.len())
+}

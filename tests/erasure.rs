@@ -1,0 +1,219 @@
+//! Erasure that leaves nothing: a household with visits and notes, an override and an undone
+//! visit, a referral with detail and outcome, replaced and printed cards, a printed slip and
+//! a subject-access export is erased; then no table, search-index shadow table, WAL, file in
+//! the data folder or later backup holds any of its values (searched byte by byte on an
+//! unencrypted database), and restoring a backup from before the erasure erases it again.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+#[path = "common/zebulon.rs"]
+mod zebulon;
+
+use std::path::{Path, PathBuf};
+
+use pantry::backups::{self, BackupReason};
+use pantry::households::{self, erasure};
+use pantry::output::Existing;
+use pantry::Db;
+
+/// Everything personal the test household has, as typed (and as the search keys fold it).
+const VALUES: &[&str] = &[
+    "Zebulon Quixworth",
+    "zebulon quixworth",
+    "Quixworth",
+    "quixworth",
+    "07700 900123",
+    "07700900123",
+    "zeb.quix@example.org",
+    "TQX-88231",
+    "Ottoline",
+    "Prefers Thursdays, walks with a frame",
+    "visit note: brought the pram back",
+    "override because of the flood at home",
+    "undone: typed twice by Quentin",
+    "owes 4000 GBP on a doorstep loan",
+    "plan agreed with StepChange xq",
+    "lost it on the 409 bus",
+];
+
+/// Trigrams of the name that the search index would hold (its shadow tables store terms).
+const TRIGRAMS: &[&str] = &["xwo", "uix", "ebu"];
+
+/// Every file under `dir`, except those in `skip`.
+fn files_under(dir: &Path, skip: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if skip.contains(&path) {
+            continue;
+        }
+        if path.is_dir() {
+            out.extend(files_under(&path, skip));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// The values (and name trigrams) found in a file's raw bytes (none in a file SQLite removed
+/// since it was listed: a `-shm` or `-wal` when the last connection closed).
+fn found_in(file: &Path) -> Vec<String> {
+    let bytes = match std::fs::read(file) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+        read => read.unwrap(),
+    };
+    VALUES
+        .iter()
+        .chain(TRIGRAMS)
+        .filter(|v| bytes.windows(v.len()).any(|w| w == v.as_bytes()))
+        .map(|v| (*v).to_owned())
+        .collect()
+}
+
+fn assert_nothing_left(dir: &Path, skip: &[PathBuf]) {
+    let files = files_under(dir, skip);
+    assert!(files.iter().any(|f| f.ends_with("pantry.sqlite3")));
+    for file in files {
+        let found = found_in(&file);
+        assert!(found.is_empty(), "{} still holds {found:?}", file.display());
+    }
+}
+
+#[tokio::test]
+async fn erasure_leaves_nothing_in_tables_index_wal_files_or_later_backups() {
+    let (dir, db) = common::fresh_plain_db().await;
+    let (z, other) = zebulon::pantry_with_zebulon(&db).await;
+    let before = backups::back_up(&db, BackupReason::Manual, &common::admin())
+        .await
+        .unwrap();
+    let before = PathBuf::from(before.file);
+    // The test means something: before erasing, the values are there to be found.
+    let db_file = dir.path().join("pantry.sqlite3");
+    let mut everywhere: Vec<String> = files_under(dir.path(), &[])
+        .iter()
+        .flat_map(|f| found_in(f))
+        .collect();
+    everywhere.sort();
+    everywhere.dedup();
+    assert_eq!(
+        everywhere.len(),
+        VALUES.len() + TRIGRAMS.len(),
+        "{everywhere:?}"
+    );
+    assert!(!found_in(&before).is_empty());
+    let printed = files_under(&dir.path().join("print"), &[]);
+    assert_eq!(printed.len(), 3, "{printed:?}");
+
+    let done = erasure::erase(&db, z, "the member asked", &common::manager())
+        .await
+        .unwrap();
+    assert_eq!(done.files_deleted.len(), 5, "{done:?}");
+    assert_eq!(
+        done.shared_files_deleted.len(),
+        1,
+        "the sheet with Amelia's card"
+    );
+    assert!(done.files_left.is_empty());
+    assert!(files_under(&dir.path().join("print"), &[]).is_empty());
+    assert!(files_under(&dir.path().join("exports"), &[]).is_empty());
+
+    // Anonymous counts stay: the visits (with their snapshots), the referral, the cards.
+    assert_eq!(common::count(&db, "visits").await, 2);
+    assert_eq!(common::count(&db, "referrals").await, 1);
+    assert_eq!(common::count(&db, "cards WHERE household_id = 1").await, 2);
+    // Amelia is untouched, and her search still works.
+    let amelia = households::page(&db, other).await.unwrap().household;
+    assert_eq!(amelia.lead_name, "Amelia Smith");
+    assert_eq!(
+        pantry::households::search::search(&db, "smith", 5)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    // No audit entry holds any of its values (the trail is never changed: they were never in it).
+    let audit: Vec<String> =
+        sqlx::query_scalar("SELECT coalesce(subject, '') || ' ' || details FROM audit_log")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+    for value in VALUES {
+        assert!(
+            !audit.iter().any(|a| a.contains(value)),
+            "audit holds {value}"
+        );
+    }
+    // …nor in the files: the database, its WAL, the data folder, a backup taken after.
+    let after = backups::back_up(&db, BackupReason::Manual, &common::admin())
+        .await
+        .unwrap();
+    assert_nothing_left(dir.path(), std::slice::from_ref(&before));
+    assert!(found_in(&PathBuf::from(&after.file)).is_empty());
+
+    // Restoring the backup from before the erasure erases the household again.
+    // It runs as in the app, on the encrypted database: opened with a key store, Pantry
+    // encrypts the plain database and its plain backups (the one from before included).
+    db.close().await;
+    let (db, _) = Db::open(&db_file, common::keys()).await.unwrap();
+    db.close().await;
+    let request = backups::RestoreRequest::new(&before, &common::admin());
+    let notice = backups::restore(&db_file, &before, &request, common::keys(), None)
+        .await
+        .unwrap();
+    let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
+    let back = households::page(&db, z).await.unwrap().household;
+    assert!(back.erased, "{notice:?}");
+    assert_eq!(back.lead_name, "Erased household");
+    assert!(notice.undone.contains("erased again"), "{}", notice.undone);
+    // The restored database's files are encrypted now: its values are searched for in a
+    // plain copy of it.
+    let outside = tempfile::tempdir().unwrap();
+    let plain = outside.path().join("restored.sqlite3");
+    pantry::encryption::export_plain(&db, &plain, Existing::Refuse, &common::admin())
+        .await
+        .unwrap();
+    assert_eq!(found_in(&plain), Vec::<String>::new());
+    // Its WAL too, while the database is open; then the file alone once closed. (The safety
+    // copy taken before the restore is the erased database, so it is searched as well.)
+    assert_nothing_left(dir.path(), std::slice::from_ref(&before));
+    db.close().await;
+    assert_nothing_left(dir.path(), std::slice::from_ref(&before));
+}
+
+#[tokio::test]
+async fn backups_older_than_the_retention_period_and_verified_upgrade_copies_are_pruned() {
+    let (dir, db) = common::fresh_plain_db().await;
+    let (db, clock) = common::at(db, "2024-01-01T10:00:00Z");
+    pantry::settings::save(&db, &common::hillside_form(), &common::admin())
+        .await
+        .unwrap();
+    let old = backups::back_up(&db, BackupReason::Manual, &common::admin())
+        .await
+        .unwrap();
+    clock.advance(chrono::Duration::days(60));
+    let recent = backups::back_up(&db, BackupReason::Manual, &common::admin())
+        .await
+        .unwrap();
+    assert!(Path::new(&old.file).exists(), "within 24 months: kept");
+    // 25 months on, the first backup holds households erased since: it goes.
+    clock.advance(chrono::Duration::days(702));
+    backups::back_up(&db, BackupReason::Manual, &common::admin())
+        .await
+        .unwrap();
+    assert!(!Path::new(&old.file).exists());
+    assert!(Path::new(&recent.file).exists(), "{}", recent.file);
+
+    // A copy taken before an upgrade goes once the upgraded database is verified.
+    let copy = dir
+        .path()
+        .join("pantry-before-upgrade-20240101T100000.000Z.sqlite3");
+    db.backup_to(&copy, pantry::output::Existing::Refuse)
+        .await
+        .unwrap();
+    let other = dir.path().join("notes-before-upgrade.txt");
+    std::fs::write(&other, "not a copy").unwrap();
+    let removed = backups::prune_after_upgrade(&db).await.unwrap();
+    assert_eq!(removed, vec![copy.clone()]);
+    assert!(!copy.exists() && other.exists());
+}
