@@ -25,14 +25,19 @@ pub const VISITS_SQL: &str = "WITH taken AS (
          GROUP BY v.snap_neighbourhood_id";
 
 /// Households and people, once each, as at their latest visit in the period, with the sums of
-/// the households' record keys (binds: from, to).
-pub const HOUSEHOLDS_SQL: &str = "WITH last AS (SELECT MAX(id) AS id FROM visits
-                       WHERE voided_at IS NULL AND local_date BETWEEN ?1 AND ?2 GROUP BY household_id)
-         SELECT v.snap_neighbourhood_id AS neighbourhood, COUNT(*) AS households,
-                SUM(v.snap_adults) AS adults, SUM(v.snap_children) AS children,
-                SUM(v.snap_landlord_tenant) AS tenants, SUM(v.record_key) AS key,
-                SUM(v.snap_landlord_tenant * v.record_key) AS tenants_key
-         FROM last JOIN visits v ON v.id = last.id GROUP BY v.snap_neighbourhood_id";
+/// the households' record keys (binds: from, to). The snapshot columns beside `MAX(id)` are
+/// those of the row holding the maximum (SQLite's rule for a lone min/max aggregate), so the
+/// whole query reads `idx_visits_report` alone.
+pub const HOUSEHOLDS_SQL: &str = "WITH last AS (
+             SELECT MAX(id), snap_neighbourhood_id, snap_adults, snap_children,
+                    snap_landlord_tenant, record_key
+             FROM visits WHERE voided_at IS NULL AND local_date BETWEEN ?1 AND ?2
+             GROUP BY household_id)
+         SELECT snap_neighbourhood_id AS neighbourhood, COUNT(*) AS households,
+                SUM(snap_adults) AS adults, SUM(snap_children) AS children,
+                SUM(snap_landlord_tenant) AS tenants, SUM(record_key) AS key,
+                SUM(snap_landlord_tenant * record_key) AS tenants_key
+         FROM last GROUP BY snap_neighbourhood_id";
 
 /// New members and renewals by the neighbourhood when they happened, with the sums of their
 /// record keys (binds: from, to).
