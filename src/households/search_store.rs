@@ -116,3 +116,35 @@ pub async fn trigrams_match(
     q.push(" LIMIT ").push_bind(limit);
     Ok(q.build_query_scalar().fetch_all(conn).await?)
 }
+
+/// Words of households' folded names (from the word index's vocabulary) between `shortest`
+/// and `longest` letters long.
+pub async fn name_words(
+    conn: &mut SqliteConnection,
+    shortest: i64,
+    longest: i64,
+) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT term FROM households_words_vocab WHERE length(term) BETWEEN ?1 AND ?2",
+    )
+    .bind(shortest)
+    .bind(longest)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Ids and folded names of households matching a full-text query over the word index.
+pub async fn words_match_named(
+    conn: &mut SqliteConnection,
+    query: &str,
+    limit: i64,
+) -> Result<Vec<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT h.id, h.search_name FROM households_words w JOIN households h ON h.id = w.rowid \
+         WHERE households_words MATCH ?1 AND h.erased_at IS NULL LIMIT ?2",
+    )
+    .bind(query)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}
