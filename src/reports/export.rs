@@ -70,10 +70,11 @@ impl Value {
         }
     }
 
-    /// As people read it: money in pounds.
+    /// As people read it: money in pounds, counts in thousands.
     pub(super) fn shown(&self) -> String {
         match self {
             Value::Money(p) => money::pounds(*p),
+            Value::Count(n) => money::count(*n),
             other => other.plain(),
         }
     }
@@ -153,29 +154,37 @@ pub(super) fn total_row(s: &Summary) -> (String, Vec<Value>) {
 pub(super) fn headline(s: &Summary) -> Vec<(String, String)> {
     let o = &s.overall;
     vec![
-        ("Visits".into(), o.visits.to_string()),
-        ("Households (unduplicated)".into(), o.households.to_string()),
+        ("Visits".into(), money::count(o.visits)),
+        (
+            "Households (unduplicated)".into(),
+            money::count(o.households),
+        ),
         (
             "People reached".into(),
             format!(
                 "{} ({} adults, {} children)",
-                o.adults + o.children,
-                o.adults,
-                o.children
+                money::count(o.adults + o.children),
+                money::count(o.adults),
+                money::count(o.children)
             ),
         ),
         (
             "New members / renewals".into(),
-            format!("{} / {}", o.new_members, o.renewals),
+            format!(
+                "{} / {}",
+                money::count(o.new_members),
+                money::count(o.renewals)
+            ),
         ),
         (
             "Landlord tenants / others".into(),
             format!(
                 "{} / {} households",
-                o.tenant_households, o.other_households
+                money::count(o.tenant_households),
+                money::count(o.other_households)
             ),
         ),
-        ("Items distributed".into(), o.items.to_string()),
+        ("Items distributed".into(), money::count(o.items)),
         ("Fees collected".into(), money::pounds(o.fees_pence)),
         (
             "Estimated member savings".into(),

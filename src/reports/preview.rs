@@ -157,10 +157,10 @@ mod tests {
                 ("All neighbourhoods", true)
             ]
         );
-        // Hidden cells read "<5"; zero is shown; money is in pounds.
+        // Hidden cells read "<5"; zero is shown; money is in pounds, with thousands.
         assert_eq!(p.rows[0].cells[2], "<5");
         assert_eq!(p.rows[0].cells[3], "0");
-        assert_eq!(p.rows[0].cells[10], "£1000.50");
+        assert_eq!(p.rows[0].cells[10], "£1,000.50");
         assert!(p.rows[1].cells.iter().all(|c| c == "<5"));
         // The whole pantry in full.
         assert_eq!(p.rows[2].cells[0], "30");
