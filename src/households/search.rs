@@ -166,8 +166,8 @@ const CORRECTIONS: usize = 12;
 const CANDIDATES: i64 = 200;
 
 /// Names close to what was typed, for when the exact tiers found too few: each typed word
-/// is corrected against the words of every name (optimal string alignment distance, so
-/// "brwon" is one step from "brown"); households whose name has, for every typed word, a
+/// is corrected against the words of names that start with its first or second letter
+/// (optimal string alignment distance, so "brwon" is one step from "brown"); households whose name has, for every typed word, a
 /// word it starts or a correction of it, nearest first. Only words of letters are
 /// corrected (digits are numbers, phones and postcodes).
 async fn typo_ids(conn: &mut SqliteConnection, folded: &str, limit: i64) -> Result<Vec<i64>> {
@@ -183,7 +183,17 @@ async fn typo_ids(conn: &mut SqliteConnection, folded: &str, limit: i64) -> Resu
     let shortest = typed.iter().map(|w| w.len() - typos_allowed(w)).min();
     let longest = typed.iter().map(|w| w.len() + typos_allowed(w)).max();
     let as_i64 = |n: Option<usize>| i64::try_from(n.unwrap_or_default()).unwrap_or(i64::MAX);
-    let vocabulary = search_store::name_words(conn, as_i64(shortest), as_i64(longest)).await?;
+    // A typo rarely touches the first letter, or swaps the first two: the words read are
+    // those starting with the first or second letter of a typed word.
+    let mut letters: Vec<char> = typed.iter().flat_map(|w| w.chars().take(2)).collect();
+    letters.sort_unstable();
+    letters.dedup();
+    let mut vocabulary = Vec::new();
+    for first in letters {
+        vocabulary.extend(
+            search_store::name_words(conn, first, as_i64(shortest), as_i64(longest)).await?,
+        );
+    }
     let mut corrected = false;
     let groups: Vec<String> = typed
         .iter()
