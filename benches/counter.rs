@@ -147,6 +147,7 @@ async fn main() {
             weeks: 20,
             seed: 5,
             until: Some(until),
+            no_referrals: false,
         },
     )
     .await

@@ -32,6 +32,7 @@ async fn main() {
         weeks: 4,
         seed: 7,
         until: NaiveDate::from_ymd_opt(2026, 11, 21),
+        no_referrals: false,
     };
     let started = Instant::now();
     demo::generate(&db, &spec).await.unwrap();

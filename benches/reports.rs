@@ -32,6 +32,7 @@ async fn main() {
         weeks: 20,
         seed: 7,
         until: Some(until),
+        no_referrals: false,
     };
     let made = demo::generate(&db, &spec).await.unwrap();
     let period = Period::parse("2026-Q3").unwrap();

@@ -6,7 +6,8 @@ mod common;
 use pantry::access::Role;
 use pantry::audit::{self, AuditFilter};
 use pantry::backups::{self, BackupReason};
-use pantry::{settings, Error};
+use pantry::households::{self, erasure};
+use pantry::{settings, visits, Error};
 
 #[tokio::test]
 async fn the_trail_lists_filters_and_refuses_changes() {
@@ -90,4 +91,58 @@ async fn the_trail_lists_filters_and_refuses_changes() {
         .execute(db.pool())
         .await
         .is_err());
+}
+
+#[tokio::test]
+async fn the_trail_reads_as_sentences_naming_what_it_is_about_as_it_is_now() {
+    let (_dir, db) = common::fresh_db().await;
+    settings::save(&db, &common::hillside_form(), &common::admin())
+        .await
+        .unwrap();
+    let pat = common::named("Pat", Role::Manager);
+    let h = households::register(&db, &common::household("Zoë Öztürk"), None, &pat)
+        .await
+        .unwrap();
+    let visit = common::visit(&db, h.id).await;
+    visits::void_visit(&db, visit.id, "wrong household", &pat)
+        .await
+        .unwrap();
+    let sentences = |page: audit::AuditPage| {
+        page.entries
+            .into_iter()
+            .map(|e| e.sentence)
+            .collect::<Vec<_>>()
+    };
+    let trail = sentences(
+        audit::list(&db, &AuditFilter::default(), &common::manager())
+            .await
+            .unwrap(),
+    );
+    let number = &h.membership_number;
+    assert_eq!(
+        trail,
+        [
+            format!("Pat undid a visit of {number}: wrong household."),
+            format!("Pat registered household {number}."),
+            "test set up the pantry.".to_owned(),
+        ]
+    );
+
+    // Once erased, the household is no longer named, nor the reason given about its visit.
+    erasure::erase(&db, h.id, "the member asked", &common::admin())
+        .await
+        .unwrap();
+    let trail = sentences(
+        audit::list(&db, &AuditFilter::default(), &common::manager())
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        trail[..3],
+        [
+            "test erased a household's personal details on request.".to_owned(),
+            "Pat undid a visit of an erased household.".to_owned(),
+            "Pat registered an erased household.".to_owned(),
+        ]
+    );
 }

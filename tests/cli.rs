@@ -74,6 +74,10 @@ fn dump(dir: &Path) -> String {
             "SELECT membership_number || lead_name || adults || children || postcode || neighbourhood_id \
              || landlord_tenant || joined_on || expires_on || status FROM households ORDER BY id",
             "SELECT household_id || at || local_date || items || fee_pence || fee_method || volunteer FROM visits ORDER BY id",
+            "SELECT reference || household_id || agency_id || reason || made_at || COALESCE(contacted_at, '') \
+             || COALESCE(outcome, '') FROM referrals ORDER BY id",
+            "SELECT household_id || local_date FROM membership_events WHERE kind = 'renewed' ORDER BY id",
+            "SELECT local_date || source FROM deliveries ORDER BY id",
         ] {
             let rows: Vec<String> = sqlx::query_scalar(sql).fetch_all(db.pool()).await.unwrap();
             text.push_str(&rows.join("\n"));
@@ -145,6 +149,33 @@ fn demo_data_is_deterministic_realistic_and_only_goes_into_an_empty_pantry() {
         .await
         .unwrap();
         assert_eq!(twice_a_week, 0, "one visit a week at most");
+
+        // Every screen has something to show: the agency directory, referrals in every
+        // state across the period, renewals and deliveries from the first weeks to the last.
+        let scalar = |sql: &'static str| {
+            let pool = db.pool().clone();
+            async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
+        };
+        assert_eq!(scalar("SELECT COUNT(DISTINCT kind) FROM agencies").await, 5);
+        assert!(scalar("SELECT COUNT(*) FROM referrals").await >= 20);
+        assert!(scalar("SELECT COUNT(*) FROM referrals WHERE contacted_at IS NULL AND outcome IS NULL").await > 0, "made");
+        assert!(scalar("SELECT COUNT(*) FROM referrals WHERE contacted_at IS NOT NULL AND outcome IS NULL").await > 0, "contacted");
+        assert!(scalar("SELECT COUNT(DISTINCT outcome) FROM referrals").await >= 5, "outcomes of many kinds");
+        assert!(scalar("SELECT COUNT(*) FROM referrals WHERE made_on < '2026-10-10'").await > 0, "early referrals");
+        assert!(scalar("SELECT COUNT(*) FROM referrals WHERE made_on > '2026-11-07'").await > 0, "recent referrals");
+        assert_eq!(
+            scalar("SELECT COUNT(*) FROM referrals r JOIN visits v ON v.household_id = r.household_id AND v.local_date = r.made_on").await,
+            scalar("SELECT COUNT(*) FROM referrals").await,
+            "each referral made at a visit"
+        );
+        assert!(scalar("SELECT COUNT(*) FROM membership_events WHERE kind = 'renewed'").await > 0, "renewals");
+        assert!(scalar("SELECT COUNT(*) FROM deliveries WHERE local_date < '2026-10-03'").await > 0, "deliveries in the first week");
+        assert!(scalar("SELECT COUNT(*) FROM deliveries WHERE local_date > '2026-11-14'").await > 0, "deliveries in the last week");
+        assert_eq!(
+            scalar("SELECT COUNT(*) FROM (SELECT batch_id FROM stock_movements GROUP BY batch_id HAVING SUM(quantity) < 0)").await,
+            0,
+            "no batch goes below nothing"
+        );
         db.close().await;
     });
 

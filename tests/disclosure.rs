@@ -100,6 +100,7 @@ async fn generate(households_count: u32, seed: u64) -> Pantry {
             weeks: 52,
             seed,
             until: Some(until()),
+            no_referrals: false,
         },
     )
     .await

@@ -294,6 +294,60 @@ async fn search_ranks_number_then_prefix_then_substring_and_ignores_accents() {
 }
 
 #[tokio::test]
+async fn a_name_typed_with_a_typo_finds_the_household_after_exact_and_prefix_matches() {
+    let (_dir, db) = pantry().await;
+    for (name, postcode) in [
+        ("Fatima Brown", "OL1 3BQ"),
+        ("Fatima Khan", "OL1 3BR"),
+        ("Amelia Iqbal", "OL4 1AA"),
+        ("Amelia Brown", "OL4 1AB"),
+        ("Siobhán Doğan", "OL8 2CD"),
+        ("John Smith", "OL9 1AE"),
+        ("Joan Smithers", "OL9 1AF"),
+        ("Sam Brwon", "OL2 1AG"),
+    ] {
+        households::register(
+            &db,
+            &household(name, postcode),
+            Some("test data"),
+            &common::admin(),
+        )
+        .await
+        .unwrap();
+    }
+    let first = |found: Vec<households::HouseholdSummary>| {
+        found
+            .first()
+            .map(|h| h.lead_name.clone())
+            .unwrap_or_default()
+    };
+    for (typed, meant) in [
+        ("Fatima Brwon", "Fatima Brown"),
+        ("Amelia Iqbl", "Amelia Iqbal"),
+        ("Siobhan Dogan", "Siobhán Doğan"),
+        ("Jon Smyth", "John Smith"),
+        ("fatma brown", "Fatima Brown"),
+    ] {
+        assert_eq!(
+            first(search(&db, typed, 8).await.unwrap()),
+            meant,
+            "{typed}"
+        );
+    }
+    // Exact words first, then the names a typo away.
+    let names: Vec<String> = search(&db, "brown", 8)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|h| h.lead_name)
+        .collect();
+    assert_eq!(names, ["Fatima Brown", "Amelia Brown", "Sam Brwon"]);
+    // Nothing near: nobody.
+    assert!(search(&db, "Xavier Quigley", 8).await.unwrap().is_empty());
+    assert!(search(&db, "Zz", 8).await.unwrap().is_empty());
+}
+
+#[tokio::test]
 async fn likely_duplicates_are_found_and_need_a_reason() {
     let (_dir, db) = pantry().await;
     let first = HouseholdForm {

@@ -117,6 +117,23 @@ async fn made_then_contacted_then_outcome_and_it_leaves_the_follow_up_list() {
         .unwrap();
     assert_eq!(r.status, ReferralStatus::Made);
     assert!(pantry::membership::is_valid_number(&r.reference));
+    // People see it unlike a membership number; typed or scanned either way, it is found.
+    assert_eq!(
+        r.reference_shown,
+        format!("R-{} {}", &r.reference[..4], &r.reference[4..])
+    );
+    for typed in [
+        r.reference.clone(),
+        r.reference_shown.clone(),
+        format!(" r{} ", r.reference),
+        r.reference_shown.replace(' ', ""),
+    ] {
+        assert_eq!(
+            referrals::by_reference(&db, &typed).await.unwrap().id,
+            r.id,
+            "{typed:?}"
+        );
+    }
     assert_eq!(referrals::follow_up(&db).await.unwrap().len(), 1);
     assert!(referrals::open(&db).await.unwrap()[0].due);
 
@@ -173,6 +190,37 @@ async fn made_then_contacted_then_outcome_and_it_leaves_the_follow_up_list() {
     ));
     assert!(referrals::follow_up(&db).await.unwrap().is_empty());
 
+    // The audit trail says it in words, with the reference as people see it.
+    let number = households::page(&db, h)
+        .await
+        .unwrap()
+        .household
+        .membership_number;
+    let trail: Vec<String> = pantry::audit::list(
+        &db,
+        &pantry::audit::AuditFilter::default(),
+        &common::manager(),
+    )
+    .await
+    .unwrap()
+    .entries
+    .into_iter()
+    .map(|e| e.sentence)
+    .collect();
+    let shown = &r.reference_shown;
+    assert_eq!(
+        trail[..3],
+        [
+            format!(
+                "Pat recorded the outcome of {shown} to Hillside Money Advice: debt plan agreed."
+            ),
+            format!(
+                "Pat recorded that Hillside Money Advice has contacted the member about {shown}."
+            ),
+            format!("test referred household {number} to Hillside Money Advice ({shown})."),
+        ]
+    );
+
     let history = households::page(&db, h).await.unwrap().history;
     assert_eq!(history[0].action, "referred");
     assert!(history[0]
@@ -212,7 +260,7 @@ async fn the_slip_names_the_agency_and_its_reference_barcode_scans() {
     let text = String::from_utf8_lossy(&text.stdout);
     for wanted in [
         "Hillside Money Advice",
-        &format!("Ref {}", r.reference),
+        &format!("Ref {}", r.reference_shown),
         "Łucja Nowak-Wiśniewska",
         "Agency's copy",
         "Member's copy",

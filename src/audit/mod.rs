@@ -3,6 +3,8 @@
 //! Pantry shows; all SQL is in `store`.
 
 pub mod chain;
+mod sentence;
+mod sentence_store;
 pub(crate) mod store;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -90,6 +92,9 @@ pub struct AuditEntry {
     pub action: String,
     pub subject: Option<String>,
     pub details: String,
+    /// The entry in words, naming what it is about as it is now.
+    #[sqlx(skip)]
+    pub sentence: String,
 }
 
 /// What to show: text found in the actor, action, subject or details; dates (YYYY-MM-DD,
@@ -136,7 +141,10 @@ pub async fn list(db: &crate::db::Db, filter: &AuditFilter, actor: &Actor) -> Re
         to: date(&filter.to, "to")?,
     };
     let mut conn = db.pool().acquire().await?;
-    let entries = store::newest(&mut conn, matching).await?;
+    let mut entries = store::newest(&mut conn, matching).await?;
+    for entry in &mut entries {
+        entry.sentence = sentence::sentence(&mut conn, entry).await?;
+    }
     let matching = store::count(&mut conn, matching).await?;
     let actions = store::actions(&mut conn).await?;
     Ok(AuditPage {

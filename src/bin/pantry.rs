@@ -97,6 +97,9 @@ enum Command {
         /// The last day with visits, as YYYY-MM-DD (default: today where the pantry is).
         #[arg(long, value_name = "DATE")]
         until: Option<NaiveDate>,
+        /// Leave out the agency directory and referrals (to try the Referrals screen from empty).
+        #[arg(long)]
+        no_referrals: bool,
     },
     /// Import from a spreadsheet (CSV or .xlsx); columns are matched by their headers.
     Import {
@@ -338,12 +341,14 @@ async fn run(cli: Cli) -> Result<(), Error> {
             weeks,
             seed,
             until,
+            no_referrals,
         } => {
             let spec = DemoSpec {
                 households,
                 weeks,
                 seed,
                 until,
+                no_referrals,
             };
             demo_data(&db, &spec).await
         }
@@ -455,9 +460,11 @@ async fn demo_data(db: &Db, spec: &DemoSpec) -> Result<(), Error> {
     let started = Instant::now();
     let summary = demo::generate(db, spec).await?;
     say!(
-        "Generated {} households, {} visits, {} stock items and {} stock movements over {} weeks to {} (seed {}) in {:.2} s.",
+        "Generated {} households, {} visits, {} referrals, {} renewals, {} stock items and {} stock movements over {} weeks to {} (seed {}) in {:.2} s.",
         summary.households,
         summary.visits,
+        summary.referrals,
+        summary.renewals,
         summary.items,
         summary.stock_movements,
         spec.weeks,
@@ -766,7 +773,7 @@ async fn print_slip(db: &Db, reference: &str, to: &Destination) -> Result<(), Er
     let file = pantry::referrals::print_slip(db, referral.id, to).await?;
     say!(
         "Wrote the slip for referral {} to {}.",
-        referral.reference,
+        referral.reference_shown,
         file.display()
     );
     Ok(())

@@ -15,6 +15,7 @@ use crate::households::Status;
 use crate::membership;
 use crate::settings::{self, SettingsForm};
 
+mod referrals;
 mod stock;
 mod store;
 
@@ -28,6 +29,8 @@ pub struct DemoSpec {
     pub seed: u64,
     /// The last day with visits (in the pantry's time zone); `None`: the pantry's today.
     pub until: Option<NaiveDate>,
+    /// Leave out the agency directory and referrals (to try the Referrals screen from empty).
+    pub no_referrals: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +39,8 @@ pub struct DemoSummary {
     pub visits: u64,
     pub items: u64,
     pub stock_movements: u64,
+    pub referrals: u64,
+    pub renewals: u64,
     /// The last day with visits.
     pub until: NaiveDate,
 }
@@ -294,6 +299,26 @@ pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
         let pin_hash = crate::volunteers::hash_pin(pin)?;
         store::insert_volunteer(&mut tx, name, role.code(), &pin_hash, now).await?;
     }
+    let made = if spec.no_referrals {
+        Vec::new()
+    } else {
+        store::insert_agencies(&mut tx, &referrals::agencies(now)).await?;
+        referrals::referrals(
+            &mut rng,
+            &visits,
+            i64::from(settings.referral_follow_up_days),
+            until,
+            now,
+        )
+    };
+    store::insert_referrals(&mut tx, &made).await?;
+    let renewals = referrals::renewals(
+        &households,
+        first_day,
+        until,
+        i64::from(settings.membership_weeks),
+    );
+    store::insert_renewals(&mut tx, &renewals).await?;
     let stock_start = (until - Duration::weeks(STOCK_WEEKS)).max(first_day);
     let mut takings: Vec<stock::Taking> = visits
         .iter()
@@ -313,13 +338,23 @@ pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
         (false, Some(first)) => first.local_date,
         _ => stock_start,
     };
-    let stock = stock::generate(&mut tx, &mut rng, tz, now, start, until, &recent).await?;
+    let stock = stock::generate(
+        &mut tx,
+        &mut rng,
+        tz,
+        now,
+        (first_day, start, until),
+        &recent,
+    )
+    .await?;
     tx.commit().await?;
     Ok(DemoSummary {
         households: households.len() as u64,
         visits: visits.len() as u64,
         items: stock.items as u64,
         stock_movements: stock.movements as u64,
+        referrals: made.len() as u64,
+        renewals: renewals.len() as u64,
         until,
     })
 }

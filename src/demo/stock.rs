@@ -1,6 +1,8 @@
 //! The demo pantry's stock: a catalogue of a few hundred items with barcodes, bands and
-//! values; opening stock and twice-weekly deliveries with best-before and use-by dates; and
-//! the items taken at recent visits, first-expiring batch first. Balances never go negative.
+//! values; opening stock and twice-weekly deliveries with best-before and use-by dates across
+//! the whole period; and the items taken at recent visits, first-expiring batch first.
+//! Before the recent weeks (whose visits take items) deliveries are small and of long-life
+//! goods only, so stock does not pile up or go past its use-by. Balances never go negative.
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -205,15 +207,17 @@ fn ean13(serial: u64) -> String {
     format!("{body}{}", (10 - sum % 10) % 10)
 }
 
-/// Writes the catalogue, deliveries from `start` to `until` and the items of `takings`
-/// (sorted by time, all on or after `start`).
+/// Units of each delivery before the weeks whose visits take items.
+const EARLY_DELIVERY_UNITS: i64 = 60;
+
+/// Writes the catalogue, opening stock on `first_day`, deliveries to `until` and the items
+/// of `takings` (sorted by time, all on or after `start`).
 pub(super) async fn generate(
     conn: &mut SqliteConnection,
     rng: &mut fastrand::Rng,
     tz: Tz,
     now: DateTime<Utc>,
-    start: NaiveDate,
-    until: NaiveDate,
+    (first_day, start, until): (NaiveDate, NaiveDate, NaiveDate),
     takings: &[Taking],
 ) -> Result<StockSummary> {
     store::insert_bands(&mut *conn, &[("Red", 2), ("Blue", 8)]).await?;
@@ -260,18 +264,21 @@ pub(super) async fn generate(
     let mut moves = Vec::new();
     let mut deliveries = Vec::new();
     let mut next_taking = 0;
-    let mut day = start;
+    let long_life: Vec<usize> = (0..items.len()).filter(|&i| !items[i].chilled).collect();
+    let first_day = first_day.min(start);
+    let mut day = first_day;
     while day <= until {
+        let early = day < start;
         // Deliveries arrive on Mondays and Wednesdays (and the first day: opening stock).
         let delivery_day =
-            day == start || matches!(day.format("%a").to_string().as_str(), "Mon" | "Wed");
+            day == first_day || matches!(day.format("%a").to_string().as_str(), "Mon" | "Wed");
         if delivery_day {
             let local = day.and_time(NaiveTime::from_hms_opt(9, 30, 0).unwrap_or(NaiveTime::MIN));
             let at = tz
                 .from_local_datetime(&local)
                 .earliest()
                 .map_or_else(|| local.and_utc(), |t| t.with_timezone(&Utc));
-            let delivery = if day == start {
+            let delivery = if day == first_day {
                 None
             } else {
                 let (source, donor) = SOURCES[rng.usize(..SOURCES.len())];
@@ -287,13 +294,17 @@ pub(super) async fn generate(
                 Some(id)
             };
             let mut units = 0;
-            let target = if day == start {
-                per_delivery * 2
-            } else {
-                per_delivery
+            let target = match (day == first_day, early) {
+                (true, _) => per_delivery * 2,
+                (false, true) => EARLY_DELIVERY_UNITS,
+                (false, false) => per_delivery,
             };
             while units < target {
-                let i = rng.usize(..items.len());
+                let i = if early {
+                    long_life[rng.usize(..long_life.len())]
+                } else {
+                    rng.usize(..items.len())
+                };
                 let q = i64::from(rng.u32(6..48));
                 units += q;
                 let date = if items[i].chilled {

@@ -1,6 +1,7 @@
 //! SQL for the demo generator: fast multi-row inserts of a synthetic pantry's visits,
-//! volunteers and stock (`visits`, `volunteers`, `stock_bands`, `items`, `item_barcodes`,
-//! `deliveries`, `batches`, `stock_movements`) into an empty database, and the households
+//! volunteers, stock, agencies, referrals and renewals (`visits`, `volunteers`,
+//! `stock_bands`, `items`, `item_barcodes`, `deliveries`, `batches`, `stock_movements`,
+//! `agencies`, `referrals`, `membership_events`) into an empty database, and the households
 //! the hidden `exercise-counter` helper serves. Households and cards go in through their own
 //! domains' stores.
 
@@ -234,6 +235,109 @@ pub async fn insert_movements(
                 .push_bind(m.value_pence)
                 .push_bind(m.delivery_id)
                 .push_bind(m.visit_id);
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// An agency of the directory.
+pub struct NewAgency {
+    pub id: i64,
+    pub name: &'static str,
+    pub kind: &'static str,
+    pub phone: &'static str,
+    pub email: String,
+    pub address: String,
+    pub opening_hours: String,
+    pub how_to_refer: String,
+    pub at: DateTime<Utc>,
+}
+
+pub async fn insert_agencies(conn: &mut SqliteConnection, agencies: &[NewAgency]) -> Result<()> {
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        "INSERT INTO agencies (id, name, kind, phone, email, address, opening_hours, how_to_refer, created_at, updated_at) ",
+    );
+    q.push_values(agencies, |mut b, a| {
+        b.push_bind(a.id)
+            .push_bind(a.name)
+            .push_bind(a.kind)
+            .push_bind(a.phone)
+            .push_bind(&a.email)
+            .push_bind(&a.address)
+            .push_bind(&a.opening_hours)
+            .push_bind(&a.how_to_refer)
+            .push_bind(a.at)
+            .push_bind(a.at);
+    });
+    q.build().execute(conn).await?;
+    Ok(())
+}
+
+/// A referral, made with the member's consent at `made_at`; contacted and closed (outcome
+/// code) when and by whom, if they were.
+pub struct NewReferral {
+    pub reference: String,
+    pub household_id: i64,
+    pub agency_id: i64,
+    pub reason: &'static str,
+    pub urgency: &'static str,
+    pub made_at: DateTime<Utc>,
+    pub made_on: NaiveDate,
+    pub made_by: &'static str,
+    pub contacted: Option<(DateTime<Utc>, &'static str)>,
+    pub outcome: Option<(&'static str, DateTime<Utc>, &'static str)>,
+}
+
+pub async fn insert_referrals(
+    conn: &mut SqliteConnection,
+    referrals: &[NewReferral],
+) -> Result<()> {
+    for chunk in referrals.chunks(500) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO referrals (reference, household_id, agency_id, reason, urgency, consent_at, \
+             made_at, made_on, made_by, contacted_at, contacted_by, outcome, outcome_at, outcome_by) ",
+        );
+        q.push_values(chunk, |mut b, r| {
+            b.push_bind(&r.reference)
+                .push_bind(r.household_id)
+                .push_bind(r.agency_id)
+                .push_bind(r.reason)
+                .push_bind(r.urgency)
+                .push_bind(r.made_at)
+                .push_bind(r.made_at)
+                .push_bind(r.made_on)
+                .push_bind(r.made_by)
+                .push_bind(r.contacted.map(|c| c.0))
+                .push_bind(r.contacted.map(|c| c.1))
+                .push_bind(r.outcome.map(|o| o.0))
+                .push_bind(r.outcome.map(|o| o.1))
+                .push_bind(r.outcome.map(|o| o.2));
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// A membership renewed on `local_date`, with the household as it was then.
+pub struct NewRenewal {
+    pub household_id: i64,
+    pub local_date: NaiveDate,
+    pub neighbourhood_id: Option<i64>,
+    pub landlord_tenant: bool,
+}
+
+pub async fn insert_renewals(conn: &mut SqliteConnection, renewals: &[NewRenewal]) -> Result<()> {
+    for chunk in renewals.chunks(CHUNK) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO membership_events (household_id, kind, local_date, neighbourhood_id, landlord_tenant) ",
+        );
+        q.push_values(chunk, |mut b, r| {
+            b.push_bind(r.household_id)
+                .push_bind("renewed")
+                .push_bind(r.local_date)
+                .push_bind(r.neighbourhood_id)
+                .push_bind(r.landlord_tenant);
         });
         q.build().execute(&mut *conn).await?;
     }

@@ -1,5 +1,6 @@
 //! The type-ahead search over name, membership number, postcode and phone: exact number
-//! first, then prefixes, then substrings; accent-insensitive ("Zoe" finds "Zoë").
+//! first, then prefixes, then substrings, then names with a typo ("Fatima Brwon" finds
+//! "Fatima Brown"); accent-insensitive ("Zoe" finds "Zoë").
 
 use sqlx::SqliteConnection;
 
@@ -65,6 +66,9 @@ pub(crate) async fn matching_ids(
     if !found.full() {
         found.add(substring_ids(conn, &folded, limit).await?);
     }
+    if !found.full() {
+        found.add(typo_ids(conn, &folded, limit).await?);
+    }
     Ok(found.ids)
 }
 
@@ -100,18 +104,23 @@ fn words(folded: &str) -> Vec<String> {
         .collect()
 }
 
+/// The words typed as the word index holds them: it splits names at '-' and '\'', so the
+/// query does too.
+fn name_parts(folded: &str) -> Vec<String> {
+    words(folded)
+        .iter()
+        .flat_map(|w| w.split(['-', '\'']).map(str::to_owned).collect::<Vec<_>>())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
 /// Every word typed starts a word of the name, in any order ("jo bla" finds "John Blacksmith").
 async fn word_prefix_ids(
     conn: &mut SqliteConnection,
     folded: &str,
     limit: i64,
 ) -> Result<Vec<i64>> {
-    // The index splits names at '-' and '\'', so the query does too.
-    let parts: Vec<String> = words(folded)
-        .iter()
-        .flat_map(|w| w.split(['-', '\'']).map(str::to_owned).collect::<Vec<_>>())
-        .filter(|w| !w.is_empty())
-        .collect();
+    let parts = name_parts(folded);
     if parts.is_empty() {
         return Ok(Vec::new());
     }
@@ -138,4 +147,133 @@ async fn substring_ids(conn: &mut SqliteConnection, folded: &str, limit: i64) ->
         .join(" AND ");
     let short: Vec<&str> = short.into_iter().map(String::as_str).collect();
     search_store::trigrams_match(conn, &fts, &short, limit).await
+}
+
+/// How many letters a typed word may have wrong (left out, extra, changed or swapped with
+/// its neighbour) and still find a name: none in one or two letters, one in three or four,
+/// two in longer words.
+fn typos_allowed(word: &str) -> usize {
+    match word.len() {
+        0..=2 => 0,
+        3..=4 => 1,
+        _ => 2,
+    }
+}
+
+/// The closest words of the names a typed word could have meant, at most this many.
+const CORRECTIONS: usize = 12;
+/// Households read to rank by closeness, at most.
+const CANDIDATES: i64 = 200;
+
+/// Names close to what was typed, for when the exact tiers found too few: each typed word
+/// is corrected against the words of names that start with its first or second letter
+/// (optimal string alignment distance, so "brwon" is one step from "brown"); households whose name has, for every typed word, a
+/// word it starts or a correction of it, nearest first. Only words of letters are
+/// corrected (digits are numbers, phones and postcodes).
+async fn typo_ids(conn: &mut SqliteConnection, folded: &str, limit: i64) -> Result<Vec<i64>> {
+    let typed = name_parts(folded);
+    if typed.is_empty()
+        || typed.iter().all(|w| typos_allowed(w) == 0)
+        || !typed
+            .iter()
+            .all(|w| w.bytes().all(|b| b.is_ascii_alphabetic()))
+    {
+        return Ok(Vec::new());
+    }
+    let shortest = typed.iter().map(|w| w.len() - typos_allowed(w)).min();
+    let longest = typed.iter().map(|w| w.len() + typos_allowed(w)).max();
+    let as_i64 = |n: Option<usize>| i64::try_from(n.unwrap_or_default()).unwrap_or(i64::MAX);
+    // A typo rarely touches the first letter, or swaps the first two: the words read are
+    // those starting with the first or second letter of a typed word.
+    let mut letters: Vec<char> = typed.iter().flat_map(|w| w.chars().take(2)).collect();
+    letters.sort_unstable();
+    letters.dedup();
+    let mut vocabulary = Vec::new();
+    for first in letters {
+        vocabulary.extend(
+            search_store::name_words(conn, first, as_i64(shortest), as_i64(longest)).await?,
+        );
+    }
+    let mut corrected = false;
+    let groups: Vec<String> = typed
+        .iter()
+        .map(|w| {
+            let allowed = typos_allowed(w);
+            let mut close: Vec<(usize, &str)> = vocabulary
+                .iter()
+                .filter_map(|term| {
+                    let d = strsim::osa_distance(w, term);
+                    (d > 0 && d <= allowed && !term.starts_with(w.as_str()))
+                        .then_some((d, term.as_str()))
+                })
+                .collect();
+            close.sort_unstable();
+            corrected |= !close.is_empty();
+            let terms: Vec<String> = std::iter::once(format!("\"{w}\"*"))
+                .chain(
+                    close
+                        .iter()
+                        .take(CORRECTIONS)
+                        .map(|(_, term)| format!("\"{term}\"")),
+                )
+                .collect();
+            format!("({})", terms.join(" OR "))
+        })
+        .collect();
+    // Nothing to correct: the word-prefix tier has already asked the same.
+    if !corrected {
+        return Ok(Vec::new());
+    }
+    let mut found =
+        search_store::words_match_named(conn, &groups.join(" AND "), CANDIDATES).await?;
+    found.sort_by_cached_key(|(_, name)| (distance(&typed, name), name.clone()));
+    Ok(found
+        .into_iter()
+        .map(|(id, _)| id)
+        .take(usize::try_from(limit).unwrap_or(usize::MAX))
+        .collect())
+}
+
+/// How far a folded name is from the words typed: for each typed word, the fewest typos
+/// that make it start a word of the name.
+fn distance(typed: &[String], name: &str) -> usize {
+    let parts = name_parts(name);
+    typed
+        .iter()
+        .map(|w| {
+            parts
+                .iter()
+                .map(|p| {
+                    if p.starts_with(w.as_str()) {
+                        0
+                    } else {
+                        strsim::osa_distance(w, p)
+                    }
+                })
+                .min()
+                .unwrap_or(usize::MAX)
+        })
+        .fold(0, usize::saturating_add)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typos_allowed_grow_with_the_word() {
+        assert_eq!(typos_allowed("jo"), 0);
+        assert_eq!(typos_allowed("jon"), 1);
+        assert_eq!(typos_allowed("iqbl"), 1);
+        assert_eq!(typos_allowed("brwon"), 2);
+    }
+
+    #[test]
+    fn nearer_names_rank_first() {
+        let typed = name_parts("jon smyth");
+        assert_eq!(distance(&typed, "john smith"), 2);
+        assert_eq!(distance(&typed, "jonathan smyth"), 0);
+        assert!(distance(&typed, "jon smith") < distance(&typed, "joan smithers-day"));
+        assert_eq!(distance(&name_parts("brwon"), "fatima brown"), 1);
+    }
 }

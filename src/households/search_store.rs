@@ -116,3 +116,41 @@ pub async fn trigrams_match(
     q.push(" LIMIT ").push_bind(limit);
     Ok(q.build_query_scalar().fetch_all(conn).await?)
 }
+
+/// Words of households' folded names (from the word index's vocabulary) that start with
+/// `first` and are between `shortest` and `longest` letters long. (The vocabulary counts
+/// each word's households as it is read, so only the words under one letter are read.)
+pub async fn name_words(
+    conn: &mut SqliteConnection,
+    first: char,
+    shortest: i64,
+    longest: i64,
+) -> Result<Vec<String>> {
+    let next = char::from_u32(u32::from(first) + 1).unwrap_or(char::MAX);
+    Ok(sqlx::query_scalar(
+        "SELECT term FROM households_words_vocab WHERE term >= ?1 AND term < ?2 \
+         AND length(term) BETWEEN ?3 AND ?4",
+    )
+    .bind(first.to_string())
+    .bind(next.to_string())
+    .bind(shortest)
+    .bind(longest)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Ids and folded names of households matching a full-text query over the word index.
+pub async fn words_match_named(
+    conn: &mut SqliteConnection,
+    query: &str,
+    limit: i64,
+) -> Result<Vec<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT h.id, h.search_name FROM households_words w JOIN households h ON h.id = w.rowid \
+         WHERE households_words MATCH ?1 AND h.erased_at IS NULL LIMIT ?2",
+    )
+    .bind(query)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}

@@ -1,5 +1,6 @@
 //! The referral slip: an A4 page with the agency's copy above and the member's copy below a
-//! tear line; each carries the reference as digits and as a Code 128 barcode.
+//! tear line; each carries the reference as people read it (`R-0000 0018`) and its digits
+//! as a Code 128 barcode.
 
 use super::{Align, Document, Page, Weight, A4, BLACK, BRAND, GREY};
 use crate::error::Result;
@@ -9,8 +10,10 @@ use crate::error::Result;
 pub struct SlipFace {
     pub pantry_name: String,
     pub pantry_address: String,
-    /// The referral's reference: 8 digits, printed as a barcode too.
+    /// The referral's reference: 8 digits, printed as a barcode.
     pub reference: String,
+    /// The reference as people read it (`R-0000 0018`), printed as text.
+    pub reference_shown: String,
     /// The day it was made, as `dd/mm/yyyy`.
     pub made_on: String,
     pub agency_name: String,
@@ -34,7 +37,7 @@ const HALF: f32 = A4.1 / 2.0;
 const MODULE: f32 = 0.4;
 
 pub fn referral_slip(r: &SlipFace) -> Result<Vec<u8>> {
-    let mut doc = Document::new(&format!("Referral {}", r.reference))?;
+    let mut doc = Document::new(&format!("Referral {}", r.reference_shown))?;
     let mut page = doc.page(A4.0, A4.1);
     copy(&mut doc, &mut page, r, 0.0, "Agency's copy")?;
     for i in 0..((A4.0 - 2.0 * MARGIN) / 4.0) as usize {
@@ -86,7 +89,7 @@ fn copy(doc: &mut Document, page: &mut Page, r: &SlipFace, top: f32, label: &str
         Weight::Bold,
         BLACK,
         Align::Centre,
-        &format!("Ref {}", r.reference),
+        &format!("Ref {}", r.reference_shown),
     )?;
     y += 5.0;
     doc.text(

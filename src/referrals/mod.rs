@@ -15,6 +15,7 @@ use crate::choices::FlagOption;
 use crate::db::Db;
 use crate::error::{Error, FieldError, Result};
 use crate::households;
+use crate::membership;
 use crate::output::Destination;
 use crate::print::slip::SlipFace;
 use crate::settings;
@@ -241,7 +242,10 @@ pub enum ReferralStatus {
 pub struct Referral {
     #[ts(type = "number")]
     pub id: i64,
+    /// The reference's digits (as its barcode carries them).
     pub reference: String,
+    /// The reference as people see it, unlike a membership number: `R-0000 0018`.
+    pub reference_shown: String,
     #[ts(type = "number")]
     pub household_id: i64,
     pub lead_name: String,
@@ -285,6 +289,7 @@ async fn referrals_where(
                 (None, None) => ReferralStatus::Made,
             },
             id: r.id,
+            reference_shown: reference_shown(&r.reference),
             reference: r.reference,
             household_id: r.household_id,
             lead_name: r.lead_name,
@@ -316,14 +321,36 @@ async fn referral_with(conn: &mut SqliteConnection, id: i64) -> Result<Referral>
         .ok_or_else(|| Error::not_found(format!("Referral {id}")))
 }
 
+/// The referral with this reference, typed or scanned either way (`R-0000 0018`, `00000018`).
 pub async fn by_reference(db: &Db, reference: &str) -> Result<Referral> {
     referrals_where(
         &mut *db.pool().acquire().await?,
-        store::Which::Reference(reference.trim()),
+        store::Which::Reference(&reference_digits(reference)),
     )
     .await?
     .pop()
     .ok_or_else(|| Error::not_found(format!("Referral {}", reference.trim())))
+}
+
+/// How a reference is shown to people, so that it never reads as a membership number:
+/// `00000018` → `R-0000 0018`. (The barcode carries the digits.)
+pub fn reference_shown(digits: &str) -> String {
+    match (digits.get(..4), digits.get(4..)) {
+        (Some(first), Some(rest)) if digits.len() == membership::NUMBER_LENGTH => {
+            format!("R-{first} {rest}")
+        }
+        _ => digits.to_owned(),
+    }
+}
+
+/// A reference as typed or scanned, shown form or digits, back to its digits.
+pub fn reference_digits(typed: &str) -> String {
+    let typed = typed.trim();
+    let typed = typed
+        .strip_prefix(['R', 'r'])
+        .map(|rest| rest.trim_start_matches(['-', ' ']))
+        .unwrap_or(typed);
+    typed.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// A household's referrals, newest first.
@@ -581,6 +608,7 @@ fn slip_face(settings: &settings::Settings, r: &Referral) -> SlipFace {
         pantry_name: settings.name.clone(),
         pantry_address: settings.address.clone(),
         reference: r.reference.clone(),
+        reference_shown: r.reference_shown.clone(),
         made_on: r.made_on.split('-').rev().collect::<Vec<_>>().join("/"),
         agency_name: r.agency.name.clone(),
         agency_kind: r.agency.kind.label().to_owned(),

@@ -104,10 +104,11 @@ impl Value {
         }
     }
 
-    /// As people read it: money in pounds.
+    /// As people read it: money in pounds, counts in thousands.
     pub(super) fn shown(&self) -> String {
         match self {
             Value::Money(p) => money::pounds(*p),
+            Value::Count(n) => money::count(*n),
             other => other.plain(),
         }
     }

@@ -162,10 +162,10 @@ mod tests {
                 ("All neighbourhoods", true)
             ]
         );
-        // Hidden cells read "<5"; zero is shown; money is in pounds.
+        // Hidden cells read "<5"; zero is shown; money is in pounds, with thousands.
         assert_eq!(p.rows[0].cells[3], "<5");
         assert_eq!(p.rows[0].cells[4], "0");
-        assert_eq!(p.rows[0].cells[11], "£1000.50");
+        assert_eq!(p.rows[0].cells[11], "£1,000.50");
         assert!(p.rows[1].cells.iter().all(|c| c == "<5"));
         // The whole pantry's own cells.
         assert_eq!(p.rows[2].cells[0], "30");

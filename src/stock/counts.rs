@@ -443,7 +443,7 @@ mod tests {
         assert_eq!(
             figures,
             vec![
-                (Some(-1), "-2", "-1", Some(-85), "-£0.85"),
+                (Some(-1), "-2", "-1", Some(-85), "−£0.85"),
                 (Some(4), "+3", "+4", None, ""),
                 (Some(0), "0", "0", Some(0), "£0.00"),
                 (None, "0", "—", None, ""),

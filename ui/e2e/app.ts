@@ -23,11 +23,11 @@ export function freshDataDir(): string {
 }
 
 /** A data directory holding a synthetic demo pantry, made by the real `pantry` CLI. */
-export function demoDataDir(households: number): string {
+export function demoDataDir(households: number, ...options: string[]): string {
   const dir = freshDataDir();
   // Demo visits end yesterday, so today at the counter starts empty.
   const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-  pantryCli(dir, "demo-data", "--households", String(households), "--weeks", "4", "--seed", "3", "--until", yesterday);
+  pantryCli(dir, "demo-data", "--households", String(households), "--weeks", "4", "--seed", "3", "--until", yesterday, ...options);
   return dir;
 }
 

@@ -1,6 +1,7 @@
 // The counter in the real app: scan, eligible, record with Enter, refused the second time
 // with the reason, undo, and a scan with no Enter; Enter anywhere on the card records once,
-// the card shows the new counts after recording, and the Record button is in view at 1366×768.
+// the card shows the new counts after recording, the Record button is in view at 1366×768, and
+// a name typed with a typo finds the household meant.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { By, Key } from "selenium-webdriver";
@@ -102,6 +103,44 @@ describe("counter", () => {
       await scan.sendKeys(Key.ESCAPE);
       await app.driver.wait(async () => (await app.driver.findElements(By.xpath(household))).length === 0, 5000);
     }
+  });
+
+  it("finds the household a name typed with a typo means, and says while typing when nobody matches", async () => {
+    const dataDir = demoDataDir(300);
+    const csv = join(dataDir, "typos.csv");
+    writeFileSync(
+      csv,
+      "Name,Postcode,Adults,Children,Consent\nFatima Brown,OL1 2AB,1,0,yes\nAmelia Iqbal,OL1 2AC,1,0,yes\n" +
+        "Siobhán Doğan,OL1 2AD,1,0,yes\nJohn Smith,OL1 2AE,1,0,yes\n",
+    );
+    pantryCli(dataDir, "import", "members", csv);
+    const app = await launch(dataDir, "Counter", DEMO.manager);
+    const scan = await app.field("Scan a card, or type a name, number or postcode");
+    const household = "//article[@aria-label='Household']";
+    for (const [typed, name] of [
+      ["Fatima Brwon", "Fatima Brown"],
+      ["Amelia Iqbl", "Amelia Iqbal"],
+      ["Siobhan Dogan", "Siobhán Doğan"],
+      ["Jon Smyth", "John Smith"],
+    ]) {
+      // While typing, the household meant is the first match; Enter opens it.
+      await scan.sendKeys(typed);
+      await app.element(`//ul[@id='counter-matches']/li[1]//strong[normalize-space()=${JSON.stringify(name)}]`);
+      await scan.sendKeys(Key.ENTER);
+      expect(await (await app.element(`${household}//h2`)).getText()).toBe(name);
+      await scan.sendKeys(Key.ESCAPE);
+      await app.driver.wait(async () => (await app.driver.findElements(By.xpath(household))).length === 0, 5000);
+    }
+    await scan.sendKeys("Xqzt Vlorp");
+    await app.text("Nobody matches “Xqzt Vlorp”. Check the spelling, or register them if they are new.");
+    await app.screenshot("counter-nobody-matches");
+
+    // The Members list forgives the same typos, and says so when nobody matches.
+    await app.click("Members");
+    await app.fill("Search members", "Amelia Iqbl");
+    await app.button("Amelia Iqbal");
+    await app.fill("Search members", "Xqzt Vlorp");
+    await app.text("Nobody matches “Xqzt Vlorp”.");
   });
 
   it("records with Enter from the Note, Paid by and the Items box, once, and the card then shows 1 visit", async () => {

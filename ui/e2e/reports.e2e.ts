@@ -1,5 +1,6 @@
 // Reports in the real app: the dashboard renders with demo data; last month's landlord
-// summary is previewed and exported as CSV and PDF, and both exports are in the history.
+// summary is previewed and exported as CSV and PDF, and both exports are in the history; the
+// preview fits 1366×768 with its last column on screen.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
@@ -40,5 +41,27 @@ describe("reports", () => {
     await app.row("CSV");
     await app.row("PDF");
     await app.screenshot("reports-exported");
+  });
+
+  it("fits the whole preview at 1366×768: every figure on screen, the last column too", async () => {
+    const app = await launch(demoDataDir(120), "Counter", DEMO.manager);
+    await app.driver.manage().window().setRect({ x: 0, y: 0, width: 1366, height: 768 });
+    await app.click("Reports");
+    await app.heading("Reports");
+    await app.containing("Period:");
+    await app.click("Preview");
+    const last = await app.element("(//table[contains(@class, 'summary-table')])[last()]//tr[td[normalize-space()='All neighbourhoods']]/td[last()]");
+    await app.driver.executeScript("arguments[0].scrollIntoView({ block: 'center' })", last);
+    const fit = await app.driver.executeScript<{ right: number; width: number; scrollWidth: number; headers: string[] }>(
+      `const cells = [...document.querySelectorAll('.summary-table td, .summary-table th')];
+       return { right: Math.max(...cells.map((c) => c.getBoundingClientRect().right)), width: window.innerWidth,
+                scrollWidth: document.documentElement.scrollWidth,
+                headers: [...document.querySelectorAll('.summary-table thead th')].map((h) => h.textContent.trim()) };`,
+    );
+    await app.screenshot("reports-preview-1366x768");
+    expect(fit.headers).toContain("Estimated savings");
+    expect(fit.right).toBeLessThanOrEqual(fit.width);
+    expect(fit.scrollWidth).toBeLessThanOrEqual(fit.width);
+    expect(await last.isDisplayed()).toBe(true);
   });
 });

@@ -35,8 +35,8 @@ describe("roles", () => {
     await app.heading("Settings");
     await app.click("Show");
     const audit = "//section[@aria-labelledby='audit-title']";
-    await app.element(`${audit}//tr[td[normalize-space()='Pat'] and td[normalize-space()='stock.count.started']]`);
-    await app.element(`${audit}//tr[td[normalize-space()='Pat'] and td[normalize-space()='sign-in-failed']]`);
+    await app.element(`${audit}//td[normalize-space()='Pat started a stock count.']`);
+    await app.element(`${audit}//td[normalize-space()='A wrong PIN was typed for Pat.']`);
     await app.driver.executeScript("document.getElementById('audit-title').scrollIntoView()");
     await app.screenshot("roles-audit");
   });

@@ -14,7 +14,22 @@ export function ukDateTime(instant: string): string {
     : at.toLocaleString("en-GB", { dateStyle: "short", timeStyle: "short" });
 }
 
-/** `350` → `£3.50`. */
+/** The minus sign of a figure that is read (U+2212, not a hyphen). */
+const MINUS = "\u2212";
+
+/** Digits in threes from the right, separated by commas. */
+function grouped(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/** `123450` → `£1,234.50`, `-5146` → `−£51.46` (as the library's `money::pounds`). */
 export function pounds(pence: number): string {
-  return `£${(pence / 100).toFixed(2)}`;
+  const whole = Math.abs(Math.trunc(pence));
+  const sign = pence < 0 ? MINUS : "";
+  return `${sign}£${grouped(Math.floor(whole / 100))}.${String(whole % 100).padStart(2, "0")}`;
+}
+
+/** `13571` → `13,571`, `-1200` → `−1,200` (as the library's `money::count`). */
+export function count(n: number): string {
+  return `${n < 0 ? MINUS : ""}${grouped(Math.abs(Math.trunc(n)))}`;
 }

@@ -3,4 +3,8 @@
 /**
  * One entry of the trail as the Settings screen lists it.
  */
-export type AuditEntry = { id: number, at: string, actor: string, action: string, subject: string | null, details: string, };
+export type AuditEntry = { id: number, at: string, actor: string, action: string, subject: string | null, details: string, 
+/**
+ * The entry in words, naming what it is about as it is now.
+ */
+sentence: string, };

@@ -5,7 +5,15 @@ import type { ReferralReason } from "./ReferralReason";
 import type { ReferralStatus } from "./ReferralStatus";
 import type { Urgency } from "./Urgency";
 
-export type Referral = { id: number, reference: string, householdId: number, leadName: string, membershipNumber: string, agency: Agency, reason: ReferralReason, reasonDetail: string, urgency: Urgency, consentAt: string, madeAt: string, madeOn: string, madeBy: string, contactedAt: string | null, contactedBy: string | null, outcome: Outcome | null, 
+export type Referral = { id: number, 
+/**
+ * The reference's digits (as its barcode carries them).
+ */
+reference: string, 
+/**
+ * The reference as people see it, unlike a membership number: `R-0000 0018`.
+ */
+referenceShown: string, householdId: number, leadName: string, membershipNumber: string, agency: Agency, reason: ReferralReason, reasonDetail: string, urgency: Urgency, consentAt: string, madeAt: string, madeOn: string, madeBy: string, contactedAt: string | null, contactedBy: string | null, outcome: Outcome | null, 
 /**
  * The outcome in words.
  */

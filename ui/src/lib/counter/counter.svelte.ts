@@ -305,6 +305,14 @@ export class CounterState {
     }
   }
 
+  /** What was typed (two letters or more) finds nobody: said while typing, not only on Enter. */
+  get nobodyMatches(): string | null {
+    const text = this.typed.trim();
+    return text.length >= 2 && this.matchesFor === text && this.matches.length === 0 && !this.checkIn && !this.unknown
+      ? text
+      : null;
+  }
+
   move(by: number): void {
     if (this.matches.length === 0) return;
     this.highlighted = (this.highlighted + by + this.matches.length) % this.matches.length;

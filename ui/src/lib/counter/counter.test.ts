@@ -1,7 +1,7 @@
 // The counter after recording: the card shows the new counts (asked for again), keeps saying
 // the visit was recorded with its undo, and records once however often Enter is pressed.
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { CounterState } from "./counter.svelte";
 
 afterEach(() => clearMocks());
@@ -89,5 +89,27 @@ describe("CounterState", () => {
     expect(counter.checkIn?.verdict.eligible).toBe(false);
     expect(await counter.undo(40, "Scanned the wrong card")).toBe(true);
     expect(counter.checkIn?.verdict.eligible).toBe(true);
+  });
+
+  it("says while typing that nobody matches, only for what is in the box now", async () => {
+    mockIPC((cmd, args) => {
+      if (cmd === "visits_type_ahead") {
+        const typed = (args as { typed: string }).typed;
+        const households = typed.startsWith("Fat") ? [{ id: 7, leadName: "Fatima Brown" }] : [];
+        return { kind: "matches", households };
+      }
+    });
+    const counter = new CounterState();
+    counter.typed = "Fatima Brwon";
+    counter.typing();
+    await vi.waitFor(() => expect(counter.matchesFor).toBe("Fatima Brwon"));
+    expect(counter.nobodyMatches).toBeNull();
+    counter.typed = "Xqzt";
+    counter.typing();
+    // Until the answer for "Xqzt" comes, the old matches are not taken for it.
+    expect(counter.nobodyMatches).toBeNull();
+    await vi.waitFor(() => expect(counter.nobodyMatches).toBe("Xqzt"));
+    counter.typed = "X";
+    expect(counter.nobodyMatches).toBeNull();
   });
 });

@@ -12,6 +12,19 @@ import type { PeriodOption } from "../bindings/PeriodOption";
 /** The choice of custom dates, beside the library's usual periods. */
 export const CUSTOM = "custom";
 
+/** Measures shown side by side in the summary table; more wrap into another block below. */
+export const MEASURES_PER_BLOCK = 6;
+
+/** `[start, end)` of each block of at most `size` of `count` columns, shared out evenly
+ *  (13 columns in blocks of at most 6 make 5, 5 and 3, not 6, 6 and 1). */
+export function columnBlocks(count: number, size: number): [number, number][] {
+  const blocks = Math.max(1, Math.ceil(count / Math.max(1, size)));
+  const each = Math.ceil(count / blocks);
+  const out: [number, number][] = [];
+  for (let start = 0; start < count; start += each) out.push([start, Math.min(count, start + each)]);
+  return out.length ? out : [[0, 0]];
+}
+
 export class ReportsState {
   dashboard = $state<Dashboard | null>(null);
   history = $state<ExportRecord[]>([]);
