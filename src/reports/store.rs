@@ -13,25 +13,39 @@ use crate::error::Result;
 /// Visits, items, fees and the value of what was taken, by the neighbourhood at the visit,
 /// with the sums of the visits' record keys (binds: from, to, average item value in pence).
 pub const VISITS_SQL: &str = "WITH taken AS (
-             SELECT visit_id, SUM(COALESCE(-m.value_pence, -m.quantity * ?3)) AS value
-             FROM stock_movements m WHERE m.kind = 'distribution' AND m.local_date BETWEEN ?1 AND ?2
-             GROUP BY visit_id)
-         SELECT v.snap_neighbourhood_id AS neighbourhood, COUNT(*) AS visits, SUM(v.items) AS items,
-                SUM(v.fee_pence) AS fees, SUM(COALESCE(t.value, v.items * ?3)) AS value,
-                SUM(t.value IS NULL) AS estimated, SUM(v.record_key) AS key,
-                SUM(CASE WHEN t.value IS NULL THEN v.record_key ELSE 0 END) AS estimated_key
-         FROM visits v LEFT JOIN taken t ON t.visit_id = v.id
-         WHERE v.voided_at IS NULL AND v.local_date BETWEEN ?1 AND ?2
-         GROUP BY v.snap_neighbourhood_id";
+             SELECT v.snap_neighbourhood_id AS neighbourhood, COUNT(*) AS visits,
+                    SUM(v.items) AS items, SUM(t.value) AS value, SUM(v.record_key) AS key
+             FROM (SELECT visit_id, SUM(COALESCE(-m.value_pence, -m.quantity * ?3)) AS value
+                   FROM stock_movements m
+                   WHERE m.kind = 'distribution' AND m.local_date BETWEEN ?1 AND ?2
+                   GROUP BY visit_id) t
+             JOIN visits v ON v.id = t.visit_id
+             WHERE v.voided_at IS NULL AND v.local_date BETWEEN ?1 AND ?2
+             GROUP BY v.snap_neighbourhood_id),
+         daily AS (
+             SELECT snap_neighbourhood_id AS neighbourhood, COUNT(*) AS visits,
+                    SUM(items) AS items, SUM(fee_pence) AS fees, SUM(record_key) AS key
+             FROM visits WHERE voided_at IS NULL AND local_date BETWEEN ?1 AND ?2
+             GROUP BY local_date, snap_neighbourhood_id),
+         seen AS (
+             SELECT neighbourhood, SUM(visits) AS visits, SUM(items) AS items,
+                    SUM(fees) AS fees, SUM(key) AS key
+             FROM daily GROUP BY neighbourhood)
+         SELECT s.neighbourhood, s.visits, s.items, s.fees,
+                COALESCE(t.value, 0) + (s.items - COALESCE(t.items, 0)) * ?3 AS value,
+                s.visits - COALESCE(t.visits, 0) AS estimated, s.key,
+                s.key - COALESCE(t.key, 0) AS estimated_key
+         FROM seen s LEFT JOIN taken t ON t.neighbourhood IS s.neighbourhood";
 
 /// Households and people, once each, as at their latest visit in the period, with the sums of
 /// the households' record keys (binds: from, to). The snapshot columns beside `MAX(id)` are
-/// those of the row holding the maximum (SQLite's rule for a lone min/max aggregate), so the
-/// whole query reads `idx_visits_report` alone.
+/// those of the row holding the maximum (SQLite's rule for a lone min/max aggregate); the
+/// household-ordered index is read in order, so nothing is sorted.
 pub const HOUSEHOLDS_SQL: &str = "WITH last AS (
              SELECT MAX(id), snap_neighbourhood_id, snap_adults, snap_children,
                     snap_landlord_tenant, record_key
-             FROM visits WHERE voided_at IS NULL AND local_date BETWEEN ?1 AND ?2
+             FROM visits INDEXED BY idx_visits_household_report
+             WHERE voided_at IS NULL AND local_date BETWEEN ?1 AND ?2
              GROUP BY household_id)
          SELECT snap_neighbourhood_id AS neighbourhood, COUNT(*) AS households,
                 SUM(snap_adults) AS adults, SUM(snap_children) AS children,
