@@ -12,3 +12,6 @@ CREATE INDEX idx_visits_household_report ON visits (
     household_id, local_date, snap_neighbourhood_id, snap_adults, snap_children,
     snap_landlord_tenant, record_key, voided_at
 ) WHERE voided_at IS NULL;
+-- A household's membership events: read when it is registered (the record key trigger) and
+-- erased; without it every registration read the whole table.
+CREATE INDEX idx_membership_events_household ON membership_events (household_id);
