@@ -15,6 +15,7 @@ pub mod demo;
 pub mod error;
 pub mod files;
 pub mod households;
+pub mod i18n;
 pub mod import;
 pub mod membership;
 pub mod money;

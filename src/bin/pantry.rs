@@ -198,6 +198,15 @@ enum PrintWhat {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// A household's welcome and privacy sheet, in its preferred language then English.
+    Welcome {
+        /// The household's membership number.
+        #[arg(long, value_name = "NUMBER")]
+        household: String,
+        /// The PDF file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -351,6 +360,9 @@ async fn signed_in(
         Command::Print {
             what: PrintWhat::Slip { referral, out },
         } => print_slip(db, &referral, &Destination::file(out, existing)).await,
+        Command::Print {
+            what: PrintWhat::Welcome { household, out },
+        } => print_welcome(db, &household, &Destination::file(out, existing)).await,
     }
 }
 
@@ -660,6 +672,16 @@ async fn print_slip(db: &Db, reference: &str, to: &Destination) -> Result<(), Er
     say!(
         "Wrote the slip for referral {} to {}.",
         referral.reference,
+        file.display()
+    );
+    Ok(())
+}
+
+async fn print_welcome(db: &Db, number: &str, to: &Destination) -> Result<(), Error> {
+    let id = pantry::households::id_for_number(db, number).await?;
+    let file = pantry::households::welcome::print_welcome(db, id, to).await?;
+    say!(
+        "Wrote the welcome sheet for membership {number} to {}.",
         file.display()
     );
     Ok(())

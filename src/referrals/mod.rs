@@ -15,6 +15,7 @@ use crate::choices::FlagOption;
 use crate::db::Db;
 use crate::error::{Error, FieldError, Result};
 use crate::households;
+use crate::i18n::Msg;
 use crate::output::Destination;
 use crate::print::slip::SlipFace;
 use crate::settings;
@@ -556,13 +557,33 @@ pub async fn options(db: &Db) -> Result<ReferralOptions> {
 /// The referral slip as a PDF: the agency's copy above, the member's below a tear line.
 pub async fn slip(db: &Db, id: i64) -> Result<Vec<u8>> {
     let settings = settings::require(db).await?;
-    let referral = referral_with(&mut *db.pool().acquire().await?, id).await?;
-    crate::print::slip::referral_slip(&slip_face(&settings, &referral))
+    let mut conn = db.pool().acquire().await?;
+    let referral = referral_with(&mut conn, id).await?;
+    let language = crate::households::store::load(&mut conn, referral.household_id)
+        .await?
+        .map_or_else(|| crate::i18n::ENGLISH.to_owned(), |h| h.language);
+    crate::print::slip::referral_slip(&slip_face(&settings, &referral, &language))
 }
 
-/// What the slip shows, in words.
-fn slip_face(settings: &settings::Settings, r: &Referral) -> SlipFace {
+/// What the slip shows, in words; the member's note in `language` and English.
+fn slip_face(settings: &settings::Settings, r: &Referral, language: &str) -> SlipFace {
+    let note_args = [
+        ("agency", r.agency.name.as_str()),
+        ("reference", r.reference.as_str()),
+    ];
+    let own = crate::i18n::texts(language);
+    let mut member_note = Vec::new();
+    if !own.is_english() {
+        member_note.push(format!(
+            "{} {}",
+            own.get(Msg::SlipMemberCopy, &[]),
+            own.get(Msg::SlipMemberNote, &note_args)
+        ));
+    }
+    member_note.push(crate::i18n::texts(crate::i18n::ENGLISH).get(Msg::SlipMemberNote, &note_args));
     SlipFace {
+        member_note,
+        unchecked_note: crate::i18n::unchecked_note(language),
         pantry_name: settings.name.clone(),
         pantry_address: settings.address.clone(),
         reference: r.reference.clone(),
