@@ -215,10 +215,10 @@ impl Catalogue {
             .code
             .parse()
             .unwrap_or_else(|_| unic_langid::LanguageIdentifier::default());
+        // Fluent wraps each filled-in value in invisible isolation marks, so that "£3.50"
+        // or "Hillside Pantry" keeps its own order inside Urdu or Arabic (the printer
+        // orders by them and draws nothing for them).
         let mut bundle = FluentBundle::new_concurrent(vec![locale]);
-        // Placeables are put in order by the bidi algorithm when printed, without the
-        // invisible isolation marks Fluent would add (no font draws them).
-        bundle.set_use_isolating(false);
         if let Err(errors) = bundle.add_resource(resource) {
             problems.extend(errors.iter().map(|e| e.to_string()));
         }
@@ -328,11 +328,14 @@ pub fn bilingual(code: &str, msg: Msg, args: &[(&str, &str)]) -> Vec<String> {
     lines
 }
 
-/// The small line printed under text in a language no native speaker has checked (in
-/// that language and in English), or `None` once it is checked.
-pub fn unchecked_note(code: &str) -> Option<String> {
-    let own = texts(code);
-    (!own.checked()).then(|| bilingual(code, Msg::TranslationUnchecked, &[]).join(" "))
+/// The small print under text in a language no native speaker has checked: in that
+/// language, then English (none once it is checked).
+pub fn unchecked_note(code: &str) -> Vec<String> {
+    if texts(code).checked() {
+        Vec::new()
+    } else {
+        bilingual(code, Msg::TranslationUnchecked, &[])
+    }
 }
 
 /// A language as the Settings screen lists it.
@@ -542,7 +545,7 @@ mod tests {
         };
         assert_eq!(
             texts.get(Msg::HowFee, &[("fee", "£3.50")]),
-            "Y ffi yw £3.50 yr wythnos."
+            "Y ffi yw \u{2068}£3.50\u{2069} yr wythnos."
         );
         // Not in the catalogue at all.
         assert_eq!(
@@ -553,7 +556,7 @@ mod tests {
         // half-filled.
         assert_eq!(
             texts.get(Msg::HowItems, &[("items", "10")]),
-            "At each visit you choose up to 10 items."
+            "At each visit you choose up to \u{2068}10\u{2069} items."
         );
         assert!(!texts.checked());
     }

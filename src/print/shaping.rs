@@ -115,10 +115,19 @@ pub(super) fn font(family: Family, weight: Weight) -> Result<&'static Font> {
         .ok_or_else(|| Error::Conflict("A font built into Pantry could not be read.".into()))
 }
 
+/// The invisible marks that steer the bidirectional algorithm (isolates around a filled-in
+/// value such as "£3.50", embeddings, LRM/RLM): they order the text, and are not drawn.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 /// The family that draws `c`, after a character drawn in `previous`: its script's font,
 /// else (for spaces, punctuation, digits and joiners) the font of the text around it,
 /// else DejaVu, else any shipped font that has it; `None` if none does.
 fn family_for(c: char, previous: Option<Family>, weight: Weight) -> Result<Option<Family>> {
+    if is_bidi_control(c) {
+        return Ok(Some(previous.unwrap_or(Family::Latin)));
+    }
     if let Some(family) = Family::of_script(c) {
         return Ok(Some(family));
     }
@@ -229,8 +238,17 @@ pub fn shape_line_as(
             pieces.reverse();
         }
         for (family, piece) in pieces {
-            let run = shape_run(family, weight, piece, right_to_left, size, &mut pen)?;
-            runs.push(run);
+            let shown: String = piece.chars().filter(|c| !is_bidi_control(*c)).collect();
+            if !shown.is_empty() {
+                runs.push(shape_run(
+                    family,
+                    weight,
+                    &shown,
+                    right_to_left,
+                    size,
+                    &mut pen,
+                )?);
+            }
         }
     }
     Ok(ShapedLine {
@@ -373,6 +391,21 @@ mod tests {
         let texts: Vec<&str> = line.runs.iter().map(|r| r.text.as_str()).collect();
         assert_eq!(texts, [" میں", "Pantry", "پینٹری "]);
         assert_eq!(line.runs[1].family, Family::Latin);
+    }
+
+    #[test]
+    fn an_isolated_amount_keeps_its_currency_sign_before_it_in_urdu() {
+        // Without the isolation marks, the bidi rules set "£3.50" as "3.50£" after Arabic
+        // letters; with them (as Fluent fills values in) it stays "£3.50".
+        let line = shape_line(
+            "فیس ہر ہفتے \u{2068}£3.50\u{2069} ہے۔",
+            10.0,
+            Weight::Regular,
+        )
+        .unwrap();
+        let texts: Vec<&str> = line.runs.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(texts, [" ہے۔", "£3.50", "فیس ہر ہفتے "]);
+        assert!(line.missing.is_empty());
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub struct SlipFace {
     /// For the member, under their copy: in their language, then English.
     pub member_note: Vec<String>,
     /// Printed small when the member's language is not yet checked by a native speaker.
-    pub unchecked_note: Option<String>,
+    pub unchecked_note: Vec<String>,
 }
 
 const MARGIN: f32 = 15.0;
@@ -68,8 +68,8 @@ pub fn referral_slip(r: &SlipFace) -> Result<Vec<u8>> {
     for note in &r.member_note {
         y = paragraph(&mut doc, &mut page, y, width, note, 9.5, BLACK)?;
     }
-    if let Some(note) = &r.unchecked_note {
-        paragraph(&mut doc, &mut page, y, width, note, 7.0, GREY)?;
+    for note in &r.unchecked_note {
+        y = paragraph(&mut doc, &mut page, y, width, note, 7.0, GREY)?;
     }
     doc.add(page);
     Ok(doc.finish())

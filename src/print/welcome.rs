@@ -21,8 +21,8 @@ pub struct WelcomeSheet {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WelcomePart {
     pub title: String,
-    /// Small print under the title.
-    pub note: Option<String>,
+    /// Small print under the title, a paragraph each.
+    pub note: Vec<String>,
     pub sections: Vec<WelcomeSection>,
 }
 
@@ -39,7 +39,7 @@ pub fn welcome_sheet(sheet: &WelcomeSheet) -> Result<Vec<u8>> {
             flow.rule()?;
         }
         flow.title(&part.title)?;
-        if let Some(note) = &part.note {
+        for note in &part.note {
             flow.small_print(note, GREY)?;
         }
         for section in &part.sections {
