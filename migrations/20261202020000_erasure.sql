@@ -16,7 +16,7 @@ SELECT id, erased_at FROM households WHERE erased_at IS NOT NULL;
 CREATE TABLE household_files (
     id            INTEGER PRIMARY KEY,
     household_id  INTEGER NOT NULL REFERENCES households (id),
-    kind          TEXT    NOT NULL CHECK (kind IN ('subject-access', 'card', 'card-sheet', 'slip')),
+    kind          TEXT    NOT NULL CHECK (kind IN ('subject-access', 'card', 'card-sheet', 'slip', 'welcome')),
     file          TEXT    NOT NULL,
     sha256        TEXT    NOT NULL,
     at            TEXT    NOT NULL

@@ -16,6 +16,7 @@ pub mod encryption;
 pub mod error;
 pub mod files;
 pub mod households;
+pub mod i18n;
 pub mod import;
 pub mod keys;
 pub mod membership;

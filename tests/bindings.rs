@@ -16,6 +16,7 @@ use pantry::households::erasure::Erasure;
 use pantry::households::form::HouseholdForm;
 use pantry::households::protection::RetentionPreview;
 use pantry::households::{Household, HouseholdPage, ListPage, ListQuery, RegistrationOptions};
+use pantry::i18n::{MemberTextForm, MemberTextSettings};
 use pantry::import::{ImportFile, ImportPreview, ImportProgress, ImportReport};
 use pantry::print::cards::SheetLayout;
 use pantry::referrals::{
@@ -105,6 +106,8 @@ fn export_all(dir: &Path) {
     ExportRecord::export_all_to(dir).unwrap();
     ReportFormat::export_all_to(dir).unwrap();
     ReportSettingsForm::export_all_to(dir).unwrap();
+    MemberTextSettings::export_all_to(dir).unwrap();
+    MemberTextForm::export_all_to(dir).unwrap();
 }
 
 fn read_dir(dir: &Path) -> BTreeMap<String, String> {

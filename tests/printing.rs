@@ -7,6 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::run;
 use pantry::cards;
 use pantry::households::form::HouseholdForm;
 use pantry::output::{Destination, Existing};
@@ -49,18 +50,6 @@ async fn pantry_with_households() -> (tempfile::TempDir, Db, Vec<households::Hou
         );
     }
     (dir, db, made)
-}
-
-fn run(cmd: &mut Command) -> String {
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("{cmd:?} could not run ({e}); `make test` installs it"));
-    assert!(
-        out.status.success(),
-        "{cmd:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// Renders every page of `pdf` to PNG at 300 dpi; returns the page images.

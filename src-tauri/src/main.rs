@@ -4,6 +4,7 @@
 mod backup;
 mod commands;
 mod counter;
+mod languages;
 mod members;
 mod printing;
 mod referrals;
@@ -265,6 +266,9 @@ fn main() {
             referrals::referrals_contacted,
             referrals::referrals_outcome,
             referrals::referrals_slip,
+            languages::languages_settings,
+            languages::languages_save_settings,
+            languages::members_print_welcome,
             backup::backups_status,
             backup::backups_save_settings,
             backup::backups_now,

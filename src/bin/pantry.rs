@@ -235,6 +235,15 @@ enum PrintWhat {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// A household's welcome and privacy sheet, in its preferred language then English.
+    Welcome {
+        /// The household's membership number.
+        #[arg(long, value_name = "NUMBER")]
+        household: String,
+        /// The PDF file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -444,6 +453,9 @@ async fn signed_in(
         Command::Print {
             what: PrintWhat::Slip { referral, out },
         } => print_slip(db, &referral, &Destination::file(out, existing)).await,
+        Command::Print {
+            what: PrintWhat::Welcome { household, out },
+        } => print_welcome(db, &household, &Destination::file(out, existing)).await,
     }
 }
 
@@ -805,6 +817,16 @@ fn unlock_hint(err: Error) -> Error {
         }
         other => other,
     }
+}
+
+async fn print_welcome(db: &Db, number: &str, to: &Destination) -> Result<(), Error> {
+    let id = pantry::households::id_for_number(db, number).await?;
+    let file = pantry::households::welcome::print_welcome(db, id, to).await?;
+    say!(
+        "Wrote the welcome sheet for membership {number} to {}.",
+        file.display()
+    );
+    Ok(())
 }
 
 /// Signs the volunteer in with their PIN: from PANTRY_PIN, or typed (not shown) when a

@@ -141,6 +141,7 @@ async fn faces_for(db: &Db, household_ids: &[i64]) -> Result<(Vec<CardFace>, Vec
             name: r.lead_name,
             membership_number: r.membership_number,
             card_number: r.card_number,
+            member_text: crate::i18n::bilingual(&r.language, crate::i18n::Msg::CardBring, &[]),
         })
         .collect();
     Ok((faces, card_ids))

@@ -108,6 +108,7 @@ pub struct PrintRow {
     pub card_number: String,
     pub membership_number: String,
     pub lead_name: String,
+    pub language: String,
 }
 
 /// Current cards of the given households, in the order given.
@@ -118,7 +119,8 @@ pub async fn current_for(
     let mut rows = Vec::with_capacity(household_ids.len());
     for chunk in household_ids.chunks(500) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT c.id AS card_id, h.id AS household_id, c.card_number, h.membership_number, h.lead_name
+            "SELECT c.id AS card_id, h.id AS household_id, c.card_number, h.membership_number, h.lead_name,
+                    h.language
              FROM cards c JOIN households h ON h.id = c.household_id
              WHERE c.revoked_at IS NULL AND h.erased_at IS NULL AND h.id IN (",
         );

@@ -506,6 +506,7 @@ fn demo_household(
         expires_on: expires,
         status,
         created_at,
+        language: crate::i18n::ENGLISH.to_owned(),
     };
     Ok(DemoHousehold {
         record,

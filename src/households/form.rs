@@ -132,6 +132,9 @@ pub struct HouseholdForm {
     pub consent_given: bool,
     /// Blank for today; `dd/mm/yyyy` or `yyyy-mm-dd`.
     pub joined_on: String,
+    /// The preferred language's code, from those the pantry offers (blank: English).
+    #[serde(default)]
+    pub language: String,
 }
 
 /// A household that passed every check.
@@ -155,6 +158,8 @@ pub struct ValidHousehold {
     pub members: Vec<(String, Option<u16>)>,
     pub consent_given: bool,
     pub joined_on: NaiveDate,
+    /// A shipped language's code (whether the pantry offers it is checked on saving).
+    pub language: &'static str,
 }
 
 impl HouseholdForm {
@@ -281,13 +286,23 @@ impl HouseholdForm {
                 "Enter the date joined as day/month/year (not in the future), or leave it blank for today.",
             ));
         }
+        let language = match self.language.trim() {
+            "" => Some(crate::i18n::ENGLISH),
+            code => crate::i18n::language(code).map(|l| l.code),
+        };
+        if language.is_none() {
+            errors.push(FieldError::new(
+                "language",
+                "Choose one of the languages the pantry offers.",
+            ));
+        }
         let mut dietary = self.dietary.clone();
         dietary.dedup();
         let mut allergies = self.allergies.clone();
         allergies.dedup();
 
-        match (adults, children, postcode, joined_on) {
-            (Some(adults), Some(children), Some(postcode), Some(joined_on))
+        match (adults, children, postcode, joined_on, language) {
+            (Some(adults), Some(children), Some(postcode), Some(joined_on), Some(language))
                 if errors.is_empty() =>
             {
                 Ok(ValidHousehold {
@@ -312,6 +327,7 @@ impl HouseholdForm {
                     members,
                     consent_given: self.consent_given,
                     joined_on,
+                    language,
                 })
             }
             _ => Err(Error::Validation(errors)),

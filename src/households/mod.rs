@@ -9,6 +9,7 @@ pub mod protection;
 pub mod search;
 mod search_store;
 pub(crate) mod store;
+pub mod welcome;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -115,6 +116,8 @@ pub struct Household {
     pub erased: bool,
     pub created_at: String,
     pub updated_at: String,
+    /// The preferred language's code (what is printed for the household is in it).
+    pub language: String,
 }
 
 /// One line of a household's history: a field's before → after, or an event.
@@ -187,6 +190,8 @@ pub struct RegistrationOptions {
     pub consent_version: String,
     pub neighbourhoods: Vec<settings::Neighbourhood>,
     pub districts: Vec<settings::DistrictMapping>,
+    /// The languages the pantry offers, English first.
+    pub languages: Vec<crate::i18n::LanguageOption>,
     /// A blank form with the pantry's defaults.
     pub blank: HouseholdForm,
 }
@@ -212,9 +217,11 @@ pub async fn registration_options(db: &Db) -> Result<RegistrationOptions> {
         consent_version: CONSENT_VERSION.to_owned(),
         neighbourhoods: settings.neighbourhoods.clone(),
         districts: settings.districts.clone(),
+        languages: crate::i18n::options(db).await?,
         blank: HouseholdForm {
             adults: "1".into(),
             children: "0".into(),
+            language: crate::i18n::ENGLISH.into(),
             ..HouseholdForm::default()
         },
     })
@@ -269,6 +276,7 @@ pub(crate) fn record_from(
         expires_on: expiry_from(settings, valid.joined_on),
         status: Status::Active,
         created_at: now,
+        language: valid.language.to_owned(),
     }
 }
 
@@ -304,6 +312,7 @@ pub async fn register(
     )?;
     let reason = duplicate_reason.map(str::trim).filter(|r| !r.is_empty());
     let mut tx = db.begin_write().await?;
+    crate::i18n::check_offered(&mut tx, valid.language, None).await?;
     let candidates = duplicates::candidates_with(&mut tx, &valid, None).await?;
     if !candidates.is_empty() && reason.is_none() {
         return Err(Error::Conflict(format!(
@@ -411,6 +420,7 @@ pub(crate) fn display_fields(h: &Household) -> Vec<(&'static str, String)> {
         ),
         ("Dietary notes", h.dietary_notes.clone()),
         ("Notes", h.notes.clone()),
+        ("Preferred language", crate::i18n::label(&h.language)),
         (
             "Other members",
             h.members
@@ -440,6 +450,7 @@ pub async fn update(db: &Db, id: i64, form: &HouseholdForm, actor: &Actor) -> Re
         ..form.clone()
     };
     let valid = form.validate(&settings, settings.date_at(db.now()).max(joined))?;
+    crate::i18n::check_offered(&mut tx, valid.language, Some(&before.language)).await?;
     let now = db.now();
     let mut record = record_from(&valid, &settings, id, before.membership_number.clone(), now);
     record.neighbourhood_id = valid.neighbourhood_id;
@@ -644,6 +655,7 @@ fn form_from(h: &Household) -> HouseholdForm {
             .collect(),
         consent_given: h.consent_at.is_some(),
         joined_on: h.joined_on.clone(),
+        language: h.language.clone(),
     }
 }
 

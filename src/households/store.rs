@@ -39,6 +39,8 @@ pub struct HouseholdRecord {
     pub expires_on: NaiveDate,
     pub status: Status,
     pub created_at: String,
+    /// The preferred language's code.
+    pub language: String,
 }
 
 /// Rows per multi-row INSERT (keeps under SQLite's bound-variable limit).
@@ -88,7 +90,7 @@ pub async fn insert_many(conn: &mut SqliteConnection, rows: &[HouseholdRecord]) 
             "INSERT INTO households (id, membership_number, lead_name, search_name, adults, children, \
              postcode, postcode_key, postcode_district, neighbourhood_id, landlord_tenant, tenancy_ref, \
              phone, phone_digits, email, dietary, allergies, dietary_notes, notes, consent_at, \
-             consent_version, joined_on, expires_on, status, created_at, updated_at) ",
+             consent_version, joined_on, expires_on, status, created_at, updated_at, language) ",
         );
         q.push_values(chunk, |mut b, h| {
             b.push_bind(h.id)
@@ -116,7 +118,8 @@ pub async fn insert_many(conn: &mut SqliteConnection, rows: &[HouseholdRecord]) 
                 .push_bind(h.expires_on)
                 .push_bind(h.status.code())
                 .push_bind(&h.created_at)
-                .push_bind(&h.created_at);
+                .push_bind(&h.created_at)
+                .push_bind(&h.language);
         });
         q.build().execute(&mut *conn).await?;
     }
@@ -133,7 +136,7 @@ pub async fn update_details(
         "UPDATE households SET lead_name = ?, search_name = ?, adults = ?, children = ?, postcode = ?,
              postcode_key = ?, postcode_district = ?, neighbourhood_id = ?, landlord_tenant = ?,
              tenancy_ref = ?, phone = ?, phone_digits = ?, email = ?, dietary = ?, allergies = ?,
-             dietary_notes = ?, notes = ?, updated_at = ?
+             dietary_notes = ?, notes = ?, updated_at = ?, language = ?
          WHERE id = ?",
     )
     .bind(&h.lead_name)
@@ -154,6 +157,7 @@ pub async fn update_details(
     .bind(&h.dietary_notes)
     .bind(&h.notes)
     .bind(at)
+    .bind(&h.language)
     .bind(h.id)
     .execute(conn)
     .await?;
@@ -308,6 +312,7 @@ struct HouseholdRow {
     erased_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    language: String,
 }
 
 pub async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Option<Household>> {
@@ -316,7 +321,7 @@ pub async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Option<Househo
                 h.postcode_district, h.neighbourhood_id, n.name AS neighbourhood, h.landlord_tenant,
                 h.tenancy_ref, h.phone, h.email, h.dietary, h.allergies, h.dietary_notes, h.notes,
                 h.consent_at, h.consent_version, h.joined_on, h.expires_on, h.status, h.erased_at,
-                h.created_at, h.updated_at
+                h.created_at, h.updated_at, h.language
          FROM households h LEFT JOIN neighbourhoods n ON n.id = h.neighbourhood_id
          WHERE h.id = ?",
     )
@@ -360,6 +365,7 @@ pub async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Option<Househo
         erased: row.erased_at.is_some(),
         created_at: row.created_at.to_rfc3339(),
         updated_at: row.updated_at.to_rfc3339(),
+        language: row.language,
     }))
 }
 
@@ -571,7 +577,7 @@ pub async fn anonymise(conn: &mut SqliteConnection, id: i64, at: DateTime<Utc>) 
         "UPDATE households SET membership_number = 'erased-' || id, lead_name = 'Erased household',
              search_name = '', postcode = '', postcode_key = '', tenancy_ref = '', phone = '',
              phone_digits = '', email = '', dietary = '', allergies = '', dietary_notes = '',
-             notes = '', consent_version = NULL, status = 'left',
+             notes = '', consent_version = NULL, status = 'left', language = 'en',
              erased_at = COALESCE(erased_at, ?1), updated_at = ?1
          WHERE id = ?2",
     )

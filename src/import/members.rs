@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 use crate::households::form::{Allergen, Dietary, HouseholdForm, ValidHousehold};
 use crate::households::record_from;
 use crate::households::store;
+use crate::i18n;
 use crate::membership;
 use crate::settings;
 use crate::text;
@@ -41,6 +42,7 @@ pub enum ImportField {
     Dietary,
     Allergies,
     Notes,
+    Language,
 }
 
 impl ImportField {
@@ -60,6 +62,7 @@ impl ImportField {
         ImportField::Dietary,
         ImportField::Allergies,
         ImportField::Notes,
+        ImportField::Language,
     ];
 
     pub fn label(self) -> &'static str {
@@ -79,6 +82,7 @@ impl ImportField {
             ImportField::Dietary => "Dietary needs",
             ImportField::Allergies => "Allergies",
             ImportField::Notes => "Notes",
+            ImportField::Language => "Preferred language",
         }
     }
 
@@ -113,6 +117,7 @@ impl ImportField {
             ImportField::Dietary => &["dietary", "diet", "dietaryneeds"],
             ImportField::Allergies => &["allergies", "allergy", "allergens"],
             ImportField::Notes => &["notes", "note", "comments"],
+            ImportField::Language => &["language", "preferredlanguage", "lang", "homelanguage"],
         }
     }
 }
@@ -351,7 +356,10 @@ async fn check_rows(
     }
     let settings = settings::require(db).await?;
     let today = settings.date_at(db.now());
-    let existing = store::existing_keys(&mut *db.pool().acquire().await?).await?;
+    let mut conn = db.pool().acquire().await?;
+    let existing = store::existing_keys(&mut conn).await?;
+    let (offered, _) = i18n::switched_on_with(&mut conn).await?;
+    drop(conn);
     let total = u32::try_from(sheet.rows.len()).unwrap_or(u32::MAX);
     let header = |i: usize| {
         sheet
@@ -460,6 +468,29 @@ async fn check_rows(
                 }
             },
         };
+        let language = match cell(ImportField::Language).trim() {
+            "" => i18n::ENGLISH,
+            name => match i18n::find(name) {
+                Some(l) if offered.contains(&l) => l.code,
+                Some(l) => {
+                    problem(
+                        ImportField::Language,
+                        format!(
+                            "{} is not offered yet: switch it on in Settings first.",
+                            l.english_name
+                        ),
+                    );
+                    i18n::ENGLISH
+                }
+                None => {
+                    problem(
+                        ImportField::Language,
+                        format!("\"{name}\" is not a language Pantry has a translation for: write its English name (e.g. Bengali) or its code (bn)."),
+                    );
+                    i18n::ENGLISH
+                }
+            },
+        };
         let number = match cell(ImportField::MembershipNumber) {
             "" => None,
             n => match membership::number_problem(n) {
@@ -493,6 +524,7 @@ async fn check_rows(
             notes: cell(ImportField::Notes).to_owned(),
             joined_on: cell(ImportField::JoinedOn).to_owned(),
             consent_given: consent_at.is_some(),
+            language: language.to_owned(),
             ..HouseholdForm::default()
         };
         let valid = match form.validate(&settings, today) {

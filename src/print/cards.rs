@@ -1,6 +1,7 @@
 //! Membership card layout: a CR80 card (85.6 × 54 mm) with the pantry's name, the member's
-//! name, the membership number and a Code 128 barcode of the card number that handheld
-//! scanners read easily; single cards, or A4 sheets of ten.
+//! name, the membership number, a Code 128 barcode of the card number that handheld
+//! scanners read easily, and a short line for the member in their language and English;
+//! single cards, or A4 sheets of ten.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -15,6 +16,9 @@ pub struct CardFace {
     pub name: String,
     pub membership_number: String,
     pub card_number: String,
+    /// The short text for the member: in their language, then English (one line when
+    /// that is English).
+    pub member_text: Vec<String>,
 }
 
 /// How cards sit on an A4 sheet.
@@ -171,15 +175,24 @@ fn draw(
         Align::Centre,
         &face.card_number,
     )?;
-    doc.text(
-        page,
-        centre,
-        y + 49.0,
-        6.5,
-        Weight::Regular,
-        GREY,
-        Align::Centre,
-        "Valid while the membership is active. Please bring it each visit.",
-    )?;
+    // One line sits at 49 mm; two share the space below the card number.
+    let first = if face.member_text.len() > 1 {
+        47.4
+    } else {
+        49.0
+    };
+    for (i, line) in face.member_text.iter().take(2).enumerate() {
+        let size = doc.fit(line, inner, 6.5, 5.0, Weight::Regular)?;
+        doc.text(
+            page,
+            centre,
+            y + first + i as f32 * 3.2,
+            size,
+            Weight::Regular,
+            GREY,
+            Align::Centre,
+            line,
+        )?;
+    }
     Ok(())
 }

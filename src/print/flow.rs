@@ -1,7 +1,8 @@
 //! Flowing A4 documents: headings, paragraphs, label–value lines and simple tables that
-//! continue onto new pages (subject-access reports now; slips and reports later).
+//! continue onto new pages (subject-access reports, count sheets, reports, welcome sheets).
+//! Titles, headings and paragraphs in a right-to-left script are set from the right margin.
 
-use super::{Align, Colour, Document, Page, Weight, A4, BLACK, BRAND, GREY};
+use super::{shaping, Align, Colour, Document, Page, Weight, A4, BLACK, BRAND, GREY};
 use crate::error::Result;
 
 const MARGIN: f32 = 18.0;
@@ -34,6 +35,15 @@ impl Flow {
 
     fn width() -> f32 {
         A4.0 - 2.0 * MARGIN
+    }
+
+    /// Where a line of `text` starts: the left margin, or the right one for right-to-left.
+    fn start(text: &str) -> (f32, Align) {
+        if shaping::is_right_to_left(text) {
+            (A4.0 - MARGIN, Align::Right)
+        } else {
+            (MARGIN, Align::Left)
+        }
     }
 
     fn room(&mut self, height: f32) -> Result<()> {
@@ -71,14 +81,18 @@ impl Flow {
     pub fn title(&mut self, text: &str) -> Result<()> {
         self.room(14.0)?;
         self.y += 6.0;
+        let (x, align) = Self::start(text);
+        let size = self
+            .doc
+            .fit(text, Self::width(), 18.0, 11.0, Weight::Bold)?;
         self.doc.text(
             &mut self.page,
-            MARGIN,
+            x,
             self.y,
-            18.0,
+            size,
             Weight::Bold,
             BRAND,
-            Align::Left,
+            align,
             text,
         )?;
         self.y += 6.0;
@@ -88,14 +102,15 @@ impl Flow {
     pub fn heading(&mut self, text: &str) -> Result<()> {
         self.room(16.0)?;
         self.y += 7.0;
+        let (x, align) = Self::start(text);
         self.doc.text(
             &mut self.page,
-            MARGIN,
+            x,
             self.y,
             12.5,
             Weight::Bold,
             BLACK,
-            Align::Left,
+            align,
             text,
         )?;
         self.y += 1.5;
@@ -106,22 +121,46 @@ impl Flow {
     }
 
     pub fn paragraph(&mut self, text: &str, colour: Colour) -> Result<()> {
+        self.paragraph_sized(text, colour, BODY, LINE)
+    }
+
+    /// A paragraph in small print.
+    pub fn small_print(&mut self, text: &str, colour: Colour) -> Result<()> {
+        self.paragraph_sized(text, colour, 8.0, 4.0)
+    }
+
+    fn paragraph_sized(&mut self, text: &str, colour: Colour, size: f32, line: f32) -> Result<()> {
         let text = self.doc.drawable(text, Weight::Regular)?;
-        for line in self.doc.wrap(&text, Self::width(), BODY, Weight::Regular)? {
-            self.room(LINE)?;
-            self.y += LINE;
-            self.doc.text(
+        // The paragraph's direction decides the margin of every line (a line of it may
+        // start with a number or an English word).
+        let (x, align) = Self::start(&text);
+        let right_to_left = Some(align == Align::Right);
+        for l in self.doc.wrap(&text, Self::width(), size, Weight::Regular)? {
+            self.room(line)?;
+            self.y += line;
+            self.doc.text_as(
                 &mut self.page,
-                MARGIN,
+                x,
                 self.y,
-                BODY,
+                size,
                 Weight::Regular,
                 colour,
-                Align::Left,
-                &line,
+                align,
+                &l,
+                right_to_left,
             )?;
         }
         self.y += 1.5;
+        Ok(())
+    }
+
+    /// A thin rule across the page, with space around it.
+    pub fn rule(&mut self) -> Result<()> {
+        self.room(8.0)?;
+        self.y += 4.0;
+        self.page
+            .line((MARGIN, self.y), (A4.0 - MARGIN, self.y), 0.75, GREY);
+        self.y += 2.0;
         Ok(())
     }
 

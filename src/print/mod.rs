@@ -1,34 +1,33 @@
 //! The one PDF layer every printed document uses (cards, referral slips, count sheets,
-//! reports): pages in millimetres from the top-left corner, the embedded DejaVu fonts
-//! (subset on save), text that measures, wraps and aligns, lines, boxes, and Code 128
-//! barcodes drawn as filled vector bars with their quiet zones.
+//! reports, welcome sheets): pages in millimetres from the top-left corner, the embedded
+//! fonts (DejaVu Sans, and Noto for Bengali, Gurmukhi and Arabic script; each subset on
+//! save), text that is shaped (`shaping`), measures, wraps and aligns in either direction,
+//! lines, boxes, and Code 128 barcodes drawn as filled vector bars with their quiet zones.
 
 pub mod cards;
 pub mod flow;
 pub mod recovery;
+pub mod shaping;
 pub mod slip;
+pub mod welcome;
 
-use std::sync::OnceLock;
+use std::collections::BTreeMap;
 
 use barcoders::sym::code128::Code128;
 use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem,
+    Codepoint, Color, DictItem, FontId, Line, LinePoint, Mm, Op, PaintMode, PdfDocument,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, TextMatrix,
 };
 
 use crate::error::{Error, Result};
+use shaping::{Family, ShapedLine};
 
-/// DejaVu Sans (Bitstream Vera licence, see assets/fonts): Latin, Latin Extended A/B and
-/// Additional, Greek, Cyrillic — the names a UK pantry meets.
-const REGULAR_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-const BOLD_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
-
-/// Shown in place of a character the font cannot draw, so nothing disappears silently.
+/// Shown in place of a character no font can draw, so nothing disappears silently.
 pub const MISSING_GLYPH: char = '?';
 
 pub const A4: (f32, f32) = (210.0, 297.0);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Weight {
     Regular,
     Bold,
@@ -61,62 +60,11 @@ impl Colour {
     }
 }
 
-/// A font: printpdf embeds it; ttf-parser measures it and says which characters it has.
-struct Face {
-    parsed: ParsedFont,
-    metrics: ttf_parser::Face<'static>,
-}
-
-struct Faces {
-    regular: Face,
-    bold: Face,
-}
-
-fn faces() -> Result<&'static Faces> {
-    static FACES: OnceLock<Option<Faces>> = OnceLock::new();
-    FACES
-        .get_or_init(|| {
-            let load = |bytes: &'static [u8]| {
-                Some(Face {
-                    parsed: ParsedFont::from_bytes(bytes, 0, &mut Vec::new())?,
-                    metrics: ttf_parser::Face::parse(bytes, 0).ok()?,
-                })
-            };
-            Some(Faces {
-                regular: load(REGULAR_TTF)?,
-                bold: load(BOLD_TTF)?,
-            })
-        })
-        .as_ref()
-        .ok_or_else(|| Error::Conflict("The font built into Pantry could not be read.".into()))
-}
-
-impl Face {
-    fn has(&self, c: char) -> bool {
-        c == ' ' || self.metrics.glyph_index(c).is_some_and(|g| g.0 != 0)
-    }
-
-    /// Width of `text` at `size` points, in millimetres.
-    fn width_mm(&self, text: &str, size: f32) -> f32 {
-        let units: u32 = text
-            .chars()
-            .map(|c| {
-                self.metrics
-                    .glyph_index(c)
-                    .and_then(|g| self.metrics.glyph_hor_advance(g))
-                    .map_or(0, u32::from)
-            })
-            .sum();
-        let em = f32::from(self.metrics.units_per_em().max(1));
-        (units as f32 / em) * size * 25.4 / 72.0
-    }
-}
-
 /// A PDF being built: pages of drawing operations and the fonts they use.
 pub struct Document {
     pdf: PdfDocument,
-    regular: FontId,
-    bold: FontId,
+    /// Fonts added to the PDF so far (each the first time a page uses it).
+    fonts: BTreeMap<(Family, Weight), FontId>,
     pages: Vec<PdfPage>,
     /// Characters that had to be replaced, for the caller to tell the user.
     replaced: Vec<char>,
@@ -140,14 +88,9 @@ pub struct Page {
 
 impl Document {
     pub fn new(title: &str) -> Result<Document> {
-        let faces = faces()?;
-        let mut pdf = PdfDocument::new(title);
-        let regular = pdf.add_font(&faces.regular.parsed);
-        let bold = pdf.add_font(&faces.bold.parsed);
         Ok(Document {
-            pdf,
-            regular,
-            bold,
+            pdf: PdfDocument::new(title),
+            fonts: BTreeMap::new(),
             pages: Vec::new(),
             replaced: Vec::new(),
         })
@@ -171,7 +114,7 @@ impl Document {
         &self.replaced
     }
 
-    /// The finished PDF, fonts subset to the characters used.
+    /// The finished PDF, fonts subset to the glyphs used.
     pub fn finish(mut self) -> Vec<u8> {
         let pages = std::mem::take(&mut self.pages);
         self.pdf
@@ -179,35 +122,40 @@ impl Document {
             .save(&PdfSaveOptions::default(), &mut Vec::new())
     }
 
-    fn face(weight: Weight) -> Result<&'static Face> {
-        let faces = faces()?;
-        Ok(match weight {
-            Weight::Regular => &faces.regular,
-            Weight::Bold => &faces.bold,
-        })
+    fn font_id(&mut self, family: Family, weight: Weight) -> Result<FontId> {
+        if let Some(id) = self.fonts.get(&(family, weight)) {
+            return Ok(id.clone());
+        }
+        let id = self.pdf.add_font(&shaping::font(family, weight)?.parsed);
+        self.fonts.insert((family, weight), id.clone());
+        Ok(id)
     }
 
-    /// `text` with every character the font lacks replaced by [`MISSING_GLYPH`].
+    fn note_missing(&mut self, missing: &[char]) {
+        for c in missing {
+            if !self.replaced.contains(c) {
+                self.replaced.push(*c);
+            }
+        }
+    }
+
+    /// `text` with every character no font has replaced by [`MISSING_GLYPH`].
     pub fn drawable(&mut self, text: &str, weight: Weight) -> Result<String> {
-        let face = Self::face(weight)?;
-        Ok(text
-            .chars()
-            .map(|c| {
-                if face.has(c) {
-                    c
-                } else {
-                    if !self.replaced.contains(&c) {
-                        self.replaced.push(c);
-                    }
-                    MISSING_GLYPH
-                }
-            })
-            .collect())
+        let mut shown = String::with_capacity(text.len());
+        for c in text.chars() {
+            if shaping::drawable(c, weight)? {
+                shown.push(c);
+            } else {
+                self.note_missing(&[c]);
+                shown.push(MISSING_GLYPH);
+            }
+        }
+        Ok(shown)
     }
 
     /// Width of `text` in millimetres.
     pub fn measure(&self, text: &str, size: f32, weight: Weight) -> Result<f32> {
-        Ok(Self::face(weight)?.width_mm(text, size))
+        shaping::width(text, size, weight)
     }
 
     /// Writes one line of text with its baseline at `y`, aligned on `x`.
@@ -223,63 +171,139 @@ impl Document {
         align: Align,
         text: &str,
     ) -> Result<()> {
-        let text = self.drawable(text, weight)?;
-        let width = self.measure(&text, size, weight)?;
+        self.text_as(page, x, y, size, weight, colour, align, text, None)
+    }
+
+    /// [`Document::text`] for a line of a paragraph whose base direction is known.
+    #[allow(clippy::too_many_arguments)]
+    pub fn text_as(
+        &mut self,
+        page: &mut Page,
+        x: f32,
+        y: f32,
+        size: f32,
+        weight: Weight,
+        colour: Colour,
+        align: Align,
+        text: &str,
+        right_to_left: Option<bool>,
+    ) -> Result<()> {
+        let line = shaping::shape_line_as(text, size, weight, right_to_left)?;
+        self.note_missing(&line.missing);
         let left = match align {
             Align::Left => x,
-            Align::Centre => x - width / 2.0,
-            Align::Right => x - width,
+            Align::Centre => x - line.width / 2.0,
+            Align::Right => x - line.width,
         };
-        let font = match weight {
-            Weight::Regular => self.regular.clone(),
-            Weight::Bold => self.bold.clone(),
-        };
+        self.place(page, &line, left, y, size, weight, colour)
+    }
+
+    /// Puts a shaped line's glyphs on the page, each at its own position, with the text
+    /// they stand for: per glyph in the font's ToUnicode map, and for a run of a complex
+    /// script as the run's /ActualText too (its glyphs are reordered and combined, so only
+    /// the whole run reads back as the text it was).
+    #[allow(clippy::too_many_arguments)]
+    fn place(
+        &mut self,
+        page: &mut Page,
+        line: &ShapedLine,
+        left: f32,
+        y: f32,
+        size: f32,
+        weight: Weight,
+        colour: Colour,
+    ) -> Result<()> {
         page.ops.extend([
             Op::SaveGraphicsState,
             Op::SetFillColor { col: colour.pdf() },
             Op::StartTextSection,
-            Op::SetFont {
+        ]);
+        for run in &line.runs {
+            let font = self.font_id(run.family, weight)?;
+            page.ops.push(Op::SetFont {
                 font: PdfFontHandle::External(font),
                 size: Pt(size),
-            },
-            Op::SetTextCursor {
-                pos: page.point(left, y),
-            },
-            Op::ShowText {
-                items: vec![TextItem::Text(text)],
-            },
-            Op::EndTextSection,
-            Op::RestoreGraphicsState,
-        ]);
+            });
+            let complex = run.family != Family::Latin;
+            if complex {
+                // Readers spread a span's text over its glyphs from left to right, then
+                // read a right-to-left line from the right: so such a run's text is given
+                // in the order it is seen, and reads back in the order it is written.
+                let text: String = if run.right_to_left {
+                    run.text.chars().rev().collect()
+                } else {
+                    run.text.clone()
+                };
+                page.ops.push(actual_text(&text));
+            }
+            for glyph in &run.glyphs {
+                let at = page.point(left + glyph.x, y);
+                page.ops.extend([
+                    Op::SetTextMatrix {
+                        matrix: TextMatrix::Translate(
+                            at.x,
+                            Pt(at.y.0 + Mm(glyph.rise).into_pt().0),
+                        ),
+                    },
+                    Op::ShowText {
+                        items: vec![TextItem::GlyphIds(vec![Codepoint {
+                            gid: glyph.gid,
+                            offset: 0.0,
+                            cid: (!glyph.chars.is_empty()).then(|| glyph.chars.clone()),
+                        }])],
+                    },
+                ]);
+            }
+            if complex {
+                page.ops.push(Op::EndMarkedContent);
+            }
+        }
+        page.ops
+            .extend([Op::EndTextSection, Op::RestoreGraphicsState]);
         Ok(())
     }
 
     /// The largest size up to `size` at which `text` fits in `width` mm (not below `min`).
     pub fn fit(&self, text: &str, width: f32, size: f32, min: f32, weight: Weight) -> Result<f32> {
+        // Shaped width grows in proportion to the size.
+        let at_size = self.measure(text, size, weight)?;
         let mut s = size;
-        while s > min && self.measure(text, s, weight)? > width {
+        while s > min && at_size * s / size > width {
             s -= 0.25;
         }
         Ok(s)
     }
 
-    /// Splits `text` into lines no wider than `width` mm (long words are broken).
+    /// Splits `text` into lines no wider than `width` mm (long words are broken). Words
+    /// are measured once each; a line is as wide as its words and the spaces between.
     pub fn wrap(&self, text: &str, width: f32, size: f32, weight: Weight) -> Result<Vec<String>> {
+        let space = self.measure(" ", size, weight)?;
         let mut lines = Vec::new();
         for paragraph in text.lines() {
             let mut line = String::new();
+            let mut line_width = 0.0;
             for word in paragraph.split_whitespace() {
+                let word_width = self.measure(word, size, weight)?;
                 let candidate = if line.is_empty() {
-                    word.to_owned()
+                    word_width
                 } else {
-                    format!("{line} {word}")
+                    line_width + space + word_width
                 };
-                if self.measure(&candidate, size, weight)? <= width {
-                    line = candidate;
+                if candidate <= width {
+                    if !line.is_empty() {
+                        line.push(' ');
+                    }
+                    line.push_str(word);
+                    line_width = candidate;
                     continue;
                 }
                 if !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
+                }
+                if word_width <= width {
+                    line.push_str(word);
+                    line_width = word_width;
+                    continue;
                 }
                 let mut piece = String::new();
                 for c in word.chars() {
@@ -290,11 +314,33 @@ impl Document {
                         piece.push(c);
                     }
                 }
+                line_width = self.measure(&piece, size, weight)?;
                 line = piece;
             }
             lines.push(line);
         }
         Ok(lines)
+    }
+}
+
+/// `BDC /Span << /ActualText (…) >>`: text extraction reads `text` for what follows, up to
+/// the matching `EMC`.
+fn actual_text(text: &str) -> Op {
+    let mut data = vec![0xFE, 0xFF];
+    for unit in text.encode_utf16() {
+        data.extend(unit.to_be_bytes());
+    }
+    Op::BeginMarkedContentWithProperties {
+        tag: "Span".into(),
+        properties: DictItem::Dict {
+            map: BTreeMap::from([(
+                "ActualText".to_owned(),
+                DictItem::String {
+                    data,
+                    literal: false,
+                },
+            )]),
+        },
     }
 }
 

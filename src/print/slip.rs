@@ -1,8 +1,9 @@
 //! The referral slip: an A4 page with the agency's copy above and the member's copy below a
 //! tear line; each carries the reference as people read it (`R-0000 0018`) and its digits
-//! as a Code 128 barcode.
+//! as a Code 128 barcode. The member's copy ends with a note for the member in their language
+//! and in English.
 
-use super::{Align, Document, Page, Weight, A4, BLACK, BRAND, GREY};
+use super::{shaping, Align, Colour, Document, Page, Weight, A4, BLACK, BRAND, GREY};
 use crate::error::Result;
 
 /// Everything a referral slip shows, as text (the referrals module fills it in).
@@ -30,6 +31,10 @@ pub struct SlipFace {
     pub made_by: String,
     /// When and to what the member agreed, as printed.
     pub consent: String,
+    /// For the member, under their copy: in their language, then English.
+    pub member_note: Vec<String>,
+    /// Printed small when the member's language is not yet checked by a native speaker.
+    pub unchecked_note: Vec<String>,
 }
 
 const MARGIN: f32 = 15.0;
@@ -54,18 +59,27 @@ pub fn referral_slip(r: &SlipFace) -> Result<Vec<u8>> {
         Align::Centre,
         "✂ tear here: the lower half is the member's",
     )?;
-    copy(
+    let y = copy(
         &mut doc,
         &mut page,
         r,
         HALF,
-        "Member's copy: keep this; the agency will contact you",
+        "Member's copy: please keep this.",
     )?;
+    let width = A4.0 - 2.0 * MARGIN;
+    let mut y = y + 2.0;
+    for note in &r.member_note {
+        y = paragraph(&mut doc, &mut page, y, width, note, 9.5, BLACK)?;
+    }
+    for note in &r.unchecked_note {
+        y = paragraph(&mut doc, &mut page, y, width, note, 7.0, GREY)?;
+    }
     doc.add(page);
     Ok(doc.finish())
 }
 
-fn copy(doc: &mut Document, page: &mut Page, r: &SlipFace, top: f32, label: &str) -> Result<()> {
+/// Draws one copy from `top`; returns the y below it.
+fn copy(doc: &mut Document, page: &mut Page, r: &SlipFace, top: f32, label: &str) -> Result<f32> {
     let width = A4.0 - 2.0 * MARGIN;
     let mut y = top + 14.0;
     doc.text(
@@ -163,8 +177,44 @@ fn copy(doc: &mut Document, page: &mut Page, r: &SlipFace, top: f32, label: &str
         }
     }
     let y = left.max(right) + 3.0;
-    field(doc, page, MARGIN, y, width, "Consent to share", &r.consent)?;
-    Ok(())
+    field(doc, page, MARGIN, y, width, "Consent to share", &r.consent)
+}
+
+/// A wrapped paragraph across the copy, from the margin of its own direction; returns the
+/// y below it.
+#[allow(clippy::too_many_arguments)]
+fn paragraph(
+    doc: &mut Document,
+    page: &mut Page,
+    y: f32,
+    width: f32,
+    text: &str,
+    size: f32,
+    colour: Colour,
+) -> Result<f32> {
+    let text = doc.drawable(text, Weight::Regular)?;
+    let right_to_left = shaping::is_right_to_left(&text);
+    let (x, align) = if right_to_left {
+        (MARGIN + width, Align::Right)
+    } else {
+        (MARGIN, Align::Left)
+    };
+    let mut y = y;
+    for line in doc.wrap(&text, width, size, Weight::Regular)? {
+        y += size * 0.46;
+        doc.text_as(
+            page,
+            x,
+            y,
+            size,
+            Weight::Regular,
+            colour,
+            align,
+            &line,
+            Some(right_to_left),
+        )?;
+    }
+    Ok(y + 1.5)
 }
 
 /// A bold label over a wrapped value; returns the y below it.

@@ -16,6 +16,7 @@ use crate::db::Db;
 use crate::error::{Error, FieldError, Result};
 use crate::households;
 use crate::membership;
+use crate::i18n::Msg;
 use crate::output::Destination;
 use crate::print::slip::SlipFace;
 use crate::settings;
@@ -590,21 +591,41 @@ async fn slip_of(db: &Db, id: i64) -> Result<(Referral, Vec<u8>)> {
     let settings = settings::require(db).await?;
     let mut conn = db.pool().acquire().await?;
     let referral = referral_with(&mut conn, id).await?;
-    if households::store::load(&mut conn, referral.household_id)
+    let Some(household) = households::store::load(&mut conn, referral.household_id)
         .await?
-        .is_none_or(|h| h.erased)
-    {
+        .filter(|h| !h.erased)
+    else {
         return Err(Error::Conflict(
             "This household's details were erased; there is no slip to print.".into(),
         ));
-    }
-    let pdf = crate::print::slip::referral_slip(&slip_face(&settings, &referral))?;
+    };
+    let pdf = crate::print::slip::referral_slip(&slip_face(
+        &settings,
+        &referral,
+        &household.language,
+    ))?;
     Ok((referral, pdf))
 }
 
-/// What the slip shows, in words.
-fn slip_face(settings: &settings::Settings, r: &Referral) -> SlipFace {
+/// What the slip shows, in words; the member's note in `language` and English.
+fn slip_face(settings: &settings::Settings, r: &Referral, language: &str) -> SlipFace {
+    let note_args = [
+        ("agency", r.agency.name.as_str()),
+        ("reference", r.reference.as_str()),
+    ];
+    let own = crate::i18n::texts(language);
+    let mut member_note = Vec::new();
+    if !own.is_english() {
+        member_note.push(format!(
+            "{} {}",
+            own.get(Msg::SlipMemberCopy, &[]),
+            own.get(Msg::SlipMemberNote, &note_args)
+        ));
+    }
+    member_note.push(crate::i18n::texts(crate::i18n::ENGLISH).get(Msg::SlipMemberNote, &note_args));
     SlipFace {
+        member_note,
+        unchecked_note: crate::i18n::unchecked_note(language),
         pantry_name: settings.name.clone(),
         pantry_address: settings.address.clone(),
         reference: r.reference.clone(),

@@ -200,3 +200,17 @@ pub fn first_admin(name: &str, pin: &str) -> pantry::volunteers::FirstAdmin {
         admin_pin_again: pin.into(),
     }
 }
+
+/// Runs a tool (pdftotext, pdffonts, zbarimg, hb-shape …) and returns what it printed;
+/// fails the test, naming the command, if it cannot run or fails.
+pub fn run(cmd: &mut Command) -> String {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("{cmd:?} could not run ({e}); `make test` installs it"));
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

@@ -4,6 +4,8 @@ import type { AppStatus } from "./bindings/AppStatus";
 import type { ErrorKind } from "./bindings/ErrorKind";
 import type { FieldError } from "./bindings/FieldError";
 import type { FirstAdmin } from "./bindings/FirstAdmin";
+import type { MemberTextForm } from "./bindings/MemberTextForm";
+import type { MemberTextSettings } from "./bindings/MemberTextSettings";
 import type { Settings } from "./bindings/Settings";
 import type { SettingsForm } from "./bindings/SettingsForm";
 import type { WireError } from "./bindings/WireError";
@@ -237,6 +239,10 @@ export const api = {
   referralsOutcome: (id: number, outcome: Outcome, note: string) =>
     call<Referral>("referrals_outcome", { id, outcome, note }),
   referralsSlip: (id: number) => call<string>("referrals_slip", { id }),
+
+  languagesSettings: () => call<MemberTextSettings>("languages_settings"),
+  languagesSaveSettings: (form: MemberTextForm) => call<MemberTextSettings>("languages_save_settings", { form }),
+  membersPrintWelcome: (id: number) => call<string>("members_print_welcome", { id }),
 
   importPreview: (file: ImportFile) => call<ImportPreview>("import_preview", { file }),
   importCheck: (file: ImportFile, mapping: (ImportField | null)[]) =>

@@ -7,4 +7,8 @@ import type { Status } from "./Status";
 /**
  * A household as stored.
  */
-export type Household = { id: number, membershipNumber: string, leadName: string, adults: number, children: number, postcode: string, postcodeDistrict: string, neighbourhoodId: number | null, neighbourhood: string | null, landlordTenant: boolean, tenancyRef: string, phone: string, email: string, dietary: Array<Dietary>, allergies: Array<Allergen>, dietaryNotes: string, notes: string, members: Array<Member>, consentAt: string | null, consentVersion: string | null, joinedOn: string, expiresOn: string, status: Status, erased: boolean, createdAt: string, updatedAt: string, };
+export type Household = { id: number, membershipNumber: string, leadName: string, adults: number, children: number, postcode: string, postcodeDistrict: string, neighbourhoodId: number | null, neighbourhood: string | null, landlordTenant: boolean, tenancyRef: string, phone: string, email: string, dietary: Array<Dietary>, allergies: Array<Allergen>, dietaryNotes: string, notes: string, members: Array<Member>, consentAt: string | null, consentVersion: string | null, joinedOn: string, expiresOn: string, status: Status, erased: boolean, createdAt: string, updatedAt: string, 
+/**
+ * The preferred language's code (what is printed for the household is in it).
+ */
+language: string, };

@@ -18,4 +18,8 @@ consentGiven: boolean,
 /**
  * Blank for today; `dd/mm/yyyy` or `yyyy-mm-dd`.
  */
-joinedOn: string, };
+joinedOn: string, 
+/**
+ * The preferred language's code, from those the pantry offers (blank: English).
+ */
+language: string, };

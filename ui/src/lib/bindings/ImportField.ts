@@ -3,4 +3,4 @@
 /**
  * What a column holds.
  */
-export type ImportField = "membershipNumber" | "leadName" | "postcode" | "adults" | "children" | "phone" | "email" | "neighbourhood" | "landlordTenant" | "tenancyRef" | "joinedOn" | "consentDate" | "dietary" | "allergies" | "notes";
+export type ImportField = "membershipNumber" | "leadName" | "postcode" | "adults" | "children" | "phone" | "email" | "neighbourhood" | "landlordTenant" | "tenancyRef" | "joinedOn" | "consentDate" | "dietary" | "allergies" | "notes" | "language";

@@ -4,12 +4,17 @@ import type { Dietary } from "./Dietary";
 import type { DistrictMapping } from "./DistrictMapping";
 import type { FlagOption } from "./FlagOption";
 import type { HouseholdForm } from "./HouseholdForm";
+import type { LanguageOption } from "./LanguageOption";
 import type { Neighbourhood } from "./Neighbourhood";
 
 /**
  * What the registration screen needs to offer.
  */
 export type RegistrationOptions = { dietary: Array<FlagOption<Dietary>>, allergens: Array<FlagOption<Allergen>>, consentWording: string, consentVersion: string, neighbourhoods: Array<Neighbourhood>, districts: Array<DistrictMapping>, 
+/**
+ * The languages the pantry offers, English first.
+ */
+languages: Array<LanguageOption>, 
 /**
  * A blank form with the pantry's defaults.
  */

@@ -25,6 +25,7 @@ const blank: HouseholdForm = {
   members: [],
   consentGiven: false,
   joinedOn: "",
+  language: "en",
 };
 
 const candidate = (id: number, leadName: string) => ({

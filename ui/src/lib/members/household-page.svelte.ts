@@ -98,6 +98,15 @@ export class HouseholdPageState {
     if (await this.job.run(() => api.cardsPrintHousehold(this.id).then(cardsPrinted))) await this.load();
   }
 
+  /** The welcome and privacy sheet, in the household's language then English. */
+  printWelcome(): Promise<boolean> {
+    return this.job.run(async () => ({
+      path: await api.membersPrintWelcome(this.id),
+      summary: "Welcome sheet ready to print",
+      replaced: "",
+    }));
+  }
+
   startEditing(): void {
     if (this.page) this.editing = new HouseholdFormState(this.page.form, this.id);
   }

@@ -77,6 +77,19 @@ describe("HouseholdPageState", () => {
     expect(await household.exportData()).toBe(true);
     expect(household.notice).toBe("Everything held about this household was saved to /exports/a.json and /exports/a.pdf");
   });
+
+  it("prints the welcome sheet and opens it", async () => {
+    const calls: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      if (cmd === "members_print_welcome") return "/print/welcome-sheet.pdf";
+    });
+    const household = new HouseholdPageState(7);
+    expect(await household.printWelcome()).toBe(true);
+    expect(calls).toContainEqual(["members_print_welcome", { id: 7 }]);
+    expect(calls.map(([cmd]) => cmd)).toContain("print_open");
+    expect(household.job.file).toEqual({ path: "/print/welcome-sheet.pdf", summary: "Welcome sheet ready to print", replaced: "" });
+  });
 });
 
 describe("RetentionState", () => {
