@@ -160,8 +160,9 @@ fn typos_allowed(word: &str) -> usize {
     }
 }
 
-/// The closest words of the names a typed word could have meant, at most this many.
-const CORRECTIONS: usize = 12;
+/// The closest words of the names a typed word could have meant, at most this many (a short
+/// surname has dozens of names one letter away: with 12, "grzegorz sain" missed "sahin").
+const CORRECTIONS: usize = 40;
 /// Households read to rank by closeness, at most.
 const CANDIDATES: i64 = 200;
 
