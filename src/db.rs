@@ -189,10 +189,12 @@ impl Db {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .pragma("secure_delete", "ON")
-            // 64 MiB of decrypted pages per connection (SQLite's default is 2 MiB): each page
-            // read from the encrypted file is decrypted and checked, so the search index and a
-            // report's pages are kept once read.
-            .pragma("cache_size", "-65536")
+            // Up to 128 MiB of decrypted pages per connection (SQLite's default is 2 MiB),
+            // filled only as pages are read: each page read from the encrypted file is
+            // decrypted and checked, so the search index and a report's indexes are kept once
+            // read. Temporary tables and sorts stay in memory rather than in (encrypted) files.
+            .pragma("cache_size", "-131072")
+            .pragma("temp_store", "MEMORY")
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
             .max_connections(4)

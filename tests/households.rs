@@ -334,14 +334,28 @@ async fn a_name_typed_with_a_typo_finds_the_household_after_exact_and_prefix_mat
             "{typed}"
         );
     }
-    // Exact words first, then the names a typo away.
-    let names: Vec<String> = search(&db, "brown", 8)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|h| h.lead_name)
-        .collect();
-    assert_eq!(names, ["Fatima Brown", "Amelia Brown", "Sam Brwon"]);
+    // A typo typed finds the names a typo away; a word typed right finds exactly it.
+    let names = |typed: &'static str| {
+        let db = db.clone();
+        async move {
+            search(&db, typed, 8)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|h| h.lead_name)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        names("brwn").await,
+        ["Amelia Brown", "Fatima Brown", "Sam Brwon"]
+    );
+    assert_eq!(names("brown").await, ["Fatima Brown", "Amelia Brown"]);
+    assert_eq!(
+        names("amelia ibqal").await,
+        ["Amelia Iqbal"],
+        "a transposed pair is one typo"
+    );
     // Nothing near: nobody.
     assert!(search(&db, "Xavier Quigley", 8).await.unwrap().is_empty());
     assert!(search(&db, "Zz", 8).await.unwrap().is_empty());

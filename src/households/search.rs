@@ -67,7 +67,8 @@ pub(crate) async fn matching_ids(
         found.add(substring_ids(conn, &folded, limit).await?);
     }
     if !found.full() {
-        found.add(typo_ids(conn, &folded, limit).await?);
+        let nothing_yet = found.ids.is_empty();
+        found.add(typo_ids(conn, &folded, limit, nothing_yet).await?);
     }
     Ok(found.ids)
 }
@@ -160,17 +161,26 @@ fn typos_allowed(word: &str) -> usize {
     }
 }
 
-/// The closest words of the names a typed word could have meant, at most this many.
-const CORRECTIONS: usize = 12;
+/// The closest words of the names a typed word could have meant, at most this many (a short
+/// surname has dozens of names one letter away: with 12, "grzegorz sain" missed "sahin").
+const CORRECTIONS: usize = 40;
 /// Households read to rank by closeness, at most.
 const CANDIDATES: i64 = 200;
 
 /// Names close to what was typed, for when the exact tiers found too few: each typed word
 /// is corrected against the words of names that start with its first or second letter
-/// (optimal string alignment distance, so "brwon" is one step from "brown"); households whose name has, for every typed word, a
-/// word it starts or a correction of it, nearest first. Only words of letters are
-/// corrected (digits are numbers, phones and postcodes).
-async fn typo_ids(conn: &mut SqliteConnection, folded: &str, limit: i64) -> Result<Vec<i64>> {
+/// (optimal string alignment distance, so "brwon" is one step from "brown"); households
+/// whose name has, for every typed word, a word it starts or a correction of it, nearest
+/// first. Only words of letters are corrected (digits are numbers, phones and postcodes).
+/// When the exact tiers found someone and every typed word starts a word of some name
+/// ("grzegorz sahin" typed right), nothing is corrected: there is no typo to mend, and
+/// reading the vocabulary is the costly part of the search.
+async fn typo_ids(
+    conn: &mut SqliteConnection,
+    folded: &str,
+    limit: i64,
+    nothing_yet: bool,
+) -> Result<Vec<i64>> {
     let typed = name_parts(folded);
     if typed.is_empty()
         || typed.iter().all(|w| typos_allowed(w) == 0)
@@ -179,6 +189,18 @@ async fn typo_ids(conn: &mut SqliteConnection, folded: &str, limit: i64) -> Resu
             .all(|w| w.bytes().all(|b| b.is_ascii_alphabetic()))
     {
         return Ok(Vec::new());
+    }
+    if !nothing_yet {
+        let mut all_known = true;
+        for word in &typed {
+            all_known &= search_store::some_word_starts(conn, word).await?;
+            if !all_known {
+                break;
+            }
+        }
+        if all_known {
+            return Ok(Vec::new());
+        }
     }
     let shortest = typed.iter().map(|w| w.len() - typos_allowed(w)).min();
     let longest = typed.iter().map(|w| w.len() + typos_allowed(w)).max();
