@@ -172,9 +172,10 @@ const CANDIDATES: i64 = 200;
 /// (optimal string alignment distance, so "brwon" is one step from "brown"); households
 /// whose name has, for every typed word, a word it starts or a correction of it, nearest
 /// first. Only words of letters are corrected (digits are numbers, phones and postcodes).
-/// When the exact tiers found someone and every typed word starts a word of some name
+/// When the exact tiers found someone and every typed word is a whole word of some name
 /// ("grzegorz sahin" typed right), nothing is corrected: there is no typo to mend, and
-/// reading the vocabulary is the costly part of the search.
+/// reading the vocabulary is the costly part of the search. ("gokhan sain" is still
+/// corrected: "sain" only starts names.)
 async fn typo_ids(
     conn: &mut SqliteConnection,
     folded: &str,
@@ -193,7 +194,7 @@ async fn typo_ids(
     if !nothing_yet {
         let mut all_known = true;
         for word in &typed {
-            all_known &= search_store::some_word_starts(conn, word).await?;
+            all_known &= search_store::is_name_word(conn, word).await?;
             if !all_known {
                 break;
             }

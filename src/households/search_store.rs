@@ -139,18 +139,15 @@ pub async fn name_words(
     .await?)
 }
 
-/// Whether some word of a name in the word index starts with `prefix` (lower-case letters).
-pub async fn some_word_starts(conn: &mut SqliteConnection, prefix: &str) -> Result<bool> {
-    // '{' is the character after 'z': the terms from `prefix` up to `prefix{` start with it.
-    let after = format!("{prefix}{{");
-    Ok(sqlx::query_scalar::<_, i64>(
-        "SELECT 1 FROM households_words_vocab WHERE term >= ?1 AND term < ?2 LIMIT 1",
+/// Whether `word` is a whole word of some name in the word index.
+pub async fn is_name_word(conn: &mut SqliteConnection, word: &str) -> Result<bool> {
+    Ok(
+        sqlx::query_scalar::<_, i64>("SELECT 1 FROM households_words_vocab WHERE term = ?")
+            .bind(word)
+            .fetch_optional(conn)
+            .await?
+            .is_some(),
     )
-    .bind(prefix)
-    .bind(after)
-    .fetch_optional(conn)
-    .await?
-    .is_some())
 }
 
 /// Ids and folded names of households matching a full-text query over the word index.
