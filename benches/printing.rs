@@ -51,7 +51,12 @@ async fn main() {
     cards(&mixed, "languages mixed");
 
     let dir = tempfile::tempdir().unwrap();
-    let (db, _) = Db::open_in(dir.path()).await.unwrap();
+    let (db, _) = Db::open_in(
+        dir.path(),
+        &pantry::keys::KeyStore::Folder(dir.path().join("keys")),
+    )
+    .await
+    .unwrap();
     let admin = Actor::system("bench", Role::Admin);
     welcome_sheets(&db, &admin).await;
 }

@@ -431,9 +431,10 @@ async fn subject_access_and_the_edit_history_include_the_preferred_language() {
     assert!(text.contains("Bengali (বাংলা)"), "{text}");
 
     // Erasure forgets it too.
-    let erased = protection::erase(&db, h.id, &common::manager())
+    households::erasure::erase(&db, h.id, "the member asked", &common::manager())
         .await
         .unwrap();
+    let erased = households::page(&db, h.id).await.unwrap().household;
     assert_eq!(erased.language, "en");
 }
 

@@ -15,8 +15,8 @@ use crate::choices::FlagOption;
 use crate::db::Db;
 use crate::error::{Error, FieldError, Result};
 use crate::households;
-use crate::membership;
 use crate::i18n::Msg;
+use crate::membership;
 use crate::output::Destination;
 use crate::print::slip::SlipFace;
 use crate::settings;
@@ -599,11 +599,8 @@ async fn slip_of(db: &Db, id: i64) -> Result<(Referral, Vec<u8>)> {
             "This household's details were erased; there is no slip to print.".into(),
         ));
     };
-    let pdf = crate::print::slip::referral_slip(&slip_face(
-        &settings,
-        &referral,
-        &household.language,
-    ))?;
+    let pdf =
+        crate::print::slip::referral_slip(&slip_face(&settings, &referral, &household.language))?;
     Ok((referral, pdf))
 }
 
