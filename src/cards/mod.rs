@@ -160,15 +160,12 @@ struct Written<'a> {
 async fn mark_printed(db: &Db, card_ids: &[i64], written: &Written<'_>, actor: &str) -> Result<()> {
     let mut tx = db.begin_write().await?;
     store::mark_printed(&mut tx, card_ids, db.now()).await?;
-    household_store::add_file(
+    crate::households::erasure::note_written_file(
         &mut tx,
         written.households,
         written.kind,
-        &std::path::absolute(written.path)
-            .unwrap_or_else(|_| written.path.to_owned())
-            .display()
-            .to_string(),
-        &crate::reports::export::sha256_hex(written.pdf),
+        written.path,
+        written.pdf,
         db.now(),
     )
     .await?;

@@ -81,6 +81,28 @@ pub struct Erasure {
     pub files_left: Vec<String>,
 }
 
+/// Records, inside the caller's transaction, that the file at `path` (written with `bytes`)
+/// carries these households, so that erasing any of them deletes it.
+pub(crate) async fn note_written_file(
+    conn: &mut SqliteConnection,
+    households: &[i64],
+    kind: &str,
+    path: &std::path::Path,
+    bytes: &[u8],
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let file = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    store::add_file(
+        conn,
+        households,
+        kind,
+        &file.display().to_string(),
+        &crate::reports::export::sha256_hex(bytes),
+        at,
+    )
+    .await
+}
+
 /// Erases one household on request: every personal value linked to it, everywhere. `reason`
 /// is kept in its (otherwise blank) history; write no personal details in it.
 pub async fn erase(db: &Db, id: i64, reason: &str, actor: &Actor) -> Result<Erasure> {

@@ -140,18 +140,7 @@ pub async fn print_welcome(db: &Db, id: i64, to: &Destination) -> Result<std::pa
     let pdf = welcome_pdf(db, id).await?;
     let file = crate::output::write(db, to, &pdf).await?;
     let mut tx = db.begin_write().await?;
-    store::add_file(
-        &mut tx,
-        &[id],
-        "welcome",
-        &std::path::absolute(&file)
-            .unwrap_or_else(|_| file.clone())
-            .display()
-            .to_string(),
-        &crate::reports::export::sha256_hex(&pdf),
-        db.now(),
-    )
-    .await?;
+    super::erasure::note_written_file(&mut tx, &[id], "welcome", &file, &pdf, db.now()).await?;
     tx.commit().await?;
     Ok(file)
 }

@@ -660,15 +660,12 @@ pub async fn print_slip(db: &Db, id: i64, to: &Destination) -> Result<std::path:
     let (referral, pdf) = slip_of(db, id).await?;
     let file = crate::output::write(db, to, &pdf).await?;
     let mut tx = db.begin_write().await?;
-    households::store::add_file(
+    households::erasure::note_written_file(
         &mut tx,
         &[referral.household_id],
         "slip",
-        &std::path::absolute(&file)
-            .unwrap_or_else(|_| file.clone())
-            .display()
-            .to_string(),
-        &crate::reports::export::sha256_hex(&pdf),
+        &file,
+        &pdf,
         db.now(),
     )
     .await?;
