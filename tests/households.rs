@@ -360,6 +360,111 @@ async fn a_name_typed_with_a_typo_finds_the_household_after_exact_and_prefix_mat
     assert!(search(&db, "Zz", 8).await.unwrap().is_empty());
 }
 
+/// The words the typo search corrects against (`search_words`) and the word index's own
+/// vocabulary, with how many households have each: they must always agree.
+async fn words_and_index(db: &Db) -> (Vec<(String, i64)>, Vec<(String, i64)>) {
+    let mut conn = db.pool().acquire().await.unwrap();
+    sqlx::query(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.index_words \
+         USING fts5vocab (main, households_words, row)",
+    )
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+    let words = sqlx::query_as("SELECT word, households FROM search_words ORDER BY word")
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
+    let index = sqlx::query_as("SELECT term, doc FROM temp.index_words ORDER BY term")
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
+    (words, index)
+}
+
+#[tokio::test]
+async fn the_words_of_names_follow_every_registration_edit_merge_and_erasure() {
+    let (_dir, db) = pantry().await;
+    let mut ids = Vec::new();
+    for name in [
+        "Nguyễn Thị Nguyễn",
+        "Mary-Jane O'Brien",
+        "Amelia Smith",
+        "Amelia Smyth",
+        "Son Tran",
+        "Mark Johnson",
+    ] {
+        let h = households::register(
+            &db,
+            &household(name, "OL1 3BQ"),
+            Some("test"),
+            &common::admin(),
+        )
+        .await
+        .unwrap();
+        ids.push(h.id);
+    }
+    let (words, index) = words_and_index(&db).await;
+    assert_eq!(words, index);
+    assert!(words.contains(&("nguyen".into(), 1)) && words.contains(&("amelia".into(), 2)));
+
+    households::update(
+        &db,
+        ids[2],
+        &household("Amelia Jones", "OL1 3BQ"),
+        &common::admin(),
+    )
+    .await
+    .unwrap();
+    households::merge(&db, ids[2], ids[3], &common::manager())
+        .await
+        .unwrap();
+    erasure::erase(&db, ids[1], "asked to be forgotten", &common::manager())
+        .await
+        .unwrap();
+    let (words, index) = words_and_index(&db).await;
+    assert_eq!(words, index);
+    let known: Vec<&str> = words.iter().map(|(w, _)| w.as_str()).collect();
+    for gone in ["smith", "smyth", "mary", "jane", "brien"] {
+        assert!(!known.contains(&gone), "{gone} is still a word of a name");
+    }
+    assert!(words.contains(&("amelia".into(), 1)) && known.contains(&"jones"));
+
+    // One word of a name answers one typed word: among many "Nguyen Thi …", the one with
+    // "Nguyen" twice comes first for "nguyen thi nguyqn", even past the candidates read.
+    for n in 0..210 {
+        let name = format!(
+            "Nguyễn Thị Lan{}",
+            char::from(b'a' + (n % 26) as u8)
+                .to_string()
+                .repeat(1 + n / 26)
+        );
+        households::register(
+            &db,
+            &household(&name, "OL4 1AA"),
+            Some("test"),
+            &common::admin(),
+        )
+        .await
+        .unwrap();
+    }
+    households::register(
+        &db,
+        &household("Nguyen Thi Nguyen", "OL4 1AB"),
+        Some("test"),
+        &common::admin(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        names(&db, "nguyen thi nguyqn").await[..2],
+        ["Nguyễn Thị Nguyễn", "Nguyen Thi Nguyen"]
+    );
+    // One word typed still looks inside names; a whole name typed right does not.
+    assert_eq!(names(&db, "son").await, ["Son Tran", "Mark Johnson"]);
+    assert_eq!(names(&db, "amelia jones").await, ["Amelia Jones"]);
+}
+
 #[tokio::test]
 async fn likely_duplicates_are_found_and_need_a_reason() {
     let (_dir, db) = pantry().await;

@@ -21,8 +21,13 @@
 //!   households' cards is deleted whole), then its rows.
 //! - The search indexes `households_fts` and `households_words` (and their shadow tables
 //!   `*_data`, `*_idx`, `*_docsize`, `*_config`) follow `households` through their triggers
-//!   with FTS5's `delete` command; with FTS5 `secure-delete` on (set by migration) the terms
-//!   leave the segments at once, and the indexes are merged (`optimize`) after each erasure.
+//!   with FTS5's `delete` command, which leaves the terms in the index's segments until they
+//!   are merged: the indexes are merged (`optimize`) after each erasure. (FTS5's own
+//!   `secure-delete` option would avoid the merge, but in the SQLite that SQLCipher bundles
+//!   here, 3.45.3, emptying a segment that way fails the index's integrity check, and with it
+//!   every backup's `PRAGMA integrity_check`.)
+//! - `search_words` (the words of the names, with how many households have each): the
+//!   household's words lose it, and a word no household has any more is deleted.
 //! - `membership_events`, `stock_movements`: no personal value (dates, codes, counts).
 //! - `audit_log`: never changed (append-only); its entries carry ids and codes only, never a
 //!   personal value, so there is nothing of the household in it to remove.

@@ -63,12 +63,19 @@ pub(crate) async fn matching_ids(
     {
         found.add(search_store::postcode_starts(conn, &postcode, limit).await?);
     }
-    if !found.full() {
+    if found.full() {
+        return Ok(found.ids);
+    }
+    // A name typed in whole words ("fatima brown" typed right) and found already: there is
+    // no typo to mend, and for two words or more, matches inside words ("abrownski") are
+    // noise. (One word such as "son" still looks inside names: "Johnson".)
+    let typed = name_parts(&folded);
+    let found_whole = !found.ids.is_empty() && all_name_words(conn, &typed).await?;
+    if !(found_whole && typed.len() >= 2) {
         found.add(substring_ids(conn, &folded, limit).await?);
     }
-    if !found.full() {
-        let nothing_yet = found.ids.is_empty();
-        found.add(typo_ids(conn, &folded, limit, nothing_yet).await?);
+    if !found.full() && !found_whole {
+        found.add(typo_ids(conn, &typed, limit).await?);
     }
     Ok(found.ids)
 }
@@ -167,22 +174,24 @@ const CORRECTIONS: usize = 40;
 /// Households read to rank by closeness, at most.
 const CANDIDATES: i64 = 200;
 
-/// Names close to what was typed, for when the exact tiers found too few: each typed word
-/// is corrected against the words of names that start with its first or second letter
-/// (optimal string alignment distance, so "brwon" is one step from "brown"); households
-/// whose name has, for every typed word, a word it starts or a correction of it, nearest
-/// first. Only words of letters are corrected (digits are numbers, phones and postcodes).
-/// When the exact tiers found someone and every typed word is a whole word of some name
-/// ("grzegorz sahin" typed right), nothing is corrected: there is no typo to mend, and
-/// reading the vocabulary is the costly part of the search. ("gokhan sain" is still
-/// corrected: "sain" only starts names.)
-async fn typo_ids(
-    conn: &mut SqliteConnection,
-    folded: &str,
-    limit: i64,
-    nothing_yet: bool,
-) -> Result<Vec<i64>> {
-    let typed = name_parts(folded);
+/// Whether every word typed is a whole word of some household's name ("gokhan sain" is not:
+/// "sain" only starts names).
+async fn all_name_words(conn: &mut SqliteConnection, typed: &[String]) -> Result<bool> {
+    for word in typed {
+        if !search_store::is_name_word(conn, word).await? {
+            return Ok(false);
+        }
+    }
+    Ok(!typed.is_empty())
+}
+
+/// Names close to the words typed (`name_parts`), for when the exact tiers found too few:
+/// each typed word is corrected against the words of names that start with its first or
+/// second letter (optimal string alignment distance, so "brwon" is one step from "brown");
+/// households whose name has, for every typed word, a word it starts or a correction of it,
+/// nearest first. Only words of letters are corrected (digits are numbers, phones and
+/// postcodes).
+async fn typo_ids(conn: &mut SqliteConnection, typed: &[String], limit: i64) -> Result<Vec<i64>> {
     if typed.is_empty()
         || typed.iter().all(|w| typos_allowed(w) == 0)
         || !typed
@@ -190,18 +199,6 @@ async fn typo_ids(
             .all(|w| w.bytes().all(|b| b.is_ascii_alphabetic()))
     {
         return Ok(Vec::new());
-    }
-    if !nothing_yet {
-        let mut all_known = true;
-        for word in &typed {
-            all_known &= search_store::is_name_word(conn, word).await?;
-            if !all_known {
-                break;
-            }
-        }
-        if all_known {
-            return Ok(Vec::new());
-        }
     }
     let shortest = typed.iter().map(|w| w.len() - typos_allowed(w)).min();
     let longest = typed.iter().map(|w| w.len() + typos_allowed(w)).max();
@@ -217,8 +214,7 @@ async fn typo_ids(
             search_store::name_words(conn, first, as_i64(shortest), as_i64(longest)).await?,
         );
     }
-    let mut corrected = false;
-    let groups: Vec<String> = typed
+    let close: Vec<Vec<&str>> = typed
         .iter()
         .map(|w| {
             let allowed = typos_allowed(w);
@@ -231,15 +227,39 @@ async fn typo_ids(
                 })
                 .collect();
             close.sort_unstable();
-            corrected |= !close.is_empty();
-            let terms: Vec<String> = std::iter::once(format!("\"{w}\"*"))
-                .chain(
-                    close
-                        .iter()
-                        .take(CORRECTIONS)
-                        .map(|(_, term)| format!("\"{term}\"")),
-                )
-                .collect();
+            close
+                .into_iter()
+                .take(CORRECTIONS)
+                .map(|(_, t)| t)
+                .collect()
+        })
+        .collect();
+    let corrected = close.iter().any(|c| !c.is_empty());
+    // A correction that another typed word asks for too ("nguyqn" → "nguyen" in "nguyen thi
+    // nguyqn") would let one word of a name answer both, and every "Nguyen Thi …" would
+    // match: such a correction is asked for as a phrase in the order typed ("nguyen thi
+    // nguyen"), the others in any order.
+    let asked_by_other = |k: usize, term: &str| {
+        typed
+            .iter()
+            .enumerate()
+            .any(|(j, w)| j != k && (term.starts_with(w.as_str()) || close[j].contains(&term)))
+    };
+    let mut phrases = Vec::new();
+    let groups: Vec<String> = typed
+        .iter()
+        .enumerate()
+        .map(|(k, w)| {
+            let mut terms = vec![format!("\"{w}\"*")];
+            for term in &close[k] {
+                if asked_by_other(k, term) {
+                    let mut words: Vec<&str> = typed.iter().map(String::as_str).collect();
+                    words[k] = term;
+                    phrases.push(format!("\"{}\"", words.join(" ")));
+                } else {
+                    terms.push(format!("\"{term}\""));
+                }
+            }
             format!("({})", terms.join(" OR "))
         })
         .collect();
@@ -247,9 +267,12 @@ async fn typo_ids(
     if !corrected {
         return Ok(Vec::new());
     }
-    let mut found =
-        search_store::words_match_named(conn, &groups.join(" AND "), CANDIDATES).await?;
-    found.sort_by_cached_key(|(_, name)| (distance(&typed, name), name.clone()));
+    let query = std::iter::once(format!("({})", groups.join(" AND ")))
+        .chain(phrases)
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    let mut found = search_store::words_match_named(conn, &query, CANDIDATES).await?;
+    found.sort_by_cached_key(|(_, name)| (distance(typed, name), name.clone()));
     Ok(found
         .into_iter()
         .map(|(id, _)| id)
@@ -257,26 +280,45 @@ async fn typo_ids(
         .collect())
 }
 
-/// How far a folded name is from the words typed: for each typed word, the fewest typos
-/// that make it start a word of the name.
+/// How far a folded name is from the words typed: the fewest typos that make each typed
+/// word start a different word of the name ("nguyen thi nguyqn" is one from "nguyen thi
+/// nguyen", but far from "nguyen thi lan": one "nguyen" cannot answer two typed words).
+/// Typed words beyond the name's words count as far as can be.
 fn distance(typed: &[String], name: &str) -> usize {
     let parts = name_parts(name);
-    typed
-        .iter()
-        .map(|w| {
-            parts
-                .iter()
-                .map(|p| {
-                    if p.starts_with(w.as_str()) {
-                        0
-                    } else {
-                        strsim::osa_distance(w, p)
-                    }
-                })
-                .min()
-                .unwrap_or(usize::MAX)
-        })
-        .fold(0, usize::saturating_add)
+    let cost = |w: &str, p: &str| {
+        if p.starts_with(w) {
+            0
+        } else {
+            strsim::osa_distance(w, p)
+        }
+    };
+    // The cheapest assignment of typed words to distinct words of the name, over the sets
+    // of name words used so far (names have a handful of words).
+    if typed.len() > parts.len() || parts.len() > 16 {
+        return usize::MAX;
+    }
+    let mut best = vec![usize::MAX; 1 << parts.len()];
+    best[0] = 0;
+    for used in 0..best.len() {
+        let assigned = used.count_ones() as usize;
+        if best[used] == usize::MAX || assigned >= typed.len() {
+            continue;
+        }
+        for (i, p) in parts.iter().enumerate() {
+            if used & (1 << i) == 0 {
+                let next = used | (1 << i);
+                let total = best[used].saturating_add(cost(&typed[assigned], p));
+                best[next] = best[next].min(total);
+            }
+        }
+    }
+    best.iter()
+        .enumerate()
+        .filter(|(used, _)| used.count_ones() as usize == typed.len())
+        .map(|(_, d)| *d)
+        .min()
+        .unwrap_or(usize::MAX)
 }
 
 #[cfg(test)]
@@ -298,5 +340,11 @@ mod tests {
         assert_eq!(distance(&typed, "jonathan smyth"), 0);
         assert!(distance(&typed, "jon smith") < distance(&typed, "joan smithers-day"));
         assert_eq!(distance(&name_parts("brwon"), "fatima brown"), 1);
+        // One word of the name answers one typed word only.
+        let typed = name_parts("nguyen thi nguyqn");
+        assert_eq!(distance(&typed, "nguyen thi nguyen"), 1);
+        assert!(distance(&typed, "nguyen thi lan") > 2);
+        assert_eq!(distance(&name_parts("smith john"), "john smith"), 0);
+        assert_eq!(distance(&typed, "nguyen thi"), usize::MAX);
     }
 }

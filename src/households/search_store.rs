@@ -1,7 +1,11 @@
 //! SQL for the type-ahead search: the only place that reads the search indexes
 //! (`households_fts`, trigrams over name, postcode, phone and number; `households_words`,
-//! word prefixes of the name), which triggers on `households` keep up to date. Each
+//! word prefixes of the name), which triggers on `households` keep up to date, and that
+//! reads or writes `search_words` (the words of the names, with how many households have
+//! each), which the household store keeps up to date through `count_words`. Each search
 //! function returns ids of households not erased, at most `limit`.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
@@ -117,9 +121,8 @@ pub async fn trigrams_match(
     Ok(q.build_query_scalar().fetch_all(conn).await?)
 }
 
-/// Words of households' folded names (from the word index's vocabulary) that start with
-/// `first` and are between `shortest` and `longest` letters long. (The vocabulary counts
-/// each word's households as it is read, so only the words under one letter are read.)
+/// Words of households' folded names that start with `first` and are between `shortest`
+/// and `longest` letters long.
 pub async fn name_words(
     conn: &mut SqliteConnection,
     first: char,
@@ -128,8 +131,8 @@ pub async fn name_words(
 ) -> Result<Vec<String>> {
     let next = char::from_u32(u32::from(first) + 1).unwrap_or(char::MAX);
     Ok(sqlx::query_scalar(
-        "SELECT term FROM households_words_vocab WHERE term >= ?1 AND term < ?2 \
-         AND length(term) BETWEEN ?3 AND ?4",
+        "SELECT word FROM search_words WHERE word >= ?1 AND word < ?2 \
+         AND length(word) BETWEEN ?3 AND ?4",
     )
     .bind(first.to_string())
     .bind(next.to_string())
@@ -139,16 +142,66 @@ pub async fn name_words(
     .await?)
 }
 
-/// Whether `word` is a whole word of some name in the word index.
+/// Whether `word` is a whole word of some household's name.
 pub async fn is_name_word(conn: &mut SqliteConnection, word: &str) -> Result<bool> {
     Ok(
-        sqlx::query_scalar::<_, i64>("SELECT 1 FROM households_words_vocab WHERE term = ?")
+        sqlx::query_scalar::<_, i64>("SELECT 1 FROM search_words WHERE word = ?")
             .bind(word)
             .fetch_optional(conn)
             .await?
             .is_some(),
     )
 }
+
+/// The distinct words of a folded name as the word index splits it (FTS5's `unicode61`
+/// tokenizer on ASCII: runs of letters and digits).
+fn index_words(search_name: &str) -> BTreeSet<&str> {
+    search_name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Keeps `search_words` in step with names written: each word of a name in `removed` has one
+/// household fewer, each word of a name in `added` one more (a word no household has any
+/// more is deleted, and with `secure_delete` on, zeroed).
+pub async fn count_words(
+    conn: &mut SqliteConnection,
+    removed: &[&str],
+    added: &[&str],
+) -> Result<()> {
+    let mut change: BTreeMap<&str, i64> = BTreeMap::new();
+    for (names, step) in [(removed, -1), (added, 1)] {
+        for name in names {
+            for word in index_words(name) {
+                *change.entry(word).or_default() += step;
+            }
+        }
+    }
+    change.retain(|_, n| *n != 0);
+    let words: Vec<(&str, i64)> = change.into_iter().collect();
+    for chunk in words.chunks(WORDS_PER_STATEMENT) {
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("INSERT INTO search_words (word, households) ");
+        q.push_values(chunk, |mut b, (word, n)| {
+            b.push_bind(*word).push_bind(*n);
+        });
+        q.push(" ON CONFLICT (word) DO UPDATE SET households = households + excluded.households");
+        q.build().execute(&mut *conn).await?;
+        if chunk.iter().any(|(_, n)| *n < 0) {
+            let mut q: QueryBuilder<Sqlite> =
+                QueryBuilder::new("DELETE FROM search_words WHERE households <= 0 AND word IN ");
+            q.push_tuples(chunk.iter().filter(|(_, n)| *n < 0), |mut b, (word, _)| {
+                b.push_bind(*word);
+            });
+            q.build().execute(&mut *conn).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Words changed by one statement, at most (two binds each, well under SQLite's limit).
+const WORDS_PER_STATEMENT: usize = 500;
 
 /// Ids and folded names of households matching a full-text query over the word index.
 pub async fn words_match_named(

@@ -2,13 +2,14 @@
 //! `household_members`, `household_changes`, `membership_events`, `erasures` and
 //! `household_files` (reports read the events). It also lists a household's visits, and moves or blanks its visits and
 //! referrals when households are merged or erased. (Search reads the search indexes in
-//! `search_store`.)
+//! `search_store`; every write of a name here tells `search_store::count_words`.)
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteConnection};
 
 use super::form::{flags_from_text, Allergen, Dietary};
 use super::protection::{FileLine, MembershipEvent, VisitDetail, VisitItem};
+use super::search_store::count_words;
 use super::{HistoryEntry, Household, HouseholdSummary, Member, Status, VisitLine};
 use crate::error::{Error, Result};
 use crate::{membership, text};
@@ -122,8 +123,22 @@ pub async fn insert_many(conn: &mut SqliteConnection, rows: &[HouseholdRecord]) 
                 .push_bind(&h.language);
         });
         q.build().execute(&mut *conn).await?;
+        let names: Vec<String> = chunk.iter().map(|h| text::fold(&h.lead_name)).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        count_words(conn, &[], &names).await?;
     }
     Ok(())
+}
+
+/// A household's folded name as stored (empty when there is no such household).
+async fn search_name(conn: &mut SqliteConnection, id: i64) -> Result<String> {
+    Ok(
+        sqlx::query_scalar("SELECT search_name FROM households WHERE id = ?")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?
+            .unwrap_or_default(),
+    )
 }
 
 /// Rewrites a household's details (not its number, dates, status or consent).
@@ -132,6 +147,8 @@ pub async fn update_details(
     h: &HouseholdRecord,
     at: DateTime<Utc>,
 ) -> Result<()> {
+    let before = search_name(conn, h.id).await?;
+    let after = text::fold(&h.lead_name);
     sqlx::query(
         "UPDATE households SET lead_name = ?, search_name = ?, adults = ?, children = ?, postcode = ?,
              postcode_key = ?, postcode_district = ?, neighbourhood_id = ?, landlord_tenant = ?,
@@ -140,7 +157,7 @@ pub async fn update_details(
          WHERE id = ?",
     )
     .bind(&h.lead_name)
-    .bind(text::fold(&h.lead_name))
+    .bind(&after)
     .bind(h.adults)
     .bind(h.children)
     .bind(&h.postcode)
@@ -159,9 +176,9 @@ pub async fn update_details(
     .bind(at)
     .bind(&h.language)
     .bind(h.id)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    count_words(conn, &[&before], &[&after]).await
 }
 
 pub async fn replace_members(
@@ -499,11 +516,12 @@ pub async fn merge_into(
         .bind(remove)
         .execute(&mut *conn)
         .await?;
+    let name = search_name(conn, remove).await?;
     sqlx::query("DELETE FROM households WHERE id = ?")
         .bind(remove)
         .execute(&mut *conn)
         .await?;
-    Ok(())
+    count_words(conn, &[&name], &[]).await
 }
 
 #[derive(Debug)]
@@ -573,6 +591,8 @@ pub async fn list_ids(conn: &mut SqliteConnection, f: &ListFilter<'_>) -> Result
 /// district, neighbourhood, tenant or not, the visits' frozen snapshots) and that its history
 /// happened. Safe to run again on a household already erased. (`erasure` lists the columns.)
 pub async fn anonymise(conn: &mut SqliteConnection, id: i64, at: DateTime<Utc>) -> Result<()> {
+    let name = search_name(conn, id).await?;
+    count_words(conn, &[&name], &[]).await?;
     sqlx::query(
         "UPDATE households SET membership_number = 'erased-' || id, lead_name = 'Erased household',
              search_name = '', postcode = '', postcode_key = '', tenancy_ref = '', phone = '',
