@@ -460,6 +460,22 @@ async fn the_words_of_names_follow_every_registration_edit_merge_and_erasure() {
         names(&db, "nguyen thi nguyqn").await[..2],
         ["Nguyễn Thị Nguyễn", "Nguyen Thi Nguyen"]
     );
+    // A slip in one word is read before names with every word corrected: 205 "Andrew Said"
+    // (each word one letter from "andrei sain") do not crowd out "Andrei Sahin".
+    for name in std::iter::repeat_n("Andrew Said", 205).chain(["Andrei Sahin"]) {
+        households::register(
+            &db,
+            &household(name, "OL4 1AC"),
+            Some("test"),
+            &common::admin(),
+        )
+        .await
+        .unwrap();
+    }
+    assert_eq!(
+        names(&db, "andrei sain").await.first().map(String::as_str),
+        Some("Andrei Sahin")
+    );
     // One word typed still looks inside names; a whole name typed right does not.
     assert_eq!(names(&db, "son").await, ["Son Tran", "Mark Johnson"]);
     assert_eq!(names(&db, "amelia jones").await, ["Amelia Jones"]);

@@ -245,39 +245,68 @@ async fn typo_ids(conn: &mut SqliteConnection, typed: &[String], limit: i64) -> 
             .enumerate()
             .any(|(j, w)| j != k && (term.starts_with(w.as_str()) || close[j].contains(&term)))
     };
+    // Nothing to correct: the word-prefix tier has already asked the same.
+    if !corrected {
+        return Ok(Vec::new());
+    }
     let mut phrases = Vec::new();
-    let groups: Vec<String> = typed
+    let prefixes: Vec<String> = typed.iter().map(|w| format!("\"{w}\"*")).collect();
+    let corrections: Vec<Vec<String>> = close
         .iter()
         .enumerate()
-        .map(|(k, w)| {
-            let mut terms = vec![format!("\"{w}\"*")];
-            for term in &close[k] {
+        .map(|(k, terms)| {
+            let mut own = Vec::new();
+            for term in terms {
                 if asked_by_other(k, term) {
                     let mut words: Vec<&str> = typed.iter().map(String::as_str).collect();
                     words[k] = term;
                     phrases.push(format!("\"{}\"", words.join(" ")));
                 } else {
-                    terms.push(format!("\"{term}\""));
+                    own.push(format!("\"{term}\""));
                 }
             }
-            format!("({})", terms.join(" OR "))
+            own
         })
         .collect();
-    // Nothing to correct: the word-prefix tier has already asked the same.
-    if !corrected {
-        return Ok(Vec::new());
-    }
-    let query = std::iter::once(format!("({})", groups.join(" AND ")))
+    // A slip is usually in one word: names with every other word as typed are read first,
+    // so that a common name corrected ("andrei" → "andrew") does not crowd out the
+    // household meant ("andrei sain" → "Andrei Sahin") from the candidates read. Only when
+    // those are too few are names with several words corrected read too.
+    let group = |k: usize, corrected: bool| {
+        let terms = std::iter::once(prefixes[k].clone())
+            .chain(
+                corrected
+                    .then(|| corrections[k].clone())
+                    .into_iter()
+                    .flatten(),
+            )
+            .collect::<Vec<_>>();
+        format!("({})", terms.join(" OR "))
+    };
+    let one_corrected = (0..typed.len())
+        .filter(|k| !corrections[*k].is_empty())
+        .map(|k| {
+            let words: Vec<String> = (0..typed.len()).map(|j| group(j, j == k)).collect();
+            format!("({})", words.join(" AND "))
+        })
         .chain(phrases)
-        .collect::<Vec<_>>()
-        .join(" OR ");
-    let mut found = search_store::words_match_named(conn, &query, CANDIDATES).await?;
+        .collect::<Vec<_>>();
+    let mut found = Vec::new();
+    if !one_corrected.is_empty() {
+        found =
+            search_store::words_match_named(conn, &one_corrected.join(" OR "), CANDIDATES).await?;
+    }
+    let wanted = usize::try_from(limit).unwrap_or(usize::MAX);
+    if found.len() < wanted && typed.len() > 1 {
+        let all: Vec<String> = (0..typed.len()).map(|k| group(k, true)).collect();
+        for more in search_store::words_match_named(conn, &all.join(" AND "), CANDIDATES).await? {
+            if !found.iter().any(|(id, _)| *id == more.0) {
+                found.push(more);
+            }
+        }
+    }
     found.sort_by_cached_key(|(_, name)| (distance(typed, name), name.clone()));
-    Ok(found
-        .into_iter()
-        .map(|(id, _)| id)
-        .take(usize::try_from(limit).unwrap_or(usize::MAX))
-        .collect())
+    Ok(found.into_iter().map(|(id, _)| id).take(wanted).collect())
 }
 
 /// How far a folded name is from the words typed: the fewest typos that make each typed

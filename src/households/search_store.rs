@@ -2,7 +2,8 @@
 //! (`households_fts`, trigrams over name, postcode, phone and number; `households_words`,
 //! word prefixes of the name), which triggers on `households` keep up to date, and that
 //! reads or writes `search_words` (the words of the names, with how many households have
-//! each), which the household store keeps up to date through `count_words`. Each search
+//! each), which the household store keeps up to date through `count_words`, and
+//! `search_index_deferred` (households inserted many at a time are indexed in one go). Each search
 //! function returns ids of households not erased, at most `limit`.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -196,6 +197,36 @@ pub async fn count_words(
             });
             q.build().execute(&mut *conn).await?;
         }
+    }
+    Ok(())
+}
+
+/// Within a transaction that inserts households: their search index entries are left to
+/// `index_inserted`, which adds them all in one statement (the insert triggers add nothing
+/// meanwhile).
+pub async fn defer_indexing(conn: &mut SqliteConnection) -> Result<()> {
+    sqlx::query("INSERT OR IGNORE INTO search_index_deferred (id) VALUES (1)")
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Adds the households `ids`, inserted since `defer_indexing`, to both search indexes, and
+/// lets the insert triggers index again.
+pub async fn index_inserted(conn: &mut SqliteConnection, ids: &[i64]) -> Result<()> {
+    let ids = format!(
+        "[{}]",
+        ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+    );
+    for statement in [
+        "DELETE FROM search_index_deferred",
+        "INSERT INTO households_fts (rowid, search_name, postcode_key, phone_digits, membership_number)
+         SELECT id, search_name, postcode_key, phone_digits, membership_number FROM households
+         WHERE id IN (SELECT value FROM json_each(?1))",
+        "INSERT INTO households_words (rowid, search_name)
+         SELECT id, search_name FROM households WHERE id IN (SELECT value FROM json_each(?1))",
+    ] {
+        sqlx::query(statement).bind(&ids).execute(&mut *conn).await?;
     }
     Ok(())
 }

@@ -9,7 +9,7 @@ use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteConnection};
 
 use super::form::{flags_from_text, Allergen, Dietary};
 use super::protection::{FileLine, MembershipEvent, VisitDetail, VisitItem};
-use super::search_store::count_words;
+use super::search_store::{count_words, defer_indexing, index_inserted};
 use super::{HistoryEntry, Household, HouseholdSummary, Member, Status, VisitLine};
 use crate::error::{Error, Result};
 use crate::{membership, text};
@@ -85,7 +85,10 @@ pub async fn allocate_serials(
     .ok_or_else(|| Error::Conflict("All membership numbers are used up.".into()))
 }
 
+/// Inserts households, within the caller's transaction, and adds them to the search
+/// indexes.
 pub async fn insert_many(conn: &mut SqliteConnection, rows: &[HouseholdRecord]) -> Result<()> {
+    defer_indexing(conn).await?;
     for chunk in rows.chunks(CHUNK) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO households (id, membership_number, lead_name, search_name, adults, children, \
@@ -127,7 +130,8 @@ pub async fn insert_many(conn: &mut SqliteConnection, rows: &[HouseholdRecord]) 
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         count_words(conn, &[], &names).await?;
     }
-    Ok(())
+    let ids: Vec<i64> = rows.iter().map(|h| h.id).collect();
+    index_inserted(conn, &ids).await
 }
 
 /// A household's folded name as stored (empty when there is no such household).
