@@ -26,6 +26,9 @@ describe("reports", () => {
     const names = await Promise.all(languages.map((l) => l.getText()));
     expect(names.slice(0, 2)).toEqual(["English", "Arabic"]);
     expect(names).toContain("Polish");
+    const table = await app.element("//table[@aria-label='Households by language']");
+    await app.driver.executeScript("arguments[0].scrollIntoView({ block: 'center' })", table);
+    await app.screenshot("reports-preview-languages");
 
     const exported = async (button: string, format: string) => {
       await app.click(button);
