@@ -26,7 +26,7 @@ const DATES_SQL: &str = "SELECT local_date FROM visits WHERE household_id = ? AN
 const LAST_SQL: &str = "SELECT local_date FROM visits WHERE household_id = ? AND voided_at IS NULL ORDER BY at DESC LIMIT 1";
 const REQUEST_SQL: &str =
     "SELECT v.id FROM visits v JOIN households h ON h.id = v.household_id WHERE v.request_id = ?";
-const INSERT_SQL: &str = "INSERT INTO visits (household_id, at, local_date, items, fee_pence, fee_method, volunteer, note, snap_adults, snap_children, snap_neighbourhood_id, snap_landlord_tenant, card_number, request_id, override_reason) VALUES (?, ?, ?, 10, 350, 'cash', 'bench', '', 2, 1, 1, 1, ?, ?, NULL) RETURNING id";
+const INSERT_SQL: &str = "INSERT INTO visits (household_id, at, local_date, items, fee_pence, fee_method, volunteer, note, snap_adults, snap_children, snap_neighbourhood_id, snap_landlord_tenant, snap_language, card_number, request_id, override_reason) VALUES (?, ?, ?, 10, 350, 'cash', 'bench', '', 2, 1, 1, 1, 'en', ?, ?, NULL) RETURNING id";
 const VISIT_SQL: &str = "SELECT v.id, v.household_id, h.lead_name, h.membership_number, v.at, v.local_date, v.items, v.fee_pence, v.fee_method, v.volunteer, v.note, v.override_reason, v.voided_at, v.void_reason FROM visits v JOIN households h ON h.id = v.household_id WHERE v.id = ?";
 
 /// The statements the library runs for one check-in and one recorded visit, run bare.

@@ -4,8 +4,9 @@
 //! ranges, "four weeks to the end of the week" and "four weeks to the day before" — as JSON
 //! and CSV. The attacker reads them back as a landlord would and tries every difference and
 //! complement it can: within one report (households = tenants + others, people = adults +
-//! children, a total minus its rows, visits per week against the total, referrals by kind
-//! against by outcome, counts from fees and items), and across reports (any two periods
+//! children, a total minus its rows, households by language against the total and against the
+//! neighbourhoods, visits per week against the total, referrals by kind against by outcome,
+//! counts from fees and items), and across reports (any two periods
 //! subtracted, a period split into two adjacent periods). Each estimate is compared with the
 //! true value, which the test works out itself from the raw records it generated. No true
 //! count from 1 to 4 may be recovered exactly.
@@ -61,6 +62,8 @@ struct Visit {
     adults: i64,
     children: i64,
     tenant: bool,
+    /// The preferred language's English name, as frozen on the visit.
+    language: String,
     items: i64,
     fee: i64,
 }
@@ -79,6 +82,8 @@ struct Records {
     events: Vec<(String, NaiveDate, Option<i64>)>,
     referrals: Vec<Referral>,
     areas: BTreeMap<Option<i64>, String>,
+    /// The English names of the languages the pantry offers (English among them).
+    offered: Vec<String>,
     weekly_fee: i64,
 }
 
@@ -211,10 +216,21 @@ async fn generate(households_count: u32, seed: u64) -> Pantry {
 
 /// The raw records, read straight from the tables (not through the reports' queries).
 async fn read_records(db: &Db) -> Records {
-    type VisitRow = (i64, i64, String, Option<i64>, i64, i64, i64, i64, i64);
+    type VisitRow = (
+        i64,
+        i64,
+        String,
+        Option<i64>,
+        i64,
+        i64,
+        i64,
+        String,
+        i64,
+        i64,
+    );
     let rows: Vec<VisitRow> = sqlx::query_as(
         "SELECT id, household_id, local_date, snap_neighbourhood_id, snap_adults, snap_children,
-                snap_landlord_tenant, items, fee_pence FROM visits WHERE voided_at IS NULL",
+                snap_landlord_tenant, snap_language, items, fee_pence FROM visits WHERE voided_at IS NULL",
     )
     .fetch_all(db.pool())
     .await
@@ -223,7 +239,7 @@ async fn read_records(db: &Db) -> Records {
     let visits = rows
         .into_iter()
         .map(
-            |(id, household, d, area, adults, children, t, items, fee)| Visit {
+            |(id, household, d, area, adults, children, t, language, items, fee)| Visit {
                 id,
                 household,
                 date: date(&d),
@@ -231,6 +247,7 @@ async fn read_records(db: &Db) -> Records {
                 adults,
                 children,
                 tenant: t == 1,
+                language: english_name(&language),
                 items,
                 fee,
             },
@@ -277,13 +294,29 @@ async fn read_records(db: &Db) -> Records {
         .map(|n| (Some(n.id), n.name.clone()))
         .collect();
     areas.insert(None, "No neighbourhood recorded".into());
+    let offered = pantry::i18n::member_text_settings(db)
+        .await
+        .unwrap()
+        .languages
+        .into_iter()
+        .filter(|l| l.switched_on)
+        .map(|l| l.english_name)
+        .collect();
     Records {
         visits,
         events,
         referrals,
         areas,
+        offered,
         weekly_fee: i64::from(settings.weekly_fee_pence),
     }
+}
+
+fn english_name(code: &str) -> String {
+    pantry::i18n::language(code)
+        .unwrap()
+        .english_name
+        .to_owned()
 }
 
 const AREA_MEASURES: &[&str] = &[
@@ -333,7 +366,11 @@ fn truth(r: &Records, p: &Period, week_start: u32) -> BTreeMap<Key, i64> {
             *e = v;
         }
     }
+    for language in &r.offered {
+        add("households_by_language", language, "households", 0);
+    }
     for v in latest.values() {
+        add("households_by_language", &v.language, "households", 1);
         let area = &r.areas[&v.area];
         for g in ["All neighbourhoods", area.as_str()] {
             add("neighbourhood", g, "households", 1);
@@ -421,16 +458,21 @@ fn read_json(bytes: &[u8]) -> BTreeMap<Key, Option<i64>> {
             }
         }
     }
-    for (list, breakdown) in [
-        ("referralsByKind", "referrals_by_kind"),
-        ("referralsByOutcome", "referrals_by_outcome"),
+    for (list, breakdown, measure) in [
+        (
+            "householdsByLanguage",
+            "households_by_language",
+            "households",
+        ),
+        ("referralsByKind", "referrals_by_kind", "referrals"),
+        ("referralsByOutcome", "referrals_by_outcome", "referrals"),
     ] {
         for l in v[list].as_array().unwrap() {
             out.insert(
                 (
                     breakdown.into(),
                     l["label"].as_str().unwrap().to_owned(),
-                    "referrals".into(),
+                    measure.into(),
                 ),
                 l["count"].as_i64(),
             );
@@ -456,6 +498,7 @@ fn read_csv(bytes: &[u8]) -> BTreeMap<Key, Option<i64>> {
         .filter(|r| {
             [
                 "neighbourhood",
+                "households_by_language",
                 "referrals_by_kind",
                 "referrals_by_outcome",
                 "visits_per_week",
@@ -522,6 +565,8 @@ fn periods() -> Vec<Period> {
 struct Tally {
     attempts: u64,
     recoveries: u64,
+    /// Recoveries of a language cell, or through one.
+    language_recoveries: u64,
     examples: Vec<String>,
 }
 
@@ -531,8 +576,12 @@ impl Tally {
         self.attempts += 1;
         if (1..THRESHOLD).contains(&truth) && estimate == truth {
             self.recoveries += 1;
+            let what = what();
+            if what.contains("households_by_language") {
+                self.language_recoveries += 1;
+            }
             if self.examples.len() < 5 {
-                self.examples.push(what());
+                self.examples.push(what);
             }
         }
     }
@@ -575,7 +624,7 @@ fn attack(
         for (i, v) in pub_.iter().enumerate() {
             if let (Some(v), Some(t)) = (v, tru[i]) {
                 tally.try_one(*v, t, || {
-                    format!("{} read directly in {}", keys[i].1, p.label)
+                    format!("{:?} read directly in {}", keys[i], p.label)
                 });
             }
         }
@@ -634,6 +683,22 @@ fn attack(
             .map(|(i, _)| Some(i))
             .collect();
         lines.push((at("neighbourhood", "All neighbourhoods", "visits"), weeks));
+        // Households: the total against its languages.
+        let tongues: Vec<Option<usize>> = keys
+            .iter()
+            .enumerate()
+            .filter(|(i, k)| k.0 == "households_by_language" && tru[*i].is_some())
+            .map(|(i, _)| Some(i))
+            .collect();
+        lines.push((
+            at("neighbourhood", "All neighbourhoods", "households"),
+            tongues.clone(),
+        ));
+        let area_households: Vec<Option<usize>> = groups
+            .iter()
+            .map(|g| at("neighbourhood", g, "households"))
+            .filter(|i| real(*i).is_some())
+            .collect();
         let kinds: Vec<Option<usize>> = AgencyKind::ALL
             .iter()
             .map(|k| at("referrals_by_kind", k.label(), "referrals"))
@@ -656,7 +721,11 @@ fn attack(
                     .sum();
                 if let Some(others) = others {
                     tally.try_one(total_shown - others, t, || {
-                        format!("total − other rows in {}", p.label)
+                        format!(
+                            "{:?} as total − other rows in {}",
+                            keys[part.unwrap()],
+                            p.label
+                        )
                     });
                 }
             }
@@ -674,9 +743,15 @@ fn attack(
                 });
             }
         }
-        // Referrals made by kind against outcomes recorded: a kind from the other side's sum.
+        // Referrals made by kind against outcomes recorded, and households by language against
+        // households by neighbourhood: a row from the other side's sum.
         let sum = |list: &[Option<usize>]| list.iter().map(|o| cell(*o)).sum::<Option<i64>>();
-        for (side, other) in [(&kinds, &outcomes), (&outcomes, &kinds)] {
+        for (side, other) in [
+            (&kinds, &outcomes),
+            (&outcomes, &kinds),
+            (&tongues, &area_households),
+            (&area_households, &tongues),
+        ] {
             if let Some(total) = sum(other) {
                 for (i, part) in side.iter().enumerate() {
                     let Some(t) = real(*part) else { continue };
@@ -688,7 +763,7 @@ fn attack(
                         .sum();
                     if let Some(rest) = rest {
                         tally.try_one(total - rest, t, || {
-                            format!("referrals cross-sum in {}", p.label)
+                            format!("{:?} from a cross-sum in {}", keys[part.unwrap()], p.label)
                         });
                     }
                 }
@@ -788,6 +863,14 @@ async fn no_small_count_can_be_recovered_from_any_combination_of_exports() {
     let mut reports = 0;
     for (households_count, seed) in [(40, 1), (40, 2), (120, 3), (500, 4)] {
         let p = generate(households_count, seed).await;
+        // Several languages, most of them small counts, are in the attacker's reach.
+        let spoken: std::collections::BTreeSet<&str> = p
+            .records
+            .visits
+            .iter()
+            .map(|v| v.language.as_str())
+            .collect();
+        assert!(spoken.len() >= 3, "{spoken:?}");
         let settings = pantry::settings::require(&p.db).await.unwrap();
         let mut json = Vec::new();
         let mut csv = Vec::new();
@@ -854,8 +937,9 @@ async fn no_small_count_can_be_recovered_from_any_combination_of_exports() {
         THRESHOLD - 1
     );
     println!(
-        "the same attacks on exact figures with only small counts hidden: {} attempts, {} recoveries, e.g. {:?}",
-        weak.attempts, weak.recoveries, weak.examples
+        "the same attacks on exact figures with only small counts hidden: {} attempts, {} recoveries \
+         ({} of or through a language cell), e.g. {:?}",
+        weak.attempts, weak.recoveries, weak.language_recoveries, weak.examples
     );
     assert_eq!(
         protected.recoveries, 0,
@@ -865,6 +949,12 @@ async fn no_small_count_can_be_recovered_from_any_combination_of_exports() {
     assert!(
         weak.recoveries > 1_000,
         "the attacks must work on weak protection"
+    );
+    assert_eq!(protected.language_recoveries, 0);
+    assert!(
+        weak.language_recoveries > 100,
+        "the attacks must reach the language cells: {}",
+        weak.language_recoveries
     );
 }
 

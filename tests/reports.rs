@@ -8,6 +8,7 @@ mod common;
 
 use calamine::{Data, Reader, Xlsx};
 use pantry::households::form::HouseholdForm;
+use pantry::i18n::{self, MemberTextForm};
 use pantry::output::Existing;
 use pantry::reports::export::{self, ReportFormat};
 use pantry::reports::suppress::{publish, Count};
@@ -22,7 +23,14 @@ struct Pantry {
     ids: Vec<(&'static str, i64)>,
 }
 
-async fn register(db: &Db, name: &str, area: i64, adults: u32, children: u32, tenant: bool) -> i64 {
+async fn register(
+    db: &Db,
+    name: &str,
+    area: i64,
+    (adults, children): (u32, u32),
+    tenant: bool,
+    language: &str,
+) -> i64 {
     let form = HouseholdForm {
         lead_name: name.into(),
         adults: adults.to_string(),
@@ -32,6 +40,7 @@ async fn register(db: &Db, name: &str, area: i64, adults: u32, children: u32, te
         landlord_tenant: tenant,
         tenancy_ref: if tenant { "T-1".into() } else { String::new() },
         consent_given: true,
+        language: language.into(),
         ..HouseholdForm::default()
     };
     households::register(db, &form, Some("test fixture"), &common::admin())
@@ -70,11 +79,14 @@ async fn visit(db: &Db, id: i64, again: bool) -> i64 {
 
 /// Hillside: 6 households (2 adults + 1 child each, 4 tenants), one shops twice.
 /// Brookfield: 3 households; one visit is undone. St Anne's: 5 single adults.
+/// The pantry offers Bengali, Polish and Somali: St Anne's households prefer Polish, Gus Gray
+/// Somali, the rest English.
 async fn pantry() -> Pantry {
     let (dir, db) = common::fresh_db().await;
     let s = settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
+    offer(&db, &["bn", "pl", "so"]).await;
     let area = |name: &str| s.neighbourhoods.iter().find(|n| n.name == name).unwrap().id;
     let mut ids = Vec::new();
     for (i, name) in [
@@ -88,14 +100,14 @@ async fn pantry() -> Pantry {
     .into_iter()
     .enumerate()
     {
-        let id = register(&db, name, area("Hillside"), 2, 1, i < 4).await;
+        let id = register(&db, name, area("Hillside"), (2, 1), i < 4, "en").await;
         visit(&db, id, false).await;
         ids.push((name, id));
     }
     visit(&db, ids[0].1, true).await;
-    let b1 = register(&db, "Gus Gray", area("Brookfield"), 1, 0, false).await;
-    let b2 = register(&db, "Hal Hill", area("Brookfield"), 1, 3, false).await;
-    let b3 = register(&db, "Ivy Innes", area("Brookfield"), 2, 2, true).await;
+    let b1 = register(&db, "Gus Gray", area("Brookfield"), (1, 0), false, "so").await;
+    let b2 = register(&db, "Hal Hill", area("Brookfield"), (1, 3), false, "en").await;
+    let b3 = register(&db, "Ivy Innes", area("Brookfield"), (2, 2), true, "en").await;
     visit(&db, b1, false).await;
     let undone = visit(&db, b2, false).await;
     visit(&db, b3, false).await;
@@ -103,7 +115,7 @@ async fn pantry() -> Pantry {
         .await
         .unwrap();
     for name in ["Jo Jones", "Kit King", "Lou Lane", "Max Moss", "Ned Nash"] {
-        let id = register(&db, name, area("St Anne's"), 1, 0, false).await;
+        let id = register(&db, name, area("St Anne's"), (1, 0), false, "pl").await;
         visit(&db, id, false).await;
     }
     let period = Period::parse(&s.date_at(db.now()).format("%Y-%m").to_string()).unwrap();
@@ -113,6 +125,26 @@ async fn pantry() -> Pantry {
         period,
         ids,
     }
+}
+
+/// Switches on the member languages `codes` (English is always on).
+async fn offer(db: &Db, codes: &[&str]) {
+    let form = MemberTextForm {
+        languages: codes.iter().map(|c| (*c).to_owned()).collect(),
+        opening_times: String::new(),
+    };
+    i18n::save_member_text_settings(db, &form, &common::admin())
+        .await
+        .unwrap();
+}
+
+/// The summary's households by language: (label, published count).
+fn languages(summary: &reports::Summary) -> Vec<(&str, Option<i64>)> {
+    summary
+        .households_by_language
+        .iter()
+        .map(|l| (l.label.as_str(), l.count))
+        .collect()
 }
 
 fn column(summary: &reports::Summary, measure: &str) -> Vec<Option<i64>> {
@@ -229,6 +261,17 @@ async fn figures_match_the_hand_count_and_never_drift() {
         vec![Some(10 * n(7)), None, Some(10 * n(5))]
     );
     assert!(s.referrals_by_kind.iter().all(|r| r.count == Some(0)));
+    // Households by language: English first, then the pantry's list; Gus Gray's Somali is a
+    // small count, hidden; nobody prefers Bengali.
+    assert_eq!(
+        languages(&s),
+        [
+            ("English", shown(7)),
+            ("Bengali", Some(0)),
+            ("Polish", shown(5)),
+            ("Somali", None)
+        ]
+    );
 
     // The same period exported twice gives the same bytes; each export is recorded.
     let dir = tempfile::tempdir().unwrap();
@@ -301,6 +344,20 @@ async fn the_preview_shows_the_figures_as_the_export_does() {
         pantry::money::pounds(600 * n(14))
     );
     assert!(preview.hidden_note.contains("\"<5\""));
+    let languages: Vec<(&str, &str)> = preview
+        .languages
+        .iter()
+        .map(|l| (l.label.as_str(), l.value.as_str()))
+        .collect();
+    assert_eq!(
+        languages,
+        [
+            ("English", n(7).to_string().as_str()),
+            ("Bengali", "0"),
+            ("Polish", n(5).to_string().as_str()),
+            ("Somali", "<5")
+        ]
+    );
 }
 
 #[tokio::test]
@@ -361,6 +418,16 @@ async fn every_format_reads_back() {
         find("All neighbourhoods", "fees_pence"),
         (400 * n(14)).to_string()
     );
+    let language = |group: &str| {
+        rows.iter()
+            .find(|r| &r[3] == "households_by_language" && &r[4] == group)
+            .map(|r| (r[5].to_owned(), r[6].to_owned()))
+            .unwrap()
+    };
+    assert_eq!(language("English"), ("households".into(), n(7).to_string()));
+    assert_eq!(language("Bengali").1, "0");
+    assert_eq!(language("Polish").1, n(5).to_string());
+    assert_eq!(language("Somali").1, "<5");
 
     // XLSX: a sheet per breakdown, numbers as numbers, money in pounds.
     let mut book: Xlsx<_> = calamine::open_workbook(path("xlsx")).unwrap();
@@ -371,6 +438,26 @@ async fn every_format_reads_back() {
     assert_eq!(sheet.get((1, 2)), Some(&Data::Float(n(6) as f64)));
     assert_eq!(sheet.get((2, 2)), Some(&Data::String("<5".into())));
     assert_eq!(sheet.get((4, 11)), Some(&Data::Float((4 * n(14)) as f64)));
+    // Households by language: a sheet of number cells, hidden ones "<5".
+    let sheet = book.worksheet_range("Households by language").unwrap();
+    assert_eq!(sheet.get((0, 1)), Some(&Data::String("Households".into())));
+    let cells: Vec<(Data, Data)> = (1..5)
+        .map(|r| {
+            (
+                sheet.get((r, 0)).unwrap().clone(),
+                sheet.get((r, 1)).unwrap().clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        cells,
+        [
+            (Data::String("English".into()), Data::Float(n(7) as f64)),
+            (Data::String("Bengali".into()), Data::Float(0.0)),
+            (Data::String("Polish".into()), Data::Float(n(5) as f64)),
+            (Data::String("Somali".into()), Data::String("<5".into())),
+        ]
+    );
     // The Summary sheet's figures are number cells too (issue 17): they can be summed.
     let summary = book.worksheet_range("Summary").unwrap();
     assert_eq!(summary.get((3, 0)), Some(&Data::String("Visits".into())));
@@ -399,6 +486,10 @@ async fn every_format_reads_back() {
         "Headline figures",
         "Visits per week",
         "Households by neighbourhood",
+        "Households by language",
+        &format!("English {}", n(7)),
+        &format!("Polish {}", n(5)),
+        "Somali <5",
         "<5",
         "Anonymous by design",
         "cell key method",
@@ -419,13 +510,41 @@ async fn every_format_reads_back() {
     two.pantry_code = "BROOK".into();
     let combined = rollup::combine(&[one.clone(), two.clone()]).unwrap();
     assert_eq!(combined.total[0], Some(2 * n(14)));
+    assert_eq!(
+        one.households_by_language[0],
+        reports::LabelCell {
+            label: "English".into(),
+            count: shown(7)
+        }
+    );
+    let total: Vec<_> = combined
+        .households_by_language
+        .iter()
+        .map(|l| (l.label.as_str(), l.count))
+        .collect();
+    assert_eq!(
+        total,
+        [
+            ("English", Some(2 * n(7))),
+            ("Bengali", Some(0)),
+            ("Polish", Some(2 * n(5))),
+            ("Somali", None)
+        ]
+    );
+    let rolled =
+        String::from_utf8(export::to_csv(&rollup::rollup_document(&combined)).unwrap()).unwrap();
+    assert!(rolled.contains(&format!(
+        "households_by_language,English,all_pantries,{}",
+        2 * n(7)
+    )));
+    assert!(rolled.contains("households_by_language,Somali,BROOK,<5"));
     assert!(combined.households_note.contains("counted once per pantry"));
     let doc = rollup::rollup_document(&combined);
     let csv = String::from_utf8(export::to_csv(&doc).unwrap()).unwrap();
     assert!(csv.contains("ROLLUP,"));
     let old = String::from_utf8(json.clone())
         .unwrap()
-        .replace("\"schemaVersion\": 2", "\"schemaVersion\": 0");
+        .replace("\"schemaVersion\": 3", "\"schemaVersion\": 0");
     let Error::Validation(fields) = rollup::read_summary("old.json", old.as_bytes()).unwrap_err()
     else {
         panic!()
@@ -632,6 +751,38 @@ async fn roll_up_inputs_are_checked_against_the_schema() {
     assert!(m[0].starts_with("measures.json: measures must be exactly visits, households"));
     let m = refused("threshold.json", &|v| v["smallCount"] = 1.into());
     assert!(m[0].contains("smallCount is 1"), "{m:?}");
+    // Households by language are checked like every other cell.
+    let m = refused("language.json", &|v| {
+        v["householdsByLanguage"][2]["count"] = (-5).into()
+    });
+    assert_eq!(
+        m,
+        ["language.json: householdsByLanguage[2].count is -5; it must be a count from 0 to 10000000."]
+    );
+    let m = refused("twice.json", &|v| {
+        v["householdsByLanguage"][1]["label"] = "English".into()
+    });
+    assert_eq!(
+        m,
+        ["twice.json: householdsByLanguage[1] lists \"English\" again; each language has one row."]
+    );
+    let m = refused("label.json", &|v| {
+        v["householdsByLanguage"][0]["label"] = "=HYPERLINK(\"x\")\u{7}".into()
+    });
+    assert!(
+        m[0].starts_with("label.json: householdsByLanguage (row 1) label has"),
+        "{m:?}"
+    );
+    // A version 3 summary without them is not a summary.
+    let m = refused("missing.json", &|v| {
+        v.as_object_mut().unwrap().remove("householdsByLanguage");
+    });
+    assert!(
+        m[0].starts_with(
+            "missing.json could not be read as a summary: missing field `householdsByLanguage`"
+        ),
+        "{m:?}"
+    );
 
     // Summaries that pass the schema one by one but are too large to add up are refused, not a
     // crash ("attempt to add with overflow").
@@ -643,5 +794,95 @@ async fn roll_up_inputs_are_checked_against_the_schema() {
     assert_eq!(
         m,
         ["OTHER: overall.visits is too large to add to the other pantries' figures."]
+    );
+    let mut big = one.clone();
+    big.households_by_language[2].count = Some(i64::MAX);
+    let mut other = big.clone();
+    other.pantry_code = "OTHER".into();
+    let m = messages(rollup::combine(&[big, other]).unwrap_err());
+    assert_eq!(
+        m,
+        ["OTHER: householdsByLanguage \"Polish\" is too large to add to the other pantries' figures."]
+    );
+}
+
+/// Households are counted by the language frozen on their latest visit in the period: a
+/// household that changes language afterwards, or is erased (which resets its language to
+/// English), stays in its language for the past; its visits after the change count in the new
+/// one. Small cells are hidden and the rest moved and rounded, as everywhere.
+#[tokio::test]
+async fn households_are_counted_by_the_language_at_their_visit() {
+    let (_dir, db) = common::fresh_db().await;
+    // Tuesday 6 October 2026, noon.
+    let (db, clock) = common::at(db, "2026-10-06T11:00:00Z");
+    let s = settings::save(&db, &common::hillside_form(), &common::admin())
+        .await
+        .unwrap();
+    offer(&db, &["pl", "so", "ar"]).await;
+    let area = s.neighbourhoods[0].id;
+    let mut ids = Vec::new();
+    for (i, language) in ["en"; 6]
+        .into_iter()
+        .chain(["pl"; 7])
+        .chain(["so"; 2])
+        .enumerate()
+    {
+        let id = register(&db, &format!("Member {i}"), area, (1, 0), false, language).await;
+        common::visit(&db, id).await;
+        ids.push(id);
+    }
+    let first_week = Period::parse("week:2026-10-05").unwrap();
+    let before = reports::summary(&db, &first_week).await.unwrap();
+    // Real record keys: each count moved and rounded, the Somali two hidden.
+    let published = languages(&before);
+    assert_eq!(
+        published.iter().map(|l| l.0).collect::<Vec<_>>(),
+        ["English", "Arabic", "Polish", "Somali"]
+    );
+    assert_eq!(published[1].1, Some(0));
+    assert_eq!(published[3].1, None);
+    for (label, count) in [&published[0], &published[2]] {
+        let count = count.unwrap();
+        assert!(count % 5 == 0 && count >= 5, "{label}: {count}");
+    }
+
+    // Afterwards: a Polish household turns to English, another Polish one is erased, and
+    // the pantry stops offering Somali. The past week is as it was.
+    let polish = ids[6];
+    let mut form = households::page(&db, polish).await.unwrap().form;
+    form.language = "en".into();
+    households::update(&db, polish, &form, &common::admin())
+        .await
+        .unwrap();
+    pantry::households::erasure::erase(&db, ids[7], "asked", &common::manager())
+        .await
+        .unwrap();
+    offer(&db, &["pl", "ar"]).await;
+    assert_eq!(reports::summary(&db, &first_week).await.unwrap(), before);
+
+    // With every key zero each move is known. A week on, the household that turned to English
+    // shops in English: the month counts it once, at its latest visit, in English; the erased
+    // household stays Polish; Somali is still listed, having households in the period.
+    zero_keys(&db).await;
+    clock.set(clock.now() + chrono::Duration::weeks(1));
+    common::visit(&db, polish).await;
+    let month = reports::summary(&db, &Period::parse("2026-10").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        languages(&month),
+        [
+            ("English", shown(7)),
+            ("Arabic", Some(0)),
+            ("Polish", shown(6)),
+            ("Somali", None)
+        ]
+    );
+    let second_week = reports::summary(&db, &Period::parse("week:2026-10-12").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        languages(&second_week),
+        [("English", None), ("Arabic", Some(0)), ("Polish", Some(0))]
     );
 }

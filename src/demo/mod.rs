@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::households::form::{flags_to_text, Allergen, Dietary, CONSENT_VERSION};
 use crate::households::store::{self as households_store, HouseholdRecord};
 use crate::households::Status;
+use crate::i18n::MemberTextForm;
 use crate::membership;
 use crate::settings::{self, SettingsForm};
 
@@ -205,6 +206,11 @@ const DEMO_AREAS: &[(&str, &str)] = &[
 /// Letters allowed in the last two places of a UK postcode.
 const POSTCODE_LETTERS: &[u8] = b"ABDEFGHJLNPQRSTUWXYZ";
 
+/// The languages the demo pantry offers besides English, and one in `1 / OTHER_LANGUAGE_ODDS`
+/// of its households prefers one of them.
+const DEMO_LANGUAGES: &[&str] = &["pl", "ar", "so", "ur", "uk"];
+const OTHER_LANGUAGE_ODDS: u8 = 6;
+
 /// Days the demo pantry opens, with its opening hours.
 const OPEN_DAYS: &[Weekday] = &[Weekday::Tue, Weekday::Thu, Weekday::Sat];
 
@@ -237,6 +243,15 @@ pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
         &Actor::system("demo-data", Role::Admin),
     )
     .await?;
+    crate::i18n::save_member_text_settings(
+        db,
+        &MemberTextForm {
+            languages: DEMO_LANGUAGES.iter().map(|c| (*c).to_owned()).collect(),
+            opening_times: String::new(),
+        },
+        &Actor::system("demo-data", Role::Admin),
+    )
+    .await?;
     let tz: Tz = settings
         .time_zone
         .parse()
@@ -255,6 +270,8 @@ pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
         .collect();
 
     let mut rng = fastrand::Rng::with_seed(spec.seed);
+    // Languages come from a stream of their own, so every other draw is as it was for a seed.
+    let mut tongues = fastrand::Rng::with_seed(spec.seed ^ 0x1a46_0a6e);
     // No visit is made up for later today.
     let now = db.now();
     let until = spec.until.unwrap_or_else(|| settings.date_at(now));
@@ -262,7 +279,11 @@ pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
     let mut households = Vec::with_capacity(spec.households as usize);
     let mut visits = Vec::new();
     for serial in 1..=spec.households {
-        let h = demo_household(&mut rng, serial, &areas, first_day, until, spec, &settings)?;
+        let mut h = demo_household(&mut rng, serial, &areas, first_day, until, spec, &settings)?;
+        if tongues.u8(0..OTHER_LANGUAGE_ODDS) == 0 {
+            h.language = *pick(&mut tongues, DEMO_LANGUAGES);
+            h.record.language = h.language.to_owned();
+        }
         demo_visits(
             &mut rng,
             serial,
@@ -397,6 +418,8 @@ struct DemoHousehold {
     left_on: Option<NaiveDate>,
     /// Chance of coming in any one week.
     attendance: f64,
+    /// `record.language`, as each of its visits keeps it.
+    language: &'static str,
 }
 
 fn pick<'a, T>(rng: &mut fastrand::Rng, items: &'a [T]) -> &'a T {
@@ -512,6 +535,7 @@ fn demo_household(
         record,
         left_on,
         attendance: 0.35 + rng.f64() * 0.6,
+        language: crate::i18n::ENGLISH,
     })
 }
 
@@ -567,6 +591,7 @@ fn demo_visits(
                             children: h.record.children,
                             neighbourhood_id: h.record.neighbourhood_id,
                             landlord_tenant: h.record.landlord_tenant,
+                            language: h.language,
                         });
                     }
                 }

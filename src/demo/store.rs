@@ -42,6 +42,7 @@ pub struct NewVisit {
     pub children: u32,
     pub neighbourhood_id: Option<i64>,
     pub landlord_tenant: bool,
+    pub language: &'static str,
 }
 
 /// Visits, given ids 1, 2, … in order (the database is empty).
@@ -49,7 +50,7 @@ pub async fn insert_visits(conn: &mut SqliteConnection, visits: &[NewVisit]) -> 
     for chunk in visits.chunks(CHUNK) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO visits (household_id, at, local_date, items, fee_pence, fee_method, volunteer, \
-             snap_adults, snap_children, snap_neighbourhood_id, snap_landlord_tenant) ",
+             snap_adults, snap_children, snap_neighbourhood_id, snap_landlord_tenant, snap_language) ",
         );
         q.push_values(chunk, |mut b, v| {
             b.push_bind(v.household_id)
@@ -62,7 +63,8 @@ pub async fn insert_visits(conn: &mut SqliteConnection, visits: &[NewVisit]) -> 
                 .push_bind(v.adults)
                 .push_bind(v.children)
                 .push_bind(v.neighbourhood_id)
-                .push_bind(v.landlord_tenant);
+                .push_bind(v.landlord_tenant)
+                .push_bind(v.language);
         });
         q.build().execute(&mut *conn).await?;
     }

@@ -73,6 +73,7 @@ pub struct VisitDetail {
     pub snap_adults: i64,
     pub snap_children: i64,
     pub snap_landlord_tenant: bool,
+    pub snap_language: String,
 }
 
 /// An item given out at a visit (a negative quantity: returned when the visit was undone).

@@ -725,7 +725,7 @@ pub async fn visit_details(conn: &mut SqliteConnection, id: i64) -> Result<Vec<V
     Ok(sqlx::query_as(
         "SELECT id, at, local_date, items, fee_pence, fee_method, volunteer, note, card_number,
                 override_reason, voided_at, voided_by, void_reason, snap_adults, snap_children,
-                snap_landlord_tenant
+                snap_landlord_tenant, snap_language
          FROM visits WHERE household_id = ? ORDER BY at DESC, id DESC",
     )
     .bind(id)

@@ -181,6 +181,19 @@ pub(super) fn total_row(s: &Summary) -> (String, Vec<Value>) {
     )
 }
 
+/// Households by preferred language, as published.
+pub(super) fn language_rows(s: &Summary) -> Vec<(String, Vec<Value>)> {
+    s.households_by_language
+        .iter()
+        .map(|l| {
+            (
+                l.label.clone(),
+                vec![Value::cell(l.count, Kind::Count, s.small_count)],
+            )
+        })
+        .collect()
+}
+
 /// The headline figures of the landlord summary: the whole pantry's cells.
 pub(super) fn headline(s: &Summary) -> Vec<(String, Value)> {
     MEASURES
@@ -219,6 +232,12 @@ pub fn summary_document(s: &Summary) -> Document {
             title: "By neighbourhood".into(),
             columns: measure_columns(),
             rows,
+        },
+        Table {
+            key: "households_by_language".into(),
+            title: "Households by language".into(),
+            columns: vec![("households".into(), "Households".into())],
+            rows: language_rows(s),
         },
         label_counts(
             "referrals_by_kind",

@@ -22,6 +22,7 @@ use crate::access::{Actor, Operation};
 use crate::clock::week_start_of;
 use crate::db::Db;
 use crate::error::{whole_number, Error, FieldError, Result};
+use crate::i18n::{Language, LANGUAGES};
 use crate::money;
 use crate::referrals::{AgencyKind, Outcome};
 use crate::settings::{self, Settings};
@@ -31,7 +32,9 @@ use suppress::{Count, Figures};
 
 /// The version of the JSON summary's shape; roll-ups refuse to mix versions. Version 2: every
 /// figure is protected by the cell key method (`null` where hidden), and `people` is a measure.
-pub const SCHEMA_VERSION: u32 = 2;
+/// Version 3: households by preferred language (a version 2 file has no languages, so a
+/// roll-up mixing the two would under-count them).
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// A reporting period: whole days, both ends included, in the pantry's time zone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -266,6 +269,10 @@ pub struct Summary {
     #[ts(type = "Array<number | null>")]
     pub overall: Vec<Option<i64>>,
     pub neighbourhoods: Vec<AreaCells>,
+    /// Households by their preferred language at their latest visit in the period, labelled
+    /// with the language's English name: English and every language the pantry offers, then
+    /// any other with households, in the pantry's order (protected on their own, like totals).
+    pub households_by_language: Vec<LabelCell>,
     pub referrals_by_kind: Vec<LabelCell>,
     pub referrals_by_outcome: Vec<LabelCell>,
     /// Stock delivered, in full: it counts deliveries, not households.
@@ -431,13 +438,19 @@ async fn summary_with(
         g.savings_pence = v.value - v.fees;
         estimated = estimated + Count::new(v.estimated, v.estimated_key);
     }
+    // One row per neighbourhood and language: each household is in exactly one.
+    let mut by_language: BTreeMap<String, Count> = BTreeMap::new();
     for h in household_rows {
+        let households = Count::new(h.households, h.key);
         let g = groups.entry(h.neighbourhood).or_default();
-        g.households = Count::new(h.households, h.key);
-        g.adults = h.adults;
-        g.children = h.children;
-        g.tenant_households = Count::new(h.tenants, h.tenants_key);
-        g.other_households = Count::new(h.households - h.tenants, h.key - h.tenants_key);
+        g.households = g.households + households;
+        g.adults += h.adults;
+        g.children += h.children;
+        g.tenant_households = g.tenant_households + Count::new(h.tenants, h.tenants_key);
+        g.other_households =
+            g.other_households + Count::new(h.households - h.tenants, h.key - h.tenants_key);
+        let l = by_language.entry(h.language).or_default();
+        *l = *l + households;
     }
     for e in event_rows {
         let g = groups.entry(e.neighbourhood).or_default();
@@ -466,6 +479,15 @@ async fn summary_with(
         .map(|(neighbourhood, f)| AreaCells {
             neighbourhood,
             cells: suppress::publish_figures(&f, small),
+        })
+        .collect();
+
+    let (offered, _) = crate::i18n::switched_on_with(&mut *conn).await?;
+    let households_by_language = language_rows(&offered, &by_language)
+        .into_iter()
+        .map(|(label, count)| LabelCell {
+            label,
+            count: suppress::publish(count, small),
         })
         .collect();
 
@@ -514,6 +536,7 @@ async fn summary_with(
         measures: suppress::MEASURES.iter().map(|m| m.0.to_owned()).collect(),
         overall: suppress::publish_figures(&overall, small),
         neighbourhoods,
+        households_by_language,
         referrals_by_kind: AgencyKind::ALL
             .iter()
             .map(|k| LabelCell {
@@ -565,6 +588,25 @@ async fn summary_with(
     })
 }
 
+/// The languages a summary lists, by English name, with their households: English and every
+/// language the pantry offers (`offered`), and any other with households in the period (one
+/// switched off since, or a code Pantry does not ship), in Pantry's order, unknown codes last.
+fn language_rows(
+    offered: &[&'static Language],
+    households: &BTreeMap<String, Count>,
+) -> Vec<(String, Count)> {
+    let count = |code: &str| households.get(code).copied().unwrap_or_default();
+    let shipped = LANGUAGES
+        .iter()
+        .filter(|l| offered.contains(l) || households.contains_key(l.code))
+        .map(|l| (l.english_name.to_owned(), count(l.code)));
+    let unknown = households
+        .iter()
+        .filter(|(code, _)| crate::i18n::language(code).is_none())
+        .map(|(code, c)| (code.clone(), *c));
+    shipped.chain(unknown).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -595,6 +637,29 @@ mod tests {
         assert!(Period::parse("October").is_err());
         assert!(Period::parse("2026-Q5").is_err());
         assert!(Period::parse("2026-11-04..2026-10-05").is_err());
+    }
+
+    #[test]
+    fn languages_are_listed_in_pantrys_order_english_first() {
+        let lang = |c| crate::i18n::language(c).unwrap();
+        let households: BTreeMap<String, Count> = [("pl", 3, 7), ("xx", 1, 2), ("en", 9, 40)]
+            .into_iter()
+            .map(|(c, n, k)| (c.to_owned(), Count::new(n, k)))
+            .collect();
+        let rows = language_rows(&[lang("en"), lang("so"), lang("ar")], &households);
+        let labels: Vec<(&str, i64)> = rows.iter().map(|(l, c)| (l.as_str(), c.value)).collect();
+        // Polish is no longer offered but has households; "xx" is not a language Pantry ships.
+        assert_eq!(
+            labels,
+            [
+                ("English", 9),
+                ("Arabic", 0),
+                ("Polish", 3),
+                ("Somali", 0),
+                ("xx", 1)
+            ]
+        );
+        assert_eq!(rows[2].1, Count::new(3, 7));
     }
 
     #[test]

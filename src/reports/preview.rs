@@ -39,6 +39,8 @@ pub struct SummaryPreview {
     /// The measures' labels, after the neighbourhood column.
     pub columns: Vec<String>,
     pub rows: Vec<PreviewRow>,
+    /// Households by preferred language: the language's English name, and "15" or "<5".
+    pub languages: Vec<LabelValue>,
     /// How figures are protected, in a sentence.
     pub hidden_note: String,
 }
@@ -68,6 +70,13 @@ pub fn summary_preview(s: &Summary) -> SummaryPreview {
             .map(|row| shown(row, false))
             .chain(std::iter::once(shown(export::total_row(s), true)))
             .collect(),
+        languages: export::language_rows(s)
+            .into_iter()
+            .map(|(label, values)| LabelValue {
+                label,
+                value: values.iter().map(Value::shown).collect(),
+            })
+            .collect(),
         hidden_note: rule_in_brief(s.small_count),
     }
 }
@@ -80,7 +89,7 @@ pub async fn preview(db: &Db, period: &Period) -> Result<SummaryPreview> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reports::{AreaCells, SCHEMA_VERSION};
+    use crate::reports::{AreaCells, LabelCell, SCHEMA_VERSION};
 
     fn summary() -> Summary {
         Summary {
@@ -132,6 +141,16 @@ mod tests {
                     cells: vec![None; 12],
                 },
             ],
+            households_by_language: vec![
+                LabelCell {
+                    label: "English".into(),
+                    count: Some(10),
+                },
+                LabelCell {
+                    label: "Polish".into(),
+                    count: None,
+                },
+            ],
             referrals_by_kind: Vec::new(),
             referrals_by_outcome: Vec::new(),
             stock_received: Vec::new(),
@@ -167,6 +186,13 @@ mod tests {
         assert_eq!(p.rows[0].cells[4], "0");
         assert_eq!(p.rows[0].cells[11], "£1,000.50");
         assert!(p.rows[1].cells.iter().all(|c| c == "<5"));
+        // Households by language, as the export's table has them.
+        let languages: Vec<_> = p
+            .languages
+            .iter()
+            .map(|l| (l.label.as_str(), l.value.as_str()))
+            .collect();
+        assert_eq!(languages, [("English", "10"), ("Polish", "<5")]);
         // The whole pantry's own cells.
         assert_eq!(p.rows[2].cells[0], "30");
         assert_eq!(p.rows[2].cells[10], "£120.00");

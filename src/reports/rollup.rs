@@ -10,10 +10,11 @@ use std::path::Path;
 
 use super::export::{self, Chart, Document, ExportRecord, ReportFormat, Table, Value};
 use super::suppress::{Kind, MEASURES};
-use super::{Summary, SCHEMA_VERSION};
+use super::{LabelCell, Summary, SCHEMA_VERSION};
 use crate::access::Actor;
 use crate::db::Db;
 use crate::error::{Error, FieldError, Result};
+use crate::i18n::LANGUAGES;
 use crate::output::Existing;
 
 /// How households are counted across pantries, stated in every roll-up.
@@ -37,6 +38,9 @@ pub struct Rollup {
     /// The sum of the pantries' published figures; hidden where any pantry's is.
     #[ts(type = "Array<number | null>")]
     pub total: Vec<Option<i64>>,
+    /// Households by language: the sum of the pantries' published cells, English first, then
+    /// in Pantry's order; hidden where any pantry's is (a pantry without the row has none).
+    pub households_by_language: Vec<LabelCell>,
     pub households_note: String,
 }
 
@@ -48,6 +52,8 @@ pub struct PantryFigures {
     /// The pantry's published whole-pantry cells (`null` where hidden).
     #[ts(type = "Array<number | null>")]
     pub cells: Vec<Option<i64>>,
+    /// The pantry's published households by language.
+    pub households_by_language: Vec<LabelCell>,
 }
 
 /// The largest count a summary may hold (a pantry's visits in two years are far fewer).
@@ -161,9 +167,14 @@ fn schema_errors(s: &Summary) -> Vec<String> {
         );
     }
     let labels = s
-        .referrals_by_kind
+        .households_by_language
         .iter()
-        .map(|l| ("referralsByKind", &l.label))
+        .map(|l| ("householdsByLanguage", &l.label))
+        .chain(
+            s.referrals_by_kind
+                .iter()
+                .map(|l| ("referralsByKind", &l.label)),
+        )
         .chain(
             s.referrals_by_outcome
                 .iter()
@@ -186,6 +197,17 @@ fn schema_errors(s: &Summary) -> Vec<String> {
     if let Some(head) = &s.audit_chain_head {
         text(&mut errors, "auditChainHead", head, MAX_TEXT);
     }
+    for (i, l) in s.households_by_language.iter().enumerate() {
+        if s.households_by_language[..i]
+            .iter()
+            .any(|o| o.label == l.label)
+        {
+            errors.push(format!(
+                "householdsByLanguage[{i}] lists \"{}\" again; each language has one row.",
+                l.label
+            ));
+        }
+    }
 
     let days = (s.period.to - s.period.from).num_days();
     if !(0..=800).contains(&days) {
@@ -206,6 +228,7 @@ fn schema_errors(s: &Summary) -> Vec<String> {
     }
     for (list, rows) in [
         ("neighbourhoods", s.neighbourhoods.len()),
+        ("householdsByLanguage", s.households_by_language.len()),
         ("referralsByKind", s.referrals_by_kind.len()),
         ("referralsByOutcome", s.referrals_by_outcome.len()),
         ("stockReceived", s.stock_received.len()),
@@ -257,6 +280,14 @@ fn schema_errors(s: &Summary) -> Vec<String> {
             };
             figure(&mut errors, format!("{field}.{}", m.0), *c, kind);
         }
+    }
+    for (i, l) in s.households_by_language.iter().enumerate() {
+        figure(
+            &mut errors,
+            format!("householdsByLanguage[{i}].count"),
+            l.count,
+            "count",
+        );
     }
     for (i, l) in s.referrals_by_kind.iter().enumerate() {
         figure(
@@ -387,6 +418,7 @@ pub fn combine(summaries: &[Summary]) -> Result<Rollup> {
             };
         }
     }
+    let households_by_language = languages_combined(summaries)?;
     Ok(Rollup {
         schema_version: SCHEMA_VERSION,
         from: first.period.from,
@@ -398,11 +430,62 @@ pub fn combine(summaries: &[Summary]) -> Result<Rollup> {
                 pantry_code: s.pantry_code.clone(),
                 pantry_name: s.pantry_name.clone(),
                 cells: s.overall.clone(),
+                households_by_language: s.households_by_language.clone(),
             })
             .collect(),
         total,
+        households_by_language,
         households_note: HOUSEHOLDS_ACROSS_PANTRIES.into(),
     })
+}
+
+/// Each language's households summed over the pantries (a pantry without the language's row
+/// had none), hidden where any pantry's cell is; English first, then in Pantry's order, then
+/// any other label in the order first met.
+fn languages_combined(summaries: &[Summary]) -> Result<Vec<LabelCell>> {
+    let mut labels: Vec<&str> = Vec::new();
+    for l in summaries.iter().flat_map(|s| &s.households_by_language) {
+        if !labels.contains(&l.label.as_str()) {
+            labels.push(&l.label);
+        }
+    }
+    let rank = |label: &str| {
+        LANGUAGES
+            .iter()
+            .position(|l| l.english_name == label)
+            .unwrap_or(LANGUAGES.len())
+    };
+    // A stable sort: labels Pantry does not ship keep the order they were first met in.
+    labels.sort_by_key(|l| rank(l));
+    labels
+        .into_iter()
+        .map(|label| {
+            let mut sum = Some(0i64);
+            for s in summaries {
+                let cell = s
+                    .households_by_language
+                    .iter()
+                    .find(|l| l.label == label)
+                    .map_or(Some(0), |l| l.count);
+                sum = match (sum, cell) {
+                    (Some(a), Some(b)) => Some(a.checked_add(b).ok_or_else(|| {
+                        Error::invalid(
+                            "files",
+                            format!(
+                                "{}: householdsByLanguage \"{label}\" is too large to add to the other pantries' figures.",
+                                s.pantry_code
+                            ),
+                        )
+                    })?),
+                    _ => None,
+                };
+            }
+            Ok(LabelCell {
+                label: label.to_owned(),
+                count: sum,
+            })
+        })
+        .collect()
 }
 
 pub fn rollup_document(r: &Rollup) -> Document {
@@ -466,17 +549,58 @@ pub fn rollup_document(r: &Rollup) -> Document {
                 .filter_map(|p| Some((p.pantry_code.clone(), p.cells.get(visits).copied().flatten()?)))
                 .collect(),
         }],
-        tables: vec![Table {
-            key: "pantry".into(),
-            title: "By pantry".into(),
-            columns: MEASURES.iter().map(|m| (m.0.to_owned(), m.1.to_owned())).collect(),
-            rows,
-        }],
+        tables: vec![
+            Table {
+                key: "pantry".into(),
+                title: "By pantry".into(),
+                columns: MEASURES.iter().map(|m| (m.0.to_owned(), m.1.to_owned())).collect(),
+                rows,
+            },
+            languages_table(r),
+        ],
         notes: vec![
             r.households_note.clone(),
             "Each pantry's figures are its own published totals, already protected (moved slightly and rounded \
              to multiples of 5, small counts hidden); the roll-up adds them up and hides a total wherever a \
-             pantry's figure is hidden. Neighbourhood cells are not combined.".into(),
+             pantry's figure is hidden. Neighbourhood cells are not combined. Households by language are \
+             summed the same way.".into(),
         ],
+    }
+}
+
+/// Households by language: a column per pantry (by code), then all pantries.
+fn languages_table(r: &Rollup) -> Table {
+    let count = |c: Option<i64>| Value::cell(c, Kind::Count, 5);
+    let mut columns: Vec<(String, String)> = r
+        .pantries
+        .iter()
+        .map(|p| (p.pantry_code.clone(), p.pantry_code.clone()))
+        .collect();
+    columns.push(("all_pantries".into(), "All pantries".into()));
+    let rows = r
+        .households_by_language
+        .iter()
+        .map(|total| {
+            let mut values: Vec<Value> = r
+                .pantries
+                .iter()
+                .map(|p| {
+                    count(
+                        p.households_by_language
+                            .iter()
+                            .find(|l| l.label == total.label)
+                            .map_or(Some(0), |l| l.count),
+                    )
+                })
+                .collect();
+            values.push(count(total.count));
+            (total.label.clone(), values)
+        })
+        .collect();
+    Table {
+        key: "households_by_language".into(),
+        title: "Households by language".into(),
+        columns,
+        rows,
     }
 }

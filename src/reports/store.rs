@@ -37,21 +37,22 @@ pub const VISITS_SQL: &str = "WITH taken AS (
                 s.key - COALESCE(t.key, 0) AS estimated_key
          FROM seen s LEFT JOIN taken t ON t.neighbourhood IS s.neighbourhood";
 
-/// Households and people, once each, as at their latest visit in the period, with the sums of
-/// the households' record keys (binds: from, to). The snapshot columns beside `MAX(id)` are
-/// those of the row holding the maximum (SQLite's rule for a lone min/max aggregate); the
-/// household-ordered index is read in order, so nothing is sorted.
+/// Households and people, once each, as at their latest visit in the period, by the
+/// neighbourhood and the preferred language at that visit, with the sums of the households'
+/// record keys (binds: from, to). The snapshot columns beside `MAX(id)` are those of the row
+/// holding the maximum (SQLite's rule for a lone min/max aggregate); the household-ordered
+/// index is read in order, so nothing is sorted but the few groups.
 pub const HOUSEHOLDS_SQL: &str = "WITH last AS (
              SELECT MAX(id), snap_neighbourhood_id, snap_adults, snap_children,
-                    snap_landlord_tenant, record_key
+                    snap_landlord_tenant, snap_language, record_key
              FROM visits INDEXED BY idx_visits_household_report
              WHERE voided_at IS NULL AND local_date BETWEEN ?1 AND ?2
              GROUP BY household_id)
-         SELECT snap_neighbourhood_id AS neighbourhood, COUNT(*) AS households,
-                SUM(snap_adults) AS adults, SUM(snap_children) AS children,
-                SUM(snap_landlord_tenant) AS tenants, SUM(record_key) AS key,
-                SUM(snap_landlord_tenant * record_key) AS tenants_key
-         FROM last GROUP BY snap_neighbourhood_id";
+         SELECT snap_neighbourhood_id AS neighbourhood, snap_language AS language,
+                COUNT(*) AS households, SUM(snap_adults) AS adults,
+                SUM(snap_children) AS children, SUM(snap_landlord_tenant) AS tenants,
+                SUM(record_key) AS key, SUM(snap_landlord_tenant * record_key) AS tenants_key
+         FROM last GROUP BY snap_neighbourhood_id, snap_language";
 
 /// New members and renewals by the neighbourhood when they happened, with the sums of their
 /// record keys (binds: from, to).
@@ -78,11 +79,13 @@ pub struct VisitFigures {
     pub estimated_key: i64,
 }
 
-/// One neighbourhood's households: households, adults, children, tenant households, and the
-/// record keys' sums of all and of the tenants.
+/// The households of one neighbourhood and language: households, adults, children, tenant
+/// households, and the record keys' sums of all and of the tenants.
 #[derive(Debug, sqlx::FromRow)]
 pub struct HouseholdFigures {
     pub neighbourhood: Option<i64>,
+    /// The preferred language's code at the household's latest visit.
+    pub language: String,
     pub households: i64,
     pub adults: i64,
     pub children: i64,

@@ -170,6 +170,7 @@ pub async fn record_visit(db: &Db, form: &VisitForm, actor: &Actor) -> Result<Vi
             snap_children: d.row.children,
             snap_neighbourhood_id: d.row.neighbourhood_id,
             snap_landlord_tenant: d.row.landlord_tenant,
+            snap_language: &d.row.language,
             card_number: form.card_number.as_deref(),
             request_id: &form.request_id,
             override_reason: override_reason.filter(|_| !d.verdict.eligible),

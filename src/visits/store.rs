@@ -17,6 +17,8 @@ pub(super) struct CounterRow {
     pub children: i64,
     pub neighbourhood_id: Option<i64>,
     pub landlord_tenant: bool,
+    /// The preferred language's code, frozen on the visit for the landlord summary.
+    pub language: String,
     pub neighbourhood: Option<String>,
     pub allergies: String,
     pub dietary: String,
@@ -31,7 +33,7 @@ pub(super) struct CounterRow {
 pub(super) async fn counter_row(conn: &mut SqliteConnection, id: i64) -> Result<CounterRow> {
     sqlx::query_as::<_, CounterRow>(
         "SELECT h.id, h.membership_number, h.lead_name, h.adults, h.children, h.neighbourhood_id,
-                h.landlord_tenant, n.name AS neighbourhood, h.allergies, h.dietary, h.dietary_notes,
+                h.landlord_tenant, h.language, n.name AS neighbourhood, h.allergies, h.dietary, h.dietary_notes,
                 h.status, h.expires_on, h.consent_at IS NOT NULL AS has_consent,
                 h.erased_at IS NOT NULL AS erased
          FROM households h LEFT JOIN neighbourhoods n ON n.id = h.neighbourhood_id WHERE h.id = ?",
@@ -111,6 +113,7 @@ pub(super) struct NewVisit<'a> {
     pub snap_children: i64,
     pub snap_neighbourhood_id: Option<i64>,
     pub snap_landlord_tenant: bool,
+    pub snap_language: &'a str,
     pub card_number: Option<&'a str>,
     pub request_id: &'a str,
     pub override_reason: Option<&'a str>,
@@ -119,9 +122,9 @@ pub(super) struct NewVisit<'a> {
 pub(super) async fn insert_visit(conn: &mut SqliteConnection, v: &NewVisit<'_>) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO visits (household_id, at, local_date, items, fee_pence, fee_method, volunteer, note,
-             snap_adults, snap_children, snap_neighbourhood_id, snap_landlord_tenant, card_number,
-             request_id, override_reason)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             snap_adults, snap_children, snap_neighbourhood_id, snap_landlord_tenant, snap_language,
+             card_number, request_id, override_reason)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(v.household_id)
     .bind(v.at)
@@ -135,6 +138,7 @@ pub(super) async fn insert_visit(conn: &mut SqliteConnection, v: &NewVisit<'_>) 
     .bind(v.snap_children)
     .bind(v.snap_neighbourhood_id)
     .bind(v.snap_landlord_tenant)
+    .bind(v.snap_language)
     .bind(v.card_number)
     .bind(v.request_id)
     .bind(v.override_reason)

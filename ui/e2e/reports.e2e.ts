@@ -1,6 +1,6 @@
 // Reports in the real app: the dashboard renders with demo data; last month's landlord
-// summary is previewed and exported as CSV and PDF, and both exports are in the history; the
-// preview fits 1366×768 with its last column on screen.
+// summary is previewed (with households by language) and exported as CSV and PDF, and both
+// exports are in the history; the preview fits 1366×768 with its last column on screen.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
@@ -21,6 +21,14 @@ describe("reports", () => {
     const label = (await status.getText()).replace("Period: ", "");
     await app.click("Preview");
     await app.row("All neighbourhoods");
+    // Households by language: English first, then the languages the demo pantry offers.
+    const languages = await app.driver.findElements({ xpath: "//table[@aria-label='Households by language']//tbody/tr/td[1]" });
+    const names = await Promise.all(languages.map((l) => l.getText()));
+    expect(names.slice(0, 2)).toEqual(["English", "Arabic"]);
+    expect(names).toContain("Polish");
+    const table = await app.element("//table[@aria-label='Households by language']");
+    await app.driver.executeScript("arguments[0].scrollIntoView({ block: 'center' })", table);
+    await app.screenshot("reports-preview-languages");
 
     const exported = async (button: string, format: string) => {
       await app.click(button);
@@ -33,11 +41,13 @@ describe("reports", () => {
     const csv = readFileSync(await exported("Export CSV", "CSV"), "utf8");
     expect(csv.startsWith("\ufeffpantry_code,period_from,period_to,breakdown,group,measure,value")).toBe(true);
     expect(csv).toContain("DEMO,");
+    expect(csv).toMatch(/,households_by_language,English,households,\d+/);
     const pdf = await exported("Export PDF", "PDF");
     const text = execFileSync("pdftotext", [pdf, "-"]).toString();
     expect(text).toContain("Demo Community Pantry");
     expect(text).toContain(label);
     expect(text).toContain("Anonymous by design");
+    expect(text).toContain("Households by language");
     await app.row("CSV");
     await app.row("PDF");
     await app.screenshot("reports-exported");

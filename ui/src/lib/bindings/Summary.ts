@@ -27,7 +27,13 @@ measures: Array<string>,
 /**
  * The whole pantry's cells (protected on their own: not the sum of the neighbourhoods).
  */
-overall: Array<number | null>, neighbourhoods: Array<AreaCells>, referralsByKind: Array<LabelCell>, referralsByOutcome: Array<LabelCell>, 
+overall: Array<number | null>, neighbourhoods: Array<AreaCells>, 
+/**
+ * Households by their preferred language at their latest visit in the period, labelled
+ * with the language's English name: English and every language the pantry offers, then
+ * any other with households, in the pantry's order (protected on their own, like totals).
+ */
+householdsByLanguage: Array<LabelCell>, referralsByKind: Array<LabelCell>, referralsByOutcome: Array<LabelCell>, 
 /**
  * Stock delivered, in full: it counts deliveries, not households.
  */

@@ -12,6 +12,10 @@ export type SummaryPreview = { period: Period, headline: Array<LabelValue>,
  */
 columns: Array<string>, rows: Array<PreviewRow>, 
 /**
+ * Households by preferred language: the language's English name, and "15" or "<5".
+ */
+languages: Array<LabelValue>, 
+/**
  * How figures are protected, in a sentence.
  */
 hiddenNote: string, };
