@@ -476,6 +476,20 @@ async fn the_words_of_names_follow_every_registration_edit_merge_and_erasure() {
         names(&db, "andrei sain").await.first().map(String::as_str),
         Some("Andrei Sahin")
     );
+    // Matches inside words ("sain" in "Hussain") come first but leave room for a typo.
+    for name in std::iter::repeat_n("Chinedu Hussain", 25).chain(["Chinedu Sahin"]) {
+        households::register(
+            &db,
+            &household(name, "OL4 1AD"),
+            Some("test"),
+            &common::admin(),
+        )
+        .await
+        .unwrap();
+    }
+    let found = names(&db, "chinedu sain").await;
+    assert_eq!(found.first().map(String::as_str), Some("Chinedu Hussain"));
+    assert!(found.contains(&"Chinedu Sahin".to_owned()), "{found:?}");
     // One word typed still looks inside names; a whole name typed right does not.
     assert_eq!(names(&db, "son").await, ["Son Tran", "Mark Johnson"]);
     assert_eq!(names(&db, "amelia jones").await, ["Amelia Jones"]);

@@ -71,14 +71,35 @@ pub(crate) async fn matching_ids(
     // noise. (One word such as "son" still looks inside names: "Johnson".)
     let typed = name_parts(&folded);
     let found_whole = !found.ids.is_empty() && all_name_words(conn, &typed).await?;
-    if !(found_whole && typed.len() >= 2) {
-        found.add(substring_ids(conn, &folded, limit).await?);
-    }
-    if !found.full() && !found_whole {
-        found.add(typo_ids(conn, &typed, limit).await?);
-    }
+    let inside: Vec<i64> = if found_whole && typed.len() >= 2 {
+        Vec::new()
+    } else {
+        substring_ids(conn, &folded, limit)
+            .await?
+            .into_iter()
+            .filter(|id| !found.ids.contains(id))
+            .collect()
+    };
+    let corrected: Vec<i64> = if found_whole {
+        Vec::new()
+    } else {
+        typo_ids(conn, &typed, limit)
+            .await?
+            .into_iter()
+            .filter(|id| !found.ids.contains(id) && !inside.contains(id))
+            .collect()
+    };
+    // Matches inside words come before corrections, but a few corrections always find a
+    // place: a dozen "Chinedu Hussain" for "chinedu sain" must not hide "Chinedu Sahin".
+    let room = found.room();
+    let shown = corrected.len().min(CORRECTIONS_SHOWN).min(room);
+    found.add(inside.into_iter().take(room - shown));
+    found.add(corrected);
     Ok(found.ids)
 }
+
+/// Places kept for names with a typo corrected when matches inside words would fill the list.
+const CORRECTIONS_SHOWN: usize = 5;
 
 struct Found {
     ids: Vec<i64>,
@@ -86,7 +107,7 @@ struct Found {
 }
 
 impl Found {
-    fn add(&mut self, more: Vec<i64>) {
+    fn add(&mut self, more: impl IntoIterator<Item = i64>) {
         for id in more {
             if !self.full() && !self.ids.contains(&id) {
                 self.ids.push(id);
@@ -95,7 +116,14 @@ impl Found {
     }
 
     fn full(&self) -> bool {
-        i64::try_from(self.ids.len()).unwrap_or(i64::MAX) >= self.limit
+        self.room() == 0
+    }
+
+    /// How many more ids fit.
+    fn room(&self) -> usize {
+        usize::try_from(self.limit)
+            .unwrap_or(usize::MAX)
+            .saturating_sub(self.ids.len())
     }
 }
 

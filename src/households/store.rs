@@ -94,7 +94,8 @@ pub async fn insert_many(conn: &mut SqliteConnection, rows: &[HouseholdRecord]) 
             "INSERT INTO households (id, membership_number, lead_name, search_name, adults, children, \
              postcode, postcode_key, postcode_district, neighbourhood_id, landlord_tenant, tenancy_ref, \
              phone, phone_digits, email, dietary, allergies, dietary_notes, notes, consent_at, \
-             consent_version, joined_on, expires_on, status, created_at, updated_at, language) ",
+             consent_version, joined_on, expires_on, status, created_at, updated_at, language, \
+             record_key) ",
         );
         q.push_values(chunk, |mut b, h| {
             b.push_bind(h.id)
@@ -123,7 +124,10 @@ pub async fn insert_many(conn: &mut SqliteConnection, rows: &[HouseholdRecord]) 
                 .push_bind(h.status.code())
                 .push_bind(&h.created_at)
                 .push_bind(&h.created_at)
-                .push_bind(&h.language);
+                .push_bind(&h.language)
+                // The household's record key for the cell key method, drawn as it is inserted
+                // (the trigger that would draw it afterwards rewrites the whole row).
+                .push("abs(random() % 256)");
         });
         q.build().execute(&mut *conn).await?;
         let names: Vec<String> = chunk.iter().map(|h| text::fold(&h.lead_name)).collect();
