@@ -287,6 +287,19 @@ impl Db {
     /// with `PRAGMA integrity_check`. The copy is made under a temporary name beside `target`
     /// and renamed into place only once checked; an existing file is replaced only when
     /// `existing` says so. (Where a copy may go is the caller's to check: `files::Guard`.)
+    /// Encrypts `file`, one of this pantry's own copies, with the database's key when it is
+    /// still plain SQLite (a backup an earlier Pantry wrote to a USB stick that was not
+    /// plugged in when the database was encrypted). Returns whether it was.
+    pub async fn encrypt_plain_copy(&self, file: &Path) -> Result<bool> {
+        match &self.key {
+            Some(key) if is_plain_sqlite(file) => {
+                encrypt_file(file, key).await?;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
     pub async fn backup_to(&self, target: &Path, existing: Existing) -> Result<()> {
         let staged = files::stage_beside(target, |_| Ok(()))?;
         let staged_text = path_text(staged.path())?;

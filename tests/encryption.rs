@@ -8,7 +8,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use pantry::access::Role;
@@ -233,6 +233,49 @@ async fn a_plain_database_from_an_earlier_pantry_is_encrypted_with_its_copies() 
         Vec::<String>::new()
     );
     // The encrypted copies open with the pantry's key (a restore can use them).
+    let request = RestoreRequest::new(&old_backup, &common::admin());
+    backups::restore(&path, &old_backup, &request, common::keys(), None)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_plain_backup_on_a_usb_stick_unplugged_at_the_upgrade_is_encrypted_when_it_is_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let stick = tempfile::tempdir().unwrap();
+    let usb = stick.path().join("PANTRY-USB");
+    std::fs::create_dir(&usb).unwrap();
+    let path = dir.path().join("pantry.sqlite3");
+    let old_backup = {
+        let (db, _) = Db::open_unencrypted(&path).await.unwrap();
+        pantry_with_a_member(&db).await;
+        backups::save_settings(&db, &usb.display().to_string(), "7", &common::admin())
+            .await
+            .unwrap();
+        let taken = backups::back_up(&db, BackupReason::Manual, &common::admin())
+            .await
+            .unwrap();
+        db.close().await;
+        PathBuf::from(taken.file)
+    };
+    assert!(starts_plain(&old_backup));
+    // The stick is out when the new Pantry encrypts the database…
+    let away = stick.path().join("elsewhere");
+    std::fs::rename(&usb, &away).unwrap();
+    let (db, _) = Db::open(&path, common::keys()).await.unwrap();
+    backups::prune_after_upgrade(&db).await.unwrap();
+    std::fs::rename(&away, &usb).unwrap();
+    assert!(
+        starts_plain(&old_backup),
+        "untouched while the stick was out"
+    );
+    // …and back for the next backup, which encrypts the plain one it finds there.
+    backups::back_up(&db, BackupReason::Manual, &common::admin())
+        .await
+        .unwrap();
+    db.close().await;
+    assert!(!starts_plain(&old_backup), "the old backup is still plain");
+    assert_eq!(files_holding(&usb, b"Quixworth"), Vec::<String>::new());
     let request = RestoreRequest::new(&old_backup, &common::admin());
     backups::restore(&path, &old_backup, &request, common::keys(), None)
         .await

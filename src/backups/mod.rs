@@ -231,6 +231,7 @@ pub async fn back_up(db: &Db, reason: BackupReason, actor: &Actor) -> Result<Bac
     if reason != BackupReason::BeforeRestore {
         prune(db, &dir, kept).await?;
     }
+    encrypt_plain_backups(db, &dir).await?;
     Ok(BackupRecord {
         at: at.to_rfc3339(),
         file: file.display().to_string(),
@@ -239,17 +240,15 @@ pub async fn back_up(db: &Db, reason: BackupReason, actor: &Actor) -> Result<Bac
     })
 }
 
-/// Keeps the newest `kept` of this pantry's own backups in `dir` (names sort by time), and
-/// none older than the retention period (they would hold households erased since). Only
-/// files this database recorded taking are removed: never another pantry's backups in a
-/// shared folder, nor anything else that happens to be named like one.
-async fn prune(db: &Db, dir: &Path, kept: i64) -> Result<()> {
+/// This pantry's own backups in `dir`: files it recorded taking, never another pantry's
+/// backups in a shared folder nor anything else that happens to be named like one.
+async fn own_backups(db: &Db, dir: &Path) -> Result<Vec<PathBuf>> {
     let recorded = store::files(&mut *db.pool().acquire().await?).await?;
     let ours: std::collections::HashSet<std::ffi::OsString> = recorded
         .iter()
         .filter_map(|f| Path::new(f).file_name().map(ToOwned::to_owned))
         .collect();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+    Ok(std::fs::read_dir(dir)
         .map_err(|e| files::file_error("read", dir, &e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
@@ -259,7 +258,23 @@ async fn prune(db: &Db, dir: &Path, kept: i64) -> Result<()> {
                         .is_some_and(|n| n.starts_with(BACKUP_PREFIX) && n.ends_with(".sqlite3"))
             })
         })
-        .collect();
+        .collect())
+}
+
+/// Encrypts this pantry's backups in `dir` that an earlier, unencrypted Pantry left plain
+/// (a USB stick not plugged in when the database itself was encrypted).
+async fn encrypt_plain_backups(db: &Db, dir: &Path) -> Result<()> {
+    for file in own_backups(db, dir).await? {
+        db.encrypt_plain_copy(&file).await?;
+    }
+    Ok(())
+}
+
+/// Keeps the newest `kept` of this pantry's own backups (`own_backups`) in `dir` (names sort
+/// by time), and none older than the retention period (they would hold households erased
+/// since).
+async fn prune(db: &Db, dir: &Path, kept: i64) -> Result<()> {
+    let mut files = own_backups(db, dir).await?;
     files.sort();
     let extra = files
         .len()
@@ -281,7 +296,8 @@ async fn prune(db: &Db, dir: &Path, kept: i64) -> Result<()> {
 
 /// Once an upgrade is verified (the open database passes its integrity check and has every
 /// migration this build knows), removes the copies taken before upgrading, which would keep
-/// households erased since; and the pantry's backups older than the retention period.
+/// households erased since; and the pantry's backups older than the retention period. Its
+/// backups left plain in the backup folder are encrypted.
 /// Returns the copies removed. Call it after the database has opened.
 pub async fn prune_after_upgrade(db: &Db) -> Result<Vec<PathBuf>> {
     let copies = upgrade_copies(db.path());
@@ -302,6 +318,7 @@ pub async fn prune_after_upgrade(db: &Db) -> Result<Vec<PathBuf>> {
     let (dir, kept) = folder(db).await?;
     if dir.is_dir() {
         prune(db, &dir, kept).await?;
+        encrypt_plain_backups(db, &dir).await?;
     }
     Ok(copies)
 }
