@@ -100,9 +100,9 @@ async fn welcome_sheets(db: &Db, admin: &Actor) {
         .await
         .unwrap();
         // The first sheet in a script also reads its fonts; the running app keeps them.
-        welcome::welcome_pdf(db, h.id).await.unwrap();
+        welcome::welcome_pdf(db, h.id, admin).await.unwrap();
         let started = Instant::now();
-        let pdf = welcome::welcome_pdf(db, h.id).await.unwrap();
+        let pdf = welcome::welcome_pdf(db, h.id, admin).await.unwrap();
         let took = started.elapsed().as_secs_f64() * 1000.0;
         println!(
             "welcome sheet, {} and English: {took:.1} ms, {:.0} KB   (budget ≤ 200 ms, ≤ 300 KB)",

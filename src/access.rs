@@ -100,6 +100,8 @@ operations! {
     RenewMembership => Counter, "Renewing a membership";
     ChangeMembershipStatus => Counter, "Pausing, ending or restarting a membership";
     PrintCards => Counter, "Printing membership cards";
+    PrintWelcome => Counter, "Printing a welcome sheet";
+    PrintSlip => Counter, "Printing a referral slip";
     RecordVisit => Counter, "Recording a visit";
     CashUp => Counter, "Cashing up";
     MakeReferral => Counter, "Making a referral";

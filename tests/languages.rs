@@ -81,9 +81,14 @@ async fn every_language_prints_a_readable_welcome_sheet_with_subset_fonts() {
     for (i, language) in LANGUAGES.iter().enumerate() {
         let h = register_in(&db, &format!("Member {i}"), language.code).await;
         let file = dir.path().join(format!("welcome-{}.pdf", language.code));
-        welcome::print_welcome(&db, h.id, &Destination::file(&file, Existing::Refuse))
-            .await
-            .unwrap();
+        welcome::print_welcome(
+            &db,
+            h.id,
+            &Destination::file(&file, Existing::Refuse),
+            &common::admin(),
+        )
+        .await
+        .unwrap();
         let size = std::fs::metadata(&file).unwrap().len();
         assert!(size <= 300 * 1024, "{}: {size} bytes", language.code);
 
@@ -260,9 +265,14 @@ async fn right_to_left_text_reads_back_in_order_with_its_numbers() {
     let (dir, db) = multilingual_pantry().await;
     let h = register_in(&db, "Amina Khan", "ur").await;
     let file = dir.path().join("welcome-ur.pdf");
-    welcome::print_welcome(&db, h.id, &Destination::file(&file, Existing::Refuse))
-        .await
-        .unwrap();
+    welcome::print_welcome(
+        &db,
+        h.id,
+        &Destination::file(&file, Existing::Refuse),
+        &common::admin(),
+    )
+    .await
+    .unwrap();
     let text = pdftotext(&file);
     // "The fee is £4.00 a week": the Urdu words in their order, with the amount among them.
     let fee_line = text
@@ -557,6 +567,7 @@ async fn the_card_and_the_members_slip_are_in_the_members_language_and_english()
         &db,
         referral.id,
         &Destination::file(&slip, Existing::Refuse),
+        &common::admin(),
     )
     .await
     .unwrap();

@@ -251,7 +251,11 @@ async fn the_slip_names_the_agency_and_its_reference_barcode_scans() {
         .await
         .unwrap();
     let pdf = dir.path().join("slip.pdf");
-    std::fs::write(&pdf, referrals::slip(&db, r.id).await.unwrap()).unwrap();
+    std::fs::write(
+        &pdf,
+        referrals::slip(&db, r.id, &common::admin()).await.unwrap(),
+    )
+    .unwrap();
     let text = Command::new("pdftotext")
         .arg(&pdf)
         .arg("-")

@@ -188,6 +188,22 @@ async fn attempt(
                 .await
                 .map(ok)
         }
+        Operation::PrintWelcome => {
+            let id = register(db, &tag).await;
+            pantry::households::welcome::print_welcome(
+                db,
+                id,
+                &Destination::print("welcome"),
+                actor,
+            )
+            .await
+            .map(ok)
+        }
+        Operation::PrintSlip => {
+            referrals::print_slip(db, f.referral, &Destination::print("slip"), actor)
+                .await
+                .map(ok)
+        }
         Operation::RecordVisit => {
             let id = register(db, &tag).await;
             visits::record_visit(db, &visit_form(db, id, None).await, actor)

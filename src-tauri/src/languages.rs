@@ -27,9 +27,9 @@ pub async fn languages_save_settings(
 /// Writes the household's welcome sheet into the print folder; returns the file.
 #[tauri::command]
 pub async fn members_print_welcome(state: State<'_, AppState>, id: i64) -> Result<String, Error> {
-    let (db, _) = state.signed_in()?;
+    let (db, actor) = state.signed_in()?;
     let to = Destination::print("welcome-sheet");
-    Ok(welcome::print_welcome(db, id, &to)
+    Ok(welcome::print_welcome(db, id, &to, &actor)
         .await?
         .display()
         .to_string())

@@ -65,9 +65,9 @@ pub async fn referrals_outcome(
 
 #[tauri::command]
 pub async fn referrals_slip(state: State<'_, AppState>, id: i64) -> Result<String, Error> {
-    let (db, _) = state.signed_in()?;
+    let (db, actor) = state.signed_in()?;
     let to = Destination::print("referral-slip");
-    Ok(referrals::print_slip(db, id, &to)
+    Ok(referrals::print_slip(db, id, &to, &actor)
         .await?
         .display()
         .to_string())

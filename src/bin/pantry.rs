@@ -452,10 +452,10 @@ async fn signed_in(
         }
         Command::Print {
             what: PrintWhat::Slip { referral, out },
-        } => print_slip(db, &referral, &Destination::file(out, existing)).await,
+        } => print_slip(db, &referral, &Destination::file(out, existing), actor).await,
         Command::Print {
             what: PrintWhat::Welcome { household, out },
-        } => print_welcome(db, &household, &Destination::file(out, existing)).await,
+        } => print_welcome(db, &household, &Destination::file(out, existing), actor).await,
     }
 }
 
@@ -780,9 +780,14 @@ async fn erase(db: &Db, number: &str, reason: &str, actor: &Actor) -> Result<(),
     Ok(())
 }
 
-async fn print_slip(db: &Db, reference: &str, to: &Destination) -> Result<(), Error> {
+async fn print_slip(
+    db: &Db,
+    reference: &str,
+    to: &Destination,
+    actor: &Actor,
+) -> Result<(), Error> {
     let referral = pantry::referrals::by_reference(db, reference).await?;
-    let file = pantry::referrals::print_slip(db, referral.id, to).await?;
+    let file = pantry::referrals::print_slip(db, referral.id, to, actor).await?;
     say!(
         "Wrote the slip for referral {} to {}.",
         referral.reference_shown,
@@ -819,9 +824,14 @@ fn unlock_hint(err: Error) -> Error {
     }
 }
 
-async fn print_welcome(db: &Db, number: &str, to: &Destination) -> Result<(), Error> {
+async fn print_welcome(
+    db: &Db,
+    number: &str,
+    to: &Destination,
+    actor: &Actor,
+) -> Result<(), Error> {
     let id = pantry::households::id_for_number(db, number).await?;
-    let file = pantry::households::welcome::print_welcome(db, id, to).await?;
+    let file = pantry::households::welcome::print_welcome(db, id, to, actor).await?;
     say!(
         "Wrote the welcome sheet for membership {number} to {}.",
         file.display()

@@ -5,6 +5,7 @@
 //! information UK GDPR asks for at collection, naming the wording version the member's
 //! recorded consent was given to.
 
+use crate::access::{Actor, Operation};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::i18n::{self, Msg, Texts};
@@ -130,14 +131,20 @@ fn uk_date(instant: &str) -> String {
 }
 
 /// The welcome sheet as a PDF.
-pub async fn welcome_pdf(db: &Db, id: i64) -> Result<Vec<u8>> {
+pub async fn welcome_pdf(db: &Db, id: i64, actor: &Actor) -> Result<Vec<u8>> {
+    actor.require(db, Operation::PrintWelcome).await?;
     crate::print::welcome::welcome_sheet(&sheet(db, id).await?)
 }
 
 /// Writes the welcome sheet to `to` (a file the user named, or the `print` folder) and
 /// lists it among the household's files (an erasure deletes it); returns the file.
-pub async fn print_welcome(db: &Db, id: i64, to: &Destination) -> Result<std::path::PathBuf> {
-    let pdf = welcome_pdf(db, id).await?;
+pub async fn print_welcome(
+    db: &Db,
+    id: i64,
+    to: &Destination,
+    actor: &Actor,
+) -> Result<std::path::PathBuf> {
+    let pdf = welcome_pdf(db, id, actor).await?;
     let file = crate::output::write(db, to, &pdf).await?;
     let mut tx = db.begin_write().await?;
     super::erasure::note_written_file(&mut tx, &[id], "welcome", &file, &pdf, db.now()).await?;

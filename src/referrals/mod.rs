@@ -582,12 +582,13 @@ pub async fn options(db: &Db) -> Result<ReferralOptions> {
 }
 
 /// The referral slip as a PDF: the agency's copy above, the member's below a tear line.
-pub async fn slip(db: &Db, id: i64) -> Result<Vec<u8>> {
-    Ok(slip_of(db, id).await?.1)
+pub async fn slip(db: &Db, id: i64, actor: &Actor) -> Result<Vec<u8>> {
+    Ok(slip_of(db, id, actor).await?.1)
 }
 
 /// The referral and its slip; refused once the household's details are erased.
-async fn slip_of(db: &Db, id: i64) -> Result<(Referral, Vec<u8>)> {
+async fn slip_of(db: &Db, id: i64, actor: &Actor) -> Result<(Referral, Vec<u8>)> {
+    actor.require(db, Operation::PrintSlip).await?;
     let settings = settings::require(db).await?;
     let mut conn = db.pool().acquire().await?;
     let referral = referral_with(&mut conn, id).await?;
@@ -656,8 +657,13 @@ fn slip_face(settings: &settings::Settings, r: &Referral, language: &str) -> Sli
 
 /// Writes the slip to `to` (a file the user named, or the `print` folder); returns the file,
 /// recorded as carrying the household (erasing it deletes the file).
-pub async fn print_slip(db: &Db, id: i64, to: &Destination) -> Result<std::path::PathBuf> {
-    let (referral, pdf) = slip_of(db, id).await?;
+pub async fn print_slip(
+    db: &Db,
+    id: i64,
+    to: &Destination,
+    actor: &Actor,
+) -> Result<std::path::PathBuf> {
+    let (referral, pdf) = slip_of(db, id, actor).await?;
     let file = crate::output::write(db, to, &pdf).await?;
     let mut tx = db.begin_write().await?;
     households::erasure::note_written_file(

@@ -147,7 +147,7 @@ pub async fn pantry_with_zebulon(db: &Db) -> (i64, i64) {
     )
     .await
     .unwrap();
-    referrals::print_slip(db, referral.id, &Destination::print("slip"))
+    referrals::print_slip(db, referral.id, &Destination::print("slip"), &manager)
         .await
         .unwrap();
     protection::write_subject_access(db, z, None, &manager)
