@@ -382,28 +382,39 @@ async fn words_and_index(db: &Db) -> (Vec<(String, i64)>, Vec<(String, i64)>) {
     (words, index)
 }
 
+/// Registers a household for each name, all at `postcode`; their ids, in order.
+async fn register_all<S: AsRef<str>>(
+    db: &Db,
+    names: impl IntoIterator<Item = S>,
+    postcode: &str,
+) -> Vec<i64> {
+    let mut ids = Vec::new();
+    for name in names {
+        let form = household(name.as_ref(), postcode);
+        let h = households::register(db, &form, Some("test"), &common::admin())
+            .await
+            .unwrap();
+        ids.push(h.id);
+    }
+    ids
+}
+
 #[tokio::test]
 async fn the_words_of_names_follow_every_registration_edit_merge_and_erasure() {
     let (_dir, db) = pantry().await;
-    let mut ids = Vec::new();
-    for name in [
-        "Nguyễn Thị Nguyễn",
-        "Mary-Jane O'Brien",
-        "Amelia Smith",
-        "Amelia Smyth",
-        "Son Tran",
-        "Mark Johnson",
-    ] {
-        let h = households::register(
-            &db,
-            &household(name, "OL1 3BQ"),
-            Some("test"),
-            &common::admin(),
-        )
-        .await
-        .unwrap();
-        ids.push(h.id);
-    }
+    let ids = register_all(
+        &db,
+        [
+            "Nguyễn Thị Nguyễn",
+            "Mary-Jane O'Brien",
+            "Amelia Smith",
+            "Amelia Smyth",
+            "Son Tran",
+            "Mark Johnson",
+        ],
+        "OL1 3BQ",
+    )
+    .await;
     let (words, index) = words_and_index(&db).await;
     assert_eq!(words, index);
     assert!(words.contains(&("nguyen".into(), 1)) && words.contains(&("amelia".into(), 2)));
@@ -432,61 +443,27 @@ async fn the_words_of_names_follow_every_registration_edit_merge_and_erasure() {
 
     // One word of a name answers one typed word: among many "Nguyen Thi …", the one with
     // "Nguyen" twice comes first for "nguyen thi nguyqn", even past the candidates read.
-    for n in 0..210 {
-        let name = format!(
-            "Nguyễn Thị Lan{}",
-            char::from(b'a' + (n % 26) as u8)
-                .to_string()
-                .repeat(1 + n / 26)
-        );
-        households::register(
-            &db,
-            &household(&name, "OL4 1AA"),
-            Some("test"),
-            &common::admin(),
-        )
-        .await
-        .unwrap();
-    }
-    households::register(
-        &db,
-        &household("Nguyen Thi Nguyen", "OL4 1AB"),
-        Some("test"),
-        &common::admin(),
-    )
-    .await
-    .unwrap();
+    let lans = (0..210).map(|n: usize| {
+        let letter = char::from(b'a' + u8::try_from(n % 26).unwrap());
+        format!("Nguyễn Thị Lan{}", letter.to_string().repeat(1 + n / 26))
+    });
+    register_all(&db, lans, "OL4 1AA").await;
+    register_all(&db, ["Nguyen Thi Nguyen"], "OL4 1AB").await;
     assert_eq!(
         names(&db, "nguyen thi nguyqn").await[..2],
         ["Nguyễn Thị Nguyễn", "Nguyen Thi Nguyen"]
     );
     // A slip in one word is read before names with every word corrected: 205 "Andrew Said"
     // (each word one letter from "andrei sain") do not crowd out "Andrei Sahin".
-    for name in std::iter::repeat_n("Andrew Said", 205).chain(["Andrei Sahin"]) {
-        households::register(
-            &db,
-            &household(name, "OL4 1AC"),
-            Some("test"),
-            &common::admin(),
-        )
-        .await
-        .unwrap();
-    }
+    let saids = std::iter::repeat_n("Andrew Said", 205).chain(["Andrei Sahin"]);
+    register_all(&db, saids, "OL4 1AC").await;
     assert_eq!(
         names(&db, "andrei sain").await.first().map(String::as_str),
         Some("Andrei Sahin")
     );
     // Matches inside words ("sain" in "Hussain") come first but leave room for a typo.
-    for name in std::iter::repeat_n("Chinedu Hussain", 25).chain(["Chinedu Sahin"]) {
-        households::register(
-            &db,
-            &household(name, "OL4 1AD"),
-            Some("test"),
-            &common::admin(),
-        )
-        .await
-        .unwrap();
-    }
+    let hussains = std::iter::repeat_n("Chinedu Hussain", 25).chain(["Chinedu Sahin"]);
+    register_all(&db, hussains, "OL4 1AD").await;
     let found = names(&db, "chinedu sain").await;
     assert_eq!(found.first().map(String::as_str), Some("Chinedu Hussain"));
     assert!(found.contains(&"Chinedu Sahin".to_owned()), "{found:?}");
