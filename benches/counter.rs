@@ -6,6 +6,8 @@
 //! unencrypted.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -130,13 +132,7 @@ fn p(sorted: &[Duration], q: f64) -> f64 {
 
 #[tokio::main]
 async fn main() {
-    let dir = tempfile::tempdir().unwrap();
-    let (db, _) = Db::open_in(
-        dir.path(),
-        &pantry::keys::KeyStore::Folder(dir.path().join("keys")),
-    )
-    .await
-    .unwrap();
+    let (dir, db) = common::encrypted_pantry().await;
     let settings_today = Utc::now().date_naive();
     let until = settings_today.pred_opt().unwrap();
     let started = Instant::now();

@@ -3,13 +3,14 @@
 //! indexes merged included. Run with `cargo bench --bench erasure`.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use pantry::access::{Actor, Role};
 use pantry::demo::{self, DemoSpec};
 use pantry::households::erasure;
-use pantry::Db;
 
 const HOUSEHOLDS: u32 = 100_000;
 const ERASED: usize = 30;
@@ -20,13 +21,7 @@ fn ms(d: Duration) -> f64 {
 
 #[tokio::main]
 async fn main() {
-    let dir = tempfile::tempdir().unwrap();
-    let (db, _) = Db::open_in(
-        dir.path(),
-        &pantry::keys::KeyStore::Folder(dir.path().join("keys")),
-    )
-    .await
-    .unwrap();
+    let (_dir, db) = common::encrypted_pantry().await;
     let spec = DemoSpec {
         households: HOUSEHOLDS,
         weeks: 4,

@@ -4,13 +4,15 @@
 //! Run with `make bench` or `cargo bench --bench members`.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use pantry::access::{Actor, Role};
 use pantry::demo::{self, DemoSpec};
 use pantry::households::search::search;
-use pantry::{import, settings, Db};
+use pantry::{import, settings};
 
 const HOUSEHOLDS: u32 = 100_000;
 
@@ -41,13 +43,7 @@ fn typo(word: &str, n: usize) -> String {
 
 #[tokio::main]
 async fn main() {
-    let dir = tempfile::tempdir().unwrap();
-    let (db, _) = Db::open_in(
-        dir.path(),
-        &pantry::keys::KeyStore::Folder(dir.path().join("keys")),
-    )
-    .await
-    .unwrap();
+    let (_dir, db) = common::encrypted_pantry().await;
     let spec = DemoSpec {
         households: HOUSEHOLDS,
         weeks: 1,
@@ -165,13 +161,7 @@ async fn main() {
     db.close().await;
 
     // Import: 100,000 rows into an empty pantry.
-    let dir = tempfile::tempdir().unwrap();
-    let (db, _) = Db::open_in(
-        dir.path(),
-        &pantry::keys::KeyStore::Folder(dir.path().join("keys")),
-    )
-    .await
-    .unwrap();
+    let (_dir, db) = common::encrypted_pantry().await;
     settings::save(
         &db,
         &demo::demo_settings_form(),

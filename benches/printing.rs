@@ -4,6 +4,8 @@
 //! (budget ≤ 200 ms and ≤ 300 KB each). Run with `make bench`.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::time::Instant;
 
 use pantry::access::{Actor, Role};
@@ -50,13 +52,7 @@ async fn main() {
         .collect();
     cards(&mixed, "languages mixed");
 
-    let dir = tempfile::tempdir().unwrap();
-    let (db, _) = Db::open_in(
-        dir.path(),
-        &pantry::keys::KeyStore::Folder(dir.path().join("keys")),
-    )
-    .await
-    .unwrap();
+    let (_dir, db) = common::encrypted_pantry().await;
     let admin = Actor::system("bench", Role::Admin);
     welcome_sheets(&db, &admin).await;
 }

@@ -3,12 +3,13 @@
 //! bare SQLite cost of its main queries run directly in the same process. Budget: ≤ 1 s.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use pantry::demo::{self, DemoSpec};
 use pantry::reports::{self, Period};
-use pantry::Db;
 
 const RUNS: usize = 5;
 
@@ -19,13 +20,7 @@ fn median(mut times: Vec<Duration>) -> Duration {
 
 #[tokio::main]
 async fn main() {
-    let dir = tempfile::tempdir().unwrap();
-    let (db, _) = Db::open_in(
-        dir.path(),
-        &pantry::keys::KeyStore::Folder(dir.path().join("keys")),
-    )
-    .await
-    .unwrap();
+    let (_dir, db) = common::encrypted_pantry().await;
     let until = NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
     let spec = DemoSpec {
         households: 100_000,

@@ -290,7 +290,7 @@ impl Db {
     /// Encrypts `file`, one of this pantry's own copies, with the database's key when it is
     /// still plain SQLite (a backup an earlier Pantry wrote to a USB stick that was not
     /// plugged in when the database was encrypted). Returns whether it was.
-    pub async fn encrypt_plain_copy(&self, file: &Path) -> Result<bool> {
+    pub(crate) async fn encrypt_plain_copy(&self, file: &Path) -> Result<bool> {
         match &self.key {
             Some(key) if is_plain_sqlite(file) => {
                 encrypt_file(file, key).await?;

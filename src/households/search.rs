@@ -262,7 +262,10 @@ async fn typo_ids(conn: &mut SqliteConnection, typed: &[String], limit: i64) -> 
                 .collect()
         })
         .collect();
-    let corrected = close.iter().any(|c| !c.is_empty());
+    // Nothing to correct: the word-prefix tier has already asked the same.
+    if close.iter().all(Vec::is_empty) {
+        return Ok(Vec::new());
+    }
     // A correction that another typed word asks for too ("nguyqn" → "nguyen" in "nguyen thi
     // nguyqn") would let one word of a name answer both, and every "Nguyen Thi …" would
     // match: such a correction is asked for as a phrase in the order typed ("nguyen thi
@@ -273,10 +276,6 @@ async fn typo_ids(conn: &mut SqliteConnection, typed: &[String], limit: i64) -> 
             .enumerate()
             .any(|(j, w)| j != k && (term.starts_with(w.as_str()) || close[j].contains(&term)))
     };
-    // Nothing to correct: the word-prefix tier has already asked the same.
-    if !corrected {
-        return Ok(Vec::new());
-    }
     let mut phrases = Vec::new();
     let prefixes: Vec<String> = typed.iter().map(|w| format!("\"{w}\"*")).collect();
     let corrections: Vec<Vec<String>> = close
@@ -301,14 +300,10 @@ async fn typo_ids(conn: &mut SqliteConnection, typed: &[String], limit: i64) -> 
     // household meant ("andrei sain" → "Andrei Sahin") from the candidates read. Only when
     // those are too few are names with several words corrected read too.
     let group = |k: usize, corrected: bool| {
-        let terms = std::iter::once(prefixes[k].clone())
-            .chain(
-                corrected
-                    .then(|| corrections[k].clone())
-                    .into_iter()
-                    .flatten(),
-            )
-            .collect::<Vec<_>>();
+        let mut terms = vec![prefixes[k].as_str()];
+        if corrected {
+            terms.extend(corrections[k].iter().map(String::as_str));
+        }
         format!("({})", terms.join(" OR "))
     };
     let one_corrected = (0..typed.len())

@@ -90,6 +90,7 @@ pub async fn allocate_serials(
 pub async fn insert_many(conn: &mut SqliteConnection, rows: &[HouseholdRecord]) -> Result<()> {
     defer_indexing(conn).await?;
     for chunk in rows.chunks(CHUNK) {
+        let names: Vec<String> = chunk.iter().map(|h| text::fold(&h.lead_name)).collect();
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO households (id, membership_number, lead_name, search_name, adults, children, \
              postcode, postcode_key, postcode_district, neighbourhood_id, landlord_tenant, tenancy_ref, \
@@ -97,11 +98,11 @@ pub async fn insert_many(conn: &mut SqliteConnection, rows: &[HouseholdRecord]) 
              consent_version, joined_on, expires_on, status, created_at, updated_at, language, \
              record_key) ",
         );
-        q.push_values(chunk, |mut b, h| {
+        q.push_values(chunk.iter().zip(&names), |mut b, (h, name)| {
             b.push_bind(h.id)
                 .push_bind(&h.membership_number)
                 .push_bind(&h.lead_name)
-                .push_bind(text::fold(&h.lead_name))
+                .push_bind(name)
                 .push_bind(h.adults)
                 .push_bind(h.children)
                 .push_bind(&h.postcode)
@@ -130,7 +131,6 @@ pub async fn insert_many(conn: &mut SqliteConnection, rows: &[HouseholdRecord]) 
                 .push("abs(random() % 256)");
         });
         q.build().execute(&mut *conn).await?;
-        let names: Vec<String> = chunk.iter().map(|h| text::fold(&h.lead_name)).collect();
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         count_words(conn, &[], &names).await?;
     }
