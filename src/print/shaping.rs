@@ -226,6 +226,15 @@ pub fn shape_line_as(
             }
         })
         .collect::<Result<_>>()?;
+    if text.is_empty() {
+        // The bidirectional algorithm has no runs to give for an empty line.
+        return Ok(ShapedLine {
+            runs: Vec::new(),
+            width: 0.0,
+            right_to_left: right_to_left.unwrap_or(false),
+            missing,
+        });
+    }
     let base = right_to_left.map(|rtl| if rtl { Level::rtl() } else { Level::ltr() });
     let bidi = ParagraphBidiInfo::new(&text, base);
     let (levels, level_runs) = bidi.visual_runs(0..text.len());
@@ -365,6 +374,13 @@ pub fn width(text: &str, size: f32, weight: Weight) -> Result<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_line_is_nothing_to_draw() {
+        let line = shape_line("", 10.0, Weight::Bold).unwrap();
+        assert!(line.runs.is_empty());
+        assert_eq!(width("", 10.0, Weight::Regular).unwrap(), 0.0);
+    }
 
     #[test]
     fn each_script_gets_its_own_font() {
