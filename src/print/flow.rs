@@ -1,6 +1,7 @@
-//! Flowing A4 documents: headings, paragraphs, label–value lines and simple tables that
-//! continue onto new pages (subject-access reports, count sheets, reports, welcome sheets).
-//! Titles, headings and paragraphs in a right-to-left script are set from the right margin.
+//! Flowing A4 documents: headings, paragraphs, label–value lines, simple tables and blocks
+//! drawn by the caller that continue onto new pages (subject-access reports, count sheets,
+//! reports, welcome sheets, run sheets, packing lists, call sheets). Titles, headings and
+//! paragraphs in a right-to-left script are set from the right margin.
 
 use super::{shaping, Align, Colour, Document, Page, Weight, A4, BLACK, BRAND, GREY};
 use crate::error::Result;
@@ -33,8 +34,14 @@ impl Flow {
         })
     }
 
-    fn width() -> f32 {
+    /// The width between the margins.
+    pub fn width() -> f32 {
         A4.0 - 2.0 * MARGIN
+    }
+
+    /// The document being written, to check, measure and wrap text before drawing it.
+    pub fn doc(&mut self) -> &mut Document {
+        &mut self.doc
     }
 
     /// Where a line of `text` starts: the left margin, or the right one for right-to-left.
@@ -47,9 +54,39 @@ impl Flow {
     }
 
     fn room(&mut self, height: f32) -> Result<()> {
-        if self.y + height > BOTTOM {
+        self.keep(height)?;
+        Ok(())
+    }
+
+    /// Starts a new page unless `height` mm fit below what is written; true when it did.
+    pub fn keep(&mut self, height: f32) -> Result<bool> {
+        let full = self.y + height > BOTTOM;
+        if full {
             self.new_page()?;
         }
+        Ok(full)
+    }
+
+    /// Starts a new page, unless nothing is written on this one yet.
+    pub fn page_break(&mut self) -> Result<()> {
+        if self.y > MARGIN {
+            self.new_page()?;
+        }
+        Ok(())
+    }
+
+    /// A block `height` mm tall below what is written (on a new page if it does not fit on
+    /// this one), drawn by `draw` from the block's top-left corner at the left margin. The
+    /// block must be no taller than a page and no wider than [`Flow::width`].
+    pub fn block(
+        &mut self,
+        height: f32,
+        draw: impl FnOnce(&mut Document, &mut Page, f32, f32) -> Result<()>,
+    ) -> Result<()> {
+        debug_assert!(height <= BOTTOM - MARGIN, "a block of {height} mm");
+        self.room(height)?;
+        draw(&mut self.doc, &mut self.page, MARGIN, self.y)?;
+        self.y += height;
         Ok(())
     }
 

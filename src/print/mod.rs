@@ -321,6 +321,73 @@ impl Document {
         }
         Ok(lines)
     }
+
+    /// [`Document::wrap`], keeping at most `max` lines: the last one kept ends with `…`
+    /// when text was left out, so a cut is seen.
+    pub fn wrap_at_most(
+        &self,
+        text: &str,
+        width: f32,
+        size: f32,
+        weight: Weight,
+        max: usize,
+    ) -> Result<Vec<String>> {
+        let mut lines = self.wrap(text, width, size, weight)?;
+        if lines.len() > max {
+            lines.truncate(max);
+            if let Some(last) = lines.last_mut() {
+                loop {
+                    let cut = format!("{}…", last.trim_end());
+                    if last.is_empty() || self.measure(&cut, size, weight)? <= width {
+                        *last = cut;
+                        break;
+                    }
+                    last.pop();
+                }
+            }
+        }
+        Ok(lines)
+    }
+
+    /// Boxes to tick, each a square and its label, in a row from (x, y) that goes on in
+    /// more rows when `width` mm is full; drawn when a page is given. Returns the height
+    /// they take, from `y` to the bottom of the last row of boxes.
+    #[allow(clippy::too_many_arguments)]
+    pub fn tick_boxes(
+        &mut self,
+        mut page: Option<&mut Page>,
+        x: f32,
+        y: f32,
+        width: f32,
+        size: f32,
+        labels: &[&str],
+    ) -> Result<f32> {
+        let side = size * 0.42;
+        let row = side + 2.5;
+        let (mut cx, mut cy) = (x, y);
+        for label in labels {
+            let w = side + 1.5 + self.measure(label, size, Weight::Regular)?;
+            if cx > x && cx + w > x + width {
+                cx = x;
+                cy += row;
+            }
+            if let Some(page) = page.as_deref_mut() {
+                page.stroke_rect(cx, cy, side, side, 0.7, BLACK);
+                self.text(
+                    page,
+                    cx + side + 1.5,
+                    cy + side / 2.0 + size * 0.13,
+                    size,
+                    Weight::Regular,
+                    BLACK,
+                    Align::Left,
+                    label,
+                )?;
+            }
+            cx += w + 5.0;
+        }
+        Ok(cy - y + side)
+    }
 }
 
 /// `BDC /Span << /ActualText (…) >>`: text extraction reads `text` for what follows, up to
@@ -490,6 +557,40 @@ mod tests {
                 "{line}"
             );
         }
+    }
+
+    #[test]
+    fn wrapping_at_most_some_lines_shows_the_cut() {
+        let doc = Document::new("t").unwrap();
+        let text = "Side door by the bins, ring twice and wait: the bell is slow to answer";
+        let all = doc.wrap(text, 40.0, 10.0, Weight::Regular).unwrap();
+        let two = doc
+            .wrap_at_most(text, 40.0, 10.0, Weight::Regular, 2)
+            .unwrap();
+        assert!(all.len() > 2);
+        assert_eq!(two.len(), 2);
+        assert_eq!(two[0], all[0]);
+        assert!(two[1].ends_with('…'), "{two:?}");
+        assert!(doc.measure(&two[1], 10.0, Weight::Regular).unwrap() <= 40.0);
+        let short = doc
+            .wrap_at_most("Ring twice", 40.0, 10.0, Weight::Regular, 2)
+            .unwrap();
+        assert_eq!(short, ["Ring twice"]);
+    }
+
+    #[test]
+    fn tick_boxes_go_on_in_another_row_when_the_width_is_full() {
+        let mut doc = Document::new("t").unwrap();
+        let labels = ["Delivered", "Not in", "Refused"];
+        let one_row = doc
+            .tick_boxes(None, 0.0, 0.0, 170.0, 10.0, &labels)
+            .unwrap();
+        let stacked = doc.tick_boxes(None, 0.0, 0.0, 30.0, 10.0, &labels).unwrap();
+        assert!((one_row - 4.2).abs() < 0.01, "{one_row}");
+        assert!(
+            (stacked - (3.0 * 4.2 + 2.0 * 2.5)).abs() < 0.01,
+            "{stacked}"
+        );
     }
 
     #[test]
