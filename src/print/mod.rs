@@ -1,12 +1,16 @@
 //! The one PDF layer every printed document uses (cards, referral slips, count sheets,
-//! reports, welcome sheets): pages in millimetres from the top-left corner, the embedded
-//! fonts (DejaVu Sans, and Noto for Bengali, Gurmukhi and Arabic script; each subset on
-//! save), text that is shaped (`shaping`), measures, wraps and aligns in either direction,
-//! lines, boxes, and Code 128 barcodes drawn as filled vector bars with their quiet zones.
+//! reports, welcome sheets, delivery run sheets, packing lists, parcel labels, welfare call
+//! sheets): pages in millimetres from the top-left corner, the embedded fonts (DejaVu Sans,
+//! and Noto for Bengali, Gurmukhi and Arabic script; each subset on save), text that is
+//! shaped (`shaping`), measures, wraps and aligns in either direction, lines, boxes, and
+//! Code 128 barcodes drawn as filled vector bars with their quiet zones.
 
+pub mod calls;
 pub mod cards;
 pub mod flow;
+pub mod labels;
 pub mod recovery;
+pub mod round;
 pub mod shaping;
 pub mod slip;
 pub mod welcome;
