@@ -214,3 +214,33 @@ pub fn run(cmd: &mut Command) -> String {
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// The PDF's text as pdftotext reads it (pages separated by form feeds), without the
+/// direction marks it adds around right-to-left lines and the numbers and English inside
+/// them.
+pub fn pdf_text(pdf: &Path) -> String {
+    run(Command::new("pdftotext").arg(pdf).arg("-"))
+        .chars()
+        .filter(|c| !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+        .collect()
+}
+
+/// Checks with pdffonts that every font in `pdf` is embedded and subset (a subset font's
+/// name carries a tag); returns pdffonts' listing.
+pub fn assert_fonts_embedded_and_subset(pdf: &Path) -> String {
+    let fonts = run(Command::new("pdffonts").arg(pdf));
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!rows.is_empty(), "no fonts in {pdf:?}: {fonts}");
+    for row in rows {
+        // name type encoding emb sub uni object ID: "emb" and "sub" are yes.
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        let n = cols.len();
+        assert_eq!(
+            (cols[n - 5], cols[n - 4]),
+            ("yes", "yes"),
+            "embedded and subset: {row}"
+        );
+        assert!(cols[0].contains('+'), "a subset font's name: {row}");
+    }
+    fonts
+}
