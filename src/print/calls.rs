@@ -85,13 +85,12 @@ fn header(flow: &mut Flow) -> Result<()> {
     flow.block(HEADER, |doc, page, x, y| {
         let mut at = x;
         for (heading, w) in HEADINGS.iter().zip(COLUMNS) {
-            let weight = Weight::Bold;
             doc.text(
                 page,
                 at + 1.0,
                 y + 5.0,
                 8.5,
-                weight,
+                Weight::Bold,
                 GREY,
                 Align::Left,
                 heading,

@@ -249,8 +249,16 @@ impl StopBlock {
         }
         for line in &self.address {
             baseline += ADDRESS.1;
-            let (size, weight) = (ADDRESS.0, Weight::Regular);
-            doc.text(page, left, baseline, size, weight, BLACK, Align::Left, line)?;
+            doc.text(
+                page,
+                left,
+                baseline,
+                ADDRESS.0,
+                Weight::Regular,
+                BLACK,
+                Align::Left,
+                line,
+            )?;
         }
         baseline += ADDRESS.1;
         doc.text(
@@ -270,8 +278,16 @@ impl StopBlock {
                 baseline += ADDRESS.1;
                 left
             };
-            let (size, weight) = (ADDRESS.0, Weight::Regular);
-            doc.text(page, at, baseline, size, weight, BLACK, Align::Left, line)?;
+            doc.text(
+                page,
+                at,
+                baseline,
+                ADDRESS.0,
+                Weight::Regular,
+                BLACK,
+                Align::Left,
+                line,
+            )?;
         }
         if !self.alerts.is_empty() {
             let top = baseline + 1.8;
@@ -401,26 +417,24 @@ fn packing_list(flow: &mut Flow, list: &PackingList) -> Result<()> {
         let mut baseline = y;
         for line in &name_lines {
             baseline += 7.0;
-            let weight = Weight::Bold;
             doc.text(
                 page,
                 x,
                 baseline,
                 name_size,
-                weight,
+                Weight::Bold,
                 BLACK,
                 Align::Left,
                 line,
             )?;
         }
         let size = doc.fit(&about, width, 10.5, 7.0, Weight::Regular)?;
-        let weight = Weight::Regular;
         doc.text(
             page,
             x,
             baseline + 6.0,
             size,
-            weight,
+            Weight::Regular,
             BLACK,
             Align::Left,
             &about,
@@ -490,20 +504,28 @@ fn packing_list(flow: &mut Flow, list: &PackingList) -> Result<()> {
         let height = item.len().max(use_by.len()).max(1) as f32 * ITEM.1 + 3.0;
         if flow.keep(continued_height + ITEMS_HEADER + height)? {
             flow.block(continued_height, |doc, page, x, y| {
-                let weight = Weight::Bold;
                 doc.text(
                     page,
                     x,
                     y + 5.0,
                     10.0,
-                    weight,
+                    Weight::Bold,
                     GREY,
                     Align::Left,
                     &continued,
                 )?;
                 for (i, line) in alerts.iter().enumerate() {
                     let baseline = y + 8.0 + (i + 1) as f32 * 5.5;
-                    doc.text(page, x, baseline, 11.0, weight, BLACK, Align::Left, line)?;
+                    doc.text(
+                        page,
+                        x,
+                        baseline,
+                        11.0,
+                        Weight::Bold,
+                        BLACK,
+                        Align::Left,
+                        line,
+                    )?;
                 }
                 Ok(())
             })?;
@@ -513,27 +535,25 @@ fn packing_list(flow: &mut Flow, list: &PackingList) -> Result<()> {
         flow.block(height, |doc, page, x, y| {
             for (i, l) in item.iter().enumerate() {
                 let baseline = y + (i + 1) as f32 * ITEM.1;
-                let weight = Weight::Regular;
                 doc.text(
                     page,
                     x + 1.0,
                     baseline,
                     ITEM.0,
-                    weight,
+                    Weight::Regular,
                     BLACK,
                     Align::Left,
                     l,
                 )?;
             }
             let right = x + COLUMNS[0] + COLUMNS[1] - 6.0;
-            let weight = Weight::Bold;
             let baseline = y + ITEM.1;
             doc.text(
                 page,
                 right,
                 baseline,
                 11.0,
-                weight,
+                Weight::Bold,
                 BLACK,
                 Align::Right,
                 &quantity,
@@ -541,8 +561,16 @@ fn packing_list(flow: &mut Flow, list: &PackingList) -> Result<()> {
             let at = x + COLUMNS[0] + COLUMNS[1];
             for (i, l) in use_by.iter().enumerate() {
                 let baseline = y + (i + 1) as f32 * ITEM.1;
-                let weight = Weight::Regular;
-                doc.text(page, at, baseline, 9.0, weight, BLACK, Align::Left, l)?;
+                doc.text(
+                    page,
+                    at,
+                    baseline,
+                    9.0,
+                    Weight::Regular,
+                    BLACK,
+                    Align::Left,
+                    l,
+                )?;
             }
             let tick = x + width - COLUMNS[3] / 2.0 - 2.5;
             page.stroke_rect(tick, y + 1.2, 5.0, 5.0, 0.7, BLACK);
@@ -553,18 +581,17 @@ fn packing_list(flow: &mut Flow, list: &PackingList) -> Result<()> {
     flow.block(16.0, |doc, page, x, y| {
         let baseline = y + 13.0;
         for (label, at) in [("Packed by", 0.0), ("Checked by", width / 2.0 + 4.0)] {
-            let weight = Weight::Regular;
             doc.text(
                 page,
                 x + at,
                 baseline,
                 9.5,
-                weight,
+                Weight::Regular,
                 GREY,
                 Align::Left,
                 label,
             )?;
-            let start = x + at + doc.measure(label, 9.5, weight)? + 2.0;
+            let start = x + at + doc.measure(label, 9.5, Weight::Regular)? + 2.0;
             let end = x + at + width / 2.0 - 4.0;
             page.line((start, baseline + 0.8), (end, baseline + 0.8), 0.4, GREY);
         }
@@ -580,13 +607,12 @@ fn items_header(flow: &mut Flow) -> Result<()> {
     flow.block(ITEMS_HEADER, |doc, page, x, y| {
         let mut at = x;
         for (heading, w) in ["Item", "Quantity", "Use by", "Packed"].iter().zip(COLUMNS) {
-            let weight = Weight::Bold;
             doc.text(
                 page,
                 at + 1.0,
                 y + 5.0,
                 8.5,
-                weight,
+                Weight::Bold,
                 GREY,
                 Align::Left,
                 heading,
