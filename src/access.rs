@@ -107,6 +107,7 @@ operations! {
     MakeReferral => Counter, "Making a referral";
     RecordReferralProgress => Counter, "Recording a referral's contact or outcome";
     ReceiveDelivery => Counter, "Receiving a delivery";
+    RecordDeliveryOutcome => Counter, "Recording what happened to a home delivery";
     ReplaceCard => Manager, "Replacing a membership card";
     MergeHouseholds => Manager, "Merging households";
     EraseHousehold => Manager, "Erasing a household";
@@ -122,6 +123,14 @@ operations! {
     StockCount => Manager, "Running a stock count";
     ExportReport => Manager, "Exporting a report";
     ViewAudit => Manager, "Viewing the audit trail";
+    ViewOutreach => Manager, "Seeing support needs, welfare calls and deliveries";
+    ChangeSupportNeeds => Manager, "Recording a household's support needs";
+    LogContact => Manager, "Logging a welfare call";
+    SetDelivery => Manager, "Setting a household to receive deliveries";
+    PlanRound => Manager, "Planning a delivery round";
+    PackRound => Manager, "Packing a delivery round";
+    EditParcel => Manager, "Changing the standard parcel";
+    PrintOutreach => Manager, "Printing run sheets, parcel labels and call sheets";
     ChangeSettings => Admin, "Changing the settings";
     ChangeStockSettings => Admin, "Changing the stock settings";
     ChangeReportSettings => Admin, "Changing the report settings";

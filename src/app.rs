@@ -37,6 +37,9 @@ pub struct AppStatus {
 pub struct Labels {
     pub statuses: Vec<FlagOption<Status>>,
     pub fee_methods: Vec<FlagOption<FeeMethod>>,
+    pub support_needs: Vec<FlagOption<crate::outreach::SupportNeed>>,
+    pub contact_outcomes: Vec<FlagOption<crate::outreach::ContactOutcome>>,
+    pub delivery_outcomes: Vec<FlagOption<crate::outreach::DeliveryOutcome>>,
 }
 
 impl Default for Labels {
@@ -44,6 +47,9 @@ impl Default for Labels {
         Labels {
             statuses: Status::options(),
             fee_methods: FeeMethod::options(),
+            support_needs: crate::outreach::SupportNeed::options(),
+            contact_outcomes: crate::outreach::ContactOutcome::options(),
+            delivery_outcomes: crate::outreach::DeliveryOutcome::options(),
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod keys;
 pub mod membership;
 pub mod money;
 pub mod output;
+pub mod outreach;
 pub mod paths;
 pub mod postcode;
 pub mod print;

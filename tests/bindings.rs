@@ -18,6 +18,7 @@ use pantry::households::protection::RetentionPreview;
 use pantry::households::{Household, HouseholdPage, ListPage, ListQuery, RegistrationOptions};
 use pantry::i18n::{MemberTextForm, MemberTextSettings};
 use pantry::import::{ImportFile, ImportPreview, ImportProgress, ImportReport};
+use pantry::outreach;
 use pantry::print::cards::SheetLayout;
 use pantry::referrals::{
     Agency, AgencyForm, OpenReferral, Referral, ReferralForm, ReferralOptions,
@@ -108,6 +109,19 @@ fn export_all(dir: &Path) {
     ReportSettingsForm::export_all_to(dir).unwrap();
     MemberTextSettings::export_all_to(dir).unwrap();
     MemberTextForm::export_all_to(dir).unwrap();
+    outreach::NeedForm::export_all_to(dir).unwrap();
+    outreach::SupportNeedRecord::export_all_to(dir).unwrap();
+    outreach::ContactDue::export_all_to(dir).unwrap();
+    outreach::ContactForm::export_all_to(dir).unwrap();
+    outreach::ContactAttempt::export_all_to(dir).unwrap();
+    outreach::HomeDeliveryForm::export_all_to(dir).unwrap();
+    outreach::HomeDeliveryDetails::export_all_to(dir).unwrap();
+    outreach::RoundForm::export_all_to(dir).unwrap();
+    outreach::Round::export_all_to(dir).unwrap();
+    outreach::Suggestion::export_all_to(dir).unwrap();
+    outreach::ParcelLineForm::export_all_to(dir).unwrap();
+    outreach::Printed::export_all_to(dir).unwrap();
+    outreach::OutreachToday::export_all_to(dir).unwrap();
 }
 
 fn read_dir(dir: &Path) -> BTreeMap<String, String> {

@@ -34,6 +34,10 @@ const VALUES: &[&str] = &[
     "owes 4000 GBP on a doorstep loan",
     "plan agreed with StepChange xq",
     "lost it on the 409 bus",
+    "knee gave way on the Xerxes stairs",
+    "4 Quillfeather Court",
+    "key safe behind the quince xq9",
+    "chatted about the quince tree",
 ];
 
 /// Trigrams of the name that the search index would hold (its shadow tables store terms,

@@ -16,6 +16,10 @@ use pantry::households::form::HouseholdForm;
 use pantry::households::{protection, Status};
 use pantry::import;
 use pantry::output::{Destination, Existing};
+use pantry::outreach::{
+    self, ContactForm, ContactOutcome, DeliveryOutcome, NeedForm, ParcelLineForm, PlannedStop,
+    RoundForm, StopOrder, SupportNeed,
+};
 use pantry::referrals::{self, AgencyForm, AgencyKind, ReferralForm, ReferralReason, Urgency};
 use pantry::reports::export::{self, ReportFormat};
 use pantry::reports::{self, Period};
@@ -366,7 +370,117 @@ async fn attempt(
         )
         .await
         .map(ok),
+        Operation::ViewOutreach => outreach::contact_list(db, actor).await.map(ok),
+        Operation::ChangeSupportNeeds => {
+            let form = NeedForm {
+                household_id: register(db, &tag).await,
+                need: Some(SupportNeed::Isolated),
+                until: String::new(),
+                reason: "Lives alone".into(),
+                consent_given: true,
+            };
+            outreach::record_support_need(db, &form, actor)
+                .await
+                .map(ok)
+        }
+        Operation::LogContact => {
+            let form = ContactForm {
+                household_id: register(db, &tag).await,
+                outcome: Some(ContactOutcome::Fine),
+                note: String::new(),
+                follow_up_on: String::new(),
+                referral: None,
+            };
+            outreach::log_contact(db, &form, actor).await.map(ok)
+        }
+        Operation::SetDelivery => {
+            let form = delivery_form(register(db, &tag).await);
+            outreach::set_delivery(db, &form, actor).await.map(ok)
+        }
+        Operation::PlanRound => {
+            let (day, form) = round_form(db, &tag, actor.role, 0).await;
+            outreach::plan_round(db, &form, actor).await.map(|r| {
+                assert_eq!(r.date, day);
+            })
+        }
+        Operation::PackRound => {
+            let (day, form) = round_form(db, &tag, actor.role, 10).await;
+            outreach::plan_round(db, &form, &common::admin())
+                .await
+                .unwrap();
+            outreach::pack_round(db, day, actor).await.map(ok)
+        }
+        Operation::RecordDeliveryOutcome => {
+            let (day, form) = round_form(db, &tag, actor.role, 20).await;
+            outreach::plan_round(db, &form, &common::admin())
+                .await
+                .unwrap();
+            let round = outreach::pack_round(db, day, &common::admin())
+                .await
+                .unwrap();
+            outreach::record_outcome(db, round.stops[0].id, DeliveryOutcome::NotIn, actor)
+                .await
+                .map(ok)
+        }
+        Operation::EditParcel => outreach::set_standard_parcel(db, &parcel(f.item), actor)
+            .await
+            .map(ok),
+        Operation::PrintOutreach => outreach::print_call_sheet(
+            db,
+            &Destination::file(dir.join(format!("{tag}-calls.pdf")), Existing::Refuse),
+            actor,
+        )
+        .await
+        .map(ok),
     }
+}
+
+fn parcel(item: i64) -> Vec<ParcelLineForm> {
+    vec![ParcelLineForm {
+        item_id: item,
+        per_household: 2,
+        per_person: 0,
+    }]
+}
+
+fn delivery_form(household_id: i64) -> outreach::HomeDeliveryForm {
+    outreach::HomeDeliveryForm {
+        household_id,
+        until: String::new(),
+        address: "1 Mill Lane".into(),
+        postcode: "OL1 3BQ".into(),
+        access_notes: String::new(),
+        phone: String::new(),
+        fee_method: FeeMethod::Waived,
+    }
+}
+
+/// A round of one new delivery household, on a day of its own for each role and operation
+/// (`offset` days and the role's place after today), with the standard parcel set.
+async fn round_form(db: &Db, tag: &str, role: Role, offset: i64) -> (chrono::NaiveDate, RoundForm) {
+    let admin = common::admin();
+    let id = register(db, tag).await;
+    outreach::set_delivery(db, &delivery_form(id), &admin)
+        .await
+        .unwrap();
+    let item: i64 = sqlx::query_scalar("SELECT MIN(id) FROM items")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    outreach::set_standard_parcel(db, &parcel(item), &admin)
+        .await
+        .unwrap();
+    let today = settings::require(db).await.unwrap().date_at(db.now());
+    let day = today + chrono::Duration::days(offset + role as i64);
+    let form = RoundForm {
+        date: day.to_string(),
+        stops: vec![PlannedStop {
+            household_id: id,
+            parcels: 1,
+        }],
+        order: StopOrder::AsGiven,
+    };
+    (day, form)
 }
 
 #[tokio::test]

@@ -16,6 +16,7 @@ use pantry::households::{erasure, protection};
 use pantry::import;
 use pantry::keys::{DatabaseKey, KeyStore};
 use pantry::output::{Destination, Existing, Guard};
+use pantry::outreach;
 use pantry::print::cards::SheetLayout;
 use pantry::reports::export::{self, ReportFormat};
 use pantry::reports::{self, rollup};
@@ -244,6 +245,39 @@ enum PrintWhat {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// The driver's run sheet for a delivery round (managers).
+    Round {
+        /// The round's date.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: NaiveDate,
+        /// The PDF file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Parcel labels for a delivery round, on A4 sheets of 14 (Avery L7163) (managers).
+    Labels {
+        /// The round's date.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: NaiveDate,
+        /// The PDF file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Packing lists for a delivery round, one per parcel (managers).
+    Packing {
+        /// The round's date.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: NaiveDate,
+        /// The PDF file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Today's welfare call sheet: everyone due a call (managers).
+    CallSheet {
+        /// The PDF file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -456,6 +490,56 @@ async fn signed_in(
         Command::Print {
             what: PrintWhat::Welcome { household, out },
         } => print_welcome(db, &household, &Destination::file(out, existing), actor).await,
+        Command::Print {
+            what: PrintWhat::Round { date, out },
+        } => {
+            let done =
+                outreach::print_run_sheet(db, date, &Destination::file(out, existing), actor)
+                    .await?;
+            say!(
+                "Run sheet written: {} ({} stops; destroy it after the round)",
+                done.file,
+                done.households
+            );
+            Ok(())
+        }
+        Command::Print {
+            what: PrintWhat::Labels { date, out },
+        } => {
+            let done =
+                outreach::print_labels(db, date, &Destination::file(out, existing), actor).await?;
+            say!(
+                "Parcel labels written: {} ({} stops)",
+                done.file,
+                done.households
+            );
+            Ok(())
+        }
+        Command::Print {
+            what: PrintWhat::Packing { date, out },
+        } => {
+            let done =
+                outreach::print_packing_lists(db, date, &Destination::file(out, existing), actor)
+                    .await?;
+            say!(
+                "Packing lists written: {} ({} parcels)",
+                done.file,
+                done.households
+            );
+            Ok(())
+        }
+        Command::Print {
+            what: PrintWhat::CallSheet { out },
+        } => {
+            let done =
+                outreach::print_call_sheet(db, &Destination::file(out, existing), actor).await?;
+            say!(
+                "Call sheet written: {} ({} to call; destroy it after use)",
+                done.file,
+                done.households
+            );
+            Ok(())
+        }
     }
 }
 
@@ -472,11 +556,13 @@ async fn demo_data(db: &Db, spec: &DemoSpec) -> Result<(), Error> {
     let started = Instant::now();
     let summary = demo::generate(db, spec).await?;
     say!(
-        "Generated {} households, {} visits, {} referrals, {} renewals, {} stock items and {} stock movements over {} weeks to {} (seed {}) in {:.2} s.",
+        "Generated {} households, {} visits, {} referrals, {} renewals, {} delivery rounds, {} welfare calls, {} stock items and {} stock movements over {} weeks to {} (seed {}) in {:.2} s.",
         summary.households,
         summary.visits,
         summary.referrals,
         summary.renewals,
+        summary.delivery_rounds,
+        summary.welfare_calls,
         summary.items,
         summary.stock_movements,
         spec.weeks,

@@ -16,6 +16,7 @@ use crate::i18n::MemberTextForm;
 use crate::membership;
 use crate::settings::{self, SettingsForm};
 
+mod outreach;
 mod referrals;
 mod stock;
 mod store;
@@ -42,6 +43,8 @@ pub struct DemoSummary {
     pub stock_movements: u64,
     pub referrals: u64,
     pub renewals: u64,
+    pub delivery_rounds: u64,
+    pub welfare_calls: u64,
     /// The last day with visits.
     pub until: NaiveDate,
 }
@@ -297,6 +300,10 @@ pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
         );
         households.push(h);
     }
+    // Outreach draws from a stream of its own too.
+    let mut reach = fastrand::Rng::with_seed(spec.seed ^ 0x0d31_7e5e);
+    let outreach_plan = outreach::plan(&households, until, first_day);
+    let stops = outreach::visits(&mut reach, &outreach_plan, &households, tz, &mut visits);
 
     let records: Vec<HouseholdRecord> = households.iter().map(|h| h.record.clone()).collect();
     let mut tx = db.begin_write().await?;
@@ -316,6 +323,17 @@ pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
         .collect();
     crate::cards::store::insert_many(&mut tx, &cards).await?;
     store::insert_visits(&mut tx, &visits).await?;
+    let (rounds, calls) = outreach::write(
+        &mut tx,
+        &mut reach,
+        &outreach_plan,
+        &households,
+        &stops,
+        tz,
+        until,
+        now,
+    )
+    .await?;
     for (name, role, pin) in DEMO_VOLUNTEERS {
         let pin_hash = crate::volunteers::hash_pin(pin)?;
         store::insert_volunteer(&mut tx, name, role.code(), &pin_hash, now).await?;
@@ -368,6 +386,7 @@ pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
         &recent,
     )
     .await?;
+    outreach::standard_parcel(&mut tx).await?;
     tx.commit().await?;
     Ok(DemoSummary {
         households: households.len() as u64,
@@ -376,6 +395,8 @@ pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
         stock_movements: stock.movements as u64,
         referrals: made.len() as u64,
         renewals: renewals.len() as u64,
+        delivery_rounds: rounds as u64,
+        welfare_calls: calls as u64,
         until,
     })
 }
@@ -592,6 +613,7 @@ fn demo_visits(
                             neighbourhood_id: h.record.neighbourhood_id,
                             landlord_tenant: h.record.landlord_tenant,
                             language: h.language,
+                            method: "counter",
                         });
                     }
                 }

@@ -43,6 +43,18 @@ pub struct NewVisit {
     pub neighbourhood_id: Option<i64>,
     pub landlord_tenant: bool,
     pub language: &'static str,
+    /// "counter", or "delivery" for a parcel delivered.
+    pub method: &'static str,
+}
+
+/// The first item of each of the first `limit` categories of the catalogue.
+pub async fn first_items(conn: &mut SqliteConnection, limit: i64) -> Result<Vec<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT MIN(id) FROM items GROUP BY category ORDER BY MIN(id) LIMIT ?")
+            .bind(limit)
+            .fetch_all(conn)
+            .await?,
+    )
 }
 
 /// Visits, given ids 1, 2, … in order (the database is empty).
@@ -50,7 +62,7 @@ pub async fn insert_visits(conn: &mut SqliteConnection, visits: &[NewVisit]) -> 
     for chunk in visits.chunks(CHUNK) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO visits (household_id, at, local_date, items, fee_pence, fee_method, volunteer, \
-             snap_adults, snap_children, snap_neighbourhood_id, snap_landlord_tenant, snap_language) ",
+             snap_adults, snap_children, snap_neighbourhood_id, snap_landlord_tenant, snap_language, method) ",
         );
         q.push_values(chunk, |mut b, v| {
             b.push_bind(v.household_id)
@@ -64,7 +76,8 @@ pub async fn insert_visits(conn: &mut SqliteConnection, visits: &[NewVisit]) -> 
                 .push_bind(v.children)
                 .push_bind(v.neighbourhood_id)
                 .push_bind(v.landlord_tenant)
-                .push_bind(v.language);
+                .push_bind(v.language)
+                .push_bind(v.method);
         });
         q.build().execute(&mut *conn).await?;
     }

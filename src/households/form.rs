@@ -85,6 +85,24 @@ flags!(
     }
 );
 
+/// A phone number as typed, spaces tidied; one of 10 to 13 digits, or blank.
+pub(crate) fn checked_phone(errors: &mut Vec<FieldError>, field: &str, typed: &str) -> String {
+    let phone = typed.split_whitespace().collect::<Vec<_>>().join(" ");
+    let digits = text::phone_digits(&phone);
+    if !phone.is_empty()
+        && (!(10..=13).contains(&digits.len())
+            || !phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +()-".contains(c)))
+    {
+        errors.push(FieldError::new(
+            field,
+            "Enter a phone number of 10 to 13 digits, or leave it blank.",
+        ));
+    }
+    phone
+}
+
 /// Stores flags as comma-separated codes.
 pub fn flags_to_text<F: Copy>(flags: &[F], code: impl Fn(F) -> String) -> String {
     flags.iter().map(|f| code(*f)).collect::<Vec<_>>().join(",")
@@ -210,19 +228,7 @@ impl HouseholdForm {
                 "Keep the tenancy reference to 40 characters.",
             ));
         }
-        let phone = self.phone.split_whitespace().collect::<Vec<_>>().join(" ");
-        let digits = text::phone_digits(&phone);
-        if !phone.is_empty()
-            && (!(10..=13).contains(&digits.len())
-                || !phone
-                    .chars()
-                    .all(|c| c.is_ascii_digit() || " +()-".contains(c)))
-        {
-            errors.push(FieldError::new(
-                "phone",
-                "Enter a phone number of 10 to 13 digits, or leave it blank.",
-            ));
-        }
+        let phone = checked_phone(&mut errors, "phone", &self.phone);
         let email = self.email.trim().to_lowercase();
         if !email.is_empty() && !looks_like_email(&email) {
             errors.push(FieldError::new(

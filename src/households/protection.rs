@@ -38,6 +38,14 @@ pub struct SubjectAccess {
     pub visit_items: Vec<VisitItem>,
     pub referrals: Vec<Referral>,
     pub cards: Vec<Card>,
+    /// Support needs recorded with the member's consent.
+    pub support_needs: Vec<crate::outreach::SupportNeedRecord>,
+    /// Welfare calls made to the household.
+    pub contacts: Vec<crate::outreach::ContactAttempt>,
+    /// Where deliveries go (none, or the one address).
+    pub delivery: Vec<crate::outreach::HomeDeliveryDetails>,
+    /// Parcels on delivery rounds, with what happened.
+    pub home_deliveries: Vec<crate::outreach::HomeDeliveryLine>,
     /// Documents Pantry wrote that carry the household (cards, slips, earlier exports).
     pub files: Vec<FileLine>,
     /// Entries of the audit trail about the household or its referrals.
@@ -121,6 +129,18 @@ async fn gather(db: &Db, id: i64, actor: &Actor) -> Result<SubjectAccess> {
         visits: store::visit_details(&mut conn, id).await?,
         visit_items: store::visit_items(&mut conn, id).await?,
         cards: crate::cards::for_household(&mut conn, id).await?,
+        support_needs: crate::outreach::store::needs(&mut conn, id)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+        contacts: crate::outreach::attempts_in(&mut conn, id).await?,
+        delivery: crate::outreach::store::delivery(&mut conn, id)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+        home_deliveries: crate::outreach::home_deliveries_of(&mut conn, id).await?,
         files: store::file_lines(&mut conn, id).await?,
         audit: audit::store::about(&mut conn, &subjects).await?,
         referrals,
@@ -352,6 +372,58 @@ pub fn subject_access_pdf(r: &SubjectAccess) -> Result<Vec<u8>> {
         &["Made", "Agency", "Why", "Outcome"],
         &referrals,
     )?;
+    flow.heading("Support, calls and deliveries")?;
+    let mut outreach: Vec<Vec<String>> = Vec::new();
+    for n in &r.support_needs {
+        let until = n.until.map(|d| format!(" until {}", crate::clock::uk(d)));
+        outreach.push(vec![
+            n.recorded_at[..10.min(n.recorded_at.len())].to_owned(),
+            format!("Support need: {}{}", n.label, until.unwrap_or_default()),
+            n.reason.clone(),
+        ]);
+    }
+    for c in &r.contacts {
+        outreach.push(vec![
+            crate::clock::uk(c.local_date),
+            format!("Call by {}: {}", c.volunteer, c.outcome.label()),
+            [
+                c.note.clone(),
+                c.referral
+                    .clone()
+                    .map(|r| format!("referral {r}"))
+                    .unwrap_or_default(),
+            ]
+            .into_iter()
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join("; "),
+        ]);
+    }
+    for d in &r.delivery {
+        outreach.push(vec![
+            d.set_at[..10.min(d.set_at.len())].to_owned(),
+            "Deliveries to".into(),
+            [
+                d.address_lines.join(", "),
+                d.postcode.clone(),
+                d.access_notes.clone(),
+                d.phone.clone(),
+            ]
+            .into_iter()
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join("; "),
+        ]);
+    }
+    for d in &r.home_deliveries {
+        outreach.push(vec![
+            crate::clock::uk(d.date),
+            format!("Parcel {}", d.reference),
+            d.outcome
+                .map_or("Not delivered yet".to_owned(), |o| o.label().to_owned()),
+        ]);
+    }
+    flow.table(&[24.0, 70.0, 80.0], &["Date", "What", "Details"], &outreach)?;
     flow.heading("Your cards")?;
     let cards: Vec<Vec<String>> = r
         .cards

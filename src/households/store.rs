@@ -625,6 +625,7 @@ pub async fn anonymise(conn: &mut SqliteConnection, id: i64, at: DateTime<Utc>) 
         sqlx::query(statement).bind(id).execute(&mut *conn).await?;
     }
     crate::cards::store::erase_numbers(conn, id).await?;
+    crate::outreach::store::erase(conn, id).await?;
     Ok(())
 }
 

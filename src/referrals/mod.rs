@@ -315,7 +315,7 @@ async fn referrals_where(
     Ok(out)
 }
 
-async fn referral_with(conn: &mut SqliteConnection, id: i64) -> Result<Referral> {
+pub(crate) async fn referral_with(conn: &mut SqliteConnection, id: i64) -> Result<Referral> {
     referrals_where(conn, store::Which::Id(id))
         .await?
         .pop()
@@ -367,8 +367,26 @@ pub async fn for_household(
 /// Makes a referral in one transaction. No referral without the member's consent to share.
 pub async fn make(db: &Db, form: &ReferralForm, actor: &Actor) -> Result<Referral> {
     actor.require(db, Operation::MakeReferral).await?;
-    let volunteer = actor.name.as_str();
+    let checked = check(form)?;
     let settings = settings::require(db).await?;
+    let mut tx = db.begin_write().await?;
+    let id = make_in(&mut tx, &settings, db.now(), &checked, &actor.name).await?;
+    let referral = referral_with(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(referral)
+}
+
+/// A referral form that passed every check.
+#[derive(Clone, Copy)]
+pub(crate) struct Checked<'a> {
+    household_id: i64,
+    agency_id: i64,
+    reason: ReferralReason,
+    form: &'a ReferralForm,
+}
+
+/// Checks a referral form: every problem at once, by its field.
+pub(crate) fn check(form: &ReferralForm) -> Result<Checked<'_>> {
     let mut errors = crate::text::control_errors(form);
     if form.household_id.is_none() {
         errors.push(FieldError::new(
@@ -403,23 +421,39 @@ pub async fn make(db: &Db, form: &ReferralForm, actor: &Actor) -> Result<Referra
             "Read the sharing statement to the member and tick the box: no referral is made without their consent.",
         ));
     }
-    let (Some(household_id), Some(agency_id), Some(reason)) =
-        (form.household_id, form.agency_id, form.reason)
-    else {
-        return Err(Error::Validation(errors));
-    };
-    if !errors.is_empty() {
-        return Err(Error::Validation(errors));
+    match (form.household_id, form.agency_id, form.reason) {
+        (Some(household_id), Some(agency_id), Some(reason)) if errors.is_empty() => Ok(Checked {
+            household_id,
+            agency_id,
+            reason,
+            form,
+        }),
+        _ => Err(Error::Validation(errors)),
     }
-    let mut tx = db.begin_write().await?;
-    let agency = agency_with(&mut tx, agency_id).await?;
+}
+
+/// Makes a checked referral in the caller's write transaction; returns its id.
+pub(crate) async fn make_in(
+    tx: &mut sqlx::SqliteConnection,
+    settings: &settings::Settings,
+    now: chrono::DateTime<chrono::Utc>,
+    checked: &Checked<'_>,
+    volunteer: &str,
+) -> Result<i64> {
+    let Checked {
+        household_id,
+        agency_id,
+        reason,
+        form,
+    } = *checked;
+    let agency = agency_with(&mut *tx, agency_id).await?;
     if !agency.active {
         return Err(Error::invalid(
             "agencyId",
             "This agency is no longer in use; choose another.",
         ));
     }
-    let household = households::store::load(&mut tx, household_id)
+    let household = households::store::load(&mut *tx, household_id)
         .await?
         .ok_or_else(|| Error::not_found(format!("Household {}", household_id)))?;
     if household.erased {
@@ -427,10 +461,9 @@ pub async fn make(db: &Db, form: &ReferralForm, actor: &Actor) -> Result<Referra
             "This household's details were erased.".into(),
         ));
     }
-    let now = db.now();
-    let reference = store::allocate_reference(&mut tx).await?;
+    let reference = store::allocate_reference(&mut *tx).await?;
     let id = store::insert(
-        &mut tx,
+        &mut *tx,
         store::NewReferral {
             reference: &reference,
             household_id,
@@ -445,7 +478,7 @@ pub async fn make(db: &Db, form: &ReferralForm, actor: &Actor) -> Result<Referra
     )
     .await?;
     households::store::add_change(
-        &mut tx,
+        &mut *tx,
         household_id,
         now,
         volunteer,
@@ -462,17 +495,15 @@ pub async fn make(db: &Db, form: &ReferralForm, actor: &Actor) -> Result<Referra
     )
     .await?;
     audit::record(
-        &mut tx,
-        db.now(),
+        &mut *tx,
+        now,
         volunteer,
         "referral.made",
         Some(&households::subject(household_id)),
         &serde_json::json!({ "referral": id }),
     )
     .await?;
-    let referral = referral_with(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(referral)
+    Ok(id)
 }
 
 /// The agency has contacted the member.

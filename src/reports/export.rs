@@ -250,6 +250,16 @@ pub fn summary_document(s: &Summary) -> Document {
             &s.referrals_by_outcome,
         ),
         Table {
+            key: "outreach".into(),
+            title: "Home deliveries and welfare calls".into(),
+            columns: vec![("count".into(), "Count".into())],
+            rows: s
+                .outreach
+                .iter()
+                .map(|l| (l.label.clone(), vec![count(l.count)]))
+                .collect(),
+        },
+        Table {
             key: "stock_received".into(),
             title: "Stock received, by source".into(),
             columns: vec![

@@ -275,6 +275,10 @@ pub struct Summary {
     pub households_by_language: Vec<LabelCell>,
     pub referrals_by_kind: Vec<LabelCell>,
     pub referrals_by_outcome: Vec<LabelCell>,
+    /// Home deliveries and welfare calls (`outreach::SUMMARY_ROWS`); absent from summaries
+    /// made before Pantry delivered parcels.
+    #[serde(default)]
+    pub outreach: Vec<LabelCell>,
     /// Stock delivered, in full: it counts deliveries, not households.
     pub stock_received: Vec<Received>,
     pub visits_per_week: Vec<WeekCell>,
@@ -499,6 +503,7 @@ async fn summary_with(
     };
     let by_kind = counts(store::referrals_by_kind(&mut *conn, from, to).await?);
     let by_outcome = counts(store::referral_outcomes(&mut *conn, from_at, to_at).await?);
+    let outreach = counts(store::outreach_figures(&mut *conn, from, to).await?);
     let published = |counts: &BTreeMap<String, Count>, code: &str| {
         suppress::publish(counts.get(code).copied().unwrap_or_default(), small)
     };
@@ -549,6 +554,13 @@ async fn summary_with(
             .map(|o| LabelCell {
                 label: o.label().to_owned(),
                 count: published(&by_outcome, o.code()),
+            })
+            .collect(),
+        outreach: crate::outreach::SUMMARY_ROWS
+            .iter()
+            .map(|(code, label)| LabelCell {
+                label: (*label).to_owned(),
+                count: published(&outreach, code),
             })
             .collect(),
         stock_received: DeliverySource::ALL

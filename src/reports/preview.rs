@@ -153,6 +153,7 @@ mod tests {
             ],
             referrals_by_kind: Vec::new(),
             referrals_by_outcome: Vec::new(),
+            outreach: Vec::new(),
             stock_received: Vec::new(),
             visits_per_week: Vec::new(),
             visits_with_estimated_value: None,

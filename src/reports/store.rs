@@ -336,3 +336,40 @@ pub async fn exports(conn: &mut SqliteConnection, limit: i64) -> Result<Vec<Expo
             .await?,
     )
 }
+
+/// Home deliveries and welfare calls in a period, as (code, count, sum of record keys): parcels
+/// delivered and not delivered by the round's date, households delivered to, calls made and
+/// households called by the call's date. Codes are `outreach::SUMMARY_ROWS`'.
+pub async fn outreach_figures(
+    conn: &mut SqliteConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(String, i64, i64)>> {
+    Ok(sqlx::query_as(
+        "WITH settled AS (
+             SELECT s.household_id, s.outcome, s.record_key FROM home_deliveries s
+             JOIN delivery_rounds r ON r.id = s.round_id
+             WHERE r.on_date BETWEEN ?1 AND ?2 AND s.outcome IS NOT NULL),
+         reached AS (
+             SELECT DISTINCT s.household_id, h.record_key FROM settled s
+             JOIN households h ON h.id = s.household_id WHERE s.outcome = 'delivered'),
+         calls AS (
+             SELECT household_id, record_key FROM contact_attempts WHERE local_date BETWEEN ?1 AND ?2),
+         called AS (
+             SELECT DISTINCT c.household_id, h.record_key FROM calls c
+             JOIN households h ON h.id = c.household_id)
+         SELECT 'delivered', COUNT(*), COALESCE(SUM(record_key), 0) FROM settled WHERE outcome = 'delivered'
+         UNION ALL
+         SELECT 'not_delivered', COUNT(*), COALESCE(SUM(record_key), 0) FROM settled WHERE outcome <> 'delivered'
+         UNION ALL
+         SELECT 'households_delivered', COUNT(*), COALESCE(SUM(record_key), 0) FROM reached
+         UNION ALL
+         SELECT 'calls', COUNT(*), COALESCE(SUM(record_key), 0) FROM calls
+         UNION ALL
+         SELECT 'households_called', COUNT(*), COALESCE(SUM(record_key), 0) FROM called",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(conn)
+    .await?)
+}

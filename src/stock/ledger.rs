@@ -21,6 +21,8 @@ pub(crate) enum Doc {
     Visit(i64),
     Waste(i64),
     Count(i64),
+    /// A parcel packed for a home delivery, or its return when not delivered.
+    HomeDelivery(i64),
 }
 
 /// One movement to write.
@@ -63,30 +65,29 @@ pub(crate) async fn new_batch(
 
 /// Appends a movement and moves the batch's cached balance with it.
 pub(crate) async fn post(conn: &mut SqliteConnection, when: &When, m: Movement) -> Result<()> {
-    let (delivery, visit, waste, count) = match m.doc {
-        Doc::Opening => (None, None, None, None),
-        Doc::Delivery(id) => (Some(id), None, None, None),
-        Doc::Visit(id) => (None, Some(id), None, None),
-        Doc::Waste(id) => (None, None, Some(id), None),
-        Doc::Count(id) => (None, None, None, Some(id)),
+    let mut record = MovementRecord {
+        at: when.at,
+        local_date: when.local_date,
+        kind: m.kind,
+        item_id: m.item_id,
+        batch_id: m.batch_id,
+        quantity: m.quantity,
+        value_pence: m.value_pence,
+        delivery_id: None,
+        visit_id: None,
+        waste_id: None,
+        count_id: None,
+        home_delivery_id: None,
     };
-    store::ledger::insert_movement(
-        conn,
-        &MovementRecord {
-            at: when.at,
-            local_date: when.local_date,
-            kind: m.kind,
-            item_id: m.item_id,
-            batch_id: m.batch_id,
-            quantity: m.quantity,
-            value_pence: m.value_pence,
-            delivery_id: delivery,
-            visit_id: visit,
-            waste_id: waste,
-            count_id: count,
-        },
-    )
-    .await
+    match m.doc {
+        Doc::Opening => {}
+        Doc::Delivery(id) => record.delivery_id = Some(id),
+        Doc::Visit(id) => record.visit_id = Some(id),
+        Doc::Waste(id) => record.waste_id = Some(id),
+        Doc::Count(id) => record.count_id = Some(id),
+        Doc::HomeDelivery(id) => record.home_delivery_id = Some(id),
+    }
+    store::ledger::insert_movement(conn, &record).await
 }
 
 /// Which stock a removal may use.
@@ -94,6 +95,9 @@ pub(crate) async fn post(conn: &mut SqliteConnection, when: &When, m: Movement) 
 pub(crate) enum Take {
     /// Only stock that is not past its use-by date (giving food out).
     Usable,
+    /// Only stock still within its use-by on this day as well (a parcel packed for a later
+    /// delivery).
+    UsableOn(NaiveDate),
     /// Any stock, past use-by first (waste, count adjustments).
     Any,
 }
@@ -111,18 +115,21 @@ pub(crate) async fn take(
     let mut plan = Vec::new();
     let mut shortages = Vec::new();
     for (&item_id, &quantity) in wanted.iter().filter(|(_, q)| **q > 0) {
-        let batches =
-            store::ledger::batches_to_take(conn, item_id, when.local_date, which == Take::Any)
-                .await?;
+        let on = match which {
+            Take::UsableOn(day) => day.max(when.local_date),
+            Take::Usable | Take::Any => when.local_date,
+        };
+        let batches = store::ledger::batches_to_take(conn, item_id, on, which == Take::Any).await?;
         let usable: i64 = batches.iter().filter(|b| b.usable).map(|b| b.on_hand).sum();
         let past: i64 = batches
             .iter()
             .filter(|b| !b.usable)
             .map(|b| b.on_hand)
             .sum();
-        let available = match which {
-            Take::Usable => usable,
-            Take::Any => usable + past,
+        let available = if which == Take::Any {
+            usable + past
+        } else {
+            usable
         };
         let (name, value_pence) = store::catalogue::name_and_value(conn, item_id)
             .await?
@@ -165,13 +172,10 @@ fn shortage(
     past: i64,
     which: Take,
 ) -> Shortage {
-    let available = if which == Take::Usable {
-        usable
-    } else {
-        usable + past
-    };
+    let giving = which != Take::Any;
+    let available = if giving { usable } else { usable + past };
     let mut message = format!("{name}: {wanted} wanted, {available} in stock");
-    if which == Take::Usable && past > 0 {
+    if giving && past > 0 {
         message.push_str(&format!(
             " ({past} more past the use-by date cannot be given out; record them as waste)"
         ));
@@ -181,7 +185,7 @@ fn shortage(
         item: name.to_owned(),
         wanted,
         available,
-        past_use_by: if which == Take::Usable { past } else { 0 },
+        past_use_by: if giving { past } else { 0 },
         message,
     }
 }

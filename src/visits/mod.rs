@@ -16,5 +16,6 @@ mod till;
 
 pub use counter::{check_in, scan, type_ahead, CheckIn, CounterHousehold, ScanOutcome, TypeAhead};
 pub use eligibility::{eligibility, Facts, Reason, ReasonCode, Verdict};
+pub(crate) use recording::{record_delivered, verdict_on, Delivered};
 pub use recording::{record_visit, void_visit, FeeMethod, VisitForm, VisitRecord};
 pub use till::{cash_up, today, CashUp, FeeTotal, Today};

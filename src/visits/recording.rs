@@ -174,6 +174,7 @@ pub async fn record_visit(db: &Db, form: &VisitForm, actor: &Actor) -> Result<Vi
             card_number: form.card_number.as_deref(),
             request_id: &form.request_id,
             override_reason: override_reason.filter(|_| !d.verdict.eligible),
+            method: "counter",
         },
     )
     .await?;
@@ -251,4 +252,84 @@ pub async fn void_visit(
         .ok_or_else(|| Error::not_found("The visit"))?;
     tx.commit().await?;
     Ok(visit)
+}
+
+/// Whether a household may shop on `day`, for planning a delivery round.
+pub(crate) async fn verdict_on(
+    conn: &mut sqlx::SqliteConnection,
+    settings: &settings::Settings,
+    household_id: i64,
+    day: chrono::NaiveDate,
+) -> Result<crate::visits::Verdict> {
+    Ok(decide(conn, settings, household_id, None, day)
+        .await?
+        .verdict)
+}
+
+/// A parcel delivered to the door, recorded in the caller's transaction as a visit with
+/// method "delivery" (it counts towards the week as any visit does). A household that the
+/// rules now refuse (it shopped at the counter after the round was planned) still has its
+/// visit: the parcel was handed over; the refusal's codes go to the audit trail.
+pub(crate) async fn record_delivered(
+    conn: &mut sqlx::SqliteConnection,
+    settings: &settings::Settings,
+    delivered: Delivered<'_>,
+) -> Result<i64> {
+    let today = local_date_of(delivered.at, settings.tz());
+    let d = decide(conn, settings, delivered.household_id, None, today).await?;
+    if d.row.erased {
+        return Err(Error::Conflict(
+            "This household's details were erased.".into(),
+        ));
+    }
+    let fee_pence = if delivered.fee_method == FeeMethod::Waived {
+        0
+    } else {
+        settings.weekly_fee_pence
+    };
+    let id = store::insert_visit(
+        conn,
+        &NewVisit {
+            household_id: delivered.household_id,
+            at: delivered.at,
+            local_date: today,
+            items: delivered.items,
+            fee_pence,
+            fee_method: delivered.fee_method,
+            volunteer: delivered.volunteer,
+            note: "",
+            snap_adults: d.row.adults,
+            snap_children: d.row.children,
+            snap_neighbourhood_id: d.row.neighbourhood_id,
+            snap_landlord_tenant: d.row.landlord_tenant,
+            snap_language: &d.row.language,
+            card_number: None,
+            request_id: delivered.request_id,
+            override_reason: None,
+            method: "delivery",
+        },
+    )
+    .await?;
+    if !d.verdict.eligible {
+        audit::record(
+            conn,
+            delivered.at,
+            delivered.volunteer,
+            "visit.override",
+            Some(&households::subject(delivered.household_id)),
+            &serde_json::json!({ "visit": id, "delivered": true, "refused": d.verdict.reasons.iter().map(|r| r.code).collect::<Vec<_>>() }),
+        )
+        .await?;
+    }
+    Ok(id)
+}
+
+/// A delivered parcel, as `record_delivered` records it.
+pub(crate) struct Delivered<'a> {
+    pub household_id: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub items: u32,
+    pub fee_method: FeeMethod,
+    pub volunteer: &'a str,
+    pub request_id: &'a str,
 }

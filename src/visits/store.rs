@@ -117,14 +117,16 @@ pub(super) struct NewVisit<'a> {
     pub card_number: Option<&'a str>,
     pub request_id: &'a str,
     pub override_reason: Option<&'a str>,
+    /// "counter", or "delivery" for a parcel delivered to the door.
+    pub method: &'static str,
 }
 
 pub(super) async fn insert_visit(conn: &mut SqliteConnection, v: &NewVisit<'_>) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO visits (household_id, at, local_date, items, fee_pence, fee_method, volunteer, note,
              snap_adults, snap_children, snap_neighbourhood_id, snap_landlord_tenant, snap_language,
-             card_number, request_id, override_reason)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             card_number, request_id, override_reason, method)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(v.household_id)
     .bind(v.at)
@@ -142,6 +144,7 @@ pub(super) async fn insert_visit(conn: &mut SqliteConnection, v: &NewVisit<'_>) 
     .bind(v.card_number)
     .bind(v.request_id)
     .bind(v.override_reason)
+    .bind(v.method)
     .fetch_one(conn)
     .await?)
 }

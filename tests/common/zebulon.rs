@@ -7,6 +7,7 @@ use pantry::cards;
 use pantry::households::form::{HouseholdForm, MemberForm};
 use pantry::households::{self, protection};
 use pantry::output::Destination;
+use pantry::outreach;
 use pantry::print::cards::SheetLayout;
 use pantry::referrals::{
     self, AgencyForm, AgencyKind, Outcome, ReferralForm, ReferralReason, Urgency,
@@ -34,6 +35,68 @@ pub fn zebulon() -> HouseholdForm {
         consent_given: true,
         ..HouseholdForm::default()
     }
+}
+
+/// Zebulon's support need, delivery address, a welfare call and a parcel on next week's round.
+async fn outreach_for(db: &Db, z: i64) {
+    let manager = common::manager();
+    outreach::record_support_need(
+        db,
+        &outreach::NeedForm {
+            household_id: z,
+            need: Some(outreach::SupportNeed::LimitedMobility),
+            until: String::new(),
+            reason: "knee gave way on the Xerxes stairs".into(),
+            consent_given: true,
+        },
+        &manager,
+    )
+    .await
+    .unwrap();
+    outreach::set_delivery(
+        db,
+        &outreach::HomeDeliveryForm {
+            household_id: z,
+            until: String::new(),
+            address: "4 Quillfeather Court".into(),
+            postcode: "OL1 3BQ".into(),
+            access_notes: "key safe behind the quince xq9".into(),
+            phone: String::new(),
+            fee_method: FeeMethod::Waived,
+        },
+        &manager,
+    )
+    .await
+    .unwrap();
+    outreach::log_contact(
+        db,
+        &outreach::ContactForm {
+            household_id: z,
+            outcome: Some(outreach::ContactOutcome::Fine),
+            note: "chatted about the quince tree".into(),
+            follow_up_on: String::new(),
+            referral: None,
+        },
+        &manager,
+    )
+    .await
+    .unwrap();
+    let next_week =
+        settings::require(db).await.unwrap().date_at(db.now()) + chrono::Duration::days(7);
+    outreach::plan_round(
+        db,
+        &outreach::RoundForm {
+            date: next_week.to_string(),
+            stops: vec![outreach::PlannedStop {
+                household_id: z,
+                parcels: 2,
+            }],
+            order: outreach::StopOrder::AsGiven,
+        },
+        &manager,
+    )
+    .await
+    .unwrap();
 }
 
 /// A pantry with Zebulon (everything filled in) and one other household; returns their ids.
@@ -150,6 +213,7 @@ pub async fn pantry_with_zebulon(db: &Db) -> (i64, i64) {
     referrals::print_slip(db, referral.id, &Destination::print("slip"), &manager)
         .await
         .unwrap();
+    outreach_for(db, z).await;
     protection::write_subject_access(db, z, None, &manager)
         .await
         .unwrap();

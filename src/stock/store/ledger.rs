@@ -18,6 +18,7 @@ pub struct MovementRecord {
     pub visit_id: Option<i64>,
     pub waste_id: Option<i64>,
     pub count_id: Option<i64>,
+    pub home_delivery_id: Option<i64>,
 }
 
 pub async fn insert_batch(
@@ -40,8 +41,8 @@ pub async fn insert_batch(
 pub async fn insert_movement(conn: &mut SqliteConnection, m: &MovementRecord) -> Result<()> {
     sqlx::query(
         "INSERT INTO stock_movements (at, local_date, kind, item_id, batch_id, quantity, value_pence,
-             delivery_id, visit_id, waste_id, count_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             delivery_id, visit_id, waste_id, count_id, home_delivery_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(m.at)
     .bind(m.local_date)
@@ -54,6 +55,7 @@ pub async fn insert_movement(conn: &mut SqliteConnection, m: &MovementRecord) ->
     .bind(m.visit_id)
     .bind(m.waste_id)
     .bind(m.count_id)
+    .bind(m.home_delivery_id)
     .execute(&mut *conn)
     .await?;
     sqlx::query("UPDATE batches SET on_hand = on_hand + ? WHERE id = ? AND item_id = ?")

@@ -35,6 +35,11 @@ overall: Array<number | null>, neighbourhoods: Array<AreaCells>,
  */
 householdsByLanguage: Array<LabelCell>, referralsByKind: Array<LabelCell>, referralsByOutcome: Array<LabelCell>, 
 /**
+ * Home deliveries and welfare calls (`outreach::SUMMARY_ROWS`); absent from summaries
+ * made before Pantry delivered parcels.
+ */
+outreach: Array<LabelCell>, 
+/**
  * Stock delivered, in full: it counts deliveries, not households.
  */
 stockReceived: Array<Received>, visitsPerWeek: Array<WeekCell>, 

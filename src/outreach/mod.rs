@@ -1,0 +1,177 @@
+//! Reaching members who cannot come: support needs and the welfare contact list, households
+//! that receive deliveries, delivery rounds with packing from stock, and their outcomes.
+//!
+//! - `needs`: support needs, recorded with the member's consent and a reason;
+//! - `contacts`: the contact list and the log of calls ("needs help" makes a referral);
+//! - `delivery`: which households receive deliveries, where and how;
+//! - `packing`: what goes into one household's parcel (pure: allergies, diets, size);
+//! - `rounds`: planning a round, packing it from stock, outcomes by label or by hand;
+//! - `documents`: the run sheet, packing lists, parcel labels and call sheet;
+//! - `store`: the SQL.
+
+mod contacts;
+mod delivery;
+mod documents;
+mod needs;
+pub mod packing;
+mod rounds;
+pub(crate) mod store;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub(crate) use contacts::attempts_in;
+pub use contacts::{
+    contact_list, contacts_of, log_contact, ContactAttempt, ContactDue, ContactForm,
+};
+pub use delivery::{
+    delivery_of, set_delivery, stop_deliveries, HomeDeliveryDetails, HomeDeliveryForm,
+};
+pub use documents::{
+    print_call_sheet, print_labels, print_packing_lists, print_run_sheet, Printed,
+};
+pub use needs::{
+    record_support_need, remove_support_need, support_needs, NeedForm, SupportNeedRecord,
+};
+pub use rounds::{
+    pack_round, parcel_code, plan_round, read_parcel_code, record_outcome, round_on, scan_outcome,
+    set_contact_after_weeks, set_food_facts, set_standard_parcel, standard_parcel, suggest_round,
+    ParcelLineForm, PlannedStop, Round, RoundForm, RoundStop, StopOrder, Suggestion,
+};
+
+choices!(
+    /// Why a household may need the pantry to reach out (stored as its code).
+    #[derive(sqlx::Type, PartialOrd, Ord)]
+    #[sqlx(rename_all = "snake_case")]
+    SupportNeed {
+        Isolated = "isolated" => "Isolated",
+        SelfIsolating = "self_isolating" => "Self-isolating",
+        LimitedMobility = "limited_mobility" => "Limited mobility",
+        Disability = "disability" => "Disability",
+        MentalHealth = "mental_health" => "Mental health support",
+        Caring = "caring" => "Caring responsibilities",
+    }
+);
+
+choices!(
+    /// What a welfare call found.
+    #[derive(sqlx::Type)]
+    #[sqlx(rename_all = "snake_case")]
+    ContactOutcome {
+        NoAnswer = "no_answer" => "Called – no answer",
+        LeftMessage = "left_message" => "Left a message",
+        Fine = "fine" => "Spoke – fine",
+        NeedsHelp = "needs_help" => "Spoke – needs help",
+        WrongNumber = "wrong_number" => "Wrong number",
+    }
+);
+
+choices!(
+    /// What happened at the door.
+    #[derive(sqlx::Type)]
+    #[sqlx(rename_all = "snake_case")]
+    DeliveryOutcome {
+        Delivered = "delivered" => "Delivered",
+        NotIn = "not_in" => "Not in",
+        Refused = "refused" => "Refused",
+    }
+);
+
+/// The landlord summary's outreach rows: (code, label), in order.
+pub const SUMMARY_ROWS: &[(&str, &str)] = &[
+    ("delivered", "Parcels delivered"),
+    ("not_delivered", "Parcels not delivered (not in or refused)"),
+    (
+        "households_delivered",
+        "Households who had a parcel delivered",
+    ),
+    ("calls", "Welfare calls made"),
+    ("households_called", "Households called"),
+];
+
+/// Outreach at a glance, for the dashboard: today's round and the contact list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OutreachToday {
+    /// Stops on today's round (0 when there is none).
+    pub round_stops: u32,
+    pub delivered: u32,
+    pub not_delivered: u32,
+    /// Households due a welfare call.
+    pub to_call: u32,
+}
+
+/// Today's round and the size of the contact list.
+pub async fn today(db: &crate::Db, actor: &crate::access::Actor) -> crate::Result<OutreachToday> {
+    let to_call = contact_list(db, actor).await?.len();
+    let settings = crate::settings::require(db).await?;
+    let day = settings.date_at(db.now());
+    let round = round_on(db, day, actor).await?;
+    let stops = round
+        .as_ref()
+        .map(|r| r.stops.as_slice())
+        .unwrap_or_default();
+    let count = |f: &dyn Fn(&RoundStop) -> bool| stops.iter().filter(|s| f(s)).count() as u32;
+    Ok(OutreachToday {
+        round_stops: stops.len() as u32,
+        delivered: count(&|s| s.outcome == Some(DeliveryOutcome::Delivered)),
+        not_delivered: count(&|s| {
+            matches!(
+                s.outcome,
+                Some(DeliveryOutcome::NotIn | DeliveryOutcome::Refused)
+            )
+        }),
+        to_call: to_call as u32,
+    })
+}
+
+/// A date typed in a form: blank is none; anything else must be a real date.
+pub(crate) fn optional_date(
+    errors: &mut Vec<crate::error::FieldError>,
+    field: &str,
+    text: &str,
+    what: &str,
+) -> Option<chrono::NaiveDate> {
+    if text.trim().is_empty() {
+        return None;
+    }
+    let parsed = crate::clock::parse_uk_date(text);
+    if parsed.is_none() {
+        errors.push(crate::error::FieldError::new(
+            field,
+            format!("{what}: enter a date such as 24/12/2026, or leave it blank."),
+        ));
+    }
+    parsed
+}
+
+/// A parcel on a round, as subject access shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HomeDeliveryLine {
+    pub date: chrono::NaiveDate,
+    pub reference: String,
+    pub parcels: u32,
+    pub items: u32,
+    pub outcome: Option<DeliveryOutcome>,
+    pub outcome_at: Option<String>,
+}
+
+/// A household's parcels on rounds, newest first.
+pub(crate) async fn home_deliveries_of(
+    conn: &mut sqlx::SqliteConnection,
+    household_id: i64,
+) -> crate::Result<Vec<HomeDeliveryLine>> {
+    Ok(store::household_stops(conn, household_id)
+        .await?
+        .into_iter()
+        .map(|s| HomeDeliveryLine {
+            date: s.on_date,
+            reference: rounds::parcel_shown(s.id),
+            parcels: s.parcels as u32,
+            items: s.items as u32,
+            outcome: s.outcome,
+            outcome_at: s.outcome_at,
+        })
+        .collect())
+}

@@ -1,0 +1,606 @@
+//! SQL for outreach: the only place that reads or writes `support_needs`,
+//! `contact_attempts`, `delivery_households`, `delivery_rounds`, `home_deliveries`,
+//! `parcel_lines` and `pantry_settings.contact_after_weeks` (and it reads the household
+//! facts that the contact list and packing need).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{FromRow, SqliteConnection};
+
+use super::{ContactOutcome, DeliveryOutcome, SupportNeed};
+use crate::error::Result;
+use crate::visits::FeeMethod;
+
+// --- settings --------------------------------------------------------------------------
+
+pub async fn contact_after_weeks(conn: &mut SqliteConnection) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT contact_after_weeks FROM pantry_settings WHERE id = 1")
+            .fetch_optional(conn)
+            .await?
+            .unwrap_or(3),
+    )
+}
+
+pub async fn set_contact_after_weeks(conn: &mut SqliteConnection, weeks: i64) -> Result<()> {
+    sqlx::query("UPDATE pantry_settings SET contact_after_weeks = ? WHERE id = 1")
+        .bind(weeks)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+// --- support needs ---------------------------------------------------------------------
+
+#[derive(Debug, Clone, FromRow)]
+pub struct NeedRow {
+    pub household_id: i64,
+    pub need: SupportNeed,
+    pub until: Option<NaiveDate>,
+    pub reason: String,
+    pub consent_at: String,
+    pub recorded_by: String,
+    pub recorded_at: String,
+}
+
+pub async fn needs(conn: &mut SqliteConnection, household_id: i64) -> Result<Vec<NeedRow>> {
+    Ok(sqlx::query_as(
+        "SELECT household_id, need, until, reason, consent_at, recorded_by, recorded_at
+         FROM support_needs WHERE household_id = ? ORDER BY need",
+    )
+    .bind(household_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+pub struct NewNeed<'a> {
+    pub household_id: i64,
+    pub need: SupportNeed,
+    pub until: Option<NaiveDate>,
+    pub reason: &'a str,
+    pub at: DateTime<Utc>,
+    pub by: &'a str,
+}
+
+/// Records a need, or replaces what was recorded of it.
+pub async fn put_need(conn: &mut SqliteConnection, n: &NewNeed<'_>) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO support_needs (household_id, need, until, reason, consent_at, recorded_by, recorded_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5)
+         ON CONFLICT (household_id, need) DO UPDATE SET until = excluded.until,
+             reason = excluded.reason, consent_at = excluded.consent_at,
+             recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
+    )
+    .bind(n.household_id)
+    .bind(n.need)
+    .bind(n.until)
+    .bind(n.reason)
+    .bind(n.at)
+    .bind(n.by)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Deletes a need; returns whether there was one.
+pub async fn delete_need(
+    conn: &mut SqliteConnection,
+    household_id: i64,
+    need: SupportNeed,
+) -> Result<bool> {
+    Ok(
+        sqlx::query("DELETE FROM support_needs WHERE household_id = ? AND need = ?")
+            .bind(household_id)
+            .bind(need)
+            .execute(conn)
+            .await?
+            .rows_affected()
+            > 0,
+    )
+}
+
+// --- the contact list ------------------------------------------------------------------
+
+/// A household that may be due a call: it has a support need in effect on the day asked
+/// about, or a follow-up date set by its latest call.
+#[derive(Debug, Clone, FromRow)]
+pub struct Candidate {
+    pub household_id: i64,
+    pub membership_number: String,
+    pub lead_name: String,
+    pub phone: String,
+    /// The needs in effect, as comma-separated codes ('' for none).
+    pub needs: String,
+    pub last_visit: Option<NaiveDate>,
+    /// The latest call that reached the member or left a message.
+    pub last_spoken: Option<NaiveDate>,
+    pub latest_outcome: Option<ContactOutcome>,
+    pub latest_call: Option<NaiveDate>,
+    pub follow_up_on: Option<NaiveDate>,
+}
+
+/// Candidates for the contact list on `today` (households not erased and not left).
+pub async fn contact_candidates(
+    conn: &mut SqliteConnection,
+    today: NaiveDate,
+) -> Result<Vec<Candidate>> {
+    Ok(sqlx::query_as(
+        "WITH due AS (
+             SELECT household_id FROM support_needs WHERE until IS NULL OR until >= ?1
+             UNION
+             SELECT household_id FROM contact_attempts
+             WHERE id IN (SELECT MAX(id) FROM contact_attempts GROUP BY household_id)
+               AND follow_up_on IS NOT NULL)
+         SELECT h.id AS household_id, h.membership_number, h.lead_name,
+                COALESCE(NULLIF(d.phone, ''), h.phone) AS phone,
+                COALESCE((SELECT group_concat(need) FROM support_needs n
+                          WHERE n.household_id = h.id AND (n.until IS NULL OR n.until >= ?1)), '') AS needs,
+                (SELECT MAX(local_date) FROM visits v WHERE v.household_id = h.id AND v.voided_at IS NULL) AS last_visit,
+                (SELECT MAX(local_date) FROM contact_attempts c WHERE c.household_id = h.id
+                   AND c.outcome IN ('left_message', 'fine', 'needs_help')) AS last_spoken,
+                l.outcome AS latest_outcome, l.local_date AS latest_call, l.follow_up_on
+         FROM due JOIN households h ON h.id = due.household_id
+         LEFT JOIN delivery_households d ON d.household_id = h.id
+         LEFT JOIN contact_attempts l ON l.id = (SELECT MAX(id) FROM contact_attempts c WHERE c.household_id = h.id)
+         WHERE h.erased_at IS NULL AND h.status <> 'left'
+         ORDER BY h.lead_name, h.id",
+    )
+    .bind(today)
+    .fetch_all(conn)
+    .await?)
+}
+
+pub struct NewAttempt<'a> {
+    pub household_id: i64,
+    pub at: DateTime<Utc>,
+    pub local_date: NaiveDate,
+    pub volunteer: &'a str,
+    pub outcome: ContactOutcome,
+    pub note: &'a str,
+    pub follow_up_on: Option<NaiveDate>,
+    pub referral_id: Option<i64>,
+}
+
+pub async fn insert_attempt(conn: &mut SqliteConnection, a: &NewAttempt<'_>) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO contact_attempts (household_id, at, local_date, volunteer, outcome, note,
+             follow_up_on, referral_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(a.household_id)
+    .bind(a.at)
+    .bind(a.local_date)
+    .bind(a.volunteer)
+    .bind(a.outcome)
+    .bind(a.note)
+    .bind(a.follow_up_on)
+    .bind(a.referral_id)
+    .fetch_one(conn)
+    .await?)
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct AttemptRow {
+    pub id: i64,
+    pub at: String,
+    pub local_date: NaiveDate,
+    pub volunteer: String,
+    pub outcome: ContactOutcome,
+    pub note: String,
+    pub follow_up_on: Option<NaiveDate>,
+    pub referral_id: Option<i64>,
+}
+
+pub async fn attempts(conn: &mut SqliteConnection, household_id: i64) -> Result<Vec<AttemptRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, at, local_date, volunteer, outcome, note, follow_up_on, referral_id
+         FROM contact_attempts WHERE household_id = ? ORDER BY id",
+    )
+    .bind(household_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+// --- delivery households ---------------------------------------------------------------
+
+#[derive(Debug, Clone, FromRow)]
+pub struct DeliveryRow {
+    pub household_id: i64,
+    pub until: Option<NaiveDate>,
+    pub address_lines: String,
+    pub postcode: String,
+    pub access_notes: String,
+    pub phone: String,
+    pub fee_method: FeeMethod,
+    pub set_at: String,
+    pub set_by: String,
+}
+
+const DELIVERY_COLUMNS: &str =
+    "household_id, until, address_lines, postcode, access_notes, phone, fee_method, set_at, set_by";
+
+pub async fn delivery(
+    conn: &mut SqliteConnection,
+    household_id: i64,
+) -> Result<Option<DeliveryRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {DELIVERY_COLUMNS} FROM delivery_households WHERE household_id = ?"
+    ))
+    .bind(household_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub struct NewDelivery<'a> {
+    pub household_id: i64,
+    pub until: Option<NaiveDate>,
+    pub address_lines: &'a str,
+    pub postcode: &'a str,
+    pub access_notes: &'a str,
+    pub phone: &'a str,
+    pub fee_method: FeeMethod,
+    pub at: DateTime<Utc>,
+    pub by: &'a str,
+}
+
+pub async fn put_delivery(conn: &mut SqliteConnection, d: &NewDelivery<'_>) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO delivery_households (household_id, until, address_lines, postcode, access_notes,
+             phone, fee_method, set_at, set_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (household_id) DO UPDATE SET until = excluded.until,
+             address_lines = excluded.address_lines, postcode = excluded.postcode,
+             access_notes = excluded.access_notes, phone = excluded.phone,
+             fee_method = excluded.fee_method, set_at = excluded.set_at, set_by = excluded.set_by",
+    )
+    .bind(d.household_id)
+    .bind(d.until)
+    .bind(d.address_lines)
+    .bind(d.postcode)
+    .bind(d.access_notes)
+    .bind(d.phone)
+    .bind(d.fee_method)
+    .bind(d.at)
+    .bind(d.by)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_delivery(conn: &mut SqliteConnection, household_id: i64) -> Result<bool> {
+    Ok(
+        sqlx::query("DELETE FROM delivery_households WHERE household_id = ?")
+            .bind(household_id)
+            .execute(conn)
+            .await?
+            .rows_affected()
+            > 0,
+    )
+}
+
+/// Delivery households whose deliveries still run on `day` (not erased, not left).
+pub async fn deliveries_running(
+    conn: &mut SqliteConnection,
+    day: NaiveDate,
+) -> Result<Vec<DeliveryRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {} FROM delivery_households d JOIN households h ON h.id = d.household_id
+         WHERE (d.until IS NULL OR d.until >= ?) AND h.erased_at IS NULL AND h.status = 'active'
+         ORDER BY d.postcode, d.household_id",
+        DELIVERY_COLUMNS
+            .split(", ")
+            .map(|c| format!("d.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+    .bind(day)
+    .fetch_all(conn)
+    .await?)
+}
+
+// --- rounds ----------------------------------------------------------------------------
+
+pub async fn round_on(conn: &mut SqliteConnection, day: NaiveDate) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM delivery_rounds WHERE on_date = ?")
+            .bind(day)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+pub async fn insert_round(
+    conn: &mut SqliteConnection,
+    day: NaiveDate,
+    at: DateTime<Utc>,
+    by: &str,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO delivery_rounds (on_date, planned_at, planned_by) VALUES (?, ?, ?) RETURNING id",
+    )
+    .bind(day)
+    .bind(at)
+    .bind(by)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// One stop of a round, with what the run sheet, labels and packing need.
+#[derive(Debug, Clone, FromRow)]
+pub struct StopRow {
+    pub id: i64,
+    pub round_id: i64,
+    pub on_date: NaiveDate,
+    pub household_id: i64,
+    pub membership_number: String,
+    pub lead_name: String,
+    pub adults: i64,
+    pub children: i64,
+    pub dietary: String,
+    pub allergies: String,
+    pub dietary_notes: String,
+    pub position: i64,
+    pub parcels: i64,
+    pub items: i64,
+    pub packed_at: Option<String>,
+    pub outcome: Option<DeliveryOutcome>,
+    pub outcome_at: Option<String>,
+    pub outcome_by: Option<String>,
+    pub visit_id: Option<i64>,
+    /// Where to deliver: empty when the household no longer receives deliveries.
+    pub address_lines: String,
+    pub postcode: String,
+    pub access_notes: String,
+    pub phone: String,
+    pub fee_method: FeeMethod,
+}
+
+const STOP_SELECT: &str = "SELECT s.id, s.round_id, r.on_date, s.household_id, h.membership_number,
+        h.lead_name, h.adults, h.children, h.dietary, h.allergies, h.dietary_notes, s.position,
+        s.parcels, s.items, s.packed_at, s.outcome, s.outcome_at, s.outcome_by, s.visit_id,
+        COALESCE(d.address_lines, '') AS address_lines, COALESCE(d.postcode, h.postcode) AS postcode,
+        COALESCE(d.access_notes, '') AS access_notes,
+        COALESCE(NULLIF(d.phone, ''), h.phone) AS phone, COALESCE(d.fee_method, 'waived') AS fee_method
+     FROM home_deliveries s JOIN delivery_rounds r ON r.id = s.round_id
+     JOIN households h ON h.id = s.household_id
+     LEFT JOIN delivery_households d ON d.household_id = s.household_id";
+
+pub async fn stops(conn: &mut SqliteConnection, round_id: i64) -> Result<Vec<StopRow>> {
+    Ok(sqlx::query_as(&format!(
+        "{STOP_SELECT} WHERE s.round_id = ? ORDER BY s.position, s.id"
+    ))
+    .bind(round_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+pub async fn stop(conn: &mut SqliteConnection, id: i64) -> Result<Option<StopRow>> {
+    Ok(sqlx::query_as(&format!("{STOP_SELECT} WHERE s.id = ?"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// A household's home deliveries, newest first.
+pub async fn household_stops(
+    conn: &mut SqliteConnection,
+    household_id: i64,
+) -> Result<Vec<StopRow>> {
+    Ok(sqlx::query_as(&format!(
+        "{STOP_SELECT} WHERE s.household_id = ? ORDER BY r.on_date DESC, s.id DESC"
+    ))
+    .bind(household_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+pub async fn insert_stop(
+    conn: &mut SqliteConnection,
+    round_id: i64,
+    household_id: i64,
+    position: i64,
+    parcels: i64,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO home_deliveries (round_id, household_id, position, parcels)
+         VALUES (?, ?, ?, ?) RETURNING id",
+    )
+    .bind(round_id)
+    .bind(household_id)
+    .bind(position)
+    .bind(parcels)
+    .fetch_one(conn)
+    .await?)
+}
+
+pub async fn delete_stop(conn: &mut SqliteConnection, id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM home_deliveries WHERE id = ?")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_stop_plan(
+    conn: &mut SqliteConnection,
+    id: i64,
+    position: i64,
+    parcels: i64,
+) -> Result<()> {
+    sqlx::query("UPDATE home_deliveries SET position = ?, parcels = ? WHERE id = ?")
+        .bind(position)
+        .bind(parcels)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn mark_packed(
+    conn: &mut SqliteConnection,
+    id: i64,
+    items: i64,
+    at: DateTime<Utc>,
+    by: &str,
+) -> Result<()> {
+    sqlx::query("UPDATE home_deliveries SET items = ?, packed_at = ?, packed_by = ? WHERE id = ?")
+        .bind(items)
+        .bind(at)
+        .bind(by)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_outcome(
+    conn: &mut SqliteConnection,
+    id: i64,
+    outcome: DeliveryOutcome,
+    at: DateTime<Utc>,
+    by: &str,
+    visit_id: Option<i64>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE home_deliveries SET outcome = ?, outcome_at = ?, outcome_by = ?, visit_id = ? WHERE id = ?",
+    )
+    .bind(outcome)
+    .bind(at)
+    .bind(by)
+    .bind(visit_id)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Whether a household already has a stop on another round not yet settled (packed or
+/// planned, no outcome) — it cannot be on two rounds at once.
+pub async fn open_stop_elsewhere(
+    conn: &mut SqliteConnection,
+    household_id: i64,
+    round_id: i64,
+) -> Result<Option<NaiveDate>> {
+    Ok(sqlx::query_scalar(
+        "SELECT r.on_date FROM home_deliveries s JOIN delivery_rounds r ON r.id = s.round_id
+         WHERE s.household_id = ? AND s.round_id <> ? AND s.outcome IS NULL LIMIT 1",
+    )
+    .bind(household_id)
+    .bind(round_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+// --- the standard parcel -----------------------------------------------------------------
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ParcelLineRow {
+    pub item_id: i64,
+    pub name: String,
+    pub per_household: i64,
+    pub per_person: i64,
+    pub allergens: String,
+    pub suits: String,
+}
+
+pub async fn parcel_lines(conn: &mut SqliteConnection) -> Result<Vec<ParcelLineRow>> {
+    Ok(sqlx::query_as(
+        "SELECT p.item_id, i.name, p.per_household, p.per_person, i.allergens, i.suits
+         FROM parcel_lines p JOIN items i ON i.id = p.item_id ORDER BY i.category, i.name",
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+pub async fn replace_parcel_lines(
+    conn: &mut SqliteConnection,
+    lines: &[(i64, i64, i64)],
+) -> Result<()> {
+    sqlx::query("DELETE FROM parcel_lines")
+        .execute(&mut *conn)
+        .await?;
+    for (item_id, per_household, per_person) in lines {
+        sqlx::query(
+            "INSERT INTO parcel_lines (item_id, per_household, per_person) VALUES (?, ?, ?)",
+        )
+        .bind(item_id)
+        .bind(per_household)
+        .bind(per_person)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn item_exists(conn: &mut SqliteConnection, item_id: i64) -> Result<bool> {
+    Ok(
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM items WHERE id = ?)")
+            .bind(item_id)
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
+pub async fn set_item_food_facts(
+    conn: &mut SqliteConnection,
+    item_id: i64,
+    allergens: &str,
+    suits: &str,
+) -> Result<bool> {
+    Ok(
+        sqlx::query("UPDATE items SET allergens = ?, suits = ? WHERE id = ?")
+            .bind(allergens)
+            .bind(suits)
+            .bind(item_id)
+            .execute(conn)
+            .await?
+            .rows_affected()
+            > 0,
+    )
+}
+
+/// What a home delivery took from stock and has not returned: (item, batch, quantity,
+/// value, the batch's use-by).
+pub async fn packed_batches(
+    conn: &mut SqliteConnection,
+    home_delivery_id: i64,
+) -> Result<Vec<(i64, i64, i64, Option<i64>)>> {
+    Ok(sqlx::query_as(
+        "SELECT item_id, batch_id, SUM(quantity), SUM(value_pence) FROM stock_movements
+         WHERE home_delivery_id = ? GROUP BY item_id, batch_id HAVING SUM(quantity) <> 0",
+    )
+    .bind(home_delivery_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The earliest use-by of what a home delivery took of each item: (item, use-by).
+pub async fn packed_use_by(
+    conn: &mut SqliteConnection,
+    home_delivery_id: i64,
+) -> Result<Vec<(i64, Option<NaiveDate>)>> {
+    Ok(sqlx::query_as(
+        "SELECT m.item_id, MIN(b.use_by) FROM stock_movements m JOIN batches b ON b.id = m.batch_id
+         WHERE m.home_delivery_id = ? AND m.kind = 'packing' GROUP BY m.item_id",
+    )
+    .bind(home_delivery_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+// --- erasure -------------------------------------------------------------------------------
+
+/// Removes every personal value outreach holds about a household: its support needs and
+/// delivery address are deleted, its calls' notes blanked (the calls stay as counts).
+pub async fn erase(conn: &mut SqliteConnection, household_id: i64) -> Result<()> {
+    for statement in [
+        "DELETE FROM support_needs WHERE household_id = ?",
+        "DELETE FROM delivery_households WHERE household_id = ?",
+        "UPDATE contact_attempts SET note = '' WHERE household_id = ?",
+    ] {
+        sqlx::query(statement)
+            .bind(household_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
