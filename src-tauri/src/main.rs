@@ -6,6 +6,7 @@ mod commands;
 mod counter;
 mod languages;
 mod members;
+mod outreach;
 mod printing;
 mod referrals;
 mod reports;
@@ -211,6 +212,26 @@ fn main() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::app_status,
+            outreach::outreach_today,
+            outreach::outreach_contact_list,
+            outreach::outreach_log_contact,
+            outreach::outreach_contacts_of,
+            outreach::outreach_needs,
+            outreach::outreach_record_need,
+            outreach::outreach_remove_need,
+            outreach::outreach_delivery,
+            outreach::outreach_set_delivery,
+            outreach::outreach_stop_deliveries,
+            outreach::outreach_suggest,
+            outreach::outreach_round,
+            outreach::outreach_plan,
+            outreach::outreach_pack,
+            outreach::outreach_outcome,
+            outreach::outreach_scan,
+            outreach::outreach_parcel,
+            outreach::outreach_set_parcel,
+            outreach::outreach_print_round,
+            outreach::outreach_print_call_sheet,
             session::session_current,
             session::session_volunteers,
             session::session_sign_in,

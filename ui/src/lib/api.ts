@@ -74,6 +74,22 @@ import type { SignedIn } from "./bindings/SignedIn";
 import type { Volunteer } from "./bindings/Volunteer";
 import type { VolunteerForm } from "./bindings/VolunteerForm";
 import type { AuditPage } from "./bindings/AuditPage";
+import type { ContactAttempt } from "./bindings/ContactAttempt";
+import type { ContactDue } from "./bindings/ContactDue";
+import type { ContactForm } from "./bindings/ContactForm";
+import type { DeliveryOutcome } from "./bindings/DeliveryOutcome";
+import type { HomeDeliveryDetails } from "./bindings/HomeDeliveryDetails";
+import type { HomeDeliveryForm } from "./bindings/HomeDeliveryForm";
+import type { NeedForm } from "./bindings/NeedForm";
+import type { OutreachToday } from "./bindings/OutreachToday";
+import type { ParcelLineForm } from "./bindings/ParcelLineForm";
+import type { Printed as OutreachPrinted } from "./bindings/Printed";
+import type { Round } from "./bindings/Round";
+import type { RoundForm } from "./bindings/RoundForm";
+import type { RoundStop } from "./bindings/RoundStop";
+import type { Suggestion } from "./bindings/Suggestion";
+import type { SupportNeed } from "./bindings/SupportNeed";
+import type { SupportNeedRecord } from "./bindings/SupportNeedRecord";
 
 /** A failed command, as the library reported it. */
 export class ApiError extends Error {
@@ -239,6 +255,28 @@ export const api = {
   referralsOutcome: (id: number, outcome: Outcome, note: string) =>
     call<Referral>("referrals_outcome", { id, outcome, note }),
   referralsSlip: (id: number) => call<string>("referrals_slip", { id }),
+  outreachToday: () => call<OutreachToday>("outreach_today"),
+  outreachContactList: () => call<ContactDue[]>("outreach_contact_list"),
+  outreachLogContact: (form: ContactForm) => call<ContactAttempt>("outreach_log_contact", { form }),
+  outreachContactsOf: (householdId: number) => call<ContactAttempt[]>("outreach_contacts_of", { householdId }),
+  outreachNeeds: (householdId: number) => call<SupportNeedRecord[]>("outreach_needs", { householdId }),
+  outreachRecordNeed: (form: NeedForm) => call<SupportNeedRecord[]>("outreach_record_need", { form }),
+  outreachRemoveNeed: (householdId: number, need: SupportNeed) =>
+    call<SupportNeedRecord[]>("outreach_remove_need", { householdId, need }),
+  outreachDelivery: (householdId: number) => call<HomeDeliveryDetails | null>("outreach_delivery", { householdId }),
+  outreachSetDelivery: (form: HomeDeliveryForm) => call<HomeDeliveryDetails>("outreach_set_delivery", { form }),
+  outreachStopDeliveries: (householdId: number) => call<null>("outreach_stop_deliveries", { householdId }),
+  outreachSuggest: (date: string) => call<Suggestion[]>("outreach_suggest", { date }),
+  outreachRound: (date: string) => call<Round | null>("outreach_round", { date }),
+  outreachPlan: (form: RoundForm) => call<Round>("outreach_plan", { form }),
+  outreachPack: (date: string) => call<Round>("outreach_pack", { date }),
+  outreachOutcome: (id: number, outcome: DeliveryOutcome) => call<RoundStop>("outreach_outcome", { id, outcome }),
+  outreachScan: (scanned: string, outcome: DeliveryOutcome) => call<RoundStop>("outreach_scan", { scanned, outcome }),
+  outreachParcel: () => call<ParcelLineForm[]>("outreach_parcel"),
+  outreachSetParcel: (lines: ParcelLineForm[]) => call<ParcelLineForm[]>("outreach_set_parcel", { lines }),
+  outreachPrintRound: (date: string, paper: "run-sheet" | "labels" | "packing") =>
+    call<OutreachPrinted>("outreach_print_round", { date, paper }),
+  outreachPrintCallSheet: () => call<OutreachPrinted>("outreach_print_call_sheet"),
 
   languagesSettings: () => call<MemberTextSettings>("languages_settings"),
   languagesSaveSettings: (form: MemberTextForm) => call<MemberTextSettings>("languages_save_settings", { form }),

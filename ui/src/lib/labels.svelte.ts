@@ -4,8 +4,11 @@ import type { FeeMethod } from "./bindings/FeeMethod";
 import type { FlagOption } from "./bindings/FlagOption";
 import type { Labels } from "./bindings/Labels";
 import type { Status } from "./bindings/Status";
+import type { SupportNeed } from "./bindings/SupportNeed";
+import type { ContactOutcome } from "./bindings/ContactOutcome";
+import type { DeliveryOutcome } from "./bindings/DeliveryOutcome";
 
-let current = $state<Labels>({ statuses: [], feeMethods: [] });
+let current = $state<Labels>({ statuses: [], feeMethods: [], supportNeeds: [], contactOutcomes: [], deliveryOutcomes: [] });
 
 export const labels = {
   get statuses(): FlagOption<Status>[] {
@@ -13,6 +16,15 @@ export const labels = {
   },
   get feeMethods(): FlagOption<FeeMethod>[] {
     return current.feeMethods;
+  },
+  get supportNeeds(): FlagOption<SupportNeed>[] {
+    return current.supportNeeds;
+  },
+  get contactOutcomes(): FlagOption<ContactOutcome>[] {
+    return current.contactOutcomes;
+  },
+  get deliveryOutcomes(): FlagOption<DeliveryOutcome>[] {
+    return current.deliveryOutcomes;
   },
   /** Called once the app's status has arrived. */
   set(from: Labels): void {

@@ -4,7 +4,7 @@ import type { AppStatus } from "../bindings/AppStatus";
 import type { Settings } from "../bindings/Settings";
 import { labels } from "../labels.svelte";
 
-export type ScreenId = "counter" | "members" | "stock" | "referrals" | "reports" | "settings";
+export type ScreenId = "counter" | "members" | "stock" | "referrals" | "outreach" | "reports" | "settings";
 
 export type Screen = { id: ScreenId; label: string };
 
@@ -13,6 +13,7 @@ export const SCREENS: Screen[] = [
   { id: "members", label: "Members" },
   { id: "stock", label: "Stock" },
   { id: "referrals", label: "Referrals" },
+  { id: "outreach", label: "Deliveries & calls" },
   { id: "reports", label: "Reports" },
   { id: "settings", label: "Settings" },
 ];
@@ -56,7 +57,7 @@ export class AppShell {
     this.screen = id;
   }
 
-  /** Alt+1 … Alt+6 open the screens in menu order. */
+  /** Alt+1 … Alt+7 open the screens in menu order. */
   shortcut(event: KeyboardEvent): boolean {
     if (!event.altKey || event.ctrlKey || event.metaKey) return false;
     const index = Number.parseInt(event.key, 10) - 1;

@@ -1,0 +1,156 @@
+// The Deliveries & calls screen: a date's delivery round (planning from the suggested
+// households, packing, the papers, outcomes by scanning a label or by hand) and the welfare
+// contact list with the call log (a "needs help" call makes its referral at once).
+import { api } from "../api";
+import type { ContactDue } from "../bindings/ContactDue";
+import type { ContactForm } from "../bindings/ContactForm";
+import type { DeliveryOutcome } from "../bindings/DeliveryOutcome";
+import type { ReferralOptions } from "../bindings/ReferralOptions";
+import type { Round } from "../bindings/Round";
+import type { Suggestion } from "../bindings/Suggestion";
+import type { StopOrder } from "../bindings/StopOrder";
+import { Task } from "../shell/task.svelte";
+
+/** Today in the computer's own time zone, as YYYY-MM-DD. */
+export function isoToday(now: Date = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** A household picked for the round. */
+export type Pick = { chosen: boolean; parcels: number };
+
+export class RoundState {
+  date = $state(isoToday());
+  round = $state<Round | null>(null);
+  suggestions = $state<Suggestion[]>([]);
+  picks = $state<Record<number, Pick>>({});
+  order = $state<StopOrder>("postcode");
+  /** The last outcome recorded from a scan or a button, said back to the volunteer. */
+  notice = $state<string | null>(null);
+  scanned = $state("");
+  scanOutcome = $state<DeliveryOutcome>("delivered");
+  readonly task = new Task();
+  readonly scanTask = new Task();
+
+  unpacked = $derived(this.round?.stops.filter((s) => !s.packed).length ?? 0);
+  chosenCount = $derived(Object.values(this.picks).filter((p) => p.chosen).length);
+
+  /** Loads the round on the date and the households that could be on it. */
+  async load(): Promise<void> {
+    this.notice = null;
+    await this.task.run(async () => {
+      const [round, suggestions] = await Promise.all([api.outreachRound(this.date), api.outreachSuggest(this.date)]);
+      this.round = round;
+      this.suggestions = suggestions;
+      const onRound = new Map((round?.stops ?? []).map((s) => [s.householdId, s.parcels]));
+      this.picks = Object.fromEntries(
+        suggestions.map((s) => [
+          s.householdId,
+          { chosen: round ? onRound.has(s.householdId) : s.due, parcels: onRound.get(s.householdId) ?? 1 },
+        ]),
+      );
+    });
+  }
+
+  /** Plans (or re-plans) the round with the households ticked. */
+  async plan(): Promise<boolean> {
+    const stops = this.suggestions
+      .filter((s) => this.picks[s.householdId]?.chosen)
+      .map((s) => ({ householdId: s.householdId, parcels: Number(this.picks[s.householdId].parcels) || 1 }));
+    return this.task.run(async () => {
+      this.round = await api.outreachPlan({ date: this.date, stops, order: this.order });
+      this.notice = `Round planned: ${this.round.stops.length} stop${this.round.stops.length === 1 ? "" : "s"}.`;
+    });
+  }
+
+  async pack(): Promise<boolean> {
+    return this.task.run(async () => {
+      this.round = await api.outreachPack(this.date);
+      this.notice = "Packed: the parcels' items are taken from stock.";
+    });
+  }
+
+  /** Records an outcome by hand (a tick on the returned run sheet). */
+  async outcome(id: number, outcome: DeliveryOutcome, label: string): Promise<void> {
+    await this.task.run(async () => {
+      const stop = await api.outreachOutcome(id, outcome);
+      this.replace(stop);
+      this.notice = `${stop.name} (${stop.reference}): ${label.toLowerCase()}.`;
+    });
+  }
+
+  /** Records the outcome chosen for the label just scanned (Enter, as a scanner sends it). */
+  async scan(label: string): Promise<void> {
+    const scanned = this.scanned.trim();
+    if (!scanned) return;
+    const ok = await this.scanTask.run(async () => {
+      const stop = await api.outreachScan(scanned, this.scanOutcome);
+      this.replace(stop);
+      this.notice = `${stop.name} (${stop.reference}): ${label.toLowerCase()}.`;
+    });
+    if (ok) this.scanned = "";
+  }
+
+  private replace(stop: Round["stops"][number]): void {
+    if (!this.round) return;
+    this.round = { ...this.round, stops: this.round.stops.map((s) => (s.id === stop.id ? stop : s)) };
+  }
+}
+
+export function blankCall(householdId: number): ContactForm {
+  return { householdId, outcome: null, note: "", followUpOn: "", referral: null };
+}
+
+export class CallsState {
+  due = $state<ContactDue[]>([]);
+  /** The household whose call is being logged. */
+  open = $state<number | null>(null);
+  form = $state<ContactForm>(blankCall(0));
+  options = $state<ReferralOptions | null>(null);
+  agencies = $state<{ id: number; name: string }[]>([]);
+  notice = $state<string | null>(null);
+  readonly task = new Task();
+
+  async load(): Promise<void> {
+    await this.task.run(async () => {
+      const [due, options, agencies] = await Promise.all([
+        api.outreachContactList(),
+        api.referralsOptions(),
+        api.referralsAgencies(),
+      ]);
+      this.due = due;
+      this.options = options;
+      this.agencies = agencies.filter((a) => a.active);
+    });
+  }
+
+  start(householdId: number): void {
+    this.open = householdId;
+    this.form = blankCall(householdId);
+    this.task.clear();
+    this.notice = null;
+  }
+
+  /** "Needs help" opens the referral part of the form; another outcome closes it. */
+  setOutcome(outcome: ContactForm["outcome"]): void {
+    this.form.outcome = outcome;
+    this.task.clearField("outcome");
+    this.form.referral =
+      outcome === "needsHelp"
+        ? { householdId: this.form.householdId, agencyId: null, reason: null, reasonDetail: "", urgency: "soon", consentGiven: false }
+        : null;
+  }
+
+  async log(name: string): Promise<boolean> {
+    const ok = await this.task.run(async () => {
+      const call = await api.outreachLogContact(this.form);
+      this.notice = call.referral
+        ? `Call with ${name} logged, and referral ${call.referral} made: print its slip from Referrals.`
+        : `Call with ${name} logged.`;
+      this.open = null;
+      this.due = await api.outreachContactList();
+    });
+    return ok;
+  }
+}
