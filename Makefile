@@ -72,6 +72,7 @@ bench:
 	cargo bench --bench printing
 	cargo bench --bench counter
 	cargo bench --bench reports
+	cargo bench --bench outreach
 
 bindings:
 	UPDATE_BINDINGS=1 cargo test --test bindings

@@ -152,9 +152,6 @@ async fn a_round_is_packed_from_stock_and_its_outcomes_count_or_return() {
     let beans = item(&db, "Baked beans").await;
     let peanut = item(&db, "Peanut butter").await;
     let milk = item(&db, "UHT milk").await;
-    outreach::set_food_facts(&db, peanut, &[Allergen::Peanuts], &[], &common::manager())
-        .await
-        .unwrap();
     // Milk: some already past its use-by on the round's date, some good.
     deliver(&db, beans, 40, None).await;
     deliver(&db, peanut, 10, None).await;
@@ -167,16 +164,20 @@ async fn a_round_is_packed_from_stock_and_its_outcomes_count_or_return() {
                 item_id: beans,
                 per_household: 1,
                 per_person: 1,
+                ..ParcelLineForm::default()
             },
             ParcelLineForm {
                 item_id: peanut,
                 per_household: 1,
                 per_person: 0,
+                allergens: vec![Allergen::Peanuts],
+                ..ParcelLineForm::default()
             },
             ParcelLineForm {
                 item_id: milk,
                 per_household: 0,
                 per_person: 1,
+                ..ParcelLineForm::default()
             },
         ],
         &common::manager(),
@@ -340,6 +341,7 @@ async fn packing_refuses_the_whole_round_when_stock_is_short() {
             item_id: beans,
             per_household: 2,
             per_person: 0,
+            ..ParcelLineForm::default()
         }],
         &common::manager(),
     )
@@ -599,6 +601,7 @@ async fn erasure_and_subject_access_cover_needs_addresses_calls_and_deliveries()
             item_id: beans,
             per_household: 1,
             per_person: 0,
+            ..ParcelLineForm::default()
         }],
         &common::manager(),
     )

@@ -440,6 +440,7 @@ fn parcel(item: i64) -> Vec<ParcelLineForm> {
         item_id: item,
         per_household: 2,
         per_person: 0,
+        ..ParcelLineForm::default()
     }]
 }
 

@@ -212,7 +212,6 @@ fn main() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::app_status,
-            outreach::outreach_today,
             outreach::outreach_contact_list,
             outreach::outreach_log_contact,
             outreach::outreach_contacts_of,

@@ -5,19 +5,13 @@ use chrono::NaiveDate;
 use pantry::output::Destination;
 use pantry::outreach::{
     self, ContactAttempt, ContactDue, ContactForm, DeliveryOutcome, HomeDeliveryDetails,
-    HomeDeliveryForm, NeedForm, OutreachToday, ParcelLineForm, Printed, Round, RoundForm,
-    RoundStop, Suggestion, SupportNeed, SupportNeedRecord,
+    HomeDeliveryForm, NeedForm, ParcelLineForm, Printed, Round, RoundForm, RoundStop, Suggestion,
+    SupportNeed, SupportNeedRecord,
 };
 use pantry::Error;
 use tauri::State;
 
 use crate::AppState;
-
-#[tauri::command]
-pub async fn outreach_today(state: State<'_, AppState>) -> Result<OutreachToday, Error> {
-    let (db, actor) = state.signed_in()?;
-    outreach::today(db, &actor).await
-}
 
 #[tauri::command]
 pub async fn outreach_contact_list(state: State<'_, AppState>) -> Result<Vec<ContactDue>, Error> {

@@ -35,8 +35,8 @@ pub use needs::{
 };
 pub use rounds::{
     pack_round, parcel_code, plan_round, read_parcel_code, record_outcome, round_on, scan_outcome,
-    set_contact_after_weeks, set_food_facts, set_standard_parcel, standard_parcel, suggest_round,
-    ParcelLineForm, PlannedStop, Round, RoundForm, RoundStop, StopOrder, Suggestion,
+    set_contact_after_weeks, set_standard_parcel, standard_parcel, suggest_round, ParcelLineForm,
+    PlannedStop, Round, RoundForm, RoundStop, StopOrder, Suggestion,
 };
 
 choices!(
@@ -101,25 +101,29 @@ pub struct OutreachToday {
     pub to_call: u32,
 }
 
-/// Today's round and the size of the contact list.
-pub async fn today(db: &crate::Db, actor: &crate::access::Actor) -> crate::Result<OutreachToday> {
-    let to_call = contact_list(db, actor).await?.len();
+/// Today's round and the size of the contact list: counts only (the dashboard's).
+pub async fn today(db: &crate::Db) -> crate::Result<OutreachToday> {
     let settings = crate::settings::require(db).await?;
     let day = settings.date_at(db.now());
-    let round = round_on(db, day, actor).await?;
-    let stops = round
-        .as_ref()
-        .map(|r| r.stops.as_slice())
-        .unwrap_or_default();
-    let count = |f: &dyn Fn(&RoundStop) -> bool| stops.iter().filter(|s| f(s)).count() as u32;
+    let mut conn = db.pool().acquire().await?;
+    let weeks = store::contact_after_weeks(&mut conn).await?;
+    let to_call = store::contact_candidates(&mut conn, day)
+        .await?
+        .iter()
+        .filter(|c| contacts::why_due(c, day, weeks).is_some())
+        .count();
+    let stops = match store::round_on(&mut conn, day).await? {
+        Some(id) => store::stops(&mut conn, id).await?,
+        None => Vec::new(),
+    };
+    let count = |f: &dyn Fn(Option<DeliveryOutcome>) -> bool| {
+        stops.iter().filter(|s| f(s.outcome)).count() as u32
+    };
     Ok(OutreachToday {
         round_stops: stops.len() as u32,
-        delivered: count(&|s| s.outcome == Some(DeliveryOutcome::Delivered)),
-        not_delivered: count(&|s| {
-            matches!(
-                s.outcome,
-                Some(DeliveryOutcome::NotIn | DeliveryOutcome::Refused)
-            )
+        delivered: count(&|o| o == Some(DeliveryOutcome::Delivered)),
+        not_delivered: count(&|o| {
+            matches!(o, Some(DeliveryOutcome::NotIn | DeliveryOutcome::Refused))
         }),
         to_call: to_call as u32,
     })

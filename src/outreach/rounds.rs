@@ -603,17 +603,24 @@ pub async fn scan_outcome(
     record_outcome(db, id, outcome, actor).await
 }
 
-/// One line of the standard parcel, as set by a manager.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+/// One line of the standard parcel, as set by a manager, with what its item contains and
+/// the diets it suits (kept on the item, for packing).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ParcelLineForm {
     #[ts(type = "number")]
     pub item_id: i64,
+    /// The item's name, as read back (ignored when saving).
+    #[serde(default)]
+    pub name: String,
     pub per_household: u32,
     pub per_person: u32,
+    pub allergens: Vec<form::Allergen>,
+    /// Empty when nobody has marked the item: packing then asks to check its label.
+    pub suits: Vec<form::Dietary>,
 }
 
-/// Replaces the standard parcel.
+/// Replaces the standard parcel, and marks what each of its items contains and suits.
 pub async fn set_standard_parcel(
     db: &Db,
     lines: &[ParcelLineForm],
@@ -662,6 +669,11 @@ pub async fn set_standard_parcel(
         return Err(Error::Validation(errors));
     }
     store::replace_parcel_lines(&mut tx, &rows).await?;
+    for l in lines {
+        let allergens = form::flags_to_text(&l.allergens, |a| a.code());
+        let suits = form::flags_to_text(&l.suits, |d| d.code());
+        store::set_item_food_facts(&mut tx, l.item_id, &allergens, &suits).await?;
+    }
     audit::record(
         &mut tx,
         db.now(),
@@ -683,29 +695,13 @@ pub async fn standard_parcel(db: &Db) -> Result<Vec<ParcelLineForm>> {
         .into_iter()
         .map(|l| ParcelLineForm {
             item_id: l.item_id,
+            name: l.name,
             per_household: l.per_household as u32,
             per_person: l.per_person as u32,
+            allergens: form::flags_from_text(&l.allergens, form::Allergen::find),
+            suits: form::flags_from_text(&l.suits, form::Dietary::find),
         })
         .collect())
-}
-
-/// Marks what an item contains and the diets it suits (for packing).
-pub async fn set_food_facts(
-    db: &Db,
-    item_id: i64,
-    allergens: &[form::Allergen],
-    suits: &[form::Dietary],
-    actor: &Actor,
-) -> Result<()> {
-    actor.require(db, Operation::EditItems).await?;
-    let mut tx = db.begin_write().await?;
-    let allergens = form::flags_to_text(allergens, |a| a.code());
-    let suits = form::flags_to_text(suits, |d| d.code());
-    if !store::set_item_food_facts(&mut tx, item_id, &allergens, &suits).await? {
-        return Err(Error::not_found(format!("Item {item_id}")));
-    }
-    tx.commit().await?;
-    Ok(())
 }
 
 /// Sets how many weeks unseen put a household with support needs on the contact list.

@@ -545,17 +545,14 @@ pub async fn set_item_food_facts(
     item_id: i64,
     allergens: &str,
     suits: &str,
-) -> Result<bool> {
-    Ok(
-        sqlx::query("UPDATE items SET allergens = ?, suits = ? WHERE id = ?")
-            .bind(allergens)
-            .bind(suits)
-            .bind(item_id)
-            .execute(conn)
-            .await?
-            .rows_affected()
-            > 0,
-    )
+) -> Result<()> {
+    sqlx::query("UPDATE items SET allergens = ?, suits = ? WHERE id = ?")
+        .bind(allergens)
+        .bind(suits)
+        .bind(item_id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// What a home delivery took from stock and has not returned: (item, batch, quantity,

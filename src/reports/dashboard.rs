@@ -32,6 +32,8 @@ pub struct Dashboard {
     #[ts(type = "number")]
     pub past_use_by: i64,
     pub low_stock: Vec<String>,
+    /// Today's delivery round and the welfare calls due.
+    pub outreach: crate::outreach::OutreachToday,
 }
 
 pub async fn dashboard(db: &Db) -> Result<Dashboard> {
@@ -61,6 +63,7 @@ pub async fn dashboard(db: &Db) -> Result<Dashboard> {
     drop(conn);
     let open = crate::referrals::open(db).await?;
     let stock = crate::stock::overview(db).await?;
+    let outreach = crate::outreach::today(db).await?;
     Ok(Dashboard {
         visits_per_week: weeks
             .iter()
@@ -92,5 +95,6 @@ pub async fn dashboard(db: &Db) -> Result<Dashboard> {
             .take(10)
             .map(|i| i.name.clone())
             .collect(),
+        outreach,
     })
 }

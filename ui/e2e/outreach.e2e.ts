@@ -124,5 +124,16 @@ describe("deliveries and calls", () => {
     await app.click("Referrals");
     await app.heading("Referrals");
     await app.row(referral, caller, "Riverside Well-being Service");
+
+    // The standard parcel: mark what its first item contains, and it stays marked.
+    await app.click("Deliveries & calls");
+    await app.heading("Deliveries & calls");
+    const first = "//table[@aria-label='Standard parcel']//tbody/tr[1]";
+    await (await app.element(`${first}/td[4]//summary`)).click();
+    await (await app.element(`${first}/td[4]//label[normalize-space()='Peanuts']/input`)).click();
+    await app.click("Save the standard parcel");
+    await app.text("The standard parcel is saved.");
+    await app.element(`${first}/td[4]//summary[normalize-space()='Peanuts']`);
+    await app.screenshot("outreach-parcel");
   });
 });

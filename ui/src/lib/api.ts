@@ -81,7 +81,6 @@ import type { DeliveryOutcome } from "./bindings/DeliveryOutcome";
 import type { HomeDeliveryDetails } from "./bindings/HomeDeliveryDetails";
 import type { HomeDeliveryForm } from "./bindings/HomeDeliveryForm";
 import type { NeedForm } from "./bindings/NeedForm";
-import type { OutreachToday } from "./bindings/OutreachToday";
 import type { ParcelLineForm } from "./bindings/ParcelLineForm";
 import type { Printed as OutreachPrinted } from "./bindings/Printed";
 import type { Round } from "./bindings/Round";
@@ -255,7 +254,6 @@ export const api = {
   referralsOutcome: (id: number, outcome: Outcome, note: string) =>
     call<Referral>("referrals_outcome", { id, outcome, note }),
   referralsSlip: (id: number) => call<string>("referrals_slip", { id }),
-  outreachToday: () => call<OutreachToday>("outreach_today"),
   outreachContactList: () => call<ContactDue[]>("outreach_contact_list"),
   outreachLogContact: (form: ContactForm) => call<ContactAttempt>("outreach_log_contact", { form }),
   outreachContactsOf: (householdId: number) => call<ContactAttempt[]>("outreach_contacts_of", { householdId }),

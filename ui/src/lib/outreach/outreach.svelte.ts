@@ -5,6 +5,11 @@ import { api } from "../api";
 import type { ContactDue } from "../bindings/ContactDue";
 import type { ContactForm } from "../bindings/ContactForm";
 import type { DeliveryOutcome } from "../bindings/DeliveryOutcome";
+import type { Allergen } from "../bindings/Allergen";
+import type { Dietary } from "../bindings/Dietary";
+import type { FlagOption } from "../bindings/FlagOption";
+import type { Item } from "../bindings/Item";
+import type { ParcelLineForm } from "../bindings/ParcelLineForm";
 import type { ReferralOptions } from "../bindings/ReferralOptions";
 import type { Round } from "../bindings/Round";
 import type { Suggestion } from "../bindings/Suggestion";
@@ -152,5 +157,59 @@ export class CallsState {
       this.due = await api.outreachContactList();
     });
     return ok;
+  }
+}
+
+/** The standard parcel being edited: its lines, with what each item contains and suits. */
+export class ParcelState {
+  lines = $state<ParcelLineForm[]>([]);
+  items = $state<Item[]>([]);
+  allergens = $state<FlagOption<Allergen>[]>([]);
+  dietary = $state<FlagOption<Dietary>[]>([]);
+  adding = $state<number | null>(null);
+  notice = $state<string | null>(null);
+  readonly task = new Task();
+
+  async load(): Promise<void> {
+    await this.task.run(async () => {
+      const [lines, items, options] = await Promise.all([
+        api.outreachParcel(),
+        api.stockItems("", false),
+        api.householdsOptions(),
+      ]);
+      this.lines = lines;
+      this.items = items;
+      this.allergens = options.allergens;
+      this.dietary = options.dietary;
+    });
+  }
+
+  /** Items not in the parcel yet, to add. */
+  get addable(): Item[] {
+    return this.items.filter((i) => !this.lines.some((l) => l.itemId === i.id));
+  }
+
+  add(): void {
+    const item = this.items.find((i) => i.id === this.adding);
+    if (!item) return;
+    this.lines = [...this.lines, { itemId: item.id, name: item.name, perHousehold: 1, perPerson: 0, allergens: [], suits: [] }];
+    this.adding = null;
+  }
+
+  remove(index: number): void {
+    this.lines = this.lines.filter((_, i) => i !== index);
+    this.task.clear();
+  }
+
+  /** Ticks or unticks one allergen or diet of a line. */
+  toggle<T>(list: T[], value: T): T[] {
+    return list.includes(value) ? list.filter((v) => v !== value) : [...list, value];
+  }
+
+  async save(): Promise<void> {
+    const lines = this.lines.map((l) => ({ ...l, perHousehold: Number(l.perHousehold) || 0, perPerson: Number(l.perPerson) || 0 }));
+    if (await this.task.run(async () => {
+      this.lines = await api.outreachSetParcel(lines);
+    })) this.notice = "The standard parcel is saved.";
   }
 }
