@@ -20,7 +20,7 @@
 //! - `support_needs`, `delivery_households`: the household's rows deleted (needs, reasons,
 //!   the delivery address, access notes and phone); `contact_attempts`: `note` blanked (the
 //!   calls stay: when, who, the outcome code); `home_deliveries`: no personal value (dates,
-//!   counts, outcome codes), kept for the delivery figures.
+//!   counts, outcome codes), kept for the delivery figures; a stop not packed yet is deleted.
 //! - `household_files`: each file listed is deleted from the disk (a sheet of several
 //!   households' cards is deleted whole), then its rows.
 //! - The search indexes `households_fts` and `households_words` (and their shadow tables

@@ -587,12 +587,14 @@ pub async fn packed_use_by(
 // --- erasure -------------------------------------------------------------------------------
 
 /// Removes every personal value outreach holds about a household: its support needs and
-/// delivery address are deleted, its calls' notes blanked (the calls stay as counts).
+/// delivery address are deleted, its calls' notes blanked (the calls stay as counts), and a
+/// stop not packed yet is taken off its round (a packed one stays, to be settled).
 pub async fn erase(conn: &mut SqliteConnection, household_id: i64) -> Result<()> {
     for statement in [
         "DELETE FROM support_needs WHERE household_id = ?",
         "DELETE FROM delivery_households WHERE household_id = ?",
         "UPDATE contact_attempts SET note = '' WHERE household_id = ?",
+        "DELETE FROM home_deliveries WHERE household_id = ? AND packed_at IS NULL",
     ] {
         sqlx::query(statement)
             .bind(household_id)

@@ -180,6 +180,7 @@ fn schema_errors(s: &Summary) -> Vec<String> {
                 .iter()
                 .map(|l| ("referralsByOutcome", &l.label)),
         )
+        .chain(s.outreach.iter().map(|l| ("outreach", &l.label)))
         .chain(
             s.stock_received
                 .iter()
@@ -231,6 +232,7 @@ fn schema_errors(s: &Summary) -> Vec<String> {
         ("householdsByLanguage", s.households_by_language.len()),
         ("referralsByKind", s.referrals_by_kind.len()),
         ("referralsByOutcome", s.referrals_by_outcome.len()),
+        ("outreach", s.outreach.len()),
         ("stockReceived", s.stock_received.len()),
         ("visitsPerWeek", s.visits_per_week.len()),
         ("socialValue", s.social_value.len()),
@@ -301,6 +303,14 @@ fn schema_errors(s: &Summary) -> Vec<String> {
         figure(
             &mut errors,
             format!("referralsByOutcome[{i}].count"),
+            l.count,
+            "count",
+        );
+    }
+    for (i, l) in s.outreach.iter().enumerate() {
+        figure(
+            &mut errors,
+            format!("outreach[{i}].count"),
             l.count,
             "count",
         );

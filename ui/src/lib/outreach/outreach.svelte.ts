@@ -58,6 +58,16 @@ export class RoundState {
     });
   }
 
+  /** Moves a household up or down the list (the stops' order when "As listed"). */
+  move(index: number, by: -1 | 1): void {
+    const to = index + by;
+    if (to < 0 || to >= this.suggestions.length) return;
+    const list = [...this.suggestions];
+    [list[index], list[to]] = [list[to], list[index]];
+    this.suggestions = list;
+    this.order = "asGiven";
+  }
+
   /** Plans (or re-plans) the round with the households ticked. */
   async plan(): Promise<boolean> {
     const stops = this.suggestions
