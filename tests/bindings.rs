@@ -118,6 +118,7 @@ fn export_all(dir: &Path) {
     outreach::HomeDeliveryDetails::export_all_to(dir).unwrap();
     outreach::RoundForm::export_all_to(dir).unwrap();
     outreach::Round::export_all_to(dir).unwrap();
+    outreach::Settled::export_all_to(dir).unwrap();
     outreach::Suggestion::export_all_to(dir).unwrap();
     outreach::ParcelLineForm::export_all_to(dir).unwrap();
     outreach::Printed::export_all_to(dir).unwrap();

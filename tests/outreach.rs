@@ -240,7 +240,11 @@ async fn a_round_is_packed_from_stock_and_its_outcomes_count_or_return() {
     )
     .await
     .unwrap();
-    assert_eq!(delivered.outcome, Some(DeliveryOutcome::Delivered));
+    assert_eq!(delivered.outcome, DeliveryOutcome::Delivered);
+    assert_eq!(
+        delivered.reference, packed.stops[0].reference,
+        "said by reference, not by name"
+    );
     outreach::scan_outcome(
         &db,
         &packed.stops[0].barcode,
@@ -707,4 +711,199 @@ async fn erasure_and_subject_access_cover_needs_addresses_calls_and_deliveries()
     // The counts stay: one call, one parcel on a round.
     assert_eq!(common::count(&db, "contact_attempts").await, 1);
     assert_eq!(common::count(&db, "home_deliveries").await, 1);
+}
+
+async fn need(db: &Db, household_id: i64, need: SupportNeed) {
+    outreach::record_support_need(
+        db,
+        &NeedForm {
+            household_id,
+            need: Some(need),
+            until: String::new(),
+            reason: "Asked for a call".into(),
+            consent_given: true,
+        },
+        &common::manager(),
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn merging_duplicates_moves_their_needs_calls_deliveries_and_parcels() {
+    let (_dir, db, _clock, today) = pantry_recording(CounterStock::Count).await;
+    let keep = household(&db, "Ada Okafor", 1, vec![]).await;
+    let twin = household(&db, "Ada Okafor-Twin", 1, vec![]).await;
+    need(&db, keep, SupportNeed::Isolated).await;
+    need(&db, twin, SupportNeed::Isolated).await;
+    need(&db, twin, SupportNeed::Caring).await;
+    set_delivery(&db, twin).await;
+    outreach::plan_round(
+        &db,
+        &round(today + Duration::days(1), &[twin]),
+        &common::manager(),
+    )
+    .await
+    .unwrap();
+    households::merge(&db, keep, twin, &common::manager())
+        .await
+        .unwrap();
+    let needs: Vec<SupportNeed> = outreach::support_needs(&db, keep, &common::manager())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| n.need)
+        .collect();
+    assert_eq!(needs, [SupportNeed::Caring, SupportNeed::Isolated]);
+    assert!(outreach::delivery_of(&db, keep, &common::manager())
+        .await
+        .unwrap()
+        .is_some());
+    let round = outreach::round_on(&db, today + Duration::days(1), &common::manager())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(round.stops[0].household_id, keep);
+}
+
+#[tokio::test]
+async fn a_counter_volunteer_settling_a_parcel_learns_only_its_reference() {
+    let (_dir, db, _clock, today) = pantry_recording(CounterStock::Count).await;
+    let beans = item(&db, "Baked beans").await;
+    outreach::set_standard_parcel(
+        &db,
+        &[ParcelLineForm {
+            item_id: beans,
+            per_household: 1,
+            per_person: 0,
+            ..ParcelLineForm::default()
+        }],
+        &common::manager(),
+    )
+    .await
+    .unwrap();
+    let a = household(&db, "Zelda Quimby", 1, vec![]).await;
+    set_delivery(&db, a).await;
+    outreach::plan_round(&db, &round(today, &[a]), &common::manager())
+        .await
+        .unwrap();
+    let packed = outreach::pack_round(&db, today, &common::manager())
+        .await
+        .unwrap();
+    let sam = common::named("Sam", Role::Counter);
+    let settled = outreach::record_outcome(&db, packed.stops[0].id, DeliveryOutcome::NotIn, &sam)
+        .await
+        .unwrap();
+    let said = serde_json::to_string(&settled).unwrap();
+    for private in ["Zelda", "Quimby", "Mill Lane", "Side door", "07700"] {
+        assert!(!said.contains(private), "{said}");
+    }
+    let again = outreach::record_outcome(&db, packed.stops[0].id, DeliveryOutcome::Delivered, &sam)
+        .await
+        .unwrap_err();
+    assert!(!again.to_string().contains("Zelda"), "{again}");
+    // Sam cannot read the round itself.
+    assert!(matches!(
+        outreach::round_on(&db, today, &sam).await.unwrap_err(),
+        Error::Forbidden(_)
+    ));
+}
+
+#[tokio::test]
+async fn an_unpacked_stop_of_a_past_round_does_not_block_the_next_round() {
+    let (_dir, db, clock, today) = pantry_recording(CounterStock::Count).await;
+    let a = household(&db, "Ada Okafor", 1, vec![]).await;
+    set_delivery(&db, a).await;
+    outreach::plan_round(&db, &round(today, &[a]), &common::manager())
+        .await
+        .unwrap();
+    // The van broke down: the round was never packed. Next day, the household goes on the next.
+    clock.set(clock.now() + Duration::days(1));
+    outreach::plan_round(
+        &db,
+        &round(today + Duration::days(1), &[a]),
+        &common::manager(),
+    )
+    .await
+    .unwrap();
+    // Stopping deliveries takes it off the round it is not packed for.
+    outreach::stop_deliveries(&db, a, &common::manager())
+        .await
+        .unwrap();
+    let next = outreach::round_on(&db, today + Duration::days(1), &common::manager())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(next.stops.is_empty());
+}
+
+#[tokio::test]
+async fn a_shortage_is_told_for_the_whole_round() {
+    let (_dir, db, _clock, today) = pantry().await;
+    let beans = item(&db, "Baked beans").await;
+    deliver(&db, beans, 6, None).await;
+    outreach::set_standard_parcel(
+        &db,
+        &[ParcelLineForm {
+            item_id: beans,
+            per_household: 5,
+            per_person: 0,
+            ..ParcelLineForm::default()
+        }],
+        &common::manager(),
+    )
+    .await
+    .unwrap();
+    let mut ids = Vec::new();
+    for name in ["Ada Okafor", "Ben Price", "Cy Young"] {
+        let id = household(&db, name, 1, vec![]).await;
+        set_delivery(&db, id).await;
+        ids.push(id);
+    }
+    outreach::plan_round(&db, &round(today, &ids), &common::manager())
+        .await
+        .unwrap();
+    let Error::InsufficientStock { lines } = outreach::pack_round(&db, today, &common::manager())
+        .await
+        .unwrap_err()
+    else {
+        panic!("not a shortage")
+    };
+    assert_eq!(
+        lines[0].message,
+        "Baked beans: the round needs 15, 6 can be packed"
+    );
+    assert_eq!(on_hand(&db, beans).await, 6);
+}
+
+#[tokio::test]
+async fn an_admin_sets_the_weeks_unseen_that_put_a_household_on_the_contact_list() {
+    let (_dir, db, clock, _today) = pantry_recording(CounterStock::Count).await;
+    let ada = household(&db, "Ada Okafor", 1, vec![]).await;
+    need(&db, ada, SupportNeed::Isolated).await;
+    common::visit(&db, ada).await;
+    clock.set(clock.now() + Duration::weeks(1));
+    assert!(outreach::contact_list(&db, &common::manager())
+        .await
+        .unwrap()
+        .is_empty());
+    let refused = outreach::set_contact_after_weeks(&db, 1, &common::manager())
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, Error::Forbidden(_)), "{refused:?}");
+    let bad = outreach::set_contact_after_weeks(&db, 0, &common::admin())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(bad, Error::Validation(ref p) if p[0].field == "contactAfterWeeks"),
+        "{bad:?}"
+    );
+    outreach::set_contact_after_weeks(&db, 1, &common::admin())
+        .await
+        .unwrap();
+    assert_eq!(outreach::contact_after_weeks(&db).await.unwrap(), 1);
+    let due = outreach::contact_list(&db, &common::manager())
+        .await
+        .unwrap();
+    assert_eq!(due[0].reason, "Isolated; not seen for 1 week");
 }

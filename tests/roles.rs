@@ -411,14 +411,20 @@ async fn attempt(
             outreach::pack_round(db, day, actor).await.map(ok)
         }
         Operation::RecordDeliveryOutcome => {
-            let (day, form) = round_form(db, &tag, actor.role, 20).await;
-            outreach::plan_round(db, &form, &common::admin())
-                .await
-                .unwrap();
-            let round = outreach::pack_round(db, day, &common::admin())
-                .await
-                .unwrap();
-            outreach::record_outcome(db, round.stops[0].id, DeliveryOutcome::NotIn, actor)
+            // Today's round (an outcome is for a round that has come), one new stop per role.
+            let admin = common::admin();
+            let (day, mut form) = round_form(db, &tag, Role::Counter, 0).await;
+            let id = form.stops[0].household_id;
+            if let Some(r) = outreach::round_on(db, day, &admin).await.unwrap() {
+                form.stops.extend(r.stops.iter().map(|s| PlannedStop {
+                    household_id: s.household_id,
+                    parcels: s.parcels,
+                }));
+            }
+            outreach::plan_round(db, &form, &admin).await.unwrap();
+            let round = outreach::pack_round(db, day, &admin).await.unwrap();
+            let stop = round.stops.iter().find(|s| s.household_id == id).unwrap();
+            outreach::record_outcome(db, stop.id, DeliveryOutcome::NotIn, actor)
                 .await
                 .map(ok)
         }

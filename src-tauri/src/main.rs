@@ -214,6 +214,8 @@ fn main() {
             commands::app_status,
             outreach::outreach_contact_list,
             outreach::outreach_log_contact,
+            outreach::outreach_contact_weeks,
+            outreach::outreach_set_contact_weeks,
             outreach::outreach_contacts_of,
             outreach::outreach_needs,
             outreach::outreach_record_need,

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use pantry::output::Destination;
 use pantry::outreach::{
     self, ContactAttempt, ContactDue, ContactForm, DeliveryOutcome, HomeDeliveryDetails,
-    HomeDeliveryForm, NeedForm, ParcelLineForm, Printed, Round, RoundForm, RoundStop, Suggestion,
+    HomeDeliveryForm, NeedForm, ParcelLineForm, Printed, Round, RoundForm, Settled, Suggestion,
     SupportNeed, SupportNeedRecord,
 };
 use pantry::Error;
@@ -17,6 +17,21 @@ use crate::AppState;
 pub async fn outreach_contact_list(state: State<'_, AppState>) -> Result<Vec<ContactDue>, Error> {
     let (db, actor) = state.signed_in()?;
     outreach::contact_list(db, &actor).await
+}
+
+#[tauri::command]
+pub async fn outreach_contact_weeks(state: State<'_, AppState>) -> Result<u32, Error> {
+    let (db, _) = state.signed_in()?;
+    outreach::contact_after_weeks(db).await
+}
+
+#[tauri::command]
+pub async fn outreach_set_contact_weeks(
+    state: State<'_, AppState>,
+    weeks: u32,
+) -> Result<u32, Error> {
+    let (db, actor) = state.signed_in()?;
+    outreach::set_contact_after_weeks(db, weeks, &actor).await
 }
 
 #[tauri::command]
@@ -127,7 +142,7 @@ pub async fn outreach_outcome(
     state: State<'_, AppState>,
     id: i64,
     outcome: DeliveryOutcome,
-) -> Result<RoundStop, Error> {
+) -> Result<Settled, Error> {
     let (db, actor) = state.signed_in()?;
     outreach::record_outcome(db, id, outcome, &actor).await
 }
@@ -137,7 +152,7 @@ pub async fn outreach_scan(
     state: State<'_, AppState>,
     scanned: String,
     outcome: DeliveryOutcome,
-) -> Result<RoundStop, Error> {
+) -> Result<Settled, Error> {
     let (db, actor) = state.signed_in()?;
     outreach::scan_outcome(db, &scanned, outcome, &actor).await
 }

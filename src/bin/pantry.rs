@@ -263,7 +263,7 @@ enum PrintWhat {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
-    /// Packing lists for a delivery round, one per parcel (managers).
+    /// Packing lists for a delivery round, one per stop (managers).
     Packing {
         /// The round's date.
         #[arg(long, value_name = "YYYY-MM-DD")]
@@ -522,7 +522,7 @@ async fn signed_in(
                 outreach::print_packing_lists(db, date, &Destination::file(out, existing), actor)
                     .await?;
             say!(
-                "Packing lists written: {} ({} parcels)",
+                "Packing lists written: {} ({} stops)",
                 done.file,
                 done.households
             );

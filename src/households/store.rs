@@ -520,6 +520,12 @@ pub async fn merge_into(
         .execute(&mut *conn)
         .await?;
     crate::cards::store::move_all(conn, remove, keep).await?;
+    if let Some(day) = crate::outreach::store::merge(conn, keep, remove).await? {
+        return Err(Error::Conflict(format!(
+            "Both households have a parcel packed for the round of {}: record what happened to it first.",
+            crate::clock::uk(day)
+        )));
+    }
     sqlx::query("DELETE FROM household_members WHERE household_id = ?")
         .bind(remove)
         .execute(&mut *conn)

@@ -49,10 +49,9 @@ pub(crate) fn why_due(c: &Candidate, today: NaiveDate, weeks: i64) -> Option<Str
             match last {
                 None => format!("{labels}; not seen yet"),
                 Some(last) if (today - last).num_days() >= weeks * 7 => {
-                    format!(
-                        "{labels}; not seen for {} weeks",
-                        (today - last).num_weeks()
-                    )
+                    let unseen = (today - last).num_weeks();
+                    let plural = if unseen == 1 { "" } else { "s" };
+                    format!("{labels}; not seen for {unseen} week{plural}")
                 }
                 Some(_) => return None,
             }
@@ -106,6 +105,36 @@ pub async fn contact_list(db: &Db, actor: &Actor) -> Result<Vec<ContactDue>> {
         .collect();
     due.sort_by_key(|d| (d.follow_up_on.is_none(), d.follow_up_on, d.last_visit));
     Ok(due)
+}
+
+/// How many weeks unseen put a household with support needs on the contact list.
+pub async fn contact_after_weeks(db: &Db) -> Result<u32> {
+    let weeks = store::contact_after_weeks(&mut *db.pool().acquire().await?).await?;
+    Ok(weeks as u32)
+}
+
+/// Changes how many weeks unseen put a household with support needs on the contact list.
+pub async fn set_contact_after_weeks(db: &Db, weeks: u32, actor: &Actor) -> Result<u32> {
+    actor.require(db, Operation::ChangeSettings).await?;
+    if !(1..=52).contains(&weeks) {
+        return Err(Error::invalid(
+            "contactAfterWeeks",
+            "Choose from 1 to 52 weeks.",
+        ));
+    }
+    let mut tx = db.begin_write().await?;
+    store::set_contact_after_weeks(&mut tx, i64::from(weeks)).await?;
+    audit::record(
+        &mut tx,
+        db.now(),
+        &actor.name,
+        "settings.contact_weeks",
+        None,
+        &serde_json::json!({ "weeks": weeks }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(weeks)
 }
 
 /// A call as logged.
@@ -204,9 +233,20 @@ pub async fn log_contact(db: &Db, form: &ContactForm, actor: &Actor) -> Result<C
     let mut tx = db.begin_write().await?;
     super::needs::live_household(&mut tx, form.household_id).await?;
     let referral_id = match &referral {
-        Some(checked) => {
-            Some(referrals::make_in(&mut tx, &settings, now, checked, &actor.name).await?)
-        }
+        Some(checked) => Some(
+            referrals::make_in(&mut tx, &settings, now, checked, &actor.name)
+                .await
+                .map_err(|e| match e {
+                    // The referral's own fields, as the call form names them.
+                    Error::Validation(problems) => Error::Validation(
+                        problems
+                            .into_iter()
+                            .map(|p| FieldError::new(&format!("referral.{}", p.field), p.message))
+                            .collect(),
+                    ),
+                    e => e,
+                })?,
+        ),
         None => None,
     };
     let id = store::insert_attempt(

@@ -147,7 +147,8 @@ pub async fn set_delivery(
     Ok(row.into())
 }
 
-/// Stops deliveries to a household: its delivery address is deleted.
+/// Stops deliveries to a household: its delivery address is deleted, and it comes off any
+/// round it is not packed for yet.
 pub async fn stop_deliveries(db: &Db, household_id: i64, actor: &Actor) -> Result<()> {
     actor.require(db, Operation::SetDelivery).await?;
     let now = db.now();
@@ -157,6 +158,7 @@ pub async fn stop_deliveries(db: &Db, household_id: i64, actor: &Actor) -> Resul
             "This household does not receive deliveries.".into(),
         ));
     }
+    store::delete_unpacked_stops(&mut tx, household_id).await?;
     audit::record(
         &mut tx,
         now,

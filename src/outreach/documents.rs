@@ -135,35 +135,57 @@ pub async fn print_packing_lists(
     let parcel = rounds::parcel_items(&mut conn).await?;
     let rows = store::stops(&mut conn, round.id).await?;
     let mut lists = Vec::new();
-    for (stop, row) in round.stops.iter().zip(&rows) {
-        let packed = rounds::packed_for(&parcel, row);
-        let use_by = store::packed_use_by(&mut conn, row.id).await?;
+    let mut households = Vec::new();
+    for row in rows {
+        // What the parcel should hold now; once packed from stock, what was taken.
+        let packed = rounds::packed_for(&parcel, &row);
+        let check = |item_id: i64| {
+            packed
+                .lines
+                .iter()
+                .find(|l| l.item_id == item_id)
+                .map(|l| l.check.clone())
+                .unwrap_or_default()
+        };
+        let taken = store::packed_lines(&mut conn, row.id).await?;
+        let lines: Vec<(i64, String, u32, Option<NaiveDate>)> = if taken.is_empty() {
+            packed
+                .lines
+                .iter()
+                .map(|l| (l.item_id, l.name.clone(), l.quantity, None))
+                .collect()
+        } else {
+            taken
+                .into_iter()
+                .map(|(item_id, name, quantity, use_by)| (item_id, name, quantity as u32, use_by))
+                .collect()
+        };
+        let stop = RoundStop::from(row);
+        households.push(stop.household_id);
         lists.push(PackingList {
             pantry: pantry.clone(),
             date: long_date(date),
             position: stop.position,
-            name: stop.name.clone(),
-            code: stop.reference.clone(),
+            name: stop.name,
+            code: stop.reference,
             people: stop.people,
             parcels: stop.parcels,
-            alerts: stop.alerts.clone(),
-            lines: packed
-                .lines
-                .iter()
-                .map(|l| PackingLine {
-                    item: if l.check.is_empty() {
-                        l.name.clone()
-                    } else {
-                        let diets: Vec<&str> = l.check.iter().map(|d| d.label()).collect();
-                        format!("{} (check the label: {})", l.name, diets.join(", "))
-                    },
-                    quantity: l.quantity,
-                    use_by: use_by
-                        .iter()
-                        .find(|(item, _)| *item == l.item_id)
-                        .and_then(|(_, d)| *d)
-                        .map(|d| format!("use by {}", uk(d)))
-                        .unwrap_or_default(),
+            alerts: stop.alerts,
+            lines: lines
+                .into_iter()
+                .map(|(item_id, name, quantity, use_by)| {
+                    let diets: Vec<&str> = check(item_id).iter().map(|d| d.label()).collect();
+                    PackingLine {
+                        item: if diets.is_empty() {
+                            name
+                        } else {
+                            format!("{name} (check the label: {})", diets.join(", "))
+                        },
+                        quantity,
+                        use_by: use_by
+                            .map(|d| format!("use by {}", uk(d)))
+                            .unwrap_or_default(),
+                    }
                 })
                 .collect(),
             left_out: packed.left_out,
@@ -171,7 +193,7 @@ pub async fn print_packing_lists(
     }
     drop(conn);
     let pdf = papers::packing_lists(&lists)?;
-    write(db, to, &pdf, "packing", &ids(&round.stops)).await
+    write(db, to, &pdf, "packing", &households).await
 }
 
 /// Today's contact list as a call sheet: name, phone, why to call, last visit, boxes to tick.

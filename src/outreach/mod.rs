@@ -22,7 +22,8 @@ use ts_rs::TS;
 
 pub(crate) use contacts::attempts_in;
 pub use contacts::{
-    contact_list, contacts_of, log_contact, ContactAttempt, ContactDue, ContactForm,
+    contact_after_weeks, contact_list, contacts_of, log_contact, set_contact_after_weeks,
+    ContactAttempt, ContactDue, ContactForm,
 };
 pub use delivery::{
     delivery_of, set_delivery, stop_deliveries, HomeDeliveryDetails, HomeDeliveryForm,
@@ -35,8 +36,8 @@ pub use needs::{
 };
 pub use rounds::{
     pack_round, parcel_code, plan_round, read_parcel_code, record_outcome, round_on, scan_outcome,
-    set_contact_after_weeks, set_standard_parcel, standard_parcel, suggest_round, ParcelLineForm,
-    PlannedStop, Round, RoundForm, RoundStop, StopOrder, Suggestion,
+    set_standard_parcel, standard_parcel, suggest_round, ParcelLineForm, PlannedStop, Round,
+    RoundForm, RoundStop, Settled, StopOrder, Suggestion,
 };
 
 choices!(

@@ -282,7 +282,8 @@ pub async fn plan_round(db: &Db, form: &RoundForm, actor: &Actor) -> Result<Roun
             continue;
         }
         if let Some(other) =
-            store::open_stop_elsewhere(&mut tx, stop.household_id, round_id).await?
+            store::open_stop_elsewhere(&mut tx, stop.household_id, round_id, settings.date_at(now))
+                .await?
         {
             errors.push(FieldError::new(
                 &field,
@@ -303,7 +304,7 @@ pub async fn plan_round(db: &Db, form: &RoundForm, actor: &Actor) -> Result<Roun
         }
     }
     for (household_id, stop) in &existing {
-        if !seen.contains(household_id) && (stop.packed_at.is_some() || stop.outcome.is_some()) {
+        if !seen.contains(household_id) && stop.packed_at.is_some() && stop.outcome.is_none() {
             errors.push(FieldError::new(
                 "stops",
                 format!(
@@ -316,8 +317,9 @@ pub async fn plan_round(db: &Db, form: &RoundForm, actor: &Actor) -> Result<Roun
     if !errors.is_empty() {
         return Err(Error::Validation(errors));
     }
+    // Stops left out of the plan go, unless settled already (they stay, for the record).
     for (household_id, stop) in &existing {
-        if !seen.contains(household_id) {
+        if !seen.contains(household_id) && stop.outcome.is_none() {
             store::delete_stop(&mut tx, stop.id).await?;
         }
     }
@@ -427,19 +429,51 @@ pub async fn pack_round(db: &Db, date: NaiveDate, actor: &Actor) -> Result<Round
             "Set up the standard parcel first (Deliveries → Standard parcel): packing needs to know what goes in.".into(),
         ));
     }
+    let mut problems = Vec::new();
     let mut shortages = Vec::new();
+    // What the round wants of each item, and what earlier stops took, for the shortage message.
+    let mut wanted_all: BTreeMap<i64, i64> = BTreeMap::new();
+    let mut taken: BTreeMap<i64, i64> = BTreeMap::new();
     let mut packed_now = 0;
     for stop in store::stops(&mut tx, round_id).await? {
         if stop.packed_at.is_some() {
             continue;
         }
+        let reference = parcel_shown(stop.id);
+        let verdict =
+            crate::visits::verdict_on(&mut tx, &settings, stop.household_id, date).await?;
+        if !verdict.eligible {
+            let reasons: Vec<String> = verdict.reasons.into_iter().map(|r| r.message).collect();
+            problems.push(FieldError::new(
+                "stops",
+                format!(
+                    "{} ({reference}) cannot have a parcel then any more: {} Take them off the round.",
+                    stop.lead_name,
+                    reasons.join(" ")
+                ),
+            ));
+            continue;
+        }
         let packed = packed_for(&parcel, &stop);
         let items: u32 = packed.lines.iter().map(|l| l.quantity).sum();
-        if stock.counter_stock == CounterStock::Items {
-            let mut wanted = BTreeMap::new();
-            for line in &packed.lines {
-                *wanted.entry(line.item_id).or_insert(0) += i64::from(line.quantity);
-            }
+        if items == 0 {
+            problems.push(FieldError::new(
+                "stops",
+                format!(
+                    "Nothing in the standard parcel suits {} ({reference}): every item is left out for their allergies or diet. Change the parcel, or take them off the round.",
+                    stop.lead_name
+                ),
+            ));
+            continue;
+        }
+        let mut wanted = BTreeMap::new();
+        for line in &packed.lines {
+            *wanted.entry(line.item_id).or_insert(0) += i64::from(line.quantity);
+        }
+        for (item, q) in &wanted {
+            *wanted_all.entry(*item).or_insert(0) += q;
+        }
+        if stock.counter_stock == CounterStock::Items && shortages.is_empty() {
             match ledger::take(
                 &mut tx,
                 &when,
@@ -450,20 +484,24 @@ pub async fn pack_round(db: &Db, date: NaiveDate, actor: &Actor) -> Result<Round
             )
             .await
             {
-                Ok(()) => {}
-                Err(Error::InsufficientStock { lines }) => {
-                    shortages.extend(lines);
-                    continue;
+                Ok(()) => {
+                    for (item, q) in &wanted {
+                        *taken.entry(*item).or_insert(0) += q;
+                    }
                 }
+                Err(Error::InsufficientStock { lines }) => shortages = lines,
                 Err(e) => return Err(e),
             }
         }
         store::mark_packed(&mut tx, stop.id, i64::from(items), now, &actor.name).await?;
         packed_now += 1;
     }
+    if !problems.is_empty() {
+        return Err(Error::Validation(problems));
+    }
     if !shortages.is_empty() {
         return Err(Error::InsufficientStock {
-            lines: merge_shortages(shortages),
+            lines: round_shortages(shortages, &wanted_all, &taken),
         });
     }
     audit::record(
@@ -480,20 +518,20 @@ pub async fn pack_round(db: &Db, date: NaiveDate, actor: &Actor) -> Result<Round
     Ok(round)
 }
 
-/// One line per item short across the whole round, with what the round wants in total.
-fn merge_shortages(lines: Vec<crate::error::Shortage>) -> Vec<crate::error::Shortage> {
-    let mut by_item: BTreeMap<i64, crate::error::Shortage> = BTreeMap::new();
-    for line in lines {
-        by_item
-            .entry(line.item_id)
-            .and_modify(|s| s.wanted += line.wanted)
-            .or_insert(line);
-    }
-    by_item
-        .into_values()
+/// The first stop's shortages, restated for the whole round: what the round wants of each
+/// item short, and what was in stock before packing began.
+fn round_shortages(
+    first: Vec<crate::error::Shortage>,
+    wanted: &BTreeMap<i64, i64>,
+    taken: &BTreeMap<i64, i64>,
+) -> Vec<crate::error::Shortage> {
+    first
+        .into_iter()
         .map(|mut s| {
+            s.wanted = wanted.get(&s.item_id).copied().unwrap_or(s.wanted);
+            s.available += taken.get(&s.item_id).copied().unwrap_or(0);
             s.message = format!(
-                "{}: the round needs {} more than the {} that could be packed",
+                "{}: the round needs {}, {} can be packed",
                 s.item, s.wanted, s.available
             );
             s
@@ -501,29 +539,49 @@ fn merge_shortages(lines: Vec<crate::error::Shortage>) -> Vec<crate::error::Shor
         .collect()
 }
 
+/// What an outcome recorded, as anyone who may record one sees it: the parcel's reference,
+/// never the household's details (a counter volunteer scanning labels does not see who).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Settled {
+    #[ts(type = "number")]
+    pub id: i64,
+    /// `P-0000 0042`.
+    pub reference: String,
+    pub outcome: DeliveryOutcome,
+    /// False when the same outcome was recorded already (a label scanned twice).
+    pub changed: bool,
+}
+
 /// Records what happened at the door. Delivered: a visit with method "delivery" (fee as the
 /// household's delivery settings say). Not in or refused: the parcel's stock goes back and
-/// the household stays due. The same outcome twice (a label scanned again) changes nothing.
+/// the household stays due. The same outcome twice (a label scanned again) changes nothing;
+/// a parcel of a round still to come is refused.
 pub async fn record_outcome(
     db: &Db,
     id: i64,
     outcome: DeliveryOutcome,
     actor: &Actor,
-) -> Result<RoundStop> {
+) -> Result<Settled> {
     actor.require(db, Operation::RecordDeliveryOutcome).await?;
     let settings = crate::settings::require(db).await?;
     let now = db.now();
+    let reference = parcel_shown(id);
+    let settled = |changed| Settled {
+        id,
+        reference: reference.clone(),
+        outcome,
+        changed,
+    };
     let mut tx = db.begin_write().await?;
     let stop = store::stop(&mut tx, id)
         .await?
-        .ok_or_else(|| Error::not_found(format!("Parcel {}", parcel_shown(id))))?;
+        .ok_or_else(|| Error::not_found(format!("Parcel {reference}")))?;
     match stop.outcome {
-        Some(done) if done == outcome => return Ok(stop.into()),
+        Some(done) if done == outcome => return Ok(settled(false)),
         Some(done) => {
             return Err(Error::Conflict(format!(
-                "{} for {} was recorded as {} already.",
-                parcel_shown(id),
-                stop.lead_name,
+                "{reference} was recorded as {} already.",
                 done.label().to_lowercase()
             )))
         }
@@ -531,8 +589,13 @@ pub async fn record_outcome(
     }
     if stop.packed_at.is_none() {
         return Err(Error::Conflict(format!(
-            "{}'s parcel is not packed yet: pack the round first.",
-            stop.lead_name
+            "{reference} is not packed yet: pack the round first."
+        )));
+    }
+    if stop.on_date > settings.date_at(now) {
+        return Err(Error::Conflict(format!(
+            "{reference} is for the round of {}, still to come.",
+            crate::clock::uk(stop.on_date)
         )));
     }
     let visit_id = if outcome == DeliveryOutcome::Delivered {
@@ -580,11 +643,8 @@ pub async fn record_outcome(
         &serde_json::json!({ "delivery": id, "outcome": outcome.code(), "visit": visit_id }),
     )
     .await?;
-    let stop = store::stop(&mut tx, id)
-        .await?
-        .ok_or_else(|| Error::not_found("The parcel"))?;
     tx.commit().await?;
-    Ok(stop.into())
+    Ok(settled(true))
 }
 
 /// Records an outcome from a scanned label (or a typed `P-0000 0042`).
@@ -593,7 +653,7 @@ pub async fn scan_outcome(
     scanned: &str,
     outcome: DeliveryOutcome,
     actor: &Actor,
-) -> Result<RoundStop> {
+) -> Result<Settled> {
     let Some(id) = read_parcel_code(scanned) else {
         return Err(Error::invalid(
             "scan",
@@ -702,18 +762,6 @@ pub async fn standard_parcel(db: &Db) -> Result<Vec<ParcelLineForm>> {
             suits: form::flags_from_text(&l.suits, form::Dietary::find),
         })
         .collect())
-}
-
-/// Sets how many weeks unseen put a household with support needs on the contact list.
-pub async fn set_contact_after_weeks(db: &Db, weeks: u32, actor: &Actor) -> Result<()> {
-    actor.require(db, Operation::ChangeSettings).await?;
-    if !(1..=52).contains(&weeks) {
-        return Err(Error::invalid("contactAfterWeeks", "Choose 1 to 52 weeks."));
-    }
-    let mut tx = db.begin_write().await?;
-    store::set_contact_after_weeks(&mut tx, i64::from(weeks)).await?;
-    tx.commit().await?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -473,21 +473,33 @@ pub async fn set_outcome(
     Ok(())
 }
 
-/// Whether a household already has a stop on another round not yet settled (packed or
-/// planned, no outcome) — it cannot be on two rounds at once.
+/// The date of another round the household is on and not settled: packed with no outcome
+/// yet, or planned for `today` or later (an unpacked stop of a past round no longer counts).
 pub async fn open_stop_elsewhere(
     conn: &mut SqliteConnection,
     household_id: i64,
     round_id: i64,
+    today: NaiveDate,
 ) -> Result<Option<NaiveDate>> {
     Ok(sqlx::query_scalar(
         "SELECT r.on_date FROM home_deliveries s JOIN delivery_rounds r ON r.id = s.round_id
-         WHERE s.household_id = ? AND s.round_id <> ? AND s.outcome IS NULL LIMIT 1",
+         WHERE s.household_id = ? AND s.round_id <> ? AND s.outcome IS NULL
+           AND (s.packed_at IS NOT NULL OR r.on_date >= ?) LIMIT 1",
     )
     .bind(household_id)
     .bind(round_id)
+    .bind(today)
     .fetch_optional(conn)
     .await?)
+}
+
+/// Takes a household off every round it is on but not packed for yet.
+pub async fn delete_unpacked_stops(conn: &mut SqliteConnection, household_id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM home_deliveries WHERE household_id = ? AND packed_at IS NULL")
+        .bind(household_id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 // --- the standard parcel -----------------------------------------------------------------
@@ -555,8 +567,7 @@ pub async fn set_item_food_facts(
     Ok(())
 }
 
-/// What a home delivery took from stock and has not returned: (item, batch, quantity,
-/// value, the batch's use-by).
+/// What a home delivery took from stock and has not returned: (item, batch, quantity, value).
 pub async fn packed_batches(
     conn: &mut SqliteConnection,
     home_delivery_id: i64,
@@ -570,17 +581,58 @@ pub async fn packed_batches(
     .await?)
 }
 
-/// The earliest use-by of what a home delivery took of each item: (item, use-by).
-pub async fn packed_use_by(
+/// What packing took from stock for a home delivery, item by item: (item, name, quantity,
+/// the earliest use-by among its batches).
+pub async fn packed_lines(
     conn: &mut SqliteConnection,
     home_delivery_id: i64,
-) -> Result<Vec<(i64, Option<NaiveDate>)>> {
+) -> Result<Vec<(i64, String, i64, Option<NaiveDate>)>> {
     Ok(sqlx::query_as(
-        "SELECT m.item_id, MIN(b.use_by) FROM stock_movements m JOIN batches b ON b.id = m.batch_id
-         WHERE m.home_delivery_id = ? AND m.kind = 'packing' GROUP BY m.item_id",
+        "SELECT m.item_id, i.name, -SUM(m.quantity), MIN(b.use_by)
+         FROM stock_movements m JOIN items i ON i.id = m.item_id JOIN batches b ON b.id = m.batch_id
+         WHERE m.home_delivery_id = ? AND m.kind = 'packing'
+         GROUP BY m.item_id ORDER BY i.category, i.name",
     )
     .bind(home_delivery_id)
     .fetch_all(conn)
+    .await?)
+}
+
+// --- merging ---------------------------------------------------------------------------------
+
+/// Moves what outreach holds of household `remove` onto `keep` (a merge of duplicates): its
+/// calls and parcels, the needs `keep` has not recorded, its delivery details when `keep` has
+/// none. A stop on a round `keep` is on too is dropped when not packed; when packed, the merge
+/// is refused (returns the round's date) until its outcome is recorded.
+pub async fn merge(
+    conn: &mut SqliteConnection,
+    keep: i64,
+    remove: i64,
+) -> Result<Option<NaiveDate>> {
+    for statement in [
+        "UPDATE contact_attempts SET household_id = ?1 WHERE household_id = ?2",
+        "INSERT OR IGNORE INTO support_needs (household_id, need, until, reason, consent_at, recorded_by, recorded_at)
+         SELECT ?1, need, until, reason, consent_at, recorded_by, recorded_at FROM support_needs WHERE household_id = ?2",
+        "DELETE FROM support_needs WHERE household_id = ?2",
+        "UPDATE delivery_households SET household_id = ?1 WHERE household_id = ?2
+           AND NOT EXISTS (SELECT 1 FROM delivery_households WHERE household_id = ?1)",
+        "DELETE FROM delivery_households WHERE household_id = ?2",
+        "UPDATE home_deliveries SET household_id = ?1 WHERE household_id = ?2
+           AND round_id NOT IN (SELECT round_id FROM home_deliveries WHERE household_id = ?1)",
+        "DELETE FROM home_deliveries WHERE household_id = ?2 AND packed_at IS NULL",
+    ] {
+        sqlx::query(statement)
+            .bind(keep)
+            .bind(remove)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(sqlx::query_scalar(
+        "SELECT r.on_date FROM home_deliveries s JOIN delivery_rounds r ON r.id = s.round_id
+         WHERE s.household_id = ? LIMIT 1",
+    )
+    .bind(remove)
+    .fetch_optional(conn)
     .await?)
 }
 
@@ -594,12 +646,11 @@ pub async fn erase(conn: &mut SqliteConnection, household_id: i64) -> Result<()>
         "DELETE FROM support_needs WHERE household_id = ?",
         "DELETE FROM delivery_households WHERE household_id = ?",
         "UPDATE contact_attempts SET note = '' WHERE household_id = ?",
-        "DELETE FROM home_deliveries WHERE household_id = ? AND packed_at IS NULL",
     ] {
         sqlx::query(statement)
             .bind(household_id)
             .execute(&mut *conn)
             .await?;
     }
-    Ok(())
+    delete_unpacked_stops(conn, household_id).await
 }

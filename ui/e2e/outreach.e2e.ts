@@ -86,16 +86,16 @@ describe("deliveries and calls", () => {
     await app.choose("What happened", "Delivered");
     const scan = await app.field("Scan the parcel's label (or type its P- number) and press Enter");
     await scan.sendKeys(code!, Key.ENTER);
-    await app.text(`${member} (${reference}): delivered.`);
+    await app.text(`${reference}: delivered.`);
     await app.element(`${row}[td[normalize-space()='Delivered']]`);
     const other = await app.element(`//table[@aria-label='Stops on the round']//tr[not(td[normalize-space()=${JSON.stringify(member)}])][.//button[starts-with(normalize-space(), 'Not in')]]`);
     const otherName = await (await other.findElement(By.xpath("./td[2]"))).getText();
     await (await other.findElement(By.xpath(".//button[starts-with(normalize-space(), 'Not in')]"))).click();
-    await app.containing(`${otherName} (`);
+    await app.containing(": not in.");
     await app.element(`//table[@aria-label='Stops on the round']//tr[td[normalize-space()=${JSON.stringify(otherName)}]][td[normalize-space()='Not in']]`);
     // The same label scanned again changes nothing and says so plainly.
     await scan.sendKeys(code!, Key.ENTER);
-    await app.text(`${member} (${reference}): delivered.`);
+    await app.text(`${reference}: delivered (recorded already).`);
     await app.screenshot("outreach-outcomes");
 
     // The counter's today figures count the delivered parcel as one visit.

@@ -85,7 +85,7 @@ import type { ParcelLineForm } from "./bindings/ParcelLineForm";
 import type { Printed as OutreachPrinted } from "./bindings/Printed";
 import type { Round } from "./bindings/Round";
 import type { RoundForm } from "./bindings/RoundForm";
-import type { RoundStop } from "./bindings/RoundStop";
+import type { Settled } from "./bindings/Settled";
 import type { Suggestion } from "./bindings/Suggestion";
 import type { SupportNeed } from "./bindings/SupportNeed";
 import type { SupportNeedRecord } from "./bindings/SupportNeedRecord";
@@ -255,6 +255,8 @@ export const api = {
     call<Referral>("referrals_outcome", { id, outcome, note }),
   referralsSlip: (id: number) => call<string>("referrals_slip", { id }),
   outreachContactList: () => call<ContactDue[]>("outreach_contact_list"),
+  outreachContactWeeks: () => call<number>("outreach_contact_weeks"),
+  outreachSetContactWeeks: (weeks: number) => call<number>("outreach_set_contact_weeks", { weeks }),
   outreachLogContact: (form: ContactForm) => call<ContactAttempt>("outreach_log_contact", { form }),
   outreachContactsOf: (householdId: number) => call<ContactAttempt[]>("outreach_contacts_of", { householdId }),
   outreachNeeds: (householdId: number) => call<SupportNeedRecord[]>("outreach_needs", { householdId }),
@@ -268,8 +270,8 @@ export const api = {
   outreachRound: (date: string) => call<Round | null>("outreach_round", { date }),
   outreachPlan: (form: RoundForm) => call<Round>("outreach_plan", { form }),
   outreachPack: (date: string) => call<Round>("outreach_pack", { date }),
-  outreachOutcome: (id: number, outcome: DeliveryOutcome) => call<RoundStop>("outreach_outcome", { id, outcome }),
-  outreachScan: (scanned: string, outcome: DeliveryOutcome) => call<RoundStop>("outreach_scan", { scanned, outcome }),
+  outreachOutcome: (id: number, outcome: DeliveryOutcome) => call<Settled>("outreach_outcome", { id, outcome }),
+  outreachScan: (scanned: string, outcome: DeliveryOutcome) => call<Settled>("outreach_scan", { scanned, outcome }),
   outreachParcel: () => call<ParcelLineForm[]>("outreach_parcel"),
   outreachSetParcel: (lines: ParcelLineForm[]) => call<ParcelLineForm[]>("outreach_set_parcel", { lines }),
   outreachPrintRound: (date: string, paper: "run-sheet" | "labels" | "packing") =>

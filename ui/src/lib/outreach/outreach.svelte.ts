@@ -12,6 +12,7 @@ import type { Item } from "../bindings/Item";
 import type { ParcelLineForm } from "../bindings/ParcelLineForm";
 import type { ReferralOptions } from "../bindings/ReferralOptions";
 import type { Round } from "../bindings/Round";
+import type { Settled } from "../bindings/Settled";
 import type { Suggestion } from "../bindings/Suggestion";
 import type { StopOrder } from "../bindings/StopOrder";
 import { Task } from "../shell/task.svelte";
@@ -89,9 +90,8 @@ export class RoundState {
   /** Records an outcome by hand (a tick on the returned run sheet). */
   async outcome(id: number, outcome: DeliveryOutcome, label: string): Promise<void> {
     await this.task.run(async () => {
-      const stop = await api.outreachOutcome(id, outcome);
-      this.replace(stop);
-      this.notice = `${stop.name} (${stop.reference}): ${label.toLowerCase()}.`;
+      this.settled(await api.outreachOutcome(id, outcome), label);
+      await this.refresh();
     });
   }
 
@@ -100,16 +100,27 @@ export class RoundState {
     const scanned = this.scanned.trim();
     if (!scanned) return;
     const ok = await this.scanTask.run(async () => {
-      const stop = await api.outreachScan(scanned, this.scanOutcome);
-      this.replace(stop);
-      this.notice = `${stop.name} (${stop.reference}): ${label.toLowerCase()}.`;
+      this.settled(await api.outreachScan(scanned, this.scanOutcome), label);
     });
-    if (ok) this.scanned = "";
+    if (ok) {
+      this.scanned = "";
+      await this.refresh();
+    }
   }
 
-  private replace(stop: Round["stops"][number]): void {
+  /** Says what was recorded, by the parcel's reference (who it was for is not sent back). */
+  private settled(done: Settled, label: string): void {
+    this.notice = `${done.reference}: ${label.toLowerCase()}${done.changed ? "." : " (recorded already)."}`;
+  }
+
+  /** The round shown, as it is now (for those who see rounds; a failure keeps what is shown). */
+  private async refresh(): Promise<void> {
     if (!this.round) return;
-    this.round = { ...this.round, stops: this.round.stops.map((s) => (s.id === stop.id ? stop : s)) };
+    try {
+      this.round = await api.outreachRound(this.date);
+    } catch {
+      // What is shown stays; the next action says what is wrong.
+    }
   }
 }
 
@@ -125,19 +136,31 @@ export class CallsState {
   options = $state<ReferralOptions | null>(null);
   agencies = $state<{ id: number; name: string }[]>([]);
   notice = $state<string | null>(null);
+  /** Weeks unseen that put a household with support needs on the list. */
+  weeks = $state(3);
   readonly task = new Task();
+  readonly weeksTask = new Task();
 
   async load(): Promise<void> {
     await this.task.run(async () => {
-      const [due, options, agencies] = await Promise.all([
+      const [due, options, agencies, weeks] = await Promise.all([
         api.outreachContactList(),
         api.referralsOptions(),
         api.referralsAgencies(),
+        api.outreachContactWeeks(),
       ]);
       this.due = due;
+      this.weeks = weeks;
       this.options = options;
       this.agencies = agencies.filter((a) => a.active);
     });
+  }
+
+  async saveWeeks(): Promise<void> {
+    if (await this.weeksTask.run(async () => {
+      this.weeks = await api.outreachSetContactWeeks(Number(this.weeks));
+      this.due = await api.outreachContactList();
+    })) this.notice = `Households with support needs are listed after ${this.weeks} week${this.weeks === 1 ? "" : "s"} unseen.`;
   }
 
   start(householdId: number): void {

@@ -1,5 +1,6 @@
 // Deliveries & calls: the round's households ticked as the library suggests, moved by hand,
-// planned in that order; a scan says what it recorded and clears the box only when it worked;
+// planned in that order; a scan says what it recorded (by the parcel's reference, not who it
+// was for) and clears the box only when it worked;
 // "needs help" opens the referral part of a call.
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
@@ -57,8 +58,9 @@ describe("RoundState", () => {
     library((cmd) => {
       if (cmd === "outreach_scan") {
         if (refuse) throw { kind: "validation", message: "This is not a parcel label.", fields: [{ field: "scan", message: "This is not a parcel label." }] };
-        return stop(1, "Ada", "delivered");
+        return { id: 1, reference: "P-0000 0001", outcome: "delivered", changed: true };
       }
+      if (cmd === "outreach_round") return { id: 1, date: "2026-12-07", stops: [stop(1, "Ada", "delivered")] };
     });
     const round = new RoundState();
     round.round = { id: 1, date: "2026-12-07", stops: [stop(1, "Ada")] };
@@ -70,7 +72,7 @@ describe("RoundState", () => {
     round.scanned = "77000000000017";
     await round.scan("Delivered");
     expect(round.scanned).toBe("");
-    expect(round.notice).toBe("Ada (P-0000 0001): delivered.");
+    expect(round.notice).toBe("P-0000 0001: delivered.");
     expect(round.round?.stops[0].outcome).toBe("delivered");
   });
 
