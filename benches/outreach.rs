@@ -43,6 +43,8 @@ async fn main() {
     );
     let manager = Actor::system("bench", Role::Manager);
 
+    // Once untimed, as the screen's first look warms the cache.
+    outreach::contact_list(&db, &manager).await.unwrap();
     let mut times = Vec::with_capacity(RUNS);
     let mut due = 0;
     for _ in 0..RUNS {
@@ -52,8 +54,9 @@ async fn main() {
     }
     times.sort();
     println!(
-        "contact list at {HOUSEHOLDS} households ({due} due): p50 {:.1} ms, max {:.1} ms   (budget ≤ 50 ms)",
+        "contact list at {HOUSEHOLDS} households ({due} due): p50 {:.1} ms, p90 {:.1} ms, max {:.1} ms   (budget ≤ 50 ms)",
         ms(times[RUNS / 2]),
+        ms(times[RUNS * 9 / 10]),
         ms(times[RUNS - 1])
     );
 
