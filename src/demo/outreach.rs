@@ -269,10 +269,10 @@ pub(super) async fn write(
     Ok((rounds, calls))
 }
 
-/// The standard parcel: an item from each of eight categories of the demo catalogue, one each
-/// per household and one of the first three per person.
+/// The standard parcel: the best-stocked item that keeps (no use-by) of eight categories of the
+/// demo catalogue, one each per household and one of the first three per person.
 pub(super) async fn standard_parcel(conn: &mut SqliteConnection) -> Result<()> {
-    let items = super::store::first_items(&mut *conn, 8).await?;
+    let items = super::store::best_stocked_items(&mut *conn, 8).await?;
     let lines: Vec<(i64, i64, i64)> = items
         .iter()
         .enumerate()

@@ -47,14 +47,21 @@ pub struct NewVisit {
     pub method: &'static str,
 }
 
-/// The first item of each of the first `limit` categories of the catalogue.
-pub async fn first_items(conn: &mut SqliteConnection, limit: i64) -> Result<Vec<i64>> {
-    Ok(
-        sqlx::query_scalar("SELECT MIN(id) FROM items GROUP BY category ORDER BY MIN(id) LIMIT ?")
-            .bind(limit)
-            .fetch_all(conn)
-            .await?,
+/// The best-stocked item with no use-by date (tins, dry goods: what keeps in a parcel) of
+/// each of the `limit` best-stocked categories of the catalogue.
+pub async fn best_stocked_items(conn: &mut SqliteConnection, limit: i64) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT item_id FROM (
+             SELECT item_id, MAX(units) AS units FROM (
+                 SELECT b.item_id, i.category, SUM(b.on_hand) AS units
+                 FROM batches b JOIN items i ON i.id = b.item_id
+                 WHERE b.use_by IS NULL AND b.on_hand > 0 GROUP BY b.item_id)
+             GROUP BY category)
+         ORDER BY units DESC, item_id LIMIT ?",
     )
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
 }
 
 /// Visits, given ids 1, 2, … in order (the database is empty).

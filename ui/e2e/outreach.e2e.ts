@@ -1,13 +1,14 @@
 // Reaching members who cannot come, in the real app: set a household to receive deliveries,
 // plan today's round, pack it, print the run sheet and the labels (every label's barcode
 // read back with zbarimg), scan one label as delivered and mark another stop not in; the
-// counter's today figures count the delivered parcel as a visit; a welfare call logged as
-// "needs help" becomes a referral.
+// counter's today figures count the delivered parcel as a visit, and the stock its items
+// leaving with the parcels and coming back with the one not delivered; a welfare call logged
+// as "needs help" becomes a referral.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { By, Key } from "selenium-webdriver";
+import { By, Key, type WebElement } from "selenium-webdriver";
 import { afterEach, describe, expect, it } from "vitest";
 import { demoDataDir, DEMO, launch, stopAfterTest, type App } from "./app";
 
@@ -31,9 +32,33 @@ function barcodes(pdf: string): string[] {
   );
 }
 
+/** Every unit the Stock screen says can be given out, summed over its items. */
+async function usableUnits(app: App): Promise<number> {
+  await app.click("Stock");
+  await app.heading("Stock");
+  await app.element("//section[@aria-label='Items']//tbody/tr/td[5]");
+  const cells = await app.driver.findElements(By.xpath("//section[@aria-label='Items']//tbody/tr/td[5]"));
+  let sum = 0;
+  for (const cell of cells) sum += Number(await cell.getText());
+  return sum;
+}
+
+/** The items packed for a stop, as its row on the round says ("1 · 17 items"). */
+async function stopItems(stopRow: WebElement): Promise<number> {
+  const text = await (await stopRow.findElement(By.xpath("./td[4]"))).getText();
+  return Number(/(\d+) items/.exec(text)?.[1] ?? NaN);
+}
+
 describe("deliveries and calls", () => {
   it("plans, packs, prints and settles a round, and a needs-help call makes a referral", async () => {
-    const app = await launch(demoDataDir(60), "Counter", DEMO.manager);
+    const app = await launch(demoDataDir(60), "Counter", DEMO.admin);
+    // Parcels come out of stock when the pantry records the items themselves.
+    await app.click("Stock");
+    await app.heading("Stock");
+    await app.click("Stock settings");
+    await (await app.element("//label[contains(normalize-space(), 'Record the items themselves')]/input")).click();
+    await app.click("Save stock settings");
+    await app.text("Stock settings saved.");
 
     // A household is set to receive deliveries from its page.
     await app.click("Members");
@@ -51,6 +76,8 @@ describe("deliveries and calls", () => {
     await app.text("Deliveries are set up: the household is suggested for each round.");
     await app.screenshot("outreach-household");
 
+    const before = await usableUnits(app);
+
     // Today's round: the due delivery households are ticked; plan, then pack.
     await app.click("Deliveries & calls");
     await app.heading("Deliveries & calls");
@@ -64,6 +91,10 @@ describe("deliveries and calls", () => {
     await (await app.element("//button[starts-with(normalize-space(), 'Pack ')]")).click();
     await app.text("Packed: the parcels' items are taken from stock.");
     await app.screenshot("outreach-round");
+    const stopRows = await app.driver.findElements(By.xpath("//table[@aria-label='Stops on the round']/tbody/tr"));
+    let packedUnits = 0;
+    for (const r of stopRows) packedUnits += await stopItems(r);
+    expect(packedUnits).toBeGreaterThan(0);
 
     await app.click("Run sheet");
     const sheet = await printedPath(app, `Run sheet for ${stops} stops ready to print`);
@@ -90,6 +121,7 @@ describe("deliveries and calls", () => {
     await app.element(`${row}[td[normalize-space()='Delivered']]`);
     const other = await app.element(`//table[@aria-label='Stops on the round']//tr[not(td[normalize-space()=${JSON.stringify(member)}])][.//button[starts-with(normalize-space(), 'Not in')]]`);
     const otherName = await (await other.findElement(By.xpath("./td[2]"))).getText();
+    const otherUnits = await stopItems(other);
     await (await other.findElement(By.xpath(".//button[starts-with(normalize-space(), 'Not in')]"))).click();
     await app.containing(": not in.");
     await app.element(`//table[@aria-label='Stops on the round']//tr[td[normalize-space()=${JSON.stringify(otherName)}]][td[normalize-space()='Not in']]`);
@@ -97,6 +129,9 @@ describe("deliveries and calls", () => {
     await scan.sendKeys(code!, Key.ENTER);
     await app.text(`${reference}: delivered (recorded already).`);
     await app.screenshot("outreach-outcomes");
+
+    // Stock: packing took every parcel's items; the parcel not delivered brought its own back.
+    expect(await usableUnits(app)).toBe(before - packedUnits + otherUnits);
 
     // The counter's today figures count the delivered parcel as one visit.
     await app.click("Counter");
