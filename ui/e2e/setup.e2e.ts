@@ -120,12 +120,12 @@ describe("first run", () => {
     await app.heading("Counter");
     await app.screenshot("counter-first-run");
     const body = app.driver.findElement({ css: "body" });
-    const screens = ["Counter", "Members", "Stock", "Referrals", "Reports"];
+    const screens = ["Counter", "Members", "Stock", "Referrals", "Deliveries & calls", "Reports"];
     for (const [index, name] of screens.entries()) {
       await body.sendKeys(Key.chord(Key.ALT, String(index + 1)));
       await app.heading(name);
     }
-    await body.sendKeys(Key.chord(Key.ALT, "6"));
+    await body.sendKeys(Key.chord(Key.ALT, "7"));
     await app.heading("Settings");
     await app.click("Back up now");
     await app.containing("Backup written and checked");
