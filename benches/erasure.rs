@@ -7,9 +7,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use chrono::NaiveDate;
 use pantry::access::{Actor, Role};
-use pantry::demo::{self, DemoSpec};
 use pantry::households::erasure;
 
 const HOUSEHOLDS: u32 = 100_000;
@@ -22,19 +20,7 @@ fn ms(d: Duration) -> f64 {
 #[tokio::main]
 async fn main() {
     let (_dir, db) = common::encrypted_pantry().await;
-    let spec = DemoSpec {
-        households: HOUSEHOLDS,
-        weeks: 4,
-        seed: 7,
-        until: NaiveDate::from_ymd_opt(2026, 11, 21),
-        no_referrals: false,
-    };
-    let started = Instant::now();
-    demo::generate(&db, &spec).await.unwrap();
-    println!(
-        "demo data: {HOUSEHOLDS} households, 4 weeks of visits in {:.2} s",
-        started.elapsed().as_secs_f64()
-    );
+    common::demo_pantry(&db, HOUSEHOLDS, 4, 7).await;
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM households WHERE erased_at IS NULL ORDER BY random() LIMIT ?",
     )

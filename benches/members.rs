@@ -8,9 +8,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use chrono::NaiveDate;
 use pantry::access::{Actor, Role};
-use pantry::demo::{self, DemoSpec};
 use pantry::households::search::search;
 use pantry::{import, settings};
 
@@ -44,19 +42,7 @@ fn typo(word: &str, n: usize) -> String {
 #[tokio::main]
 async fn main() {
     let (_dir, db) = common::encrypted_pantry().await;
-    let spec = DemoSpec {
-        households: HOUSEHOLDS,
-        weeks: 1,
-        seed: 11,
-        until: NaiveDate::from_ymd_opt(2026, 11, 21),
-        no_referrals: false,
-    };
-    let started = Instant::now();
-    demo::generate(&db, &spec).await.unwrap();
-    println!(
-        "demo data: {HOUSEHOLDS} households in {:.2} s",
-        started.elapsed().as_secs_f64()
-    );
+    common::demo_pantry(&db, HOUSEHOLDS, 1, 11).await;
 
     // Queries a counter volunteer types, drawn from the data itself.
     let rows: Vec<(String, String, String, String)> = sqlx::query_as(
@@ -164,7 +150,7 @@ async fn main() {
     let (_dir, db) = common::encrypted_pantry().await;
     settings::save(
         &db,
-        &demo::demo_settings_form(),
+        &pantry::demo::demo_settings_form(),
         &Actor::system("bench", Role::Admin),
     )
     .await

@@ -8,9 +8,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use chrono::NaiveDate;
 use pantry::access::{Actor, Role};
-use pantry::demo::{self, DemoSpec};
 use pantry::files::Existing;
 use pantry::output::Destination;
 use pantry::outreach::{self, HomeDeliveryForm, PlannedStop, RoundForm, StopOrder};
@@ -28,19 +26,7 @@ fn ms(d: Duration) -> f64 {
 #[tokio::main]
 async fn main() {
     let (dir, db) = common::encrypted_pantry().await;
-    let spec = DemoSpec {
-        households: HOUSEHOLDS,
-        weeks: 4,
-        seed: 7,
-        until: NaiveDate::from_ymd_opt(2026, 11, 21),
-        no_referrals: false,
-    };
-    let started = Instant::now();
-    demo::generate(&db, &spec).await.unwrap();
-    println!(
-        "demo data: {HOUSEHOLDS} households in {:.2} s",
-        started.elapsed().as_secs_f64()
-    );
+    common::demo_pantry(&db, HOUSEHOLDS, 4, 7).await;
     let manager = Actor::system("bench", Role::Manager);
 
     // Once untimed, as the screen's first look warms the cache.

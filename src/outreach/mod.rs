@@ -34,10 +34,11 @@ pub use documents::{
 pub use needs::{
     record_support_need, remove_support_need, support_needs, NeedForm, SupportNeedRecord,
 };
+pub use packing::ParcelLineForm;
 pub use rounds::{
     pack_round, parcel_code, plan_round, read_parcel_code, record_outcome, round_on, scan_outcome,
-    set_standard_parcel, standard_parcel, suggest_round, ParcelLineForm, PlannedStop, Round,
-    RoundForm, RoundStop, Settled, StopOrder, Suggestion,
+    set_standard_parcel, standard_parcel, suggest_round, PlannedStop, Round, RoundForm, RoundStop,
+    Settled, StopOrder, Suggestion,
 };
 
 choices!(

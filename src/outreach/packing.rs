@@ -3,17 +3,25 @@
 //! marked with the diets it suits is left out when it does not suit one of the household's;
 //! an item not marked is packed with a note to check its label. Pure: facts in, a list out.
 
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
 use crate::households::form::{Allergen, Dietary};
 
-/// One line of the standard parcel, with what the item contains and the diets it suits.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParcelItem {
+/// One line of the standard parcel, as set by a manager, with what its item contains and
+/// the diets it suits (kept on the item).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ParcelLineForm {
+    #[ts(type = "number")]
     pub item_id: i64,
+    /// The item's name, as read back (ignored when saving).
+    #[serde(default)]
     pub name: String,
     pub per_household: u32,
     pub per_person: u32,
     pub allergens: Vec<Allergen>,
-    /// Empty when nobody has marked the item.
+    /// Empty when nobody has marked the item: packing then asks to check its label.
     pub suits: Vec<Dietary>,
 }
 
@@ -42,7 +50,7 @@ pub struct Packed {
 }
 
 /// The parcel for `household`.
-pub fn pack(parcel: &[ParcelItem], household: &Household) -> Packed {
+pub fn pack(parcel: &[ParcelLineForm], household: &Household) -> Packed {
     let mut packed = Packed::default();
     for item in parcel {
         let quantity = item.per_household + item.per_person * household.people;
@@ -110,8 +118,8 @@ pub fn alerts(allergies: &[Allergen], dietary: &[Dietary], notes: &str) -> Vec<S
 mod tests {
     use super::*;
 
-    fn item(name: &str, allergens: &[Allergen], suits: &[Dietary]) -> ParcelItem {
-        ParcelItem {
+    fn item(name: &str, allergens: &[Allergen], suits: &[Dietary]) -> ParcelLineForm {
+        ParcelLineForm {
             item_id: name.len() as i64,
             name: name.into(),
             per_household: 1,

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::packing::{self, ParcelItem};
+use super::packing::{self, ParcelLineForm};
 use super::store::{self, StopRow};
 use super::DeliveryOutcome;
 use crate::access::{Actor, Operation};
@@ -382,12 +382,12 @@ pub async fn round_on(db: &Db, day: NaiveDate, actor: &Actor) -> Result<Option<R
     }
 }
 
-/// The standard parcel as packing reads it.
-pub(super) async fn parcel_items(conn: &mut sqlx::SqliteConnection) -> Result<Vec<ParcelItem>> {
+/// The standard parcel, with what each item contains and suits.
+pub(super) async fn parcel_items(conn: &mut sqlx::SqliteConnection) -> Result<Vec<ParcelLineForm>> {
     Ok(store::parcel_lines(conn)
         .await?
         .into_iter()
-        .map(|l| ParcelItem {
+        .map(|l| ParcelLineForm {
             item_id: l.item_id,
             name: l.name,
             per_household: l.per_household as u32,
@@ -399,7 +399,7 @@ pub(super) async fn parcel_items(conn: &mut sqlx::SqliteConnection) -> Result<Ve
 }
 
 /// What packing puts in a stop's parcel.
-pub(super) fn packed_for(parcel: &[ParcelItem], stop: &StopRow) -> packing::Packed {
+pub(super) fn packed_for(parcel: &[ParcelLineForm], stop: &StopRow) -> packing::Packed {
     packing::pack(
         parcel,
         &packing::Household {
@@ -663,23 +663,6 @@ pub async fn scan_outcome(
     record_outcome(db, id, outcome, actor).await
 }
 
-/// One line of the standard parcel, as set by a manager, with what its item contains and
-/// the diets it suits (kept on the item, for packing).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct ParcelLineForm {
-    #[ts(type = "number")]
-    pub item_id: i64,
-    /// The item's name, as read back (ignored when saving).
-    #[serde(default)]
-    pub name: String,
-    pub per_household: u32,
-    pub per_person: u32,
-    pub allergens: Vec<form::Allergen>,
-    /// Empty when nobody has marked the item: packing then asks to check its label.
-    pub suits: Vec<form::Dietary>,
-}
-
 /// Replaces the standard parcel, and marks what each of its items contains and suits.
 pub async fn set_standard_parcel(
     db: &Db,
@@ -749,19 +732,7 @@ pub async fn set_standard_parcel(
 
 /// The standard parcel.
 pub async fn standard_parcel(db: &Db) -> Result<Vec<ParcelLineForm>> {
-    let mut conn = db.pool().acquire().await?;
-    Ok(store::parcel_lines(&mut conn)
-        .await?
-        .into_iter()
-        .map(|l| ParcelLineForm {
-            item_id: l.item_id,
-            name: l.name,
-            per_household: l.per_household as u32,
-            per_person: l.per_person as u32,
-            allergens: form::flags_from_text(&l.allergens, form::Allergen::find),
-            suits: form::flags_from_text(&l.suits, form::Dietary::find),
-        })
-        .collect())
+    parcel_items(&mut *db.pool().acquire().await?).await
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ import type { Dietary } from "./Dietary";
 
 /**
  * One line of the standard parcel, as set by a manager, with what its item contains and
- * the diets it suits (kept on the item, for packing).
+ * the diets it suits (kept on the item).
  */
 export type ParcelLineForm = { itemId: number, 
 /**
