@@ -382,7 +382,8 @@ pub(crate) fn subject(id: i64) -> String {
     format!("household:{id}")
 }
 
-async fn load_live(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Household> {
+/// The household, refused when it is not on file or its details were erased.
+pub(crate) async fn load_live(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Household> {
     let household = store::load(conn, id)
         .await?
         .ok_or_else(|| Error::not_found(format!("Household {id}")))?;

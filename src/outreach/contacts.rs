@@ -231,7 +231,7 @@ pub async fn log_contact(db: &Db, form: &ContactForm, actor: &Actor) -> Result<C
         actor.require(db, Operation::MakeReferral).await?;
     }
     let mut tx = db.begin_write().await?;
-    super::needs::live_household(&mut tx, form.household_id).await?;
+    crate::households::load_live(&mut tx, form.household_id).await?;
     let referral_id = match &referral {
         Some(checked) => Some(
             referrals::make_in(&mut tx, &settings, now, checked, &actor.name)

@@ -115,7 +115,7 @@ pub async fn set_delivery(
     };
     let now = db.now();
     let mut tx = db.begin_write().await?;
-    super::needs::live_household(&mut tx, form.household_id).await?;
+    crate::households::load_live(&mut tx, form.household_id).await?;
     store::put_delivery(
         &mut tx,
         &NewDelivery {

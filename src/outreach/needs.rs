@@ -96,7 +96,7 @@ pub async fn record_support_need(
     };
     let now = db.now();
     let mut tx = db.begin_write().await?;
-    live_household(&mut tx, form.household_id).await?;
+    households::load_live(&mut tx, form.household_id).await?;
     store::put_need(
         &mut tx,
         &NewNeed {
@@ -166,20 +166,4 @@ pub async fn support_needs(
         .into_iter()
         .map(Into::into)
         .collect())
-}
-
-/// The household, refused when it does not exist or its details were erased.
-pub(super) async fn live_household(
-    conn: &mut sqlx::SqliteConnection,
-    id: i64,
-) -> Result<households::Household> {
-    let household = households::store::load(conn, id)
-        .await?
-        .ok_or_else(|| Error::not_found(format!("Household {id}")))?;
-    if household.erased {
-        return Err(Error::Conflict(
-            "This household's details were erased.".into(),
-        ));
-    }
-    Ok(household)
 }

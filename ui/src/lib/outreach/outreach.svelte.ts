@@ -73,7 +73,8 @@ export class RoundState {
   async plan(): Promise<boolean> {
     const stops = this.suggestions
       .filter((s) => this.picks[s.householdId]?.chosen)
-      .map((s) => ({ householdId: s.householdId, parcels: Number(this.picks[s.householdId].parcels) || 1 }));
+      // A blank number of parcels goes as 0, never made up: the library says what is allowed.
+      .map((s) => ({ householdId: s.householdId, parcels: Number(this.picks[s.householdId].parcels) || 0 }));
     return this.task.run(async () => {
       this.round = await api.outreachPlan({ date: this.date, stops, order: this.order });
       this.notice = `Round planned: ${this.round.stops.length} stop${this.round.stops.length === 1 ? "" : "s"}.`;
