@@ -73,6 +73,7 @@ bench:
 	cargo bench --bench counter
 	cargo bench --bench reports
 	cargo bench --bench outreach
+	cargo bench --bench erasure
 
 bindings:
 	UPDATE_BINDINGS=1 cargo test --test bindings

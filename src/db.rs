@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{AssertSqlSafe, Sqlite, SqlitePool, Transaction};
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
@@ -25,11 +25,45 @@ static MIGRATOR: Migrator = sqlx::migrate!();
 pub struct Db {
     pool: SqlitePool,
     path: PathBuf,
+    /// Dropped before the lock: the last handle dropped shuts the connections first.
+    _closer: Arc<ClosesOnDrop>,
     lock: Arc<DbLock>,
     clock: Clock,
     /// The SQLCipher key; `None` only for a database opened unencrypted (tests that search
     /// the file's raw bytes).
     key: Option<Arc<DatabaseKey>>,
+}
+
+/// Shuts the connections when the last handle on a database is dropped without
+/// `Db::close`, before the drop returns. Left to themselves they shut on their own threads
+/// later, and a process that ended meanwhile ran SQLCipher's exit handler (which frees its
+/// heap, its providers and its mutexes) under a connection still closing, and crashed.
+/// Waiting needs a multi-thread runtime (the app's, each command's, every test's): a
+/// connection dropped just before is handed back to the pool by a task that must run
+/// meanwhile. Anywhere else the drop does not wait.
+#[derive(Debug)]
+struct ClosesOnDrop(SqlitePool);
+
+impl Drop for ClosesOnDrop {
+    fn drop(&mut self) {
+        use tokio::runtime::{Handle, RuntimeFlavor};
+        if self.0.is_closed() {
+            return;
+        }
+        let Ok(runtime) = Handle::try_current() else {
+            return;
+        };
+        if runtime.runtime_flavor() != RuntimeFlavor::MultiThread {
+            return;
+        }
+        tokio::task::block_in_place(|| {
+            runtime.block_on(async {
+                // Never for ever: a connection still checked out on this very thread would
+                // hold the close up until it is returned.
+                let _ = tokio::time::timeout(Duration::from_secs(5), self.0.close()).await;
+            });
+        });
+    }
 }
 
 /// Every Pantry process (the app, each command) holds this lock shared while it has the
@@ -202,6 +236,7 @@ impl Db {
             .await
             .map_err(|e| not_a_database(e, path))?;
         let db = Db {
+            _closer: Arc::new(ClosesOnDrop(pool.clone())),
             pool,
             path: path.to_owned(),
             lock: Arc::new(lock),
@@ -403,7 +438,11 @@ fn connect_options(path: &Path, key: Option<&DatabaseKey>) -> SqliteConnectOptio
     // connection still closing crashed the process as it ended (about 1 run in 90 of a test
     // that drops six open databases).
     openssl_sys::init();
-    let options = SqliteConnectOptions::new().filename(path);
+    // SQLCipher's own log (to standard error) is off: a wrong key is answered in plain words
+    // by `not_a_database`, not with "hmac check failed for pgno=1" beside it.
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .pragma("cipher_log_level", "NONE");
     match key {
         Some(key) => options.pragma("key", key.pragma()),
         None => options,
@@ -606,7 +645,7 @@ pub(crate) async fn adopt_copy(
         .max_connections(1)
         .connect_with(connect_options(path, Some(recovery)).journal_mode(SqliteJournalMode::Delete))
         .await?;
-    let rekeyed = sqlx::query(&format!("PRAGMA rekey = {}", key.pragma()))
+    let rekeyed = sqlx::query(AssertSqlSafe(format!("PRAGMA rekey = {}", key.pragma())))
         .execute(&pool)
         .await;
     pool.close().await;

@@ -9,7 +9,7 @@ use pantry::backups::{self, BackupReason};
 use pantry::households::{self, erasure};
 use pantry::{settings, visits, Error};
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_trail_lists_filters_and_refuses_changes() {
     let (_dir, db) = common::fresh_db().await;
     settings::save(&db, &common::hillside_form(), &common::admin())
@@ -93,7 +93,7 @@ async fn the_trail_lists_filters_and_refuses_changes() {
         .is_err());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_trail_reads_as_sentences_naming_what_it_is_about_as_it_is_now() {
     let (_dir, db) = common::fresh_db().await;
     settings::save(&db, &common::hillside_form(), &common::admin())

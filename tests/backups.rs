@@ -22,7 +22,7 @@ async fn names(db: &Db) -> Vec<(String, i64)> {
         .unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn backup_change_restore_gives_back_exactly_the_backup() {
     let (dir, db) = common::fresh_db().await;
     settings::save(&db, &common::hillside_form(), &common::admin())
@@ -92,7 +92,7 @@ async fn backup_change_restore_gives_back_exactly_the_backup() {
     assert_eq!(audit, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn only_the_last_backups_are_kept_and_the_folder_is_checked() {
     let (dir, db) = common::fresh_db().await;
     settings::save(&db, &common::hillside_form(), &common::admin())
@@ -130,7 +130,7 @@ async fn only_the_last_backups_are_kept_and_the_folder_is_checked() {
     assert_eq!(files, 2);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_file_that_is_not_a_pantry_backup_changes_nothing() {
     let (dir, db) = common::fresh_db().await;
     settings::save(&db, &common::hillside_form(), &common::admin())

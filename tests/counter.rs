@@ -53,7 +53,7 @@ fn visit_form(check_in: &visits::CheckIn, method: FeeMethod) -> VisitForm {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn register_check_in_refuse_override_void_and_cash_up() {
     let (_dir, db, h) = pantry_with("Amelia Smith").await;
     let card = card_of(&db, h.id).await;
@@ -185,7 +185,7 @@ async fn register_check_in_refuse_override_void_and_cash_up() {
     ));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_visit_freezes_the_household_as_it_was() {
     let (_dir, db, h) = pantry_with("Amelia Smith").await;
     let check_in = found(visits::scan(&db, &h.membership_number).await.unwrap());
@@ -208,7 +208,7 @@ async fn a_visit_freezes_the_household_as_it_was() {
     assert_eq!((children, fee), (3, 0), "snapshot kept; waived fee is 0");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn scans_find_cards_numbers_and_names_and_explain_the_rest() {
     let (_dir, db, h) = pantry_with("Zoë Öztürk").await;
     let old = card_of(&db, h.id).await;
@@ -288,7 +288,7 @@ async fn scans_find_cards_numbers_and_names_and_explain_the_rest() {
     assert!(message.contains("not a valid"), "{message}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn bad_visit_input_is_refused_field_by_field_and_records_nothing() {
     let (_dir, db, h) = pantry_with("Amelia Smith").await;
     let check_in = found(visits::scan(&db, &h.membership_number).await.unwrap());
@@ -309,7 +309,7 @@ async fn bad_visit_input_is_refused_field_by_field_and_records_nothing() {
     assert_eq!(common::count(&db, "visits").await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn an_unreadable_stored_value_is_an_error_that_names_it_never_a_default() {
     let (_dir, db, h) = pantry_with("Amelia Smith").await;
     // As another tool might leave it: no date where the membership's end should be.
@@ -345,7 +345,7 @@ async fn an_unreadable_stored_value_is_an_error_that_names_it_never_a_default() 
     assert!(err.to_string().contains("Mars/Olympus"), "{err}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_library_tells_the_counter_what_was_typed() {
     let (_dir, db, h) = pantry_with("Zoë Öztürk").await;
     let card = card_of(&db, h.id).await;

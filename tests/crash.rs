@@ -3,6 +3,7 @@
 //! there afterwards and the file must pass `PRAGMA integrity_check`. Two writers at once queue.
 #![allow(clippy::unwrap_used)]
 
+use sqlx::AssertSqlSafe;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -35,7 +36,7 @@ fn demo(dir: &Path) {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn visits_acknowledged_before_a_kill_survive_it() {
     let dir = tempfile::tempdir().unwrap();
     demo(dir.path());
@@ -64,14 +65,14 @@ async fn visits_acknowledged_before_a_kill_survive_it() {
             .await
             .unwrap();
         assert_eq!(verdict, "ok");
-        let present: i64 = sqlx::query_scalar(&format!(
+        let present: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
             "SELECT COUNT(*) FROM visits WHERE id IN ({})",
             acknowledged
                 .iter()
                 .map(i64::to_string)
                 .collect::<Vec<_>>()
                 .join(",")
-        ))
+        )))
         .fetch_one(db.pool())
         .await
         .unwrap();
@@ -85,7 +86,7 @@ async fn visits_acknowledged_before_a_kill_survive_it() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn two_command_line_writers_at_once_queue_rather_than_fail() {
     let dir = tempfile::tempdir().unwrap();
     demo(dir.path());

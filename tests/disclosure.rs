@@ -855,7 +855,7 @@ fn weakly_protected(truth: &Cells) -> Cells {
         .collect()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn no_small_count_can_be_recovered_from_any_combination_of_exports() {
     let periods = periods();
     let mut protected = Tally::default();
@@ -958,7 +958,7 @@ async fn no_small_count_can_be_recovered_from_any_combination_of_exports() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_same_records_always_give_the_same_figures() {
     let p = generate(60, 9).await;
     // No visits, events or referrals on a Monday the pantry is closed (the demo opens

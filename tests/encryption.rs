@@ -74,7 +74,7 @@ fn files_holding(dir: &Path, needle: &[u8]) -> Vec<String> {
     found
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_database_its_wal_and_backups_reveal_nothing_without_the_key() {
     let (dir, db) = common::fresh_db().await;
     pantry_with_a_member(&db).await;
@@ -108,7 +108,7 @@ async fn the_database_its_wal_and_backups_reveal_nothing_without_the_key() {
     assert_eq!(common::count(&db, "households").await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_backup_restores_on_a_new_laptop_with_the_recovery_key_only() {
     let (old_dir, old) = common::fresh_db().await;
     pantry_with_a_member(&old).await;
@@ -167,7 +167,7 @@ async fn a_backup_restores_on_a_new_laptop_with_the_recovery_key_only() {
     assert_eq!(chain::verify(&db).await.unwrap().broken, None);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_moved_data_folder_opens_again_with_the_recovery_key() {
     let (dir, db) = common::fresh_db().await;
     pantry_with_a_member(&db).await;
@@ -196,7 +196,7 @@ async fn a_moved_data_folder_opens_again_with_the_recovery_key() {
     assert_eq!(common::count(&db, "households").await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_plain_database_from_an_earlier_pantry_is_encrypted_with_its_copies() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("pantry.sqlite3");
@@ -239,7 +239,7 @@ async fn a_plain_database_from_an_earlier_pantry_is_encrypted_with_its_copies() 
         .unwrap();
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_plain_backup_on_a_usb_stick_unplugged_at_the_upgrade_is_encrypted_when_it_is_back() {
     let dir = tempfile::tempdir().unwrap();
     let stick = tempfile::tempdir().unwrap();
@@ -282,7 +282,7 @@ async fn a_plain_backup_on_a_usb_stick_unplugged_at_the_upgrade_is_encrypted_whe
         .unwrap();
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn only_an_admin_takes_a_plain_copy_and_it_is_recorded() {
     let (dir, db) = common::fresh_db().await;
     pantry_with_a_member(&db).await;
@@ -316,7 +316,7 @@ async fn only_an_admin_takes_a_plain_copy_and_it_is_recorded() {
     assert_eq!(exports, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_recovery_sheet_prints_the_key_for_admins_and_is_remembered() {
     let (dir, db) = common::fresh_db().await;
     pantry_with_a_member(&db).await;
@@ -366,11 +366,14 @@ async fn tamper(db: &Db, sql: &str) {
         "DROP TRIGGER IF EXISTS audit_chain_append_only_delete",
         sql,
     ] {
-        sqlx::query(statement).execute(&mut *conn).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(statement))
+            .execute(&mut *conn)
+            .await
+            .unwrap();
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn an_edited_removed_or_added_audit_entry_is_found() {
     for (what, sql) in [
         (
@@ -425,7 +428,7 @@ async fn an_edited_removed_or_added_audit_entry_is_found() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_backup_records_the_chain_head() {
     let (_dir, db) = common::fresh_db().await;
     pantry_with_a_member(&db).await;

@@ -34,7 +34,7 @@ fn household(name: &str, postcode: &str) -> HouseholdForm {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn registering_gives_a_checked_number_an_expiry_and_a_suggested_neighbourhood() {
     let (_dir, db) = pantry().await;
     let s = settings::require(&db).await.unwrap();
@@ -74,7 +74,7 @@ async fn registering_gives_a_checked_number_an_expiry_and_a_suggested_neighbourh
     assert_eq!(page.form.lead_name, "Łucja Nowak-Wiśniewska");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn no_household_without_consent_and_bad_input_saves_nothing() {
     let (_dir, db) = pantry().await;
     let no_consent = HouseholdForm {
@@ -121,7 +121,7 @@ async fn no_household_without_consent_and_bad_input_saves_nothing() {
     assert_eq!(common::count(&db, "household_changes").await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn edits_are_recorded_field_by_field() {
     let (_dir, db) = pantry().await;
     let h = households::register(
@@ -176,7 +176,7 @@ async fn edits_are_recorded_field_by_field() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn renew_pause_and_leave_are_recorded() {
     let (_dir, db) = pantry().await;
     let h = households::register(
@@ -222,7 +222,7 @@ async fn renew_pause_and_leave_are_recorded() {
     assert_eq!(history[1].reason.as_deref(), Some("Away for a month"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn search_ranks_number_then_prefix_then_substring_and_ignores_accents() {
     let (_dir, db) = pantry().await;
     let mut ids = Vec::new();
@@ -303,7 +303,7 @@ async fn names(db: &Db, typed: &str) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_name_typed_with_a_typo_finds_the_household_after_exact_and_prefix_matches() {
     let (_dir, db) = pantry().await;
     for (name, postcode) in [
@@ -399,7 +399,7 @@ async fn register_all<S: AsRef<str>>(
     ids
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_words_of_names_follow_every_registration_edit_merge_and_erasure() {
     let (_dir, db) = pantry().await;
     let ids = register_all(
@@ -472,7 +472,7 @@ async fn the_words_of_names_follow_every_registration_edit_merge_and_erasure() {
     assert_eq!(names(&db, "amelia jones").await, ["Amelia Jones"]);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn likely_duplicates_are_found_and_need_a_reason() {
     let (_dir, db) = pantry().await;
     let first = HouseholdForm {
@@ -554,7 +554,7 @@ async fn likely_duplicates_are_found_and_need_a_reason() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn merging_moves_visits_members_and_history_to_the_one_kept() {
     let (_dir, db) = pantry().await;
     let keep = households::register(
@@ -600,7 +600,7 @@ async fn merging_moves_visits_members_and_history_to_the_one_kept() {
         .is_err());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn erasure_removes_personal_data_and_keeps_anonymous_counts() {
     let (dir, db) = pantry().await;
     let form = HouseholdForm {
@@ -688,7 +688,7 @@ async fn erasure_removes_personal_data_and_keeps_anonymous_counts() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn retention_previews_then_anonymises_only_long_absent_households() {
     let (_dir, db) = pantry().await;
     let (db, clock) = common::at(db, "2021-03-01T11:00:00Z");
@@ -769,7 +769,7 @@ async fn retention_previews_then_anonymises_only_long_absent_households() {
         .is_empty());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_members_list_filters_and_pages() {
     let (_dir, db) = pantry().await;
     for i in 0..30 {

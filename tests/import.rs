@@ -31,7 +31,7 @@ async fn import_all(db: &Db, sheet: &Sheet) -> import::ImportReport {
         .unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_csv_is_checked_row_by_row_and_only_good_rows_are_imported() {
     let (_dir, db) = pantry().await;
     let sheet = import::read_sheet(CSV.as_bytes(), "members.csv").unwrap();
@@ -105,7 +105,7 @@ async fn a_csv_is_checked_row_by_row_and_only_good_rows_are_imported() {
     assert_eq!(common::count(&db, "households").await, 3);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn windows_1252_files_are_read() {
     let (_dir, db) = pantry().await;
     let mut bytes = b"Name,Postcode\r\nZo".to_vec();
@@ -120,7 +120,7 @@ async fn windows_1252_files_are_read() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn xlsx_workbooks_are_read_with_their_dates() {
     let (_dir, db) = pantry().await;
     let mut book = rust_xlsxwriter::Workbook::new();
@@ -176,7 +176,7 @@ async fn xlsx_workbooks_are_read_with_their_dates() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn unreadable_files_and_incomplete_mappings_get_clear_messages() {
     let (_dir, db) = pantry().await;
     for (bytes, name) in [

@@ -75,7 +75,7 @@ async fn register_in(db: &Db, name: &str, language: &str) -> households::Househo
     .unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn every_language_prints_a_readable_welcome_sheet_with_subset_fonts() {
     let (dir, db) = multilingual_pantry().await;
     for (i, language) in LANGUAGES.iter().enumerate() {
@@ -260,7 +260,7 @@ fn glyphs_placed_equal_harfbuzz_for_bengali_gurmukhi_arabic_and_urdu() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn right_to_left_text_reads_back_in_order_with_its_numbers() {
     let (dir, db) = multilingual_pantry().await;
     let h = register_in(&db, "Amina Khan", "ur").await;
@@ -290,7 +290,7 @@ async fn right_to_left_text_reads_back_in_order_with_its_numbers() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_language_is_asked_at_registration_from_those_switched_on() {
     let (_dir, db) = common::fresh_db().await;
     settings::save(&db, &common::hillside_form(), &common::admin())
@@ -398,7 +398,7 @@ async fn the_language_is_asked_at_registration_from_those_switched_on() {
     assert!(matches!(counter, Err(Error::Forbidden(_))), "{counter:?}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn subject_access_and_the_edit_history_include_the_preferred_language() {
     let (dir, db) = multilingual_pantry().await;
     let h = register_in(&db, "Rahima Begum", "bn").await;
@@ -448,7 +448,7 @@ async fn subject_access_and_the_edit_history_include_the_preferred_language() {
     assert_eq!(erased.language, "en");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_language_column_is_imported_by_name_or_code() {
     let (_dir, db) = common::fresh_db().await;
     settings::save(&db, &common::hillside_form(), &common::admin())
@@ -514,7 +514,7 @@ async fn the_language_column_is_imported_by_name_or_code() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_card_and_the_members_slip_are_in_the_members_language_and_english() {
     let (dir, db) = multilingual_pantry().await;
     let h = register_in(&db, "Rahima Begum", "bn").await;
@@ -582,7 +582,7 @@ async fn the_card_and_the_members_slip_are_in_the_members_language_and_english()
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_command_line_prints_the_welcome_sheet() {
     let (dir, db) = multilingual_pantry().await;
     common::admin_alex(&db).await;

@@ -146,7 +146,7 @@ async fn on_hand(db: &Db, item_id: i64) -> i64 {
         .unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_round_is_packed_from_stock_and_its_outcomes_count_or_return() {
     let (_dir, db, clock, today) = pantry().await;
     let beans = item(&db, "Baked beans").await;
@@ -334,7 +334,7 @@ async fn a_round_is_packed_from_stock_and_its_outcomes_count_or_return() {
         .starts_with("Ada Okafor cannot have a parcel then"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn packing_refuses_the_whole_round_when_stock_is_short() {
     let (_dir, db, _clock, today) = pantry().await;
     let beans = item(&db, "Baked beans").await;
@@ -378,7 +378,7 @@ async fn packing_refuses_the_whole_round_when_stock_is_short() {
     assert!(round.stops.iter().all(|s| !s.packed));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_round_refuses_households_that_do_not_receive_deliveries_and_counter_volunteers() {
     let (_dir, db, _clock, today) = pantry().await;
     let a = household(&db, "Ada Okafor", 1, vec![]).await;
@@ -452,7 +452,7 @@ async fn agency(db: &Db) -> i64 {
     .id
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_contact_list_finds_the_unseen_and_a_needs_help_call_makes_a_referral() {
     let (_dir, db, clock, _today) = pantry_recording(CounterStock::Count).await;
     let agency = agency(&db).await;
@@ -594,7 +594,7 @@ async fn the_contact_list_finds_the_unseen_and_a_needs_help_call_makes_a_referra
         .is_empty());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn erasure_and_subject_access_cover_needs_addresses_calls_and_deliveries() {
     let (dir, db, _clock, today) = pantry().await;
     let beans = item(&db, "Baked beans").await;
@@ -729,7 +729,7 @@ async fn need(db: &Db, household_id: i64, need: SupportNeed) {
     .unwrap();
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn merging_duplicates_moves_their_needs_calls_deliveries_and_parcels() {
     let (_dir, db, _clock, today) = pantry_recording(CounterStock::Count).await;
     let keep = household(&db, "Ada Okafor", 1, vec![]).await;
@@ -766,7 +766,7 @@ async fn merging_duplicates_moves_their_needs_calls_deliveries_and_parcels() {
     assert_eq!(round.stops[0].household_id, keep);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_counter_volunteer_settling_a_parcel_learns_only_its_reference() {
     let (_dir, db, _clock, today) = pantry_recording(CounterStock::Count).await;
     let beans = item(&db, "Baked beans").await;
@@ -809,7 +809,7 @@ async fn a_counter_volunteer_settling_a_parcel_learns_only_its_reference() {
     ));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn an_unpacked_stop_of_a_past_round_does_not_block_the_next_round() {
     let (_dir, db, clock, today) = pantry_recording(CounterStock::Count).await;
     let a = household(&db, "Ada Okafor", 1, vec![]).await;
@@ -837,7 +837,7 @@ async fn an_unpacked_stop_of_a_past_round_does_not_block_the_next_round() {
     assert!(next.stops.is_empty());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_shortage_is_told_for_the_whole_round() {
     let (_dir, db, _clock, today) = pantry().await;
     let beans = item(&db, "Baked beans").await;
@@ -876,7 +876,7 @@ async fn a_shortage_is_told_for_the_whole_round() {
     assert_eq!(on_hand(&db, beans).await, 6);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn an_admin_sets_the_weeks_unseen_that_put_a_household_on_the_contact_list() {
     let (_dir, db, clock, _today) = pantry_recording(CounterStock::Count).await;
     let ada = household(&db, "Ada Okafor", 1, vec![]).await;

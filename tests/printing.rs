@@ -96,7 +96,7 @@ fn to(dir: &Path, name: &str) -> Destination {
     Destination::file(dir.join(name), Existing::Refuse)
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_sheet_of_ten_cards_scans_every_number_in_its_place() {
     let (dir, db, made) = pantry_with_households().await;
     let print = cards::print_unprinted(
@@ -171,7 +171,7 @@ async fn a_sheet_of_ten_cards_scans_every_number_in_its_place() {
     assert!(again.to_string().contains("printed already"), "{again}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn crop_mark_sheets_and_single_cards_scan_too() {
     let (dir, db, made) = pantry_with_households().await;
     let ids: Vec<i64> = made.iter().take(3).map(|h| h.id).collect();
@@ -221,7 +221,7 @@ async fn crop_mark_sheets_and_single_cards_scan_too() {
     assert_eq!(decode(&pages[0]), [number]);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_reissued_card_replaces_the_old_one_which_is_refused() {
     let (dir, db, made) = pantry_with_households().await;
     cards::print_unprinted(

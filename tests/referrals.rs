@@ -65,7 +65,7 @@ fn form(household_id: i64, agency_id: i64) -> ReferralForm {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn no_referral_without_consent_and_bad_input_saves_nothing() {
     let (_dir, db, h, a) = pantry("14").await;
     let no_consent = ReferralForm {
@@ -109,7 +109,7 @@ async fn no_referral_without_consent_and_bad_input_saves_nothing() {
     ));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn made_then_contacted_then_outcome_and_it_leaves_the_follow_up_list() {
     let (_dir, db, h, a) = pantry("0").await;
     let r = referrals::make(&db, &form(h, a), &common::admin())
@@ -230,7 +230,7 @@ async fn made_then_contacted_then_outcome_and_it_leaves_the_follow_up_list() {
         .contains("Hillside Money Advice"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn new_referrals_wait_the_follow_up_days_before_listing() {
     let (_dir, db, h, a) = pantry("14").await;
     referrals::make(&db, &form(h, a), &common::admin())
@@ -244,7 +244,7 @@ async fn new_referrals_wait_the_follow_up_days_before_listing() {
     assert_eq!((open.len(), open[0].due), (1, false), "open, not yet due");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_slip_names_the_agency_and_its_reference_barcode_scans() {
     let (dir, db, h, a) = pantry("14").await;
     let r = referrals::make(&db, &form(h, a), &common::admin())

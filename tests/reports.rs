@@ -15,6 +15,7 @@ use pantry::reports::suppress::{publish, Count};
 use pantry::reports::{self, rollup, Period};
 use pantry::visits::{self, FeeMethod, ScanOutcome, VisitForm};
 use pantry::{households, settings, Db, Error};
+use sqlx::AssertSqlSafe;
 
 struct Pantry {
     _dir: tempfile::TempDir,
@@ -160,7 +161,7 @@ fn overall(summary: &reports::Summary, measure: &str) -> Option<i64> {
 /// Every record key to zero: then a count `v` is published as `shown(v)`.
 async fn zero_keys(db: &Db) {
     for table in ["households", "visits", "membership_events", "referrals"] {
-        sqlx::query(&format!("UPDATE {table} SET record_key = 0"))
+        sqlx::query(AssertSqlSafe(format!("UPDATE {table} SET record_key = 0")))
             .execute(db.pool())
             .await
             .unwrap();
@@ -176,7 +177,7 @@ fn n(v: i64) -> i64 {
     shown(v).unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn figures_match_the_hand_count_and_never_drift() {
     let p = pantry().await;
     // With the records' own random keys: editing and erasing households after their visits
@@ -297,7 +298,7 @@ async fn figures_match_the_hand_count_and_never_drift() {
     assert_eq!(export::history(&p.db).await.unwrap().len(), 2);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_preview_shows_the_figures_as_the_export_does() {
     let p = pantry().await;
     zero_keys(&p.db).await;
@@ -360,7 +361,7 @@ async fn the_preview_shows_the_figures_as_the_export_does() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn every_format_reads_back() {
     let p = pantry().await;
     zero_keys(&p.db).await;
@@ -556,7 +557,7 @@ async fn every_format_reads_back() {
 
 /// Each landlord export records the audit chain's head as it stood, so the landlord's copy can
 /// be matched to the pantry's trail; a later export records a later head.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn each_export_records_the_audit_chain_head() {
     let p = pantry().await;
     let dir = tempfile::tempdir().unwrap();
@@ -632,7 +633,7 @@ fn messages(e: Error) -> Vec<String> {
     fields.into_iter().map(|f| f.message).collect()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn roll_up_names_are_made_safe_and_numbers_stay_numbers() {
     let p = pantry().await;
     let one = reports::summary(&p.db, &p.period).await.unwrap();
@@ -684,7 +685,7 @@ async fn roll_up_names_are_made_safe_and_numbers_stay_numbers() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn roll_up_inputs_are_checked_against_the_schema() {
     let p = pantry().await;
     let one = reports::summary(&p.db, &p.period).await.unwrap();
@@ -810,7 +811,7 @@ async fn roll_up_inputs_are_checked_against_the_schema() {
 /// household that changes language afterwards, or is erased (which resets its language to
 /// English), stays in its language for the past; its visits after the change count in the new
 /// one. Small cells are hidden and the rest moved and rounded, as everywhere.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn households_are_counted_by_the_language_at_their_visit() {
     let (_dir, db) = common::fresh_db().await;
     // Tuesday 6 October 2026, noon.

@@ -490,7 +490,7 @@ async fn round_form(db: &Db, tag: &str, role: Role, offset: i64) -> (chrono::Nai
     (day, form)
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn every_protected_operation_is_tried_as_every_role() {
     let (dir, db) = common::fresh_db().await;
     settings::save(&db, &common::hillside_form(), &common::admin())
@@ -565,7 +565,7 @@ fn the_role_table_protects_what_the_issues_name() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn sign_in_locks_out_after_wrong_pins_and_is_audited() {
     let (_dir, db) = common::fresh_db().await;
     settings::save(&db, &common::hillside_form(), &common::admin())

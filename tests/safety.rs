@@ -5,6 +5,7 @@
 
 mod common;
 
+use sqlx::AssertSqlSafe;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -39,11 +40,12 @@ async fn dump(dir: &Path) -> String {
     .unwrap();
     let mut out = String::new();
     for table in tables {
-        let columns: Vec<String> =
-            sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{table}')"))
-                .fetch_all(&pool)
-                .await
-                .unwrap();
+        let columns: Vec<String> = sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT name FROM pragma_table_info('{table}')"
+        )))
+        .fetch_all(&pool)
+        .await
+        .unwrap();
         let columns: Vec<String> = columns
             .into_iter()
             .filter(|c| !(table == "volunteers" && (c == "failed_attempts" || c == "locked_until")))
@@ -57,10 +59,10 @@ async fn dump(dir: &Path) -> String {
             }
             _ => "",
         };
-        let rows: Vec<String> = sqlx::query_scalar(&format!(
+        let rows: Vec<String> = sqlx::query_scalar(AssertSqlSafe(format!(
             "SELECT json_array({}) FROM \"{table}\" {only} ORDER BY 1",
             columns.join(", ")
-        ))
+        )))
         .fetch_all(&pool)
         .await
         .unwrap();
@@ -107,7 +109,7 @@ fn backup_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn no_output_overwrites_the_pantrys_own_files() {
     let dir = tempfile::tempdir().unwrap();
     pantry_with_households(dir.path()).await;
@@ -155,7 +157,7 @@ async fn no_output_overwrites_the_pantrys_own_files() {
     db.close().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn an_existing_file_is_replaced_only_with_force_and_whole() {
     let dir = tempfile::tempdir().unwrap();
     pantry_with_households(dir.path()).await;
@@ -208,7 +210,7 @@ async fn an_existing_file_is_replaced_only_with_force_and_whole() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_print_that_cannot_be_written_is_not_marked_printed() {
     let dir = tempfile::tempdir().unwrap();
     pantry_with_households(dir.path()).await;
@@ -254,7 +256,7 @@ async fn a_print_that_cannot_be_written_is_not_marked_printed() {
     assert_eq!(dump(dir.path()).await, before);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn restoring_the_oldest_kept_backup_works_and_keeps_it() {
     let dir = tempfile::tempdir().unwrap();
     pantry_with_households(dir.path()).await;
@@ -285,7 +287,7 @@ async fn restoring_the_oldest_kept_backup_works_and_keeps_it() {
     db.close().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn restore_carries_the_audit_trail_and_says_what_it_undid() {
     let dir = tempfile::tempdir().unwrap();
     pantry_with_households(dir.path()).await;
@@ -345,7 +347,7 @@ async fn restore_carries_the_audit_trail_and_says_what_it_undid() {
     assert!(!PathBuf::from(format!("{}-shm", taken.file)).exists());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_write_killed_half_way_leaves_no_copy_behind_after_the_next_start() {
     let dir = tempfile::tempdir().unwrap();
     pantry_with_households(dir.path()).await;
@@ -370,7 +372,7 @@ async fn a_write_killed_half_way_leaves_no_copy_behind_after_the_next_start() {
     assert_eq!(dump(dir.path()).await, before);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn restore_refuses_the_live_database_and_another_pantrys_backup() {
     let dir = tempfile::tempdir().unwrap();
     pantry_with_households(dir.path()).await;
@@ -421,7 +423,7 @@ async fn restore_refuses_the_live_database_and_another_pantrys_backup() {
     assert_eq!(dump(dir.path()).await, before);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn rotation_removes_only_this_pantrys_own_backups() {
     let dir = tempfile::tempdir().unwrap();
     pantry_with_households(dir.path()).await;
@@ -450,7 +452,7 @@ async fn rotation_removes_only_this_pantrys_own_backups() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_restore_asked_for_twice_runs_once_and_a_damaged_one_is_abandoned() {
     let dir = tempfile::tempdir().unwrap();
     pantry_with_households(dir.path()).await;
@@ -503,7 +505,7 @@ async fn a_restore_asked_for_twice_runs_once_and_a_damaged_one_is_abandoned() {
     db.close().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_pipe_as_the_output_is_refused_without_waiting_on_it() {
     let dir = tempfile::tempdir().unwrap();
     pantry_with_households(dir.path()).await;
@@ -582,7 +584,7 @@ fn restore_is_refused_while_another_pantry_process_writes() {
     });
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_database_from_a_newer_pantry_is_refused_without_changing_a_byte() {
     let dir = tempfile::tempdir().unwrap();
     let path = db_path(dir.path());
@@ -624,7 +626,7 @@ async fn a_database_from_a_newer_pantry_is_refused_without_changing_a_byte() {
     assert!(!PathBuf::from(format!("{}-wal", path.display())).exists());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn numbers_are_never_used_up_by_an_imported_number() {
     let dir = tempfile::tempdir().unwrap();
     let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
@@ -680,7 +682,7 @@ async fn numbers_are_never_used_up_by_an_imported_number() {
     db.close().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn control_characters_are_refused_at_input_and_escaped_on_a_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
@@ -738,7 +740,7 @@ async fn control_characters_are_refused_at_input_and_escaped_on_a_terminal() {
     assert!(all.contains("\\u{1b}"), "{all:?}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn demo_data_on_a_set_up_pantry_says_plainly_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
     let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
@@ -757,7 +759,7 @@ async fn demo_data_on_a_set_up_pantry_says_plainly_what_to_do() {
     assert_eq!(dump(dir.path()).await, before);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn faults_get_a_clear_message_and_lose_nothing() {
     let dir = tempfile::tempdir().unwrap();
     pantry_with_households(dir.path()).await;

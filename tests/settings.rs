@@ -6,7 +6,7 @@ mod common;
 use pantry::settings::{self, SettingsForm};
 use pantry::Error;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_new_pantry_has_no_settings_until_setup() {
     let (_dir, db) = common::fresh_db().await;
     assert_eq!(settings::load(&db).await.unwrap(), None);
@@ -15,7 +15,7 @@ async fn a_new_pantry_has_no_settings_until_setup() {
     assert!(err.to_string().contains("first-run setup"), "{err}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn setup_saves_every_field() {
     let (_dir, db) = common::fresh_db().await;
     let saved = settings::save(&db, &common::hillside_form(), &common::admin())
@@ -44,7 +44,7 @@ async fn setup_saves_every_field() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn editing_keeps_neighbourhood_ids_and_retires_removed_ones() {
     let (_dir, db) = common::fresh_db().await;
     let first = settings::save(&db, &common::hillside_form(), &common::admin())
@@ -86,7 +86,7 @@ async fn editing_keeps_neighbourhood_ids_and_retires_removed_ones() {
     assert_eq!(third.neighbourhoods[1].id, brookfield_id);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn bad_input_is_refused_field_by_field_and_changes_nothing() {
     let (_dir, db) = common::fresh_db().await;
     let saved = settings::save(&db, &common::hillside_form(), &common::admin())
@@ -120,7 +120,7 @@ async fn bad_input_is_refused_field_by_field_and_changes_nothing() {
     assert_eq!(common::count(&db, "audit_log").await, audits_before);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn every_save_is_audited_with_before_and_after() {
     let (_dir, db) = common::fresh_db().await;
     settings::save(&db, &common::hillside_form(), &common::admin())
@@ -162,7 +162,7 @@ async fn every_save_is_audited_with_before_and_after() {
     assert!(erase.is_err());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn first_run_setup_saves_the_settings_and_the_first_admin_or_neither() {
     let (_dir, db) = common::fresh_db().await;
     let bad = SettingsForm {

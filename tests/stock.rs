@@ -179,7 +179,7 @@ async fn ledger_sum(db: &Db, item_id: i64) -> i64 {
         .unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn deliver_distribute_refuse_use_by_count_and_finalise() {
     let (_dir, db, _) = pantry().await;
     let (db, clock) = common::stopped(db, chrono::Utc::now());
@@ -371,7 +371,7 @@ async fn deliver_distribute_refuse_use_by_count_and_finalise() {
         .unwrap());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn item_form_errors_are_per_field_and_barcodes_unique() {
     let (_dir, db, _) = pantry().await;
     item(&db, "Pasta", "", "", "5012345678900").await;
@@ -415,7 +415,7 @@ async fn item_form_errors_are_per_field_and_barcodes_unique() {
     assert_eq!(common::count(&db, "items").await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn opening_stock_imports_in_one_go_and_reports_bad_rows() {
     let (_dir, db, _) = pantry().await;
     let csv = "Item,Category,Unit,Quantity,Best before,Use by,Value,Barcode\r\n\
@@ -559,7 +559,7 @@ proptest! {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn what_is_typed_in_a_stock_box_is_read_by_the_library() {
     let (_dir, db, _today) = pantry().await;
     item(&db, "Baked beans", "Blue", "0.60", "5012345678900").await;

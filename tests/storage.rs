@@ -7,7 +7,7 @@ use pantry::output::Existing;
 use pantry::{Db, Error};
 use sqlx::Connection;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_new_database_is_durable_and_checks_foreign_keys() {
     let (_dir, db) = common::fresh_db().await;
     let mut conn = db.pool().acquire().await.unwrap();
@@ -33,7 +33,7 @@ async fn a_new_database_is_durable_and_checks_foreign_keys() {
     assert!(busy >= 5_000, "busy timeout {busy} ms");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn opening_twice_applies_nothing_the_second_time_and_makes_no_backup() {
     let dir = tempfile::tempdir().unwrap();
     let (db, first) = Db::open_in(dir.path(), common::keys()).await.unwrap();
@@ -45,7 +45,7 @@ async fn opening_twice_applies_nothing_the_second_time_and_makes_no_backup() {
     assert_eq!(second.backup, None);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn an_existing_database_is_copied_before_it_is_migrated() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("pantry.sqlite3");
@@ -105,7 +105,7 @@ async fn an_existing_database_is_copied_before_it_is_migrated() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_database_from_a_newer_pantry_is_refused_in_plain_english_and_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
@@ -147,7 +147,7 @@ fn database_files(dir: &std::path::Path) -> Vec<String> {
     names
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn two_writers_at_once_queue_instead_of_failing() {
     let (_dir, db) = common::fresh_db().await;
     sqlx::query("CREATE TABLE counter (n INTEGER NOT NULL); INSERT INTO counter VALUES (0)")
@@ -183,7 +183,7 @@ async fn two_writers_at_once_queue_instead_of_failing() {
     assert_eq!(n, 50, "no lost update, no busy error");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_backup_is_a_checked_copy_and_never_overwrites() {
     let (dir, db) = common::fresh_db().await;
     pantry::settings::save(&db, &common::hillside_form(), &common::admin())
@@ -203,7 +203,7 @@ async fn a_backup_is_a_checked_copy_and_never_overwrites() {
     assert_eq!(std::fs::read(&written).unwrap(), before);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn typed_dates_are_stored_as_the_text_earlier_versions_wrote() {
     // Rows written before dates were typed hold `to_rfc3339()` instants and `YYYY-MM-DD`
     // dates; typed binds must write the same text, or comparisons in SQL would go wrong.

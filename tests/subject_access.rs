@@ -8,6 +8,7 @@ mod common;
 #[path = "common/zebulon.rs"]
 mod zebulon;
 
+use sqlx::AssertSqlSafe;
 use std::process::Command;
 
 use pantry::households::protection;
@@ -41,7 +42,7 @@ async fn referring_tables(db: &pantry::Db) -> Vec<(String, String, String)> {
     .unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn subject_access_covers_every_table_that_refers_to_a_household() {
     let (_dir, db) = common::fresh_db().await;
     let (z, _) = zebulon::pantry_with_zebulon(&db).await;
@@ -71,10 +72,10 @@ async fn subject_access_covers_every_table_that_refers_to_a_household() {
                 )
             })
             .collect();
-        let held: i64 = sqlx::query_scalar(&format!(
+        let held: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
             "SELECT COUNT(*) FROM \"{table}\" WHERE {}",
             any.join(" OR ")
-        ))
+        )))
         .bind(z)
         .fetch_one(db.pool())
         .await
@@ -115,7 +116,7 @@ async fn subject_access_covers_every_table_that_refers_to_a_household() {
     }));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_pdf_holds_visits_with_notes_referrals_cards_and_files() {
     let (dir, db) = common::fresh_db().await;
     let (z, _) = zebulon::pantry_with_zebulon(&db).await;

@@ -1,7 +1,7 @@
 //! SQL for the audit trail: the only place that reads or writes `audit_log`.
 
 use chrono::NaiveDate;
-use sqlx::SqliteConnection;
+use sqlx::{AssertSqlSafe, SqliteConnection};
 
 use super::{AuditEntry, LIMIT};
 use crate::error::Result;
@@ -68,9 +68,9 @@ pub async fn legacy_up_to(conn: &mut SqliteConnection) -> Result<Option<i64>> {
 
 /// Those entries, oldest first.
 pub async fn entries_up_to(conn: &mut SqliteConnection, up_to: i64) -> Result<Vec<StoredEntry>> {
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(AssertSqlSafe(format!(
         "SELECT {STORED} FROM audit_log WHERE id <= ? ORDER BY id"
-    ))
+    )))
     .bind(up_to)
     .fetch_all(conn)
     .await?)
@@ -127,9 +127,9 @@ const CONDITION: &str =
 
 /// The newest `LIMIT` entries matching, newest first.
 pub async fn newest(conn: &mut SqliteConnection, m: Matching<'_>) -> Result<Vec<AuditEntry>> {
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(AssertSqlSafe(format!(
         "SELECT id, at, actor, action, subject, details FROM audit_log WHERE {CONDITION} ORDER BY id DESC LIMIT {LIMIT}"
-    ))
+    )))
     .bind(format!("%{}%", m.text))
     .bind(m.action)
     .bind(m.from)
@@ -140,15 +140,15 @@ pub async fn newest(conn: &mut SqliteConnection, m: Matching<'_>) -> Result<Vec<
 
 /// How many entries match.
 pub async fn count(conn: &mut SqliteConnection, m: Matching<'_>) -> Result<i64> {
-    Ok(
-        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM audit_log WHERE {CONDITION}"))
-            .bind(format!("%{}%", m.text))
-            .bind(m.action)
-            .bind(m.from)
-            .bind(m.to)
-            .fetch_one(conn)
-            .await?,
-    )
+    Ok(sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM audit_log WHERE {CONDITION}"
+    )))
+    .bind(format!("%{}%", m.text))
+    .bind(m.action)
+    .bind(m.from)
+    .bind(m.to)
+    .fetch_one(conn)
+    .await?)
 }
 
 /// Every kind of action recorded, in order.

@@ -4,7 +4,7 @@
 //! and carries `audit_log` rows and the `erasures` list across a restore.
 
 use chrono::{DateTime, Utc};
-use sqlx::SqliteConnection;
+use sqlx::{AssertSqlSafe, SqliteConnection};
 
 use super::{BackupRecord, RestoreNotice};
 use crate::error::Result;
@@ -101,21 +101,21 @@ pub async fn short_code(conn: &mut SqliteConnection) -> Result<Option<String>> {
 
 /// The highest id in `table` (0 when empty). `table` is one of the restore's own names.
 pub async fn highest_id(conn: &mut SqliteConnection, table: &str) -> Result<i64> {
-    Ok(
-        sqlx::query_scalar(&format!("SELECT COALESCE(MAX(id), 0) FROM {table}"))
-            .fetch_one(conn)
-            .await?,
-    )
+    Ok(sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT COALESCE(MAX(id), 0) FROM {table}"
+    )))
+    .fetch_one(conn)
+    .await?)
 }
 
 /// Rows of `table` with an id above `after`. `table` is one of the restore's own names.
 pub async fn count_after(conn: &mut SqliteConnection, table: &str, after: i64) -> Result<i64> {
-    Ok(
-        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE id > ?"))
-            .bind(after)
-            .fetch_one(conn)
-            .await?,
-    )
+    Ok(sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM {table} WHERE id > ?"
+    )))
+    .bind(after)
+    .fetch_one(conn)
+    .await?)
 }
 
 /// Every erasure remembered: (household id, when).

@@ -24,12 +24,10 @@
 //! - `household_files`: each file listed is deleted from the disk (a sheet of several
 //!   households' cards is deleted whole), then its rows.
 //! - The search indexes `households_fts` and `households_words` (and their shadow tables
-//!   `*_data`, `*_idx`, `*_docsize`, `*_config`) follow `households` through their triggers
-//!   with FTS5's `delete` command, which leaves the terms in the index's segments until they
-//!   are merged: the indexes are merged (`optimize`) after each erasure. (FTS5's own
-//!   `secure-delete` option would avoid the merge, but in the SQLite that SQLCipher bundles
-//!   here, 3.45.3, emptying a segment that way fails the index's integrity check, and with it
-//!   every backup's `PRAGMA integrity_check`.)
+//!   `*_data`, `*_idx`, `*_docsize`, `*_config`) follow `households` through their triggers;
+//!   with FTS5's `secure-delete` option on (migration `search_secure_delete`), a deleted or
+//!   changed row's terms are removed from the index's segments at once, not left there
+//!   behind a delete marker until the segments are merged.
 //! - `search_words` (the words of the names, with how many households have each): the
 //!   household's words lose it, and a word no household has any more is deleted.
 //! - `membership_events`, `stock_movements`: no personal value (dates, codes, counts).
@@ -147,7 +145,7 @@ pub async fn erase(db: &Db, id: i64, reason: &str, actor: &Actor) -> Result<Eras
 }
 
 /// Erases a household inside the caller's write transaction (the files beside the database,
-/// the search indexes and the WAL are left to `finish`, after the commit).
+/// and the WAL are left to `finish`, after the commit).
 pub(crate) async fn erase_in(
     conn: &mut SqliteConnection,
     id: i64,
@@ -175,8 +173,8 @@ pub(crate) async fn erase_in(
     .await
 }
 
-/// After erasures are committed: deletes the files that carried the households, merges the
-/// search indexes and truncates the WAL. Returns the files deleted, those of them shared
+/// After erasures are committed: deletes the files that carried the households and
+/// truncates the WAL. Returns the files deleted, those of them shared
 /// with other households, and those left.
 pub(crate) async fn finish(
     db: &Db,
@@ -212,7 +210,6 @@ pub(crate) async fn finish(
             store::forget_file(&mut tx, &f.file).await?;
         }
     }
-    store::optimise_search(&mut tx).await?;
     tx.commit().await?;
     db.checkpoint().await?;
     Ok((deleted, shared, left))

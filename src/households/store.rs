@@ -5,7 +5,7 @@
 //! `search_store`; every write of a name here tells `search_store::count_words`.)
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::{AssertSqlSafe, FromRow, QueryBuilder, Sqlite, SqliteConnection};
 
 use super::form::{flags_from_text, Allergen, Dietary};
 use super::protection::{FileLine, MembershipEvent, VisitDetail, VisitItem};
@@ -488,9 +488,9 @@ pub async fn merge_into(
         "membership_events",
         "household_files",
     ] {
-        sqlx::query(&format!(
+        sqlx::query(AssertSqlSafe(format!(
             "UPDATE {table} SET household_id = ? WHERE household_id = ?"
-        ))
+        )))
         .bind(keep)
         .bind(remove)
         .execute(&mut *conn)
@@ -549,7 +549,7 @@ pub struct ListFilter<'a> {
     pub limit: i64,
 }
 
-fn push_filters(q: &mut QueryBuilder<'_, Sqlite>, f: &ListFilter<'_>) {
+fn push_filters(q: &mut QueryBuilder<Sqlite>, f: &ListFilter<'_>) {
     if let Some(status) = f.status {
         q.push(" AND status = ").push_bind(status.code());
     }
@@ -718,17 +718,6 @@ pub async fn file_lines(conn: &mut SqliteConnection, id: i64) -> Result<Vec<File
     .bind(id)
     .fetch_all(conn)
     .await?)
-}
-
-/// The search indexes, merged so that no deleted term stays in their segments.
-pub async fn optimise_search(conn: &mut SqliteConnection) -> Result<()> {
-    for statement in [
-        "INSERT INTO households_fts (households_fts) VALUES ('optimize')",
-        "INSERT INTO households_words (households_words) VALUES ('optimize')",
-    ] {
-        sqlx::query(statement).execute(&mut *conn).await?;
-    }
-    Ok(())
 }
 
 /// Every visit of a household with everything stored about it, newest first.

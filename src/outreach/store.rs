@@ -4,7 +4,7 @@
 //! facts that the contact list and packing need).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::{AssertSqlSafe, FromRow, SqliteConnection};
 
 use super::{ContactOutcome, DeliveryOutcome, SupportNeed};
 use crate::error::Result;
@@ -222,9 +222,9 @@ pub async fn delivery(
     conn: &mut SqliteConnection,
     household_id: i64,
 ) -> Result<Option<DeliveryRow>> {
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(AssertSqlSafe(format!(
         "SELECT {DELIVERY_COLUMNS} FROM delivery_households WHERE household_id = ?"
-    ))
+    )))
     .bind(household_id)
     .fetch_optional(conn)
     .await?)
@@ -282,7 +282,7 @@ pub async fn deliveries_running(
     conn: &mut SqliteConnection,
     day: NaiveDate,
 ) -> Result<Vec<DeliveryRow>> {
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(AssertSqlSafe(format!(
         "SELECT {} FROM delivery_households d JOIN households h ON h.id = d.household_id
          WHERE (d.until IS NULL OR d.until >= ?) AND h.erased_at IS NULL AND h.status = 'active'
          ORDER BY d.postcode, d.household_id",
@@ -291,7 +291,7 @@ pub async fn deliveries_running(
             .map(|c| format!("d.{c}"))
             .collect::<Vec<_>>()
             .join(", ")
-    ))
+    )))
     .bind(day)
     .fetch_all(conn)
     .await?)
@@ -365,19 +365,21 @@ const STOP_SELECT: &str = "SELECT s.id, s.round_id, r.on_date, s.household_id, h
      LEFT JOIN delivery_households d ON d.household_id = s.household_id";
 
 pub async fn stops(conn: &mut SqliteConnection, round_id: i64) -> Result<Vec<StopRow>> {
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(AssertSqlSafe(format!(
         "{STOP_SELECT} WHERE s.round_id = ? ORDER BY s.position, s.id"
-    ))
+    )))
     .bind(round_id)
     .fetch_all(conn)
     .await?)
 }
 
 pub async fn stop(conn: &mut SqliteConnection, id: i64) -> Result<Option<StopRow>> {
-    Ok(sqlx::query_as(&format!("{STOP_SELECT} WHERE s.id = ?"))
-        .bind(id)
-        .fetch_optional(conn)
-        .await?)
+    Ok(
+        sqlx::query_as(AssertSqlSafe(format!("{STOP_SELECT} WHERE s.id = ?")))
+            .bind(id)
+            .fetch_optional(conn)
+            .await?,
+    )
 }
 
 /// A household's home deliveries, newest first.
@@ -385,9 +387,9 @@ pub async fn household_stops(
     conn: &mut SqliteConnection,
     household_id: i64,
 ) -> Result<Vec<StopRow>> {
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(AssertSqlSafe(format!(
         "{STOP_SELECT} WHERE s.household_id = ? ORDER BY r.on_date DESC, s.id DESC"
-    ))
+    )))
     .bind(household_id)
     .fetch_all(conn)
     .await?)

@@ -2,7 +2,7 @@
 //! including `allocate_reference`, the one place referral references are given out.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{FromRow, QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::{AssertSqlSafe, FromRow, QueryBuilder, Sqlite, SqliteConnection};
 
 use super::{AgencyKind, Outcome, ReferralReason, Urgency};
 use crate::error::{Error, Result};
@@ -27,17 +27,17 @@ const AGENCY_COLUMNS: &str =
 
 /// The directory: agencies in use first, by name.
 pub async fn agencies(conn: &mut SqliteConnection) -> Result<Vec<AgencyRow>> {
-    Ok(sqlx::query_as::<_, AgencyRow>(&format!(
+    Ok(sqlx::query_as::<_, AgencyRow>(AssertSqlSafe(format!(
         "SELECT {AGENCY_COLUMNS} FROM agencies ORDER BY active DESC, name"
-    ))
+    )))
     .fetch_all(conn)
     .await?)
 }
 
 pub async fn agency(conn: &mut SqliteConnection, id: i64) -> Result<Option<AgencyRow>> {
-    Ok(sqlx::query_as::<_, AgencyRow>(&format!(
+    Ok(sqlx::query_as::<_, AgencyRow>(AssertSqlSafe(format!(
         "SELECT {AGENCY_COLUMNS} FROM agencies WHERE id = ?"
-    ))
+    )))
     .bind(id)
     .fetch_optional(conn)
     .await?)

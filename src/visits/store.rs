@@ -2,7 +2,7 @@
 //! (and the household facts the counter decides from).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::{AssertSqlSafe, FromRow, SqliteConnection};
 
 use super::{CashUp, FeeMethod, VisitRecord};
 use crate::error::{Error, Result};
@@ -77,9 +77,9 @@ const VISIT_COLUMNS: &str =
      v.fee_pence, v.fee_method, v.volunteer, v.note, v.override_reason, v.voided_at, v.void_reason";
 
 pub(super) async fn visit(conn: &mut SqliteConnection, id: i64) -> Result<Option<VisitRecord>> {
-    Ok(sqlx::query_as::<_, VisitRecord>(&format!(
+    Ok(sqlx::query_as::<_, VisitRecord>(AssertSqlSafe(format!(
         "SELECT {VISIT_COLUMNS} FROM visits v JOIN households h ON h.id = v.household_id WHERE v.id = ?"
-    ))
+    )))
     .bind(id)
     .fetch_optional(conn)
     .await?)
@@ -90,10 +90,10 @@ pub(super) async fn visit_for_request(
     conn: &mut SqliteConnection,
     request_id: &str,
 ) -> Result<Option<VisitRecord>> {
-    Ok(sqlx::query_as::<_, VisitRecord>(&format!(
+    Ok(sqlx::query_as::<_, VisitRecord>(AssertSqlSafe(format!(
         "SELECT {VISIT_COLUMNS} FROM visits v JOIN households h ON h.id = v.household_id
          WHERE v.request_id = ?"
-    ))
+    )))
     .bind(request_id)
     .fetch_optional(conn)
     .await?)
@@ -201,10 +201,10 @@ pub(super) async fn day_visits(
     date: NaiveDate,
     limit: u32,
 ) -> Result<Vec<VisitRecord>> {
-    Ok(sqlx::query_as::<_, VisitRecord>(&format!(
+    Ok(sqlx::query_as::<_, VisitRecord>(AssertSqlSafe(format!(
         "SELECT {VISIT_COLUMNS} FROM visits v JOIN households h ON h.id = v.household_id
          WHERE v.local_date = ? ORDER BY v.at DESC LIMIT ?"
-    ))
+    )))
     .bind(date)
     .bind(limit)
     .fetch_all(conn)

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: a real SQLite file in a fresh temp directory.
 #![allow(dead_code, clippy::unwrap_used)]
 
+use sqlx::AssertSqlSafe;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -62,7 +63,7 @@ pub fn hillside_form() -> SettingsForm {
 }
 
 pub async fn count(db: &Db, table: &str) -> i64 {
-    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+    sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
         .fetch_one(db.pool())
         .await
         .unwrap()

@@ -2,7 +2,7 @@
 //! `batches`).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::SqliteConnection;
+use sqlx::{AssertSqlSafe, SqliteConnection};
 
 use crate::error::Result;
 use crate::stock::distribution::Priced;
@@ -34,11 +34,13 @@ pub(super) const ITEM_SELECT: &str = "SELECT i.id, i.name, i.category, i.unit, i
 
 /// One item with its levels on `today`.
 pub async fn item(conn: &mut SqliteConnection, today: NaiveDate, id: i64) -> Result<Option<Item>> {
-    Ok(sqlx::query_as(&format!("{ITEM_SELECT} WHERE i.id = ?2"))
-        .bind(today)
-        .bind(id)
-        .fetch_optional(conn)
-        .await?)
+    Ok(
+        sqlx::query_as(AssertSqlSafe(format!("{ITEM_SELECT} WHERE i.id = ?2")))
+            .bind(today)
+            .bind(id)
+            .fetch_optional(conn)
+            .await?,
+    )
 }
 
 /// Items whose name, category or a barcode is `LIKE` the pattern, by category and name.
@@ -48,12 +50,12 @@ pub async fn search(
     include_inactive: bool,
     like: &str,
 ) -> Result<Vec<Item>> {
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(AssertSqlSafe(format!(
         "{ITEM_SELECT} WHERE (?2 OR i.active = 1)
            AND (i.name LIKE ?3 OR i.category LIKE ?3
                 OR EXISTS (SELECT 1 FROM item_barcodes c WHERE c.item_id = i.id AND c.code LIKE ?3))
          ORDER BY i.category, i.name"
-    ))
+    )))
     .bind(today)
     .bind(include_inactive)
     .bind(like)

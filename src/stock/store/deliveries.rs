@@ -1,7 +1,7 @@
 //! SQL for deliveries: `deliveries` (their lines are the ledger's movements).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::SqliteConnection;
+use sqlx::{AssertSqlSafe, SqliteConnection};
 
 use crate::error::Result;
 use crate::stock::deliveries::Delivery;
@@ -34,19 +34,19 @@ const DELIVERY_SELECT: &str = "SELECT d.id, d.at, d.local_date, d.source, d.dono
 
 /// A delivery with its totals.
 pub async fn delivery(conn: &mut SqliteConnection, id: i64) -> Result<Option<Delivery>> {
-    Ok(
-        sqlx::query_as(&format!("{DELIVERY_SELECT} WHERE d.id = ? GROUP BY d.id"))
-            .bind(id)
-            .fetch_optional(conn)
-            .await?,
-    )
+    Ok(sqlx::query_as(AssertSqlSafe(format!(
+        "{DELIVERY_SELECT} WHERE d.id = ? GROUP BY d.id"
+    )))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
 }
 
 /// The latest deliveries with their totals, newest first.
 pub async fn recent(conn: &mut SqliteConnection, limit: u32) -> Result<Vec<Delivery>> {
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(AssertSqlSafe(format!(
         "{DELIVERY_SELECT} GROUP BY d.id ORDER BY d.id DESC LIMIT ?"
-    ))
+    )))
     .bind(limit)
     .fetch_all(conn)
     .await?)

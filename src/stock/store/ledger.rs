@@ -1,7 +1,7 @@
 //! SQL for the ledger: `batches` and `stock_movements` (movements are only ever appended).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::{AssertSqlSafe, FromRow, SqliteConnection};
 
 use crate::error::Result;
 
@@ -85,12 +85,12 @@ pub async fn batches_to_take(
     past_use_by_first: bool,
 ) -> Result<Vec<BatchStock>> {
     let order = if past_use_by_first { "usable, " } else { "" };
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(AssertSqlSafe(format!(
         "SELECT id, item_id, on_hand, (use_by IS NULL OR use_by >= ?1) AS usable
          FROM batches WHERE item_id = ?2 AND on_hand > 0
          ORDER BY {order} COALESCE(use_by, best_before) IS NULL,
                   MIN(COALESCE(use_by, '9999-12-31'), COALESCE(best_before, '9999-12-31')), id"
-    ))
+    )))
     .bind(today)
     .bind(item_id)
     .fetch_all(conn)

@@ -2,7 +2,7 @@
 //! documents movements belong to (`deliveries`, `wastes`); writes nothing.
 
 use chrono::NaiveDate;
-use sqlx::SqliteConnection;
+use sqlx::{AssertSqlSafe, SqliteConnection};
 
 use super::catalogue::ITEM_SELECT;
 use crate::error::Result;
@@ -14,10 +14,10 @@ const BATCH_SELECT: &str =
 
 /// Active items whose usable stock on `today` is below their reorder level.
 pub async fn low_stock(conn: &mut SqliteConnection, today: NaiveDate) -> Result<Vec<Item>> {
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(AssertSqlSafe(format!(
         "SELECT * FROM ({ITEM_SELECT} WHERE i.active = 1 AND i.reorder_level > 0)
          WHERE usable < reorder_level ORDER BY category, name"
-    ))
+    )))
     .bind(today)
     .fetch_all(conn)
     .await?)
@@ -33,19 +33,23 @@ pub async fn use_by_between(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<Batch>> {
-    Ok(sqlx::query_as(&batches_where("b.use_by BETWEEN ?1 AND ?2"))
-        .bind(from)
-        .bind(to)
-        .fetch_all(conn)
-        .await?)
+    Ok(
+        sqlx::query_as(AssertSqlSafe(batches_where("b.use_by BETWEEN ?1 AND ?2")))
+            .bind(from)
+            .bind(to)
+            .fetch_all(conn)
+            .await?,
+    )
 }
 
 /// Batches with stock past their use-by date on `today`.
 pub async fn past_use_by(conn: &mut SqliteConnection, today: NaiveDate) -> Result<Vec<Batch>> {
-    Ok(sqlx::query_as(&batches_where("b.use_by < ?1"))
-        .bind(today)
-        .fetch_all(conn)
-        .await?)
+    Ok(
+        sqlx::query_as(AssertSqlSafe(batches_where("b.use_by < ?1")))
+            .bind(today)
+            .fetch_all(conn)
+            .await?,
+    )
 }
 
 /// Batches with stock past their best-before date on `today` but not past their use-by.
@@ -53,9 +57,9 @@ pub async fn past_best_before_only(
     conn: &mut SqliteConnection,
     today: NaiveDate,
 ) -> Result<Vec<Batch>> {
-    Ok(sqlx::query_as(&batches_where(
+    Ok(sqlx::query_as(AssertSqlSafe(batches_where(
         "b.best_before < ?1 AND (b.use_by IS NULL OR b.use_by >= ?1)",
-    ))
+    )))
     .bind(today)
     .fetch_all(conn)
     .await?)
@@ -72,10 +76,10 @@ pub async fn totals(conn: &mut SqliteConnection) -> Result<(i64, i64)> {
 
 /// An item's batches with stock, first-expiring first (undated last).
 pub async fn item_batches(conn: &mut SqliteConnection, item_id: i64) -> Result<Vec<Batch>> {
-    Ok(sqlx::query_as(&format!(
+    Ok(sqlx::query_as(AssertSqlSafe(format!(
         "{BATCH_SELECT} AND b.item_id = ? ORDER BY COALESCE(b.use_by, b.best_before) IS NULL,
              COALESCE(b.use_by, b.best_before), b.id"
-    ))
+    )))
     .bind(item_id)
     .fetch_all(conn)
     .await?)
