@@ -259,6 +259,15 @@ async fn backups_older_than_the_retention_period_and_verified_upgrade_copies_are
     assert!(!copy.exists() && other.exists());
 }
 
+/// All the pool's connections (four) at once: each a different one.
+async fn all_connections(db: &Db) -> Vec<sqlx::pool::PoolConnection<sqlx::Sqlite>> {
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(db.pool().acquire().await.unwrap());
+    }
+    held
+}
+
 /// FTS5's `secure-delete` takes an erased household's terms out of the search index at once
 /// (no merge of the whole index after each erasure), and every connection of the pool still
 /// finds the index sound, those that had read it before the erasure too. (In SQLite 3.46,
@@ -281,15 +290,8 @@ async fn every_connection_finds_the_search_index_sound_after_erasures() {
         let household = households::register(&db, &form, Some("neighbours"), &manager).await;
         ids.push(household.unwrap().id);
     }
-    // All four connections at once (the pool's most), each with the index read.
-    let connections = async {
-        let mut held = Vec::new();
-        for _ in 0..4 {
-            held.push(db.pool().acquire().await.unwrap());
-        }
-        held
-    };
-    for mut conn in connections.await {
+    // Each of the pool's connections reads the index.
+    for mut conn in all_connections(&db).await {
         let found: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM households_fts WHERE households_fts MATCH 'quixworth'",
         )
@@ -316,14 +318,7 @@ async fn every_connection_finds_the_search_index_sound_after_erasures() {
     erasure::erase(&db, ids[2], "the member asked", &manager)
         .await
         .unwrap();
-    let connections = async {
-        let mut held = Vec::new();
-        for _ in 0..4 {
-            held.push(db.pool().acquire().await.unwrap());
-        }
-        held
-    };
-    for mut conn in connections.await {
+    for mut conn in all_connections(&db).await {
         for index in INDEX_BLOCKS.map(|t| t.trim_end_matches("_data")) {
             sqlx::query(AssertSqlSafe(format!(
                 "INSERT INTO {index} ({index}) VALUES ('integrity-check')"
