@@ -32,6 +32,9 @@ pub struct Db {
     /// The SQLCipher key; `None` only for a database opened unencrypted (tests that search
     /// the file's raw bytes).
     key: Option<Arc<DatabaseKey>>,
+    /// The key store the database was opened with (its folder no output may touch; the
+    /// newest audit-trail head seen is kept there).
+    keys: Option<KeyStore>,
 }
 
 /// Shuts the connections when the last handle on a database is dropped without
@@ -77,6 +80,9 @@ pub struct DbLock {
     file: Mutex<Option<std::fs::File>>,
 }
 
+/// The folders beside the database where Pantry stages files (besides the data folder).
+const STAGING_FOLDERS: [&str; 4] = ["backups", "print", "reports", "exports"];
+
 /// How long opening waits for a restore to finish, and a restore for others to close.
 const LOCK_WAIT: Duration = Duration::from_secs(10);
 
@@ -101,7 +107,7 @@ impl DbLock {
     /// Shared with other Pantry processes; waits while a restore is running.
     pub fn shared(db_path: &Path) -> Result<DbLock> {
         let file = DbLock::file(db_path)?;
-        wait_for(|| file.try_lock_shared()).map_err(|()| {
+        wait_for(LOCK_WAIT, || file.try_lock_shared()).map_err(|()| {
             Error::Conflict(
                 "A restore of this pantry's database is still running; try again in a minute."
                     .into(),
@@ -114,7 +120,7 @@ impl DbLock {
     /// one that is closing, then refuses.
     pub fn exclusive(db_path: &Path) -> Result<DbLock> {
         let file = DbLock::file(db_path)?;
-        wait_for(|| file.try_lock()).map_err(|()| {
+        wait_for(LOCK_WAIT, || file.try_lock()).map_err(|()| {
             Error::Conflict(
                 "Pantry is open in another window, or a pantry command is running, on this database. \
                  Close it (and wait for the command to finish), then try again. Nothing was changed."
@@ -122,6 +128,16 @@ impl DbLock {
             )
         })?;
         Ok(DbLock::holding(Some(file)))
+    }
+
+    /// Held alone if no other Pantry process has the database open right now; `None`
+    /// (without waiting) if one has.
+    fn exclusive_if_free(db_path: &Path) -> Result<Option<DbLock>> {
+        let file = DbLock::file(db_path)?;
+        Ok(match file.try_lock() {
+            Ok(()) => Some(DbLock::holding(Some(file))),
+            Err(_) => None,
+        })
     }
 
     fn holding(file: Option<std::fs::File>) -> DbLock {
@@ -137,15 +153,50 @@ impl DbLock {
     }
 }
 
+/// Held by the one process that upgrades the database's schema (a file beside the
+/// database, `pantry.sqlite3.upgrade-lock`, locked alone; a process that dies lets go).
+#[derive(Debug)]
+struct UpgradeLock {
+    _held: std::fs::File,
+}
+
+/// How long opening waits for another process's upgrade (a copy and the migrations of a
+/// large pantry take a while).
+const UPGRADE_WAIT: Duration = Duration::from_secs(300);
+
+impl UpgradeLock {
+    fn take(db_path: &Path) -> Result<UpgradeLock> {
+        let mut name = db_path.as_os_str().to_owned();
+        name.push(".upgrade-lock");
+        let path = PathBuf::from(name);
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| files::file_error("open", &path, &e))?;
+        wait_for(UPGRADE_WAIT, || file.try_lock()).map_err(|()| {
+            Error::Conflict(
+                "Another Pantry window or command is still bringing this pantry's database up to \
+                 date; try again in a few minutes."
+                    .into(),
+            )
+        })?;
+        Ok(UpgradeLock { _held: file })
+    }
+}
+
 /// Retries a non-blocking lock until it is taken or the wait is over.
 fn wait_for(
+    wait: Duration,
     mut try_lock: impl FnMut() -> std::result::Result<(), std::fs::TryLockError>,
 ) -> std::result::Result<(), ()> {
     let started = Instant::now();
     loop {
         match try_lock() {
             Ok(()) => return Ok(()),
-            Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_WAIT => {
+            Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < wait => {
                 std::thread::sleep(Duration::from_millis(50));
             }
             Err(_) => return Err(()),
@@ -178,14 +229,42 @@ impl Db {
             encrypt_in_place(&path, keys).await?;
             alone.release();
         }
-        let lock = DbLock::shared(&path)?;
-        // A write killed half-way (a restore, a backup, a document) leaves its staged copy.
-        if let Some(dir) = path.parent() {
-            files::remove_stale_parts(dir);
-            files::remove_stale_parts(&dir.join("backups"));
+        // A new pantry's key is made by one process alone: two starting at once on a new
+        // data folder would each keep a key of their own, and the database would be made
+        // with the one that was then replaced.
+        let made = std::fs::metadata(&path).is_ok_and(|m| m.len() > 0);
+        if !made && keys.get(&path)?.is_none() {
+            let alone = DbLock::exclusive(&path)?;
+            key_for(&path, keys)?;
+            alone.release();
         }
+        // A write killed half-way (a restore, a backup, a document) leaves its staged copy:
+        // all of them go when no other Pantry process has the database open.
+        let alone = DbLock::exclusive_if_free(&path)?;
+        if let Some(dir) = path.parent() {
+            for folder in [dir.to_owned()]
+                .into_iter()
+                .chain(STAGING_FOLDERS.iter().map(|f| dir.join(f)))
+            {
+                files::remove_staged_leftovers(&folder, alone.is_some());
+            }
+        }
+        drop(alone);
+        let lock = DbLock::shared(&path)?;
         let key = key_for(&path, keys)?;
-        Db::open_with(&path, lock, true, Some(key)).await
+        if !made {
+            // A new database's trail starts afresh: a head remembered for a database that
+            // was once at this path (deleted, to start again) is not this one's.
+            keys.remember_head(&path, "");
+        }
+        let (db, opened) = Db::open_with(&path, lock, true, Some(key)).await?;
+        Ok((
+            Db {
+                keys: Some(keys.clone()),
+                ..db
+            },
+            opened,
+        ))
     }
 
     /// Opens a database file without encryption. Only for tests that search a file's raw
@@ -242,6 +321,7 @@ impl Db {
             lock: Arc::new(lock),
             clock: Clock::system(),
             key: key.map(Arc::new),
+            keys: None,
         };
         match db.migrate(existed && copy_before_upgrade).await {
             Ok(opened) => Ok((db, opened)),
@@ -253,17 +333,16 @@ impl Db {
     }
 
     async fn migrate(&self, existed: bool) -> Result<Opened> {
-        let applied = self.applied_versions().await?;
-        let known = known_schema();
-        if let Some(&found) = applied.iter().max() {
-            if found > known {
-                return Err(Error::SchemaTooNew { found, known });
-            }
+        if self.pending_migrations().await? == 0 {
+            return Ok(Opened {
+                migrations_applied: 0,
+                backup: None,
+            });
         }
-        let pending = MIGRATOR
-            .iter()
-            .filter(|m| !m.migration_type.is_down_migration() && !applied.contains(&m.version))
-            .count();
+        // One process upgrades; another opening at the same moment waits, then finds nothing
+        // left to do (sqlx does not lock an SQLite database while it migrates it).
+        let _upgrading = UpgradeLock::take(&self.path)?;
+        let pending = self.pending_migrations().await?;
         let backup = if existed && pending > 0 {
             let target = sibling_with_stamp(&self.path, "before-upgrade");
             self.backup_to(&target, Existing::Refuse).await?;
@@ -278,8 +357,20 @@ impl Db {
         })
     }
 
-    async fn applied_versions(&self) -> Result<Vec<i64>> {
-        applied_versions(&self.pool).await
+    /// How many of this build's migrations the database still needs; a database whose
+    /// schema is newer than this build is refused.
+    async fn pending_migrations(&self) -> Result<usize> {
+        let applied = applied_versions(&self.pool).await?;
+        let known = known_schema();
+        if let Some(&found) = applied.iter().max() {
+            if found > known {
+                return Err(Error::SchemaTooNew { found, known });
+            }
+        }
+        Ok(MIGRATOR
+            .iter()
+            .filter(|m| !m.migration_type.is_down_migration() && !applied.contains(&m.version))
+            .count())
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -293,6 +384,23 @@ impl Db {
     /// The key the database is encrypted with (`None`: opened unencrypted, in a test).
     pub fn key(&self) -> Option<&DatabaseKey> {
         self.key.as_deref()
+    }
+
+    /// The folder where this database's key store keeps key files, if it keeps any.
+    pub fn key_folder(&self) -> Option<&Path> {
+        self.keys.as_ref().and_then(KeyStore::folder)
+    }
+
+    /// The newest audit-trail head seen for this database, kept outside it (`entries:hash`).
+    pub(crate) fn remembered_audit_head(&self) -> Option<String> {
+        self.keys.as_ref()?.remembered_head(&self.path)
+    }
+
+    /// Keeps a newer audit-trail head outside the database.
+    pub(crate) fn remember_audit_head(&self, head: &str) {
+        if let Some(keys) = &self.keys {
+            keys.remember_head(&self.path, head);
+        }
     }
 
     /// Now, by this database's clock: every operation takes its time from here.
@@ -430,14 +538,40 @@ async fn applied_versions(pool: &SqlitePool) -> Result<Vec<i64>> {
     )
 }
 
+/// Sets up OpenSSL, SQLite and SQLCipher once per process, on the first thread that gets
+/// here, before any connection anywhere; every other thread waits until it is done. Every
+/// way Pantry opens a database goes through `connect_options`, which calls this; code that
+/// opens one with sqlx directly (tests reading a file behind Pantry's back) calls it first.
+///
+/// - OpenSSL (SQLCipher's cipher) is set up without the handler it would otherwise run at
+///   process exit: a pool dropped without `close` shuts its connections on their own
+///   threads, and an exit handler freeing OpenSSL under a connection still closing crashed
+///   the process as it ended (about 1 run in 90 of a test that drops six open databases).
+/// - `sqlite3_initialize` marks SQLite initialised *before* it runs SQLCipher's own set-up
+///   (`SQLITE_EXTRA_INIT`), so a second thread opening a connection in that moment got
+///   "sqlcipher not initialized" and then "An error occurred with PRAGMA key or rekey" (a
+///   fresh clone's `make test` failed on it). Called here, alone, it returns only once
+///   SQLCipher is ready. Nothing in Pantry calls `sqlite3_shutdown`.
+pub fn start_sqlite() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        openssl_sys::init();
+        initialize_sqlite();
+    });
+}
+
+/// SQLite's (and so SQLCipher's) one-time set-up. Its result needs no check here: were it
+/// to fail, SQLite tries again on the first connection and that connection's error is told.
+#[allow(unsafe_code)]
+fn initialize_sqlite() {
+    // SAFETY: `sqlite3_initialize` takes no arguments, may be called at any time from any
+    // thread and is a no-op once SQLite is set up; SQLite is built thread-safe (serialized).
+    let _ = unsafe { libsqlite3_sys::sqlite3_initialize() };
+}
+
 /// Connection options for the file at `path`, with SQLCipher's key first when there is one.
 fn connect_options(path: &Path, key: Option<&DatabaseKey>) -> SqliteConnectOptions {
-    // OpenSSL (SQLCipher's cipher) is set up before the first connection, without the handler
-    // it would otherwise run at process exit: a pool dropped without `close` shuts its
-    // connections on their own threads, and an exit handler freeing OpenSSL under a
-    // connection still closing crashed the process as it ended (about 1 run in 90 of a test
-    // that drops six open databases).
-    openssl_sys::init();
+    start_sqlite();
     // SQLCipher's own log (to standard error) is off: a wrong key is answered in plain words
     // by `not_a_database`, not with "hmac check failed for pgno=1" beside it.
     let options = SqliteConnectOptions::new()
@@ -563,18 +697,31 @@ async fn encrypt_in_place(path: &Path, keys: &KeyStore) -> Result<()> {
 /// Replaces the plain SQLite file at `path` with an encrypted copy of it (staged beside it,
 /// checked, renamed into place; its WAL folded in first).
 async fn encrypt_file(path: &Path, key: &DatabaseKey) -> Result<()> {
-    let plain = SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(connect_options(path, None))
-        .await?;
     let staged = files::stage_beside(path, |_| Ok(()))?;
+    encrypt_into(path, staged.path(), key).await?;
+    for suffix in ["-wal", "-shm"] {
+        let side = PathBuf::from(format!("{}{suffix}", path.display()));
+        if side.exists() {
+            std::fs::remove_file(&side).map_err(|e| files::file_error("remove", &side, &e))?;
+        }
+    }
+    files::persist(staged, path, Existing::Replace)
+}
+
+/// Writes an encrypted copy of the plain SQLite file `plain` into the empty file `target`
+/// (its WAL folded in first) and checks it: no plain byte of it is ever written.
+pub(crate) async fn encrypt_into(plain: &Path, target: &Path, key: &DatabaseKey) -> Result<()> {
+    let source = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(connect_options(plain, None))
+        .await?;
     let exported = async {
-        let mut conn = plain.acquire().await?;
+        let mut conn = source.acquire().await?;
         sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
             .execute(&mut *conn)
             .await?;
         sqlx::query("ATTACH DATABASE ? AS encrypted KEY ?")
-            .bind(path_text(staged.path())?)
+            .bind(path_text(target)?)
             .bind(key.pragma().trim_matches('"').to_owned())
             .execute(&mut *conn)
             .await?;
@@ -587,30 +734,20 @@ async fn encrypt_file(path: &Path, key: &DatabaseKey) -> Result<()> {
         Ok::<(), Error>(())
     }
     .await;
-    plain.close().await;
+    source.close().await;
     exported?;
-    check_integrity(staged.path(), Some(key)).await?;
-    for suffix in ["-wal", "-shm"] {
-        let side = PathBuf::from(format!("{}{suffix}", path.display()));
-        if side.exists() {
-            std::fs::remove_file(&side).map_err(|e| files::file_error("remove", &side, &e))?;
-        }
-    }
-    files::persist(staged, path, Existing::Replace)
+    check_integrity(target, Some(key)).await
 }
 
-/// Makes the copy at `path` of the backup `from` open with `key`: a plain one (from a
-/// Pantry before encryption) is encrypted; one made with another key is re-keyed when
-/// `recovery` opens it. Anything else is refused, saying what is needed.
+/// Makes the copy at `path` of the encrypted backup `from` open with `key`: one made with
+/// another key is re-keyed when `recovery` opens it. Anything else is refused, saying what
+/// is needed. (A plain backup is never copied as it is: `encrypt_into` makes its copy.)
 pub(crate) async fn adopt_copy(
     path: &Path,
     from: &Path,
     key: &DatabaseKey,
     recovery: Option<&DatabaseKey>,
 ) -> Result<()> {
-    if is_plain_sqlite(path) {
-        return encrypt_file(path, key).await;
-    }
     match open_untouched(path, Some(key)).await {
         Ok(pool) => {
             pool.close().await;

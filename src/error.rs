@@ -113,11 +113,41 @@ pub enum Error {
     #[error("{0}")]
     File(String),
 
-    #[error("The database reported a problem: {0}")]
+    #[error("{}", plain_db_message(.0))]
     Db(#[from] sqlx::Error),
 
     #[error("The database could not be updated to this version of Pantry: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// A database error in plain words: SQLite's codes and messages never reach a volunteer.
+fn plain_db_message(err: &sqlx::Error) -> String {
+    let code = match err {
+        sqlx::Error::Database(d) => d.code().and_then(|c| c.parse::<i64>().ok()),
+        sqlx::Error::PoolTimedOut => Some(5),
+        _ => None,
+    };
+    // The primary result code is the low byte of an extended one (787 is 19, a constraint).
+    match code.map(|c| c & 0xff) {
+        Some(5 | 6) => "The database is busy with another Pantry window or command. Try again in \
+                        a moment; nothing was saved."
+            .into(),
+        Some(11 | 26) => {
+            "The database file is damaged, or is not a Pantry database. Nothing was \
+                          changed. Restore the latest backup (Settings → Backups), or ask an admin."
+                .into()
+        }
+        Some(13) => "The disk is full: free some space and try again. Nothing was saved.".into(),
+        Some(8 | 14) => "Pantry cannot open or write its database file here (it is read-only, \
+                         moved or on a drive that was removed). Nothing was saved."
+            .into(),
+        Some(19) => "That would clash with what is already saved (a record that must be unique, \
+                     or one still in use). Nothing was saved."
+            .into(),
+        _ => "The database could not do that just now. Nothing was saved; try again, and if it \
+              happens again ask an admin to take a backup and check the database."
+            .into(),
+    }
 }
 
 fn validation_summary(errors: &[FieldError]) -> String {
@@ -277,5 +307,35 @@ mod tests {
             .unwrap()
             .contains("newer version of Pantry"));
         assert!(v.get("fields").is_none());
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn database_errors_are_told_without_sqlites_codes() {
+        use sqlx::Connection;
+        crate::db::start_sqlite();
+        let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:")
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE t (n INTEGER UNIQUE); INSERT INTO t VALUES (1)")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let err: Error = sqlx::query("INSERT INTO t VALUES (1)")
+            .execute(&mut conn)
+            .await
+            .unwrap_err()
+            .into();
+        let said = err.to_string();
+        assert!(said.contains("clash") && !said.contains("code") && !said.contains("UNIQUE"));
+        let err: Error = sqlx::query("SELECT * FROM nowhere")
+            .execute(&mut conn)
+            .await
+            .unwrap_err()
+            .into();
+        assert!(
+            err.to_string()
+                .starts_with("The database could not do that"),
+            "{err}"
+        );
     }
 }

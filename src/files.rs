@@ -129,9 +129,11 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
     same_path(&comparable(a), &comparable(b))
 }
 
-/// Removes staged files (`.pantry-*.part`) left in `dir` by a write that was killed: only
-/// those over an hour old, so a write still going on in another process is left alone.
-pub fn remove_stale_parts(dir: &Path) {
+/// Removes staged files (`.pantry-*.part`, and the `-journal`, `-wal` and `-shm` files
+/// SQLite leaves beside a staged copy) left in `dir` by a write that was killed. When
+/// `alone` (no other Pantry process has the database open, so no write is going on) every
+/// one goes; otherwise only those over an hour old, so another process's write is left be.
+pub fn remove_staged_leftovers(dir: &Path, alone: bool) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -139,11 +141,16 @@ pub fn remove_stale_parts(dir: &Path) {
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        let stale = entry
-            .metadata()
-            .and_then(|m| m.modified())
-            .is_ok_and(|at| at < hour_ago);
-        if name.starts_with(STAGED_PREFIX) && name.ends_with(STAGED_SUFFIX) && stale {
+        let staged = name.starts_with(STAGED_PREFIX)
+            && ["", "-journal", "-wal", "-shm"]
+                .iter()
+                .any(|side| name.ends_with(&format!("{STAGED_SUFFIX}{side}")));
+        let stale = alone
+            || entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|at| at < hour_ago);
+        if staged && stale {
             let _ = std::fs::remove_file(entry.path());
         }
     }

@@ -136,26 +136,59 @@ impl KeyStore {
                 return Ok(Some(key));
             }
         }
-        let Some(file) = self.file(&name) else {
+        let Some(file) = self.file(&format!("{name}.key")) else {
             return Ok(None);
         };
-        match std::fs::read_to_string(&file) {
-            Ok(text) => DatabaseKey::from_hex(&text).map(Some).ok_or_else(|| {
-                Error::File(format!(
-                    "The key file {} is damaged. Pantry needs the recovery key to open this \
-                     database.",
-                    file.display()
-                ))
-            }),
+        match std::fs::read(&file) {
+            Ok(bytes) => std::str::from_utf8(&bytes)
+                .ok()
+                .and_then(DatabaseKey::from_hex)
+                .map(Some)
+                .ok_or_else(|| {
+                    Error::KeyNeeded(format!(
+                        "The file that keeps this pantry's key ({}) is damaged: something wrote \
+                         over it. Type the recovery key from the pantry's recovery sheet to open \
+                         the database; Pantry then keeps the key again.",
+                        file.display()
+                    ))
+                }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(files::file_error("read", &file, &e)),
+        }
+    }
+
+    /// The newest audit-trail head Pantry has seen for the database at `db_path` (kept
+    /// beside its key, outside the data folder), as `remember_head` wrote it.
+    pub fn remembered_head(&self, db_path: &Path) -> Option<String> {
+        let file = self.file(&format!("{}.audit-head", entry_name(db_path)))?;
+        std::fs::read_to_string(file).ok()
+    }
+
+    /// Keeps `head` as the newest audit-trail head seen for the database at `db_path`, so that
+    /// entries cut from the end of the trail later are noticed. Best effort: a store with no
+    /// folder keeps none.
+    pub fn remember_head(&self, db_path: &Path, head: &str) {
+        if let Some(file) = self.file(&format!("{}.audit-head", entry_name(db_path))) {
+            if let Some(dir) = file.parent() {
+                let _ = std::fs::create_dir_all(dir);
+            }
+            let _ = files::write_atomically(&file, head.as_bytes(), files::Existing::Replace);
+        }
+    }
+
+    /// The folder where this store keeps key files, if it keeps any (no output may be
+    /// written there).
+    pub fn folder(&self) -> Option<&Path> {
+        match self {
+            KeyStore::System { fallback } => fallback.as_deref(),
+            KeyStore::Folder(dir) => Some(dir),
         }
     }
 
     /// Keeps `key` as the key of the database at `db_path` (replacing any other).
     pub fn put(&self, db_path: &Path, key: &DatabaseKey) -> Result<()> {
         let name = entry_name(db_path);
-        let file = self.file(&name);
+        let file = self.file(&format!("{name}.key"));
         if let KeyStore::System { .. } = self {
             if credential_store::put(&name, key) {
                 // A key file left from a time without a credential store would be stale.
@@ -176,15 +209,18 @@ impl KeyStore {
         }
     }
 
-    /// The key file for `name`, where this store keeps key files.
-    fn file(&self, name: &str) -> Option<PathBuf> {
-        match self {
-            KeyStore::System { fallback } => {
-                fallback.as_ref().map(|d| d.join(format!("{name}.key")))
-            }
-            KeyStore::Folder(dir) => Some(dir.join(format!("{name}.key"))),
-        }
+    /// The file named `file_name` in this store's folder, where it keeps files.
+    fn file(&self, file_name: &str) -> Option<PathBuf> {
+        self.folder().map(|dir| dir.join(file_name))
     }
+}
+
+/// Whether a file name is a key file's (`database-<24 hex digits>.key`).
+pub fn is_key_file_name(name: &str) -> bool {
+    name.to_ascii_lowercase()
+        .strip_prefix("database-")
+        .and_then(|rest| rest.strip_suffix(".key"))
+        .is_some_and(|hex| hex.len() == 24 && hex.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 /// The store's name for a database's key: from the database's full path, so two pantries on

@@ -2,7 +2,8 @@
 //!
 //! Every document, export and copy goes through here. The guard refuses the pantry's own
 //! files (the database and its `-wal`/`-shm`/lock files, restores in progress, pre-upgrade
-//! copies, anything in a backups folder, any SQLite database) whatever the user says, and an
+//! copies, anything in a backups folder, any SQLite database, the key files and the key
+//! store's folder) whatever the user says, and an
 //! existing file unless the user chose to replace it. Files are written to a temporary name
 //! in the same folder, flushed to disk and renamed into place, so a failure (a full disk, a
 //! USB stick pulled out) never leaves a half-written file and never touches the old one.
@@ -65,6 +66,7 @@ impl Destination {
 pub struct Guard {
     db_path: PathBuf,
     backup_folders: Vec<PathBuf>,
+    key_folder: Option<PathBuf>,
 }
 
 impl Guard {
@@ -73,13 +75,19 @@ impl Guard {
         Ok(Guard::new(
             db.path(),
             crate::backups::folders(db).await?.into_iter(),
+            db.key_folder(),
         ))
     }
 
-    pub fn new(db_path: &Path, backup_folders: impl Iterator<Item = PathBuf>) -> Guard {
+    pub fn new(
+        db_path: &Path,
+        backup_folders: impl Iterator<Item = PathBuf>,
+        key_folder: Option<&Path>,
+    ) -> Guard {
         Guard {
             db_path: comparable(db_path),
             backup_folders: backup_folders.map(|d| comparable(&d)).collect(),
+            key_folder: key_folder.map(comparable),
         }
     }
 
@@ -103,6 +111,15 @@ impl Guard {
             }
         }
         let candidate = comparable(target);
+        if self.is_key_file(&candidate) {
+            return Err(Error::invalid(
+                "out",
+                format!(
+                    "{shown} is where Pantry keeps the database's key; Pantry never writes there. \
+                     Choose another folder. Nothing was written."
+                ),
+            ));
+        }
         if self.is_pantry_file(&candidate) {
             return Err(Error::invalid(
                 "out",
@@ -131,6 +148,22 @@ impl Guard {
                 ),
             )),
         }
+    }
+
+    /// A key file (wherever it is) or anything in the key store's folder.
+    fn is_key_file(&self, candidate: &Path) -> bool {
+        let named_so = candidate
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(crate::keys::is_key_file_name);
+        let in_folder = self.key_folder.as_ref().is_some_and(|folder| {
+            same_path(candidate, folder)
+                || candidate
+                    .ancestors()
+                    .skip(1)
+                    .any(|dir| same_path(dir, folder))
+        });
+        named_so || in_folder
     }
 
     fn is_pantry_file(&self, candidate: &Path) -> bool {
@@ -269,6 +302,7 @@ mod tests {
         Guard::new(
             &dir.join("pantry.sqlite3"),
             [dir.join("backups")].into_iter(),
+            Some(&dir.join("keys")),
         )
     }
 
@@ -300,6 +334,33 @@ mod tests {
             .check(&sub.join("../pantry.sqlite3"), Existing::Replace)
             .is_err());
         g.check(&dir.path().join("report.pdf"), Existing::Refuse)
+            .unwrap();
+    }
+
+    #[test]
+    fn key_files_and_the_key_folder_are_refused_whatever_is_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let keys = dir.path().join("keys");
+        std::fs::create_dir(&keys).unwrap();
+        let key_file = keys.join("database-0123456789abcdef01234567.key");
+        std::fs::write(&key_file, "00").unwrap();
+        let g = guard(dir.path());
+        for target in [
+            key_file.clone(),
+            keys.join("sheet.pdf"),
+            keys.join("sub/sheet.pdf"),
+            dir.path()
+                .join("elsewhere/DATABASE-0123456789ABCDEF01234567.KEY"),
+        ] {
+            let err = g.check(&target, Existing::Replace).unwrap_err();
+            assert!(
+                err.to_string().contains("key"),
+                "{}: {err}",
+                target.display()
+            );
+        }
+        assert!(g.check(&keys, Existing::Replace).is_err());
+        g.check(&dir.path().join("database-notes.key.pdf"), Existing::Refuse)
             .unwrap();
     }
 

@@ -177,3 +177,46 @@ async fn a_file_that_is_not_a_pantry_backup_changes_nothing() {
     let (db, _) = Db::open(&path, common::keys()).await.unwrap();
     assert_eq!(names(&db).await.len(), 1);
 }
+
+/// A backup damaged on its USB stick is refused in plain words (never an SQLite code), and
+/// the pantry is left as it was.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_damaged_backup_is_refused_in_plain_words() {
+    let (_dir, db) = common::fresh_db().await;
+    settings::save(&db, &common::hillside_form(), &common::admin())
+        .await
+        .unwrap();
+    for n in 0..40 {
+        register(&db, &format!("Member {n}")).await;
+    }
+    let taken = backups::back_up(&db, BackupReason::Manual, &common::admin())
+        .await
+        .unwrap();
+    let db_path = db.path().to_owned();
+    db.close().await;
+    let from = std::path::PathBuf::from(&taken.file);
+    let mut bytes = std::fs::read(&from).unwrap();
+    let middle = bytes.len() / 2;
+    for b in &mut bytes[middle..middle + 512] {
+        *b ^= 0x5a;
+    }
+    std::fs::write(&from, &bytes).unwrap();
+    let err = backups::restore(
+        &db_path,
+        &from,
+        &RestoreRequest::new(&from, &common::named("Alex", pantry::access::Role::Admin)),
+        common::keys(),
+        None,
+    )
+    .await
+    .unwrap_err();
+    let said = err.to_string();
+    assert!(!said.to_lowercase().contains("code"), "{said}");
+    assert!(
+        said.contains("not a sound Pantry database") && said.contains("nothing was changed"),
+        "{said}"
+    );
+    let (db, _) = Db::open(&db_path, common::keys()).await.unwrap();
+    assert_eq!(common::count(&db, "households").await, 40);
+    db.close().await;
+}

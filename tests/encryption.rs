@@ -317,7 +317,7 @@ async fn only_an_admin_takes_a_plain_copy_and_it_is_recorded() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_recovery_sheet_prints_the_key_for_admins_and_is_remembered() {
+async fn the_recovery_sheet_goes_only_away_from_the_data_and_counts_once_put_away() {
     let (dir, db) = common::fresh_db().await;
     pantry_with_a_member(&db).await;
     let status = pantry::encryption::security_status(&db, &common::admin())
@@ -328,7 +328,29 @@ async fn the_recovery_sheet_prints_the_key_for_admins_and_is_remembered() {
     assert!(pantry::encryption::security_status(&db, &counter)
         .await
         .is_err());
-    let pdf = dir.path().join("recovery.pdf");
+    // Never beside the data: a copy of the data folder or of the backups would carry its key.
+    for beside in [
+        Destination::print("recovery-sheet"),
+        Destination::file(dir.path().join("recovery.pdf"), Existing::Refuse),
+        Destination::file(dir.path().join("backups/recovery.pdf"), Existing::Refuse),
+        Destination::NewIn {
+            dir: dir.path().join("print"),
+            stem: "recovery".into(),
+            extension: "pdf",
+        },
+    ] {
+        let err = pantry::encryption::print_recovery_sheet(&db, &beside, &common::admin())
+            .await
+            .unwrap_err();
+        assert!(matches!(&err, Error::Validation(_)), "{beside:?}: {err}");
+        assert!(
+            err.to_string().contains("never goes in the data folder"),
+            "{err}"
+        );
+    }
+    assert!(!dir.path().join("print").exists() && !dir.path().join("recovery.pdf").exists());
+    let away = tempfile::tempdir().unwrap();
+    let pdf = away.path().join("recovery.pdf");
     pantry::encryption::print_recovery_sheet(
         &db,
         &Destination::file(&pdf, Existing::Refuse),
@@ -350,6 +372,19 @@ async fn the_recovery_sheet_prints_the_key_for_admins_and_is_remembered() {
     };
     assert!(compact(&text).contains(&compact(&key)), "{text}");
     assert!(text.contains("Hillside Pantry"));
+    // Written is not printed: only the admin's word that it is put away counts.
+    let status = pantry::encryption::security_status(&db, &common::admin())
+        .await
+        .unwrap();
+    assert_eq!(status.sheet_printed_at, None);
+    assert!(
+        pantry::encryption::confirm_recovery_sheet_put_away(&db, &common::manager())
+            .await
+            .is_err()
+    );
+    pantry::encryption::confirm_recovery_sheet_put_away(&db, &common::admin())
+        .await
+        .unwrap();
     let status = pantry::encryption::security_status(&db, &common::admin())
         .await
         .unwrap();
@@ -442,4 +477,186 @@ async fn a_backup_records_the_chain_head() {
             .await
             .unwrap();
     assert_eq!((entries, head), (before.entries, before.hash));
+}
+
+/// The one key file in a key folder (beside it: the newest audit-trail head seen).
+fn only_key_file(dir: &Path) -> PathBuf {
+    let keys: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "key"))
+        .collect();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    keys[0].clone()
+}
+
+/// An intruder (or a slip of the keyboard) aims an output at the key file: refused for every
+/// role, the key untouched, and the pantry still opens.
+#[tokio::test(flavor = "multi_thread")]
+async fn no_output_ever_replaces_a_key_file_or_lands_in_the_key_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let key_dir = dir.path().join("keys");
+    let keys = KeyStore::Folder(key_dir.clone());
+    let data = dir.path().join("data");
+    let (db, _) = Db::open_in(&data, &keys).await.unwrap();
+    pantry_with_a_member(&db).await;
+    common::admin_alex(&db).await;
+    db.close().await;
+    let key_file = only_key_file(&key_dir);
+    let before = std::fs::read(&key_file).unwrap();
+    let key_file_text = key_file.display().to_string();
+    let in_key_folder = key_dir.join("cards.pdf").display().to_string();
+    let key_dir_text = key_dir.display().to_string();
+    for out in [&key_file_text, &in_key_folder] {
+        let run = common::pantry_with(
+            &data,
+            Some(("Alex", "3333")),
+            &[("PANTRY_KEY_DIR", &key_dir_text)],
+            &["--force", "print", "cards", "--all-unprinted", "--out", out],
+        );
+        assert!(!run.status.success());
+        assert!(
+            common::stderr(&run).contains("keeps the database's key"),
+            "{}",
+            common::stderr(&run)
+        );
+    }
+    assert_eq!(std::fs::read(&key_file).unwrap(), before);
+    assert!(!key_dir.join("cards.pdf").exists());
+    let (db, _) = Db::open_in(&data, &keys).await.unwrap();
+    assert_eq!(common::count(&db, "households").await, 1);
+    db.close().await;
+}
+
+/// A key file written over (by an older Pantry's bug, or by hand) is told in plain words
+/// that lead to the recovery key, not as a text-encoding error; the recovery key mends it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_damaged_key_file_leads_to_the_recovery_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = KeyStore::Folder(dir.path().join("keys"));
+    let data = dir.path().join("data");
+    let (db, _) = Db::open_in(&data, &keys).await.unwrap();
+    let recovery = db.key().unwrap().recovery_text();
+    db.close().await;
+    let key_file = only_key_file(&dir.path().join("keys"));
+    for damage in [&b"%PDF-1.7\n\xff\xfe binary"[..], b"", b"not hex at all"] {
+        std::fs::write(&key_file, damage).unwrap();
+        let err = Db::open_in(&data, &keys).await.unwrap_err();
+        assert!(matches!(err, Error::KeyNeeded(_)), "{err}");
+        assert!(err.to_string().contains("recovery key"), "{err}");
+        assert!(!err.to_string().contains("UTF-8"), "{err}");
+    }
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_pantry"))
+        .args(["--data-dir", data.to_str().unwrap(), "backup"])
+        .env("PANTRY_KEY_DIR", dir.path().join("keys"))
+        .env("PANTRY_VOLUNTEER", "Alex")
+        .env("PANTRY_PIN", "3333")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        said.contains("pantry unlock") && said.contains("damaged"),
+        "{said}"
+    );
+    let key = DatabaseKey::from_recovery_text(&recovery).unwrap();
+    pantry::db::unlock_with(&data.join("pantry.sqlite3"), &key, &keys)
+        .await
+        .unwrap();
+    let (db, _) = Db::open_in(&data, &keys).await.unwrap();
+    db.close().await;
+}
+
+/// Links the whole trail again, as someone with the key and Pantry's source could: after
+/// removing an entry, every link is recomputed so the chain alone looks sound.
+async fn relink(db: &Db) {
+    use sha2::Digest;
+    let rows: Vec<(i64, String, String, String, Option<String>, String)> =
+        sqlx::query_as("SELECT id, at, actor, action, subject, details FROM audit_log ORDER BY id")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+    tamper(db, "DELETE FROM audit_chain").await;
+    let mut previous = vec![0u8; 32];
+    for (id, at, actor, action, subject, details) in rows {
+        let fields = serde_json::json!([id, at, actor, action, subject, details]);
+        let mut hash = sha2::Sha256::new();
+        hash.update(&previous);
+        hash.update(fields.to_string().as_bytes());
+        let link = hash.finalize().to_vec();
+        sqlx::query("INSERT INTO audit_chain (entry_id, hash) VALUES (?, ?)")
+            .bind(id)
+            .bind(&link)
+            .execute(db.pool())
+            .await
+            .unwrap();
+        previous = link;
+    }
+}
+
+/// What an unkeyed chain cannot see alone: entries cut from its end, and a trail re-linked
+/// after an entry was removed. The heads recorded with the backups, and the newest head seen
+/// (kept beside the key, outside the data folder), see both; every command says so on
+/// standard error, and `pantry backup` does not call the trail checked.
+#[tokio::test(flavor = "multi_thread")]
+async fn entries_cut_from_the_end_or_a_relinked_trail_are_noticed() {
+    for (attack, anchor) in [
+        ("cut", "backup"),
+        ("cut", "remembered"),
+        ("relinked", "backup"),
+        ("relinked", "remembered"),
+    ] {
+        let (dir, db) = common::fresh_db().await;
+        pantry_with_a_member(&db).await;
+        common::admin_alex(&db).await;
+        for n in 0..4 {
+            households::register(
+                &db,
+                &common::household(&format!("Member {n}")),
+                None,
+                &common::admin(),
+            )
+            .await
+            .unwrap();
+        }
+        match anchor {
+            "backup" => {
+                backups::back_up(&db, BackupReason::Manual, &common::admin())
+                    .await
+                    .unwrap();
+                common::keys().remember_head(db.path(), "");
+            }
+            _ => assert_eq!(chain::verify(&db).await.unwrap().broken, None),
+        }
+        match attack {
+            "cut" => {
+                tamper(&db, "DELETE FROM audit_chain WHERE entry_id IN (SELECT id FROM audit_log ORDER BY id DESC LIMIT 3)").await;
+                tamper(&db, "DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log ORDER BY id DESC LIMIT 3)").await;
+            }
+            _ => {
+                tamper(&db, "DELETE FROM audit_chain WHERE entry_id = 3").await;
+                tamper(&db, "DELETE FROM audit_log WHERE id = 3").await;
+                relink(&db).await;
+            }
+        }
+        let broken = chain::verify(&db)
+            .await
+            .unwrap()
+            .broken
+            .unwrap_or_else(|| panic!("{attack} against the {anchor} head: not noticed"));
+        // A re-linked trail one entry shorter than the newest head is told as cut short.
+        let told = broken.problem.contains("cut from its end")
+            || (attack == "relinked" && broken.problem.contains("re-linked"));
+        assert!(told, "{attack}/{anchor}: {broken:?}");
+        db.close().await;
+
+        let run = common::pantry(dir.path(), &["backup"]);
+        assert!(run.status.success(), "{}", common::stderr(&run));
+        assert!(
+            common::stderr(&run).contains("the audit trail was changed outside Pantry"),
+            "{}",
+            common::stderr(&run)
+        );
+        assert!(!common::stdout(&run).contains("written and checked"));
+    }
 }

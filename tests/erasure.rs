@@ -336,3 +336,235 @@ async fn every_connection_finds_the_search_index_sound_after_erasures() {
         Vec::<String>::new()
     );
 }
+
+/// The files Pantry wrote about household `number`: its card (to `card`) and its subject
+/// access export (JSON and PDF, in the data folder's `exports`). Returns them all.
+fn files_about(data: &Path, number: &str, card: &Path) -> Vec<PathBuf> {
+    let exports = data.join("exports");
+    std::fs::create_dir_all(&exports).unwrap();
+    let before = files_under(&exports, &[]);
+    let card_text = card.display().to_string();
+    for args in [
+        &["print", "cards", "--household", number, "--out", &card_text][..],
+        &["subject-access", number][..],
+    ] {
+        let out = common::pantry(data, args);
+        assert!(out.status.success(), "{}", common::stderr(&out));
+    }
+    let mut files: Vec<PathBuf> = files_under(&exports, &[])
+        .into_iter()
+        .filter(|f| !before.contains(f))
+        .collect();
+    files.push(card.to_owned());
+    assert_eq!(files.len(), 3, "{files:?}");
+    files
+}
+
+/// Staged copies (`.pantry-*.part`, with SQLite's files beside them) anywhere in `data`.
+fn staged_leftovers(data: &Path) -> Vec<PathBuf> {
+    files_under(data, &[])
+        .into_iter()
+        .filter(|f| {
+            f.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(".pantry-"))
+        })
+        .collect()
+}
+
+/// An intruder's (or a power cut's) timing: `pantry erase` killed with SIGKILL at moments
+/// spread over its whole run (the deterministic case of a kill between the commit and the
+/// files' deletion is the test after this one). Each time the household is either not erased at all (its files
+/// still there, for the erasure to be asked again) or, by the next command, erased whole:
+/// every file about it deleted and nothing staged left in the data folder.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_erasure_killed_at_any_moment_is_finished_by_the_next_command() {
+    const ROUNDS: usize = 12;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let demo = common::pantry(data, &["demo-data", "--households", "30", "--weeks", "1"]);
+    assert!(demo.status.success(), "{}", common::stderr(&demo));
+    let households: Vec<(i64, String)> = {
+        let (db, _) = Db::open_in(data, common::keys()).await.unwrap();
+        let rows = sqlx::query_as(
+            "SELECT id, membership_number FROM households WHERE erased_at IS NULL ORDER BY id LIMIT ?",
+        )
+        .bind(i64::try_from(ROUNDS + 1).unwrap())
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+        db.close().await;
+        rows
+    };
+    let erase = |number: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_pantry"))
+            .arg("--data-dir")
+            .arg(data)
+            .args(["erase", number, "--reason", "the member asked"])
+            .env("PANTRY_KEY_DIR", common::key_dir())
+            .env("PANTRY_VOLUNTEER", "Alex")
+            .env("PANTRY_PIN", "3333")
+            .env_remove("PANTRY_DATA_DIR")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    // How long a whole erasure takes here, to spread the kills over it.
+    let (_, first) = &households[0];
+    files_about(data, first, &data.join("card-first.pdf"));
+    let started = std::time::Instant::now();
+    assert!(erase(first).wait().unwrap().success());
+    let whole = started.elapsed();
+
+    let (mut untouched, mut whole_at_once, mut finished_later) = (0, 0, 0);
+    for (round, (id, number)) in households[1..].iter().enumerate() {
+        let files = files_about(data, number, &data.join(format!("card-{round}.pdf")));
+        // From the start (nothing done) to past the end, most of them near the end, where
+        // the erasure commits and then deletes the files.
+        let share = if round == 0 {
+            0.0
+        } else {
+            0.6 + 0.6 * round as f64 / (ROUNDS - 1) as f64
+        };
+        let moment = whole.mul_f64(share);
+        let mut child = erase(number);
+        std::thread::sleep(moment);
+        let _ = child.kill(); // SIGKILL; it may have finished already
+        child.wait().unwrap();
+        let left_after_kill = files.iter().filter(|f| f.exists()).count();
+
+        // The next command, whatever it is, finishes what the erasure began.
+        let next = common::pantry(data, &["init"]);
+        assert!(next.status.success(), "{}", common::stderr(&next));
+        let (db, _) = Db::open_in(data, common::keys()).await.unwrap();
+        let erased: bool =
+            sqlx::query_scalar("SELECT erased_at IS NOT NULL FROM households WHERE id = ?")
+                .bind(id)
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+        let listed: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM household_files WHERE household_id = ?")
+                .bind(id)
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+        db.close().await;
+        let left: Vec<_> = files.iter().filter(|f| f.exists()).collect();
+        if erased {
+            assert!(
+                left.is_empty(),
+                "round {round}: erased, but {left:?} remain"
+            );
+            assert_eq!(listed, 0, "round {round}");
+            if left_after_kill > 0 {
+                finished_later += 1;
+            } else {
+                whole_at_once += 1;
+            }
+        } else {
+            assert_eq!(left.len(), 3, "round {round}: not erased, files kept");
+            untouched += 1;
+        }
+        assert_eq!(
+            staged_leftovers(data),
+            Vec::<PathBuf>::new(),
+            "round {round}"
+        );
+        println!(
+            "round {round:2}: killed after {moment:?} of {whole:?}: erased {erased}, files left by the kill {left_after_kill}, after the next command {}",
+            left.len()
+        );
+    }
+    println!(
+        "{untouched} not begun, {whole_at_once} whole before the kill, {finished_later} finished by the next command"
+    );
+    assert!(
+        untouched > 0 && whole_at_once > 0,
+        "the kills span the erasure"
+    );
+}
+
+/// The moment between an erasure's commit and its files' deletion, made to last: the card's
+/// path is briefly not a file Pantry can delete, so the erasure leaves it listed; the next
+/// start deletes it once it is back as Pantry wrote it.
+#[tokio::test(flavor = "multi_thread")]
+async fn files_an_erasure_could_not_delete_go_at_the_next_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let demo = common::pantry(data, &["demo-data", "--households", "5", "--weeks", "1"]);
+    assert!(demo.status.success(), "{}", common::stderr(&demo));
+    let (db, _) = Db::open_in(data, common::keys()).await.unwrap();
+    let (id, number): (i64, String) =
+        sqlx::query_as("SELECT id, membership_number FROM households ORDER BY id LIMIT 1")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    db.close().await;
+    let card = data.join("card.pdf");
+    let files = files_about(data, &number, &card);
+    let bytes = std::fs::read(&card).unwrap();
+    std::fs::remove_file(&card).unwrap();
+    std::fs::create_dir(&card).unwrap();
+
+    let (db, _) = Db::open_in(data, common::keys()).await.unwrap();
+    let done = erasure::erase(&db, id, "the member asked", &common::manager())
+        .await
+        .unwrap();
+    assert_eq!(done.files_left, vec![card.display().to_string()]);
+    assert_eq!(
+        erasure::finish_interrupted(&db).await.unwrap(),
+        Vec::<String>::new()
+    );
+    db.close().await;
+
+    std::fs::remove_dir(&card).unwrap();
+    std::fs::write(&card, &bytes).unwrap();
+    let next = common::pantry(data, &["init"]);
+    assert!(next.status.success(), "{}", common::stderr(&next));
+    assert!(
+        common::stdout(&next).contains("Finished an earlier erasure"),
+        "{}",
+        common::stdout(&next)
+    );
+    assert!(files.iter().all(|f| !f.exists()));
+}
+
+/// The reason for an erasure is kept after it: a reason holding the household's own name,
+/// phone or postcode (however typed), or an essay, is refused and nothing is erased.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_erasure_reason_never_keeps_what_the_erasure_removes() {
+    let (_dir, db) = common::fresh_db().await;
+    pantry::settings::save(&db, &common::hillside_form(), &common::admin())
+        .await
+        .unwrap();
+    let form = pantry::households::form::HouseholdForm {
+        phone: "07700 900123".into(),
+        ..common::household("Zebedee Okonkwo-Hart")
+    };
+    let id = households::register(&db, &form, None, &common::admin())
+        .await
+        .unwrap()
+        .id;
+    let too_long = "asked ".repeat(50);
+    for reason in [
+        "Zebedee asked us to",
+        "asked on the phone, 07700900123",
+        "moved away from ol13bq",
+        "OKONKWO-HART asked",
+        too_long.as_str(),
+    ] {
+        let Err(pantry::Error::Validation(fields)) =
+            erasure::erase(&db, id, reason, &common::manager()).await
+        else {
+            panic!("{reason:?} was taken")
+        };
+        assert_eq!(fields[0].field, "reason", "{reason:?}");
+    }
+    let household = households::page(&db, id).await.unwrap();
+    assert!(!household.household.erased, "nothing was erased");
+    erasure::erase(&db, id, "the member asked, in person", &common::manager())
+        .await
+        .unwrap();
+}

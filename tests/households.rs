@@ -724,7 +724,9 @@ async fn retention_previews_then_anonymises_only_long_absent_households() {
         .unwrap();
     common::visit(&db, recent.id).await;
 
-    let preview = protection::retention_preview(&db).await.unwrap();
+    let preview = protection::retention_preview(&db, &common::manager())
+        .await
+        .unwrap();
     assert_eq!(preview.months, 24);
     assert_eq!(preview.households.len(), 1);
     assert_eq!(preview.households[0].household.lead_name, "Old Member");
@@ -762,7 +764,7 @@ async fn retention_previews_then_anonymises_only_long_absent_households() {
             .household
             .erased
     );
-    assert!(protection::retention_preview(&db)
+    assert!(protection::retention_preview(&db, &common::manager())
         .await
         .unwrap()
         .households

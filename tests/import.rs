@@ -43,7 +43,9 @@ async fn a_csv_is_checked_row_by_row_and_only_good_rows_are_imported() {
     assert_eq!(preview.sample[0][0], "Smith, Amelia", "quoted comma kept");
 
     let mapping = import::suggest_mapping(&sheet.headers);
-    let report = import::check(&db, &sheet, &mapping).await.unwrap();
+    let report = import::check(&db, &sheet, &mapping, &common::manager())
+        .await
+        .unwrap();
     assert_eq!(
         (report.good, report.already_present, report.imported),
         (3, 0, false)
@@ -188,12 +190,19 @@ async fn unreadable_files_and_incomplete_mappings_get_clear_messages() {
     }
     let sheet = import::read_sheet(b"Name,Town\nA B,Oldham\n", "x.csv").unwrap();
     assert_eq!(sheet.rows[0].line, 2);
-    let err = import::check(&db, &sheet, &import::suggest_mapping(&sheet.headers))
-        .await
-        .unwrap_err();
+    let err = import::check(
+        &db,
+        &sheet,
+        &import::suggest_mapping(&sheet.headers),
+        &common::manager(),
+    )
+    .await
+    .unwrap_err();
     assert!(err.to_string().contains("Postcode"), "{err}");
     let twice = vec![Some(ImportField::LeadName), Some(ImportField::LeadName)];
-    let err = import::check(&db, &sheet, &twice).await.unwrap_err();
+    let err = import::check(&db, &sheet, &twice, &common::manager())
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("two columns"), "{err}");
 }
 

@@ -473,7 +473,9 @@ async fn the_language_column_is_imported_by_name_or_code() {
     let sheet = pantry::import::read_sheet(csv.as_bytes(), "members.csv").unwrap();
     let mapping = pantry::import::suggest_mapping(&sheet.headers);
     assert_eq!(mapping[2], Some(pantry::import::ImportField::Language));
-    let checked = pantry::import::check(&db, &sheet, &mapping).await.unwrap();
+    let checked = pantry::import::check(&db, &sheet, &mapping, &common::manager())
+        .await
+        .unwrap();
     let problems: Vec<(u32, &str)> = checked
         .problems
         .iter()

@@ -295,14 +295,22 @@ async fn figures_match_the_hand_count_and_never_drift() {
     .await
     .unwrap();
     assert_eq!(a.sha256, b.sha256);
-    assert_eq!(export::history(&p.db).await.unwrap().len(), 2);
+    assert_eq!(
+        export::history(&p.db, &common::manager())
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_preview_shows_the_figures_as_the_export_does() {
     let p = pantry().await;
     zero_keys(&p.db).await;
-    let preview = reports::preview::preview(&p.db, &p.period).await.unwrap();
+    let preview = reports::preview::preview(&p.db, &p.period, &common::manager())
+        .await
+        .unwrap();
     assert_eq!(preview.period, p.period);
     let column = |label: &str| preview.columns.iter().position(|c| c == label).unwrap();
     let cell = |group: &str, label: &str| {

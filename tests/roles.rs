@@ -355,13 +355,20 @@ async fn attempt(
             };
             volunteers::save_volunteer(db, actor, &form).await.map(ok)
         }
-        Operation::PrintRecoverySheet => pantry::encryption::print_recovery_sheet(
-            db,
-            &Destination::file(dir.join(format!("{tag}-recovery.pdf")), Existing::Refuse),
-            actor,
-        )
-        .await
-        .map(ok),
+        Operation::PrintRecoverySheet => {
+            // Away from the data folder, as the sheet must be; then said to be put away.
+            let away = tempfile::tempdir().unwrap();
+            let written = pantry::encryption::print_recovery_sheet(
+                db,
+                &Destination::file(away.path().join("recovery.pdf"), Existing::Refuse),
+                actor,
+            )
+            .await;
+            match written {
+                Ok(_) => pantry::encryption::confirm_recovery_sheet_put_away(db, actor).await,
+                Err(e) => Err(e),
+            }
+        }
         Operation::ExportDatabase => pantry::encryption::export_plain(
             db,
             &dir.join(format!("{tag}-plain.sqlite3")),
@@ -614,8 +621,13 @@ async fn sign_in_locks_out_after_wrong_pins_and_is_audited() {
     let signed = volunteers::sign_in(&db, "sam", "1111").await.unwrap();
     assert_eq!((signed.name.as_str(), signed.role), ("Sam", Role::Counter));
 
+    // Wrong PINs a few seconds apart (the pantry-wide slow-down is shown elsewhere).
+    let (later, clock) = common::stopped(db.clone(), chrono::Utc::now());
     for attempt in 1..volunteers::MAX_ATTEMPTS {
-        let Error::Validation(fields) = volunteers::sign_in(&db, "Sam", "9999").await.unwrap_err()
+        clock.advance(chrono::Duration::seconds(10));
+        let Error::Validation(fields) = volunteers::sign_in(&later, "Sam", "9999")
+            .await
+            .unwrap_err()
         else {
             panic!()
         };
@@ -624,18 +636,22 @@ async fn sign_in_locks_out_after_wrong_pins_and_is_audited() {
             volunteers::MAX_ATTEMPTS - attempt
         )));
     }
+    clock.advance(chrono::Duration::seconds(10));
     assert!(matches!(
-        volunteers::sign_in(&db, "Sam", "9999").await.unwrap_err(),
+        volunteers::sign_in(&later, "Sam", "9999")
+            .await
+            .unwrap_err(),
         Error::Forbidden(_)
     ));
     // Locked out: even the right PIN is refused for now.
-    let Error::Forbidden(message) = volunteers::sign_in(&db, "Sam", "1111").await.unwrap_err()
+    let Error::Forbidden(message) = volunteers::sign_in(&later, "Sam", "1111")
+        .await
+        .unwrap_err()
     else {
         panic!()
     };
     assert!(message.contains("too many wrong PINs"));
     // The lock-out lasts LOCKOUT_MINUTES by the pantry's clock, then the right PIN works.
-    let (later, clock) = common::stopped(db.clone(), chrono::Utc::now());
     clock.advance(chrono::Duration::minutes(volunteers::LOCKOUT_MINUTES - 1));
     assert!(matches!(
         volunteers::sign_in(&later, "Sam", "1111")
@@ -659,7 +675,7 @@ async fn sign_in_locks_out_after_wrong_pins_and_is_audited() {
     )
     .await
     .unwrap();
-    volunteers::sign_in(&db, "Sam", "2222").await.unwrap();
+    volunteers::sign_in(&later, "Sam", "2222").await.unwrap();
 
     // The last admin cannot be demoted.
     let Error::Validation(fields) = volunteers::save_volunteer(
@@ -691,4 +707,240 @@ async fn sign_in_locks_out_after_wrong_pins_and_is_audited() {
         .entries
         .iter()
         .all(|e| !e.details.contains("1111") && !e.details.contains("2222")));
+}
+
+/// The wrong PINs of `name` recorded in the audit trail (each one checked against the hash).
+async fn wrong_pins_checked(db: &Db, name: &str) -> usize {
+    let trail = audit::list(db, &AuditFilter::default(), &common::admin())
+        .await
+        .unwrap();
+    trail
+        .entries
+        .iter()
+        .filter(|e| e.action == "sign-in-failed" && e.actor == name)
+        .count()
+}
+
+/// An intruder sends 40 guesses at once, each from its own process: every guess is counted,
+/// no more than five are ever checked against the PIN, and the name is locked (the right
+/// PIN too is refused until the lock-out ends).
+#[tokio::test(flavor = "multi_thread")]
+async fn guesses_sent_at_once_from_many_processes_are_all_counted() {
+    let (dir, db) = common::fresh_db().await;
+    settings::save(&db, &common::hillside_form(), &common::admin())
+        .await
+        .unwrap();
+    common::admin_alex(&db).await;
+    db.close().await;
+    let guesses: Vec<_> = (0..40)
+        .map(|n| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_pantry"))
+                .arg("--data-dir")
+                .arg(dir.path())
+                .args(["backup"])
+                .env("PANTRY_KEY_DIR", common::key_dir())
+                .env("PANTRY_VOLUNTEER", "Alex")
+                .env("PANTRY_PIN", format!("{:04}", 4000 + n))
+                .env_remove("PANTRY_DATA_DIR")
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut refused = 0;
+    for guess in guesses {
+        let out = guess.wait_with_output().unwrap();
+        assert!(!out.status.success(), "a wrong PIN signed in");
+        let said = common::stderr(&out);
+        assert!(
+            said.contains("not right")
+                || said.contains("too many wrong PINs")
+                || said.contains("Too many wrong PINs"),
+            "{said}"
+        );
+        refused += 1;
+    }
+    assert_eq!(refused, 40);
+    let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
+    let checked = wrong_pins_checked(&db, "Alex").await;
+    assert!(
+        (1..=volunteers::MAX_ATTEMPTS as usize).contains(&checked),
+        "{checked} guesses were checked against the PIN"
+    );
+    let Error::Forbidden(message) = volunteers::sign_in(&db, "Alex", "3333").await.unwrap_err()
+    else {
+        panic!("the right PIN signed in through the lock-out")
+    };
+    assert!(
+        message.to_lowercase().contains("too many wrong pins"),
+        "{message}"
+    );
+}
+
+/// Guessing across names gains nothing: wrong PINs anywhere in the pantry slow every
+/// sign-in down (1 s, 2 s, 4 s … after the third), however many names are tried.
+#[tokio::test(flavor = "multi_thread")]
+async fn wrong_pins_for_many_names_slow_down_every_sign_in() {
+    let (_dir, db) = common::fresh_db().await;
+    let alex = volunteers::create_first_admin(&db, &common::first_admin("Alex", "2468"))
+        .await
+        .unwrap();
+    for (name, pin) in [
+        ("Sam", "1111"),
+        ("Kim", "2222"),
+        ("Lee", "3333"),
+        ("Max", "4444"),
+    ] {
+        volunteers::save_volunteer(
+            &db,
+            &alex,
+            &VolunteerForm {
+                id: None,
+                name: name.into(),
+                role: Role::Counter,
+                pin: pin.into(),
+                active: true,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let (db, clock) = common::stopped(db, chrono::Utc::now());
+    // Three slips cost nothing.
+    for name in ["Sam", "Kim", "Lee"] {
+        assert!(matches!(
+            volunteers::sign_in(&db, name, "9999").await.unwrap_err(),
+            Error::Validation(_)
+        ));
+    }
+    assert!(matches!(
+        volunteers::sign_in(&db, "Max", "9999").await.unwrap_err(),
+        Error::Validation(_)
+    ));
+    // After the fourth, for yet another name, every sign-in waits: the right PIN too.
+    let Error::Forbidden(message) = volunteers::sign_in(&db, "Max", "4444").await.unwrap_err()
+    else {
+        panic!()
+    };
+    assert!(message.contains("wait 1 second,"), "{message}");
+    clock.advance(chrono::Duration::seconds(1));
+    assert!(matches!(
+        volunteers::sign_in(&db, "Kim", "9999").await.unwrap_err(),
+        Error::Validation(_)
+    ));
+    // The next wait is twice as long.
+    clock.advance(chrono::Duration::seconds(1));
+    assert!(matches!(
+        volunteers::sign_in(&db, "Max", "4444").await.unwrap_err(),
+        Error::Forbidden(_)
+    ));
+    clock.advance(chrono::Duration::seconds(1));
+    volunteers::sign_in(&db, "Max", "4444").await.unwrap();
+    // Refused waits were never checked against a PIN, nor counted.
+    assert_eq!(wrong_pins_checked(&db, "Max").await, 1);
+}
+
+/// Someone keeps the only admin locked out with wrong PINs: the admin still signs in, with
+/// the recovery key; nobody else may, and a wrong key is refused and recorded.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_locked_out_admin_signs_in_with_the_recovery_key() {
+    let (_dir, db) = common::fresh_db().await;
+    let alex = volunteers::create_first_admin(&db, &common::first_admin("Alex", "2468"))
+        .await
+        .unwrap();
+    volunteers::save_volunteer(
+        &db,
+        &alex,
+        &VolunteerForm {
+            id: None,
+            name: "Sam".into(),
+            role: Role::Counter,
+            pin: "1111".into(),
+            active: true,
+        },
+    )
+    .await
+    .unwrap();
+    let (db, clock) = common::stopped(db, chrono::Utc::now());
+    for _ in 0..volunteers::MAX_ATTEMPTS {
+        clock.advance(chrono::Duration::seconds(30));
+        let _ = volunteers::sign_in(&db, "Alex", "0000").await;
+    }
+    assert!(matches!(
+        volunteers::sign_in(&db, "Alex", "2468").await.unwrap_err(),
+        Error::Forbidden(_)
+    ));
+    let recovery = db.key().unwrap().recovery_text();
+    let wrong = pantry::keys::DatabaseKey::generate().recovery_text();
+    let Error::Validation(fields) = volunteers::sign_in_with_recovery_key(&db, "Alex", &wrong)
+        .await
+        .unwrap_err()
+    else {
+        panic!()
+    };
+    assert_eq!(fields[0].field, "recoveryKey");
+    assert!(matches!(
+        volunteers::sign_in_with_recovery_key(&db, "Sam", &recovery)
+            .await
+            .unwrap_err(),
+        Error::Forbidden(_)
+    ));
+    let signed = volunteers::sign_in_with_recovery_key(&db, "Alex", &recovery)
+        .await
+        .unwrap();
+    assert_eq!(signed.role, Role::Admin);
+    // The lock is lifted: the PIN works again.
+    clock.advance(chrono::Duration::minutes(1));
+    volunteers::sign_in(&db, "Alex", "2468").await.unwrap();
+}
+
+/// What only a manager may see is refused to a counter volunteer who asks the library
+/// directly: names and last visits of absent households (retention preview), whether a name
+/// and postcode belong to a member (an import's dry run), the blind count sheet, the report
+/// before it is exported, and the export history.
+#[tokio::test(flavor = "multi_thread")]
+async fn reading_what_a_manager_may_see_needs_a_manager() {
+    let (_dir, db) = common::fresh_db().await;
+    settings::save(&db, &common::hillside_form(), &common::admin())
+        .await
+        .unwrap();
+    fixture(&db).await;
+    let count = counts::start_count(&db, &common::manager()).await.unwrap();
+    let sheet = import::read_sheet(b"Name,Postcode\nAda Lovelace,OL1 3BQ\n", "m.csv").unwrap();
+    let mapping = import::suggest_mapping(&sheet.headers);
+    let period = Period::parse("2026-10").unwrap();
+    for actor in [as_role(Role::Counter), common::manager()] {
+        let outcomes = [
+            (
+                "retention preview",
+                protection::retention_preview(&db, &actor).await.map(ok),
+            ),
+            (
+                "import check",
+                import::check(&db, &sheet, &mapping, &actor).await.map(ok),
+            ),
+            (
+                "count sheet",
+                counts::count_sheet(&db, count.id, &actor).await.map(ok),
+            ),
+            (
+                "report preview",
+                reports::preview::preview(&db, &period, &actor)
+                    .await
+                    .map(ok),
+            ),
+            ("export history", export::history(&db, &actor).await.map(ok)),
+        ];
+        for (what, outcome) in outcomes {
+            match (actor.role, outcome) {
+                (Role::Counter, Err(Error::Forbidden(message))) => {
+                    assert!(message.contains("needs a manager"), "{what}: {message}");
+                }
+                (Role::Manager, Ok(())) => {}
+                (role, other) => panic!("{what} as {role:?}: {other:?}"),
+            }
+        }
+    }
 }

@@ -334,7 +334,9 @@ async fn deliver_distribute_refuse_use_by_count_and_finalise() {
     else {
         panic!()
     };
-    let sheet = counts::count_sheet(&db, count.id).await.unwrap();
+    let sheet = counts::count_sheet(&db, count.id, &common::manager())
+        .await
+        .unwrap();
     assert!(sheet.starts_with(b"%PDF"));
     let done = counts::finalise_count(&db, count.id, &common::manager())
         .await

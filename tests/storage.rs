@@ -50,10 +50,11 @@ async fn an_existing_database_is_copied_before_it_is_migrated() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("pantry.sqlite3");
     // An older file: it exists and holds data, but has none of this app's migrations.
-    let mut conn =
-        sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=rwc", path.display()))
-            .await
-            .unwrap();
+    let mut conn = sqlx::SqliteConnection::connect_with(
+        &common::sqlite_options(&path).create_if_missing(true),
+    )
+    .await
+    .unwrap();
     sqlx::query("CREATE TABLE old_notes (text TEXT); INSERT INTO old_notes VALUES ('kept')")
         .execute(&mut conn)
         .await
@@ -76,8 +77,7 @@ async fn an_existing_database_is_copied_before_it_is_migrated() {
     // The copy is encrypted with the database's key, never left plain.
     assert!(!pantry::db::is_plain_sqlite(&backup));
     let mut copy = sqlx::SqliteConnection::connect_with(
-        &sqlx::sqlite::SqliteConnectOptions::new()
-            .filename(&backup)
+        &common::sqlite_options(&backup)
             .read_only(true)
             .pragma("key", db.key().unwrap().pragma()),
     )
@@ -228,4 +228,37 @@ async fn typed_dates_are_stored_as_the_text_earlier_versions_wrote() {
             .await
             .unwrap();
     assert_eq!((back, back_day), (at, day));
+}
+
+/// A write killed half-way leaves its staged copy (and SQLite's journal beside it): the next
+/// open removes them all at once when no other Pantry process has the database open, and
+/// leaves a fresh one alone while another has (its write may still be going on).
+#[tokio::test(flavor = "multi_thread")]
+async fn staged_copies_left_by_a_killed_write_go_at_the_next_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
+    db.close().await;
+    let leftovers = [
+        dir.path().join(".pantry-a1b2c3.part"),
+        dir.path().join(".pantry-a1b2c3.part-journal"),
+        dir.path().join("backups/.pantry-d4e5f6.part"),
+        dir.path().join("print/.pantry-g7h8i9.part"),
+        dir.path().join("exports/.pantry-j0k1l2.part-wal"),
+    ];
+    let make = || {
+        for file in &leftovers {
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(file, b"SQLite format 3\0half a copy").unwrap();
+        }
+    };
+    make();
+    let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
+    let left: Vec<_> = leftovers.iter().filter(|f| f.exists()).collect();
+    assert!(left.is_empty(), "{left:?}");
+    // Another process (here: another handle) has the database open: fresh ones stay.
+    make();
+    let (second, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
+    assert!(leftovers.iter().all(|f| f.exists()));
+    second.close().await;
+    db.close().await;
 }

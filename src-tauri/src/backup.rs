@@ -101,12 +101,43 @@ pub async fn security_status(state: State<'_, AppState>) -> Result<SecurityStatu
     encryption::security_status(db, &actor).await
 }
 
+/// Where the recovery sheet is offered to go first: the user's Documents folder (never the
+/// data folder).
 #[tauri::command]
-pub async fn security_print_recovery_sheet(state: State<'_, AppState>) -> Result<String, Error> {
+pub fn security_sheet_folder(app: AppHandle) -> Option<String> {
+    use tauri::Manager;
+    let paths = app.path();
+    paths
+        .document_dir()
+        .or_else(|_| paths.home_dir())
+        .ok()
+        .map(|dir| dir.display().to_string())
+}
+
+/// Writes the recovery sheet as a new PDF in the folder the admin chose.
+#[tauri::command]
+pub async fn security_print_recovery_sheet(
+    state: State<'_, AppState>,
+    folder: String,
+) -> Result<String, Error> {
     let (db, actor) = state.signed_in()?;
-    let path =
-        encryption::print_recovery_sheet(db, &Destination::print("recovery-sheet"), &actor).await?;
+    let to = Destination::NewIn {
+        dir: folder.trim().into(),
+        stem: format!(
+            "recovery-sheet-{}",
+            chrono::Utc::now().format("%Y%m%d-%H%M%S")
+        ),
+        extension: "pdf",
+    };
+    let path = encryption::print_recovery_sheet(db, &to, &actor).await?;
     Ok(path.display().to_string())
+}
+
+/// The admin printed the recovery sheet and put it away.
+#[tauri::command]
+pub async fn security_sheet_put_away(state: State<'_, AppState>) -> Result<(), Error> {
+    let (db, actor) = state.signed_in()?;
+    encryption::confirm_recovery_sheet_put_away(db, &actor).await
 }
 
 /// The database would not open for want of its key: the recovery key typed at the start

@@ -150,6 +150,10 @@ fn open_database(dir: Option<&Path>, keys: &KeyStore) -> (Result<Db, WireError>,
         if let Err(err) = backups::prune_after_upgrade(&db).await {
             eprintln!("Pantry could not remove the copy from before its upgrade: {err}");
         }
+        // An erasure killed before its files were deleted is finished now.
+        if let Err(err) = pantry::households::erasure::finish_interrupted(&db).await {
+            eprintln!("Pantry could not finish an earlier erasure: {err}");
+        }
         (Ok(db), restore_problem)
     })
 }
@@ -236,6 +240,7 @@ fn main() {
             session::session_current,
             session::session_volunteers,
             session::session_sign_in,
+            session::session_sign_in_with_recovery_key,
             session::session_sign_out,
             session::session_first_admin,
             session::session_setup,
@@ -300,7 +305,9 @@ fn main() {
             backup::backups_restore_seen,
             backup::backups_restart,
             backup::security_status,
+            backup::security_sheet_folder,
             backup::security_print_recovery_sheet,
+            backup::security_sheet_put_away,
             backup::security_unlock,
             reports::reports_dashboard,
             reports::reports_period,

@@ -126,8 +126,8 @@ pub async fn households_subject_access(
 pub async fn households_retention_preview(
     state: State<'_, AppState>,
 ) -> Result<RetentionPreview, Error> {
-    let (db, _) = state.signed_in()?;
-    protection::retention_preview(db).await
+    let (db, actor) = state.signed_in()?;
+    protection::retention_preview(db, &actor).await
 }
 
 #[tauri::command]
@@ -147,8 +147,8 @@ pub async fn import_check(
     file: ImportFile,
     mapping: Vec<Option<ImportField>>,
 ) -> Result<ImportReport, Error> {
-    let (db, _) = state.signed_in()?;
-    import::check(db, &file.read()?, &mapping).await
+    let (db, actor) = state.signed_in()?;
+    import::check(db, &file.read()?, &mapping, &actor).await
 }
 
 #[tauri::command]

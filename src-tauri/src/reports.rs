@@ -35,8 +35,8 @@ pub async fn reports_summary(
     state: State<'_, AppState>,
     period: String,
 ) -> Result<SummaryPreview, Error> {
-    let (db, _) = state.signed_in()?;
-    preview::preview(db, &Period::parse(&period)?).await
+    let (db, actor) = state.signed_in()?;
+    preview::preview(db, &Period::parse(&period)?, &actor).await
 }
 
 #[tauri::command]
@@ -51,8 +51,8 @@ pub async fn reports_export(
 
 #[tauri::command]
 pub async fn reports_history(state: State<'_, AppState>) -> Result<Vec<ExportRecord>, Error> {
-    let (db, _) = state.signed_in()?;
-    export::history(db).await
+    let (db, actor) = state.signed_in()?;
+    export::history(db, &actor).await
 }
 
 #[tauri::command]

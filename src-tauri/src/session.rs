@@ -31,6 +31,20 @@ pub async fn session_sign_in(
     Ok(SignedIn::from(&actor))
 }
 
+/// An admin locked out (by their own slips or someone else's guesses) signs in with the
+/// pantry's recovery key instead of a PIN.
+#[tauri::command]
+pub async fn session_sign_in_with_recovery_key(
+    state: State<'_, AppState>,
+    name: String,
+    recovery_key: String,
+) -> Result<SignedIn, Error> {
+    let db = state.db()?;
+    let actor = volunteers::sign_in_with_recovery_key(db, &name, &recovery_key).await?;
+    state.start_session(actor.clone(), volunteers::idle_lock_minutes(db).await?);
+    Ok(SignedIn::from(&actor))
+}
+
 /// Signs out ("switch volunteer"), or records that the app locked itself when idle.
 #[tauri::command]
 pub async fn session_sign_out(state: State<'_, AppState>, why: String) -> Result<(), Error> {

@@ -161,9 +161,9 @@ pub async fn stock_cancel_count(
 
 #[tauri::command]
 pub async fn stock_count_sheet(state: State<'_, AppState>, count_id: i64) -> Result<String, Error> {
-    let (db, _) = state.signed_in()?;
+    let (db, actor) = state.signed_in()?;
     let to = Destination::print("count-sheet");
-    Ok(counts::print_count_sheet(db, count_id, &to)
+    Ok(counts::print_count_sheet(db, count_id, &to, &actor)
         .await?
         .display()
         .to_string())

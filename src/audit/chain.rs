@@ -1,8 +1,10 @@
 //! The audit trail's hash chain. Each entry's link is SHA-256 over the previous link and the
 //! entry's fields as stored, so an entry edited, removed or slipped in with `sqlite3` (even
 //! with the append-only triggers dropped) breaks the chain from that entry on. The chain is
-//! checked when the app opens and before each backup; its head (entries and last link) is
-//! recorded with each backup and each landlord export.
+//! checked when the app opens, at every command and before each backup; its head (entries
+//! and last link) is recorded with each backup and each landlord export, and the newest head
+//! seen is kept outside the database, beside its key, so that entries cut from the end or a
+//! trail re-linked by someone with the key are noticed too.
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -84,7 +86,45 @@ pub struct ChainCheck {
     pub broken: Option<ChainBreak>,
 }
 
-/// Walks the whole trail, oldest first, recomputing every link.
+/// A head the chain must still reach: one recorded with a backup, or the newest one seen,
+/// kept outside the database.
+struct Anchor {
+    entries: i64,
+    hash: String,
+    /// Where it was recorded, in words.
+    recorded: String,
+}
+
+/// The anchors to check the chain against.
+async fn anchors(db: &Db, conn: &mut SqliteConnection) -> Result<Vec<Anchor>> {
+    let mut anchors: Vec<Anchor> = store::backup_heads(conn)
+        .await?
+        .into_iter()
+        .map(|(entries, hash, at)| Anchor {
+            entries,
+            hash,
+            recorded: format!("the backup taken {at}"),
+        })
+        .collect();
+    if let Some((entries, hash)) = db
+        .remembered_audit_head()
+        .as_deref()
+        .and_then(|text| text.trim().split_once(':'))
+        .and_then(|(n, h)| Some((n.parse().ok()?, h.to_owned())))
+    {
+        anchors.push(Anchor {
+            entries,
+            hash,
+            recorded: "this computer's record of the newest head Pantry has seen".into(),
+        });
+    }
+    Ok(anchors)
+}
+
+/// Walks the whole trail, oldest first, recomputing every link, and checks it against the
+/// heads recorded with the backups and the newest head seen (kept outside the database): a
+/// trail shorter than a recorded head, or with another link at its place, lost entries from
+/// its end or was re-linked by someone with the key. A sound trail's head is remembered.
 pub async fn verify(db: &Db) -> Result<ChainCheck> {
     let mut tx = db.begin_write().await?;
     link_legacy(&mut tx).await?;
@@ -92,9 +132,13 @@ pub async fn verify(db: &Db) -> Result<ChainCheck> {
     let mut conn = db.pool().acquire().await?;
     let rows = store::entries_with_links(&mut conn).await?;
     let links = store::link_count(&mut conn).await?;
+    let anchors = anchors(db, &mut conn).await?;
+    drop(conn);
     let mut previous = GENESIS.to_vec();
     let mut broken = None;
     let mut entries = 0;
+    // The link after each entry, by position, for the anchors.
+    let mut chain = Vec::with_capacity(rows.len());
     for store::Linked { entry, hash } in &rows {
         let expected = link(&previous, entry);
         let problem = match hash {
@@ -114,6 +158,7 @@ pub async fn verify(db: &Db) -> Result<ChainCheck> {
             break;
         }
         previous = expected.to_vec();
+        chain.push(hex::encode(expected));
         entries += 1;
     }
     if broken.is_none() && links > rows.len() as i64 {
@@ -125,11 +170,41 @@ pub async fn verify(db: &Db) -> Result<ChainCheck> {
                 .into(),
         });
     }
-    Ok(ChainCheck {
-        head: ChainHead {
-            entries,
-            hash: hex::encode(&previous),
-        },
-        broken,
+    if broken.is_none() {
+        broken = anchors.iter().find_map(|a| anchor_break(a, &chain));
+    }
+    let head = ChainHead {
+        entries,
+        hash: hex::encode(&previous),
+    };
+    if broken.is_none() {
+        db.remember_audit_head(&format!("{}:{}", head.entries, head.hash));
+    }
+    Ok(ChainCheck { head, broken })
+}
+
+/// How the chain fails `anchor`, if it does.
+fn anchor_break(anchor: &Anchor, chain: &[String]) -> Option<ChainBreak> {
+    let problem = match usize::try_from(anchor.entries) {
+        Ok(0) => return None,
+        Ok(n) if n > chain.len() => format!(
+            "entries were cut from its end outside Pantry: {} recorded {} entries, the trail \
+             now has {}",
+            anchor.recorded,
+            anchor.entries,
+            chain.len()
+        ),
+        Ok(n) if !chain[n - 1].eq_ignore_ascii_case(&anchor.hash) => format!(
+            "it was re-linked outside Pantry: its first {} entries no longer match {}",
+            anchor.entries, anchor.recorded
+        ),
+        Ok(_) => return None,
+        Err(_) => return None,
+    };
+    Some(ChainBreak {
+        entry_id: anchor.entries,
+        at: String::new(),
+        action: String::new(),
+        problem,
     })
 }

@@ -81,6 +81,16 @@ impl Actor {
     }
 }
 
+/// When the newest `limit` entries of one kind (`action`) were recorded, newest first (the
+/// sign-in's pantry-wide slow-down counts recent wrong PINs with it).
+pub(crate) async fn newest_times(
+    conn: &mut SqliteConnection,
+    action: &str,
+    limit: i64,
+) -> Result<Vec<DateTime<Utc>>> {
+    store::newest_times(conn, action, limit).await
+}
+
 /// One entry of the trail as the Settings screen lists it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS, sqlx::FromRow)]
 #[serde(rename_all = "camelCase")]

@@ -41,6 +41,32 @@ pub async fn insert<'a>(
     .await?)
 }
 
+/// When the newest `limit` entries of one kind were recorded, newest first.
+pub async fn newest_times(
+    conn: &mut SqliteConnection,
+    action: &str,
+    limit: i64,
+) -> Result<Vec<chrono::DateTime<chrono::Utc>>> {
+    Ok(
+        sqlx::query_scalar("SELECT at FROM audit_log WHERE action = ? ORDER BY id DESC LIMIT ?")
+            .bind(action)
+            .bind(limit)
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
+/// The chain heads recorded with each backup (entries covered, last link in hex), with when
+/// the backup was taken: the anchors a shortened or re-linked trail is checked against.
+pub async fn backup_heads(conn: &mut SqliteConnection) -> Result<Vec<(i64, String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT audit_entries, audit_head, at FROM backups
+         WHERE audit_entries IS NOT NULL AND audit_head IS NOT NULL ORDER BY id",
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
 /// The newest link of the chain.
 pub async fn last_link(conn: &mut SqliteConnection) -> Result<Option<Vec<u8>>> {
     Ok(

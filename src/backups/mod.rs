@@ -312,15 +312,21 @@ pub async fn prune_after_upgrade(db: &Db) -> Result<Vec<PathBuf>> {
     if !(sound && current) {
         return Ok(Vec::new());
     }
-    for copy in &copies {
-        std::fs::remove_file(copy).map_err(|e| files::file_error("remove", copy, &e))?;
+    let mut removed = Vec::new();
+    for copy in copies {
+        match std::fs::remove_file(&copy) {
+            Ok(()) => removed.push(copy),
+            // Another Pantry process that opened the upgraded database removed it first.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(files::file_error("remove", &copy, &e)),
+        }
     }
     let (dir, kept) = folder(db).await?;
     if dir.is_dir() {
         prune(db, &dir, kept).await?;
         encrypt_plain_backups(db, &dir).await?;
     }
-    Ok(copies)
+    Ok(removed)
 }
 
 /// The copies `db` took beside the database before upgrading it
@@ -372,10 +378,20 @@ async fn adopt_backup(
             format!("There is no file at {}.", from.display()),
         ));
     }
-    let staged = files::stage_beside(beside, |file| {
-        std::io::copy(&mut std::fs::File::open(from)?, file).map(|_| ())
-    })?;
-    db::adopt_copy(staged.path(), from, key, recovery).await?;
+    // A plain backup (from a Pantry before encryption, or a plain export) is encrypted as
+    // it is copied: a plain copy of it in the data folder, left by a process killed
+    // half-way, would undo the encryption.
+    let staged = if db::is_plain_sqlite(from) {
+        let staged = files::stage_beside(beside, |_| Ok(()))?;
+        db::encrypt_into(from, staged.path(), key).await?;
+        staged
+    } else {
+        let staged = files::stage_beside(beside, |file| {
+            std::io::copy(&mut std::fs::File::open(from)?, file).map(|_| ())
+        })?;
+        db::adopt_copy(staged.path(), from, key, recovery).await?;
+        staged
+    };
     let pantry = check_backup(staged.path(), from, key).await?;
     Ok((staged, pantry))
 }
@@ -612,6 +628,9 @@ pub async fn restore(
         }
     }
     files::persist(staged, db_path, Existing::Replace)?;
+    // The restored trail is the backup's, with this one's entries carried after it: the
+    // newest head seen of the replaced trail no longer applies (the next check keeps its own).
+    keys.remember_head(db_path, "");
     Ok(notice)
 }
 

@@ -157,6 +157,9 @@ enum Command {
     /// was moved or copied here): asks for the recovery key and keeps it in this computer's
     /// key store.
     Unlock,
+    /// Record that the recovery sheet (`pantry print recovery-sheet`) is printed and locked
+    /// away, after deleting its file (admins). Until then Pantry reminds admins to print it.
+    RecoverySheetPutAway,
     /// Write an unencrypted copy of the whole database that any SQLite tool opens (admins).
     /// Anyone with the copy can read every member's details: keep it safe and delete it after use.
     ExportDatabase {
@@ -377,6 +380,14 @@ async fn run(cli: Cli) -> Result<(), Error> {
             copy.display()
         );
     }
+    // An erasure killed before its files were deleted is finished now.
+    for file in pantry::households::erasure::finish_interrupted(&db).await? {
+        say!("Finished an earlier erasure: deleted {file}");
+    }
+    // The audit trail is checked at every command, and a break is told loudly.
+    if let Some(broken) = encryption::note_audit_break(&db).await? {
+        eprintln!("{}", audit_break_warning(&broken));
+    }
     let result = match cli.command {
         Command::Init => init(&db).await,
         Command::DemoData {
@@ -415,6 +426,11 @@ async fn signed_in(
     match command {
         // Run before anyone signs in (restore signs in itself, with the database closed).
         Command::Init | Command::DemoData { .. } | Command::Restore { .. } | Command::Unlock => {
+            Ok(())
+        }
+        Command::RecoverySheetPutAway => {
+            encryption::confirm_recovery_sheet_put_away(db, actor).await?;
+            say!("Recorded: the recovery sheet for this key is printed and put away.");
             Ok(())
         }
         Command::ExportDatabase { out } => {
@@ -479,7 +495,8 @@ async fn signed_in(
                 encryption::print_recovery_sheet(db, &Destination::file(out, existing), actor)
                     .await?;
             say!(
-                "Recovery sheet written: {} (print it, then lock it away)",
+                "Recovery sheet written: {}. Print it, lock it away and delete the file; then run \
+                 `pantry recovery-sheet-put-away` to record it.",
                 path.display()
             );
             Ok(())
@@ -592,8 +609,26 @@ async fn backup(
                 .file,
         ),
     };
-    say!("Backup written and checked: {}", written.display());
+    match pantry::audit::chain::verify(db).await?.broken {
+        None => say!("Backup written and checked: {}", written.display()),
+        Some(broken) => {
+            say!(
+                "Backup written: {} (the database checks out, but its audit trail does not)",
+                written.display()
+            );
+            eprintln!("{}", audit_break_warning(&broken));
+        }
+    }
     Ok(())
+}
+
+/// A break in the audit trail, as every command tells it.
+fn audit_break_warning(broken: &pantry::audit::chain::ChainBreak) -> String {
+    format!(
+        "Warning: the audit trail was changed outside Pantry (at entry {}: {}). Entries before \
+         it are as written. Tell an admin: Settings → Encryption and the audit trail shows it.",
+        broken.entry_id, broken.problem
+    )
 }
 
 async fn exercise_counter(db: &Db, visits: u32, actor: &Actor) -> Result<(), Error> {
@@ -639,7 +674,7 @@ async fn import_members(
             None => say!("  column \"{header}\" → (not imported)"),
         }
     }
-    let report = import::check(db, &sheet, &mapping).await?;
+    let report = import::check(db, &sheet, &mapping, actor).await?;
     for p in &report.problems {
         say!("line {}, column \"{}\": {}", p.line, p.column, p.message);
     }
@@ -774,7 +809,7 @@ async fn import_stock(
 }
 
 async fn retention(db: &Db, dry_run: bool, actor: &Actor) -> Result<(), Error> {
-    let preview = protection::retention_preview(db).await?;
+    let preview = protection::retention_preview(db, actor).await?;
     for c in &preview.households {
         say!(
             "{}  {}  last visit: {}",

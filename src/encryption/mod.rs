@@ -1,5 +1,5 @@
-//! What admins do with the encryption at rest: print the recovery sheet (and be told while
-//! the key in use has none), and take the whole database out as a plain SQLite file. The
+//! What admins do with the encryption at rest: print the recovery sheet, never beside the
+//! data, and say when it is printed and put away (and be told until then), and take the whole database out as a plain SQLite file. The
 //! keys themselves are `keys`'s; opening encrypted files is `db`'s. All SQL is in `store`.
 
 mod store;
@@ -73,9 +73,13 @@ pub async fn note_audit_break(db: &Db) -> Result<Option<ChainBreak>> {
     Ok(check.broken)
 }
 
-/// Prints the recovery sheet of the key in use (admins only; recorded, by fingerprint).
+/// Writes the recovery sheet of the key in use to the file or folder the admin chose
+/// (admins only). It opens every backup, so it never goes in the data folder or a backup
+/// folder: a copy of either would carry its own key. Writing it is not printing it: the
+/// sheet counts as printed once the admin says so (`confirm_recovery_sheet_put_away`).
 pub async fn print_recovery_sheet(db: &Db, to: &Destination, actor: &Actor) -> Result<PathBuf> {
     actor.require(db, Operation::PrintRecoverySheet).await?;
+    refuse_beside_the_data(db, to).await?;
     let key = key_of(db)?;
     let settings = crate::settings::load(db).await?;
     let at = db.now();
@@ -93,20 +97,57 @@ pub async fn print_recovery_sheet(db: &Db, to: &Destination, actor: &Actor) -> R
             actor.name
         ),
     };
-    let path = output::write(db, to, &recovery_sheet(&face)?).await?;
+    output::write(db, to, &recovery_sheet(&face)?).await
+}
+
+/// Refuses a destination for the recovery sheet in the data folder, or in (or under) a
+/// backup folder.
+async fn refuse_beside_the_data(db: &Db, to: &Destination) -> Result<()> {
+    let target = match to {
+        Destination::File { path, .. } => path.clone(),
+        Destination::NewIn { dir, .. } => dir.join("recovery-sheet.pdf"),
+        Destination::Folder { folder, .. } => db.folder(folder).join("recovery-sheet.pdf"),
+    };
+    let target = crate::files::comparable(&target);
+    let data_folder = db.path().parent().map(crate::files::comparable);
+    let backup_folders = crate::backups::folders(db).await?;
+    let inside = |folder: &Path| {
+        target
+            .ancestors()
+            .skip(1)
+            .any(|dir| crate::files::same_path(dir, &crate::files::comparable(folder)))
+    };
+    if data_folder.as_deref().is_some_and(inside) || backup_folders.iter().any(|f| inside(f)) {
+        return Err(Error::invalid(
+            "out",
+            "The recovery sheet opens every backup of this pantry, so it never goes in the data \
+             folder or a backup folder (a copy of either would carry its own key). Choose \
+             another folder, such as Documents; print the sheet, then delete the file. Nothing \
+             was written.",
+        ));
+    }
+    Ok(())
+}
+
+/// Records that the admin printed the recovery sheet of the key in use and put it away
+/// (admins only; recorded, by fingerprint). Only this stops the reminder to print it.
+pub async fn confirm_recovery_sheet_put_away(db: &Db, actor: &Actor) -> Result<()> {
+    actor.require(db, Operation::PrintRecoverySheet).await?;
+    let fingerprint = key_of(db)?.fingerprint();
+    let at = db.now();
     let mut tx = db.begin_write().await?;
-    store::insert_sheet(&mut tx, at, &actor.name, &face.fingerprint).await?;
+    store::insert_sheet(&mut tx, at, &actor.name, &fingerprint).await?;
     audit::record(
         &mut tx,
         at,
         &actor.name,
         "encryption.recovery-sheet-printed",
         None,
-        &serde_json::json!({ "keyFingerprint": face.fingerprint }),
+        &serde_json::json!({ "keyFingerprint": fingerprint }),
     )
     .await?;
     tx.commit().await?;
-    Ok(path)
+    Ok(())
 }
 
 /// Writes an unencrypted copy of the whole database to `path` (admins only; recorded), so a

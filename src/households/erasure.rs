@@ -122,6 +122,12 @@ pub async fn erase(db: &Db, id: i64, reason: &str, actor: &Actor) -> Result<Eras
             "Say why the details are erased (for example: the member asked).",
         ));
     }
+    if reason.chars().count() > MAX_REASON {
+        return Err(Error::invalid(
+            "reason",
+            format!("Keep the reason short: at most {MAX_REASON} characters."),
+        ));
+    }
     let at = db.now();
     let mut tx = db.begin_write().await?;
     let household = store::load(&mut tx, id)
@@ -132,6 +138,7 @@ pub async fn erase(db: &Db, id: i64, reason: &str, actor: &Actor) -> Result<Eras
             "This household's details were already erased.".into(),
         ));
     }
+    refuse_own_details(reason, &household)?;
     erase_in(&mut tx, id, at, &actor.name, Why::Request, Some(reason)).await?;
     tx.commit().await?;
     let (files_deleted, shared_files_deleted, files_left) = finish(db, &[id]).await?;
@@ -142,6 +149,48 @@ pub async fn erase(db: &Db, id: i64, reason: &str, actor: &Actor) -> Result<Eras
         shared_files_deleted,
         files_left,
     })
+}
+
+/// The longest reason kept for an erasure.
+pub const MAX_REASON: usize = 200;
+
+/// Refuses a reason that holds the household's own name, phone or postcode: the reason is
+/// kept after the erasure, so it would keep what the erasure removes.
+fn refuse_own_details(reason: &str, household: &super::Household) -> Result<()> {
+    let folded = crate::text::fold(reason);
+    let squeezed = |text: &str| -> String {
+        crate::text::fold(text)
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect()
+    };
+    let reason_squeezed = squeezed(reason);
+    let reason_digits: String = reason.chars().filter(char::is_ascii_digit).collect();
+    let phone_digits: String = household
+        .phone
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    let name_word = crate::text::fold(&household.lead_name)
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| w.len() >= 3)
+        .any(|w| {
+            folded
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|r| r == w)
+        });
+    let postcode = squeezed(&household.postcode);
+    let holds = name_word
+        || (postcode.len() >= 5 && reason_squeezed.contains(&postcode))
+        || (phone_digits.len() >= 6 && reason_digits.contains(&phone_digits));
+    if holds {
+        return Err(Error::invalid(
+            "reason",
+            "The reason is kept after the erasure, so it must not hold the household's own \
+             details (its name, phone or postcode). Say only why, for example: the member asked.",
+        ));
+    }
+    Ok(())
 }
 
 /// Erases a household inside the caller's write transaction (the files beside the database,
@@ -213,6 +262,18 @@ pub(crate) async fn finish(
     tx.commit().await?;
     db.checkpoint().await?;
     Ok((deleted, shared, left))
+}
+
+/// Finishes erasures whose files were not all deleted: the process was killed after the
+/// erasure committed (its files are listed in the same transaction's database, so they are
+/// known). Run at every start, by the app and by each command. Returns the files deleted.
+pub async fn finish_interrupted(db: &Db) -> Result<Vec<String>> {
+    let ids = store::erased_with_files(&mut *db.pool().acquire().await?).await?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (deleted, _, _) = finish(db, &ids).await?;
+    Ok(deleted)
 }
 
 /// Applies again, in a database just restored from a backup, the erasures made since that

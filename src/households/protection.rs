@@ -496,8 +496,10 @@ pub struct RetentionPreview {
     pub households: Vec<RetentionCandidate>,
 }
 
-/// Who the retention rule would anonymise now; changes nothing.
-pub async fn retention_preview(db: &Db) -> Result<RetentionPreview> {
+/// Who the retention rule would anonymise now (names and last visits: a manager's, as the
+/// anonymising is); changes nothing.
+pub async fn retention_preview(db: &Db, actor: &Actor) -> Result<RetentionPreview> {
+    actor.require(db, Operation::AnonymiseAbsent).await?;
     let settings = settings::require(db).await?;
     let cutoff = settings
         .date_at(db.now())

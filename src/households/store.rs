@@ -701,6 +701,18 @@ pub async fn files_of(conn: &mut SqliteConnection, id: i64) -> Result<Vec<Carryi
     .await?)
 }
 
+/// Erased households that still have files listed: an erasure whose files were not all
+/// deleted (the process was killed after the erasure committed, or a file was left).
+pub async fn erased_with_files(conn: &mut SqliteConnection) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT f.household_id FROM household_files f
+         JOIN households h ON h.id = f.household_id
+         WHERE h.erased_at IS NOT NULL ORDER BY f.household_id",
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
 /// Forgets a file (for every household it carried): it is gone.
 pub async fn forget_file(conn: &mut SqliteConnection, file: &str) -> Result<()> {
     sqlx::query("DELETE FROM household_files WHERE file = ?")

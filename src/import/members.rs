@@ -202,12 +202,15 @@ struct Checked {
     problems: Vec<RowProblem>,
 }
 
-/// Checks every row; writes nothing.
+/// Checks every row; writes nothing. A manager's, as the import is: its answers say whether
+/// a name and postcode belong to a member.
 pub async fn check(
     db: &Db,
     sheet: &Sheet,
     mapping: &[Option<ImportField>],
+    actor: &Actor,
 ) -> Result<ImportReport> {
+    actor.require(db, Operation::ImportMembers).await?;
     let checked = check_rows(db, sheet, mapping, &mut |_| {}).await?;
     Ok(report(&checked, false))
 }

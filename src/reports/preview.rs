@@ -1,6 +1,7 @@
 //! The landlord summary as the Reports screen previews it: the export's own headline, table
 //! and labels (the same published figures, money in pounds), as text ready to show.
 
+use crate::access::{Actor, Operation};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -81,8 +82,10 @@ pub fn summary_preview(s: &Summary) -> SummaryPreview {
     }
 }
 
-/// Previews the summary of a period.
-pub async fn preview(db: &Db, period: &Period) -> Result<SummaryPreview> {
+/// Previews the summary of a period (the figures before disclosure control: a manager's,
+/// as the export is).
+pub async fn preview(db: &Db, period: &Period, actor: &Actor) -> Result<SummaryPreview> {
+    actor.require(db, Operation::ExportReport).await?;
     Ok(summary_preview(&super::summary(db, period).await?))
 }
 

@@ -331,7 +331,8 @@ pub async fn cancel_count(db: &Db, count_id: i64, actor: &Actor) -> Result<Stock
 
 /// The count sheet: every item by category with a blank box for the counted quantity.
 /// Expected quantities are left off so the count is blind.
-pub async fn count_sheet(db: &Db, count_id: i64) -> Result<Vec<u8>> {
+pub async fn count_sheet(db: &Db, count_id: i64, actor: &Actor) -> Result<Vec<u8>> {
+    actor.require(db, Operation::StockCount).await?;
     let settings = settings::require(db).await?;
     let count = count(db, count_id).await?;
     let mut flow = Flow::new(
@@ -372,8 +373,9 @@ pub async fn print_count_sheet(
     db: &Db,
     count_id: i64,
     to: &crate::output::Destination,
+    actor: &Actor,
 ) -> Result<std::path::PathBuf> {
-    let pdf = count_sheet(db, count_id).await?;
+    let pdf = count_sheet(db, count_id, actor).await?;
     crate::output::write(db, to, &pdf).await
 }
 

@@ -257,65 +257,62 @@ pub async fn save_volunteer(db: &Db, actor: &Actor, form: &VolunteerForm) -> Res
     Ok(saved)
 }
 
-/// Signs a volunteer in. Wrong PINs are counted and recorded; after `MAX_ATTEMPTS` in a row
-/// the volunteer is locked out for `LOCKOUT_MINUTES`.
+/// Signs a volunteer in. Each attempt is counted *before* its PIN is checked, in a write
+/// transaction, so guesses sent at once (from many processes) are each counted and no more
+/// than `MAX_ATTEMPTS` for one name are ever being checked; after `MAX_ATTEMPTS` wrong PINs
+/// in a row the name is locked for `LOCKOUT_MINUTES`. Wrong PINs anywhere in the pantry also
+/// slow down every sign-in (`slow_down`), so guessing across names gains nothing.
 pub async fn sign_in(db: &Db, name: &str, pin: &str) -> Result<Actor> {
     let now = db.now();
-    let login = store::login(&mut *db.pool().acquire().await?, name.trim()).await?;
-    let Some(login) = login else {
+    let mut tx = db.begin_write().await?;
+    let Some(login) = store::login(&mut tx, name.trim()).await? else {
         return Err(Error::invalid("name", "Choose your name from the list."));
     };
-    if let Some(until) = login.locked_until {
-        if until > now {
-            return Err(Error::Forbidden(format!(
-                "too many wrong PINs for {}: try again after {}, or ask an admin to reset the PIN.",
-                login.name,
-                until.with_timezone(&chrono::Local).format("%H:%M")
-            )));
-        }
+    if let Some(until) = login.locked_until.filter(|until| *until > now) {
+        return Err(Error::Forbidden(format!(
+            "too many wrong PINs for {}: try again after {}, or ask an admin to reset the PIN.",
+            login.name,
+            until.with_timezone(&chrono::Local).format("%H:%M")
+        )));
     }
+    if let Some(wait) = slow_down(&mut tx, now).await? {
+        let seconds = wait.num_seconds().max(1);
+        return Err(Error::Forbidden(format!(
+            "Too many wrong PINs have been typed at this pantry in the last few minutes: wait \
+             {seconds} second{}, then try again.",
+            if seconds == 1 { "" } else { "s" }
+        )));
+    }
+    // A lock-out that has run out starts the count again.
+    let before = if login.locked_until.is_some() {
+        0
+    } else {
+        login.failed_attempts
+    };
+    let attempt = before + 1;
+    let locks = attempt >= MAX_ATTEMPTS;
+    let lock_until = locks.then(|| now + Duration::minutes(LOCKOUT_MINUTES));
+    store::set_attempts(&mut tx, login.id, attempt, lock_until).await?;
+    tx.commit().await?;
+
     let right = pin_matches(pin.trim(), &login.pin_hash);
     let mut tx = db.begin_write().await?;
     let subject = format!("volunteer:{}", login.id);
     if right {
-        store::set_attempts(&mut tx, login.id, 0, None).await?;
         let role = Role::from_code(&login.role)?;
-        audit::record(
-            &mut tx,
-            db.now(),
-            &login.name,
-            "signed-in",
-            Some(&subject),
-            &serde_json::json!({}),
-        )
-        .await?;
-        tx.commit().await?;
-        return Ok(Actor {
-            id: Some(login.id),
-            name: login.name,
-            role,
-        });
+        return signed_in(tx, db, login, role, serde_json::json!({})).await;
     }
-    let failed = login.failed_attempts + 1;
-    let locked = failed >= MAX_ATTEMPTS;
-    store::set_attempts(
-        &mut tx,
-        login.id,
-        if locked { 0 } else { failed },
-        locked.then(|| now + Duration::minutes(LOCKOUT_MINUTES)),
-    )
-    .await?;
     audit::record(
         &mut tx,
         db.now(),
         &login.name,
-        "sign-in-failed",
+        SIGN_IN_FAILED,
         Some(&subject),
-        &serde_json::json!({ "attempt": failed, "lockedOut": locked }),
+        &serde_json::json!({ "attempt": attempt, "lockedOut": locks }),
     )
     .await?;
     tx.commit().await?;
-    Err(if locked {
+    Err(if locks {
         Error::Forbidden(format!(
             "too many wrong PINs for {}: signing in is locked for {LOCKOUT_MINUTES} minutes.",
             login.name
@@ -325,9 +322,120 @@ pub async fn sign_in(db: &Db, name: &str, pin: &str) -> Result<Actor> {
             "pin",
             format!(
                 "That PIN is not right ({} tries left).",
-                MAX_ATTEMPTS - failed
+                MAX_ATTEMPTS - attempt
             ),
         )
+    })
+}
+
+/// The audit action of a wrong PIN.
+const SIGN_IN_FAILED: &str = "sign-in-failed";
+
+/// Wrong PINs (any name) within this window count towards the pantry-wide slow-down.
+const SLOW_DOWN_WINDOW_MINUTES: i64 = 15;
+/// Wrong PINs in the window that cost nothing: a volunteer's slips at the counter.
+const SLOW_DOWN_FREE: usize = 3;
+/// The longest wait between two sign-ins after many wrong PINs.
+const SLOW_DOWN_MAX_SECONDS: i64 = 300;
+
+/// How long every sign-in at this pantry must still wait after the wrong PINs of the last
+/// `SLOW_DOWN_WINDOW_MINUTES`, whatever names they were typed for: beyond the first
+/// `SLOW_DOWN_FREE`, each one doubles the wait after the newest (the fourth 1 s, then 2 s,
+/// 4 s … up to five minutes). With the per-name lock-out this keeps guessing to a few hundred PINs a day
+/// however many names and processes are used. An admin locked out by someone else's guesses
+/// signs in with the recovery key (`sign_in_with_recovery_key`), which waits for nothing.
+async fn slow_down(
+    conn: &mut sqlx::SqliteConnection,
+    now: DateTime<Utc>,
+) -> Result<Option<Duration>> {
+    let window = Duration::minutes(SLOW_DOWN_WINDOW_MINUTES);
+    let recent: Vec<DateTime<Utc>> = audit::newest_times(conn, SIGN_IN_FAILED, 32)
+        .await?
+        .into_iter()
+        .filter(|at| now - *at < window)
+        .collect();
+    let Some(&newest) = recent.first() else {
+        return Ok(None);
+    };
+    let over = recent.len().saturating_sub(SLOW_DOWN_FREE);
+    if over == 0 {
+        return Ok(None);
+    }
+    let seconds = 1_i64
+        .checked_shl(u32::try_from(over - 1).unwrap_or(u32::MAX))
+        .unwrap_or(i64::MAX)
+        .min(SLOW_DOWN_MAX_SECONDS);
+    let wait = newest + Duration::seconds(seconds) - now;
+    Ok((wait > Duration::zero()).then_some(wait))
+}
+
+/// Signs an admin in with the pantry's recovery key instead of a PIN: for an admin whose
+/// name is locked (by their own slips or by someone else's guesses). It waits for no
+/// lock-out, clears the name's count, and is recorded. Only an active admin may.
+pub async fn sign_in_with_recovery_key(db: &Db, name: &str, recovery_key: &str) -> Result<Actor> {
+    let typed = crate::keys::DatabaseKey::from_recovery_text(recovery_key)?;
+    let mut tx = db.begin_write().await?;
+    let Some(login) = store::login(&mut tx, name.trim()).await? else {
+        return Err(Error::invalid("name", "Choose your name from the list."));
+    };
+    let role = Role::from_code(&login.role)?;
+    if role != Role::Admin {
+        return Err(Error::Forbidden(
+            "Only an admin can sign in with the recovery key; ask an admin to reset your PIN."
+                .into(),
+        ));
+    }
+    let subject = format!("volunteer:{}", login.id);
+    if db.key() != Some(&typed) {
+        audit::record(
+            &mut tx,
+            db.now(),
+            &login.name,
+            SIGN_IN_FAILED,
+            Some(&subject),
+            &serde_json::json!({ "with": "recovery key" }),
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(Error::invalid(
+            "recoveryKey",
+            "That is not this pantry's recovery key. Check it against the recovery sheet.",
+        ));
+    }
+    signed_in(
+        tx,
+        db,
+        login,
+        role,
+        serde_json::json!({ "with": "recovery key" }),
+    )
+    .await
+}
+
+/// Ends a sign-in that checked out, in its write transaction: the name's wrong PINs are
+/// cleared (and any lock-out lifted), and the sign-in is recorded.
+async fn signed_in(
+    mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    db: &Db,
+    login: store::Login,
+    role: Role,
+    details: serde_json::Value,
+) -> Result<Actor> {
+    store::set_attempts(&mut tx, login.id, 0, None).await?;
+    audit::record(
+        &mut tx,
+        db.now(),
+        &login.name,
+        "signed-in",
+        Some(&format!("volunteer:{}", login.id)),
+        &details,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Actor {
+        id: Some(login.id),
+        name: login.name,
+        role,
     })
 }
 

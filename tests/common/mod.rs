@@ -23,16 +23,20 @@ pub fn keys() -> &'static pantry::keys::KeyStore {
     KEYS.get_or_init(|| pantry::keys::KeyStore::Folder(key_dir().to_owned()))
 }
 
-/// Options to open a database file with sqlx directly (as another tool would, knowing the
-/// key), for tests that read or damage it behind Pantry's back.
+/// Options to open a database file with sqlx directly, as another tool would, for tests
+/// that read or damage it behind Pantry's back (SQLite started first, as Pantry does).
+pub fn sqlite_options(path: &Path) -> sqlx::sqlite::SqliteConnectOptions {
+    pantry::db::start_sqlite();
+    sqlx::sqlite::SqliteConnectOptions::new().filename(path)
+}
+
+/// `sqlite_options` with the database's key, as a tool that knows it would.
 pub fn raw_options(path: &Path) -> sqlx::sqlite::SqliteConnectOptions {
     let key = keys()
         .get(path)
         .unwrap()
         .expect("the test's database has a key");
-    sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(path)
-        .pragma("key", key.pragma())
+    sqlite_options(path).pragma("key", key.pragma())
 }
 
 /// A database opened without encryption, for tests that search the file's raw bytes.

@@ -57,15 +57,26 @@ export function firstCardNumber(serial: number): string {
   return `${body}${luhn(body)}`;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
+/** Whether nothing listens on `port` of the loopback now. */
+function isFree(port: number): Promise<boolean> {
+  return new Promise((ok) => {
     const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? ok(address.port) : fail(new Error("no port"))));
-    });
+    server.once("error", () => ok(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => ok(true)));
   });
+}
+
+/**
+ * A free port below Linux's ephemeral range (32768 and up). A port the system handed out as
+ * free could be given to an outgoing connection before WebKitWebDriver listens on it (which
+ * then fails, and tauri-driver waits for ever); outgoing connections never use these.
+ */
+async function freePort(): Promise<number> {
+  for (let tries = 0; tries < 100; tries++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if (await isFree(port)) return port;
+  }
+  throw new Error("no free port for the WebDriver");
 }
 
 async function waitForDriver(port: number, driver: ChildProcess): Promise<void> {

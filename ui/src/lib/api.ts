@@ -214,6 +214,8 @@ export const api = {
   sessionCurrent: () => call<SignedIn | null>("session_current"),
   sessionVolunteers: () => call<string[]>("session_volunteers"),
   sessionSignIn: (name: string, pin: string) => call<SignedIn>("session_sign_in", { name, pin }),
+  sessionSignInWithRecoveryKey: (name: string, recoveryKey: string) =>
+    call<SignedIn>("session_sign_in_with_recovery_key", { name, recoveryKey }),
   sessionSignOut: (why: string) => call<void>("session_sign_out", { why }),
   sessionTouch: () => call<void>("session_touch"),
   sessionFirstAdmin: (admin: FirstAdmin) => call<SignedIn>("session_first_admin", { admin }),
@@ -231,7 +233,9 @@ export const api = {
   backupsChooseRestore: (chosen: string, recoveryKey: string | null) =>
     call<void>("backups_choose_restore", { chosen, recoveryKey }),
   securityStatus: () => call<SecurityStatus>("security_status"),
-  securityPrintRecoverySheet: () => call<string>("security_print_recovery_sheet"),
+  securitySheetFolder: () => call<string | null>("security_sheet_folder"),
+  securityPrintRecoverySheet: (folder: string) => call<string>("security_print_recovery_sheet", { folder }),
+  securitySheetPutAway: () => call<void>("security_sheet_put_away"),
   securityUnlock: (recoveryKey: string) => call<void>("security_unlock", { recoveryKey }),
   backupsCancelRestore: () => call<BackupStatus>("backups_cancel_restore"),
   backupsRestoreSeen: (id: number) => call<void>("backups_restore_seen", { id }),

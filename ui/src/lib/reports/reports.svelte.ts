@@ -48,11 +48,13 @@ export class ReportsState {
     return this.choice === CUSTOM ? `${this.from.trim()}..${this.to.trim()}` : this.choice;
   }
 
-  async load(): Promise<void> {
+  /** The dashboard and the periods; the export history only for those who may export
+   *  (the library refuses it to others). */
+  async load(withHistory: boolean): Promise<void> {
     await this.run(async () => {
       [this.dashboard, this.history, this.choices] = await Promise.all([
         api.reportsDashboard(),
-        api.reportsHistory(),
+        withHistory ? api.reportsHistory() : Promise.resolve([]),
         api.reportsPeriodChoices(),
       ]);
       if (!this.choice) this.choice = this.choices[0]?.period ?? CUSTOM;

@@ -80,6 +80,11 @@ export class SessionState {
     return this.run(async () => this.signedIn(await api.sessionSignIn(name, pin)));
   }
 
+  /** An admin locked out signs in with the pantry's recovery key instead of a PIN. */
+  async signInWithRecoveryKey(name: string, recoveryKey: string): Promise<boolean> {
+    return this.run(async () => this.signedIn(await api.sessionSignInWithRecoveryKey(name, recoveryKey)));
+  }
+
   /** The library checks the name, the PIN and that it was typed twice alike, all at once. */
   async firstAdmin(name: string, pin: string, again: string): Promise<boolean> {
     return this.run(async () =>

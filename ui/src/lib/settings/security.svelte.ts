@@ -1,29 +1,49 @@
 // The pantry's safeguards as admins see them: the key's fingerprint, whether its recovery
-// sheet has been printed (and printing it), and the audit trail's check. The library
-// decides all of it; this only loads and shows.
+// sheet has been printed and put away (and writing it to a folder the admin chooses, never
+// the data folder), and the audit trail's check. The library decides all of it; this only
+// loads and shows.
 import { api } from "../api";
 import type { SecurityStatus } from "../bindings/SecurityStatus";
 import { Task } from "../shell/task.svelte";
 
 export class SecurityState {
   status = $state<SecurityStatus | null>(null);
-  /** Where the last recovery sheet was written. */
-  printed = $state<string | null>(null);
+  /** The folder the recovery sheet is written to (the user's Documents folder at first). */
+  folder = $state("");
+  /** Where the last recovery sheet was written, until the admin says it is put away. */
+  written = $state<string | null>(null);
+  /** Why the written sheet did not open to print, if it did not. */
+  notOpened = $state<string | null>(null);
   readonly task = new Task();
 
   load(): Promise<boolean> {
     return this.task.run(async () => {
       this.status = await api.securityStatus();
+      if (!this.folder) this.folder = (await api.securitySheetFolder()) ?? "";
     });
   }
 
-  /** Writes the recovery sheet and opens it to print. */
-  printSheet(): Promise<boolean> {
+  /** Writes the recovery sheet into the chosen folder and opens it to print. */
+  writeSheet(): Promise<boolean> {
     return this.task.run(async () => {
-      const path = await api.securityPrintRecoverySheet();
-      this.printed = path;
+      this.notOpened = null;
+      const path = await api.securityPrintRecoverySheet(this.folder);
+      this.written = path;
+      try {
+        await api.printOpen(path);
+      } catch (e) {
+        this.notOpened = e instanceof Error ? e.message : String(e);
+      }
+    });
+  }
+
+  /** The admin printed the sheet, locked it away and deleted the file. */
+  putAway(): Promise<boolean> {
+    return this.task.run(async () => {
+      await api.securitySheetPutAway();
+      this.written = null;
+      this.notOpened = null;
       this.status = await api.securityStatus();
-      await api.printOpen(path);
     });
   }
 
