@@ -107,7 +107,9 @@ async fn bare(db: &Db, id: i64, card: &str, week_start: &str, today: &str, reque
 }
 
 async fn library(db: &Db, card: &str) {
-    let ScanOutcome::Found { check_in } = visits::scan(db, card).await.unwrap() else {
+    let ScanOutcome::Found { check_in } =
+        visits::scan(db, card, &common::volunteer()).await.unwrap()
+    else {
         panic!("card {card} not found")
     };
     assert!(check_in.verdict.eligible, "{:?}", check_in.verdict);
@@ -121,7 +123,7 @@ async fn library(db: &Db, card: &str) {
         override_reason: None,
         lines: Vec::new(),
     };
-    visits::record_visit(db, &form, &Actor::system("bench", Role::Counter))
+    visits::record_visit(db, &form, &Actor::for_tests("bench", Role::Counter))
         .await
         .unwrap();
 }
@@ -177,7 +179,7 @@ async fn main() {
         &db,
         &plain_path,
         pantry::output::Existing::Refuse,
-        &Actor::system("bench", Role::Admin),
+        &Actor::for_tests("bench", Role::Admin),
     )
     .await
     .unwrap();
@@ -267,7 +269,7 @@ async fn main() {
         let (db, _) = Db::open_in(dir.path(), &keys).await.unwrap();
         pantry::encryption::note_audit_break(&db).await.unwrap();
         pantry::settings::require(&db).await.unwrap();
-        visits::today(&db).await.unwrap();
+        visits::today(&db, &common::volunteer()).await.unwrap();
         starts.push(t.elapsed());
         db.close().await;
     }

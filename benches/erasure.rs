@@ -28,7 +28,7 @@ async fn main() {
     .fetch_all(db.pool())
     .await
     .unwrap();
-    let manager = Actor::system("bench", Role::Manager);
+    let manager = Actor::for_tests("bench", Role::Manager);
     let mut times = Vec::with_capacity(ids.len());
     for id in ids {
         let started = Instant::now();

@@ -82,14 +82,14 @@ async fn main() {
     queries.push(("accent-free", "lucja nowak".into()));
 
     for (_, q) in queries.iter().take(200) {
-        search(&db, q, 20).await.unwrap();
+        search(&db, q, 20, &common::volunteer()).await.unwrap();
     }
     let mut all = Vec::new();
     let mut by_kind: std::collections::BTreeMap<&str, Vec<Duration>> = Default::default();
     for _ in 0..3 {
         for (kind, q) in &queries {
             let t = Instant::now();
-            let found = search(&db, q, 20).await.unwrap();
+            let found = search(&db, q, 20, &common::volunteer()).await.unwrap();
             let took = t.elapsed();
             assert!(
                 !found.is_empty() || *kind == "accent-free",
@@ -103,7 +103,7 @@ async fn main() {
     for _ in 0..3 {
         for (q, meant) in &typos {
             let t = Instant::now();
-            let found = search(&db, q, 20).await.unwrap();
+            let found = search(&db, q, 20, &common::volunteer()).await.unwrap();
             typo_times.push(t.elapsed());
             assert!(!found.is_empty(), "typo {q:?} found nothing");
             assert!(
@@ -151,7 +151,7 @@ async fn main() {
     settings::save(
         &db,
         &pantry::demo::demo_settings_form(),
-        &Actor::system("bench", Role::Admin),
+        &Actor::for_tests("bench", Role::Admin),
     )
     .await
     .unwrap();
@@ -176,7 +176,7 @@ async fn main() {
         &db,
         &sheet,
         &mapping,
-        &Actor::system("bench", Role::Manager),
+        &Actor::for_tests("bench", Role::Manager),
         &mut |_| {},
     )
     .await

@@ -27,7 +27,7 @@ fn ms(d: Duration) -> f64 {
 async fn main() {
     let (dir, db) = common::encrypted_pantry().await;
     common::demo_pantry(&db, HOUSEHOLDS, 4, 7).await;
-    let manager = Actor::system("bench", Role::Manager);
+    let manager = Actor::for_tests("bench", Role::Manager);
 
     // Once untimed, as the screen's first look warms the cache.
     outreach::contact_list(&db, &manager).await.unwrap();
@@ -73,7 +73,7 @@ async fn main() {
         };
         outreach::set_delivery(&db, &form, &manager).await.unwrap();
     }
-    let lines = outreach::standard_parcel(&db)
+    let lines = outreach::standard_parcel(&db, &common::volunteer())
         .await
         .unwrap()
         .iter()

@@ -53,7 +53,7 @@ async fn main() {
     cards(&mixed, "languages mixed");
 
     let (_dir, db) = common::encrypted_pantry().await;
-    let admin = Actor::system("bench", Role::Admin);
+    let admin = Actor::for_tests("bench", Role::Admin);
     welcome_sheets(&db, &admin).await;
 }
 

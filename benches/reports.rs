@@ -74,7 +74,11 @@ async fn main() {
         bare.push(started.elapsed());
 
         let started = Instant::now();
-        summary = Some(reports::summary(&db, &period).await.unwrap());
+        summary = Some(
+            reports::summary(&db, &period, &common::volunteer())
+                .await
+                .unwrap(),
+        );
         library.push(started.elapsed());
     }
     let summary = summary.unwrap();

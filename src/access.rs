@@ -1,8 +1,10 @@
-//! Who is acting and what they may do: the `Actor` every protected operation takes, the
-//! three roles, and the one table of protected operations with the least role each needs.
-//! The library checks it on every call (`Actor::require`, in `audit`, which records each
-//! refusal), and the
-//! screens ask it what the signed-in volunteer may do (`Actor::permissions`).
+//! Who is acting and what they may do: the `Actor` every operation on the pantry's data
+//! takes, the three roles, and the one table of protected operations with the least role each
+//! needs. The library checks it on every call (`Actor::require`, in `audit`, which records each
+//! refusal), and the screens ask it what the signed-in volunteer may do
+//! (`Actor::permissions`). Reads that any volunteer may make take `_signed_in: &Actor`: only
+//! sign-in makes an actor, so holding one is the proof. `tests/actors.rs` lists every public
+//! function on the database that takes none, each with its reason.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -143,24 +145,61 @@ operations! {
 }
 
 /// Who is doing something: a volunteer signed in (in the app, or on the command line with
-/// `--volunteer` and their PIN), or the app's own housekeeping. Not a wire
-/// type: the screens see `SignedIn`.
+/// `--volunteer` and their PIN), or the app's own housekeeping. Only sign-in, first-run
+/// set-up and the library's named system actions make one, so holding an `Actor` means
+/// somebody signed in. Not a wire type: the screens see `SignedIn`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
-    pub id: Option<i64>,
-    pub name: String,
-    pub role: Role,
+    id: Option<i64>,
+    name: String,
+    role: Role,
 }
 
 impl Actor {
-    /// An actor with a given role, for the library's own callers (tests, demo data, the
-    /// app's daily and closing backups).
-    pub fn system(name: &str, role: Role) -> Actor {
+    /// A volunteer whose PIN (or the recovery key) was just checked, or the first admin.
+    pub(crate) fn volunteer(id: i64, name: String, role: Role) -> Actor {
+        Actor {
+            id: Some(id),
+            name,
+            role,
+        }
+    }
+
+    /// The library acting on its own, named for the record: making the demo pantry, the
+    /// safety copy before a restore an admin asked for.
+    pub(crate) fn system(name: &str, role: Role) -> Actor {
         Actor {
             id: None,
             name: name.into(),
             role,
         }
+    }
+
+    /// The app's own housekeeping: the daily backup and the one on closing, recorded as
+    /// taken by "Pantry".
+    pub fn housekeeping() -> Actor {
+        Actor::system("Pantry", Role::Admin)
+    }
+
+    /// Any actor, for the project's own tests and benchmarks (the `test-support` feature,
+    /// which only they turn on).
+    #[cfg(any(test, feature = "test-support"))]
+    pub fn for_tests(name: &str, role: Role) -> Actor {
+        Actor::system(name, role)
+    }
+
+    /// The volunteer's id (none for the library's own actions).
+    pub fn id(&self) -> Option<i64> {
+        self.id
+    }
+
+    /// The name recorded for what this actor does.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn role(&self) -> Role {
+        self.role
     }
 
     /// Whether this actor may do `op`.
@@ -250,9 +289,9 @@ mod tests {
 
     #[test]
     fn each_role_may_do_what_the_roles_below_it_may() {
-        let counter = Actor::system("c", Role::Counter).permissions();
-        let manager = Actor::system("m", Role::Manager).permissions();
-        let admin = Actor::system("a", Role::Admin).permissions();
+        let counter = Actor::for_tests("c", Role::Counter).permissions();
+        let manager = Actor::for_tests("m", Role::Manager).permissions();
+        let admin = Actor::for_tests("a", Role::Admin).permissions();
         assert!(counter.iter().all(|op| manager.contains(op)));
         assert!(manager.iter().all(|op| admin.contains(op)));
         assert_eq!(admin.len(), Operation::ALL.len());
@@ -262,7 +301,7 @@ mod tests {
 
     #[test]
     fn the_screens_are_told_why_each_withheld_operation_is_withheld() {
-        let counter = SignedIn::from(&Actor::system("Sam", Role::Counter));
+        let counter = SignedIn::from(&Actor::for_tests("Sam", Role::Counter));
         assert_eq!(
             counter.may.len() + counter.withheld.len(),
             Operation::ALL.len()
@@ -279,7 +318,7 @@ mod tests {
             .find(|w| w.operation == Operation::TakeBackup)
             .unwrap();
         assert_eq!(backup.why, "Taking a backup needs an admin.");
-        assert!(SignedIn::from(&Actor::system("Alex", Role::Admin))
+        assert!(SignedIn::from(&Actor::for_tests("Alex", Role::Admin))
             .withheld
             .is_empty());
     }

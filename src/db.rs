@@ -626,6 +626,27 @@ pub fn is_plain_sqlite(path: &Path) -> bool {
         .is_ok_and(|()| &head == b"SQLite format 3\0")
 }
 
+/// Puts a database made (and closed) in a staged file in place of the one at `db_path`: the
+/// side files of both go first (the staged one's checkpointed WAL and the lock its schema was
+/// made under, the old one's), then the
+/// staged file is renamed over it. A crash before the rename leaves the old database and a
+/// staged file the next start removes. Call it holding `DbLock::exclusive`.
+pub(crate) fn put_in_place(staged: tempfile::NamedTempFile, db_path: &Path) -> Result<()> {
+    let sides = ["-wal", "-shm", ".upgrade-lock"]
+        .map(|suffix| PathBuf::from(format!("{}{suffix}", staged.path().display())))
+        .into_iter()
+        .chain(
+            ["-wal", "-shm", "-journal"]
+                .map(|suffix| PathBuf::from(format!("{}{suffix}", db_path.display()))),
+        );
+    for side in sides {
+        if side.exists() {
+            std::fs::remove_file(&side).map_err(|e| files::file_error("remove", &side, &e))?;
+        }
+    }
+    files::persist(staged, db_path, Existing::Replace)
+}
+
 /// The key of the database at `path`: the one kept for it, or a new one (kept before the
 /// database is made) when there is no database yet. An existing database whose key is not
 /// kept here needs the recovery key.

@@ -130,7 +130,8 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
 }
 
 /// Removes staged files (`.pantry-*.part`, and the `-journal`, `-wal` and `-shm` files
-/// SQLite leaves beside a staged copy) left in `dir` by a write that was killed. When
+/// SQLite leaves beside a staged copy, and the `.upgrade-lock` of a staged database whose
+/// schema was being made) left in `dir` by a write that was killed. When
 /// `alone` (no other Pantry process has the database open, so no write is going on) every
 /// one goes; otherwise only those over an hour old, so another process's write is left be.
 pub fn remove_staged_leftovers(dir: &Path, alone: bool) {
@@ -142,7 +143,7 @@ pub fn remove_staged_leftovers(dir: &Path, alone: bool) {
         let name = entry.file_name();
         let name = name.to_string_lossy();
         let staged = name.starts_with(STAGED_PREFIX)
-            && ["", "-journal", "-wal", "-shm"]
+            && ["", "-journal", "-wal", "-shm", ".upgrade-lock"]
                 .iter()
                 .any(|side| name.ends_with(&format!("{STAGED_SUFFIX}{side}")));
         let stale = alone

@@ -28,7 +28,10 @@ async fn pantry_with(name: &str) -> (tempfile::TempDir, Db, households::Househol
 }
 
 async fn card_of(db: &Db, id: i64) -> String {
-    households::page(db, id).await.unwrap().cards[0]
+    households::page(db, id, &common::admin())
+        .await
+        .unwrap()
+        .cards[0]
         .card_number
         .clone()
 }
@@ -58,7 +61,7 @@ async fn register_check_in_refuse_override_void_and_cash_up() {
     let (_dir, db, h) = pantry_with("Amelia Smith").await;
     let card = card_of(&db, h.id).await;
 
-    let first = found(visits::scan(&db, &card).await.unwrap());
+    let first = found(visits::scan(&db, &card, &common::admin()).await.unwrap());
     assert!(first.verdict.eligible, "{:?}", first.verdict);
     assert_eq!(first.household.people, "2 adults, 3 children");
     assert_eq!(first.fee_pence, 400);
@@ -86,7 +89,11 @@ async fn register_check_in_refuse_override_void_and_cash_up() {
     assert_eq!(common::count(&db, "visits").await, 1);
 
     // A second check-in the same week is refused, with the reason.
-    let second = found(visits::scan(&db, &h.membership_number).await.unwrap());
+    let second = found(
+        visits::scan(&db, &h.membership_number, &common::admin())
+            .await
+            .unwrap(),
+    );
     assert!(!second.verdict.eligible);
     assert_eq!(second.verdict.reasons[0].code, ReasonCode::VisitLimit);
     assert_eq!(second.verdict.visits_this_period, 1);
@@ -152,7 +159,7 @@ async fn register_check_in_refuse_override_void_and_cash_up() {
     );
 
     // Today and the cash-up count only what stands: one cash visit of £4.
-    let today = visits::today(&db).await.unwrap();
+    let today = visits::today(&db, &common::admin()).await.unwrap();
     assert_eq!(
         (today.visits, today.households, today.people, today.items),
         (1, 1, 5, 10)
@@ -171,7 +178,7 @@ async fn register_check_in_refuse_override_void_and_cash_up() {
         (400, 350, -50)
     );
     assert_eq!(
-        visits::today(&db)
+        visits::today(&db, &common::admin())
             .await
             .unwrap()
             .cash_up
@@ -188,7 +195,11 @@ async fn register_check_in_refuse_override_void_and_cash_up() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_visit_freezes_the_household_as_it_was() {
     let (_dir, db, h) = pantry_with("Amelia Smith").await;
-    let check_in = found(visits::scan(&db, &h.membership_number).await.unwrap());
+    let check_in = found(
+        visits::scan(&db, &h.membership_number, &common::admin())
+            .await
+            .unwrap(),
+    );
     visits::record_visit(
         &db,
         &visit_form(&check_in, FeeMethod::Waived),
@@ -196,7 +207,10 @@ async fn a_visit_freezes_the_household_as_it_was() {
     )
     .await
     .unwrap();
-    let mut form = households::page(&db, h.id).await.unwrap().form;
+    let mut form = households::page(&db, h.id, &common::admin())
+        .await
+        .unwrap()
+        .form;
     form.children = "0".into();
     households::update(&db, h.id, &form, &common::admin())
         .await
@@ -216,7 +230,7 @@ async fn scans_find_cards_numbers_and_names_and_explain_the_rest() {
         .await
         .unwrap();
 
-    let revoked = found(visits::scan(&db, &old).await.unwrap());
+    let revoked = found(visits::scan(&db, &old, &common::admin()).await.unwrap());
     assert_eq!(revoked.verdict.reasons[0].code, ReasonCode::CardRevoked);
     assert!(revoked.verdict.reasons[0]
         .message
@@ -230,12 +244,17 @@ async fn scans_find_cards_numbers_and_names_and_explain_the_rest() {
     .unwrap_err();
     assert!(matches!(refused, Error::NotEligible { .. }));
     assert!(
-        found(visits::scan(&db, &new.card_number).await.unwrap())
-            .verdict
-            .eligible
+        found(
+            visits::scan(&db, &new.card_number, &common::admin())
+                .await
+                .unwrap()
+        )
+        .verdict
+        .eligible
     );
 
-    let Ok(ScanOutcome::Matches { households }) = visits::scan(&db, "zoe").await else {
+    let Ok(ScanOutcome::Matches { households }) = visits::scan(&db, "zoe", &common::admin()).await
+    else {
         panic!()
     };
     assert_eq!(households[0].id, h.id);
@@ -244,7 +263,7 @@ async fn scans_find_cards_numbers_and_names_and_explain_the_rest() {
         message,
         number,
         register_number,
-    }) = visits::scan(&db, &unknown_valid).await
+    }) = visits::scan(&db, &unknown_valid, &common::admin()).await
     else {
         panic!()
     };
@@ -266,9 +285,13 @@ async fn scans_find_cards_numbers_and_names_and_explain_the_rest() {
         .unwrap();
     assert_eq!(registered.membership_number, unknown_valid);
     assert!(
-        found(visits::scan(&db, &unknown_valid).await.unwrap())
-            .verdict
-            .eligible
+        found(
+            visits::scan(&db, &unknown_valid, &common::admin())
+                .await
+                .unwrap()
+        )
+        .verdict
+        .eligible
     );
     let again = HouseholdForm {
         lead_name: "Someone Else".into(),
@@ -282,7 +305,9 @@ async fn scans_find_cards_numbers_and_names_and_explain_the_rest() {
         taken.to_string().contains("already belongs to New Member"),
         "{taken}"
     );
-    let Ok(ScanOutcome::Unknown { message, .. }) = visits::scan(&db, "12345678").await else {
+    let Ok(ScanOutcome::Unknown { message, .. }) =
+        visits::scan(&db, "12345678", &common::admin()).await
+    else {
         panic!()
     };
     assert!(message.contains("not a valid"), "{message}");
@@ -291,7 +316,11 @@ async fn scans_find_cards_numbers_and_names_and_explain_the_rest() {
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_visit_input_is_refused_field_by_field_and_records_nothing() {
     let (_dir, db, h) = pantry_with("Amelia Smith").await;
-    let check_in = found(visits::scan(&db, &h.membership_number).await.unwrap());
+    let check_in = found(
+        visits::scan(&db, &h.membership_number, &common::admin())
+            .await
+            .unwrap(),
+    );
     let bad = VisitForm {
         items: "lots".into(),
         ..visit_form(&check_in, FeeMethod::Cash)
@@ -318,7 +347,9 @@ async fn an_unreadable_stored_value_is_an_error_that_names_it_never_a_default() 
         .execute(db.pool())
         .await
         .unwrap();
-    let err = visits::check_in(&db, h.id, None).await.unwrap_err();
+    let err = visits::check_in(&db, h.id, None, &common::admin())
+        .await
+        .unwrap_err();
     assert!(
         err.to_string().contains(&h.membership_number) && err.to_string().contains("soon"),
         "{err}"
@@ -335,7 +366,9 @@ async fn an_unreadable_stored_value_is_an_error_that_names_it_never_a_default() 
         .await
         .unwrap();
     drop(conn);
-    let err = visits::check_in(&db, h.id, None).await.unwrap_err();
+    let err = visits::check_in(&db, h.id, None, &common::admin())
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("\"gone\""), "{err}");
     sqlx::query("UPDATE pantry_settings SET time_zone = 'Mars/Olympus'")
         .execute(db.pool())
@@ -352,19 +385,25 @@ async fn the_library_tells_the_counter_what_was_typed() {
     // A scanner's number: the counter waits for the pause, then looks it up.
     for number in [card.as_str(), h.membership_number.as_str(), "5012345678900"] {
         assert_eq!(
-            visits::type_ahead(&db, number).await.unwrap(),
+            visits::type_ahead(&db, number, &common::admin())
+                .await
+                .unwrap(),
             visits::TypeAhead::Number,
             "{number}"
         );
     }
     // Words: the households that match so far; one letter lists none.
-    let visits::TypeAhead::Matches { households } = visits::type_ahead(&db, "zo").await.unwrap()
+    let visits::TypeAhead::Matches { households } = visits::type_ahead(&db, "zo", &common::admin())
+        .await
+        .unwrap()
     else {
         panic!()
     };
     assert_eq!(households[0].id, h.id);
     assert_eq!(
-        visits::type_ahead(&db, "z").await.unwrap(),
+        visits::type_ahead(&db, "z", &common::admin())
+            .await
+            .unwrap(),
         visits::TypeAhead::Matches {
             households: Vec::new()
         }
@@ -374,7 +413,7 @@ async fn the_library_tells_the_counter_what_was_typed() {
         message,
         register_number,
         ..
-    }) = visits::scan(&db, "5012345678900").await
+    }) = visits::scan(&db, "5012345678900", &common::admin()).await
     else {
         panic!()
     };

@@ -44,7 +44,7 @@ async fn visits_acknowledged_before_a_kill_survive_it() {
     let mut acknowledged: Vec<i64> = Vec::new();
     for round in 1..=20 {
         let wait_for = rng.usize(1..=25);
-        let mut child = pantry(dir.path(), &["exercise-counter", "--visits", "100000"])
+        let mut child = common::exercise_counter(dir.path(), 100_000, "Pat", "2222")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -97,7 +97,7 @@ async fn two_command_line_writers_at_once_queue_rather_than_fail() {
         .unwrap();
     let writers: Vec<_> = (0..2)
         .map(|_| {
-            pantry(dir.path(), &["exercise-counter", "--visits", "150"])
+            common::exercise_counter(dir.path(), 150, "Pat", "2222")
                 .stdout(Stdio::null())
                 .stderr(Stdio::piped())
                 .spawn()

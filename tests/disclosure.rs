@@ -294,7 +294,7 @@ async fn read_records(db: &Db) -> Records {
         .map(|n| (Some(n.id), n.name.clone()))
         .collect();
     areas.insert(None, "No neighbourhood recorded".into());
-    let offered = pantry::i18n::member_text_settings(db)
+    let offered = pantry::i18n::member_text_settings(db, &common::admin())
         .await
         .unwrap()
         .languages
@@ -876,7 +876,9 @@ async fn no_small_count_can_be_recovered_from_any_combination_of_exports() {
         let mut csv = Vec::new();
         let mut truths = Vec::new();
         for period in &periods {
-            let summary = reports::summary(&p.db, period).await.unwrap();
+            let summary = reports::summary(&p.db, period, &common::admin())
+                .await
+                .unwrap();
             let doc = export::summary_document(&summary);
             json.push(read_json(
                 &export::render(&doc, &summary, ReportFormat::Json).unwrap(),
@@ -981,12 +983,14 @@ async fn the_same_records_always_give_the_same_figures() {
     let a = reports::summary(
         &p.db,
         &Period::parse(&format!("2026-05-04..{}", monday - Duration::days(1))).unwrap(),
+        &common::admin(),
     )
     .await
     .unwrap();
     let b = reports::summary(
         &p.db,
         &Period::parse(&format!("2026-05-04..{monday}")).unwrap(),
+        &common::admin(),
     )
     .await
     .unwrap();
@@ -994,6 +998,8 @@ async fn the_same_records_always_give_the_same_figures() {
     assert_eq!(a.neighbourhoods, b.neighbourhoods);
     assert_eq!(a.referrals_by_kind, b.referrals_by_kind);
     // And asking again gives the same figures.
-    let again = reports::summary(&p.db, &b.period).await.unwrap();
+    let again = reports::summary(&p.db, &b.period, &common::admin())
+        .await
+        .unwrap();
     assert_eq!(again, b);
 }

@@ -222,7 +222,9 @@ async fn a_plain_database_from_an_earlier_pantry_is_encrypted_with_its_copies() 
 
     let (db, _) = Db::open(&path, common::keys()).await.unwrap();
     assert_eq!(common::count(&db, "households").await, 1);
-    let found = households::search::search(&db, "Quixw", 5).await.unwrap();
+    let found = households::search::search(&db, "Quixw", 5, &common::admin())
+        .await
+        .unwrap();
     assert_eq!(found.len(), 1, "search still works after encrypting");
     db.close().await;
     for file in [&path, &copy, &old_backup] {
@@ -595,7 +597,8 @@ async fn relink(db: &Db) {
 }
 
 /// What an unkeyed chain cannot see alone: entries cut from its end, and a trail re-linked
-/// after an entry was removed. The heads recorded with the backups, and the newest head seen
+/// after an entry was removed. The heads recorded with the backups and the landlord exports,
+/// and the newest head seen
 /// (kept beside the key, outside the data folder), see both; every command says so on
 /// standard error, and `pantry backup` does not call the trail checked.
 #[tokio::test(flavor = "multi_thread")]
@@ -605,6 +608,8 @@ async fn entries_cut_from_the_end_or_a_relinked_trail_are_noticed() {
         ("cut", "remembered"),
         ("relinked", "backup"),
         ("relinked", "remembered"),
+        ("cut", "export"),
+        ("relinked", "export"),
     ] {
         let (dir, db) = common::fresh_db().await;
         pantry_with_a_member(&db).await;
@@ -624,6 +629,19 @@ async fn entries_cut_from_the_end_or_a_relinked_trail_are_noticed() {
                 backups::back_up(&db, BackupReason::Manual, &common::admin())
                     .await
                     .unwrap();
+                common::keys().remember_head(db.path(), "");
+            }
+            "export" => {
+                let month = chrono::Utc::now().format("%Y-%m").to_string();
+                pantry::reports::export::export_summary(
+                    &db,
+                    &pantry::reports::Period::parse(&month).unwrap(),
+                    pantry::reports::export::ReportFormat::Json,
+                    Some((&dir.path().join("landlord.json"), Existing::Refuse)),
+                    &common::manager(),
+                )
+                .await
+                .unwrap();
                 common::keys().remember_head(db.path(), "");
             }
             _ => assert_eq!(chain::verify(&db).await.unwrap().broken, None),

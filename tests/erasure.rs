@@ -159,10 +159,13 @@ async fn erasure_leaves_nothing_in_tables_index_wal_files_or_later_backups() {
     assert_eq!(common::count(&db, "referrals").await, 1);
     assert_eq!(common::count(&db, "cards WHERE household_id = 1").await, 2);
     // Amelia is untouched, and her search still works.
-    let amelia = households::page(&db, other).await.unwrap().household;
+    let amelia = households::page(&db, other, &common::admin())
+        .await
+        .unwrap()
+        .household;
     assert_eq!(amelia.lead_name, "Amelia Smith");
     assert_eq!(
-        pantry::households::search::search(&db, "smith", 5)
+        pantry::households::search::search(&db, "smith", 5, &common::admin())
             .await
             .unwrap()
             .len(),
@@ -208,7 +211,10 @@ async fn erasure_leaves_nothing_in_tables_index_wal_files_or_later_backups() {
         .await
         .unwrap();
     let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
-    let back = households::page(&db, z).await.unwrap().household;
+    let back = households::page(&db, z, &common::admin())
+        .await
+        .unwrap()
+        .household;
     assert!(back.erased, "{notice:?}");
     assert_eq!(back.lead_name, "Erased household");
     assert!(notice.undone.contains("erased again"), "{}", notice.undone);
@@ -562,7 +568,7 @@ async fn an_erasure_reason_never_keeps_what_the_erasure_removes() {
         };
         assert_eq!(fields[0].field, "reason", "{reason:?}");
     }
-    let household = households::page(&db, id).await.unwrap();
+    let household = households::page(&db, id, &common::admin()).await.unwrap();
     assert!(!household.household.erased, "nothing was erased");
     erasure::erase(&db, id, "the member asked, in person", &common::manager())
         .await

@@ -69,7 +69,7 @@ async fn registering_gives_a_checked_number_an_expiry_and_a_suggested_neighbourh
     );
     assert_eq!(h.members.len(), 1);
     assert_eq!(h.allergies, vec![Allergen::Peanuts]);
-    let page = households::page(&db, h.id).await.unwrap();
+    let page = households::page(&db, h.id, &common::admin()).await.unwrap();
     assert_eq!(page.history[0].action, "registered");
     assert_eq!(page.form.lead_name, "Łucja Nowak-Wiśniewska");
 }
@@ -132,14 +132,20 @@ async fn edits_are_recorded_field_by_field() {
     )
     .await
     .unwrap();
-    let mut form = households::page(&db, h.id).await.unwrap().form;
+    let mut form = households::page(&db, h.id, &common::admin())
+        .await
+        .unwrap()
+        .form;
     form.children = "3".into();
     form.phone = "07700 900123".into();
     let after = households::update(&db, h.id, &form, &common::named("manager", Role::Manager))
         .await
         .unwrap();
     assert_eq!(after.children, 3);
-    let history = households::page(&db, h.id).await.unwrap().history;
+    let history = households::page(&db, h.id, &common::admin())
+        .await
+        .unwrap()
+        .history;
     let edits: Vec<_> = history
         .iter()
         .filter(|e| e.action == "edited")
@@ -171,7 +177,11 @@ async fn edits_are_recorded_field_by_field() {
         Err(Error::Validation(_))
     ));
     assert_eq!(
-        households::page(&db, h.id).await.unwrap().household.adults,
+        households::page(&db, h.id, &common::admin())
+            .await
+            .unwrap()
+            .household
+            .adults,
         2
     );
 }
@@ -213,7 +223,10 @@ async fn renew_pause_and_leave_are_recorded() {
     households::set_status(&db, h.id, Status::Left, None, &common::admin())
         .await
         .unwrap();
-    let history = households::page(&db, h.id).await.unwrap().history;
+    let history = households::page(&db, h.id, &common::admin())
+        .await
+        .unwrap()
+        .history;
     let actions: Vec<_> = history.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(
         actions,
@@ -246,48 +259,66 @@ async fn search_ranks_number_then_prefix_then_substring_and_ignores_accents() {
         v.into_iter().map(|s| s.lead_name).collect::<Vec<_>>()
     };
 
-    assert_eq!(names(search(&db, "zoe", 10).await.unwrap()), ["Zoë Öztürk"]);
     assert_eq!(
-        names(search(&db, "ÖZTÜRK", 10).await.unwrap()),
+        names(search(&db, "zoe", 10, &common::admin()).await.unwrap()),
+        ["Zoë Öztürk"]
+    );
+    assert_eq!(
+        names(search(&db, "ÖZTÜRK", 10, &common::admin()).await.unwrap()),
         ["Zoë Öztürk"]
     );
     // Prefix of the name before substring matches elsewhere in names.
     assert_eq!(
-        names(search(&db, "smith", 10).await.unwrap()),
+        names(search(&db, "smith", 10, &common::admin()).await.unwrap()),
         ["Smithson Jones", "Amelia Smith", "John Blacksmith"]
     );
     assert_eq!(
-        names(search(&db, "jo bla", 10).await.unwrap()),
+        names(search(&db, "jo bla", 10, &common::admin()).await.unwrap()),
         ["John Blacksmith"]
     );
     let number = &ids[2].membership_number;
     assert_eq!(
-        names(search(&db, number, 10).await.unwrap()),
+        names(search(&db, number, 10, &common::admin()).await.unwrap()),
         ["Amelia Smith"],
         "a whole number finds just that household"
     );
     assert_eq!(
-        names(search(&db, &number[..6], 10).await.unwrap()).len(),
+        names(
+            search(&db, &number[..6], 10, &common::admin())
+                .await
+                .unwrap()
+        )
+        .len(),
         4,
         "a partial number finds by prefix"
     );
     assert_eq!(
-        names(search(&db, "07700 900", 10).await.unwrap()),
+        names(
+            search(&db, "07700 900", 10, &common::admin())
+                .await
+                .unwrap()
+        ),
         ["Amelia Smith"],
         "phone prefix"
     );
     assert_eq!(
-        names(search(&db, "ol4", 10).await.unwrap()),
+        names(search(&db, "ol4", 10, &common::admin()).await.unwrap()),
         ["Smithson Jones"],
         "postcode prefix"
     );
     assert_eq!(
-        names(search(&db, "ol12cd", 10).await.unwrap()),
+        names(search(&db, "ol12cd", 10, &common::admin()).await.unwrap()),
         ["Amelia Smith"]
     );
-    assert!(search(&db, "   ", 10).await.unwrap().is_empty());
+    assert!(search(&db, "   ", 10, &common::admin())
+        .await
+        .unwrap()
+        .is_empty());
     assert_eq!(
-        search(&db, "smith", 1).await.unwrap().len(),
+        search(&db, "smith", 1, &common::admin())
+            .await
+            .unwrap()
+            .len(),
         1,
         "the limit holds"
     );
@@ -295,7 +326,7 @@ async fn search_ranks_number_then_prefix_then_substring_and_ignores_accents() {
 
 /// The lead names found for `typed`, in order.
 async fn names(db: &Db, typed: &str) -> Vec<String> {
-    search(db, typed, 8)
+    search(db, typed, 8, &common::admin())
         .await
         .unwrap()
         .into_iter()
@@ -339,7 +370,7 @@ async fn a_name_typed_with_a_typo_finds_the_household_after_exact_and_prefix_mat
         ("fatma brown", "Fatima Brown"),
     ] {
         assert_eq!(
-            first(search(&db, typed, 8).await.unwrap()),
+            first(search(&db, typed, 8, &common::admin()).await.unwrap()),
             meant,
             "{typed}"
         );
@@ -356,8 +387,14 @@ async fn a_name_typed_with_a_typo_finds_the_household_after_exact_and_prefix_mat
         "a transposed pair is one typo"
     );
     // Nothing near: nobody.
-    assert!(search(&db, "Xavier Quigley", 8).await.unwrap().is_empty());
-    assert!(search(&db, "Zz", 8).await.unwrap().is_empty());
+    assert!(search(&db, "Xavier Quigley", 8, &common::admin())
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(search(&db, "Zz", 8, &common::admin())
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 /// The words the typo search corrects against (`search_words`) and the word index's own
@@ -489,7 +526,9 @@ async fn likely_duplicates_are_found_and_need_a_reason() {
         .unwrap();
 
     let same_surname = household("Mark Smith", "ol13bq");
-    let found = duplicates::find(&db, &same_surname, None).await.unwrap();
+    let found = duplicates::find(&db, &same_surname, None, &common::admin())
+        .await
+        .unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].household.id, existing.id);
     assert_eq!(found[0].reasons, ["Same surname and postcode"]);
@@ -499,7 +538,10 @@ async fn likely_duplicates_are_found_and_need_a_reason() {
         ..household("Bo Lee", "M1 1AE")
     };
     assert_eq!(
-        duplicates::find(&db, &same_phone, None).await.unwrap()[0].reasons,
+        duplicates::find(&db, &same_phone, None, &common::admin())
+            .await
+            .unwrap()[0]
+            .reasons,
         ["Same phone number"]
     );
     let same_email = HouseholdForm {
@@ -507,7 +549,10 @@ async fn likely_duplicates_are_found_and_need_a_reason() {
         ..household("Bo Lee", "M1 1AE")
     };
     assert_eq!(
-        duplicates::find(&db, &same_email, None).await.unwrap()[0].reasons,
+        duplicates::find(&db, &same_email, None, &common::admin())
+            .await
+            .unwrap()[0]
+            .reasons,
         ["Same email address"]
     );
     let similar_child = HouseholdForm {
@@ -518,15 +563,20 @@ async fn likely_duplicates_are_found_and_need_a_reason() {
         ..household("Bo Lee", "M1 1AE")
     };
     assert_eq!(
-        duplicates::find(&db, &similar_child, None).await.unwrap()[0].reasons,
+        duplicates::find(&db, &similar_child, None, &common::admin())
+            .await
+            .unwrap()[0]
+            .reasons,
         ["A member with a similar name born in 2014"]
     );
-    assert!(duplicates::find(&db, &household("Bo Lee", "M1 1AE"), None)
-        .await
-        .unwrap()
-        .is_empty());
     assert!(
-        duplicates::find(&db, &first, Some(existing.id))
+        duplicates::find(&db, &household("Bo Lee", "M1 1AE"), None, &common::admin())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        duplicates::find(&db, &first, Some(existing.id), &common::admin())
             .await
             .unwrap()
             .is_empty(),
@@ -546,7 +596,10 @@ async fn likely_duplicates_are_found_and_need_a_reason() {
     )
     .await
     .unwrap();
-    let history = households::page(&db, second.id).await.unwrap().history;
+    let history = households::page(&db, second.id, &common::admin())
+        .await
+        .unwrap()
+        .history;
     assert_eq!(history[0].action, "registered despite a possible duplicate");
     assert_eq!(
         history[0].reason.as_deref(),
@@ -581,7 +634,9 @@ async fn merging_moves_visits_members_and_history_to_the_one_kept() {
         .await
         .unwrap();
     assert_eq!(merged.members.len(), 1);
-    let page = households::page(&db, keep.id).await.unwrap();
+    let page = households::page(&db, keep.id, &common::admin())
+        .await
+        .unwrap();
     assert_eq!(page.visits.len(), 2);
     assert_eq!(page.history[0].action, "merged");
     assert!(
@@ -592,7 +647,7 @@ async fn merging_moves_visits_members_and_history_to_the_one_kept() {
             == 2
     );
     assert!(matches!(
-        households::page(&db, remove.id).await,
+        households::page(&db, remove.id, &common::admin()).await,
         Err(Error::NotFound { .. })
     ));
     assert!(households::merge(&db, keep.id, keep.id, &common::manager())
@@ -614,7 +669,10 @@ async fn erasure_removes_personal_data_and_keeps_anonymous_counts() {
     let h = households::register(&db, &form, None, &common::admin())
         .await
         .unwrap();
-    let mut edit = households::page(&db, h.id).await.unwrap().form;
+    let mut edit = households::page(&db, h.id, &common::admin())
+        .await
+        .unwrap()
+        .form;
     edit.notes = "Prefers Tuesday".into();
     households::update(&db, h.id, &edit, &common::admin())
         .await
@@ -648,7 +706,10 @@ async fn erasure_removes_personal_data_and_keeps_anonymous_counts() {
     erasure::erase(&db, h.id, "asked at the counter", &common::manager())
         .await
         .unwrap();
-    let erased = households::page(&db, h.id).await.unwrap().household;
+    let erased = households::page(&db, h.id, &common::admin())
+        .await
+        .unwrap()
+        .household;
     assert!(erased.erased);
     assert_eq!(erased.lead_name, "Erased household");
     assert_eq!(
@@ -665,7 +726,7 @@ async fn erasure_removes_personal_data_and_keeps_anonymous_counts() {
     );
     assert_eq!((erased.adults, erased.children), (2, 1));
     assert!(erased.members.is_empty());
-    let page = households::page(&db, h.id).await.unwrap();
+    let page = households::page(&db, h.id, &common::admin()).await.unwrap();
     assert_eq!(page.visits.len(), 1, "anonymous visit kept");
     assert!(
         page.history
@@ -673,7 +734,10 @@ async fn erasure_removes_personal_data_and_keeps_anonymous_counts() {
             .all(|e| e.before.is_none() && e.after.is_none()),
         "no personal values left in history"
     );
-    assert!(search(&db, "ozturk", 10).await.unwrap().is_empty());
+    assert!(search(&db, "ozturk", 10, &common::admin())
+        .await
+        .unwrap()
+        .is_empty());
     assert!(matches!(
         households::update(&db, h.id, &edit, &common::admin()).await,
         Err(Error::Conflict(_))
@@ -735,7 +799,7 @@ async fn retention_previews_then_anonymises_only_long_absent_households() {
         Some("2021-03-01")
     );
     assert_eq!(
-        households::page(&db, old.id)
+        households::page(&db, old.id, &common::admin())
             .await
             .unwrap()
             .household
@@ -751,14 +815,14 @@ async fn retention_previews_then_anonymises_only_long_absent_households() {
         1
     );
     assert!(
-        households::page(&db, old.id)
+        households::page(&db, old.id, &common::admin())
             .await
             .unwrap()
             .household
             .erased
     );
     assert!(
-        !households::page(&db, recent.id)
+        !households::page(&db, recent.id, &common::admin())
             .await
             .unwrap()
             .household
@@ -789,6 +853,7 @@ async fn the_members_list_filters_and_pages() {
             page_size: 10,
             ..ListQuery::default()
         },
+        &common::admin(),
     )
     .await
     .unwrap();
@@ -801,6 +866,7 @@ async fn the_members_list_filters_and_pages() {
             page_size: 10,
             ..ListQuery::default()
         },
+        &common::admin(),
     )
     .await
     .unwrap();
@@ -819,6 +885,7 @@ async fn the_members_list_filters_and_pages() {
             page_size: 50,
             ..ListQuery::default()
         },
+        &common::admin(),
     )
     .await
     .unwrap();
@@ -830,6 +897,7 @@ async fn the_members_list_filters_and_pages() {
             page_size: 50,
             ..ListQuery::default()
         },
+        &common::admin(),
     )
     .await
     .unwrap();
@@ -844,6 +912,7 @@ async fn the_members_list_filters_and_pages() {
             page_size: 50,
             ..ListQuery::default()
         },
+        &common::admin(),
     )
     .await
     .unwrap();

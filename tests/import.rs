@@ -77,16 +77,18 @@ async fn a_csv_is_checked_row_by_row_and_only_good_rows_are_imported() {
     let done = import_all(&db, &sheet).await;
     assert_eq!((done.good, done.imported), (3, true));
     assert_eq!(common::count(&db, "households").await, 3);
-    let amelia = &search(&db, "amelia", 5).await.unwrap()[0];
-    let page = pantry::households::page(&db, amelia.id).await.unwrap();
+    let amelia = &search(&db, "amelia", 5, &common::admin()).await.unwrap()[0];
+    let page = pantry::households::page(&db, amelia.id, &common::admin())
+        .await
+        .unwrap();
     assert_eq!(
         page.household.joined_on, "2024-04-03",
         "03/04/2024 is 3 April"
     );
     assert_eq!(page.household.postcode, "OL1 3BQ");
     assert!(page.household.consent_at.is_some());
-    let zoe = &search(&db, "zoe", 5).await.unwrap()[0];
-    let zoe = pantry::households::page(&db, zoe.id)
+    let zoe = &search(&db, "zoe", 5, &common::admin()).await.unwrap()[0];
+    let zoe = pantry::households::page(&db, zoe.id, &common::admin())
         .await
         .unwrap()
         .household;
@@ -95,7 +97,7 @@ async fn a_csv_is_checked_row_by_row_and_only_good_rows_are_imported() {
         "quoted new line kept"
     );
     assert!(zoe.consent_at.unwrap().starts_with("2024-05-01"));
-    let jan = &search(&db, "kowalski", 5).await.unwrap()[0];
+    let jan = &search(&db, "kowalski", 5, &common::admin()).await.unwrap()[0];
     assert!(!jan.has_consent, "consent 'no' is not recorded as given");
 
     let again = import_all(&db, &sheet).await;
@@ -117,7 +119,7 @@ async fn windows_1252_files_are_read() {
     assert_eq!(sheet.rows[0].cells[0], "Zoë Brown");
     import_all(&db, &sheet).await;
     assert_eq!(
-        search(&db, "zoe", 5).await.unwrap()[0].lead_name,
+        search(&db, "zoe", 5, &common::admin()).await.unwrap()[0].lead_name,
         "Zoë Brown"
     );
 }
@@ -151,7 +153,7 @@ async fn xlsx_workbooks_are_read_with_their_dates() {
         [number.as_str(), "Ștefan Popescu", "OL1 3BQ", "2024-04-03"]
     );
     import_all(&db, &read).await;
-    let found = &search(&db, &number, 5).await.unwrap()[0];
+    let found = &search(&db, &number, 5, &common::admin()).await.unwrap()[0];
     assert_eq!(
         found.lead_name, "Ștefan Popescu",
         "the existing number is kept"

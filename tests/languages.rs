@@ -297,7 +297,9 @@ async fn the_language_is_asked_at_registration_from_those_switched_on() {
         .await
         .unwrap();
     // English only until the pantry switches others on.
-    let options = households::registration_options(&db).await.unwrap();
+    let options = households::registration_options(&db, &common::admin())
+        .await
+        .unwrap();
     assert_eq!(
         options
             .languages
@@ -366,7 +368,7 @@ async fn the_language_is_asked_at_registration_from_those_switched_on() {
     )
     .await
     .unwrap();
-    let page = households::page(&db, h.id).await.unwrap();
+    let page = households::page(&db, h.id, &common::admin()).await.unwrap();
     assert_eq!(page.form.language, "bn");
     let edited = edit(
         &db,
@@ -402,7 +404,7 @@ async fn the_language_is_asked_at_registration_from_those_switched_on() {
 async fn subject_access_and_the_edit_history_include_the_preferred_language() {
     let (dir, db) = multilingual_pantry().await;
     let h = register_in(&db, "Rahima Begum", "bn").await;
-    let page = households::page(&db, h.id).await.unwrap();
+    let page = households::page(&db, h.id, &common::admin()).await.unwrap();
     edit(
         &db,
         h.id,
@@ -412,7 +414,10 @@ async fn subject_access_and_the_edit_history_include_the_preferred_language() {
         },
     )
     .await;
-    let history = households::page(&db, h.id).await.unwrap().history;
+    let history = households::page(&db, h.id, &common::admin())
+        .await
+        .unwrap()
+        .history;
     assert!(history
         .iter()
         .any(|e| e.field.as_deref() == Some("Preferred language")
@@ -444,7 +449,10 @@ async fn subject_access_and_the_edit_history_include_the_preferred_language() {
     households::erasure::erase(&db, h.id, "the member asked", &common::manager())
         .await
         .unwrap();
-    let erased = households::page(&db, h.id).await.unwrap().household;
+    let erased = households::page(&db, h.id, &common::admin())
+        .await
+        .unwrap()
+        .household;
     assert_eq!(erased.language, "en");
 }
 
@@ -497,12 +505,15 @@ async fn the_language_column_is_imported_by_name_or_code() {
             page_size: 10,
             ..households::ListQuery::default()
         },
+        &common::admin(),
     )
     .await
     .unwrap();
     let mut languages = Vec::new();
     for item in &list.items {
-        let page = households::page(&db, item.id).await.unwrap();
+        let page = households::page(&db, item.id, &common::admin())
+            .await
+            .unwrap();
         languages.push((page.household.lead_name, page.household.language));
     }
     languages.sort();

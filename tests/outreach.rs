@@ -273,7 +273,9 @@ async fn a_round_is_packed_from_stock_and_its_outcomes_count_or_return() {
             .await
             .unwrap();
     assert_eq!(visits, [(ada, "delivery".to_owned(), 5)]);
-    let ada_now = pantry::visits::check_in(&db, ada, None).await.unwrap();
+    let ada_now = pantry::visits::check_in(&db, ada, None, &common::admin())
+        .await
+        .unwrap();
     assert!(
         !ada_now.verdict.eligible,
         "a delivered parcel is the week's visit"
@@ -286,7 +288,9 @@ async fn a_round_is_packed_from_stock_and_its_outcomes_count_or_return() {
         10,
         "Ben's jar came back; Ada had none"
     );
-    let ben_now = pantry::visits::check_in(&db, ben, None).await.unwrap();
+    let ben_now = pantry::visits::check_in(&db, ben, None, &common::admin())
+        .await
+        .unwrap();
     assert!(
         ben_now.verdict.eligible,
         "a parcel not delivered leaves the household due"
@@ -300,7 +304,9 @@ async fn a_round_is_packed_from_stock_and_its_outcomes_count_or_return() {
     // is a small count, so it is hidden; nothing at all is shown as 0.
     let week =
         pantry::reports::Period::parse(&format!("{today}..{}", today + Duration::days(6))).unwrap();
-    let summary = pantry::reports::summary(&db, &week).await.unwrap();
+    let summary = pantry::reports::summary(&db, &week, &common::admin())
+        .await
+        .unwrap();
     let cells: Vec<(&str, Option<i64>)> = summary
         .outreach
         .iter()
@@ -901,7 +907,12 @@ async fn an_admin_sets_the_weeks_unseen_that_put_a_household_on_the_contact_list
     outreach::set_contact_after_weeks(&db, 1, &common::admin())
         .await
         .unwrap();
-    assert_eq!(outreach::contact_after_weeks(&db).await.unwrap(), 1);
+    assert_eq!(
+        outreach::contact_after_weeks(&db, &common::admin())
+            .await
+            .unwrap(),
+        1
+    );
     let due = outreach::contact_list(&db, &common::manager())
         .await
         .unwrap();

@@ -118,7 +118,7 @@ async fn a_sheet_of_ten_cards_scans_every_number_in_its_place() {
     // Cards are printed in name order; find where each household's card should be.
     let mut expected: Vec<(String, String)> = Vec::new();
     for h in &made {
-        let page = households::page(&db, h.id).await.unwrap();
+        let page = households::page(&db, h.id, &common::admin()).await.unwrap();
         expected.push((
             pantry::text::fold(&h.lead_name),
             page.cards[0].card_number.clone(),
@@ -190,7 +190,10 @@ async fn crop_mark_sheets_and_single_cards_scan_too() {
         let (x, y) = sheet_position(SheetLayout::CropMarks, i);
         let region = dir.path().join(format!("crop-{i}.png"));
         crop(&pages[0], x, y, 85.0, 54.0, &region);
-        let number = households::page(&db, *id).await.unwrap().cards[0]
+        let number = households::page(&db, *id, &common::admin())
+            .await
+            .unwrap()
+            .cards[0]
             .card_number
             .clone();
         assert_eq!(decode(&region), [number]);
@@ -215,7 +218,10 @@ async fn crop_mark_sheets_and_single_cards_scan_too() {
         "{size_line}"
     );
     let pages = render(&pdf, &single_dir);
-    let number = households::page(&db, made[0].id).await.unwrap().cards[0]
+    let number = households::page(&db, made[0].id, &common::admin())
+        .await
+        .unwrap()
+        .cards[0]
         .card_number
         .clone();
     assert_eq!(decode(&pages[0]), [number]);
@@ -233,7 +239,10 @@ async fn a_reissued_card_replaces_the_old_one_which_is_refused() {
     .await
     .unwrap();
     let h = &made[0];
-    let old = households::page(&db, h.id).await.unwrap().cards[0]
+    let old = households::page(&db, h.id, &common::admin())
+        .await
+        .unwrap()
+        .cards[0]
         .card_number
         .clone();
 
@@ -250,20 +259,29 @@ async fn a_reissued_card_replaces_the_old_one_which_is_refused() {
     assert_eq!(new.issue, 2);
     assert!(cards::is_valid_card_number(&new.card_number));
 
-    let scanned_old = cards::lookup(&db, &old).await.unwrap().unwrap();
+    let scanned_old = cards::lookup(&db, &old, &common::admin())
+        .await
+        .unwrap()
+        .unwrap();
     assert!(scanned_old.revoked.as_deref().unwrap().contains("Lost"));
     assert_eq!(
         scanned_old.current_card.as_deref(),
         Some(new.card_number.as_str())
     );
-    let scanned_new = cards::lookup(&db, &new.card_number).await.unwrap().unwrap();
+    let scanned_new = cards::lookup(&db, &new.card_number, &common::admin())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         (scanned_new.household_id, scanned_new.revoked.clone()),
         (h.id, None)
     );
-    assert!(cards::lookup(&db, "0000000000").await.unwrap().is_none());
+    assert!(cards::lookup(&db, "0000000000", &common::admin())
+        .await
+        .unwrap()
+        .is_none());
 
-    let page = households::page(&db, h.id).await.unwrap();
+    let page = households::page(&db, h.id, &common::admin()).await.unwrap();
     assert_eq!(page.history[0].action, "card replaced");
     assert_eq!(page.history[0].reason.as_deref(), Some("Lost"));
     let reprint = cards::print_unprinted(

@@ -129,13 +129,22 @@ async fn made_then_contacted_then_outcome_and_it_leaves_the_follow_up_list() {
         r.reference_shown.replace(' ', ""),
     ] {
         assert_eq!(
-            referrals::by_reference(&db, &typed).await.unwrap().id,
+            referrals::by_reference(&db, &typed, &common::admin())
+                .await
+                .unwrap()
+                .id,
             r.id,
             "{typed:?}"
         );
     }
-    assert_eq!(referrals::follow_up(&db).await.unwrap().len(), 1);
-    assert!(referrals::open(&db).await.unwrap()[0].due);
+    assert_eq!(
+        referrals::follow_up(&db, &common::admin())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(referrals::open(&db, &common::admin()).await.unwrap()[0].due);
 
     let r = referrals::mark_contacted(&db, r.id, &common::named("Pat", Role::Manager))
         .await
@@ -188,10 +197,13 @@ async fn made_then_contacted_then_outcome_and_it_leaves_the_follow_up_list() {
         referrals::mark_contacted(&db, r.id, &common::named("Pat", Role::Manager)).await,
         Err(Error::Conflict(_))
     ));
-    assert!(referrals::follow_up(&db).await.unwrap().is_empty());
+    assert!(referrals::follow_up(&db, &common::admin())
+        .await
+        .unwrap()
+        .is_empty());
 
     // The audit trail says it in words, with the reference as people see it.
-    let number = households::page(&db, h)
+    let number = households::page(&db, h, &common::admin())
         .await
         .unwrap()
         .household
@@ -221,7 +233,10 @@ async fn made_then_contacted_then_outcome_and_it_leaves_the_follow_up_list() {
         ]
     );
 
-    let history = households::page(&db, h).await.unwrap().history;
+    let history = households::page(&db, h, &common::admin())
+        .await
+        .unwrap()
+        .history;
     assert_eq!(history[0].action, "referred");
     assert!(history[0]
         .after
@@ -237,10 +252,13 @@ async fn new_referrals_wait_the_follow_up_days_before_listing() {
         .await
         .unwrap();
     assert!(
-        referrals::follow_up(&db).await.unwrap().is_empty(),
+        referrals::follow_up(&db, &common::admin())
+            .await
+            .unwrap()
+            .is_empty(),
         "made today, followed up in 14 days"
     );
-    let open = referrals::open(&db).await.unwrap();
+    let open = referrals::open(&db, &common::admin()).await.unwrap();
     assert_eq!((open.len(), open[0].due), (1, false), "open, not yet due");
 }
 

@@ -51,12 +51,14 @@ async fn register(
 }
 
 async fn visit(db: &Db, id: i64, again: bool) -> i64 {
-    let number = households::page(db, id)
+    let number = households::page(db, id, &common::admin())
         .await
         .unwrap()
         .household
         .membership_number;
-    let ScanOutcome::Found { check_in } = visits::scan(db, &number).await.unwrap() else {
+    let ScanOutcome::Found { check_in } =
+        visits::scan(db, &number, &common::admin()).await.unwrap()
+    else {
         panic!()
     };
     visits::record_visit(
@@ -182,7 +184,9 @@ async fn figures_match_the_hand_count_and_never_drift() {
     let p = pantry().await;
     // With the records' own random keys: editing and erasing households after their visits
     // changes nothing, keys included.
-    let s = reports::summary(&p.db, &p.period).await.unwrap();
+    let s = reports::summary(&p.db, &p.period, &common::admin())
+        .await
+        .unwrap();
     let (name, bea) = p.ids[1];
     let edit = HouseholdForm {
         lead_name: name.into(),
@@ -199,7 +203,9 @@ async fn figures_match_the_hand_count_and_never_drift() {
     pantry::households::erasure::erase(&p.db, p.ids[2].1, "asked", &common::manager())
         .await
         .unwrap();
-    let again = reports::summary(&p.db, &p.period).await.unwrap();
+    let again = reports::summary(&p.db, &p.period, &common::admin())
+        .await
+        .unwrap();
     assert_eq!(again, s);
     for cell in s.overall.iter().flatten() {
         assert_eq!(cell % 5, 0, "published counts and money are multiples of 5");
@@ -207,7 +213,9 @@ async fn figures_match_the_hand_count_and_never_drift() {
 
     // With every key zero, each cell's move is known: the hand count, published.
     zero_keys(&p.db).await;
-    let s = reports::summary(&p.db, &p.period).await.unwrap();
+    let s = reports::summary(&p.db, &p.period, &common::admin())
+        .await
+        .unwrap();
     let o = |m: &str| overall(&s, m);
     assert_eq!(
         (
@@ -644,7 +652,9 @@ fn messages(e: Error) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread")]
 async fn roll_up_names_are_made_safe_and_numbers_stay_numbers() {
     let p = pantry().await;
-    let one = reports::summary(&p.db, &p.period).await.unwrap();
+    let one = reports::summary(&p.db, &p.period, &common::admin())
+        .await
+        .unwrap();
     let json = export::to_json(&one).unwrap();
     let attack = edited(&json, |v| {
         v["pantryCode"] = "EVIL".into();
@@ -696,7 +706,9 @@ async fn roll_up_names_are_made_safe_and_numbers_stay_numbers() {
 #[tokio::test(flavor = "multi_thread")]
 async fn roll_up_inputs_are_checked_against_the_schema() {
     let p = pantry().await;
-    let one = reports::summary(&p.db, &p.period).await.unwrap();
+    let one = reports::summary(&p.db, &p.period, &common::admin())
+        .await
+        .unwrap();
     let json = export::to_json(&one).unwrap();
     assert!(rollup::read_summary("good.json", &json).is_ok());
     let refused = |name: &str, edit: &dyn Fn(&mut serde_json::Value)| {
@@ -841,7 +853,9 @@ async fn households_are_counted_by_the_language_at_their_visit() {
         ids.push(id);
     }
     let first_week = Period::parse("week:2026-10-05").unwrap();
-    let before = reports::summary(&db, &first_week).await.unwrap();
+    let before = reports::summary(&db, &first_week, &common::admin())
+        .await
+        .unwrap();
     // Real record keys: each count moved and rounded, the Somali two hidden.
     let published = languages(&before);
     assert_eq!(
@@ -858,7 +872,10 @@ async fn households_are_counted_by_the_language_at_their_visit() {
     // Afterwards: a Polish household turns to English, another Polish one is erased, and
     // the pantry stops offering Somali. The past week is as it was.
     let polish = ids[6];
-    let mut form = households::page(&db, polish).await.unwrap().form;
+    let mut form = households::page(&db, polish, &common::admin())
+        .await
+        .unwrap()
+        .form;
     form.language = "en".into();
     households::update(&db, polish, &form, &common::admin())
         .await
@@ -867,7 +884,12 @@ async fn households_are_counted_by_the_language_at_their_visit() {
         .await
         .unwrap();
     offer(&db, &["pl", "ar"]).await;
-    assert_eq!(reports::summary(&db, &first_week).await.unwrap(), before);
+    assert_eq!(
+        reports::summary(&db, &first_week, &common::admin())
+            .await
+            .unwrap(),
+        before
+    );
 
     // With every key zero each move is known. A week on, the household that turned to English
     // shops in English: the month counts it once, at its latest visit, in English; the erased
@@ -875,7 +897,7 @@ async fn households_are_counted_by_the_language_at_their_visit() {
     zero_keys(&db).await;
     clock.set(clock.now() + chrono::Duration::weeks(1));
     common::visit(&db, polish).await;
-    let month = reports::summary(&db, &Period::parse("2026-10").unwrap())
+    let month = reports::summary(&db, &Period::parse("2026-10").unwrap(), &common::admin())
         .await
         .unwrap();
     assert_eq!(
@@ -887,11 +909,53 @@ async fn households_are_counted_by_the_language_at_their_visit() {
             ("Somali", None)
         ]
     );
-    let second_week = reports::summary(&db, &Period::parse("week:2026-10-12").unwrap())
-        .await
-        .unwrap();
+    let second_week = reports::summary(
+        &db,
+        &Period::parse("week:2026-10-12").unwrap(),
+        &common::admin(),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         languages(&second_week),
         [("English", None), ("Arabic", Some(0)), ("Polish", Some(0))]
     );
+}
+
+/// A period the pantry has not lived through would report noughts as if they were figures:
+/// one that ended before its first day on record, or that has not begun, is refused.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_period_before_the_pantry_existed_or_still_to_come_is_refused() {
+    let (_dir, db) = common::fresh_db().await;
+    settings::save(&db, &common::hillside_form(), &common::admin())
+        .await
+        .unwrap();
+    households::register(
+        &db,
+        &common::household("Amelia Smith"),
+        Some("test"),
+        &common::admin(),
+    )
+    .await
+    .unwrap();
+    let year = chrono::Datelike::year(&chrono::Utc::now());
+    for (period, says) in [
+        (
+            "2001-01".to_owned(),
+            "before the pantry's first day on record",
+        ),
+        (format!("{}-Q1", year + 1), "has not begun yet"),
+    ] {
+        let period = Period::parse(&period).unwrap();
+        let Err(Error::Validation(fields)) = reports::summary(&db, &period, &common::admin()).await
+        else {
+            panic!("{period:?} must be refused");
+        };
+        assert_eq!(fields[0].field, "period");
+        assert!(fields[0].message.contains(says), "{}", fields[0].message);
+    }
+    let this_year = Period::parse(&format!("{year}-01-01..{year}-12-31")).unwrap();
+    reports::summary(&db, &this_year, &common::admin())
+        .await
+        .unwrap();
 }

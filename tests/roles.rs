@@ -32,7 +32,7 @@ use pantry::volunteers::{self, VolunteerForm};
 use pantry::{households, settings, Db, Error};
 
 fn as_role(role: Role) -> Actor {
-    Actor::system(role.label(), role)
+    Actor::for_tests(role.label(), role)
 }
 
 /// What each operation needs in place, made by an admin before the attempt.
@@ -52,7 +52,9 @@ async fn register(db: &Db, name: &str) -> i64 {
 }
 
 async fn visit_form(db: &Db, id: i64, override_reason: Option<&str>) -> VisitForm {
-    let check_in = visits::check_in(db, id, None).await.unwrap();
+    let check_in = visits::check_in(db, id, None, &common::admin())
+        .await
+        .unwrap();
     VisitForm {
         household_id: id,
         request_id: check_in.request_id,
@@ -162,7 +164,7 @@ async fn attempt(
     op: Operation,
     actor: &Actor,
 ) -> Result<(), Error> {
-    let tag = format!("{} {op:?}", actor.role.code());
+    let tag = format!("{} {op:?}", actor.role().code());
     match op {
         Operation::RegisterHousehold => {
             households::register(db, &household(&tag), Some("test"), actor)
@@ -285,7 +287,9 @@ async fn attempt(
             referrals::save_agency(db, None, &form, actor).await.map(ok)
         }
         Operation::EditItems => {
-            let form = stock::item_form(db, f.item).await.unwrap();
+            let form = stock::item_form(db, f.item, &common::admin())
+                .await
+                .unwrap();
             stock::save_item(db, &form, actor).await.map(ok)
         }
         Operation::RecordWaste => {
@@ -303,8 +307,8 @@ async fn attempt(
             other => other.map(ok),
         },
         Operation::ExportReport => {
-            let period = Period::parse("2026-10").unwrap();
-            let out = dir.join(format!("{}.csv", actor.role.code()));
+            let period = Period::parse(&common::this_month()).unwrap();
+            let out = dir.join(format!("{}.csv", actor.role().code()));
             export::export_summary(
                 db,
                 &period,
@@ -331,7 +335,9 @@ async fn attempt(
             stock::save_stock_settings(db, &form, actor).await.map(ok)
         }
         Operation::ChangeReportSettings => {
-            let form = reports::report_settings(db).await.unwrap();
+            let form = reports::report_settings(db, &common::admin())
+                .await
+                .unwrap();
             reports::save_report_settings(db, &form, actor)
                 .await
                 .map(ok)
@@ -405,13 +411,13 @@ async fn attempt(
             outreach::set_delivery(db, &form, actor).await.map(ok)
         }
         Operation::PlanRound => {
-            let (day, form) = round_form(db, &tag, actor.role, 0).await;
+            let (day, form) = round_form(db, &tag, actor.role(), 0).await;
             outreach::plan_round(db, &form, actor).await.map(|r| {
                 assert_eq!(r.date, day);
             })
         }
         Operation::PackRound => {
-            let (day, form) = round_form(db, &tag, actor.role, 10).await;
+            let (day, form) = round_form(db, &tag, actor.role(), 10).await;
             outreach::plan_round(db, &form, &common::admin())
                 .await
                 .unwrap();
@@ -590,7 +596,7 @@ async fn sign_in_locks_out_after_wrong_pins_and_is_audited() {
     let alex = volunteers::create_first_admin(&db, &common::first_admin("Alex", "2468"))
         .await
         .unwrap();
-    assert_eq!(alex.role, Role::Admin);
+    assert_eq!(alex.role(), Role::Admin);
     assert!(matches!(
         volunteers::create_first_admin(&db, &common::first_admin("Eve", "1357"))
             .await
@@ -598,19 +604,7 @@ async fn sign_in_locks_out_after_wrong_pins_and_is_audited() {
         Error::Conflict(_)
     ));
 
-    let sam = volunteers::save_volunteer(
-        &db,
-        &alex,
-        &VolunteerForm {
-            id: None,
-            name: "Sam".into(),
-            role: Role::Counter,
-            pin: "1111".into(),
-            active: true,
-        },
-    )
-    .await
-    .unwrap();
+    let sam = common::add_volunteer(&db, &alex, "Sam", Role::Counter, "1111").await;
     // The PIN is stored only as an Argon2 hash.
     let stored: String = sqlx::query_scalar("SELECT pin_hash FROM volunteers WHERE id = ?")
         .bind(sam.id)
@@ -619,7 +613,7 @@ async fn sign_in_locks_out_after_wrong_pins_and_is_audited() {
         .unwrap();
     assert!(stored.starts_with("$argon2") && !stored.contains("1111"));
     let signed = volunteers::sign_in(&db, "sam", "1111").await.unwrap();
-    assert_eq!((signed.name.as_str(), signed.role), ("Sam", Role::Counter));
+    assert_eq!((signed.name(), signed.role()), ("Sam", Role::Counter));
 
     // Wrong PINs a few seconds apart (the pantry-wide slow-down is shown elsewhere).
     let (later, clock) = common::stopped(db.clone(), chrono::Utc::now());
@@ -682,7 +676,7 @@ async fn sign_in_locks_out_after_wrong_pins_and_is_audited() {
         &db,
         &alex,
         &VolunteerForm {
-            id: alex.id,
+            id: alex.id(),
             name: "Alex".into(),
             role: Role::Manager,
             pin: String::new(),
@@ -726,11 +720,7 @@ async fn wrong_pins_checked(db: &Db, name: &str) -> usize {
 /// PIN too is refused until the lock-out ends).
 #[tokio::test(flavor = "multi_thread")]
 async fn guesses_sent_at_once_from_many_processes_are_all_counted() {
-    let (dir, db) = common::fresh_db().await;
-    settings::save(&db, &common::hillside_form(), &common::admin())
-        .await
-        .unwrap();
-    common::admin_alex(&db).await;
+    let (dir, db) = common::hillside_with_alex().await;
     db.close().await;
     let guesses: Vec<_> = (0..40)
         .map(|n| {
@@ -850,19 +840,7 @@ async fn a_locked_out_admin_signs_in_with_the_recovery_key() {
     let alex = volunteers::create_first_admin(&db, &common::first_admin("Alex", "2468"))
         .await
         .unwrap();
-    volunteers::save_volunteer(
-        &db,
-        &alex,
-        &VolunteerForm {
-            id: None,
-            name: "Sam".into(),
-            role: Role::Counter,
-            pin: "1111".into(),
-            active: true,
-        },
-    )
-    .await
-    .unwrap();
+    common::add_volunteer(&db, &alex, "Sam", Role::Counter, "1111").await;
     let (db, clock) = common::stopped(db, chrono::Utc::now());
     for _ in 0..volunteers::MAX_ATTEMPTS {
         clock.advance(chrono::Duration::seconds(30));
@@ -890,7 +868,7 @@ async fn a_locked_out_admin_signs_in_with_the_recovery_key() {
     let signed = volunteers::sign_in_with_recovery_key(&db, "Alex", &recovery)
         .await
         .unwrap();
-    assert_eq!(signed.role, Role::Admin);
+    assert_eq!(signed.role(), Role::Admin);
     // The lock is lifted: the PIN works again.
     clock.advance(chrono::Duration::minutes(1));
     volunteers::sign_in(&db, "Alex", "2468").await.unwrap();
@@ -910,7 +888,7 @@ async fn reading_what_a_manager_may_see_needs_a_manager() {
     let count = counts::start_count(&db, &common::manager()).await.unwrap();
     let sheet = import::read_sheet(b"Name,Postcode\nAda Lovelace,OL1 3BQ\n", "m.csv").unwrap();
     let mapping = import::suggest_mapping(&sheet.headers);
-    let period = Period::parse("2026-10").unwrap();
+    let period = Period::parse(&common::this_month()).unwrap();
     for actor in [as_role(Role::Counter), common::manager()] {
         let outcomes = [
             (
@@ -934,7 +912,7 @@ async fn reading_what_a_manager_may_see_needs_a_manager() {
             ("export history", export::history(&db, &actor).await.map(ok)),
         ];
         for (what, outcome) in outcomes {
-            match (actor.role, outcome) {
+            match (actor.role(), outcome) {
                 (Role::Counter, Err(Error::Forbidden(message))) => {
                     assert!(message.contains("needs a manager"), "{what}: {message}");
                 }

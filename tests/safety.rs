@@ -122,12 +122,13 @@ async fn no_output_overwrites_the_pantrys_own_files() {
     let db = db_path(dir.path()).display().to_string();
     let wal = format!("{db}-wal");
     let backup_text = backup.display().to_string();
+    let month = common::this_month();
     for target in [&db, &wal, &backup_text] {
         for force in [false, true] {
             let mut attempts: Vec<Vec<&str>> = vec![
                 vec!["print", "cards", "--household", &number, "--out", target],
                 vec![
-                    "report", "--period", "2026-10", "--format", "csv", "--out", target,
+                    "report", "--period", &month, "--format", "csv", "--out", target,
                 ],
                 vec!["backup", "--out", target],
             ];
@@ -153,7 +154,12 @@ async fn no_output_overwrites_the_pantrys_own_files() {
     assert_eq!(std::fs::read(&backup).unwrap(), backup_bytes);
     // No card was marked printed by the refused prints.
     let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
-    assert_eq!(pantry::cards::unprinted_count(&db).await.unwrap(), 2);
+    assert_eq!(
+        pantry::cards::unprinted_count(&db, &common::admin())
+            .await
+            .unwrap(),
+        2
+    );
     db.close().await;
 }
 
@@ -182,7 +188,9 @@ async fn an_existing_file_is_replaced_only_with_force_and_whole() {
     );
     let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
     assert_eq!(
-        pantry::cards::unprinted_count(&db).await.unwrap(),
+        pantry::cards::unprinted_count(&db, &common::admin())
+            .await
+            .unwrap(),
         2,
         "a refused print marks nothing printed"
     );
@@ -242,7 +250,7 @@ async fn a_print_that_cannot_be_written_is_not_marked_printed() {
     )
     .await
     .is_err());
-    let period = pantry::reports::Period::parse("2026-10").unwrap();
+    let period = pantry::reports::Period::parse(&common::this_month()).unwrap();
     assert!(pantry::reports::export::export_summary(
         &db,
         &period,
@@ -484,7 +492,7 @@ async fn a_restore_asked_for_twice_runs_once_and_a_damaged_one_is_abandoned() {
     backups::stage_restore(&db, from, None, &common::admin())
         .await
         .unwrap();
-    assert!(backups::status(&db)
+    assert!(backups::status(&db, &common::admin())
         .await
         .unwrap()
         .pending_restore
@@ -503,7 +511,7 @@ async fn a_restore_asked_for_twice_runs_once_and_a_damaged_one_is_abandoned() {
     assert!(!pending.exists());
     assert_eq!(dump(dir.path()).await, before);
     let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
-    assert!(backups::status(&db)
+    assert!(backups::status(&db, &common::admin())
         .await
         .unwrap()
         .pending_restore
@@ -526,7 +534,7 @@ async fn a_pipe_as_the_output_is_refused_without_waiting_on_it() {
         &[
             "report",
             "--period",
-            "2026-10",
+            &common::this_month(),
             "--force",
             "--out",
             fifo.to_str().unwrap(),
@@ -548,13 +556,7 @@ fn restore_is_refused_while_another_pantry_process_writes() {
     assert!(pantry(dir.path(), &["backup"]).status.success());
     let backup = backup_files(&dir.path().join("backups")).remove(0);
 
-    let mut writer = Command::new(env!("CARGO_BIN_EXE_pantry"))
-        .env("PANTRY_KEY_DIR", common::key_dir())
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["exercise-counter", "--visits", "100000"])
-        .env("PANTRY_VOLUNTEER", "Alex")
-        .env("PANTRY_PIN", "3333")
+    let mut writer = common::exercise_counter(dir.path(), 100_000, "Alex", "3333")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -673,7 +675,9 @@ async fn numbers_are_never_used_up_by_an_imported_number() {
         after.membership_number,
         pantry::membership::number_for_serial(2).unwrap()
     );
-    let page = households::page(&db, after.id).await.unwrap();
+    let page = households::page(&db, after.id, &common::admin())
+        .await
+        .unwrap();
     assert_eq!(page.cards.len(), 1, "every household has its card");
     let zero = HouseholdForm {
         membership_number: "00000000".into(),
@@ -736,7 +740,7 @@ async fn control_characters_are_refused_at_input_and_escaped_on_a_terminal() {
         &[
             "report",
             "--period",
-            "2026-10",
+            &common::this_month(),
             "--out",
             evil.to_str().unwrap(),
         ],
@@ -763,6 +767,58 @@ async fn demo_data_on_a_set_up_pantry_says_plainly_what_to_do() {
     assert!(!stderr(&out).contains("UNIQUE"), "{}", stderr(&out));
     assert!(stderr(&out).contains("--data-dir"), "{}", stderr(&out));
     assert_eq!(dump(dir.path()).await, before);
+}
+
+/// A demo pantry stopped half-made (a terminal closed, a process killed) leaves the database
+/// empty, as it was: the command simply runs again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_demo_pantry_stopped_half_made_can_be_made_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pantry"))
+        .env("PANTRY_KEY_DIR", common::key_dir())
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["demo-data", "--households", "50000"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Killed once it is writing households into its staged copy.
+    let writing = || {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .any(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.starts_with(".pantry-")
+                    && name.ends_with("-wal")
+                    && e.metadata().is_ok_and(|m| m.len() > 1_000_000)
+            })
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while !writing() {
+        assert!(std::time::Instant::now() < deadline, "the demo never began");
+        assert!(child.try_wait().unwrap().is_none(), "the demo ended early");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let out = common::pantry_as(
+        dir.path(),
+        None,
+        &["demo-data", "--households", "30", "--weeks", "1"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
+    assert_eq!(common::count(&db, "households").await, 30);
+    db.close().await;
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".pantry-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -799,7 +855,7 @@ async fn faults_get_a_clear_message_and_lose_nothing() {
         .arg(env!("CARGO_BIN_EXE_pantry"))
         .arg("--data-dir")
         .arg(dir.path())
-        .args(["report", "--period", "2026-10", "--out"])
+        .args(["report", "--period", &common::this_month(), "--out"])
         .arg(&out_file)
         .env_remove("PANTRY_DATA_DIR")
         .env("PANTRY_KEY_DIR", common::key_dir())

@@ -191,7 +191,7 @@ async fn first_run_setup_saves_the_settings_and_the_first_admin_or_neither() {
     .await
     .unwrap();
     assert_eq!(saved.name, "Hillside Pantry");
-    assert_eq!(admin.role, pantry::access::Role::Admin);
+    assert_eq!(admin.role(), pantry::access::Role::Admin);
     assert_eq!(common::count(&db, "volunteers").await, 1);
     let again = settings::set_up(
         &db,

@@ -15,7 +15,6 @@ use std::sync::{Arc, Barrier};
 
 use pantry::keys::{DatabaseKey, KeyStore};
 use pantry::Db;
-use sqlx::Connection;
 
 const THREADS: usize = 8;
 const COLD_PROCESSES: usize = 50;
@@ -158,18 +157,10 @@ async fn four_processes_upgrading_at_once_upgrade_once() {
     let path = dir.path().join(pantry::paths::DATABASE_FILE);
     // An encrypted database from before any of this build's migrations.
     common::keys().put(&path, &DatabaseKey::generate()).unwrap();
-    let mut conn = sqlx::SqliteConnection::connect_with(
-        &common::raw_options(&path)
-            .create_if_missing(true)
-            .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal),
+    common::older_database(
+        common::raw_options(&path).journal_mode(sqlx::sqlite::SqliteJournalMode::Wal),
     )
-    .await
-    .unwrap();
-    sqlx::query("CREATE TABLE old_notes (text TEXT); INSERT INTO old_notes VALUES ('kept')")
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    conn.close().await.unwrap();
+    .await;
 
     let outputs = init_at_once(dir.path(), 4);
     assert_all_succeeded(&outputs);

@@ -137,11 +137,12 @@ async fn visit(
 ) -> Result<visits::VisitRecord, Error> {
     let ScanOutcome::Found { check_in } = visits::scan(
         db,
-        &households::page(db, household_id)
+        &households::page(db, household_id, &common::admin())
             .await
             .unwrap()
             .household
             .membership_number,
+        &common::admin(),
     )
     .await
     .unwrap() else {
@@ -168,7 +169,11 @@ async fn visit(
 }
 
 async fn on_hand(db: &Db, item_id: i64) -> i64 {
-    stock::item_detail(db, item_id).await.unwrap().item.on_hand
+    stock::item_detail(db, item_id, &common::admin())
+        .await
+        .unwrap()
+        .item
+        .on_hand
 }
 
 async fn ledger_sum(db: &Db, item_id: i64) -> i64 {
@@ -190,13 +195,17 @@ async fn deliver_distribute_refuse_use_by_count_and_finalise() {
 
     // A barcode scan finds the item; an unknown one is offered for adding.
     let BarcodeScan::Found { item: found, units } =
-        stock::scan_barcode(&db, "5012345678900").await.unwrap()
+        stock::scan_barcode(&db, "5012345678900", &common::admin())
+            .await
+            .unwrap()
     else {
         panic!()
     };
     assert_eq!((found.id, units), (beans, 1));
     assert!(matches!(
-        stock::scan_barcode(&db, "96385074").await.unwrap(),
+        stock::scan_barcode(&db, "96385074", &common::admin())
+            .await
+            .unwrap(),
         BarcodeScan::Unknown { .. }
     ));
 
@@ -236,7 +245,10 @@ async fn deliver_distribute_refuse_use_by_count_and_finalise() {
         .await
         .unwrap();
     assert_eq!(v.items, 4);
-    let batches = stock::item_detail(&db, beans).await.unwrap().batches;
+    let batches = stock::item_detail(&db, beans, &common::admin())
+        .await
+        .unwrap()
+        .batches;
     assert_eq!(
         batches.iter().map(|b| b.on_hand).collect::<Vec<_>>(),
         vec![2, 10]
@@ -292,7 +304,7 @@ async fn deliver_distribute_refuse_use_by_count_and_finalise() {
     assert_eq!(on_hand(&db, beans).await, 12);
 
     // The Stock screen lists what is past use-by; it goes out as waste.
-    let overview = stock::overview(&db).await.unwrap();
+    let overview = stock::overview(&db, &common::admin()).await.unwrap();
     assert_eq!(overview.past_use_by.len(), 1);
     assert!(overview.low_stock.iter().any(|i| i.id == milk));
     let wasted = deliveries::waste_past_use_by(&db, &common::admin())
@@ -446,7 +458,9 @@ async fn opening_stock_imports_in_one_go_and_reports_bad_rows() {
         .unwrap();
     assert!(report.imported);
     assert_eq!((report.good, report.new_items, report.units), (2, 1, 30));
-    let beans = stock::items(&db, "beans", false).await.unwrap();
+    let beans = stock::items(&db, "beans", false, &common::admin())
+        .await
+        .unwrap();
     assert_eq!(
         (beans[0].on_hand, beans[0].barcodes.as_str()),
         (30, "5012345678900")
@@ -457,7 +471,10 @@ async fn opening_stock_imports_in_one_go_and_reports_bad_rows() {
         .unwrap();
     assert_eq!(again.units, 0);
     assert_eq!(
-        stock::items(&db, "beans", false).await.unwrap()[0].on_hand,
+        stock::items(&db, "beans", false, &common::admin())
+            .await
+            .unwrap()[0]
+            .on_hand,
         30
     );
 }
@@ -569,22 +586,30 @@ async fn what_is_typed_in_a_stock_box_is_read_by_the_library() {
     // What is typed in a stock box is read by the library: in-house codes are barcodes
     // too, spaced digits are a barcode, words are names.
     let in_house = item(&db, "Soup (own label)", "Blue", "", "PANTRY-0042").await;
-    let StockLookup::Found { item: found, .. } = stock::lookup(&db, "PANTRY-0042").await.unwrap()
+    let StockLookup::Found { item: found, .. } =
+        stock::lookup(&db, "PANTRY-0042", &common::admin())
+            .await
+            .unwrap()
     else {
         panic!("an in-house barcode finds its item")
     };
     assert_eq!(found.id, in_house);
     assert!(matches!(
-        stock::lookup(&db, "5012 3456 78900").await.unwrap(),
+        stock::lookup(&db, "5012 3456 78900", &common::admin())
+            .await
+            .unwrap(),
         StockLookup::Found { .. }
     ));
     assert_eq!(
-        stock::lookup(&db, "PANTRY-0043").await.unwrap(),
+        stock::lookup(&db, "PANTRY-0043", &common::admin())
+            .await
+            .unwrap(),
         StockLookup::Unknown {
             code: "PANTRY-0043".into()
         }
     );
-    let StockLookup::Matches { items } = stock::lookup(&db, "uht").await.unwrap() else {
+    let StockLookup::Matches { items } = stock::lookup(&db, "uht", &common::admin()).await.unwrap()
+    else {
         panic!("words are a name search")
     };
     assert_eq!(items.iter().map(|i| i.id).collect::<Vec<_>>(), [milk]);

@@ -50,16 +50,7 @@ async fn an_existing_database_is_copied_before_it_is_migrated() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("pantry.sqlite3");
     // An older file: it exists and holds data, but has none of this app's migrations.
-    let mut conn = sqlx::SqliteConnection::connect_with(
-        &common::sqlite_options(&path).create_if_missing(true),
-    )
-    .await
-    .unwrap();
-    sqlx::query("CREATE TABLE old_notes (text TEXT); INSERT INTO old_notes VALUES ('kept')")
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    conn.close().await.unwrap();
+    common::older_database(common::sqlite_options(&path)).await;
 
     let (db, opened) = Db::open(&path, common::keys()).await.unwrap();
     let backup = opened.backup.expect("a backup before migrating");

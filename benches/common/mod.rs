@@ -35,3 +35,9 @@ pub async fn demo_pantry(db: &Db, households: u32, weeks: u32, seed: u64) {
         started.elapsed().as_secs_f64()
     );
 }
+
+/// A counter volunteer signed in, for the reads every volunteer may make.
+#[allow(dead_code)]
+pub fn volunteer() -> pantry::access::Actor {
+    pantry::access::Actor::for_tests("bench", pantry::access::Role::Counter)
+}

@@ -13,8 +13,8 @@ use crate::AppState;
 
 #[tauri::command]
 pub async fn backups_status(state: State<'_, AppState>) -> Result<BackupStatus, Error> {
-    let (db, _) = state.signed_in()?;
-    backups::status(db).await
+    let (db, actor) = state.signed_in()?;
+    backups::status(db, &actor).await
 }
 
 #[tauri::command]
@@ -39,11 +39,11 @@ pub async fn backups_pick(
     app: AppHandle,
     state: State<'_, AppState>,
 ) -> Result<Option<String>, Error> {
-    let (db, _) = state.signed_in()?;
+    let (db, actor) = state.signed_in()?;
     let dialog = app
         .dialog()
         .file()
-        .set_directory(backups::status(db).await?.folder)
+        .set_directory(backups::status(db, &actor).await?.folder)
         .add_filter("Pantry backup", &["sqlite3"]);
     let chosen = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_file())
         .await

@@ -10,8 +10,8 @@ use crate::AppState;
 
 #[tauri::command]
 pub async fn visits_scan(state: State<'_, AppState>, typed: String) -> Result<ScanOutcome, Error> {
-    let (db, _) = state.signed_in()?;
-    visits::scan(db, &typed).await
+    let (db, actor) = state.signed_in()?;
+    visits::scan(db, &typed, &actor).await
 }
 
 #[tauri::command]
@@ -19,8 +19,8 @@ pub async fn visits_type_ahead(
     state: State<'_, AppState>,
     typed: String,
 ) -> Result<TypeAhead, Error> {
-    let (db, _) = state.signed_in()?;
-    visits::type_ahead(db, &typed).await
+    let (db, actor) = state.signed_in()?;
+    visits::type_ahead(db, &typed, &actor).await
 }
 
 #[tauri::command]
@@ -28,8 +28,8 @@ pub async fn visits_check_in(
     state: State<'_, AppState>,
     household_id: i64,
 ) -> Result<CheckIn, Error> {
-    let (db, _) = state.signed_in()?;
-    visits::check_in(db, household_id, None).await
+    let (db, actor) = state.signed_in()?;
+    visits::check_in(db, household_id, None, &actor).await
 }
 
 #[tauri::command]
@@ -53,8 +53,8 @@ pub async fn visits_void(
 
 #[tauri::command]
 pub async fn visits_today(state: State<'_, AppState>) -> Result<Today, Error> {
-    let (db, _) = state.signed_in()?;
-    visits::today(db).await
+    let (db, actor) = state.signed_in()?;
+    visits::today(db, &actor).await
 }
 
 #[tauri::command]

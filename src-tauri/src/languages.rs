@@ -11,8 +11,8 @@ use crate::AppState;
 
 #[tauri::command]
 pub async fn languages_settings(state: State<'_, AppState>) -> Result<MemberTextSettings, Error> {
-    let (db, _) = state.signed_in()?;
-    i18n::member_text_settings(db).await
+    let (db, actor) = state.signed_in()?;
+    i18n::member_text_settings(db, &actor).await
 }
 
 #[tauri::command]

@@ -24,11 +24,6 @@ use pantry::keys::KeyStore;
 use pantry::{backups, paths, Db, Error};
 use tauri::Manager;
 
-/// Who the app acts as for its own housekeeping (backups while open and at close).
-fn housekeeping() -> Actor {
-    Actor::system("Pantry", pantry::access::Role::Admin)
-}
-
 /// The signed-in volunteer, and when they last did something (for the idle lock).
 #[derive(Debug)]
 struct Session {
@@ -180,7 +175,7 @@ fn focus_main_window(app: &tauri::AppHandle) {
 fn start_daily_backups(db: Db) {
     tauri::async_runtime::spawn(async move {
         loop {
-            if let Err(err) = backups::back_up_if_due(&db, &housekeeping()).await {
+            if let Err(err) = backups::back_up_if_due(&db, &Actor::housekeeping()).await {
                 eprintln!("Pantry could not take its daily backup: {err}");
             }
             tokio::time::sleep(Duration::from_secs(60 * 60)).await;
@@ -352,8 +347,12 @@ fn main() {
         if let tauri::RunEvent::Exit = event {
             if let Ok(db) = handle.state::<AppState>().db() {
                 tauri::async_runtime::block_on(async {
-                    if let Err(err) =
-                        backups::back_up(db, backups::BackupReason::Close, &housekeeping()).await
+                    if let Err(err) = backups::back_up_scheduled(
+                        db,
+                        backups::BackupReason::Close,
+                        &Actor::housekeeping(),
+                    )
+                    .await
                     {
                         eprintln!("Pantry could not take its closing backup: {err}");
                     }

@@ -16,8 +16,8 @@ use crate::AppState;
 
 #[tauri::command]
 pub async fn households_options(state: State<'_, AppState>) -> Result<RegistrationOptions, Error> {
-    let (db, _) = state.signed_in()?;
-    households::registration_options(db).await
+    let (db, actor) = state.signed_in()?;
+    households::registration_options(db, &actor).await
 }
 
 #[tauri::command]
@@ -25,14 +25,14 @@ pub async fn households_list(
     state: State<'_, AppState>,
     query: ListQuery,
 ) -> Result<ListPage, Error> {
-    let (db, _) = state.signed_in()?;
-    households::list(db, &query).await
+    let (db, actor) = state.signed_in()?;
+    households::list(db, &query, &actor).await
 }
 
 #[tauri::command]
 pub async fn households_page(state: State<'_, AppState>, id: i64) -> Result<HouseholdPage, Error> {
-    let (db, _) = state.signed_in()?;
-    households::page(db, id).await
+    let (db, actor) = state.signed_in()?;
+    households::page(db, id, &actor).await
 }
 
 #[tauri::command]
@@ -51,8 +51,8 @@ pub async fn households_duplicates(
     form: HouseholdForm,
     except: Option<i64>,
 ) -> Result<Vec<DuplicateCandidate>, Error> {
-    let (db, _) = state.signed_in()?;
-    duplicates::find(db, &form, except).await
+    let (db, actor) = state.signed_in()?;
+    duplicates::find(db, &form, except, &actor).await
 }
 
 #[tauri::command]

@@ -21,8 +21,8 @@ pub async fn outreach_contact_list(state: State<'_, AppState>) -> Result<Vec<Con
 
 #[tauri::command]
 pub async fn outreach_contact_weeks(state: State<'_, AppState>) -> Result<u32, Error> {
-    let (db, _) = state.signed_in()?;
-    outreach::contact_after_weeks(db).await
+    let (db, actor) = state.signed_in()?;
+    outreach::contact_after_weeks(db, &actor).await
 }
 
 #[tauri::command]
@@ -159,8 +159,8 @@ pub async fn outreach_scan(
 
 #[tauri::command]
 pub async fn outreach_parcel(state: State<'_, AppState>) -> Result<Vec<ParcelLineForm>, Error> {
-    let (db, _) = state.signed_in()?;
-    outreach::standard_parcel(db).await
+    let (db, actor) = state.signed_in()?;
+    outreach::standard_parcel(db, &actor).await
 }
 
 #[tauri::command]

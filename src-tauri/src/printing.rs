@@ -12,8 +12,8 @@ use crate::AppState;
 
 #[tauri::command]
 pub async fn cards_unprinted_count(state: State<'_, AppState>) -> Result<u32, Error> {
-    let (db, _) = state.signed_in()?;
-    cards::unprinted_count(db).await
+    let (db, actor) = state.signed_in()?;
+    cards::unprinted_count(db, &actor).await
 }
 
 #[tauri::command]

@@ -11,14 +11,14 @@ use crate::AppState;
 
 #[tauri::command]
 pub async fn referrals_options(state: State<'_, AppState>) -> Result<ReferralOptions, Error> {
-    let (db, _) = state.signed_in()?;
-    referrals::options(db).await
+    let (db, actor) = state.signed_in()?;
+    referrals::options(db, &actor).await
 }
 
 #[tauri::command]
 pub async fn referrals_agencies(state: State<'_, AppState>) -> Result<Vec<Agency>, Error> {
-    let (db, _) = state.signed_in()?;
-    referrals::agencies(db).await
+    let (db, actor) = state.signed_in()?;
+    referrals::agencies(db, &actor).await
 }
 
 #[tauri::command]
@@ -42,8 +42,8 @@ pub async fn referrals_make(
 
 #[tauri::command]
 pub async fn referrals_open(state: State<'_, AppState>) -> Result<Vec<OpenReferral>, Error> {
-    let (db, _) = state.signed_in()?;
-    referrals::open(db).await
+    let (db, actor) = state.signed_in()?;
+    referrals::open(db, &actor).await
 }
 
 #[tauri::command]

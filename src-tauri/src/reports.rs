@@ -12,8 +12,8 @@ use crate::AppState;
 
 #[tauri::command]
 pub async fn reports_dashboard(state: State<'_, AppState>) -> Result<Dashboard, Error> {
-    let (db, _) = state.signed_in()?;
-    dashboard::dashboard(db).await
+    let (db, actor) = state.signed_in()?;
+    dashboard::dashboard(db, &actor).await
 }
 
 /// The usual periods (last month, this quarter, last week …) for this pantry today.
@@ -21,8 +21,8 @@ pub async fn reports_dashboard(state: State<'_, AppState>) -> Result<Dashboard, 
 pub async fn reports_period_choices(
     state: State<'_, AppState>,
 ) -> Result<Vec<PeriodOption>, Error> {
-    let (db, _) = state.signed_in()?;
-    reports::period_choices(db).await
+    let (db, actor) = state.signed_in()?;
+    reports::period_choices(db, &actor).await
 }
 
 #[tauri::command]
@@ -57,8 +57,8 @@ pub async fn reports_history(state: State<'_, AppState>) -> Result<Vec<ExportRec
 
 #[tauri::command]
 pub async fn reports_settings(state: State<'_, AppState>) -> Result<ReportSettingsForm, Error> {
-    let (db, _) = state.signed_in()?;
-    reports::report_settings(db).await
+    let (db, actor) = state.signed_in()?;
+    reports::report_settings(db, &actor).await
 }
 
 #[tauri::command]

@@ -18,8 +18,8 @@ use crate::AppState;
 
 #[tauri::command]
 pub async fn stock_overview(state: State<'_, AppState>) -> Result<StockOverview, Error> {
-    let (db, _) = state.signed_in()?;
-    stock::overview(db).await
+    let (db, actor) = state.signed_in()?;
+    stock::overview(db, &actor).await
 }
 
 #[tauri::command]
@@ -28,20 +28,20 @@ pub async fn stock_items(
     text: String,
     include_inactive: bool,
 ) -> Result<Vec<Item>, Error> {
-    let (db, _) = state.signed_in()?;
-    stock::items(db, &text, include_inactive).await
+    let (db, actor) = state.signed_in()?;
+    stock::items(db, &text, include_inactive, &actor).await
 }
 
 #[tauri::command]
 pub async fn stock_item(state: State<'_, AppState>, id: i64) -> Result<ItemDetail, Error> {
-    let (db, _) = state.signed_in()?;
-    stock::item_detail(db, id).await
+    let (db, actor) = state.signed_in()?;
+    stock::item_detail(db, id, &actor).await
 }
 
 #[tauri::command]
 pub async fn stock_item_form(state: State<'_, AppState>, id: i64) -> Result<ItemForm, Error> {
-    let (db, _) = state.signed_in()?;
-    stock::item_form(db, id).await
+    let (db, actor) = state.signed_in()?;
+    stock::item_form(db, id, &actor).await
 }
 
 #[tauri::command]
@@ -53,8 +53,8 @@ pub async fn stock_save_item(state: State<'_, AppState>, form: ItemForm) -> Resu
 #[tauri::command]
 /// What was scanned or typed in a stock box: a barcode (known or not) or item names.
 pub async fn stock_lookup(state: State<'_, AppState>, typed: String) -> Result<StockLookup, Error> {
-    let (db, _) = state.signed_in()?;
-    stock::lookup(db, &typed).await
+    let (db, actor) = state.signed_in()?;
+    stock::lookup(db, &typed, &actor).await
 }
 
 #[tauri::command]
@@ -70,8 +70,8 @@ pub async fn stock_add_barcode(
 
 #[tauri::command]
 pub async fn stock_settings(state: State<'_, AppState>) -> Result<StockSettings, Error> {
-    let (db, _) = state.signed_in()?;
-    stock::stock_settings(db).await
+    let (db, actor) = state.signed_in()?;
+    stock::stock_settings(db, &actor).await
 }
 
 #[tauri::command]
@@ -99,8 +99,8 @@ pub async fn stock_record_delivery(
 
 #[tauri::command]
 pub async fn stock_deliveries(state: State<'_, AppState>) -> Result<Vec<Delivery>, Error> {
-    let (db, _) = state.signed_in()?;
-    deliveries::recent_deliveries(db, 20).await
+    let (db, actor) = state.signed_in()?;
+    deliveries::recent_deliveries(db, 20, &actor).await
 }
 
 #[tauri::command]
@@ -120,8 +120,8 @@ pub async fn stock_waste_past_use_by(state: State<'_, AppState>) -> Result<Waste
 
 #[tauri::command]
 pub async fn stock_open_count(state: State<'_, AppState>) -> Result<Option<StockCount>, Error> {
-    let (db, _) = state.signed_in()?;
-    counts::open_count(db).await
+    let (db, actor) = state.signed_in()?;
+    counts::open_count(db, &actor).await
 }
 
 #[tauri::command]

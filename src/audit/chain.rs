@@ -97,13 +97,16 @@ struct Anchor {
 
 /// The anchors to check the chain against.
 async fn anchors(db: &Db, conn: &mut SqliteConnection) -> Result<Vec<Anchor>> {
-    let mut anchors: Vec<Anchor> = store::backup_heads(conn)
+    let mut anchors: Vec<Anchor> = store::recorded_heads(conn)
         .await?
         .into_iter()
-        .map(|(entries, hash, at)| Anchor {
+        .map(|(entries, hash, by, at)| Anchor {
             entries,
             hash,
-            recorded: format!("the backup taken {at}"),
+            recorded: match by.as_str() {
+                "export" => format!("the landlord export made {at}"),
+                _ => format!("the backup taken {at}"),
+            },
         })
         .collect();
     if let Some((entries, hash)) = db

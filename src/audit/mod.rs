@@ -63,10 +63,10 @@ impl Actor {
         record(
             &mut tx,
             db.now(),
-            &self.name,
+            self.name(),
             "refused",
             None,
-            &serde_json::json!({ "doing": op.doing(), "needs": needs.code(), "has": self.role.code() }),
+            &serde_json::json!({ "doing": op.doing(), "needs": needs.code(), "has": self.role().code() }),
         )
         .await?;
         tx.commit().await?;
@@ -74,8 +74,8 @@ impl Actor {
             "{} needs {}; {} is signed in as {}. Ask {} to sign in.",
             op.doing(),
             needs.with_article(),
-            self.name,
-            self.role.with_article(),
+            self.name(),
+            self.role().with_article(),
             needs.with_article()
         )))
     }

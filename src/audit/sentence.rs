@@ -199,6 +199,15 @@ pub(crate) async fn sentence(conn: &mut SqliteConnection, e: &AuditEntry) -> Res
             "before-restore" => "A backup was taken before a restore.".to_owned(),
             _ => format!("{who} took a backup."),
         },
+        "backups.failed" => format!(
+            "The {} backup could not be taken: {}",
+            if text("reason") == "close" {
+                "closing"
+            } else {
+                "daily"
+            },
+            text("problem")
+        ),
         "backups.restore-chosen" => format!("{who} chose a backup to restore."),
         "backups.restore-cancelled" => format!("{who} cancelled a restore."),
         "backups.restored" => format!("{who} restored a backup."),

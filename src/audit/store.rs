@@ -56,12 +56,18 @@ pub async fn newest_times(
     )
 }
 
-/// The chain heads recorded with each backup (entries covered, last link in hex), with when
-/// the backup was taken: the anchors a shortened or re-linked trail is checked against.
-pub async fn backup_heads(conn: &mut SqliteConnection) -> Result<Vec<(i64, String, String)>> {
+/// The chain heads recorded with each backup and each landlord export (entries covered, last
+/// link in hex), with what recorded it ("backup"/"export") and when: the anchors a shortened
+/// or re-linked trail is checked against.
+pub async fn recorded_heads(
+    conn: &mut SqliteConnection,
+) -> Result<Vec<(i64, String, String, String)>> {
     Ok(sqlx::query_as(
-        "SELECT audit_entries, audit_head, at FROM backups
-         WHERE audit_entries IS NOT NULL AND audit_head IS NOT NULL ORDER BY id",
+        "SELECT audit_entries, audit_head, 'backup', at FROM backups
+             WHERE audit_entries IS NOT NULL AND audit_head IS NOT NULL
+         UNION ALL
+         SELECT audit_entries, audit_head, 'export', at FROM report_exports
+             WHERE audit_entries IS NOT NULL AND audit_head IS NOT NULL",
     )
     .fetch_all(conn)
     .await?)

@@ -76,6 +76,17 @@ pub struct BackupStatus {
     pub stale: bool,
     /// A backup chosen to restore at the next start (the file as chosen), until then.
     pub pending_restore: Option<String>,
+    /// The last scheduled backup that could not be taken, until a backup is taken.
+    pub failed: Option<BackupFailure>,
+}
+
+/// A scheduled backup (daily, or on closing) that could not be taken.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BackupFailure {
+    pub at: String,
+    /// Why, in words ("The backup folder … is not there. Is the USB stick plugged in?").
+    pub problem: String,
 }
 
 async fn settings_row(db: &Db) -> Result<(String, i64)> {
@@ -102,10 +113,18 @@ pub async fn folders(db: &Db) -> Result<Vec<PathBuf>> {
     Ok(vec![dir, db.folder("backups")])
 }
 
-pub async fn status(db: &Db) -> Result<BackupStatus> {
+pub async fn status(db: &Db, _signed_in: &Actor) -> Result<BackupStatus> {
     let (setting, kept) = settings_row(db).await?;
     let (dir, _) = folder(db).await?;
-    let last = store::last(&mut *db.pool().acquire().await?).await?;
+    let mut conn = db.pool().acquire().await?;
+    let last = store::last(&mut conn).await?;
+    let failed = store::failure(&mut conn)
+        .await?
+        .map(|(at, problem)| BackupFailure {
+            at: at.to_rfc3339(),
+            problem,
+        });
+    drop(conn);
     let stale = last
         .as_ref()
         .and_then(|l| DateTime::parse_from_rfc3339(&l.at).ok())
@@ -120,10 +139,12 @@ pub async fn status(db: &Db) -> Result<BackupStatus> {
             .ok()
             .flatten()
             .map(|r| r.chosen.display().to_string()),
+        failed,
     })
 }
 
-/// Saves where backups go and how many are kept (the folder must be writable).
+/// Saves where backups go and how many are kept. A chosen folder must be there and writable:
+/// it is never made, since a missing one is most often a USB stick not plugged in.
 pub async fn save_settings(
     db: &Db,
     folder: &str,
@@ -131,7 +152,6 @@ pub async fn save_settings(
     actor: &Actor,
 ) -> Result<BackupStatus> {
     actor.require(db, Operation::ChangeBackupSettings).await?;
-    let actor = actor.name.as_str();
     let mut errors = Vec::new();
     let kept = whole_number(&mut errors, "kept", kept, 1, 365, "Backups kept");
     let folder = folder.trim();
@@ -142,10 +162,15 @@ pub async fn save_settings(
                 "folder",
                 "Give the full path of the folder (or leave it empty for the default).",
             ));
-        } else if std::fs::create_dir_all(dir).is_err() || !dir.is_dir() {
+        } else if !dir.is_dir() {
             errors.push(crate::error::FieldError::new(
                 "folder",
-                "Pantry cannot write to that folder. Is the USB stick plugged in?",
+                "That folder is not there. Is the USB stick plugged in? Pantry does not make it: choose a folder that exists.",
+            ));
+        } else if tempfile::tempfile_in(dir).is_err() {
+            errors.push(crate::error::FieldError::new(
+                "folder",
+                "Pantry cannot write to that folder. Is the USB stick read-only, or full?",
             ));
         }
     }
@@ -157,21 +182,21 @@ pub async fn save_settings(
     audit::record(
         &mut tx,
         db.now(),
-        actor,
+        actor.name(),
         "backups.settings",
         None,
         &serde_json::json!({ "folder": folder, "kept": kept }),
     )
     .await?;
     tx.commit().await?;
-    status(db).await
+    status(db, actor).await
 }
 
 /// Takes a checked backup now, records it, and removes the oldest beyond the number kept
 /// (not for the safety copy before a restore, which may be restoring the oldest).
 pub async fn back_up(db: &Db, reason: BackupReason, actor: &Actor) -> Result<BackupRecord> {
     actor.require(db, Operation::TakeBackup).await?;
-    let actor = actor.name.as_str();
+    let actor = actor.name();
     let (dir, kept) = folder(db).await?;
     if dir == db.folder("backups") {
         std::fs::create_dir_all(&dir).map_err(|e| files::file_error("create", &dir, &e))?;
@@ -227,6 +252,7 @@ pub async fn back_up(db: &Db, reason: BackupReason, actor: &Actor) -> Result<Bac
         &serde_json::json!({ "file": file.display().to_string(), "reason": reason.code(), "auditEntries": chain.head.entries, "auditHead": chain.head.hash }),
     )
     .await?;
+    store::set_failure(&mut tx, None).await?;
     tx.commit().await?;
     if reason != BackupReason::BeforeRestore {
         prune(db, &dir, kept).await?;
@@ -353,15 +379,55 @@ fn upgrade_copies(db_path: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Takes the daily backup if the last one is a day old (or there is none).
+/// Takes the daily backup if the last one is a day old (or there is none). A backup that
+/// cannot be taken is noted for admins to see (`BackupStatus::failed`), as on closing.
 pub async fn back_up_if_due(db: &Db, actor: &Actor) -> Result<Option<BackupRecord>> {
     let last = store::last_at(&mut *db.pool().acquire().await?).await?;
     let due = last.is_none_or(|at| db.now() - at >= Duration::hours(DAILY_HOURS));
     if due {
-        Ok(Some(back_up(db, BackupReason::Daily, actor).await?))
+        Ok(Some(
+            back_up_scheduled(db, BackupReason::Daily, actor).await?,
+        ))
     } else {
         Ok(None)
     }
+}
+
+/// Takes a backup nobody asked for at that moment (daily, or on closing). One that cannot be
+/// taken is noted, and recorded in the audit trail, so that admins see it: nobody is at the
+/// screen to read the error.
+pub async fn back_up_scheduled(
+    db: &Db,
+    reason: BackupReason,
+    actor: &Actor,
+) -> Result<BackupRecord> {
+    let err = match back_up(db, reason, actor).await {
+        Ok(record) => return Ok(record),
+        Err(err) => err,
+    };
+    let problem = err.to_string();
+    match note_failure(db, reason, actor, &problem).await {
+        Ok(()) => Err(err),
+        Err(noting) => Err(Error::File(format!(
+            "{problem} (This could not be noted for the admins either: {noting})"
+        ))),
+    }
+}
+
+async fn note_failure(db: &Db, reason: BackupReason, actor: &Actor, problem: &str) -> Result<()> {
+    let mut tx = db.begin_write().await?;
+    store::set_failure(&mut tx, Some((db.now(), problem))).await?;
+    audit::record(
+        &mut tx,
+        db.now(),
+        actor.name(),
+        "backups.failed",
+        None,
+        &serde_json::json!({ "reason": reason.code(), "problem": problem }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Copies the backup at `from` to a staged file beside `beside`, made to open with `key`
@@ -371,7 +437,7 @@ async fn adopt_backup(
     beside: &Path,
     key: &DatabaseKey,
     recovery: Option<&DatabaseKey>,
-) -> Result<(tempfile::NamedTempFile, Option<String>)> {
+) -> Result<(tempfile::NamedTempFile, Option<PantryIdentity>)> {
     if !from.is_file() {
         return Err(Error::invalid(
             "file",
@@ -397,9 +463,13 @@ async fn adopt_backup(
 }
 
 /// Checks that `copy` (of the backup at `from`) is a sound Pantry database before it
-/// replaces anything, and returns whose it is (its pantry's short code, if it was set up).
+/// replaces anything, and returns whose it is (if it was set up).
 /// The file is opened without being touched (no `-wal`/`-shm` appear beside it).
-async fn check_backup(copy: &Path, from: &Path, key: &DatabaseKey) -> Result<Option<String>> {
+async fn check_backup(
+    copy: &Path,
+    from: &Path,
+    key: &DatabaseKey,
+) -> Result<Option<PantryIdentity>> {
     db::check_integrity(copy, Some(key)).await.map_err(|_| {
         Error::invalid(
             "file",
@@ -417,7 +487,7 @@ async fn check_backup(copy: &Path, from: &Path, key: &DatabaseKey) -> Result<Opt
             (
                 true,
                 store::schema_version(&mut conn).await?,
-                store::short_code(&mut conn).await?,
+                store::identity(&mut conn).await?,
             )
         } else {
             (false, None, None)
@@ -462,18 +532,58 @@ fn refuse_own_database(from: &Path, db_path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Refuses a backup of another pantry (by short code; either may not be set up yet).
-fn refuse_other_pantry(from: &Path, ours: Option<&str>, theirs: Option<&str>) -> Result<()> {
-    match (ours, theirs) {
-        (Some(ours), Some(theirs)) if !ours.eq_ignore_ascii_case(theirs) => Err(Error::invalid(
-            "file",
-            format!(
-                "{} is a backup of another pantry ({theirs}); this pantry is {ours}. Nothing was changed.",
-                from.display()
-            ),
-        )),
-        _ => Ok(()),
+/// Which pantry a database belongs to: the random id made when it was set up (none in a
+/// database older than the id), its short code, which two pantries may share, and whether it
+/// holds any member yet.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PantryIdentity {
+    pantry_id: Option<String>,
+    short_code: String,
+    has_members: bool,
+}
+
+impl PantryIdentity {
+    fn same_pantry(&self, other: &PantryIdentity) -> bool {
+        match (&self.pantry_id, &other.pantry_id) {
+            (Some(ours), Some(theirs)) => ours == theirs,
+            // A backup older than the id: its short code is all there is to go by.
+            _ => self.short_code.eq_ignore_ascii_case(&other.short_code),
+        }
     }
+}
+
+/// Refuses a backup of another pantry (either may not be set up yet). A pantry set up but
+/// holding no member yet takes in any pantry's backup: that is a new laptop set up before
+/// its pantry's backup was restored onto it, with nothing of its own to lose.
+fn refuse_other_pantry(
+    from: &Path,
+    ours: Option<&PantryIdentity>,
+    theirs: Option<&PantryIdentity>,
+) -> Result<()> {
+    let (Some(ours), Some(theirs)) = (ours, theirs) else {
+        return Ok(());
+    };
+    if ours.same_pantry(theirs) || !ours.has_members {
+        return Ok(());
+    }
+    let whose = if ours.short_code.eq_ignore_ascii_case(&theirs.short_code) {
+        format!(
+            "another pantry that also uses the short code {}",
+            theirs.short_code
+        )
+    } else {
+        format!(
+            "another pantry ({}); this pantry is {}",
+            theirs.short_code, ours.short_code
+        )
+    };
+    Err(Error::invalid(
+        "file",
+        format!(
+            "{} is a backup of {whose}. Nothing was changed.",
+            from.display()
+        ),
+    ))
 }
 
 /// A backup chosen to restore.
@@ -502,7 +612,7 @@ impl RestoreRequest {
             ),
             taken_at: taken_at(&chosen),
             chosen,
-            by: by.name.clone(),
+            by: by.name().to_owned(),
         }
     }
 }
@@ -590,6 +700,7 @@ pub async fn restore(
     let mut carried = Carried {
         audit: Vec::new(),
         erasures: Vec::new(),
+        backups: Vec::new(),
     };
     let mut undone = Vec::new();
     let mut safety = String::new();
@@ -600,7 +711,7 @@ pub async fn restore(
                 current.close().await;
                 return Ok(notice);
             }
-            Ok(None) => before_restore(&current, staged.path(), pantry.as_deref(), request).await,
+            Ok(None) => before_restore(&current, staged.path(), pantry.as_ref(), request).await,
             Err(err) => Err(err),
         };
         // Closing the only connection checkpoints the WAL into the file and removes it.
@@ -615,19 +726,7 @@ pub async fn restore(
     }
     restored.close().await;
     let notice = notice?;
-    for suffix in ["-wal", "-shm"] {
-        let side = PathBuf::from(format!("{}{suffix}", staged.path().display()));
-        if side.exists() {
-            std::fs::remove_file(&side).map_err(|e| files::file_error("remove", &side, &e))?;
-        }
-    }
-    for suffix in ["-wal", "-shm", "-journal"] {
-        let side = PathBuf::from(format!("{}{suffix}", db_path.display()));
-        if side.exists() {
-            std::fs::remove_file(&side).map_err(|e| files::file_error("remove", &side, &e))?;
-        }
-    }
-    files::persist(staged, db_path, Existing::Replace)?;
+    db::put_in_place(staged, db_path)?;
     // The restored trail is the backup's, with this one's entries carried after it: the
     // newest head seen of the replaced trail no longer applies (the next check keeps its own).
     keys.remember_head(db_path, "");
@@ -645,6 +744,8 @@ async fn done_already(current: &Db, request: &RestoreRequest) -> Result<Option<R
 struct Carried {
     audit: Vec<audit::store::StoredEntry>,
     erasures: Vec<(i64, DateTime<Utc>)>,
+    /// Backups taken since (the safety copy last), which stay this pantry's own.
+    backups: Vec<BackupRecord>,
 }
 
 /// With the current database open: what the restore will undo, the audit entries to carry
@@ -652,12 +753,12 @@ struct Carried {
 async fn before_restore(
     current: &Db,
     staged: &Path,
-    pantry: Option<&str>,
+    pantry: Option<&PantryIdentity>,
     request: &RestoreRequest,
 ) -> Result<(Carried, Vec<String>, String)> {
     let mut conn = current.pool().acquire().await?;
-    let ours = store::short_code(&mut conn).await?;
-    refuse_other_pantry(&request.chosen, ours.as_deref(), pantry)?;
+    let ours = store::identity(&mut conn).await?;
+    refuse_other_pantry(&request.chosen, ours.as_ref(), pantry)?;
     let backup = db::open_untouched(staged, current.key()).await?;
     let mut then = backup.acquire().await?;
     let mut undone = Vec::new();
@@ -685,19 +786,24 @@ async fn before_restore(
         ));
     }
     let last_audit = store::last_audit_at(&mut then).await?;
+    let backups_known = store::highest_id(&mut then, "backups").await?;
     drop(then);
     backup.close().await;
-    let carried = Carried {
-        audit: store::audit_after(&mut conn, &last_audit.unwrap_or_default()).await?,
-        erasures,
-    };
+    let audit = store::audit_after(&mut conn, &last_audit.unwrap_or_default()).await?;
     drop(conn);
     // The restore was allowed when it was asked for (an admin in the app, or the command line).
     let by = Actor::system(&request.by, Role::Admin);
     let safety = back_up(current, BackupReason::BeforeRestore, &by)
         .await?
         .file;
+    let backups =
+        store::backups_after(&mut *current.pool().acquire().await?, backups_known).await?;
     current.checkpoint().await?;
+    let carried = Carried {
+        audit,
+        erasures,
+        backups,
+    };
     Ok((carried, undone, safety))
 }
 
@@ -711,6 +817,9 @@ async fn after_restore(
 ) -> Result<RestoreNotice> {
     let mut tx = restored.begin_write().await?;
     audit::carry(&mut tx, &carried.audit).await?;
+    for backup in &carried.backups {
+        store::carry_backup(&mut tx, backup).await?;
+    }
     let from_file = request.chosen.display().to_string();
     let taken = request.taken_at.to_rfc3339();
     audit::record(
@@ -749,7 +858,7 @@ pub async fn unseen_restore(db: &Db) -> Result<Option<RestoreNotice>> {
 /// A volunteer has read the notice of a restore.
 pub async fn restore_seen(db: &Db, id: i64, actor: &Actor) -> Result<()> {
     let mut tx = db.begin_write().await?;
-    store::mark_restore_seen(&mut tx, id, db.now(), &actor.name).await?;
+    store::mark_restore_seen(&mut tx, id, db.now(), actor.name()).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -770,8 +879,8 @@ pub async fn stage_restore(
     })?;
     let pending = db.path().with_file_name(PENDING);
     let (staged, theirs) = adopt_backup(from, &pending, key, recovery).await?;
-    let ours = crate::settings::load(db).await?.map(|s| s.short_code);
-    refuse_other_pantry(from, ours.as_deref(), theirs.as_deref())?;
+    let ours = store::identity(&mut *db.pool().acquire().await?).await?;
+    refuse_other_pantry(from, ours.as_ref(), theirs.as_ref())?;
     files::persist(staged, &pending, Existing::Replace)?;
     let request = RestoreRequest::new(from, actor);
     let note = serde_json::to_vec_pretty(&request)
@@ -785,7 +894,7 @@ pub async fn stage_restore(
     audit::record(
         &mut tx,
         db.now(),
-        &actor.name,
+        actor.name(),
         "backups.restore-chosen",
         None,
         &serde_json::json!({ "from": from.display().to_string() }),
@@ -831,7 +940,7 @@ pub async fn cancel_restore(db: &Db, actor: &Actor) -> Result<BackupStatus> {
         audit::record(
             &mut tx,
             db.now(),
-            &actor.name,
+            actor.name(),
             "backups.restore-cancelled",
             None,
             &serde_json::json!({ "from": request.chosen.display().to_string() }),
@@ -839,7 +948,7 @@ pub async fn cancel_restore(db: &Db, actor: &Actor) -> Result<BackupStatus> {
         .await?;
         tx.commit().await?;
     }
-    status(db).await
+    status(db, actor).await
 }
 
 /// At start-up, before the database is opened: finishes a restore chosen in the app. A

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::{AssertSqlSafe, SqliteConnection};
 
-use super::{BackupRecord, RestoreNotice};
+use super::{BackupRecord, PantryIdentity, RestoreNotice};
 use crate::error::Result;
 
 /// The backup folder setting (empty: the default folder) and how many backups are kept.
@@ -90,13 +90,44 @@ pub async fn schema_version(conn: &mut SqliteConnection) -> Result<Option<i64>> 
     )
 }
 
-/// The short code of the pantry a database belongs to, once it is set up.
-pub async fn short_code(conn: &mut SqliteConnection) -> Result<Option<String>> {
-    Ok(
-        sqlx::query_scalar("SELECT short_code FROM pantry_settings WHERE id = 1")
-            .fetch_optional(conn)
-            .await?,
+/// Which pantry a database belongs to, once it is set up: its random id (none in a
+/// database older than the id), its short code, and whether it holds a member yet.
+pub async fn identity(conn: &mut SqliteConnection) -> Result<Option<PantryIdentity>> {
+    let has_id: bool = sqlx::query_scalar(
+        "SELECT COUNT(*) > 0 FROM pragma_table_info('pantry_settings') WHERE name = 'pantry_id'",
     )
+    .fetch_one(&mut *conn)
+    .await?;
+    let sql = if has_id {
+        "SELECT pantry_id, short_code, EXISTS (SELECT 1 FROM households) AS has_members
+         FROM pantry_settings WHERE id = 1"
+    } else {
+        "SELECT NULL AS pantry_id, short_code, EXISTS (SELECT 1 FROM households) AS has_members
+         FROM pantry_settings WHERE id = 1"
+    };
+    Ok(sqlx::query_as(sql).fetch_optional(conn).await?)
+}
+
+/// Notes that a scheduled backup could not be taken (`None`: one was taken since).
+pub async fn set_failure(
+    conn: &mut SqliteConnection,
+    failure: Option<(DateTime<Utc>, &str)>,
+) -> Result<()> {
+    sqlx::query("UPDATE pantry_settings SET backup_failed_at = ?, backup_failure = ? WHERE id = 1")
+        .bind(failure.map(|(at, _)| at))
+        .bind(failure.map(|(_, why)| why))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The last scheduled backup that could not be taken, and why, until one is taken.
+pub async fn failure(conn: &mut SqliteConnection) -> Result<Option<(DateTime<Utc>, String)>> {
+    let row: Option<(Option<DateTime<Utc>>, Option<String>)> =
+        sqlx::query_as("SELECT backup_failed_at, backup_failure FROM pantry_settings WHERE id = 1")
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.and_then(|(at, why)| at.zip(why)))
 }
 
 /// The highest id in `table` (0 when empty). `table` is one of the restore's own names.
@@ -161,6 +192,30 @@ pub async fn audit_after(
     .bind(after)
     .fetch_all(conn)
     .await?)
+}
+
+/// The backups recorded after the one with id `after` (those a restored database did not
+/// know of): carried into it so that they stay this pantry's own, to be recognised and pruned.
+pub async fn backups_after(conn: &mut SqliteConnection, after: i64) -> Result<Vec<BackupRecord>> {
+    Ok(
+        sqlx::query_as("SELECT at, file, reason, bytes FROM backups WHERE id > ? ORDER BY id")
+            .bind(after)
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
+/// Records a backup carried from the database a restore replaced. Its audit head was of that
+/// database's trail, so it is not kept: it is no anchor for the restored trail.
+pub async fn carry_backup(conn: &mut SqliteConnection, backup: &BackupRecord) -> Result<()> {
+    sqlx::query("INSERT INTO backups (at, file, reason, bytes) VALUES (?, ?, ?, ?)")
+        .bind(&backup.at)
+        .bind(&backup.file)
+        .bind(&backup.reason)
+        .bind(backup.bytes)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// The notice of the restore made for a request, if it was made.

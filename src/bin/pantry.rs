@@ -1,7 +1,7 @@
 //! `pantry`: the command line for the same library the desktop app uses.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -144,6 +144,16 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Set where backups go and how many are kept (admins). The folder must be there: a
+    /// folder on a USB stick that is not plugged in is never made on this computer.
+    BackupSettings {
+        /// The backup folder (an empty value: the backups folder beside the database).
+        #[arg(long, value_name = "DIR")]
+        folder: String,
+        /// How many backups are kept.
+        #[arg(long, default_value_t = 14)]
+        kept: u32,
+    },
     /// Replace the database with a backup (the current file is backed up first).
     Restore {
         /// A backup written by Pantry.
@@ -166,13 +176,6 @@ enum Command {
         /// The file to write.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
-    },
-    /// For the crash-safety test: record check-ins for the first households (shopping again
-    /// with an override), printing each visit's id once it is committed.
-    #[command(hide = true)]
-    ExerciseCounter {
-        #[arg(long, default_value_t = 1000)]
-        visits: u32,
     },
 }
 
@@ -365,6 +368,23 @@ async fn run(cli: Cli) -> Result<(), Error> {
         }
         return Ok(());
     }
+    if let Command::DemoData {
+        households,
+        weeks,
+        seed,
+        until,
+        no_referrals,
+    } = cli.command
+    {
+        let spec = DemoSpec {
+            households,
+            weeks,
+            seed,
+            until,
+            no_referrals,
+        };
+        return demo_data(&data_dir, &keys, &spec).await;
+    }
     let (db, opened) = Db::open_in(&data_dir, &keys).await.map_err(unlock_hint)?;
     if let Some(backup) = &opened.backup {
         say!(
@@ -390,22 +410,6 @@ async fn run(cli: Cli) -> Result<(), Error> {
     }
     let result = match cli.command {
         Command::Init => init(&db).await,
-        Command::DemoData {
-            households,
-            weeks,
-            seed,
-            until,
-            no_referrals,
-        } => {
-            let spec = DemoSpec {
-                households,
-                weeks,
-                seed,
-                until,
-                no_referrals,
-            };
-            demo_data(&db, &spec).await
-        }
         // Every other command changes or shows the pantry's data: a volunteer signs in first.
         command => match sign_in(&db, cli.volunteer.as_deref()).await {
             Ok(actor) => signed_in(&db, command, existing, &actor).await,
@@ -446,7 +450,15 @@ async fn signed_in(
             Ok(())
         }
         Command::Backup { out } => backup(db, out, existing, actor).await,
-        Command::ExerciseCounter { visits } => exercise_counter(db, visits, actor).await,
+        Command::BackupSettings { folder, kept } => {
+            let status = backups::save_settings(db, &folder, &kept.to_string(), actor).await?;
+            say!(
+                "Backups go to {}, keeping the last {}.",
+                status.folder,
+                status.kept
+            );
+            Ok(())
+        }
         Command::Import {
             what:
                 ImportWhat::Members {
@@ -569,9 +581,12 @@ async fn init(db: &Db) -> Result<(), Error> {
     Ok(())
 }
 
-async fn demo_data(db: &Db, spec: &DemoSpec) -> Result<(), Error> {
+/// Makes the demo pantry whole or not at all (a demo stopped half-made can be run again).
+async fn demo_data(data_dir: &Path, keys: &KeyStore, spec: &DemoSpec) -> Result<(), Error> {
     let started = Instant::now();
-    let summary = demo::generate(db, spec).await?;
+    let summary = demo::make(data_dir, keys, spec)
+        .await
+        .map_err(unlock_hint)?;
     say!(
         "Generated {} households, {} visits, {} referrals, {} renewals, {} delivery rounds, {} welfare calls, {} stock items and {} stock movements over {} weeks to {} (seed {}) in {:.2} s.",
         summary.households,
@@ -629,34 +644,6 @@ fn audit_break_warning(broken: &pantry::audit::chain::ChainBreak) -> String {
          it are as written. Tell an admin: Settings → Encryption and the audit trail shows it.",
         broken.entry_id, broken.problem
     )
-}
-
-async fn exercise_counter(db: &Db, visits: u32, actor: &Actor) -> Result<(), Error> {
-    use std::io::Write;
-    let ids = demo::exercise_households(db).await?;
-    let mut out = std::io::stdout().lock();
-    for n in 0..visits as usize {
-        let id = ids[n % ids.len()];
-        let check_in = pantry::visits::check_in(db, id, None).await?;
-        let visit = pantry::visits::record_visit(
-            db,
-            &pantry::visits::VisitForm {
-                household_id: id,
-                request_id: check_in.request_id,
-                card_number: None,
-                items: "10".into(),
-                fee_method: pantry::visits::FeeMethod::Cash,
-                note: String::new(),
-                override_reason: Some("exercise".into()),
-                lines: Vec::new(),
-            },
-            actor,
-        )
-        .await?;
-        writeln!(out, "{}", visit.id)?;
-        out.flush()?;
-    }
-    Ok(())
 }
 
 async fn import_members(
@@ -847,7 +834,7 @@ async fn print_cards(
     let started = Instant::now();
     let print = match household {
         Some(number) => {
-            let id = pantry::households::id_for_number(db, number).await?;
+            let id = pantry::households::id_for_number(db, number, actor).await?;
             cards::print_single(db, id, to, actor).await?
         }
         None => cards::print_unprinted(db, sheet, to, actor).await?,
@@ -875,7 +862,7 @@ async fn subject_access(
     out: Option<&std::path::Path>,
     actor: &Actor,
 ) -> Result<(), Error> {
-    let id = pantry::households::id_for_number(db, number).await?;
+    let id = pantry::households::id_for_number(db, number, actor).await?;
     for file in protection::write_subject_access(db, id, out, actor).await? {
         say!("Wrote {}", file.display());
     }
@@ -883,7 +870,7 @@ async fn subject_access(
 }
 
 async fn erase(db: &Db, number: &str, reason: &str, actor: &Actor) -> Result<(), Error> {
-    let id = pantry::households::id_for_number(db, number).await?;
+    let id = pantry::households::id_for_number(db, number, actor).await?;
     let done = erasure::erase(db, id, reason, actor).await?;
     say!("Erased the personal details of household {number}.");
     for file in &done.files_deleted {
@@ -907,7 +894,7 @@ async fn print_slip(
     to: &Destination,
     actor: &Actor,
 ) -> Result<(), Error> {
-    let referral = pantry::referrals::by_reference(db, reference).await?;
+    let referral = pantry::referrals::by_reference(db, reference, actor).await?;
     let file = pantry::referrals::print_slip(db, referral.id, to, actor).await?;
     say!(
         "Wrote the slip for referral {} to {}.",
@@ -951,7 +938,7 @@ async fn print_welcome(
     to: &Destination,
     actor: &Actor,
 ) -> Result<(), Error> {
-    let id = pantry::households::id_for_number(db, number).await?;
+    let id = pantry::households::id_for_number(db, number, actor).await?;
     let file = pantry::households::welcome::print_welcome(db, id, to, actor).await?;
     say!(
         "Wrote the welcome sheet for membership {number} to {}.",

@@ -98,7 +98,7 @@ pub async fn print_sheets(
         path: &path,
         pdf: &printed.pdf,
     };
-    mark_printed(db, &card_ids, &written, &actor.name).await?;
+    mark_printed(db, &card_ids, &written, actor.name()).await?;
     Ok(PrintedFile::new(path, faces.len(), &printed.replaced))
 }
 
@@ -120,7 +120,7 @@ pub async fn print_single(
         path: &path,
         pdf: &printed.pdf,
     };
-    mark_printed(db, &card_ids, &written, &actor.name).await?;
+    mark_printed(db, &card_ids, &written, actor.name()).await?;
     Ok(PrintedFile::new(path, 1, &printed.replaced))
 }
 
@@ -186,7 +186,7 @@ async fn mark_printed(db: &Db, card_ids: &[i64], written: &Written<'_>, actor: &
 /// says why) and a new one is issued, unprinted. Recorded in the household's history.
 pub async fn reissue(db: &Db, household_id: i64, reason: &str, actor: &Actor) -> Result<Card> {
     actor.require(db, Operation::ReplaceCard).await?;
-    let actor = actor.name.as_str();
+    let actor = actor.name();
     crate::text::refuse_control_in("reason", reason, false)?;
     let reason = reason.trim();
     if reason.is_empty() {
@@ -255,7 +255,7 @@ pub struct CardLookup {
     pub current_card: Option<String>,
 }
 
-pub async fn lookup(db: &Db, number: &str) -> Result<Option<CardLookup>> {
+pub async fn lookup(db: &Db, number: &str, _signed_in: &Actor) -> Result<Option<CardLookup>> {
     store::lookup(&mut *db.pool().acquire().await?, number).await
 }
 
@@ -301,7 +301,7 @@ impl PrintedFile {
 }
 
 /// How many current cards wait to be printed.
-pub async fn unprinted_count(db: &Db) -> Result<u32> {
+pub async fn unprinted_count(db: &Db, _signed_in: &Actor) -> Result<u32> {
     let ids = store::unprinted_households(&mut *db.pool().acquire().await?).await?;
     Ok(u32::try_from(ids.len()).unwrap_or(u32::MAX))
 }

@@ -7,12 +7,14 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, 
 use chrono_tz::Tz;
 
 use crate::access::{Actor, Role};
-use crate::db::Db;
+use crate::db::{self, Db, DbLock};
 use crate::error::{Error, Result};
+use crate::files;
 use crate::households::form::{flags_to_text, Allergen, Dietary, CONSENT_VERSION};
 use crate::households::store::{self as households_store, HouseholdRecord};
 use crate::households::Status;
 use crate::i18n::MemberTextForm;
+use crate::keys::KeyStore;
 use crate::membership;
 use crate::settings::{self, SettingsForm};
 
@@ -217,8 +219,41 @@ const OTHER_LANGUAGE_ODDS: u8 = 6;
 /// Days the demo pantry opens, with its opening hours.
 const OPEN_DAYS: &[Weekday] = &[Weekday::Tue, Weekday::Thu, Weekday::Sat];
 
-/// Fills an empty database with a demo pantry: settings (if none yet), households and visits.
-pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
+/// Makes the demo pantry in the data folder's database, which must be empty: it is made in
+/// a staged file and put in place whole, so a demo stopped half-made (a closed terminal, a
+/// killed process) leaves the database empty, and the command can simply be run again.
+pub async fn make(
+    data_dir: &std::path::Path,
+    keys: &KeyStore,
+    spec: &DemoSpec,
+) -> Result<DemoSummary> {
+    // Opened as any command opens it first: a new pantry gets its key.
+    let (current, _) = Db::open_in(data_dir, keys).await?;
+    let db_path = current.path().to_owned();
+    current.close().await;
+    let lock = DbLock::exclusive(&db_path)?;
+    let key = db::key_for(&db_path, keys)?;
+    let (current, _) = Db::open_locked(&db_path, &lock, &key).await?;
+    let empty = refuse_unless_empty(&current, spec).await;
+    current.close().await;
+    empty?;
+    let staged = files::stage_beside(&db_path, |_| Ok(()))?;
+    let (demo, _) = Db::open_locked(staged.path(), &lock, &key).await?;
+    let made = match generate(&demo, spec).await {
+        Ok(summary) => demo.checkpoint().await.map(|()| summary),
+        Err(err) => Err(err),
+    };
+    demo.close().await;
+    let summary = made?;
+    db::put_in_place(staged, &db_path)?;
+    // The empty database's trail is gone with it.
+    keys.remember_head(&db_path, "");
+    Ok(summary)
+}
+
+/// Refuses a database that holds anything of a pantry: a real pantry's settings, volunteers
+/// or stock never get synthetic data mixed in.
+async fn refuse_unless_empty(db: &Db, spec: &DemoSpec) -> Result<()> {
     let existing = store::household_count(&mut *db.pool().acquire().await?).await?;
     if existing > 0 {
         return Err(Error::Conflict(format!(
@@ -232,7 +267,6 @@ pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
             "Choose at most 9,999,999 households.",
         ));
     }
-    // A real pantry's settings, volunteers or stock never get synthetic data mixed in.
     if let Some(real) = settings::load(db).await? {
         return Err(Error::Conflict(format!(
             "This database is already set up as {}; demo data only goes into an empty pantry. \
@@ -240,6 +274,13 @@ pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
             real.name
         )));
     }
+    Ok(())
+}
+
+/// Fills an empty database with a demo pantry: settings, households and visits (`make` puts
+/// one in a data folder; tests and benchmarks fill a database of their own).
+pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
+    refuse_unless_empty(db, spec).await?;
     let settings = settings::save(
         db,
         &demo_settings_form(),
@@ -401,9 +442,9 @@ pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
     })
 }
 
-/// The households the hidden `exercise-counter` command records visits for: the first 50
-/// not erased.
-pub async fn exercise_households(db: &Db) -> Result<Vec<i64>> {
+/// The first 50 households not erased, for the crash-safety tests' counter exerciser
+/// (`tests/tools/exercise_counter.rs`) to record visits for.
+pub async fn first_households(db: &Db) -> Result<Vec<i64>> {
     let ids = store::first_households(&mut *db.pool().acquire().await?, 50).await?;
     if ids.is_empty() {
         return Err(Error::Conflict(

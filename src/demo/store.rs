@@ -2,7 +2,7 @@
 //! volunteers, stock, agencies, referrals and renewals (`visits`, `volunteers`,
 //! `stock_bands`, `items`, `item_barcodes`, `deliveries`, `batches`, `stock_movements`,
 //! `agencies`, `referrals`, `membership_events`) into an empty database, and the households
-//! the hidden `exercise-counter` helper serves. Households and cards go in through their own
+//! the crash-safety tests' counter exerciser serves. Households and cards go in through their own
 //! domains' stores.
 
 use chrono::{DateTime, NaiveDate, Utc};

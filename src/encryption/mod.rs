@@ -94,7 +94,7 @@ pub async fn print_recovery_sheet(db: &Db, to: &Destination, actor: &Actor) -> R
         printed: format!(
             "{} by {}",
             at.with_timezone(&tz).format("%d/%m/%Y %H:%M"),
-            actor.name
+            actor.name()
         ),
     };
     output::write(db, to, &recovery_sheet(&face)?).await
@@ -136,11 +136,11 @@ pub async fn confirm_recovery_sheet_put_away(db: &Db, actor: &Actor) -> Result<(
     let fingerprint = key_of(db)?.fingerprint();
     let at = db.now();
     let mut tx = db.begin_write().await?;
-    store::insert_sheet(&mut tx, at, &actor.name, &fingerprint).await?;
+    store::insert_sheet(&mut tx, at, actor.name(), &fingerprint).await?;
     audit::record(
         &mut tx,
         at,
-        &actor.name,
+        actor.name(),
         "encryption.recovery-sheet-printed",
         None,
         &serde_json::json!({ "keyFingerprint": fingerprint }),
@@ -161,7 +161,7 @@ pub async fn export_plain(db: &Db, path: &Path, existing: Existing, actor: &Acto
     audit::record(
         &mut tx,
         db.now(),
-        &actor.name,
+        actor.name(),
         "encryption.plain-export",
         None,
         &serde_json::json!({ "file": path.display().to_string() }),

@@ -9,6 +9,7 @@ use ts_rs::TS;
 
 use super::form::{HouseholdForm, ValidHousehold};
 use super::{store, HouseholdSummary};
+use crate::access::Actor;
 use crate::db::Db;
 use crate::error::Result;
 use crate::settings;
@@ -28,6 +29,7 @@ pub async fn find(
     db: &Db,
     form: &HouseholdForm,
     except: Option<i64>,
+    _signed_in: &Actor,
 ) -> Result<Vec<DuplicateCandidate>> {
     let settings = settings::require(db).await?;
     let Ok(valid) = form.validate(&settings, settings.date_at(db.now())) else {

@@ -139,7 +139,7 @@ pub async fn erase(db: &Db, id: i64, reason: &str, actor: &Actor) -> Result<Eras
         ));
     }
     refuse_own_details(reason, &household)?;
-    erase_in(&mut tx, id, at, &actor.name, Why::Request, Some(reason)).await?;
+    erase_in(&mut tx, id, at, actor.name(), Why::Request, Some(reason)).await?;
     tx.commit().await?;
     let (files_deleted, shared_files_deleted, files_left) = finish(db, &[id]).await?;
     Ok(Erasure {

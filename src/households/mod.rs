@@ -196,7 +196,7 @@ pub struct RegistrationOptions {
     pub blank: HouseholdForm,
 }
 
-pub async fn registration_options(db: &Db) -> Result<RegistrationOptions> {
+pub async fn registration_options(db: &Db, signed_in: &Actor) -> Result<RegistrationOptions> {
     let settings = settings::require(db).await?;
     Ok(RegistrationOptions {
         dietary: form::Dietary::ALL
@@ -217,7 +217,7 @@ pub async fn registration_options(db: &Db) -> Result<RegistrationOptions> {
         consent_version: CONSENT_VERSION.to_owned(),
         neighbourhoods: settings.neighbourhoods.clone(),
         districts: settings.districts.clone(),
-        languages: crate::i18n::options(db).await?,
+        languages: crate::i18n::options(db, signed_in).await?,
         blank: HouseholdForm {
             adults: "1".into(),
             children: "0".into(),
@@ -289,7 +289,7 @@ pub async fn register(
     actor: &Actor,
 ) -> Result<Household> {
     actor.require(db, Operation::RegisterHousehold).await?;
-    let actor = actor.name.as_str();
+    let actor = actor.name();
     let settings = settings::require(db).await?;
     // Consent is named with every other mistake, not only once the rest is right.
     let no_consent = FieldError::new(
@@ -439,7 +439,7 @@ pub(crate) fn display_fields(h: &Household) -> Vec<(&'static str, String)> {
 /// Saves an edit in one transaction; each changed field is recorded before → after.
 pub async fn update(db: &Db, id: i64, form: &HouseholdForm, actor: &Actor) -> Result<Household> {
     actor.require(db, Operation::EditHousehold).await?;
-    let actor = actor.name.as_str();
+    let actor = actor.name();
     let settings = settings::require(db).await?;
     let mut tx = db.begin_write().await?;
     let before = load_live(&mut tx, id).await?;
@@ -514,7 +514,7 @@ pub async fn update(db: &Db, id: i64, form: &HouseholdForm, actor: &Actor) -> Re
 /// Renews the membership for another term, from its expiry or from today if it has lapsed.
 pub async fn renew(db: &Db, id: i64, actor: &Actor) -> Result<Household> {
     actor.require(db, Operation::RenewMembership).await?;
-    let actor = actor.name.as_str();
+    let actor = actor.name();
     let settings = settings::require(db).await?;
     let mut tx = db.begin_write().await?;
     let before = load_live(&mut tx, id).await?;
@@ -568,7 +568,7 @@ pub async fn set_status(
     actor: &Actor,
 ) -> Result<Household> {
     actor.require(db, Operation::ChangeMembershipStatus).await?;
-    let actor = actor.name.as_str();
+    let actor = actor.name();
     crate::text::refuse_control_in("reason", reason.unwrap_or_default(), false)?;
     let mut tx = db.begin_write().await?;
     let before = load_live(&mut tx, id).await?;
@@ -610,7 +610,7 @@ pub async fn set_status(
 }
 
 /// The household page: details, history, recent visits and the filled edit form.
-pub async fn page(db: &Db, id: i64) -> Result<HouseholdPage> {
+pub async fn page(db: &Db, id: i64, _signed_in: &Actor) -> Result<HouseholdPage> {
     let mut conn = db.pool().acquire().await?;
     let household = store::load(&mut conn, id)
         .await?
@@ -664,7 +664,7 @@ fn form_from(h: &Household) -> HouseholdForm {
 /// record is deleted. Recorded in the kept household's history and the audit trail.
 pub async fn merge(db: &Db, keep: i64, remove: i64, actor: &Actor) -> Result<Household> {
     actor.require(db, Operation::MergeHouseholds).await?;
-    let actor = actor.name.as_str();
+    let actor = actor.name();
     if keep == remove {
         return Err(Error::invalid(
             "remove",
@@ -708,7 +708,7 @@ pub async fn merge(db: &Db, keep: i64, remove: i64, actor: &Actor) -> Result<Hou
 }
 
 /// The household with this membership number.
-pub async fn id_for_number(db: &Db, number: &str) -> Result<i64> {
+pub async fn id_for_number(db: &Db, number: &str, _signed_in: &Actor) -> Result<i64> {
     let number = number.trim();
     store::id_for_number(&mut *db.pool().acquire().await?, number)
         .await?
@@ -727,7 +727,7 @@ pub async fn merge_by_number(
     remove_number: &str,
     actor: &Actor,
 ) -> Result<Household> {
-    let remove = id_for_number(db, remove_number).await?;
+    let remove = id_for_number(db, remove_number, actor).await?;
     merge(db, keep, remove, actor).await
 }
 
@@ -755,7 +755,7 @@ pub struct ListPage {
 }
 
 /// One page of the members list, filtered; with text, in search order.
-pub async fn list(db: &Db, query: &ListQuery) -> Result<ListPage> {
+pub async fn list(db: &Db, query: &ListQuery, _signed_in: &Actor) -> Result<ListPage> {
     let settings = settings::require(db).await?;
     let page_size = query.page_size.clamp(1, 200);
     let today = settings.date_at(db.now());

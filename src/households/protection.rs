@@ -106,7 +106,7 @@ pub struct FileLine {
 /// Everything held about a household, to hand over; recorded in the audit trail.
 pub async fn subject_access(db: &Db, id: i64, actor: &Actor) -> Result<SubjectAccess> {
     let report = gather(db, id, actor).await?;
-    record_subject_access(db, id, &actor.name, &[]).await?;
+    record_subject_access(db, id, actor.name(), &[]).await?;
     Ok(report)
 }
 
@@ -223,7 +223,7 @@ pub async fn write_subject_access(
             }
         }
     }
-    record_subject_access(db, id, &actor.name, &files).await?;
+    record_subject_access(db, id, actor.name(), &files).await?;
     Ok(files.into_iter().map(|(file, _)| file).collect())
 }
 
@@ -526,7 +526,7 @@ pub async fn retention_preview(db: &Db, actor: &Actor) -> Result<RetentionPrevie
 /// Anonymises every household the preview lists, in one transaction; returns how many.
 pub async fn apply_retention(db: &Db, actor: &Actor) -> Result<usize> {
     actor.require(db, Operation::AnonymiseAbsent).await?;
-    let actor = actor.name.as_str();
+    let actor = actor.name();
     let settings = settings::require(db).await?;
     let cutoff = settings
         .date_at(db.now())

@@ -5,12 +5,18 @@
 use sqlx::SqliteConnection;
 
 use super::{search_store, store, HouseholdSummary};
+use crate::access::Actor;
 use crate::db::Db;
 use crate::error::Result;
 use crate::text;
 
 /// The best `limit` matches for what was typed.
-pub async fn search(db: &Db, typed: &str, limit: u32) -> Result<Vec<HouseholdSummary>> {
+pub async fn search(
+    db: &Db,
+    typed: &str,
+    limit: u32,
+    _signed_in: &Actor,
+) -> Result<Vec<HouseholdSummary>> {
     let mut conn = db.pool().acquire().await?;
     let ids = matching_ids(&mut conn, typed, limit).await?;
     store::summaries(&mut conn, &ids).await

@@ -17,7 +17,7 @@ use super::form::CONSENT_VERSION;
 use super::{store, Household};
 
 /// What the sheet says, in the household's language then English.
-pub async fn sheet(db: &Db, id: i64) -> Result<WelcomeSheet> {
+pub async fn sheet(db: &Db, id: i64, _signed_in: &Actor) -> Result<WelcomeSheet> {
     let settings = settings::require(db).await?;
     let mut conn = db.pool().acquire().await?;
     let household = store::load(&mut conn, id)
@@ -133,7 +133,7 @@ fn uk_date(instant: &str) -> String {
 /// The welcome sheet as a PDF.
 pub async fn welcome_pdf(db: &Db, id: i64, actor: &Actor) -> Result<Vec<u8>> {
     actor.require(db, Operation::PrintWelcome).await?;
-    crate::print::welcome::welcome_sheet(&sheet(db, id).await?)
+    crate::print::welcome::welcome_sheet(&sheet(db, id, actor).await?)
 }
 
 /// Writes the welcome sheet to `to` (a file the user named, or the `print` folder) and

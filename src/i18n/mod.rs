@@ -395,7 +395,7 @@ pub(crate) async fn switched_on_with(
 }
 
 /// The languages a household may be given: those switched on, as picker options.
-pub async fn options(db: &Db) -> Result<Vec<LanguageOption>> {
+pub async fn options(db: &Db, _signed_in: &Actor) -> Result<Vec<LanguageOption>> {
     let mut conn = db.pool().acquire().await?;
     let (languages, _) = switched_on_with(&mut conn).await?;
     Ok(languages
@@ -407,7 +407,7 @@ pub async fn options(db: &Db) -> Result<Vec<LanguageOption>> {
         .collect())
 }
 
-pub async fn member_text_settings(db: &Db) -> Result<MemberTextSettings> {
+pub async fn member_text_settings(db: &Db, _signed_in: &Actor) -> Result<MemberTextSettings> {
     let mut conn = db.pool().acquire().await?;
     let (on, opening_times) = switched_on_with(&mut conn).await?;
     Ok(MemberTextSettings {
@@ -474,7 +474,7 @@ pub async fn save_member_text_settings(
     audit::record(
         &mut tx,
         db.now(),
-        &actor.name,
+        actor.name(),
         "settings.memberText",
         None,
         &serde_json::json!({
@@ -484,7 +484,7 @@ pub async fn save_member_text_settings(
     )
     .await?;
     tx.commit().await?;
-    member_text_settings(db).await
+    member_text_settings(db, actor).await
 }
 
 /// Refuses a household language the pantry does not offer, unless the household already

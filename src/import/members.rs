@@ -234,7 +234,7 @@ pub async fn import(
     progress: &mut (dyn FnMut(ImportProgress) + Send),
 ) -> Result<ImportReport> {
     actor.require(db, Operation::ImportMembers).await?;
-    let actor = actor.name.as_str();
+    let actor = actor.name();
     let checked = check_rows(db, sheet, mapping, progress).await?;
     if checked.ready.is_empty() {
         // Nothing is written, not even an audit entry saying "imported 0".

@@ -108,7 +108,7 @@ pub async fn contact_list(db: &Db, actor: &Actor) -> Result<Vec<ContactDue>> {
 }
 
 /// How many weeks unseen put a household with support needs on the contact list.
-pub async fn contact_after_weeks(db: &Db) -> Result<u32> {
+pub async fn contact_after_weeks(db: &Db, _signed_in: &Actor) -> Result<u32> {
     let weeks = store::contact_after_weeks(&mut *db.pool().acquire().await?).await?;
     Ok(weeks as u32)
 }
@@ -127,7 +127,7 @@ pub async fn set_contact_after_weeks(db: &Db, weeks: u32, actor: &Actor) -> Resu
     audit::record(
         &mut tx,
         db.now(),
-        &actor.name,
+        actor.name(),
         "settings.contact_weeks",
         None,
         &serde_json::json!({ "weeks": weeks }),
@@ -234,7 +234,7 @@ pub async fn log_contact(db: &Db, form: &ContactForm, actor: &Actor) -> Result<C
     crate::households::load_live(&mut tx, form.household_id).await?;
     let referral_id = match &referral {
         Some(checked) => Some(
-            referrals::make_in(&mut tx, &settings, now, checked, &actor.name)
+            referrals::make_in(&mut tx, &settings, now, checked, actor.name())
                 .await
                 .map_err(|e| match e {
                     // The referral's own fields, as the call form names them.
@@ -255,7 +255,7 @@ pub async fn log_contact(db: &Db, form: &ContactForm, actor: &Actor) -> Result<C
             household_id: form.household_id,
             at: now,
             local_date: today,
-            volunteer: &actor.name,
+            volunteer: actor.name(),
             outcome,
             note: form.note.trim(),
             follow_up_on,
@@ -266,7 +266,7 @@ pub async fn log_contact(db: &Db, form: &ContactForm, actor: &Actor) -> Result<C
     audit::record(
         &mut tx,
         now,
-        &actor.name,
+        actor.name(),
         "contact.logged",
         Some(&households::subject(form.household_id)),
         &serde_json::json!({ "contact": id, "outcome": outcome.code(), "referral": referral_id }),

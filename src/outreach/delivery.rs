@@ -127,14 +127,14 @@ pub async fn set_delivery(
             phone: &phone,
             fee_method: form.fee_method,
             at: now,
-            by: &actor.name,
+            by: actor.name(),
         },
     )
     .await?;
     audit::record(
         &mut tx,
         now,
-        &actor.name,
+        actor.name(),
         "delivery.set",
         Some(&households::subject(form.household_id)),
         &serde_json::json!({ "until": until }),
@@ -162,7 +162,7 @@ pub async fn stop_deliveries(db: &Db, household_id: i64, actor: &Actor) -> Resul
     audit::record(
         &mut tx,
         now,
-        &actor.name,
+        actor.name(),
         "delivery.stopped",
         Some(&households::subject(household_id)),
         &serde_json::json!({}),

@@ -105,14 +105,14 @@ pub async fn record_support_need(
             until,
             reason,
             at: now,
-            by: &actor.name,
+            by: actor.name(),
         },
     )
     .await?;
     audit::record(
         &mut tx,
         now,
-        &actor.name,
+        actor.name(),
         "support.recorded",
         Some(&households::subject(form.household_id)),
         &serde_json::json!({ "need": need.code() }),
@@ -142,7 +142,7 @@ pub async fn remove_support_need(
     audit::record(
         &mut tx,
         now,
-        &actor.name,
+        actor.name(),
         "support.removed",
         Some(&households::subject(household_id)),
         &serde_json::json!({ "need": need.code() }),

@@ -245,7 +245,7 @@ pub async fn plan_round(db: &Db, form: &RoundForm, actor: &Actor) -> Result<Roun
     let mut tx = db.begin_write().await?;
     let round_id = match store::round_on(&mut tx, day).await? {
         Some(id) => id,
-        None => store::insert_round(&mut tx, day, now, &actor.name).await?,
+        None => store::insert_round(&mut tx, day, now, actor.name()).await?,
     };
     let existing: BTreeMap<i64, StopRow> = store::stops(&mut tx, round_id)
         .await?
@@ -349,7 +349,7 @@ pub async fn plan_round(db: &Db, form: &RoundForm, actor: &Actor) -> Result<Roun
     audit::record(
         &mut tx,
         now,
-        &actor.name,
+        actor.name(),
         "round.planned",
         Some(&format!("round:{round_id}")),
         &serde_json::json!({ "date": day, "stops": form.stops.len() }),
@@ -416,7 +416,7 @@ pub(super) fn packed_for(parcel: &[ParcelLineForm], stop: &StopRow) -> packing::
 pub async fn pack_round(db: &Db, date: NaiveDate, actor: &Actor) -> Result<Round> {
     actor.require(db, Operation::PackRound).await?;
     let settings = crate::settings::require(db).await?;
-    let stock = crate::stock::stock_settings(db).await?;
+    let stock = crate::stock::stock_settings(db, actor).await?;
     let now = db.now();
     let when = When::at(now, &settings);
     let mut tx = db.begin_write().await?;
@@ -493,7 +493,7 @@ pub async fn pack_round(db: &Db, date: NaiveDate, actor: &Actor) -> Result<Round
                 Err(e) => return Err(e),
             }
         }
-        store::mark_packed(&mut tx, stop.id, i64::from(items), now, &actor.name).await?;
+        store::mark_packed(&mut tx, stop.id, i64::from(items), now, actor.name()).await?;
         packed_now += 1;
     }
     if !problems.is_empty() {
@@ -507,7 +507,7 @@ pub async fn pack_round(db: &Db, date: NaiveDate, actor: &Actor) -> Result<Round
     audit::record(
         &mut tx,
         now,
-        &actor.name,
+        actor.name(),
         "round.packed",
         Some(&format!("round:{round_id}")),
         &serde_json::json!({ "date": date, "parcels": packed_now }),
@@ -608,7 +608,7 @@ pub async fn record_outcome(
                     at: now,
                     items: stop.items as u32,
                     fee_method: stop.fee_method,
-                    volunteer: &actor.name,
+                    volunteer: actor.name(),
                     request_id: &format!("delivery-{id}"),
                 },
             )
@@ -633,11 +633,11 @@ pub async fn record_outcome(
         }
         None
     };
-    store::set_outcome(&mut tx, id, outcome, now, &actor.name, visit_id).await?;
+    store::set_outcome(&mut tx, id, outcome, now, actor.name(), visit_id).await?;
     audit::record(
         &mut tx,
         now,
-        &actor.name,
+        actor.name(),
         "delivery.outcome",
         Some(&households::subject(stop.household_id)),
         &serde_json::json!({ "delivery": id, "outcome": outcome.code(), "visit": visit_id }),
@@ -720,18 +720,18 @@ pub async fn set_standard_parcel(
     audit::record(
         &mut tx,
         db.now(),
-        &actor.name,
+        actor.name(),
         "parcel.changed",
         None,
         &serde_json::json!({ "lines": lines.len() }),
     )
     .await?;
     tx.commit().await?;
-    standard_parcel(db).await
+    standard_parcel(db, actor).await
 }
 
 /// The standard parcel.
-pub async fn standard_parcel(db: &Db) -> Result<Vec<ParcelLineForm>> {
+pub async fn standard_parcel(db: &Db, _signed_in: &Actor) -> Result<Vec<ParcelLineForm>> {
     parcel_items(&mut *db.pool().acquire().await?).await
 }
 

@@ -126,7 +126,7 @@ impl TryFrom<store::AgencyRow> for Agency {
     }
 }
 
-pub async fn agencies(db: &Db) -> Result<Vec<Agency>> {
+pub async fn agencies(db: &Db, _signed_in: &Actor) -> Result<Vec<Agency>> {
     let rows = store::agencies(&mut *db.pool().acquire().await?).await?;
     rows.into_iter().map(Agency::try_from).collect()
 }
@@ -147,7 +147,7 @@ pub async fn save_agency(
     actor: &Actor,
 ) -> Result<Agency> {
     actor.require(db, Operation::EditAgencies).await?;
-    let actor = actor.name.as_str();
+    let actor = actor.name();
     let mut errors = crate::text::control_errors(form);
     let name = form.name.trim();
     if name.is_empty() || name.chars().count() > 120 {
@@ -323,7 +323,7 @@ pub(crate) async fn referral_with(conn: &mut SqliteConnection, id: i64) -> Resul
 }
 
 /// The referral with this reference, typed or scanned either way (`R-0000 0018`, `00000018`).
-pub async fn by_reference(db: &Db, reference: &str) -> Result<Referral> {
+pub async fn by_reference(db: &Db, reference: &str, _signed_in: &Actor) -> Result<Referral> {
     referrals_where(
         &mut *db.pool().acquire().await?,
         store::Which::Reference(&reference_digits(reference)),
@@ -370,7 +370,7 @@ pub async fn make(db: &Db, form: &ReferralForm, actor: &Actor) -> Result<Referra
     let checked = check(form)?;
     let settings = settings::require(db).await?;
     let mut tx = db.begin_write().await?;
-    let id = make_in(&mut tx, &settings, db.now(), &checked, &actor.name).await?;
+    let id = make_in(&mut tx, &settings, db.now(), &checked, actor.name()).await?;
     let referral = referral_with(&mut tx, id).await?;
     tx.commit().await?;
     Ok(referral)
@@ -509,7 +509,7 @@ pub(crate) async fn make_in(
 /// The agency has contacted the member.
 pub async fn mark_contacted(db: &Db, id: i64, actor: &Actor) -> Result<Referral> {
     actor.require(db, Operation::RecordReferralProgress).await?;
-    let volunteer = actor.name.as_str();
+    let volunteer = actor.name();
     let mut tx = db.begin_write().await?;
     let r = referral_with(&mut tx, id).await?;
     match r.status {
@@ -547,7 +547,7 @@ pub async fn record_outcome(
     actor: &Actor,
 ) -> Result<Referral> {
     actor.require(db, Operation::RecordReferralProgress).await?;
-    let volunteer = actor.name.as_str();
+    let volunteer = actor.name();
     crate::text::refuse_control_in("outcomeNote", note, true)?;
     if outcome == Outcome::Other && note.trim().is_empty() {
         return Err(Error::invalid("outcomeNote", "Say what the outcome was."));
@@ -575,7 +575,7 @@ pub async fn record_outcome(
 }
 
 /// Referrals with no outcome made at least the pantry's follow-up days ago, oldest first.
-pub async fn follow_up(db: &Db) -> Result<Vec<Referral>> {
+pub async fn follow_up(db: &Db, _signed_in: &Actor) -> Result<Vec<Referral>> {
     let settings = settings::require(db).await?;
     let cutoff =
         settings.date_at(db.now()) - Duration::days(i64::from(settings.referral_follow_up_days));
@@ -600,7 +600,7 @@ pub struct ReferralOptions {
     pub follow_up_days: u32,
 }
 
-pub async fn options(db: &Db) -> Result<ReferralOptions> {
+pub async fn options(db: &Db, _signed_in: &Actor) -> Result<ReferralOptions> {
     let settings = settings::require(db).await?;
     Ok(ReferralOptions {
         kinds: AgencyKind::options(),
@@ -712,7 +712,7 @@ pub async fn print_slip(
 
 /// Every referral still waiting for its outcome, oldest first, each marked when it is due
 /// for follow-up.
-pub async fn open(db: &Db) -> Result<Vec<OpenReferral>> {
+pub async fn open(db: &Db, _signed_in: &Actor) -> Result<Vec<OpenReferral>> {
     let settings = settings::require(db).await?;
     let cutoff = (settings.date_at(db.now())
         - Duration::days(i64::from(settings.referral_follow_up_days)))

@@ -6,6 +6,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::{store, LabelCount, WeekCount};
+use crate::access::Actor;
 use crate::clock::week_start_of;
 use crate::db::Db;
 use crate::error::Result;
@@ -36,7 +37,7 @@ pub struct Dashboard {
     pub outreach: crate::outreach::OutreachToday,
 }
 
-pub async fn dashboard(db: &Db) -> Result<Dashboard> {
+pub async fn dashboard(db: &Db, signed_in: &Actor) -> Result<Dashboard> {
     let settings = settings::require(db).await?;
     let today = settings.date_at(db.now());
     let this_week = week_start_of(today, settings.week_start);
@@ -61,8 +62,8 @@ pub async fn dashboard(db: &Db) -> Result<Dashboard> {
     }
     let top = store::top_neighbourhoods(&mut conn, today - Duration::weeks(4)).await?;
     drop(conn);
-    let open = crate::referrals::open(db).await?;
-    let stock = crate::stock::overview(db).await?;
+    let open = crate::referrals::open(db, signed_in).await?;
+    let stock = crate::stock::overview(db, signed_in).await?;
     let outreach = crate::outreach::today(db).await?;
     Ok(Dashboard {
         visits_per_week: weeks

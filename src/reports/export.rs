@@ -584,7 +584,7 @@ pub async fn write_and_record(
     actor: &Actor,
 ) -> Result<ExportRecord> {
     actor.require(db, Operation::ExportReport).await?;
-    let actor = actor.name.as_str();
+    let actor = actor.name();
     let out = crate::output::write(db, to, bytes).await?;
     let file = out.display().to_string();
     let hash = sha256_hex(bytes);
@@ -603,6 +603,7 @@ pub async fn write_and_record(
             format: format.extension(),
             file: &file,
             sha256: &hash,
+            audit_head: &chain,
         },
     )
     .await?;
@@ -646,7 +647,7 @@ pub async fn export_summary(
     out: Option<(&Path, Existing)>,
     actor: &Actor,
 ) -> Result<ExportRecord> {
-    let summary = super::summary(db, period).await?;
+    let summary = super::summary(db, period, actor).await?;
     let doc = summary_document(&summary);
     let bytes = render(&doc, &summary, format)?;
     let to = destination(

@@ -163,7 +163,7 @@ pub fn period_options(today: NaiveDate, week_start: u32) -> Vec<PeriodOption> {
 }
 
 /// The period choices for this pantry today.
-pub async fn period_choices(db: &Db) -> Result<Vec<PeriodOption>> {
+pub async fn period_choices(db: &Db, _signed_in: &Actor) -> Result<Vec<PeriodOption>> {
     let settings = settings::require(db).await?;
     Ok(period_options(
         settings.date_at(db.now()),
@@ -314,7 +314,7 @@ pub struct SocialValueForm {
     pub value: String,
 }
 
-pub async fn report_settings(db: &Db) -> Result<ReportSettingsForm> {
+pub async fn report_settings(db: &Db, _signed_in: &Actor) -> Result<ReportSettingsForm> {
     let mut conn = db.pool().acquire().await?;
     let (small, avg) = store::report_settings(&mut conn)
         .await?
@@ -345,7 +345,6 @@ pub async fn save_report_settings(
 ) -> Result<ReportSettingsForm> {
     actor.require(db, Operation::ChangeReportSettings).await?;
     crate::text::refuse_control(form)?;
-    let actor = actor.name.as_str();
     let mut errors = Vec::new();
     let small = whole_number(
         &mut errors,
@@ -388,14 +387,14 @@ pub async fn save_report_settings(
     crate::audit::record(
         &mut tx,
         db.now(),
-        actor,
+        actor.name(),
         "reports.settings",
         None,
         &serde_json::json!({ "smallCount": small, "averageItemValuePence": avg, "socialValues": values.len() }),
     )
     .await?;
     tx.commit().await?;
-    report_settings(db).await
+    report_settings(db, actor).await
 }
 
 /// The instants bounding a period in the pantry's time zone: its first moment, and the first
@@ -411,11 +410,46 @@ fn instant_bounds(settings: &Settings, period: &Period) -> (DateTime<Utc>, DateT
     (at(period.from), at(period.to + Duration::days(1)))
 }
 
-/// Computes the summary of a period.
-pub async fn summary(db: &Db, period: &Period) -> Result<Summary> {
+/// Computes the summary of a period, which must be one the pantry has lived through: a
+/// period that ended before its first day on record, or that has not begun, would report
+/// noughts as if they were figures.
+pub async fn summary(db: &Db, period: &Period, _signed_in: &Actor) -> Result<Summary> {
     let settings = settings::require(db).await?;
     let mut conn = db.pool().acquire().await?;
+    refuse_unlived(&mut conn, settings.date_at(db.now()), period).await?;
     summary_with(&mut conn, &settings, period).await
+}
+
+async fn refuse_unlived(
+    conn: &mut SqliteConnection,
+    today: NaiveDate,
+    period: &Period,
+) -> Result<()> {
+    if period.from > today {
+        return Err(Error::invalid(
+            "period",
+            format!(
+                "{} has not begun yet (today is {}): choose a period up to today.",
+                period.label,
+                today.format("%d/%m/%Y")
+            ),
+        ));
+    }
+    if let Some(first) = store::first_day(conn)
+        .await?
+        .filter(|first| period.to < *first)
+    {
+        return Err(Error::invalid(
+            "period",
+            format!(
+                "{} ended before the pantry's first day on record ({}): there is nothing to report. \
+                 Choose a later period.",
+                period.label,
+                first.format("%d/%m/%Y")
+            ),
+        ));
+    }
+    Ok(())
 }
 
 async fn summary_with(

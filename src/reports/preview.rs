@@ -86,7 +86,7 @@ pub fn summary_preview(s: &Summary) -> SummaryPreview {
 /// as the export is).
 pub async fn preview(db: &Db, period: &Period, actor: &Actor) -> Result<SummaryPreview> {
     actor.require(db, Operation::ExportReport).await?;
-    Ok(summary_preview(&super::summary(db, period).await?))
+    Ok(summary_preview(&super::summary(db, period, actor).await?))
 }
 
 #[cfg(test)]

@@ -104,6 +104,21 @@ pub struct EventFigures {
     pub renewed_key: i64,
 }
 
+/// The pantry's first day on record: its first visit, its first member's joining day, or the
+/// day it was set up, whichever is earliest (imported members and demo visits go back before
+/// set-up).
+pub async fn first_day(conn: &mut SqliteConnection) -> Result<Option<NaiveDate>> {
+    let first: Option<String> = sqlx::query_scalar(
+        "SELECT MIN(day) FROM (
+             SELECT MIN(local_date) AS day FROM visits
+             UNION ALL SELECT MIN(joined_on) FROM households
+             UNION ALL SELECT substr(created_at, 1, 10) FROM pantry_settings WHERE id = 1)",
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(first.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()))
+}
+
 /// The small-count threshold and the average item value in pence, once the pantry is set up.
 pub async fn report_settings(conn: &mut SqliteConnection) -> Result<Option<(i64, i64)>> {
     Ok(sqlx::query_as(
@@ -303,13 +318,16 @@ pub struct NewExport<'a> {
     pub format: &'a str,
     pub file: &'a str,
     pub sha256: &'a str,
+    /// The audit trail's head as the export left it.
+    pub audit_head: &'a crate::audit::chain::ChainHead,
 }
 
 /// Records an export and returns it as stored.
 pub async fn insert_export(conn: &mut SqliteConnection, e: &NewExport<'_>) -> Result<ExportRecord> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO report_exports (at, actor, kind, period_from, period_to, format, file, sha256)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO report_exports (at, actor, kind, period_from, period_to, format, file, sha256,
+             audit_entries, audit_head)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(e.at)
     .bind(e.actor)
@@ -319,6 +337,8 @@ pub async fn insert_export(conn: &mut SqliteConnection, e: &NewExport<'_>) -> Re
     .bind(e.format)
     .bind(e.file)
     .bind(e.sha256)
+    .bind(e.audit_head.entries)
+    .bind(&e.audit_head.hash)
     .fetch_one(&mut *conn)
     .await?;
     Ok(sqlx::query_as("SELECT * FROM report_exports WHERE id = ?")

@@ -586,7 +586,7 @@ pub async fn save(db: &Db, form: &SettingsForm, actor: &Actor) -> Result<Setting
     }
     let valid = form.validate()?;
     let mut tx = db.begin_write().await?;
-    let after = save_with(&mut tx, db.now(), &valid, &actor.name).await?;
+    let after = save_with(&mut tx, db.now(), &valid, actor.name()).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -623,7 +623,7 @@ pub async fn set_up(
         &pin_hash,
     )
     .await?;
-    let saved = save_with(&mut tx, db.now(), &valid, &actor.name).await?;
+    let saved = save_with(&mut tx, db.now(), &valid, actor.name()).await?;
     tx.commit().await?;
     Ok((saved, actor))
 }

@@ -58,7 +58,8 @@ pub async fn districts(conn: &mut SqliteConnection) -> Result<Vec<DistrictMappin
     .await?)
 }
 
-/// Writes the settings row (created the first time), saved `at`.
+/// Writes the settings row (created the first time, with the pantry's random id, which
+/// later saves keep), saved `at`.
 pub async fn upsert(
     conn: &mut SqliteConnection,
     at: DateTime<Utc>,
@@ -67,8 +68,9 @@ pub async fn upsert(
     sqlx::query(
         "INSERT INTO pantry_settings (id, name, short_code, address, landlord_name, time_zone,
              weekly_fee_pence, items_per_visit, visits_per_week, membership_weeks, retention_months,
-             visit_rule, week_start, days_between_visits, referral_follow_up_days, created_at, updated_at)
-         VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             visit_rule, week_start, days_between_visits, referral_follow_up_days, created_at, updated_at,
+             pantry_id)
+         VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, lower(hex(randomblob(16))))
          ON CONFLICT (id) DO UPDATE SET
              name = excluded.name, short_code = excluded.short_code, address = excluded.address,
              landlord_name = excluded.landlord_name, time_zone = excluded.time_zone,

@@ -77,7 +77,7 @@ pub(crate) async fn stock_settings_with(conn: &mut SqliteConnection) -> Result<S
     })
 }
 
-pub async fn stock_settings(db: &Db) -> Result<StockSettings> {
+pub async fn stock_settings(db: &Db, _signed_in: &Actor) -> Result<StockSettings> {
     stock_settings_with(&mut *db.pool().acquire().await?).await
 }
 
@@ -89,7 +89,7 @@ pub async fn save_stock_settings(
 ) -> Result<StockSettings> {
     actor.require(db, Operation::ChangeStockSettings).await?;
     crate::text::refuse_control(form)?;
-    let actor = actor.name.as_str();
+    let actor = actor.name();
     let mut errors = Vec::new();
     let points = whole_number(
         &mut errors,

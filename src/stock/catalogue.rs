@@ -64,7 +64,12 @@ pub(crate) async fn item_with(
 }
 
 /// Items whose name, category or barcode contains `text` (all when empty), by category.
-pub async fn items(db: &Db, text: &str, include_inactive: bool) -> Result<Vec<Item>> {
+pub async fn items(
+    db: &Db,
+    text: &str,
+    include_inactive: bool,
+    _signed_in: &Actor,
+) -> Result<Vec<Item>> {
     let settings = settings::require(db).await?;
     let like = format!("%{}%", text.trim().replace(['%', '_'], ""));
     store::catalogue::search(
@@ -239,7 +244,7 @@ pub(super) async fn validate_item(
 /// Adds or edits an item (with its barcodes) in one transaction.
 pub async fn save_item(db: &Db, form: &ItemForm, actor: &Actor) -> Result<Item> {
     actor.require(db, Operation::EditItems).await?;
-    let actor = actor.name.as_str();
+    let actor = actor.name();
     let settings = settings::require(db).await?;
     let mut tx = db.begin_write().await?;
     let v = validate_item(&mut tx, form).await?;
@@ -286,7 +291,7 @@ pub(super) async fn save_item_with(
 }
 
 /// The form for an item as saved.
-pub async fn item_form(db: &Db, id: i64) -> Result<ItemForm> {
+pub async fn item_form(db: &Db, id: i64, _signed_in: &Actor) -> Result<ItemForm> {
     let mut conn = db.pool().acquire().await?;
     // The form shows no levels, so the day they are counted on does not matter.
     let item = item_with(&mut conn, db.now().date_naive(), id).await?;
@@ -329,7 +334,7 @@ pub enum BarcodeScan {
     Unknown { code: String },
 }
 
-pub async fn scan_barcode(db: &Db, typed: &str) -> Result<BarcodeScan> {
+pub async fn scan_barcode(db: &Db, typed: &str, _signed_in: &Actor) -> Result<BarcodeScan> {
     let code = check_barcode(typed).map_err(|m| Error::invalid("barcode", m))?;
     let settings = settings::require(db).await?;
     let mut conn = db.pool().acquire().await?;
@@ -363,19 +368,19 @@ pub enum StockLookup {
 /// shaped like a barcode (digits, or letters and digits with no spaces, such as
 /// `PANTRY-0042`) is an unknown barcode; anything else is a name to search for. The screens
 /// do not decide which it is.
-pub async fn lookup(db: &Db, typed: &str) -> Result<StockLookup> {
+pub async fn lookup(db: &Db, typed: &str, signed_in: &Actor) -> Result<StockLookup> {
     let code = match scan::stock_input(typed) {
         StockInput::Words(text) if text.is_empty() => {
             return Ok(StockLookup::Matches { items: Vec::new() })
         }
         StockInput::Words(text) => {
             return Ok(StockLookup::Matches {
-                items: items(db, &text, false).await?,
+                items: items(db, &text, false, signed_in).await?,
             })
         }
         StockInput::Barcode(code) => code,
     };
-    Ok(match scan_barcode(db, &code).await? {
+    Ok(match scan_barcode(db, &code, signed_in).await? {
         BarcodeScan::Found { item, units } => StockLookup::Found { item, units },
         BarcodeScan::Unknown { code } => StockLookup::Unknown { code },
     })
@@ -389,7 +394,7 @@ pub async fn add_barcode(
     units: &str,
     actor: &Actor,
 ) -> Result<Item> {
-    let mut form = item_form(db, item_id).await?;
+    let mut form = item_form(db, item_id, actor).await?;
     form.barcodes.push(BarcodeForm {
         code: code.to_owned(),
         units: units.to_owned(),

@@ -137,12 +137,12 @@ async fn count_with(conn: &mut SqliteConnection, id: i64) -> Result<StockCount> 
     Ok(StockCount::new(head, lines))
 }
 
-pub async fn count(db: &Db, id: i64) -> Result<StockCount> {
+pub async fn count(db: &Db, id: i64, _signed_in: &Actor) -> Result<StockCount> {
     count_with(&mut *db.pool().acquire().await?, id).await
 }
 
 /// The count in progress, if any.
-pub async fn open_count(db: &Db) -> Result<Option<StockCount>> {
+pub async fn open_count(db: &Db, _signed_in: &Actor) -> Result<Option<StockCount>> {
     let mut conn = db.pool().acquire().await?;
     match store::counts::open_count_id(&mut conn).await? {
         Some(id) => Ok(Some(count_with(&mut conn, id).await?)),
@@ -153,7 +153,7 @@ pub async fn open_count(db: &Db) -> Result<Option<StockCount>> {
 /// Starts a count of every active item (and any inactive item still in stock).
 pub async fn start_count(db: &Db, actor: &Actor) -> Result<StockCount> {
     actor.require(db, Operation::StockCount).await?;
-    let volunteer = actor.name.as_str();
+    let volunteer = actor.name();
     let settings = settings::require(db).await?;
     let when = When::at(db.now(), &settings);
     let volunteer = volunteer.trim();
@@ -230,7 +230,7 @@ pub async fn enter_counted(
 /// Lines left blank are not adjusted.
 pub async fn finalise_count(db: &Db, count_id: i64, actor: &Actor) -> Result<StockCount> {
     actor.require(db, Operation::StockCount).await?;
-    let volunteer = actor.name.as_str();
+    let volunteer = actor.name();
     let settings = settings::require(db).await?;
     let when = When::at(db.now(), &settings);
     let volunteer = volunteer.trim();
@@ -304,7 +304,7 @@ pub async fn finalise_count(db: &Db, count_id: i64, actor: &Actor) -> Result<Sto
 /// Abandons an open count; nothing is adjusted.
 pub async fn cancel_count(db: &Db, count_id: i64, actor: &Actor) -> Result<StockCount> {
     actor.require(db, Operation::StockCount).await?;
-    let volunteer = actor.name.as_str();
+    let volunteer = actor.name();
     let volunteer = volunteer.trim();
     if volunteer.is_empty() {
         return Err(Error::invalid("volunteer", "Enter your name."));
@@ -334,7 +334,7 @@ pub async fn cancel_count(db: &Db, count_id: i64, actor: &Actor) -> Result<Stock
 pub async fn count_sheet(db: &Db, count_id: i64, actor: &Actor) -> Result<Vec<u8>> {
     actor.require(db, Operation::StockCount).await?;
     let settings = settings::require(db).await?;
-    let count = count(db, count_id).await?;
+    let count = count(db, count_id, actor).await?;
     let mut flow = Flow::new(
         &format!("Stock count {count_id}"),
         &format!("{} · stock count {count_id}", settings.name),

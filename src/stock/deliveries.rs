@@ -82,7 +82,7 @@ pub async fn record_delivery(db: &Db, form: &DeliveryForm, actor: &Actor) -> Res
             "Choose where the delivery came from.",
         ));
     }
-    let volunteer = actor.name.clone();
+    let volunteer = actor.name().to_owned();
     if form.donor.chars().count() > 80 {
         errors.push(FieldError::new("donor", "Keep the donor to 80 characters."));
     }
@@ -204,6 +204,6 @@ async fn delivery_with(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Del
 }
 
 /// The latest deliveries, newest first.
-pub async fn recent_deliveries(db: &Db, limit: u32) -> Result<Vec<Delivery>> {
+pub async fn recent_deliveries(db: &Db, limit: u32, _signed_in: &Actor) -> Result<Vec<Delivery>> {
     store::deliveries::recent(&mut *db.pool().acquire().await?, limit).await
 }

@@ -9,6 +9,7 @@ use ts_rs::TS;
 use super::bands::stock_settings_with;
 use super::catalogue::{item_with, Item};
 use super::store;
+use crate::access::Actor;
 use crate::db::Db;
 use crate::error::Result;
 use crate::settings;
@@ -53,7 +54,7 @@ pub struct StockOverview {
     pub open_count: Option<i64>,
 }
 
-pub async fn overview(db: &Db) -> Result<StockOverview> {
+pub async fn overview(db: &Db, _signed_in: &Actor) -> Result<StockOverview> {
     let settings = settings::require(db).await?;
     let mut conn = db.pool().acquire().await?;
     let stock = stock_settings_with(&mut conn).await?;
@@ -101,7 +102,7 @@ pub struct ItemDetail {
     pub movements: Vec<MovementLine>,
 }
 
-pub async fn item_detail(db: &Db, id: i64) -> Result<ItemDetail> {
+pub async fn item_detail(db: &Db, id: i64, _signed_in: &Actor) -> Result<ItemDetail> {
     let settings = settings::require(db).await?;
     let mut conn = db.pool().acquire().await?;
     let item = item_with(&mut conn, settings.date_at(db.now()), id).await?;

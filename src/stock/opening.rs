@@ -70,7 +70,7 @@ pub async fn import_opening(
     actor: &Actor,
 ) -> Result<OpeningReport> {
     actor.require(db, Operation::ImportStock).await?;
-    let actor = actor.name.as_str();
+    let actor = actor.name();
     let settings = settings::require(db).await?;
     let when = When::at(db.now(), &settings);
     let columns: HashMap<&str, usize> = COLUMNS

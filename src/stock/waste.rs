@@ -55,7 +55,7 @@ pub async fn record_waste(db: &Db, form: &WasteForm, actor: &Actor) -> Result<Wa
     let settings = settings::require(db).await?;
     let when = When::at(db.now(), &settings);
     let mut errors = crate::text::control_errors(form);
-    let volunteer = actor.name.clone();
+    let volunteer = actor.name().to_owned();
     let reason = form.reason.trim();
     if reason.is_empty() {
         errors.push(FieldError::new(
@@ -104,7 +104,7 @@ pub async fn record_waste(db: &Db, form: &WasteForm, actor: &Actor) -> Result<Wa
 /// Records every batch past its use-by date as waste, in one document.
 pub async fn waste_past_use_by(db: &Db, actor: &Actor) -> Result<WasteRecord> {
     actor.require(db, Operation::RecordWaste).await?;
-    let volunteer = actor.name.as_str();
+    let volunteer = actor.name();
     let settings = settings::require(db).await?;
     let when = When::at(db.now(), &settings);
     let mut tx = db.begin_write().await?;

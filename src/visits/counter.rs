@@ -8,6 +8,7 @@ use ts_rs::TS;
 
 use super::eligibility::{eligibility, window_start, Facts, Verdict};
 use super::store::{self, CounterRow};
+use crate::access::Actor;
 use crate::cards::{self, CardLookup};
 use crate::db::Db;
 use crate::error::{Error, Result};
@@ -118,7 +119,12 @@ fn new_request_id() -> String {
 }
 
 /// The check-in for one household (picked from the matches, or found by number).
-pub async fn check_in(db: &Db, household_id: i64, card: Option<&CardLookup>) -> Result<CheckIn> {
+pub async fn check_in(
+    db: &Db,
+    household_id: i64,
+    card: Option<&CardLookup>,
+    _signed_in: &Actor,
+) -> Result<CheckIn> {
     let settings = settings::require(db).await?;
     let mut conn = db.pool().acquire().await?;
     let d = decide(
@@ -162,11 +168,11 @@ pub async fn check_in(db: &Db, household_id: i64, card: Option<&CardLookup>) -> 
 
 /// What the counter's one box received, on Enter, Tab or the scanner's pause: a card or
 /// membership number (from a scanner or typed), or part of a name, number, postcode or phone.
-pub async fn scan(db: &Db, typed: &str) -> Result<ScanOutcome> {
+pub async fn scan(db: &Db, typed: &str, signed_in: &Actor) -> Result<ScanOutcome> {
     let digits = match scan::counter_input(typed) {
         CounterInput::Words(text) => {
             return Ok(ScanOutcome::Matches {
-                households: search::search(db, &text, MATCHES).await?,
+                households: search::search(db, &text, MATCHES, signed_in).await?,
             });
         }
         CounterInput::ItemBarcode(code) => {
@@ -179,17 +185,19 @@ pub async fn scan(db: &Db, typed: &str) -> Result<ScanOutcome> {
             });
         }
         CounterInput::Card(digits) => {
-            if let Some(card) = cards::lookup(db, &digits).await? {
+            if let Some(card) = cards::lookup(db, &digits, signed_in).await? {
                 return Ok(ScanOutcome::Found {
-                    check_in: Box::new(check_in(db, card.household_id, Some(&card)).await?),
+                    check_in: Box::new(
+                        check_in(db, card.household_id, Some(&card), signed_in).await?,
+                    ),
                 });
             }
             digits
         }
         CounterInput::Membership(digits) => {
-            if let Ok(id) = households::id_for_number(db, &digits).await {
+            if let Ok(id) = households::id_for_number(db, &digits, signed_in).await {
                 return Ok(ScanOutcome::Found {
-                    check_in: Box::new(check_in(db, id, None).await?),
+                    check_in: Box::new(check_in(db, id, None, signed_in).await?),
                 });
             }
             digits
@@ -234,13 +242,13 @@ pub enum TypeAhead {
 }
 
 /// Each keystroke in the counter's box.
-pub async fn type_ahead(db: &Db, typed: &str) -> Result<TypeAhead> {
+pub async fn type_ahead(db: &Db, typed: &str, signed_in: &Actor) -> Result<TypeAhead> {
     Ok(match scan::counter_input(typed) {
         CounterInput::Words(text) if text.chars().count() < 2 => TypeAhead::Matches {
             households: Vec::new(),
         },
         CounterInput::Words(text) => TypeAhead::Matches {
-            households: search::search(db, &text, MATCHES).await?,
+            households: search::search(db, &text, MATCHES, signed_in).await?,
         },
         _ => TypeAhead::Number,
     })

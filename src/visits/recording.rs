@@ -83,7 +83,7 @@ pub async fn record_visit(db: &Db, form: &VisitForm, actor: &Actor) -> Result<Vi
         actor.require(db, Operation::OverrideVisit).await?;
     }
     let settings = settings::require(db).await?;
-    let stock = stock::stock_settings(db).await?;
+    let stock = stock::stock_settings(db, actor).await?;
     let by_item = stock.counter_stock == CounterStock::Items;
     let mut errors = Vec::new();
     let items = if by_item {
@@ -110,7 +110,7 @@ pub async fn record_visit(db: &Db, form: &VisitForm, actor: &Actor) -> Result<Vi
     } else {
         whole_number(&mut errors, "items", &form.items, 0, 100, "Items taken")
     };
-    let volunteer = actor.name.as_str();
+    let volunteer = actor.name();
     if form.note.chars().count() > 500 {
         errors.push(FieldError::new("note", "Keep the note to 500 characters."));
     }
@@ -210,7 +210,7 @@ pub async fn void_visit(
 ) -> Result<VisitRecord> {
     actor.require(db, Operation::VoidVisit).await?;
     crate::text::refuse_control_in("reason", reason, false)?;
-    let volunteer = actor.name.as_str();
+    let volunteer = actor.name();
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(Error::invalid(

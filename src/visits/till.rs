@@ -53,7 +53,7 @@ pub struct Today {
     pub cash_up: Option<CashUp>,
 }
 
-pub async fn today(db: &Db) -> Result<Today> {
+pub async fn today(db: &Db, _signed_in: &Actor) -> Result<Today> {
     let settings = settings::require(db).await?;
     let date = settings.date_at(db.now());
     let mut conn = db.pool().acquire().await?;
@@ -96,7 +96,7 @@ pub async fn today(db: &Db) -> Result<Today> {
 /// Closes the day's cash: expected cash from today's visits against the cash counted.
 pub async fn cash_up(db: &Db, counted: &str, note: &str, actor: &Actor) -> Result<CashUp> {
     actor.require(db, Operation::CashUp).await?;
-    let volunteer = actor.name.as_str();
+    let volunteer = actor.name();
     let settings = settings::require(db).await?;
     let mut errors = Vec::new();
     crate::text::check_plain(&mut errors, "note", note, true);

@@ -92,14 +92,14 @@ fn check_name(errors: &mut Vec<FieldError>, name: &str) -> String {
     name.to_owned()
 }
 
-/// Active volunteers, for the sign-in list.
-pub async fn volunteers(db: &Db) -> Result<Vec<Volunteer>> {
+/// Every volunteer, for the sign-in list and for admins.
+async fn all_volunteers(db: &Db) -> Result<Vec<Volunteer>> {
     store::all(&mut *db.pool().acquire().await?).await
 }
 
 /// The names to choose from at sign-in: active volunteers only.
 pub async fn sign_in_names(db: &Db) -> Result<Vec<String>> {
-    Ok(volunteers(db)
+    Ok(all_volunteers(db)
         .await?
         .into_iter()
         .filter(|v| v.active)
@@ -110,7 +110,7 @@ pub async fn sign_in_names(db: &Db) -> Result<Vec<String>> {
 /// Every volunteer with role and lock-out, for an admin managing them.
 pub async fn manage_list(db: &Db, actor: &Actor) -> Result<Vec<Volunteer>> {
     actor.require(db, Operation::ManageVolunteers).await?;
-    volunteers(db).await
+    all_volunteers(db).await
 }
 
 /// Whether no volunteer exists yet (first run, or a database from before sign-in existed).
@@ -187,11 +187,7 @@ pub(crate) async fn insert_first_admin(
         &serde_json::json!({}),
     )
     .await?;
-    Ok(Actor {
-        id: Some(id),
-        name: name.trim().into(),
-        role: Role::Admin,
-    })
+    Ok(Actor::volunteer(id, name.trim().into(), Role::Admin))
 }
 
 /// Adds or edits a volunteer (admins only). The last active admin cannot be demoted or
@@ -246,7 +242,7 @@ pub async fn save_volunteer(db: &Db, actor: &Actor, form: &VolunteerForm) -> Res
     audit::record(
         &mut tx,
         db.now(),
-        &actor.name,
+        actor.name(),
         if form.id.is_some() { "volunteers.updated" } else { "volunteers.added" },
         Some(&format!("volunteer:{id}")),
         &serde_json::json!({ "name": name, "role": form.role.code(), "active": form.active, "pinChanged": hash.is_some() }),
@@ -296,22 +292,18 @@ pub async fn sign_in(db: &Db, name: &str, pin: &str) -> Result<Actor> {
     tx.commit().await?;
 
     let right = pin_matches(pin.trim(), &login.pin_hash);
-    let mut tx = db.begin_write().await?;
-    let subject = format!("volunteer:{}", login.id);
+    let tx = db.begin_write().await?;
     if right {
         let role = Role::from_code(&login.role)?;
         return signed_in(tx, db, login, role, serde_json::json!({})).await;
     }
-    audit::record(
-        &mut tx,
-        db.now(),
-        &login.name,
-        SIGN_IN_FAILED,
-        Some(&subject),
-        &serde_json::json!({ "attempt": attempt, "lockedOut": locks }),
+    sign_in_failed(
+        tx,
+        db,
+        &login,
+        serde_json::json!({ "attempt": attempt, "lockedOut": locks }),
     )
     .await?;
-    tx.commit().await?;
     Err(if locks {
         Error::Forbidden(format!(
             "too many wrong PINs for {}: signing in is locked for {LOCKOUT_MINUTES} minutes.",
@@ -385,18 +377,14 @@ pub async fn sign_in_with_recovery_key(db: &Db, name: &str, recovery_key: &str) 
                 .into(),
         ));
     }
-    let subject = format!("volunteer:{}", login.id);
     if db.key() != Some(&typed) {
-        audit::record(
-            &mut tx,
-            db.now(),
-            &login.name,
-            SIGN_IN_FAILED,
-            Some(&subject),
-            &serde_json::json!({ "with": "recovery key" }),
+        sign_in_failed(
+            tx,
+            db,
+            &login,
+            serde_json::json!({ "with": "recovery key" }),
         )
         .await?;
-        tx.commit().await?;
         return Err(Error::invalid(
             "recoveryKey",
             "That is not this pantry's recovery key. Check it against the recovery sheet.",
@@ -410,6 +398,27 @@ pub async fn sign_in_with_recovery_key(db: &Db, name: &str, recovery_key: &str) 
         serde_json::json!({ "with": "recovery key" }),
     )
     .await
+}
+
+/// Records a sign-in that failed (a wrong PIN or recovery key), in its write transaction: the
+/// pantry-wide slow-down counts these.
+async fn sign_in_failed(
+    mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    db: &Db,
+    login: &store::Login,
+    details: serde_json::Value,
+) -> Result<()> {
+    audit::record(
+        &mut tx,
+        db.now(),
+        &login.name,
+        SIGN_IN_FAILED,
+        Some(&format!("volunteer:{}", login.id)),
+        &details,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Ends a sign-in that checked out, in its write transaction: the name's wrong PINs are
@@ -432,11 +441,7 @@ async fn signed_in(
     )
     .await?;
     tx.commit().await?;
-    Ok(Actor {
-        id: Some(login.id),
-        name: login.name,
-        role,
-    })
+    Ok(Actor::volunteer(login.id, login.name, role))
 }
 
 /// Records that a volunteer signed out (or the app locked itself).
@@ -445,9 +450,9 @@ pub async fn sign_out(db: &Db, actor: &Actor, why: &str) -> Result<()> {
     audit::record(
         &mut tx,
         db.now(),
-        &actor.name,
+        actor.name(),
         "signed-out",
-        actor.id.map(|id| format!("volunteer:{id}")).as_deref(),
+        actor.id().map(|id| format!("volunteer:{id}")).as_deref(),
         &serde_json::json!({ "why": why }),
     )
     .await?;
@@ -482,7 +487,7 @@ pub async fn save_idle_lock_minutes(db: &Db, actor: &Actor, minutes: &str) -> Re
     audit::record(
         &mut tx,
         db.now(),
-        &actor.name,
+        actor.name(),
         "volunteers.idle-lock",
         None,
         &serde_json::json!({ "minutes": minutes }),

@@ -23,6 +23,35 @@ pub fn keys() -> &'static pantry::keys::KeyStore {
     KEYS.get_or_init(|| pantry::keys::KeyStore::Folder(key_dir().to_owned()))
 }
 
+/// The counter exerciser (`tests/tools/exercise_counter.rs`, built for the tests only)
+/// recording visits in the pantry in `dir` as fast as it can, signed in as `volunteer` with
+/// `pin`, printing each visit's id once committed.
+pub fn exercise_counter(dir: &Path, visits: u32, volunteer: &str, pin: &str) -> Command {
+    let exe = env!("CARGO_BIN_EXE_exercise-counter");
+    let mut command = Command::new(exe);
+    command
+        .arg(dir)
+        .arg(visits.to_string())
+        .env("PANTRY_KEY_DIR", key_dir())
+        .env("PANTRY_VOLUNTEER", volunteer)
+        .env("PANTRY_PIN", pin);
+    command
+}
+
+/// Writes a database as an older Pantry (or another tool) left it, with `options`: it holds
+/// data (a table `old_notes` with the row 'kept') but none of this app's migrations.
+pub async fn older_database(options: sqlx::sqlite::SqliteConnectOptions) {
+    use sqlx::Connection;
+    let mut conn = sqlx::SqliteConnection::connect_with(&options.create_if_missing(true))
+        .await
+        .unwrap();
+    sqlx::query("CREATE TABLE old_notes (text TEXT); INSERT INTO old_notes VALUES ('kept')")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+}
+
 /// Options to open a database file with sqlx directly, as another tool would, for tests
 /// that read or damage it behind Pantry's back (SQLite started first, as Pantry does).
 pub fn sqlite_options(path: &Path) -> sqlx::sqlite::SqliteConnectOptions {
@@ -73,18 +102,27 @@ pub async fn count(db: &Db, table: &str) -> i64 {
         .unwrap()
 }
 
+/// This month in the pantry's time zone (`2026-12`): a period a pantry set up today has
+/// lived through, as a report needs.
+pub fn this_month() -> String {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::London)
+        .format("%Y-%m")
+        .to_string()
+}
+
 /// Actors for calling protected operations, by role.
 pub fn admin() -> pantry::access::Actor {
-    pantry::access::Actor::system("test", pantry::access::Role::Admin)
+    pantry::access::Actor::for_tests("test", pantry::access::Role::Admin)
 }
 
 pub fn manager() -> pantry::access::Actor {
-    pantry::access::Actor::system("test", pantry::access::Role::Manager)
+    pantry::access::Actor::for_tests("test", pantry::access::Role::Manager)
 }
 
 /// A volunteer with a name, for tests that check who is recorded.
 pub fn named(name: &str, role: pantry::access::Role) -> pantry::access::Actor {
-    pantry::access::Actor::system(name, role)
+    pantry::access::Actor::for_tests(name, role)
 }
 
 /// A one-adult household at a Hillside postcode, with consent given.
@@ -136,6 +174,39 @@ pub fn pantry_with(
 
 /// Alex, the first admin, with PIN 3333 (as the demo pantry has), for command-line tests on
 /// a pantry set up in the test.
+/// A new pantry set up as Hillside, with Alex (PIN 3333) its first admin.
+pub async fn hillside_with_alex() -> (TempDir, Db) {
+    let (dir, db) = fresh_db().await;
+    pantry::settings::save(&db, &hillside_form(), &admin())
+        .await
+        .unwrap();
+    admin_alex(&db).await;
+    (dir, db)
+}
+
+/// A volunteer added by `by` (an admin), with a PIN.
+pub async fn add_volunteer(
+    db: &Db,
+    by: &pantry::access::Actor,
+    name: &str,
+    role: pantry::access::Role,
+    pin: &str,
+) -> pantry::volunteers::Volunteer {
+    pantry::volunteers::save_volunteer(
+        db,
+        by,
+        &pantry::volunteers::VolunteerForm {
+            id: None,
+            name: name.into(),
+            role,
+            pin: pin.into(),
+            active: true,
+        },
+    )
+    .await
+    .unwrap()
+}
+
 pub async fn admin_alex(db: &Db) {
     pantry::volunteers::create_first_admin(db, &first_admin("Alex", "3333"))
         .await
@@ -180,7 +251,9 @@ pub fn stopped(db: Db, at: chrono::DateTime<chrono::Utc>) -> (Db, pantry::clock:
 /// Checks a household in and records its visit (cash, the usual items) at the database's now,
 /// as a manager would at the counter.
 pub async fn visit(db: &Db, household: i64) -> pantry::visits::VisitRecord {
-    let check_in = pantry::visits::check_in(db, household, None).await.unwrap();
+    let check_in = pantry::visits::check_in(db, household, None, &admin())
+        .await
+        .unwrap();
     assert!(check_in.verdict.eligible, "{:?}", check_in.verdict);
     let form = pantry::visits::VisitForm {
         household_id: household,

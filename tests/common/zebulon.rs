@@ -114,7 +114,9 @@ pub async fn pantry_with_zebulon(db: &Db) -> (i64, i64) {
         .unwrap()
         .id;
     // A visit with a note, a second one the same week (an override) that is then undone.
-    let check_in = visits::check_in(db, z, None).await.unwrap();
+    let check_in = visits::check_in(db, z, None, &common::admin())
+        .await
+        .unwrap();
     let card = cards::for_household(&mut db.pool().acquire().await.unwrap(), z)
         .await
         .unwrap()[0]
@@ -141,7 +143,9 @@ pub async fn pantry_with_zebulon(db: &Db) -> (i64, i64) {
     )
     .await
     .unwrap();
-    let again = visits::check_in(db, z, None).await.unwrap();
+    let again = visits::check_in(db, z, None, &common::admin())
+        .await
+        .unwrap();
     assert!(!again.verdict.eligible);
     let second = visits::record_visit(
         db,

@@ -2,12 +2,12 @@
 // printed for the key in use, and sees the audit trail checked; a counter volunteer is never
 // offered it; a data folder whose key is not on this computer opens only with the recovery key.
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { By } from "selenium-webdriver";
 import { afterEach, describe, expect, it } from "vitest";
-import { DEMO, demoDataDir, launch, stopAfterTest } from "./app";
+import { DEMO, demoDataDir, launch, pantryCli, stopAfterTest } from "./app";
 
 afterEach(({ task }) => stopAfterTest(task));
 
@@ -56,6 +56,27 @@ describe("security", () => {
     await app.driver.wait(async () => (await app.driver.findElements(By.xpath("//*[@aria-label='Safeguards']"))).length === 0, 10_000);
     await app.driver.executeScript("document.getElementById('security-title').scrollIntoView()");
     await app.screenshot("security-settings");
+  });
+
+  it("tells admins on every screen that the daily backup could not be taken, and never makes the folder", async () => {
+    const dir = demoDataDir(5);
+    const usb = mkdtempSync(join(tmpdir(), "pantry-e2e-usb-"));
+    pantryCli(dir, "backup-settings", "--folder", usb);
+    rmSync(usb, { recursive: true }); // the USB stick is unplugged
+    const app = await launch(dir, "Counter", DEMO.admin);
+    await app.containing("could not be taken");
+    await app.containing("Is the USB stick plugged in?");
+    await app.screenshot("security-backup-failed");
+    expect(existsSync(usb)).toBe(false);
+
+    await app.click("Settings");
+    await app.heading("Settings");
+    await app.fill("Backup folder", join(usb, "Pantry"));
+    await app.click("Save backup settings");
+    await app.driver.wait(async () => (await app.fieldError("Backup folder")).includes("That folder is not there"), 10_000);
+    expect(existsSync(usb)).toBe(false);
+    await app.driver.executeScript("document.getElementById('backups-title').scrollIntoView()");
+    await app.screenshot("backups-folder-not-there");
   });
 
   it("lets a locked-out admin sign in with the recovery key, and nobody with a wrong one", async () => {

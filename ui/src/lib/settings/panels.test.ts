@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { BackupStatus } from "../bindings/BackupStatus";
 import { AuditState } from "./audit.svelte";
 import { BackupsState } from "./backups.svelte";
+import { SecurityState } from "./security.svelte";
 import { VolunteersState } from "./volunteers.svelte";
 
 afterEach(() => clearMocks());
@@ -15,6 +16,7 @@ const status: BackupStatus = {
   last: null,
   stale: true,
   pendingRestore: null,
+  failed: null,
 };
 
 describe("BackupsState", () => {
@@ -154,5 +156,30 @@ describe("AuditState", () => {
     const audit = new AuditState();
     await audit.load();
     expect(audit.problem).toBe("Viewing the audit trail needs a manager.");
+  });
+});
+
+describe("SecurityState", () => {
+  const printed = {
+    fingerprint: "ab12",
+    sheetPrintedAt: "2026-12-01T10:00:00Z",
+    audit: { head: { entries: 3, hash: "00" }, broken: null },
+  };
+
+  it("asks admins to act on a scheduled backup that could not be taken, until one is", async () => {
+    let failed: BackupStatus["failed"] = { at: "2026-12-07T09:00:00Z", problem: "The backup folder /media/usb is not there." };
+    mockIPC((cmd) => {
+      if (cmd === "security_status") return printed;
+      if (cmd === "security_sheet_folder") return "/home/pat/Documents";
+      if (cmd === "backups_status") return { ...status, stale: false, failed };
+    });
+    const security = new SecurityState();
+    await security.load();
+    expect(security.backupFailed?.problem).toBe("The backup folder /media/usb is not there.");
+    expect(security.needsAttention).toBe(true);
+    failed = null;
+    await security.load();
+    expect(security.backupFailed).toBeNull();
+    expect(security.needsAttention).toBe(false);
   });
 });

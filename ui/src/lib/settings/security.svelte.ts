@@ -3,11 +3,14 @@
 // the data folder), and the audit trail's check. The library decides all of it; this only
 // loads and shows.
 import { api } from "../api";
+import type { BackupFailure } from "../bindings/BackupFailure";
 import type { SecurityStatus } from "../bindings/SecurityStatus";
 import { Task } from "../shell/task.svelte";
 
 export class SecurityState {
   status = $state<SecurityStatus | null>(null);
+  /** The last scheduled backup that could not be taken, until one is taken. */
+  backupFailed = $state<BackupFailure | null>(null);
   /** The folder the recovery sheet is written to (the user's Documents folder at first). */
   folder = $state("");
   /** Where the last recovery sheet was written, until the admin says it is put away. */
@@ -19,6 +22,7 @@ export class SecurityState {
   load(): Promise<boolean> {
     return this.task.run(async () => {
       this.status = await api.securityStatus();
+      this.backupFailed = (await api.backupsStatus()).failed;
       if (!this.folder) this.folder = (await api.securitySheetFolder()) ?? "";
     });
   }
@@ -47,8 +51,12 @@ export class SecurityState {
     });
   }
 
-  /** Something an admin must act on: no sheet for the key in use, or a broken trail. */
+  /** Something an admin must act on: no sheet for the key in use, a broken trail, or a
+   *  scheduled backup that could not be taken. */
   get needsAttention(): boolean {
-    return this.status !== null && (this.status.sheetPrintedAt === null || this.status.audit.broken !== null);
+    return (
+      this.status !== null &&
+      (this.status.sheetPrintedAt === null || this.status.audit.broken !== null || this.backupFailed !== null)
+    );
   }
 }
