@@ -1,15 +1,18 @@
-//! What the desktop shell tells the UI about itself at start-up.
+//! What the desktop shell tells the UI about itself at start-up, and first-run set-up (the
+//! settings and the first admin together, above both).
 
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::access::Actor;
 use crate::backups::RestoreNotice;
 use crate::choices::FlagOption;
 use crate::db::Db;
-use crate::error::{Result, WireError};
+use crate::error::{Error, Result, WireError};
 use crate::households::Status;
-use crate::settings;
+use crate::settings::{self, Settings, SettingsForm};
 use crate::visits::FeeMethod;
+use crate::volunteers;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -84,4 +87,37 @@ pub async fn status(
             labels: Labels::default(),
         },
     })
+}
+
+/// First-run setup in one transaction: the settings and the first admin, or neither. Every
+/// mistake (settings, the admin's name and PIN) is reported at once.
+pub async fn set_up(
+    db: &Db,
+    form: &SettingsForm,
+    first_admin: &volunteers::FirstAdmin,
+) -> Result<(Settings, Actor)> {
+    let mut fields = Vec::new();
+    let admin = volunteers::check_first_admin(first_admin);
+    let valid = form.validate();
+    for check in [admin.as_ref().map(|_| ()), valid.as_ref().map(|_| ())] {
+        if let Err(Error::Validation(f)) = check {
+            fields.extend(f.iter().cloned());
+        }
+    }
+    if !fields.is_empty() {
+        return Err(Error::Validation(fields));
+    }
+    let (valid, pin_hash) = (valid?, admin?);
+    let mut tx = db.begin_write().await?;
+    if settings::load_with(&mut tx).await?.is_some() {
+        return Err(Error::Conflict(
+            "This pantry is already set up; sign in instead.".into(),
+        ));
+    }
+    let actor =
+        volunteers::insert_first_admin(&mut tx, db.now(), &first_admin.admin_name, &pin_hash)
+            .await?;
+    let saved = settings::save_with(&mut tx, db.now(), &valid, actor.name()).await?;
+    tx.commit().await?;
+    Ok((saved, actor))
 }

@@ -129,6 +129,13 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
     same_path(&comparable(a), &comparable(b))
 }
 
+/// The SHA-256 of `bytes` in lower-case hex, as exports are listed and written files are
+/// recognised by.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
 /// Removes staged files (`.pantry-*.part`, and the `-journal`, `-wal` and `-shm` files
 /// SQLite leaves beside a staged copy, and the `.upgrade-lock` of a staged database whose
 /// schema was being made) left in `dir` by a write that was killed. When

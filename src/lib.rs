@@ -32,6 +32,7 @@ pub mod scan;
 pub mod settings;
 pub mod stock;
 pub mod text;
+pub mod trail;
 pub mod visits;
 pub mod volunteers;
 

@@ -5,6 +5,9 @@
 /// Digits in a membership number, including the check digit.
 pub const NUMBER_LENGTH: usize = 8;
 
+/// Digits in a card number: 7-digit membership serial, 2-digit issue, check digit.
+pub const CARD_NUMBER_LENGTH: usize = 10;
+
 /// The largest serial that fits before the check digit.
 pub const MAX_SERIAL: u32 = 9_999_999;
 

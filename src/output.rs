@@ -69,12 +69,22 @@ pub struct Guard {
     key_folder: Option<PathBuf>,
 }
 
+/// Backup files Pantry writes (and may prune) start with this.
+pub const BACKUP_PREFIX: &str = "pantry-backup-";
+
+/// Every folder that holds this pantry's backups: the one in the settings and the default
+/// one beside the database (which keeps older backups when the setting changed).
+pub(crate) async fn backup_folders(db: &Db) -> Result<Vec<PathBuf>> {
+    let (_, dir, _) = crate::settings::backup_folder(db).await?;
+    Ok(vec![dir, db.folder("backups")])
+}
+
 impl Guard {
     /// The guard for the open database (its backups folders come from the settings).
     pub async fn of(db: &Db) -> Result<Guard> {
         Ok(Guard::new(
             db.path(),
-            crate::backups::folders(db).await?.into_iter(),
+            backup_folders(db).await?.into_iter(),
             db.key_folder(),
         ))
     }
@@ -188,7 +198,7 @@ impl Guard {
         {
             return true;
         }
-        if name.starts_with(crate::backups::BACKUP_PREFIX) {
+        if name.starts_with(BACKUP_PREFIX) {
             return true;
         }
         if !same_path(parent, db_dir) {

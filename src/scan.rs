@@ -3,7 +3,7 @@
 //! barcode (EAN/UPC, or in-house like `PANTRY-0042`) or an item's name. The screens ask here;
 //! none decides for itself.
 
-use crate::{cards, membership};
+use crate::membership;
 
 /// What the counter's box holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +34,7 @@ pub fn counter_input(typed: &str) -> CounterInput {
         return CounterInput::Words(text.to_owned());
     }
     match digits.len() {
-        cards::CARD_NUMBER_LENGTH => CounterInput::Card(digits),
+        membership::CARD_NUMBER_LENGTH => CounterInput::Card(digits),
         membership::NUMBER_LENGTH => CounterInput::Membership(digits),
         12 | 13 => CounterInput::ItemBarcode(digits),
         _ => CounterInput::Words(text.to_owned()),

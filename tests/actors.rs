@@ -34,10 +34,6 @@ const WITHOUT_ACTOR: &[(&str, &str)] = &[
         "the notice of a restore, shown when the app opens",
     ),
     (
-        "backups::folders",
-        "the backup folders, for the output guard to protect",
-    ),
-    (
         "households::erasure::finish_interrupted",
         "finishes an erasure a killed process left, at start-up",
     ),
@@ -66,7 +62,7 @@ const WITHOUT_ACTOR: &[(&str, &str)] = &[
         "first-run set-up shows the form before any volunteer exists",
     ),
     (
-        "settings::set_up",
+        "app::set_up",
         "first-run set-up, before any volunteer exists",
     ),
     (

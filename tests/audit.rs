@@ -4,9 +4,9 @@
 mod common;
 
 use pantry::access::Role;
-use pantry::audit::{self, AuditFilter};
 use pantry::backups::{self, BackupReason};
 use pantry::households::{self, erasure};
+use pantry::trail::{self, AuditFilter};
 use pantry::{settings, visits, Error};
 
 #[tokio::test(flavor = "multi_thread")]
@@ -23,7 +23,7 @@ async fn the_trail_lists_filters_and_refuses_changes() {
     .await
     .unwrap();
 
-    let all = audit::list(&db, &AuditFilter::default(), &common::manager())
+    let all = trail::list(&db, &AuditFilter::default(), &common::manager())
         .await
         .unwrap();
     assert_eq!(all.matching, 2);
@@ -33,7 +33,7 @@ async fn the_trail_lists_filters_and_refuses_changes() {
             || all.actions.iter().any(|a| a.starts_with("settings"))
     );
 
-    let by_action = audit::list(
+    let by_action = trail::list(
         &db,
         &AuditFilter {
             action: "backups.taken".into(),
@@ -47,7 +47,7 @@ async fn the_trail_lists_filters_and_refuses_changes() {
         (by_action.matching, by_action.entries[0].actor.as_str()),
         (1, "Alex")
     );
-    let by_text = audit::list(
+    let by_text = trail::list(
         &db,
         &AuditFilter {
             text: "settings".into(),
@@ -58,7 +58,7 @@ async fn the_trail_lists_filters_and_refuses_changes() {
     .await
     .unwrap();
     assert_eq!(by_text.matching, 1);
-    let none = audit::list(
+    let none = trail::list(
         &db,
         &AuditFilter {
             from: "2999-01-01".into(),
@@ -69,7 +69,7 @@ async fn the_trail_lists_filters_and_refuses_changes() {
     .await
     .unwrap();
     assert_eq!(none.matching, 0);
-    let Error::Validation(fields) = audit::list(
+    let Error::Validation(fields) = trail::list(
         &db,
         &AuditFilter {
             to: "yesterday".into(),
@@ -107,14 +107,14 @@ async fn the_trail_reads_as_sentences_naming_what_it_is_about_as_it_is_now() {
     visits::void_visit(&db, visit.id, "wrong household", &pat)
         .await
         .unwrap();
-    let sentences = |page: audit::AuditPage| {
+    let sentences = |page: trail::AuditPage| {
         page.entries
             .into_iter()
             .map(|e| e.sentence)
             .collect::<Vec<_>>()
     };
     let trail = sentences(
-        audit::list(&db, &AuditFilter::default(), &common::manager())
+        trail::list(&db, &AuditFilter::default(), &common::manager())
             .await
             .unwrap(),
     );
@@ -133,7 +133,7 @@ async fn the_trail_reads_as_sentences_naming_what_it_is_about_as_it_is_now() {
         .await
         .unwrap();
     let trail = sentences(
-        audit::list(&db, &AuditFilter::default(), &common::manager())
+        trail::list(&db, &AuditFilter::default(), &common::manager())
             .await
             .unwrap(),
     );

@@ -7,7 +7,6 @@ use std::path::Path;
 
 use pantry::access::{Operation, RoleOption, SignedIn};
 use pantry::app::AppStatus;
-use pantry::audit::{AuditFilter, AuditPage};
 use pantry::backups::{BackupRecord, BackupStatus, RestoreNotice};
 use pantry::cards::{Card, CardLookup, PrintedFile};
 use pantry::error::WireError;
@@ -34,6 +33,7 @@ use pantry::stock::opening::OpeningReport;
 use pantry::stock::{
     ItemDetail, ItemForm, StockLookup, StockOverview, StockSettings, StockSettingsForm,
 };
+use pantry::trail::{AuditFilter, AuditPage};
 use pantry::visits::{CashUp, CheckIn, ScanOutcome, Today, TypeAhead, VisitForm, VisitRecord};
 use pantry::volunteers::{FirstAdmin, Volunteer, VolunteerForm};
 use ts_rs::TS;

@@ -208,9 +208,9 @@ async fn made_then_contacted_then_outcome_and_it_leaves_the_follow_up_list() {
         .unwrap()
         .household
         .membership_number;
-    let trail: Vec<String> = pantry::audit::list(
+    let trail: Vec<String> = pantry::trail::list(
         &db,
-        &pantry::audit::AuditFilter::default(),
+        &pantry::trail::AuditFilter::default(),
         &common::manager(),
     )
     .await

@@ -588,11 +588,11 @@ async fn each_export_records_the_audit_chain_head() {
         .await
         .unwrap();
     }
-    let filter = pantry::audit::AuditFilter {
+    let filter = pantry::trail::AuditFilter {
         action: "reports.exported".into(),
         ..Default::default()
     };
-    let page = pantry::audit::list(&p.db, &filter, &common::manager())
+    let page = pantry::trail::list(&p.db, &filter, &common::manager())
         .await
         .unwrap();
     let heads: Vec<(i64, String)> = page

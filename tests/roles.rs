@@ -9,7 +9,6 @@ use pantry::access::{Actor, Role};
 use std::path::{Path, PathBuf};
 
 use pantry::access::Operation;
-use pantry::audit::{self, AuditFilter};
 use pantry::backups;
 use pantry::cards;
 use pantry::households::form::HouseholdForm;
@@ -27,6 +26,7 @@ use pantry::stock::deliveries::{
     self, DeliveryForm, DeliveryLineForm, DeliverySource, WasteForm, WasteLineForm,
 };
 use pantry::stock::{self, counts, opening, CounterStock, ItemForm, StockSettingsForm};
+use pantry::trail::{self, AuditFilter};
 use pantry::visits::{self, FeeMethod, VisitForm};
 use pantry::volunteers::{self, VolunteerForm};
 use pantry::{households, settings, Db, Error};
@@ -319,7 +319,7 @@ async fn attempt(
             .await
             .map(ok)
         }
-        Operation::ViewAudit => audit::list(db, &AuditFilter::default(), actor)
+        Operation::ViewAudit => trail::list(db, &AuditFilter::default(), actor)
             .await
             .map(ok),
         Operation::ChangeSettings => settings::save(db, &common::hillside_form(), actor)
@@ -545,7 +545,7 @@ async fn every_protected_operation_is_tried_as_every_role() {
     assert_eq!(refusals, expected);
 
     // Every refusal is in the audit trail.
-    let audited = audit::list(
+    let audited = trail::list(
         &db,
         &AuditFilter {
             action: "refused".into(),
@@ -689,7 +689,7 @@ async fn sign_in_locks_out_after_wrong_pins_and_is_audited() {
     };
     assert_eq!(fields[0].field, "role");
 
-    let trail = audit::list(&db, &AuditFilter::default(), &alex)
+    let trail = trail::list(&db, &AuditFilter::default(), &alex)
         .await
         .unwrap();
     let count = |action: &str| trail.entries.iter().filter(|e| e.action == action).count();
@@ -705,7 +705,7 @@ async fn sign_in_locks_out_after_wrong_pins_and_is_audited() {
 
 /// The wrong PINs of `name` recorded in the audit trail (each one checked against the hash).
 async fn wrong_pins_checked(db: &Db, name: &str) -> usize {
-    let trail = audit::list(db, &AuditFilter::default(), &common::admin())
+    let trail = trail::list(db, &AuditFilter::default(), &common::admin())
         .await
         .unwrap();
     trail

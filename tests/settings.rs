@@ -173,7 +173,7 @@ async fn first_run_setup_saves_the_settings_and_the_first_admin_or_neither() {
         admin_pin_again: "13".into(),
         ..common::first_admin("", "12")
     };
-    let Error::Validation(fields) = settings::set_up(&db, &bad, &typo).await.unwrap_err() else {
+    let Error::Validation(fields) = pantry::app::set_up(&db, &bad, &typo).await.unwrap_err() else {
         panic!("every mistake is reported")
     };
     let named: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
@@ -183,7 +183,7 @@ async fn first_run_setup_saves_the_settings_and_the_first_admin_or_neither() {
     assert_eq!(common::count(&db, "pantry_settings").await, 0);
     assert_eq!(common::count(&db, "volunteers").await, 0);
 
-    let (saved, admin) = settings::set_up(
+    let (saved, admin) = pantry::app::set_up(
         &db,
         &common::hillside_form(),
         &common::first_admin("Alex", "2468"),
@@ -193,7 +193,7 @@ async fn first_run_setup_saves_the_settings_and_the_first_admin_or_neither() {
     assert_eq!(saved.name, "Hillside Pantry");
     assert_eq!(admin.role(), pantry::access::Role::Admin);
     assert_eq!(common::count(&db, "volunteers").await, 1);
-    let again = settings::set_up(
+    let again = pantry::app::set_up(
         &db,
         &common::hillside_form(),
         &common::first_admin("Eve", "1357"),

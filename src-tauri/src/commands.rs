@@ -1,8 +1,8 @@
 //! The IPC commands: each converts at the edge and calls one library function.
 
 use pantry::app::AppStatus;
-use pantry::audit::{self, AuditFilter, AuditPage};
 use pantry::settings::{self, Settings, SettingsForm};
+use pantry::trail::{self, AuditFilter, AuditPage};
 use pantry::Error;
 use tauri::State;
 
@@ -43,5 +43,5 @@ pub async fn audit_list(
     filter: AuditFilter,
 ) -> Result<AuditPage, Error> {
     let (db, actor) = state.signed_in()?;
-    audit::list(db, &filter, &actor).await
+    trail::list(db, &filter, &actor).await
 }

@@ -1,7 +1,7 @@
 //! Signing in and out, the first admin, and managing volunteers.
 
 use pantry::access::{Role, RoleOption, SignedIn};
-use pantry::settings::{self, Settings, SettingsForm};
+use pantry::settings::{Settings, SettingsForm};
 use pantry::volunteers::{self, FirstAdmin, Volunteer, VolunteerForm};
 use pantry::Error;
 use tauri::State;
@@ -95,7 +95,7 @@ pub async fn session_setup(
     admin: FirstAdmin,
 ) -> Result<Settings, Error> {
     let db = state.db()?;
-    let (saved, actor) = settings::set_up(db, &form, &admin).await?;
+    let (saved, actor) = pantry::app::set_up(db, &form, &admin).await?;
     state.start_session(actor, volunteers::idle_lock_minutes(db).await?);
     Ok(saved)
 }

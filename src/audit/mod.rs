@@ -3,11 +3,9 @@
 //! Pantry shows; all SQL is in `store`.
 
 pub mod chain;
-mod sentence;
-mod sentence_store;
 pub(crate) mod store;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 
 use crate::access::{Actor, Operation};
@@ -105,61 +103,4 @@ pub struct AuditEntry {
     /// The entry in words, naming what it is about as it is now.
     #[sqlx(skip)]
     pub sentence: String,
-}
-
-/// What to show: text found in the actor, action, subject or details; dates (YYYY-MM-DD,
-/// UTC) from and to, inclusive; empty means any.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-pub struct AuditFilter {
-    pub text: String,
-    pub action: String,
-    pub from: String,
-    pub to: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-pub struct AuditPage {
-    pub entries: Vec<AuditEntry>,
-    /// How many entries match (only the newest `LIMIT` are listed).
-    #[ts(type = "number")]
-    pub matching: i64,
-    /// The kinds of action recorded, for the filter.
-    pub actions: Vec<String>,
-}
-
-/// The newest entries listed at once.
-pub const LIMIT: i64 = 200;
-
-/// The newest entries matching the filter.
-pub async fn list(db: &crate::db::Db, filter: &AuditFilter, actor: &Actor) -> Result<AuditPage> {
-    actor.require(db, Operation::ViewAudit).await?;
-    let date = |text: &str, field: &str| -> Result<Option<NaiveDate>> {
-        let t = text.trim();
-        if t.is_empty() {
-            return Ok(None);
-        }
-        NaiveDate::parse_from_str(t, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| crate::Error::invalid(field, "Give the date as YYYY-MM-DD."))
-    };
-    let matching = store::Matching {
-        text: filter.text.trim(),
-        action: filter.action.trim(),
-        from: date(&filter.from, "from")?,
-        to: date(&filter.to, "to")?,
-    };
-    let mut conn = db.pool().acquire().await?;
-    let mut entries = store::newest(&mut conn, matching).await?;
-    for entry in &mut entries {
-        entry.sentence = sentence::sentence(&mut conn, entry).await?;
-    }
-    let matching = store::count(&mut conn, matching).await?;
-    let actions = store::actions(&mut conn).await?;
-    Ok(AuditPage {
-        entries,
-        matching,
-        actions,
-    })
 }

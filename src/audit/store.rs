@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use sqlx::{AssertSqlSafe, SqliteConnection};
 
-use super::{AuditEntry, LIMIT};
+use super::AuditEntry;
 use crate::error::Result;
 
 /// An entry as stored (the fields its chain link covers).
@@ -157,15 +157,20 @@ const CONDITION: &str =
      AND (?3 IS NULL OR substr(at, 1, 10) >= ?3)
      AND (?4 IS NULL OR substr(at, 1, 10) <= ?4)";
 
-/// The newest `LIMIT` entries matching, newest first.
-pub async fn newest(conn: &mut SqliteConnection, m: Matching<'_>) -> Result<Vec<AuditEntry>> {
+/// The newest `limit` entries matching, newest first.
+pub async fn newest(
+    conn: &mut SqliteConnection,
+    m: Matching<'_>,
+    limit: i64,
+) -> Result<Vec<AuditEntry>> {
     Ok(sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT id, at, actor, action, subject, details FROM audit_log WHERE {CONDITION} ORDER BY id DESC LIMIT {LIMIT}"
+        "SELECT id, at, actor, action, subject, details FROM audit_log WHERE {CONDITION} ORDER BY id DESC LIMIT ?5"
     )))
     .bind(format!("%{}%", m.text))
     .bind(m.action)
     .bind(m.from)
     .bind(m.to)
+    .bind(limit)
     .fetch_all(conn)
     .await?)
 }

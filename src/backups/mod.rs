@@ -19,13 +19,13 @@ use crate::db::{self, Db, DbLock};
 use crate::error::{whole_number, Error, Result};
 use crate::files::{self, Existing};
 use crate::keys::{DatabaseKey, KeyStore};
+use crate::output::BACKUP_PREFIX;
+use crate::settings;
 
 /// Backups older than this are reported as stale.
 pub const STALE_AFTER_HOURS: i64 = 48;
 /// A daily backup is due when the last one is older than this.
 const DAILY_HOURS: i64 = 24;
-/// Backup files Pantry writes (and may prune) start with this.
-pub const BACKUP_PREFIX: &str = "pantry-backup-";
 /// A restore chosen in the app waits here, beside the database, until the next start…
 const PENDING: &str = "pantry-restore-pending.sqlite3";
 /// …with who chose it and what it is (written after the copy, so its presence means the
@@ -89,33 +89,8 @@ pub struct BackupFailure {
     pub problem: String,
 }
 
-async fn settings_row(db: &Db) -> Result<(String, i64)> {
-    let mut conn = db.pool().acquire().await?;
-    Ok(store::settings(&mut conn)
-        .await?
-        .unwrap_or((String::new(), 14)))
-}
-
-async fn folder(db: &Db) -> Result<(PathBuf, i64)> {
-    let (setting, kept) = settings_row(db).await?;
-    let dir = if setting.trim().is_empty() {
-        db.folder("backups")
-    } else {
-        PathBuf::from(setting.trim())
-    };
-    Ok((dir, kept))
-}
-
-/// Every folder that holds this pantry's backups: the one in the settings and the default
-/// one beside the database (which keeps older backups when the setting changed).
-pub async fn folders(db: &Db) -> Result<Vec<PathBuf>> {
-    let (dir, _) = folder(db).await?;
-    Ok(vec![dir, db.folder("backups")])
-}
-
 pub async fn status(db: &Db, _signed_in: &Actor) -> Result<BackupStatus> {
-    let (setting, kept) = settings_row(db).await?;
-    let (dir, _) = folder(db).await?;
+    let (setting, dir, kept) = settings::backup_folder(db).await?;
     let mut conn = db.pool().acquire().await?;
     let last = store::last(&mut conn).await?;
     let failed = store::failure(&mut conn)
@@ -178,7 +153,7 @@ pub async fn save_settings(
         return Err(Error::Validation(errors));
     };
     let mut tx = db.begin_write().await?;
-    store::save_settings(&mut tx, folder, i64::from(kept)).await?;
+    settings::store::save_backup_settings(&mut tx, folder, i64::from(kept)).await?;
     audit::record(
         &mut tx,
         db.now(),
@@ -197,7 +172,7 @@ pub async fn save_settings(
 pub async fn back_up(db: &Db, reason: BackupReason, actor: &Actor) -> Result<BackupRecord> {
     actor.require(db, Operation::TakeBackup).await?;
     let actor = actor.name();
-    let (dir, kept) = folder(db).await?;
+    let (_, dir, kept) = settings::backup_folder(db).await?;
     if dir == db.folder("backups") {
         std::fs::create_dir_all(&dir).map_err(|e| files::file_error("create", &dir, &e))?;
     } else if !dir.is_dir() {
@@ -347,7 +322,7 @@ pub async fn prune_after_upgrade(db: &Db) -> Result<Vec<PathBuf>> {
             Err(e) => return Err(files::file_error("remove", &copy, &e)),
         }
     }
-    let (dir, kept) = folder(db).await?;
+    let (_, dir, kept) = settings::backup_folder(db).await?;
     if dir.is_dir() {
         prune(db, &dir, kept).await?;
         encrypt_plain_backups(db, &dir).await?;

@@ -1,5 +1,6 @@
-//! SQL for backups and restores: the only place that reads or writes `backups`, `restores`
-//! and the backup settings in `pantry_settings` (folder, number kept). It also reads a backup
+//! SQL for backups and restores: the only place that reads or writes `backups` and
+//! `restores`, and the last scheduled backup that failed in `pantry_settings` (the backup
+//! folder and number kept are the settings store's). It also reads a backup
 //! file before it is restored (its schema version and pantry), counts what a restore undoes,
 //! and carries `audit_log` rows and the `erasures` list across a restore.
 
@@ -8,24 +9,6 @@ use sqlx::{AssertSqlSafe, SqliteConnection};
 
 use super::{BackupRecord, PantryIdentity, RestoreNotice};
 use crate::error::Result;
-
-/// The backup folder setting (empty: the default folder) and how many backups are kept.
-pub async fn settings(conn: &mut SqliteConnection) -> Result<Option<(String, i64)>> {
-    Ok(
-        sqlx::query_as("SELECT backup_folder, backups_kept FROM pantry_settings WHERE id = 1")
-            .fetch_optional(conn)
-            .await?,
-    )
-}
-
-pub async fn save_settings(conn: &mut SqliteConnection, folder: &str, kept: i64) -> Result<()> {
-    sqlx::query("UPDATE pantry_settings SET backup_folder = ?, backups_kept = ? WHERE id = 1")
-        .bind(folder)
-        .bind(kept)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
 
 /// The backup taken last.
 pub async fn last(conn: &mut SqliteConnection) -> Result<Option<BackupRecord>> {

@@ -15,12 +15,10 @@ use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::households::{self, store as household_store};
 use crate::membership;
+use crate::membership::CARD_NUMBER_LENGTH;
 use crate::output::{self, Destination};
 use crate::print::cards::{self as layout, CardFace, SheetLayout};
 use crate::settings;
-
-/// Digits in a card number: 7-digit membership serial, 2-digit issue, check digit.
-pub const CARD_NUMBER_LENGTH: usize = 10;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, FromRow)]
 #[serde(rename_all = "camelCase")]

@@ -110,7 +110,7 @@ async fn refuse_beside_the_data(db: &Db, to: &Destination) -> Result<()> {
     };
     let target = crate::files::comparable(&target);
     let data_folder = db.path().parent().map(crate::files::comparable);
-    let backup_folders = crate::backups::folders(db).await?;
+    let backup_folders = crate::output::backup_folders(db).await?;
     let inside = |folder: &Path| {
         target
             .ancestors()

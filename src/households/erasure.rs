@@ -104,7 +104,7 @@ pub(crate) async fn note_written_file(
         households,
         kind,
         &file.display().to_string(),
-        &crate::reports::export::sha256_hex(bytes),
+        &crate::files::sha256_hex(bytes),
         at,
     )
     .await
@@ -240,7 +240,7 @@ pub(crate) async fn finish(
                 // Gone already (moved or deleted by hand): only forgotten.
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
                 // Not the bytes Pantry wrote: someone else's file now, left alone.
-                Ok(bytes) if crate::reports::export::sha256_hex(&bytes) == f.sha256 => Some(true),
+                Ok(bytes) if crate::files::sha256_hex(&bytes) == f.sha256 => Some(true),
                 _ => Some(false),
             };
             match deletable {

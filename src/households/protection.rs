@@ -212,7 +212,7 @@ pub async fn write_subject_access(
         match crate::output::write(db, &to, &bytes).await {
             Ok(file) => files.push((
                 std::path::absolute(&file).unwrap_or(file),
-                crate::reports::export::sha256_hex(&bytes),
+                crate::files::sha256_hex(&bytes),
             )),
             Err(err) => {
                 // Both files or neither: the member gets the whole answer.

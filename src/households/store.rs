@@ -12,7 +12,8 @@ use super::protection::{FileLine, MembershipEvent, VisitDetail, VisitItem};
 use super::search_store::{count_words, defer_indexing, index_inserted};
 use super::{HistoryEntry, Household, HouseholdSummary, Member, Status, VisitLine};
 use crate::error::{Error, Result};
-use crate::{membership, text};
+use crate::membership;
+use crate::text;
 
 /// A household row to insert (search keys are derived here).
 #[derive(Debug, Clone)]

@@ -9,7 +9,6 @@ use std::path::Path;
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, Workbook};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use sqlx::FromRow;
 use ts_rs::TS;
 
@@ -549,13 +548,6 @@ pub fn to_json(summary: &impl Serialize) -> Result<Vec<u8>> {
     serde_json::to_vec_pretty(summary).map_err(|e| Error::Io(std::io::Error::other(e)))
 }
 
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// A recorded export.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, FromRow)]
 #[serde(rename_all = "camelCase")]
@@ -587,7 +579,7 @@ pub async fn write_and_record(
     let actor = actor.name();
     let out = crate::output::write(db, to, bytes).await?;
     let file = out.display().to_string();
-    let hash = sha256_hex(bytes);
+    let hash = crate::files::sha256_hex(bytes);
     // The audit chain's head as this export left: the landlord's copy can be matched to the
     // pantry's trail as it stood then.
     let chain = crate::audit::chain::verify(db).await?.head;

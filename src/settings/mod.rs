@@ -534,7 +534,22 @@ pub async fn require(db: &Db) -> Result<Settings> {
         .ok_or_else(|| Error::not_found("The pantry's settings (finish first-run setup)"))
 }
 
-async fn load_with(conn: &mut SqliteConnection) -> Result<Option<Settings>> {
+/// Where backups go: the folder setting as saved (empty for the default), the folder it
+/// means (the default is `backups` beside the database), and how many backups are kept.
+pub(crate) async fn backup_folder(db: &Db) -> Result<(String, std::path::PathBuf, i64)> {
+    let mut conn = db.pool().acquire().await?;
+    let (setting, kept) = store::backup_settings(&mut conn)
+        .await?
+        .unwrap_or((String::new(), 14));
+    let dir = if setting.trim().is_empty() {
+        db.folder("backups")
+    } else {
+        std::path::PathBuf::from(setting.trim())
+    };
+    Ok((setting, dir, kept))
+}
+
+pub(crate) async fn load_with(conn: &mut SqliteConnection) -> Result<Option<Settings>> {
     let Some(row) = store::load(&mut *conn).await? else {
         return Ok(None);
     };
@@ -591,45 +606,8 @@ pub async fn save(db: &Db, form: &SettingsForm, actor: &Actor) -> Result<Setting
     Ok(after)
 }
 
-/// First-run setup in one transaction: the settings and the first admin, or neither. Every
-/// mistake (settings, the admin's name and PIN) is reported at once.
-pub async fn set_up(
-    db: &Db,
-    form: &SettingsForm,
-    first_admin: &crate::volunteers::FirstAdmin,
-) -> Result<(Settings, Actor)> {
-    let mut fields = Vec::new();
-    let admin = crate::volunteers::check_first_admin(first_admin);
-    let valid = form.validate();
-    for check in [admin.as_ref().map(|_| ()), valid.as_ref().map(|_| ())] {
-        if let Err(Error::Validation(f)) = check {
-            fields.extend(f.iter().cloned());
-        }
-    }
-    if !fields.is_empty() {
-        return Err(Error::Validation(fields));
-    }
-    let (valid, pin_hash) = (valid?, admin?);
-    let mut tx = db.begin_write().await?;
-    if load_with(&mut tx).await?.is_some() {
-        return Err(Error::Conflict(
-            "This pantry is already set up; sign in instead.".into(),
-        ));
-    }
-    let actor = crate::volunteers::insert_first_admin(
-        &mut tx,
-        db.now(),
-        &first_admin.admin_name,
-        &pin_hash,
-    )
-    .await?;
-    let saved = save_with(&mut tx, db.now(), &valid, actor.name()).await?;
-    tx.commit().await?;
-    Ok((saved, actor))
-}
-
 /// Saves checked settings inside the caller's transaction, with the audit entry.
-async fn save_with(
+pub(crate) async fn save_with(
     tx: &mut SqliteConnection,
     at: DateTime<Utc>,
     valid: &ValidSettings,

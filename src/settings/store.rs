@@ -155,3 +155,25 @@ pub async fn set_idle_lock_minutes(conn: &mut SqliteConnection, minutes: i64) ->
         .await?;
     Ok(())
 }
+
+/// The backup folder setting (empty: the default folder) and how many backups are kept.
+pub async fn backup_settings(conn: &mut SqliteConnection) -> Result<Option<(String, i64)>> {
+    Ok(
+        sqlx::query_as("SELECT backup_folder, backups_kept FROM pantry_settings WHERE id = 1")
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+pub async fn save_backup_settings(
+    conn: &mut SqliteConnection,
+    folder: &str,
+    kept: i64,
+) -> Result<()> {
+    sqlx::query("UPDATE pantry_settings SET backup_folder = ?, backups_kept = ? WHERE id = 1")
+        .bind(folder)
+        .bind(kept)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

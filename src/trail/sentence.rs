@@ -6,8 +6,9 @@
 use serde_json::Value;
 use sqlx::SqliteConnection;
 
-use super::{sentence_store as store, AuditEntry};
+use super::store;
 use crate::access::Role;
+use crate::audit::AuditEntry;
 use crate::error::Result;
 use crate::households::Status;
 use crate::money;
