@@ -30,7 +30,7 @@ const WITHOUT_ACTOR: &[(&str, &str)] = &[
         "start-up housekeeping after a schema upgrade",
     ),
     (
-        "backups::unseen_restore",
+        "backups::restore::unseen_restore",
         "the notice of a restore, shown when the app opens",
     ),
     (

@@ -12,6 +12,66 @@ use crate::access::{Actor, Operation};
 use crate::db::Db;
 use crate::error::{Error, Result};
 
+/// What an entry is about: a record of one kind, by id. Stored as `kind:id`
+/// (`household:42`), which is what the trail's filter searches and `Subject::parse` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Household(i64),
+    Volunteer(i64),
+    Referral(i64),
+    Agency(i64),
+    Item(i64),
+    Delivery(i64),
+    Waste(i64),
+    Count(i64),
+    Round(i64),
+}
+
+impl Subject {
+    fn parts(self) -> (&'static str, i64) {
+        match self {
+            Subject::Household(id) => ("household", id),
+            Subject::Volunteer(id) => ("volunteer", id),
+            Subject::Referral(id) => ("referral", id),
+            Subject::Agency(id) => ("agency", id),
+            Subject::Item(id) => ("item", id),
+            Subject::Delivery(id) => ("delivery", id),
+            Subject::Waste(id) => ("waste", id),
+            Subject::Count(id) => ("count", id),
+            Subject::Round(id) => ("round", id),
+        }
+    }
+
+    /// The id of the record it is about.
+    pub fn id(self) -> i64 {
+        self.parts().1
+    }
+
+    /// As stored: `household:42`.
+    pub fn stored(self) -> String {
+        let (kind, id) = self.parts();
+        format!("{kind}:{id}")
+    }
+
+    /// A subject as stored, if it is one.
+    pub fn parse(text: &str) -> Option<Subject> {
+        let (kind, id) = text.split_once(':')?;
+        let id = id.parse().ok()?;
+        Some(match kind {
+            "household" => Subject::Household(id),
+            "volunteer" => Subject::Volunteer(id),
+            "referral" => Subject::Referral(id),
+            "agency" => Subject::Agency(id),
+            "item" => Subject::Item(id),
+            "delivery" => Subject::Delivery(id),
+            "waste" => Subject::Waste(id),
+            "count" => Subject::Count(id),
+            "round" => Subject::Round(id),
+            _ => return None,
+        })
+    }
+}
+
 /// Appends one entry, inside the caller's transaction (the library's own rule functions
 /// write the trail; `actor` is the name of the volunteer who acted).
 pub(crate) async fn record(
@@ -19,11 +79,12 @@ pub(crate) async fn record(
     at: DateTime<Utc>,
     actor: &str,
     action: &str,
-    subject: Option<&str>,
+    subject: Option<Subject>,
     details: &serde_json::Value,
 ) -> Result<()> {
     let details = details.to_string();
-    let entry = store::insert(conn, at, actor, action, subject, &details).await?;
+    let subject = subject.map(Subject::stored);
+    let entry = store::insert(conn, at, actor, action, subject.as_deref(), &details).await?;
     chain::extend(conn, &entry).await
 }
 
@@ -103,4 +164,39 @@ pub struct AuditEntry {
     /// The entry in words, naming what it is about as it is now.
     #[sqlx(skip)]
     pub sentence: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Subject;
+
+    #[test]
+    fn a_subject_is_read_back_as_it_was_stored() {
+        for make in [
+            Subject::Household,
+            Subject::Volunteer,
+            Subject::Referral,
+            Subject::Agency,
+            Subject::Item,
+            Subject::Delivery,
+            Subject::Waste,
+            Subject::Count,
+            Subject::Round,
+        ] {
+            let subject = make(42);
+            assert_eq!(Subject::parse(&subject.stored()), Some(subject));
+            assert_eq!(subject.id(), 42);
+        }
+        assert_eq!(Subject::Household(7).stored(), "household:7");
+        for text in [
+            "",
+            "household",
+            "household:",
+            "household:x",
+            "planet:3",
+            "42",
+        ] {
+            assert_eq!(Subject::parse(text), None, "{text}");
+        }
+    }
 }

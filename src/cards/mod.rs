@@ -10,10 +10,10 @@ use sqlx::{FromRow, SqliteConnection};
 use ts_rs::TS;
 
 use crate::access::{Actor, Operation};
-use crate::audit;
+use crate::audit::{self, Subject};
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::households::{self, store as household_store};
+use crate::households::store as household_store;
 use crate::membership;
 use crate::membership::CARD_NUMBER_LENGTH;
 use crate::output::{self, Destination};
@@ -194,14 +194,7 @@ pub async fn reissue(db: &Db, household_id: i64, reason: &str, actor: &Actor) ->
         ));
     }
     let mut tx = db.begin_write().await?;
-    let household = household_store::load(&mut tx, household_id)
-        .await?
-        .ok_or_else(|| Error::not_found(format!("Household {household_id}")))?;
-    if household.erased {
-        return Err(Error::Conflict(
-            "This household's details were erased; it cannot have a card.".into(),
-        ));
-    }
+    let household = crate::households::load_live(&mut tx, household_id).await?;
     let serial: i64 = household.membership_number[..membership::NUMBER_LENGTH - 1]
         .parse()
         .unwrap_or(household_id);
@@ -229,7 +222,7 @@ pub async fn reissue(db: &Db, household_id: i64, reason: &str, actor: &Actor) ->
         db.now(),
         actor,
         "card.reissued",
-        Some(&households::subject(household_id)),
+        Some(Subject::Household(household_id)),
         &serde_json::json!({}),
     )
     .await?;

@@ -45,9 +45,9 @@ use serde::Serialize;
 use sqlx::SqliteConnection;
 use ts_rs::TS;
 
-use super::{store, subject};
+use super::store;
 use crate::access::{Actor, Operation};
-use crate::audit;
+use crate::audit::{self, Subject};
 use crate::db::Db;
 use crate::error::{Error, Result};
 
@@ -216,7 +216,7 @@ pub(crate) async fn erase_in(
         at,
         actor,
         "household.erased",
-        Some(&subject(id)),
+        Some(Subject::Household(id)),
         &serde_json::json!({ "why": why.code() }),
     )
     .await

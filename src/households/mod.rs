@@ -17,7 +17,7 @@ use sqlx::FromRow;
 use ts_rs::TS;
 
 use crate::access::{Actor, Operation};
-use crate::audit;
+use crate::audit::{self, Subject};
 use crate::choices::FlagOption;
 use crate::db::Db;
 use crate::error::{Error, FieldError, Result};
@@ -367,7 +367,7 @@ pub async fn register(
         db.now(),
         actor,
         "household.registered",
-        Some(&subject(id)),
+        Some(Subject::Household(id)),
         &serde_json::json!({}),
     )
     .await?;
@@ -378,10 +378,6 @@ pub async fn register(
     Ok(household)
 }
 
-pub(crate) fn subject(id: i64) -> String {
-    format!("household:{id}")
-}
-
 /// The household, refused when it is not on file or its details were erased.
 pub(crate) async fn load_live(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Household> {
     let household = store::load(conn, id)
@@ -389,7 +385,7 @@ pub(crate) async fn load_live(conn: &mut sqlx::SqliteConnection, id: i64) -> Res
         .ok_or_else(|| Error::not_found(format!("Household {id}")))?;
     if household.erased {
         return Err(Error::Conflict(
-            "This household's details were erased; it cannot be changed.".into(),
+            "This household's details were erased: nothing more can be done for it.".into(),
         ));
     }
     Ok(household)
@@ -502,7 +498,7 @@ pub async fn update(db: &Db, id: i64, form: &HouseholdForm, actor: &Actor) -> Re
             db.now(),
             actor,
             "household.edited",
-            Some(&subject(id)),
+            Some(Subject::Household(id)),
             &serde_json::json!({ "fields": changed }),
         )
         .await?;
@@ -548,7 +544,7 @@ pub async fn renew(db: &Db, id: i64, actor: &Actor) -> Result<Household> {
         db.now(),
         actor,
         "household.renewed",
-        Some(&subject(id)),
+        Some(Subject::Household(id)),
         &serde_json::json!({}),
     )
     .await?;
@@ -598,7 +594,7 @@ pub async fn set_status(
         db.now(),
         actor,
         "household.status",
-        Some(&subject(id)),
+        Some(Subject::Household(id)),
         &serde_json::json!({ "status": status.code() }),
     )
     .await?;
@@ -695,7 +691,7 @@ pub async fn merge(db: &Db, keep: i64, remove: i64, actor: &Actor) -> Result<Hou
         db.now(),
         actor,
         "household.merged",
-        Some(&subject(keep)),
+        Some(Subject::Household(keep)),
         // Ids only: the removed household's number and name are in the kept one's history.
         &serde_json::json!({ "removed": remove }),
     )

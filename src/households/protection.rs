@@ -10,9 +10,9 @@ use sqlx::FromRow;
 use ts_rs::TS;
 
 use super::erasure::{self, Why};
-use super::{store, subject, HistoryEntry, Household, HouseholdSummary};
+use super::{store, HistoryEntry, Household, HouseholdSummary};
 use crate::access::{Actor, Operation};
-use crate::audit::{self, AuditEntry};
+use crate::audit::{self, AuditEntry, Subject};
 use crate::cards::Card;
 use crate::db::Db;
 use crate::error::{Error, Result};
@@ -118,8 +118,8 @@ async fn gather(db: &Db, id: i64, actor: &Actor) -> Result<SubjectAccess> {
         .await?
         .ok_or_else(|| Error::not_found(format!("Household {id}")))?;
     let referrals = crate::referrals::for_household(&mut conn, id).await?;
-    let mut subjects = vec![subject(id)];
-    subjects.extend(referrals.iter().map(|r| format!("referral:{}", r.id)));
+    let mut subjects = vec![Subject::Household(id).stored()];
+    subjects.extend(referrals.iter().map(|r| Subject::Referral(r.id).stored()));
     Ok(SubjectAccess {
         format: 2,
         pantry: settings.name,
@@ -173,7 +173,7 @@ async fn record_subject_access(
         db.now(),
         actor,
         "household.subject_access",
-        Some(&subject(id)),
+        Some(Subject::Household(id)),
         &serde_json::json!({}),
     )
     .await?;

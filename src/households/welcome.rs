@@ -7,27 +7,20 @@
 
 use crate::access::{Actor, Operation};
 use crate::db::Db;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::i18n::{self, Msg, Texts};
 use crate::output::Destination;
 use crate::print::welcome::{WelcomePart, WelcomeSection, WelcomeSheet};
 use crate::settings::{self, Settings, VisitRule};
 
 use super::form::CONSENT_VERSION;
-use super::{store, Household};
+use super::Household;
 
 /// What the sheet says, in the household's language then English.
 pub async fn sheet(db: &Db, id: i64, _signed_in: &Actor) -> Result<WelcomeSheet> {
     let settings = settings::require(db).await?;
     let mut conn = db.pool().acquire().await?;
-    let household = store::load(&mut conn, id)
-        .await?
-        .ok_or_else(|| Error::not_found(format!("Household {id}")))?;
-    if household.erased {
-        return Err(Error::Conflict(
-            "This household's details were erased; there is nobody to welcome.".into(),
-        ));
-    }
+    let household = super::load_live(&mut conn, id).await?;
     let (_, opening_times) = i18n::switched_on_with(&mut conn).await?;
     let own = i18n::texts(&household.language);
     let mut parts = vec![part(own, &settings, &opening_times, &household)];

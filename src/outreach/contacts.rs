@@ -9,11 +9,10 @@ use ts_rs::TS;
 use super::store::{self, Candidate, NewAttempt};
 use super::{ContactOutcome, SupportNeed};
 use crate::access::{Actor, Operation};
-use crate::audit;
+use crate::audit::{self, Subject};
 use crate::clock::uk;
 use crate::db::Db;
 use crate::error::{Error, FieldError, Result};
-use crate::households;
 use crate::referrals::{self, ReferralForm};
 
 /// A household due a call, with why.
@@ -268,7 +267,7 @@ pub async fn log_contact(db: &Db, form: &ContactForm, actor: &Actor) -> Result<C
         now,
         actor.name(),
         "contact.logged",
-        Some(&households::subject(form.household_id)),
+        Some(Subject::Household(form.household_id)),
         &serde_json::json!({ "contact": id, "outcome": outcome.code(), "referral": referral_id }),
     )
     .await?;

@@ -8,10 +8,10 @@ use ts_rs::TS;
 
 use super::store::{self, NewDelivery};
 use crate::access::{Actor, Operation};
-use crate::audit;
+use crate::audit::{self, Subject};
 use crate::db::Db;
 use crate::error::{Error, FieldError, Result};
-use crate::households::{self, form::checked_phone};
+use crate::households::form::checked_phone;
 use crate::postcode::Postcode;
 use crate::visits::FeeMethod;
 
@@ -136,7 +136,7 @@ pub async fn set_delivery(
         now,
         actor.name(),
         "delivery.set",
-        Some(&households::subject(form.household_id)),
+        Some(Subject::Household(form.household_id)),
         &serde_json::json!({ "until": until }),
     )
     .await?;
@@ -164,7 +164,7 @@ pub async fn stop_deliveries(db: &Db, household_id: i64, actor: &Actor) -> Resul
         now,
         actor.name(),
         "delivery.stopped",
-        Some(&households::subject(household_id)),
+        Some(Subject::Household(household_id)),
         &serde_json::json!({}),
     )
     .await?;

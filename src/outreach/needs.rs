@@ -8,7 +8,7 @@ use ts_rs::TS;
 use super::store::{self, NewNeed};
 use super::SupportNeed;
 use crate::access::{Actor, Operation};
-use crate::audit;
+use crate::audit::{self, Subject};
 use crate::db::Db;
 use crate::error::{Error, FieldError, Result};
 use crate::households;
@@ -114,7 +114,7 @@ pub async fn record_support_need(
         now,
         actor.name(),
         "support.recorded",
-        Some(&households::subject(form.household_id)),
+        Some(Subject::Household(form.household_id)),
         &serde_json::json!({ "need": need.code() }),
     )
     .await?;
@@ -144,7 +144,7 @@ pub async fn remove_support_need(
         now,
         actor.name(),
         "support.removed",
-        Some(&households::subject(household_id)),
+        Some(Subject::Household(household_id)),
         &serde_json::json!({ "need": need.code() }),
     )
     .await?;

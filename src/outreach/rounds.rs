@@ -16,7 +16,7 @@ use super::packing::{self, ParcelLineForm};
 use super::store::{self, StopRow};
 use super::DeliveryOutcome;
 use crate::access::{Actor, Operation};
-use crate::audit;
+use crate::audit::{self, Subject};
 use crate::db::Db;
 use crate::error::{Error, FieldError, Result};
 use crate::households::{self, form};
@@ -351,7 +351,7 @@ pub async fn plan_round(db: &Db, form: &RoundForm, actor: &Actor) -> Result<Roun
         now,
         actor.name(),
         "round.planned",
-        Some(&format!("round:{round_id}")),
+        Some(Subject::Round(round_id)),
         &serde_json::json!({ "date": day, "stops": form.stops.len() }),
     )
     .await?;
@@ -509,7 +509,7 @@ pub async fn pack_round(db: &Db, date: NaiveDate, actor: &Actor) -> Result<Round
         now,
         actor.name(),
         "round.packed",
-        Some(&format!("round:{round_id}")),
+        Some(Subject::Round(round_id)),
         &serde_json::json!({ "date": date, "parcels": packed_now }),
     )
     .await?;
@@ -639,7 +639,7 @@ pub async fn record_outcome(
         now,
         actor.name(),
         "delivery.outcome",
-        Some(&households::subject(stop.household_id)),
+        Some(Subject::Household(stop.household_id)),
         &serde_json::json!({ "delivery": id, "outcome": outcome.code(), "visit": visit_id }),
     )
     .await?;

@@ -2,7 +2,13 @@
 //! support): the agency directory, referrals made with the member's consent to share their
 //! details, the slip, and follow-up from made → contacted → outcome. All SQL is in `store`.
 
+mod agencies;
+mod slip;
 pub(crate) mod store;
+
+use agencies::agency_with;
+pub use agencies::{agencies, save_agency, Agency, AgencyForm};
+pub use slip::{print_slip, slip};
 
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
@@ -10,15 +16,12 @@ use sqlx::SqliteConnection;
 use ts_rs::TS;
 
 use crate::access::{Actor, Operation};
-use crate::audit;
+use crate::audit::{self, Subject};
 use crate::choices::FlagOption;
 use crate::db::Db;
 use crate::error::{Error, FieldError, Result};
 use crate::households;
-use crate::i18n::Msg;
 use crate::membership;
-use crate::output::Destination;
-use crate::print::slip::SlipFace;
 use crate::settings;
 
 choices!(
@@ -76,143 +79,6 @@ choices!(
 pub const SHARING_CONSENT: &str =
     "I agree that the pantry may share my name, contact details and the \
 reason for this referral with the agency named, so that they can contact me.";
-
-/// An agency as typed into the directory form.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct AgencyForm {
-    pub name: String,
-    pub kind: Option<AgencyKind>,
-    pub contact_person: String,
-    pub phone: String,
-    pub email: String,
-    pub address: String,
-    pub opening_hours: String,
-    pub how_to_refer: String,
-    pub active: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct Agency {
-    #[ts(type = "number")]
-    pub id: i64,
-    pub name: String,
-    pub kind: AgencyKind,
-    pub contact_person: String,
-    pub phone: String,
-    pub email: String,
-    pub address: String,
-    pub opening_hours: String,
-    pub how_to_refer: String,
-    pub active: bool,
-}
-
-impl TryFrom<store::AgencyRow> for Agency {
-    type Error = Error;
-    fn try_from(r: store::AgencyRow) -> Result<Self> {
-        Ok(Agency {
-            id: r.id,
-            name: r.name,
-            kind: AgencyKind::stored(&r.kind, "agency kind")?,
-            contact_person: r.contact_person,
-            phone: r.phone,
-            email: r.email,
-            address: r.address,
-            opening_hours: r.opening_hours,
-            how_to_refer: r.how_to_refer,
-            active: r.active,
-        })
-    }
-}
-
-pub async fn agencies(db: &Db, _signed_in: &Actor) -> Result<Vec<Agency>> {
-    let rows = store::agencies(&mut *db.pool().acquire().await?).await?;
-    rows.into_iter().map(Agency::try_from).collect()
-}
-
-async fn agency_with(conn: &mut SqliteConnection, id: i64) -> Result<Agency> {
-    store::agency(conn, id)
-        .await?
-        .map(Agency::try_from)
-        .transpose()?
-        .ok_or_else(|| Error::not_found(format!("Agency {id}")))
-}
-
-/// Adds an agency (`id` None) or saves changes to one; checked field by field.
-pub async fn save_agency(
-    db: &Db,
-    id: Option<i64>,
-    form: &AgencyForm,
-    actor: &Actor,
-) -> Result<Agency> {
-    actor.require(db, Operation::EditAgencies).await?;
-    let actor = actor.name();
-    let mut errors = crate::text::control_errors(form);
-    let name = form.name.trim();
-    if name.is_empty() || name.chars().count() > 120 {
-        errors.push(FieldError::new(
-            "name",
-            "Enter the agency's name (up to 120 characters).",
-        ));
-    }
-    let Some(kind) = form.kind else {
-        errors.push(FieldError::new(
-            "kind",
-            "Choose the kind of help the agency gives.",
-        ));
-        return Err(Error::Validation(errors));
-    };
-    if form.phone.trim().is_empty()
-        && form.email.trim().is_empty()
-        && form.address.trim().is_empty()
-    {
-        errors.push(FieldError::new(
-            "phone",
-            "Give at least a phone number, an email or an address.",
-        ));
-    }
-    if !errors.is_empty() {
-        return Err(Error::Validation(errors));
-    }
-    let mut tx = db.begin_write().await?;
-    if store::agency_name_taken(&mut tx, name, id).await? {
-        return Err(Error::invalid(
-            "name",
-            "An agency with this name is already in the directory.",
-        ));
-    }
-    let fields = store::AgencyFields {
-        name,
-        kind,
-        contact_person: form.contact_person.trim(),
-        phone: form.phone.trim(),
-        email: form.email.trim(),
-        address: form.address.trim(),
-        opening_hours: form.opening_hours.trim(),
-        how_to_refer: form.how_to_refer.trim(),
-    };
-    let saved_id = match id {
-        Some(id) => {
-            agency_with(&mut tx, id).await?;
-            store::update_agency(&mut tx, id, fields, form.active, db.now()).await?;
-            id
-        }
-        None => store::insert_agency(&mut tx, fields, db.now()).await?,
-    };
-    audit::record(
-        &mut tx,
-        db.now(),
-        actor,
-        "agency.saved",
-        Some(&format!("agency:{saved_id}")),
-        &serde_json::json!({}),
-    )
-    .await?;
-    let agency = agency_with(&mut tx, saved_id).await?;
-    tx.commit().await?;
-    Ok(agency)
-}
 
 /// A referral as typed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -453,14 +319,7 @@ pub(crate) async fn make_in(
             "This agency is no longer in use; choose another.",
         ));
     }
-    let household = households::store::load(&mut *tx, household_id)
-        .await?
-        .ok_or_else(|| Error::not_found(format!("Household {}", household_id)))?;
-    if household.erased {
-        return Err(Error::Conflict(
-            "This household's details were erased.".into(),
-        ));
-    }
+    households::load_live(&mut *tx, household_id).await?;
     let reference = store::allocate_reference(&mut *tx).await?;
     let id = store::insert(
         &mut *tx,
@@ -499,7 +358,7 @@ pub(crate) async fn make_in(
         now,
         volunteer,
         "referral.made",
-        Some(&households::subject(household_id)),
+        Some(Subject::Household(household_id)),
         &serde_json::json!({ "referral": id }),
     )
     .await?;
@@ -529,7 +388,7 @@ pub async fn mark_contacted(db: &Db, id: i64, actor: &Actor) -> Result<Referral>
         db.now(),
         volunteer,
         "referral.contacted",
-        Some(&format!("referral:{id}")),
+        Some(Subject::Referral(id)),
         &serde_json::json!({}),
     )
     .await?;
@@ -565,7 +424,7 @@ pub async fn record_outcome(
         db.now(),
         volunteer,
         "referral.outcome",
-        Some(&format!("referral:{id}")),
+        Some(Subject::Referral(id)),
         &serde_json::json!({ "outcome": outcome.code() }),
     )
     .await?;
@@ -610,104 +469,6 @@ pub async fn options(db: &Db, _signed_in: &Actor) -> Result<ReferralOptions> {
         consent_wording: SHARING_CONSENT.to_owned(),
         follow_up_days: settings.referral_follow_up_days,
     })
-}
-
-/// The referral slip as a PDF: the agency's copy above, the member's below a tear line.
-pub async fn slip(db: &Db, id: i64, actor: &Actor) -> Result<Vec<u8>> {
-    Ok(slip_of(db, id, actor).await?.1)
-}
-
-/// The referral and its slip; refused once the household's details are erased.
-async fn slip_of(db: &Db, id: i64, actor: &Actor) -> Result<(Referral, Vec<u8>)> {
-    actor.require(db, Operation::PrintSlip).await?;
-    let settings = settings::require(db).await?;
-    let mut conn = db.pool().acquire().await?;
-    let referral = referral_with(&mut conn, id).await?;
-    let Some(household) = households::store::load(&mut conn, referral.household_id)
-        .await?
-        .filter(|h| !h.erased)
-    else {
-        return Err(Error::Conflict(
-            "This household's details were erased; there is no slip to print.".into(),
-        ));
-    };
-    let pdf =
-        crate::print::slip::referral_slip(&slip_face(&settings, &referral, &household.language))?;
-    Ok((referral, pdf))
-}
-
-/// What the slip shows, in words; the member's note in `language` and English.
-fn slip_face(settings: &settings::Settings, r: &Referral, language: &str) -> SlipFace {
-    let note_args = [
-        ("agency", r.agency.name.as_str()),
-        ("reference", r.reference.as_str()),
-    ];
-    let own = crate::i18n::texts(language);
-    let mut member_note = Vec::new();
-    if !own.is_english() {
-        member_note.push(format!(
-            "{} {}",
-            own.get(Msg::SlipMemberCopy, &[]),
-            own.get(Msg::SlipMemberNote, &note_args)
-        ));
-    }
-    member_note.push(crate::i18n::texts(crate::i18n::ENGLISH).get(Msg::SlipMemberNote, &note_args));
-    SlipFace {
-        member_note,
-        unchecked_note: crate::i18n::unchecked_note(language),
-        pantry_name: settings.name.clone(),
-        pantry_address: settings.address.clone(),
-        reference: r.reference.clone(),
-        reference_shown: r.reference_shown.clone(),
-        made_on: r.made_on.split('-').rev().collect::<Vec<_>>().join("/"),
-        agency_name: r.agency.name.clone(),
-        agency_kind: r.agency.kind.label().to_owned(),
-        agency_address: r.agency.address.clone(),
-        agency_phone: r.agency.phone.clone(),
-        agency_email: r.agency.email.clone(),
-        agency_opening_hours: r.agency.opening_hours.clone(),
-        agency_contact: r.agency.contact_person.clone(),
-        urgency: r.urgency.label().to_owned(),
-        lead_name: r.lead_name.clone(),
-        membership_number: r.membership_number.clone(),
-        reason: if r.reason_detail.is_empty() {
-            r.reason.label().to_owned()
-        } else {
-            format!("{}: {}", r.reason.label(), r.reason_detail)
-        },
-        made_by: r.made_by.clone(),
-        consent: format!(
-            "Consent given {}: “{SHARING_CONSENT}”",
-            r.consent_at
-                .get(..16)
-                .unwrap_or(&r.consent_at)
-                .replace('T', " ")
-        ),
-    }
-}
-
-/// Writes the slip to `to` (a file the user named, or the `print` folder); returns the file,
-/// recorded as carrying the household (erasing it deletes the file).
-pub async fn print_slip(
-    db: &Db,
-    id: i64,
-    to: &Destination,
-    actor: &Actor,
-) -> Result<std::path::PathBuf> {
-    let (referral, pdf) = slip_of(db, id, actor).await?;
-    let file = crate::output::write(db, to, &pdf).await?;
-    let mut tx = db.begin_write().await?;
-    households::erasure::note_written_file(
-        &mut tx,
-        &[referral.household_id],
-        "slip",
-        &file,
-        &pdf,
-        db.now(),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(file)
 }
 
 /// Every referral still waiting for its outcome, oldest first, each marked when it is due

@@ -9,7 +9,7 @@ use ts_rs::TS;
 use super::store;
 use super::store::catalogue::ItemRecord;
 use crate::access::{Actor, Operation};
-use crate::audit;
+use crate::audit::{self, Subject};
 use crate::db::Db;
 use crate::error::{whole_number, Error, FieldError, Result};
 use crate::money;
@@ -258,7 +258,7 @@ pub async fn save_item(db: &Db, form: &ItemForm, actor: &Actor) -> Result<Item> 
         } else {
             "stock.item.added"
         },
-        Some(&format!("item:{id}")),
+        Some(Subject::Item(id)),
         &serde_json::json!({ "name": v.name }),
     )
     .await?;

@@ -13,7 +13,7 @@ use super::ledger::{self, Doc, Movement, Take, When};
 use super::store;
 use super::store::counts::{CountHead, CountLineRow};
 use crate::access::{Actor, Operation};
-use crate::audit;
+use crate::audit::{self, Subject};
 use crate::db::Db;
 use crate::error::{whole_number, Error, Result};
 use crate::money;
@@ -172,7 +172,7 @@ pub async fn start_count(db: &Db, actor: &Actor) -> Result<StockCount> {
         db.now(),
         volunteer,
         "stock.count.started",
-        Some(&format!("count:{id}")),
+        Some(Subject::Count(id)),
         &serde_json::json!({}),
     )
     .await?;
@@ -288,7 +288,7 @@ pub async fn finalise_count(db: &Db, count_id: i64, actor: &Actor) -> Result<Sto
         db.now(),
         volunteer,
         "stock.count.finalised",
-        Some(&format!("count:{count_id}")),
+        Some(Subject::Count(count_id)),
         &serde_json::json!({
             "adjusted": count.differing,
             "notCounted": count.not_counted,
@@ -320,7 +320,7 @@ pub async fn cancel_count(db: &Db, count_id: i64, actor: &Actor) -> Result<Stock
         db.now(),
         volunteer,
         "stock.count.cancelled",
-        Some(&format!("count:{count_id}")),
+        Some(Subject::Count(count_id)),
         &serde_json::json!({}),
     )
     .await?;

@@ -9,7 +9,7 @@ use ts_rs::TS;
 use super::ledger::{self, Doc, Movement, When};
 use super::store;
 use crate::access::{Actor, Operation};
-use crate::audit;
+use crate::audit::{self, Subject};
 use crate::clock::parse_uk_date;
 use crate::db::Db;
 use crate::error::{whole_number, Error, FieldError, Result};
@@ -188,7 +188,7 @@ pub async fn record_delivery(db: &Db, form: &DeliveryForm, actor: &Actor) -> Res
         db.now(),
         &volunteer,
         "stock.delivery",
-        Some(&format!("delivery:{id}")),
+        Some(Subject::Delivery(id)),
         &serde_json::json!({ "source": source.code(), "lines": form.lines.len() }),
     )
     .await?;

@@ -9,7 +9,7 @@ use ts_rs::TS;
 use super::ledger::{self, Doc, Movement, Take, When};
 use super::store;
 use crate::access::{Actor, Operation};
-use crate::audit;
+use crate::audit::{self, Subject};
 use crate::db::Db;
 use crate::error::{whole_number, Error, FieldError, Result};
 use crate::settings;
@@ -90,7 +90,7 @@ pub async fn record_waste(db: &Db, form: &WasteForm, actor: &Actor) -> Result<Wa
         db.now(),
         &volunteer,
         "stock.waste",
-        Some(&format!("waste:{id}")),
+        Some(Subject::Waste(id)),
         &serde_json::json!({ "reason": reason, "items": wanted.len() }),
     )
     .await?;
@@ -137,7 +137,7 @@ pub async fn waste_past_use_by(db: &Db, actor: &Actor) -> Result<WasteRecord> {
         db.now(),
         volunteer,
         "stock.waste",
-        Some(&format!("waste:{id}")),
+        Some(Subject::Waste(id)),
         &serde_json::json!({ "reason": "past use-by", "units": units }),
     )
     .await?;

@@ -8,7 +8,7 @@ use sqlx::SqliteConnection;
 
 use super::store;
 use crate::access::Role;
-use crate::audit::AuditEntry;
+use crate::audit::{AuditEntry, Subject};
 use crate::error::Result;
 use crate::households::Status;
 use crate::money;
@@ -21,13 +21,15 @@ pub(crate) async fn sentence(conn: &mut SqliteConnection, e: &AuditEntry) -> Res
     let who = e.actor.as_str();
     let text = |key: &str| details[key].as_str().unwrap_or_default().to_owned();
     let number = |key: &str| details[key].as_i64().unwrap_or_default();
-    let subject_id = |kind: &str| {
-        e.subject
-            .as_deref()
-            .and_then(|s| s.strip_prefix(kind)?.strip_prefix(':')?.parse::<i64>().ok())
+    let subject = e.subject.as_deref().and_then(Subject::parse);
+    // The id of what the entry is about, when it is of this kind (`Subject::Referral`).
+    let subject_id = |kind: fn(i64) -> Subject| {
+        subject
+            .filter(|s| std::mem::discriminant(s) == std::mem::discriminant(&kind(0)))
+            .map(Subject::id)
     };
     // "00000042" (or "an erased household"), and "household 00000042" to start a phrase.
-    let (number_of, household) = match subject_id("household") {
+    let (number_of, household) = match subject_id(Subject::Household) {
         Some(id) => {
             let n = household(conn, id).await?;
             let phrase = if n == ERASED {
@@ -119,7 +121,7 @@ pub(crate) async fn sentence(conn: &mut SqliteConnection, e: &AuditEntry) -> Res
             None => format!("{who} referred {household}."),
         },
         "referral.contacted" | "referral.outcome" => {
-            let id = subject_id("referral").unwrap_or_default();
+            let id = subject_id(Subject::Referral).unwrap_or_default();
             let (reference, agency) = referral(conn, id)
                 .await?
                 .unwrap_or_else(|| ("a referral".into(), "the agency".into()));
@@ -133,7 +135,7 @@ pub(crate) async fn sentence(conn: &mut SqliteConnection, e: &AuditEntry) -> Res
             }
         }
         "agency.saved" => {
-            match store::agency_name(conn, subject_id("agency").unwrap_or_default()).await? {
+            match store::agency_name(conn, subject_id(Subject::Agency).unwrap_or_default()).await? {
                 Some(name) => format!("{who} saved the agency {name}."),
                 None => format!("{who} saved an agency."),
             }
@@ -147,7 +149,7 @@ pub(crate) async fn sentence(conn: &mut SqliteConnection, e: &AuditEntry) -> Res
         "settings.updated" => format!("{who} changed the pantry's settings."),
         "volunteers.first-admin" => format!("{who} set up the pantry as its first admin."),
         "volunteers.added" | "volunteers.updated" => {
-            let who_else = store::volunteer(conn, subject_id("volunteer").unwrap_or_default())
+            let who_else = store::volunteer(conn, subject_id(Subject::Volunteer).unwrap_or_default())
                 .await?
                 .map(|(name, role)| {
                     let role = Role::from_code(&role)
@@ -238,7 +240,7 @@ pub(crate) async fn sentence(conn: &mut SqliteConnection, e: &AuditEntry) -> Res
             plural(number("units"), "unit", "units")
         ),
         "stock.item.added" | "stock.item.updated" => {
-            let item = store::item_name(conn, subject_id("item").unwrap_or_default())
+            let item = store::item_name(conn, subject_id(Subject::Item).unwrap_or_default())
                 .await?
                 .unwrap_or_else(|| "an item".into());
             let verb = if e.action == "stock.item.added" {

@@ -7,11 +7,10 @@ use ts_rs::TS;
 use super::counter::decide;
 use super::store::{self, NewVisit};
 use crate::access::{Actor, Operation};
-use crate::audit;
+use crate::audit::{self, Subject};
 use crate::clock::local_date_of;
 use crate::db::Db;
 use crate::error::{whole_number, Error, FieldError, Result};
-use crate::households;
 use crate::settings;
 use crate::stock::distribution::{self, VisitItem};
 use crate::stock::ledger::When;
@@ -188,7 +187,7 @@ pub async fn record_visit(db: &Db, form: &VisitForm, actor: &Actor) -> Result<Vi
             now,
             volunteer,
             "visit.override",
-            Some(&households::subject(form.household_id)),
+            Some(Subject::Household(form.household_id)),
             // Codes only: the reason typed is personal and stays with the visit (erasure blanks it).
             &serde_json::json!({ "visit": id, "refused": d.verdict.reasons.iter().map(|r| r.code).collect::<Vec<_>>() }),
         )
@@ -242,7 +241,7 @@ pub async fn void_visit(
         now,
         volunteer,
         "visit.voided",
-        Some(&households::subject(visit.household_id)),
+        Some(Subject::Household(visit.household_id)),
         // The reason typed stays with the visit (erasure blanks it), never in the trail.
         &serde_json::json!({ "visit": visit_id }),
     )
@@ -316,7 +315,7 @@ pub(crate) async fn record_delivered(
             delivered.at,
             delivered.volunteer,
             "visit.override",
-            Some(&households::subject(delivered.household_id)),
+            Some(Subject::Household(delivered.household_id)),
             &serde_json::json!({ "visit": id, "delivered": true, "refused": d.verdict.reasons.iter().map(|r| r.code).collect::<Vec<_>>() }),
         )
         .await?;

@@ -15,7 +15,7 @@ use sqlx::FromRow;
 use ts_rs::TS;
 
 use crate::access::{Actor, Operation, Role};
-use crate::audit;
+use crate::audit::{self, Subject};
 use crate::db::Db;
 use crate::error::{Error, FieldError, Result};
 
@@ -183,7 +183,7 @@ pub(crate) async fn insert_first_admin(
         at,
         name.trim(),
         "volunteers.first-admin",
-        Some(&format!("volunteer:{id}")),
+        Some(Subject::Volunteer(id)),
         &serde_json::json!({}),
     )
     .await?;
@@ -244,7 +244,7 @@ pub async fn save_volunteer(db: &Db, actor: &Actor, form: &VolunteerForm) -> Res
         db.now(),
         actor.name(),
         if form.id.is_some() { "volunteers.updated" } else { "volunteers.added" },
-        Some(&format!("volunteer:{id}")),
+        Some(Subject::Volunteer(id)),
         &serde_json::json!({ "name": name, "role": form.role.code(), "active": form.active, "pinChanged": hash.is_some() }),
     )
     .await?;
@@ -413,7 +413,7 @@ async fn sign_in_failed(
         db.now(),
         &login.name,
         SIGN_IN_FAILED,
-        Some(&format!("volunteer:{}", login.id)),
+        Some(Subject::Volunteer(login.id)),
         &details,
     )
     .await?;
@@ -436,7 +436,7 @@ async fn signed_in(
         db.now(),
         &login.name,
         "signed-in",
-        Some(&format!("volunteer:{}", login.id)),
+        Some(Subject::Volunteer(login.id)),
         &details,
     )
     .await?;
@@ -452,7 +452,7 @@ pub async fn sign_out(db: &Db, actor: &Actor, why: &str) -> Result<()> {
         db.now(),
         actor.name(),
         "signed-out",
-        actor.id().map(|id| format!("volunteer:{id}")).as_deref(),
+        actor.id().map(Subject::Volunteer),
         &serde_json::json!({ "why": why }),
     )
     .await?;

@@ -1,6 +1,6 @@
 // After a restore, the real app says plainly that it happened: which backup (its date), who
 // did it and what was undone, until a volunteer has read it; then it stays gone.
-import { readdirSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { By } from "selenium-webdriver";
 import { afterEach, describe, expect, it } from "vitest";
@@ -14,13 +14,15 @@ describe("restore", () => {
     pantryCli(dataDir, "backup");
     const backup = readdirSync(join(dataDir, "backups")).find((f) => f.startsWith("pantry-backup-"));
     expect(backup).toBeDefined();
-    // Three visits after the backup, then the backup is restored: they are undone.
-    pantryCli(dataDir, "exercise-counter", "--visits", "3");
+    // Three members imported after the backup, then the backup is restored: they are undone.
+    const members = join(dataDir, "members.csv");
+    writeFileSync(members, "Name,Postcode\nAmelia Smith,OL1 3BQ\nJan Kowalski,M1 1AE\nZoe Ozturk,OL4 1AA\n");
+    pantryCli(dataDir, "import", "members", members);
     pantryCli(dataDir, "restore", join(dataDir, "backups", backup!));
 
     let app = await launch(dataDir, "Counter", DEMO.admin);
     await app.text("Pantry was restored from a backup");
-    await app.containing("3 visits recorded");
+    await app.containing("3 households registered or imported");
     await app.containing("(by Alex)");
     await app.screenshot("restore-notice");
     await app.click("I have read this");
