@@ -22,6 +22,10 @@ pub struct AppStatus {
     pub database_path: Option<String>,
     /// Whether first-run setup has been done.
     pub configured: bool,
+    /// The pantry's date now, in its own time zone, once it is set up: the day the screens
+    /// start from (a round's date), never the computer's own clock and zone.
+    #[ts(type = "string | null")]
+    pub today: Option<chrono::NaiveDate>,
     /// No volunteer exists yet: the first admin must be created before anyone signs in.
     pub needs_first_admin: bool,
     /// Why the database could not be opened, when it could not.
@@ -66,20 +70,25 @@ pub async fn status(
     let restore_problem = restore_problem.map(str::to_owned);
     let version = env!("CARGO_PKG_VERSION").to_owned();
     Ok(match db {
-        Ok(db) => AppStatus {
-            version,
-            database_path: Some(db.path().display().to_string()),
-            configured: settings::load(db).await?.is_some(),
-            needs_first_admin: crate::volunteers::needs_first_admin(db).await?,
-            startup_problem: None,
-            restored: crate::backups::unseen_restore(db).await?,
-            restore_problem,
-            labels: Labels::default(),
-        },
+        Ok(db) => {
+            let settings = settings::load(db).await?;
+            AppStatus {
+                version,
+                database_path: Some(db.path().display().to_string()),
+                configured: settings.is_some(),
+                today: settings.map(|s| s.date_at(db.now())),
+                needs_first_admin: crate::volunteers::needs_first_admin(db).await?,
+                startup_problem: None,
+                restored: crate::backups::unseen_restore(db).await?,
+                restore_problem,
+                labels: Labels::default(),
+            }
+        }
         Err(problem) => AppStatus {
             version,
             database_path: None,
             configured: false,
+            today: None,
             needs_first_admin: false,
             startup_problem: Some(problem.clone()),
             restored: None,

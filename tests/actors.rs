@@ -176,8 +176,13 @@ fn without_actor() -> Vec<String> {
                 .collect();
             let open = at + source[at..].find('(').unwrap();
             let params = parameters(&source, open);
-            let takes_db = params.match_indices("&Db").any(|(i, m)| {
-                !params[i + m.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+            // `&Db`, `&crate::Db`, `&crate::db::Db`: the type `Db` taken by reference.
+            let takes_db = params.match_indices("Db").any(|(i, m)| {
+                let before = &params[..i];
+                let this_parameter = before.rsplit(',').next().unwrap_or(before);
+                (before.ends_with('&') || before.ends_with("::") && this_parameter.contains('&'))
+                    && !params[i + m.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                    && !before.ends_with(|c: char| c.is_alphanumeric() || c == '_')
             });
             if takes_db && !params.contains("Actor") {
                 let path = match impl_of(&source, at) {

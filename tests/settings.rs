@@ -203,3 +203,21 @@ async fn first_run_setup_saves_the_settings_and_the_first_admin_or_neither() {
     assert!(matches!(again, Error::Conflict(_)), "{again:?}");
     assert_eq!(common::count(&db, "volunteers").await, 1);
 }
+
+/// The screens' "today" is the pantry's date in its own time zone, from the library: at
+/// 23:30 UTC on 30 June it is already 1 July in London, whatever the computer's zone.
+#[tokio::test(flavor = "multi_thread")]
+async fn today_is_the_pantrys_date_in_its_own_time_zone() {
+    let (_dir, db) = common::fresh_db().await;
+    let (db, clock) = common::at(db, "2026-06-30T23:30:00Z");
+    let before = pantry::app::status(Ok(&db), None).await.unwrap();
+    assert_eq!(before.today, None, "no pantry yet, so no today");
+    settings::save(&db, &common::hillside_form(), &common::admin())
+        .await
+        .unwrap();
+    let status = pantry::app::status(Ok(&db), None).await.unwrap();
+    assert_eq!(status.today, chrono::NaiveDate::from_ymd_opt(2026, 7, 1));
+    clock.set(clock.now() + chrono::Duration::hours(1));
+    let status = pantry::app::status(Ok(&db), None).await.unwrap();
+    assert_eq!(status.today, chrono::NaiveDate::from_ymd_opt(2026, 7, 1));
+}

@@ -104,7 +104,7 @@ pub struct OutreachToday {
 }
 
 /// Today's round and the size of the contact list: counts only (the dashboard's).
-pub async fn today(db: &crate::Db) -> crate::Result<OutreachToday> {
+pub(crate) async fn today(db: &crate::Db) -> crate::Result<OutreachToday> {
     let settings = crate::settings::require(db).await?;
     let day = settings.date_at(db.now());
     let mut conn = db.pool().acquire().await?;

@@ -66,40 +66,15 @@ pub fn call_sheet(sheet: &CallSheet) -> Result<Vec<u8>> {
         ),
         GREY,
     )?;
-    header(&mut flow)?;
+    flow.table_header(&HEADINGS, &COLUMNS, (0.6, BLACK))?;
     for call in &sheet.calls {
         let row = Row::lay_out(flow.doc(), call)?;
-        if flow.keep(HEADER + row.height)? {
-            header(&mut flow)?;
+        if flow.keep(Flow::TABLE_HEADER + row.height)? {
+            flow.table_header(&HEADINGS, &COLUMNS, (0.6, BLACK))?;
         }
         flow.block(row.height, |doc, page, x, y| row.draw(doc, page, x, y))?;
     }
     flow.finish()
-}
-
-/// The height of the table's header row.
-const HEADER: f32 = 7.0;
-
-fn header(flow: &mut Flow) -> Result<()> {
-    let width = Flow::width();
-    flow.block(HEADER, |doc, page, x, y| {
-        let mut at = x;
-        for (heading, w) in HEADINGS.iter().zip(COLUMNS) {
-            doc.text(
-                page,
-                at + 1.0,
-                y + 5.0,
-                8.5,
-                Weight::Bold,
-                GREY,
-                Align::Left,
-                heading,
-            )?;
-            at += w;
-        }
-        page.line((x, y + HEADER), (x + width, y + HEADER), 0.6, BLACK);
-        Ok(())
-    })
 }
 
 /// A call's cells wrapped to their columns, and the height of its row.

@@ -239,6 +239,40 @@ impl Flow {
         Ok(())
     }
 
+    /// The height of a table's header row drawn by `table_header`.
+    pub const TABLE_HEADER: f32 = 7.0;
+
+    /// A table's header row for tables drawn row by row: each heading in small grey bold
+    /// type over its column (`widths` in mm), and a rule of `rule` (thickness in points,
+    /// colour) under it.
+    pub fn table_header(
+        &mut self,
+        headings: &[&str],
+        widths: &[f32],
+        rule: (f32, Colour),
+    ) -> Result<()> {
+        let width = Flow::width();
+        let height = Flow::TABLE_HEADER;
+        self.block(height, |doc, page, x, y| {
+            let mut at = x;
+            for (heading, w) in headings.iter().zip(widths) {
+                doc.text(
+                    page,
+                    at + 1.0,
+                    y + 5.0,
+                    8.5,
+                    Weight::Bold,
+                    GREY,
+                    Align::Left,
+                    heading,
+                )?;
+                at += w;
+            }
+            page.line((x, y + height), (x + width, y + height), rule.0, rule.1);
+            Ok(())
+        })
+    }
+
     /// A table: column widths in mm (they should add up to the page width), a header row,
     /// and rows whose cells wrap within their column.
     pub fn table(&mut self, widths: &[f32], header: &[&str], rows: &[Vec<String>]) -> Result<()> {

@@ -357,6 +357,7 @@ const PACK_ALERT: (f32, f32) = (16.0, 7.4);
 const ITEM: (f32, f32) = (10.5, 5.0);
 /// The items table's columns: item, quantity, use by, packed.
 const COLUMNS: [f32; 4] = [102.0, 22.0, 34.0, 16.0];
+const ITEM_HEADINGS: [&str; 4] = ["Item", "Quantity", "Use by", "Packed"];
 
 /// A page (or more, for a long list) per household's parcels.
 pub fn packing_lists(lists: &[PackingList]) -> Result<Vec<u8>> {
@@ -478,7 +479,7 @@ fn packing_list(flow: &mut Flow, list: &PackingList) -> Result<()> {
     if list.lines.is_empty() {
         flow.paragraph("Nothing on this list.", GREY)?;
     } else {
-        items_header(flow)?;
+        flow.table_header(&ITEM_HEADINGS, &COLUMNS, (0.4, GREY))?;
     }
     // A page the list continues on says whose it is, and the alerts again.
     let continued = flow.doc().drawable(
@@ -502,7 +503,7 @@ fn packing_list(flow: &mut Flow, list: &PackingList) -> Result<()> {
             .doc()
             .wrap_at_most(&use_by, COLUMNS[2] - 2.0, 9.0, Weight::Regular, 2)?;
         let height = item.len().max(use_by.len()).max(1) as f32 * ITEM.1 + 3.0;
-        if flow.keep(continued_height + ITEMS_HEADER + height)? {
+        if flow.keep(continued_height + Flow::TABLE_HEADER + height)? {
             flow.block(continued_height, |doc, page, x, y| {
                 doc.text(
                     page,
@@ -529,7 +530,7 @@ fn packing_list(flow: &mut Flow, list: &PackingList) -> Result<()> {
                 }
                 Ok(())
             })?;
-            items_header(flow)?;
+            flow.table_header(&ITEM_HEADINGS, &COLUMNS, (0.4, GREY))?;
         }
         let quantity = line.quantity.to_string();
         flow.block(height, |doc, page, x, y| {
@@ -595,31 +596,6 @@ fn packing_list(flow: &mut Flow, list: &PackingList) -> Result<()> {
             let end = x + at + width / 2.0 - 4.0;
             page.line((start, baseline + 0.8), (end, baseline + 0.8), 0.4, GREY);
         }
-        Ok(())
-    })
-}
-
-/// The height of the items table's header row.
-const ITEMS_HEADER: f32 = 7.0;
-
-fn items_header(flow: &mut Flow) -> Result<()> {
-    let width = Flow::width();
-    flow.block(ITEMS_HEADER, |doc, page, x, y| {
-        let mut at = x;
-        for (heading, w) in ["Item", "Quantity", "Use by", "Packed"].iter().zip(COLUMNS) {
-            doc.text(
-                page,
-                at + 1.0,
-                y + 5.0,
-                8.5,
-                Weight::Bold,
-                GREY,
-                Align::Left,
-                heading,
-            )?;
-            at += w;
-        }
-        page.line((x, y + 7.0), (x + width, y + 7.0), 0.4, GREY);
         Ok(())
     })
 }

@@ -13,6 +13,11 @@ databasePath: string | null,
  */
 configured: boolean, 
 /**
+ * The pantry's date now, in its own time zone, once it is set up: the day the screens
+ * start from (a round's date), never the computer's own clock and zone.
+ */
+today: string | null, 
+/**
  * No volunteer exists yet: the first admin must be created before anyone signs in.
  */
 needsFirstAdmin: boolean, 

@@ -17,17 +17,12 @@ import type { Suggestion } from "../bindings/Suggestion";
 import type { StopOrder } from "../bindings/StopOrder";
 import { Task } from "../shell/task.svelte";
 
-/** Today in the computer's own time zone, as YYYY-MM-DD. */
-export function isoToday(now: Date = new Date()): string {
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
-
 /** A household picked for the round. */
 export type Pick = { chosen: boolean; parcels: number };
 
 export class RoundState {
-  date = $state(isoToday());
+  /** The round's date (YYYY-MM-DD): the pantry's today, from the library, until changed. */
+  date = $state("");
   round = $state<Round | null>(null);
   suggestions = $state<Suggestion[]>([]);
   picks = $state<Record<number, Pick>>({});
@@ -46,6 +41,8 @@ export class RoundState {
   async load(): Promise<void> {
     this.notice = null;
     await this.task.run(async () => {
+      // Today is the pantry's, in its own time zone, never the computer's clock.
+      if (!this.date) this.date = (await api.appStatus()).today ?? "";
       const [round, suggestions] = await Promise.all([api.outreachRound(this.date), api.outreachSuggest(this.date)]);
       this.round = round;
       this.suggestions = suggestions;

@@ -6,7 +6,7 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
 import type { DeliveryOutcome } from "../bindings/DeliveryOutcome";
 import type { RoundStop } from "../bindings/RoundStop";
-import { CallsState, isoToday, RoundState } from "./outreach.svelte";
+import { CallsState, RoundState } from "./outreach.svelte";
 
 afterEach(() => clearMocks());
 
@@ -76,8 +76,16 @@ describe("RoundState", () => {
     expect(round.round?.stops[0].outcome).toBe("delivered");
   });
 
-  it("takes today's date in the computer's own time zone", () => {
-    expect(isoToday(new Date(2026, 0, 5, 23, 30))).toBe("2026-01-05");
+  it("starts from the pantry's today, as the library says, not the computer's clock", async () => {
+    const calls = library((cmd) => {
+      if (cmd === "app_status") return { today: "2026-12-08" };
+      if (cmd === "outreach_round") return null;
+      if (cmd === "outreach_suggest") return [];
+    });
+    const round = new RoundState();
+    await round.load();
+    expect(round.date).toBe("2026-12-08");
+    expect(calls.find(([cmd]) => cmd === "outreach_suggest")![1]).toEqual({ date: "2026-12-08" });
   });
 });
 
