@@ -8,7 +8,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use pantry::access::{Actor, Role};
-use pantry::households::erasure;
+use pantry::members::erasure;
 
 const HOUSEHOLDS: u32 = 100_000;
 const ERASED: usize = 30;

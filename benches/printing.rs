@@ -10,8 +10,9 @@ use std::time::Instant;
 
 use pantry::access::{Actor, Role};
 use pantry::households::form::HouseholdForm;
-use pantry::households::{self, welcome};
+use pantry::households::welcome;
 use pantry::i18n::{self, MemberTextForm, Msg, LANGUAGES};
+use pantry::members;
 use pantry::print::cards::{sheets, CardFace, SheetLayout};
 use pantry::settings::{self, SettingsForm};
 use pantry::Db;
@@ -79,7 +80,7 @@ async fn welcome_sheets(db: &Db, admin: &Actor) {
     .unwrap();
     let mut slowest = (0.0, "");
     for (i, language) in LANGUAGES.iter().enumerate() {
-        let h = households::register(
+        let h = members::register(
             db,
             &HouseholdForm {
                 lead_name: format!("Member {i}"),

@@ -19,6 +19,7 @@ pub mod households;
 pub mod i18n;
 pub mod import;
 pub mod keys;
+pub mod members;
 pub mod membership;
 pub mod money;
 pub mod output;

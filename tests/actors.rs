@@ -34,7 +34,7 @@ const WITHOUT_ACTOR: &[(&str, &str)] = &[
         "the notice of a restore, shown when the app opens",
     ),
     (
-        "households::erasure::finish_interrupted",
+        "members::erasure::finish_interrupted",
         "finishes an erasure a killed process left, at start-up",
     ),
     (
@@ -83,7 +83,7 @@ const WITHOUT_ACTOR: &[(&str, &str)] = &[
         "sign-in with the recovery key: makes the actor",
     ),
     (
-        "volunteers::idle_lock_minutes",
+        "settings::idle_lock_minutes",
         "when the app locks itself, needed while nobody is signed in",
     ),
     (
@@ -114,7 +114,7 @@ fn parameters(source: &str, open: usize) -> &str {
     panic!("unbalanced parentheses after byte {open}");
 }
 
-/// The module path of a source file: `src/households/erasure.rs` → `households::erasure`.
+/// The module path of a source file: `src/members/erasure.rs` → `members::erasure`.
 fn module_of(src: &Path, file: &Path) -> String {
     let relative = file.strip_prefix(src).unwrap().with_extension("");
     let parts: Vec<String> = relative

@@ -5,7 +5,7 @@ mod common;
 
 use pantry::access::Role;
 use pantry::backups::{self, BackupReason};
-use pantry::households::{self, erasure};
+use pantry::members::{self, erasure};
 use pantry::trail::{self, AuditFilter};
 use pantry::{settings, visits, Error};
 
@@ -100,7 +100,7 @@ async fn the_trail_reads_as_sentences_naming_what_it_is_about_as_it_is_now() {
         .await
         .unwrap();
     let pat = common::named("Pat", Role::Manager);
-    let h = households::register(&db, &common::household("Zoë Öztürk"), None, &pat)
+    let h = members::register(&db, &common::household("Zoë Öztürk"), None, &pat)
         .await
         .unwrap();
     let visit = common::visit(&db, h.id).await;

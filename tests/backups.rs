@@ -6,10 +6,11 @@ mod common;
 
 use pantry::backups::{self, BackupReason, RestoreRequest};
 use pantry::households::form::HouseholdForm;
+use pantry::members;
 use pantry::{households, settings, Db, Error};
 
 async fn register(db: &Db, name: &str) -> i64 {
-    households::register(db, &common::household(name), Some("test"), &common::admin())
+    members::register(db, &common::household(name), Some("test"), &common::admin())
         .await
         .unwrap()
         .id

@@ -5,6 +5,7 @@
 mod common;
 
 use pantry::households::form::HouseholdForm;
+use pantry::members;
 use pantry::visits::{self, FeeMethod, ReasonCode, ScanOutcome, VisitForm};
 use pantry::{cards, households, settings, Db, Error};
 
@@ -21,17 +22,14 @@ async fn pantry_with(name: &str) -> (tempfile::TempDir, Db, households::Househol
         consent_given: true,
         ..HouseholdForm::default()
     };
-    let h = households::register(&db, &form, None, &common::admin())
+    let h = members::register(&db, &form, None, &common::admin())
         .await
         .unwrap();
     (dir, db, h)
 }
 
 async fn card_of(db: &Db, id: i64) -> String {
-    households::page(db, id, &common::admin())
-        .await
-        .unwrap()
-        .cards[0]
+    members::page(db, id, &common::admin()).await.unwrap().cards[0]
         .card_number
         .clone()
 }
@@ -207,7 +205,7 @@ async fn a_visit_freezes_the_household_as_it_was() {
     )
     .await
     .unwrap();
-    let mut form = households::page(&db, h.id, &common::admin())
+    let mut form = members::page(&db, h.id, &common::admin())
         .await
         .unwrap()
         .form;
@@ -280,7 +278,7 @@ async fn scans_find_cards_numbers_and_names_and_explain_the_rest() {
         consent_given: true,
         ..HouseholdForm::default()
     };
-    let registered = households::register(&db, &form, None, &common::admin())
+    let registered = members::register(&db, &form, None, &common::admin())
         .await
         .unwrap();
     assert_eq!(registered.membership_number, unknown_valid);
@@ -298,7 +296,7 @@ async fn scans_find_cards_numbers_and_names_and_explain_the_rest() {
         postcode: "M2 2BB".into(),
         ..form
     };
-    let taken = households::register(&db, &again, None, &common::admin())
+    let taken = members::register(&db, &again, None, &common::admin())
         .await
         .unwrap_err();
     assert!(

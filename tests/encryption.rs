@@ -15,6 +15,7 @@ use pantry::access::Role;
 use pantry::audit::chain;
 use pantry::backups::{self, BackupReason, RestoreRequest};
 use pantry::keys::{DatabaseKey, KeyStore};
+use pantry::members;
 use pantry::output::{Destination, Existing};
 use pantry::{households, settings, Db, Error};
 
@@ -38,7 +39,7 @@ async fn pantry_with_a_member(db: &Db) {
     settings::save(db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
-    households::register(
+    members::register(
         db,
         &common::household("Zebulon Quixworth"),
         None,
@@ -426,7 +427,7 @@ async fn an_edited_removed_or_added_audit_entry_is_found() {
         let (_dir, db) = common::fresh_db().await;
         pantry_with_a_member(&db).await;
         for n in 0..4 {
-            households::register(&db, &common::household(&format!("Member {n}")), None, &common::admin())
+            members::register(&db, &common::household(&format!("Member {n}")), None, &common::admin())
                 .await
                 .unwrap();
         }
@@ -615,7 +616,7 @@ async fn entries_cut_from_the_end_or_a_relinked_trail_are_noticed() {
         pantry_with_a_member(&db).await;
         common::admin_alex(&db).await;
         for n in 0..4 {
-            households::register(
+            members::register(
                 &db,
                 &common::household(&format!("Member {n}")),
                 None,

@@ -13,7 +13,7 @@ use sqlx::AssertSqlSafe;
 use std::path::{Path, PathBuf};
 
 use pantry::backups::{self, BackupReason};
-use pantry::households::{self, erasure};
+use pantry::members::{self, erasure};
 use pantry::output::Existing;
 use pantry::Db;
 
@@ -151,6 +151,12 @@ async fn erasure_leaves_nothing_in_tables_index_wal_files_or_later_backups() {
         "the sheet with Amelia's card"
     );
     assert!(done.files_left.is_empty());
+    assert_eq!(
+        done.said,
+        "Personal details erased. 5 files about this household deleted (cards, slips, \
+         exports). 1 of them was a sheet with other households' cards too, deleted whole: print \
+         those cards again if they are needed."
+    );
     assert!(files_under(&dir.path().join("print"), &[]).is_empty());
     assert!(files_under(&dir.path().join("exports"), &[]).is_empty());
 
@@ -159,7 +165,7 @@ async fn erasure_leaves_nothing_in_tables_index_wal_files_or_later_backups() {
     assert_eq!(common::count(&db, "referrals").await, 1);
     assert_eq!(common::count(&db, "cards WHERE household_id = 1").await, 2);
     // Amelia is untouched, and her search still works.
-    let amelia = households::page(&db, other, &common::admin())
+    let amelia = members::page(&db, other, &common::admin())
         .await
         .unwrap()
         .household;
@@ -211,7 +217,7 @@ async fn erasure_leaves_nothing_in_tables_index_wal_files_or_later_backups() {
         .await
         .unwrap();
     let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
-    let back = households::page(&db, z, &common::admin())
+    let back = members::page(&db, z, &common::admin())
         .await
         .unwrap()
         .household;
@@ -298,7 +304,7 @@ async fn every_connection_finds_the_search_index_sound_after_erasures() {
         "Quentin Quixworth",
     ] {
         let form = common::household(name);
-        let household = households::register(&db, &form, Some("neighbours"), &manager).await;
+        let household = members::register(&db, &form, Some("neighbours"), &manager).await;
         ids.push(household.unwrap().id);
     }
     // Each of the pool's connections reads the index.
@@ -519,6 +525,14 @@ async fn files_an_erasure_could_not_delete_go_at_the_next_start() {
         .await
         .unwrap();
     assert_eq!(done.files_left, vec![card.display().to_string()]);
+    assert!(
+        done.said.ends_with(&format!(
+            "Check by hand (changed since Pantry wrote them): {}.",
+            card.display()
+        )),
+        "{}",
+        done.said
+    );
     assert_eq!(
         erasure::finish_interrupted(&db).await.unwrap(),
         Vec::<String>::new()
@@ -549,7 +563,7 @@ async fn an_erasure_reason_never_keeps_what_the_erasure_removes() {
         phone: "07700 900123".into(),
         ..common::household("Zebedee Okonkwo-Hart")
     };
-    let id = households::register(&db, &form, None, &common::admin())
+    let id = members::register(&db, &form, None, &common::admin())
         .await
         .unwrap()
         .id;
@@ -568,7 +582,7 @@ async fn an_erasure_reason_never_keeps_what_the_erasure_removes() {
         };
         assert_eq!(fields[0].field, "reason", "{reason:?}");
     }
-    let household = households::page(&db, id, &common::admin()).await.unwrap();
+    let household = members::page(&db, id, &common::admin()).await.unwrap();
     assert!(!household.household.erased, "nothing was erased");
     erasure::erase(&db, id, "the member asked, in person", &common::manager())
         .await

@@ -9,7 +9,8 @@ use pantry::households::duplicates;
 use pantry::households::form::{Allergen, Dietary, HouseholdForm, MemberForm};
 use pantry::households::search::search;
 use pantry::households::{self, ListQuery, Status};
-use pantry::households::{erasure, protection};
+use pantry::members;
+use pantry::members::{erasure, protection};
 use pantry::settings::{self, SettingsForm};
 use pantry::{membership, Db, Error};
 
@@ -47,7 +48,7 @@ async fn registering_gives_a_checked_number_an_expiry_and_a_suggested_neighbourh
         }],
         ..household("Łucja Nowak-Wiśniewska", "ol1 3bq")
     };
-    let h = households::register(&db, &form, None, &common::admin())
+    let h = members::register(&db, &form, None, &common::admin())
         .await
         .unwrap();
     assert!(membership::is_valid_number(&h.membership_number));
@@ -69,7 +70,7 @@ async fn registering_gives_a_checked_number_an_expiry_and_a_suggested_neighbourh
     );
     assert_eq!(h.members.len(), 1);
     assert_eq!(h.allergies, vec![Allergen::Peanuts]);
-    let page = households::page(&db, h.id, &common::admin()).await.unwrap();
+    let page = members::page(&db, h.id, &common::admin()).await.unwrap();
     assert_eq!(page.history[0].action, "registered");
     assert_eq!(page.form.lead_name, "Łucja Nowak-Wiśniewska");
 }
@@ -81,7 +82,7 @@ async fn no_household_without_consent_and_bad_input_saves_nothing() {
         consent_given: false,
         ..household("Amelia Smith", "OL1 3BQ")
     };
-    let err = households::register(&db, &no_consent, None, &common::admin())
+    let err = members::register(&db, &no_consent, None, &common::admin())
         .await
         .unwrap_err();
     let Error::Validation(fields) = &err else {
@@ -95,7 +96,7 @@ async fn no_household_without_consent_and_bad_input_saves_nothing() {
         ..household("", "nowhere")
     };
     let Error::Validation(fields) =
-        households::register(&db, &bad_and_no_consent, None, &common::admin())
+        members::register(&db, &bad_and_no_consent, None, &common::admin())
             .await
             .unwrap_err()
     else {
@@ -107,7 +108,7 @@ async fn no_household_without_consent_and_bad_input_saves_nothing() {
     }
 
     let bad = household("", "nowhere");
-    let err = households::register(&db, &bad, None, &common::admin())
+    let err = members::register(&db, &bad, None, &common::admin())
         .await
         .unwrap_err();
     let Error::Validation(fields) = &err else {
@@ -124,7 +125,7 @@ async fn no_household_without_consent_and_bad_input_saves_nothing() {
 #[tokio::test(flavor = "multi_thread")]
 async fn edits_are_recorded_field_by_field() {
     let (_dir, db) = pantry().await;
-    let h = households::register(
+    let h = members::register(
         &db,
         &household("Amelia Smith", "OL1 3BQ"),
         None,
@@ -132,7 +133,7 @@ async fn edits_are_recorded_field_by_field() {
     )
     .await
     .unwrap();
-    let mut form = households::page(&db, h.id, &common::admin())
+    let mut form = members::page(&db, h.id, &common::admin())
         .await
         .unwrap()
         .form;
@@ -142,7 +143,7 @@ async fn edits_are_recorded_field_by_field() {
         .await
         .unwrap();
     assert_eq!(after.children, 3);
-    let history = households::page(&db, h.id, &common::admin())
+    let history = members::page(&db, h.id, &common::admin())
         .await
         .unwrap()
         .history;
@@ -177,7 +178,7 @@ async fn edits_are_recorded_field_by_field() {
         Err(Error::Validation(_))
     ));
     assert_eq!(
-        households::page(&db, h.id, &common::admin())
+        members::page(&db, h.id, &common::admin())
             .await
             .unwrap()
             .household
@@ -189,7 +190,7 @@ async fn edits_are_recorded_field_by_field() {
 #[tokio::test(flavor = "multi_thread")]
 async fn renew_pause_and_leave_are_recorded() {
     let (_dir, db) = pantry().await;
-    let h = households::register(
+    let h = members::register(
         &db,
         &household("Amelia Smith", "OL1 3BQ"),
         None,
@@ -223,7 +224,7 @@ async fn renew_pause_and_leave_are_recorded() {
     households::set_status(&db, h.id, Status::Left, None, &common::admin())
         .await
         .unwrap();
-    let history = households::page(&db, h.id, &common::admin())
+    let history = members::page(&db, h.id, &common::admin())
         .await
         .unwrap()
         .history;
@@ -250,7 +251,7 @@ async fn search_ranks_number_then_prefix_then_substring_and_ignores_accents() {
             ..household(name, postcode)
         };
         ids.push(
-            households::register(&db, &form, Some("test data"), &common::admin())
+            members::register(&db, &form, Some("test data"), &common::admin())
                 .await
                 .unwrap(),
         );
@@ -347,7 +348,7 @@ async fn a_name_typed_with_a_typo_finds_the_household_after_exact_and_prefix_mat
         ("Joan Smithers", "OL9 1AF"),
         ("Sam Brwon", "OL2 1AG"),
     ] {
-        households::register(
+        members::register(
             &db,
             &household(name, postcode),
             Some("test data"),
@@ -428,7 +429,7 @@ async fn register_all<S: AsRef<str>>(
     let mut ids = Vec::new();
     for name in names {
         let form = household(name.as_ref(), postcode);
-        let h = households::register(db, &form, Some("test"), &common::admin())
+        let h = members::register(db, &form, Some("test"), &common::admin())
             .await
             .unwrap();
         ids.push(h.id);
@@ -464,7 +465,7 @@ async fn the_words_of_names_follow_every_registration_edit_merge_and_erasure() {
     )
     .await
     .unwrap();
-    households::merge(&db, ids[2], ids[3], &common::manager())
+    members::merge(&db, ids[2], ids[3], &common::manager())
         .await
         .unwrap();
     erasure::erase(&db, ids[1], "asked to be forgotten", &common::manager())
@@ -521,7 +522,7 @@ async fn likely_duplicates_are_found_and_need_a_reason() {
         }],
         ..household("Amelia Smith", "OL1 3BQ")
     };
-    let existing = households::register(&db, &first, None, &common::admin())
+    let existing = members::register(&db, &first, None, &common::admin())
         .await
         .unwrap();
 
@@ -583,12 +584,12 @@ async fn likely_duplicates_are_found_and_need_a_reason() {
         "not a duplicate of itself"
     );
 
-    let refused = households::register(&db, &same_surname, None, &common::admin())
+    let refused = members::register(&db, &same_surname, None, &common::admin())
         .await
         .unwrap_err();
     assert!(matches!(refused, Error::Conflict(_)), "{refused:?}");
     assert_eq!(common::count(&db, "households").await, 1);
-    let second = households::register(
+    let second = members::register(
         &db,
         &same_surname,
         Some("Different family, same flat share"),
@@ -596,7 +597,7 @@ async fn likely_duplicates_are_found_and_need_a_reason() {
     )
     .await
     .unwrap();
-    let history = households::page(&db, second.id, &common::admin())
+    let history = members::page(&db, second.id, &common::admin())
         .await
         .unwrap()
         .history;
@@ -610,7 +611,7 @@ async fn likely_duplicates_are_found_and_need_a_reason() {
 #[tokio::test(flavor = "multi_thread")]
 async fn merging_moves_visits_members_and_history_to_the_one_kept() {
     let (_dir, db) = pantry().await;
-    let keep = households::register(
+    let keep = members::register(
         &db,
         &household("Amelia Smith", "OL1 3BQ"),
         None,
@@ -625,18 +626,16 @@ async fn merging_moves_visits_members_and_history_to_the_one_kept() {
         }],
         ..household("Amelia Smyth", "OL4 1AA")
     };
-    let remove = households::register(&db, &remove_form, None, &common::admin())
+    let remove = members::register(&db, &remove_form, None, &common::admin())
         .await
         .unwrap();
     common::visit(&db, keep.id).await;
     common::visit(&db, remove.id).await;
-    let merged = households::merge(&db, keep.id, remove.id, &common::manager())
+    let merged = members::merge(&db, keep.id, remove.id, &common::manager())
         .await
         .unwrap();
     assert_eq!(merged.members.len(), 1);
-    let page = households::page(&db, keep.id, &common::admin())
-        .await
-        .unwrap();
+    let page = members::page(&db, keep.id, &common::admin()).await.unwrap();
     assert_eq!(page.visits.len(), 2);
     assert_eq!(page.history[0].action, "merged");
     assert!(
@@ -647,10 +646,10 @@ async fn merging_moves_visits_members_and_history_to_the_one_kept() {
             == 2
     );
     assert!(matches!(
-        households::page(&db, remove.id, &common::admin()).await,
+        members::page(&db, remove.id, &common::admin()).await,
         Err(Error::NotFound { .. })
     ));
-    assert!(households::merge(&db, keep.id, keep.id, &common::manager())
+    assert!(members::merge(&db, keep.id, keep.id, &common::manager())
         .await
         .is_err());
 }
@@ -666,10 +665,10 @@ async fn erasure_removes_personal_data_and_keeps_anonymous_counts() {
         }],
         ..household("Zoë Öztürk", "OL1 3BQ")
     };
-    let h = households::register(&db, &form, None, &common::admin())
+    let h = members::register(&db, &form, None, &common::admin())
         .await
         .unwrap();
-    let mut edit = households::page(&db, h.id, &common::admin())
+    let mut edit = members::page(&db, h.id, &common::admin())
         .await
         .unwrap()
         .form;
@@ -706,7 +705,7 @@ async fn erasure_removes_personal_data_and_keeps_anonymous_counts() {
     erasure::erase(&db, h.id, "asked at the counter", &common::manager())
         .await
         .unwrap();
-    let erased = households::page(&db, h.id, &common::admin())
+    let erased = members::page(&db, h.id, &common::admin())
         .await
         .unwrap()
         .household;
@@ -726,7 +725,7 @@ async fn erasure_removes_personal_data_and_keeps_anonymous_counts() {
     );
     assert_eq!((erased.adults, erased.children), (2, 1));
     assert!(erased.members.is_empty());
-    let page = households::page(&db, h.id, &common::admin()).await.unwrap();
+    let page = members::page(&db, h.id, &common::admin()).await.unwrap();
     assert_eq!(page.visits.len(), 1, "anonymous visit kept");
     assert!(
         page.history
@@ -756,7 +755,7 @@ async fn erasure_removes_personal_data_and_keeps_anonymous_counts() {
 async fn retention_previews_then_anonymises_only_long_absent_households() {
     let (_dir, db) = pantry().await;
     let (db, clock) = common::at(db, "2021-03-01T11:00:00Z");
-    let old = households::register(
+    let old = members::register(
         &db,
         &household("Old Member", "OL1 3BQ"),
         None,
@@ -764,7 +763,7 @@ async fn retention_previews_then_anonymises_only_long_absent_households() {
     )
     .await
     .unwrap();
-    let recent = households::register(
+    let recent = members::register(
         &db,
         &household("Recent Visitor", "OL1 3BR"),
         None,
@@ -775,7 +774,7 @@ async fn retention_previews_then_anonymises_only_long_absent_households() {
     common::visit(&db, old.id).await;
 
     clock.set(chrono::Utc::now());
-    households::register(
+    members::register(
         &db,
         &household("New Member", "OL1 3BS"),
         None,
@@ -799,7 +798,7 @@ async fn retention_previews_then_anonymises_only_long_absent_households() {
         Some("2021-03-01")
     );
     assert_eq!(
-        households::page(&db, old.id, &common::admin())
+        members::page(&db, old.id, &common::admin())
             .await
             .unwrap()
             .household
@@ -815,14 +814,14 @@ async fn retention_previews_then_anonymises_only_long_absent_households() {
         1
     );
     assert!(
-        households::page(&db, old.id, &common::admin())
+        members::page(&db, old.id, &common::admin())
             .await
             .unwrap()
             .household
             .erased
     );
     assert!(
-        !households::page(&db, recent.id, &common::admin())
+        !members::page(&db, recent.id, &common::admin())
             .await
             .unwrap()
             .household
@@ -843,7 +842,7 @@ async fn the_members_list_filters_and_pages() {
             &format!("Member {i:02} Test"),
             if i % 2 == 0 { "OL1 3BQ" } else { "OL4 1AA" },
         );
-        households::register(&db, &form, Some("test data"), &common::admin())
+        members::register(&db, &form, Some("test data"), &common::admin())
             .await
             .unwrap();
     }

@@ -78,7 +78,7 @@ async fn a_csv_is_checked_row_by_row_and_only_good_rows_are_imported() {
     assert_eq!((done.good, done.imported), (3, true));
     assert_eq!(common::count(&db, "households").await, 3);
     let amelia = &search(&db, "amelia", 5, &common::admin()).await.unwrap()[0];
-    let page = pantry::households::page(&db, amelia.id, &common::admin())
+    let page = pantry::members::page(&db, amelia.id, &common::admin())
         .await
         .unwrap();
     assert_eq!(
@@ -88,7 +88,7 @@ async fn a_csv_is_checked_row_by_row_and_only_good_rows_are_imported() {
     assert_eq!(page.household.postcode, "OL1 3BQ");
     assert!(page.household.consent_at.is_some());
     let zoe = &search(&db, "zoe", 5, &common::admin()).await.unwrap()[0];
-    let zoe = pantry::households::page(&db, zoe.id, &common::admin())
+    let zoe = pantry::members::page(&db, zoe.id, &common::admin())
         .await
         .unwrap()
         .household;
@@ -159,7 +159,7 @@ async fn xlsx_workbooks_are_read_with_their_dates() {
         "the existing number is kept"
     );
     // New registrations continue after the imported number.
-    let next = pantry::households::register(
+    let next = pantry::members::register(
         &db,
         &pantry::households::form::HouseholdForm {
             lead_name: "New Person".into(),

@@ -12,8 +12,9 @@ use std::process::Command;
 
 use common::run;
 use pantry::households::form::HouseholdForm;
-use pantry::households::{self, protection, welcome};
+use pantry::households::{self, welcome};
 use pantry::i18n::{self, MemberTextForm, Msg, LANGUAGES};
+use pantry::members::{self, protection};
 use pantry::output::{Destination, Existing};
 use pantry::print::shaping::{self, Family};
 use pantry::print::Weight;
@@ -62,7 +63,7 @@ async fn edit(db: &Db, id: i64, form: HouseholdForm) -> households::Household {
 }
 
 async fn register_in(db: &Db, name: &str, language: &str) -> households::Household {
-    households::register(
+    members::register(
         db,
         &HouseholdForm {
             language: language.into(),
@@ -309,7 +310,7 @@ async fn the_language_is_asked_at_registration_from_those_switched_on() {
         ["en"]
     );
     assert_eq!(options.blank.language, "en");
-    let refused = households::register(
+    let refused = members::register(
         &db,
         &HouseholdForm {
             language: "bn".into(),
@@ -368,7 +369,7 @@ async fn the_language_is_asked_at_registration_from_those_switched_on() {
     )
     .await
     .unwrap();
-    let page = households::page(&db, h.id, &common::admin()).await.unwrap();
+    let page = members::page(&db, h.id, &common::admin()).await.unwrap();
     assert_eq!(page.form.language, "bn");
     let edited = edit(
         &db,
@@ -404,7 +405,7 @@ async fn the_language_is_asked_at_registration_from_those_switched_on() {
 async fn subject_access_and_the_edit_history_include_the_preferred_language() {
     let (dir, db) = multilingual_pantry().await;
     let h = register_in(&db, "Rahima Begum", "bn").await;
-    let page = households::page(&db, h.id, &common::admin()).await.unwrap();
+    let page = members::page(&db, h.id, &common::admin()).await.unwrap();
     edit(
         &db,
         h.id,
@@ -414,7 +415,7 @@ async fn subject_access_and_the_edit_history_include_the_preferred_language() {
         },
     )
     .await;
-    let history = households::page(&db, h.id, &common::admin())
+    let history = members::page(&db, h.id, &common::admin())
         .await
         .unwrap()
         .history;
@@ -446,10 +447,10 @@ async fn subject_access_and_the_edit_history_include_the_preferred_language() {
     assert!(text.contains("Bengali (বাংলা)"), "{text}");
 
     // Erasure forgets it too.
-    households::erasure::erase(&db, h.id, "the member asked", &common::manager())
+    members::erasure::erase(&db, h.id, "the member asked", &common::manager())
         .await
         .unwrap();
-    let erased = households::page(&db, h.id, &common::admin())
+    let erased = members::page(&db, h.id, &common::admin())
         .await
         .unwrap()
         .household;
@@ -511,9 +512,7 @@ async fn the_language_column_is_imported_by_name_or_code() {
     .unwrap();
     let mut languages = Vec::new();
     for item in &list.items {
-        let page = households::page(&db, item.id, &common::admin())
-            .await
-            .unwrap();
+        let page = members::page(&db, item.id, &common::admin()).await.unwrap();
         languages.push((page.household.lead_name, page.household.language));
     }
     languages.sort();

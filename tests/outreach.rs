@@ -11,6 +11,7 @@ use chrono::{Duration, NaiveDate};
 use pantry::access::Role;
 use pantry::files::Existing;
 use pantry::households::form::{Allergen, HouseholdForm};
+use pantry::members;
 use pantry::output::Destination;
 use pantry::outreach::{
     self, ContactForm, ContactOutcome, DeliveryOutcome, HomeDeliveryForm, NeedForm, ParcelLineForm,
@@ -20,7 +21,7 @@ use pantry::referrals::{self, AgencyForm, ReferralForm, ReferralReason, Urgency}
 use pantry::stock::deliveries::{self, DeliveryLineForm, DeliverySource};
 use pantry::stock::{self, CounterStock, ItemForm, StockSettingsForm};
 use pantry::visits::FeeMethod;
-use pantry::{households, settings, Db, Error};
+use pantry::{settings, Db, Error};
 
 /// Hillside on Monday 7 December 2026 at 10:00, recording items (or just their number),
 /// with its clock stopped.
@@ -100,7 +101,7 @@ async fn household(db: &Db, name: &str, people: u32, allergies: Vec<Allergen>) -
         allergies,
         ..common::household(name)
     };
-    households::register(db, &form, None, &common::admin())
+    members::register(db, &form, None, &common::admin())
         .await
         .unwrap()
         .id
@@ -675,7 +676,7 @@ async fn erasure_and_subject_access_cover_needs_addresses_calls_and_deliveries()
     .unwrap();
     assert!(sheet.exists());
 
-    let access = households::protection::subject_access(&db, z, &manager)
+    let access = members::protection::subject_access(&db, z, &manager)
         .await
         .unwrap();
     let json = serde_json::to_string(&access).unwrap();
@@ -688,7 +689,7 @@ async fn erasure_and_subject_access_cover_needs_addresses_calls_and_deliveries()
     ] {
         assert!(json.contains(held), "subject access lacks {held}");
     }
-    let pdf = households::protection::subject_access_pdf(&access).unwrap();
+    let pdf = members::protection::subject_access_pdf(&access).unwrap();
     let pdf_file = dir.path().join("access.pdf");
     std::fs::write(&pdf_file, &pdf).unwrap();
     let text = common::run(
@@ -699,7 +700,7 @@ async fn erasure_and_subject_access_cover_needs_addresses_calls_and_deliveries()
     assert!(text.contains("Limited mobility"), "{text}");
     assert!(text.contains("Zebra Row"), "{text}");
 
-    households::erasure::erase(&db, z, "asked to be forgotten", &manager)
+    members::erasure::erase(&db, z, "asked to be forgotten", &manager)
         .await
         .unwrap();
     assert!(
@@ -751,7 +752,7 @@ async fn merging_duplicates_moves_their_needs_calls_deliveries_and_parcels() {
     )
     .await
     .unwrap();
-    households::merge(&db, keep, twin, &common::manager())
+    members::merge(&db, keep, twin, &common::manager())
         .await
         .unwrap();
     let needs: Vec<SupportNeed> = outreach::support_needs(&db, keep, &common::manager())

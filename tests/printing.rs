@@ -10,6 +10,7 @@ use std::process::Command;
 use common::run;
 use pantry::cards;
 use pantry::households::form::HouseholdForm;
+use pantry::members;
 use pantry::output::{Destination, Existing};
 use pantry::print::cards::{sheet_position, SheetLayout, CARD};
 use pantry::{households, settings, Db};
@@ -44,7 +45,7 @@ async fn pantry_with_households() -> (tempfile::TempDir, Db, Vec<households::Hou
             ..HouseholdForm::default()
         };
         made.push(
-            households::register(&db, &form, None, &common::admin())
+            members::register(&db, &form, None, &common::admin())
                 .await
                 .unwrap(),
         );
@@ -118,7 +119,7 @@ async fn a_sheet_of_ten_cards_scans_every_number_in_its_place() {
     // Cards are printed in name order; find where each household's card should be.
     let mut expected: Vec<(String, String)> = Vec::new();
     for h in &made {
-        let page = households::page(&db, h.id, &common::admin()).await.unwrap();
+        let page = members::page(&db, h.id, &common::admin()).await.unwrap();
         expected.push((
             pantry::text::fold(&h.lead_name),
             page.cards[0].card_number.clone(),
@@ -190,7 +191,7 @@ async fn crop_mark_sheets_and_single_cards_scan_too() {
         let (x, y) = sheet_position(SheetLayout::CropMarks, i);
         let region = dir.path().join(format!("crop-{i}.png"));
         crop(&pages[0], x, y, 85.0, 54.0, &region);
-        let number = households::page(&db, *id, &common::admin())
+        let number = members::page(&db, *id, &common::admin())
             .await
             .unwrap()
             .cards[0]
@@ -218,7 +219,7 @@ async fn crop_mark_sheets_and_single_cards_scan_too() {
         "{size_line}"
     );
     let pages = render(&pdf, &single_dir);
-    let number = households::page(&db, made[0].id, &common::admin())
+    let number = members::page(&db, made[0].id, &common::admin())
         .await
         .unwrap()
         .cards[0]
@@ -239,7 +240,7 @@ async fn a_reissued_card_replaces_the_old_one_which_is_refused() {
     .await
     .unwrap();
     let h = &made[0];
-    let old = households::page(&db, h.id, &common::admin())
+    let old = members::page(&db, h.id, &common::admin())
         .await
         .unwrap()
         .cards[0]
@@ -281,7 +282,7 @@ async fn a_reissued_card_replaces_the_old_one_which_is_refused() {
         .unwrap()
         .is_none());
 
-    let page = households::page(&db, h.id, &common::admin()).await.unwrap();
+    let page = members::page(&db, h.id, &common::admin()).await.unwrap();
     assert_eq!(page.history[0].action, "card replaced");
     assert_eq!(page.history[0].reason.as_deref(), Some("Lost"));
     let reprint = cards::print_unprinted(

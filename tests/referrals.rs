@@ -8,11 +8,12 @@ use std::process::Command;
 
 use pantry::access::Role;
 use pantry::households::form::HouseholdForm;
+use pantry::members;
 use pantry::referrals::{
     self, AgencyForm, AgencyKind, Outcome, ReferralForm, ReferralReason, ReferralStatus, Urgency,
 };
 use pantry::settings::{self, SettingsForm};
-use pantry::{households, Db, Error};
+use pantry::{Db, Error};
 
 async fn pantry(follow_up_days: &str) -> (tempfile::TempDir, Db, i64, i64) {
     let (dir, db) = common::fresh_db().await;
@@ -21,7 +22,7 @@ async fn pantry(follow_up_days: &str) -> (tempfile::TempDir, Db, i64, i64) {
         ..common::hillside_form()
     };
     settings::save(&db, &form, &common::admin()).await.unwrap();
-    let h = households::register(
+    let h = members::register(
         &db,
         &HouseholdForm {
             lead_name: "Łucja Nowak-Wiśniewska".into(),
@@ -203,7 +204,7 @@ async fn made_then_contacted_then_outcome_and_it_leaves_the_follow_up_list() {
         .is_empty());
 
     // The audit trail says it in words, with the reference as people see it.
-    let number = households::page(&db, h, &common::admin())
+    let number = members::page(&db, h, &common::admin())
         .await
         .unwrap()
         .household
@@ -233,7 +234,7 @@ async fn made_then_contacted_then_outcome_and_it_leaves_the_follow_up_list() {
         ]
     );
 
-    let history = households::page(&db, h, &common::admin())
+    let history = members::page(&db, h, &common::admin())
         .await
         .unwrap()
         .history;
@@ -318,4 +319,57 @@ async fn the_slip_names_the_agency_and_its_reference_barcode_scans() {
             .collect();
         assert_eq!(codes, std::slice::from_ref(&r.reference), "the {half} copy");
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_agency_finder_folds_text_as_every_search_does_and_offers_only_agencies_in_use() {
+    let (_dir, db, _, money) = pantry("14").await;
+    let add = |name: &str, kind: AgencyKind, active: bool| {
+        let db = db.clone();
+        let form = AgencyForm {
+            name: name.into(),
+            kind: Some(kind),
+            phone: "0161 496 0000".into(),
+            active,
+            ..AgencyForm::default()
+        };
+        async move {
+            // A new agency is in use; one no longer in use is saved again, switched off.
+            let id = referrals::save_agency(&db, None, &form, &common::admin())
+                .await
+                .unwrap()
+                .id;
+            referrals::save_agency(&db, Some(id), &form, &common::admin())
+                .await
+                .unwrap();
+            id
+        }
+    };
+    let strasse = add("Beratung Weiße Straße", AgencyKind::Energy, true).await;
+    let zofia = add("Żółta Ścieżka Wellbeing", AgencyKind::Wellbeing, true).await;
+    let closed = add("Old Money Shop", AgencyKind::Money, false).await;
+    let find = |text: &'static str| {
+        let db = db.clone();
+        async move {
+            referrals::find_agencies(
+                &db,
+                text,
+                &common::named("Sam", pantry::access::Role::Counter),
+            )
+            .await
+            .unwrap()
+        }
+    };
+    // The same folding as member search: ß is "ss", accents and case go, spaces squeeze.
+    assert_eq!(find("STRASSE").await, vec![strasse]);
+    assert_eq!(find("weisse   strasse").await, vec![strasse]);
+    assert_eq!(find("zolta sciezka").await, vec![zofia]);
+    // By kind, as its label reads; an agency no longer in use is never offered.
+    assert_eq!(find("money").await, vec![money]);
+    assert!(find("old money").await.is_empty(), "{closed} is not in use");
+    // Blank: every agency in use, in directory order.
+    let all = find("  ").await;
+    assert_eq!(all.len(), 3, "{all:?}");
+    assert!(!all.contains(&closed));
+    assert!(find("nothing like it").await.is_empty());
 }

@@ -9,6 +9,7 @@ mod common;
 use calamine::{Data, Reader, Xlsx};
 use pantry::households::form::HouseholdForm;
 use pantry::i18n::{self, MemberTextForm};
+use pantry::members;
 use pantry::output::Existing;
 use pantry::reports::export::{self, ReportFormat};
 use pantry::reports::suppress::{publish, Count};
@@ -44,14 +45,14 @@ async fn register(
         language: language.into(),
         ..HouseholdForm::default()
     };
-    households::register(db, &form, Some("test fixture"), &common::admin())
+    members::register(db, &form, Some("test fixture"), &common::admin())
         .await
         .unwrap()
         .id
 }
 
 async fn visit(db: &Db, id: i64, again: bool) -> i64 {
-    let number = households::page(db, id, &common::admin())
+    let number = members::page(db, id, &common::admin())
         .await
         .unwrap()
         .household
@@ -200,7 +201,7 @@ async fn figures_match_the_hand_count_and_never_drift() {
     households::update(&p.db, bea, &edit, &common::admin())
         .await
         .unwrap();
-    pantry::households::erasure::erase(&p.db, p.ids[2].1, "asked", &common::manager())
+    pantry::members::erasure::erase(&p.db, p.ids[2].1, "asked", &common::manager())
         .await
         .unwrap();
     let again = reports::summary(&p.db, &p.period, &common::admin())
@@ -872,7 +873,7 @@ async fn households_are_counted_by_the_language_at_their_visit() {
     // Afterwards: a Polish household turns to English, another Polish one is erased, and
     // the pantry stops offering Somali. The past week is as it was.
     let polish = ids[6];
-    let mut form = households::page(&db, polish, &common::admin())
+    let mut form = members::page(&db, polish, &common::admin())
         .await
         .unwrap()
         .form;
@@ -880,7 +881,7 @@ async fn households_are_counted_by_the_language_at_their_visit() {
     households::update(&db, polish, &form, &common::admin())
         .await
         .unwrap();
-    pantry::households::erasure::erase(&db, ids[7], "asked", &common::manager())
+    pantry::members::erasure::erase(&db, ids[7], "asked", &common::manager())
         .await
         .unwrap();
     offer(&db, &["pl", "ar"]).await;
@@ -930,7 +931,7 @@ async fn a_period_before_the_pantry_existed_or_still_to_come_is_refused() {
     settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
-    households::register(
+    members::register(
         &db,
         &common::household("Amelia Smith"),
         Some("test"),

@@ -6,14 +6,16 @@ mod common;
 
 use common::household;
 use pantry::access::{Actor, Role};
+use pantry::members;
 use std::path::{Path, PathBuf};
 
 use pantry::access::Operation;
 use pantry::backups;
 use pantry::cards;
 use pantry::households::form::HouseholdForm;
-use pantry::households::{protection, Status};
+use pantry::households::Status;
 use pantry::import;
+use pantry::members::protection;
 use pantry::output::{Destination, Existing};
 use pantry::outreach::{
     self, ContactForm, ContactOutcome, DeliveryOutcome, NeedForm, ParcelLineForm, PlannedStop,
@@ -45,7 +47,7 @@ struct Fixture {
 }
 
 async fn register(db: &Db, name: &str) -> i64 {
-    households::register(db, &household(name), Some("test"), &common::admin())
+    members::register(db, &household(name), Some("test"), &common::admin())
         .await
         .unwrap()
         .id
@@ -167,7 +169,7 @@ async fn attempt(
     let tag = format!("{} {op:?}", actor.role().code());
     match op {
         Operation::RegisterHousehold => {
-            households::register(db, &household(&tag), Some("test"), actor)
+            members::register(db, &household(&tag), Some("test"), actor)
                 .await
                 .map(ok)
         }
@@ -241,10 +243,10 @@ async fn attempt(
         Operation::MergeHouseholds => {
             let keep = register(db, &format!("{tag} kept")).await;
             let gone = register(db, &format!("{tag} merged")).await;
-            households::merge(db, keep, gone, actor).await.map(ok)
+            members::merge(db, keep, gone, actor).await.map(ok)
         }
         Operation::EraseHousehold => {
-            pantry::households::erasure::erase(db, register(db, &tag).await, "asked", actor)
+            pantry::members::erasure::erase(db, register(db, &tag).await, "asked", actor)
                 .await
                 .map(ok)
         }

@@ -13,6 +13,7 @@ use common::{household as form, pantry, stderr, stdout};
 
 use pantry::backups::{self, BackupReason, RestoreRequest};
 use pantry::households::form::HouseholdForm;
+use pantry::members;
 use pantry::output::{Destination, Existing};
 use pantry::{households, settings, Db, Error};
 
@@ -86,7 +87,7 @@ async fn pantry_with_households(dir: &Path) {
 }
 
 async fn register(db: &Db, name: &str) -> households::Household {
-    households::register(db, &form(name), None, &common::admin())
+    members::register(db, &form(name), None, &common::admin())
         .await
         .unwrap()
 }
@@ -675,7 +676,7 @@ async fn numbers_are_never_used_up_by_an_imported_number() {
         after.membership_number,
         pantry::membership::number_for_serial(2).unwrap()
     );
-    let page = households::page(&db, after.id, &common::admin())
+    let page = members::page(&db, after.id, &common::admin())
         .await
         .unwrap();
     assert_eq!(page.cards.len(), 1, "every household has its card");
@@ -684,7 +685,7 @@ async fn numbers_are_never_used_up_by_an_imported_number() {
         ..form("Nobody Zero")
     };
     let Err(Error::Validation(fields)) =
-        households::register(&db, &zero, None, &common::admin()).await
+        members::register(&db, &zero, None, &common::admin()).await
     else {
         panic!("the all-zero number is refused")
     };
@@ -701,7 +702,7 @@ async fn control_characters_are_refused_at_input_and_escaped_on_a_terminal() {
         .unwrap();
     common::admin_alex(&db).await;
     let Err(Error::Validation(fields)) =
-        households::register(&db, &form("Amelia\u{1b}[2J Smith"), None, &common::admin()).await
+        members::register(&db, &form("Amelia\u{1b}[2J Smith"), None, &common::admin()).await
     else {
         panic!("an escape sequence in a name is refused")
     };
@@ -711,7 +712,7 @@ async fn control_characters_are_refused_at_input_and_escaped_on_a_terminal() {
         notes: "Prefers mornings.\nUses a walking frame.".into(),
         ..form("Amelia Smith")
     };
-    households::register(&db, &notes, None, &common::admin())
+    members::register(&db, &notes, None, &common::admin())
         .await
         .unwrap();
     db.close().await;

@@ -7,6 +7,7 @@ mod common;
 
 use chrono::{Duration, NaiveDate};
 use pantry::households::form::HouseholdForm;
+use pantry::members;
 use pantry::stock::counts;
 use pantry::stock::deliveries::{self, DeliveryForm, DeliveryLineForm, DeliverySource};
 use pantry::stock::distribution::VisitItem;
@@ -17,7 +18,7 @@ use pantry::stock::{
     StockSettingsForm,
 };
 use pantry::visits::{self, FeeMethod, ScanOutcome, VisitForm};
-use pantry::{households, import, settings, Db, Error};
+use pantry::{import, settings, Db, Error};
 use proptest::prelude::*;
 
 async fn pantry() -> (tempfile::TempDir, Db, NaiveDate) {
@@ -121,7 +122,7 @@ async fn household(db: &Db, name: &str) -> i64 {
         consent_given: true,
         ..HouseholdForm::default()
     };
-    households::register(db, &form, None, &common::admin())
+    members::register(db, &form, None, &common::admin())
         .await
         .unwrap()
         .id
@@ -137,7 +138,7 @@ async fn visit(
 ) -> Result<visits::VisitRecord, Error> {
     let ScanOutcome::Found { check_in } = visits::scan(
         db,
-        &households::page(db, household_id, &common::admin())
+        &members::page(db, household_id, &common::admin())
             .await
             .unwrap()
             .household

@@ -11,7 +11,7 @@ mod zebulon;
 use sqlx::AssertSqlSafe;
 use std::process::Command;
 
-use pantry::households::protection;
+use pantry::members::protection;
 
 /// Where each table that refers to a household is found in the JSON export.
 const COVERED: &[(&str, &str)] = &[

@@ -146,7 +146,7 @@ fn open_database(dir: Option<&Path>, keys: &KeyStore) -> (Result<Db, WireError>,
             eprintln!("Pantry could not remove the copy from before its upgrade: {err}");
         }
         // An erasure killed before its files were deleted is finished now.
-        if let Err(err) = pantry::households::erasure::finish_interrupted(&db).await {
+        if let Err(err) = pantry::members::erasure::finish_interrupted(&db).await {
             eprintln!("Pantry could not finish an earlier erasure: {err}");
         }
         (Ok(db), restore_problem)
@@ -228,6 +228,7 @@ fn main() {
             outreach::outreach_pack,
             outreach::outreach_outcome,
             outreach::outreach_scan,
+            outreach::outreach_limits,
             outreach::outreach_parcel,
             outreach::outreach_set_parcel,
             outreach::outreach_print_round,
@@ -282,6 +283,7 @@ fn main() {
             counter::visits_cash_up,
             referrals::referrals_options,
             referrals::referrals_agencies,
+            referrals::referrals_find_agencies,
             referrals::referrals_save_agency,
             referrals::referrals_make,
             referrals::referrals_open,

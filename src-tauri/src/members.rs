@@ -1,13 +1,13 @@
 //! Members commands: each converts at the edge and calls one library function.
 
 use pantry::households::duplicates::{self, DuplicateCandidate};
-use pantry::households::erasure::{self, Erasure};
 use pantry::households::form::HouseholdForm;
-use pantry::households::protection::{self, RetentionPreview};
-use pantry::households::{
-    self, Household, HouseholdPage, ListPage, ListQuery, RegistrationOptions, Status,
-};
+use pantry::households::{self, Household, ListPage, ListQuery, RegistrationOptions, Status};
 use pantry::import::{self, ImportField, ImportFile, ImportPreview, ImportProgress, ImportReport};
+use pantry::members;
+use pantry::members::erasure::{self, Erasure};
+use pantry::members::protection::{self, RetentionPreview};
+use pantry::members::HouseholdPage;
 use pantry::{settings, Error};
 use tauri::ipc::Channel;
 use tauri::State;
@@ -32,7 +32,7 @@ pub async fn households_list(
 #[tauri::command]
 pub async fn households_page(state: State<'_, AppState>, id: i64) -> Result<HouseholdPage, Error> {
     let (db, actor) = state.signed_in()?;
-    households::page(db, id, &actor).await
+    members::page(db, id, &actor).await
 }
 
 #[tauri::command]
@@ -62,7 +62,7 @@ pub async fn households_register(
     duplicate_reason: Option<String>,
 ) -> Result<Household, Error> {
     let (db, actor) = state.signed_in()?;
-    households::register(db, &form, duplicate_reason.as_deref(), &actor).await
+    members::register(db, &form, duplicate_reason.as_deref(), &actor).await
 }
 
 #[tauri::command]
@@ -99,7 +99,7 @@ pub async fn households_merge(
     remove_number: String,
 ) -> Result<Household, Error> {
     let (db, actor) = state.signed_in()?;
-    households::merge_by_number(db, keep, &remove_number, &actor).await
+    members::merge_by_number(db, keep, &remove_number, &actor).await
 }
 
 #[tauri::command]

@@ -157,6 +157,12 @@ pub async fn outreach_scan(
     outreach::scan_outcome(db, &scanned, outcome, &actor).await
 }
 
+/// The numbers outreach's forms take (the library's own bounds).
+#[tauri::command]
+pub fn outreach_limits() -> outreach::Limits {
+    outreach::LIMITS
+}
+
 #[tauri::command]
 pub async fn outreach_parcel(state: State<'_, AppState>) -> Result<Vec<ParcelLineForm>, Error> {
     let (db, actor) = state.signed_in()?;

@@ -22,6 +22,15 @@ pub async fn referrals_agencies(state: State<'_, AppState>) -> Result<Vec<Agency
 }
 
 #[tauri::command]
+pub async fn referrals_find_agencies(
+    state: State<'_, AppState>,
+    text: String,
+) -> Result<Vec<i64>, Error> {
+    let (db, actor) = state.signed_in()?;
+    referrals::find_agencies(db, &text, &actor).await
+}
+
+#[tauri::command]
 pub async fn referrals_save_agency(
     state: State<'_, AppState>,
     id: Option<i64>,

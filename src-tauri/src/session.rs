@@ -1,7 +1,7 @@
 //! Signing in and out, the first admin, and managing volunteers.
 
 use pantry::access::{Role, RoleOption, SignedIn};
-use pantry::settings::{Settings, SettingsForm};
+use pantry::settings::{self, Settings, SettingsForm};
 use pantry::volunteers::{self, FirstAdmin, Volunteer, VolunteerForm};
 use pantry::Error;
 use tauri::State;
@@ -27,7 +27,7 @@ pub async fn session_sign_in(
 ) -> Result<SignedIn, Error> {
     let db = state.db()?;
     let actor = volunteers::sign_in(db, &name, &pin).await?;
-    state.start_session(actor.clone(), volunteers::idle_lock_minutes(db).await?);
+    state.start_session(actor.clone(), settings::idle_lock_minutes(db).await?);
     Ok(SignedIn::from(&actor))
 }
 
@@ -41,7 +41,7 @@ pub async fn session_sign_in_with_recovery_key(
 ) -> Result<SignedIn, Error> {
     let db = state.db()?;
     let actor = volunteers::sign_in_with_recovery_key(db, &name, &recovery_key).await?;
-    state.start_session(actor.clone(), volunteers::idle_lock_minutes(db).await?);
+    state.start_session(actor.clone(), settings::idle_lock_minutes(db).await?);
     Ok(SignedIn::from(&actor))
 }
 
@@ -62,7 +62,7 @@ pub async fn session_first_admin(
 ) -> Result<SignedIn, Error> {
     let db = state.db()?;
     let actor = volunteers::create_first_admin(db, &admin).await?;
-    state.start_session(actor.clone(), volunteers::idle_lock_minutes(db).await?);
+    state.start_session(actor.clone(), settings::idle_lock_minutes(db).await?);
     Ok(SignedIn::from(&actor))
 }
 
@@ -96,7 +96,7 @@ pub async fn session_setup(
 ) -> Result<Settings, Error> {
     let db = state.db()?;
     let (saved, actor) = pantry::app::set_up(db, &form, &admin).await?;
-    state.start_session(actor, volunteers::idle_lock_minutes(db).await?);
+    state.start_session(actor, settings::idle_lock_minutes(db).await?);
     Ok(saved)
 }
 
@@ -109,7 +109,7 @@ pub fn session_touch(state: State<'_, AppState>) -> Result<(), Error> {
 #[tauri::command]
 pub async fn volunteers_idle_lock(state: State<'_, AppState>) -> Result<i64, Error> {
     let (db, _) = state.signed_in()?;
-    volunteers::idle_lock_minutes(db).await
+    settings::idle_lock_minutes(db).await
 }
 
 #[tauri::command]
@@ -118,5 +118,5 @@ pub async fn volunteers_save_idle_lock(
     minutes: String,
 ) -> Result<i64, Error> {
     let (db, actor) = state.signed_in()?;
-    volunteers::save_idle_lock_minutes(db, &actor, &minutes).await
+    settings::save_idle_lock_minutes(db, &actor, &minutes).await
 }

@@ -3,7 +3,9 @@
 //! Pantry shows; all SQL is in `store`.
 
 pub mod chain;
-pub(crate) mod store;
+mod store;
+
+pub(crate) use store::{Matching, StoredEntry};
 
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
@@ -88,13 +90,32 @@ pub(crate) async fn record(
     chain::extend(conn, &entry).await
 }
 
+/// The entries about these subjects, oldest first (a subject access).
+pub(crate) async fn about(
+    conn: &mut SqliteConnection,
+    subjects: &[String],
+) -> Result<Vec<AuditEntry>> {
+    store::about(conn, subjects).await
+}
+
+/// The newest `limit` entries matching, how many match in all, and every kind of action
+/// recorded (for the filter).
+pub(crate) async fn matching(
+    conn: &mut SqliteConnection,
+    matching: Matching<'_>,
+    limit: i64,
+) -> Result<(Vec<AuditEntry>, i64, Vec<String>)> {
+    Ok((
+        store::newest(conn, matching, limit).await?,
+        store::count(conn, matching).await?,
+        store::actions(conn).await?,
+    ))
+}
+
 /// Appends entries carried from another copy of the database (the audit trail written after
 /// a backup, carried into the database restored from it), as they were written there; each
 /// gets a new id here and is linked into this database's chain.
-pub(crate) async fn carry(
-    conn: &mut SqliteConnection,
-    entries: &[store::StoredEntry],
-) -> Result<()> {
+pub(crate) async fn carry(conn: &mut SqliteConnection, entries: &[StoredEntry]) -> Result<()> {
     for e in entries {
         let entry = store::insert(
             conn,

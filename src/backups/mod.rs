@@ -38,7 +38,7 @@ const PENDING: &str = "pantry-restore-pending.sqlite3";
 /// copy is whole).
 const PENDING_NOTE: &str = "pantry-restore-pending.json";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum BackupReason {
     Daily,
@@ -159,7 +159,7 @@ pub async fn save_settings(
         return Err(Error::Validation(errors));
     };
     let mut tx = db.begin_write().await?;
-    settings::store::save_backup_settings(&mut tx, folder, i64::from(kept)).await?;
+    settings::save_backup_settings(&mut tx, folder, kept).await?;
     audit::record(
         &mut tx,
         db.now(),

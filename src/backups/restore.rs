@@ -317,7 +317,7 @@ async fn done_already(current: &Db, request: &RestoreRequest) -> Result<Option<R
 
 /// Audit entries to carry into the restored database, and erasures to apply again there.
 struct Carried {
-    audit: Vec<audit::store::StoredEntry>,
+    audit: Vec<audit::StoredEntry>,
     erasures: Vec<(i64, DateTime<Utc>)>,
     /// Backups taken since (the safety copy last), which stay this pantry's own.
     backups: Vec<BackupRecord>,
@@ -420,7 +420,7 @@ async fn after_restore(
     )
     .await?;
     tx.commit().await?;
-    crate::households::erasure::reapply(restored, &carried.erasures, &request.by).await?;
+    crate::members::erasure::reapply(restored, &carried.erasures, &request.by).await?;
     Ok(notice)
 }
 

@@ -168,7 +168,7 @@ pub async fn last_audit_at(conn: &mut SqliteConnection) -> Result<Option<String>
 pub async fn audit_after(
     conn: &mut SqliteConnection,
     after: &str,
-) -> Result<Vec<crate::audit::store::StoredEntry>> {
+) -> Result<Vec<crate::audit::StoredEntry>> {
     Ok(sqlx::query_as(
         "SELECT id, at, actor, action, subject, details FROM audit_log WHERE at > ? ORDER BY id",
     )

@@ -2,7 +2,7 @@
 //! revoked (and refused at the counter) while its replacement works; printing in batches.
 //! All SQL is in `store`.
 
-pub(crate) mod store;
+mod store;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -13,7 +13,6 @@ use crate::access::{Actor, Operation};
 use crate::audit::{self, Subject};
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::households::store as household_store;
 use crate::membership;
 use crate::membership::CARD_NUMBER_LENGTH;
 use crate::output::{self, Destination};
@@ -49,15 +48,45 @@ pub fn is_valid_card_number(text: &str) -> bool {
             .is_some_and(|c| text.as_bytes()[CARD_NUMBER_LENGTH - 1] == b'0' + c)
 }
 
-/// Issues the first card of a new household, inside the caller's transaction.
+/// Issues the first card of new households, inside the caller's transaction: `(household,
+/// when)`, printed then too when `printed` (a demo's members got theirs when they joined).
 pub(crate) async fn issue_first(
     conn: &mut SqliteConnection,
-    household_id: i64,
-    at: DateTime<Utc>,
+    households: &[(i64, DateTime<Utc>)],
+    printed: bool,
 ) -> Result<()> {
-    let number = card_number(household_id, 1)
-        .ok_or_else(|| Error::Conflict("All card numbers are used up.".into()))?;
-    store::insert(conn, household_id, &number, 1, at).await
+    let rows = households
+        .iter()
+        .map(|(id, at)| {
+            Ok(store::FirstCard {
+                household_id: *id,
+                number: card_number(*id, 1)
+                    .ok_or_else(|| Error::Conflict("All card numbers are used up.".into()))?,
+                issued: *at,
+                printed: printed.then_some(*at),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    store::insert_many(conn, &rows).await
+}
+
+/// The cards of `from` become `to`'s (households merged), inside the caller's transaction.
+pub(crate) async fn move_all(conn: &mut SqliteConnection, from: i64, to: i64) -> Result<()> {
+    store::move_all(conn, from, to).await
+}
+
+/// Erasure's part in cards: the household's card numbers (and why a card was replaced)
+/// are removed; the cards stay, so how many were issued is still known.
+pub(crate) async fn erase_numbers(conn: &mut SqliteConnection, household_id: i64) -> Result<()> {
+    store::erase_numbers(conn, household_id).await
+}
+
+/// The card with this number, inside the caller's transaction (the counter's check-in).
+pub(crate) async fn lookup_in(
+    conn: &mut SqliteConnection,
+    number: &str,
+) -> Result<Option<CardLookup>> {
+    store::lookup(conn, number).await
 }
 
 /// Every current card not printed yet, on A4 sheets, written to `to`; marked printed once
@@ -158,7 +187,7 @@ struct Written<'a> {
 async fn mark_printed(db: &Db, card_ids: &[i64], written: &Written<'_>, actor: &str) -> Result<()> {
     let mut tx = db.begin_write().await?;
     store::mark_printed(&mut tx, card_ids, db.now()).await?;
-    crate::households::erasure::note_written_file(
+    crate::output::note_written_file(
         &mut tx,
         written.households,
         written.kind,
@@ -205,7 +234,7 @@ pub async fn reissue(db: &Db, household_id: i64, reason: &str, actor: &Actor) ->
     let number = card_number(serial, issue)
         .ok_or_else(|| Error::Conflict("This household has had too many cards (99).".into()))?;
     store::insert(&mut tx, household_id, &number, issue, now).await?;
-    household_store::add_change(
+    crate::households::note_change(
         &mut tx,
         household_id,
         now,

@@ -26,21 +26,27 @@ pub async fn insert(
     Ok(())
 }
 
-/// First cards for many new households: (household id, card number, issued, printed).
-pub async fn insert_many(
-    conn: &mut SqliteConnection,
-    rows: &[(i64, String, String, Option<String>)],
-) -> Result<()> {
+/// A household's first card, to insert.
+#[derive(Debug, Clone)]
+pub struct FirstCard {
+    pub household_id: i64,
+    pub number: String,
+    pub issued: DateTime<Utc>,
+    pub printed: Option<DateTime<Utc>>,
+}
+
+/// First cards for new households.
+pub async fn insert_many(conn: &mut SqliteConnection, rows: &[FirstCard]) -> Result<()> {
     for chunk in rows.chunks(2_000) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO cards (household_id, card_number, issue, issued_at, printed_at) ",
         );
-        q.push_values(chunk, |mut b, (id, number, issued, printed)| {
-            b.push_bind(id)
-                .push_bind(number)
+        q.push_values(chunk, |mut b, card| {
+            b.push_bind(card.household_id)
+                .push_bind(&card.number)
                 .push_bind(1)
-                .push_bind(issued)
-                .push_bind(printed);
+                .push_bind(card.issued)
+                .push_bind(card.printed);
         });
         q.build().execute(&mut *conn).await?;
     }

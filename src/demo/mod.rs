@@ -11,7 +11,7 @@ use crate::db::{self, Db, DbLock};
 use crate::error::{Error, Result};
 use crate::files;
 use crate::households::form::{flags_to_text, Allergen, Dietary, CONSENT_VERSION};
-use crate::households::store::{self as households_store, HouseholdRecord};
+use crate::households::HouseholdRecord;
 use crate::households::Status;
 use crate::i18n::MemberTextForm;
 use crate::keys::KeyStore;
@@ -348,21 +348,18 @@ pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
 
     let records: Vec<HouseholdRecord> = households.iter().map(|h| h.record.clone()).collect();
     let mut tx = db.begin_write().await?;
-    households_store::insert_many(&mut tx, &records).await?;
+    crate::households::insert_registered(&mut tx, &records, &[]).await?;
     // Demo members already hold their first card, printed when they joined.
-    let cards: Vec<(i64, String, String, Option<String>)> = records
+    let first_cards: Vec<(i64, DateTime<Utc>)> = records
         .iter()
-        .filter_map(|r| {
-            let number = crate::cards::card_number(r.id, 1)?;
-            Some((
+        .map(|r| {
+            (
                 r.id,
-                number,
-                r.created_at.clone(),
-                Some(r.created_at.clone()),
-            ))
+                Utc.from_utc_datetime(&r.joined_on.and_time(NaiveTime::MIN)),
+            )
         })
         .collect();
-    crate::cards::store::insert_many(&mut tx, &cards).await?;
+    crate::cards::issue_first(&mut tx, &first_cards, true).await?;
     store::insert_visits(&mut tx, &visits).await?;
     let (rounds, calls) = outreach::write(
         &mut tx,

@@ -155,6 +155,9 @@ pub struct HouseholdForm {
     pub language: String,
 }
 
+/// The other members of a household, checked: (first name, birth year).
+pub type MemberList = Vec<(String, Option<u16>)>;
+
 /// A household that passed every check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidHousehold {
@@ -173,7 +176,7 @@ pub struct ValidHousehold {
     pub allergies: Vec<Allergen>,
     pub dietary_notes: String,
     pub notes: String,
-    pub members: Vec<(String, Option<u16>)>,
+    pub members: MemberList,
     pub consent_given: bool,
     pub joined_on: NaiveDate,
     /// A shipped language's code (whether the pantry offers it is checked on saving).

@@ -1,19 +1,21 @@
 //! Households (memberships): registration, edits with history, renewal and status, the
-//! members list, and merging. Search, duplicate checks and data protection live in the
-//! submodules; all SQL is in `store` (and the search's in `search_store`).
+//! members list. Search and duplicate checks live in the submodules, and what is held about
+//! one household (for subject access, erasure and retention) in `held`; all SQL is in
+//! `store` (and the search's in `search_store`). What spans a household's cards, referrals
+//! and outreach too (registering with a first card, the page, merging, erasure) is in
+//! `members`, above.
 
 pub mod duplicates;
-pub mod erasure;
 pub mod form;
-pub mod protection;
+mod held;
 pub mod search;
 mod search_store;
-pub(crate) mod store;
+mod store;
 pub mod welcome;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::FromRow;
+use sqlx::{FromRow, SqliteConnection};
 use ts_rs::TS;
 
 use crate::access::{Actor, Operation};
@@ -24,7 +26,12 @@ use crate::error::{Error, FieldError, Result};
 use crate::membership;
 use crate::settings::{self, Settings};
 use form::{flags_to_text, HouseholdForm, ValidHousehold, CONSENT_VERSION};
-use store::HouseholdRecord;
+pub(crate) use held::{erase_own, held, remember_erasure, retention_candidates};
+pub use held::{MembershipEvent, RetentionCandidate, VisitDetail, VisitItem};
+/// Writes a line in a household's history, inside the caller's transaction: what happened
+/// (`action`), to which field, before → after, and why (a card replaced, a referral made).
+pub(crate) use store::add_change as note_change;
+pub(crate) use store::HouseholdRecord;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -149,21 +156,6 @@ pub struct VisitLine {
     pub voided: bool,
 }
 
-/// Everything the household page shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct HouseholdPage {
-    pub household: Household,
-    pub history: Vec<HistoryEntry>,
-    pub visits: Vec<VisitLine>,
-    /// Every card it has had, newest first.
-    pub cards: Vec<crate::cards::Card>,
-    /// Its referrals to advice agencies, newest first.
-    pub referrals: Vec<crate::referrals::Referral>,
-    /// The edit form, filled with what is stored.
-    pub form: HouseholdForm,
-}
-
 /// A line in search results and the members list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -280,14 +272,17 @@ pub(crate) fn record_from(
     }
 }
 
-/// Registers a household in one transaction. Refuses without consent, and refuses likely
-/// duplicates unless the volunteer gave a reason to go ahead (recorded in its history).
-pub async fn register(
+/// Registers a household inside the caller's write transaction (`members::register` gives
+/// it its first card in the same one); returns its id. Refuses without consent, and refuses
+/// likely duplicates unless the volunteer gave a reason to go ahead (recorded in its
+/// history).
+pub(crate) async fn register_in(
     db: &Db,
+    tx: &mut SqliteConnection,
     form: &HouseholdForm,
     duplicate_reason: Option<&str>,
     actor: &Actor,
-) -> Result<Household> {
+) -> Result<i64> {
     actor.require(db, Operation::RegisterHousehold).await?;
     let actor = actor.name();
     let settings = settings::require(db).await?;
@@ -311,9 +306,8 @@ pub async fn register(
         false,
     )?;
     let reason = duplicate_reason.map(str::trim).filter(|r| !r.is_empty());
-    let mut tx = db.begin_write().await?;
-    crate::i18n::check_offered(&mut tx, valid.language, None).await?;
-    let candidates = duplicates::candidates_with(&mut tx, &valid, None).await?;
+    crate::i18n::check_offered(tx, valid.language, None).await?;
+    let candidates = duplicates::candidates_with(tx, &valid, None).await?;
     if !candidates.is_empty() && reason.is_none() {
         return Err(Error::Conflict(format!(
             "This may be a household already registered ({}). Open it instead, or give a reason to register anyway.",
@@ -328,8 +322,8 @@ pub async fn register(
     let (id, number) = match &valid.membership_number {
         // A number already printed on a card: its serial becomes the household's id.
         Some(number) => {
-            if let Some(existing) = store::id_for_number(&mut tx, number).await? {
-                let holder = store::load(&mut tx, existing)
+            if let Some(existing) = store::id_for_number(tx, number).await? {
+                let holder = store::load(tx, existing)
                     .await?
                     .map(|h| h.lead_name)
                     .unwrap_or_default();
@@ -346,24 +340,23 @@ pub async fn register(
             )
         }
         None => {
-            let id = store::allocate_serials(&mut tx, 1, &[]).await?[0];
+            let id = allocate_serials(tx, 1, &[]).await?[0];
             let number = membership::number_for_serial(u32::try_from(id).unwrap_or(u32::MAX))
-                .ok_or_else(|| Error::Conflict("All membership numbers are used up.".into()))?;
+                .ok_or_else(numbers_used_up)?;
             (id, number)
         }
     };
     let record = record_from(&valid, &settings, id, number, now);
-    store::insert_many(&mut tx, std::slice::from_ref(&record)).await?;
-    store::replace_members(&mut tx, id, &valid.members).await?;
-    crate::cards::issue_first(&mut tx, id, now).await?;
+    store::insert_many(tx, std::slice::from_ref(&record)).await?;
+    store::replace_members(tx, id, &valid.members).await?;
     let action = if candidates.is_empty() {
         "registered"
     } else {
         "registered despite a possible duplicate"
     };
-    store::add_change(&mut tx, id, now, actor, action, None, None, None, reason).await?;
+    store::add_change(tx, id, now, actor, action, None, None, None, reason).await?;
     audit::record(
-        &mut tx,
+        tx,
         db.now(),
         actor,
         "household.registered",
@@ -371,11 +364,48 @@ pub async fn register(
         &serde_json::json!({}),
     )
     .await?;
-    let household = store::load(&mut tx, id)
+    Ok(id)
+}
+
+fn numbers_used_up() -> Error {
+    Error::Conflict("All membership numbers are used up.".into())
+}
+
+/// Membership serials (= household ids) for `count` new households, inside the caller's
+/// write transaction; `taken` are serials the caller is about to use too (`store::
+/// allocate_serials` says how).
+pub(crate) async fn allocate_serials(
+    tx: &mut SqliteConnection,
+    count: usize,
+    taken: &[i64],
+) -> Result<Vec<i64>> {
+    store::allocate_serials(tx, count, taken)
         .await?
-        .ok_or_else(|| Error::not_found("The new household"))?;
-    tx.commit().await?;
-    Ok(household)
+        .ok_or_else(numbers_used_up)
+}
+
+/// Inserts households (checked, with their serials given), inside the caller's
+/// transaction, with their other members (`(household, members)`).
+pub(crate) async fn insert_registered(
+    tx: &mut SqliteConnection,
+    records: &[HouseholdRecord],
+    members: &[(i64, form::MemberList)],
+) -> Result<()> {
+    store::insert_many(tx, records).await?;
+    for (id, list) in members {
+        store::replace_members(tx, *id, list).await?;
+    }
+    Ok(())
+}
+
+/// What identifies the households already registered (an import's duplicate check).
+pub(crate) async fn existing_keys(conn: &mut SqliteConnection) -> Result<store::ExistingKeys> {
+    store::existing_keys(conn).await
+}
+
+/// The household, erased or not; `None` when it is not on file.
+pub(crate) async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Option<Household>> {
+    store::load(conn, id).await
 }
 
 /// The household, refused when it is not on file or its details were erased.
@@ -605,24 +635,25 @@ pub async fn set_status(
     Ok(after)
 }
 
-/// The household page: details, history, recent visits and the filled edit form.
-pub async fn page(db: &Db, id: i64, _signed_in: &Actor) -> Result<HouseholdPage> {
-    let mut conn = db.pool().acquire().await?;
-    let household = store::load(&mut conn, id)
+/// What the household page shows of the household's own records.
+#[derive(Debug, Clone)]
+pub(crate) struct Own {
+    pub household: Household,
+    pub history: Vec<HistoryEntry>,
+    pub visits: Vec<VisitLine>,
+    pub form: HouseholdForm,
+}
+
+/// The household's details, history, recent visits and the filled edit form.
+pub(crate) async fn own(conn: &mut SqliteConnection, id: i64) -> Result<Own> {
+    let household = store::load(conn, id)
         .await?
         .ok_or_else(|| Error::not_found(format!("Household {id}")))?;
-    let history = store::history(&mut conn, id).await?;
-    let visits = store::recent_visits(&mut conn, id, 100).await?;
-    let cards = crate::cards::for_household(&mut conn, id).await?;
-    let referrals = crate::referrals::for_household(&mut conn, id).await?;
-    let form = form_from(&household);
-    Ok(HouseholdPage {
+    Ok(Own {
+        history: store::history(conn, id).await?,
+        visits: store::recent_visits(conn, id, 100).await?,
+        form: form_from(&household),
         household,
-        history,
-        visits,
-        cards,
-        referrals,
-        form,
     })
 }
 
@@ -656,25 +687,32 @@ fn form_from(h: &Household) -> HouseholdForm {
     }
 }
 
-/// Merges `remove` into `keep`: visits, members and history move to the one kept; the other
-/// record is deleted. Recorded in the kept household's history and the audit trail.
-pub async fn merge(db: &Db, keep: i64, remove: i64, actor: &Actor) -> Result<Household> {
-    actor.require(db, Operation::MergeHouseholds).await?;
-    let actor = actor.name();
-    if keep == remove {
-        return Err(Error::invalid(
-            "remove",
-            "Choose two different households to merge.",
-        ));
-    }
-    let mut tx = db.begin_write().await?;
-    let kept = load_live(&mut tx, keep).await?;
-    let removed = load_live(&mut tx, remove).await?;
-    store::merge_into(&mut tx, keep, remove, &kept.members).await?;
+/// Merges `removed` into `kept` inside the caller's transaction: its visits, referrals,
+/// membership events, history and the members `kept` does not have already (same first name
+/// and birth year) move; the other record is deleted. Recorded in the kept one's history.
+pub(crate) async fn merge_into(
+    conn: &mut SqliteConnection,
+    kept: &Household,
+    removed: &Household,
+    at: DateTime<Utc>,
+    actor: &str,
+) -> Result<()> {
+    let moving: Vec<i64> = removed
+        .members
+        .iter()
+        .filter(|m| {
+            !kept.members.iter().any(|k| {
+                crate::text::fold(&k.first_name) == crate::text::fold(&m.first_name)
+                    && k.birth_year == m.birth_year
+            })
+        })
+        .map(|m| m.id)
+        .collect();
+    store::merge_into(conn, kept.id, removed.id, &moving).await?;
     store::add_change(
-        &mut tx,
-        keep,
-        db.now(),
+        conn,
+        kept.id,
+        at,
         actor,
         "merged",
         Some("Merged in"),
@@ -685,22 +723,7 @@ pub async fn merge(db: &Db, keep: i64, remove: i64, actor: &Actor) -> Result<Hou
         )),
         None,
     )
-    .await?;
-    audit::record(
-        &mut tx,
-        db.now(),
-        actor,
-        "household.merged",
-        Some(Subject::Household(keep)),
-        // Ids only: the removed household's number and name are in the kept one's history.
-        &serde_json::json!({ "removed": remove }),
-    )
-    .await?;
-    let after = store::load(&mut tx, keep)
-        .await?
-        .ok_or_else(|| Error::not_found("The household"))?;
-    tx.commit().await?;
-    Ok(after)
+    .await
 }
 
 /// The household with this membership number.
@@ -714,17 +737,6 @@ pub async fn id_for_number(db: &Db, number: &str, _signed_in: &Actor) -> Result<
                 format!("No household has the membership number \"{number}\"."),
             )
         })
-}
-
-/// Merges the household with membership number `remove_number` into `keep`.
-pub async fn merge_by_number(
-    db: &Db,
-    keep: i64,
-    remove_number: &str,
-    actor: &Actor,
-) -> Result<Household> {
-    let remove = id_for_number(db, remove_number, actor).await?;
-    merge(db, keep, remove, actor).await
 }
 
 /// Filters for the members list.

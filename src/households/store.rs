@@ -1,6 +1,6 @@
 //! SQL for households: the only place that reads or writes `households`,
-//! `household_members`, `household_changes`, `membership_events`, `erasures` and
-//! `household_files` (reports read the events). It also lists a household's visits, and moves or blanks its visits and
+//! `household_members`, `household_changes`, `membership_events` and `erasures` (reports
+//! read the events). It also lists a household's visits, and moves or blanks its visits and
 //! referrals when households are merged or erased. (Search reads the search indexes in
 //! `search_store`; every write of a name here tells `search_store::count_words`.)
 
@@ -8,9 +8,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{AssertSqlSafe, FromRow, QueryBuilder, Sqlite, SqliteConnection};
 
 use super::form::{flags_from_text, Allergen, Dietary};
-use super::protection::{FileLine, MembershipEvent, VisitDetail, VisitItem};
 use super::search_store::{count_words, defer_indexing, index_inserted};
-use super::{HistoryEntry, Household, HouseholdSummary, Member, Status, VisitLine};
+use super::{
+    HistoryEntry, Household, HouseholdSummary, Member, MembershipEvent, Status, VisitDetail,
+    VisitItem, VisitLine,
+};
 use crate::error::{Error, Result};
 use crate::membership;
 use crate::text;
@@ -53,14 +55,15 @@ const CHUNK: usize = 1_000;
 /// the same one). Serials are never reused: a household merged away leaves its cards
 /// (numbered from its serial) with the household kept, so cards count too. Whatever was
 /// imported (even the last serial), a free one is found while any is left. `taken` are
-/// serials the caller is about to use as well (numbers given in an imported file).
+/// serials the caller is about to use as well (numbers given in an imported file). `None`
+/// when there are not that many left.
 pub async fn allocate_serials(
     conn: &mut SqliteConnection,
     count: usize,
     taken: &[i64],
-) -> Result<Vec<i64>> {
+) -> Result<Option<Vec<i64>>> {
     if count == 0 {
-        return Ok(Vec::new());
+        return Ok(Some(Vec::new()));
     }
     let after_highest: i64 = sqlx::query_scalar(
         "SELECT MAX(COALESCE((SELECT MAX(id) FROM households), 0),
@@ -80,10 +83,9 @@ pub async fn allocate_serials(
     } else {
         Vec::new()
     };
-    membership::free_serials(next, count, || {
+    Ok(membership::free_serials(next, count, || {
         used.into_iter().chain(taken.iter().copied()).collect()
-    })
-    .ok_or_else(|| Error::Conflict("All membership numbers are used up.".into()))
+    }))
 }
 
 /// Inserts households, within the caller's transaction, and adds them to the search
@@ -475,19 +477,20 @@ pub async fn summaries(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<H
     Ok(out)
 }
 
-/// Moves visits, referrals, membership events, new members and history from `remove` to
-/// `keep`, then deletes `remove`. (Past reports keep their figures: events move, not vanish.)
+/// Moves visits, referrals, membership events, the members `moving` and history from
+/// `remove` to `keep`, then deletes `remove` (with its other members). (Past reports keep
+/// their figures: events move, not vanish.)
 pub async fn merge_into(
     conn: &mut SqliteConnection,
     keep: i64,
     remove: i64,
-    kept_members: &[Member],
+    moving: &[i64],
 ) -> Result<()> {
     for table in [
         "visits",
         "referrals",
         "membership_events",
-        "household_files",
+        "household_changes",
     ] {
         sqlx::query(AssertSqlSafe(format!(
             "UPDATE {table} SET household_id = ? WHERE household_id = ?"
@@ -497,35 +500,15 @@ pub async fn merge_into(
         .execute(&mut *conn)
         .await?;
     }
-    let moving = sqlx::query_as::<_, Member>(
-        "SELECT id, first_name, birth_year FROM household_members WHERE household_id = ?",
-    )
-    .bind(remove)
-    .fetch_all(&mut *conn)
-    .await?;
-    for m in moving {
-        let known = kept_members.iter().any(|k| {
-            text::fold(&k.first_name) == text::fold(&m.first_name) && k.birth_year == m.birth_year
-        });
-        if !known {
-            sqlx::query("UPDATE household_members SET household_id = ? WHERE id = ?")
-                .bind(keep)
-                .bind(m.id)
-                .execute(&mut *conn)
-                .await?;
-        }
-    }
-    sqlx::query("UPDATE household_changes SET household_id = ? WHERE household_id = ?")
+    for member in moving {
+        sqlx::query(
+            "UPDATE household_members SET household_id = ? WHERE id = ? AND household_id = ?",
+        )
         .bind(keep)
+        .bind(member)
         .bind(remove)
         .execute(&mut *conn)
         .await?;
-    crate::cards::store::move_all(conn, remove, keep).await?;
-    if let Some(day) = crate::outreach::store::merge(conn, keep, remove).await? {
-        return Err(Error::Conflict(format!(
-            "Both households have a parcel packed for the round of {}: record what happened to it first.",
-            crate::clock::uk(day)
-        )));
     }
     sqlx::query("DELETE FROM household_members WHERE household_id = ?")
         .bind(remove)
@@ -631,8 +614,6 @@ pub async fn anonymise(conn: &mut SqliteConnection, id: i64, at: DateTime<Utc>) 
     ] {
         sqlx::query(statement).bind(id).execute(&mut *conn).await?;
     }
-    crate::cards::store::erase_numbers(conn, id).await?;
-    crate::outreach::store::erase(conn, id).await?;
     Ok(())
 }
 
@@ -644,93 +625,6 @@ pub async fn add_erasure(conn: &mut SqliteConnection, id: i64, at: DateTime<Utc>
         .execute(conn)
         .await?;
     Ok(())
-}
-
-/// Whether a household with this id is stored (erased or not).
-pub async fn exists(conn: &mut SqliteConnection, id: i64) -> Result<bool> {
-    Ok(
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM households WHERE id = ?)")
-            .bind(id)
-            .fetch_one(conn)
-            .await?,
-    )
-}
-
-/// Records that `file` (written with these bytes' SHA-256) carries these households.
-pub async fn add_file(
-    conn: &mut SqliteConnection,
-    household_ids: &[i64],
-    kind: &str,
-    file: &str,
-    sha256: &str,
-    at: DateTime<Utc>,
-) -> Result<()> {
-    for chunk in household_ids.chunks(CHUNK) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "INSERT INTO household_files (household_id, kind, file, sha256, at) ",
-        );
-        q.push_values(chunk, |mut b, id| {
-            b.push_bind(id)
-                .push_bind(kind)
-                .push_bind(file)
-                .push_bind(sha256)
-                .push_bind(at);
-        });
-        q.build().execute(&mut *conn).await?;
-    }
-    Ok(())
-}
-
-/// A file Pantry wrote that carries a household.
-#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
-pub struct CarryingFile {
-    pub file: String,
-    pub sha256: String,
-    /// It carries other households too (a sheet of cards).
-    pub shared: bool,
-}
-
-/// The files that carry this household.
-pub async fn files_of(conn: &mut SqliteConnection, id: i64) -> Result<Vec<CarryingFile>> {
-    Ok(sqlx::query_as(
-        "SELECT f.file, f.sha256,
-                EXISTS (SELECT 1 FROM household_files o WHERE o.file = f.file AND o.household_id <> f.household_id) AS shared
-         FROM household_files f WHERE f.household_id = ? GROUP BY f.file, f.sha256 ORDER BY MIN(f.id)",
-    )
-    .bind(id)
-    .fetch_all(conn)
-    .await?)
-}
-
-/// Erased households that still have files listed: an erasure whose files were not all
-/// deleted (the process was killed after the erasure committed, or a file was left).
-pub async fn erased_with_files(conn: &mut SqliteConnection) -> Result<Vec<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT DISTINCT f.household_id FROM household_files f
-         JOIN households h ON h.id = f.household_id
-         WHERE h.erased_at IS NOT NULL ORDER BY f.household_id",
-    )
-    .fetch_all(conn)
-    .await?)
-}
-
-/// Forgets a file (for every household it carried): it is gone.
-pub async fn forget_file(conn: &mut SqliteConnection, file: &str) -> Result<()> {
-    sqlx::query("DELETE FROM household_files WHERE file = ?")
-        .bind(file)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-/// The files Pantry wrote about a household, for its subject access: (kind, file, written).
-pub async fn file_lines(conn: &mut SqliteConnection, id: i64) -> Result<Vec<FileLine>> {
-    Ok(sqlx::query_as(
-        "SELECT kind, file, at FROM household_files WHERE household_id = ? ORDER BY id",
-    )
-    .bind(id)
-    .fetch_all(conn)
-    .await?)
 }
 
 /// Every visit of a household with everything stored about it, newest first.

@@ -140,7 +140,7 @@ pub async fn print_welcome(
     let pdf = welcome_pdf(db, id, actor).await?;
     let file = crate::output::write(db, to, &pdf).await?;
     let mut tx = db.begin_write().await?;
-    super::erasure::note_written_file(&mut tx, &[id], "welcome", &file, &pdf, db.now()).await?;
+    crate::output::note_written_file(&mut tx, &[id], "welcome", &file, &pdf, db.now()).await?;
     tx.commit().await?;
     Ok(file)
 }

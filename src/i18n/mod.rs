@@ -5,7 +5,7 @@
 //! opening times it prints for members (settings; SQL in `store`). The volunteer's screens
 //! stay English.
 
-pub(crate) mod store;
+mod store;
 
 use std::sync::OnceLock;
 

@@ -16,8 +16,7 @@ use crate::clock;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::households::form::{Allergen, Dietary, HouseholdForm, ValidHousehold};
-use crate::households::record_from;
-use crate::households::store;
+use crate::households::{self, record_from};
 use crate::i18n;
 use crate::membership;
 use crate::settings;
@@ -254,11 +253,10 @@ pub async fn import(
         }
     }
     let taken: Vec<i64> = numbered.iter().map(|(id, _)| *id).collect();
-    let mut fresh = store::allocate_serials(&mut tx, unnumbered, &taken)
+    let mut fresh = households::allocate_serials(&mut tx, unnumbered, &taken)
         .await?
         .into_iter();
     let at = db.now();
-    let now = at.to_rfc3339();
     let mut records = Vec::with_capacity(checked.ready.len());
     let mut members = Vec::new();
     let mut given = numbered.into_iter();
@@ -288,29 +286,20 @@ pub async fn import(
         }
     }
     for (i, chunk) in records.chunks(5_000).enumerate() {
-        store::insert_many(&mut tx, chunk).await?;
+        let ids: HashSet<i64> = chunk.iter().map(|r| r.id).collect();
+        let theirs: Vec<_> = members
+            .iter()
+            .filter(|(id, _)| ids.contains(id))
+            .cloned()
+            .collect();
+        households::insert_registered(&mut tx, chunk, &theirs).await?;
         let done = u32::try_from((i + 1) * 5_000)
             .unwrap_or(u32::MAX)
             .min(total);
         progress(ImportProgress { done, total });
     }
-    let cards = records
-        .iter()
-        .map(|r| {
-            crate::cards::card_number(r.id, 1)
-                .map(|number| (r.id, number, now.clone(), None))
-                .ok_or_else(|| {
-                    Error::Conflict(format!(
-                        "Membership {} cannot have a card number.",
-                        r.membership_number
-                    ))
-                })
-        })
-        .collect::<Result<Vec<(i64, String, String, Option<String>)>>>()?;
-    crate::cards::store::insert_many(&mut tx, &cards).await?;
-    for (id, list) in &members {
-        store::replace_members(&mut tx, *id, list).await?;
-    }
+    let first_cards: Vec<(i64, DateTime<Utc>)> = records.iter().map(|r| (r.id, at)).collect();
+    crate::cards::issue_first(&mut tx, &first_cards, false).await?;
     audit::record(
         &mut tx,
         db.now(),
@@ -360,7 +349,7 @@ async fn check_rows(
     let settings = settings::require(db).await?;
     let today = settings.date_at(db.now());
     let mut conn = db.pool().acquire().await?;
-    let existing = store::existing_keys(&mut conn).await?;
+    let existing = households::existing_keys(&mut conn).await?;
     let (offered, _) = i18n::switched_on_with(&mut conn).await?;
     drop(conn);
     let total = u32::try_from(sheet.rows.len()).unwrap_or(u32::MAX);

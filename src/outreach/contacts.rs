@@ -115,10 +115,11 @@ pub async fn contact_after_weeks(db: &Db, _signed_in: &Actor) -> Result<u32> {
 /// Changes how many weeks unseen put a household with support needs on the contact list.
 pub async fn set_contact_after_weeks(db: &Db, weeks: u32, actor: &Actor) -> Result<u32> {
     actor.require(db, Operation::ChangeSettings).await?;
-    if !(1..=52).contains(&weeks) {
+    let allowed = super::LIMITS.contact_weeks;
+    if !allowed.holds(weeks) {
         return Err(Error::invalid(
             "contactAfterWeeks",
-            "Choose from 1 to 52 weeks.",
+            format!("Choose from {} to {} weeks.", allowed.min, allowed.max),
         ));
     }
     let mut tx = db.begin_write().await?;

@@ -12,7 +12,7 @@ use crate::access::{Actor, Operation};
 use crate::clock::uk;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::households::erasure::note_written_file;
+use crate::output::note_written_file;
 use crate::output::Destination;
 use crate::print::calls::{self, Call, CallSheet};
 use crate::print::labels::{self, ParcelLabel};

@@ -15,12 +15,14 @@ mod documents;
 mod needs;
 pub mod packing;
 mod rounds;
+// Open to the crate for the demo generator alone, which writes its synthetic rounds and
+// calls through it (`tests/layers.rs` keeps it so); every other module's store is private.
 pub(crate) mod store;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub(crate) use contacts::attempts_in;
+use contacts::attempts_in;
 pub use contacts::{
     contact_after_weeks, contact_list, contacts_of, log_contact, set_contact_after_weeks,
     ContactAttempt, ContactDue, ContactForm,
@@ -39,6 +41,40 @@ pub use rounds::{
     pack_round, parcel_code, plan_round, read_parcel_code, record_outcome, round_on, scan_outcome,
     set_standard_parcel, standard_parcel, suggest_round, PlannedStop, Round, RoundForm, RoundStop,
     Settled, StopOrder, Suggestion,
+};
+
+/// The smallest and largest number a field takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+pub struct Bounds {
+    pub min: u32,
+    pub max: u32,
+}
+
+impl Bounds {
+    pub fn holds(self, n: u32) -> bool {
+        (self.min..=self.max).contains(&n)
+    }
+}
+
+/// The numbers outreach's forms take: the library refuses anything outside them, and the
+/// screens offer only these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Limits {
+    /// Parcels for one stop on a round.
+    pub parcels: Bounds,
+    /// Weeks unseen before a household with support needs is due a call.
+    pub contact_weeks: Bounds,
+    /// Of one item in the standard parcel, per household and per person.
+    pub per_household: Bounds,
+    pub per_person: Bounds,
+}
+
+pub const LIMITS: Limits = Limits {
+    parcels: Bounds { min: 1, max: 9 },
+    contact_weeks: Bounds { min: 1, max: 52 },
+    per_household: Bounds { min: 0, max: 50 },
+    per_person: Bounds { min: 0, max: 20 },
 };
 
 choices!(
@@ -152,7 +188,7 @@ pub(crate) fn optional_date(
 }
 
 /// A parcel on a round, as subject access shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HomeDeliveryLine {
     pub date: chrono::NaiveDate,
@@ -164,7 +200,7 @@ pub struct HomeDeliveryLine {
 }
 
 /// A household's parcels on rounds, newest first.
-pub(crate) async fn home_deliveries_of(
+async fn home_deliveries_of(
     conn: &mut sqlx::SqliteConnection,
     household_id: i64,
 ) -> crate::Result<Vec<HomeDeliveryLine>> {
@@ -180,4 +216,54 @@ pub(crate) async fn home_deliveries_of(
             outcome_at: s.outcome_at,
         })
         .collect())
+}
+
+/// What outreach holds about one household, for its subject access.
+#[derive(Debug, Clone)]
+pub(crate) struct Held {
+    pub support_needs: Vec<SupportNeedRecord>,
+    pub contacts: Vec<ContactAttempt>,
+    pub delivery: Vec<HomeDeliveryDetails>,
+    pub home_deliveries: Vec<HomeDeliveryLine>,
+}
+
+pub(crate) async fn held(
+    conn: &mut sqlx::SqliteConnection,
+    household_id: i64,
+) -> crate::Result<Held> {
+    Ok(Held {
+        support_needs: store::needs(conn, household_id)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+        contacts: attempts_in(conn, household_id).await?,
+        delivery: store::delivery(conn, household_id)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+        home_deliveries: home_deliveries_of(conn, household_id).await?,
+    })
+}
+
+/// Outreach's part in merging `remove` into `keep`, inside the caller's transaction: calls,
+/// needs, the delivery address and stops move (the kept household's own win). Returns the
+/// day of a round on which both have a parcel packed, when they do: the merge must not go
+/// on until that parcel's outcome is recorded.
+pub(crate) async fn merge_households(
+    conn: &mut sqlx::SqliteConnection,
+    keep: i64,
+    remove: i64,
+) -> crate::Result<Option<chrono::NaiveDate>> {
+    store::merge(conn, keep, remove).await
+}
+
+/// Outreach's part in an erasure: support needs and the delivery address deleted, calls'
+/// notes blanked, a stop not packed yet taken off its round.
+pub(crate) async fn erase_household(
+    conn: &mut sqlx::SqliteConnection,
+    household_id: i64,
+) -> crate::Result<()> {
+    store::erase(conn, household_id).await
 }

@@ -192,7 +192,7 @@ pub async fn suggest_round(db: &Db, date: &str, actor: &Actor) -> Result<Vec<Sug
     let mut conn = db.pool().acquire().await?;
     let mut out = Vec::new();
     for d in store::deliveries_running(&mut conn, day).await? {
-        let household = households::store::load(&mut conn, d.household_id)
+        let household = households::load(&mut conn, d.household_id)
             .await?
             .ok_or_else(|| Error::not_found(format!("Household {}", d.household_id)))?;
         let verdict = crate::visits::verdict_on(&mut conn, &settings, d.household_id, day).await?;
@@ -232,10 +232,11 @@ pub async fn plan_round(db: &Db, form: &RoundForm, actor: &Actor) -> Result<Roun
                 "This household is on the round twice.",
             ));
         }
-        if !(1..=9).contains(&stop.parcels) {
+        let parcels = super::LIMITS.parcels;
+        if !parcels.holds(stop.parcels) {
             errors.push(FieldError::new(
                 &format!("stops.{i}.parcels"),
-                "A stop has 1 to 9 parcels.",
+                format!("A stop has {} to {} parcels.", parcels.min, parcels.max),
             ));
         }
     }
@@ -266,7 +267,7 @@ pub async fn plan_round(db: &Db, form: &RoundForm, actor: &Actor) -> Result<Roun
     }
     for (i, stop) in &order {
         let field = format!("stops.{i}");
-        let Some(household) = households::store::load(&mut tx, stop.household_id).await? else {
+        let Some(household) = households::load(&mut tx, stop.household_id).await? else {
             errors.push(FieldError::new(&field, "This household is not on file."));
             continue;
         };
@@ -679,10 +680,17 @@ pub async fn set_standard_parcel(
                 "This item is listed twice.",
             ));
         }
-        if l.per_household > 50 || l.per_person > 20 || l.per_household + l.per_person == 0 {
+        let (household, person) = (super::LIMITS.per_household, super::LIMITS.per_person);
+        if !household.holds(l.per_household)
+            || !person.holds(l.per_person)
+            || l.per_household + l.per_person == 0
+        {
             errors.push(FieldError::new(
                 &format!("lines.{i}"),
-                "Pack 0 to 50 per household and 0 to 20 per person, and at least one in all.",
+                format!(
+                    "Pack {} to {} per household and {} to {} per person, and at least one in all.",
+                    household.min, household.max, person.min, person.max
+                ),
             ));
         }
     }

@@ -65,6 +65,23 @@ pub async fn agencies(db: &Db, _signed_in: &Actor) -> Result<Vec<Agency>> {
     rows.into_iter().map(Agency::try_from).collect()
 }
 
+/// The agencies in use that a referral can go to, whose name or kind holds `text` (folded
+/// as every search in Pantry is: no case, no accents, single spaces), in directory order;
+/// all of them when `text` is blank. Their ids, for the referral form's finder.
+pub async fn find_agencies(db: &Db, text: &str, signed_in: &Actor) -> Result<Vec<i64>> {
+    let wanted = crate::text::fold(text);
+    Ok(agencies(db, signed_in)
+        .await?
+        .into_iter()
+        .filter(|a| a.active)
+        .filter(|a| {
+            wanted.is_empty()
+                || crate::text::fold(&format!("{} {}", a.name, a.kind.label())).contains(&wanted)
+        })
+        .map(|a| a.id)
+        .collect())
+}
+
 pub(super) async fn agency_with(conn: &mut SqliteConnection, id: i64) -> Result<Agency> {
     store::agency(conn, id)
         .await?

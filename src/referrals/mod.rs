@@ -4,10 +4,10 @@
 
 mod agencies;
 mod slip;
-pub(crate) mod store;
+mod store;
 
 use agencies::agency_with;
-pub use agencies::{agencies, save_agency, Agency, AgencyForm};
+pub use agencies::{agencies, find_agencies, save_agency, Agency, AgencyForm};
 pub use slip::{print_slip, slip};
 
 use chrono::Duration;
@@ -320,7 +320,9 @@ pub(crate) async fn make_in(
         ));
     }
     households::load_live(&mut *tx, household_id).await?;
-    let reference = store::allocate_reference(&mut *tx).await?;
+    let reference = store::allocate_reference(&mut *tx)
+        .await?
+        .ok_or_else(|| Error::Conflict("All referral numbers are used up.".into()))?;
     let id = store::insert(
         &mut *tx,
         store::NewReferral {
@@ -336,7 +338,7 @@ pub(crate) async fn make_in(
         },
     )
     .await?;
-    households::store::add_change(
+    households::note_change(
         &mut *tx,
         household_id,
         now,

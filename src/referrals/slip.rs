@@ -23,7 +23,7 @@ async fn slip_of(db: &Db, id: i64, actor: &Actor) -> Result<(Referral, Vec<u8>)>
     let settings = settings::require(db).await?;
     let mut conn = db.pool().acquire().await?;
     let referral = referral_with(&mut conn, id).await?;
-    let Some(household) = households::store::load(&mut conn, referral.household_id)
+    let Some(household) = households::load(&mut conn, referral.household_id)
         .await?
         .filter(|h| !h.erased)
     else {
@@ -97,7 +97,7 @@ pub async fn print_slip(
     let (referral, pdf) = slip_of(db, id, actor).await?;
     let file = crate::output::write(db, to, &pdf).await?;
     let mut tx = db.begin_write().await?;
-    households::erasure::note_written_file(
+    crate::output::note_written_file(
         &mut tx,
         &[referral.household_id],
         "slip",

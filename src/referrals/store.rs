@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{AssertSqlSafe, FromRow, QueryBuilder, Sqlite, SqliteConnection};
 
 use super::{AgencyKind, Outcome, ReferralReason, Urgency};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::membership;
 
 #[derive(Debug, FromRow)]
@@ -178,7 +178,7 @@ pub async fn referrals(conn: &mut SqliteConnection, which: Which<'_>) -> Result<
 /// The next referral reference (8 digits with a check digit, like membership numbers),
 /// inside the caller's write transaction (which holds the write lock, so two referrals
 /// never get the same one); past the last serial, the lowest one unused.
-pub async fn allocate_reference(conn: &mut SqliteConnection) -> Result<String> {
+pub async fn allocate_reference(conn: &mut SqliteConnection) -> Result<Option<String>> {
     let next: i64 = sqlx::query_scalar(
         "SELECT COALESCE(MAX(CAST(substr(reference, 1, 7) AS INTEGER)), 0) + 1 FROM referrals",
     )
@@ -194,9 +194,10 @@ pub async fn allocate_reference(conn: &mut SqliteConnection) -> Result<String> {
             .await?,
         );
     }
-    membership::free_serials(next, 1, || used.unwrap_or_default().into_iter().collect())
-        .and_then(|s| membership::number_for_serial(u32::try_from(s[0]).ok()?))
-        .ok_or_else(|| Error::Conflict("All referral numbers are used up.".into()))
+    Ok(
+        membership::free_serials(next, 1, || used.unwrap_or_default().into_iter().collect())
+            .and_then(|s| membership::number_for_serial(u32::try_from(s[0]).ok()?)),
+    )
 }
 
 /// A referral to store: made (and consented to) `at`, on the pantry's date `on`.

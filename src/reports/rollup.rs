@@ -4,7 +4,6 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
 use std::path::Path;
 
@@ -24,19 +23,16 @@ pub const HOUSEHOLDS_ACROSS_PANTRIES: &str =
      pantry's unduplicated households, not a count of distinct households across the network \
      (no personal data leaves a pantry, so they cannot be matched).";
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Rollup {
     pub schema_version: u32,
-    #[ts(type = "string")]
     pub from: NaiveDate,
-    #[ts(type = "string")]
     pub to: NaiveDate,
     /// Measure keys for the cells, in order.
     pub measures: Vec<String>,
     pub pantries: Vec<PantryFigures>,
     /// The sum of the pantries' published figures; hidden where any pantry's is.
-    #[ts(type = "Array<number | null>")]
     pub total: Vec<Option<i64>>,
     /// Households by language: the sum of the pantries' published cells, English first, then
     /// in Pantry's order; hidden where any pantry's is (a pantry without the row has none).
@@ -44,13 +40,12 @@ pub struct Rollup {
     pub households_note: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PantryFigures {
     pub pantry_code: String,
     pub pantry_name: String,
     /// The pantry's published whole-pantry cells (`null` where hidden).
-    #[ts(type = "Array<number | null>")]
     pub cells: Vec<Option<i64>>,
     /// The pantry's published households by language.
     pub households_by_language: Vec<LabelCell>,

@@ -17,11 +17,10 @@ use crate::scan::{self, check_barcode, StockInput};
 use crate::settings;
 
 /// A barcode and how many units it stands for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, FromRow)]
 #[serde(rename_all = "camelCase")]
 pub struct ItemBarcode {
     pub code: String,
-    #[ts(type = "number")]
     pub units: i64,
 }
 
@@ -321,15 +320,11 @@ pub async fn item_form(db: &Db, id: i64, _signed_in: &Actor) -> Result<ItemForm>
 }
 
 /// What a scanned barcode is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum BarcodeScan {
     /// A known barcode: `units` of this item.
-    Found {
-        item: Box<Item>,
-        #[ts(type = "number")]
-        units: i64,
-    },
+    Found { item: Box<Item>, units: i64 },
     /// Not known yet: offer to add it to an item.
     Unknown { code: String },
 }

@@ -11,7 +11,7 @@ pub mod distribution;
 pub mod ledger;
 pub mod levels;
 pub mod opening;
-pub(crate) mod store;
+mod store;
 pub mod waste;
 
 pub use bands::{

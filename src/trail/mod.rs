@@ -49,19 +49,17 @@ pub async fn list(db: &Db, filter: &AuditFilter, actor: &Actor) -> Result<AuditP
             .map(Some)
             .map_err(|_| Error::invalid(field, "Give the date as YYYY-MM-DD."))
     };
-    let matching = audit::store::Matching {
+    let matching = audit::Matching {
         text: filter.text.trim(),
         action: filter.action.trim(),
         from: date(&filter.from, "from")?,
         to: date(&filter.to, "to")?,
     };
     let mut conn = db.pool().acquire().await?;
-    let mut entries = audit::store::newest(&mut conn, matching, LIMIT).await?;
+    let (mut entries, matching, actions) = audit::matching(&mut conn, matching, LIMIT).await?;
     for entry in &mut entries {
         entry.sentence = sentence::sentence(&mut conn, entry).await?;
     }
-    let matching = audit::store::count(&mut conn, matching).await?;
-    let actions = audit::store::actions(&mut conn).await?;
     Ok(AuditPage {
         entries,
         matching,

@@ -135,7 +135,7 @@ pub async fn record_visit(db: &Db, form: &VisitForm, actor: &Actor) -> Result<Vi
     let now = db.now();
     let today = local_date_of(now, settings.tz());
     let card = match &form.card_number {
-        Some(number) => crate::cards::store::lookup(&mut tx, number).await?,
+        Some(number) => crate::cards::lookup_in(&mut tx, number).await?,
         None => None,
     };
     let d = decide(&mut tx, &settings, form.household_id, card.as_ref(), today).await?;

@@ -4,7 +4,7 @@
 //! deliveries; managers also run stock counts, overrides, voids, imports, exports and erasure;
 //! admins also manage volunteers, settings and restore. All SQL is in `store`.
 
-pub(crate) mod store;
+mod store;
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -458,43 +458,6 @@ pub async fn sign_out(db: &Db, actor: &Actor, why: &str) -> Result<()> {
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// Minutes of inactivity after which the app locks.
-pub async fn idle_lock_minutes(db: &Db) -> Result<i64> {
-    Ok(
-        crate::settings::store::idle_lock_minutes(&mut *db.pool().acquire().await?)
-            .await?
-            .unwrap_or(10),
-    )
-}
-
-/// Sets how many idle minutes lock the app (admins only); it applies from the next sign-in.
-pub async fn save_idle_lock_minutes(db: &Db, actor: &Actor, minutes: &str) -> Result<i64> {
-    actor.require(db, Operation::ChangeSettings).await?;
-    let mut errors = Vec::new();
-    let minutes = crate::error::whole_number(
-        &mut errors,
-        "idleLockMinutes",
-        minutes,
-        1,
-        240,
-        "Minutes before locking",
-    )
-    .ok_or(Error::Validation(errors))?;
-    let mut tx = db.begin_write().await?;
-    crate::settings::store::set_idle_lock_minutes(&mut tx, i64::from(minutes)).await?;
-    audit::record(
-        &mut tx,
-        db.now(),
-        actor.name(),
-        "volunteers.idle-lock",
-        None,
-        &serde_json::json!({ "minutes": minutes }),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(i64::from(minutes))
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 
 use pantry::cards;
 use pantry::households::form::{HouseholdForm, MemberForm};
-use pantry::households::{self, protection};
+use pantry::members::{self, protection};
 use pantry::output::Destination;
 use pantry::outreach;
 use pantry::print::cards::SheetLayout;
@@ -105,11 +105,11 @@ pub async fn pantry_with_zebulon(db: &Db) -> (i64, i64) {
         .await
         .unwrap();
     let manager = common::manager();
-    let z = households::register(db, &zebulon(), None, &manager)
+    let z = members::register(db, &zebulon(), None, &manager)
         .await
         .unwrap()
         .id;
-    let other = households::register(db, &common::household("Amelia Smith"), None, &manager)
+    let other = members::register(db, &common::household("Amelia Smith"), None, &manager)
         .await
         .unwrap()
         .id;

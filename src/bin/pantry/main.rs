@@ -11,9 +11,9 @@ use pantry::backups;
 use pantry::cards;
 use pantry::demo::{self, DemoSpec};
 use pantry::encryption;
-use pantry::households::{erasure, protection};
 use pantry::import;
 use pantry::keys::{DatabaseKey, KeyStore};
+use pantry::members::{erasure, protection};
 use pantry::output::{Destination, Existing, Guard};
 use pantry::outreach;
 use pantry::print::cards::SheetLayout;
@@ -144,7 +144,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
         );
     }
     // An erasure killed before its files were deleted is finished now.
-    for file in pantry::households::erasure::finish_interrupted(&db).await? {
+    for file in pantry::members::erasure::finish_interrupted(&db).await? {
         say!("Finished an earlier erasure: deleted {file}");
     }
     // The audit trail is checked at every command, and a break is told loudly.
@@ -615,18 +615,9 @@ async fn subject_access(
 async fn erase(db: &Db, number: &str, reason: &str, actor: &Actor) -> Result<(), Error> {
     let id = pantry::households::id_for_number(db, number, actor).await?;
     let done = erasure::erase(db, id, reason, actor).await?;
-    say!("Erased the personal details of household {number}.");
+    say!("Household {number}: {}", done.said);
     for file in &done.files_deleted {
         say!("Deleted {file}");
-    }
-    if !done.shared_files_deleted.is_empty() {
-        say!(
-            "{} of those were sheets with other households' cards on them too: print those cards again if they are needed.",
-            done.shared_files_deleted.len()
-        );
-    }
-    for file in &done.files_left {
-        say!("Not deleted (changed since Pantry wrote it, or in use): {file} — check it by hand.");
     }
     Ok(())
 }

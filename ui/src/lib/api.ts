@@ -81,6 +81,7 @@ import type { DeliveryOutcome } from "./bindings/DeliveryOutcome";
 import type { HomeDeliveryDetails } from "./bindings/HomeDeliveryDetails";
 import type { HomeDeliveryForm } from "./bindings/HomeDeliveryForm";
 import type { NeedForm } from "./bindings/NeedForm";
+import type { Limits } from "./bindings/Limits";
 import type { ParcelLineForm } from "./bindings/ParcelLineForm";
 import type { Printed as OutreachPrinted } from "./bindings/Printed";
 import type { Round } from "./bindings/Round";
@@ -251,6 +252,8 @@ export const api = {
 
   referralsOptions: () => call<ReferralOptions>("referrals_options"),
   referralsAgencies: () => call<Agency[]>("referrals_agencies"),
+  /** The ids of the agencies in use that match `text`, folded as the library folds search text. */
+  referralsFindAgencies: (text: string) => call<number[]>("referrals_find_agencies", { text }),
   referralsSaveAgency: (id: number | null, form: AgencyForm) => call<Agency>("referrals_save_agency", { id, form }),
   referralsMake: (form: ReferralForm) => call<Referral>("referrals_make", { form }),
   referralsOpen: () => call<OpenReferral[]>("referrals_open"),
@@ -276,6 +279,7 @@ export const api = {
   outreachPack: (date: string) => call<Round>("outreach_pack", { date }),
   outreachOutcome: (id: number, outcome: DeliveryOutcome) => call<Settled>("outreach_outcome", { id, outcome }),
   outreachScan: (scanned: string, outcome: DeliveryOutcome) => call<Settled>("outreach_scan", { scanned, outcome }),
+  outreachLimits: () => call<Limits>("outreach_limits"),
   outreachParcel: () => call<ParcelLineForm[]>("outreach_parcel"),
   outreachSetParcel: (lines: ParcelLineForm[]) => call<ParcelLineForm[]>("outreach_set_parcel", { lines }),
   outreachPrintRound: (date: string, paper: "run-sheet" | "labels" | "packing") =>

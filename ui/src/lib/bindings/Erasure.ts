@@ -16,4 +16,8 @@ sharedFilesDeleted: Array<string>,
 /**
  * Files changed since Pantry wrote them, or that could not be deleted: check them by hand.
  */
-filesLeft: Array<string>, };
+filesLeft: Array<string>, 
+/**
+ * What it did, in words, for the volunteer who asked.
+ */
+said: string, };

@@ -1,7 +1,6 @@
 // One household's page: its details, cards, referrals, history and visits as the library
 // gives them, and the changes a volunteer can make from here (each checked by the library).
 import { api } from "../api";
-import type { Erasure } from "../bindings/Erasure";
 import type { HouseholdPage } from "../bindings/HouseholdPage";
 import type { Status } from "../bindings/Status";
 import { cardsPrinted, PrintJob } from "../printing/print-job.svelte";
@@ -81,7 +80,7 @@ export class HouseholdPageState {
     let done = "Personal details erased.";
     return this.act(async () => {
       const erasure = await api.householdsErase(this.id, this.reason);
-      done = erasureNotice(erasure);
+      done = erasure.said;
     }, () => done);
   }
 
@@ -120,19 +119,4 @@ export class HouseholdPageState {
     this.notice = "Changes saved.";
     await this.load();
   }
-}
-
-/** What an erasure did, in words: the files deleted, and sheets of other households' cards among them. */
-export function erasureNotice(e: Erasure): string {
-  const parts = ["Personal details erased."];
-  const n = e.filesDeleted.length;
-  if (n > 0) parts.push(`${n} file${n === 1 ? "" : "s"} about this household deleted (cards, slips, exports).`);
-  const shared = e.sharedFilesDeleted.length;
-  if (shared > 0) {
-    parts.push(
-      `${shared} of them ${shared === 1 ? "was a sheet" : "were sheets"} with other households' cards too, deleted whole: print those cards again if they are needed.`,
-    );
-  }
-  if (e.filesLeft.length > 0) parts.push(`Check by hand (changed since Pantry wrote them): ${e.filesLeft.join(", ")}.`);
-  return parts.join(" ");
 }

@@ -30,13 +30,16 @@ describe("HouseholdPageState", () => {
     expect(household.page?.household.leadName).toBe("Ngozi 2");
   });
 
-  it("erases with the reason typed and says which files went, sheets of other households' cards too", async () => {
+  it("erases with the reason typed and says what the library says it did", async () => {
     const calls: [string, unknown][] = [];
     mockIPC((cmd, args) => {
       calls.push([cmd, args]);
       if (cmd === "households_page") return page("Erased household");
       if (cmd === "households_erase") {
-        return { householdId: 7, at: "2026-12-02T10:00:00Z", filesDeleted: ["a.pdf", "b.pdf"], sharedFilesDeleted: ["b.pdf"], filesLeft: [] };
+        return {
+          householdId: 7, at: "2026-12-02T10:00:00Z", filesDeleted: ["a.pdf", "b.pdf"], sharedFilesDeleted: ["b.pdf"], filesLeft: [],
+          said: "Personal details erased. 2 files about this household deleted (cards, slips, exports). 1 of them was a sheet with other households' cards too, deleted whole: print those cards again if they are needed.",
+        };
       }
     });
     const household = new HouseholdPageState(7);

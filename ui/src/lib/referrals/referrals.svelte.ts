@@ -16,9 +16,6 @@ export type MemberChoice = Pick<HouseholdSummary, "id" | "leadName" | "membershi
 
 export type ReferralsView = { kind: "list" } | { kind: "make" } | { kind: "agency"; agency: Agency | null };
 
-/** Text as compared when finding an agency: no case, no accents, single spaces. */
-const folded = (text: string) => text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/\s+/g, " ").trim();
-
 
 export function blankAgency(): AgencyForm {
   return { name: "", kind: null, contactPerson: "", phone: "", email: "", address: "", openingHours: "", howToRefer: "", active: true };
@@ -40,6 +37,9 @@ export class ReferralsState {
   member = $state<MemberChoice | null>(null);
   /** Narrows the agencies offered; Enter picks the one that matches. */
   agencyQuery = $state("");
+  /** The ids the library found for `agencyMatchesFor` (null: every agency in use). */
+  agencyMatchIds = $state<number[] | null>(null);
+  agencyMatchesFor = $state<string | null>(null);
   /** What Enter in a finder box found (several matches, or none). */
   pickHint = $state<{ field: "member" | "agency"; message: string } | null>(null);
   form = $state<ReferralForm>(this.blankReferral());
@@ -53,12 +53,10 @@ export class ReferralsState {
   due = $derived(this.open.filter((o) => o.due));
   notDue = $derived(this.open.filter((o) => !o.due));
   activeAgencies = $derived(this.agencies.filter((a) => a.active));
-  /** The agencies in use that match what is typed in the agency finder (all when empty). */
+  /** The agencies in use that the library found for what is typed in the agency finder. */
   agencyMatches = $derived.by(() => {
-    const text = folded(this.agencyQuery);
-    if (!text) return this.activeAgencies;
-    const kindLabel = (a: Agency) => this.options?.kinds.find((k) => k.value === a.kind)?.label ?? "";
-    return this.activeAgencies.filter((a) => folded(`${a.name} ${kindLabel(a)}`).includes(text));
+    const ids = this.agencyMatchIds;
+    return ids === null ? this.activeAgencies : this.activeAgencies.filter((a) => ids.includes(a.id));
   });
 
   private blankReferral(): ReferralForm {
@@ -87,6 +85,8 @@ export class ReferralsState {
       this.memberMatches = [];
       this.memberMatchesFor = null;
       this.agencyQuery = "";
+      this.agencyMatchIds = null;
+      this.agencyMatchesFor = null;
       this.pickHint = null;
       this.made = null;
       this.notice = null;
@@ -158,9 +158,22 @@ export class ReferralsState {
     this.task.clearField("householdId");
   }
 
+  /** Asks the library which agencies match what is typed (it folds the text as every
+   *  search does); an answer for text since changed is dropped. */
+  async findAgencies(): Promise<void> {
+    const text = this.agencyQuery;
+    const ids = text.trim() ? await api.referralsFindAgencies(text) : null;
+    if (this.agencyQuery !== text) return;
+    this.agencyMatchIds = ids;
+    this.agencyMatchesFor = text;
+  }
+
   /** Enter in the agency finder: picks the one agency that matches what is typed. */
-  enterAgency(): void {
+  async enterAgency(): Promise<void> {
     this.pickHint = null;
+    const text = this.agencyQuery;
+    if (this.agencyMatchesFor !== text) await this.findAgencies();
+    if (this.agencyQuery !== text) return;
     const matches = this.agencyMatches;
     if (matches.length === 1) {
       this.form.agencyId = matches[0].id;

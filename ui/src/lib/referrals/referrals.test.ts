@@ -28,6 +28,13 @@ function library(overrides: (cmd: string, args: unknown) => unknown = () => unde
     if (cmd === "referrals_options") return options;
     if (cmd === "referrals_agencies") return [agency(1, "Hillside Money Advice"), agency(2, "Brookfield Housing Aid", "housing"), agency(3, "Old Advice", "money", false)];
     if (cmd === "referrals_open") return [];
+    if (cmd === "referrals_find_agencies") {
+      // As the library answers: the agencies in use whose name or kind holds the text.
+      const text = (args as { text: string }).text.toLowerCase();
+      return [[1, "hillside money advice money and debt advice"], [2, "brookfield housing aid housing"]]
+        .filter(([, words]) => (words as string).includes(text))
+        .map(([id]) => id);
+    }
   });
   return calls;
 }
@@ -65,16 +72,38 @@ describe("ReferralsState", () => {
     await referrals.load();
     referrals.show({ kind: "make" });
     referrals.agencyQuery = "advice";
-    referrals.enterAgency();
+    await referrals.enterAgency();
     // "Old Advice" is not in use, so only one matches.
     expect(referrals.form.agencyId).toBe(1);
     referrals.agencyQuery = "housing";
-    referrals.enterAgency();
+    await referrals.enterAgency();
     expect(referrals.form.agencyId).toBe(2);
     referrals.agencyQuery = "a";
-    referrals.enterAgency();
+    await referrals.enterAgency();
     expect(referrals.form.agencyId).toBe(2);
     expect(referrals.pickHint).toEqual({ field: "agency", message: "2 agencies match: choose one from the list." });
+    expect(referrals.agencyMatches.map((a) => a.id)).toEqual([1, 2]);
+  });
+
+  it("an answer for text typed over is dropped: Enter waits for the answer to what is there now", async () => {
+    let answer: (ids: number[]) => void = () => {};
+    library((cmd, args) => {
+      if (cmd === "referrals_find_agencies" && (args as { text: string }).text === "h") {
+        return new Promise<number[]>((resolve) => (answer = resolve));
+      }
+    });
+    const referrals = new ReferralsState();
+    await referrals.load();
+    referrals.show({ kind: "make" });
+    referrals.agencyQuery = "h";
+    const slow = referrals.findAgencies();
+    referrals.agencyQuery = "housing";
+    await referrals.enterAgency();
+    expect(referrals.form.agencyId).toBe(2);
+    answer([1, 2]);
+    await slow;
+    expect(referrals.agencyMatchesFor).toBe("housing");
+    expect(referrals.agencyMatches.map((a) => a.id)).toEqual([2]);
   });
 
   it("Enter in the member box picks the one member that matches what is typed", async () => {

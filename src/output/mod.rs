@@ -8,7 +8,13 @@
 //! in the same folder, flushed to disk and renamed into place, so a failure (a full disk, a
 //! USB stick pulled out) never leaves a half-written file and never touches the old one.
 
+mod store;
+
 use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::{FromRow, SqliteConnection};
 
 use crate::db::Db;
 use crate::error::{Error, Result};
@@ -59,6 +65,110 @@ impl Destination {
             "pdf",
         )
     }
+}
+
+/// A document Pantry wrote that carries a household (for its subject access).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct FileLine {
+    pub kind: String,
+    pub file: String,
+    pub at: String,
+}
+
+/// A file Pantry wrote that carries a household.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+struct CarryingFile {
+    file: String,
+    sha256: String,
+    /// It carries other households too (a sheet of cards).
+    shared: bool,
+}
+
+/// What deleting the files that carried erased households did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FilesDeleted {
+    pub deleted: Vec<String>,
+    /// Of those, files that carried other households too (a sheet of cards).
+    pub shared: Vec<String>,
+    /// Files changed since Pantry wrote them, or that could not be deleted.
+    pub left: Vec<String>,
+}
+
+/// Records, inside the caller's transaction, that the file at `path` (written with `bytes`)
+/// carries these households, so that erasing any of them deletes it.
+pub(crate) async fn note_written_file(
+    conn: &mut SqliteConnection,
+    households: &[i64],
+    kind: &str,
+    path: &Path,
+    bytes: &[u8],
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let file = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    store::add_file(
+        conn,
+        households,
+        kind,
+        &file.display().to_string(),
+        &crate::files::sha256_hex(bytes),
+        at,
+    )
+    .await
+}
+
+/// The files Pantry wrote about a household, oldest first.
+pub(crate) async fn files_about(
+    conn: &mut SqliteConnection,
+    household: i64,
+) -> Result<Vec<FileLine>> {
+    store::file_lines(conn, household).await
+}
+
+/// The files that carried `from` carry `to` instead (households merged).
+pub(crate) async fn move_files(conn: &mut SqliteConnection, from: i64, to: i64) -> Result<()> {
+    store::move_files(conn, from, to).await
+}
+
+/// Erased households that still have files listed (an erasure interrupted after it
+/// committed, or a file that was left).
+pub(crate) async fn erased_with_files(conn: &mut SqliteConnection) -> Result<Vec<i64>> {
+    store::erased_with_files(conn).await
+}
+
+/// Deletes, from the disk, the files that carry these households, and forgets them. A file
+/// already gone is only forgotten; one whose bytes changed since Pantry wrote it (someone
+/// else's now), or that cannot be deleted, is left, listed and kept in the register.
+pub(crate) async fn delete_files_carrying(
+    conn: &mut SqliteConnection,
+    households: &[i64],
+) -> Result<FilesDeleted> {
+    let mut done = FilesDeleted::default();
+    for id in households {
+        for f in store::files_of(conn, *id).await? {
+            let path = Path::new(&f.file);
+            let deletable = match std::fs::read(path) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Ok(bytes) if crate::files::sha256_hex(&bytes) == f.sha256 => Some(true),
+                _ => Some(false),
+            };
+            match deletable {
+                Some(true) if std::fs::remove_file(path).is_ok() => {
+                    if f.shared {
+                        done.shared.push(f.file.clone());
+                    }
+                    done.deleted.push(f.file.clone());
+                }
+                None => {}
+                Some(_) => {
+                    done.left.push(f.file);
+                    continue;
+                }
+            }
+            store::forget_file(conn, &f.file).await?;
+        }
+    }
+    Ok(done)
 }
 
 /// The pantry's own files, which no output may replace.

@@ -6,17 +6,19 @@ use std::path::{Path, PathBuf};
 
 use chrono::Months;
 use serde::Serialize;
-use sqlx::FromRow;
 use ts_rs::TS;
 
 use super::erasure::{self, Why};
-use super::{store, HistoryEntry, Household, HouseholdSummary};
 use crate::access::{Actor, Operation};
 use crate::audit::{self, AuditEntry, Subject};
 use crate::cards::Card;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::output::Destination;
+use crate::households::{
+    self, HistoryEntry, Household, MembershipEvent, RetentionCandidate, VisitDetail, VisitItem,
+};
+use crate::output::{Destination, FileLine};
+use crate::outreach;
 use crate::referrals::Referral;
 use crate::settings;
 
@@ -52,57 +54,6 @@ pub struct SubjectAccess {
     pub audit: Vec<AuditEntry>,
 }
 
-/// Joining or renewing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
-#[serde(rename_all = "camelCase")]
-pub struct MembershipEvent {
-    pub kind: String,
-    pub local_date: String,
-}
-
-/// A visit with everything stored about it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
-#[serde(rename_all = "camelCase")]
-pub struct VisitDetail {
-    pub id: i64,
-    pub at: String,
-    pub local_date: String,
-    pub items: i64,
-    pub fee_pence: i64,
-    pub fee_method: String,
-    pub volunteer: String,
-    pub note: String,
-    pub card_number: Option<String>,
-    pub override_reason: Option<String>,
-    pub voided_at: Option<String>,
-    pub voided_by: Option<String>,
-    pub void_reason: Option<String>,
-    /// The household as it was then, as the landlord reports count it.
-    pub snap_adults: i64,
-    pub snap_children: i64,
-    pub snap_landlord_tenant: bool,
-    pub snap_language: String,
-}
-
-/// An item given out at a visit (a negative quantity: returned when the visit was undone).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
-#[serde(rename_all = "camelCase")]
-pub struct VisitItem {
-    pub visit_id: i64,
-    pub item: String,
-    pub quantity: i64,
-    pub kind: String,
-}
-
-/// A document Pantry wrote that carries the household.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
-#[serde(rename_all = "camelCase")]
-pub struct FileLine {
-    pub kind: String,
-    pub file: String,
-    pub at: String,
-}
-
 /// Everything held about a household, to hand over; recorded in the audit trail.
 pub async fn subject_access(db: &Db, id: i64, actor: &Actor) -> Result<SubjectAccess> {
     let report = gather(db, id, actor).await?;
@@ -114,9 +65,8 @@ async fn gather(db: &Db, id: i64, actor: &Actor) -> Result<SubjectAccess> {
     actor.require(db, Operation::SubjectAccess).await?;
     let settings = settings::require(db).await?;
     let mut conn = db.pool().acquire().await?;
-    let household = store::load(&mut conn, id)
-        .await?
-        .ok_or_else(|| Error::not_found(format!("Household {id}")))?;
+    let own = households::held(&mut conn, id).await?;
+    let outreach = outreach::held(&mut conn, id).await?;
     let referrals = crate::referrals::for_household(&mut conn, id).await?;
     let mut subjects = vec![Subject::Household(id).stored()];
     subjects.extend(referrals.iter().map(|r| Subject::Referral(r.id).stored()));
@@ -124,27 +74,19 @@ async fn gather(db: &Db, id: i64, actor: &Actor) -> Result<SubjectAccess> {
         format: 2,
         pantry: settings.name,
         exported_at: db.now().to_rfc3339(),
-        history: store::history(&mut conn, id).await?,
-        membership_events: store::membership_events(&mut conn, id).await?,
-        visits: store::visit_details(&mut conn, id).await?,
-        visit_items: store::visit_items(&mut conn, id).await?,
+        history: own.history,
+        membership_events: own.membership_events,
+        visits: own.visits,
+        visit_items: own.visit_items,
         cards: crate::cards::for_household(&mut conn, id).await?,
-        support_needs: crate::outreach::store::needs(&mut conn, id)
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect(),
-        contacts: crate::outreach::attempts_in(&mut conn, id).await?,
-        delivery: crate::outreach::store::delivery(&mut conn, id)
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect(),
-        home_deliveries: crate::outreach::home_deliveries_of(&mut conn, id).await?,
-        files: store::file_lines(&mut conn, id).await?,
-        audit: audit::store::about(&mut conn, &subjects).await?,
+        support_needs: outreach.support_needs,
+        contacts: outreach.contacts,
+        delivery: outreach.delivery,
+        home_deliveries: outreach.home_deliveries,
+        files: crate::output::files_about(&mut conn, id).await?,
+        audit: audit::about(&mut conn, &subjects).await?,
         referrals,
-        household,
+        household: own.household,
     })
 }
 
@@ -154,19 +96,12 @@ async fn record_subject_access(
     db: &Db,
     id: i64,
     actor: &str,
-    files: &[(PathBuf, String)],
+    files: &[(PathBuf, Vec<u8>)],
 ) -> Result<()> {
     let mut tx = db.begin_write().await?;
-    for (file, sha256) in files {
-        store::add_file(
-            &mut tx,
-            &[id],
-            "subject-access",
-            &file.display().to_string(),
-            sha256,
-            db.now(),
-        )
-        .await?;
+    for (file, bytes) in files {
+        crate::output::note_written_file(&mut tx, &[id], "subject-access", file, bytes, db.now())
+            .await?;
     }
     audit::record(
         &mut tx,
@@ -210,10 +145,7 @@ pub async fn write_subject_access(
             None => Destination::folder("exports", stem.clone(), extension),
         };
         match crate::output::write(db, &to, &bytes).await {
-            Ok(file) => files.push((
-                std::path::absolute(&file).unwrap_or(file),
-                crate::files::sha256_hex(&bytes),
-            )),
+            Ok(file) => files.push((std::path::absolute(&file).unwrap_or(file), bytes)),
             Err(err) => {
                 // Both files or neither: the member gets the whole answer.
                 for (written, _) in &files {
@@ -248,7 +180,7 @@ pub fn subject_access_pdf(r: &SubjectAccess) -> Result<Vec<u8>> {
         GREY,
     )?;
     flow.heading("Your household")?;
-    let mut fields = crate::households::display_fields(h);
+    let mut fields = households::display_fields(h);
     fields.insert(1, ("Membership number", h.membership_number.clone()));
     fields.extend([
         ("Joined", h.joined_on.clone()),
@@ -479,14 +411,6 @@ pub fn subject_access_pdf(r: &SubjectAccess) -> Result<Vec<u8>> {
     flow.finish()
 }
 
-/// A household the retention rule would anonymise.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct RetentionCandidate {
-    pub household: HouseholdSummary,
-    pub last_visit: Option<String>,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RetentionPreview {
@@ -506,20 +430,10 @@ pub async fn retention_preview(db: &Db, actor: &Actor) -> Result<RetentionPrevie
         .checked_sub_months(Months::new(settings.retention_months))
         .unwrap_or_default();
     let mut conn = db.pool().acquire().await?;
-    let rows = store::retention_candidates(&mut conn, cutoff).await?;
-    let ids: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
-    let summaries = store::summaries(&mut conn, &ids).await?;
     Ok(RetentionPreview {
         months: settings.retention_months,
         cutoff: cutoff.to_string(),
-        households: summaries
-            .into_iter()
-            .zip(rows)
-            .map(|(household, (_, last_visit))| RetentionCandidate {
-                household,
-                last_visit: last_visit.map(|d| d.to_string()),
-            })
-            .collect(),
+        households: households::retention_candidates(&mut conn, cutoff).await?,
     })
 }
 
@@ -533,13 +447,16 @@ pub async fn apply_retention(db: &Db, actor: &Actor) -> Result<usize> {
         .checked_sub_months(Months::new(settings.retention_months))
         .unwrap_or_default();
     let mut tx = db.begin_write().await?;
-    let rows = store::retention_candidates(&mut tx, cutoff).await?;
+    let ids: Vec<i64> = households::retention_candidates(&mut tx, cutoff)
+        .await?
+        .iter()
+        .map(|c| c.household.id)
+        .collect();
     let now = db.now();
-    for (id, _) in &rows {
+    for id in &ids {
         erasure::erase_in(&mut tx, *id, now, actor, Why::Retention, None).await?;
     }
     tx.commit().await?;
-    let ids: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
     erasure::finish(db, &ids).await?;
-    Ok(rows.len())
+    Ok(ids.len())
 }

@@ -3,7 +3,8 @@
 //!
 //! Every column of every table that can hold a household's personal data, and what erasure
 //! does with it (checked against each migration; a new column must be added here and to
-//! `store::anonymise`):
+//! `households::store::anonymise`, or its domain's erasure step
+//! called from `erase_in`):
 //! - `households`: `membership_number` (becomes `erased-<id>`), `lead_name` (becomes
 //!   "Erased household"), `search_name`, `postcode`, `postcode_key`, `tenancy_ref`, `phone`,
 //!   `phone_digits`, `email`, `dietary`, `allergies`, `dietary_notes`, `notes` (blanked),
@@ -45,11 +46,14 @@ use serde::Serialize;
 use sqlx::SqliteConnection;
 use ts_rs::TS;
 
-use super::store;
 use crate::access::{Actor, Operation};
 use crate::audit::{self, Subject};
+use crate::cards;
 use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::households::{self, Household};
+use crate::output;
+use crate::outreach;
 
 /// Why a household is erased (recorded in the audit trail as a code, never as free text).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,28 +90,35 @@ pub struct Erasure {
     pub shared_files_deleted: Vec<String>,
     /// Files changed since Pantry wrote them, or that could not be deleted: check them by hand.
     pub files_left: Vec<String>,
+    /// What it did, in words, for the volunteer who asked.
+    pub said: String,
 }
 
-/// Records, inside the caller's transaction, that the file at `path` (written with `bytes`)
-/// carries these households, so that erasing any of them deletes it.
-pub(crate) async fn note_written_file(
-    conn: &mut SqliteConnection,
-    households: &[i64],
-    kind: &str,
-    path: &std::path::Path,
-    bytes: &[u8],
-    at: DateTime<Utc>,
-) -> Result<()> {
-    let file = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
-    store::add_file(
-        conn,
-        households,
-        kind,
-        &file.display().to_string(),
-        &crate::files::sha256_hex(bytes),
-        at,
-    )
-    .await
+/// What an erasure did, in words: the files deleted, sheets of other households' cards
+/// among them, and files left to check by hand.
+fn in_words(files: &output::FilesDeleted) -> String {
+    let mut parts = vec!["Personal details erased.".to_owned()];
+    let n = files.deleted.len();
+    if n > 0 {
+        parts.push(format!(
+            "{n} file{} about this household deleted (cards, slips, exports).",
+            if n == 1 { "" } else { "s" }
+        ));
+    }
+    let shared = files.shared.len();
+    if shared > 0 {
+        parts.push(format!(
+            "{shared} of them {} with other households' cards too, deleted whole: print those cards again if they are needed.",
+            if shared == 1 { "was a sheet" } else { "were sheets" }
+        ));
+    }
+    if !files.left.is_empty() {
+        parts.push(format!(
+            "Check by hand (changed since Pantry wrote them): {}.",
+            files.left.join(", ")
+        ));
+    }
+    parts.join(" ")
 }
 
 /// Erases one household on request: every personal value linked to it, everywhere. `reason`
@@ -130,7 +141,7 @@ pub async fn erase(db: &Db, id: i64, reason: &str, actor: &Actor) -> Result<Eras
     }
     let at = db.now();
     let mut tx = db.begin_write().await?;
-    let household = store::load(&mut tx, id)
+    let household = households::load(&mut tx, id)
         .await?
         .ok_or_else(|| Error::not_found(format!("Household {id}")))?;
     if household.erased {
@@ -141,13 +152,14 @@ pub async fn erase(db: &Db, id: i64, reason: &str, actor: &Actor) -> Result<Eras
     refuse_own_details(reason, &household)?;
     erase_in(&mut tx, id, at, actor.name(), Why::Request, Some(reason)).await?;
     tx.commit().await?;
-    let (files_deleted, shared_files_deleted, files_left) = finish(db, &[id]).await?;
+    let files = finish(db, &[id]).await?;
     Ok(Erasure {
         household_id: id,
         at: at.to_rfc3339(),
-        files_deleted,
-        shared_files_deleted,
-        files_left,
+        said: in_words(&files),
+        files_deleted: files.deleted,
+        shared_files_deleted: files.shared,
+        files_left: files.left,
     })
 }
 
@@ -156,7 +168,7 @@ pub const MAX_REASON: usize = 200;
 
 /// Refuses a reason that holds the household's own name, phone or postcode: the reason is
 /// kept after the erasure, so it would keep what the erasure removes.
-fn refuse_own_details(reason: &str, household: &super::Household) -> Result<()> {
+fn refuse_own_details(reason: &str, household: &Household) -> Result<()> {
     let folded = crate::text::fold(reason);
     let squeezed = |text: &str| -> String {
         crate::text::fold(text)
@@ -203,14 +215,14 @@ pub(crate) async fn erase_in(
     why: Why,
     reason: Option<&str>,
 ) -> Result<()> {
-    store::anonymise(conn, id, at).await?;
-    store::add_erasure(conn, id, at).await?;
     let action = match why {
         Why::Request => "erased on request",
         Why::Retention => "anonymised: no visit for the retention period",
         Why::Restore => "erased again after a restore",
     };
-    store::add_change(conn, id, at, actor, action, None, None, None, reason).await?;
+    households::erase_own(conn, id, at, actor, action, reason).await?;
+    cards::erase_numbers(conn, id).await?;
+    outreach::erase_household(conn, id).await?;
     audit::record(
         conn,
         at,
@@ -223,57 +235,24 @@ pub(crate) async fn erase_in(
 }
 
 /// After erasures are committed: deletes the files that carried the households and
-/// truncates the WAL. Returns the files deleted, those of them shared
-/// with other households, and those left.
-pub(crate) async fn finish(
-    db: &Db,
-    ids: &[i64],
-) -> Result<(Vec<String>, Vec<String>, Vec<String>)> {
-    let mut deleted = Vec::new();
-    let mut shared = Vec::new();
-    let mut left = Vec::new();
+/// truncates the WAL.
+pub(crate) async fn finish(db: &Db, ids: &[i64]) -> Result<output::FilesDeleted> {
     let mut tx = db.begin_write().await?;
-    for id in ids {
-        for f in store::files_of(&mut tx, *id).await? {
-            let path = std::path::Path::new(&f.file);
-            let deletable = match std::fs::read(path) {
-                // Gone already (moved or deleted by hand): only forgotten.
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-                // Not the bytes Pantry wrote: someone else's file now, left alone.
-                Ok(bytes) if crate::files::sha256_hex(&bytes) == f.sha256 => Some(true),
-                _ => Some(false),
-            };
-            match deletable {
-                Some(true) if std::fs::remove_file(path).is_ok() => {
-                    if f.shared {
-                        shared.push(f.file.clone());
-                    }
-                    deleted.push(f.file.clone());
-                }
-                None => {}
-                Some(_) => {
-                    left.push(f.file);
-                    continue;
-                }
-            }
-            store::forget_file(&mut tx, &f.file).await?;
-        }
-    }
+    let files = output::delete_files_carrying(&mut tx, ids).await?;
     tx.commit().await?;
     db.checkpoint().await?;
-    Ok((deleted, shared, left))
+    Ok(files)
 }
 
 /// Finishes erasures whose files were not all deleted: the process was killed after the
 /// erasure committed (its files are listed in the same transaction's database, so they are
 /// known). Run at every start, by the app and by each command. Returns the files deleted.
 pub async fn finish_interrupted(db: &Db) -> Result<Vec<String>> {
-    let ids = store::erased_with_files(&mut *db.pool().acquire().await?).await?;
+    let ids = output::erased_with_files(&mut *db.pool().acquire().await?).await?;
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let (deleted, _, _) = finish(db, &ids).await?;
-    Ok(deleted)
+    Ok(finish(db, &ids).await?.deleted)
 }
 
 /// Applies again, in a database just restored from a backup, the erasures made since that
@@ -282,11 +261,11 @@ pub(crate) async fn reapply(db: &Db, erasures: &[(i64, DateTime<Utc>)], by: &str
     let mut tx = db.begin_write().await?;
     let mut ids = Vec::new();
     for (id, at) in erasures {
-        if store::exists(&mut tx, *id).await? {
+        if households::load(&mut tx, *id).await?.is_some() {
             erase_in(&mut tx, *id, *at, by, Why::Restore, None).await?;
             ids.push(*id);
         } else {
-            store::add_erasure(&mut tx, *id, *at).await?;
+            households::remember_erasure(&mut tx, *id, *at).await?;
         }
     }
     tx.commit().await?;
