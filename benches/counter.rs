@@ -15,90 +15,89 @@ use pantry::access::{Actor, Role};
 use pantry::demo::{self, DemoSpec};
 use pantry::visits::{self, FeeMethod, ScanOutcome, VisitForm};
 use pantry::Db;
+use pantry::{cards, settings};
 
-const SETTINGS_SQL: [&str; 3] = [
-    "SELECT name, short_code, address, landlord_name, time_zone, weekly_fee_pence, items_per_visit, visits_per_week, membership_weeks, retention_months, visit_rule, week_start, days_between_visits, updated_at FROM pantry_settings WHERE id = 1",
-    "SELECT id, name FROM neighbourhoods WHERE active = 1 ORDER BY position, id",
-    "SELECT district, neighbourhood_id FROM postcode_districts ORDER BY district",
-];
-const CARD_SQL: &str =
-    "SELECT household_id, card_number, revoked_at, revoke_reason FROM cards WHERE card_number = ?";
-const HOUSEHOLD_SQL: &str = "SELECT h.id, h.membership_number, h.lead_name, h.adults, h.children, h.neighbourhood_id, h.landlord_tenant, n.name AS neighbourhood, h.allergies, h.dietary, h.dietary_notes, h.status, h.expires_on, h.consent_at IS NOT NULL AS has_consent, h.erased_at IS NOT NULL AS erased FROM households h LEFT JOIN neighbourhoods n ON n.id = h.neighbourhood_id WHERE h.id = ?";
-const DATES_SQL: &str = "SELECT local_date FROM visits WHERE household_id = ? AND voided_at IS NULL AND local_date >= ?";
-const LAST_SQL: &str = "SELECT local_date FROM visits WHERE household_id = ? AND voided_at IS NULL ORDER BY at DESC LIMIT 1";
-const REQUEST_SQL: &str =
-    "SELECT v.id FROM visits v JOIN households h ON h.id = v.household_id WHERE v.request_id = ?";
-const INSERT_SQL: &str = "INSERT INTO visits (household_id, at, local_date, items, fee_pence, fee_method, volunteer, note, snap_adults, snap_children, snap_neighbourhood_id, snap_landlord_tenant, snap_language, card_number, request_id, override_reason) VALUES (?, ?, ?, 10, 350, 'cash', 'bench', '', 2, 1, 1, 1, 'en', ?, ?, NULL) RETURNING id";
-const VISIT_SQL: &str = "SELECT v.id, v.household_id, h.lead_name, h.membership_number, v.at, v.local_date, v.items, v.fee_pence, v.fee_method, v.volunteer, v.note, v.override_reason, v.voided_at, v.void_reason FROM visits v JOIN households h ON h.id = v.household_id WHERE v.id = ?";
-
-/// The statements the library runs for one check-in and one recorded visit, run bare.
+/// The statements the library runs for one check-in and one recorded visit (its own,
+/// `visits::COUNTER_ROW_SQL` …), run bare with the same values.
 async fn bare(db: &Db, id: i64, card: &str, week_start: &str, today: &str, request: &str) {
     let pool = db.pool();
-    sqlx::query(CARD_SQL)
+    sqlx::query(cards::LOOKUP_SQL)
         .bind(card)
         .fetch_optional(pool)
         .await
         .unwrap();
-    for sql in SETTINGS_SQL {
+    for sql in settings::LOAD_SQL {
         sqlx::query(sql).fetch_all(pool).await.unwrap();
     }
-    sqlx::query(HOUSEHOLD_SQL)
+    sqlx::query(visits::COUNTER_ROW_SQL)
         .bind(id)
         .fetch_one(pool)
         .await
         .unwrap();
-    sqlx::query(DATES_SQL)
+    sqlx::query(visits::DATES_SINCE_SQL)
         .bind(id)
         .bind(week_start)
         .fetch_all(pool)
         .await
         .unwrap();
-    sqlx::query(LAST_SQL)
+    sqlx::query(visits::LAST_DATE_SQL)
         .bind(id)
         .fetch_optional(pool)
         .await
         .unwrap();
     // Recording.
-    for sql in SETTINGS_SQL {
+    for sql in settings::LOAD_SQL {
         sqlx::query(sql).fetch_all(pool).await.unwrap();
     }
     let mut tx = db.begin_write().await.unwrap();
-    sqlx::query(REQUEST_SQL)
+    sqlx::query(visits::VISIT_FOR_REQUEST_SQL)
         .bind(request)
         .fetch_optional(&mut *tx)
         .await
         .unwrap();
-    sqlx::query(CARD_SQL)
+    sqlx::query(cards::LOOKUP_SQL)
         .bind(card)
         .fetch_optional(&mut *tx)
         .await
         .unwrap();
-    sqlx::query(HOUSEHOLD_SQL)
+    sqlx::query(visits::COUNTER_ROW_SQL)
         .bind(id)
         .fetch_one(&mut *tx)
         .await
         .unwrap();
-    sqlx::query(DATES_SQL)
+    sqlx::query(visits::DATES_SINCE_SQL)
         .bind(id)
         .bind(week_start)
         .fetch_all(&mut *tx)
         .await
         .unwrap();
-    sqlx::query(LAST_SQL)
+    sqlx::query(visits::LAST_DATE_SQL)
         .bind(id)
         .fetch_optional(&mut *tx)
         .await
         .unwrap();
-    let visit: i64 = sqlx::query_scalar(INSERT_SQL)
+    let visit: i64 = sqlx::query_scalar(visits::INSERT_VISIT_SQL)
         .bind(id)
-        .bind(Utc::now().to_rfc3339())
+        .bind(Utc::now())
         .bind(today)
+        .bind(10)
+        .bind(350)
+        .bind("cash")
+        .bind("bench")
+        .bind("")
+        .bind(2)
+        .bind(1)
+        .bind(1)
+        .bind(true)
+        .bind("en")
         .bind(card)
         .bind(request)
+        .bind(None::<&str>)
+        .bind("counter")
         .fetch_one(&mut *tx)
         .await
         .unwrap();
-    sqlx::query(VISIT_SQL)
+    sqlx::query(visits::VISIT_SQL)
         .bind(visit)
         .fetch_one(&mut *tx)
         .await

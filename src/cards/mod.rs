@@ -4,6 +4,8 @@
 
 mod store;
 
+pub use store::LOOKUP_SQL;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::{FromRow, SqliteConnection};

@@ -168,13 +168,15 @@ struct ScannedRow {
 }
 
 /// The card with this number, with the household's current card when it was revoked.
+/// The card with a number (public for the counter benchmark's bare baseline).
+pub const LOOKUP_SQL: &str =
+    "SELECT household_id, card_number, revoked_at, revoke_reason FROM cards WHERE card_number = ?";
+
 pub async fn lookup(conn: &mut SqliteConnection, number: &str) -> Result<Option<CardLookup>> {
-    let Some(row) = sqlx::query_as::<_, ScannedRow>(
-        "SELECT household_id, card_number, revoked_at, revoke_reason FROM cards WHERE card_number = ?",
-    )
-    .bind(number)
-    .fetch_optional(&mut *conn)
-    .await?
+    let Some(row) = sqlx::query_as::<_, ScannedRow>(LOOKUP_SQL)
+        .bind(number)
+        .fetch_optional(&mut *conn)
+        .await?
     else {
         return Ok(None);
     };

@@ -16,6 +16,7 @@ use crate::audit;
 use crate::db::Db;
 use crate::error::{Error, Result};
 pub use form::{SettingsForm, ValidSettings, DEFAULT_TIME_ZONE};
+pub use store::LOAD_SQL;
 
 /// The pantry's saved settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

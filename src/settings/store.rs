@@ -28,34 +28,36 @@ pub struct SettingsRow {
     pub updated_at: DateTime<Utc>,
 }
 
+/// The three statements that load the settings (the row, active neighbourhoods, districts),
+/// public for the counter benchmark's bare baseline.
+pub const LOAD_SQL: [&str; 3] = [
+    "SELECT name, short_code, address, landlord_name, time_zone, weekly_fee_pence,
+            items_per_visit, visits_per_week, membership_weeks, retention_months, visit_rule,
+            week_start, days_between_visits, referral_follow_up_days, updated_at
+     FROM pantry_settings WHERE id = 1",
+    "SELECT id, name FROM neighbourhoods WHERE active = 1 ORDER BY position, id",
+    "SELECT district, neighbourhood_id FROM postcode_districts ORDER BY district",
+];
+
 /// The saved settings row, or `None` before first-run setup.
 pub async fn load(conn: &mut SqliteConnection) -> Result<Option<SettingsRow>> {
-    Ok(sqlx::query_as::<_, SettingsRow>(
-        "SELECT name, short_code, address, landlord_name, time_zone, weekly_fee_pence,
-                items_per_visit, visits_per_week, membership_weeks, retention_months, visit_rule,
-                week_start, days_between_visits, referral_follow_up_days, updated_at
-         FROM pantry_settings WHERE id = 1",
-    )
-    .fetch_optional(conn)
-    .await?)
+    Ok(sqlx::query_as::<_, SettingsRow>(LOAD_SQL[0])
+        .fetch_optional(conn)
+        .await?)
 }
 
 /// Active neighbourhoods, in the pantry's order.
 pub async fn active_neighbourhoods(conn: &mut SqliteConnection) -> Result<Vec<Neighbourhood>> {
-    Ok(sqlx::query_as::<_, Neighbourhood>(
-        "SELECT id, name FROM neighbourhoods WHERE active = 1 ORDER BY position, id",
-    )
-    .fetch_all(conn)
-    .await?)
+    Ok(sqlx::query_as::<_, Neighbourhood>(LOAD_SQL[1])
+        .fetch_all(conn)
+        .await?)
 }
 
 /// Postcode districts mapped to neighbourhoods, by district.
 pub async fn districts(conn: &mut SqliteConnection) -> Result<Vec<DistrictMapping>> {
-    Ok(sqlx::query_as::<_, DistrictMapping>(
-        "SELECT district, neighbourhood_id FROM postcode_districts ORDER BY district",
-    )
-    .fetch_all(conn)
-    .await?)
+    Ok(sqlx::query_as::<_, DistrictMapping>(LOAD_SQL[2])
+        .fetch_all(conn)
+        .await?)
 }
 
 /// Writes the settings row (created the first time, with the pantry's random id, which

@@ -86,7 +86,9 @@ pub(super) async fn decide(
     card: Option<&CardLookup>,
     today: NaiveDate,
 ) -> Result<Decision> {
-    let row = store::counter_row(conn, id).await?;
+    let row = store::counter_row(conn, id)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("Household {id}")))?;
     let dates = store::visit_dates_since(conn, id, window_start(settings, today)).await?;
     let last_visit = store::last_visit_date(conn, id).await?;
     // Never "today" in place of a date that cannot be read: that would pass a lapsed member.

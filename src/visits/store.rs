@@ -2,10 +2,10 @@
 //! (and the household facts the counter decides from).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{AssertSqlSafe, FromRow, SqliteConnection};
+use sqlx::{FromRow, SqliteConnection};
 
 use super::{CashUp, FeeMethod, VisitRecord};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// What the counter reads about a household to decide and show.
 #[derive(FromRow)]
@@ -30,18 +30,44 @@ pub(super) struct CounterRow {
     pub erased: bool,
 }
 
-pub(super) async fn counter_row(conn: &mut SqliteConnection, id: i64) -> Result<CounterRow> {
-    sqlx::query_as::<_, CounterRow>(
-        "SELECT h.id, h.membership_number, h.lead_name, h.adults, h.children, h.neighbourhood_id,
-                h.landlord_tenant, h.language, n.name AS neighbourhood, h.allergies, h.dietary, h.dietary_notes,
-                h.status, h.expires_on, h.consent_at IS NOT NULL AS has_consent,
-                h.erased_at IS NOT NULL AS erased
-         FROM households h LEFT JOIN neighbourhoods n ON n.id = h.neighbourhood_id WHERE h.id = ?",
-    )
-    .bind(id)
-    .fetch_optional(conn)
-    .await?
-    .ok_or_else(|| Error::not_found(format!("Household {id}")))
+/// The statements of one check-in and one recorded visit, public for the counter
+/// benchmark's bare baseline (which binds the same values).
+pub const COUNTER_ROW_SQL: &str =
+    "SELECT h.id, h.membership_number, h.lead_name, h.adults, h.children, h.neighbourhood_id,
+            h.landlord_tenant, h.language, n.name AS neighbourhood, h.allergies, h.dietary, h.dietary_notes,
+            h.status, h.expires_on, h.consent_at IS NOT NULL AS has_consent,
+            h.erased_at IS NOT NULL AS erased
+     FROM households h LEFT JOIN neighbourhoods n ON n.id = h.neighbourhood_id WHERE h.id = ?";
+pub const DATES_SINCE_SQL: &str =
+    "SELECT local_date FROM visits WHERE household_id = ? AND voided_at IS NULL AND local_date >= ?";
+pub const LAST_DATE_SQL: &str =
+    "SELECT local_date FROM visits WHERE household_id = ? AND voided_at IS NULL ORDER BY at DESC LIMIT 1";
+macro_rules! visit_select {
+    ($where:literal) => {
+        concat!(
+            "SELECT v.id, v.household_id, h.lead_name, h.membership_number, v.at, v.local_date, \
+             v.items, v.fee_pence, v.fee_method, v.volunteer, v.note, v.override_reason, \
+             v.voided_at, v.void_reason FROM visits v JOIN households h ON h.id = v.household_id ",
+            $where
+        )
+    };
+}
+pub const VISIT_SQL: &str = visit_select!("WHERE v.id = ?");
+pub const VISIT_FOR_REQUEST_SQL: &str = visit_select!("WHERE v.request_id = ?");
+pub const INSERT_VISIT_SQL: &str =
+    "INSERT INTO visits (household_id, at, local_date, items, fee_pence, fee_method, volunteer, note,
+         snap_adults, snap_children, snap_neighbourhood_id, snap_landlord_tenant, snap_language,
+         card_number, request_id, override_reason, method)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+
+pub(super) async fn counter_row(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<Option<CounterRow>> {
+    Ok(sqlx::query_as::<_, CounterRow>(COUNTER_ROW_SQL)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?)
 }
 
 /// Local dates of a household's visits (not voided) from `since`.
@@ -50,13 +76,11 @@ pub(super) async fn visit_dates_since(
     household_id: i64,
     since: NaiveDate,
 ) -> Result<Vec<NaiveDate>> {
-    Ok(sqlx::query_scalar(
-        "SELECT local_date FROM visits WHERE household_id = ? AND voided_at IS NULL AND local_date >= ?",
-    )
-    .bind(household_id)
-    .bind(since)
-    .fetch_all(conn)
-    .await?)
+    Ok(sqlx::query_scalar(DATES_SINCE_SQL)
+        .bind(household_id)
+        .bind(since)
+        .fetch_all(conn)
+        .await?)
 }
 
 /// The local date of a household's last visit (not voided), if any.
@@ -64,25 +88,17 @@ pub(super) async fn last_visit_date(
     conn: &mut SqliteConnection,
     household_id: i64,
 ) -> Result<Option<NaiveDate>> {
-    Ok(sqlx::query_scalar(
-        "SELECT local_date FROM visits WHERE household_id = ? AND voided_at IS NULL ORDER BY at DESC LIMIT 1",
-    )
-    .bind(household_id)
-    .fetch_optional(conn)
-    .await?)
+    Ok(sqlx::query_scalar(LAST_DATE_SQL)
+        .bind(household_id)
+        .fetch_optional(conn)
+        .await?)
 }
 
-const VISIT_COLUMNS: &str =
-    "v.id, v.household_id, h.lead_name, h.membership_number, v.at, v.local_date, v.items, \
-     v.fee_pence, v.fee_method, v.volunteer, v.note, v.override_reason, v.voided_at, v.void_reason";
-
 pub(super) async fn visit(conn: &mut SqliteConnection, id: i64) -> Result<Option<VisitRecord>> {
-    Ok(sqlx::query_as::<_, VisitRecord>(AssertSqlSafe(format!(
-        "SELECT {VISIT_COLUMNS} FROM visits v JOIN households h ON h.id = v.household_id WHERE v.id = ?"
-    )))
-    .bind(id)
-    .fetch_optional(conn)
-    .await?)
+    Ok(sqlx::query_as::<_, VisitRecord>(VISIT_SQL)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?)
 }
 
 /// The visit already recorded for a check-in, if any.
@@ -90,13 +106,10 @@ pub(super) async fn visit_for_request(
     conn: &mut SqliteConnection,
     request_id: &str,
 ) -> Result<Option<VisitRecord>> {
-    Ok(sqlx::query_as::<_, VisitRecord>(AssertSqlSafe(format!(
-        "SELECT {VISIT_COLUMNS} FROM visits v JOIN households h ON h.id = v.household_id
-         WHERE v.request_id = ?"
-    )))
-    .bind(request_id)
-    .fetch_optional(conn)
-    .await?)
+    Ok(sqlx::query_as::<_, VisitRecord>(VISIT_FOR_REQUEST_SQL)
+        .bind(request_id)
+        .fetch_optional(conn)
+        .await?)
 }
 
 /// A visit to insert, with the household as it was (for anonymous reports).
@@ -122,31 +135,26 @@ pub(super) struct NewVisit<'a> {
 }
 
 pub(super) async fn insert_visit(conn: &mut SqliteConnection, v: &NewVisit<'_>) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO visits (household_id, at, local_date, items, fee_pence, fee_method, volunteer, note,
-             snap_adults, snap_children, snap_neighbourhood_id, snap_landlord_tenant, snap_language,
-             card_number, request_id, override_reason, method)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(v.household_id)
-    .bind(v.at)
-    .bind(v.local_date)
-    .bind(v.items)
-    .bind(v.fee_pence)
-    .bind(v.fee_method)
-    .bind(v.volunteer)
-    .bind(v.note)
-    .bind(v.snap_adults)
-    .bind(v.snap_children)
-    .bind(v.snap_neighbourhood_id)
-    .bind(v.snap_landlord_tenant)
-    .bind(v.snap_language)
-    .bind(v.card_number)
-    .bind(v.request_id)
-    .bind(v.override_reason)
-    .bind(v.method)
-    .fetch_one(conn)
-    .await?)
+    Ok(sqlx::query_scalar(INSERT_VISIT_SQL)
+        .bind(v.household_id)
+        .bind(v.at)
+        .bind(v.local_date)
+        .bind(v.items)
+        .bind(v.fee_pence)
+        .bind(v.fee_method)
+        .bind(v.volunteer)
+        .bind(v.note)
+        .bind(v.snap_adults)
+        .bind(v.snap_children)
+        .bind(v.snap_neighbourhood_id)
+        .bind(v.snap_landlord_tenant)
+        .bind(v.snap_language)
+        .bind(v.card_number)
+        .bind(v.request_id)
+        .bind(v.override_reason)
+        .bind(v.method)
+        .fetch_one(conn)
+        .await?)
 }
 
 pub(super) async fn mark_void(
@@ -201,10 +209,9 @@ pub(super) async fn day_visits(
     date: NaiveDate,
     limit: u32,
 ) -> Result<Vec<VisitRecord>> {
-    Ok(sqlx::query_as::<_, VisitRecord>(AssertSqlSafe(format!(
-        "SELECT {VISIT_COLUMNS} FROM visits v JOIN households h ON h.id = v.household_id
-         WHERE v.local_date = ? ORDER BY v.at DESC LIMIT ?"
-    )))
+    Ok(sqlx::query_as::<_, VisitRecord>(visit_select!(
+        "WHERE v.local_date = ? ORDER BY v.at DESC LIMIT ?"
+    ))
     .bind(date)
     .bind(limit)
     .fetch_all(conn)
