@@ -130,7 +130,7 @@ async fn main() {
         .await
         .unwrap();
     let run = started.elapsed() - packing;
-    outreach::print_labels(&db, day, &to("labels.pdf"), &manager)
+    outreach::print_labels(&db, day, 1, &to("labels.pdf"), &manager)
         .await
         .unwrap();
     let all = started.elapsed();

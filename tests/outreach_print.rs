@@ -306,7 +306,7 @@ fn decode(image: &Path) -> Vec<String> {
 fn fifteen_parcel_labels_fill_two_sheets_and_every_barcode_scans_in_its_place() {
     let dir = tempfile::tempdir().unwrap();
     let labels: Vec<ParcelLabel> = (0..15).map(label).collect();
-    let pdf = write(dir.path(), "labels.pdf", &label_sheets(&labels).unwrap());
+    let pdf = write(dir.path(), "labels.pdf", &label_sheets(&labels, 1).unwrap());
     let info = run(Command::new("pdfinfo").arg(&pdf));
     let pages = info.lines().find(|l| l.starts_with("Pages:")).unwrap();
     assert_eq!(pages.split_whitespace().nth(1), Some("2"), "{info}");
@@ -355,6 +355,71 @@ fn fifteen_parcel_labels_fill_two_sheets_and_every_barcode_scans_in_its_place() 
 }
 
 #[test]
+fn labels_can_start_part_way_down_a_used_sheet_and_go_on_to_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let labels: Vec<ParcelLabel> = (0..12).map(label).collect();
+    // Label 6 of the first sheet (second column, third row): 9 labels there, 3 on the next.
+    let pdf = write(dir.path(), "from-6.pdf", &label_sheets(&labels, 6).unwrap());
+    let info = run(Command::new("pdfinfo").arg(&pdf));
+    let pages = info.lines().find(|l| l.starts_with("Pages:")).unwrap();
+    assert_eq!(pages.split_whitespace().nth(1), Some("2"), "{info}");
+    for (i, l) in labels.iter().enumerate() {
+        let slot = i + 5;
+        let (x, y) = label_position(slot % 14);
+        let image = dir.path().join(format!("from-6-{i}.png"));
+        render_region(&pdf, slot / 14 + 1, (x, y, LABEL.0, LABEL.1), &image);
+        assert_eq!(
+            decode(&image),
+            std::slice::from_ref(&l.barcode),
+            "label {i} in place {} of page {}",
+            slot % 14 + 1,
+            slot / 14 + 1
+        );
+    }
+    // The five used places of the first sheet stay blank: nothing is printed over them.
+    for used in 0..5 {
+        let (x, y) = label_position(used);
+        let px = |mm: f32| ((mm * 100.0 / 25.4).round() as i64).to_string();
+        let out = dir.path().join(format!("used-{used}"));
+        run(Command::new("pdftoppm")
+            .args(["-r", "100", "-gray", "-singlefile", "-f", "1", "-l", "1"])
+            .args(["-x", &px(x), "-y", &px(y)])
+            .args(["-W", &px(LABEL.0), "-H", &px(LABEL.1)])
+            .arg(&pdf)
+            .arg(&out));
+        // A binary PGM: "P5", width, height, 255, one byte per pixel.
+        let pgm = std::fs::read(out.with_extension("pgm")).unwrap();
+        let mut fields = 0;
+        let mut at = 0;
+        while fields < 4 {
+            while pgm[at].is_ascii_whitespace() {
+                at += 1;
+            }
+            while !pgm[at].is_ascii_whitespace() {
+                at += 1;
+            }
+            fields += 1;
+        }
+        let pixels = &pgm[at + 1..];
+        assert!(pixels.len() > 10_000, "{} pixels", pixels.len());
+        assert!(
+            pixels.iter().all(|p| *p == 255),
+            "place {} is not blank",
+            used + 1
+        );
+    }
+    // Label 14 alone still fits on the first sheet; 0 and 15 are not places on a sheet.
+    assert!(label_sheets(&labels[..1], 14).is_ok());
+    for start in [0, 15] {
+        let refused = label_sheets(&labels, start).unwrap_err();
+        assert!(
+            matches!(&refused, pantry::Error::Validation(f) if f[0].field == "start"),
+            "{refused:?}"
+        );
+    }
+}
+
+#[test]
 fn a_label_needs_a_barcode_of_fourteen_digits() {
     for barcode in [
         "",
@@ -365,9 +430,9 @@ fn a_label_needs_a_barcode_of_fourteen_digits() {
     ] {
         let mut l = label(0);
         l.barcode = barcode.into();
-        assert!(label_sheets(&[l]).is_err(), "{barcode:?}");
+        assert!(label_sheets(&[l], 1).is_err(), "{barcode:?}");
     }
-    assert!(label_sheets(&[]).is_err());
+    assert!(label_sheets(&[], 1).is_err());
 }
 
 fn calls(n: usize) -> CallSheet {

@@ -178,18 +178,20 @@ pub async fn outreach_set_parcel(
     outreach::set_standard_parcel(db, &lines, &actor).await
 }
 
-/// Prints one of the round's papers ("run-sheet", "labels", "packing") into the print folder.
+/// Prints one of the round's papers ("run-sheet", "labels", "packing") into the print folder;
+/// labels from label `start` of the first sheet.
 #[tauri::command]
 pub async fn outreach_print_round(
     state: State<'_, AppState>,
     date: NaiveDate,
     paper: String,
+    start: u32,
 ) -> Result<Printed, Error> {
     let (db, actor) = state.signed_in()?;
     let to = Destination::print(&format!("{paper}-{date}"));
     match paper.as_str() {
         "run-sheet" => outreach::print_run_sheet(db, date, &to, &actor).await,
-        "labels" => outreach::print_labels(db, date, &to, &actor).await,
+        "labels" => outreach::print_labels(db, date, start, &to, &actor).await,
         "packing" => outreach::print_packing_lists(db, date, &to, &actor).await,
         _ => Err(Error::invalid(
             "paper",

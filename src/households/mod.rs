@@ -275,7 +275,8 @@ pub(crate) fn record_from(
 /// Registers a household inside the caller's write transaction (`members::register` gives
 /// it its first card in the same one); returns its id. Refuses without consent, and refuses
 /// likely duplicates unless the volunteer gave a reason to go ahead (recorded in its
-/// history).
+/// history). The caller has checked that `actor` may register, before opening the
+/// transaction (a refusal is recorded, which needs the write lock).
 pub(crate) async fn register_in(
     db: &Db,
     tx: &mut SqliteConnection,
@@ -283,7 +284,6 @@ pub(crate) async fn register_in(
     duplicate_reason: Option<&str>,
     actor: &Actor,
 ) -> Result<i64> {
-    actor.require(db, Operation::RegisterHousehold).await?;
     let actor = actor.name();
     let settings = settings::require(db).await?;
     // Consent is named with every other mistake, not only once the rest is right.

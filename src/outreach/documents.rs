@@ -93,10 +93,12 @@ pub async fn print_run_sheet(
     write(db, to, &pdf, "run-sheet", &ids(&round.stops)).await
 }
 
-/// One label per parcel, on A4 label sheets, each with the delivery's barcode.
+/// One label per parcel, on A4 label sheets, each with the delivery's barcode, from label
+/// `start` (1–14) of the first sheet (a part-used sheet goes in first).
 pub async fn print_labels(
     db: &Db,
     date: NaiveDate,
+    start: u32,
     to: &Destination,
     actor: &Actor,
 ) -> Result<Printed> {
@@ -118,7 +120,7 @@ pub async fn print_labels(
             });
         }
     }
-    let pdf = labels::label_sheets(&all)?;
+    let pdf = labels::label_sheets(&all, usize::try_from(start).unwrap_or(usize::MAX))?;
     write(db, to, &pdf, "labels", &ids(&round.stops)).await
 }
 

@@ -68,6 +68,8 @@ pub struct Limits {
     /// Of one item in the standard parcel, per household and per person.
     pub per_household: Bounds,
     pub per_person: Bounds,
+    /// The label of the first sheet that parcel labels start at.
+    pub label_start: Bounds,
 }
 
 pub const LIMITS: Limits = Limits {
@@ -75,6 +77,10 @@ pub const LIMITS: Limits = Limits {
     contact_weeks: Bounds { min: 1, max: 52 },
     per_household: Bounds { min: 0, max: 50 },
     per_person: Bounds { min: 0, max: 20 },
+    label_start: Bounds {
+        min: 1,
+        max: crate::print::labels::LABELS_PER_SHEET as u32,
+    },
 };
 
 choices!(

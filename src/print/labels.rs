@@ -44,22 +44,40 @@ pub fn label_position(i: usize) -> (f32, f32) {
     (4.65 + col * (LABEL.0 + 2.5), 15.15 + row * LABEL.1)
 }
 
-/// Sheets of labels, filled from the top left, row by row.
-pub fn label_sheets(labels: &[ParcelLabel]) -> Result<Vec<u8>> {
+/// Sheets of labels, filled row by row from label `start` (1–14) of the first sheet, so a
+/// sheet with its first labels already used is not wasted; the next sheets start at the
+/// top left.
+pub fn label_sheets(labels: &[ParcelLabel], start: usize) -> Result<Vec<u8>> {
     if labels.is_empty() {
         return Err(Error::invalid(
             "labels",
             "There are no parcel labels to print.",
         ));
     }
+    if !(1..=LABELS_PER_SHEET).contains(&start) {
+        return Err(Error::invalid(
+            "start",
+            format!("Start at a label from 1 to {LABELS_PER_SHEET}: the sheets have {LABELS_PER_SHEET}."),
+        ));
+    }
     let mut doc = Document::new("Parcel labels")?;
-    for sheet in labels.chunks(LABELS_PER_SHEET) {
-        let mut page = doc.page(A4.0, A4.1);
-        for (i, label) in sheet.iter().enumerate() {
-            let (x, y) = label_position(i);
-            draw(&mut doc, &mut page, label, x, y)?;
+    let places = (start - 1..).take(labels.len());
+    let mut page = None;
+    for (slot, label) in places.zip(labels) {
+        let i = slot % LABELS_PER_SHEET;
+        if i == 0 || page.is_none() {
+            if let Some(full) = page.take() {
+                doc.add(full);
+            }
+            page = Some(doc.page(A4.0, A4.1));
         }
-        doc.add(page);
+        let (x, y) = label_position(i);
+        if let Some(page) = page.as_mut() {
+            draw(&mut doc, page, label, x, y)?;
+        }
+    }
+    if let Some(last) = page {
+        doc.add(last);
     }
     Ok(doc.finish())
 }

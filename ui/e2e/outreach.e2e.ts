@@ -108,6 +108,21 @@ describe("deliveries and calls", () => {
     expect(codes.length).toBe(stops);
     expect(codes.every((c) => /^77\d{12}$/.test(c))).toBe(true);
 
+    // A sheet whose first 12 labels are used: the labels start at label 13, and go on to a
+    // second sheet when there are more than two.
+    await app.fill("Labels start at label", "13");
+    await app.click("Parcel labels");
+    const banner = "//div[contains(@class, 'banner')]/span[@class='path']";
+    let fromThirteen = labels;
+    await app.driver.wait(async () => {
+      fromThirteen = await (await app.element(banner)).getText();
+      return fromThirteen !== labels;
+    }, 15_000);
+    expect(barcodes(fromThirteen).sort()).toEqual([...codes].sort());
+    const pages = /Pages:\s+(\d+)/.exec(execFileSync("pdfinfo", [fromThirteen]).toString())?.[1];
+    expect(Number(pages)).toBe(Math.ceil((12 + stops) / 14));
+    await app.screenshot("outreach-labels-start");
+
     // The member's parcel comes back delivered by its label; the first other stop was not in.
     const row = `//table[@aria-label='Stops on the round']//tr[td[normalize-space()=${JSON.stringify(member)}]]`;
     const reference = await (await app.element(`${row}//span[contains(@class, 'mono')]`)).getText();

@@ -239,6 +239,10 @@ pub enum PrintWhat {
         /// The round's date.
         #[arg(long, value_name = "YYYY-MM-DD")]
         date: NaiveDate,
+        /// The label of the first sheet to start at (1–14, left to right, row by row), for
+        /// a sheet whose first labels are used already.
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        start: u32,
         /// The PDF file to write.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,

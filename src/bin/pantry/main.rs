@@ -276,10 +276,10 @@ async fn signed_in(
             Ok(())
         }
         Command::Print {
-            what: PrintWhat::Labels { date, out },
+            what: PrintWhat::Labels { date, start, out },
         } => {
-            let done =
-                outreach::print_labels(db, date, &Destination::file(out, existing), actor).await?;
+            let to = Destination::file(out, existing);
+            let done = outreach::print_labels(db, date, start, &to, actor).await?;
             say!(
                 "Parcel labels written: {} ({} stops)",
                 done.file,

@@ -282,8 +282,9 @@ export const api = {
   outreachLimits: () => call<Limits>("outreach_limits"),
   outreachParcel: () => call<ParcelLineForm[]>("outreach_parcel"),
   outreachSetParcel: (lines: ParcelLineForm[]) => call<ParcelLineForm[]>("outreach_set_parcel", { lines }),
-  outreachPrintRound: (date: string, paper: "run-sheet" | "labels" | "packing") =>
-    call<OutreachPrinted>("outreach_print_round", { date, paper }),
+  /** `start`: the label of the first sheet that parcel labels start at (the other papers ignore it). */
+  outreachPrintRound: (date: string, paper: "run-sheet" | "labels" | "packing", start = 1) =>
+    call<OutreachPrinted>("outreach_print_round", { date, paper, start }),
   outreachPrintCallSheet: () => call<OutreachPrinted>("outreach_print_call_sheet"),
 
   languagesSettings: () => call<MemberTextSettings>("languages_settings"),

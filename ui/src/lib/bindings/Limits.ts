@@ -17,4 +17,8 @@ contactWeeks: Bounds,
 /**
  * Of one item in the standard parcel, per household and per person.
  */
-perHousehold: Bounds, perPerson: Bounds, };
+perHousehold: Bounds, perPerson: Bounds, 
+/**
+ * The label of the first sheet that parcel labels start at.
+ */
+labelStart: Bounds, };
