@@ -75,9 +75,9 @@ pub(crate) async fn held(conn: &mut SqliteConnection, id: i64) -> Result<Held> {
     })
 }
 
-/// Removes every personal value the household's own tables (and its visits' and
-/// referrals' free text) hold, remembers the erasure by id, and writes `action` in its
-/// (now blank) history. Inside the caller's transaction; safe to run again.
+/// Removes every personal value the household's own tables hold, remembers the erasure by
+/// id, and writes `action` in its (now blank) history. Inside the caller's transaction;
+/// safe to run again.
 pub(crate) async fn erase_own(
     conn: &mut SqliteConnection,
     id: i64,

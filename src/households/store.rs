@@ -1,7 +1,7 @@
 //! SQL for households: the only place that reads or writes `households`,
 //! `household_members`, `household_changes`, `membership_events` and `erasures` (reports
-//! read the events). It also lists a household's visits, and moves or blanks its visits and
-//! referrals when households are merged or erased. (Search reads the search indexes in
+//! read the events). It also reads a household's visits (its page, subject access,
+//! retention); visits and referrals move or are blanked by their own stores. (Search reads the search indexes in
 //! `search_store`; every write of a name here tells `search_store::count_words`.)
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -486,12 +486,7 @@ pub async fn merge_into(
     remove: i64,
     moving: &[i64],
 ) -> Result<()> {
-    for table in [
-        "visits",
-        "referrals",
-        "membership_events",
-        "household_changes",
-    ] {
+    for table in ["membership_events", "household_changes"] {
         sqlx::query(AssertSqlSafe(format!(
             "UPDATE {table} SET household_id = ? WHERE household_id = ?"
         )))
@@ -606,11 +601,6 @@ pub async fn anonymise(conn: &mut SqliteConnection, id: i64, at: DateTime<Utc>) 
     for statement in [
         "DELETE FROM household_members WHERE household_id = ?",
         "UPDATE household_changes SET before = NULL, after = NULL, reason = NULL WHERE household_id = ?",
-        "UPDATE visits SET note = '', card_number = NULL,
-             override_reason = CASE WHEN override_reason IS NULL THEN NULL ELSE '' END,
-             void_reason = CASE WHEN void_reason IS NULL THEN NULL ELSE '' END
-         WHERE household_id = ?",
-        "UPDATE referrals SET reason_detail = '', outcome_note = '' WHERE household_id = ?",
     ] {
         sqlx::query(statement).bind(id).execute(&mut *conn).await?;
     }

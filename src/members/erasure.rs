@@ -3,8 +3,7 @@
 //!
 //! Every column of every table that can hold a household's personal data, and what erasure
 //! does with it (checked against each migration; a new column must be added here and to
-//! `households::store::anonymise`, or its domain's erasure step
-//! called from `erase_in`):
+//! `erase_in` and the domain step it calls):
 //! - `households`: `membership_number` (becomes `erased-<id>`), `lead_name` (becomes
 //!   "Erased household"), `search_name`, `postcode`, `postcode_key`, `tenancy_ref`, `phone`,
 //!   `phone_digits`, `email`, `dietary`, `allergies`, `dietary_notes`, `notes` (blanked),
@@ -54,6 +53,8 @@ use crate::error::{Error, Result};
 use crate::households::{self, Household};
 use crate::output;
 use crate::outreach;
+use crate::referrals;
+use crate::visits;
 
 /// Why a household is erased (recorded in the audit trail as a code, never as free text).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -221,6 +222,8 @@ pub(crate) async fn erase_in(
         Why::Restore => "erased again after a restore",
     };
     households::erase_own(conn, id, at, actor, action, reason).await?;
+    visits::erase_household(conn, id).await?;
+    referrals::erase_household(conn, id).await?;
     cards::erase_numbers(conn, id).await?;
     outreach::erase_household(conn, id).await?;
     audit::record(

@@ -20,6 +20,7 @@ use crate::households::{self, HistoryEntry, Household, VisitLine};
 use crate::output;
 use crate::outreach;
 use crate::referrals::{self, Referral};
+use crate::visits;
 
 /// Registers a household and issues its first card, in one transaction. Refuses without
 /// consent, and refuses likely duplicates unless the volunteer gave a reason to go ahead
@@ -92,6 +93,8 @@ pub async fn merge(db: &Db, keep: i64, remove: i64, actor: &Actor) -> Result<Hou
     }
     cards::move_all(&mut tx, remove, keep).await?;
     output::move_files(&mut tx, remove, keep).await?;
+    visits::move_household(&mut tx, remove, keep).await?;
+    referrals::move_household(&mut tx, remove, keep).await?;
     households::merge_into(&mut tx, &kept, &removed, db.now(), actor.name()).await?;
     audit::record(
         &mut tx,

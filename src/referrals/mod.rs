@@ -498,3 +498,15 @@ pub struct OpenReferral {
     /// No outcome after the pantry's follow-up days: on the follow-up list.
     pub due: bool,
 }
+
+/// Referrals' part in merging households, inside the caller's transaction: `from`'s
+/// referrals become `to`'s.
+pub(crate) async fn move_household(conn: &mut SqliteConnection, from: i64, to: i64) -> Result<()> {
+    store::move_household(conn, from, to).await
+}
+
+/// Referrals' part in an erasure: details and outcome notes blanked; agency, reason code,
+/// dates and outcome code stay for the referral figures.
+pub(crate) async fn erase_household(conn: &mut SqliteConnection, household_id: i64) -> Result<()> {
+    store::erase_household(conn, household_id).await
+}

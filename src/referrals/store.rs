@@ -270,3 +270,25 @@ pub async fn set_outcome(
     .await?;
     Ok(())
 }
+
+/// The referrals of `from` become `to`'s (households merged).
+pub async fn move_household(conn: &mut SqliteConnection, from: i64, to: i64) -> Result<()> {
+    sqlx::query("UPDATE referrals SET household_id = ? WHERE household_id = ?")
+        .bind(to)
+        .bind(from)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Erasure: a household's referral details and outcome notes are blanked; agency, reason
+/// code, dates and outcome code stay, for the referral figures.
+pub async fn erase_household(conn: &mut SqliteConnection, household_id: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE referrals SET reason_detail = '', outcome_note = '' WHERE household_id = ?",
+    )
+    .bind(household_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

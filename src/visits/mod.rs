@@ -23,3 +23,22 @@ pub use store::{
     VISIT_SQL,
 };
 pub use till::{cash_up, today, CashUp, FeeTotal, Today};
+
+/// Visits' part in merging households, inside the caller's transaction: `from`'s visits
+/// become `to`'s.
+pub(crate) async fn move_household(
+    conn: &mut sqlx::SqliteConnection,
+    from: i64,
+    to: i64,
+) -> crate::Result<()> {
+    store::move_household(conn, from, to).await
+}
+
+/// Visits' part in an erasure: notes, card numbers and reasons blanked; the visits and
+/// their snapshots stay for the anonymous reports.
+pub(crate) async fn erase_household(
+    conn: &mut sqlx::SqliteConnection,
+    household_id: i64,
+) -> crate::Result<()> {
+    store::erase_household(conn, household_id).await
+}

@@ -259,3 +259,28 @@ pub(super) async fn insert_cash_up(conn: &mut SqliteConnection, up: &CashUp) -> 
     .await?;
     Ok(())
 }
+
+/// The visits of `from` become `to`'s (households merged).
+pub(super) async fn move_household(conn: &mut SqliteConnection, from: i64, to: i64) -> Result<()> {
+    sqlx::query("UPDATE visits SET household_id = ? WHERE household_id = ?")
+        .bind(to)
+        .bind(from)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Erasure: a household's visit notes, card numbers and the reasons given for an override
+/// or an undo are blanked; the visits and their snapshots stay, for the anonymous reports.
+pub(super) async fn erase_household(conn: &mut SqliteConnection, household_id: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE visits SET note = '', card_number = NULL,
+             override_reason = CASE WHEN override_reason IS NULL THEN NULL ELSE '' END,
+             void_reason = CASE WHEN void_reason IS NULL THEN NULL ELSE '' END
+         WHERE household_id = ?",
+    )
+    .bind(household_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
