@@ -61,23 +61,14 @@ pub fn label_sheets(labels: &[ParcelLabel], start: usize) -> Result<Vec<u8>> {
         ));
     }
     let mut doc = Document::new("Parcel labels")?;
-    let places = (start - 1..).take(labels.len());
-    let mut page = None;
-    for (slot, label) in places.zip(labels) {
-        let i = slot % LABELS_PER_SHEET;
-        if i == 0 || page.is_none() {
-            if let Some(full) = page.take() {
-                doc.add(full);
-            }
-            page = Some(doc.page(A4.0, A4.1));
+    let placed: Vec<(usize, &ParcelLabel)> = (start - 1..).zip(labels).collect();
+    for sheet in placed.chunk_by(|a, b| a.0 / LABELS_PER_SHEET == b.0 / LABELS_PER_SHEET) {
+        let mut page = doc.page(A4.0, A4.1);
+        for (slot, label) in sheet {
+            let (x, y) = label_position(slot % LABELS_PER_SHEET);
+            draw(&mut doc, &mut page, label, x, y)?;
         }
-        let (x, y) = label_position(i);
-        if let Some(page) = page.as_mut() {
-            draw(&mut doc, page, label, x, y)?;
-        }
-    }
-    if let Some(last) = page {
-        doc.add(last);
+        doc.add(page);
     }
     Ok(doc.finish())
 }

@@ -265,14 +265,9 @@ async fn signed_in(
         Command::Print {
             what: PrintWhat::Round { date, out },
         } => {
-            let done =
-                outreach::print_run_sheet(db, date, &Destination::file(out, existing), actor)
-                    .await?;
-            say!(
-                "Run sheet written: {} ({} stops; destroy it after the round)",
-                done.file,
-                done.households
-            );
+            let to = Destination::file(out, existing);
+            let done = outreach::print_run_sheet(db, date, &to, actor).await?;
+            say_printed("Run sheet", &done, "stops; destroy it after the round");
             Ok(())
         }
         Command::Print {
@@ -280,39 +275,35 @@ async fn signed_in(
         } => {
             let to = Destination::file(out, existing);
             let done = outreach::print_labels(db, date, start, &to, actor).await?;
-            say!(
-                "Parcel labels written: {} ({} stops)",
-                done.file,
-                done.households
-            );
+            say_printed("Parcel labels", &done, "stops");
             Ok(())
         }
         Command::Print {
             what: PrintWhat::Packing { date, out },
         } => {
-            let done =
-                outreach::print_packing_lists(db, date, &Destination::file(out, existing), actor)
-                    .await?;
-            say!(
-                "Packing lists written: {} ({} stops)",
-                done.file,
-                done.households
-            );
+            let to = Destination::file(out, existing);
+            let done = outreach::print_packing_lists(db, date, &to, actor).await?;
+            say_printed("Packing lists", &done, "stops");
             Ok(())
         }
         Command::Print {
             what: PrintWhat::CallSheet { out },
         } => {
-            let done =
-                outreach::print_call_sheet(db, &Destination::file(out, existing), actor).await?;
-            say!(
-                "Call sheet written: {} ({} to call; destroy it after use)",
-                done.file,
-                done.households
-            );
+            let to = Destination::file(out, existing);
+            let done = outreach::print_call_sheet(db, &to, actor).await?;
+            say_printed("Call sheet", &done, "to call; destroy it after use");
             Ok(())
         }
     }
+}
+
+/// "Run sheet written: FILE (12 stops; …)": what an outreach paper printed.
+fn say_printed(what: &str, done: &outreach::Printed, counted: &str) {
+    say!(
+        "{what} written: {} ({} {counted})",
+        done.file,
+        done.households
+    );
 }
 
 async fn init(db: &Db) -> Result<(), Error> {
