@@ -53,9 +53,14 @@ lint: ui
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 
-# Library, CLI and integration tests; includes the check that ui/src/lib/bindings is fresh.
+# Library, CLI and integration tests, on SQLite files and on a throwaway PostgreSQL 15
+# cluster (pg_virtualenv); includes the check that ui/src/lib/bindings is fresh.
 unit: ui
-	cargo test --workspace --no-fail-fast
+	$(WITH_POSTGRES) cargo test --workspace --no-fail-fast
+
+# Runs a command beside a throwaway PostgreSQL cluster, named in PANTRY_TEST_POSTGRES.
+WITH_POSTGRES = pg_virtualenv -v 15 -o max_connections=300 sh -c \
+	'PANTRY_TEST_POSTGRES="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/postgres" exec "$$@"' pg
 
 ui-check: deps
 	cd ui && npm run check

@@ -20,7 +20,7 @@ use pantry::{cards, settings};
 /// The statements the library runs for one check-in and one recorded visit (its own,
 /// `visits::COUNTER_ROW_SQL` …), run bare with the same values.
 async fn bare(db: &Db, id: i64, card: &str, week_start: &str, today: &str, request: &str) {
-    let pool = db.pool();
+    let pool = db.pool().unwrap();
     sqlx::query(cards::LOOKUP_SQL)
         .bind(card)
         .fetch_optional(pool)
@@ -52,28 +52,28 @@ async fn bare(db: &Db, id: i64, card: &str, week_start: &str, today: &str, reque
     let mut tx = db.begin_write().await.unwrap();
     sqlx::query(visits::VISIT_FOR_REQUEST_SQL)
         .bind(request)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(tx.sqlite().unwrap())
         .await
         .unwrap();
     sqlx::query(cards::LOOKUP_SQL)
         .bind(card)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(tx.sqlite().unwrap())
         .await
         .unwrap();
     sqlx::query(visits::COUNTER_ROW_SQL)
         .bind(id)
-        .fetch_one(&mut *tx)
+        .fetch_one(tx.sqlite().unwrap())
         .await
         .unwrap();
     sqlx::query(visits::DATES_SINCE_SQL)
         .bind(id)
         .bind(week_start)
-        .fetch_all(&mut *tx)
+        .fetch_all(tx.sqlite().unwrap())
         .await
         .unwrap();
     sqlx::query(visits::LAST_DATE_SQL)
         .bind(id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(tx.sqlite().unwrap())
         .await
         .unwrap();
     let visit: i64 = sqlx::query_scalar(visits::INSERT_VISIT_SQL)
@@ -94,12 +94,12 @@ async fn bare(db: &Db, id: i64, card: &str, week_start: &str, today: &str, reque
         .bind(request)
         .bind(None::<&str>)
         .bind("counter")
-        .fetch_one(&mut *tx)
+        .fetch_one(tx.sqlite().unwrap())
         .await
         .unwrap();
     sqlx::query(visits::VISIT_SQL)
         .bind(visit)
-        .fetch_one(&mut *tx)
+        .fetch_one(tx.sqlite().unwrap())
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -168,7 +168,7 @@ async fn main() {
     )
     .bind(today.to_string())
     .bind(&week_start)
-    .fetch_all(db.pool())
+    .fetch_all(db.pool().unwrap())
     .await
     .unwrap();
     // The same rows, unencrypted: the bare cost the budget is measured against.

@@ -25,7 +25,7 @@ async fn main() {
         "SELECT id FROM households WHERE erased_at IS NULL ORDER BY random() LIMIT ?",
     )
     .bind(ERASED as i64)
-    .fetch_all(db.pool())
+    .fetch_all(db.pool().unwrap())
     .await
     .unwrap();
     let manager = Actor::for_tests("bench", Role::Manager);

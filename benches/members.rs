@@ -48,7 +48,7 @@ async fn main() {
     let rows: Vec<(String, String, String, String)> = sqlx::query_as(
         "SELECT membership_number, lead_name, postcode, phone FROM households ORDER BY random() LIMIT 400",
     )
-    .fetch_all(db.pool())
+    .fetch_all(db.pool().unwrap())
     .await
     .unwrap();
     let mut queries: Vec<(&str, String)> = Vec::new();

@@ -58,7 +58,7 @@ async fn main() {
     )
     .bind(day)
     .bind(STOPS as i64)
-    .fetch_all(db.pool())
+    .fetch_all(db.pool().unwrap())
     .await
     .unwrap();
     for &household_id in &ids {

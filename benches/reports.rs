@@ -35,7 +35,7 @@ async fn main() {
         sqlx::query_scalar("SELECT COUNT(*) FROM visits WHERE local_date BETWEEN ? AND ?")
             .bind(period.from.to_string())
             .bind(period.to.to_string())
-            .fetch_one(db.pool())
+            .fetch_one(db.pool().unwrap())
             .await
             .unwrap();
 
@@ -45,7 +45,7 @@ async fn main() {
     let mut summary = None;
     for _ in 0..RUNS {
         let started = Instant::now();
-        let pool = db.pool();
+        let pool = db.pool().unwrap();
         sqlx::query(reports::VISITS_SQL)
             .bind(&from)
             .bind(&to)

@@ -84,11 +84,11 @@ async fn the_trail_lists_filters_and_refuses_changes() {
     assert_eq!(fields[0].field, "to");
 
     assert!(sqlx::query("UPDATE audit_log SET actor = 'someone else'")
-        .execute(db.pool())
+        .execute(db.pool().unwrap())
         .await
         .is_err());
     assert!(sqlx::query("DELETE FROM audit_log")
-        .execute(db.pool())
+        .execute(db.pool().unwrap())
         .await
         .is_err());
 }

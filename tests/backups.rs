@@ -28,7 +28,7 @@ async fn restore(
 
 async fn names(db: &Db) -> Vec<(String, i64)> {
     sqlx::query_as("SELECT lead_name, adults FROM households ORDER BY id")
-        .fetch_all(db.pool())
+        .fetch_all(db.pool().unwrap())
         .await
         .unwrap()
 }
@@ -89,7 +89,7 @@ async fn backup_change_restore_gives_back_exactly_the_backup() {
     assert_eq!(names(&before).await.len(), 2);
     let audit: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'backups.restored'")
-            .fetch_one(db.pool())
+            .fetch_one(db.pool().unwrap())
             .await
             .unwrap();
     assert_eq!(audit, 1);

@@ -79,7 +79,7 @@ fn dump(dir: &Path) -> String {
             "SELECT household_id || local_date FROM membership_events WHERE kind = 'renewed' ORDER BY id",
             "SELECT local_date || source FROM deliveries ORDER BY id",
         ] {
-            let rows: Vec<String> = sqlx::query_scalar(sql).fetch_all(db.pool()).await.unwrap();
+            let rows: Vec<String> = sqlx::query_scalar(sql).fetch_all(db.pool().unwrap()).await.unwrap();
             text.push_str(&rows.join("\n"));
         }
         db.close().await;
@@ -118,26 +118,26 @@ fn demo_data_is_deterministic_realistic_and_only_goes_into_an_empty_pantry() {
     rt.block_on(async {
         let (db, _) = pantry::Db::open_in(a.path(), common::keys()).await.unwrap();
         let numbers: Vec<String> = sqlx::query_scalar("SELECT membership_number FROM households")
-            .fetch_all(db.pool())
+            .fetch_all(db.pool().unwrap())
             .await
             .unwrap();
         assert!(numbers.iter().all(|n| pantry::membership::is_valid_number(n)));
         let areas: i64 = sqlx::query_scalar("SELECT COUNT(DISTINCT neighbourhood_id) FROM households")
-            .fetch_one(db.pool())
+            .fetch_one(db.pool().unwrap())
             .await
             .unwrap();
         assert!(areas >= 5, "households across neighbourhoods");
         let postcode_ok: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM households WHERE postcode GLOB '[A-Z][A-Z][0-9] [0-9][A-Z][A-Z]'",
         )
-        .fetch_one(db.pool())
+        .fetch_one(db.pool().unwrap())
         .await
         .unwrap();
         assert_eq!(postcode_ok, 300, "UK-style postcodes");
         let outside: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM visits WHERE local_date > '2026-11-21' OR local_date < '2026-09-26'",
         )
-        .fetch_one(db.pool())
+        .fetch_one(db.pool().unwrap())
         .await
         .unwrap();
         assert_eq!(outside, 0, "visits fall within the weeks asked for");
@@ -145,7 +145,7 @@ fn demo_data_is_deterministic_realistic_and_only_goes_into_an_empty_pantry() {
             "SELECT COUNT(*) FROM (SELECT household_id, strftime('%W', local_date) w FROM visits
              GROUP BY household_id, w HAVING COUNT(*) > 1)",
         )
-        .fetch_one(db.pool())
+        .fetch_one(db.pool().unwrap())
         .await
         .unwrap();
         assert_eq!(twice_a_week, 0, "one visit a week at most");
@@ -153,7 +153,7 @@ fn demo_data_is_deterministic_realistic_and_only_goes_into_an_empty_pantry() {
         // Every screen has something to show: the agency directory, referrals in every
         // state across the period, renewals and deliveries from the first weeks to the last.
         let scalar = |sql: &'static str| {
-            let pool = db.pool().clone();
+            let pool = db.pool().unwrap().clone();
             async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
         };
         assert_eq!(scalar("SELECT COUNT(DISTINCT kind) FROM agencies").await, 5);
@@ -565,7 +565,7 @@ fn commands_that_touch_personal_data_need_a_signed_in_volunteer_with_the_right_r
             .unwrap();
         let names: Vec<String> =
             sqlx::query_scalar("SELECT actor FROM audit_log WHERE action = 'households.imported'")
-                .fetch_all(db.pool())
+                .fetch_all(db.pool().unwrap())
                 .await
                 .unwrap();
         db.close().await;

@@ -125,7 +125,7 @@ async fn register_check_in_refuse_override_void_and_cash_up() {
     );
     let audits: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'visit.override'")
-            .fetch_one(db.pool())
+            .fetch_one(db.pool().unwrap())
             .await
             .unwrap();
     assert_eq!(audits, 1);
@@ -214,7 +214,7 @@ async fn a_visit_freezes_the_household_as_it_was() {
         .await
         .unwrap();
     let (children, fee): (i64, i64) = sqlx::query_as("SELECT snap_children, fee_pence FROM visits")
-        .fetch_one(db.pool())
+        .fetch_one(db.pool().unwrap())
         .await
         .unwrap();
     assert_eq!((children, fee), (3, 0), "snapshot kept; waived fee is 0");
@@ -342,7 +342,7 @@ async fn an_unreadable_stored_value_is_an_error_that_names_it_never_a_default() 
     // As another tool might leave it: no date where the membership's end should be.
     sqlx::query("UPDATE households SET expires_on = 'soon' WHERE id = ?")
         .bind(h.id)
-        .execute(db.pool())
+        .execute(db.pool().unwrap())
         .await
         .unwrap();
     let err = visits::check_in(&db, h.id, None, &common::admin())
@@ -353,7 +353,7 @@ async fn an_unreadable_stored_value_is_an_error_that_names_it_never_a_default() 
         "{err}"
     );
     // A status another tool wrote past the CHECK constraint is not taken as "active".
-    let mut conn = db.pool().acquire().await.unwrap();
+    let mut conn = db.pool().unwrap().acquire().await.unwrap();
     sqlx::query("PRAGMA ignore_check_constraints = ON")
         .execute(&mut *conn)
         .await
@@ -369,7 +369,7 @@ async fn an_unreadable_stored_value_is_an_error_that_names_it_never_a_default() 
         .unwrap_err();
     assert!(err.to_string().contains("\"gone\""), "{err}");
     sqlx::query("UPDATE pantry_settings SET time_zone = 'Mars/Olympus'")
-        .execute(db.pool())
+        .execute(db.pool().unwrap())
         .await
         .unwrap();
     let err = settings::require(&db).await.unwrap_err();

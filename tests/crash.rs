@@ -61,7 +61,7 @@ async fn visits_acknowledged_before_a_kill_survive_it() {
 
         let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
         let verdict: String = sqlx::query_scalar("PRAGMA integrity_check")
-            .fetch_one(db.pool())
+            .fetch_one(db.pool().unwrap())
             .await
             .unwrap();
         assert_eq!(verdict, "ok");
@@ -73,11 +73,11 @@ async fn visits_acknowledged_before_a_kill_survive_it() {
                 .collect::<Vec<_>>()
                 .join(",")
         )))
-        .fetch_one(db.pool())
+        .fetch_one(db.pool().unwrap())
         .await
         .unwrap();
         let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM visits")
-            .fetch_one(db.pool())
+            .fetch_one(db.pool().unwrap())
             .await
             .unwrap();
         println!("round {round:2}: killed after {this_round:2} acknowledged; {present} of {} acknowledged present, {stored} visits stored, integrity ok", acknowledged.len());
@@ -92,7 +92,7 @@ async fn two_command_line_writers_at_once_queue_rather_than_fail() {
     demo(dir.path());
     let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
     let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM visits")
-        .fetch_one(db.pool())
+        .fetch_one(db.pool().unwrap())
         .await
         .unwrap();
     let writers: Vec<_> = (0..2)
@@ -113,7 +113,7 @@ async fn two_command_line_writers_at_once_queue_rather_than_fail() {
         );
     }
     let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM visits")
-        .fetch_one(db.pool())
+        .fetch_one(db.pool().unwrap())
         .await
         .unwrap();
     assert_eq!(after - before, 300);

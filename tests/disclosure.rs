@@ -129,7 +129,7 @@ async fn generate(households_count: u32, seed: u64) -> Pantry {
     }
     let ids: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, joined_on FROM households ORDER BY id")
-            .fetch_all(db.pool())
+            .fetch_all(db.pool().unwrap())
             .await
             .unwrap();
     // What happens when: (day, household, action), done in time order.
@@ -232,7 +232,7 @@ async fn read_records(db: &Db) -> Records {
         "SELECT id, household_id, local_date, snap_neighbourhood_id, snap_adults, snap_children,
                 snap_landlord_tenant, snap_language, items, fee_pence FROM visits WHERE voided_at IS NULL",
     )
-    .fetch_all(db.pool())
+    .fetch_all(db.pool().unwrap())
     .await
     .unwrap();
     let date = |t: &str| NaiveDate::parse_from_str(t, "%Y-%m-%d").unwrap();
@@ -255,7 +255,7 @@ async fn read_records(db: &Db) -> Records {
         .collect();
     let events: Vec<(String, String, Option<i64>)> =
         sqlx::query_as("SELECT kind, local_date, neighbourhood_id FROM membership_events")
-            .fetch_all(db.pool())
+            .fetch_all(db.pool().unwrap())
             .await
             .unwrap();
     let events = events
@@ -265,7 +265,7 @@ async fn read_records(db: &Db) -> Records {
     let rows: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
         "SELECT r.made_on, a.kind, r.outcome, r.outcome_at FROM referrals r JOIN agencies a ON a.id = r.agency_id",
     )
-    .fetch_all(db.pool())
+    .fetch_all(db.pool().unwrap())
     .await
     .unwrap();
     let settings = pantry::settings::require(db).await.unwrap();

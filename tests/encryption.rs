@@ -313,7 +313,7 @@ async fn only_an_admin_takes_a_plain_copy_and_it_is_recorded() {
     let exports: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_log WHERE action = 'encryption.plain-export'",
     )
-    .fetch_one(db.pool())
+    .fetch_one(db.pool().unwrap())
     .await
     .unwrap();
     assert_eq!(exports, 1);
@@ -397,7 +397,7 @@ async fn the_recovery_sheet_goes_only_away_from_the_data_and_counts_once_put_awa
 
 /// Changes the trail behind Pantry's back, as someone with `sqlite3` and the key would.
 async fn tamper(db: &Db, sql: &str) {
-    let mut conn = db.pool().acquire().await.unwrap();
+    let mut conn = db.pool().unwrap().acquire().await.unwrap();
     for statement in [
         "DROP TRIGGER IF EXISTS audit_log_append_only_update",
         "DROP TRIGGER IF EXISTS audit_log_append_only_delete",
@@ -454,12 +454,12 @@ async fn an_edited_removed_or_added_audit_entry_is_found() {
         let breaks: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM audit_log WHERE action = 'audit.chain-broken'",
         )
-        .fetch_one(db.pool())
+        .fetch_one(db.pool().unwrap())
         .await
         .unwrap();
         assert_eq!(breaks, 1, "{what}");
         let head: i64 = sqlx::query_scalar("SELECT audit_entries FROM backups ORDER BY id DESC")
-            .fetch_one(db.pool())
+            .fetch_one(db.pool().unwrap())
             .await
             .unwrap();
         assert!(head < entries + 2, "{what}: the head stops at the break");
@@ -476,7 +476,7 @@ async fn a_backup_records_the_chain_head() {
         .unwrap();
     let (entries, head): (i64, String) =
         sqlx::query_as("SELECT audit_entries, audit_head FROM backups")
-            .fetch_one(db.pool())
+            .fetch_one(db.pool().unwrap())
             .await
             .unwrap();
     assert_eq!((entries, head), (before.entries, before.hash));
@@ -576,7 +576,7 @@ async fn relink(db: &Db) {
     use sha2::Digest;
     let rows: Vec<(i64, String, String, String, Option<String>, String)> =
         sqlx::query_as("SELECT id, at, actor, action, subject, details FROM audit_log ORDER BY id")
-            .fetch_all(db.pool())
+            .fetch_all(db.pool().unwrap())
             .await
             .unwrap();
     tamper(db, "DELETE FROM audit_chain").await;
@@ -590,7 +590,7 @@ async fn relink(db: &Db) {
         sqlx::query("INSERT INTO audit_chain (entry_id, hash) VALUES (?, ?)")
             .bind(id)
             .bind(&link)
-            .execute(db.pool())
+            .execute(db.pool().unwrap())
             .await
             .unwrap();
         previous = link;

@@ -96,7 +96,7 @@ async fn index_holding(db: &Db, values: &[&str]) -> Vec<String> {
     for table in INDEX_BLOCKS {
         let blocks: Vec<Vec<u8>> =
             sqlx::query_scalar(AssertSqlSafe(format!("SELECT block FROM {table}")))
-                .fetch_all(db.pool())
+                .fetch_all(db.pool().unwrap())
                 .await
                 .unwrap();
         found.extend(holding(&blocks.concat(), values));
@@ -183,14 +183,14 @@ async fn erasure_leaves_nothing_in_tables_index_wal_files_or_later_backups() {
         sqlx::query(AssertSqlSafe(format!(
             "INSERT INTO {index} ({index}) VALUES ('integrity-check')"
         )))
-        .execute(db.pool())
+        .execute(db.pool().unwrap())
         .await
         .unwrap();
     }
     // No audit entry holds any of its values (the trail is never changed: they were never in it).
     let audit: Vec<String> =
         sqlx::query_scalar("SELECT coalesce(subject, '') || ' ' || details FROM audit_log")
-            .fetch_all(db.pool())
+            .fetch_all(db.pool().unwrap())
             .await
             .unwrap();
     for value in VALUES {
@@ -280,7 +280,7 @@ async fn backups_older_than_the_retention_period_and_verified_upgrade_copies_are
 async fn all_connections(db: &Db) -> Vec<sqlx::pool::PoolConnection<sqlx::Sqlite>> {
     let mut held = Vec::new();
     for _ in 0..4 {
-        held.push(db.pool().acquire().await.unwrap());
+        held.push(db.pool().unwrap().acquire().await.unwrap());
     }
     held
 }
@@ -401,7 +401,7 @@ async fn an_erasure_killed_at_any_moment_is_finished_by_the_next_command() {
             "SELECT id, membership_number FROM households WHERE erased_at IS NULL ORDER BY id LIMIT ?",
         )
         .bind(i64::try_from(ROUNDS + 1).unwrap())
-        .fetch_all(db.pool())
+        .fetch_all(db.pool().unwrap())
         .await
         .unwrap();
         db.close().await;
@@ -453,13 +453,13 @@ async fn an_erasure_killed_at_any_moment_is_finished_by_the_next_command() {
         let erased: bool =
             sqlx::query_scalar("SELECT erased_at IS NOT NULL FROM households WHERE id = ?")
                 .bind(id)
-                .fetch_one(db.pool())
+                .fetch_one(db.pool().unwrap())
                 .await
                 .unwrap();
         let listed: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM household_files WHERE household_id = ?")
                 .bind(id)
-                .fetch_one(db.pool())
+                .fetch_one(db.pool().unwrap())
                 .await
                 .unwrap();
         db.close().await;
@@ -510,7 +510,7 @@ async fn files_an_erasure_could_not_delete_go_at_the_next_start() {
     let (db, _) = Db::open_in(data, common::keys()).await.unwrap();
     let (id, number): (i64, String) =
         sqlx::query_as("SELECT id, membership_number FROM households ORDER BY id LIMIT 1")
-            .fetch_one(db.pool())
+            .fetch_one(db.pool().unwrap())
             .await
             .unwrap();
     db.close().await;

@@ -401,7 +401,7 @@ async fn a_name_typed_with_a_typo_finds_the_household_after_exact_and_prefix_mat
 /// The words the typo search corrects against (`search_words`) and the word index's own
 /// vocabulary, with how many households have each: they must always agree.
 async fn words_and_index(db: &Db) -> (Vec<(String, i64)>, Vec<(String, i64)>) {
-    let mut conn = db.pool().acquire().await.unwrap();
+    let mut conn = db.pool().unwrap().acquire().await.unwrap();
     sqlx::query(
         "CREATE VIRTUAL TABLE IF NOT EXISTS temp.index_words \
          USING fts5vocab (main, households_words, row)",
@@ -742,7 +742,7 @@ async fn erasure_removes_personal_data_and_keeps_anonymous_counts() {
         Err(Error::Conflict(_))
     ));
     let dump: Vec<String> = sqlx::query_scalar("SELECT details FROM audit_log")
-        .fetch_all(db.pool())
+        .fetch_all(db.pool().unwrap())
         .await
         .unwrap();
     assert!(

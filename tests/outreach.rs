@@ -142,7 +142,7 @@ fn round(day: NaiveDate, ids: &[i64]) -> RoundForm {
 async fn on_hand(db: &Db, item_id: i64) -> i64 {
     sqlx::query_scalar("SELECT COALESCE(SUM(on_hand), 0) FROM batches WHERE item_id = ?")
         .bind(item_id)
-        .fetch_one(db.pool())
+        .fetch_one(db.pool().unwrap())
         .await
         .unwrap()
 }
@@ -216,12 +216,12 @@ async fn a_round_is_packed_from_stock_and_its_outcomes_count_or_return() {
         sqlx::query_scalar("SELECT on_hand FROM batches WHERE item_id = ? AND use_by = ?")
             .bind(milk)
             .bind(today + Duration::days(1))
-            .fetch_one(db.pool())
+            .fetch_one(db.pool().unwrap())
             .await
             .unwrap();
     assert_eq!(short_dated, 3);
     assert!(
-        stock::ledger::balances_agree(&mut db.pool().acquire().await.unwrap())
+        stock::ledger::balances_agree(&mut db.acquire().await.unwrap())
             .await
             .unwrap()
     );
@@ -270,7 +270,7 @@ async fn a_round_is_packed_from_stock_and_its_outcomes_count_or_return() {
     // Delivered: one visit, by delivery, that counts towards the week.
     let visits: Vec<(i64, String, i64)> =
         sqlx::query_as("SELECT household_id, method, items FROM visits ORDER BY id")
-            .fetch_all(db.pool())
+            .fetch_all(db.pool().unwrap())
             .await
             .unwrap();
     assert_eq!(visits, [(ada, "delivery".to_owned(), 5)]);
@@ -297,7 +297,7 @@ async fn a_round_is_packed_from_stock_and_its_outcomes_count_or_return() {
         "a parcel not delivered leaves the household due"
     );
     assert!(
-        stock::ledger::balances_agree(&mut db.pool().acquire().await.unwrap())
+        stock::ledger::balances_agree(&mut db.acquire().await.unwrap())
             .await
             .unwrap()
     );
@@ -587,7 +587,7 @@ async fn the_contact_list_finds_the_unseen_and_a_needs_help_call_makes_a_referra
     )
     .await
     .unwrap();
-    let made = referrals::for_household(&mut db.pool().acquire().await.unwrap(), ada)
+    let made = referrals::for_household(&mut db.acquire().await.unwrap(), ada)
         .await
         .unwrap();
     assert_eq!(made.len(), 1);
@@ -711,7 +711,7 @@ async fn erasure_and_subject_access_cover_needs_addresses_calls_and_deliveries()
         assert_eq!(common::count(&db, table).await, 0, "{table}");
     }
     let notes: Vec<String> = sqlx::query_scalar("SELECT note FROM contact_attempts")
-        .fetch_all(db.pool())
+        .fetch_all(db.pool().unwrap())
         .await
         .unwrap();
     assert_eq!(notes, [""]);

@@ -165,7 +165,7 @@ fn overall(summary: &reports::Summary, measure: &str) -> Option<i64> {
 async fn zero_keys(db: &Db) {
     for table in ["households", "visits", "membership_events", "referrals"] {
         sqlx::query(AssertSqlSafe(format!("UPDATE {table} SET record_key = 0")))
-            .execute(db.pool())
+            .execute(db.pool().unwrap())
             .await
             .unwrap();
     }

@@ -486,7 +486,7 @@ async fn round_form(db: &Db, tag: &str, role: Role, offset: i64) -> (chrono::Nai
         .await
         .unwrap();
     let item: i64 = sqlx::query_scalar("SELECT MIN(id) FROM items")
-        .fetch_one(db.pool())
+        .fetch_one(db.pool().unwrap())
         .await
         .unwrap();
     outreach::set_standard_parcel(db, &parcel(item), &admin)
@@ -610,7 +610,7 @@ async fn sign_in_locks_out_after_wrong_pins_and_is_audited() {
     // The PIN is stored only as an Argon2 hash.
     let stored: String = sqlx::query_scalar("SELECT pin_hash FROM volunteers WHERE id = ?")
         .bind(sam.id)
-        .fetch_one(db.pool())
+        .fetch_one(db.pool().unwrap())
         .await
         .unwrap();
     assert!(stored.starts_with("$argon2") && !stored.contains("1111"));

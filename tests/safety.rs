@@ -95,7 +95,7 @@ async fn register(db: &Db, name: &str) -> households::Household {
 async fn number_of_first(dir: &Path) -> String {
     let (db, _) = Db::open_in(dir, common::keys()).await.unwrap();
     let n: String = sqlx::query_scalar("SELECT membership_number FROM households ORDER BY id")
-        .fetch_one(db.pool())
+        .fetch_one(db.pool().unwrap())
         .await
         .unwrap();
     db.close().await;
@@ -309,7 +309,7 @@ async fn restore_carries_the_audit_trail_and_says_what_it_undid() {
         "SELECT action FROM audit_log WHERE at > (SELECT at FROM audit_log WHERE action = 'backups.taken') \
          ORDER BY id",
     )
-    .fetch_all(db.pool())
+    .fetch_all(db.pool().unwrap())
     .await
     .unwrap();
     assert!(since.contains(&"household.registered".to_owned()));
@@ -335,7 +335,7 @@ async fn restore_carries_the_audit_trail_and_says_what_it_undid() {
     let (db, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
     let trail: Vec<(String, String)> =
         sqlx::query_as("SELECT actor, action FROM audit_log ORDER BY id")
-            .fetch_all(db.pool())
+            .fetch_all(db.pool().unwrap())
             .await
             .unwrap();
     for action in &since {
@@ -584,7 +584,7 @@ fn restore_is_refused_while_another_pantry_process_writes() {
         for id in &acknowledged {
             let found: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM visits WHERE id = ?")
                 .bind(id.parse::<i64>().unwrap())
-                .fetch_one(db.pool())
+                .fetch_one(db.pool().unwrap())
                 .await
                 .unwrap();
             assert_eq!(found, 1, "acknowledged visit {id} is kept");

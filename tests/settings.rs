@@ -74,7 +74,7 @@ async fn editing_keeps_neighbourhood_ids_and_retires_removed_ones() {
     assert_eq!(second.items_per_visit, 12);
     let retired: i64 = sqlx::query_scalar("SELECT active FROM neighbourhoods WHERE id = ?")
         .bind(brookfield_id)
-        .fetch_one(db.pool())
+        .fetch_one(db.pool().unwrap())
         .await
         .unwrap();
     assert_eq!(retired, 0, "a removed neighbourhood is kept, inactive");
@@ -136,7 +136,7 @@ async fn every_save_is_audited_with_before_and_after() {
 
     let rows: Vec<(String, String, String)> =
         sqlx::query_as("SELECT actor, action, details FROM audit_log ORDER BY id")
-            .fetch_all(db.pool())
+            .fetch_all(db.pool().unwrap())
             .await
             .unwrap();
     assert_eq!(rows.len(), 2);
@@ -153,11 +153,11 @@ async fn every_save_is_audited_with_before_and_after() {
     assert_eq!(details["after"]["name"], "Hillside Community Pantry");
 
     let tamper = sqlx::query("UPDATE audit_log SET actor = 'someone else'")
-        .execute(db.pool())
+        .execute(db.pool().unwrap())
         .await;
     assert!(tamper.unwrap_err().to_string().contains("append-only"));
     let erase = sqlx::query("DELETE FROM audit_log")
-        .execute(db.pool())
+        .execute(db.pool().unwrap())
         .await;
     assert!(erase.is_err());
 }

@@ -47,11 +47,11 @@ fn eight_threads_open_encrypted_databases_at_once() {
                         .await
                         .map_err(|e| format!("desk {n}: {e}"))?;
                     sqlx::query("CREATE TABLE note (text TEXT); INSERT INTO note VALUES ('kept')")
-                        .execute(db.pool())
+                        .execute(db.pool().unwrap())
                         .await
                         .map_err(|e| format!("desk {n}: {e}"))?;
                     let kept: String = sqlx::query_scalar("SELECT text FROM note")
-                        .fetch_one(db.pool())
+                        .fetch_one(db.pool().unwrap())
                         .await
                         .map_err(|e| format!("desk {n}: {e}"))?;
                     db.close().await;

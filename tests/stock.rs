@@ -180,7 +180,7 @@ async fn on_hand(db: &Db, item_id: i64) -> i64 {
 async fn ledger_sum(db: &Db, item_id: i64) -> i64 {
     sqlx::query_scalar("SELECT COALESCE(SUM(quantity), 0) FROM stock_movements WHERE item_id = ?")
         .bind(item_id)
-        .fetch_one(db.pool())
+        .fetch_one(db.pool().unwrap())
         .await
         .unwrap()
 }
@@ -367,7 +367,7 @@ async fn deliver_distribute_refuse_use_by_count_and_finalise() {
     assert!(
         sqlx::query("UPDATE stock_count_lines SET counted = 1 WHERE count_id = ?")
             .bind(count.id)
-            .execute(db.pool())
+            .execute(db.pool().unwrap())
             .await
             .is_err()
     );
@@ -378,10 +378,10 @@ async fn deliver_distribute_refuse_use_by_count_and_finalise() {
         .unwrap();
     assert_eq!(on_hand(&db, beans).await, 12);
     assert!(sqlx::query("DELETE FROM stock_movements")
-        .execute(db.pool())
+        .execute(db.pool().unwrap())
         .await
         .is_err());
-    assert!(balances_agree(&mut db.pool().acquire().await.unwrap())
+    assert!(balances_agree(&mut db.acquire().await.unwrap())
         .await
         .unwrap());
 }
@@ -568,7 +568,7 @@ proptest! {
                         }
                     }
                 }
-                assert!(balances_agree(&mut db.pool().acquire().await.unwrap()).await.unwrap());
+                assert!(balances_agree(&mut db.acquire().await.unwrap()).await.unwrap());
                 for (i, &id) in items.iter().enumerate() {
                     assert_eq!(on_hand(&db, id).await, model[i]);
                     assert_eq!(ledger_sum(&db, id).await, model[i]);

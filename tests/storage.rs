@@ -10,7 +10,7 @@ use sqlx::Connection;
 #[tokio::test(flavor = "multi_thread")]
 async fn a_new_database_is_durable_and_checks_foreign_keys() {
     let (_dir, db) = common::fresh_db().await;
-    let mut conn = db.pool().acquire().await.unwrap();
+    let mut conn = db.pool().unwrap().acquire().await.unwrap();
     let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
         .fetch_one(&mut *conn)
         .await
@@ -142,20 +142,20 @@ fn database_files(dir: &std::path::Path) -> Vec<String> {
 async fn two_writers_at_once_queue_instead_of_failing() {
     let (_dir, db) = common::fresh_db().await;
     sqlx::query("CREATE TABLE counter (n INTEGER NOT NULL); INSERT INTO counter VALUES (0)")
-        .execute(db.pool())
+        .execute(db.pool().unwrap())
         .await
         .unwrap();
     let bump = |db: Db| async move {
         for _ in 0..25 {
             let mut tx = db.begin_write().await.unwrap();
             let n: i64 = sqlx::query_scalar("SELECT n FROM counter")
-                .fetch_one(&mut *tx)
+                .fetch_one(tx.sqlite().unwrap())
                 .await
                 .unwrap();
             tokio::task::yield_now().await;
             sqlx::query("UPDATE counter SET n = ?")
                 .bind(n + 1)
-                .execute(&mut *tx)
+                .execute(tx.sqlite().unwrap())
                 .await
                 .unwrap();
             tx.commit().await.unwrap();
@@ -168,7 +168,7 @@ async fn two_writers_at_once_queue_instead_of_failing() {
     a.unwrap();
     b.unwrap();
     let n: i64 = sqlx::query_scalar("SELECT n FROM counter")
-        .fetch_one(db.pool())
+        .fetch_one(db.pool().unwrap())
         .await
         .unwrap();
     assert_eq!(n, 50, "no lost update, no busy error");
@@ -206,7 +206,7 @@ async fn typed_dates_are_stored_as_the_text_earlier_versions_wrote() {
     let (at_text, day_text): (String, String) = sqlx::query_as("SELECT ?, ?")
         .bind(at)
         .bind(day)
-        .fetch_one(db.pool())
+        .fetch_one(db.pool().unwrap())
         .await
         .unwrap();
     assert_eq!(at_text, at.to_rfc3339());
@@ -215,7 +215,7 @@ async fn typed_dates_are_stored_as_the_text_earlier_versions_wrote() {
         sqlx::query_as("SELECT ?, ?")
             .bind(&at_text)
             .bind(&day_text)
-            .fetch_one(db.pool())
+            .fetch_one(db.pool().unwrap())
             .await
             .unwrap();
     assert_eq!((back, back_day), (at, day));

@@ -37,7 +37,7 @@ async fn referring_tables(db: &pantry::Db) -> Vec<(String, String, String)> {
          WHERE m.type = 'table' AND f.\"table\" IN ('households', 'visits', 'referrals')
          ORDER BY m.name",
     )
-    .fetch_all(db.pool())
+    .fetch_all(db.pool().unwrap())
     .await
     .unwrap()
 }
@@ -77,7 +77,7 @@ async fn subject_access_covers_every_table_that_refers_to_a_household() {
             any.join(" OR ")
         )))
         .bind(z)
-        .fetch_one(db.pool())
+        .fetch_one(db.pool().unwrap())
         .await
         .unwrap();
         let shown = json

@@ -8,10 +8,10 @@
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::SqliteConnection;
 use ts_rs::TS;
 
 use super::store::{self, StoredEntry};
+use crate::db::Conn;
 use crate::db::Db;
 use crate::error::Result;
 
@@ -35,7 +35,7 @@ pub(crate) fn link(previous: &[u8], entry: &StoredEntry) -> [u8; 32] {
 }
 
 /// Links a just-written entry to the chain, in the caller's transaction.
-pub(crate) async fn extend(conn: &mut SqliteConnection, entry: &StoredEntry) -> Result<()> {
+pub(crate) async fn extend(conn: &mut Conn, entry: &StoredEntry) -> Result<()> {
     link_legacy(conn).await?;
     let previous = store::last_link(conn).await?;
     let hash = link(previous.as_deref().unwrap_or(&GENESIS), entry);
@@ -44,7 +44,7 @@ pub(crate) async fn extend(conn: &mut SqliteConnection, entry: &StoredEntry) -> 
 
 /// Links the entries written before the chain existed, once: the migration that made the
 /// chain noted how far they go.
-async fn link_legacy(conn: &mut SqliteConnection) -> Result<()> {
+async fn link_legacy(conn: &mut Conn) -> Result<()> {
     let Some(up_to) = store::legacy_up_to(conn).await? else {
         return Ok(());
     };
@@ -96,7 +96,7 @@ struct Anchor {
 }
 
 /// The anchors to check the chain against.
-async fn anchors(db: &Db, conn: &mut SqliteConnection) -> Result<Vec<Anchor>> {
+async fn anchors(db: &Db, conn: &mut Conn) -> Result<Vec<Anchor>> {
     let mut anchors: Vec<Anchor> = store::recorded_heads(conn)
         .await?
         .into_iter()
@@ -132,7 +132,7 @@ pub async fn verify(db: &Db) -> Result<ChainCheck> {
     let mut tx = db.begin_write().await?;
     link_legacy(&mut tx).await?;
     tx.commit().await?;
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     let rows = store::entries_with_links(&mut conn).await?;
     let links = store::link_count(&mut conn).await?;
     let anchors = anchors(db, &mut conn).await?;

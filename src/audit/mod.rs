@@ -8,9 +8,9 @@ mod store;
 pub(crate) use store::{Matching, StoredEntry};
 
 use chrono::{DateTime, Utc};
-use sqlx::SqliteConnection;
 
 use crate::access::{Actor, Operation};
+use crate::db::Conn;
 use crate::db::Db;
 use crate::error::{Error, Result};
 
@@ -77,7 +77,7 @@ impl Subject {
 /// Appends one entry, inside the caller's transaction (the library's own rule functions
 /// write the trail; `actor` is the name of the volunteer who acted).
 pub(crate) async fn record(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     at: DateTime<Utc>,
     actor: &str,
     action: &str,
@@ -91,17 +91,14 @@ pub(crate) async fn record(
 }
 
 /// The entries about these subjects, oldest first (a subject access).
-pub(crate) async fn about(
-    conn: &mut SqliteConnection,
-    subjects: &[String],
-) -> Result<Vec<AuditEntry>> {
+pub(crate) async fn about(conn: &mut Conn, subjects: &[String]) -> Result<Vec<AuditEntry>> {
     store::about(conn, subjects).await
 }
 
 /// The newest `limit` entries matching, how many match in all, and every kind of action
 /// recorded (for the filter).
 pub(crate) async fn matching(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     matching: Matching<'_>,
     limit: i64,
 ) -> Result<(Vec<AuditEntry>, i64, Vec<String>)> {
@@ -115,7 +112,7 @@ pub(crate) async fn matching(
 /// Appends entries carried from another copy of the database (the audit trail written after
 /// a backup, carried into the database restored from it), as they were written there; each
 /// gets a new id here and is linked into this database's chain.
-pub(crate) async fn carry(conn: &mut SqliteConnection, entries: &[StoredEntry]) -> Result<()> {
+pub(crate) async fn carry(conn: &mut Conn, entries: &[StoredEntry]) -> Result<()> {
     for e in entries {
         let entry = store::insert(
             conn,
@@ -164,7 +161,7 @@ impl Actor {
 /// When the newest `limit` entries of one kind (`action`) were recorded, newest first (the
 /// sign-in's pantry-wide slow-down counts recent wrong PINs with it).
 pub(crate) async fn newest_times(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     action: &str,
     limit: i64,
 ) -> Result<Vec<DateTime<Utc>>> {

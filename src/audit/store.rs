@@ -1,9 +1,10 @@
 //! SQL for the audit trail: the only place that reads or writes `audit_log`.
 
 use chrono::NaiveDate;
-use sqlx::{AssertSqlSafe, SqliteConnection};
+use sqlx::AssertSqlSafe;
 
 use super::AuditEntry;
+use crate::db::Conn;
 use crate::error::Result;
 
 /// An entry as stored (the fields its chain link covers).
@@ -21,7 +22,7 @@ const STORED: &str = "id, at, actor, action, subject, details";
 
 /// `at` is a `DateTime<Utc>`, or the text of an entry carried from another copy.
 pub async fn insert<'a>(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     at: impl sqlx::Encode<'a, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + 'a,
     actor: &'a str,
     action: &'a str,
@@ -37,13 +38,13 @@ pub async fn insert<'a>(
     .bind(action)
     .bind(subject)
     .bind(details)
-    .fetch_one(conn)
+    .fetch_one(conn.sqlite()?)
     .await?)
 }
 
 /// When the newest `limit` entries of one kind were recorded, newest first.
 pub async fn newest_times(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     action: &str,
     limit: i64,
 ) -> Result<Vec<chrono::DateTime<chrono::Utc>>> {
@@ -51,7 +52,7 @@ pub async fn newest_times(
         sqlx::query_scalar("SELECT at FROM audit_log WHERE action = ? ORDER BY id DESC LIMIT ?")
             .bind(action)
             .bind(limit)
-            .fetch_all(conn)
+            .fetch_all(conn.sqlite()?)
             .await?,
     )
 }
@@ -59,9 +60,7 @@ pub async fn newest_times(
 /// The chain heads recorded with each backup and each landlord export (entries covered, last
 /// link in hex), with what recorded it ("backup"/"export") and when: the anchors a shortened
 /// or re-linked trail is checked against.
-pub async fn recorded_heads(
-    conn: &mut SqliteConnection,
-) -> Result<Vec<(i64, String, String, String)>> {
+pub async fn recorded_heads(conn: &mut Conn) -> Result<Vec<(i64, String, String, String)>> {
     Ok(sqlx::query_as(
         "SELECT audit_entries, audit_head, 'backup', at FROM backups
              WHERE audit_entries IS NOT NULL AND audit_head IS NOT NULL
@@ -69,49 +68,49 @@ pub async fn recorded_heads(
          SELECT audit_entries, audit_head, 'export', at FROM report_exports
              WHERE audit_entries IS NOT NULL AND audit_head IS NOT NULL",
     )
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
 /// The newest link of the chain.
-pub async fn last_link(conn: &mut SqliteConnection) -> Result<Option<Vec<u8>>> {
+pub async fn last_link(conn: &mut Conn) -> Result<Option<Vec<u8>>> {
     Ok(
         sqlx::query_scalar("SELECT hash FROM audit_chain ORDER BY entry_id DESC LIMIT 1")
-            .fetch_optional(conn)
+            .fetch_optional(conn.sqlite()?)
             .await?,
     )
 }
 
-pub async fn insert_link(conn: &mut SqliteConnection, entry_id: i64, hash: &[u8]) -> Result<()> {
+pub async fn insert_link(conn: &mut Conn, entry_id: i64, hash: &[u8]) -> Result<()> {
     sqlx::query("INSERT INTO audit_chain (entry_id, hash) VALUES (?, ?)")
         .bind(entry_id)
         .bind(hash)
-        .execute(conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }
 
 /// How far the entries written before the chain existed go, while they are not linked yet.
-pub async fn legacy_up_to(conn: &mut SqliteConnection) -> Result<Option<i64>> {
+pub async fn legacy_up_to(conn: &mut Conn) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar("SELECT up_to FROM audit_chain_legacy")
-        .fetch_optional(conn)
+        .fetch_optional(conn.sqlite()?)
         .await?)
 }
 
 /// Those entries, oldest first.
-pub async fn entries_up_to(conn: &mut SqliteConnection, up_to: i64) -> Result<Vec<StoredEntry>> {
+pub async fn entries_up_to(conn: &mut Conn, up_to: i64) -> Result<Vec<StoredEntry>> {
     Ok(sqlx::query_as(AssertSqlSafe(format!(
         "SELECT {STORED} FROM audit_log WHERE id <= ? ORDER BY id"
     )))
     .bind(up_to)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
 /// They are linked: the note goes.
-pub async fn legacy_linked(conn: &mut SqliteConnection) -> Result<()> {
+pub async fn legacy_linked(conn: &mut Conn) -> Result<()> {
     sqlx::query("DELETE FROM audit_chain_legacy")
-        .execute(conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }
@@ -125,19 +124,19 @@ pub struct Linked {
 }
 
 /// Every entry with its link (if any), oldest first.
-pub async fn entries_with_links(conn: &mut SqliteConnection) -> Result<Vec<Linked>> {
+pub async fn entries_with_links(conn: &mut Conn) -> Result<Vec<Linked>> {
     Ok(sqlx::query_as(
         "SELECT a.id, a.at, a.actor, a.action, a.subject, a.details, c.hash
          FROM audit_log a LEFT JOIN audit_chain c ON c.entry_id = a.id ORDER BY a.id",
     )
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
 /// How many links the chain has.
-pub async fn link_count(conn: &mut SqliteConnection) -> Result<i64> {
+pub async fn link_count(conn: &mut Conn) -> Result<i64> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM audit_chain")
-        .fetch_one(conn)
+        .fetch_one(conn.sqlite()?)
         .await?)
 }
 
@@ -158,11 +157,7 @@ const CONDITION: &str =
      AND (?4 IS NULL OR substr(at, 1, 10) <= ?4)";
 
 /// The newest `limit` entries matching, newest first.
-pub async fn newest(
-    conn: &mut SqliteConnection,
-    m: Matching<'_>,
-    limit: i64,
-) -> Result<Vec<AuditEntry>> {
+pub async fn newest(conn: &mut Conn, m: Matching<'_>, limit: i64) -> Result<Vec<AuditEntry>> {
     Ok(sqlx::query_as(AssertSqlSafe(format!(
         "SELECT id, at, actor, action, subject, details FROM audit_log WHERE {CONDITION} ORDER BY id DESC LIMIT ?5"
     )))
@@ -171,12 +166,12 @@ pub async fn newest(
     .bind(m.from)
     .bind(m.to)
     .bind(limit)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
 /// How many entries match.
-pub async fn count(conn: &mut SqliteConnection, m: Matching<'_>) -> Result<i64> {
+pub async fn count(conn: &mut Conn, m: Matching<'_>) -> Result<i64> {
     Ok(sqlx::query_scalar(AssertSqlSafe(format!(
         "SELECT COUNT(*) FROM audit_log WHERE {CONDITION}"
     )))
@@ -184,21 +179,21 @@ pub async fn count(conn: &mut SqliteConnection, m: Matching<'_>) -> Result<i64> 
     .bind(m.action)
     .bind(m.from)
     .bind(m.to)
-    .fetch_one(conn)
+    .fetch_one(conn.sqlite()?)
     .await?)
 }
 
 /// Every kind of action recorded, in order.
-pub async fn actions(conn: &mut SqliteConnection) -> Result<Vec<String>> {
+pub async fn actions(conn: &mut Conn) -> Result<Vec<String>> {
     Ok(
         sqlx::query_scalar("SELECT DISTINCT action FROM audit_log ORDER BY action")
-            .fetch_all(conn)
+            .fetch_all(conn.sqlite()?)
             .await?,
     )
 }
 
 /// Every entry about one of these subjects (`household:42`, `referral:7`), oldest first.
-pub async fn about(conn: &mut SqliteConnection, subjects: &[String]) -> Result<Vec<AuditEntry>> {
+pub async fn about(conn: &mut Conn, subjects: &[String]) -> Result<Vec<AuditEntry>> {
     let mut q: sqlx::QueryBuilder<sqlx::Sqlite> = sqlx::QueryBuilder::new(
         "SELECT id, at, actor, action, subject, details FROM audit_log WHERE subject IN (",
     );
@@ -207,5 +202,5 @@ pub async fn about(conn: &mut SqliteConnection, subjects: &[String]) -> Result<V
         sep.push_bind(s);
     }
     q.push(") ORDER BY id");
-    Ok(q.build_query_as().fetch_all(conn).await?)
+    Ok(q.build_query_as().fetch_all(conn.sqlite()?).await?)
 }

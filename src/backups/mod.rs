@@ -97,7 +97,7 @@ pub struct BackupFailure {
 
 pub async fn status(db: &Db, _signed_in: &Actor) -> Result<BackupStatus> {
     let (setting, dir, kept) = settings::backup_folder(db).await?;
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     let last = store::last(&mut conn).await?;
     let failed = store::failure(&mut conn)
         .await?
@@ -250,7 +250,7 @@ pub async fn back_up(db: &Db, reason: BackupReason, actor: &Actor) -> Result<Bac
 /// This pantry's own backups in `dir`: files it recorded taking, never another pantry's
 /// backups in a shared folder nor anything else that happens to be named like one.
 async fn own_backups(db: &Db, dir: &Path) -> Result<Vec<PathBuf>> {
-    let recorded = store::files(&mut *db.pool().acquire().await?).await?;
+    let recorded = store::files(&mut db.acquire().await?).await?;
     let ours: std::collections::HashSet<std::ffi::OsString> = recorded
         .iter()
         .filter_map(|f| Path::new(f).file_name().map(ToOwned::to_owned))
@@ -312,7 +312,7 @@ pub async fn prune_after_upgrade(db: &Db) -> Result<Vec<PathBuf>> {
         // Nothing to prune: the (costly) integrity check is run only after an upgrade.
         return Ok(copies);
     }
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     let sound = store::integrity(&mut conn).await? == "ok";
     let current = store::schema_version(&mut conn).await? == Some(db::known_schema());
     drop(conn);
@@ -363,7 +363,7 @@ fn upgrade_copies(db_path: &Path) -> Vec<PathBuf> {
 /// Takes the daily backup if the last one is a day old (or there is none). A backup that
 /// cannot be taken is noted for admins to see (`BackupStatus::failed`), as on closing.
 pub async fn back_up_if_due(db: &Db, actor: &Actor) -> Result<Option<BackupRecord>> {
-    let last = store::last_at(&mut *db.pool().acquire().await?).await?;
+    let last = store::last_at(&mut db.acquire().await?).await?;
     let due = last.is_none_or(|at| db.now() - at >= Duration::hours(DAILY_HOURS));
     if due {
         Ok(Some(

@@ -17,7 +17,7 @@ use super::{
 };
 use crate::access::{Actor, Operation, Role};
 use crate::audit;
-use crate::db::{self, Db, DbLock};
+use crate::db::{self, Conn, Db, DbLock};
 use crate::error::{Error, Result};
 use crate::files::{self, Existing};
 use crate::keys::{DatabaseKey, KeyStore};
@@ -73,7 +73,7 @@ async fn check_backup(
     })?;
     let pool = db::open_untouched(copy, Some(key)).await?;
     let (is_pantry, version, code) = {
-        let mut conn = pool.acquire().await?;
+        let mut conn = Conn::Sqlite(pool.acquire().await?);
         let is_pantry = store::is_pantry(&mut conn).await?;
         if is_pantry {
             (
@@ -311,7 +311,7 @@ pub async fn restore(
 /// The notice of this very restore, when it already happened (it was finished just before
 /// Pantry stopped, and is being asked for again at the next start).
 async fn done_already(current: &Db, request: &RestoreRequest) -> Result<Option<RestoreNotice>> {
-    let mut conn = current.pool().acquire().await?;
+    let mut conn = current.acquire().await?;
     store::restore_for_request(&mut conn, &request.id).await
 }
 
@@ -331,11 +331,11 @@ async fn before_restore(
     pantry: Option<&PantryIdentity>,
     request: &RestoreRequest,
 ) -> Result<(Carried, Vec<String>, String)> {
-    let mut conn = current.pool().acquire().await?;
+    let mut conn = current.acquire().await?;
     let ours = store::identity(&mut conn).await?;
     refuse_other_pantry(&request.chosen, ours.as_ref(), pantry)?;
     let backup = db::open_untouched(staged, current.key()).await?;
-    let mut then = backup.acquire().await?;
+    let mut then = Conn::Sqlite(backup.acquire().await?);
     let mut undone = Vec::new();
     for (table, one, many) in UNDONE {
         // A table the backup does not have yet: everything in it is new.
@@ -371,8 +371,7 @@ async fn before_restore(
     let safety = back_up(current, BackupReason::BeforeRestore, &by)
         .await?
         .file;
-    let backups =
-        store::backups_after(&mut *current.pool().acquire().await?, backups_known).await?;
+    let backups = store::backups_after(&mut current.acquire().await?, backups_known).await?;
     current.checkpoint().await?;
     let carried = Carried {
         audit,
@@ -426,7 +425,7 @@ async fn after_restore(
 
 /// The last restore, until a volunteer has read it.
 pub async fn unseen_restore(db: &Db) -> Result<Option<RestoreNotice>> {
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     store::unseen_restore(&mut conn).await
 }
 
@@ -454,7 +453,7 @@ pub async fn stage_restore(
     })?;
     let pending = db.path().with_file_name(PENDING);
     let (staged, theirs) = adopt_backup(from, &pending, key, recovery).await?;
-    let ours = store::identity(&mut *db.pool().acquire().await?).await?;
+    let ours = store::identity(&mut db.acquire().await?).await?;
     refuse_other_pantry(from, ours.as_ref(), theirs.as_ref())?;
     files::persist(staged, &pending, Existing::Replace)?;
     let request = RestoreRequest::new(from, actor);

@@ -5,29 +5,30 @@
 //! and carries `audit_log` rows and the `erasures` list across a restore.
 
 use chrono::{DateTime, Utc};
-use sqlx::{AssertSqlSafe, SqliteConnection};
+use sqlx::AssertSqlSafe;
 
 use super::{BackupRecord, PantryIdentity, RestoreNotice};
+use crate::db::Conn;
 use crate::error::Result;
 
 /// The backup taken last.
-pub async fn last(conn: &mut SqliteConnection) -> Result<Option<BackupRecord>> {
+pub async fn last(conn: &mut Conn) -> Result<Option<BackupRecord>> {
     Ok(
         sqlx::query_as("SELECT at, file, reason, bytes FROM backups ORDER BY id DESC LIMIT 1")
-            .fetch_optional(conn)
+            .fetch_optional(conn.sqlite()?)
             .await?,
     )
 }
 
 /// When the newest backup was taken.
-pub async fn last_at(conn: &mut SqliteConnection) -> Result<Option<DateTime<Utc>>> {
+pub async fn last_at(conn: &mut Conn) -> Result<Option<DateTime<Utc>>> {
     Ok(sqlx::query_scalar("SELECT MAX(at) FROM backups")
-        .fetch_one(conn)
+        .fetch_one(conn.sqlite()?)
         .await?)
 }
 
 pub async fn insert(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     at: DateTime<Utc>,
     file: &str,
     reason: &str,
@@ -43,43 +44,43 @@ pub async fn insert(
         .bind(bytes)
         .bind(audit_head.entries)
         .bind(&audit_head.hash)
-        .execute(conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }
 
 /// Every backup file this database recorded taking.
-pub async fn files(conn: &mut SqliteConnection) -> Result<Vec<String>> {
+pub async fn files(conn: &mut Conn) -> Result<Vec<String>> {
     Ok(sqlx::query_scalar("SELECT file FROM backups")
-        .fetch_all(conn)
+        .fetch_all(conn.sqlite()?)
         .await?)
 }
 
 /// Whether a database file is a Pantry database (has the settings table).
-pub async fn is_pantry(conn: &mut SqliteConnection) -> Result<bool> {
+pub async fn is_pantry(conn: &mut Conn) -> Result<bool> {
     Ok(sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'pantry_settings')",
     )
-    .fetch_one(conn)
+    .fetch_one(conn.sqlite()?)
     .await?)
 }
 
 /// The newest migration applied to a Pantry database.
-pub async fn schema_version(conn: &mut SqliteConnection) -> Result<Option<i64>> {
+pub async fn schema_version(conn: &mut Conn) -> Result<Option<i64>> {
     Ok(
         sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = 1")
-            .fetch_one(conn)
+            .fetch_one(conn.sqlite()?)
             .await?,
     )
 }
 
 /// Which pantry a database belongs to, once it is set up: its random id (none in a
 /// database older than the id), its short code, and whether it holds a member yet.
-pub async fn identity(conn: &mut SqliteConnection) -> Result<Option<PantryIdentity>> {
+pub async fn identity(conn: &mut Conn) -> Result<Option<PantryIdentity>> {
     let has_id: bool = sqlx::query_scalar(
         "SELECT COUNT(*) > 0 FROM pragma_table_info('pantry_settings') WHERE name = 'pantry_id'",
     )
-    .fetch_one(&mut *conn)
+    .fetch_one(conn.sqlite()?)
     .await?;
     let sql = if has_id {
         "SELECT pantry_id, short_code, EXISTS (SELECT 1 FROM households) AS has_members
@@ -88,122 +89,116 @@ pub async fn identity(conn: &mut SqliteConnection) -> Result<Option<PantryIdenti
         "SELECT NULL AS pantry_id, short_code, EXISTS (SELECT 1 FROM households) AS has_members
          FROM pantry_settings WHERE id = 1"
     };
-    Ok(sqlx::query_as(sql).fetch_optional(conn).await?)
+    Ok(sqlx::query_as(sql).fetch_optional(conn.sqlite()?).await?)
 }
 
 /// Notes that a scheduled backup could not be taken (`None`: one was taken since).
-pub async fn set_failure(
-    conn: &mut SqliteConnection,
-    failure: Option<(DateTime<Utc>, &str)>,
-) -> Result<()> {
+pub async fn set_failure(conn: &mut Conn, failure: Option<(DateTime<Utc>, &str)>) -> Result<()> {
     sqlx::query("UPDATE pantry_settings SET backup_failed_at = ?, backup_failure = ? WHERE id = 1")
         .bind(failure.map(|(at, _)| at))
         .bind(failure.map(|(_, why)| why))
-        .execute(conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }
 
 /// The last scheduled backup that could not be taken, and why, until one is taken.
-pub async fn failure(conn: &mut SqliteConnection) -> Result<Option<(DateTime<Utc>, String)>> {
+pub async fn failure(conn: &mut Conn) -> Result<Option<(DateTime<Utc>, String)>> {
     let row: Option<(Option<DateTime<Utc>>, Option<String>)> =
         sqlx::query_as("SELECT backup_failed_at, backup_failure FROM pantry_settings WHERE id = 1")
-            .fetch_optional(conn)
+            .fetch_optional(conn.sqlite()?)
             .await?;
     Ok(row.and_then(|(at, why)| at.zip(why)))
 }
 
 /// The highest id in `table` (0 when empty). `table` is one of the restore's own names.
-pub async fn highest_id(conn: &mut SqliteConnection, table: &str) -> Result<i64> {
+pub async fn highest_id(conn: &mut Conn, table: &str) -> Result<i64> {
     Ok(sqlx::query_scalar(AssertSqlSafe(format!(
         "SELECT COALESCE(MAX(id), 0) FROM {table}"
     )))
-    .fetch_one(conn)
+    .fetch_one(conn.sqlite()?)
     .await?)
 }
 
 /// Rows of `table` with an id above `after`. `table` is one of the restore's own names.
-pub async fn count_after(conn: &mut SqliteConnection, table: &str, after: i64) -> Result<i64> {
+pub async fn count_after(conn: &mut Conn, table: &str, after: i64) -> Result<i64> {
     Ok(sqlx::query_scalar(AssertSqlSafe(format!(
         "SELECT COUNT(*) FROM {table} WHERE id > ?"
     )))
     .bind(after)
-    .fetch_one(conn)
+    .fetch_one(conn.sqlite()?)
     .await?)
 }
 
 /// Every erasure remembered: (household id, when).
-pub async fn erasures(conn: &mut SqliteConnection) -> Result<Vec<(i64, DateTime<Utc>)>> {
+pub async fn erasures(conn: &mut Conn) -> Result<Vec<(i64, DateTime<Utc>)>> {
     Ok(
         sqlx::query_as("SELECT household_id, at FROM erasures ORDER BY household_id")
-            .fetch_all(conn)
+            .fetch_all(conn.sqlite()?)
             .await?,
     )
 }
 
 /// `PRAGMA integrity_check` of the open database: "ok" when sound.
-pub async fn integrity(conn: &mut SqliteConnection) -> Result<String> {
+pub async fn integrity(conn: &mut Conn) -> Result<String> {
     Ok(sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_one(conn)
+        .fetch_one(conn.sqlite()?)
         .await?)
 }
 
 /// Households erased or anonymised.
-pub async fn erased_households(conn: &mut SqliteConnection) -> Result<Vec<i64>> {
+pub async fn erased_households(conn: &mut Conn) -> Result<Vec<i64>> {
     Ok(
         sqlx::query_scalar("SELECT id FROM households WHERE erased_at IS NOT NULL")
-            .fetch_all(conn)
+            .fetch_all(conn.sqlite()?)
             .await?,
     )
 }
 
 /// The time of the newest audit entry, as written.
-pub async fn last_audit_at(conn: &mut SqliteConnection) -> Result<Option<String>> {
+pub async fn last_audit_at(conn: &mut Conn) -> Result<Option<String>> {
     Ok(sqlx::query_scalar("SELECT MAX(at) FROM audit_log")
-        .fetch_one(conn)
+        .fetch_one(conn.sqlite()?)
         .await?)
 }
 
 /// Audit entries written after `after` (as written), oldest first.
-pub async fn audit_after(
-    conn: &mut SqliteConnection,
-    after: &str,
-) -> Result<Vec<crate::audit::StoredEntry>> {
+pub async fn audit_after(conn: &mut Conn, after: &str) -> Result<Vec<crate::audit::StoredEntry>> {
     Ok(sqlx::query_as(
         "SELECT id, at, actor, action, subject, details FROM audit_log WHERE at > ? ORDER BY id",
     )
     .bind(after)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
 /// The backups recorded after the one with id `after` (those a restored database did not
 /// know of): carried into it so that they stay this pantry's own, to be recognised and pruned.
-pub async fn backups_after(conn: &mut SqliteConnection, after: i64) -> Result<Vec<BackupRecord>> {
+pub async fn backups_after(conn: &mut Conn, after: i64) -> Result<Vec<BackupRecord>> {
     Ok(
         sqlx::query_as("SELECT at, file, reason, bytes FROM backups WHERE id > ? ORDER BY id")
             .bind(after)
-            .fetch_all(conn)
+            .fetch_all(conn.sqlite()?)
             .await?,
     )
 }
 
 /// Records a backup carried from the database a restore replaced. Its audit head was of that
 /// database's trail, so it is not kept: it is no anchor for the restored trail.
-pub async fn carry_backup(conn: &mut SqliteConnection, backup: &BackupRecord) -> Result<()> {
+pub async fn carry_backup(conn: &mut Conn, backup: &BackupRecord) -> Result<()> {
     sqlx::query("INSERT INTO backups (at, file, reason, bytes) VALUES (?, ?, ?, ?)")
         .bind(&backup.at)
         .bind(&backup.file)
         .bind(&backup.reason)
         .bind(backup.bytes)
-        .execute(conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }
 
 /// The notice of the restore made for a request, if it was made.
 pub async fn restore_for_request(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     request_id: &str,
 ) -> Result<Option<RestoreNotice>> {
     Ok(sqlx::query_as(
@@ -211,7 +206,7 @@ pub async fn restore_for_request(
          WHERE request_id = ?",
     )
     .bind(request_id)
-    .fetch_optional(conn)
+    .fetch_optional(conn.sqlite()?)
     .await?)
 }
 
@@ -227,10 +222,7 @@ pub struct NewRestore<'a> {
 }
 
 /// Records a restore and returns its notice.
-pub async fn insert_restore(
-    conn: &mut SqliteConnection,
-    r: &NewRestore<'_>,
-) -> Result<RestoreNotice> {
+pub async fn insert_restore(conn: &mut Conn, r: &NewRestore<'_>) -> Result<RestoreNotice> {
     Ok(sqlx::query_as(
         "INSERT INTO restores (request_id, at, by, from_file, backup_taken_at, undone, safety_copy)
          VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -243,22 +235,22 @@ pub async fn insert_restore(
     .bind(r.backup_taken_at)
     .bind(r.undone)
     .bind(r.safety_copy)
-    .fetch_one(conn)
+    .fetch_one(conn.sqlite()?)
     .await?)
 }
 
 /// The newest restore nobody has read the notice of yet.
-pub async fn unseen_restore(conn: &mut SqliteConnection) -> Result<Option<RestoreNotice>> {
+pub async fn unseen_restore(conn: &mut Conn) -> Result<Option<RestoreNotice>> {
     Ok(sqlx::query_as(
         "SELECT id, at, by, from_file, backup_taken_at, undone, safety_copy FROM restores
          WHERE seen_at IS NULL ORDER BY id DESC LIMIT 1",
     )
-    .fetch_optional(conn)
+    .fetch_optional(conn.sqlite()?)
     .await?)
 }
 
 pub async fn mark_restore_seen(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: i64,
     at: DateTime<Utc>,
     by: &str,
@@ -267,7 +259,7 @@ pub async fn mark_restore_seen(
         .bind(at)
         .bind(by)
         .bind(id)
-        .execute(conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }

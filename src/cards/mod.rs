@@ -8,11 +8,12 @@ pub use store::LOOKUP_SQL;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 use ts_rs::TS;
 
 use crate::access::{Actor, Operation};
 use crate::audit::{self, Subject};
+use crate::db::Conn;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::membership;
@@ -53,7 +54,7 @@ pub fn is_valid_card_number(text: &str) -> bool {
 /// Issues the first card of new households, inside the caller's transaction: `(household,
 /// when)`, printed then too when `printed` (a demo's members got theirs when they joined).
 pub(crate) async fn issue_first(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     households: &[(i64, DateTime<Utc>)],
     printed: bool,
 ) -> Result<()> {
@@ -73,21 +74,18 @@ pub(crate) async fn issue_first(
 }
 
 /// The cards of `from` become `to`'s (households merged), inside the caller's transaction.
-pub(crate) async fn move_all(conn: &mut SqliteConnection, from: i64, to: i64) -> Result<()> {
+pub(crate) async fn move_all(conn: &mut Conn, from: i64, to: i64) -> Result<()> {
     store::move_all(conn, from, to).await
 }
 
 /// Erasure's part in cards: the household's card numbers (and why a card was replaced)
 /// are removed; the cards stay, so how many were issued is still known.
-pub(crate) async fn erase_numbers(conn: &mut SqliteConnection, household_id: i64) -> Result<()> {
+pub(crate) async fn erase_numbers(conn: &mut Conn, household_id: i64) -> Result<()> {
     store::erase_numbers(conn, household_id).await
 }
 
 /// The card with this number, inside the caller's transaction (the counter's check-in).
-pub(crate) async fn lookup_in(
-    conn: &mut SqliteConnection,
-    number: &str,
-) -> Result<Option<CardLookup>> {
+pub(crate) async fn lookup_in(conn: &mut Conn, number: &str) -> Result<Option<CardLookup>> {
     store::lookup(conn, number).await
 }
 
@@ -99,7 +97,7 @@ pub async fn print_unprinted(
     to: &Destination,
     actor: &Actor,
 ) -> Result<PrintedFile> {
-    let ids = store::unprinted_households(&mut *db.pool().acquire().await?).await?;
+    let ids = store::unprinted_households(&mut db.acquire().await?).await?;
     if ids.is_empty() {
         return Err(Error::Conflict(
             "Every current card has been printed already.".into(),
@@ -155,7 +153,7 @@ pub async fn print_single(
 
 async fn faces_for(db: &Db, household_ids: &[i64]) -> Result<(Vec<CardFace>, Vec<i64>)> {
     let settings = settings::require(db).await?;
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     let rows = store::current_for(&mut conn, household_ids).await?;
     if rows.len() != household_ids.len() {
         return Err(Error::not_found(
@@ -278,11 +276,11 @@ pub struct CardLookup {
 }
 
 pub async fn lookup(db: &Db, number: &str, _signed_in: &Actor) -> Result<Option<CardLookup>> {
-    store::lookup(&mut *db.pool().acquire().await?, number).await
+    store::lookup(&mut db.acquire().await?, number).await
 }
 
 /// Every card a household has had, newest first.
-pub async fn for_household(conn: &mut SqliteConnection, household_id: i64) -> Result<Vec<Card>> {
+pub async fn for_household(conn: &mut Conn, household_id: i64) -> Result<Vec<Card>> {
     store::all_for(conn, household_id).await
 }
 
@@ -324,6 +322,6 @@ impl PrintedFile {
 
 /// How many current cards wait to be printed.
 pub async fn unprinted_count(db: &Db, _signed_in: &Actor) -> Result<u32> {
-    let ids = store::unprinted_households(&mut *db.pool().acquire().await?).await?;
+    let ids = store::unprinted_households(&mut db.acquire().await?).await?;
     Ok(u32::try_from(ids.len()).unwrap_or(u32::MAX))
 }

@@ -1,14 +1,15 @@
 //! SQL for cards: the only place that reads or writes `cards`.
 
 use chrono::{DateTime, Utc};
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::{QueryBuilder, Sqlite};
 
 use super::{Card, CardLookup};
+use crate::db::Conn;
 use crate::error::Result;
 
 /// A new card, not printed yet, issued `at`.
 pub async fn insert(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     household_id: i64,
     number: &str,
     issue: u32,
@@ -21,7 +22,7 @@ pub async fn insert(
     .bind(number)
     .bind(issue)
     .bind(at)
-    .execute(conn)
+    .execute(conn.sqlite()?)
     .await?;
     Ok(())
 }
@@ -36,7 +37,7 @@ pub struct FirstCard {
 }
 
 /// First cards for new households.
-pub async fn insert_many(conn: &mut SqliteConnection, rows: &[FirstCard]) -> Result<()> {
+pub async fn insert_many(conn: &mut Conn, rows: &[FirstCard]) -> Result<()> {
     for chunk in rows.chunks(2_000) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO cards (household_id, card_number, issue, issued_at, printed_at) ",
@@ -48,42 +49,42 @@ pub async fn insert_many(conn: &mut SqliteConnection, rows: &[FirstCard]) -> Res
                 .push_bind(card.issued)
                 .push_bind(card.printed);
         });
-        q.build().execute(&mut *conn).await?;
+        q.build().execute(conn.sqlite()?).await?;
     }
     Ok(())
 }
 
-pub async fn current(conn: &mut SqliteConnection, household_id: i64) -> Result<Option<Card>> {
+pub async fn current(conn: &mut Conn, household_id: i64) -> Result<Option<Card>> {
     Ok(sqlx::query_as::<_, Card>(
         "SELECT card_number, issue, issued_at, printed_at, revoked_at, revoke_reason FROM cards
          WHERE household_id = ? AND revoked_at IS NULL ORDER BY issue DESC LIMIT 1",
     )
     .bind(household_id)
-    .fetch_optional(conn)
+    .fetch_optional(conn.sqlite()?)
     .await?)
 }
 
-pub async fn all_for(conn: &mut SqliteConnection, household_id: i64) -> Result<Vec<Card>> {
+pub async fn all_for(conn: &mut Conn, household_id: i64) -> Result<Vec<Card>> {
     Ok(sqlx::query_as::<_, Card>(
         "SELECT card_number, issue, issued_at, printed_at, revoked_at, revoke_reason FROM cards
          WHERE household_id = ? ORDER BY issue DESC, id DESC",
     )
     .bind(household_id)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
-pub async fn last_issue(conn: &mut SqliteConnection, household_id: i64) -> Result<u32> {
+pub async fn last_issue(conn: &mut Conn, household_id: i64) -> Result<u32> {
     let n: i64 =
         sqlx::query_scalar("SELECT COALESCE(MAX(issue), 0) FROM cards WHERE household_id = ?")
             .bind(household_id)
-            .fetch_one(conn)
+            .fetch_one(conn.sqlite()?)
             .await?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
 pub async fn revoke_current(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     household_id: i64,
     at: DateTime<Utc>,
     reason: &str,
@@ -92,18 +93,18 @@ pub async fn revoke_current(
         .bind(at)
         .bind(reason)
         .bind(household_id)
-        .execute(conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }
 
-pub async fn unprinted_households(conn: &mut SqliteConnection) -> Result<Vec<i64>> {
+pub async fn unprinted_households(conn: &mut Conn) -> Result<Vec<i64>> {
     Ok(sqlx::query_scalar(
         "SELECT c.household_id FROM cards c JOIN households h ON h.id = c.household_id
          WHERE c.printed_at IS NULL AND c.revoked_at IS NULL AND h.erased_at IS NULL
          ORDER BY h.search_name, h.id",
     )
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
@@ -118,10 +119,7 @@ pub struct PrintRow {
 }
 
 /// Current cards of the given households, in the order given.
-pub async fn current_for(
-    conn: &mut SqliteConnection,
-    household_ids: &[i64],
-) -> Result<Vec<PrintRow>> {
+pub async fn current_for(conn: &mut Conn, household_ids: &[i64]) -> Result<Vec<PrintRow>> {
     let mut rows = Vec::with_capacity(household_ids.len());
     for chunk in household_ids.chunks(500) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
@@ -135,17 +133,17 @@ pub async fn current_for(
             sep.push_bind(id);
         }
         q.push(")");
-        rows.extend(q.build_query_as::<PrintRow>().fetch_all(&mut *conn).await?);
+        rows.extend(
+            q.build_query_as::<PrintRow>()
+                .fetch_all(conn.sqlite()?)
+                .await?,
+        );
     }
     rows.sort_by_key(|r| household_ids.iter().position(|id| *id == r.household_id));
     Ok(rows)
 }
 
-pub async fn mark_printed(
-    conn: &mut SqliteConnection,
-    card_ids: &[i64],
-    at: DateTime<Utc>,
-) -> Result<()> {
+pub async fn mark_printed(conn: &mut Conn, card_ids: &[i64], at: DateTime<Utc>) -> Result<()> {
     for chunk in card_ids.chunks(500) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("UPDATE cards SET printed_at = ");
         q.push_bind(at).push(" WHERE id IN (");
@@ -154,7 +152,7 @@ pub async fn mark_printed(
             sep.push_bind(id);
         }
         q.push(")");
-        q.build().execute(&mut *conn).await?;
+        q.build().execute(conn.sqlite()?).await?;
     }
     Ok(())
 }
@@ -172,10 +170,10 @@ struct ScannedRow {
 pub const LOOKUP_SQL: &str =
     "SELECT household_id, card_number, revoked_at, revoke_reason FROM cards WHERE card_number = ?";
 
-pub async fn lookup(conn: &mut SqliteConnection, number: &str) -> Result<Option<CardLookup>> {
+pub async fn lookup(conn: &mut Conn, number: &str) -> Result<Option<CardLookup>> {
     let Some(row) = sqlx::query_as::<_, ScannedRow>(LOOKUP_SQL)
         .bind(number)
-        .fetch_optional(&mut *conn)
+        .fetch_optional(conn.sqlite()?)
         .await?
     else {
         return Ok(None);
@@ -197,25 +195,25 @@ pub async fn lookup(conn: &mut SqliteConnection, number: &str) -> Result<Option<
     }))
 }
 
-pub async fn move_all(conn: &mut SqliteConnection, from: i64, to: i64) -> Result<()> {
+pub async fn move_all(conn: &mut Conn, from: i64, to: i64) -> Result<()> {
     sqlx::query("UPDATE cards SET household_id = ? WHERE household_id = ?")
         .bind(to)
         .bind(from)
-        .execute(conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }
 
 /// Erasure: a household's card numbers (and why a card was replaced) are removed; the cards
 /// stay, so how many were issued is still known. The number left is the card's own id.
-pub async fn erase_numbers(conn: &mut SqliteConnection, household_id: i64) -> Result<()> {
+pub async fn erase_numbers(conn: &mut Conn, household_id: i64) -> Result<()> {
     sqlx::query(
         "UPDATE cards SET card_number = 'erased-' || id,
              revoke_reason = CASE WHEN revoke_reason IS NULL THEN NULL ELSE '' END
          WHERE household_id = ?",
     )
     .bind(household_id)
-    .execute(conn)
+    .execute(conn.sqlite()?)
     .await?;
     Ok(())
 }

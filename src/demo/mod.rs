@@ -254,7 +254,7 @@ pub async fn make(
 /// Refuses a database that holds anything of a pantry: a real pantry's settings, volunteers
 /// or stock never get synthetic data mixed in.
 async fn refuse_unless_empty(db: &Db, spec: &DemoSpec) -> Result<()> {
-    let existing = store::household_count(&mut *db.pool().acquire().await?).await?;
+    let existing = store::household_count(&mut db.acquire().await?).await?;
     if existing > 0 {
         return Err(Error::Conflict(format!(
             "This database already holds {existing} households; demo data only goes into an empty pantry. \
@@ -442,7 +442,7 @@ pub async fn generate(db: &Db, spec: &DemoSpec) -> Result<DemoSummary> {
 /// The first 50 households not erased, for the crash-safety tests' counter exerciser
 /// (`tests/tools/exercise_counter.rs`) to record visits for.
 pub async fn first_households(db: &Db) -> Result<Vec<i64>> {
-    let ids = store::first_households(&mut *db.pool().acquire().await?, 50).await?;
+    let ids = store::first_households(&mut db.acquire().await?, 50).await?;
     if ids.is_empty() {
         return Err(Error::Conflict(
             "There are no households: run demo-data first.".into(),

@@ -7,10 +7,10 @@
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
-use sqlx::SqliteConnection;
 
 use super::store::NewVisit;
 use super::DemoHousehold;
+use crate::db::Conn;
 use crate::error::Result;
 use crate::households::Status;
 use crate::outreach::store::{self, NewAttempt, NewDelivery, NewNeed};
@@ -166,7 +166,7 @@ fn afternoon(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
 /// Returns the number of rounds and of calls.
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn write(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     rng: &mut fastrand::Rng,
     plan: &Plan,
     households: &[DemoHousehold],
@@ -271,7 +271,7 @@ pub(super) async fn write(
 
 /// The standard parcel: the best-stocked item that keeps (no use-by) of eight categories of the
 /// demo catalogue, one each per household and one of the first three per person.
-pub(super) async fn standard_parcel(conn: &mut SqliteConnection) -> Result<()> {
+pub(super) async fn standard_parcel(conn: &mut Conn) -> Result<()> {
     let items = super::store::best_stocked_items(&mut *conn, 8).await?;
     let lines: Vec<(i64, i64, i64)> = items
         .iter()

@@ -6,9 +6,9 @@
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use sqlx::SqliteConnection;
 
 use super::store::{self, NewBatch, NewDelivery, NewItem, NewMovement};
+use crate::db::Conn;
 use crate::error::Result;
 
 /// (category, unit, dated by use-by, products). Each product comes in three variants.
@@ -213,7 +213,7 @@ const EARLY_DELIVERY_UNITS: i64 = 60;
 /// Writes the catalogue, opening stock on `first_day`, deliveries to `until` and the items
 /// of `takings` (sorted by time, all on or after `start`).
 pub(super) async fn generate(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     rng: &mut fastrand::Rng,
     tz: Tz,
     now: DateTime<Utc>,

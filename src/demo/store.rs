@@ -6,25 +6,26 @@
 //! domains' stores.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::{QueryBuilder, Sqlite};
 
+use crate::db::Conn;
 use crate::error::Result;
 
 /// Rows per multi-row INSERT; keeps each statement under SQLite's bound-variable limit.
 const CHUNK: usize = 1_000;
 
-pub async fn household_count(conn: &mut SqliteConnection) -> Result<i64> {
+pub async fn household_count(conn: &mut Conn) -> Result<i64> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM households")
-        .fetch_one(conn)
+        .fetch_one(conn.sqlite()?)
         .await?)
 }
 
 /// The first `limit` households not erased, by id.
-pub async fn first_households(conn: &mut SqliteConnection, limit: i64) -> Result<Vec<i64>> {
+pub async fn first_households(conn: &mut Conn, limit: i64) -> Result<Vec<i64>> {
     Ok(
         sqlx::query_scalar("SELECT id FROM households WHERE erased_at IS NULL ORDER BY id LIMIT ?")
             .bind(limit)
-            .fetch_all(conn)
+            .fetch_all(conn.sqlite()?)
             .await?,
     )
 }
@@ -49,7 +50,7 @@ pub struct NewVisit {
 
 /// The best-stocked item with no use-by date (tins, dry goods: what keeps in a parcel) of
 /// each of the `limit` best-stocked categories of the catalogue.
-pub async fn best_stocked_items(conn: &mut SqliteConnection, limit: i64) -> Result<Vec<i64>> {
+pub async fn best_stocked_items(conn: &mut Conn, limit: i64) -> Result<Vec<i64>> {
     Ok(sqlx::query_scalar(
         "SELECT item_id FROM (
              SELECT item_id, MAX(units) AS units FROM (
@@ -60,12 +61,12 @@ pub async fn best_stocked_items(conn: &mut SqliteConnection, limit: i64) -> Resu
          ORDER BY units DESC, item_id LIMIT ?",
     )
     .bind(limit)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
 /// Visits, given ids 1, 2, … in order (the database is empty).
-pub async fn insert_visits(conn: &mut SqliteConnection, visits: &[NewVisit]) -> Result<()> {
+pub async fn insert_visits(conn: &mut Conn, visits: &[NewVisit]) -> Result<()> {
     for chunk in visits.chunks(CHUNK) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO visits (household_id, at, local_date, items, fee_pence, fee_method, volunteer, \
@@ -86,14 +87,14 @@ pub async fn insert_visits(conn: &mut SqliteConnection, visits: &[NewVisit]) -> 
                 .push_bind(v.language)
                 .push_bind(v.method);
         });
-        q.build().execute(&mut *conn).await?;
+        q.build().execute(conn.sqlite()?).await?;
     }
     Ok(())
 }
 
 /// A volunteer, unless one of that name exists.
 pub async fn insert_volunteer(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     name: &str,
     role: &str,
     pin_hash: &str,
@@ -107,19 +108,19 @@ pub async fn insert_volunteer(
     .bind(role)
     .bind(pin_hash)
     .bind(at)
-    .execute(conn)
+    .execute(conn.sqlite()?)
     .await?;
     Ok(())
 }
 
 /// Stock bands: (name, items of the band per visit).
-pub async fn insert_bands(conn: &mut SqliteConnection, bands: &[(&str, i64)]) -> Result<()> {
+pub async fn insert_bands(conn: &mut Conn, bands: &[(&str, i64)]) -> Result<()> {
     let mut q: QueryBuilder<Sqlite> =
         QueryBuilder::new("INSERT INTO stock_bands (name, per_visit) ");
     q.push_values(bands, |mut b, (name, per_visit)| {
         b.push_bind(*name).push_bind(*per_visit);
     });
-    q.build().execute(conn).await?;
+    q.build().execute(conn.sqlite()?).await?;
     Ok(())
 }
 
@@ -136,7 +137,7 @@ pub struct NewItem {
 }
 
 pub async fn insert_items(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     items: &[NewItem],
     created_at: DateTime<Utc>,
 ) -> Result<()> {
@@ -156,19 +157,19 @@ pub async fn insert_items(
                 .push_bind(1)
                 .push_bind(created_at);
         });
-        q.build().execute(&mut *conn).await?;
+        q.build().execute(conn.sqlite()?).await?;
     }
     Ok(())
 }
 
 /// Barcodes of single units: (code, item id).
-pub async fn insert_barcodes(conn: &mut SqliteConnection, codes: &[(String, i64)]) -> Result<()> {
+pub async fn insert_barcodes(conn: &mut Conn, codes: &[(String, i64)]) -> Result<()> {
     let mut q: QueryBuilder<Sqlite> =
         QueryBuilder::new("INSERT INTO item_barcodes (code, item_id, units) ");
     q.push_values(codes, |mut b, (code, item_id)| {
         b.push_bind(code).push_bind(*item_id).push_bind(1);
     });
-    q.build().execute(conn).await?;
+    q.build().execute(conn.sqlite()?).await?;
     Ok(())
 }
 
@@ -181,10 +182,7 @@ pub struct NewDelivery {
     pub volunteer: &'static str,
 }
 
-pub async fn insert_deliveries(
-    conn: &mut SqliteConnection,
-    deliveries: &[NewDelivery],
-) -> Result<()> {
+pub async fn insert_deliveries(conn: &mut Conn, deliveries: &[NewDelivery]) -> Result<()> {
     for chunk in deliveries.chunks(500) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO deliveries (id, at, local_date, source, donor, volunteer) ",
@@ -197,7 +195,7 @@ pub async fn insert_deliveries(
                 .push_bind(d.donor)
                 .push_bind(d.volunteer);
         });
-        q.build().execute(&mut *conn).await?;
+        q.build().execute(conn.sqlite()?).await?;
     }
     Ok(())
 }
@@ -210,7 +208,7 @@ pub struct NewBatch {
     pub on_hand: i64,
 }
 
-pub async fn insert_batches(conn: &mut SqliteConnection, batches: &[NewBatch]) -> Result<()> {
+pub async fn insert_batches(conn: &mut Conn, batches: &[NewBatch]) -> Result<()> {
     for chunk in batches.chunks(CHUNK) {
         let mut q: QueryBuilder<Sqlite> =
             QueryBuilder::new("INSERT INTO batches (id, item_id, best_before, use_by, on_hand) ");
@@ -221,7 +219,7 @@ pub async fn insert_batches(conn: &mut SqliteConnection, batches: &[NewBatch]) -
                 .push_bind(batch.use_by)
                 .push_bind(batch.on_hand);
         });
-        q.build().execute(&mut *conn).await?;
+        q.build().execute(conn.sqlite()?).await?;
     }
     Ok(())
 }
@@ -239,10 +237,7 @@ pub struct NewMovement {
     pub visit_id: Option<i64>,
 }
 
-pub async fn insert_movements(
-    conn: &mut SqliteConnection,
-    movements: &[NewMovement],
-) -> Result<()> {
+pub async fn insert_movements(conn: &mut Conn, movements: &[NewMovement]) -> Result<()> {
     for chunk in movements.chunks(CHUNK) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO stock_movements (at, local_date, kind, item_id, batch_id, quantity, value_pence, delivery_id, visit_id) ",
@@ -258,7 +253,7 @@ pub async fn insert_movements(
                 .push_bind(m.delivery_id)
                 .push_bind(m.visit_id);
         });
-        q.build().execute(&mut *conn).await?;
+        q.build().execute(conn.sqlite()?).await?;
     }
     Ok(())
 }
@@ -276,7 +271,7 @@ pub struct NewAgency {
     pub at: DateTime<Utc>,
 }
 
-pub async fn insert_agencies(conn: &mut SqliteConnection, agencies: &[NewAgency]) -> Result<()> {
+pub async fn insert_agencies(conn: &mut Conn, agencies: &[NewAgency]) -> Result<()> {
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
         "INSERT INTO agencies (id, name, kind, phone, email, address, opening_hours, how_to_refer, created_at, updated_at) ",
     );
@@ -292,7 +287,7 @@ pub async fn insert_agencies(conn: &mut SqliteConnection, agencies: &[NewAgency]
             .push_bind(a.at)
             .push_bind(a.at);
     });
-    q.build().execute(conn).await?;
+    q.build().execute(conn.sqlite()?).await?;
     Ok(())
 }
 
@@ -311,10 +306,7 @@ pub struct NewReferral {
     pub outcome: Option<(&'static str, DateTime<Utc>, &'static str)>,
 }
 
-pub async fn insert_referrals(
-    conn: &mut SqliteConnection,
-    referrals: &[NewReferral],
-) -> Result<()> {
+pub async fn insert_referrals(conn: &mut Conn, referrals: &[NewReferral]) -> Result<()> {
     for chunk in referrals.chunks(500) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO referrals (reference, household_id, agency_id, reason, urgency, consent_at, \
@@ -336,7 +328,7 @@ pub async fn insert_referrals(
                 .push_bind(r.outcome.map(|o| o.1))
                 .push_bind(r.outcome.map(|o| o.2));
         });
-        q.build().execute(&mut *conn).await?;
+        q.build().execute(conn.sqlite()?).await?;
     }
     Ok(())
 }
@@ -349,7 +341,7 @@ pub struct NewRenewal {
     pub landlord_tenant: bool,
 }
 
-pub async fn insert_renewals(conn: &mut SqliteConnection, renewals: &[NewRenewal]) -> Result<()> {
+pub async fn insert_renewals(conn: &mut Conn, renewals: &[NewRenewal]) -> Result<()> {
     for chunk in renewals.chunks(CHUNK) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO membership_events (household_id, kind, local_date, neighbourhood_id, landlord_tenant) ",
@@ -361,7 +353,7 @@ pub async fn insert_renewals(conn: &mut SqliteConnection, renewals: &[NewRenewal
                 .push_bind(r.neighbourhood_id)
                 .push_bind(r.landlord_tenant);
         });
-        q.build().execute(&mut *conn).await?;
+        q.build().execute(conn.sqlite()?).await?;
     }
     Ok(())
 }

@@ -42,7 +42,7 @@ pub async fn security_status(db: &Db, actor: &Actor) -> Result<SecurityStatus> {
     actor.require(db, Operation::PrintRecoverySheet).await?;
     let fingerprint = key_of(db)?.fingerprint();
     let audit = chain::verify(db).await?;
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     let sheet_printed_at = store::last_sheet_for(&mut conn, &fingerprint)
         .await?
         .map(|at| at.to_rfc3339());

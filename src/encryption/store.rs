@@ -1,12 +1,12 @@
 //! SQL for the encryption's records: the only place that reads or writes `recovery_sheets`.
 
 use chrono::{DateTime, Utc};
-use sqlx::SqliteConnection;
 
+use crate::db::Conn;
 use crate::error::Result;
 
 pub async fn insert_sheet(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     at: DateTime<Utc>,
     by: &str,
     fingerprint: &str,
@@ -15,20 +15,17 @@ pub async fn insert_sheet(
         .bind(at)
         .bind(by)
         .bind(fingerprint)
-        .execute(conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }
 
 /// When a sheet for the key with this fingerprint was last printed.
-pub async fn last_sheet_for(
-    conn: &mut SqliteConnection,
-    fingerprint: &str,
-) -> Result<Option<DateTime<Utc>>> {
+pub async fn last_sheet_for(conn: &mut Conn, fingerprint: &str) -> Result<Option<DateTime<Utc>>> {
     Ok(sqlx::query_scalar(
         "SELECT printed_at FROM recovery_sheets WHERE key_fingerprint = ? ORDER BY id DESC LIMIT 1",
     )
     .bind(fingerprint)
-    .fetch_optional(conn)
+    .fetch_optional(conn.sqlite()?)
     .await?)
 }

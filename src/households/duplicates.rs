@@ -4,12 +4,12 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use sqlx::SqliteConnection;
 use ts_rs::TS;
 
 use super::form::{HouseholdForm, ValidHousehold};
 use super::{store, HouseholdSummary};
 use crate::access::Actor;
+use crate::db::Conn;
 use crate::db::Db;
 use crate::error::Result;
 use crate::settings;
@@ -35,7 +35,7 @@ pub async fn find(
     let Ok(valid) = form.validate(&settings, settings.date_at(db.now())) else {
         return Ok(Vec::new());
     };
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     candidates_with(&mut conn, &valid, except).await
 }
 
@@ -43,7 +43,7 @@ pub async fn find(
 const SIMILAR: f64 = 0.9;
 
 pub(crate) async fn candidates_with(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     valid: &ValidHousehold,
     except: Option<i64>,
 ) -> Result<Vec<DuplicateCandidate>> {

@@ -4,10 +4,11 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 use ts_rs::TS;
 
 use super::{store, HistoryEntry, Household, HouseholdSummary};
+use crate::db::Conn;
 use crate::error::{Error, Result};
 
 /// Joining or renewing.
@@ -62,7 +63,7 @@ pub(crate) struct Held {
     pub visit_items: Vec<VisitItem>,
 }
 
-pub(crate) async fn held(conn: &mut SqliteConnection, id: i64) -> Result<Held> {
+pub(crate) async fn held(conn: &mut Conn, id: i64) -> Result<Held> {
     let household = store::load(conn, id)
         .await?
         .ok_or_else(|| Error::not_found(format!("Household {id}")))?;
@@ -79,7 +80,7 @@ pub(crate) async fn held(conn: &mut SqliteConnection, id: i64) -> Result<Held> {
 /// id, and writes `action` in its (now blank) history. Inside the caller's transaction;
 /// safe to run again.
 pub(crate) async fn erase_own(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: i64,
     at: DateTime<Utc>,
     actor: &str,
@@ -93,11 +94,7 @@ pub(crate) async fn erase_own(
 
 /// Remembers an erasure of a household this database does not have (made after the backup
 /// it was restored from was taken), by its id alone.
-pub(crate) async fn remember_erasure(
-    conn: &mut SqliteConnection,
-    id: i64,
-    at: DateTime<Utc>,
-) -> Result<()> {
+pub(crate) async fn remember_erasure(conn: &mut Conn, id: i64, at: DateTime<Utc>) -> Result<()> {
     store::add_erasure(conn, id, at).await
 }
 
@@ -111,7 +108,7 @@ pub struct RetentionCandidate {
 
 /// Households not erased, joined before `cutoff` and with no visit since.
 pub(crate) async fn retention_candidates(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     cutoff: NaiveDate,
 ) -> Result<Vec<RetentionCandidate>> {
     let rows = store::retention_candidates(conn, cutoff).await?;

@@ -15,12 +15,13 @@ pub mod welcome;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 use ts_rs::TS;
 
 use crate::access::{Actor, Operation};
 use crate::audit::{self, Subject};
 use crate::choices::FlagOption;
+use crate::db::Conn;
 use crate::db::Db;
 use crate::error::{Error, FieldError, Result};
 use crate::membership;
@@ -279,7 +280,7 @@ pub(crate) fn record_from(
 /// transaction (a refusal is recorded, which needs the write lock).
 pub(crate) async fn register_in(
     db: &Db,
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     form: &HouseholdForm,
     duplicate_reason: Option<&str>,
     actor: &Actor,
@@ -375,7 +376,7 @@ fn numbers_used_up() -> Error {
 /// write transaction; `taken` are serials the caller is about to use too (`store::
 /// allocate_serials` says how).
 pub(crate) async fn allocate_serials(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     count: usize,
     taken: &[i64],
 ) -> Result<Vec<i64>> {
@@ -387,7 +388,7 @@ pub(crate) async fn allocate_serials(
 /// Inserts households (checked, with their serials given), inside the caller's
 /// transaction, with their other members (`(household, members)`).
 pub(crate) async fn insert_registered(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     records: &[HouseholdRecord],
     members: &[(i64, form::MemberList)],
 ) -> Result<()> {
@@ -399,17 +400,17 @@ pub(crate) async fn insert_registered(
 }
 
 /// What identifies the households already registered (an import's duplicate check).
-pub(crate) async fn existing_keys(conn: &mut SqliteConnection) -> Result<store::ExistingKeys> {
+pub(crate) async fn existing_keys(conn: &mut Conn) -> Result<store::ExistingKeys> {
     store::existing_keys(conn).await
 }
 
 /// The household, erased or not; `None` when it is not on file.
-pub(crate) async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Option<Household>> {
+pub(crate) async fn load(conn: &mut Conn, id: i64) -> Result<Option<Household>> {
     store::load(conn, id).await
 }
 
 /// The household, refused when it is not on file or its details were erased.
-pub(crate) async fn load_live(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Household> {
+pub(crate) async fn load_live(conn: &mut Conn, id: i64) -> Result<Household> {
     let household = store::load(conn, id)
         .await?
         .ok_or_else(|| Error::not_found(format!("Household {id}")))?;
@@ -645,7 +646,7 @@ pub(crate) struct Own {
 }
 
 /// The household's details, history, recent visits and the filled edit form.
-pub(crate) async fn own(conn: &mut SqliteConnection, id: i64) -> Result<Own> {
+pub(crate) async fn own(conn: &mut Conn, id: i64) -> Result<Own> {
     let household = store::load(conn, id)
         .await?
         .ok_or_else(|| Error::not_found(format!("Household {id}")))?;
@@ -691,7 +692,7 @@ fn form_from(h: &Household) -> HouseholdForm {
 /// membership events, history and the members `kept` does not have already (same first name
 /// and birth year) move; the other record is deleted. Recorded in the kept one's history.
 pub(crate) async fn merge_into(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     kept: &Household,
     removed: &Household,
     at: DateTime<Utc>,
@@ -729,7 +730,7 @@ pub(crate) async fn merge_into(
 /// The household with this membership number.
 pub async fn id_for_number(db: &Db, number: &str, _signed_in: &Actor) -> Result<i64> {
     let number = number.trim();
-    store::id_for_number(&mut *db.pool().acquire().await?, number)
+    store::id_for_number(&mut db.acquire().await?, number)
         .await?
         .ok_or_else(|| {
             Error::invalid(
@@ -768,7 +769,7 @@ pub async fn list(db: &Db, query: &ListQuery, _signed_in: &Actor) -> Result<List
     let page_size = query.page_size.clamp(1, 200);
     let today = settings.date_at(db.now());
     let soon = today + Duration::weeks(4);
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     let matched = if query.text.trim().is_empty() {
         None
     } else {

@@ -2,10 +2,9 @@
 //! first, then prefixes, then substrings, then names with a typo ("Fatima Brwon" finds
 //! "Fatima Brown"); accent-insensitive ("Zoe" finds "Zoë").
 
-use sqlx::SqliteConnection;
-
 use super::{search_store, store, HouseholdSummary};
 use crate::access::Actor;
+use crate::db::Conn;
 use crate::db::Db;
 use crate::error::Result;
 use crate::text;
@@ -17,17 +16,13 @@ pub async fn search(
     limit: u32,
     _signed_in: &Actor,
 ) -> Result<Vec<HouseholdSummary>> {
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     let ids = matching_ids(&mut conn, typed, limit).await?;
     store::summaries(&mut conn, &ids).await
 }
 
 /// Ids of the best matches, best first.
-pub(crate) async fn matching_ids(
-    conn: &mut SqliteConnection,
-    typed: &str,
-    limit: u32,
-) -> Result<Vec<i64>> {
+pub(crate) async fn matching_ids(conn: &mut Conn, typed: &str, limit: u32) -> Result<Vec<i64>> {
     let folded = text::fold(typed);
     if folded.is_empty() || limit == 0 {
         return Ok(Vec::new());
@@ -157,11 +152,7 @@ fn name_parts(folded: &str) -> Vec<String> {
 }
 
 /// Every word typed starts a word of the name, in any order ("jo bla" finds "John Blacksmith").
-async fn word_prefix_ids(
-    conn: &mut SqliteConnection,
-    folded: &str,
-    limit: i64,
-) -> Result<Vec<i64>> {
+async fn word_prefix_ids(conn: &mut Conn, folded: &str, limit: i64) -> Result<Vec<i64>> {
     let parts = name_parts(folded);
     if parts.is_empty() {
         return Ok(Vec::new());
@@ -176,7 +167,7 @@ async fn word_prefix_ids(
 
 /// Every word typed appears somewhere (name, postcode, phone or number), in any order.
 /// Words of three letters or more use the trigram index; shorter ones filter the name.
-async fn substring_ids(conn: &mut SqliteConnection, folded: &str, limit: i64) -> Result<Vec<i64>> {
+async fn substring_ids(conn: &mut Conn, folded: &str, limit: i64) -> Result<Vec<i64>> {
     let words = words(folded);
     let (long, short): (Vec<&String>, Vec<&String>) = words.iter().partition(|w| w.len() >= 3);
     if long.is_empty() {
@@ -210,7 +201,7 @@ const CANDIDATES: i64 = 200;
 
 /// Whether every word typed is a whole word of some household's name ("gokhan sain" is not:
 /// "sain" only starts names).
-async fn all_name_words(conn: &mut SqliteConnection, typed: &[String]) -> Result<bool> {
+async fn all_name_words(conn: &mut Conn, typed: &[String]) -> Result<bool> {
     for word in typed {
         if !search_store::is_name_word(conn, word).await? {
             return Ok(false);
@@ -225,7 +216,7 @@ async fn all_name_words(conn: &mut SqliteConnection, typed: &[String]) -> Result
 /// households whose name has, for every typed word, a word it starts or a correction of it,
 /// nearest first. Only words of letters are corrected (digits are numbers, phones and
 /// postcodes).
-async fn typo_ids(conn: &mut SqliteConnection, typed: &[String], limit: i64) -> Result<Vec<i64>> {
+async fn typo_ids(conn: &mut Conn, typed: &[String], limit: i64) -> Result<Vec<i64>> {
     if typed.is_empty()
         || typed.iter().all(|w| typos_allowed(w) == 0)
         || !typed

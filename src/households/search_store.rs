@@ -8,17 +8,18 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::{QueryBuilder, Sqlite};
 
+use crate::db::Conn;
 use crate::error::Result;
 
 /// The household with exactly this membership number (numbers are unique).
-pub async fn number_is(conn: &mut SqliteConnection, digits: &str) -> Result<Vec<i64>> {
+pub async fn number_is(conn: &mut Conn, digits: &str) -> Result<Vec<i64>> {
     Ok(sqlx::query_scalar(
         "SELECT id FROM households WHERE membership_number = ?1 AND erased_at IS NULL",
     )
     .bind(digits)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
@@ -26,85 +27,69 @@ pub async fn number_is(conn: &mut SqliteConnection, digits: &str) -> Result<Vec<
 // char(127) sorts after every folded (ASCII) character.
 
 /// Membership numbers starting with `digits`, in number order.
-pub async fn number_starts(
-    conn: &mut SqliteConnection,
-    digits: &str,
-    limit: i64,
-) -> Result<Vec<i64>> {
+pub async fn number_starts(conn: &mut Conn, digits: &str, limit: i64) -> Result<Vec<i64>> {
     Ok(sqlx::query_scalar(
         "SELECT id FROM households WHERE membership_number >= ?1 AND membership_number < ?1 || ':' \
          AND erased_at IS NULL ORDER BY membership_number LIMIT ?2",
     )
     .bind(digits)
     .bind(limit)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
 /// Phone numbers (digits only) starting with `digits`, in number order.
-pub async fn phone_starts(
-    conn: &mut SqliteConnection,
-    digits: &str,
-    limit: i64,
-) -> Result<Vec<i64>> {
+pub async fn phone_starts(conn: &mut Conn, digits: &str, limit: i64) -> Result<Vec<i64>> {
     Ok(sqlx::query_scalar(
         "SELECT id FROM households WHERE phone_digits >= ?1 AND phone_digits < ?1 || ':' \
          AND phone_digits != '' AND erased_at IS NULL ORDER BY phone_digits LIMIT ?2",
     )
     .bind(digits)
     .bind(limit)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
 /// Folded names starting with `folded`, by name.
-pub async fn name_starts(
-    conn: &mut SqliteConnection,
-    folded: &str,
-    limit: i64,
-) -> Result<Vec<i64>> {
+pub async fn name_starts(conn: &mut Conn, folded: &str, limit: i64) -> Result<Vec<i64>> {
     Ok(sqlx::query_scalar(
         "SELECT id FROM households WHERE search_name >= ?1 AND search_name < ?1 || char(127) \
          AND erased_at IS NULL ORDER BY search_name LIMIT ?2",
     )
     .bind(folded)
     .bind(limit)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
 /// Postcodes (no spaces, upper case) starting with `key`, by postcode.
-pub async fn postcode_starts(
-    conn: &mut SqliteConnection,
-    key: &str,
-    limit: i64,
-) -> Result<Vec<i64>> {
+pub async fn postcode_starts(conn: &mut Conn, key: &str, limit: i64) -> Result<Vec<i64>> {
     Ok(sqlx::query_scalar(
         "SELECT id FROM households WHERE postcode_key >= ?1 AND postcode_key < ?1 || char(127) \
          AND erased_at IS NULL ORDER BY postcode_key LIMIT ?2",
     )
     .bind(key)
     .bind(limit)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
 /// Names matching a full-text query over the word-prefix index.
-pub async fn words_match(conn: &mut SqliteConnection, query: &str, limit: i64) -> Result<Vec<i64>> {
+pub async fn words_match(conn: &mut Conn, query: &str, limit: i64) -> Result<Vec<i64>> {
     Ok(sqlx::query_scalar(
         "SELECT h.id FROM households_words w JOIN households h ON h.id = w.rowid \
          WHERE households_words MATCH ?1 AND h.erased_at IS NULL LIMIT ?2",
     )
     .bind(query)
     .bind(limit)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
 /// Households matching a full-text query over the trigram index whose folded name also
 /// contains each of `name_contains`.
 pub async fn trigrams_match(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     query: &str,
     name_contains: &[&str],
     limit: i64,
@@ -119,13 +104,13 @@ pub async fn trigrams_match(
             .push_bind(format!("%{part}%"));
     }
     q.push(" LIMIT ").push_bind(limit);
-    Ok(q.build_query_scalar().fetch_all(conn).await?)
+    Ok(q.build_query_scalar().fetch_all(conn.sqlite()?).await?)
 }
 
 /// Words of households' folded names that start with `first` and are between `shortest`
 /// and `longest` letters long.
 pub async fn name_words(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     first: char,
     shortest: i64,
     longest: i64,
@@ -139,16 +124,16 @@ pub async fn name_words(
     .bind(next.to_string())
     .bind(shortest)
     .bind(longest)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
 /// Whether `word` is a whole word of some household's name.
-pub async fn is_name_word(conn: &mut SqliteConnection, word: &str) -> Result<bool> {
+pub async fn is_name_word(conn: &mut Conn, word: &str) -> Result<bool> {
     Ok(
         sqlx::query_scalar::<_, i64>("SELECT 1 FROM search_words WHERE word = ?")
             .bind(word)
-            .fetch_optional(conn)
+            .fetch_optional(conn.sqlite()?)
             .await?
             .is_some(),
     )
@@ -166,11 +151,7 @@ fn index_words(search_name: &str) -> BTreeSet<&str> {
 /// Keeps `search_words` in step with names written: each word of a name in `removed` has one
 /// household fewer, each word of a name in `added` one more (a word no household has any
 /// more is deleted, and with `secure_delete` on, zeroed).
-pub async fn count_words(
-    conn: &mut SqliteConnection,
-    removed: &[&str],
-    added: &[&str],
-) -> Result<()> {
+pub async fn count_words(conn: &mut Conn, removed: &[&str], added: &[&str]) -> Result<()> {
     let mut change: BTreeMap<&str, i64> = BTreeMap::new();
     for (names, step) in [(removed, -1), (added, 1)] {
         for name in names {
@@ -188,14 +169,14 @@ pub async fn count_words(
             b.push_bind(*word).push_bind(*n);
         });
         q.push(" ON CONFLICT (word) DO UPDATE SET households = households + excluded.households");
-        q.build().execute(&mut *conn).await?;
+        q.build().execute(conn.sqlite()?).await?;
         if chunk.iter().any(|(_, n)| *n < 0) {
             let mut q: QueryBuilder<Sqlite> =
                 QueryBuilder::new("DELETE FROM search_words WHERE households <= 0 AND word IN ");
             q.push_tuples(chunk.iter().filter(|(_, n)| *n < 0), |mut b, (word, _)| {
                 b.push_bind(*word);
             });
-            q.build().execute(&mut *conn).await?;
+            q.build().execute(conn.sqlite()?).await?;
         }
     }
     Ok(())
@@ -204,16 +185,16 @@ pub async fn count_words(
 /// Within a transaction that inserts households: their search index entries are left to
 /// `index_inserted`, which adds them all in one statement (the insert triggers add nothing
 /// meanwhile).
-pub async fn defer_indexing(conn: &mut SqliteConnection) -> Result<()> {
+pub async fn defer_indexing(conn: &mut Conn) -> Result<()> {
     sqlx::query("INSERT OR IGNORE INTO search_index_deferred (id) VALUES (1)")
-        .execute(conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }
 
 /// Adds the households `ids`, inserted since `defer_indexing`, to both search indexes, and
 /// lets the insert triggers index again.
-pub async fn index_inserted(conn: &mut SqliteConnection, ids: &[i64]) -> Result<()> {
+pub async fn index_inserted(conn: &mut Conn, ids: &[i64]) -> Result<()> {
     let ids = format!(
         "[{}]",
         ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
@@ -226,7 +207,7 @@ pub async fn index_inserted(conn: &mut SqliteConnection, ids: &[i64]) -> Result<
         "INSERT INTO households_words (rowid, search_name)
          SELECT id, search_name FROM households WHERE id IN (SELECT value FROM json_each(?1))",
     ] {
-        sqlx::query(statement).bind(&ids).execute(&mut *conn).await?;
+        sqlx::query(statement).bind(&ids).execute(conn.sqlite()?).await?;
     }
     Ok(())
 }
@@ -236,7 +217,7 @@ const WORDS_PER_STATEMENT: usize = 500;
 
 /// Ids and folded names of households matching a full-text query over the word index.
 pub async fn words_match_named(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     query: &str,
     limit: i64,
 ) -> Result<Vec<(i64, String)>> {
@@ -246,6 +227,6 @@ pub async fn words_match_named(
     )
     .bind(query)
     .bind(limit)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }

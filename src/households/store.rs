@@ -5,7 +5,7 @@
 //! `search_store`; every write of a name here tells `search_store::count_words`.)
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{AssertSqlSafe, FromRow, QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::{AssertSqlSafe, FromRow, QueryBuilder, Sqlite};
 
 use super::form::{flags_from_text, Allergen, Dietary};
 use super::search_store::{count_words, defer_indexing, index_inserted};
@@ -13,6 +13,7 @@ use super::{
     HistoryEntry, Household, HouseholdSummary, Member, MembershipEvent, Status, VisitDetail,
     VisitItem, VisitLine,
 };
+use crate::db::Conn;
 use crate::error::{Error, Result};
 use crate::membership;
 use crate::text;
@@ -58,7 +59,7 @@ const CHUNK: usize = 1_000;
 /// serials the caller is about to use as well (numbers given in an imported file). `None`
 /// when there are not that many left.
 pub async fn allocate_serials(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     count: usize,
     taken: &[i64],
 ) -> Result<Option<Vec<i64>>> {
@@ -69,7 +70,7 @@ pub async fn allocate_serials(
         "SELECT MAX(COALESCE((SELECT MAX(id) FROM households), 0),
                     COALESCE((SELECT MAX(CAST(substr(card_number, 1, 7) AS INTEGER)) FROM cards), 0)) + 1",
     )
-    .fetch_one(&mut *conn)
+    .fetch_one(conn.sqlite()?)
     .await?;
     let next = taken.iter().map(|t| t + 1).fold(after_highest, i64::max);
     let used: Vec<i64> = if next + i64::try_from(count).unwrap_or(i64::MAX) - 1
@@ -78,7 +79,7 @@ pub async fn allocate_serials(
         sqlx::query_scalar(
             "SELECT id FROM households UNION SELECT CAST(substr(card_number, 1, 7) AS INTEGER) FROM cards",
         )
-        .fetch_all(&mut *conn)
+        .fetch_all(conn.sqlite()?)
         .await?
     } else {
         Vec::new()
@@ -90,7 +91,7 @@ pub async fn allocate_serials(
 
 /// Inserts households, within the caller's transaction, and adds them to the search
 /// indexes.
-pub async fn insert_many(conn: &mut SqliteConnection, rows: &[HouseholdRecord]) -> Result<()> {
+pub async fn insert_many(conn: &mut Conn, rows: &[HouseholdRecord]) -> Result<()> {
     defer_indexing(conn).await?;
     for chunk in rows.chunks(CHUNK) {
         let names: Vec<String> = chunk.iter().map(|h| text::fold(&h.lead_name)).collect();
@@ -133,7 +134,7 @@ pub async fn insert_many(conn: &mut SqliteConnection, rows: &[HouseholdRecord]) 
                 // (the trigger that would draw it afterwards rewrites the whole row).
                 .push("abs(random() % 256)");
         });
-        q.build().execute(&mut *conn).await?;
+        q.build().execute(conn.sqlite()?).await?;
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         count_words(conn, &[], &names).await?;
     }
@@ -142,22 +143,18 @@ pub async fn insert_many(conn: &mut SqliteConnection, rows: &[HouseholdRecord]) 
 }
 
 /// A household's folded name as stored (empty when there is no such household).
-async fn search_name(conn: &mut SqliteConnection, id: i64) -> Result<String> {
+async fn search_name(conn: &mut Conn, id: i64) -> Result<String> {
     Ok(
         sqlx::query_scalar("SELECT search_name FROM households WHERE id = ?")
             .bind(id)
-            .fetch_optional(conn)
+            .fetch_optional(conn.sqlite()?)
             .await?
             .unwrap_or_default(),
     )
 }
 
 /// Rewrites a household's details (not its number, dates, status or consent).
-pub async fn update_details(
-    conn: &mut SqliteConnection,
-    h: &HouseholdRecord,
-    at: DateTime<Utc>,
-) -> Result<()> {
+pub async fn update_details(conn: &mut Conn, h: &HouseholdRecord, at: DateTime<Utc>) -> Result<()> {
     let before = search_name(conn, h.id).await?;
     let after = text::fold(&h.lead_name);
     sqlx::query(
@@ -187,19 +184,19 @@ pub async fn update_details(
     .bind(at)
     .bind(&h.language)
     .bind(h.id)
-    .execute(&mut *conn)
+    .execute(conn.sqlite()?)
     .await?;
     count_words(conn, &[&before], &[&after]).await
 }
 
 pub async fn replace_members(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: i64,
     members: &[(String, Option<u16>)],
 ) -> Result<()> {
     sqlx::query("DELETE FROM household_members WHERE household_id = ?")
         .bind(id)
-        .execute(&mut *conn)
+        .execute(conn.sqlite()?)
         .await?;
     for (first_name, birth_year) in members {
         sqlx::query(
@@ -208,14 +205,14 @@ pub async fn replace_members(
         .bind(id)
         .bind(first_name)
         .bind(birth_year)
-        .execute(&mut *conn)
+        .execute(conn.sqlite()?)
         .await?;
     }
     Ok(())
 }
 
 pub async fn set_expiry(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: i64,
     expires_on: NaiveDate,
     at: DateTime<Utc>,
@@ -224,32 +221,22 @@ pub async fn set_expiry(
         .bind(expires_on)
         .bind(at)
         .bind(id)
-        .execute(conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }
 
-pub async fn set_status(
-    conn: &mut SqliteConnection,
-    id: i64,
-    status: Status,
-    at: DateTime<Utc>,
-) -> Result<()> {
+pub async fn set_status(conn: &mut Conn, id: i64, status: Status, at: DateTime<Utc>) -> Result<()> {
     sqlx::query("UPDATE households SET status = ?, updated_at = ? WHERE id = ?")
         .bind(status.code())
         .bind(at)
         .bind(id)
-        .execute(conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }
 
-pub async fn set_consent(
-    conn: &mut SqliteConnection,
-    id: i64,
-    at: DateTime<Utc>,
-    version: &str,
-) -> Result<()> {
+pub async fn set_consent(conn: &mut Conn, id: i64, at: DateTime<Utc>, version: &str) -> Result<()> {
     sqlx::query(
         "UPDATE households SET consent_at = ?, consent_version = ?, updated_at = ? WHERE id = ?",
     )
@@ -257,14 +244,14 @@ pub async fn set_consent(
     .bind(version)
     .bind(at)
     .bind(id)
-    .execute(conn)
+    .execute(conn.sqlite()?)
     .await?;
     Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
 pub async fn add_change(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     household_id: i64,
     at: DateTime<Utc>,
     actor: &str,
@@ -286,7 +273,7 @@ pub async fn add_change(
     .bind(before)
     .bind(after)
     .bind(reason)
-    .execute(conn)
+    .execute(conn.sqlite()?)
     .await?;
     Ok(())
 }
@@ -294,7 +281,7 @@ pub async fn add_change(
 /// A renewal, for the reports' membership counts: on the pantry's date `on`, with the
 /// household's neighbourhood and tenancy then.
 pub async fn add_renewal_event(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     household_id: i64,
     on: NaiveDate,
     neighbourhood_id: Option<i64>,
@@ -308,7 +295,7 @@ pub async fn add_renewal_event(
     .bind(on)
     .bind(neighbourhood_id)
     .bind(landlord_tenant)
-    .execute(conn)
+    .execute(conn.sqlite()?)
     .await?;
     Ok(())
 }
@@ -343,7 +330,7 @@ struct HouseholdRow {
     language: String,
 }
 
-pub async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Option<Household>> {
+pub async fn load(conn: &mut Conn, id: i64) -> Result<Option<Household>> {
     let Some(row) = sqlx::query_as::<_, HouseholdRow>(
         "SELECT h.id, h.membership_number, h.lead_name, h.adults, h.children, h.postcode,
                 h.postcode_district, h.neighbourhood_id, n.name AS neighbourhood, h.landlord_tenant,
@@ -354,7 +341,7 @@ pub async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Option<Househo
          WHERE h.id = ?",
     )
     .bind(id)
-    .fetch_optional(&mut *conn)
+    .fetch_optional(conn.sqlite()?)
     .await?
     else {
         return Ok(None);
@@ -363,7 +350,7 @@ pub async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Option<Househo
         "SELECT id, first_name, birth_year FROM household_members WHERE household_id = ? ORDER BY id",
     )
     .bind(id)
-    .fetch_all(&mut *conn)
+    .fetch_all(conn.sqlite()?)
     .await?;
     let small = |n: i64| u32::try_from(n).unwrap_or_default();
     Ok(Some(Household {
@@ -397,28 +384,24 @@ pub async fn load(conn: &mut SqliteConnection, id: i64) -> Result<Option<Househo
     }))
 }
 
-pub async fn history(conn: &mut SqliteConnection, id: i64) -> Result<Vec<HistoryEntry>> {
+pub async fn history(conn: &mut Conn, id: i64) -> Result<Vec<HistoryEntry>> {
     Ok(sqlx::query_as::<_, HistoryEntry>(
         "SELECT at, actor, action, field, before, after, reason
          FROM household_changes WHERE household_id = ? ORDER BY id DESC",
     )
     .bind(id)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
-pub async fn recent_visits(
-    conn: &mut SqliteConnection,
-    id: i64,
-    limit: i64,
-) -> Result<Vec<VisitLine>> {
+pub async fn recent_visits(conn: &mut Conn, id: i64, limit: i64) -> Result<Vec<VisitLine>> {
     Ok(sqlx::query_as::<_, VisitLine>(
         "SELECT id, at, local_date, items, fee_pence, fee_method, volunteer, voided_at IS NOT NULL AS voided
          FROM visits WHERE household_id = ? ORDER BY at DESC LIMIT ?",
     )
     .bind(id)
     .bind(limit)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
@@ -456,7 +439,7 @@ impl TryFrom<SummaryRow> for HouseholdSummary {
 }
 
 /// Summaries for the given ids, in the order given.
-pub async fn summaries(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<HouseholdSummary>> {
+pub async fn summaries(conn: &mut Conn, ids: &[i64]) -> Result<Vec<HouseholdSummary>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -468,7 +451,7 @@ pub async fn summaries(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<H
         sep.push_bind(id);
     }
     q.push(")");
-    let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(conn).await?;
+    let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(conn.sqlite()?).await?;
     let mut out = rows
         .into_iter()
         .map(HouseholdSummary::try_from)
@@ -480,19 +463,14 @@ pub async fn summaries(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<H
 /// Moves visits, referrals, membership events, the members `moving` and history from
 /// `remove` to `keep`, then deletes `remove` (with its other members). (Past reports keep
 /// their figures: events move, not vanish.)
-pub async fn merge_into(
-    conn: &mut SqliteConnection,
-    keep: i64,
-    remove: i64,
-    moving: &[i64],
-) -> Result<()> {
+pub async fn merge_into(conn: &mut Conn, keep: i64, remove: i64, moving: &[i64]) -> Result<()> {
     for table in ["membership_events", "household_changes"] {
         sqlx::query(AssertSqlSafe(format!(
             "UPDATE {table} SET household_id = ? WHERE household_id = ?"
         )))
         .bind(keep)
         .bind(remove)
-        .execute(&mut *conn)
+        .execute(conn.sqlite()?)
         .await?;
     }
     for member in moving {
@@ -502,17 +480,17 @@ pub async fn merge_into(
         .bind(keep)
         .bind(member)
         .bind(remove)
-        .execute(&mut *conn)
+        .execute(conn.sqlite()?)
         .await?;
     }
     sqlx::query("DELETE FROM household_members WHERE household_id = ?")
         .bind(remove)
-        .execute(&mut *conn)
+        .execute(conn.sqlite()?)
         .await?;
     let name = search_name(conn, remove).await?;
     sqlx::query("DELETE FROM households WHERE id = ?")
         .bind(remove)
-        .execute(&mut *conn)
+        .execute(conn.sqlite()?)
         .await?;
     count_words(conn, &[&name], &[]).await
 }
@@ -542,7 +520,7 @@ fn push_filters(q: &mut QueryBuilder<Sqlite>, f: &ListFilter<'_>) {
 }
 
 /// The total matching the filter and the ids of one page.
-pub async fn list_ids(conn: &mut SqliteConnection, f: &ListFilter<'_>) -> Result<(u32, Vec<i64>)> {
+pub async fn list_ids(conn: &mut Conn, f: &ListFilter<'_>) -> Result<(u32, Vec<i64>)> {
     if let Some(order) = f.ids {
         if order.is_empty() {
             return Ok((0, Vec::new()));
@@ -555,7 +533,7 @@ pub async fn list_ids(conn: &mut SqliteConnection, f: &ListFilter<'_>) -> Result
         }
         q.push(")");
         push_filters(&mut q, f);
-        let mut found: Vec<i64> = q.build_query_scalar().fetch_all(&mut *conn).await?;
+        let mut found: Vec<i64> = q.build_query_scalar().fetch_all(conn.sqlite()?).await?;
         found.sort_by_key(|id| order.iter().position(|o| o == id));
         let total = u32::try_from(found.len()).unwrap_or(u32::MAX);
         let start = usize::try_from(f.offset)
@@ -569,21 +547,21 @@ pub async fn list_ids(conn: &mut SqliteConnection, f: &ListFilter<'_>) -> Result
     let mut count: QueryBuilder<Sqlite> =
         QueryBuilder::new("SELECT COUNT(*) FROM households WHERE erased_at IS NULL");
     push_filters(&mut count, f);
-    let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
+    let total: i64 = count.build_query_scalar().fetch_one(conn.sqlite()?).await?;
     let mut q: QueryBuilder<Sqlite> =
         QueryBuilder::new("SELECT id FROM households WHERE erased_at IS NULL");
     push_filters(&mut q, f);
     q.push(" ORDER BY search_name, id LIMIT ")
         .push_bind(f.limit);
     q.push(" OFFSET ").push_bind(f.offset);
-    let ids: Vec<i64> = q.build_query_scalar().fetch_all(&mut *conn).await?;
+    let ids: Vec<i64> = q.build_query_scalar().fetch_all(conn.sqlite()?).await?;
     Ok((u32::try_from(total).unwrap_or(u32::MAX), ids))
 }
 
 /// Removes every personal value of a household, keeping what anonymous reports count (size,
 /// district, neighbourhood, tenant or not, the visits' frozen snapshots) and that its history
 /// happened. Safe to run again on a household already erased. (`erasure` lists the columns.)
-pub async fn anonymise(conn: &mut SqliteConnection, id: i64, at: DateTime<Utc>) -> Result<()> {
+pub async fn anonymise(conn: &mut Conn, id: i64, at: DateTime<Utc>) -> Result<()> {
     let name = search_name(conn, id).await?;
     count_words(conn, &[&name], &[]).await?;
     sqlx::query(
@@ -596,29 +574,29 @@ pub async fn anonymise(conn: &mut SqliteConnection, id: i64, at: DateTime<Utc>) 
     )
     .bind(at)
     .bind(id)
-    .execute(&mut *conn)
+    .execute(conn.sqlite()?)
     .await?;
     for statement in [
         "DELETE FROM household_members WHERE household_id = ?",
         "UPDATE household_changes SET before = NULL, after = NULL, reason = NULL WHERE household_id = ?",
     ] {
-        sqlx::query(statement).bind(id).execute(&mut *conn).await?;
+        sqlx::query(statement).bind(id).execute(conn.sqlite()?).await?;
     }
     Ok(())
 }
 
 /// Remembers an erasure by the household's id alone (again: no change).
-pub async fn add_erasure(conn: &mut SqliteConnection, id: i64, at: DateTime<Utc>) -> Result<()> {
+pub async fn add_erasure(conn: &mut Conn, id: i64, at: DateTime<Utc>) -> Result<()> {
     sqlx::query("INSERT INTO erasures (household_id, at) VALUES (?, ?) ON CONFLICT DO NOTHING")
         .bind(id)
         .bind(at)
-        .execute(conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }
 
 /// Every visit of a household with everything stored about it, newest first.
-pub async fn visit_details(conn: &mut SqliteConnection, id: i64) -> Result<Vec<VisitDetail>> {
+pub async fn visit_details(conn: &mut Conn, id: i64) -> Result<Vec<VisitDetail>> {
     Ok(sqlx::query_as(
         "SELECT id, at, local_date, items, fee_pence, fee_method, volunteer, note, card_number,
                 override_reason, voided_at, voided_by, void_reason, snap_adults, snap_children,
@@ -626,38 +604,35 @@ pub async fn visit_details(conn: &mut SqliteConnection, id: i64) -> Result<Vec<V
          FROM visits WHERE household_id = ? ORDER BY at DESC, id DESC",
     )
     .bind(id)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
 /// What the household took at each visit (stock given out, and returned when a visit was undone).
-pub async fn visit_items(conn: &mut SqliteConnection, id: i64) -> Result<Vec<VisitItem>> {
+pub async fn visit_items(conn: &mut Conn, id: i64) -> Result<Vec<VisitItem>> {
     Ok(sqlx::query_as(
         "SELECT m.visit_id, i.name AS item, -m.quantity AS quantity, m.kind
          FROM stock_movements m JOIN items i ON i.id = m.item_id
          WHERE m.visit_id IN (SELECT id FROM visits WHERE household_id = ?) ORDER BY m.id",
     )
     .bind(id)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
 /// Joining and renewals of a household.
-pub async fn membership_events(
-    conn: &mut SqliteConnection,
-    id: i64,
-) -> Result<Vec<MembershipEvent>> {
+pub async fn membership_events(conn: &mut Conn, id: i64) -> Result<Vec<MembershipEvent>> {
     Ok(sqlx::query_as(
         "SELECT kind, local_date FROM membership_events WHERE household_id = ? ORDER BY id",
     )
     .bind(id)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
 /// Households not erased, joined before `cutoff` and with no visit since: (id, last visit).
 pub async fn retention_candidates(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     cutoff: NaiveDate,
 ) -> Result<Vec<(i64, Option<NaiveDate>)>> {
     Ok(sqlx::query_as(
@@ -668,7 +643,7 @@ pub async fn retention_candidates(
          ORDER BY h.id",
     )
     .bind(cutoff)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
@@ -679,11 +654,11 @@ pub struct ExistingKeys {
     pub numbers: std::collections::HashSet<String>,
 }
 
-pub async fn existing_keys(conn: &mut SqliteConnection) -> Result<ExistingKeys> {
+pub async fn existing_keys(conn: &mut Conn) -> Result<ExistingKeys> {
     let rows: Vec<(String, String, String, bool)> = sqlx::query_as(
         "SELECT search_name, postcode_key, membership_number, erased_at IS NOT NULL FROM households",
     )
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?;
     let mut keys = ExistingKeys::default();
     for (name, postcode, number, erased) in rows {
@@ -695,58 +670,55 @@ pub async fn existing_keys(conn: &mut SqliteConnection) -> Result<ExistingKeys> 
     Ok(keys)
 }
 
-pub async fn id_for_number(conn: &mut SqliteConnection, number: &str) -> Result<Option<i64>> {
+pub async fn id_for_number(conn: &mut Conn, number: &str) -> Result<Option<i64>> {
     Ok(
         sqlx::query_scalar("SELECT id FROM households WHERE membership_number = ?")
             .bind(number)
-            .fetch_optional(conn)
+            .fetch_optional(conn.sqlite()?)
             .await?,
     )
 }
 
 /// Households not erased at this postcode: (id, folded name).
-pub async fn at_postcode(
-    conn: &mut SqliteConnection,
-    postcode_key: &str,
-) -> Result<Vec<(i64, String)>> {
+pub async fn at_postcode(conn: &mut Conn, postcode_key: &str) -> Result<Vec<(i64, String)>> {
     Ok(sqlx::query_as(
         "SELECT id, search_name FROM households WHERE postcode_key = ? AND erased_at IS NULL",
     )
     .bind(postcode_key)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
 /// Households not erased with this phone number (digits only).
-pub async fn with_phone(conn: &mut SqliteConnection, phone_digits: &str) -> Result<Vec<i64>> {
+pub async fn with_phone(conn: &mut Conn, phone_digits: &str) -> Result<Vec<i64>> {
     Ok(
         sqlx::query_scalar(
             "SELECT id FROM households WHERE phone_digits = ? AND erased_at IS NULL",
         )
         .bind(phone_digits)
-        .fetch_all(conn)
+        .fetch_all(conn.sqlite()?)
         .await?,
     )
 }
 
 /// Households not erased with this email address.
-pub async fn with_email(conn: &mut SqliteConnection, email: &str) -> Result<Vec<i64>> {
+pub async fn with_email(conn: &mut Conn, email: &str) -> Result<Vec<i64>> {
     Ok(
         sqlx::query_scalar("SELECT id FROM households WHERE email = ? AND erased_at IS NULL")
             .bind(email)
-            .fetch_all(conn)
+            .fetch_all(conn.sqlite()?)
             .await?,
     )
 }
 
 /// Members born in `year` of households not erased: (household id, first name).
-pub async fn members_born_in(conn: &mut SqliteConnection, year: u16) -> Result<Vec<(i64, String)>> {
+pub async fn members_born_in(conn: &mut Conn, year: u16) -> Result<Vec<(i64, String)>> {
     Ok(sqlx::query_as(
         "SELECT m.household_id, m.first_name FROM household_members m
          JOIN households h ON h.id = m.household_id
          WHERE m.birth_year = ? AND h.erased_at IS NULL",
     )
     .bind(year)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }

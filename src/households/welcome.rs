@@ -19,7 +19,7 @@ use super::Household;
 /// What the sheet says, in the household's language then English.
 pub async fn sheet(db: &Db, id: i64, _signed_in: &Actor) -> Result<WelcomeSheet> {
     let settings = settings::require(db).await?;
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     let household = super::load_live(&mut conn, id).await?;
     let (_, opening_times) = i18n::switched_on_with(&mut conn).await?;
     let own = i18n::texts(&household.language);

@@ -16,6 +16,7 @@ use ts_rs::TS;
 
 use crate::access::{Actor, Operation};
 use crate::audit;
+use crate::db::Conn;
 use crate::db::Db;
 use crate::error::{Error, FieldError, Result};
 
@@ -380,9 +381,7 @@ pub struct MemberTextForm {
 }
 
 /// The languages the pantry offers (English first, always), and its opening times.
-pub(crate) async fn switched_on_with(
-    conn: &mut sqlx::SqliteConnection,
-) -> Result<(Vec<&'static Language>, String)> {
+pub(crate) async fn switched_on_with(conn: &mut Conn) -> Result<(Vec<&'static Language>, String)> {
     let (codes, opening_times) = store::load(conn)
         .await?
         .ok_or_else(|| Error::not_found("The pantry's settings (finish first-run setup)"))?;
@@ -396,7 +395,7 @@ pub(crate) async fn switched_on_with(
 
 /// The languages a household may be given: those switched on, as picker options.
 pub async fn options(db: &Db, _signed_in: &Actor) -> Result<Vec<LanguageOption>> {
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     let (languages, _) = switched_on_with(&mut conn).await?;
     Ok(languages
         .iter()
@@ -408,7 +407,7 @@ pub async fn options(db: &Db, _signed_in: &Actor) -> Result<Vec<LanguageOption>>
 }
 
 pub async fn member_text_settings(db: &Db, _signed_in: &Actor) -> Result<MemberTextSettings> {
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     let (on, opening_times) = switched_on_with(&mut conn).await?;
     Ok(MemberTextSettings {
         languages: LANGUAGES
@@ -490,7 +489,7 @@ pub async fn save_member_text_settings(
 /// Refuses a household language the pantry does not offer, unless the household already
 /// has it (a language switched off later stays with the households that chose it).
 pub(crate) async fn check_offered(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut Conn,
     code: &str,
     current: Option<&str>,
 ) -> Result<()> {

@@ -348,7 +348,7 @@ async fn check_rows(
     }
     let settings = settings::require(db).await?;
     let today = settings.date_at(db.now());
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     let existing = households::existing_keys(&mut conn).await?;
     let (offered, _) = i18n::switched_on_with(&mut conn).await?;
     drop(conn);

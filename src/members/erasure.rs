@@ -42,12 +42,12 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::SqliteConnection;
 use ts_rs::TS;
 
 use crate::access::{Actor, Operation};
 use crate::audit::{self, Subject};
 use crate::cards;
+use crate::db::Conn;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::households::{self, Household};
@@ -209,7 +209,7 @@ fn refuse_own_details(reason: &str, household: &Household) -> Result<()> {
 /// Erases a household inside the caller's write transaction (the files beside the database,
 /// and the WAL are left to `finish`, after the commit).
 pub(crate) async fn erase_in(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: i64,
     at: DateTime<Utc>,
     actor: &str,
@@ -251,7 +251,7 @@ pub(crate) async fn finish(db: &Db, ids: &[i64]) -> Result<output::FilesDeleted>
 /// erasure committed (its files are listed in the same transaction's database, so they are
 /// known). Run at every start, by the app and by each command. Returns the files deleted.
 pub async fn finish_interrupted(db: &Db) -> Result<Vec<String>> {
-    let ids = output::erased_with_files(&mut *db.pool().acquire().await?).await?;
+    let ids = output::erased_with_files(&mut db.acquire().await?).await?;
     if ids.is_empty() {
         return Ok(Vec::new());
     }

@@ -58,7 +58,7 @@ pub struct HouseholdPage {
 /// The household page: details, history, recent visits, cards, referrals and the filled
 /// edit form.
 pub async fn page(db: &Db, id: i64, _signed_in: &Actor) -> Result<HouseholdPage> {
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     let own = households::own(&mut conn, id).await?;
     Ok(HouseholdPage {
         household: own.household,

@@ -64,7 +64,7 @@ pub async fn subject_access(db: &Db, id: i64, actor: &Actor) -> Result<SubjectAc
 async fn gather(db: &Db, id: i64, actor: &Actor) -> Result<SubjectAccess> {
     actor.require(db, Operation::SubjectAccess).await?;
     let settings = settings::require(db).await?;
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     let own = households::held(&mut conn, id).await?;
     let outreach = outreach::held(&mut conn, id).await?;
     let referrals = crate::referrals::for_household(&mut conn, id).await?;
@@ -429,7 +429,7 @@ pub async fn retention_preview(db: &Db, actor: &Actor) -> Result<RetentionPrevie
         .date_at(db.now())
         .checked_sub_months(Months::new(settings.retention_months))
         .unwrap_or_default();
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     Ok(RetentionPreview {
         months: settings.retention_months,
         cutoff: cutoff.to_string(),

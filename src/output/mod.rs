@@ -14,8 +14,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
+use crate::db::Conn;
 use crate::db::Db;
 use crate::error::{Error, Result};
 pub use crate::files::Existing;
@@ -98,7 +99,7 @@ pub struct FilesDeleted {
 /// Records, inside the caller's transaction, that the file at `path` (written with `bytes`)
 /// carries these households, so that erasing any of them deletes it.
 pub(crate) async fn note_written_file(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     households: &[i64],
     kind: &str,
     path: &Path,
@@ -118,21 +119,18 @@ pub(crate) async fn note_written_file(
 }
 
 /// The files Pantry wrote about a household, oldest first.
-pub(crate) async fn files_about(
-    conn: &mut SqliteConnection,
-    household: i64,
-) -> Result<Vec<FileLine>> {
+pub(crate) async fn files_about(conn: &mut Conn, household: i64) -> Result<Vec<FileLine>> {
     store::file_lines(conn, household).await
 }
 
 /// The files that carried `from` carry `to` instead (households merged).
-pub(crate) async fn move_files(conn: &mut SqliteConnection, from: i64, to: i64) -> Result<()> {
+pub(crate) async fn move_files(conn: &mut Conn, from: i64, to: i64) -> Result<()> {
     store::move_files(conn, from, to).await
 }
 
 /// Erased households that still have files listed (an erasure interrupted after it
 /// committed, or a file that was left).
-pub(crate) async fn erased_with_files(conn: &mut SqliteConnection) -> Result<Vec<i64>> {
+pub(crate) async fn erased_with_files(conn: &mut Conn) -> Result<Vec<i64>> {
     store::erased_with_files(conn).await
 }
 
@@ -140,7 +138,7 @@ pub(crate) async fn erased_with_files(conn: &mut SqliteConnection) -> Result<Vec
 /// already gone is only forgotten; one whose bytes changed since Pantry wrote it (someone
 /// else's now), or that cannot be deleted, is left, listed and kept in the register.
 pub(crate) async fn delete_files_carrying(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     households: &[i64],
 ) -> Result<FilesDeleted> {
     let mut done = FilesDeleted::default();

@@ -11,6 +11,7 @@ use super::{ContactOutcome, SupportNeed};
 use crate::access::{Actor, Operation};
 use crate::audit::{self, Subject};
 use crate::clock::uk;
+use crate::db::Conn;
 use crate::db::Db;
 use crate::error::{Error, FieldError, Result};
 use crate::referrals::{self, ReferralForm};
@@ -83,7 +84,7 @@ fn needs_of(c: &Candidate) -> Vec<SupportNeed> {
 pub async fn contact_list(db: &Db, actor: &Actor) -> Result<Vec<ContactDue>> {
     actor.require(db, Operation::ViewOutreach).await?;
     let today = crate::settings::require(db).await?.date_at(db.now());
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     let weeks = store::contact_after_weeks(&mut conn).await?;
     let mut due: Vec<ContactDue> = store::contact_candidates(&mut conn, today)
         .await?
@@ -108,7 +109,7 @@ pub async fn contact_list(db: &Db, actor: &Actor) -> Result<Vec<ContactDue>> {
 
 /// How many weeks unseen put a household with support needs on the contact list.
 pub async fn contact_after_weeks(db: &Db, _signed_in: &Actor) -> Result<u32> {
-    let weeks = store::contact_after_weeks(&mut *db.pool().acquire().await?).await?;
+    let weeks = store::contact_after_weeks(&mut db.acquire().await?).await?;
     Ok(weeks as u32)
 }
 
@@ -284,13 +285,10 @@ pub async fn log_contact(db: &Db, form: &ContactForm, actor: &Actor) -> Result<C
 /// A household's calls, oldest first.
 pub async fn contacts_of(db: &Db, household_id: i64, actor: &Actor) -> Result<Vec<ContactAttempt>> {
     actor.require(db, Operation::ViewOutreach).await?;
-    attempts_in(&mut *db.pool().acquire().await?, household_id).await
+    attempts_in(&mut db.acquire().await?, household_id).await
 }
 
-pub(crate) async fn attempts_in(
-    conn: &mut sqlx::SqliteConnection,
-    household_id: i64,
-) -> Result<Vec<ContactAttempt>> {
+pub(crate) async fn attempts_in(conn: &mut Conn, household_id: i64) -> Result<Vec<ContactAttempt>> {
     let mut out = Vec::new();
     for a in store::attempts(&mut *conn, household_id).await? {
         let referral = match a.referral_id {

@@ -179,7 +179,7 @@ pub async fn delivery_of(
     actor: &Actor,
 ) -> Result<Option<HomeDeliveryDetails>> {
     actor.require(db, Operation::ViewOutreach).await?;
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     Ok(store::delivery(&mut conn, household_id)
         .await?
         .map(Into::into))

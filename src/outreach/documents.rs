@@ -133,7 +133,7 @@ pub async fn print_packing_lists(
     actor: &Actor,
 ) -> Result<Printed> {
     let (pantry, round) = round_for(db, date, actor).await?;
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     let parcel = rounds::parcel_items(&mut conn).await?;
     let rows = store::stops(&mut conn, round.id).await?;
     let mut lists = Vec::new();

@@ -22,6 +22,7 @@ pub(crate) mod store;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::db::Conn;
 use contacts::attempts_in;
 pub use contacts::{
     contact_after_weeks, contact_list, contacts_of, log_contact, set_contact_after_weeks,
@@ -149,7 +150,7 @@ pub struct OutreachToday {
 pub(crate) async fn today(db: &crate::Db) -> crate::Result<OutreachToday> {
     let settings = crate::settings::require(db).await?;
     let day = settings.date_at(db.now());
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     let weeks = store::contact_after_weeks(&mut conn).await?;
     let to_call = store::contact_candidates(&mut conn, day)
         .await?
@@ -207,7 +208,7 @@ pub struct HomeDeliveryLine {
 
 /// A household's parcels on rounds, newest first.
 async fn home_deliveries_of(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut Conn,
     household_id: i64,
 ) -> crate::Result<Vec<HomeDeliveryLine>> {
     Ok(store::household_stops(conn, household_id)
@@ -233,10 +234,7 @@ pub(crate) struct Held {
     pub home_deliveries: Vec<HomeDeliveryLine>,
 }
 
-pub(crate) async fn held(
-    conn: &mut sqlx::SqliteConnection,
-    household_id: i64,
-) -> crate::Result<Held> {
+pub(crate) async fn held(conn: &mut Conn, household_id: i64) -> crate::Result<Held> {
     Ok(Held {
         support_needs: store::needs(conn, household_id)
             .await?
@@ -258,7 +256,7 @@ pub(crate) async fn held(
 /// day of a round on which both have a parcel packed, when they do: the merge must not go
 /// on until that parcel's outcome is recorded.
 pub(crate) async fn merge_households(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut Conn,
     keep: i64,
     remove: i64,
 ) -> crate::Result<Option<chrono::NaiveDate>> {
@@ -267,9 +265,6 @@ pub(crate) async fn merge_households(
 
 /// Outreach's part in an erasure: support needs and the delivery address deleted, calls'
 /// notes blanked, a stop not packed yet taken off its round.
-pub(crate) async fn erase_household(
-    conn: &mut sqlx::SqliteConnection,
-    household_id: i64,
-) -> crate::Result<()> {
+pub(crate) async fn erase_household(conn: &mut Conn, household_id: i64) -> crate::Result<()> {
     store::erase(conn, household_id).await
 }

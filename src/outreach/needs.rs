@@ -160,7 +160,7 @@ pub async fn support_needs(
     actor: &Actor,
 ) -> Result<Vec<SupportNeedRecord>> {
     actor.require(db, Operation::ViewOutreach).await?;
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     Ok(store::needs(&mut conn, household_id)
         .await?
         .into_iter()

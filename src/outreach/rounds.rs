@@ -17,6 +17,7 @@ use super::store::{self, StopRow};
 use super::DeliveryOutcome;
 use crate::access::{Actor, Operation};
 use crate::audit::{self, Subject};
+use crate::db::Conn;
 use crate::db::Db;
 use crate::error::{Error, FieldError, Result};
 use crate::households::{self, form};
@@ -189,7 +190,7 @@ pub async fn suggest_round(db: &Db, date: &str, actor: &Actor) -> Result<Vec<Sug
     let Some(day) = round_date(&mut errors, date, settings.date_at(db.now())) else {
         return Err(Error::Validation(errors));
     };
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     let mut out = Vec::new();
     for d in store::deliveries_running(&mut conn, day).await? {
         let household = households::load(&mut conn, d.household_id)
@@ -361,7 +362,7 @@ pub async fn plan_round(db: &Db, form: &RoundForm, actor: &Actor) -> Result<Roun
     Ok(round)
 }
 
-async fn round_in(conn: &mut sqlx::SqliteConnection, id: i64, date: NaiveDate) -> Result<Round> {
+async fn round_in(conn: &mut Conn, id: i64, date: NaiveDate) -> Result<Round> {
     Ok(Round {
         id,
         date,
@@ -376,7 +377,7 @@ async fn round_in(conn: &mut sqlx::SqliteConnection, id: i64, date: NaiveDate) -
 /// The round on a date, if one is planned.
 pub async fn round_on(db: &Db, day: NaiveDate, actor: &Actor) -> Result<Option<Round>> {
     actor.require(db, Operation::ViewOutreach).await?;
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     match store::round_on(&mut conn, day).await? {
         Some(id) => Ok(Some(round_in(&mut conn, id, day).await?)),
         None => Ok(None),
@@ -384,7 +385,7 @@ pub async fn round_on(db: &Db, day: NaiveDate, actor: &Actor) -> Result<Option<R
 }
 
 /// The standard parcel, with what each item contains and suits.
-pub(super) async fn parcel_items(conn: &mut sqlx::SqliteConnection) -> Result<Vec<ParcelLineForm>> {
+pub(super) async fn parcel_items(conn: &mut Conn) -> Result<Vec<ParcelLineForm>> {
     Ok(store::parcel_lines(conn)
         .await?
         .into_iter()
@@ -740,7 +741,7 @@ pub async fn set_standard_parcel(
 
 /// The standard parcel.
 pub async fn standard_parcel(db: &Db, _signed_in: &Actor) -> Result<Vec<ParcelLineForm>> {
-    parcel_items(&mut *db.pool().acquire().await?).await
+    parcel_items(&mut db.acquire().await?).await
 }
 
 #[cfg(test)]

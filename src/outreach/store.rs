@@ -4,27 +4,28 @@
 //! facts that the contact list and packing need).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{AssertSqlSafe, FromRow, SqliteConnection};
+use sqlx::{AssertSqlSafe, FromRow};
 
 use super::{ContactOutcome, DeliveryOutcome, SupportNeed};
+use crate::db::Conn;
 use crate::error::Result;
 use crate::visits::FeeMethod;
 
 // --- settings --------------------------------------------------------------------------
 
-pub async fn contact_after_weeks(conn: &mut SqliteConnection) -> Result<i64> {
+pub async fn contact_after_weeks(conn: &mut Conn) -> Result<i64> {
     Ok(
         sqlx::query_scalar("SELECT contact_after_weeks FROM pantry_settings WHERE id = 1")
-            .fetch_optional(conn)
+            .fetch_optional(conn.sqlite()?)
             .await?
             .unwrap_or(3),
     )
 }
 
-pub async fn set_contact_after_weeks(conn: &mut SqliteConnection, weeks: i64) -> Result<()> {
+pub async fn set_contact_after_weeks(conn: &mut Conn, weeks: i64) -> Result<()> {
     sqlx::query("UPDATE pantry_settings SET contact_after_weeks = ? WHERE id = 1")
         .bind(weeks)
-        .execute(conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }
@@ -42,13 +43,13 @@ pub struct NeedRow {
     pub recorded_at: String,
 }
 
-pub async fn needs(conn: &mut SqliteConnection, household_id: i64) -> Result<Vec<NeedRow>> {
+pub async fn needs(conn: &mut Conn, household_id: i64) -> Result<Vec<NeedRow>> {
     Ok(sqlx::query_as(
         "SELECT household_id, need, until, reason, consent_at, recorded_by, recorded_at
          FROM support_needs WHERE household_id = ? ORDER BY need",
     )
     .bind(household_id)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
@@ -62,7 +63,7 @@ pub struct NewNeed<'a> {
 }
 
 /// Records a need, or replaces what was recorded of it.
-pub async fn put_need(conn: &mut SqliteConnection, n: &NewNeed<'_>) -> Result<()> {
+pub async fn put_need(conn: &mut Conn, n: &NewNeed<'_>) -> Result<()> {
     sqlx::query(
         "INSERT INTO support_needs (household_id, need, until, reason, consent_at, recorded_by, recorded_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5)
@@ -76,22 +77,18 @@ pub async fn put_need(conn: &mut SqliteConnection, n: &NewNeed<'_>) -> Result<()
     .bind(n.reason)
     .bind(n.at)
     .bind(n.by)
-    .execute(conn)
+    .execute(conn.sqlite()?)
     .await?;
     Ok(())
 }
 
 /// Deletes a need; returns whether there was one.
-pub async fn delete_need(
-    conn: &mut SqliteConnection,
-    household_id: i64,
-    need: SupportNeed,
-) -> Result<bool> {
+pub async fn delete_need(conn: &mut Conn, household_id: i64, need: SupportNeed) -> Result<bool> {
     Ok(
         sqlx::query("DELETE FROM support_needs WHERE household_id = ? AND need = ?")
             .bind(household_id)
             .bind(need)
-            .execute(conn)
+            .execute(conn.sqlite()?)
             .await?
             .rows_affected()
             > 0,
@@ -119,10 +116,7 @@ pub struct Candidate {
 }
 
 /// Candidates for the contact list on `today` (households not erased and not left).
-pub async fn contact_candidates(
-    conn: &mut SqliteConnection,
-    today: NaiveDate,
-) -> Result<Vec<Candidate>> {
+pub async fn contact_candidates(conn: &mut Conn, today: NaiveDate) -> Result<Vec<Candidate>> {
     Ok(sqlx::query_as(
         "WITH due AS (
              SELECT household_id FROM support_needs WHERE until IS NULL OR until >= ?1
@@ -145,7 +139,7 @@ pub async fn contact_candidates(
          ORDER BY h.lead_name, h.id",
     )
     .bind(today)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
@@ -160,7 +154,7 @@ pub struct NewAttempt<'a> {
     pub referral_id: Option<i64>,
 }
 
-pub async fn insert_attempt(conn: &mut SqliteConnection, a: &NewAttempt<'_>) -> Result<i64> {
+pub async fn insert_attempt(conn: &mut Conn, a: &NewAttempt<'_>) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO contact_attempts (household_id, at, local_date, volunteer, outcome, note,
              follow_up_on, referral_id)
@@ -174,7 +168,7 @@ pub async fn insert_attempt(conn: &mut SqliteConnection, a: &NewAttempt<'_>) -> 
     .bind(a.note)
     .bind(a.follow_up_on)
     .bind(a.referral_id)
-    .fetch_one(conn)
+    .fetch_one(conn.sqlite()?)
     .await?)
 }
 
@@ -190,13 +184,13 @@ pub struct AttemptRow {
     pub referral_id: Option<i64>,
 }
 
-pub async fn attempts(conn: &mut SqliteConnection, household_id: i64) -> Result<Vec<AttemptRow>> {
+pub async fn attempts(conn: &mut Conn, household_id: i64) -> Result<Vec<AttemptRow>> {
     Ok(sqlx::query_as(
         "SELECT id, at, local_date, volunteer, outcome, note, follow_up_on, referral_id
          FROM contact_attempts WHERE household_id = ? ORDER BY id",
     )
     .bind(household_id)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
@@ -218,15 +212,12 @@ pub struct DeliveryRow {
 const DELIVERY_COLUMNS: &str =
     "household_id, until, address_lines, postcode, access_notes, phone, fee_method, set_at, set_by";
 
-pub async fn delivery(
-    conn: &mut SqliteConnection,
-    household_id: i64,
-) -> Result<Option<DeliveryRow>> {
+pub async fn delivery(conn: &mut Conn, household_id: i64) -> Result<Option<DeliveryRow>> {
     Ok(sqlx::query_as(AssertSqlSafe(format!(
         "SELECT {DELIVERY_COLUMNS} FROM delivery_households WHERE household_id = ?"
     )))
     .bind(household_id)
-    .fetch_optional(conn)
+    .fetch_optional(conn.sqlite()?)
     .await?)
 }
 
@@ -242,7 +233,7 @@ pub struct NewDelivery<'a> {
     pub by: &'a str,
 }
 
-pub async fn put_delivery(conn: &mut SqliteConnection, d: &NewDelivery<'_>) -> Result<()> {
+pub async fn put_delivery(conn: &mut Conn, d: &NewDelivery<'_>) -> Result<()> {
     sqlx::query(
         "INSERT INTO delivery_households (household_id, until, address_lines, postcode, access_notes,
              phone, fee_method, set_at, set_by)
@@ -261,16 +252,16 @@ pub async fn put_delivery(conn: &mut SqliteConnection, d: &NewDelivery<'_>) -> R
     .bind(d.fee_method)
     .bind(d.at)
     .bind(d.by)
-    .execute(conn)
+    .execute(conn.sqlite()?)
     .await?;
     Ok(())
 }
 
-pub async fn delete_delivery(conn: &mut SqliteConnection, household_id: i64) -> Result<bool> {
+pub async fn delete_delivery(conn: &mut Conn, household_id: i64) -> Result<bool> {
     Ok(
         sqlx::query("DELETE FROM delivery_households WHERE household_id = ?")
             .bind(household_id)
-            .execute(conn)
+            .execute(conn.sqlite()?)
             .await?
             .rows_affected()
             > 0,
@@ -278,10 +269,7 @@ pub async fn delete_delivery(conn: &mut SqliteConnection, household_id: i64) -> 
 }
 
 /// Delivery households whose deliveries still run on `day` (not erased, not left).
-pub async fn deliveries_running(
-    conn: &mut SqliteConnection,
-    day: NaiveDate,
-) -> Result<Vec<DeliveryRow>> {
+pub async fn deliveries_running(conn: &mut Conn, day: NaiveDate) -> Result<Vec<DeliveryRow>> {
     Ok(sqlx::query_as(AssertSqlSafe(format!(
         "SELECT {} FROM delivery_households d JOIN households h ON h.id = d.household_id
          WHERE (d.until IS NULL OR d.until >= ?) AND h.erased_at IS NULL AND h.status = 'active'
@@ -293,23 +281,23 @@ pub async fn deliveries_running(
             .join(", ")
     )))
     .bind(day)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
 // --- rounds ----------------------------------------------------------------------------
 
-pub async fn round_on(conn: &mut SqliteConnection, day: NaiveDate) -> Result<Option<i64>> {
+pub async fn round_on(conn: &mut Conn, day: NaiveDate) -> Result<Option<i64>> {
     Ok(
         sqlx::query_scalar("SELECT id FROM delivery_rounds WHERE on_date = ?")
             .bind(day)
-            .fetch_optional(conn)
+            .fetch_optional(conn.sqlite()?)
             .await?,
     )
 }
 
 pub async fn insert_round(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     day: NaiveDate,
     at: DateTime<Utc>,
     by: &str,
@@ -320,7 +308,7 @@ pub async fn insert_round(
     .bind(day)
     .bind(at)
     .bind(by)
-    .fetch_one(conn)
+    .fetch_one(conn.sqlite()?)
     .await?)
 }
 
@@ -364,39 +352,36 @@ const STOP_SELECT: &str = "SELECT s.id, s.round_id, r.on_date, s.household_id, h
      JOIN households h ON h.id = s.household_id
      LEFT JOIN delivery_households d ON d.household_id = s.household_id";
 
-pub async fn stops(conn: &mut SqliteConnection, round_id: i64) -> Result<Vec<StopRow>> {
+pub async fn stops(conn: &mut Conn, round_id: i64) -> Result<Vec<StopRow>> {
     Ok(sqlx::query_as(AssertSqlSafe(format!(
         "{STOP_SELECT} WHERE s.round_id = ? ORDER BY s.position, s.id"
     )))
     .bind(round_id)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
-pub async fn stop(conn: &mut SqliteConnection, id: i64) -> Result<Option<StopRow>> {
+pub async fn stop(conn: &mut Conn, id: i64) -> Result<Option<StopRow>> {
     Ok(
         sqlx::query_as(AssertSqlSafe(format!("{STOP_SELECT} WHERE s.id = ?")))
             .bind(id)
-            .fetch_optional(conn)
+            .fetch_optional(conn.sqlite()?)
             .await?,
     )
 }
 
 /// A household's home deliveries, newest first.
-pub async fn household_stops(
-    conn: &mut SqliteConnection,
-    household_id: i64,
-) -> Result<Vec<StopRow>> {
+pub async fn household_stops(conn: &mut Conn, household_id: i64) -> Result<Vec<StopRow>> {
     Ok(sqlx::query_as(AssertSqlSafe(format!(
         "{STOP_SELECT} WHERE s.household_id = ? ORDER BY r.on_date DESC, s.id DESC"
     )))
     .bind(household_id)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
 pub async fn insert_stop(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     round_id: i64,
     household_id: i64,
     position: i64,
@@ -410,35 +395,30 @@ pub async fn insert_stop(
     .bind(household_id)
     .bind(position)
     .bind(parcels)
-    .fetch_one(conn)
+    .fetch_one(conn.sqlite()?)
     .await?)
 }
 
-pub async fn delete_stop(conn: &mut SqliteConnection, id: i64) -> Result<()> {
+pub async fn delete_stop(conn: &mut Conn, id: i64) -> Result<()> {
     sqlx::query("DELETE FROM home_deliveries WHERE id = ?")
         .bind(id)
-        .execute(conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }
 
-pub async fn set_stop_plan(
-    conn: &mut SqliteConnection,
-    id: i64,
-    position: i64,
-    parcels: i64,
-) -> Result<()> {
+pub async fn set_stop_plan(conn: &mut Conn, id: i64, position: i64, parcels: i64) -> Result<()> {
     sqlx::query("UPDATE home_deliveries SET position = ?, parcels = ? WHERE id = ?")
         .bind(position)
         .bind(parcels)
         .bind(id)
-        .execute(conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }
 
 pub async fn mark_packed(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: i64,
     items: i64,
     at: DateTime<Utc>,
@@ -449,13 +429,13 @@ pub async fn mark_packed(
         .bind(at)
         .bind(by)
         .bind(id)
-        .execute(conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }
 
 pub async fn set_outcome(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: i64,
     outcome: DeliveryOutcome,
     at: DateTime<Utc>,
@@ -470,7 +450,7 @@ pub async fn set_outcome(
     .bind(by)
     .bind(visit_id)
     .bind(id)
-    .execute(conn)
+    .execute(conn.sqlite()?)
     .await?;
     Ok(())
 }
@@ -478,7 +458,7 @@ pub async fn set_outcome(
 /// The date of another round the household is on and not settled: packed with no outcome
 /// yet, or planned for `today` or later (an unpacked stop of a past round no longer counts).
 pub async fn open_stop_elsewhere(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     household_id: i64,
     round_id: i64,
     today: NaiveDate,
@@ -491,15 +471,15 @@ pub async fn open_stop_elsewhere(
     .bind(household_id)
     .bind(round_id)
     .bind(today)
-    .fetch_optional(conn)
+    .fetch_optional(conn.sqlite()?)
     .await?)
 }
 
 /// Takes a household off every round it is on but not packed for yet.
-pub async fn delete_unpacked_stops(conn: &mut SqliteConnection, household_id: i64) -> Result<()> {
+pub async fn delete_unpacked_stops(conn: &mut Conn, household_id: i64) -> Result<()> {
     sqlx::query("DELETE FROM home_deliveries WHERE household_id = ? AND packed_at IS NULL")
         .bind(household_id)
-        .execute(conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }
@@ -516,21 +496,18 @@ pub struct ParcelLineRow {
     pub suits: String,
 }
 
-pub async fn parcel_lines(conn: &mut SqliteConnection) -> Result<Vec<ParcelLineRow>> {
+pub async fn parcel_lines(conn: &mut Conn) -> Result<Vec<ParcelLineRow>> {
     Ok(sqlx::query_as(
         "SELECT p.item_id, i.name, p.per_household, p.per_person, i.allergens, i.suits
          FROM parcel_lines p JOIN items i ON i.id = p.item_id ORDER BY i.category, i.name",
     )
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
-pub async fn replace_parcel_lines(
-    conn: &mut SqliteConnection,
-    lines: &[(i64, i64, i64)],
-) -> Result<()> {
+pub async fn replace_parcel_lines(conn: &mut Conn, lines: &[(i64, i64, i64)]) -> Result<()> {
     sqlx::query("DELETE FROM parcel_lines")
-        .execute(&mut *conn)
+        .execute(conn.sqlite()?)
         .await?;
     for (item_id, per_household, per_person) in lines {
         sqlx::query(
@@ -539,23 +516,23 @@ pub async fn replace_parcel_lines(
         .bind(item_id)
         .bind(per_household)
         .bind(per_person)
-        .execute(&mut *conn)
+        .execute(conn.sqlite()?)
         .await?;
     }
     Ok(())
 }
 
-pub async fn item_exists(conn: &mut SqliteConnection, item_id: i64) -> Result<bool> {
+pub async fn item_exists(conn: &mut Conn, item_id: i64) -> Result<bool> {
     Ok(
         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM items WHERE id = ?)")
             .bind(item_id)
-            .fetch_one(conn)
+            .fetch_one(conn.sqlite()?)
             .await?,
     )
 }
 
 pub async fn set_item_food_facts(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     item_id: i64,
     allergens: &str,
     suits: &str,
@@ -564,14 +541,14 @@ pub async fn set_item_food_facts(
         .bind(allergens)
         .bind(suits)
         .bind(item_id)
-        .execute(conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }
 
 /// What a home delivery took from stock and has not returned: (item, batch, quantity, value).
 pub async fn packed_batches(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     home_delivery_id: i64,
 ) -> Result<Vec<(i64, i64, i64, Option<i64>)>> {
     Ok(sqlx::query_as(
@@ -579,14 +556,14 @@ pub async fn packed_batches(
          WHERE home_delivery_id = ? GROUP BY item_id, batch_id HAVING SUM(quantity) <> 0",
     )
     .bind(home_delivery_id)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
 /// What packing took from stock for a home delivery, item by item: (item, name, quantity,
 /// the earliest use-by among its batches).
 pub async fn packed_lines(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     home_delivery_id: i64,
 ) -> Result<Vec<(i64, String, i64, Option<NaiveDate>)>> {
     Ok(sqlx::query_as(
@@ -596,7 +573,7 @@ pub async fn packed_lines(
          GROUP BY m.item_id ORDER BY i.category, i.name",
     )
     .bind(home_delivery_id)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
@@ -606,11 +583,7 @@ pub async fn packed_lines(
 /// calls and parcels, the needs `keep` has not recorded, its delivery details when `keep` has
 /// none. A stop on a round `keep` is on too is dropped when not packed; when packed, the merge
 /// is refused (returns the round's date) until its outcome is recorded.
-pub async fn merge(
-    conn: &mut SqliteConnection,
-    keep: i64,
-    remove: i64,
-) -> Result<Option<NaiveDate>> {
+pub async fn merge(conn: &mut Conn, keep: i64, remove: i64) -> Result<Option<NaiveDate>> {
     for statement in [
         "UPDATE contact_attempts SET household_id = ?1 WHERE household_id = ?2",
         "INSERT OR IGNORE INTO support_needs (household_id, need, until, reason, consent_at, recorded_by, recorded_at)
@@ -626,7 +599,7 @@ pub async fn merge(
         sqlx::query(statement)
             .bind(keep)
             .bind(remove)
-            .execute(&mut *conn)
+            .execute(conn.sqlite()?)
             .await?;
     }
     Ok(sqlx::query_scalar(
@@ -634,7 +607,7 @@ pub async fn merge(
          WHERE s.household_id = ? LIMIT 1",
     )
     .bind(remove)
-    .fetch_optional(conn)
+    .fetch_optional(conn.sqlite()?)
     .await?)
 }
 
@@ -643,7 +616,7 @@ pub async fn merge(
 /// Removes every personal value outreach holds about a household: its support needs and
 /// delivery address are deleted, its calls' notes blanked (the calls stay as counts), and a
 /// stop not packed yet is taken off its round (a packed one stays, to be settled).
-pub async fn erase(conn: &mut SqliteConnection, household_id: i64) -> Result<()> {
+pub async fn erase(conn: &mut Conn, household_id: i64) -> Result<()> {
     for statement in [
         "DELETE FROM support_needs WHERE household_id = ?",
         "DELETE FROM delivery_households WHERE household_id = ?",
@@ -651,7 +624,7 @@ pub async fn erase(conn: &mut SqliteConnection, household_id: i64) -> Result<()>
     ] {
         sqlx::query(statement)
             .bind(household_id)
-            .execute(&mut *conn)
+            .execute(conn.sqlite()?)
             .await?;
     }
     delete_unpacked_stops(conn, household_id).await

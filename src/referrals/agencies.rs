@@ -1,11 +1,11 @@
 //! The agency directory: the agencies members are referred to, as typed and as kept.
 
 use serde::{Deserialize, Serialize};
-use sqlx::SqliteConnection;
 use ts_rs::TS;
 
 use crate::access::{Actor, Operation};
 use crate::audit::{self, Subject};
+use crate::db::Conn;
 use crate::db::Db;
 use crate::error::{Error, FieldError, Result};
 
@@ -61,7 +61,7 @@ impl TryFrom<store::AgencyRow> for Agency {
 }
 
 pub async fn agencies(db: &Db, _signed_in: &Actor) -> Result<Vec<Agency>> {
-    let rows = store::agencies(&mut *db.pool().acquire().await?).await?;
+    let rows = store::agencies(&mut db.acquire().await?).await?;
     rows.into_iter().map(Agency::try_from).collect()
 }
 
@@ -82,7 +82,7 @@ pub async fn find_agencies(db: &Db, text: &str, signed_in: &Actor) -> Result<Vec
         .collect())
 }
 
-pub(super) async fn agency_with(conn: &mut SqliteConnection, id: i64) -> Result<Agency> {
+pub(super) async fn agency_with(conn: &mut Conn, id: i64) -> Result<Agency> {
     store::agency(conn, id)
         .await?
         .map(Agency::try_from)

@@ -12,12 +12,12 @@ pub use slip::{print_slip, slip};
 
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
-use sqlx::SqliteConnection;
 use ts_rs::TS;
 
 use crate::access::{Actor, Operation};
 use crate::audit::{self, Subject};
 use crate::choices::FlagOption;
+use crate::db::Conn;
 use crate::db::Db;
 use crate::error::{Error, FieldError, Result};
 use crate::households;
@@ -136,10 +136,7 @@ pub struct Referral {
     pub status: ReferralStatus,
 }
 
-async fn referrals_where(
-    conn: &mut SqliteConnection,
-    which: store::Which<'_>,
-) -> Result<Vec<Referral>> {
+async fn referrals_where(conn: &mut Conn, which: store::Which<'_>) -> Result<Vec<Referral>> {
     let rows = store::referrals(&mut *conn, which).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
@@ -181,7 +178,7 @@ async fn referrals_where(
     Ok(out)
 }
 
-pub(crate) async fn referral_with(conn: &mut SqliteConnection, id: i64) -> Result<Referral> {
+pub(crate) async fn referral_with(conn: &mut Conn, id: i64) -> Result<Referral> {
     referrals_where(conn, store::Which::Id(id))
         .await?
         .pop()
@@ -191,7 +188,7 @@ pub(crate) async fn referral_with(conn: &mut SqliteConnection, id: i64) -> Resul
 /// The referral with this reference, typed or scanned either way (`R-0000 0018`, `00000018`).
 pub async fn by_reference(db: &Db, reference: &str, _signed_in: &Actor) -> Result<Referral> {
     referrals_where(
-        &mut *db.pool().acquire().await?,
+        &mut db.acquire().await?,
         store::Which::Reference(&reference_digits(reference)),
     )
     .await?
@@ -221,10 +218,7 @@ pub fn reference_digits(typed: &str) -> String {
 }
 
 /// A household's referrals, newest first.
-pub async fn for_household(
-    conn: &mut SqliteConnection,
-    household_id: i64,
-) -> Result<Vec<Referral>> {
+pub async fn for_household(conn: &mut Conn, household_id: i64) -> Result<Vec<Referral>> {
     let mut list = referrals_where(conn, store::Which::Household(household_id)).await?;
     list.sort_by(|a, b| b.made_at.cmp(&a.made_at));
     Ok(list)
@@ -300,7 +294,7 @@ pub(crate) fn check(form: &ReferralForm) -> Result<Checked<'_>> {
 
 /// Makes a checked referral in the caller's write transaction; returns its id.
 pub(crate) async fn make_in(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut Conn,
     settings: &settings::Settings,
     now: chrono::DateTime<chrono::Utc>,
     checked: &Checked<'_>,
@@ -440,11 +434,8 @@ pub async fn follow_up(db: &Db, _signed_in: &Actor) -> Result<Vec<Referral>> {
     let settings = settings::require(db).await?;
     let cutoff =
         settings.date_at(db.now()) - Duration::days(i64::from(settings.referral_follow_up_days));
-    let mut list = referrals_where(
-        &mut *db.pool().acquire().await?,
-        store::Which::OpenMadeBy(cutoff),
-    )
-    .await?;
+    let mut list =
+        referrals_where(&mut db.acquire().await?, store::Which::OpenMadeBy(cutoff)).await?;
     list.sort_by(|a, b| a.made_at.cmp(&b.made_at));
     Ok(list)
 }
@@ -480,7 +471,7 @@ pub async fn open(db: &Db, _signed_in: &Actor) -> Result<Vec<OpenReferral>> {
     let cutoff = (settings.date_at(db.now())
         - Duration::days(i64::from(settings.referral_follow_up_days)))
     .to_string();
-    let mut list = referrals_where(&mut *db.pool().acquire().await?, store::Which::Open).await?;
+    let mut list = referrals_where(&mut db.acquire().await?, store::Which::Open).await?;
     list.sort_by(|a, b| a.made_at.cmp(&b.made_at));
     Ok(list
         .into_iter()
@@ -501,12 +492,12 @@ pub struct OpenReferral {
 
 /// Referrals' part in merging households, inside the caller's transaction: `from`'s
 /// referrals become `to`'s.
-pub(crate) async fn move_household(conn: &mut SqliteConnection, from: i64, to: i64) -> Result<()> {
+pub(crate) async fn move_household(conn: &mut Conn, from: i64, to: i64) -> Result<()> {
     store::move_household(conn, from, to).await
 }
 
 /// Referrals' part in an erasure: details and outcome notes blanked; agency, reason code,
 /// dates and outcome code stay for the referral figures.
-pub(crate) async fn erase_household(conn: &mut SqliteConnection, household_id: i64) -> Result<()> {
+pub(crate) async fn erase_household(conn: &mut Conn, household_id: i64) -> Result<()> {
     store::erase_household(conn, household_id).await
 }

@@ -21,7 +21,7 @@ pub async fn slip(db: &Db, id: i64, actor: &Actor) -> Result<Vec<u8>> {
 async fn slip_of(db: &Db, id: i64, actor: &Actor) -> Result<(Referral, Vec<u8>)> {
     actor.require(db, Operation::PrintSlip).await?;
     let settings = settings::require(db).await?;
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     let referral = referral_with(&mut conn, id).await?;
     let Some(household) = households::load(&mut conn, referral.household_id)
         .await?

@@ -2,9 +2,10 @@
 //! including `allocate_reference`, the one place referral references are given out.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{AssertSqlSafe, FromRow, QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::{AssertSqlSafe, FromRow, QueryBuilder, Sqlite};
 
 use super::{AgencyKind, Outcome, ReferralReason, Urgency};
+use crate::db::Conn;
 use crate::error::Result;
 use crate::membership;
 
@@ -26,34 +27,30 @@ const AGENCY_COLUMNS: &str =
     "id, name, kind, contact_person, phone, email, address, opening_hours, how_to_refer, active";
 
 /// The directory: agencies in use first, by name.
-pub async fn agencies(conn: &mut SqliteConnection) -> Result<Vec<AgencyRow>> {
+pub async fn agencies(conn: &mut Conn) -> Result<Vec<AgencyRow>> {
     Ok(sqlx::query_as::<_, AgencyRow>(AssertSqlSafe(format!(
         "SELECT {AGENCY_COLUMNS} FROM agencies ORDER BY active DESC, name"
     )))
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
-pub async fn agency(conn: &mut SqliteConnection, id: i64) -> Result<Option<AgencyRow>> {
+pub async fn agency(conn: &mut Conn, id: i64) -> Result<Option<AgencyRow>> {
     Ok(sqlx::query_as::<_, AgencyRow>(AssertSqlSafe(format!(
         "SELECT {AGENCY_COLUMNS} FROM agencies WHERE id = ?"
     )))
     .bind(id)
-    .fetch_optional(conn)
+    .fetch_optional(conn.sqlite()?)
     .await?)
 }
 
 /// Whether another agency (not `except`) has this name.
-pub async fn agency_name_taken(
-    conn: &mut SqliteConnection,
-    name: &str,
-    except: Option<i64>,
-) -> Result<bool> {
+pub async fn agency_name_taken(conn: &mut Conn, name: &str, except: Option<i64>) -> Result<bool> {
     let clash: Option<i64> =
         sqlx::query_scalar("SELECT id FROM agencies WHERE name = ? AND id IS NOT ?")
             .bind(name)
             .bind(except)
-            .fetch_optional(conn)
+            .fetch_optional(conn.sqlite()?)
             .await?;
     Ok(clash.is_some())
 }
@@ -72,7 +69,7 @@ pub struct AgencyFields<'a> {
 }
 
 pub async fn update_agency(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: i64,
     a: AgencyFields<'_>,
     active: bool,
@@ -93,17 +90,13 @@ pub async fn update_agency(
     .bind(active)
     .bind(at)
     .bind(id)
-    .execute(conn)
+    .execute(conn.sqlite()?)
     .await?;
     Ok(())
 }
 
 /// Adds an agency, in use; returns its id.
-pub async fn insert_agency(
-    conn: &mut SqliteConnection,
-    a: AgencyFields<'_>,
-    at: DateTime<Utc>,
-) -> Result<i64> {
+pub async fn insert_agency(conn: &mut Conn, a: AgencyFields<'_>, at: DateTime<Utc>) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO agencies (name, kind, contact_person, phone, email, address, opening_hours, how_to_refer,
              active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
@@ -118,7 +111,7 @@ pub async fn insert_agency(
     .bind(a.how_to_refer)
     .bind(at)
     .bind(at)
-    .fetch_one(conn)
+    .fetch_one(conn.sqlite()?)
     .await?)
 }
 
@@ -158,7 +151,7 @@ pub enum Which<'a> {
     OpenMadeBy(NaiveDate),
 }
 
-pub async fn referrals(conn: &mut SqliteConnection, which: Which<'_>) -> Result<Vec<ReferralRow>> {
+pub async fn referrals(conn: &mut Conn, which: Which<'_>) -> Result<Vec<ReferralRow>> {
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
         "SELECT r.id, r.reference, r.household_id, h.lead_name, h.membership_number, r.agency_id, \
          r.reason, r.reason_detail, r.urgency, r.consent_at, r.made_at, r.made_on, r.made_by, \
@@ -172,17 +165,17 @@ pub async fn referrals(conn: &mut SqliteConnection, which: Which<'_>) -> Result<
         Which::Open => q.push("r.outcome IS NULL"),
         Which::OpenMadeBy(day) => q.push("r.outcome IS NULL AND r.made_on <= ").push_bind(day),
     };
-    Ok(q.build_query_as().fetch_all(conn).await?)
+    Ok(q.build_query_as().fetch_all(conn.sqlite()?).await?)
 }
 
 /// The next referral reference (8 digits with a check digit, like membership numbers),
 /// inside the caller's write transaction (which holds the write lock, so two referrals
 /// never get the same one); past the last serial, the lowest one unused.
-pub async fn allocate_reference(conn: &mut SqliteConnection) -> Result<Option<String>> {
+pub async fn allocate_reference(conn: &mut Conn) -> Result<Option<String>> {
     let next: i64 = sqlx::query_scalar(
         "SELECT COALESCE(MAX(CAST(substr(reference, 1, 7) AS INTEGER)), 0) + 1 FROM referrals",
     )
-    .fetch_one(&mut *conn)
+    .fetch_one(conn.sqlite()?)
     .await?;
     let mut used = None;
     if next > i64::from(membership::MAX_SERIAL) {
@@ -190,7 +183,7 @@ pub async fn allocate_reference(conn: &mut SqliteConnection) -> Result<Option<St
             sqlx::query_scalar::<_, i64>(
                 "SELECT CAST(substr(reference, 1, 7) AS INTEGER) FROM referrals",
             )
-            .fetch_all(&mut *conn)
+            .fetch_all(conn.sqlite()?)
             .await?,
         );
     }
@@ -215,7 +208,7 @@ pub struct NewReferral<'a> {
 }
 
 /// Stores a referral; returns its id.
-pub async fn insert(conn: &mut SqliteConnection, r: NewReferral<'_>) -> Result<i64> {
+pub async fn insert(conn: &mut Conn, r: NewReferral<'_>) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO referrals (reference, household_id, agency_id, reason, reason_detail, urgency, consent_at,
              made_at, made_on, made_by)
@@ -231,27 +224,22 @@ pub async fn insert(conn: &mut SqliteConnection, r: NewReferral<'_>) -> Result<i
     .bind(r.at)
     .bind(r.on)
     .bind(r.by)
-    .fetch_one(conn)
+    .fetch_one(conn.sqlite()?)
     .await?)
 }
 
-pub async fn set_contacted(
-    conn: &mut SqliteConnection,
-    id: i64,
-    at: DateTime<Utc>,
-    by: &str,
-) -> Result<()> {
+pub async fn set_contacted(conn: &mut Conn, id: i64, at: DateTime<Utc>, by: &str) -> Result<()> {
     sqlx::query("UPDATE referrals SET contacted_at = ?, contacted_by = ? WHERE id = ?")
         .bind(at)
         .bind(by)
         .bind(id)
-        .execute(conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }
 
 pub async fn set_outcome(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: i64,
     outcome: Outcome,
     note: &str,
@@ -266,29 +254,29 @@ pub async fn set_outcome(
     .bind(at)
     .bind(by)
     .bind(id)
-    .execute(conn)
+    .execute(conn.sqlite()?)
     .await?;
     Ok(())
 }
 
 /// The referrals of `from` become `to`'s (households merged).
-pub async fn move_household(conn: &mut SqliteConnection, from: i64, to: i64) -> Result<()> {
+pub async fn move_household(conn: &mut Conn, from: i64, to: i64) -> Result<()> {
     sqlx::query("UPDATE referrals SET household_id = ? WHERE household_id = ?")
         .bind(to)
         .bind(from)
-        .execute(conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }
 
 /// Erasure: a household's referral details and outcome notes are blanked; agency, reason
 /// code, dates and outcome code stay, for the referral figures.
-pub async fn erase_household(conn: &mut SqliteConnection, household_id: i64) -> Result<()> {
+pub async fn erase_household(conn: &mut Conn, household_id: i64) -> Result<()> {
     sqlx::query(
         "UPDATE referrals SET reason_detail = '', outcome_note = '' WHERE household_id = ?",
     )
     .bind(household_id)
-    .execute(conn)
+    .execute(conn.sqlite()?)
     .await?;
     Ok(())
 }

@@ -43,7 +43,7 @@ pub async fn dashboard(db: &Db, signed_in: &Actor) -> Result<Dashboard> {
     let this_week = week_start_of(today, settings.week_start);
     let first = this_week - Duration::weeks(WEEKS - 1);
     let window_start = first - Duration::weeks(3);
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     let visits = store::visit_days_since(&mut conn, window_start).await?;
     let weeks: Vec<_> = (0..WEEKS).map(|i| first + Duration::weeks(i)).collect();
     let mut per_week = vec![0i64; weeks.len()];

@@ -669,6 +669,6 @@ pub fn destination(
 /// Every export, newest first (a manager's, as exporting is).
 pub async fn history(db: &Db, actor: &Actor) -> Result<Vec<ExportRecord>> {
     actor.require(db, Operation::ExportReport).await?;
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     store::exports(&mut conn, 200).await
 }

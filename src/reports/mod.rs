@@ -15,11 +15,11 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::SqliteConnection;
 use ts_rs::TS;
 
 use crate::access::{Actor, Operation};
 use crate::clock::week_start_of;
+use crate::db::Conn;
 use crate::db::Db;
 use crate::error::{whole_number, Error, FieldError, Result};
 use crate::i18n::{Language, LANGUAGES};
@@ -315,7 +315,7 @@ pub struct SocialValueForm {
 }
 
 pub async fn report_settings(db: &Db, _signed_in: &Actor) -> Result<ReportSettingsForm> {
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     let (small, avg) = store::report_settings(&mut conn)
         .await?
         .ok_or_else(|| Error::not_found("The pantry's settings (finish first-run setup)"))?;
@@ -415,16 +415,12 @@ fn instant_bounds(settings: &Settings, period: &Period) -> (DateTime<Utc>, DateT
 /// noughts as if they were figures.
 pub async fn summary(db: &Db, period: &Period, _signed_in: &Actor) -> Result<Summary> {
     let settings = settings::require(db).await?;
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     refuse_unlived(&mut conn, settings.date_at(db.now()), period).await?;
     summary_with(&mut conn, &settings, period).await
 }
 
-async fn refuse_unlived(
-    conn: &mut SqliteConnection,
-    today: NaiveDate,
-    period: &Period,
-) -> Result<()> {
+async fn refuse_unlived(conn: &mut Conn, today: NaiveDate, period: &Period) -> Result<()> {
     if period.from > today {
         return Err(Error::invalid(
             "period",
@@ -452,11 +448,7 @@ async fn refuse_unlived(
     Ok(())
 }
 
-async fn summary_with(
-    conn: &mut SqliteConnection,
-    settings: &Settings,
-    period: &Period,
-) -> Result<Summary> {
+async fn summary_with(conn: &mut Conn, settings: &Settings, period: &Period) -> Result<Summary> {
     let (from, to) = (period.from, period.to);
     let (small, avg) = store::report_settings(&mut *conn)
         .await?

@@ -5,9 +5,9 @@
 //! `neighbourhoods`.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::SqliteConnection;
 
 use super::export::ExportRecord;
+use crate::db::Conn;
 use crate::error::Result;
 
 /// Visits, items, fees and the value of what was taken, by the neighbourhood at the visit,
@@ -107,69 +107,66 @@ pub struct EventFigures {
 /// The pantry's first day on record: its first visit, its first member's joining day, or the
 /// day it was set up, whichever is earliest (imported members and demo visits go back before
 /// set-up).
-pub async fn first_day(conn: &mut SqliteConnection) -> Result<Option<NaiveDate>> {
+pub async fn first_day(conn: &mut Conn) -> Result<Option<NaiveDate>> {
     let first: Option<String> = sqlx::query_scalar(
         "SELECT MIN(day) FROM (
              SELECT MIN(local_date) AS day FROM visits
              UNION ALL SELECT MIN(joined_on) FROM households
              UNION ALL SELECT substr(created_at, 1, 10) FROM pantry_settings WHERE id = 1)",
     )
-    .fetch_one(conn)
+    .fetch_one(conn.sqlite()?)
     .await?;
     Ok(first.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()))
 }
 
 /// The small-count threshold and the average item value in pence, once the pantry is set up.
-pub async fn report_settings(conn: &mut SqliteConnection) -> Result<Option<(i64, i64)>> {
+pub async fn report_settings(conn: &mut Conn) -> Result<Option<(i64, i64)>> {
     Ok(sqlx::query_as(
         "SELECT report_small_count, average_item_value_pence FROM pantry_settings WHERE id = 1",
     )
-    .fetch_optional(conn)
+    .fetch_optional(conn.sqlite()?)
     .await?)
 }
 
 pub async fn save_report_settings(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     small_count: i64,
     average_item_value_pence: i64,
 ) -> Result<()> {
     sqlx::query("UPDATE pantry_settings SET report_small_count = ?, average_item_value_pence = ? WHERE id = 1")
         .bind(small_count)
         .bind(average_item_value_pence)
-        .execute(conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }
 
 /// The social value of each referral outcome that has one: (outcome code, pence).
-pub async fn social_values(conn: &mut SqliteConnection) -> Result<Vec<(String, i64)>> {
+pub async fn social_values(conn: &mut Conn) -> Result<Vec<(String, i64)>> {
     Ok(
         sqlx::query_as("SELECT outcome, value_pence FROM social_values")
-            .fetch_all(conn)
+            .fetch_all(conn.sqlite()?)
             .await?,
     )
 }
 
 /// Replaces every social value with `values` (outcome code, pence).
-pub async fn replace_social_values(
-    conn: &mut SqliteConnection,
-    values: &[(&str, i64)],
-) -> Result<()> {
+pub async fn replace_social_values(conn: &mut Conn, values: &[(&str, i64)]) -> Result<()> {
     sqlx::query("DELETE FROM social_values")
-        .execute(&mut *conn)
+        .execute(conn.sqlite()?)
         .await?;
     for (outcome, value) in values {
         sqlx::query("INSERT INTO social_values (outcome, value_pence) VALUES (?, ?)")
             .bind(outcome)
             .bind(value)
-            .execute(&mut *conn)
+            .execute(conn.sqlite()?)
             .await?;
     }
     Ok(())
 }
 
 pub async fn visit_figures(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     from: NaiveDate,
     to: NaiveDate,
     average_item_value_pence: i64,
@@ -178,39 +175,39 @@ pub async fn visit_figures(
         .bind(from)
         .bind(to)
         .bind(average_item_value_pence)
-        .fetch_all(conn)
+        .fetch_all(conn.sqlite()?)
         .await?)
 }
 
 pub async fn household_figures(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<HouseholdFigures>> {
     Ok(sqlx::query_as(HOUSEHOLDS_SQL)
         .bind(from)
         .bind(to)
-        .fetch_all(conn)
+        .fetch_all(conn.sqlite()?)
         .await?)
 }
 
 pub async fn event_figures(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<EventFigures>> {
     Ok(sqlx::query_as(EVENTS_SQL)
         .bind(from)
         .bind(to)
-        .fetch_all(conn)
+        .fetch_all(conn.sqlite()?)
         .await?)
 }
 
 /// Every neighbourhood in the pantry's order: (id, name, active).
-pub async fn neighbourhoods(conn: &mut SqliteConnection) -> Result<Vec<(i64, String, bool)>> {
+pub async fn neighbourhoods(conn: &mut Conn) -> Result<Vec<(i64, String, bool)>> {
     Ok(
         sqlx::query_as("SELECT id, name, active FROM neighbourhoods ORDER BY position, id")
-            .fetch_all(conn)
+            .fetch_all(conn.sqlite()?)
             .await?,
     )
 }
@@ -218,7 +215,7 @@ pub async fn neighbourhoods(conn: &mut SqliteConnection) -> Result<Vec<(i64, Str
 /// Referrals made in the period, by the kind of agency: (kind code, count, sum of the record
 /// keys).
 pub async fn referrals_by_kind(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<(String, i64, i64)>> {
@@ -228,14 +225,14 @@ pub async fn referrals_by_kind(
     )
     .bind(from)
     .bind(to)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
 /// Referral outcomes recorded from `from` up to (not including) `until`: (outcome code, count,
 /// sum of the record keys).
 pub async fn referral_outcomes(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     from: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> Result<Vec<(String, i64, i64)>> {
@@ -245,13 +242,13 @@ pub async fn referral_outcomes(
     )
     .bind(from)
     .bind(until)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
 /// Stock delivered in the period, by source: (source code, units, value in pence).
 pub async fn stock_received(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<(String, i64, i64)>> {
@@ -261,42 +258,36 @@ pub async fn stock_received(
     )
     .bind(from)
     .bind(to)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
 /// Visits on each day of the period that had any, and the sum of their record keys.
 pub async fn visits_per_day(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<(NaiveDate, i64, i64)>> {
     Ok(sqlx::query_as(PER_DAY_SQL)
         .bind(from)
         .bind(to)
-        .fetch_all(conn)
+        .fetch_all(conn.sqlite()?)
         .await?)
 }
 
 /// Every visit (not voided) on or after `from`: (date, household id).
-pub async fn visit_days_since(
-    conn: &mut SqliteConnection,
-    from: NaiveDate,
-) -> Result<Vec<(NaiveDate, i64)>> {
+pub async fn visit_days_since(conn: &mut Conn, from: NaiveDate) -> Result<Vec<(NaiveDate, i64)>> {
     Ok(sqlx::query_as(
         "SELECT local_date, household_id FROM visits WHERE voided_at IS NULL AND local_date >= ?",
     )
     .bind(from)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
 /// The six neighbourhoods with most households visiting on or after `from`, each household
 /// where it was at its latest visit: (name, households), largest first.
-pub async fn top_neighbourhoods(
-    conn: &mut SqliteConnection,
-    from: NaiveDate,
-) -> Result<Vec<(String, i64)>> {
+pub async fn top_neighbourhoods(conn: &mut Conn, from: NaiveDate) -> Result<Vec<(String, i64)>> {
     Ok(sqlx::query_as(
         "WITH last AS (SELECT MAX(id) AS id FROM visits WHERE voided_at IS NULL AND local_date >= ? GROUP BY household_id)
          SELECT COALESCE(n.name, 'No neighbourhood recorded'), COUNT(*) AS households
@@ -304,7 +295,7 @@ pub async fn top_neighbourhoods(
          GROUP BY v.snap_neighbourhood_id ORDER BY households DESC LIMIT 6",
     )
     .bind(from)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
@@ -323,7 +314,7 @@ pub struct NewExport<'a> {
 }
 
 /// Records an export and returns it as stored.
-pub async fn insert_export(conn: &mut SqliteConnection, e: &NewExport<'_>) -> Result<ExportRecord> {
+pub async fn insert_export(conn: &mut Conn, e: &NewExport<'_>) -> Result<ExportRecord> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO report_exports (at, actor, kind, period_from, period_to, format, file, sha256,
              audit_entries, audit_head)
@@ -339,20 +330,20 @@ pub async fn insert_export(conn: &mut SqliteConnection, e: &NewExport<'_>) -> Re
     .bind(e.sha256)
     .bind(e.audit_head.entries)
     .bind(&e.audit_head.hash)
-    .fetch_one(&mut *conn)
+    .fetch_one(conn.sqlite()?)
     .await?;
     Ok(sqlx::query_as("SELECT * FROM report_exports WHERE id = ?")
         .bind(id)
-        .fetch_one(conn)
+        .fetch_one(conn.sqlite()?)
         .await?)
 }
 
 /// The newest `limit` exports, newest first.
-pub async fn exports(conn: &mut SqliteConnection, limit: i64) -> Result<Vec<ExportRecord>> {
+pub async fn exports(conn: &mut Conn, limit: i64) -> Result<Vec<ExportRecord>> {
     Ok(
         sqlx::query_as("SELECT * FROM report_exports ORDER BY id DESC LIMIT ?")
             .bind(limit)
-            .fetch_all(conn)
+            .fetch_all(conn.sqlite()?)
             .await?,
     )
 }
@@ -361,7 +352,7 @@ pub async fn exports(conn: &mut SqliteConnection, limit: i64) -> Result<Vec<Expo
 /// delivered and not delivered by the round's date, households delivered to, calls made and
 /// households called by the call's date. Codes are `outreach::SUMMARY_ROWS`'.
 pub async fn outreach_figures(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<(String, i64, i64)>> {
@@ -390,6 +381,6 @@ pub async fn outreach_figures(
     )
     .bind(from)
     .bind(to)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }

@@ -8,11 +8,12 @@ mod store;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 use ts_rs::TS;
 
 use crate::access::{Actor, Operation};
 use crate::audit;
+use crate::db::Conn;
 use crate::db::Db;
 use crate::error::{Error, Result};
 pub use form::{SettingsForm, ValidSettings, DEFAULT_TIME_ZONE};
@@ -145,7 +146,7 @@ pub fn time_zones() -> Vec<String> {
 
 /// The saved settings, or `None` before first-run setup.
 pub async fn load(db: &Db) -> Result<Option<Settings>> {
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     load_with(&mut conn).await
 }
 
@@ -165,7 +166,7 @@ pub async fn require(db: &Db) -> Result<Settings> {
 
 /// Minutes of inactivity after which the app locks.
 pub async fn idle_lock_minutes(db: &Db) -> Result<i64> {
-    Ok(store::idle_lock_minutes(&mut *db.pool().acquire().await?)
+    Ok(store::idle_lock_minutes(&mut db.acquire().await?)
         .await?
         .unwrap_or(10))
 }
@@ -200,18 +201,14 @@ pub async fn save_idle_lock_minutes(db: &Db, actor: &Actor, minutes: &str) -> Re
 
 /// Saves the backup folder and how many backups are kept, inside the caller's transaction
 /// (`backups::save_settings` checks them first).
-pub(crate) async fn save_backup_settings(
-    conn: &mut sqlx::SqliteConnection,
-    folder: &str,
-    kept: u32,
-) -> Result<()> {
+pub(crate) async fn save_backup_settings(conn: &mut Conn, folder: &str, kept: u32) -> Result<()> {
     store::save_backup_settings(conn, folder, i64::from(kept)).await
 }
 
 /// Where backups go: the folder setting as saved (empty for the default), the folder it
 /// means (the default is `backups` beside the database), and how many backups are kept.
 pub(crate) async fn backup_folder(db: &Db) -> Result<(String, std::path::PathBuf, i64)> {
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     let (setting, kept) = store::backup_settings(&mut conn)
         .await?
         .unwrap_or((String::new(), 14));
@@ -223,7 +220,7 @@ pub(crate) async fn backup_folder(db: &Db) -> Result<(String, std::path::PathBuf
     Ok((setting, dir, kept))
 }
 
-pub(crate) async fn load_with(conn: &mut SqliteConnection) -> Result<Option<Settings>> {
+pub(crate) async fn load_with(conn: &mut Conn) -> Result<Option<Settings>> {
     let Some(row) = store::load(&mut *conn).await? else {
         return Ok(None);
     };
@@ -282,7 +279,7 @@ pub async fn save(db: &Db, form: &SettingsForm, actor: &Actor) -> Result<Setting
 
 /// Saves checked settings inside the caller's transaction, with the audit entry.
 pub(crate) async fn save_with(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     at: DateTime<Utc>,
     valid: &ValidSettings,
     actor: &str,

@@ -4,9 +4,10 @@
 //! their own columns of that row.
 
 use chrono::{DateTime, Utc};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 use super::{DistrictMapping, Neighbourhood, ValidSettings};
+use crate::db::Conn;
 use crate::error::Result;
 
 #[derive(Debug, FromRow)]
@@ -40,33 +41,29 @@ pub const LOAD_SQL: [&str; 3] = [
 ];
 
 /// The saved settings row, or `None` before first-run setup.
-pub async fn load(conn: &mut SqliteConnection) -> Result<Option<SettingsRow>> {
+pub async fn load(conn: &mut Conn) -> Result<Option<SettingsRow>> {
     Ok(sqlx::query_as::<_, SettingsRow>(LOAD_SQL[0])
-        .fetch_optional(conn)
+        .fetch_optional(conn.sqlite()?)
         .await?)
 }
 
 /// Active neighbourhoods, in the pantry's order.
-pub async fn active_neighbourhoods(conn: &mut SqliteConnection) -> Result<Vec<Neighbourhood>> {
+pub async fn active_neighbourhoods(conn: &mut Conn) -> Result<Vec<Neighbourhood>> {
     Ok(sqlx::query_as::<_, Neighbourhood>(LOAD_SQL[1])
-        .fetch_all(conn)
+        .fetch_all(conn.sqlite()?)
         .await?)
 }
 
 /// Postcode districts mapped to neighbourhoods, by district.
-pub async fn districts(conn: &mut SqliteConnection) -> Result<Vec<DistrictMapping>> {
+pub async fn districts(conn: &mut Conn) -> Result<Vec<DistrictMapping>> {
     Ok(sqlx::query_as::<_, DistrictMapping>(LOAD_SQL[2])
-        .fetch_all(conn)
+        .fetch_all(conn.sqlite()?)
         .await?)
 }
 
 /// Writes the settings row (created the first time, with the pantry's random id, which
 /// later saves keep), saved `at`.
-pub async fn upsert(
-    conn: &mut SqliteConnection,
-    at: DateTime<Utc>,
-    valid: &ValidSettings,
-) -> Result<()> {
+pub async fn upsert(conn: &mut Conn, at: DateTime<Utc>, valid: &ValidSettings) -> Result<()> {
     sqlx::query(
         "INSERT INTO pantry_settings (id, name, short_code, address, landlord_name, time_zone,
              weekly_fee_pence, items_per_visit, visits_per_week, membership_weeks, retention_months,
@@ -99,16 +96,16 @@ pub async fn upsert(
     .bind(valid.referral_follow_up_days)
     .bind(at)
     .bind(at)
-    .execute(conn)
+    .execute(conn.sqlite()?)
     .await?;
     Ok(())
 }
 
 /// Makes `names` the active neighbourhoods, in this order; the rest become inactive (never
 /// deleted: past visits point at them).
-pub async fn set_neighbourhoods(conn: &mut SqliteConnection, names: &[String]) -> Result<()> {
+pub async fn set_neighbourhoods(conn: &mut Conn, names: &[String]) -> Result<()> {
     sqlx::query("UPDATE neighbourhoods SET active = 0")
-        .execute(&mut *conn)
+        .execute(conn.sqlite()?)
         .await?;
     for (position, name) in names.iter().enumerate() {
         sqlx::query(
@@ -117,16 +114,16 @@ pub async fn set_neighbourhoods(conn: &mut SqliteConnection, names: &[String]) -
         )
         .bind(name)
         .bind(i64::try_from(position).unwrap_or(i64::MAX))
-        .execute(&mut *conn)
+        .execute(conn.sqlite()?)
         .await?;
     }
     Ok(())
 }
 
 /// Replaces the district mappings: (district, neighbourhood name).
-pub async fn set_districts(conn: &mut SqliteConnection, mapped: &[(String, String)]) -> Result<()> {
+pub async fn set_districts(conn: &mut Conn, mapped: &[(String, String)]) -> Result<()> {
     sqlx::query("DELETE FROM postcode_districts")
-        .execute(&mut *conn)
+        .execute(conn.sqlite()?)
         .await?;
     for (district, name) in mapped {
         sqlx::query(
@@ -135,47 +132,43 @@ pub async fn set_districts(conn: &mut SqliteConnection, mapped: &[(String, Strin
         )
         .bind(district)
         .bind(name)
-        .execute(&mut *conn)
+        .execute(conn.sqlite()?)
         .await?;
     }
     Ok(())
 }
 
 /// Minutes of inactivity after which the app locks; `None` before first-run setup.
-pub async fn idle_lock_minutes(conn: &mut SqliteConnection) -> Result<Option<i64>> {
+pub async fn idle_lock_minutes(conn: &mut Conn) -> Result<Option<i64>> {
     Ok(
         sqlx::query_scalar("SELECT idle_lock_minutes FROM pantry_settings WHERE id = 1")
-            .fetch_optional(conn)
+            .fetch_optional(conn.sqlite()?)
             .await?,
     )
 }
 
-pub async fn set_idle_lock_minutes(conn: &mut SqliteConnection, minutes: i64) -> Result<()> {
+pub async fn set_idle_lock_minutes(conn: &mut Conn, minutes: i64) -> Result<()> {
     sqlx::query("UPDATE pantry_settings SET idle_lock_minutes = ? WHERE id = 1")
         .bind(minutes)
-        .execute(conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }
 
 /// The backup folder setting (empty: the default folder) and how many backups are kept.
-pub async fn backup_settings(conn: &mut SqliteConnection) -> Result<Option<(String, i64)>> {
+pub async fn backup_settings(conn: &mut Conn) -> Result<Option<(String, i64)>> {
     Ok(
         sqlx::query_as("SELECT backup_folder, backups_kept FROM pantry_settings WHERE id = 1")
-            .fetch_optional(conn)
+            .fetch_optional(conn.sqlite()?)
             .await?,
     )
 }
 
-pub async fn save_backup_settings(
-    conn: &mut SqliteConnection,
-    folder: &str,
-    kept: i64,
-) -> Result<()> {
+pub async fn save_backup_settings(conn: &mut Conn, folder: &str, kept: i64) -> Result<()> {
     sqlx::query("UPDATE pantry_settings SET backup_folder = ?, backups_kept = ? WHERE id = 1")
         .bind(folder)
         .bind(kept)
-        .execute(conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }

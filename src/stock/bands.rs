@@ -2,12 +2,13 @@
 //! their per-visit limits, the points limit and the days of use-by warning.
 
 use serde::{Deserialize, Serialize};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 use ts_rs::TS;
 
 use super::store;
 use crate::access::{Actor, Operation};
 use crate::audit;
+use crate::db::Conn;
 use crate::db::Db;
 use crate::error::{whole_number, Error, FieldError, Result};
 
@@ -59,7 +60,7 @@ pub struct BandForm {
     pub per_visit: String,
 }
 
-pub(crate) async fn stock_settings_with(conn: &mut SqliteConnection) -> Result<StockSettings> {
+pub(crate) async fn stock_settings_with(conn: &mut Conn) -> Result<StockSettings> {
     let (counter_stock, points_per_visit, use_by_warning_days) =
         store::bands::stock_columns(&mut *conn)
             .await?
@@ -78,7 +79,7 @@ pub(crate) async fn stock_settings_with(conn: &mut SqliteConnection) -> Result<S
 }
 
 pub async fn stock_settings(db: &Db, _signed_in: &Actor) -> Result<StockSettings> {
-    stock_settings_with(&mut *db.pool().acquire().await?).await
+    stock_settings_with(&mut db.acquire().await?).await
 }
 
 /// Saves the stock settings; a band still used by an item cannot be removed.

@@ -3,13 +3,14 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 use ts_rs::TS;
 
 use super::store;
 use super::store::catalogue::ItemRecord;
 use crate::access::{Actor, Operation};
 use crate::audit::{self, Subject};
+use crate::db::Conn;
 use crate::db::Db;
 use crate::error::{whole_number, Error, FieldError, Result};
 use crate::money;
@@ -52,11 +53,7 @@ pub struct Item {
     pub barcodes: String,
 }
 
-pub(crate) async fn item_with(
-    conn: &mut SqliteConnection,
-    today: NaiveDate,
-    id: i64,
-) -> Result<Item> {
+pub(crate) async fn item_with(conn: &mut Conn, today: NaiveDate, id: i64) -> Result<Item> {
     store::catalogue::item(conn, today, id)
         .await?
         .ok_or_else(|| Error::not_found(format!("Item {id}")))
@@ -72,7 +69,7 @@ pub async fn items(
     let settings = settings::require(db).await?;
     let like = format!("%{}%", text.trim().replace(['%', '_'], ""));
     store::catalogue::search(
-        &mut *db.pool().acquire().await?,
+        &mut db.acquire().await?,
         settings.date_at(db.now()),
         include_inactive,
         &like,
@@ -108,10 +105,7 @@ pub struct BarcodeForm {
 }
 
 /// Checks an item form against the catalogue: names and barcodes are unique, the band exists.
-pub(super) async fn validate_item(
-    conn: &mut SqliteConnection,
-    form: &ItemForm,
-) -> Result<ItemRecord> {
+pub(super) async fn validate_item(conn: &mut Conn, form: &ItemForm) -> Result<ItemRecord> {
     let mut errors = crate::text::control_errors(form);
     let text = |errors: &mut Vec<FieldError>, field: &str, value: &str, label: &str, max: usize| {
         let v = value.trim();
@@ -267,7 +261,7 @@ pub async fn save_item(db: &Db, form: &ItemForm, actor: &Actor) -> Result<Item> 
 }
 
 pub(super) async fn save_item_with(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     at: DateTime<Utc>,
     id: Option<i64>,
     v: &ItemRecord,
@@ -291,7 +285,7 @@ pub(super) async fn save_item_with(
 
 /// The form for an item as saved.
 pub async fn item_form(db: &Db, id: i64, _signed_in: &Actor) -> Result<ItemForm> {
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     // The form shows no levels, so the day they are counted on does not matter.
     let item = item_with(&mut conn, db.now().date_naive(), id).await?;
     let barcodes = store::catalogue::barcodes(&mut conn, id).await?;
@@ -332,7 +326,7 @@ pub enum BarcodeScan {
 pub async fn scan_barcode(db: &Db, typed: &str, _signed_in: &Actor) -> Result<BarcodeScan> {
     let code = check_barcode(typed).map_err(|m| Error::invalid("barcode", m))?;
     let settings = settings::require(db).await?;
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     let found = store::catalogue::barcode(&mut conn, &code).await?;
     Ok(match found {
         Some((item_id, units)) => BarcodeScan::Found {

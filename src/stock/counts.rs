@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use sqlx::SqliteConnection;
 use ts_rs::TS;
 
 use super::ledger::{self, Doc, Movement, Take, When};
@@ -14,6 +13,7 @@ use super::store;
 use super::store::counts::{CountHead, CountLineRow};
 use crate::access::{Actor, Operation};
 use crate::audit::{self, Subject};
+use crate::db::Conn;
 use crate::db::Db;
 use crate::error::{whole_number, Error, Result};
 use crate::money;
@@ -129,7 +129,7 @@ impl StockCount {
     }
 }
 
-async fn count_with(conn: &mut SqliteConnection, id: i64) -> Result<StockCount> {
+async fn count_with(conn: &mut Conn, id: i64) -> Result<StockCount> {
     let head = store::counts::head(&mut *conn, id)
         .await?
         .ok_or_else(|| Error::not_found(format!("Stock count {id}")))?;
@@ -138,12 +138,12 @@ async fn count_with(conn: &mut SqliteConnection, id: i64) -> Result<StockCount> 
 }
 
 pub async fn count(db: &Db, id: i64, _signed_in: &Actor) -> Result<StockCount> {
-    count_with(&mut *db.pool().acquire().await?, id).await
+    count_with(&mut db.acquire().await?, id).await
 }
 
 /// The count in progress, if any.
 pub async fn open_count(db: &Db, _signed_in: &Actor) -> Result<Option<StockCount>> {
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     match store::counts::open_count_id(&mut conn).await? {
         Some(id) => Ok(Some(count_with(&mut conn, id).await?)),
         None => Ok(None),

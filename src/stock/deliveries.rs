@@ -11,6 +11,7 @@ use super::store;
 use crate::access::{Actor, Operation};
 use crate::audit::{self, Subject};
 use crate::clock::parse_uk_date;
+use crate::db::Conn;
 use crate::db::Db;
 use crate::error::{whole_number, Error, FieldError, Result};
 use crate::money;
@@ -197,7 +198,7 @@ pub async fn record_delivery(db: &Db, form: &DeliveryForm, actor: &Actor) -> Res
     Ok(delivery)
 }
 
-async fn delivery_with(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Delivery> {
+async fn delivery_with(conn: &mut Conn, id: i64) -> Result<Delivery> {
     store::deliveries::delivery(conn, id)
         .await?
         .ok_or_else(|| Error::not_found(format!("Delivery {id}")))
@@ -205,5 +206,5 @@ async fn delivery_with(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<Del
 
 /// The latest deliveries, newest first.
 pub async fn recent_deliveries(db: &Db, limit: u32, _signed_in: &Actor) -> Result<Vec<Delivery>> {
-    store::deliveries::recent(&mut *db.pool().acquire().await?, limit).await
+    store::deliveries::recent(&mut db.acquire().await?, limit).await
 }

@@ -5,12 +5,13 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 use ts_rs::TS;
 
 use super::ledger::{self, Doc, Movement, Take, When};
 use super::store;
 use super::StockSettings;
+use crate::db::Conn;
 use crate::error::{Error, FieldError, Result};
 
 /// One item chosen at the counter.
@@ -67,7 +68,7 @@ pub fn limits_broken(stock: &StockSettings, chosen: &[(Priced, i64)]) -> Vec<Str
 /// Moves the chosen items out for `visit_id`; returns the number of items. Limits and stock
 /// are checked first; on any problem nothing is written (the caller's transaction rolls back).
 pub(crate) async fn distribute(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     when: &When,
     stock: &StockSettings,
     visit_id: i64,
@@ -112,11 +113,7 @@ pub(crate) async fn distribute(
 }
 
 /// Puts back what an undone visit took, into the batches it came from.
-pub(crate) async fn return_visit(
-    conn: &mut SqliteConnection,
-    when: &When,
-    visit_id: i64,
-) -> Result<()> {
+pub(crate) async fn return_visit(conn: &mut Conn, when: &When, visit_id: i64) -> Result<()> {
     let taken = store::ledger::taken_by_visit(&mut *conn, visit_id).await?;
     for (item_id, batch_id, quantity, value) in taken {
         ledger::post(

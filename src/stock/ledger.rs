@@ -4,11 +4,11 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::SqliteConnection;
 
 use super::store;
 use super::store::ledger::MovementRecord;
 use crate::clock::local_date_of;
+use crate::db::Conn;
 use crate::error::{Error, Result, Shortage};
 use crate::settings::Settings;
 
@@ -55,7 +55,7 @@ impl When {
 }
 
 pub(crate) async fn new_batch(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     item_id: i64,
     best_before: Option<NaiveDate>,
     use_by: Option<NaiveDate>,
@@ -64,7 +64,7 @@ pub(crate) async fn new_batch(
 }
 
 /// Appends a movement and moves the batch's cached balance with it.
-pub(crate) async fn post(conn: &mut SqliteConnection, when: &When, m: Movement) -> Result<()> {
+pub(crate) async fn post(conn: &mut Conn, when: &When, m: Movement) -> Result<()> {
     let mut record = MovementRecord {
         at: when.at,
         local_date: when.local_date,
@@ -105,7 +105,7 @@ pub(crate) enum Take {
 /// Takes `wanted` units of each item from its first-expiring batches, as movements of
 /// `kind` for `doc`. Every shortage is reported at once and nothing is written.
 pub(crate) async fn take(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     when: &When,
     wanted: &BTreeMap<i64, i64>,
     kind: &'static str,
@@ -191,6 +191,6 @@ fn shortage(
 }
 
 /// The balance of every item from the cache, and recomputed from the ledger; they must agree.
-pub async fn balances_agree(conn: &mut SqliteConnection) -> Result<bool> {
+pub async fn balances_agree(conn: &mut Conn) -> Result<bool> {
     Ok(store::ledger::batches_out_of_balance(conn).await? == 0)
 }

@@ -56,7 +56,7 @@ pub struct StockOverview {
 
 pub async fn overview(db: &Db, _signed_in: &Actor) -> Result<StockOverview> {
     let settings = settings::require(db).await?;
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     let stock = stock_settings_with(&mut conn).await?;
     let today = settings.date_at(db.now());
     let soon = today + Duration::days(stock.use_by_warning_days);
@@ -104,7 +104,7 @@ pub struct ItemDetail {
 
 pub async fn item_detail(db: &Db, id: i64, _signed_in: &Actor) -> Result<ItemDetail> {
     let settings = settings::require(db).await?;
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     let item = item_with(&mut conn, settings.date_at(db.now()), id).await?;
     let batches = store::levels::item_batches(&mut conn, id).await?;
     let movements = store::levels::item_movements(&mut conn, id).await?;

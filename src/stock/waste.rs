@@ -10,6 +10,7 @@ use super::ledger::{self, Doc, Movement, Take, When};
 use super::store;
 use crate::access::{Actor, Operation};
 use crate::audit::{self, Subject};
+use crate::db::Conn;
 use crate::db::Db;
 use crate::error::{whole_number, Error, FieldError, Result};
 use crate::settings;
@@ -40,12 +41,7 @@ pub struct WasteRecord {
     pub units: i64,
 }
 
-async fn new_waste(
-    conn: &mut sqlx::SqliteConnection,
-    when: &When,
-    reason: &str,
-    volunteer: &str,
-) -> Result<i64> {
+async fn new_waste(conn: &mut Conn, when: &When, reason: &str, volunteer: &str) -> Result<i64> {
     store::waste::insert_waste(conn, when.at, when.local_date, reason, volunteer).await
 }
 

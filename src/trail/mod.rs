@@ -55,7 +55,7 @@ pub async fn list(db: &Db, filter: &AuditFilter, actor: &Actor) -> Result<AuditP
         from: date(&filter.from, "from")?,
         to: date(&filter.to, "to")?,
     };
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     let (mut entries, matching, actions) = audit::matching(&mut conn, matching, LIMIT).await?;
     for entry in &mut entries {
         entry.sentence = sentence::sentence(&mut conn, entry).await?;

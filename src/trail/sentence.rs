@@ -4,11 +4,11 @@
 //! listed, and a household that has been erased is "an erased household".
 
 use serde_json::Value;
-use sqlx::SqliteConnection;
 
 use super::store;
 use crate::access::Role;
 use crate::audit::{AuditEntry, Subject};
+use crate::db::Conn;
 use crate::error::Result;
 use crate::households::Status;
 use crate::money;
@@ -16,7 +16,7 @@ use crate::referrals::{self, Outcome};
 use crate::stock::deliveries::DeliverySource;
 
 /// The entry as a sentence.
-pub(crate) async fn sentence(conn: &mut SqliteConnection, e: &AuditEntry) -> Result<String> {
+pub(crate) async fn sentence(conn: &mut Conn, e: &AuditEntry) -> Result<String> {
     let details: Value = serde_json::from_str(&e.details).unwrap_or(Value::Null);
     let who = e.actor.as_str();
     let text = |key: &str| details[key].as_str().unwrap_or_default().to_owned();
@@ -273,7 +273,7 @@ pub(crate) async fn sentence(conn: &mut SqliteConnection, e: &AuditEntry) -> Res
 const ERASED: &str = "an erased household";
 
 /// A household as a sentence names it: its membership number, or that it was erased.
-async fn household(conn: &mut SqliteConnection, id: i64) -> Result<String> {
+async fn household(conn: &mut Conn, id: i64) -> Result<String> {
     Ok(match store::household(conn, id).await? {
         Some((number, false)) => number,
         _ => ERASED.to_owned(),
@@ -281,7 +281,7 @@ async fn household(conn: &mut SqliteConnection, id: i64) -> Result<String> {
 }
 
 /// A referral's reference as people see it (`R-0000 0018`) and its agency's name.
-async fn referral(conn: &mut SqliteConnection, id: i64) -> Result<Option<(String, String)>> {
+async fn referral(conn: &mut Conn, id: i64) -> Result<Option<(String, String)>> {
     Ok(store::referral(conn, id)
         .await?
         .map(|(reference, agency)| (referrals::reference_shown(&reference), agency)))

@@ -2,64 +2,63 @@
 //! `referrals`, `agencies`, `volunteers` and `items`, by the ids the trail's entries
 //! carry, so that a sentence names what it is about as it is now.
 
-use sqlx::SqliteConnection;
-
+use crate::db::Conn;
 use crate::error::Result;
 
 /// A household's membership number, and whether it has been erased.
-pub async fn household(conn: &mut SqliteConnection, id: i64) -> Result<Option<(String, bool)>> {
+pub async fn household(conn: &mut Conn, id: i64) -> Result<Option<(String, bool)>> {
     Ok(sqlx::query_as(
         "SELECT membership_number, erased_at IS NOT NULL FROM households WHERE id = ?",
     )
     .bind(id)
-    .fetch_optional(conn)
+    .fetch_optional(conn.sqlite()?)
     .await?)
 }
 
 /// Why a visit was recorded despite the verdict, and why it was undone.
 pub async fn visit_reasons(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: i64,
 ) -> Result<Option<(Option<String>, Option<String>)>> {
     Ok(
         sqlx::query_as("SELECT override_reason, void_reason FROM visits WHERE id = ?")
             .bind(id)
-            .fetch_optional(conn)
+            .fetch_optional(conn.sqlite()?)
             .await?,
     )
 }
 
 /// A referral's reference and its agency's name.
-pub async fn referral(conn: &mut SqliteConnection, id: i64) -> Result<Option<(String, String)>> {
+pub async fn referral(conn: &mut Conn, id: i64) -> Result<Option<(String, String)>> {
     Ok(sqlx::query_as(
         "SELECT r.reference, a.name FROM referrals r \
          JOIN agencies a ON a.id = r.agency_id WHERE r.id = ?",
     )
     .bind(id)
-    .fetch_optional(conn)
+    .fetch_optional(conn.sqlite()?)
     .await?)
 }
 
-pub async fn agency_name(conn: &mut SqliteConnection, id: i64) -> Result<Option<String>> {
+pub async fn agency_name(conn: &mut Conn, id: i64) -> Result<Option<String>> {
     Ok(sqlx::query_scalar("SELECT name FROM agencies WHERE id = ?")
         .bind(id)
-        .fetch_optional(conn)
+        .fetch_optional(conn.sqlite()?)
         .await?)
 }
 
 /// A volunteer's name and role code.
-pub async fn volunteer(conn: &mut SqliteConnection, id: i64) -> Result<Option<(String, String)>> {
+pub async fn volunteer(conn: &mut Conn, id: i64) -> Result<Option<(String, String)>> {
     Ok(
         sqlx::query_as("SELECT name, role FROM volunteers WHERE id = ?")
             .bind(id)
-            .fetch_optional(conn)
+            .fetch_optional(conn.sqlite()?)
             .await?,
     )
 }
 
-pub async fn item_name(conn: &mut SqliteConnection, id: i64) -> Result<Option<String>> {
+pub async fn item_name(conn: &mut Conn, id: i64) -> Result<Option<String>> {
     Ok(sqlx::query_scalar("SELECT name FROM items WHERE id = ?")
         .bind(id)
-        .fetch_optional(conn)
+        .fetch_optional(conn.sqlite()?)
         .await?)
 }

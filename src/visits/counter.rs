@@ -3,13 +3,13 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use sqlx::SqliteConnection;
 use ts_rs::TS;
 
 use super::eligibility::{eligibility, window_start, Facts, Verdict};
 use super::store::{self, CounterRow};
 use crate::access::Actor;
 use crate::cards::{self, CardLookup};
+use crate::db::Conn;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::households::form::{flags_from_text, Allergen, Dietary};
@@ -80,7 +80,7 @@ pub(super) struct Decision {
 
 /// Reads the household and its visits and decides; the same whether showing or recording.
 pub(super) async fn decide(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     settings: &Settings,
     id: i64,
     card: Option<&CardLookup>,
@@ -128,7 +128,7 @@ pub async fn check_in(
     _signed_in: &Actor,
 ) -> Result<CheckIn> {
     let settings = settings::require(db).await?;
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     let d = decide(
         &mut conn,
         &settings,

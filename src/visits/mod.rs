@@ -8,6 +8,8 @@
 //! - `till`: today's totals and the cash-up;
 //! - `store`: the SQL.
 
+use crate::db::Conn;
+
 mod counter;
 mod eligibility;
 mod recording;
@@ -26,19 +28,12 @@ pub use till::{cash_up, today, CashUp, FeeTotal, Today};
 
 /// Visits' part in merging households, inside the caller's transaction: `from`'s visits
 /// become `to`'s.
-pub(crate) async fn move_household(
-    conn: &mut sqlx::SqliteConnection,
-    from: i64,
-    to: i64,
-) -> crate::Result<()> {
+pub(crate) async fn move_household(conn: &mut Conn, from: i64, to: i64) -> crate::Result<()> {
     store::move_household(conn, from, to).await
 }
 
 /// Visits' part in an erasure: notes, card numbers and reasons blanked; the visits and
 /// their snapshots stay for the anonymous reports.
-pub(crate) async fn erase_household(
-    conn: &mut sqlx::SqliteConnection,
-    household_id: i64,
-) -> crate::Result<()> {
+pub(crate) async fn erase_household(conn: &mut Conn, household_id: i64) -> crate::Result<()> {
     store::erase_household(conn, household_id).await
 }

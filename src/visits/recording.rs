@@ -9,6 +9,7 @@ use super::store::{self, NewVisit};
 use crate::access::{Actor, Operation};
 use crate::audit::{self, Subject};
 use crate::clock::local_date_of;
+use crate::db::Conn;
 use crate::db::Db;
 use crate::error::{whole_number, Error, FieldError, Result};
 use crate::settings;
@@ -255,7 +256,7 @@ pub async fn void_visit(
 
 /// Whether a household may shop on `day`, for planning a delivery round.
 pub(crate) async fn verdict_on(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut Conn,
     settings: &settings::Settings,
     household_id: i64,
     day: chrono::NaiveDate,
@@ -270,7 +271,7 @@ pub(crate) async fn verdict_on(
 /// rules now refuse (it shopped at the counter after the round was planned) still has its
 /// visit: the parcel was handed over; the refusal's codes go to the audit trail.
 pub(crate) async fn record_delivered(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut Conn,
     settings: &settings::Settings,
     delivered: Delivered<'_>,
 ) -> Result<i64> {

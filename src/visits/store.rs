@@ -2,9 +2,10 @@
 //! (and the household facts the counter decides from).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 use super::{CashUp, FeeMethod, VisitRecord};
+use crate::db::Conn;
 use crate::error::Result;
 
 /// What the counter reads about a household to decide and show.
@@ -60,55 +61,52 @@ pub const INSERT_VISIT_SQL: &str =
          card_number, request_id, override_reason, method)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 
-pub(super) async fn counter_row(
-    conn: &mut SqliteConnection,
-    id: i64,
-) -> Result<Option<CounterRow>> {
+pub(super) async fn counter_row(conn: &mut Conn, id: i64) -> Result<Option<CounterRow>> {
     Ok(sqlx::query_as::<_, CounterRow>(COUNTER_ROW_SQL)
         .bind(id)
-        .fetch_optional(conn)
+        .fetch_optional(conn.sqlite()?)
         .await?)
 }
 
 /// Local dates of a household's visits (not voided) from `since`.
 pub(super) async fn visit_dates_since(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     household_id: i64,
     since: NaiveDate,
 ) -> Result<Vec<NaiveDate>> {
     Ok(sqlx::query_scalar(DATES_SINCE_SQL)
         .bind(household_id)
         .bind(since)
-        .fetch_all(conn)
+        .fetch_all(conn.sqlite()?)
         .await?)
 }
 
 /// The local date of a household's last visit (not voided), if any.
 pub(super) async fn last_visit_date(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     household_id: i64,
 ) -> Result<Option<NaiveDate>> {
     Ok(sqlx::query_scalar(LAST_DATE_SQL)
         .bind(household_id)
-        .fetch_optional(conn)
+        .fetch_optional(conn.sqlite()?)
         .await?)
 }
 
-pub(super) async fn visit(conn: &mut SqliteConnection, id: i64) -> Result<Option<VisitRecord>> {
+pub(super) async fn visit(conn: &mut Conn, id: i64) -> Result<Option<VisitRecord>> {
     Ok(sqlx::query_as::<_, VisitRecord>(VISIT_SQL)
         .bind(id)
-        .fetch_optional(conn)
+        .fetch_optional(conn.sqlite()?)
         .await?)
 }
 
 /// The visit already recorded for a check-in, if any.
 pub(super) async fn visit_for_request(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     request_id: &str,
 ) -> Result<Option<VisitRecord>> {
     Ok(sqlx::query_as::<_, VisitRecord>(VISIT_FOR_REQUEST_SQL)
         .bind(request_id)
-        .fetch_optional(conn)
+        .fetch_optional(conn.sqlite()?)
         .await?)
 }
 
@@ -134,7 +132,7 @@ pub(super) struct NewVisit<'a> {
     pub method: &'static str,
 }
 
-pub(super) async fn insert_visit(conn: &mut SqliteConnection, v: &NewVisit<'_>) -> Result<i64> {
+pub(super) async fn insert_visit(conn: &mut Conn, v: &NewVisit<'_>) -> Result<i64> {
     Ok(sqlx::query_scalar(INSERT_VISIT_SQL)
         .bind(v.household_id)
         .bind(v.at)
@@ -153,12 +151,12 @@ pub(super) async fn insert_visit(conn: &mut SqliteConnection, v: &NewVisit<'_>) 
         .bind(v.request_id)
         .bind(v.override_reason)
         .bind(v.method)
-        .fetch_one(conn)
+        .fetch_one(conn.sqlite()?)
         .await?)
 }
 
 pub(super) async fn mark_void(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: i64,
     at: DateTime<Utc>,
     by: &str,
@@ -169,29 +167,26 @@ pub(super) async fn mark_void(
         .bind(by)
         .bind(reason)
         .bind(id)
-        .execute(conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }
 
 /// A day's counted visits: (visits, households, people, items).
-pub(super) async fn day_totals(
-    conn: &mut SqliteConnection,
-    date: NaiveDate,
-) -> Result<(i64, i64, i64, i64)> {
+pub(super) async fn day_totals(conn: &mut Conn, date: NaiveDate) -> Result<(i64, i64, i64, i64)> {
     Ok(sqlx::query_as(
         "SELECT COUNT(*), COUNT(DISTINCT household_id), COALESCE(SUM(snap_adults + snap_children), 0),
                 COALESCE(SUM(items), 0)
          FROM visits WHERE local_date = ? AND voided_at IS NULL",
     )
     .bind(date)
-    .fetch_one(conn)
+    .fetch_one(conn.sqlite()?)
     .await?)
 }
 
 /// A day's counted visits and fees by how they were paid: (method, visits, pence).
 pub(super) async fn day_fees(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     date: NaiveDate,
 ) -> Result<Vec<(FeeMethod, i64, i64)>> {
     Ok(sqlx::query_as(
@@ -199,13 +194,13 @@ pub(super) async fn day_fees(
          WHERE local_date = ? AND voided_at IS NULL GROUP BY fee_method",
     )
     .bind(date)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
 /// A day's visits, voided ones too, newest first.
 pub(super) async fn day_visits(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     date: NaiveDate,
     limit: u32,
 ) -> Result<Vec<VisitRecord>> {
@@ -214,36 +209,33 @@ pub(super) async fn day_visits(
     ))
     .bind(date)
     .bind(limit)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
-pub(super) async fn last_cash_up(
-    conn: &mut SqliteConnection,
-    date: NaiveDate,
-) -> Result<Option<CashUp>> {
+pub(super) async fn last_cash_up(conn: &mut Conn, date: NaiveDate) -> Result<Option<CashUp>> {
     Ok(sqlx::query_as::<_, CashUp>(
         "SELECT local_date, at, expected_pence, counted_pence, difference_pence, volunteer, note
          FROM cash_ups WHERE local_date = ? ORDER BY id DESC LIMIT 1",
     )
     .bind(date)
-    .fetch_optional(conn)
+    .fetch_optional(conn.sqlite()?)
     .await?)
 }
 
 /// Cash fees taken on a day (visits not voided).
-pub(super) async fn cash_taken(conn: &mut SqliteConnection, date: NaiveDate) -> Result<i64> {
+pub(super) async fn cash_taken(conn: &mut Conn, date: NaiveDate) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "SELECT COALESCE(SUM(fee_pence), 0) FROM visits
          WHERE local_date = ? AND voided_at IS NULL AND fee_method = ?",
     )
     .bind(date)
     .bind(FeeMethod::Cash)
-    .fetch_one(conn)
+    .fetch_one(conn.sqlite()?)
     .await?)
 }
 
-pub(super) async fn insert_cash_up(conn: &mut SqliteConnection, up: &CashUp) -> Result<()> {
+pub(super) async fn insert_cash_up(conn: &mut Conn, up: &CashUp) -> Result<()> {
     sqlx::query(
         "INSERT INTO cash_ups (local_date, at, expected_pence, counted_pence, difference_pence, volunteer, note)
          VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -255,24 +247,24 @@ pub(super) async fn insert_cash_up(conn: &mut SqliteConnection, up: &CashUp) -> 
     .bind(up.difference_pence)
     .bind(&up.volunteer)
     .bind(&up.note)
-    .execute(conn)
+    .execute(conn.sqlite()?)
     .await?;
     Ok(())
 }
 
 /// The visits of `from` become `to`'s (households merged).
-pub(super) async fn move_household(conn: &mut SqliteConnection, from: i64, to: i64) -> Result<()> {
+pub(super) async fn move_household(conn: &mut Conn, from: i64, to: i64) -> Result<()> {
     sqlx::query("UPDATE visits SET household_id = ? WHERE household_id = ?")
         .bind(to)
         .bind(from)
-        .execute(conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }
 
 /// Erasure: a household's visit notes, card numbers and the reasons given for an override
 /// or an undo are blanked; the visits and their snapshots stay, for the anonymous reports.
-pub(super) async fn erase_household(conn: &mut SqliteConnection, household_id: i64) -> Result<()> {
+pub(super) async fn erase_household(conn: &mut Conn, household_id: i64) -> Result<()> {
     sqlx::query(
         "UPDATE visits SET note = '', card_number = NULL,
              override_reason = CASE WHEN override_reason IS NULL THEN NULL ELSE '' END,
@@ -280,7 +272,7 @@ pub(super) async fn erase_household(conn: &mut SqliteConnection, household_id: i
          WHERE household_id = ?",
     )
     .bind(household_id)
-    .execute(conn)
+    .execute(conn.sqlite()?)
     .await?;
     Ok(())
 }

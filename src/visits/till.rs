@@ -56,7 +56,7 @@ pub struct Today {
 pub async fn today(db: &Db, _signed_in: &Actor) -> Result<Today> {
     let settings = settings::require(db).await?;
     let date = settings.date_at(db.now());
-    let mut conn = db.pool().acquire().await?;
+    let mut conn = db.acquire().await?;
     let (visits, households, people, items) = store::day_totals(&mut conn, date).await?;
     let by_method = store::day_fees(&mut conn, date).await?;
     let fees = [

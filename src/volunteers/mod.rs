@@ -16,6 +16,7 @@ use ts_rs::TS;
 
 use crate::access::{Actor, Operation, Role};
 use crate::audit::{self, Subject};
+use crate::db::Conn;
 use crate::db::Db;
 use crate::error::{Error, FieldError, Result};
 
@@ -94,7 +95,7 @@ fn check_name(errors: &mut Vec<FieldError>, name: &str) -> String {
 
 /// Every volunteer, for the sign-in list and for admins.
 async fn all_volunteers(db: &Db) -> Result<Vec<Volunteer>> {
-    store::all(&mut *db.pool().acquire().await?).await
+    store::all(&mut db.acquire().await?).await
 }
 
 /// The names to choose from at sign-in: active volunteers only.
@@ -115,7 +116,7 @@ pub async fn manage_list(db: &Db, actor: &Actor) -> Result<Vec<Volunteer>> {
 
 /// Whether no volunteer exists yet (first run, or a database from before sign-in existed).
 pub async fn needs_first_admin(db: &Db) -> Result<bool> {
-    Ok(store::count(&mut *db.pool().acquire().await?).await? == 0)
+    Ok(store::count(&mut db.acquire().await?).await? == 0)
 }
 
 /// The first administrator as typed at first run: name, PIN and the PIN again.
@@ -167,7 +168,7 @@ pub async fn create_first_admin(db: &Db, admin: &FirstAdmin) -> Result<Actor> {
 
 /// The first admin, inside the caller's transaction; refused once any volunteer exists.
 pub(crate) async fn insert_first_admin(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut Conn,
     at: DateTime<Utc>,
     name: &str,
     hash: &str,
@@ -336,10 +337,7 @@ const SLOW_DOWN_MAX_SECONDS: i64 = 300;
 /// 4 s … up to five minutes). With the per-name lock-out this keeps guessing to a few hundred PINs a day
 /// however many names and processes are used. An admin locked out by someone else's guesses
 /// signs in with the recovery key (`sign_in_with_recovery_key`), which waits for nothing.
-async fn slow_down(
-    conn: &mut sqlx::SqliteConnection,
-    now: DateTime<Utc>,
-) -> Result<Option<Duration>> {
+async fn slow_down(conn: &mut Conn, now: DateTime<Utc>) -> Result<Option<Duration>> {
     let window = Duration::minutes(SLOW_DOWN_WINDOW_MINUTES);
     let recent: Vec<DateTime<Utc>> = audit::newest_times(conn, SIGN_IN_FAILED, 32)
         .await?
@@ -403,7 +401,7 @@ pub async fn sign_in_with_recovery_key(db: &Db, name: &str, recovery_key: &str) 
 /// Records a sign-in that failed (a wrong PIN or recovery key), in its write transaction: the
 /// pantry-wide slow-down counts these.
 async fn sign_in_failed(
-    mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    mut tx: Conn,
     db: &Db,
     login: &store::Login,
     details: serde_json::Value,
@@ -424,7 +422,7 @@ async fn sign_in_failed(
 /// Ends a sign-in that checked out, in its write transaction: the name's wrong PINs are
 /// cleared (and any lock-out lifted), and the sign-in is recorded.
 async fn signed_in(
-    mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    mut tx: Conn,
     db: &Db,
     login: store::Login,
     role: Role,

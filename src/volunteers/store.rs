@@ -1,64 +1,61 @@
 //! SQL for volunteers: the only place that reads or writes `volunteers`.
 
 use chrono::{DateTime, Utc};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 use super::Volunteer;
 use crate::access::Role;
+use crate::db::Conn;
 use crate::error::Result;
 
 /// Every volunteer, active first, by name.
-pub async fn all(conn: &mut SqliteConnection) -> Result<Vec<Volunteer>> {
+pub async fn all(conn: &mut Conn) -> Result<Vec<Volunteer>> {
     Ok(sqlx::query_as(
         "SELECT id, name, role, active, locked_until FROM volunteers ORDER BY active DESC, name",
     )
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
-pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Volunteer> {
+pub async fn get(conn: &mut Conn, id: i64) -> Result<Volunteer> {
     Ok(
         sqlx::query_as("SELECT id, name, role, active, locked_until FROM volunteers WHERE id = ?")
             .bind(id)
-            .fetch_one(conn)
+            .fetch_one(conn.sqlite()?)
             .await?,
     )
 }
 
-pub async fn count(conn: &mut SqliteConnection) -> Result<i64> {
+pub async fn count(conn: &mut Conn) -> Result<i64> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM volunteers")
-        .fetch_one(conn)
+        .fetch_one(conn.sqlite()?)
         .await?)
 }
 
 /// Whether another volunteer (not `except`) has this name.
-pub async fn name_taken(
-    conn: &mut SqliteConnection,
-    name: &str,
-    except: Option<i64>,
-) -> Result<bool> {
+pub async fn name_taken(conn: &mut Conn, name: &str, except: Option<i64>) -> Result<bool> {
     let clash: Option<i64> =
         sqlx::query_scalar("SELECT id FROM volunteers WHERE name = ? AND id IS NOT ?")
             .bind(name)
             .bind(except)
-            .fetch_optional(conn)
+            .fetch_optional(conn.sqlite()?)
             .await?;
     Ok(clash.is_some())
 }
 
 /// Active admins other than volunteer `id`.
-pub async fn other_active_admins(conn: &mut SqliteConnection, id: i64) -> Result<i64> {
+pub async fn other_active_admins(conn: &mut Conn, id: i64) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "SELECT COUNT(*) FROM volunteers WHERE role = 'admin' AND active = 1 AND id <> ?",
     )
     .bind(id)
-    .fetch_one(conn)
+    .fetch_one(conn.sqlite()?)
     .await?)
 }
 
 /// Adds a volunteer; returns the new id.
 pub async fn insert(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     name: &str,
     role: Role,
     pin_hash: &str,
@@ -73,14 +70,14 @@ pub async fn insert(
     .bind(pin_hash)
     .bind(active)
     .bind(at)
-    .fetch_one(conn)
+    .fetch_one(conn.sqlite()?)
     .await?)
 }
 
 /// Rewrites a volunteer's name, role and active flag; a new PIN hash also clears wrong
 /// tries and any lock-out. False when there is no such volunteer.
 pub async fn update(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: i64,
     name: &str,
     role: Role,
@@ -100,7 +97,7 @@ pub async fn update(
     .bind(pin_hash)
     .bind(pin_hash)
     .bind(id)
-    .execute(conn)
+    .execute(conn.sqlite()?)
     .await?;
     Ok(done.rows_affected() > 0)
 }
@@ -117,18 +114,18 @@ pub struct Login {
 }
 
 /// The active volunteer with this name.
-pub async fn login(conn: &mut SqliteConnection, name: &str) -> Result<Option<Login>> {
+pub async fn login(conn: &mut Conn, name: &str) -> Result<Option<Login>> {
     Ok(sqlx::query_as(
         "SELECT id, name, role, pin_hash, failed_attempts, locked_until FROM volunteers WHERE name = ? AND active = 1",
     )
     .bind(name)
-    .fetch_optional(conn)
+    .fetch_optional(conn.sqlite()?)
     .await?)
 }
 
 /// Records wrong PINs in a row, and a lock-out until a time (or none).
 pub async fn set_attempts(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: i64,
     failed_attempts: i64,
     locked_until: Option<DateTime<Utc>>,
@@ -137,7 +134,7 @@ pub async fn set_attempts(
         .bind(failed_attempts)
         .bind(locked_until)
         .bind(id)
-        .execute(conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: a real SQLite file in a fresh temp directory.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod server;
+
 use sqlx::AssertSqlSafe;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -97,7 +99,7 @@ pub fn hillside_form() -> SettingsForm {
 
 pub async fn count(db: &Db, table: &str) -> i64 {
     sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
-        .fetch_one(db.pool())
+        .fetch_one(db.pool().unwrap())
         .await
         .unwrap()
 }
@@ -231,7 +233,7 @@ pub async fn mark_as_newer(db: &Db) {
          VALUES (?, 'from the future', '2099-01-01', 1, x'00', 0)",
     )
     .bind(FUTURE_SCHEMA)
-    .execute(db.pool())
+    .execute(db.pool().unwrap())
     .await
     .unwrap();
 }

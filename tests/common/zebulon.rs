@@ -117,7 +117,7 @@ pub async fn pantry_with_zebulon(db: &Db) -> (i64, i64) {
     let check_in = visits::check_in(db, z, None, &common::admin())
         .await
         .unwrap();
-    let card = cards::for_household(&mut db.pool().acquire().await.unwrap(), z)
+    let card = cards::for_household(&mut db.acquire().await.unwrap(), z)
         .await
         .unwrap()[0]
         .card_number

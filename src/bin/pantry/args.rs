@@ -28,6 +28,18 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "NAME", env = "PANTRY_VOLUNTEER")]
     pub volunteer: Option<String>,
 
+    /// The pantry's database on a PostgreSQL server (postgres://USER@HOST:PORT/DATABASE, or
+    /// PANTRY_DATABASE_URL) instead of the encrypted file in the data folder. A server on
+    /// another computer needs ?sslmode=verify-full&sslrootcert=CA-FILE.
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        env = "PANTRY_DATABASE_URL",
+        hide_env_values = true
+    )]
+    pub database: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -36,6 +48,15 @@ pub struct Cli {
 pub enum Command {
     /// Create the database (or bring it up to date) and say where it is.
     Init,
+    /// Create or upgrade the schema of the server database given with --database, connected
+    /// as the database's owner (the app itself connects as a role that only reads and writes
+    /// rows, and never changes the schema).
+    Migrate {
+        /// The role the app connects as: it is allowed to read and write rows, and only to
+        /// add to the audit trail and the stock ledger.
+        #[arg(long, value_name = "ROLE")]
+        app_role: Option<String>,
+    },
     /// The anonymised landlord summary of a period, as CSV, XLSX, PDF or JSON.
     Report {
         /// 2026-10 (a month), 2026-Q3 (a quarter), week:2026-11-16, or 2026-10-01..2026-10-31.

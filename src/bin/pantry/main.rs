@@ -9,6 +9,7 @@ use clap::Parser;
 use pantry::access::{Actor, Operation};
 use pantry::backups;
 use pantry::cards;
+use pantry::db::server::ServerAddress;
 use pantry::demo::{self, DemoSpec};
 use pantry::encryption;
 use pantry::import;
@@ -60,6 +61,48 @@ async fn run(cli: Cli) -> Result<(), Error> {
         Existing::Refuse
     };
     let keys = KeyStore::from_env();
+    let server = cli
+        .database
+        .as_deref()
+        .map(ServerAddress::parse)
+        .transpose()?;
+    if let Command::Migrate { app_role } = &cli.command {
+        let Some(address) = &server else {
+            return Err(Error::invalid(
+                "database",
+                "`pantry migrate` is for a server database: give its address with --database \
+                 postgres://… (or PANTRY_DATABASE_URL). The laptop's own database is brought up \
+                 to date whenever it is opened.",
+            ));
+        };
+        let done = pantry::db::server::migrate(address, app_role.as_deref()).await?;
+        say!(
+            "The server database {} is at schema {} ({} migration{} applied).",
+            address.shown(),
+            done.version,
+            done.applied,
+            if done.applied == 1 { "" } else { "s" }
+        );
+        return Ok(());
+    }
+    if let Some(address) = &server {
+        if matches!(
+            cli.command,
+            Command::Unlock | Command::Restore { .. } | Command::DemoData { .. }
+        ) {
+            return Err(Error::not_on_server());
+        }
+        let db = Db::open_server(address, &data_dir).await?;
+        let result = match cli.command {
+            Command::Init => init(&db).await,
+            command => match sign_in(&db, cli.volunteer.as_deref()).await {
+                Ok(actor) => signed_in(&db, command, existing, &actor).await,
+                Err(err) => Err(err),
+            },
+        };
+        db.close().await;
+        return result;
+    }
     if let Command::Unlock = &cli.command {
         let key = recovery_key()?;
         pantry::db::unlock_with(&data_dir.join(paths::DATABASE_FILE), &key, &keys).await?;
@@ -172,9 +215,11 @@ async fn signed_in(
 ) -> Result<(), Error> {
     match command {
         // Run before anyone signs in (restore signs in itself, with the database closed).
-        Command::Init | Command::DemoData { .. } | Command::Restore { .. } | Command::Unlock => {
-            Ok(())
-        }
+        Command::Init
+        | Command::Migrate { .. }
+        | Command::DemoData { .. }
+        | Command::Restore { .. }
+        | Command::Unlock => Ok(()),
         Command::RecoverySheetPutAway => {
             encryption::confirm_recovery_sheet_put_away(db, actor).await?;
             say!("Recorded: the recovery sheet for this key is printed and put away.");
@@ -307,7 +352,7 @@ fn say_printed(what: &str, done: &outreach::Printed, counted: &str) {
 }
 
 async fn init(db: &Db) -> Result<(), Error> {
-    say!("Database ready: {}", db.path().display());
+    say!("Database ready: {}", db.location());
     match settings::load(db).await? {
         Some(s) => say!("Pantry: {} ({})", s.name, s.short_code),
         None => say!("No pantry is set up yet: open the app to finish first-run setup."),

@@ -1,22 +1,21 @@
 //! SQL for the stock settings: `stock_bands`, and the stock columns of `pantry_settings`
 //! (`counter_stock`, `points_per_visit`, `use_by_warning_days`).
 
-use sqlx::SqliteConnection;
-
+use crate::db::Conn;
 use crate::error::Result;
 use crate::stock::Band;
 
 /// (counter_stock code, points per visit, use-by warning days), once the pantry is set up.
-pub async fn stock_columns(conn: &mut SqliteConnection) -> Result<Option<(String, i64, i64)>> {
+pub async fn stock_columns(conn: &mut Conn) -> Result<Option<(String, i64, i64)>> {
     Ok(sqlx::query_as(
         "SELECT counter_stock, points_per_visit, use_by_warning_days FROM pantry_settings WHERE id = 1",
     )
-    .fetch_optional(conn)
+    .fetch_optional(conn.sqlite()?)
     .await?)
 }
 
 pub async fn set_stock_columns(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     counter_stock: &str,
     points_per_visit: i64,
     use_by_warning_days: i64,
@@ -27,47 +26,47 @@ pub async fn set_stock_columns(
     .bind(counter_stock)
     .bind(points_per_visit)
     .bind(use_by_warning_days)
-    .execute(conn)
+    .execute(conn.sqlite()?)
     .await?;
     Ok(())
 }
 
 /// Every colour band, by name.
-pub async fn bands(conn: &mut SqliteConnection) -> Result<Vec<Band>> {
+pub async fn bands(conn: &mut Conn) -> Result<Vec<Band>> {
     Ok(
         sqlx::query_as("SELECT name, per_visit FROM stock_bands ORDER BY name")
-            .fetch_all(conn)
+            .fetch_all(conn.sqlite()?)
             .await?,
     )
 }
 
 /// Adds a band or changes its per-visit limit.
-pub async fn upsert_band(conn: &mut SqliteConnection, band: &Band) -> Result<()> {
+pub async fn upsert_band(conn: &mut Conn, band: &Band) -> Result<()> {
     sqlx::query(
         "INSERT INTO stock_bands (name, per_visit) VALUES (?, ?)
          ON CONFLICT (name) DO UPDATE SET per_visit = excluded.per_visit",
     )
     .bind(&band.name)
     .bind(band.per_visit)
-    .execute(conn)
+    .execute(conn.sqlite()?)
     .await?;
     Ok(())
 }
 
-pub async fn delete_band(conn: &mut SqliteConnection, name: &str) -> Result<()> {
+pub async fn delete_band(conn: &mut Conn, name: &str) -> Result<()> {
     sqlx::query("DELETE FROM stock_bands WHERE name = ?")
         .bind(name)
-        .execute(conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }
 
 /// Whether a band of this name exists (its stored name if so).
-pub async fn band_named(conn: &mut SqliteConnection, name: &str) -> Result<Option<String>> {
+pub async fn band_named(conn: &mut Conn, name: &str) -> Result<Option<String>> {
     Ok(
         sqlx::query_scalar("SELECT name FROM stock_bands WHERE name = ?")
             .bind(name)
-            .fetch_optional(conn)
+            .fetch_optional(conn.sqlite()?)
             .await?,
     )
 }

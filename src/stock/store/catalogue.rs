@@ -2,8 +2,9 @@
 //! `batches`).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{AssertSqlSafe, SqliteConnection};
+use sqlx::AssertSqlSafe;
 
+use crate::db::Conn;
 use crate::error::Result;
 use crate::stock::distribution::Priced;
 use crate::stock::{Item, ItemBarcode};
@@ -33,19 +34,19 @@ pub(super) const ITEM_SELECT: &str = "SELECT i.id, i.name, i.category, i.unit, i
      FROM items i";
 
 /// One item with its levels on `today`.
-pub async fn item(conn: &mut SqliteConnection, today: NaiveDate, id: i64) -> Result<Option<Item>> {
+pub async fn item(conn: &mut Conn, today: NaiveDate, id: i64) -> Result<Option<Item>> {
     Ok(
         sqlx::query_as(AssertSqlSafe(format!("{ITEM_SELECT} WHERE i.id = ?2")))
             .bind(today)
             .bind(id)
-            .fetch_optional(conn)
+            .fetch_optional(conn.sqlite()?)
             .await?,
     )
 }
 
 /// Items whose name, category or a barcode is `LIKE` the pattern, by category and name.
 pub async fn search(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     today: NaiveDate,
     include_inactive: bool,
     like: &str,
@@ -59,28 +60,24 @@ pub async fn search(
     .bind(today)
     .bind(include_inactive)
     .bind(like)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
 /// Another item (not `not_id`) with exactly this name.
-pub async fn item_named(
-    conn: &mut SqliteConnection,
-    name: &str,
-    not_id: Option<i64>,
-) -> Result<Option<i64>> {
+pub async fn item_named(conn: &mut Conn, name: &str, not_id: Option<i64>) -> Result<Option<i64>> {
     Ok(
         sqlx::query_scalar("SELECT id FROM items WHERE name = ? AND id IS NOT ?")
             .bind(name)
             .bind(not_id)
-            .fetch_optional(conn)
+            .fetch_optional(conn.sqlite()?)
             .await?,
     )
 }
 
 /// The name of another item (not `not_id`) that has this barcode.
 pub async fn barcode_owner(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     code: &str,
     not_id: Option<i64>,
 ) -> Result<Option<String>> {
@@ -90,12 +87,12 @@ pub async fn barcode_owner(
     )
     .bind(code)
     .bind(not_id)
-    .fetch_optional(conn)
+    .fetch_optional(conn.sqlite()?)
     .await?)
 }
 
 pub async fn insert_item(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     v: &ItemRecord,
     active: bool,
     at: DateTime<Utc>,
@@ -115,17 +112,12 @@ pub async fn insert_item(
     .bind(v.reorder_level)
     .bind(active)
     .bind(at)
-    .fetch_one(conn)
+    .fetch_one(conn.sqlite()?)
     .await?)
 }
 
 /// Rewrites an item's details (not its barcodes); false when there is no such item.
-pub async fn update_item(
-    conn: &mut SqliteConnection,
-    id: i64,
-    v: &ItemRecord,
-    active: bool,
-) -> Result<bool> {
+pub async fn update_item(conn: &mut Conn, id: i64, v: &ItemRecord, active: bool) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE items SET name = ?, category = ?, unit = ?, pack_size = ?, band = ?, points = ?,
              value_pence = ?, reorder_level = ?, active = ? WHERE id = ?",
@@ -140,99 +132,92 @@ pub async fn update_item(
     .bind(v.reorder_level)
     .bind(active)
     .bind(id)
-    .execute(conn)
+    .execute(conn.sqlite()?)
     .await?;
     Ok(done.rows_affected() > 0)
 }
 
-pub async fn delete_barcodes(conn: &mut SqliteConnection, item_id: i64) -> Result<()> {
+pub async fn delete_barcodes(conn: &mut Conn, item_id: i64) -> Result<()> {
     sqlx::query("DELETE FROM item_barcodes WHERE item_id = ?")
         .bind(item_id)
-        .execute(conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }
 
-pub async fn insert_barcode(
-    conn: &mut SqliteConnection,
-    item_id: i64,
-    barcode: &ItemBarcode,
-) -> Result<()> {
+pub async fn insert_barcode(conn: &mut Conn, item_id: i64, barcode: &ItemBarcode) -> Result<()> {
     sqlx::query("INSERT INTO item_barcodes (code, item_id, units) VALUES (?, ?, ?)")
         .bind(&barcode.code)
         .bind(item_id)
         .bind(barcode.units)
-        .execute(conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }
 
 /// An item's barcodes, by code.
-pub async fn barcodes(conn: &mut SqliteConnection, item_id: i64) -> Result<Vec<ItemBarcode>> {
+pub async fn barcodes(conn: &mut Conn, item_id: i64) -> Result<Vec<ItemBarcode>> {
     Ok(
         sqlx::query_as("SELECT code, units FROM item_barcodes WHERE item_id = ? ORDER BY code")
             .bind(item_id)
-            .fetch_all(conn)
+            .fetch_all(conn.sqlite()?)
             .await?,
     )
 }
 
 /// The item a barcode belongs to, and how many units it stands for.
-pub async fn barcode(conn: &mut SqliteConnection, code: &str) -> Result<Option<(i64, i64)>> {
+pub async fn barcode(conn: &mut Conn, code: &str) -> Result<Option<(i64, i64)>> {
     Ok(
         sqlx::query_as("SELECT item_id, units FROM item_barcodes WHERE code = ?")
             .bind(code)
-            .fetch_optional(conn)
+            .fetch_optional(conn.sqlite()?)
             .await?,
     )
 }
 
 /// How many items are in the band of this name.
-pub async fn items_in_band(conn: &mut SqliteConnection, band: &str) -> Result<i64> {
+pub async fn items_in_band(conn: &mut Conn, band: &str) -> Result<i64> {
     Ok(
         sqlx::query_scalar("SELECT COUNT(*) FROM items WHERE band = ?")
             .bind(band)
-            .fetch_one(conn)
+            .fetch_one(conn.sqlite()?)
             .await?,
     )
 }
 
 /// An item's name and unit value, if there is such an item.
-pub async fn name_and_value(
-    conn: &mut SqliteConnection,
-    id: i64,
-) -> Result<Option<(String, Option<i64>)>> {
+pub async fn name_and_value(conn: &mut Conn, id: i64) -> Result<Option<(String, Option<i64>)>> {
     Ok(
         sqlx::query_as("SELECT name, value_pence FROM items WHERE id = ?")
             .bind(id)
-            .fetch_optional(conn)
+            .fetch_optional(conn.sqlite()?)
             .await?,
     )
 }
 
 /// An item's unit value (`None` when there is no such item; `Some(None)` when not known).
-pub async fn unit_value(conn: &mut SqliteConnection, id: i64) -> Result<Option<Option<i64>>> {
+pub async fn unit_value(conn: &mut Conn, id: i64) -> Result<Option<Option<i64>>> {
     Ok(
         sqlx::query_scalar("SELECT value_pence FROM items WHERE id = ?")
             .bind(id)
-            .fetch_optional(conn)
+            .fetch_optional(conn.sqlite()?)
             .await?,
     )
 }
 
 /// An item's band and points.
-pub async fn priced(conn: &mut SqliteConnection, id: i64) -> Result<Option<Priced>> {
+pub async fn priced(conn: &mut Conn, id: i64) -> Result<Option<Priced>> {
     Ok(
         sqlx::query_as("SELECT id, name, band, points FROM items WHERE id = ?")
             .bind(id)
-            .fetch_optional(conn)
+            .fetch_optional(conn.sqlite()?)
             .await?,
     )
 }
 
 /// The item of exactly this name, with how many movements it had before `at`.
 pub async fn item_named_with_history(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     name: &str,
     at: DateTime<Utc>,
 ) -> Result<Option<(i64, i64)>> {
@@ -242,6 +227,6 @@ pub async fn item_named_with_history(
     )
     .bind(at)
     .bind(name)
-    .fetch_optional(conn)
+    .fetch_optional(conn.sqlite()?)
     .await?)
 }

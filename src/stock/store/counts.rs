@@ -2,8 +2,9 @@
 //! movements and balances for what was expected).
 
 use chrono::{DateTime, Utc};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
+use crate::db::Conn;
 use crate::error::Result;
 
 #[derive(Debug, Clone, FromRow)]
@@ -29,18 +30,18 @@ pub struct CountLineRow {
     pub unit_value_pence: Option<i64>,
 }
 
-pub async fn head(conn: &mut SqliteConnection, id: i64) -> Result<Option<CountHead>> {
+pub async fn head(conn: &mut Conn, id: i64) -> Result<Option<CountHead>> {
     Ok(sqlx::query_as(
         "SELECT id, status, started_at, started_by, closed_at, closed_by FROM stock_counts WHERE id = ?",
     )
     .bind(id)
-    .fetch_optional(conn)
+    .fetch_optional(conn.sqlite()?)
     .await?)
 }
 
 /// A count's lines by category and item. Movements "since" are those after the start and
 /// not posted by this count itself.
-pub async fn lines(conn: &mut SqliteConnection, id: i64) -> Result<Vec<CountLineRow>> {
+pub async fn lines(conn: &mut Conn, id: i64) -> Result<Vec<CountLineRow>> {
     Ok(sqlx::query_as(
         "SELECT l.item_id, i.name AS item, i.category, i.unit, l.expected,
              COALESCE((SELECT SUM(m.quantity) FROM stock_movements m
@@ -50,42 +51,38 @@ pub async fn lines(conn: &mut SqliteConnection, id: i64) -> Result<Vec<CountLine
          WHERE l.count_id = ? ORDER BY i.category, i.name",
     )
     .bind(id)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
 /// The count in progress, if any.
-pub async fn open_count_id(conn: &mut SqliteConnection) -> Result<Option<i64>> {
+pub async fn open_count_id(conn: &mut Conn) -> Result<Option<i64>> {
     Ok(
         sqlx::query_scalar("SELECT id FROM stock_counts WHERE status = 'open'")
-            .fetch_optional(conn)
+            .fetch_optional(conn.sqlite()?)
             .await?,
     )
 }
 
-pub async fn status(conn: &mut SqliteConnection, id: i64) -> Result<Option<String>> {
+pub async fn status(conn: &mut Conn, id: i64) -> Result<Option<String>> {
     Ok(
         sqlx::query_scalar("SELECT status FROM stock_counts WHERE id = ?")
             .bind(id)
-            .fetch_optional(conn)
+            .fetch_optional(conn.sqlite()?)
             .await?,
     )
 }
 
 /// Opens a count after the latest movement, with a line for every active item (and any
 /// inactive item still in stock) expecting what is on hand now.
-pub async fn insert_count(
-    conn: &mut SqliteConnection,
-    at: DateTime<Utc>,
-    started_by: &str,
-) -> Result<i64> {
+pub async fn insert_count(conn: &mut Conn, at: DateTime<Utc>, started_by: &str) -> Result<i64> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO stock_counts (started_at, started_by, after_movement)
          VALUES (?, ?, (SELECT COALESCE(MAX(id), 0) FROM stock_movements)) RETURNING id",
     )
     .bind(at)
     .bind(started_by)
-    .fetch_one(&mut *conn)
+    .fetch_one(conn.sqlite()?)
     .await?;
     sqlx::query(
         "INSERT INTO stock_count_lines (count_id, item_id, expected)
@@ -93,14 +90,14 @@ pub async fn insert_count(
          FROM items i WHERE i.active = 1 OR EXISTS (SELECT 1 FROM batches b WHERE b.item_id = i.id AND b.on_hand > 0)",
     )
     .bind(id)
-    .execute(&mut *conn)
+    .execute(conn.sqlite()?)
     .await?;
     Ok(id)
 }
 
 /// Sets (or clears) a line's counted quantity; false when the count has no such line.
 pub async fn set_counted(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     count_id: i64,
     item_id: i64,
     counted: Option<i64>,
@@ -110,42 +107,32 @@ pub async fn set_counted(
             .bind(counted)
             .bind(count_id)
             .bind(item_id)
-            .execute(conn)
+            .execute(conn.sqlite()?)
             .await?;
     Ok(done.rows_affected() > 0)
 }
 
-pub async fn mark_finalised(
-    conn: &mut SqliteConnection,
-    id: i64,
-    at: DateTime<Utc>,
-    by: &str,
-) -> Result<()> {
+pub async fn mark_finalised(conn: &mut Conn, id: i64, at: DateTime<Utc>, by: &str) -> Result<()> {
     sqlx::query(
         "UPDATE stock_counts SET status = 'finalised', closed_at = ?, closed_by = ? WHERE id = ?",
     )
     .bind(at)
     .bind(by)
     .bind(id)
-    .execute(conn)
+    .execute(conn.sqlite()?)
     .await?;
     Ok(())
 }
 
 /// Cancels the count if it is open; false when it is not.
-pub async fn cancel_if_open(
-    conn: &mut SqliteConnection,
-    id: i64,
-    at: DateTime<Utc>,
-    by: &str,
-) -> Result<bool> {
+pub async fn cancel_if_open(conn: &mut Conn, id: i64, at: DateTime<Utc>, by: &str) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE stock_counts SET status = 'cancelled', closed_at = ?, closed_by = ? WHERE id = ? AND status = 'open'",
     )
     .bind(at)
     .bind(by)
     .bind(id)
-    .execute(conn)
+    .execute(conn.sqlite()?)
     .await?;
     Ok(done.rows_affected() > 0)
 }

@@ -1,13 +1,14 @@
 //! SQL for deliveries: `deliveries` (their lines are the ledger's movements).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{AssertSqlSafe, SqliteConnection};
+use sqlx::AssertSqlSafe;
 
+use crate::db::Conn;
 use crate::error::Result;
 use crate::stock::deliveries::Delivery;
 
 pub async fn insert_delivery(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     at: DateTime<Utc>,
     local_date: NaiveDate,
     source: &str,
@@ -24,7 +25,7 @@ pub async fn insert_delivery(
     .bind(donor)
     .bind(note)
     .bind(volunteer)
-    .fetch_one(conn)
+    .fetch_one(conn.sqlite()?)
     .await?)
 }
 
@@ -33,21 +34,21 @@ const DELIVERY_SELECT: &str = "SELECT d.id, d.at, d.local_date, d.source, d.dono
      FROM deliveries d LEFT JOIN stock_movements m ON m.delivery_id = d.id";
 
 /// A delivery with its totals.
-pub async fn delivery(conn: &mut SqliteConnection, id: i64) -> Result<Option<Delivery>> {
+pub async fn delivery(conn: &mut Conn, id: i64) -> Result<Option<Delivery>> {
     Ok(sqlx::query_as(AssertSqlSafe(format!(
         "{DELIVERY_SELECT} WHERE d.id = ? GROUP BY d.id"
     )))
     .bind(id)
-    .fetch_optional(conn)
+    .fetch_optional(conn.sqlite()?)
     .await?)
 }
 
 /// The latest deliveries with their totals, newest first.
-pub async fn recent(conn: &mut SqliteConnection, limit: u32) -> Result<Vec<Delivery>> {
+pub async fn recent(conn: &mut Conn, limit: u32) -> Result<Vec<Delivery>> {
     Ok(sqlx::query_as(AssertSqlSafe(format!(
         "{DELIVERY_SELECT} GROUP BY d.id ORDER BY d.id DESC LIMIT ?"
     )))
     .bind(limit)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }

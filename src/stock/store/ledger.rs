@@ -1,8 +1,9 @@
 //! SQL for the ledger: `batches` and `stock_movements` (movements are only ever appended).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{AssertSqlSafe, FromRow, SqliteConnection};
+use sqlx::{AssertSqlSafe, FromRow};
 
+use crate::db::Conn;
 use crate::error::Result;
 
 /// A movement's row; `doc` is which of delivery, visit, waste and count it belongs to.
@@ -22,7 +23,7 @@ pub struct MovementRecord {
 }
 
 pub async fn insert_batch(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     item_id: i64,
     best_before: Option<NaiveDate>,
     use_by: Option<NaiveDate>,
@@ -33,12 +34,12 @@ pub async fn insert_batch(
     .bind(item_id)
     .bind(best_before)
     .bind(use_by)
-    .fetch_one(conn)
+    .fetch_one(conn.sqlite()?)
     .await?)
 }
 
 /// Appends a movement and moves the batch's cached balance with it.
-pub async fn insert_movement(conn: &mut SqliteConnection, m: &MovementRecord) -> Result<()> {
+pub async fn insert_movement(conn: &mut Conn, m: &MovementRecord) -> Result<()> {
     sqlx::query(
         "INSERT INTO stock_movements (at, local_date, kind, item_id, batch_id, quantity, value_pence,
              delivery_id, visit_id, waste_id, count_id, home_delivery_id)
@@ -56,13 +57,13 @@ pub async fn insert_movement(conn: &mut SqliteConnection, m: &MovementRecord) ->
     .bind(m.waste_id)
     .bind(m.count_id)
     .bind(m.home_delivery_id)
-    .execute(&mut *conn)
+    .execute(conn.sqlite()?)
     .await?;
     sqlx::query("UPDATE batches SET on_hand = on_hand + ? WHERE id = ? AND item_id = ?")
         .bind(m.quantity)
         .bind(m.batch_id)
         .bind(m.item_id)
-        .execute(&mut *conn)
+        .execute(conn.sqlite()?)
         .await?;
     Ok(())
 }
@@ -79,7 +80,7 @@ pub struct BatchStock {
 /// An item's batches with stock, first-expiring first; with `past_use_by_first`, every batch
 /// past its use-by on `today` comes before those that are not.
 pub async fn batches_to_take(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     item_id: i64,
     today: NaiveDate,
     past_use_by_first: bool,
@@ -93,13 +94,13 @@ pub async fn batches_to_take(
     )))
     .bind(today)
     .bind(item_id)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
 /// What a visit took, net of anything already put back: (item, batch, quantity, value).
 pub async fn taken_by_visit(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     visit_id: i64,
 ) -> Result<Vec<(i64, i64, i64, Option<i64>)>> {
     Ok(sqlx::query_as(
@@ -107,16 +108,16 @@ pub async fn taken_by_visit(
          WHERE visit_id = ? GROUP BY item_id, batch_id HAVING SUM(quantity) <> 0",
     )
     .bind(visit_id)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }
 
 /// How many batches' cached balance differs from the sum of their movements.
-pub async fn batches_out_of_balance(conn: &mut SqliteConnection) -> Result<i64> {
+pub async fn batches_out_of_balance(conn: &mut Conn) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "SELECT COUNT(*) FROM batches b
          WHERE b.on_hand <> (SELECT COALESCE(SUM(quantity), 0) FROM stock_movements m WHERE m.batch_id = b.id)",
     )
-    .fetch_one(conn)
+    .fetch_one(conn.sqlite()?)
     .await?)
 }

@@ -1,12 +1,12 @@
 //! SQL for waste: `wastes` (the movements are the ledger's), and the batches past use-by.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::SqliteConnection;
 
+use crate::db::Conn;
 use crate::error::Result;
 
 pub async fn insert_waste(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     at: DateTime<Utc>,
     local_date: NaiveDate,
     reason: &str,
@@ -19,13 +19,13 @@ pub async fn insert_waste(
     .bind(local_date)
     .bind(reason)
     .bind(volunteer)
-    .fetch_one(conn)
+    .fetch_one(conn.sqlite()?)
     .await?)
 }
 
 /// Batches with stock past their use-by date on `today`: (batch, item, on hand, unit value).
 pub async fn batches_past_use_by(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     today: NaiveDate,
 ) -> Result<Vec<(i64, i64, i64, Option<i64>)>> {
     Ok(sqlx::query_as(
@@ -33,6 +33,6 @@ pub async fn batches_past_use_by(
          WHERE b.on_hand > 0 AND b.use_by < ?",
     )
     .bind(today)
-    .fetch_all(conn)
+    .fetch_all(conn.sqlite()?)
     .await?)
 }

@@ -11,19 +11,49 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{AssertSqlSafe, Sqlite, SqlitePool, Transaction};
+use sqlx::{AssertSqlSafe, PgPool, SqlitePool};
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::files::{self, Existing};
 use crate::keys::{DatabaseKey, KeyStore};
 
-static MIGRATOR: Migrator = sqlx::migrate!();
+mod conn;
+pub mod server;
+
+pub use conn::{sql, Conn, Engine, EngineSql, On};
+
+static MIGRATOR: Migrator = sqlx::migrate!("migrations/sqlite");
+
+/// The connections to a pantry's database, on the engine it is on.
+#[derive(Debug, Clone)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+impl Pool {
+    fn is_closed(&self) -> bool {
+        match self {
+            Pool::Sqlite(p) => p.is_closed(),
+            Pool::Postgres(p) => p.is_closed(),
+        }
+    }
+
+    async fn close(&self) {
+        match self {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+        }
+    }
+}
 
 /// An open Pantry database.
 #[derive(Debug, Clone)]
 pub struct Db {
-    pool: SqlitePool,
+    pool: Pool,
+    /// The database file; on a server, where it would be in the data folder (the files
+    /// Pantry writes go in folders beside it either way).
     path: PathBuf,
     /// Dropped before the lock: the last handle dropped shuts the connections first.
     _closer: Arc<ClosesOnDrop>,
@@ -35,6 +65,8 @@ pub struct Db {
     /// The key store the database was opened with (its folder no output may touch; the
     /// newest audit-trail head seen is kept there).
     keys: Option<KeyStore>,
+    /// The server the database is on (`None`: the laptop's file).
+    server: Option<Arc<server::ServerAddress>>,
 }
 
 /// Shuts the connections when the last handle on a database is dropped without
@@ -45,7 +77,7 @@ pub struct Db {
 /// connection dropped just before is handed back to the pool by a task that must run
 /// meanwhile. Anywhere else the drop does not wait.
 #[derive(Debug)]
-struct ClosesOnDrop(SqlitePool);
+struct ClosesOnDrop(Pool);
 
 impl Drop for ClosesOnDrop {
     fn drop(&mut self) {
@@ -267,6 +299,25 @@ impl Db {
         ))
     }
 
+    /// Opens the pantry's database on a PostgreSQL server, whose schema an admin has brought
+    /// up to date (`server::migrate`). The files Pantry writes (print, exports, backups) go
+    /// in folders in `data_dir`, on this computer.
+    pub async fn open_server(address: &server::ServerAddress, data_dir: &Path) -> Result<Db> {
+        std::fs::create_dir_all(data_dir)?;
+        let data_dir = std::path::absolute(data_dir).unwrap_or_else(|_| data_dir.to_owned());
+        let pool = server::connect(address).await?;
+        Ok(Db {
+            _closer: Arc::new(ClosesOnDrop(Pool::Postgres(pool.clone()))),
+            pool: Pool::Postgres(pool),
+            path: data_dir.join(crate::paths::DATABASE_FILE),
+            lock: Arc::new(DbLock::holding(None)),
+            clock: Clock::system(),
+            key: None,
+            keys: None,
+            server: Some(Arc::new(address.clone())),
+        })
+    }
+
     /// Opens a database file without encryption. Only for tests that search a file's raw
     /// bytes (what erasure leaves behind); the app and the command line always encrypt.
     pub async fn open_unencrypted(path: &Path) -> Result<(Db, Opened)> {
@@ -315,13 +366,14 @@ impl Db {
             .await
             .map_err(|e| not_a_database(e, path))?;
         let db = Db {
-            _closer: Arc::new(ClosesOnDrop(pool.clone())),
-            pool,
+            _closer: Arc::new(ClosesOnDrop(Pool::Sqlite(pool.clone()))),
+            pool: Pool::Sqlite(pool),
             path: path.to_owned(),
             lock: Arc::new(lock),
             clock: Clock::system(),
             key: key.map(Arc::new),
             keys: None,
+            server: None,
         };
         match db.migrate(existed && copy_before_upgrade).await {
             Ok(opened) => Ok((db, opened)),
@@ -350,7 +402,7 @@ impl Db {
         } else {
             None
         };
-        MIGRATOR.run(&self.pool).await?;
+        MIGRATOR.run(self.pool()?).await?;
         Ok(Opened {
             migrations_applied: pending,
             backup,
@@ -360,7 +412,7 @@ impl Db {
     /// How many of this build's migrations the database still needs; a database whose
     /// schema is newer than this build is refused.
     async fn pending_migrations(&self) -> Result<usize> {
-        let applied = applied_versions(&self.pool).await?;
+        let applied = applied_versions(self.pool()?).await?;
         let known = known_schema();
         if let Some(&found) = applied.iter().max() {
             if found > known {
@@ -373,8 +425,42 @@ impl Db {
             .count())
     }
 
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
+    /// The SQLite pool, for what only a laptop's database does (its file, copies, checks)
+    /// and the statements not yet written for both engines; on a server database they say
+    /// so instead of running.
+    pub fn pool(&self) -> Result<&SqlitePool> {
+        match &self.pool {
+            Pool::Sqlite(pool) => Ok(pool),
+            Pool::Postgres(_) => Err(Error::not_on_server()),
+        }
+    }
+
+    /// The server the database is on (`None`: the laptop's own file).
+    pub fn server(&self) -> Option<&server::ServerAddress> {
+        self.server.as_deref()
+    }
+
+    /// Where the database is, in words: its file, or its server's address (no password).
+    pub fn location(&self) -> String {
+        match self.server() {
+            Some(address) => address.shown(),
+            None => self.path.display().to_string(),
+        }
+    }
+
+    pub fn engine(&self) -> Engine {
+        match self.pool {
+            Pool::Sqlite(_) => Engine::Sqlite,
+            Pool::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    /// A connection from the pool, for reads.
+    pub async fn acquire(&self) -> Result<Conn> {
+        Ok(match &self.pool {
+            Pool::Sqlite(pool) => Conn::Sqlite(pool.acquire().await?),
+            Pool::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -422,8 +508,11 @@ impl Db {
 
     /// Starts a write transaction with `BEGIN IMMEDIATE`, so two writers queue on the
     /// busy timeout instead of failing half-way.
-    pub async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    pub async fn begin_write(&self) -> Result<Conn> {
+        Ok(match &self.pool {
+            Pool::Sqlite(pool) => Conn::SqliteTx(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(pool) => Conn::PostgresTx(pool.begin().await?),
+        })
     }
 
     /// Writes a consistent, self-contained copy of the database to `target` and checks it
@@ -449,7 +538,7 @@ impl Db {
         // VACUUM INTO writes into the empty staged file.
         sqlx::query("VACUUM INTO ?")
             .bind(&staged_text)
-            .execute(&self.pool)
+            .execute(self.pool()?)
             .await
             .map_err(|e| match e {
                 sqlx::Error::Database(d) if d.message().contains("full") => files::file_error(
@@ -469,7 +558,7 @@ impl Db {
     /// to check, and who may ask for it (`database::export_plain`).
     pub(crate) async fn export_plain_to(&self, target: &Path, existing: Existing) -> Result<()> {
         let staged = files::stage_beside(target, |_| Ok(()))?;
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.pool()?.acquire().await?;
         if self.key.is_some() {
             sqlx::query("ATTACH DATABASE ? AS plain KEY ''")
                 .bind(path_text(staged.path())?)
@@ -504,8 +593,11 @@ impl Db {
 
     /// Folds the WAL into the database file and empties it; an error if a reader kept part.
     pub async fn checkpoint(&self) -> Result<()> {
+        let Pool::Sqlite(pool) = &self.pool else {
+            return Ok(());
+        };
         let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
-            .fetch_one(&self.pool)
+            .fetch_one(pool)
             .await?;
         if busy == 0 {
             Ok(())
