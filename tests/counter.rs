@@ -9,8 +9,11 @@ use pantry::members;
 use pantry::visits::{self, FeeMethod, ReasonCode, ScanOutcome, VisitForm};
 use pantry::{cards, households, settings, Db, Error};
 
-async fn pantry_with(name: &str) -> (tempfile::TempDir, Db, households::Household) {
-    let (dir, db) = common::fresh_db().await;
+async fn pantry_with(
+    engine: pantry::db::Engine,
+    name: &str,
+) -> (tempfile::TempDir, Db, households::Household) {
+    let (dir, db) = common::fresh_db_on(engine).await;
     settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
@@ -54,9 +57,9 @@ fn visit_form(check_in: &visits::CheckIn, method: FeeMethod) -> VisitForm {
     }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn register_check_in_refuse_override_void_and_cash_up() {
-    let (_dir, db, h) = pantry_with("Amelia Smith").await;
+on_both_engines! {
+async fn register_check_in_refuse_override_void_and_cash_up(engine) {
+    let (_dir, db, h) = pantry_with(engine, "Amelia Smith").await;
     let card = card_of(&db, h.id).await;
 
     let first = found(visits::scan(&db, &card, &common::admin()).await.unwrap());
@@ -123,12 +126,13 @@ async fn register_check_in_refuse_override_void_and_cash_up() {
         extra.override_reason.as_deref(),
         Some("Emergency: no food at home")
     );
-    let audits: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'visit.override'")
-            .fetch_one(db.pool().unwrap())
-            .await
-            .unwrap();
-    assert_eq!(audits, 1);
+    let audits: Vec<(i64,)> = common::rows(
+        &db,
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'visit.override'",
+        &[],
+    )
+    .await;
+    assert_eq!(audits, [(1,)]);
 
     // Undo keeps the visit, marked void, and it stops counting.
     assert!(
@@ -189,10 +193,11 @@ async fn register_check_in_refuse_override_void_and_cash_up() {
         Err(Error::Validation(_))
     ));
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_visit_freezes_the_household_as_it_was() {
-    let (_dir, db, h) = pantry_with("Amelia Smith").await;
+on_both_engines! {
+async fn a_visit_freezes_the_household_as_it_was(engine) {
+    let (_dir, db, h) = pantry_with(engine, "Amelia Smith").await;
     let check_in = found(
         visits::scan(&db, &h.membership_number, &common::admin())
             .await
@@ -213,16 +218,15 @@ async fn a_visit_freezes_the_household_as_it_was() {
     households::update(&db, h.id, &form, &common::admin())
         .await
         .unwrap();
-    let (children, fee): (i64, i64) = sqlx::query_as("SELECT snap_children, fee_pence FROM visits")
-        .fetch_one(db.pool().unwrap())
-        .await
-        .unwrap();
-    assert_eq!((children, fee), (3, 0), "snapshot kept; waived fee is 0");
+    let visits: Vec<(i64, i64)> =
+        common::rows(&db, "SELECT snap_children, fee_pence FROM visits", &[]).await;
+    assert_eq!(visits, [(3, 0)], "snapshot kept; waived fee is 0");
+}
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn scans_find_cards_numbers_and_names_and_explain_the_rest() {
-    let (_dir, db, h) = pantry_with("Zoë Öztürk").await;
+on_both_engines! {
+async fn scans_find_cards_numbers_and_names_and_explain_the_rest(engine) {
+    let (_dir, db, h) = pantry_with(engine, "Zoë Öztürk").await;
     let old = card_of(&db, h.id).await;
     let new = cards::reissue(&db, h.id, "Lost", &common::admin())
         .await
@@ -310,10 +314,11 @@ async fn scans_find_cards_numbers_and_names_and_explain_the_rest() {
     };
     assert!(message.contains("not a valid"), "{message}");
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn bad_visit_input_is_refused_field_by_field_and_records_nothing() {
-    let (_dir, db, h) = pantry_with("Amelia Smith").await;
+on_both_engines! {
+async fn bad_visit_input_is_refused_field_by_field_and_records_nothing(engine) {
+    let (_dir, db, h) = pantry_with(engine, "Amelia Smith").await;
     let check_in = found(
         visits::scan(&db, &h.membership_number, &common::admin())
             .await
@@ -335,10 +340,11 @@ async fn bad_visit_input_is_refused_field_by_field_and_records_nothing() {
     );
     assert_eq!(common::count(&db, "visits").await, 0);
 }
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unreadable_stored_value_is_an_error_that_names_it_never_a_default() {
-    let (_dir, db, h) = pantry_with("Amelia Smith").await;
+    let (_dir, db, h) = pantry_with(pantry::db::Engine::Sqlite, "Amelia Smith").await;
     // As another tool might leave it: no date where the membership's end should be.
     sqlx::query("UPDATE households SET expires_on = 'soon' WHERE id = ?")
         .bind(h.id)
@@ -376,9 +382,9 @@ async fn an_unreadable_stored_value_is_an_error_that_names_it_never_a_default() 
     assert!(err.to_string().contains("Mars/Olympus"), "{err}");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_library_tells_the_counter_what_was_typed() {
-    let (_dir, db, h) = pantry_with("Zoë Öztürk").await;
+on_both_engines! {
+async fn the_library_tells_the_counter_what_was_typed(engine) {
+    let (_dir, db, h) = pantry_with(engine, "Zoë Öztürk").await;
     let card = card_of(&db, h.id).await;
     // A scanner's number: the counter waits for the pause, then looks it up.
     for number in [card.as_str(), h.membership_number.as_str(), "5012345678900"] {
@@ -431,4 +437,5 @@ async fn the_library_tells_the_counter_what_was_typed() {
             (FeeMethod::Waived, "Waived")
         ]
     );
+}
 }

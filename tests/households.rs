@@ -14,8 +14,8 @@ use pantry::members::{erasure, protection};
 use pantry::settings::{self, SettingsForm};
 use pantry::{membership, Db, Error};
 
-async fn pantry() -> (tempfile::TempDir, Db) {
-    let (dir, db) = common::fresh_db().await;
+async fn pantry(engine: pantry::db::Engine) -> (tempfile::TempDir, Db) {
+    let (dir, db) = common::fresh_db_on(engine).await;
     let form = SettingsForm {
         districts: "OL1 = Hillside\nOL4 = Brookfield".into(),
         ..common::hillside_form()
@@ -35,9 +35,9 @@ fn household(name: &str, postcode: &str) -> HouseholdForm {
     }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn registering_gives_a_checked_number_an_expiry_and_a_suggested_neighbourhood() {
-    let (_dir, db) = pantry().await;
+on_both_engines! {
+async fn registering_gives_a_checked_number_an_expiry_and_a_suggested_neighbourhood(engine) {
+    let (_dir, db) = pantry(engine).await;
     let s = settings::require(&db).await.unwrap();
     let form = HouseholdForm {
         dietary: vec![Dietary::Halal],
@@ -74,10 +74,11 @@ async fn registering_gives_a_checked_number_an_expiry_and_a_suggested_neighbourh
     assert_eq!(page.history[0].action, "registered");
     assert_eq!(page.form.lead_name, "Łucja Nowak-Wiśniewska");
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn no_household_without_consent_and_bad_input_saves_nothing() {
-    let (_dir, db) = pantry().await;
+on_both_engines! {
+async fn no_household_without_consent_and_bad_input_saves_nothing(engine) {
+    let (_dir, db) = pantry(engine).await;
     let no_consent = HouseholdForm {
         consent_given: false,
         ..household("Amelia Smith", "OL1 3BQ")
@@ -121,10 +122,11 @@ async fn no_household_without_consent_and_bad_input_saves_nothing() {
     assert_eq!(common::count(&db, "households").await, 0);
     assert_eq!(common::count(&db, "household_changes").await, 0);
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn edits_are_recorded_field_by_field() {
-    let (_dir, db) = pantry().await;
+on_both_engines! {
+async fn edits_are_recorded_field_by_field(engine) {
+    let (_dir, db) = pantry(engine).await;
     let h = members::register(
         &db,
         &household("Amelia Smith", "OL1 3BQ"),
@@ -186,10 +188,11 @@ async fn edits_are_recorded_field_by_field() {
         2
     );
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn renew_pause_and_leave_are_recorded() {
-    let (_dir, db) = pantry().await;
+on_both_engines! {
+async fn renew_pause_and_leave_are_recorded(engine) {
+    let (_dir, db) = pantry(engine).await;
     let h = members::register(
         &db,
         &household("Amelia Smith", "OL1 3BQ"),
@@ -235,10 +238,11 @@ async fn renew_pause_and_leave_are_recorded() {
     );
     assert_eq!(history[1].reason.as_deref(), Some("Away for a month"));
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn search_ranks_number_then_prefix_then_substring_and_ignores_accents() {
-    let (_dir, db) = pantry().await;
+on_both_engines! {
+async fn search_ranks_number_then_prefix_then_substring_and_ignores_accents(engine) {
+    let (_dir, db) = pantry(engine).await;
     let mut ids = Vec::new();
     for (name, postcode, phone) in [
         ("Zoë Öztürk", "OL1 3BQ", ""),
@@ -324,6 +328,7 @@ async fn search_ranks_number_then_prefix_then_substring_and_ignores_accents() {
         "the limit holds"
     );
 }
+}
 
 /// The lead names found for `typed`, in order.
 async fn names(db: &Db, typed: &str) -> Vec<String> {
@@ -335,9 +340,9 @@ async fn names(db: &Db, typed: &str) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_name_typed_with_a_typo_finds_the_household_after_exact_and_prefix_matches() {
-    let (_dir, db) = pantry().await;
+on_both_engines! {
+async fn a_name_typed_with_a_typo_finds_the_household_after_exact_and_prefix_matches(engine) {
+    let (_dir, db) = pantry(engine).await;
     for (name, postcode) in [
         ("Fatima Brown", "OL1 3BQ"),
         ("Fatima Khan", "OL1 3BR"),
@@ -397,6 +402,7 @@ async fn a_name_typed_with_a_typo_finds_the_household_after_exact_and_prefix_mat
         .unwrap()
         .is_empty());
 }
+}
 
 /// The words the typo search corrects against (`search_words`) and the word index's own
 /// vocabulary, with how many households have each: they must always agree.
@@ -439,7 +445,7 @@ async fn register_all<S: AsRef<str>>(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_words_of_names_follow_every_registration_edit_merge_and_erasure() {
-    let (_dir, db) = pantry().await;
+    let (_dir, db) = pantry(pantry::db::Engine::Sqlite).await;
     let ids = register_all(
         &db,
         [
@@ -510,9 +516,9 @@ async fn the_words_of_names_follow_every_registration_edit_merge_and_erasure() {
     assert_eq!(names(&db, "amelia jones").await, ["Amelia Jones"]);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn likely_duplicates_are_found_and_need_a_reason() {
-    let (_dir, db) = pantry().await;
+on_both_engines! {
+async fn likely_duplicates_are_found_and_need_a_reason(engine) {
+    let (_dir, db) = pantry(engine).await;
     let first = HouseholdForm {
         phone: "07700 900111".into(),
         email: "a.smith@example.org".into(),
@@ -607,10 +613,11 @@ async fn likely_duplicates_are_found_and_need_a_reason() {
         Some("Different family, same flat share")
     );
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn merging_moves_visits_members_and_history_to_the_one_kept() {
-    let (_dir, db) = pantry().await;
+on_both_engines! {
+async fn merging_moves_visits_members_and_history_to_the_one_kept(engine) {
+    let (_dir, db) = pantry(engine).await;
     let keep = members::register(
         &db,
         &household("Amelia Smith", "OL1 3BQ"),
@@ -653,10 +660,11 @@ async fn merging_moves_visits_members_and_history_to_the_one_kept() {
         .await
         .is_err());
 }
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn erasure_removes_personal_data_and_keeps_anonymous_counts() {
-    let (dir, db) = pantry().await;
+    let (dir, db) = pantry(pantry::db::Engine::Sqlite).await;
     let form = HouseholdForm {
         phone: "07700 900222".into(),
         members: vec![MemberForm {
@@ -751,9 +759,9 @@ async fn erasure_removes_personal_data_and_keeps_anonymous_counts() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn retention_previews_then_anonymises_only_long_absent_households() {
-    let (_dir, db) = pantry().await;
+on_both_engines! {
+async fn retention_previews_then_anonymises_only_long_absent_households(engine) {
+    let (_dir, db) = pantry(engine).await;
     let (db, clock) = common::at(db, "2021-03-01T11:00:00Z");
     let old = members::register(
         &db,
@@ -833,10 +841,11 @@ async fn retention_previews_then_anonymises_only_long_absent_households() {
         .households
         .is_empty());
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_members_list_filters_and_pages() {
-    let (_dir, db) = pantry().await;
+on_both_engines! {
+async fn the_members_list_filters_and_pages(engine) {
+    let (_dir, db) = pantry(engine).await;
     for i in 0..30 {
         let form = household(
             &format!("Member {i:02} Test"),
@@ -916,4 +925,5 @@ async fn the_members_list_filters_and_pages() {
     .await
     .unwrap();
     assert_eq!(soon.total, 0, "new memberships last 52 weeks");
+}
 }

@@ -6,18 +6,19 @@ mod common;
 use pantry::settings::{self, SettingsForm};
 use pantry::Error;
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_new_pantry_has_no_settings_until_setup() {
-    let (_dir, db) = common::fresh_db().await;
+on_both_engines! {
+async fn a_new_pantry_has_no_settings_until_setup(engine) {
+    let (_dir, db) = common::fresh_db_on(engine).await;
     assert_eq!(settings::load(&db).await.unwrap(), None);
     assert_eq!(settings::form(&db).await.unwrap(), SettingsForm::default());
     let err = settings::require(&db).await.unwrap_err();
     assert!(err.to_string().contains("first-run setup"), "{err}");
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn setup_saves_every_field() {
-    let (_dir, db) = common::fresh_db().await;
+on_both_engines! {
+async fn setup_saves_every_field(engine) {
+    let (_dir, db) = common::fresh_db_on(engine).await;
     let saved = settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
@@ -43,10 +44,11 @@ async fn setup_saves_every_field() {
         ("HILL1", "4.00")
     );
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn editing_keeps_neighbourhood_ids_and_retires_removed_ones() {
-    let (_dir, db) = common::fresh_db().await;
+on_both_engines! {
+async fn editing_keeps_neighbourhood_ids_and_retires_removed_ones(engine) {
+    let (_dir, db) = common::fresh_db_on(engine).await;
     let first = settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
@@ -72,12 +74,13 @@ async fn editing_keeps_neighbourhood_ids_and_retires_removed_ones() {
         "renaming the case keeps the id"
     );
     assert_eq!(second.items_per_visit, 12);
-    let retired: i64 = sqlx::query_scalar("SELECT active FROM neighbourhoods WHERE id = ?")
-        .bind(brookfield_id)
-        .fetch_one(db.pool().unwrap())
-        .await
-        .unwrap();
-    assert_eq!(retired, 0, "a removed neighbourhood is kept, inactive");
+    let retired: Vec<(bool,)> = common::rows(
+        &db,
+        "SELECT active FROM neighbourhoods WHERE id = $1",
+        &[brookfield_id],
+    )
+    .await;
+    assert_eq!(retired, [(false,)], "a removed neighbourhood is kept, inactive");
 
     // Restoring it brings the same row back.
     let third = settings::save(&db, &common::hillside_form(), &common::admin())
@@ -85,10 +88,11 @@ async fn editing_keeps_neighbourhood_ids_and_retires_removed_ones() {
         .unwrap();
     assert_eq!(third.neighbourhoods[1].id, brookfield_id);
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn bad_input_is_refused_field_by_field_and_changes_nothing() {
-    let (_dir, db) = common::fresh_db().await;
+on_both_engines! {
+async fn bad_input_is_refused_field_by_field_and_changes_nothing(engine) {
+    let (_dir, db) = common::fresh_db_on(engine).await;
     let saved = settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
@@ -119,10 +123,11 @@ async fn bad_input_is_refused_field_by_field_and_changes_nothing() {
     );
     assert_eq!(common::count(&db, "audit_log").await, audits_before);
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn every_save_is_audited_with_before_and_after() {
-    let (_dir, db) = common::fresh_db().await;
+on_both_engines! {
+async fn every_save_is_audited_with_before_and_after(engine) {
+    let (_dir, db) = common::fresh_db_on(engine).await;
     settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
@@ -135,10 +140,7 @@ async fn every_save_is_audited_with_before_and_after() {
         .unwrap();
 
     let rows: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT actor, action, details FROM audit_log ORDER BY id")
-            .fetch_all(db.pool().unwrap())
-            .await
-            .unwrap();
+        common::rows(&db, "SELECT actor, action, details FROM audit_log ORDER BY id", &[]).await;
     assert_eq!(rows.len(), 2);
     assert_eq!(
         (rows[0].0.as_str(), rows[0].1.as_str()),
@@ -152,19 +154,20 @@ async fn every_save_is_audited_with_before_and_after() {
     assert_eq!(details["before"]["name"], "Hillside Pantry");
     assert_eq!(details["after"]["name"], "Hillside Community Pantry");
 
-    let tamper = sqlx::query("UPDATE audit_log SET actor = 'someone else'")
-        .execute(db.pool().unwrap())
-        .await;
-    assert!(tamper.unwrap_err().to_string().contains("append-only"));
-    let erase = sqlx::query("DELETE FROM audit_log")
-        .execute(db.pool().unwrap())
-        .await;
-    assert!(erase.is_err());
+    // Refused by the trigger on a laptop; on a server, first by the app role's grants.
+    let tamper = common::execute(&db, "UPDATE audit_log SET actor = 'someone else'").await;
+    let refusal = tamper.unwrap_err();
+    assert!(
+        refusal.contains("append-only") || refusal.contains("permission denied"),
+        "{refusal}"
+    );
+    assert!(common::execute(&db, "DELETE FROM audit_log").await.is_err());
+}
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn first_run_setup_saves_the_settings_and_the_first_admin_or_neither() {
-    let (_dir, db) = common::fresh_db().await;
+on_both_engines! {
+async fn first_run_setup_saves_the_settings_and_the_first_admin_or_neither(engine) {
+    let (_dir, db) = common::fresh_db_on(engine).await;
     let bad = SettingsForm {
         name: String::new(),
         ..common::hillside_form()
@@ -202,6 +205,7 @@ async fn first_run_setup_saves_the_settings_and_the_first_admin_or_neither() {
     .unwrap_err();
     assert!(matches!(again, Error::Conflict(_)), "{again:?}");
     assert_eq!(common::count(&db, "volunteers").await, 1);
+}
 }
 
 /// The screens' "today" is the pantry's date in its own time zone, from the library: at

@@ -104,8 +104,11 @@ async fn anchors(db: &Db, conn: &mut Conn) -> Result<Vec<Anchor>> {
             entries,
             hash,
             recorded: match by.as_str() {
-                "export" => format!("the landlord export made {at}"),
-                _ => format!("the backup taken {at}"),
+                "export" => format!(
+                    "the landlord export made {}",
+                    at.format("%d/%m/%Y %H:%M UTC")
+                ),
+                _ => format!("the backup taken {}", at.format("%d/%m/%Y %H:%M UTC")),
             },
         })
         .collect();

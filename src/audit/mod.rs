@@ -86,7 +86,16 @@ pub(crate) async fn record(
 ) -> Result<()> {
     let details = details.to_string();
     let subject = subject.map(Subject::stored);
-    let entry = store::insert(conn, at, actor, action, subject.as_deref(), &details).await?;
+    let entry = store::insert(
+        conn,
+        // As its link covers it: the same text on both engines.
+        &crate::db::stamp_text(at),
+        actor,
+        action,
+        subject.as_deref(),
+        &details,
+    )
+    .await?;
     chain::extend(conn, &entry).await
 }
 
@@ -165,7 +174,17 @@ pub(crate) async fn newest_times(
     action: &str,
     limit: i64,
 ) -> Result<Vec<DateTime<Utc>>> {
-    store::newest_times(conn, action, limit).await
+    store::newest_times(conn, action, limit)
+        .await?
+        .iter()
+        .map(|at| {
+            DateTime::parse_from_rfc3339(at)
+                .map(|at| at.with_timezone(&Utc))
+                .map_err(|_| {
+                    Error::Conflict(format!("An audit entry has an unreadable time: {at}"))
+                })
+        })
+        .collect()
 }
 
 /// One entry of the trail as the Settings screen lists it.
@@ -174,6 +193,7 @@ pub(crate) async fn newest_times(
 pub struct AuditEntry {
     #[ts(type = "number")]
     pub id: i64,
+    #[sqlx(try_from = "crate::db::Stamp")]
     pub at: String,
     pub actor: String,
     pub action: String,

@@ -6,11 +6,13 @@ use sqlx::AssertSqlSafe;
 use super::AuditEntry;
 use crate::db::Conn;
 use crate::error::Result;
+use crate::on_engine;
 
 /// An entry as stored (the fields its chain link covers).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct StoredEntry {
     pub id: i64,
+    #[sqlx(try_from = "crate::db::Stamp")]
     pub at: String,
     pub actor: String,
     pub action: String,
@@ -20,17 +22,18 @@ pub struct StoredEntry {
 
 const STORED: &str = "id, at, actor, action, subject, details";
 
-/// `at` is a `DateTime<Utc>`, or the text of an entry carried from another copy.
-pub async fn insert<'a>(
+/// `at` is the entry's time as its link covers it (RFC 3339 text, kept as text on both
+/// engines: `audit::stamp`, or an entry carried from another copy as it was written there).
+pub async fn insert(
     conn: &mut Conn,
-    at: impl sqlx::Encode<'a, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + 'a,
-    actor: &'a str,
-    action: &'a str,
-    subject: Option<&'a str>,
-    details: &'a str,
+    at: &str,
+    actor: &str,
+    action: &str,
+    subject: Option<&str>,
+    details: &str,
 ) -> Result<StoredEntry> {
-    Ok(sqlx::query_as(
-        "INSERT INTO audit_log (at, actor, action, subject, details) VALUES (?, ?, ?, ?, ?)
+    Ok(on_engine!(conn, sqlx::query_as(
+        "INSERT INTO audit_log (at, actor, action, subject, details) VALUES ($1, $2, $3, $4, $5)
          RETURNING id, at, actor, action, subject, details",
     )
     .bind(at)
@@ -38,80 +41,97 @@ pub async fn insert<'a>(
     .bind(action)
     .bind(subject)
     .bind(details)
-    .fetch_one(conn.sqlite()?)
-    .await?)
+    .fetch_one(conn)
+    .await)?)
 }
 
-/// When the newest `limit` entries of one kind were recorded, newest first.
-pub async fn newest_times(
-    conn: &mut Conn,
-    action: &str,
-    limit: i64,
-) -> Result<Vec<chrono::DateTime<chrono::Utc>>> {
-    Ok(
-        sqlx::query_scalar("SELECT at FROM audit_log WHERE action = ? ORDER BY id DESC LIMIT ?")
+/// When the newest `limit` entries of one kind were recorded (as stored), newest first.
+pub async fn newest_times(conn: &mut Conn, action: &str, limit: i64) -> Result<Vec<String>> {
+    Ok(on_engine!(
+        conn,
+        sqlx::query_scalar("SELECT at FROM audit_log WHERE action = $1 ORDER BY id DESC LIMIT $2")
             .bind(action)
             .bind(limit)
-            .fetch_all(conn.sqlite()?)
-            .await?,
-    )
+            .fetch_all(conn)
+            .await
+    )?)
 }
 
 /// The chain heads recorded with each backup and each landlord export (entries covered, last
 /// link in hex), with what recorded it ("backup"/"export") and when: the anchors a shortened
 /// or re-linked trail is checked against.
-pub async fn recorded_heads(conn: &mut Conn) -> Result<Vec<(i64, String, String, String)>> {
-    Ok(sqlx::query_as(
-        "SELECT audit_entries, audit_head, 'backup', at FROM backups
+pub async fn recorded_heads(
+    conn: &mut Conn,
+) -> Result<Vec<(i64, String, String, chrono::DateTime<chrono::Utc>)>> {
+    Ok(on_engine!(
+        conn,
+        sqlx::query_as(
+            "SELECT audit_entries, audit_head, 'backup', at FROM backups
              WHERE audit_entries IS NOT NULL AND audit_head IS NOT NULL
          UNION ALL
          SELECT audit_entries, audit_head, 'export', at FROM report_exports
              WHERE audit_entries IS NOT NULL AND audit_head IS NOT NULL",
-    )
-    .fetch_all(conn.sqlite()?)
-    .await?)
+        )
+        .fetch_all(conn)
+        .await
+    )?)
 }
 
 /// The newest link of the chain.
 pub async fn last_link(conn: &mut Conn) -> Result<Option<Vec<u8>>> {
-    Ok(
+    Ok(on_engine!(
+        conn,
         sqlx::query_scalar("SELECT hash FROM audit_chain ORDER BY entry_id DESC LIMIT 1")
-            .fetch_optional(conn.sqlite()?)
-            .await?,
-    )
+            .fetch_optional(conn)
+            .await
+    )?)
 }
 
 pub async fn insert_link(conn: &mut Conn, entry_id: i64, hash: &[u8]) -> Result<()> {
-    sqlx::query("INSERT INTO audit_chain (entry_id, hash) VALUES (?, ?)")
-        .bind(entry_id)
-        .bind(hash)
-        .execute(conn.sqlite()?)
-        .await?;
+    on_engine!(
+        conn,
+        sqlx::query("INSERT INTO audit_chain (entry_id, hash) VALUES ($1, $2)")
+            .bind(entry_id)
+            .bind(hash)
+            .execute(conn)
+            .await
+            .map(|done| done.rows_affected())
+    )?;
     Ok(())
 }
 
 /// How far the entries written before the chain existed go, while they are not linked yet.
 pub async fn legacy_up_to(conn: &mut Conn) -> Result<Option<i64>> {
-    Ok(sqlx::query_scalar("SELECT up_to FROM audit_chain_legacy")
-        .fetch_optional(conn.sqlite()?)
-        .await?)
+    Ok(on_engine!(
+        conn,
+        sqlx::query_scalar("SELECT up_to FROM audit_chain_legacy")
+            .fetch_optional(conn)
+            .await
+    )?)
 }
 
 /// Those entries, oldest first.
 pub async fn entries_up_to(conn: &mut Conn, up_to: i64) -> Result<Vec<StoredEntry>> {
-    Ok(sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT {STORED} FROM audit_log WHERE id <= ? ORDER BY id"
-    )))
-    .bind(up_to)
-    .fetch_all(conn.sqlite()?)
-    .await?)
+    Ok(on_engine!(
+        conn,
+        sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {STORED} FROM audit_log WHERE id <= $1 ORDER BY id"
+        )))
+        .bind(up_to)
+        .fetch_all(conn)
+        .await
+    )?)
 }
 
 /// They are linked: the note goes.
 pub async fn legacy_linked(conn: &mut Conn) -> Result<()> {
-    sqlx::query("DELETE FROM audit_chain_legacy")
-        .execute(conn.sqlite()?)
-        .await?;
+    on_engine!(
+        conn,
+        sqlx::query("DELETE FROM audit_chain_legacy")
+            .execute(conn)
+            .await
+            .map(|done| done.rows_affected())
+    )?;
     Ok(())
 }
 
@@ -125,19 +145,25 @@ pub struct Linked {
 
 /// Every entry with its link (if any), oldest first.
 pub async fn entries_with_links(conn: &mut Conn) -> Result<Vec<Linked>> {
-    Ok(sqlx::query_as(
-        "SELECT a.id, a.at, a.actor, a.action, a.subject, a.details, c.hash
+    Ok(on_engine!(
+        conn,
+        sqlx::query_as(
+            "SELECT a.id, a.at, a.actor, a.action, a.subject, a.details, c.hash
          FROM audit_log a LEFT JOIN audit_chain c ON c.entry_id = a.id ORDER BY a.id",
-    )
-    .fetch_all(conn.sqlite()?)
-    .await?)
+        )
+        .fetch_all(conn)
+        .await
+    )?)
 }
 
 /// How many links the chain has.
 pub async fn link_count(conn: &mut Conn) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM audit_chain")
-        .fetch_one(conn.sqlite()?)
-        .await?)
+    Ok(on_engine!(
+        conn,
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_chain")
+            .fetch_one(conn)
+            .await
+    )?)
 }
 
 /// Which entries to list: `text` found in the actor, action, subject or details (empty:
@@ -150,57 +176,79 @@ pub struct Matching<'a> {
     pub to: Option<NaiveDate>,
 }
 
-const CONDITION: &str =
-    "(?1 = '%%' OR actor LIKE ?1 OR action LIKE ?1 OR subject LIKE ?1 OR details LIKE ?1)
-     AND (?2 = '' OR action = ?2)
-     AND (?3 IS NULL OR substr(at, 1, 10) >= ?3)
-     AND (?4 IS NULL OR substr(at, 1, 10) <= ?4)";
+/// Text is found whatever its case; the days compare as text (`at` is RFC 3339 in UTC).
+const CONDITION: &str = "($1 = '%%' OR lower(actor) LIKE $1 OR lower(action) LIKE $1
+         OR lower(subject) LIKE $1 OR lower(details) LIKE $1)
+     AND ($2 = '' OR action = $2)
+     AND ($3 = '' OR substr(at, 1, 10) >= $3)
+     AND ($4 = '' OR substr(at, 1, 10) <= $4)";
+
+/// The values `CONDITION` compares with.
+fn condition_values(m: Matching<'_>) -> (String, String, String) {
+    let day = |d: Option<NaiveDate>| {
+        d.map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default()
+    };
+    (
+        format!("%{}%", m.text.to_lowercase()),
+        day(m.from),
+        day(m.to),
+    )
+}
 
 /// The newest `limit` entries matching, newest first.
 pub async fn newest(conn: &mut Conn, m: Matching<'_>, limit: i64) -> Result<Vec<AuditEntry>> {
-    Ok(sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT id, at, actor, action, subject, details FROM audit_log WHERE {CONDITION} ORDER BY id DESC LIMIT ?5"
+    let (text, from, to) = condition_values(m);
+    Ok(on_engine!(conn, sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT id, at, actor, action, subject, details FROM audit_log WHERE {CONDITION} ORDER BY id DESC LIMIT $5"
     )))
-    .bind(format!("%{}%", m.text))
+    .bind(&text)
     .bind(m.action)
-    .bind(m.from)
-    .bind(m.to)
+    .bind(&from)
+    .bind(&to)
     .bind(limit)
-    .fetch_all(conn.sqlite()?)
-    .await?)
+    .fetch_all(conn)
+    .await)?)
 }
 
 /// How many entries match.
 pub async fn count(conn: &mut Conn, m: Matching<'_>) -> Result<i64> {
-    Ok(sqlx::query_scalar(AssertSqlSafe(format!(
-        "SELECT COUNT(*) FROM audit_log WHERE {CONDITION}"
-    )))
-    .bind(format!("%{}%", m.text))
-    .bind(m.action)
-    .bind(m.from)
-    .bind(m.to)
-    .fetch_one(conn.sqlite()?)
-    .await?)
+    let (text, from, to) = condition_values(m);
+    Ok(on_engine!(
+        conn,
+        sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM audit_log WHERE {CONDITION}"
+        )))
+        .bind(&text)
+        .bind(m.action)
+        .bind(&from)
+        .bind(&to)
+        .fetch_one(conn)
+        .await
+    )?)
 }
 
 /// Every kind of action recorded, in order.
 pub async fn actions(conn: &mut Conn) -> Result<Vec<String>> {
-    Ok(
+    Ok(on_engine!(
+        conn,
         sqlx::query_scalar("SELECT DISTINCT action FROM audit_log ORDER BY action")
-            .fetch_all(conn.sqlite()?)
-            .await?,
-    )
+            .fetch_all(conn)
+            .await
+    )?)
 }
 
 /// Every entry about one of these subjects (`household:42`, `referral:7`), oldest first.
 pub async fn about(conn: &mut Conn, subjects: &[String]) -> Result<Vec<AuditEntry>> {
-    let mut q: sqlx::QueryBuilder<sqlx::Sqlite> = sqlx::QueryBuilder::new(
-        "SELECT id, at, actor, action, subject, details FROM audit_log WHERE subject IN (",
-    );
-    let mut sep = q.separated(", ");
-    for s in subjects {
-        sep.push_bind(s);
-    }
-    q.push(") ORDER BY id");
-    Ok(q.build_query_as().fetch_all(conn.sqlite()?).await?)
+    Ok(on_engine!(conn, {
+        let mut q = sqlx::QueryBuilder::<Engine>::new(
+            "SELECT id, at, actor, action, subject, details FROM audit_log WHERE subject IN (",
+        );
+        let mut sep = q.separated(", ");
+        for s in subjects {
+            sep.push_bind(s);
+        }
+        q.push(") ORDER BY id");
+        q.build_query_as().fetch_all(conn).await
+    })?)
 }

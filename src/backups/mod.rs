@@ -61,6 +61,7 @@ impl BackupReason {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, FromRow)]
 #[serde(rename_all = "camelCase")]
 pub struct BackupRecord {
+    #[sqlx(try_from = "crate::db::Stamp")]
     pub at: String,
     pub file: String,
     pub reason: String,

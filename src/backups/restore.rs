@@ -215,10 +215,12 @@ impl RestoreRequest {
 pub struct RestoreNotice {
     #[ts(type = "number")]
     pub id: i64,
+    #[sqlx(try_from = "crate::db::Stamp")]
     pub at: String,
     pub by: String,
     pub from_file: String,
     /// When the backup restored was taken: the database is now as it was then.
+    #[sqlx(try_from = "crate::db::Stamp")]
     pub backup_taken_at: String,
     /// What was made after the backup and is now undone, in words ("12 visits recorded"),
     /// one per line; empty when nothing was.

@@ -26,9 +26,13 @@ use crate::settings;
 #[serde(rename_all = "camelCase")]
 pub struct Card {
     pub card_number: String,
+    #[sqlx(try_from = "i64")]
     pub issue: u32,
+    #[sqlx(try_from = "crate::db::Stamp")]
     pub issued_at: String,
+    #[sqlx(try_from = "crate::db::Maybe<crate::db::Stamp>")]
     pub printed_at: Option<String>,
+    #[sqlx(try_from = "crate::db::Maybe<crate::db::Stamp>")]
     pub revoked_at: Option<String>,
     pub revoke_reason: Option<String>,
 }

@@ -1,11 +1,12 @@
 //! SQL for cards: the only place that reads or writes `cards`.
 
 use chrono::{DateTime, Utc};
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::QueryBuilder;
 
 use super::{Card, CardLookup};
 use crate::db::Conn;
 use crate::error::Result;
+use crate::on_engine;
 
 /// A new card, not printed yet, issued `at`.
 pub async fn insert(
@@ -15,15 +16,16 @@ pub async fn insert(
     issue: u32,
     at: DateTime<Utc>,
 ) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO cards (household_id, card_number, issue, issued_at) VALUES (?, ?, ?, ?)",
+    on_engine!(conn, sqlx::query(
+        "INSERT INTO cards (household_id, card_number, issue, issued_at) VALUES ($1, $2, $3, $4)",
     )
     .bind(household_id)
     .bind(number)
-    .bind(issue)
+    .bind(i64::from(issue))
     .bind(at)
-    .execute(conn.sqlite()?)
-    .await?;
+    .execute(conn)
+    .await
+    .map(|done| done.rows_affected()))?;
     Ok(())
 }
 
@@ -39,47 +41,60 @@ pub struct FirstCard {
 /// First cards for new households.
 pub async fn insert_many(conn: &mut Conn, rows: &[FirstCard]) -> Result<()> {
     for chunk in rows.chunks(2_000) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "INSERT INTO cards (household_id, card_number, issue, issued_at, printed_at) ",
-        );
-        q.push_values(chunk, |mut b, card| {
-            b.push_bind(card.household_id)
-                .push_bind(&card.number)
-                .push_bind(1)
-                .push_bind(card.issued)
-                .push_bind(card.printed);
-        });
-        q.build().execute(conn.sqlite()?).await?;
+        on_engine!(conn, {
+            let mut q = QueryBuilder::<Engine>::new(
+                "INSERT INTO cards (household_id, card_number, issue, issued_at, printed_at) ",
+            );
+            q.push_values(chunk, |mut b, card| {
+                b.push_bind(card.household_id)
+                    .push_bind(&card.number)
+                    .push_bind(1_i64)
+                    .push_bind(card.issued)
+                    .push_bind(card.printed);
+            });
+            q.build()
+                .execute(conn)
+                .await
+                .map(|done| done.rows_affected())
+        })?;
     }
     Ok(())
 }
 
 pub async fn current(conn: &mut Conn, household_id: i64) -> Result<Option<Card>> {
-    Ok(sqlx::query_as::<_, Card>(
-        "SELECT card_number, issue, issued_at, printed_at, revoked_at, revoke_reason FROM cards
-         WHERE household_id = ? AND revoked_at IS NULL ORDER BY issue DESC LIMIT 1",
-    )
-    .bind(household_id)
-    .fetch_optional(conn.sqlite()?)
-    .await?)
+    Ok(on_engine!(
+        conn,
+        sqlx::query_as::<_, Card>(
+            "SELECT card_number, issue, issued_at, printed_at, revoked_at, revoke_reason FROM cards
+         WHERE household_id = $1 AND revoked_at IS NULL ORDER BY issue DESC LIMIT 1",
+        )
+        .bind(household_id)
+        .fetch_optional(conn)
+        .await
+    )?)
 }
 
 pub async fn all_for(conn: &mut Conn, household_id: i64) -> Result<Vec<Card>> {
-    Ok(sqlx::query_as::<_, Card>(
-        "SELECT card_number, issue, issued_at, printed_at, revoked_at, revoke_reason FROM cards
-         WHERE household_id = ? ORDER BY issue DESC, id DESC",
-    )
-    .bind(household_id)
-    .fetch_all(conn.sqlite()?)
-    .await?)
+    Ok(on_engine!(
+        conn,
+        sqlx::query_as::<_, Card>(
+            "SELECT card_number, issue, issued_at, printed_at, revoked_at, revoke_reason FROM cards
+         WHERE household_id = $1 ORDER BY issue DESC, id DESC",
+        )
+        .bind(household_id)
+        .fetch_all(conn)
+        .await
+    )?)
 }
 
 pub async fn last_issue(conn: &mut Conn, household_id: i64) -> Result<u32> {
-    let n: i64 =
-        sqlx::query_scalar("SELECT COALESCE(MAX(issue), 0) FROM cards WHERE household_id = ?")
+    let n: i64 = on_engine!(
+        conn,
+        sqlx::query_scalar("SELECT COALESCE(MAX(issue), 0) FROM cards WHERE household_id = $1")
             .bind(household_id)
-            .fetch_one(conn.sqlite()?)
-            .await?;
+            .fetch_one(conn)
+            .await
+    )?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
@@ -89,23 +104,27 @@ pub async fn revoke_current(
     at: DateTime<Utc>,
     reason: &str,
 ) -> Result<()> {
-    sqlx::query("UPDATE cards SET revoked_at = ?, revoke_reason = ? WHERE household_id = ? AND revoked_at IS NULL")
+    on_engine!(conn, sqlx::query("UPDATE cards SET revoked_at = $1, revoke_reason = $2 WHERE household_id = $3 AND revoked_at IS NULL")
         .bind(at)
         .bind(reason)
         .bind(household_id)
-        .execute(conn.sqlite()?)
-        .await?;
+        .execute(conn)
+        .await
+        .map(|done| done.rows_affected()))?;
     Ok(())
 }
 
 pub async fn unprinted_households(conn: &mut Conn) -> Result<Vec<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT c.household_id FROM cards c JOIN households h ON h.id = c.household_id
+    Ok(on_engine!(
+        conn,
+        sqlx::query_scalar(
+            "SELECT c.household_id FROM cards c JOIN households h ON h.id = c.household_id
          WHERE c.printed_at IS NULL AND c.revoked_at IS NULL AND h.erased_at IS NULL
          ORDER BY h.search_name, h.id",
-    )
-    .fetch_all(conn.sqlite()?)
-    .await?)
+        )
+        .fetch_all(conn)
+        .await
+    )?)
 }
 
 #[derive(sqlx::FromRow)]
@@ -122,22 +141,20 @@ pub struct PrintRow {
 pub async fn current_for(conn: &mut Conn, household_ids: &[i64]) -> Result<Vec<PrintRow>> {
     let mut rows = Vec::with_capacity(household_ids.len());
     for chunk in household_ids.chunks(500) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT c.id AS card_id, h.id AS household_id, c.card_number, h.membership_number, h.lead_name,
-                    h.language
-             FROM cards c JOIN households h ON h.id = c.household_id
-             WHERE c.revoked_at IS NULL AND h.erased_at IS NULL AND h.id IN (",
-        );
-        let mut sep = q.separated(", ");
-        for id in chunk {
-            sep.push_bind(id);
-        }
-        q.push(")");
-        rows.extend(
-            q.build_query_as::<PrintRow>()
-                .fetch_all(conn.sqlite()?)
-                .await?,
-        );
+        rows.extend(on_engine!(conn, {
+            let mut q = QueryBuilder::<Engine>::new(
+                "SELECT c.id AS card_id, h.id AS household_id, c.card_number, h.membership_number,
+                        h.lead_name, h.language
+                 FROM cards c JOIN households h ON h.id = c.household_id
+                 WHERE c.revoked_at IS NULL AND h.erased_at IS NULL AND h.id IN (",
+            );
+            let mut sep = q.separated(", ");
+            for id in chunk {
+                sep.push_bind(id);
+            }
+            q.push(")");
+            q.build_query_as::<PrintRow>().fetch_all(conn).await
+        })?);
     }
     rows.sort_by_key(|r| household_ids.iter().position(|id| *id == r.household_id));
     Ok(rows)
@@ -145,14 +162,19 @@ pub async fn current_for(conn: &mut Conn, household_ids: &[i64]) -> Result<Vec<P
 
 pub async fn mark_printed(conn: &mut Conn, card_ids: &[i64], at: DateTime<Utc>) -> Result<()> {
     for chunk in card_ids.chunks(500) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("UPDATE cards SET printed_at = ");
-        q.push_bind(at).push(" WHERE id IN (");
-        let mut sep = q.separated(", ");
-        for id in chunk {
-            sep.push_bind(id);
-        }
-        q.push(")");
-        q.build().execute(conn.sqlite()?).await?;
+        on_engine!(conn, {
+            let mut q = QueryBuilder::<Engine>::new("UPDATE cards SET printed_at = ");
+            q.push_bind(at).push(" WHERE id IN (");
+            let mut sep = q.separated(", ");
+            for id in chunk {
+                sep.push_bind(id);
+            }
+            q.push(")");
+            q.build()
+                .execute(conn)
+                .await
+                .map(|done| done.rows_affected())
+        })?;
     }
     Ok(())
 }
@@ -168,13 +190,16 @@ struct ScannedRow {
 /// The card with this number, with the household's current card when it was revoked.
 /// The card with a number (public for the counter benchmark's bare baseline).
 pub const LOOKUP_SQL: &str =
-    "SELECT household_id, card_number, revoked_at, revoke_reason FROM cards WHERE card_number = ?";
+    "SELECT household_id, card_number, revoked_at, revoke_reason FROM cards WHERE card_number = $1";
 
 pub async fn lookup(conn: &mut Conn, number: &str) -> Result<Option<CardLookup>> {
-    let Some(row) = sqlx::query_as::<_, ScannedRow>(LOOKUP_SQL)
-        .bind(number)
-        .fetch_optional(conn.sqlite()?)
-        .await?
+    let Some(row) = on_engine!(
+        conn,
+        sqlx::query_as::<_, ScannedRow>(LOOKUP_SQL)
+            .bind(number)
+            .fetch_optional(conn)
+            .await
+    )?
     else {
         return Ok(None);
     };
@@ -196,24 +221,32 @@ pub async fn lookup(conn: &mut Conn, number: &str) -> Result<Option<CardLookup>>
 }
 
 pub async fn move_all(conn: &mut Conn, from: i64, to: i64) -> Result<()> {
-    sqlx::query("UPDATE cards SET household_id = ? WHERE household_id = ?")
-        .bind(to)
-        .bind(from)
-        .execute(conn.sqlite()?)
-        .await?;
+    on_engine!(
+        conn,
+        sqlx::query("UPDATE cards SET household_id = $1 WHERE household_id = $2")
+            .bind(to)
+            .bind(from)
+            .execute(conn)
+            .await
+            .map(|done| done.rows_affected())
+    )?;
     Ok(())
 }
 
 /// Erasure: a household's card numbers (and why a card was replaced) are removed; the cards
 /// stay, so how many were issued is still known. The number left is the card's own id.
 pub async fn erase_numbers(conn: &mut Conn, household_id: i64) -> Result<()> {
-    sqlx::query(
-        "UPDATE cards SET card_number = 'erased-' || id,
+    on_engine!(
+        conn,
+        sqlx::query(
+            "UPDATE cards SET card_number = 'erased-' || id,
              revoke_reason = CASE WHEN revoke_reason IS NULL THEN NULL ELSE '' END
-         WHERE household_id = ?",
-    )
-    .bind(household_id)
-    .execute(conn.sqlite()?)
-    .await?;
+         WHERE household_id = $1",
+        )
+        .bind(household_id)
+        .execute(conn)
+        .await
+        .map(|done| done.rows_affected())
+    )?;
     Ok(())
 }

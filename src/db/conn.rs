@@ -97,6 +97,11 @@ impl EngineSql for Postgres {
     const ENGINE: Engine = Engine::Postgres;
 }
 
+/// Whether `E` is PostgreSQL (`on_postgres::<Engine>()` inside [`on_engine!`]).
+pub fn on_postgres<E: EngineSql>() -> bool {
+    E::ENGINE == Engine::Postgres
+}
+
 /// `sqlite` on SQLite, `postgres` on PostgreSQL (`sql::<Engine>(…)` inside [`on_engine!`]).
 pub fn sql<E: EngineSql>(sqlite: &'static str, postgres: &'static str) -> &'static str {
     match E::ENGINE {
@@ -109,7 +114,7 @@ pub fn sql<E: EngineSql>(sqlite: &'static str, postgres: &'static str) -> &'stat
 /// (`&mut SqliteConnection` or `&mut PgConnection`) and `Engine` its sqlx database type.
 #[macro_export]
 macro_rules! on_engine {
-    ($conn:ident => $body:expr) => {
+    ($conn:ident, $body:expr) => {
         match $conn.on() {
             $crate::db::On::Sqlite($conn) => {
                 #[allow(dead_code)]

@@ -20,8 +20,10 @@ use crate::keys::{DatabaseKey, KeyStore};
 
 mod conn;
 pub mod server;
+mod text;
 
-pub use conn::{sql, Conn, Engine, EngineSql, On};
+pub use conn::{on_postgres, sql, Conn, Engine, EngineSql, On};
+pub use text::{stamp_text, Day, Maybe, Stamp};
 
 static MIGRATOR: Migrator = sqlx::migrate!("migrations/sqlite");
 

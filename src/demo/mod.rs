@@ -537,9 +537,7 @@ fn demo_household(
         _ => (Status::Active, None),
     };
     let tenant = rng.u8(0..100) < 65;
-    let created_at = Utc
-        .from_utc_datetime(&joined.and_time(NaiveTime::MIN))
-        .to_rfc3339();
+    let created_at = Utc.from_utc_datetime(&joined.and_time(NaiveTime::MIN));
     let allergies: &[Allergen] = match rng.u8(0..20) {
         0 => &[Allergen::Peanuts, Allergen::TreeNuts],
         1 => &[Allergen::Milk],
@@ -582,7 +580,7 @@ fn demo_household(
         allergies: flags_to_text(allergies, Allergen::code),
         dietary_notes: String::new(),
         notes: String::new(),
-        consent_at: Some(created_at.clone()),
+        consent_at: Some(created_at),
         consent_version: Some(CONSENT_VERSION.to_owned()),
         joined_on: joined,
         expires_on: expires,

@@ -10,24 +10,31 @@ use sqlx::{QueryBuilder, Sqlite};
 
 use crate::db::Conn;
 use crate::error::Result;
+use crate::on_engine;
 
 /// Rows per multi-row INSERT; keeps each statement under SQLite's bound-variable limit.
 const CHUNK: usize = 1_000;
 
 pub async fn household_count(conn: &mut Conn) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM households")
-        .fetch_one(conn.sqlite()?)
-        .await?)
+    Ok(on_engine!(
+        conn,
+        sqlx::query_scalar("SELECT COUNT(*) FROM households")
+            .fetch_one(conn)
+            .await
+    )?)
 }
 
 /// The first `limit` households not erased, by id.
 pub async fn first_households(conn: &mut Conn, limit: i64) -> Result<Vec<i64>> {
-    Ok(
-        sqlx::query_scalar("SELECT id FROM households WHERE erased_at IS NULL ORDER BY id LIMIT ?")
-            .bind(limit)
-            .fetch_all(conn.sqlite()?)
-            .await?,
-    )
+    Ok(on_engine!(
+        conn,
+        sqlx::query_scalar(
+            "SELECT id FROM households WHERE erased_at IS NULL ORDER BY id LIMIT $1"
+        )
+        .bind(limit)
+        .fetch_all(conn)
+        .await
+    )?)
 }
 
 /// A visit, with the household as it was then.
@@ -51,18 +58,21 @@ pub struct NewVisit {
 /// The best-stocked item with no use-by date (tins, dry goods: what keeps in a parcel) of
 /// each of the `limit` best-stocked categories of the catalogue.
 pub async fn best_stocked_items(conn: &mut Conn, limit: i64) -> Result<Vec<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT item_id FROM (
+    Ok(on_engine!(
+        conn,
+        sqlx::query_scalar(
+            "SELECT item_id FROM (
              SELECT item_id, MAX(units) AS units FROM (
-                 SELECT b.item_id, i.category, SUM(b.on_hand) AS units
+                 SELECT b.item_id, i.category, CAST(SUM(b.on_hand) AS BIGINT) AS units
                  FROM batches b JOIN items i ON i.id = b.item_id
                  WHERE b.use_by IS NULL AND b.on_hand > 0 GROUP BY b.item_id)
              GROUP BY category)
-         ORDER BY units DESC, item_id LIMIT ?",
-    )
-    .bind(limit)
-    .fetch_all(conn.sqlite()?)
-    .await?)
+         ORDER BY units DESC, item_id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(conn)
+        .await
+    )?)
 }
 
 /// Visits, given ids 1, 2, … in order (the database is empty).
@@ -100,16 +110,20 @@ pub async fn insert_volunteer(
     pin_hash: &str,
     at: DateTime<Utc>,
 ) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO volunteers (name, role, pin_hash, created_at) VALUES (?, ?, ?, ?)
+    on_engine!(
+        conn,
+        sqlx::query(
+            "INSERT INTO volunteers (name, role, pin_hash, created_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (name) DO NOTHING",
-    )
-    .bind(name)
-    .bind(role)
-    .bind(pin_hash)
-    .bind(at)
-    .execute(conn.sqlite()?)
-    .await?;
+        )
+        .bind(name)
+        .bind(role)
+        .bind(pin_hash)
+        .bind(at)
+        .execute(conn)
+        .await
+        .map(|done| done.rows_affected())
+    )?;
     Ok(())
 }
 

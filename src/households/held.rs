@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 #[serde(rename_all = "camelCase")]
 pub struct MembershipEvent {
     pub kind: String,
+    #[sqlx(try_from = "crate::db::Day")]
     pub local_date: String,
 }
 
@@ -24,7 +25,9 @@ pub struct MembershipEvent {
 #[serde(rename_all = "camelCase")]
 pub struct VisitDetail {
     pub id: i64,
+    #[sqlx(try_from = "crate::db::Stamp")]
     pub at: String,
+    #[sqlx(try_from = "crate::db::Day")]
     pub local_date: String,
     pub items: i64,
     pub fee_pence: i64,
@@ -33,6 +36,7 @@ pub struct VisitDetail {
     pub note: String,
     pub card_number: Option<String>,
     pub override_reason: Option<String>,
+    #[sqlx(try_from = "crate::db::Maybe<crate::db::Stamp>")]
     pub voided_at: Option<String>,
     pub voided_by: Option<String>,
     pub void_reason: Option<String>,

@@ -89,6 +89,7 @@ pub struct Member {
     #[ts(type = "number")]
     pub id: i64,
     pub first_name: String,
+    #[sqlx(try_from = "crate::db::Maybe<i64>")]
     pub birth_year: Option<u16>,
 }
 
@@ -132,6 +133,7 @@ pub struct Household {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, FromRow)]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryEntry {
+    #[sqlx(try_from = "crate::db::Stamp")]
     pub at: String,
     pub actor: String,
     pub action: String,
@@ -146,7 +148,9 @@ pub struct HistoryEntry {
 pub struct VisitLine {
     #[ts(type = "number")]
     pub id: i64,
+    #[sqlx(try_from = "crate::db::Stamp")]
     pub at: String,
+    #[sqlx(try_from = "crate::db::Day")]
     pub local_date: String,
     #[ts(type = "number")]
     pub items: i64,
@@ -243,7 +247,6 @@ pub(crate) fn record_from(
     number: String,
     at: DateTime<Utc>,
 ) -> HouseholdRecord {
-    let now = at.to_rfc3339();
     HouseholdRecord {
         id,
         membership_number: number,
@@ -263,12 +266,12 @@ pub(crate) fn record_from(
         allergies: flags_to_text(&valid.allergies, form::Allergen::code),
         dietary_notes: valid.dietary_notes.clone(),
         notes: valid.notes.clone(),
-        consent_at: valid.consent_given.then(|| now.clone()),
+        consent_at: valid.consent_given.then_some(at),
         consent_version: valid.consent_given.then(|| CONSENT_VERSION.to_owned()),
         joined_on: valid.joined_on,
         expires_on: expiry_from(settings, valid.joined_on),
         status: Status::Active,
-        created_at: now,
+        created_at: at,
         language: valid.language.to_owned(),
     }
 }

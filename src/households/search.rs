@@ -2,7 +2,8 @@
 //! first, then prefixes, then substrings, then names with a typo ("Fatima Brwon" finds
 //! "Fatima Brown"); accent-insensitive ("Zoe" finds "Zoë").
 
-use super::{search_store, store, HouseholdSummary};
+use super::search_store::{self, Words};
+use super::{store, HouseholdSummary};
 use crate::access::Actor;
 use crate::db::Conn;
 use crate::db::Db;
@@ -157,11 +158,7 @@ async fn word_prefix_ids(conn: &mut Conn, folded: &str, limit: i64) -> Result<Ve
     if parts.is_empty() {
         return Ok(Vec::new());
     }
-    let query = parts
-        .iter()
-        .map(|w| format!("\"{w}\"*"))
-        .collect::<Vec<_>>()
-        .join(" AND ");
+    let query = Words::All(parts.into_iter().map(Words::Prefix).collect());
     search_store::words_match(conn, &query, limit).await
 }
 
@@ -173,13 +170,9 @@ async fn substring_ids(conn: &mut Conn, folded: &str, limit: i64) -> Result<Vec<
     if long.is_empty() {
         return Ok(Vec::new());
     }
-    let fts = long
-        .iter()
-        .map(|w| format!("\"{w}\""))
-        .collect::<Vec<_>>()
-        .join(" AND ");
+    let long: Vec<&str> = long.into_iter().map(String::as_str).collect();
     let short: Vec<&str> = short.into_iter().map(String::as_str).collect();
-    search_store::trigrams_match(conn, &fts, &short, limit).await
+    search_store::trigrams_match(conn, &long, &short, limit).await
 }
 
 /// How many letters a typed word may have wrong (left out, extra, changed or swapped with
@@ -274,19 +267,18 @@ async fn typo_ids(conn: &mut Conn, typed: &[String], limit: i64) -> Result<Vec<i
             .any(|(j, w)| j != k && (term.starts_with(w.as_str()) || close[j].contains(&term)))
     };
     let mut phrases = Vec::new();
-    let prefixes: Vec<String> = typed.iter().map(|w| format!("\"{w}\"*")).collect();
-    let corrections: Vec<Vec<String>> = close
+    let corrections: Vec<Vec<Words>> = close
         .iter()
         .enumerate()
         .map(|(k, terms)| {
             let mut own = Vec::new();
             for term in terms {
                 if asked_by_other(k, term) {
-                    let mut words: Vec<&str> = typed.iter().map(String::as_str).collect();
-                    words[k] = term;
-                    phrases.push(format!("\"{}\"", words.join(" ")));
+                    let mut words = typed.to_vec();
+                    words[k] = (*term).to_owned();
+                    phrases.push(Words::Phrase(words));
                 } else {
-                    own.push(format!("\"{term}\""));
+                    own.push(Words::Word((*term).to_owned()));
                 }
             }
             own
@@ -297,29 +289,26 @@ async fn typo_ids(conn: &mut Conn, typed: &[String], limit: i64) -> Result<Vec<i
     // household meant ("andrei sain" → "Andrei Sahin") from the candidates read. Only when
     // those are too few are names with several words corrected read too.
     let group = |k: usize, corrected: bool| {
-        let mut terms = vec![prefixes[k].as_str()];
+        let mut terms = vec![Words::Prefix(typed[k].clone())];
         if corrected {
-            terms.extend(corrections[k].iter().map(String::as_str));
+            terms.extend(corrections[k].iter().cloned());
         }
-        format!("({})", terms.join(" OR "))
+        Words::Any(terms)
     };
     let one_corrected = (0..typed.len())
         .filter(|k| !corrections[*k].is_empty())
-        .map(|k| {
-            let words: Vec<String> = (0..typed.len()).map(|j| group(j, j == k)).collect();
-            format!("({})", words.join(" AND "))
-        })
+        .map(|k| Words::All((0..typed.len()).map(|j| group(j, j == k)).collect()))
         .chain(phrases)
         .collect::<Vec<_>>();
     let mut found = Vec::new();
     if !one_corrected.is_empty() {
         found =
-            search_store::words_match_named(conn, &one_corrected.join(" OR "), CANDIDATES).await?;
+            search_store::words_match_named(conn, &Words::Any(one_corrected), CANDIDATES).await?;
     }
     let wanted = usize::try_from(limit).unwrap_or(usize::MAX);
     if found.len() < wanted && typed.len() > 1 {
-        let all: Vec<String> = (0..typed.len()).map(|k| group(k, true)).collect();
-        for more in search_store::words_match_named(conn, &all.join(" AND "), CANDIDATES).await? {
+        let all = Words::All((0..typed.len()).map(|k| group(k, true)).collect());
+        for more in search_store::words_match_named(conn, &all, CANDIDATES).await? {
             if !found.iter().any(|(id, _)| *id == more.0) {
                 found.push(more);
             }

@@ -8,103 +8,272 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::QueryBuilder;
 
-use crate::db::Conn;
+use crate::db::{on_postgres, Conn, On};
 use crate::error::Result;
+use crate::on_engine;
 
-/// The household with exactly this membership number (numbers are unique).
-pub async fn number_is(conn: &mut Conn, digits: &str) -> Result<Vec<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT id FROM households WHERE membership_number = ?1 AND erased_at IS NULL",
-    )
-    .bind(digits)
-    .fetch_all(conn.sqlite()?)
-    .await?)
+/// What the word index is asked: words of households' folded names (runs of letters and
+/// digits), each typed word matching a word that starts with it, or a whole word, or words
+/// next to each other in order, combined with all-of and any-of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Words {
+    Prefix(String),
+    Word(String),
+    Phrase(Vec<String>),
+    All(Vec<Words>),
+    Any(Vec<Words>),
+}
+
+impl Words {
+    /// As an FTS5 query over `households_words` (SQLite).
+    fn fts5(&self) -> String {
+        match self {
+            Words::Prefix(w) => format!("\"{w}\"*"),
+            Words::Word(w) => format!("\"{w}\""),
+            Words::Phrase(ws) => format!("\"{}\"", ws.join(" ")),
+            Words::All(parts) => Self::joined(parts, " AND "),
+            Words::Any(parts) => Self::joined(parts, " OR "),
+        }
+    }
+
+    fn joined(parts: &[Words], with: &str) -> String {
+        let parts: Vec<String> = parts.iter().map(Words::fts5).collect();
+        format!("({})", parts.join(with))
+    }
+
+    /// As a condition on `h.search_name` (PostgreSQL): regular expressions over the word
+    /// boundaries FTS5 uses, which the trigram index on the name answers.
+    fn push_condition<DB>(&self, q: &mut QueryBuilder<DB>)
+    where
+        DB: sqlx::Database,
+        for<'t> String: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    {
+        const EDGE: &str = "(^|[^a-z0-9])";
+        const END: &str = "([^a-z0-9]|$)";
+        let (parts, with) = match self {
+            Words::Prefix(w) => {
+                q.push("h.search_name ~ ")
+                    .push_bind(format!("{EDGE}{}", escape(w)));
+                return;
+            }
+            Words::Word(w) => {
+                q.push("h.search_name ~ ")
+                    .push_bind(format!("{EDGE}{}{END}", escape(w)));
+                return;
+            }
+            Words::Phrase(ws) => {
+                let words: Vec<String> = ws.iter().map(|w| escape(w)).collect();
+                q.push("h.search_name ~ ")
+                    .push_bind(format!("{EDGE}{}{END}", words.join("[^a-z0-9]+")));
+                return;
+            }
+            Words::All(parts) => (parts, " AND "),
+            Words::Any(parts) => (parts, " OR "),
+        };
+        q.push("(");
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                q.push(with);
+            }
+            part.push_condition(q);
+        }
+        q.push(")");
+    }
+}
+
+/// A word as a regular expression that matches only itself.
+fn escape(word: &str) -> String {
+    word.chars()
+        .flat_map(|c| {
+            let special = !c.is_ascii_alphanumeric();
+            special.then_some('\\').into_iter().chain([c])
+        })
+        .collect()
 }
 
 // ':' sorts just after '9', so [digits, digits:) is every string starting with digits;
-// char(127) sorts after every folded (ASCII) character.
+// char 127 sorts after every folded (ASCII) character. Text compares byte by byte on both
+// engines (a server database is made with the C collation).
+
+/// The household with exactly this membership number (numbers are unique).
+pub async fn number_is(conn: &mut Conn, digits: &str) -> Result<Vec<i64>> {
+    Ok(on_engine!(
+        conn,
+        sqlx::query_scalar(
+            "SELECT id FROM households WHERE membership_number = $1 AND erased_at IS NULL",
+        )
+        .bind(digits)
+        .fetch_all(conn)
+        .await
+    )?)
+}
+
+/// Ids whose `column` starts with `start` (and sorts before `start` + `after`), in that
+/// column's order.
+async fn starting(
+    conn: &mut Conn,
+    sql: &'static str,
+    start: &str,
+    after: char,
+    limit: i64,
+) -> Result<Vec<i64>> {
+    Ok(on_engine!(
+        conn,
+        sqlx::query_scalar(sql)
+            .bind(start)
+            .bind(format!("{start}{after}"))
+            .bind(limit)
+            .fetch_all(conn)
+            .await
+    )?)
+}
 
 /// Membership numbers starting with `digits`, in number order.
 pub async fn number_starts(conn: &mut Conn, digits: &str, limit: i64) -> Result<Vec<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT id FROM households WHERE membership_number >= ?1 AND membership_number < ?1 || ':' \
-         AND erased_at IS NULL ORDER BY membership_number LIMIT ?2",
+    starting(
+        conn,
+        "SELECT id FROM households WHERE membership_number >= $1 AND membership_number < $2 \
+         AND erased_at IS NULL ORDER BY membership_number LIMIT $3",
+        digits,
+        ':',
+        limit,
     )
-    .bind(digits)
-    .bind(limit)
-    .fetch_all(conn.sqlite()?)
-    .await?)
+    .await
 }
 
 /// Phone numbers (digits only) starting with `digits`, in number order.
 pub async fn phone_starts(conn: &mut Conn, digits: &str, limit: i64) -> Result<Vec<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT id FROM households WHERE phone_digits >= ?1 AND phone_digits < ?1 || ':' \
-         AND phone_digits != '' AND erased_at IS NULL ORDER BY phone_digits LIMIT ?2",
+    starting(
+        conn,
+        "SELECT id FROM households WHERE phone_digits >= $1 AND phone_digits < $2 \
+         AND phone_digits <> '' AND erased_at IS NULL ORDER BY phone_digits, id LIMIT $3",
+        digits,
+        ':',
+        limit,
     )
-    .bind(digits)
-    .bind(limit)
-    .fetch_all(conn.sqlite()?)
-    .await?)
+    .await
 }
 
 /// Folded names starting with `folded`, by name.
 pub async fn name_starts(conn: &mut Conn, folded: &str, limit: i64) -> Result<Vec<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT id FROM households WHERE search_name >= ?1 AND search_name < ?1 || char(127) \
-         AND erased_at IS NULL ORDER BY search_name LIMIT ?2",
+    starting(
+        conn,
+        "SELECT id FROM households WHERE search_name >= $1 AND search_name < $2 \
+         AND erased_at IS NULL ORDER BY search_name, id LIMIT $3",
+        folded,
+        '\u{7f}',
+        limit,
     )
-    .bind(folded)
-    .bind(limit)
-    .fetch_all(conn.sqlite()?)
-    .await?)
+    .await
 }
 
 /// Postcodes (no spaces, upper case) starting with `key`, by postcode.
 pub async fn postcode_starts(conn: &mut Conn, key: &str, limit: i64) -> Result<Vec<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT id FROM households WHERE postcode_key >= ?1 AND postcode_key < ?1 || char(127) \
-         AND erased_at IS NULL ORDER BY postcode_key LIMIT ?2",
+    starting(
+        conn,
+        "SELECT id FROM households WHERE postcode_key >= $1 AND postcode_key < $2 \
+         AND erased_at IS NULL ORDER BY postcode_key, id LIMIT $3",
+        key,
+        '\u{7f}',
+        limit,
     )
-    .bind(key)
-    .bind(limit)
-    .fetch_all(conn.sqlite()?)
-    .await?)
+    .await
 }
 
-/// Names matching a full-text query over the word-prefix index.
-pub async fn words_match(conn: &mut Conn, query: &str, limit: i64) -> Result<Vec<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT h.id FROM households_words w JOIN households h ON h.id = w.rowid \
-         WHERE households_words MATCH ?1 AND h.erased_at IS NULL LIMIT ?2",
-    )
-    .bind(query)
-    .bind(limit)
-    .fetch_all(conn.sqlite()?)
-    .await?)
+/// Households whose names match `words` (ids and folded names), by id.
+async fn words_matching(conn: &mut Conn, words: &Words, limit: i64) -> Result<Vec<(i64, String)>> {
+    Ok(on_engine!(conn, {
+        let mut q = QueryBuilder::<Engine>::new("SELECT h.id, h.search_name FROM ");
+        if !on_postgres::<Engine>() {
+            q.push(
+                "households_words w JOIN households h ON h.id = w.rowid \
+                     WHERE households_words MATCH ",
+            )
+            .push_bind(words.fts5());
+        } else {
+            q.push("households h WHERE ");
+            words.push_condition(&mut q);
+        }
+        q.push(" AND h.erased_at IS NULL ORDER BY h.id LIMIT ")
+            .push_bind(limit);
+        q.build_query_as().fetch_all(conn).await
+    })?)
 }
 
-/// Households matching a full-text query over the trigram index whose folded name also
-/// contains each of `name_contains`.
+/// Households whose names match `words`, by id.
+pub async fn words_match(conn: &mut Conn, words: &Words, limit: i64) -> Result<Vec<i64>> {
+    Ok(words_matching(conn, words, limit)
+        .await?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect())
+}
+
+/// Ids and folded names of households whose names match `words`, by id.
+pub async fn words_match_named(
+    conn: &mut Conn,
+    words: &Words,
+    limit: i64,
+) -> Result<Vec<(i64, String)>> {
+    words_matching(conn, words, limit).await
+}
+
+/// Households where each of `all` (three letters or more) appears in the folded name,
+/// postcode, phone digits or number (the trigram index), whatever its case, and whose
+/// folded name also contains each of `name_contains`; by id.
 pub async fn trigrams_match(
     conn: &mut Conn,
-    query: &str,
+    all: &[&str],
     name_contains: &[&str],
     limit: i64,
 ) -> Result<Vec<i64>> {
-    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-        "SELECT h.id FROM households_fts f JOIN households h ON h.id = f.rowid \
-         WHERE households_fts MATCH ",
-    );
-    q.push_bind(query).push(" AND h.erased_at IS NULL");
-    for part in name_contains {
-        q.push(" AND h.search_name LIKE ")
-            .push_bind(format!("%{part}%"));
-    }
-    q.push(" LIMIT ").push_bind(limit);
-    Ok(q.build_query_scalar().fetch_all(conn.sqlite()?).await?)
+    Ok(on_engine!(conn, {
+        let mut q = QueryBuilder::<Engine>::new("SELECT h.id FROM ");
+        if !on_postgres::<Engine>() {
+            let fts: Vec<String> = all.iter().map(|w| format!("\"{w}\"")).collect();
+            q.push(
+                "households_fts f JOIN households h ON h.id = f.rowid \
+                     WHERE households_fts MATCH ",
+            )
+            .push_bind(fts.join(" AND "));
+        } else {
+            q.push("households h WHERE TRUE");
+            for word in all {
+                let like = format!("%{}%", like_escaped(word));
+                q.push(" AND (h.search_name ILIKE ")
+                    .push_bind(like.clone())
+                    .push(" OR h.postcode_key ILIKE ")
+                    .push_bind(like.clone())
+                    .push(" OR h.phone_digits ILIKE ")
+                    .push_bind(like.clone())
+                    .push(" OR h.membership_number ILIKE ")
+                    .push_bind(like)
+                    .push(")");
+            }
+        }
+        q.push(" AND h.erased_at IS NULL");
+        for part in name_contains {
+            q.push(" AND h.search_name LIKE ")
+                .push_bind(format!("%{}%", like_escaped(part)))
+                .push(" ESCAPE '\\'");
+        }
+        q.push(" ORDER BY h.id LIMIT ").push_bind(limit);
+        q.build_query_scalar().fetch_all(conn).await
+    })?)
+}
+
+/// Text found as it is by LIKE (its wildcards and escape character escaped with '\').
+fn like_escaped(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            matches!(c, '%' | '_' | '\\')
+                .then_some('\\')
+                .into_iter()
+                .chain([c])
+        })
+        .collect()
 }
 
 /// Words of households' folded names that start with `first` and are between `shortest`
@@ -116,27 +285,30 @@ pub async fn name_words(
     longest: i64,
 ) -> Result<Vec<String>> {
     let next = char::from_u32(u32::from(first) + 1).unwrap_or(char::MAX);
-    Ok(sqlx::query_scalar(
-        "SELECT word FROM search_words WHERE word >= ?1 AND word < ?2 \
-         AND length(word) BETWEEN ?3 AND ?4",
-    )
-    .bind(first.to_string())
-    .bind(next.to_string())
-    .bind(shortest)
-    .bind(longest)
-    .fetch_all(conn.sqlite()?)
-    .await?)
+    Ok(on_engine!(
+        conn,
+        sqlx::query_scalar(
+            "SELECT word FROM search_words WHERE word >= $1 AND word < $2 \
+             AND length(word) BETWEEN $3 AND $4 ORDER BY word",
+        )
+        .bind(first.to_string())
+        .bind(next.to_string())
+        .bind(shortest)
+        .bind(longest)
+        .fetch_all(conn)
+        .await
+    )?)
 }
 
 /// Whether `word` is a whole word of some household's name.
 pub async fn is_name_word(conn: &mut Conn, word: &str) -> Result<bool> {
-    Ok(
-        sqlx::query_scalar::<_, i64>("SELECT 1 FROM search_words WHERE word = ?")
+    Ok(on_engine!(
+        conn,
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM search_words WHERE word = $1)")
             .bind(word)
-            .fetch_optional(conn.sqlite()?)
-            .await?
-            .is_some(),
-    )
+            .fetch_one(conn)
+            .await
+    )?)
 }
 
 /// The distinct words of a folded name as the word index splits it (FTS5's `unicode61`
@@ -163,20 +335,33 @@ pub async fn count_words(conn: &mut Conn, removed: &[&str], added: &[&str]) -> R
     change.retain(|_, n| *n != 0);
     let words: Vec<(&str, i64)> = change.into_iter().collect();
     for chunk in words.chunks(WORDS_PER_STATEMENT) {
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("INSERT INTO search_words (word, households) ");
-        q.push_values(chunk, |mut b, (word, n)| {
-            b.push_bind(*word).push_bind(*n);
-        });
-        q.push(" ON CONFLICT (word) DO UPDATE SET households = households + excluded.households");
-        q.build().execute(conn.sqlite()?).await?;
-        if chunk.iter().any(|(_, n)| *n < 0) {
-            let mut q: QueryBuilder<Sqlite> =
-                QueryBuilder::new("DELETE FROM search_words WHERE households <= 0 AND word IN ");
-            q.push_tuples(chunk.iter().filter(|(_, n)| *n < 0), |mut b, (word, _)| {
-                b.push_bind(*word);
+        on_engine!(conn, {
+            let mut q = QueryBuilder::<Engine>::new("INSERT INTO search_words (word, households) ");
+            q.push_values(chunk, |mut b, (word, n)| {
+                b.push_bind(*word).push_bind(*n);
             });
-            q.build().execute(conn.sqlite()?).await?;
+            q.push(
+                " ON CONFLICT (word) DO UPDATE \
+                 SET households = search_words.households + excluded.households",
+            );
+            q.build()
+                .execute(conn)
+                .await
+                .map(|done| done.rows_affected())
+        })?;
+        if chunk.iter().any(|(_, n)| *n < 0) {
+            on_engine!(conn, {
+                let mut q = QueryBuilder::<Engine>::new(
+                    "DELETE FROM search_words WHERE households <= 0 AND word IN ",
+                );
+                q.push_tuples(chunk.iter().filter(|(_, n)| *n < 0), |mut b, (word, _)| {
+                    b.push_bind(*word);
+                });
+                q.build()
+                    .execute(conn)
+                    .await
+                    .map(|done| done.rows_affected())
+            })?;
         }
     }
     Ok(())
@@ -184,17 +369,22 @@ pub async fn count_words(conn: &mut Conn, removed: &[&str], added: &[&str]) -> R
 
 /// Within a transaction that inserts households: their search index entries are left to
 /// `index_inserted`, which adds them all in one statement (the insert triggers add nothing
-/// meanwhile).
+/// meanwhile). PostgreSQL keeps its trigram indexes up to date itself.
 pub async fn defer_indexing(conn: &mut Conn) -> Result<()> {
-    sqlx::query("INSERT OR IGNORE INTO search_index_deferred (id) VALUES (1)")
-        .execute(conn.sqlite()?)
-        .await?;
+    if let On::Sqlite(conn) = conn.on() {
+        sqlx::query("INSERT OR IGNORE INTO search_index_deferred (id) VALUES (1)")
+            .execute(conn)
+            .await?;
+    }
     Ok(())
 }
 
 /// Adds the households `ids`, inserted since `defer_indexing`, to both search indexes, and
 /// lets the insert triggers index again.
 pub async fn index_inserted(conn: &mut Conn, ids: &[i64]) -> Result<()> {
+    let On::Sqlite(conn) = conn.on() else {
+        return Ok(());
+    };
     let ids = format!(
         "[{}]",
         ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
@@ -207,26 +397,10 @@ pub async fn index_inserted(conn: &mut Conn, ids: &[i64]) -> Result<()> {
         "INSERT INTO households_words (rowid, search_name)
          SELECT id, search_name FROM households WHERE id IN (SELECT value FROM json_each(?1))",
     ] {
-        sqlx::query(statement).bind(&ids).execute(conn.sqlite()?).await?;
+        sqlx::query(statement).bind(&ids).execute(&mut *conn).await?;
     }
     Ok(())
 }
 
 /// Words changed by one statement, at most (two binds each, well under SQLite's limit).
 const WORDS_PER_STATEMENT: usize = 500;
-
-/// Ids and folded names of households matching a full-text query over the word index.
-pub async fn words_match_named(
-    conn: &mut Conn,
-    query: &str,
-    limit: i64,
-) -> Result<Vec<(i64, String)>> {
-    Ok(sqlx::query_as(
-        "SELECT h.id, h.search_name FROM households_words w JOIN households h ON h.id = w.rowid \
-         WHERE households_words MATCH ?1 AND h.erased_at IS NULL LIMIT ?2",
-    )
-    .bind(query)
-    .bind(limit)
-    .fetch_all(conn.sqlite()?)
-    .await?)
-}

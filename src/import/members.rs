@@ -279,7 +279,7 @@ pub async fn import(
         let mut record = record_from(&row.valid, &settings, id, number, at);
         // Consent as the file records it (its date), not as given today.
         record.consent_version = row.consent_at.as_ref().map(|_| "imported".to_owned());
-        record.consent_at = row.consent_at.map(|at| at.to_rfc3339());
+        record.consent_at = row.consent_at;
         records.push(record);
         if !row.valid.members.is_empty() {
             members.push((id, row.valid.members.clone()));

@@ -74,6 +74,7 @@ impl Destination {
 pub struct FileLine {
     pub kind: String,
     pub file: String,
+    #[sqlx(try_from = "crate::db::Stamp")]
     pub at: String,
 }
 

@@ -87,7 +87,7 @@ pub const LIMITS: Limits = Limits {
 choices!(
     /// Why a household may need the pantry to reach out (stored as its code).
     #[derive(sqlx::Type, PartialOrd, Ord)]
-    #[sqlx(rename_all = "snake_case")]
+    #[sqlx(rename_all = "snake_case", type_name = "text")]
     SupportNeed {
         Isolated = "isolated" => "Isolated",
         SelfIsolating = "self_isolating" => "Self-isolating",
@@ -101,7 +101,7 @@ choices!(
 choices!(
     /// What a welfare call found.
     #[derive(sqlx::Type)]
-    #[sqlx(rename_all = "snake_case")]
+    #[sqlx(rename_all = "snake_case", type_name = "text")]
     ContactOutcome {
         NoAnswer = "no_answer" => "Called – no answer",
         LeftMessage = "left_message" => "Left a message",
@@ -114,7 +114,7 @@ choices!(
 choices!(
     /// What happened at the door.
     #[derive(sqlx::Type)]
-    #[sqlx(rename_all = "snake_case")]
+    #[sqlx(rename_all = "snake_case", type_name = "text")]
     DeliveryOutcome {
         Delivered = "delivered" => "Delivered",
         NotIn = "not_in" => "Not in",

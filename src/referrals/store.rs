@@ -2,12 +2,13 @@
 //! including `allocate_reference`, the one place referral references are given out.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{AssertSqlSafe, FromRow, QueryBuilder, Sqlite};
+use sqlx::{AssertSqlSafe, FromRow, QueryBuilder};
 
 use super::{AgencyKind, Outcome, ReferralReason, Urgency};
-use crate::db::Conn;
+use crate::db::{Conn, On};
 use crate::error::Result;
 use crate::membership;
+use crate::on_engine;
 
 #[derive(Debug, FromRow)]
 pub struct AgencyRow {
@@ -28,30 +29,38 @@ const AGENCY_COLUMNS: &str =
 
 /// The directory: agencies in use first, by name.
 pub async fn agencies(conn: &mut Conn) -> Result<Vec<AgencyRow>> {
-    Ok(sqlx::query_as::<_, AgencyRow>(AssertSqlSafe(format!(
-        "SELECT {AGENCY_COLUMNS} FROM agencies ORDER BY active DESC, name"
-    )))
-    .fetch_all(conn.sqlite()?)
-    .await?)
+    Ok(on_engine!(
+        conn,
+        sqlx::query_as::<_, AgencyRow>(AssertSqlSafe(format!(
+            "SELECT {AGENCY_COLUMNS} FROM agencies ORDER BY active DESC, name"
+        )))
+        .fetch_all(conn)
+        .await
+    )?)
 }
 
 pub async fn agency(conn: &mut Conn, id: i64) -> Result<Option<AgencyRow>> {
-    Ok(sqlx::query_as::<_, AgencyRow>(AssertSqlSafe(format!(
-        "SELECT {AGENCY_COLUMNS} FROM agencies WHERE id = ?"
-    )))
-    .bind(id)
-    .fetch_optional(conn.sqlite()?)
-    .await?)
+    Ok(on_engine!(
+        conn,
+        sqlx::query_as::<_, AgencyRow>(AssertSqlSafe(format!(
+            "SELECT {AGENCY_COLUMNS} FROM agencies WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+    )?)
 }
 
 /// Whether another agency (not `except`) has this name.
 pub async fn agency_name_taken(conn: &mut Conn, name: &str, except: Option<i64>) -> Result<bool> {
-    let clash: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM agencies WHERE name = ? AND id IS NOT ?")
+    let clash: Option<i64> = on_engine!(
+        conn,
+        sqlx::query_scalar("SELECT id FROM agencies WHERE name = $1 AND id IS NOT $2")
             .bind(name)
             .bind(except)
-            .fetch_optional(conn.sqlite()?)
-            .await?;
+            .fetch_optional(conn)
+            .await
+    )?;
     Ok(clash.is_some())
 }
 
@@ -75,9 +84,9 @@ pub async fn update_agency(
     active: bool,
     at: DateTime<Utc>,
 ) -> Result<()> {
-    sqlx::query(
-        "UPDATE agencies SET name = ?, kind = ?, contact_person = ?, phone = ?, email = ?, address = ?,
-             opening_hours = ?, how_to_refer = ?, active = ?, updated_at = ? WHERE id = ?",
+    on_engine!(conn, sqlx::query(
+        "UPDATE agencies SET name = $1, kind = $2, contact_person = $3, phone = $4, email = $5, address = $6,
+             opening_hours = $7, how_to_refer = $8, active = $9, updated_at = $10 WHERE id = $11",
     )
     .bind(a.name)
     .bind(a.kind.code())
@@ -90,16 +99,16 @@ pub async fn update_agency(
     .bind(active)
     .bind(at)
     .bind(id)
-    .execute(conn.sqlite()?)
-    .await?;
+    .execute(conn)
+    .await.map(|done| done.rows_affected()))?;
     Ok(())
 }
 
 /// Adds an agency, in use; returns its id.
 pub async fn insert_agency(conn: &mut Conn, a: AgencyFields<'_>, at: DateTime<Utc>) -> Result<i64> {
-    Ok(sqlx::query_scalar(
+    Ok(on_engine!(conn, sqlx::query_scalar(
         "INSERT INTO agencies (name, kind, contact_person, phone, email, address, opening_hours, how_to_refer,
-             active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
+             active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10) RETURNING id",
     )
     .bind(a.name)
     .bind(a.kind.code())
@@ -111,8 +120,8 @@ pub async fn insert_agency(conn: &mut Conn, a: AgencyFields<'_>, at: DateTime<Ut
     .bind(a.how_to_refer)
     .bind(at)
     .bind(at)
-    .fetch_one(conn.sqlite()?)
-    .await?)
+    .fetch_one(conn)
+    .await)?)
 }
 
 /// A referral with its household's name and number.
@@ -152,40 +161,52 @@ pub enum Which<'a> {
 }
 
 pub async fn referrals(conn: &mut Conn, which: Which<'_>) -> Result<Vec<ReferralRow>> {
-    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-        "SELECT r.id, r.reference, r.household_id, h.lead_name, h.membership_number, r.agency_id, \
-         r.reason, r.reason_detail, r.urgency, r.consent_at, r.made_at, r.made_on, r.made_by, \
-         r.contacted_at, r.contacted_by, r.outcome, r.outcome_note, r.outcome_at, r.outcome_by \
-         FROM referrals r JOIN households h ON h.id = r.household_id WHERE ",
-    );
-    match which {
-        Which::Id(id) => q.push("r.id = ").push_bind(id),
-        Which::Reference(reference) => q.push("r.reference = ").push_bind(reference),
-        Which::Household(id) => q.push("r.household_id = ").push_bind(id),
-        Which::Open => q.push("r.outcome IS NULL"),
-        Which::OpenMadeBy(day) => q.push("r.outcome IS NULL AND r.made_on <= ").push_bind(day),
-    };
-    Ok(q.build_query_as().fetch_all(conn.sqlite()?).await?)
+    Ok(on_engine!(conn, {
+        let mut q = QueryBuilder::<Engine>::new(
+            "SELECT r.id, r.reference, r.household_id, h.lead_name, h.membership_number, r.agency_id, \
+             r.reason, r.reason_detail, r.urgency, r.consent_at, r.made_at, r.made_on, r.made_by, \
+             r.contacted_at, r.contacted_by, r.outcome, r.outcome_note, r.outcome_at, r.outcome_by \
+             FROM referrals r JOIN households h ON h.id = r.household_id WHERE ",
+        );
+        match which {
+            Which::Id(id) => q.push("r.id = ").push_bind(id),
+            Which::Reference(reference) => q.push("r.reference = ").push_bind(reference),
+            Which::Household(id) => q.push("r.household_id = ").push_bind(id),
+            Which::Open => q.push("r.outcome IS NULL"),
+            Which::OpenMadeBy(day) => q.push("r.outcome IS NULL AND r.made_on <= ").push_bind(day),
+        };
+        q.push(" ORDER BY r.id");
+        q.build_query_as().fetch_all(conn).await
+    })?)
 }
 
 /// The next referral reference (8 digits with a check digit, like membership numbers),
 /// inside the caller's write transaction (which holds the write lock, so two referrals
 /// never get the same one); past the last serial, the lowest one unused.
 pub async fn allocate_reference(conn: &mut Conn) -> Result<Option<String>> {
-    let next: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(MAX(CAST(substr(reference, 1, 7) AS INTEGER)), 0) + 1 FROM referrals",
+    // On a server, desks making referrals at once take turns here until their transactions
+    // end (a laptop's write transaction already holds the only write lock).
+    if let On::Postgres(conn) = conn.on() {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext('pantry.referrals'))")
+            .execute(conn)
+            .await?;
+    }
+    let next: i64 =
+        on_engine!(conn, sqlx::query_scalar(
+        "SELECT COALESCE(MAX(CAST(substr(reference, 1, 7) AS BIGINT)), 0) + 1 FROM referrals",
     )
-    .fetch_one(conn.sqlite()?)
-    .await?;
+    .fetch_one(conn)
+    .await)?;
     let mut used = None;
     if next > i64::from(membership::MAX_SERIAL) {
-        used = Some(
+        used = Some(on_engine!(
+            conn,
             sqlx::query_scalar::<_, i64>(
-                "SELECT CAST(substr(reference, 1, 7) AS INTEGER) FROM referrals",
+                "SELECT CAST(substr(reference, 1, 7) AS BIGINT) FROM referrals",
             )
-            .fetch_all(conn.sqlite()?)
-            .await?,
-        );
+            .fetch_all(conn)
+            .await
+        )?);
     }
     Ok(
         membership::free_serials(next, 1, || used.unwrap_or_default().into_iter().collect())
@@ -209,10 +230,10 @@ pub struct NewReferral<'a> {
 
 /// Stores a referral; returns its id.
 pub async fn insert(conn: &mut Conn, r: NewReferral<'_>) -> Result<i64> {
-    Ok(sqlx::query_scalar(
+    Ok(on_engine!(conn, sqlx::query_scalar(
         "INSERT INTO referrals (reference, household_id, agency_id, reason, reason_detail, urgency, consent_at,
              made_at, made_on, made_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(r.reference)
     .bind(r.household_id)
@@ -224,17 +245,21 @@ pub async fn insert(conn: &mut Conn, r: NewReferral<'_>) -> Result<i64> {
     .bind(r.at)
     .bind(r.on)
     .bind(r.by)
-    .fetch_one(conn.sqlite()?)
-    .await?)
+    .fetch_one(conn)
+    .await)?)
 }
 
 pub async fn set_contacted(conn: &mut Conn, id: i64, at: DateTime<Utc>, by: &str) -> Result<()> {
-    sqlx::query("UPDATE referrals SET contacted_at = ?, contacted_by = ? WHERE id = ?")
-        .bind(at)
-        .bind(by)
-        .bind(id)
-        .execute(conn.sqlite()?)
-        .await?;
+    on_engine!(
+        conn,
+        sqlx::query("UPDATE referrals SET contacted_at = $1, contacted_by = $2 WHERE id = $3")
+            .bind(at)
+            .bind(by)
+            .bind(id)
+            .execute(conn)
+            .await
+            .map(|done| done.rows_affected())
+    )?;
     Ok(())
 }
 
@@ -246,37 +271,45 @@ pub async fn set_outcome(
     at: DateTime<Utc>,
     by: &str,
 ) -> Result<()> {
-    sqlx::query(
-        "UPDATE referrals SET outcome = ?, outcome_note = ?, outcome_at = ?, outcome_by = ? WHERE id = ?",
+    on_engine!(conn, sqlx::query(
+        "UPDATE referrals SET outcome = $1, outcome_note = $2, outcome_at = $3, outcome_by = $4 WHERE id = $5",
     )
     .bind(outcome.code())
     .bind(note)
     .bind(at)
     .bind(by)
     .bind(id)
-    .execute(conn.sqlite()?)
-    .await?;
+    .execute(conn)
+    .await.map(|done| done.rows_affected()))?;
     Ok(())
 }
 
 /// The referrals of `from` become `to`'s (households merged).
 pub async fn move_household(conn: &mut Conn, from: i64, to: i64) -> Result<()> {
-    sqlx::query("UPDATE referrals SET household_id = ? WHERE household_id = ?")
-        .bind(to)
-        .bind(from)
-        .execute(conn.sqlite()?)
-        .await?;
+    on_engine!(
+        conn,
+        sqlx::query("UPDATE referrals SET household_id = $1 WHERE household_id = $2")
+            .bind(to)
+            .bind(from)
+            .execute(conn)
+            .await
+            .map(|done| done.rows_affected())
+    )?;
     Ok(())
 }
 
 /// Erasure: a household's referral details and outcome notes are blanked; agency, reason
 /// code, dates and outcome code stay, for the referral figures.
 pub async fn erase_household(conn: &mut Conn, household_id: i64) -> Result<()> {
-    sqlx::query(
-        "UPDATE referrals SET reason_detail = '', outcome_note = '' WHERE household_id = ?",
-    )
-    .bind(household_id)
-    .execute(conn.sqlite()?)
-    .await?;
+    on_engine!(
+        conn,
+        sqlx::query(
+            "UPDATE referrals SET reason_detail = '', outcome_note = '' WHERE household_id = $1",
+        )
+        .bind(household_id)
+        .execute(conn)
+        .await
+        .map(|done| done.rows_affected())
+    )?;
     Ok(())
 }

@@ -554,10 +554,13 @@ pub fn to_json(summary: &impl Serialize) -> Result<Vec<u8>> {
 pub struct ExportRecord {
     #[ts(type = "number")]
     pub id: i64,
+    #[sqlx(try_from = "crate::db::Stamp")]
     pub at: String,
     pub actor: String,
     pub kind: String,
+    #[sqlx(try_from = "crate::db::Day")]
     pub period_from: String,
+    #[sqlx(try_from = "crate::db::Day")]
     pub period_to: String,
     pub format: String,
     pub file: String,

@@ -9,30 +9,31 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::export::ExportRecord;
 use crate::db::Conn;
 use crate::error::Result;
+use crate::on_engine;
 
 /// Visits, items, fees and the value of what was taken, by the neighbourhood at the visit,
 /// with the sums of the visits' record keys (binds: from, to, average item value in pence).
 pub const VISITS_SQL: &str = "WITH taken AS (
              SELECT v.snap_neighbourhood_id AS neighbourhood, COUNT(*) AS visits,
-                    SUM(v.items) AS items, SUM(t.value) AS value, SUM(v.record_key) AS key
-             FROM (SELECT visit_id, SUM(COALESCE(-m.value_pence, -m.quantity * ?3)) AS value
+                    CAST(SUM(v.items) AS BIGINT) AS items, CAST(SUM(t.value) AS BIGINT) AS value, CAST(SUM(v.record_key) AS BIGINT) AS key
+             FROM (SELECT visit_id, CAST(SUM(COALESCE(-m.value_pence, -m.quantity * $3)) AS BIGINT) AS value
                    FROM stock_movements m
-                   WHERE m.kind = 'distribution' AND m.local_date BETWEEN ?1 AND ?2
+                   WHERE m.kind = 'distribution' AND m.local_date BETWEEN $1 AND $2
                    GROUP BY visit_id) t
              JOIN visits v ON v.id = t.visit_id
-             WHERE v.voided_at IS NULL AND v.local_date BETWEEN ?1 AND ?2
+             WHERE v.voided_at IS NULL AND v.local_date BETWEEN $1 AND $2
              GROUP BY v.snap_neighbourhood_id),
          daily AS (
              SELECT snap_neighbourhood_id AS neighbourhood, COUNT(*) AS visits,
-                    SUM(items) AS items, SUM(fee_pence) AS fees, SUM(record_key) AS key
-             FROM visits WHERE voided_at IS NULL AND local_date BETWEEN ?1 AND ?2
+                    CAST(SUM(items) AS BIGINT) AS items, CAST(SUM(fee_pence) AS BIGINT) AS fees, CAST(SUM(record_key) AS BIGINT) AS key
+             FROM visits WHERE voided_at IS NULL AND local_date BETWEEN $1 AND $2
              GROUP BY local_date, snap_neighbourhood_id),
          seen AS (
-             SELECT neighbourhood, SUM(visits) AS visits, SUM(items) AS items,
-                    SUM(fees) AS fees, SUM(key) AS key
+             SELECT neighbourhood, CAST(SUM(visits) AS BIGINT) AS visits, CAST(SUM(items) AS BIGINT) AS items,
+                    CAST(SUM(fees) AS BIGINT) AS fees, CAST(SUM(key) AS BIGINT) AS key
              FROM daily GROUP BY neighbourhood)
          SELECT s.neighbourhood, s.visits, s.items, s.fees,
-                COALESCE(t.value, 0) + (s.items - COALESCE(t.items, 0)) * ?3 AS value,
+                COALESCE(t.value, 0) + (s.items - COALESCE(t.items, 0)) * $3 AS value,
                 s.visits - COALESCE(t.visits, 0) AS estimated, s.key,
                 s.key - COALESCE(t.key, 0) AS estimated_key
          FROM seen s LEFT JOIN taken t ON t.neighbourhood IS s.neighbourhood";
@@ -46,24 +47,25 @@ pub const HOUSEHOLDS_SQL: &str = "WITH last AS (
              SELECT MAX(id), snap_neighbourhood_id, snap_adults, snap_children,
                     snap_landlord_tenant, snap_language, record_key
              FROM visits INDEXED BY idx_visits_household_report
-             WHERE voided_at IS NULL AND local_date BETWEEN ?1 AND ?2
+             WHERE voided_at IS NULL AND local_date BETWEEN $1 AND $2
              GROUP BY household_id)
          SELECT snap_neighbourhood_id AS neighbourhood, snap_language AS language,
-                COUNT(*) AS households, SUM(snap_adults) AS adults,
-                SUM(snap_children) AS children, SUM(snap_landlord_tenant) AS tenants,
-                SUM(record_key) AS key, SUM(snap_landlord_tenant * record_key) AS tenants_key
+                COUNT(*) AS households, CAST(SUM(snap_adults) AS BIGINT) AS adults,
+                CAST(SUM(snap_children) AS BIGINT) AS children, CAST(SUM(snap_landlord_tenant) AS BIGINT) AS tenants,
+                CAST(SUM(record_key) AS BIGINT) AS key, CAST(SUM(snap_landlord_tenant * record_key) AS BIGINT) AS tenants_key
          FROM last GROUP BY snap_neighbourhood_id, snap_language";
 
 /// New members and renewals by the neighbourhood when they happened, with the sums of their
 /// record keys (binds: from, to).
 pub const EVENTS_SQL: &str = "SELECT neighbourhood_id AS neighbourhood,
-                SUM(kind = 'joined') AS joined, SUM((kind = 'joined') * record_key) AS joined_key,
-                SUM(kind = 'renewed') AS renewed, SUM((kind = 'renewed') * record_key) AS renewed_key
-         FROM membership_events WHERE local_date BETWEEN ?1 AND ?2 GROUP BY neighbourhood_id";
+                CAST(SUM(kind = 'joined') AS BIGINT) AS joined, CAST(SUM((kind = 'joined') * record_key) AS BIGINT) AS joined_key,
+                CAST(SUM(kind = 'renewed') AS BIGINT) AS renewed, CAST(SUM((kind = 'renewed') * record_key) AS BIGINT) AS renewed_key
+         FROM membership_events WHERE local_date BETWEEN $1 AND $2 GROUP BY neighbourhood_id";
 
 /// Visits per day and the sum of their record keys, for visits per week (binds: from, to).
-pub const PER_DAY_SQL: &str = "SELECT local_date, COUNT(*), SUM(record_key) FROM visits
-         WHERE voided_at IS NULL AND local_date BETWEEN ? AND ? GROUP BY local_date";
+pub const PER_DAY_SQL: &str =
+    "SELECT local_date, COUNT(*), CAST(SUM(record_key) AS BIGINT) FROM visits
+         WHERE voided_at IS NULL AND local_date BETWEEN $1 AND $2 GROUP BY local_date";
 
 /// One neighbourhood's visits (`None`: none recorded): visits, items, fees, value taken,
 /// visits whose value was estimated, and the record keys' sums.
@@ -108,24 +110,30 @@ pub struct EventFigures {
 /// day it was set up, whichever is earliest (imported members and demo visits go back before
 /// set-up).
 pub async fn first_day(conn: &mut Conn) -> Result<Option<NaiveDate>> {
-    let first: Option<String> = sqlx::query_scalar(
-        "SELECT MIN(day) FROM (
+    let first: Option<String> = on_engine!(
+        conn,
+        sqlx::query_scalar(
+            "SELECT MIN(day) FROM (
              SELECT MIN(local_date) AS day FROM visits
              UNION ALL SELECT MIN(joined_on) FROM households
              UNION ALL SELECT substr(created_at, 1, 10) FROM pantry_settings WHERE id = 1)",
-    )
-    .fetch_one(conn.sqlite()?)
-    .await?;
+        )
+        .fetch_one(conn)
+        .await
+    )?;
     Ok(first.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()))
 }
 
 /// The small-count threshold and the average item value in pence, once the pantry is set up.
 pub async fn report_settings(conn: &mut Conn) -> Result<Option<(i64, i64)>> {
-    Ok(sqlx::query_as(
-        "SELECT report_small_count, average_item_value_pence FROM pantry_settings WHERE id = 1",
-    )
-    .fetch_optional(conn.sqlite()?)
-    .await?)
+    Ok(on_engine!(
+        conn,
+        sqlx::query_as(
+            "SELECT report_small_count, average_item_value_pence FROM pantry_settings WHERE id = 1",
+        )
+        .fetch_optional(conn)
+        .await
+    )?)
 }
 
 pub async fn save_report_settings(
@@ -133,34 +141,43 @@ pub async fn save_report_settings(
     small_count: i64,
     average_item_value_pence: i64,
 ) -> Result<()> {
-    sqlx::query("UPDATE pantry_settings SET report_small_count = ?, average_item_value_pence = ? WHERE id = 1")
+    on_engine!(conn, sqlx::query("UPDATE pantry_settings SET report_small_count = $1, average_item_value_pence = $2 WHERE id = 1")
         .bind(small_count)
         .bind(average_item_value_pence)
-        .execute(conn.sqlite()?)
-        .await?;
+        .execute(conn)
+        .await.map(|done| done.rows_affected()))?;
     Ok(())
 }
 
 /// The social value of each referral outcome that has one: (outcome code, pence).
 pub async fn social_values(conn: &mut Conn) -> Result<Vec<(String, i64)>> {
-    Ok(
+    Ok(on_engine!(
+        conn,
         sqlx::query_as("SELECT outcome, value_pence FROM social_values")
-            .fetch_all(conn.sqlite()?)
-            .await?,
-    )
+            .fetch_all(conn)
+            .await
+    )?)
 }
 
 /// Replaces every social value with `values` (outcome code, pence).
 pub async fn replace_social_values(conn: &mut Conn, values: &[(&str, i64)]) -> Result<()> {
-    sqlx::query("DELETE FROM social_values")
-        .execute(conn.sqlite()?)
-        .await?;
+    on_engine!(
+        conn,
+        sqlx::query("DELETE FROM social_values")
+            .execute(conn)
+            .await
+            .map(|done| done.rows_affected())
+    )?;
     for (outcome, value) in values {
-        sqlx::query("INSERT INTO social_values (outcome, value_pence) VALUES (?, ?)")
-            .bind(outcome)
-            .bind(value)
-            .execute(conn.sqlite()?)
-            .await?;
+        on_engine!(
+            conn,
+            sqlx::query("INSERT INTO social_values (outcome, value_pence) VALUES ($1, $2)")
+                .bind(outcome)
+                .bind(value)
+                .execute(conn)
+                .await
+                .map(|done| done.rows_affected())
+        )?;
     }
     Ok(())
 }
@@ -171,12 +188,15 @@ pub async fn visit_figures(
     to: NaiveDate,
     average_item_value_pence: i64,
 ) -> Result<Vec<VisitFigures>> {
-    Ok(sqlx::query_as(VISITS_SQL)
-        .bind(from)
-        .bind(to)
-        .bind(average_item_value_pence)
-        .fetch_all(conn.sqlite()?)
-        .await?)
+    Ok(on_engine!(
+        conn,
+        sqlx::query_as(VISITS_SQL)
+            .bind(from)
+            .bind(to)
+            .bind(average_item_value_pence)
+            .fetch_all(conn)
+            .await
+    )?)
 }
 
 pub async fn household_figures(
@@ -184,11 +204,14 @@ pub async fn household_figures(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<HouseholdFigures>> {
-    Ok(sqlx::query_as(HOUSEHOLDS_SQL)
-        .bind(from)
-        .bind(to)
-        .fetch_all(conn.sqlite()?)
-        .await?)
+    Ok(on_engine!(
+        conn,
+        sqlx::query_as(HOUSEHOLDS_SQL)
+            .bind(from)
+            .bind(to)
+            .fetch_all(conn)
+            .await
+    )?)
 }
 
 pub async fn event_figures(
@@ -196,20 +219,24 @@ pub async fn event_figures(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<EventFigures>> {
-    Ok(sqlx::query_as(EVENTS_SQL)
-        .bind(from)
-        .bind(to)
-        .fetch_all(conn.sqlite()?)
-        .await?)
+    Ok(on_engine!(
+        conn,
+        sqlx::query_as(EVENTS_SQL)
+            .bind(from)
+            .bind(to)
+            .fetch_all(conn)
+            .await
+    )?)
 }
 
 /// Every neighbourhood in the pantry's order: (id, name, active).
 pub async fn neighbourhoods(conn: &mut Conn) -> Result<Vec<(i64, String, bool)>> {
-    Ok(
+    Ok(on_engine!(
+        conn,
         sqlx::query_as("SELECT id, name, active FROM neighbourhoods ORDER BY position, id")
-            .fetch_all(conn.sqlite()?)
-            .await?,
-    )
+            .fetch_all(conn)
+            .await
+    )?)
 }
 
 /// Referrals made in the period, by the kind of agency: (kind code, count, sum of the record
@@ -219,14 +246,14 @@ pub async fn referrals_by_kind(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<(String, i64, i64)>> {
-    Ok(sqlx::query_as(
-        "SELECT a.kind, COUNT(*), SUM(r.record_key) FROM referrals r JOIN agencies a ON a.id = r.agency_id
-         WHERE r.made_on BETWEEN ? AND ? GROUP BY a.kind",
+    Ok(on_engine!(conn, sqlx::query_as(
+        "SELECT a.kind, COUNT(*), CAST(SUM(r.record_key) AS BIGINT) FROM referrals r JOIN agencies a ON a.id = r.agency_id
+         WHERE r.made_on BETWEEN $1 AND $2 GROUP BY a.kind",
     )
     .bind(from)
     .bind(to)
-    .fetch_all(conn.sqlite()?)
-    .await?)
+    .fetch_all(conn)
+    .await)?)
 }
 
 /// Referral outcomes recorded from `from` up to (not including) `until`: (outcome code, count,
@@ -236,14 +263,14 @@ pub async fn referral_outcomes(
     from: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> Result<Vec<(String, i64, i64)>> {
-    Ok(sqlx::query_as(
-        "SELECT outcome, COUNT(*), SUM(record_key) FROM referrals WHERE outcome IS NOT NULL AND outcome_at >= ? AND outcome_at < ?
+    Ok(on_engine!(conn, sqlx::query_as(
+        "SELECT outcome, COUNT(*), CAST(SUM(record_key) AS BIGINT) FROM referrals WHERE outcome IS NOT NULL AND outcome_at >= $1 AND outcome_at < $2
          GROUP BY outcome",
     )
     .bind(from)
     .bind(until)
-    .fetch_all(conn.sqlite()?)
-    .await?)
+    .fetch_all(conn)
+    .await)?)
 }
 
 /// Stock delivered in the period, by source: (source code, units, value in pence).
@@ -252,14 +279,14 @@ pub async fn stock_received(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<(String, i64, i64)>> {
-    Ok(sqlx::query_as(
-        "SELECT d.source, SUM(m.quantity), COALESCE(SUM(m.value_pence), 0) FROM deliveries d
-         JOIN stock_movements m ON m.delivery_id = d.id WHERE d.local_date BETWEEN ? AND ? GROUP BY d.source",
+    Ok(on_engine!(conn, sqlx::query_as(
+        "SELECT d.source, CAST(SUM(m.quantity) AS BIGINT), COALESCE(CAST(SUM(m.value_pence) AS BIGINT), 0) FROM deliveries d
+         JOIN stock_movements m ON m.delivery_id = d.id WHERE d.local_date BETWEEN $1 AND $2 GROUP BY d.source",
     )
     .bind(from)
     .bind(to)
-    .fetch_all(conn.sqlite()?)
-    .await?)
+    .fetch_all(conn)
+    .await)?)
 }
 
 /// Visits on each day of the period that had any, and the sum of their record keys.
@@ -268,35 +295,38 @@ pub async fn visits_per_day(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<(NaiveDate, i64, i64)>> {
-    Ok(sqlx::query_as(PER_DAY_SQL)
-        .bind(from)
-        .bind(to)
-        .fetch_all(conn.sqlite()?)
-        .await?)
+    Ok(on_engine!(
+        conn,
+        sqlx::query_as(PER_DAY_SQL)
+            .bind(from)
+            .bind(to)
+            .fetch_all(conn)
+            .await
+    )?)
 }
 
 /// Every visit (not voided) on or after `from`: (date, household id).
 pub async fn visit_days_since(conn: &mut Conn, from: NaiveDate) -> Result<Vec<(NaiveDate, i64)>> {
-    Ok(sqlx::query_as(
-        "SELECT local_date, household_id FROM visits WHERE voided_at IS NULL AND local_date >= ?",
+    Ok(on_engine!(conn, sqlx::query_as(
+        "SELECT local_date, household_id FROM visits WHERE voided_at IS NULL AND local_date >= $1",
     )
     .bind(from)
-    .fetch_all(conn.sqlite()?)
-    .await?)
+    .fetch_all(conn)
+    .await)?)
 }
 
 /// The six neighbourhoods with most households visiting on or after `from`, each household
 /// where it was at its latest visit: (name, households), largest first.
 pub async fn top_neighbourhoods(conn: &mut Conn, from: NaiveDate) -> Result<Vec<(String, i64)>> {
-    Ok(sqlx::query_as(
-        "WITH last AS (SELECT MAX(id) AS id FROM visits WHERE voided_at IS NULL AND local_date >= ? GROUP BY household_id)
+    Ok(on_engine!(conn, sqlx::query_as(
+        "WITH last AS (SELECT MAX(id) AS id FROM visits WHERE voided_at IS NULL AND local_date >= $1 GROUP BY household_id)
          SELECT COALESCE(n.name, 'No neighbourhood recorded'), COUNT(*) AS households
          FROM last JOIN visits v ON v.id = last.id LEFT JOIN neighbourhoods n ON n.id = v.snap_neighbourhood_id
          GROUP BY v.snap_neighbourhood_id ORDER BY households DESC LIMIT 6",
     )
     .bind(from)
-    .fetch_all(conn.sqlite()?)
-    .await?)
+    .fetch_all(conn)
+    .await)?)
 }
 
 /// An export to record.
@@ -315,10 +345,10 @@ pub struct NewExport<'a> {
 
 /// Records an export and returns it as stored.
 pub async fn insert_export(conn: &mut Conn, e: &NewExport<'_>) -> Result<ExportRecord> {
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = on_engine!(conn, sqlx::query_scalar(
         "INSERT INTO report_exports (at, actor, kind, period_from, period_to, format, file, sha256,
              audit_entries, audit_head)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(e.at)
     .bind(e.actor)
@@ -330,22 +360,26 @@ pub async fn insert_export(conn: &mut Conn, e: &NewExport<'_>) -> Result<ExportR
     .bind(e.sha256)
     .bind(e.audit_head.entries)
     .bind(&e.audit_head.hash)
-    .fetch_one(conn.sqlite()?)
-    .await?;
-    Ok(sqlx::query_as("SELECT * FROM report_exports WHERE id = ?")
-        .bind(id)
-        .fetch_one(conn.sqlite()?)
-        .await?)
+    .fetch_one(conn)
+    .await)?;
+    Ok(on_engine!(
+        conn,
+        sqlx::query_as("SELECT * FROM report_exports WHERE id = $1")
+            .bind(id)
+            .fetch_one(conn)
+            .await
+    )?)
 }
 
 /// The newest `limit` exports, newest first.
 pub async fn exports(conn: &mut Conn, limit: i64) -> Result<Vec<ExportRecord>> {
-    Ok(
-        sqlx::query_as("SELECT * FROM report_exports ORDER BY id DESC LIMIT ?")
+    Ok(on_engine!(
+        conn,
+        sqlx::query_as("SELECT * FROM report_exports ORDER BY id DESC LIMIT $1")
             .bind(limit)
-            .fetch_all(conn.sqlite()?)
-            .await?,
-    )
+            .fetch_all(conn)
+            .await
+    )?)
 }
 
 /// Home deliveries and welfare calls in a period, as (code, count, sum of record keys): parcels
@@ -356,31 +390,31 @@ pub async fn outreach_figures(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<(String, i64, i64)>> {
-    Ok(sqlx::query_as(
+    Ok(on_engine!(conn, sqlx::query_as(
         "WITH settled AS (
              SELECT s.household_id, s.outcome, s.record_key FROM home_deliveries s
              JOIN delivery_rounds r ON r.id = s.round_id
-             WHERE r.on_date BETWEEN ?1 AND ?2 AND s.outcome IS NOT NULL),
+             WHERE r.on_date BETWEEN $1 AND $2 AND s.outcome IS NOT NULL),
          reached AS (
              SELECT DISTINCT s.household_id, h.record_key FROM settled s
              JOIN households h ON h.id = s.household_id WHERE s.outcome = 'delivered'),
          calls AS (
-             SELECT household_id, record_key FROM contact_attempts WHERE local_date BETWEEN ?1 AND ?2),
+             SELECT household_id, record_key FROM contact_attempts WHERE local_date BETWEEN $1 AND $2),
          called AS (
              SELECT DISTINCT c.household_id, h.record_key FROM calls c
              JOIN households h ON h.id = c.household_id)
-         SELECT 'delivered', COUNT(*), COALESCE(SUM(record_key), 0) FROM settled WHERE outcome = 'delivered'
+         SELECT 'delivered', COUNT(*), COALESCE(CAST(SUM(record_key) AS BIGINT), 0) FROM settled WHERE outcome = 'delivered'
          UNION ALL
-         SELECT 'not_delivered', COUNT(*), COALESCE(SUM(record_key), 0) FROM settled WHERE outcome <> 'delivered'
+         SELECT 'not_delivered', COUNT(*), COALESCE(CAST(SUM(record_key) AS BIGINT), 0) FROM settled WHERE outcome <> 'delivered'
          UNION ALL
-         SELECT 'households_delivered', COUNT(*), COALESCE(SUM(record_key), 0) FROM reached
+         SELECT 'households_delivered', COUNT(*), COALESCE(CAST(SUM(record_key) AS BIGINT), 0) FROM reached
          UNION ALL
-         SELECT 'calls', COUNT(*), COALESCE(SUM(record_key), 0) FROM calls
+         SELECT 'calls', COUNT(*), COALESCE(CAST(SUM(record_key) AS BIGINT), 0) FROM calls
          UNION ALL
-         SELECT 'households_called', COUNT(*), COALESCE(SUM(record_key), 0) FROM called",
+         SELECT 'households_called', COUNT(*), COALESCE(CAST(SUM(record_key) AS BIGINT), 0) FROM called",
     )
     .bind(from)
     .bind(to)
-    .fetch_all(conn.sqlite()?)
-    .await?)
+    .fetch_all(conn)
+    .await)?)
 }

@@ -57,6 +57,7 @@ pub struct DeliveryLineForm {
 pub struct Delivery {
     #[ts(type = "number")]
     pub id: i64,
+    #[sqlx(try_from = "crate::db::Stamp")]
     pub at: String,
     pub local_date: NaiveDate,
     pub source: String,

@@ -83,6 +83,7 @@ pub async fn overview(db: &Db, _signed_in: &Actor) -> Result<StockOverview> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, FromRow)]
 #[serde(rename_all = "camelCase")]
 pub struct MovementLine {
+    #[sqlx(try_from = "crate::db::Stamp")]
     pub at: String,
     pub local_date: NaiveDate,
     pub kind: String,

@@ -20,7 +20,7 @@ use crate::stock::{self, CounterStock};
 choices!(
     /// How the weekly fee was paid (stored as its code).
     #[derive(sqlx::Type)]
-    #[sqlx(rename_all = "lowercase")]
+    #[sqlx(rename_all = "lowercase", type_name = "text")]
     FeeMethod {
         Cash = "cash" => "Cash",
         Card = "card" => "Card",
@@ -56,6 +56,7 @@ pub struct VisitRecord {
     pub household_id: i64,
     pub lead_name: String,
     pub membership_number: String,
+    #[sqlx(try_from = "crate::db::Stamp")]
     pub at: String,
     pub local_date: chrono::NaiveDate,
     #[ts(type = "number")]
@@ -66,6 +67,7 @@ pub struct VisitRecord {
     pub volunteer: String,
     pub note: String,
     pub override_reason: Option<String>,
+    #[sqlx(try_from = "crate::db::Maybe<crate::db::Stamp>")]
     pub voided_at: Option<String>,
     pub void_reason: Option<String>,
 }

@@ -7,6 +7,7 @@ use sqlx::FromRow;
 use super::{CashUp, FeeMethod, VisitRecord};
 use crate::db::Conn;
 use crate::error::Result;
+use crate::on_engine;
 
 /// What the counter reads about a household to decide and show.
 #[derive(FromRow)]
@@ -26,6 +27,7 @@ pub(super) struct CounterRow {
     pub dietary_notes: String,
     pub status: String,
     /// As stored: the rules refuse a date that cannot be read, naming the household.
+    #[sqlx(try_from = "crate::db::Day")]
     pub expires_on: String,
     pub has_consent: bool,
     pub erased: bool,
@@ -38,11 +40,11 @@ pub const COUNTER_ROW_SQL: &str =
             h.landlord_tenant, h.language, n.name AS neighbourhood, h.allergies, h.dietary, h.dietary_notes,
             h.status, h.expires_on, h.consent_at IS NOT NULL AS has_consent,
             h.erased_at IS NOT NULL AS erased
-     FROM households h LEFT JOIN neighbourhoods n ON n.id = h.neighbourhood_id WHERE h.id = ?";
+     FROM households h LEFT JOIN neighbourhoods n ON n.id = h.neighbourhood_id WHERE h.id = $1";
 pub const DATES_SINCE_SQL: &str =
-    "SELECT local_date FROM visits WHERE household_id = ? AND voided_at IS NULL AND local_date >= ?";
+    "SELECT local_date FROM visits WHERE household_id = $1 AND voided_at IS NULL AND local_date >= $2";
 pub const LAST_DATE_SQL: &str =
-    "SELECT local_date FROM visits WHERE household_id = ? AND voided_at IS NULL ORDER BY at DESC LIMIT 1";
+    "SELECT local_date FROM visits WHERE household_id = $1 AND voided_at IS NULL ORDER BY at DESC LIMIT 1";
 macro_rules! visit_select {
     ($where:literal) => {
         concat!(
@@ -53,19 +55,22 @@ macro_rules! visit_select {
         )
     };
 }
-pub const VISIT_SQL: &str = visit_select!("WHERE v.id = ?");
-pub const VISIT_FOR_REQUEST_SQL: &str = visit_select!("WHERE v.request_id = ?");
+pub const VISIT_SQL: &str = visit_select!("WHERE v.id = $1");
+pub const VISIT_FOR_REQUEST_SQL: &str = visit_select!("WHERE v.request_id = $1");
 pub const INSERT_VISIT_SQL: &str =
     "INSERT INTO visits (household_id, at, local_date, items, fee_pence, fee_method, volunteer, note,
          snap_adults, snap_children, snap_neighbourhood_id, snap_landlord_tenant, snap_language,
          card_number, request_id, override_reason, method)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id";
 
 pub(super) async fn counter_row(conn: &mut Conn, id: i64) -> Result<Option<CounterRow>> {
-    Ok(sqlx::query_as::<_, CounterRow>(COUNTER_ROW_SQL)
-        .bind(id)
-        .fetch_optional(conn.sqlite()?)
-        .await?)
+    Ok(on_engine!(
+        conn,
+        sqlx::query_as::<_, CounterRow>(COUNTER_ROW_SQL)
+            .bind(id)
+            .fetch_optional(conn)
+            .await
+    )?)
 }
 
 /// Local dates of a household's visits (not voided) from `since`.
@@ -74,11 +79,14 @@ pub(super) async fn visit_dates_since(
     household_id: i64,
     since: NaiveDate,
 ) -> Result<Vec<NaiveDate>> {
-    Ok(sqlx::query_scalar(DATES_SINCE_SQL)
-        .bind(household_id)
-        .bind(since)
-        .fetch_all(conn.sqlite()?)
-        .await?)
+    Ok(on_engine!(
+        conn,
+        sqlx::query_scalar(DATES_SINCE_SQL)
+            .bind(household_id)
+            .bind(since)
+            .fetch_all(conn)
+            .await
+    )?)
 }
 
 /// The local date of a household's last visit (not voided), if any.
@@ -86,17 +94,23 @@ pub(super) async fn last_visit_date(
     conn: &mut Conn,
     household_id: i64,
 ) -> Result<Option<NaiveDate>> {
-    Ok(sqlx::query_scalar(LAST_DATE_SQL)
-        .bind(household_id)
-        .fetch_optional(conn.sqlite()?)
-        .await?)
+    Ok(on_engine!(
+        conn,
+        sqlx::query_scalar(LAST_DATE_SQL)
+            .bind(household_id)
+            .fetch_optional(conn)
+            .await
+    )?)
 }
 
 pub(super) async fn visit(conn: &mut Conn, id: i64) -> Result<Option<VisitRecord>> {
-    Ok(sqlx::query_as::<_, VisitRecord>(VISIT_SQL)
-        .bind(id)
-        .fetch_optional(conn.sqlite()?)
-        .await?)
+    Ok(on_engine!(
+        conn,
+        sqlx::query_as::<_, VisitRecord>(VISIT_SQL)
+            .bind(id)
+            .fetch_optional(conn)
+            .await
+    )?)
 }
 
 /// The visit already recorded for a check-in, if any.
@@ -104,10 +118,13 @@ pub(super) async fn visit_for_request(
     conn: &mut Conn,
     request_id: &str,
 ) -> Result<Option<VisitRecord>> {
-    Ok(sqlx::query_as::<_, VisitRecord>(VISIT_FOR_REQUEST_SQL)
-        .bind(request_id)
-        .fetch_optional(conn.sqlite()?)
-        .await?)
+    Ok(on_engine!(
+        conn,
+        sqlx::query_as::<_, VisitRecord>(VISIT_FOR_REQUEST_SQL)
+            .bind(request_id)
+            .fetch_optional(conn)
+            .await
+    )?)
 }
 
 /// A visit to insert, with the household as it was (for anonymous reports).
@@ -133,26 +150,29 @@ pub(super) struct NewVisit<'a> {
 }
 
 pub(super) async fn insert_visit(conn: &mut Conn, v: &NewVisit<'_>) -> Result<i64> {
-    Ok(sqlx::query_scalar(INSERT_VISIT_SQL)
-        .bind(v.household_id)
-        .bind(v.at)
-        .bind(v.local_date)
-        .bind(v.items)
-        .bind(v.fee_pence)
-        .bind(v.fee_method)
-        .bind(v.volunteer)
-        .bind(v.note)
-        .bind(v.snap_adults)
-        .bind(v.snap_children)
-        .bind(v.snap_neighbourhood_id)
-        .bind(v.snap_landlord_tenant)
-        .bind(v.snap_language)
-        .bind(v.card_number)
-        .bind(v.request_id)
-        .bind(v.override_reason)
-        .bind(v.method)
-        .fetch_one(conn.sqlite()?)
-        .await?)
+    Ok(on_engine!(
+        conn,
+        sqlx::query_scalar(INSERT_VISIT_SQL)
+            .bind(v.household_id)
+            .bind(v.at)
+            .bind(v.local_date)
+            .bind(i64::from(v.items))
+            .bind(i64::from(v.fee_pence))
+            .bind(v.fee_method)
+            .bind(v.volunteer)
+            .bind(v.note)
+            .bind(v.snap_adults)
+            .bind(v.snap_children)
+            .bind(v.snap_neighbourhood_id)
+            .bind(v.snap_landlord_tenant)
+            .bind(v.snap_language)
+            .bind(v.card_number)
+            .bind(v.request_id)
+            .bind(v.override_reason)
+            .bind(v.method)
+            .fetch_one(conn)
+            .await
+    )?)
 }
 
 pub(super) async fn mark_void(
@@ -162,26 +182,32 @@ pub(super) async fn mark_void(
     by: &str,
     reason: &str,
 ) -> Result<()> {
-    sqlx::query("UPDATE visits SET voided_at = ?, voided_by = ?, void_reason = ? WHERE id = ?")
+    on_engine!(
+        conn,
+        sqlx::query(
+            "UPDATE visits SET voided_at = $1, voided_by = $2, void_reason = $3 WHERE id = $4"
+        )
         .bind(at)
         .bind(by)
         .bind(reason)
         .bind(id)
-        .execute(conn.sqlite()?)
-        .await?;
+        .execute(conn)
+        .await
+        .map(|done| done.rows_affected())
+    )?;
     Ok(())
 }
 
 /// A day's counted visits: (visits, households, people, items).
 pub(super) async fn day_totals(conn: &mut Conn, date: NaiveDate) -> Result<(i64, i64, i64, i64)> {
-    Ok(sqlx::query_as(
-        "SELECT COUNT(*), COUNT(DISTINCT household_id), COALESCE(SUM(snap_adults + snap_children), 0),
-                COALESCE(SUM(items), 0)
-         FROM visits WHERE local_date = ? AND voided_at IS NULL",
+    Ok(on_engine!(conn, sqlx::query_as(
+        "SELECT COUNT(*), COUNT(DISTINCT household_id), COALESCE(CAST(SUM(snap_adults + snap_children) AS BIGINT), 0),
+                COALESCE(CAST(SUM(items) AS BIGINT), 0)
+         FROM visits WHERE local_date = $1 AND voided_at IS NULL",
     )
     .bind(date)
-    .fetch_one(conn.sqlite()?)
-    .await?)
+    .fetch_one(conn)
+    .await)?)
 }
 
 /// A day's counted visits and fees by how they were paid: (method, visits, pence).
@@ -189,13 +215,16 @@ pub(super) async fn day_fees(
     conn: &mut Conn,
     date: NaiveDate,
 ) -> Result<Vec<(FeeMethod, i64, i64)>> {
-    Ok(sqlx::query_as(
-        "SELECT fee_method, COUNT(*), COALESCE(SUM(fee_pence), 0) FROM visits
-         WHERE local_date = ? AND voided_at IS NULL GROUP BY fee_method",
-    )
-    .bind(date)
-    .fetch_all(conn.sqlite()?)
-    .await?)
+    Ok(on_engine!(
+        conn,
+        sqlx::query_as(
+            "SELECT fee_method, COUNT(*), COALESCE(CAST(SUM(fee_pence) AS BIGINT), 0) FROM visits
+         WHERE local_date = $1 AND voided_at IS NULL GROUP BY fee_method",
+        )
+        .bind(date)
+        .fetch_all(conn)
+        .await
+    )?)
 }
 
 /// A day's visits, voided ones too, newest first.
@@ -204,75 +233,91 @@ pub(super) async fn day_visits(
     date: NaiveDate,
     limit: u32,
 ) -> Result<Vec<VisitRecord>> {
-    Ok(sqlx::query_as::<_, VisitRecord>(visit_select!(
-        "WHERE v.local_date = ? ORDER BY v.at DESC LIMIT ?"
-    ))
-    .bind(date)
-    .bind(limit)
-    .fetch_all(conn.sqlite()?)
-    .await?)
+    Ok(on_engine!(
+        conn,
+        sqlx::query_as::<_, VisitRecord>(visit_select!(
+            "WHERE v.local_date = $1 ORDER BY v.at DESC LIMIT $2"
+        ))
+        .bind(date)
+        .bind(i64::from(limit))
+        .fetch_all(conn)
+        .await
+    )?)
 }
 
 pub(super) async fn last_cash_up(conn: &mut Conn, date: NaiveDate) -> Result<Option<CashUp>> {
-    Ok(sqlx::query_as::<_, CashUp>(
+    Ok(on_engine!(conn, sqlx::query_as::<_, CashUp>(
         "SELECT local_date, at, expected_pence, counted_pence, difference_pence, volunteer, note
-         FROM cash_ups WHERE local_date = ? ORDER BY id DESC LIMIT 1",
+         FROM cash_ups WHERE local_date = $1 ORDER BY id DESC LIMIT 1",
     )
     .bind(date)
-    .fetch_optional(conn.sqlite()?)
-    .await?)
+    .fetch_optional(conn)
+    .await)?)
 }
 
 /// Cash fees taken on a day (visits not voided).
 pub(super) async fn cash_taken(conn: &mut Conn, date: NaiveDate) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "SELECT COALESCE(SUM(fee_pence), 0) FROM visits
-         WHERE local_date = ? AND voided_at IS NULL AND fee_method = ?",
-    )
-    .bind(date)
-    .bind(FeeMethod::Cash)
-    .fetch_one(conn.sqlite()?)
-    .await?)
+    Ok(on_engine!(
+        conn,
+        sqlx::query_scalar(
+            "SELECT COALESCE(CAST(SUM(fee_pence) AS BIGINT), 0) FROM visits
+         WHERE local_date = $1 AND voided_at IS NULL AND fee_method = $2",
+        )
+        .bind(date)
+        .bind(FeeMethod::Cash)
+        .fetch_one(conn)
+        .await
+    )?)
 }
 
-pub(super) async fn insert_cash_up(conn: &mut Conn, up: &CashUp) -> Result<()> {
-    sqlx::query(
+/// A cash-up made `at` (`up.at` is its text, for the screen).
+pub(super) async fn insert_cash_up(conn: &mut Conn, up: &CashUp, at: DateTime<Utc>) -> Result<()> {
+    on_engine!(conn, sqlx::query(
         "INSERT INTO cash_ups (local_date, at, expected_pence, counted_pence, difference_pence, volunteer, note)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(up.local_date)
-    .bind(&up.at)
+    .bind(at)
     .bind(up.expected_pence)
     .bind(up.counted_pence)
     .bind(up.difference_pence)
     .bind(&up.volunteer)
     .bind(&up.note)
-    .execute(conn.sqlite()?)
-    .await?;
+    .execute(conn)
+    .await
+    .map(|done| done.rows_affected()))?;
     Ok(())
 }
 
 /// The visits of `from` become `to`'s (households merged).
 pub(super) async fn move_household(conn: &mut Conn, from: i64, to: i64) -> Result<()> {
-    sqlx::query("UPDATE visits SET household_id = ? WHERE household_id = ?")
-        .bind(to)
-        .bind(from)
-        .execute(conn.sqlite()?)
-        .await?;
+    on_engine!(
+        conn,
+        sqlx::query("UPDATE visits SET household_id = $1 WHERE household_id = $2")
+            .bind(to)
+            .bind(from)
+            .execute(conn)
+            .await
+            .map(|done| done.rows_affected())
+    )?;
     Ok(())
 }
 
 /// Erasure: a household's visit notes, card numbers and the reasons given for an override
 /// or an undo are blanked; the visits and their snapshots stay, for the anonymous reports.
 pub(super) async fn erase_household(conn: &mut Conn, household_id: i64) -> Result<()> {
-    sqlx::query(
-        "UPDATE visits SET note = '', card_number = NULL,
+    on_engine!(
+        conn,
+        sqlx::query(
+            "UPDATE visits SET note = '', card_number = NULL,
              override_reason = CASE WHEN override_reason IS NULL THEN NULL ELSE '' END,
              void_reason = CASE WHEN void_reason IS NULL THEN NULL ELSE '' END
-         WHERE household_id = ?",
-    )
-    .bind(household_id)
-    .execute(conn.sqlite()?)
-    .await?;
+         WHERE household_id = $1",
+        )
+        .bind(household_id)
+        .execute(conn)
+        .await
+        .map(|done| done.rows_affected())
+    )?;
     Ok(())
 }

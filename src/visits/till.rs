@@ -26,6 +26,7 @@ pub struct FeeTotal {
 #[serde(rename_all = "camelCase")]
 pub struct CashUp {
     pub local_date: chrono::NaiveDate,
+    #[sqlx(try_from = "crate::db::Stamp")]
     pub at: String,
     #[ts(type = "number")]
     pub expected_pence: i64,
@@ -123,7 +124,7 @@ pub async fn cash_up(db: &Db, counted: &str, note: &str, actor: &Actor) -> Resul
         volunteer: volunteer.trim().to_owned(),
         note: note.trim().to_owned(),
     };
-    store::insert_cash_up(&mut tx, &up).await?;
+    store::insert_cash_up(&mut tx, &up, now).await?;
     audit::record(
         &mut tx,
         now,

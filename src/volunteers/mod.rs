@@ -49,6 +49,7 @@ pub struct Volunteer {
     #[sqlx(try_from = "String")]
     pub role: Role,
     pub active: bool,
+    #[sqlx(try_from = "crate::db::Maybe<crate::db::Stamp>")]
     pub locked_until: Option<String>,
 }
 

@@ -7,50 +7,66 @@ use super::Volunteer;
 use crate::access::Role;
 use crate::db::Conn;
 use crate::error::Result;
+use crate::on_engine;
 
 /// Every volunteer, active first, by name.
 pub async fn all(conn: &mut Conn) -> Result<Vec<Volunteer>> {
-    Ok(sqlx::query_as(
-        "SELECT id, name, role, active, locked_until FROM volunteers ORDER BY active DESC, name",
-    )
-    .fetch_all(conn.sqlite()?)
-    .await?)
+    Ok(on_engine!(
+        conn,
+        sqlx::query_as(
+            "SELECT id, name, role, active, locked_until FROM volunteers
+         ORDER BY active DESC, lower(name), name, id",
+        )
+        .fetch_all(conn)
+        .await
+    )?)
 }
 
 pub async fn get(conn: &mut Conn, id: i64) -> Result<Volunteer> {
-    Ok(
-        sqlx::query_as("SELECT id, name, role, active, locked_until FROM volunteers WHERE id = ?")
+    Ok(on_engine!(
+        conn,
+        sqlx::query_as("SELECT id, name, role, active, locked_until FROM volunteers WHERE id = $1")
             .bind(id)
-            .fetch_one(conn.sqlite()?)
-            .await?,
-    )
+            .fetch_one(conn)
+            .await
+    )?)
 }
 
 pub async fn count(conn: &mut Conn) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM volunteers")
-        .fetch_one(conn.sqlite()?)
-        .await?)
+    Ok(on_engine!(
+        conn,
+        sqlx::query_scalar("SELECT COUNT(*) FROM volunteers")
+            .fetch_one(conn)
+            .await
+    )?)
 }
 
 /// Whether another volunteer (not `except`) has this name.
 pub async fn name_taken(conn: &mut Conn, name: &str, except: Option<i64>) -> Result<bool> {
-    let clash: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM volunteers WHERE name = ? AND id IS NOT ?")
-            .bind(name)
-            .bind(except)
-            .fetch_optional(conn.sqlite()?)
-            .await?;
+    let clash: Option<i64> = on_engine!(
+        conn,
+        sqlx::query_scalar(
+            "SELECT id FROM volunteers WHERE lower(name) = lower($1) AND id IS DISTINCT FROM $2"
+        )
+        .bind(name)
+        .bind(except)
+        .fetch_optional(conn)
+        .await
+    )?;
     Ok(clash.is_some())
 }
 
 /// Active admins other than volunteer `id`.
 pub async fn other_active_admins(conn: &mut Conn, id: i64) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM volunteers WHERE role = 'admin' AND active = 1 AND id <> ?",
-    )
-    .bind(id)
-    .fetch_one(conn.sqlite()?)
-    .await?)
+    Ok(on_engine!(
+        conn,
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM volunteers WHERE role = 'admin' AND active AND id <> $1",
+        )
+        .bind(id)
+        .fetch_one(conn)
+        .await
+    )?)
 }
 
 /// Adds a volunteer; returns the new id.
@@ -62,16 +78,16 @@ pub async fn insert(
     active: bool,
     at: DateTime<Utc>,
 ) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO volunteers (name, role, pin_hash, active, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+    Ok(on_engine!(conn, sqlx::query_scalar(
+        "INSERT INTO volunteers (name, role, pin_hash, active, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(name)
     .bind(role.code())
     .bind(pin_hash)
     .bind(active)
     .bind(at)
-    .fetch_one(conn.sqlite()?)
-    .await?)
+    .fetch_one(conn)
+    .await)?)
 }
 
 /// Rewrites a volunteer's name, role and active flag; a new PIN hash also clears wrong
@@ -84,11 +100,11 @@ pub async fn update(
     active: bool,
     pin_hash: Option<&str>,
 ) -> Result<bool> {
-    let done = sqlx::query(
-        "UPDATE volunteers SET name = ?, role = ?, active = ?, pin_hash = COALESCE(?, pin_hash),
-             failed_attempts = CASE WHEN ? IS NULL THEN failed_attempts ELSE 0 END,
-             locked_until = CASE WHEN ? IS NULL THEN locked_until ELSE NULL END
-         WHERE id = ?",
+    let done = on_engine!(conn, sqlx::query(
+        "UPDATE volunteers SET name = $1, role = $2, active = $3, pin_hash = COALESCE($4, pin_hash),
+             failed_attempts = CASE WHEN $5 IS NULL THEN failed_attempts ELSE 0 END,
+             locked_until = CASE WHEN $6 IS NULL THEN locked_until ELSE NULL END
+         WHERE id = $7",
     )
     .bind(name)
     .bind(role.code())
@@ -97,9 +113,10 @@ pub async fn update(
     .bind(pin_hash)
     .bind(pin_hash)
     .bind(id)
-    .execute(conn.sqlite()?)
-    .await?;
-    Ok(done.rows_affected() > 0)
+    .execute(conn)
+    .await
+    .map(|done| done.rows_affected()))?;
+    Ok(done > 0)
 }
 
 /// What signing in checks.
@@ -115,12 +132,12 @@ pub struct Login {
 
 /// The active volunteer with this name.
 pub async fn login(conn: &mut Conn, name: &str) -> Result<Option<Login>> {
-    Ok(sqlx::query_as(
-        "SELECT id, name, role, pin_hash, failed_attempts, locked_until FROM volunteers WHERE name = ? AND active = 1",
+    Ok(on_engine!(conn, sqlx::query_as(
+        "SELECT id, name, role, pin_hash, failed_attempts, locked_until FROM volunteers WHERE lower(name) = lower($1) AND active",
     )
     .bind(name)
-    .fetch_optional(conn.sqlite()?)
-    .await?)
+    .fetch_optional(conn)
+    .await)?)
 }
 
 /// Records wrong PINs in a row, and a lock-out until a time (or none).
@@ -130,11 +147,15 @@ pub async fn set_attempts(
     failed_attempts: i64,
     locked_until: Option<DateTime<Utc>>,
 ) -> Result<()> {
-    sqlx::query("UPDATE volunteers SET failed_attempts = ?, locked_until = ? WHERE id = ?")
-        .bind(failed_attempts)
-        .bind(locked_until)
-        .bind(id)
-        .execute(conn.sqlite()?)
-        .await?;
+    on_engine!(
+        conn,
+        sqlx::query("UPDATE volunteers SET failed_attempts = $1, locked_until = $2 WHERE id = $3")
+            .bind(failed_attempts)
+            .bind(locked_until)
+            .bind(id)
+            .execute(conn)
+            .await
+            .map(|done| done.rows_affected())
+    )?;
     Ok(())
 }

@@ -3,6 +3,9 @@
 
 pub mod server;
 
+use pantry::db::On;
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
 use sqlx::AssertSqlSafe;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -79,6 +82,47 @@ pub async fn fresh_plain_db() -> (TempDir, Db) {
     (dir, db)
 }
 
+/// A fresh database on `engine`: the laptop's encrypted file, or a new database on the test
+/// run's PostgreSQL server (migrated as an admin would, opened as the app's role), with a
+/// data folder for the files Pantry writes.
+pub async fn fresh_db_on(engine: pantry::db::Engine) -> (TempDir, Db) {
+    match engine {
+        pantry::db::Engine::Sqlite => fresh_db().await,
+        pantry::db::Engine::Postgres => {
+            let database = server::migrated_database().await;
+            let dir = tempfile::tempdir().unwrap();
+            let address = pantry::db::server::ServerAddress::parse(&database.app).unwrap();
+            let db = Db::open_server(&address, dir.path()).await.unwrap();
+            (dir, db)
+        }
+    }
+}
+
+/// A test run on each engine: `on_both_engines!(async fn name(engine) { … })` makes the tests
+/// `name::sqlite` and `name::postgres`, each running the body with its `Engine`.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($(#[$meta:meta])* async fn $name:ident($engine:ident) $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            $(#[$meta])*
+            async fn run($engine: pantry::db::Engine) $body
+
+            #[tokio::test(flavor = "multi_thread")]
+            async fn sqlite() {
+                run(pantry::db::Engine::Sqlite).await
+            }
+
+            #[tokio::test(flavor = "multi_thread")]
+            async fn postgres() {
+                run(pantry::db::Engine::Postgres).await
+            }
+        }
+    };
+}
+
 pub async fn fresh_db() -> (TempDir, Db) {
     let dir = tempfile::tempdir().unwrap();
     let (db, _) = Db::open_in(dir.path(), keys()).await.unwrap();
@@ -98,10 +142,56 @@ pub fn hillside_form() -> SettingsForm {
 }
 
 pub async fn count(db: &Db, table: &str) -> i64 {
-    sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
-        .fetch_one(db.pool().unwrap())
-        .await
-        .unwrap()
+    let sql = format!("SELECT COUNT(*) FROM {table}");
+    let mut conn = db.acquire().await.unwrap();
+    match conn.on() {
+        On::Sqlite(c) => sqlx::query_scalar(AssertSqlSafe(sql)).fetch_one(c).await,
+        On::Postgres(c) => sqlx::query_scalar(AssertSqlSafe(sql)).fetch_one(c).await,
+    }
+    .unwrap()
+}
+
+/// Rows of `sql` (written for both engines: `$1` placeholders, `id` bound to each), read
+/// behind the library's back, on whichever engine `db` is on.
+pub async fn rows<T>(db: &Db, sql: &str, ids: &[i64]) -> Vec<T>
+where
+    T: Send + Unpin + for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow>,
+{
+    let mut conn = db.acquire().await.unwrap();
+    match conn.on() {
+        On::Sqlite(c) => {
+            let mut q = sqlx::query_as(AssertSqlSafe(sql.to_owned()));
+            for id in ids {
+                q = q.bind(*id);
+            }
+            q.fetch_all(c).await
+        }
+        On::Postgres(c) => {
+            let mut q = sqlx::query_as(AssertSqlSafe(sql.to_owned()));
+            for id in ids {
+                q = q.bind(*id);
+            }
+            q.fetch_all(c).await
+        }
+    }
+    .unwrap()
+}
+
+/// Runs a statement behind the library's back (a tamperer with the database's key, or the
+/// app's role on a server): the rows it changed, or the engine's refusal in words.
+pub async fn execute(db: &Db, sql: &str) -> Result<u64, String> {
+    let mut conn = db.acquire().await.unwrap();
+    match conn.on() {
+        On::Sqlite(c) => sqlx::query(AssertSqlSafe(sql.to_owned()))
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()),
+        On::Postgres(c) => sqlx::query(AssertSqlSafe(sql.to_owned()))
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()),
+    }
+    .map_err(|e| e.to_string())
 }
 
 /// This month in the pantry's time zone (`2026-12`): a period a pantry set up today has

@@ -5,6 +5,7 @@ use sqlx::AssertSqlSafe;
 
 use crate::db::Conn;
 use crate::error::Result;
+use crate::on_engine;
 use crate::stock::deliveries::Delivery;
 
 pub async fn insert_delivery(
@@ -16,8 +17,8 @@ pub async fn insert_delivery(
     note: &str,
     volunteer: &str,
 ) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO deliveries (at, local_date, source, donor, note, volunteer) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    Ok(on_engine!(conn, sqlx::query_scalar(
+        "INSERT INTO deliveries (at, local_date, source, donor, note, volunteer) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(at)
     .bind(local_date)
@@ -25,30 +26,36 @@ pub async fn insert_delivery(
     .bind(donor)
     .bind(note)
     .bind(volunteer)
-    .fetch_one(conn.sqlite()?)
-    .await?)
+    .fetch_one(conn)
+    .await)?)
 }
 
 const DELIVERY_SELECT: &str = "SELECT d.id, d.at, d.local_date, d.source, d.donor, d.note, d.volunteer,
-        COUNT(m.id) AS lines, COALESCE(SUM(m.quantity), 0) AS units, COALESCE(SUM(m.value_pence), 0) AS value_pence
+        COUNT(m.id) AS lines, COALESCE(CAST(SUM(m.quantity) AS BIGINT), 0) AS units, COALESCE(CAST(SUM(m.value_pence) AS BIGINT), 0) AS value_pence
      FROM deliveries d LEFT JOIN stock_movements m ON m.delivery_id = d.id";
 
 /// A delivery with its totals.
 pub async fn delivery(conn: &mut Conn, id: i64) -> Result<Option<Delivery>> {
-    Ok(sqlx::query_as(AssertSqlSafe(format!(
-        "{DELIVERY_SELECT} WHERE d.id = ? GROUP BY d.id"
-    )))
-    .bind(id)
-    .fetch_optional(conn.sqlite()?)
-    .await?)
+    Ok(on_engine!(
+        conn,
+        sqlx::query_as(AssertSqlSafe(format!(
+            "{DELIVERY_SELECT} WHERE d.id = $1 GROUP BY d.id"
+        )))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+    )?)
 }
 
 /// The latest deliveries with their totals, newest first.
 pub async fn recent(conn: &mut Conn, limit: u32) -> Result<Vec<Delivery>> {
-    Ok(sqlx::query_as(AssertSqlSafe(format!(
-        "{DELIVERY_SELECT} GROUP BY d.id ORDER BY d.id DESC LIMIT ?"
-    )))
-    .bind(limit)
-    .fetch_all(conn.sqlite()?)
-    .await?)
+    Ok(on_engine!(
+        conn,
+        sqlx::query_as(AssertSqlSafe(format!(
+            "{DELIVERY_SELECT} GROUP BY d.id ORDER BY d.id DESC LIMIT $1"
+        )))
+        .bind(i64::from(limit))
+        .fetch_all(conn)
+        .await
+    )?)
 }

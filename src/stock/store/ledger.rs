@@ -5,6 +5,7 @@ use sqlx::{AssertSqlSafe, FromRow};
 
 use crate::db::Conn;
 use crate::error::Result;
+use crate::on_engine;
 
 /// A movement's row; `doc` is which of delivery, visit, waste and count it belongs to.
 pub struct MovementRecord {
@@ -28,22 +29,25 @@ pub async fn insert_batch(
     best_before: Option<NaiveDate>,
     use_by: Option<NaiveDate>,
 ) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO batches (item_id, best_before, use_by) VALUES (?, ?, ?) RETURNING id",
-    )
-    .bind(item_id)
-    .bind(best_before)
-    .bind(use_by)
-    .fetch_one(conn.sqlite()?)
-    .await?)
+    Ok(on_engine!(
+        conn,
+        sqlx::query_scalar(
+            "INSERT INTO batches (item_id, best_before, use_by) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(item_id)
+        .bind(best_before)
+        .bind(use_by)
+        .fetch_one(conn)
+        .await
+    )?)
 }
 
 /// Appends a movement and moves the batch's cached balance with it.
 pub async fn insert_movement(conn: &mut Conn, m: &MovementRecord) -> Result<()> {
-    sqlx::query(
+    on_engine!(conn, sqlx::query(
         "INSERT INTO stock_movements (at, local_date, kind, item_id, batch_id, quantity, value_pence,
              delivery_id, visit_id, waste_id, count_id, home_delivery_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(m.at)
     .bind(m.local_date)
@@ -57,14 +61,18 @@ pub async fn insert_movement(conn: &mut Conn, m: &MovementRecord) -> Result<()> 
     .bind(m.waste_id)
     .bind(m.count_id)
     .bind(m.home_delivery_id)
-    .execute(conn.sqlite()?)
-    .await?;
-    sqlx::query("UPDATE batches SET on_hand = on_hand + ? WHERE id = ? AND item_id = ?")
-        .bind(m.quantity)
-        .bind(m.batch_id)
-        .bind(m.item_id)
-        .execute(conn.sqlite()?)
-        .await?;
+    .execute(conn)
+    .await.map(|done| done.rows_affected()))?;
+    on_engine!(
+        conn,
+        sqlx::query("UPDATE batches SET on_hand = on_hand + $1 WHERE id = $2 AND item_id = $3")
+            .bind(m.quantity)
+            .bind(m.batch_id)
+            .bind(m.item_id)
+            .execute(conn)
+            .await
+            .map(|done| done.rows_affected())
+    )?;
     Ok(())
 }
 
@@ -86,16 +94,20 @@ pub async fn batches_to_take(
     past_use_by_first: bool,
 ) -> Result<Vec<BatchStock>> {
     let order = if past_use_by_first { "usable, " } else { "" };
-    Ok(sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT id, item_id, on_hand, (use_by IS NULL OR use_by >= ?1) AS usable
-         FROM batches WHERE item_id = ?2 AND on_hand > 0
+    Ok(on_engine!(
+        conn,
+        sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT id, item_id, on_hand, (use_by IS NULL OR use_by >= $1) AS usable
+         FROM batches WHERE item_id = $2 AND on_hand > 0
          ORDER BY {order} COALESCE(use_by, best_before) IS NULL,
-                  MIN(COALESCE(use_by, '9999-12-31'), COALESCE(best_before, '9999-12-31')), id"
-    )))
-    .bind(today)
-    .bind(item_id)
-    .fetch_all(conn.sqlite()?)
-    .await?)
+                  CASE WHEN COALESCE(use_by, '9999-12-31') < COALESCE(best_before, '9999-12-31')
+                       THEN COALESCE(use_by, '9999-12-31') ELSE COALESCE(best_before, '9999-12-31') END, id"
+        )))
+        .bind(today)
+        .bind(item_id)
+        .fetch_all(conn)
+        .await
+    )?)
 }
 
 /// What a visit took, net of anything already put back: (item, batch, quantity, value).
@@ -103,21 +115,24 @@ pub async fn taken_by_visit(
     conn: &mut Conn,
     visit_id: i64,
 ) -> Result<Vec<(i64, i64, i64, Option<i64>)>> {
-    Ok(sqlx::query_as(
-        "SELECT item_id, batch_id, SUM(quantity), SUM(value_pence) FROM stock_movements
-         WHERE visit_id = ? GROUP BY item_id, batch_id HAVING SUM(quantity) <> 0",
-    )
-    .bind(visit_id)
-    .fetch_all(conn.sqlite()?)
-    .await?)
+    Ok(on_engine!(
+        conn,
+        sqlx::query_as(
+            "SELECT item_id, batch_id, CAST(SUM(quantity) AS BIGINT), CAST(SUM(value_pence) AS BIGINT) FROM stock_movements
+         WHERE visit_id = $1 GROUP BY item_id, batch_id HAVING CAST(SUM(quantity) AS BIGINT) <> 0",
+        )
+        .bind(visit_id)
+        .fetch_all(conn)
+        .await
+    )?)
 }
 
 /// How many batches' cached balance differs from the sum of their movements.
 pub async fn batches_out_of_balance(conn: &mut Conn) -> Result<i64> {
-    Ok(sqlx::query_scalar(
+    Ok(on_engine!(conn, sqlx::query_scalar(
         "SELECT COUNT(*) FROM batches b
-         WHERE b.on_hand <> (SELECT COALESCE(SUM(quantity), 0) FROM stock_movements m WHERE m.batch_id = b.id)",
+         WHERE b.on_hand <> (SELECT COALESCE(CAST(SUM(quantity) AS BIGINT), 0) FROM stock_movements m WHERE m.batch_id = b.id)",
     )
-    .fetch_one(conn.sqlite()?)
-    .await?)
+    .fetch_one(conn)
+    .await)?)
 }

@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::db::Conn;
 use crate::error::Result;
+use crate::on_engine;
 
 pub async fn insert_waste(
     conn: &mut Conn,
@@ -12,15 +13,15 @@ pub async fn insert_waste(
     reason: &str,
     volunteer: &str,
 ) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO wastes (at, local_date, reason, volunteer) VALUES (?, ?, ?, ?) RETURNING id",
+    Ok(on_engine!(conn, sqlx::query_scalar(
+        "INSERT INTO wastes (at, local_date, reason, volunteer) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(at)
     .bind(local_date)
     .bind(reason)
     .bind(volunteer)
-    .fetch_one(conn.sqlite()?)
-    .await?)
+    .fetch_one(conn)
+    .await)?)
 }
 
 /// Batches with stock past their use-by date on `today`: (batch, item, on hand, unit value).
@@ -28,11 +29,11 @@ pub async fn batches_past_use_by(
     conn: &mut Conn,
     today: NaiveDate,
 ) -> Result<Vec<(i64, i64, i64, Option<i64>)>> {
-    Ok(sqlx::query_as(
+    Ok(on_engine!(conn, sqlx::query_as(
         "SELECT b.id, b.item_id, b.on_hand, i.value_pence FROM batches b JOIN items i ON i.id = b.item_id
-         WHERE b.on_hand > 0 AND b.use_by < ?",
+         WHERE b.on_hand > 0 AND b.use_by < $1",
     )
     .bind(today)
-    .fetch_all(conn.sqlite()?)
-    .await?)
+    .fetch_all(conn)
+    .await)?)
 }
