@@ -37,8 +37,8 @@ fn shows(text: &str, words: &[&str]) {
 }
 
 /// A pantry offering every shipped language, with opening times.
-async fn multilingual_pantry() -> (tempfile::TempDir, Db) {
-    let (dir, db) = common::fresh_db().await;
+async fn multilingual_pantry(engine: pantry::db::Engine) -> (tempfile::TempDir, Db) {
+    let (dir, db) = common::fresh_db_on(engine).await;
     settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
@@ -78,7 +78,7 @@ async fn register_in(db: &Db, name: &str, language: &str) -> households::Househo
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_language_prints_a_readable_welcome_sheet_with_subset_fonts() {
-    let (dir, db) = multilingual_pantry().await;
+    let (dir, db) = multilingual_pantry(pantry::db::Engine::Sqlite).await;
     for (i, language) in LANGUAGES.iter().enumerate() {
         let h = register_in(&db, &format!("Member {i}"), language.code).await;
         let file = dir.path().join(format!("welcome-{}.pdf", language.code));
@@ -263,7 +263,7 @@ fn glyphs_placed_equal_harfbuzz_for_bengali_gurmukhi_arabic_and_urdu() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn right_to_left_text_reads_back_in_order_with_its_numbers() {
-    let (dir, db) = multilingual_pantry().await;
+    let (dir, db) = multilingual_pantry(pantry::db::Engine::Sqlite).await;
     let h = register_in(&db, "Amina Khan", "ur").await;
     let file = dir.path().join("welcome-ur.pdf");
     welcome::print_welcome(
@@ -291,9 +291,9 @@ async fn right_to_left_text_reads_back_in_order_with_its_numbers() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_language_is_asked_at_registration_from_those_switched_on() {
-    let (_dir, db) = common::fresh_db().await;
+on_both_engines! {
+async fn the_language_is_asked_at_registration_from_those_switched_on(engine) {
+    let (_dir, db) = common::fresh_db_on(engine).await;
     settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
@@ -400,10 +400,11 @@ async fn the_language_is_asked_at_registration_from_those_switched_on() {
     .await;
     assert!(matches!(counter, Err(Error::Forbidden(_))), "{counter:?}");
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn subject_access_and_the_edit_history_include_the_preferred_language() {
-    let (dir, db) = multilingual_pantry().await;
+on_both_engines! {
+async fn subject_access_and_the_edit_history_include_the_preferred_language(engine) {
+    let (dir, db) = multilingual_pantry(engine).await;
     let h = register_in(&db, "Rahima Begum", "bn").await;
     let page = members::page(&db, h.id, &common::admin()).await.unwrap();
     edit(
@@ -455,6 +456,7 @@ async fn subject_access_and_the_edit_history_include_the_preferred_language() {
         .unwrap()
         .household;
     assert_eq!(erased.language, "en");
+}
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -526,9 +528,9 @@ async fn the_language_column_is_imported_by_name_or_code() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_card_and_the_members_slip_are_in_the_members_language_and_english() {
-    let (dir, db) = multilingual_pantry().await;
+on_both_engines! {
+async fn the_card_and_the_members_slip_are_in_the_members_language_and_english(engine) {
+    let (dir, db) = multilingual_pantry(engine).await;
     let h = register_in(&db, "Rahima Begum", "bn").await;
     let card = dir.path().join("card.pdf");
     pantry::cards::print_single(
@@ -593,10 +595,11 @@ async fn the_card_and_the_members_slip_are_in_the_members_language_and_english()
         ],
     );
 }
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_command_line_prints_the_welcome_sheet() {
-    let (dir, db) = multilingual_pantry().await;
+    let (dir, db) = multilingual_pantry(pantry::db::Engine::Sqlite).await;
     common::admin_alex(&db).await;
     let h = register_in(&db, "Rahima Begum", "bn").await;
     drop(db);

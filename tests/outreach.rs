@@ -26,9 +26,10 @@ use pantry::{settings, Db, Error};
 /// Hillside on Monday 7 December 2026 at 10:00, recording items (or just their number),
 /// with its clock stopped.
 async fn pantry_recording(
+    engine: pantry::db::Engine,
     counter_stock: CounterStock,
 ) -> (tempfile::TempDir, Db, pantry::clock::Clock, NaiveDate) {
-    let (dir, db) = common::fresh_db().await;
+    let (dir, db) = common::fresh_db_on(engine).await;
     let (db, clock) = common::at(db, "2026-12-07T10:00:00Z");
     let s = settings::save(&db, &common::hillside_form(), &common::admin())
         .await
@@ -49,8 +50,10 @@ async fn pantry_recording(
     (dir, db, clock, today)
 }
 
-async fn pantry() -> (tempfile::TempDir, Db, pantry::clock::Clock, NaiveDate) {
-    pantry_recording(CounterStock::Items).await
+async fn pantry(
+    engine: pantry::db::Engine,
+) -> (tempfile::TempDir, Db, pantry::clock::Clock, NaiveDate) {
+    pantry_recording(engine, CounterStock::Items).await
 }
 
 async fn item(db: &Db, name: &str) -> i64 {
@@ -140,16 +143,18 @@ fn round(day: NaiveDate, ids: &[i64]) -> RoundForm {
 }
 
 async fn on_hand(db: &Db, item_id: i64) -> i64 {
-    sqlx::query_scalar("SELECT COALESCE(SUM(on_hand), 0) FROM batches WHERE item_id = ?")
-        .bind(item_id)
-        .fetch_one(db.pool().unwrap())
-        .await
-        .unwrap()
+    let rows: Vec<(i64,)> = common::rows(
+        db,
+        "SELECT CAST(COALESCE(SUM(on_hand), 0) AS BIGINT) FROM batches WHERE item_id = $1",
+        &[item_id],
+    )
+    .await;
+    rows[0].0
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_round_is_packed_from_stock_and_its_outcomes_count_or_return() {
-    let (_dir, db, clock, today) = pantry().await;
+on_both_engines! {
+async fn a_round_is_packed_from_stock_and_its_outcomes_count_or_return(engine) {
+    let (_dir, db, clock, today) = pantry(engine).await;
     let beans = item(&db, "Baked beans").await;
     let peanut = item(&db, "Peanut butter").await;
     let milk = item(&db, "UHT milk").await;
@@ -212,14 +217,13 @@ async fn a_round_is_packed_from_stock_and_its_outcomes_count_or_return() {
     assert_eq!(on_hand(&db, peanut).await, 10 - 1);
     assert_eq!(on_hand(&db, milk).await, 23 - 3);
     // Never milk that is past its use-by on the day of the round: the 3 short-dated stay.
-    let short_dated: i64 =
-        sqlx::query_scalar("SELECT on_hand FROM batches WHERE item_id = ? AND use_by = ?")
-            .bind(milk)
-            .bind(today + Duration::days(1))
-            .fetch_one(db.pool().unwrap())
-            .await
-            .unwrap();
-    assert_eq!(short_dated, 3);
+    let short_dated: Vec<(i64,)> = common::rows(
+        &db,
+        "SELECT on_hand FROM batches WHERE item_id = $1 AND use_by IS NOT NULL ORDER BY use_by LIMIT 1",
+        &[milk],
+    )
+    .await;
+    assert_eq!(short_dated, [(3,)], "the batch whose use-by is tomorrow");
     assert!(
         stock::ledger::balances_agree(&mut db.acquire().await.unwrap())
             .await
@@ -269,10 +273,7 @@ async fn a_round_is_packed_from_stock_and_its_outcomes_count_or_return() {
 
     // Delivered: one visit, by delivery, that counts towards the week.
     let visits: Vec<(i64, String, i64)> =
-        sqlx::query_as("SELECT household_id, method, items FROM visits ORDER BY id")
-            .fetch_all(db.pool().unwrap())
-            .await
-            .unwrap();
+        common::rows(&db, "SELECT household_id, method, items FROM visits ORDER BY id", &[]).await;
     assert_eq!(visits, [(ada, "delivery".to_owned(), 5)]);
     let ada_now = pantry::visits::check_in(&db, ada, None, &common::admin())
         .await
@@ -340,10 +341,11 @@ async fn a_round_is_packed_from_stock_and_its_outcomes_count_or_return() {
         .message
         .starts_with("Ada Okafor cannot have a parcel then"));
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn packing_refuses_the_whole_round_when_stock_is_short() {
-    let (_dir, db, _clock, today) = pantry().await;
+on_both_engines! {
+async fn packing_refuses_the_whole_round_when_stock_is_short(engine) {
+    let (_dir, db, _clock, today) = pantry(engine).await;
     let beans = item(&db, "Baked beans").await;
     deliver(&db, beans, 3, None).await;
     outreach::set_standard_parcel(
@@ -384,10 +386,11 @@ async fn packing_refuses_the_whole_round_when_stock_is_short() {
         .unwrap();
     assert!(round.stops.iter().all(|s| !s.packed));
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_round_refuses_households_that_do_not_receive_deliveries_and_counter_volunteers() {
-    let (_dir, db, _clock, today) = pantry().await;
+on_both_engines! {
+async fn a_round_refuses_households_that_do_not_receive_deliveries_and_counter_volunteers(engine) {
+    let (_dir, db, _clock, today) = pantry(engine).await;
     let a = household(&db, "Ada Okafor", 1, vec![]).await;
     let err = outreach::plan_round(&db, &round(today, &[a]), &common::manager())
         .await
@@ -440,6 +443,7 @@ async fn a_round_refuses_households_that_do_not_receive_deliveries_and_counter_v
     fields.sort_unstable();
     assert_eq!(fields, ["address", "phone", "postcode", "until"]);
 }
+}
 
 async fn agency(db: &Db) -> i64 {
     referrals::save_agency(
@@ -459,9 +463,9 @@ async fn agency(db: &Db) -> i64 {
     .id
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_contact_list_finds_the_unseen_and_a_needs_help_call_makes_a_referral() {
-    let (_dir, db, clock, _today) = pantry_recording(CounterStock::Count).await;
+on_both_engines! {
+async fn the_contact_list_finds_the_unseen_and_a_needs_help_call_makes_a_referral(engine) {
+    let (_dir, db, clock, _today) = pantry_recording(engine, CounterStock::Count).await;
     let agency = agency(&db).await;
     let ada = household(&db, "Ada Okafor", 1, vec![]).await;
     let ben = household(&db, "Ben Price", 1, vec![]).await;
@@ -600,10 +604,11 @@ async fn the_contact_list_finds_the_unseen_and_a_needs_help_call_makes_a_referra
         .unwrap()
         .is_empty());
 }
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn erasure_and_subject_access_cover_needs_addresses_calls_and_deliveries() {
-    let (dir, db, _clock, today) = pantry().await;
+    let (dir, db, _clock, today) = pantry(pantry::db::Engine::Sqlite).await;
     let beans = item(&db, "Baked beans").await;
     deliver(&db, beans, 10, None).await;
     outreach::set_standard_parcel(
@@ -736,9 +741,9 @@ async fn need(db: &Db, household_id: i64, need: SupportNeed) {
     .unwrap();
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn merging_duplicates_moves_their_needs_calls_deliveries_and_parcels() {
-    let (_dir, db, _clock, today) = pantry_recording(CounterStock::Count).await;
+on_both_engines! {
+async fn merging_duplicates_moves_their_needs_calls_deliveries_and_parcels(engine) {
+    let (_dir, db, _clock, today) = pantry_recording(engine, CounterStock::Count).await;
     let keep = household(&db, "Ada Okafor", 1, vec![]).await;
     let twin = household(&db, "Ada Okafor-Twin", 1, vec![]).await;
     need(&db, keep, SupportNeed::Isolated).await;
@@ -772,10 +777,11 @@ async fn merging_duplicates_moves_their_needs_calls_deliveries_and_parcels() {
         .unwrap();
     assert_eq!(round.stops[0].household_id, keep);
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_counter_volunteer_settling_a_parcel_learns_only_its_reference() {
-    let (_dir, db, _clock, today) = pantry_recording(CounterStock::Count).await;
+on_both_engines! {
+async fn a_counter_volunteer_settling_a_parcel_learns_only_its_reference(engine) {
+    let (_dir, db, _clock, today) = pantry_recording(engine, CounterStock::Count).await;
     let beans = item(&db, "Baked beans").await;
     outreach::set_standard_parcel(
         &db,
@@ -815,10 +821,11 @@ async fn a_counter_volunteer_settling_a_parcel_learns_only_its_reference() {
         Error::Forbidden(_)
     ));
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn an_unpacked_stop_of_a_past_round_does_not_block_the_next_round() {
-    let (_dir, db, clock, today) = pantry_recording(CounterStock::Count).await;
+on_both_engines! {
+async fn an_unpacked_stop_of_a_past_round_does_not_block_the_next_round(engine) {
+    let (_dir, db, clock, today) = pantry_recording(engine, CounterStock::Count).await;
     let a = household(&db, "Ada Okafor", 1, vec![]).await;
     set_delivery(&db, a).await;
     outreach::plan_round(&db, &round(today, &[a]), &common::manager())
@@ -843,10 +850,11 @@ async fn an_unpacked_stop_of_a_past_round_does_not_block_the_next_round() {
         .unwrap();
     assert!(next.stops.is_empty());
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_shortage_is_told_for_the_whole_round() {
-    let (_dir, db, _clock, today) = pantry().await;
+on_both_engines! {
+async fn a_shortage_is_told_for_the_whole_round(engine) {
+    let (_dir, db, _clock, today) = pantry(engine).await;
     let beans = item(&db, "Baked beans").await;
     deliver(&db, beans, 6, None).await;
     outreach::set_standard_parcel(
@@ -882,10 +890,11 @@ async fn a_shortage_is_told_for_the_whole_round() {
     );
     assert_eq!(on_hand(&db, beans).await, 6);
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn an_admin_sets_the_weeks_unseen_that_put_a_household_on_the_contact_list() {
-    let (_dir, db, clock, _today) = pantry_recording(CounterStock::Count).await;
+on_both_engines! {
+async fn an_admin_sets_the_weeks_unseen_that_put_a_household_on_the_contact_list(engine) {
+    let (_dir, db, clock, _today) = pantry_recording(engine, CounterStock::Count).await;
     let ada = household(&db, "Ada Okafor", 1, vec![]).await;
     need(&db, ada, SupportNeed::Isolated).await;
     common::visit(&db, ada).await;
@@ -918,4 +927,5 @@ async fn an_admin_sets_the_weeks_unseen_that_put_a_household_on_the_contact_list
         .await
         .unwrap();
     assert_eq!(due[0].reason, "Isolated; not seen for 1 week");
+}
 }

@@ -15,8 +15,11 @@ use pantry::referrals::{
 use pantry::settings::{self, SettingsForm};
 use pantry::{Db, Error};
 
-async fn pantry(follow_up_days: &str) -> (tempfile::TempDir, Db, i64, i64) {
-    let (dir, db) = common::fresh_db().await;
+async fn pantry(
+    engine: pantry::db::Engine,
+    follow_up_days: &str,
+) -> (tempfile::TempDir, Db, i64, i64) {
+    let (dir, db) = common::fresh_db_on(engine).await;
     let form = SettingsForm {
         referral_follow_up_days: follow_up_days.into(),
         ..common::hillside_form()
@@ -66,9 +69,9 @@ fn form(household_id: i64, agency_id: i64) -> ReferralForm {
     }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn no_referral_without_consent_and_bad_input_saves_nothing() {
-    let (_dir, db, h, a) = pantry("14").await;
+on_both_engines! {
+async fn no_referral_without_consent_and_bad_input_saves_nothing(engine) {
+    let (_dir, db, h, a) = pantry(engine, "14").await;
     let no_consent = ReferralForm {
         consent_given: false,
         ..form(h, a)
@@ -109,10 +112,11 @@ async fn no_referral_without_consent_and_bad_input_saves_nothing() {
         Err(Error::Validation(_))
     ));
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn made_then_contacted_then_outcome_and_it_leaves_the_follow_up_list() {
-    let (_dir, db, h, a) = pantry("0").await;
+on_both_engines! {
+async fn made_then_contacted_then_outcome_and_it_leaves_the_follow_up_list(engine) {
+    let (_dir, db, h, a) = pantry(engine, "0").await;
     let r = referrals::make(&db, &form(h, a), &common::admin())
         .await
         .unwrap();
@@ -245,10 +249,11 @@ async fn made_then_contacted_then_outcome_and_it_leaves_the_follow_up_list() {
         .unwrap()
         .contains("Hillside Money Advice"));
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn new_referrals_wait_the_follow_up_days_before_listing() {
-    let (_dir, db, h, a) = pantry("14").await;
+on_both_engines! {
+async fn new_referrals_wait_the_follow_up_days_before_listing(engine) {
+    let (_dir, db, h, a) = pantry(engine, "14").await;
     referrals::make(&db, &form(h, a), &common::admin())
         .await
         .unwrap();
@@ -262,10 +267,11 @@ async fn new_referrals_wait_the_follow_up_days_before_listing() {
     let open = referrals::open(&db, &common::admin()).await.unwrap();
     assert_eq!((open.len(), open[0].due), (1, false), "open, not yet due");
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_slip_names_the_agency_and_its_reference_barcode_scans() {
-    let (dir, db, h, a) = pantry("14").await;
+on_both_engines! {
+async fn the_slip_names_the_agency_and_its_reference_barcode_scans(engine) {
+    let (dir, db, h, a) = pantry(engine, "14").await;
     let r = referrals::make(&db, &form(h, a), &common::admin())
         .await
         .unwrap();
@@ -320,10 +326,11 @@ async fn the_slip_names_the_agency_and_its_reference_barcode_scans() {
         assert_eq!(codes, std::slice::from_ref(&r.reference), "the {half} copy");
     }
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_agency_finder_folds_text_as_every_search_does_and_offers_only_agencies_in_use() {
-    let (_dir, db, _, money) = pantry("14").await;
+on_both_engines! {
+async fn the_agency_finder_folds_text_as_every_search_does_and_offers_only_agencies_in_use(engine) {
+    let (_dir, db, _, money) = pantry(engine, "14").await;
     let add = |name: &str, kind: AgencyKind, active: bool| {
         let db = db.clone();
         let form = AgencyForm {
@@ -372,4 +379,5 @@ async fn the_agency_finder_folds_text_as_every_search_does_and_offers_only_agenc
     assert_eq!(all.len(), 3, "{all:?}");
     assert!(!all.contains(&closed));
     assert!(find("nothing like it").await.is_empty());
+}
 }

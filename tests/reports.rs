@@ -16,7 +16,6 @@ use pantry::reports::suppress::{publish, Count};
 use pantry::reports::{self, rollup, Period};
 use pantry::visits::{self, FeeMethod, ScanOutcome, VisitForm};
 use pantry::{households, settings, Db, Error};
-use sqlx::AssertSqlSafe;
 
 struct Pantry {
     _dir: tempfile::TempDir,
@@ -85,8 +84,8 @@ async fn visit(db: &Db, id: i64, again: bool) -> i64 {
 /// Brookfield: 3 households; one visit is undone. St Anne's: 5 single adults.
 /// The pantry offers Bengali, Polish and Somali: St Anne's households prefer Polish, Gus Gray
 /// Somali, the rest English.
-async fn pantry() -> Pantry {
-    let (dir, db) = common::fresh_db().await;
+async fn pantry(engine: pantry::db::Engine) -> Pantry {
+    let (dir, db) = common::fresh_db_on(engine).await;
     let s = settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
@@ -164,8 +163,7 @@ fn overall(summary: &reports::Summary, measure: &str) -> Option<i64> {
 /// Every record key to zero: then a count `v` is published as `shown(v)`.
 async fn zero_keys(db: &Db) {
     for table in ["households", "visits", "membership_events", "referrals"] {
-        sqlx::query(AssertSqlSafe(format!("UPDATE {table} SET record_key = 0")))
-            .execute(db.pool().unwrap())
+        common::execute(db, &format!("UPDATE {table} SET record_key = 0"))
             .await
             .unwrap();
     }
@@ -180,9 +178,9 @@ fn n(v: i64) -> i64 {
     shown(v).unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn figures_match_the_hand_count_and_never_drift() {
-    let p = pantry().await;
+on_both_engines! {
+async fn figures_match_the_hand_count_and_never_drift(engine) {
+    let p = pantry(engine).await;
     // With the records' own random keys: editing and erasing households after their visits
     // changes nothing, keys included.
     let s = reports::summary(&p.db, &p.period, &common::admin())
@@ -312,10 +310,11 @@ async fn figures_match_the_hand_count_and_never_drift() {
         2
     );
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_preview_shows_the_figures_as_the_export_does() {
-    let p = pantry().await;
+on_both_engines! {
+async fn the_preview_shows_the_figures_as_the_export_does(engine) {
+    let p = pantry(engine).await;
     zero_keys(&p.db).await;
     let preview = reports::preview::preview(&p.db, &p.period, &common::manager())
         .await
@@ -377,10 +376,11 @@ async fn the_preview_shows_the_figures_as_the_export_does() {
         ]
     );
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn every_format_reads_back() {
-    let p = pantry().await;
+on_both_engines! {
+async fn every_format_reads_back(engine) {
+    let p = pantry(engine).await;
     zero_keys(&p.db).await;
     let dir = tempfile::tempdir().unwrap();
     let path = |ext: &str| dir.path().join(format!("summary.{ext}"));
@@ -571,12 +571,13 @@ async fn every_format_reads_back() {
     two.period = Period::parse("2020-01").unwrap();
     assert!(rollup::combine(&[one, two]).is_err());
 }
+}
 
+on_both_engines! {
 /// Each landlord export records the audit chain's head as it stood, so the landlord's copy can
 /// be matched to the pantry's trail; a later export records a later head.
-#[tokio::test(flavor = "multi_thread")]
-async fn each_export_records_the_audit_chain_head() {
-    let p = pantry().await;
+async fn each_export_records_the_audit_chain_head(engine) {
+    let p = pantry(engine).await;
     let dir = tempfile::tempdir().unwrap();
     for name in ["first.csv", "second.csv"] {
         export::export_summary(
@@ -612,6 +613,7 @@ async fn each_export_records_the_audit_chain_head() {
     // Newest first: the second export saw one more entry (the first export's).
     assert_eq!(heads[0].0, heads[1].0 + 1);
     assert_ne!(heads[0].1, heads[1].1);
+}
 }
 
 #[test]
@@ -652,7 +654,7 @@ fn messages(e: Error) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn roll_up_names_are_made_safe_and_numbers_stay_numbers() {
-    let p = pantry().await;
+    let p = pantry(pantry::db::Engine::Sqlite).await;
     let one = reports::summary(&p.db, &p.period, &common::admin())
         .await
         .unwrap();
@@ -706,7 +708,7 @@ async fn roll_up_names_are_made_safe_and_numbers_stay_numbers() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn roll_up_inputs_are_checked_against_the_schema() {
-    let p = pantry().await;
+    let p = pantry(pantry::db::Engine::Sqlite).await;
     let one = reports::summary(&p.db, &p.period, &common::admin())
         .await
         .unwrap();
@@ -828,13 +830,13 @@ async fn roll_up_inputs_are_checked_against_the_schema() {
     );
 }
 
+on_both_engines! {
 /// Households are counted by the language frozen on their latest visit in the period: a
 /// household that changes language afterwards, or is erased (which resets its language to
 /// English), stays in its language for the past; its visits after the change count in the new
 /// one. Small cells are hidden and the rest moved and rounded, as everywhere.
-#[tokio::test(flavor = "multi_thread")]
-async fn households_are_counted_by_the_language_at_their_visit() {
-    let (_dir, db) = common::fresh_db().await;
+async fn households_are_counted_by_the_language_at_their_visit(engine) {
+    let (_dir, db) = common::fresh_db_on(engine).await;
     // Tuesday 6 October 2026, noon.
     let (db, clock) = common::at(db, "2026-10-06T11:00:00Z");
     let s = settings::save(&db, &common::hillside_form(), &common::admin())
@@ -922,12 +924,13 @@ async fn households_are_counted_by_the_language_at_their_visit() {
         [("English", None), ("Arabic", Some(0)), ("Polish", Some(0))]
     );
 }
+}
 
+on_both_engines! {
 /// A period the pantry has not lived through would report noughts as if they were figures:
 /// one that ended before its first day on record, or that has not begun, is refused.
-#[tokio::test(flavor = "multi_thread")]
-async fn a_period_before_the_pantry_existed_or_still_to_come_is_refused() {
-    let (_dir, db) = common::fresh_db().await;
+async fn a_period_before_the_pantry_existed_or_still_to_come_is_refused(engine) {
+    let (_dir, db) = common::fresh_db_on(engine).await;
     settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
@@ -959,4 +962,5 @@ async fn a_period_before_the_pantry_existed_or_still_to_come_is_refused() {
     reports::summary(&db, &this_year, &common::admin())
         .await
         .unwrap();
+}
 }

@@ -21,8 +21,8 @@ use pantry::visits::{self, FeeMethod, ScanOutcome, VisitForm};
 use pantry::{import, settings, Db, Error};
 use proptest::prelude::*;
 
-async fn pantry() -> (tempfile::TempDir, Db, NaiveDate) {
-    let (dir, db) = common::fresh_db().await;
+async fn pantry(engine: pantry::db::Engine) -> (tempfile::TempDir, Db, NaiveDate) {
+    let (dir, db) = common::fresh_db_on(engine).await;
     let s = settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
@@ -187,7 +187,7 @@ async fn ledger_sum(db: &Db, item_id: i64) -> i64 {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn deliver_distribute_refuse_use_by_count_and_finalise() {
-    let (_dir, db, _) = pantry().await;
+    let (_dir, db, _) = pantry(pantry::db::Engine::Sqlite).await;
     let (db, clock) = common::stopped(db, chrono::Utc::now());
     let today = settings::require(&db).await.unwrap().date_at(db.now());
     let beans = item(&db, "Baked beans", "Blue", "0.60", "5012345678900").await;
@@ -386,9 +386,9 @@ async fn deliver_distribute_refuse_use_by_count_and_finalise() {
         .unwrap());
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn item_form_errors_are_per_field_and_barcodes_unique() {
-    let (_dir, db, _) = pantry().await;
+on_both_engines! {
+async fn item_form_errors_are_per_field_and_barcodes_unique(engine) {
+    let (_dir, db, _) = pantry(engine).await;
     item(&db, "Pasta", "", "", "5012345678900").await;
     let Error::Validation(fields) = stock::save_item(
         &db,
@@ -429,10 +429,11 @@ async fn item_form_errors_are_per_field_and_barcodes_unique() {
     }
     assert_eq!(common::count(&db, "items").await, 1);
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn opening_stock_imports_in_one_go_and_reports_bad_rows() {
-    let (_dir, db, _) = pantry().await;
+on_both_engines! {
+async fn opening_stock_imports_in_one_go_and_reports_bad_rows(engine) {
+    let (_dir, db, _) = pantry(engine).await;
     let csv = "Item,Category,Unit,Quantity,Best before,Use by,Value,Barcode\r\n\
                Baked beans,Tins,tin,24,31/12/2099,,0.60,5012345678900\r\n\
                Baked beans,Tins,tin,6,01/06/2099,,,\r\n\
@@ -478,6 +479,7 @@ async fn opening_stock_imports_in_one_go_and_reports_bad_rows() {
             .on_hand,
         30
     );
+}
 }
 
 #[derive(Debug, Clone)]
@@ -525,7 +527,7 @@ proptest! {
     fn the_balance_always_equals_the_ledger(ops in proptest::collection::vec(op(), 1..25)) {
         let rt = tokio::runtime::Runtime::new().unwrap();
         rt.block_on(async {
-            let (_dir, db, today) = pantry().await;
+            let (_dir, db, today) = pantry(pantry::db::Engine::Sqlite).await;
             let items = [
                 item(&db, "Beans", "", "0.50", "").await,
                 item(&db, "Soup", "", "", "").await,
@@ -579,9 +581,9 @@ proptest! {
     }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn what_is_typed_in_a_stock_box_is_read_by_the_library() {
-    let (_dir, db, _today) = pantry().await;
+on_both_engines! {
+async fn what_is_typed_in_a_stock_box_is_read_by_the_library(engine) {
+    let (_dir, db, _today) = pantry(engine).await;
     item(&db, "Baked beans", "Blue", "0.60", "5012345678900").await;
     let milk = item(&db, "UHT milk", "Red", "0.95", "").await;
     // What is typed in a stock box is read by the library: in-house codes are barcodes
@@ -614,4 +616,5 @@ async fn what_is_typed_in_a_stock_box_is_read_by_the_library() {
         panic!("words are a name search")
     };
     assert_eq!(items.iter().map(|i| i.id).collect::<Vec<_>>(), [milk]);
+}
 }

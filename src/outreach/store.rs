@@ -560,7 +560,7 @@ pub async fn parcel_lines(conn: &mut Conn) -> Result<Vec<ParcelLineRow>> {
         conn,
         sqlx::query_as(
             "SELECT p.item_id, i.name, p.per_household, p.per_person, i.allergens, i.suits
-         FROM parcel_lines p JOIN items i ON i.id = p.item_id ORDER BY i.category, i.name",
+         FROM parcel_lines p JOIN items i ON i.id = p.item_id ORDER BY i.category, lower(i.name), i.id",
         )
         .fetch_all(conn)
         .await
@@ -650,7 +650,7 @@ pub async fn packed_lines(
             "SELECT m.item_id, i.name, -CAST(SUM(m.quantity) AS BIGINT), MIN(b.use_by)
          FROM stock_movements m JOIN items i ON i.id = m.item_id JOIN batches b ON b.id = m.batch_id
          WHERE m.home_delivery_id = $1 AND m.kind = 'packing'
-         GROUP BY m.item_id ORDER BY i.category, i.name",
+         GROUP BY m.item_id ORDER BY i.category, lower(i.name), i.id",
         )
         .bind(home_delivery_id)
         .fetch_all(conn)

@@ -32,7 +32,7 @@ pub async fn agencies(conn: &mut Conn) -> Result<Vec<AgencyRow>> {
     Ok(on_engine!(
         conn,
         sqlx::query_as::<_, AgencyRow>(AssertSqlSafe(format!(
-            "SELECT {AGENCY_COLUMNS} FROM agencies ORDER BY active DESC, name"
+            "SELECT {AGENCY_COLUMNS} FROM agencies ORDER BY active DESC, lower(name), name"
         )))
         .fetch_all(conn)
         .await
@@ -55,11 +55,13 @@ pub async fn agency(conn: &mut Conn, id: i64) -> Result<Option<AgencyRow>> {
 pub async fn agency_name_taken(conn: &mut Conn, name: &str, except: Option<i64>) -> Result<bool> {
     let clash: Option<i64> = on_engine!(
         conn,
-        sqlx::query_scalar("SELECT id FROM agencies WHERE name = $1 AND id IS NOT $2")
-            .bind(name)
-            .bind(except)
-            .fetch_optional(conn)
-            .await
+        sqlx::query_scalar(
+            "SELECT id FROM agencies WHERE lower(name) = lower($1) AND id IS DISTINCT FROM $2"
+        )
+        .bind(name)
+        .bind(except)
+        .fetch_optional(conn)
+        .await
     )?;
     Ok(clash.is_some())
 }
@@ -108,7 +110,7 @@ pub async fn update_agency(
 pub async fn insert_agency(conn: &mut Conn, a: AgencyFields<'_>, at: DateTime<Utc>) -> Result<i64> {
     Ok(on_engine!(conn, sqlx::query_scalar(
         "INSERT INTO agencies (name, kind, contact_person, phone, email, address, opening_hours, how_to_refer,
-             active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10) RETURNING id",
+             active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, TRUE, $9, $10) RETURNING id",
     )
     .bind(a.name)
     .bind(a.kind.code())

@@ -7,7 +7,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::export::ExportRecord;
-use crate::db::Conn;
+use crate::db::{sql, Conn, Day, Maybe};
 use crate::error::Result;
 use crate::on_engine;
 
@@ -36,7 +36,7 @@ pub const VISITS_SQL: &str = "WITH taken AS (
                 COALESCE(t.value, 0) + (s.items - COALESCE(t.items, 0)) * $3 AS value,
                 s.visits - COALESCE(t.visits, 0) AS estimated, s.key,
                 s.key - COALESCE(t.key, 0) AS estimated_key
-         FROM seen s LEFT JOIN taken t ON t.neighbourhood IS s.neighbourhood";
+         FROM seen s LEFT JOIN taken t ON t.neighbourhood IS NOT DISTINCT FROM s.neighbourhood";
 
 /// Households and people, once each, as at their latest visit in the period, by the
 /// neighbourhood and the preferred language at that visit, with the sums of the households'
@@ -55,11 +55,29 @@ pub const HOUSEHOLDS_SQL: &str = "WITH last AS (
                 CAST(SUM(record_key) AS BIGINT) AS key, CAST(SUM(snap_landlord_tenant * record_key) AS BIGINT) AS tenants_key
          FROM last GROUP BY snap_neighbourhood_id, snap_language";
 
+/// `HOUSEHOLDS_SQL` on PostgreSQL: each household's latest visit in the period by
+/// `DISTINCT ON`, and tenancy as a flag.
+pub const HOUSEHOLDS_SQL_POSTGRES: &str = "WITH last AS (
+             SELECT DISTINCT ON (household_id) snap_neighbourhood_id, snap_adults, snap_children,
+                    snap_landlord_tenant, snap_language, record_key
+             FROM visits
+             WHERE voided_at IS NULL AND local_date BETWEEN $1 AND $2
+             ORDER BY household_id, id DESC)
+         SELECT snap_neighbourhood_id AS neighbourhood, snap_language AS language,
+                COUNT(*) AS households, CAST(SUM(snap_adults) AS BIGINT) AS adults,
+                CAST(SUM(snap_children) AS BIGINT) AS children,
+                COUNT(*) FILTER (WHERE snap_landlord_tenant) AS tenants,
+                CAST(SUM(record_key) AS BIGINT) AS key,
+                CAST(COALESCE(SUM(record_key) FILTER (WHERE snap_landlord_tenant), 0) AS BIGINT) AS tenants_key
+         FROM last GROUP BY snap_neighbourhood_id, snap_language";
+
 /// New members and renewals by the neighbourhood when they happened, with the sums of their
 /// record keys (binds: from, to).
 pub const EVENTS_SQL: &str = "SELECT neighbourhood_id AS neighbourhood,
-                CAST(SUM(kind = 'joined') AS BIGINT) AS joined, CAST(SUM((kind = 'joined') * record_key) AS BIGINT) AS joined_key,
-                CAST(SUM(kind = 'renewed') AS BIGINT) AS renewed, CAST(SUM((kind = 'renewed') * record_key) AS BIGINT) AS renewed_key
+                COUNT(*) FILTER (WHERE kind = 'joined') AS joined,
+                CAST(COALESCE(SUM(record_key) FILTER (WHERE kind = 'joined'), 0) AS BIGINT) AS joined_key,
+                COUNT(*) FILTER (WHERE kind = 'renewed') AS renewed,
+                CAST(COALESCE(SUM(record_key) FILTER (WHERE kind = 'renewed'), 0) AS BIGINT) AS renewed_key
          FROM membership_events WHERE local_date BETWEEN $1 AND $2 GROUP BY neighbourhood_id";
 
 /// Visits per day and the sum of their record keys, for visits per week (binds: from, to).
@@ -110,18 +128,26 @@ pub struct EventFigures {
 /// day it was set up, whichever is earliest (imported members and demo visits go back before
 /// set-up).
 pub async fn first_day(conn: &mut Conn) -> Result<Option<NaiveDate>> {
-    let first: Option<String> = on_engine!(
+    // The day it was set up is the UTC day of its creation, as on the laptop's text.
+    let first: Maybe<Day> = on_engine!(
         conn,
-        sqlx::query_scalar(
+        sqlx::query_scalar(sql::<Engine>(
             "SELECT MIN(day) FROM (
              SELECT MIN(local_date) AS day FROM visits
              UNION ALL SELECT MIN(joined_on) FROM households
-             UNION ALL SELECT substr(created_at, 1, 10) FROM pantry_settings WHERE id = 1)",
-        )
+             UNION ALL SELECT substr(created_at, 1, 10) FROM pantry_settings WHERE id = 1) AS days",
+            "SELECT MIN(day) FROM (
+             SELECT MIN(local_date) AS day FROM visits
+             UNION ALL SELECT MIN(joined_on) FROM households
+             UNION ALL SELECT (created_at AT TIME ZONE 'UTC')::date FROM pantry_settings WHERE id = 1)
+             AS days",
+        ))
         .fetch_one(conn)
         .await
     )?;
-    Ok(first.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()))
+    Ok(first
+        .0
+        .and_then(|d| NaiveDate::parse_from_str(&d.0, "%Y-%m-%d").ok()))
 }
 
 /// The small-count threshold and the average item value in pence, once the pantry is set up.
@@ -206,7 +232,7 @@ pub async fn household_figures(
 ) -> Result<Vec<HouseholdFigures>> {
     Ok(on_engine!(
         conn,
-        sqlx::query_as(HOUSEHOLDS_SQL)
+        sqlx::query_as(sql::<Engine>(HOUSEHOLDS_SQL, HOUSEHOLDS_SQL_POSTGRES))
             .bind(from)
             .bind(to)
             .fetch_all(conn)

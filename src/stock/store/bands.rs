@@ -36,7 +36,7 @@ pub async fn set_stock_columns(
 pub async fn bands(conn: &mut Conn) -> Result<Vec<Band>> {
     Ok(on_engine!(
         conn,
-        sqlx::query_as("SELECT name, per_visit FROM stock_bands ORDER BY name")
+        sqlx::query_as("SELECT name, per_visit FROM stock_bands ORDER BY lower(name), name")
             .fetch_all(conn)
             .await
     )?)
@@ -62,7 +62,7 @@ pub async fn upsert_band(conn: &mut Conn, band: &Band) -> Result<()> {
 pub async fn delete_band(conn: &mut Conn, name: &str) -> Result<()> {
     on_engine!(
         conn,
-        sqlx::query("DELETE FROM stock_bands WHERE name = $1")
+        sqlx::query("DELETE FROM stock_bands WHERE lower(name) = lower($1)")
             .bind(name)
             .execute(conn)
             .await
@@ -75,7 +75,7 @@ pub async fn delete_band(conn: &mut Conn, name: &str) -> Result<()> {
 pub async fn band_named(conn: &mut Conn, name: &str) -> Result<Option<String>> {
     Ok(on_engine!(
         conn,
-        sqlx::query_scalar("SELECT name FROM stock_bands WHERE name = $1")
+        sqlx::query_scalar("SELECT name FROM stock_bands WHERE lower(name) = lower($1)")
             .bind(name)
             .fetch_optional(conn)
             .await

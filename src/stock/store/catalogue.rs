@@ -57,9 +57,10 @@ pub async fn search(
         conn,
         sqlx::query_as(AssertSqlSafe(format!(
             "{ITEM_SELECT} WHERE ($2 OR i.active)
-           AND (i.name LIKE $3 OR i.category LIKE $3
-                OR EXISTS (SELECT 1 FROM item_barcodes c WHERE c.item_id = i.id AND c.code LIKE $3))
-         ORDER BY i.category, i.name"
+           AND (lower(i.name) LIKE lower($3) OR lower(i.category) LIKE lower($3)
+                OR EXISTS (SELECT 1 FROM item_barcodes c WHERE c.item_id = i.id
+                           AND lower(c.code) LIKE lower($3)))
+         ORDER BY i.category, lower(i.name), i.id"
         )))
         .bind(today)
         .bind(include_inactive)
@@ -73,11 +74,13 @@ pub async fn search(
 pub async fn item_named(conn: &mut Conn, name: &str, not_id: Option<i64>) -> Result<Option<i64>> {
     Ok(on_engine!(
         conn,
-        sqlx::query_scalar("SELECT id FROM items WHERE name = $1 AND id IS NOT $2")
-            .bind(name)
-            .bind(not_id)
-            .fetch_optional(conn)
-            .await
+        sqlx::query_scalar(
+            "SELECT id FROM items WHERE lower(name) = lower($1) AND id IS DISTINCT FROM $2"
+        )
+        .bind(name)
+        .bind(not_id)
+        .fetch_optional(conn)
+        .await
     )?)
 }
 
@@ -91,7 +94,7 @@ pub async fn barcode_owner(
         conn,
         sqlx::query_scalar(
             "SELECT i.name FROM item_barcodes c JOIN items i ON i.id = c.item_id
-         WHERE c.code = $1 AND c.item_id IS NOT $2",
+         WHERE c.code = $1 AND c.item_id IS DISTINCT FROM $2",
         )
         .bind(code)
         .bind(not_id)
@@ -201,7 +204,7 @@ pub async fn barcode(conn: &mut Conn, code: &str) -> Result<Option<(i64, i64)>> 
 pub async fn items_in_band(conn: &mut Conn, band: &str) -> Result<i64> {
     Ok(on_engine!(
         conn,
-        sqlx::query_scalar("SELECT COUNT(*) FROM items WHERE band = $1")
+        sqlx::query_scalar("SELECT COUNT(*) FROM items WHERE lower(band) = lower($1)")
             .bind(band)
             .fetch_one(conn)
             .await
@@ -249,7 +252,7 @@ pub async fn item_named_with_history(
 ) -> Result<Option<(i64, i64)>> {
     Ok(on_engine!(conn, sqlx::query_as(
         "SELECT i.id, (SELECT COUNT(*) FROM stock_movements m WHERE m.item_id = i.id AND m.at < $1)
-         FROM items i WHERE i.name = $2",
+         FROM items i WHERE lower(i.name) = lower($2)",
     )
     .bind(at)
     .bind(name)

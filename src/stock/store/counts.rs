@@ -49,7 +49,7 @@ pub async fn lines(conn: &mut Conn, id: i64) -> Result<Vec<CountLineRow>> {
                        WHERE m.item_id = l.item_id AND m.id > c.after_movement AND m.count_id IS NOT c.id), 0) AS since,
              l.counted, i.value_pence AS unit_value_pence
          FROM stock_count_lines l JOIN stock_counts c ON c.id = l.count_id JOIN items i ON i.id = l.item_id
-         WHERE l.count_id = $1 ORDER BY i.category, i.name",
+         WHERE l.count_id = $1 ORDER BY i.category, lower(i.name), i.id",
     )
     .bind(id)
     .fetch_all(conn)

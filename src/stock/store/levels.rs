@@ -20,7 +20,7 @@ pub async fn low_stock(conn: &mut Conn, today: NaiveDate) -> Result<Vec<Item>> {
         conn,
         sqlx::query_as(AssertSqlSafe(format!(
             "SELECT * FROM ({ITEM_SELECT} WHERE i.active AND i.reorder_level > 0)
-         WHERE usable < reorder_level ORDER BY category, name"
+         WHERE usable < reorder_level ORDER BY category, lower(name), id"
         )))
         .bind(today)
         .fetch_all(conn)
@@ -29,7 +29,7 @@ pub async fn low_stock(conn: &mut Conn, today: NaiveDate) -> Result<Vec<Item>> {
 }
 
 fn batches_where(filter: &str) -> String {
-    format!("{BATCH_SELECT} AND {filter} ORDER BY COALESCE(b.use_by, b.best_before), i.name")
+    format!("{BATCH_SELECT} AND {filter} ORDER BY COALESCE(b.use_by, b.best_before), lower(i.name), b.id")
 }
 
 /// Batches with stock whose use-by date is from `from` to `to`.
