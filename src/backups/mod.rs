@@ -428,3 +428,46 @@ fn taken_at(file: &Path) -> DateTime<Utc> {
         })
         .unwrap_or_else(Utc::now)
 }
+
+/// Copies this laptop's database into an empty server database at `to` (admins only, with
+/// the server database's owner's address; recorded here): every table, ids and serials kept,
+/// from one consistent read. The audit trail is then walked on both and must end at the same
+/// head. `progress` is told each table as it is copied.
+pub async fn copy_to_server(
+    db: &Db,
+    to: &db::server::ServerAddress,
+    actor: &Actor,
+    progress: impl FnMut(&str, u64),
+) -> Result<db::Copied> {
+    actor.require(db, Operation::ExportDatabase).await?;
+    let here = audit::chain::verify(db).await?;
+    let copied = db::copy_to_server(db, to, progress).await?;
+    let data_dir = db.path().parent().unwrap_or(Path::new("."));
+    let server = Db::open_server(to, data_dir).await?;
+    let there = audit::chain::verify(&server).await;
+    server.close().await;
+    let there = there?;
+    if there.head != here.head || there.broken != here.broken {
+        return Err(Error::Conflict(format!(
+            "The copy on the server does not end its audit trail where this laptop's does \
+             ({} entries here, {} there): do not use the server's copy; empty it and copy again.",
+            here.head.entries, there.head.entries
+        )));
+    }
+    let mut tx = db.begin_write().await?;
+    audit::record(
+        &mut tx,
+        db.now(),
+        actor.name(),
+        "database.copied-to-server",
+        None,
+        &serde_json::json!({
+            "to": to.shown(),
+            "households": copied.rows("households"),
+            "auditEntries": here.head.entries,
+        }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(copied)
+}

@@ -19,10 +19,13 @@ use crate::files::{self, Existing};
 use crate::keys::{DatabaseKey, KeyStore};
 
 mod conn;
+mod copy;
 pub mod server;
 mod text;
 
 pub use conn::{on_postgres, sql, Conn, Engine, EngineSql, On};
+pub(crate) use copy::to_server as copy_to_server;
+pub use copy::Copied;
 pub use text::{stamp_text, Day, Maybe, Stamp};
 
 static MIGRATOR: Migrator = sqlx::migrate!("migrations/sqlite");

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgSslMode};
-use sqlx::PgPool;
+use sqlx::{Connection, PgConnection, PgPool};
 
 use crate::error::{Error, Result};
 
@@ -118,6 +118,37 @@ impl ServerAddress {
         ))
     }
 
+    /// One connection (as the owner, for a copy), to a database with this Pantry's schema.
+    pub(crate) async fn connect_one(&self) -> Result<PgConnection> {
+        let mut conn =
+            tokio::time::timeout(CONNECT_WAIT, PgConnection::connect_with(&self.options))
+                .await
+                .map_err(|_| self.unreachable(&sqlx::Error::PoolTimedOut))?
+                .map_err(|e| self.unreachable(&e))?;
+        let applied = applied_versions(&mut conn).await?;
+        check_not_newer(&applied)?;
+        if applied.iter().copied().max().unwrap_or(0) < known_schema() {
+            return Err(self.not_ready(applied.iter().copied().max().unwrap_or(0)));
+        }
+        Ok(conn)
+    }
+
+    fn not_ready(&self, found: i64) -> Error {
+        Error::Unavailable(format!(
+            "The pantry's server database ({}) is not ready for this version of Pantry \
+             (its schema is {}, this Pantry needs {}). Nothing was changed: an admin \
+             brings it up to date with `pantry migrate --database …`, as the database's \
+             owner.",
+            self.shown(),
+            if found == 0 {
+                "empty".to_string()
+            } else {
+                found.to_string()
+            },
+            known_schema()
+        ))
+    }
+
     async fn pool(&self, connections: u32) -> Result<PgPool> {
         PgPoolOptions::new()
             .max_connections(connections)
@@ -145,7 +176,7 @@ pub async fn migrate(address: &ServerAddress, app_role: Option<&str>) -> Result<
     let pool = address.pool(1).await?;
     let result = async {
         check_collation(&pool).await?;
-        let applied = applied_versions(&pool).await?;
+        let applied = applied_versions(&mut *pool.acquire().await?).await?;
         check_not_newer(&applied)?;
         let pending = MIGRATOR
             .iter()
@@ -208,23 +239,11 @@ async fn grant_rows(pool: &PgPool, role: &str) -> Result<()> {
 pub(crate) async fn connect(address: &ServerAddress) -> Result<PgPool> {
     let pool = address.pool(8).await?;
     let checked = async {
-        let applied = applied_versions(&pool).await?;
+        let applied = applied_versions(&mut *pool.acquire().await?).await?;
         check_not_newer(&applied)?;
         let found = applied.iter().copied().max().unwrap_or(0);
         if found < known_schema() {
-            return Err(Error::Unavailable(format!(
-                "The pantry's server database ({}) is not ready for this version of Pantry \
-                 (its schema is {}, this Pantry needs {}). Nothing was changed: an admin \
-                 brings it up to date with `pantry migrate --database …`, as the database's \
-                 owner.",
-                address.shown(),
-                if found == 0 {
-                    "empty".to_string()
-                } else {
-                    found.to_string()
-                },
-                known_schema()
-            )));
+            return Err(address.not_ready(found));
         }
         Ok(())
     }
@@ -253,16 +272,16 @@ fn check_not_newer(applied: &[i64]) -> Result<()> {
     }
 }
 
-async fn applied_versions(pool: &PgPool) -> Result<Vec<i64>> {
+async fn applied_versions(conn: &mut PgConnection) -> Result<Vec<i64>> {
     let has_table: bool = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
-        .fetch_one(pool)
+        .fetch_one(&mut *conn)
         .await?;
     if !has_table {
         return Ok(Vec::new());
     }
     Ok(
         sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?,
     )
 }

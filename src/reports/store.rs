@@ -348,7 +348,7 @@ pub async fn top_neighbourhoods(conn: &mut Conn, from: NaiveDate) -> Result<Vec<
         "WITH last AS (SELECT MAX(id) AS id FROM visits WHERE voided_at IS NULL AND local_date >= $1 GROUP BY household_id)
          SELECT COALESCE(n.name, 'No neighbourhood recorded'), COUNT(*) AS households
          FROM last JOIN visits v ON v.id = last.id LEFT JOIN neighbourhoods n ON n.id = v.snap_neighbourhood_id
-         GROUP BY v.snap_neighbourhood_id ORDER BY households DESC LIMIT 6",
+         GROUP BY v.snap_neighbourhood_id, n.name ORDER BY households DESC, 1 LIMIT 6",
     )
     .bind(from)
     .fetch_all(conn)

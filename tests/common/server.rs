@@ -36,7 +36,7 @@ pub async fn fresh_database() -> Database {
     // The app's role, once per cluster (the tests of one run share it).
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "DO $$ BEGIN CREATE ROLE {APP_ROLE} LOGIN PASSWORD '{APP_PASSWORD}'; \
-         EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+         EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
     )))
     .execute(&mut conn)
     .await

@@ -48,6 +48,16 @@ pub struct Cli {
 pub enum Command {
     /// Create the database (or bring it up to date) and say where it is.
     Init,
+    /// Copy this laptop's database into an empty server database (admins; give the server
+    /// database's owner's address, after `pantry migrate`): every table with its ids, the
+    /// audit trail checked identical at the end. Nothing is written to a database that is not
+    /// empty.
+    CopyToServer {
+        /// The server database: postgres://OWNER@HOST:PORT/DATABASE (a server on another
+        /// computer needs ?sslmode=verify-full&sslrootcert=CA-FILE).
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
     /// Create or upgrade the schema of the server database given with --database, connected
     /// as the database's owner (the app itself connects as a role that only reads and writes
     /// rows, and never changes the schema).

@@ -238,6 +238,21 @@ async fn signed_in(
             Ok(())
         }
         Command::Backup { out } => backup(db, out, existing, actor).await,
+        Command::CopyToServer { to } => {
+            let address = ServerAddress::parse(&to)?;
+            say!("Copying this pantry's database to {} …", address.shown());
+            let copied = backups::copy_to_server(db, &address, actor, |table, rows| {
+                say!("  {table}: {rows} row{}", if rows == 1 { "" } else { "s" });
+            })
+            .await?;
+            say!(
+                "Copied {} tables in {:.1} s; the audit trail on the server ends where this one \
+                 does. Use the server with --database (or in the app) from now on.",
+                copied.tables.len(),
+                copied.seconds
+            );
+            Ok(())
+        }
         Command::BackupSettings { folder, kept } => {
             let status = backups::save_settings(db, &folder, &kept.to_string(), actor).await?;
             say!(

@@ -19,7 +19,7 @@ pub async fn low_stock(conn: &mut Conn, today: NaiveDate) -> Result<Vec<Item>> {
     Ok(on_engine!(
         conn,
         sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT * FROM ({ITEM_SELECT} WHERE i.active AND i.reorder_level > 0)
+            "SELECT * FROM ({ITEM_SELECT} WHERE i.active AND i.reorder_level > 0) AS levels
          WHERE usable < reorder_level ORDER BY category, lower(name), id"
         )))
         .bind(today)
@@ -48,7 +48,7 @@ pub async fn use_by_between(conn: &mut Conn, from: NaiveDate, to: NaiveDate) -> 
 pub async fn past_use_by(conn: &mut Conn, today: NaiveDate) -> Result<Vec<Batch>> {
     Ok(on_engine!(
         conn,
-        sqlx::query_as(AssertSqlSafe(batches_where("b.use_by < ?1")))
+        sqlx::query_as(AssertSqlSafe(batches_where("b.use_by < $1")))
             .bind(today)
             .fetch_all(conn)
             .await

@@ -1,0 +1,206 @@
+//! Moving a pantry to a server: `pantry copy-to-server` copies a laptop's database into an
+//! empty server database (a real process, a real PostgreSQL server), and the server then
+//! gives the same answers as the laptop: the landlord summary in JSON, CSV and XLSX, the
+//! dashboard, the stock overview and the audit trail in words. A database that is not empty
+//! is refused with nothing written, and only an admin may copy.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use pantry::access::Role;
+use pantry::db::server::ServerAddress;
+use pantry::reports::export::{self, ReportFormat};
+use pantry::reports::{self, Period};
+use pantry::trail::AuditFilter;
+use pantry::{backups, stock, Db, Error};
+
+/// A demo pantry (made by the command line) on this laptop, and an empty server database.
+async fn laptop_and_server() -> (tempfile::TempDir, common::server::Database) {
+    let dir = tempfile::tempdir().unwrap();
+    let made = common::pantry_as(
+        dir.path(),
+        None,
+        &["demo-data", "--households", "240", "--weeks", "10"],
+    );
+    assert!(made.status.success(), "{}", common::stderr(&made));
+    (dir, common::server::migrated_database().await)
+}
+
+/// Everything a volunteer or the landlord reads that the two engines must agree on.
+async fn answers(db: &Db, period: &Period) -> Vec<(String, Vec<u8>)> {
+    let admin = common::admin();
+    let summary = reports::summary(db, period, &admin).await.unwrap();
+    let doc = export::summary_document(&summary);
+    let mut out = Vec::new();
+    for format in [ReportFormat::Json, ReportFormat::Csv] {
+        out.push((
+            format!("summary {format:?}"),
+            export::render(&doc, &summary, format).unwrap(),
+        ));
+    }
+    out.push((
+        "summary XLSX cells".into(),
+        xlsx_cells(&export::render(&doc, &summary, ReportFormat::Xlsx).unwrap()),
+    ));
+    let dashboard = reports::dashboard::dashboard(db, &admin).await.unwrap();
+    out.push(("dashboard".into(), serde_json::to_vec(&dashboard).unwrap()));
+    let overview = stock::levels::overview(db, &admin).await.unwrap();
+    out.push((
+        "stock overview".into(),
+        serde_json::to_vec(&overview).unwrap(),
+    ));
+    let trail = pantry::trail::list(db, &AuditFilter::default(), &admin)
+        .await
+        .unwrap();
+    // The laptop records the copy after it was made: the server's trail ends before it.
+    let words: Vec<(String, String)> = trail
+        .entries
+        .iter()
+        .filter(|e| e.action != "database.copied-to-server")
+        .map(|e| (e.at.clone(), e.sentence.clone()))
+        .collect();
+    assert!(!words.is_empty(), "the demo has a trail");
+    out.push((
+        "audit trail in words".into(),
+        serde_json::to_vec(&words).unwrap(),
+    ));
+    out
+}
+
+/// Every cell of every sheet of a workbook, as text (the file itself carries the time it was
+/// made).
+fn xlsx_cells(bytes: &[u8]) -> Vec<u8> {
+    use calamine::{Reader, Xlsx};
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut text = String::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).unwrap();
+        for row in range.rows() {
+            let cells: Vec<String> = row.iter().map(ToString::to_string).collect();
+            text.push_str(&format!("{name}: {}\n", cells.join(" | ")));
+        }
+    }
+    text.into_bytes()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pantry_copied_to_a_server_gives_the_same_answers() {
+    let (dir, database) = laptop_and_server().await;
+    let out = common::pantry(dir.path(), &["copy-to-server", "--to", &database.owner]);
+    let said = common::stdout(&out);
+    assert!(out.status.success(), "{}{}", said, common::stderr(&out));
+    assert!(said.contains("households: 240 rows"), "{said}");
+    assert!(
+        said.contains("the audit trail on the server ends where this one does"),
+        "{said}"
+    );
+    assert!(!said.contains("password"), "{said}");
+
+    let (laptop, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
+    let app = ServerAddress::parse(&database.app).unwrap();
+    let server_files = tempfile::tempdir().unwrap();
+    let server = Db::open_server(&app, server_files.path()).await.unwrap();
+    let settings = pantry::settings::require(&laptop).await.unwrap();
+    let today = settings.date_at(laptop.now());
+    let ten_weeks = Period::parse(&format!(
+        "{}..{}",
+        today - chrono::Duration::days(70),
+        today
+    ))
+    .unwrap();
+    for period in [ten_weeks, Period::parse(&common::this_month()).unwrap()] {
+        let here = answers(&laptop, &period).await;
+        let there = answers(&server, &period).await;
+        for ((what, a), (_, b)) in here.iter().zip(&there) {
+            assert!(
+                a == b,
+                "{what} differs:\nlaptop: {}\nserver: {}",
+                String::from_utf8_lossy(a),
+                String::from_utf8_lossy(b)
+            );
+        }
+    }
+    // The copy is recorded on the laptop, after what was copied.
+    let recorded = common::rows::<(String,)>(
+        &laptop,
+        "SELECT details FROM audit_log WHERE action = 'database.copied-to-server'",
+        &[],
+    )
+    .await;
+    assert_eq!(recorded.len(), 1);
+    assert!(recorded[0].0.contains("\"households\":240"), "{recorded:?}");
+    assert!(!recorded[0].0.contains("password"), "{recorded:?}");
+
+    // New ids on the server follow those copied: a household registered there gets the next
+    // serial, and its first card the number that goes with it.
+    let registered = pantry::members::register(
+        &server,
+        &common::household("Nova Server"),
+        None,
+        &common::admin(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(registered.id, 241);
+    laptop.close().await;
+    server.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_database_that_is_not_empty_is_refused_and_nothing_is_written() {
+    let (dir, database) = laptop_and_server().await;
+    // Someone set a pantry up on the server already.
+    let owner = ServerAddress::parse(&database.owner).unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let server = Db::open_server(&owner, elsewhere.path()).await.unwrap();
+    pantry::settings::save(&server, &common::hillside_form(), &common::admin())
+        .await
+        .unwrap();
+    let households_before = common::count(&server, "households").await;
+    let trail_before = common::count(&server, "audit_log").await;
+
+    let out = common::pantry(dir.path(), &["copy-to-server", "--to", &database.owner]);
+    assert!(!out.status.success());
+    let said = common::stderr(&out);
+    assert!(said.contains("not empty"), "{said}");
+    assert!(said.contains("Nothing was written"), "{said}");
+    assert_eq!(
+        common::count(&server, "households").await,
+        households_before
+    );
+    assert_eq!(common::count(&server, "audit_log").await, trail_before);
+    server.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn only_an_admin_copies_a_pantry_and_a_server_elsewhere_needs_tls() {
+    let (dir, database) = laptop_and_server().await;
+    let (laptop, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
+    let owner = ServerAddress::parse(&database.owner).unwrap();
+    let refused = backups::copy_to_server(
+        &laptop,
+        &owner,
+        &common::named("Sam", Role::Manager),
+        |_, _| {},
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(refused, Error::Forbidden(_)), "{refused:?}");
+    laptop.close().await;
+    let server = Db::open_server(&owner, dir.path()).await.unwrap();
+    assert_eq!(common::count(&server, "households").await, 0);
+    server.close().await;
+
+    let out = common::pantry(
+        dir.path(),
+        &[
+            "copy-to-server",
+            "--to",
+            "postgres://pantry:secret@db.example.org/pantry",
+        ],
+    );
+    assert!(!out.status.success());
+    let said = common::stderr(&out);
+    assert!(said.contains("sslmode=verify-full"), "{said}");
+    assert!(!said.contains("secret"), "{said}");
+}
