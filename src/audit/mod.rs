@@ -86,6 +86,7 @@ pub(crate) async fn record(
 ) -> Result<()> {
     let details = details.to_string();
     let subject = subject.map(Subject::stored);
+    store::take_turn(conn).await?;
     let entry = store::insert(
         conn,
         // As its link covers it: the same text on both engines.
@@ -122,6 +123,7 @@ pub(crate) async fn matching(
 /// a backup, carried into the database restored from it), as they were written there; each
 /// gets a new id here and is linked into this database's chain.
 pub(crate) async fn carry(conn: &mut Conn, entries: &[StoredEntry]) -> Result<()> {
+    store::take_turn(conn).await?;
     for e in entries {
         let entry = store::insert(
             conn,

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use sqlx::AssertSqlSafe;
 
 use super::AuditEntry;
-use crate::db::Conn;
+use crate::db::{Conn, On};
 use crate::error::Result;
 use crate::on_engine;
 
@@ -21,6 +21,18 @@ pub struct StoredEntry {
 }
 
 const STORED: &str = "id, at, actor, action, subject, details";
+
+/// Takes the trail's turn for the rest of the caller's transaction: on a server, desks writing
+/// at once add their entries (and links) one transaction after another, so the chain never
+/// forks; a laptop's write transaction already holds the only write lock.
+pub async fn take_turn(conn: &mut Conn) -> Result<()> {
+    if let On::Postgres(conn) = conn.on() {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext('pantry.audit'))")
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
 
 /// `at` is the entry's time as its link covers it (RFC 3339 text, kept as text on both
 /// engines: `audit::stamp`, or an entry carried from another copy as it was written there).
