@@ -93,9 +93,9 @@ async fn the_trail_lists_filters_and_refuses_changes() {
         .is_err());
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_trail_reads_as_sentences_naming_what_it_is_about_as_it_is_now() {
-    let (_dir, db) = common::fresh_db().await;
+on_both_engines! {
+async fn the_trail_reads_as_sentences_naming_what_it_is_about_as_it_is_now(engine) {
+    let (_dir, db) = common::fresh_db_on(engine).await;
     settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
@@ -145,4 +145,5 @@ async fn the_trail_reads_as_sentences_naming_what_it_is_about_as_it_is_now() {
             "Pat registered an erased household.".to_owned(),
         ]
     );
+}
 }

@@ -580,9 +580,9 @@ fn the_role_table_protects_what_the_issues_name() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn sign_in_locks_out_after_wrong_pins_and_is_audited() {
-    let (_dir, db) = common::fresh_db().await;
+on_both_engines! {
+async fn sign_in_locks_out_after_wrong_pins_and_is_audited(engine) {
+    let (_dir, db) = common::fresh_db_on(engine).await;
     settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
@@ -608,11 +608,9 @@ async fn sign_in_locks_out_after_wrong_pins_and_is_audited() {
 
     let sam = common::add_volunteer(&db, &alex, "Sam", Role::Counter, "1111").await;
     // The PIN is stored only as an Argon2 hash.
-    let stored: String = sqlx::query_scalar("SELECT pin_hash FROM volunteers WHERE id = ?")
-        .bind(sam.id)
-        .fetch_one(db.pool().unwrap())
-        .await
-        .unwrap();
+    let stored: Vec<(String,)> =
+        common::rows(&db, "SELECT pin_hash FROM volunteers WHERE id = $1", &[sam.id]).await;
+    let stored = &stored[0].0;
     assert!(stored.starts_with("$argon2") && !stored.contains("1111"));
     let signed = volunteers::sign_in(&db, "sam", "1111").await.unwrap();
     assert_eq!((signed.name(), signed.role()), ("Sam", Role::Counter));
@@ -704,6 +702,7 @@ async fn sign_in_locks_out_after_wrong_pins_and_is_audited() {
         .iter()
         .all(|e| !e.details.contains("1111") && !e.details.contains("2222")));
 }
+}
 
 /// The wrong PINs of `name` recorded in the audit trail (each one checked against the hash).
 async fn wrong_pins_checked(db: &Db, name: &str) -> usize {
@@ -773,9 +772,9 @@ async fn guesses_sent_at_once_from_many_processes_are_all_counted() {
 
 /// Guessing across names gains nothing: wrong PINs anywhere in the pantry slow every
 /// sign-in down (1 s, 2 s, 4 s … after the third), however many names are tried.
-#[tokio::test(flavor = "multi_thread")]
-async fn wrong_pins_for_many_names_slow_down_every_sign_in() {
-    let (_dir, db) = common::fresh_db().await;
+on_both_engines! {
+async fn wrong_pins_for_many_names_slow_down_every_sign_in(engine) {
+    let (_dir, db) = common::fresh_db_on(engine).await;
     let alex = volunteers::create_first_admin(&db, &common::first_admin("Alex", "2468"))
         .await
         .unwrap();
@@ -832,6 +831,7 @@ async fn wrong_pins_for_many_names_slow_down_every_sign_in() {
     volunteers::sign_in(&db, "Max", "4444").await.unwrap();
     // Refused waits were never checked against a PIN, nor counted.
     assert_eq!(wrong_pins_checked(&db, "Max").await, 1);
+}
 }
 
 /// Someone keeps the only admin locked out with wrong PINs: the admin still signs in, with
