@@ -770,9 +770,9 @@ async fn guesses_sent_at_once_from_many_processes_are_all_counted() {
     );
 }
 
+on_both_engines! {
 /// Guessing across names gains nothing: wrong PINs anywhere in the pantry slow every
 /// sign-in down (1 s, 2 s, 4 s … after the third), however many names are tried.
-on_both_engines! {
 async fn wrong_pins_for_many_names_slow_down_every_sign_in(engine) {
     let (_dir, db) = common::fresh_db_on(engine).await;
     let alex = volunteers::create_first_admin(&db, &common::first_admin("Alex", "2468"))
