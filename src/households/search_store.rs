@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use sqlx::QueryBuilder;
 
-use crate::db::{on_postgres, Conn, On};
+use crate::db::{on_postgres, sql, Conn, On};
 use crate::error::Result;
 use crate::on_engine;
 
@@ -196,7 +196,12 @@ async fn words_matching(conn: &mut Conn, words: &Words, limit: i64) -> Result<Ve
             q.push("households h WHERE ");
             words.push_condition(&mut q);
         }
-        q.push(" AND h.erased_at IS NULL ORDER BY h.id LIMIT ")
+        // By id: the word index gives its rows in that order, so SQLite stops at the limit
+        // instead of sorting every match.
+        let by_id = sql::<Engine>("w.rowid", "h.id");
+        q.push(" AND h.erased_at IS NULL ORDER BY ")
+            .push(by_id)
+            .push(" LIMIT ")
             .push_bind(limit);
         q.build_query_as().fetch_all(conn).await
     })?)
@@ -259,7 +264,11 @@ pub async fn trigrams_match(
                 .push_bind(format!("%{}%", like_escaped(part)))
                 .push(" ESCAPE '\\'");
         }
-        q.push(" ORDER BY h.id LIMIT ").push_bind(limit);
+        // By id, as the trigram index gives its rows (see `words_matching`).
+        q.push(" ORDER BY ")
+            .push(sql::<Engine>("f.rowid", "h.id"))
+            .push(" LIMIT ")
+            .push_bind(limit);
         q.build_query_scalar().fetch_all(conn).await
     })?)
 }
