@@ -588,3 +588,106 @@ async fn an_erasure_reason_never_keeps_what_the_erasure_removes() {
         .await
         .unwrap();
 }
+
+/// The files of a server database's tables, indexes and catalogs (its directory under the
+/// cluster's `base`), after a checkpoint has written every changed page to them.
+async fn server_table_files(database: &common::server::Database) -> Vec<PathBuf> {
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(&common::server::cluster())
+        .await
+        .unwrap();
+    sqlx::query("CHECKPOINT").execute(&mut conn).await.unwrap();
+    let data: String = sqlx::query_scalar("SELECT current_setting('data_directory')")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    let oid: i64 = sqlx::query_scalar("SELECT oid::bigint FROM pg_database WHERE datname = $1")
+        .bind(&database.name)
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    let dir = Path::new(&data).join("base").join(oid.to_string());
+    let files = files_under(&dir, &[]);
+    assert!(files.len() > 100, "{}: {files:?}", dir.display());
+    files
+}
+
+/// The values found in any of a server database's files.
+fn found_in_any(files: &[PathBuf]) -> Vec<String> {
+    let mut found: Vec<String> = files.iter().flat_map(|f| found_in(f)).collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// On a server, as the app's role (which may not rewrite tables itself): after the erasure
+/// commits, the tables that held the household are rewritten, so no old version of its rows
+/// is left in the database's files (tables, their indexes, TOAST tables, catalogs), and the
+/// planner's statistics never sampled its values, even after an ANALYZE.
+#[tokio::test(flavor = "multi_thread")]
+async fn on_a_server_erasure_leaves_nothing_in_the_tables_files() {
+    let database = common::server::migrated_database().await;
+    let dir = tempfile::tempdir().unwrap();
+    let address = pantry::db::server::ServerAddress::parse(&database.app).unwrap();
+    let db = Db::open_server(&address, dir.path()).await.unwrap();
+    let (z, other) = zebulon::pantry_with_zebulon(&db).await;
+    {
+        // The statistics as autovacuum would gather them (as the owner: ANALYZE is the owner's).
+        use sqlx::Connection;
+        let mut owner = sqlx::PgConnection::connect(&database.owner).await.unwrap();
+        sqlx::query("ANALYZE").execute(&mut owner).await.unwrap();
+        owner.close().await.unwrap();
+    }
+    // The test means something: before erasing, every value is in the server's files.
+    assert_eq!(
+        found_in_any(&server_table_files(&database).await).len(),
+        VALUES.len()
+    );
+
+    let done = erasure::erase(&db, z, "the member asked", &common::manager())
+        .await
+        .unwrap();
+    assert_eq!(done.files_deleted.len(), 5, "{done:?}");
+    assert_eq!(
+        found_in_any(&server_table_files(&database).await),
+        Vec::<String>::new()
+    );
+    // Anonymous counts stay, Amelia is untouched and still found.
+    assert_eq!(common::count(&db, "visits").await, 2);
+    assert_eq!(common::count(&db, "referrals").await, 1);
+    let amelia = members::page(&db, other, &common::admin())
+        .await
+        .unwrap()
+        .household;
+    assert_eq!(amelia.lead_name, "Amelia Smith");
+    let found = pantry::households::search::search(&db, "smith", 5, &common::admin())
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert!(
+        pantry::households::search::search(&db, "quixworth", 5, &common::admin())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // The app's role still may not rewrite or change the schema itself.
+    {
+        use sqlx::Connection;
+        let mut app = sqlx::PgConnection::connect(&database.app).await.unwrap();
+        for statement in [
+            "VACUUM FULL households",
+            "CLUSTER households USING households_pkey",
+        ] {
+            let refused = sqlx::query(statement).execute(&mut app).await;
+            let warned_or_refused = match refused {
+                Err(e) => e.to_string().contains("owner") || e.to_string().contains("permission"),
+                // VACUUM skips a table it may not vacuum with a warning, changing nothing.
+                Ok(_) => statement.starts_with("VACUUM"),
+            };
+            assert!(warned_or_refused, "{statement}");
+        }
+        app.close().await.unwrap();
+    }
+    db.close().await;
+}

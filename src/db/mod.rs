@@ -596,6 +596,23 @@ impl Db {
         self.lock.release();
     }
 
+    /// After erasures are committed, leaves nothing of the erased values in the database's
+    /// files: a laptop's WAL is folded in and truncated (`secure_delete` zeroed the freed
+    /// pages); a server rewrites the tables that can hold personal values, so the old
+    /// versions of their rows go (the function the owner made for it: the app's role may
+    /// not rewrite tables itself).
+    pub async fn clear_erased(&self) -> Result<()> {
+        match &self.pool {
+            Pool::Sqlite(_) => self.checkpoint().await,
+            Pool::Postgres(pool) => {
+                sqlx::query("SELECT pantry_rewrite_erased()")
+                    .execute(pool)
+                    .await?;
+                Ok(())
+            }
+        }
+    }
+
     /// Folds the WAL into the database file and empties it; an error if a reader kept part.
     pub async fn checkpoint(&self) -> Result<()> {
         let Pool::Sqlite(pool) = &self.pool else {

@@ -215,7 +215,8 @@ fn role_name(name: &str) -> Result<String> {
 }
 
 /// What the app's role may do: read and write rows, add to the append-only tables, read
-/// which migrations were applied. No DDL: the schema belongs to the owner.
+/// which migrations were applied, and rewrite the tables after an erasure through the
+/// owner's function. No DDL: the schema belongs to the owner.
 async fn grant_rows(pool: &PgPool, role: &str) -> Result<()> {
     let mut tx = pool.begin().await?;
     for statement in [
@@ -225,6 +226,7 @@ async fn grant_rows(pool: &PgPool, role: &str) -> Result<()> {
         format!("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}"),
         format!("REVOKE UPDATE, DELETE ON audit_log, audit_chain, stock_movements FROM {role}"),
         format!("REVOKE INSERT, UPDATE, DELETE ON _sqlx_migrations FROM {role}"),
+        format!("GRANT EXECUTE ON FUNCTION pantry_rewrite_erased() TO {role}"),
     ] {
         sqlx::query(sqlx::AssertSqlSafe(statement))
             .execute(&mut *tx)

@@ -37,7 +37,10 @@
 //!   not the household's, and stay.
 //!
 //! SQLite's `secure_delete` is on for every connection, so freed space is zeroed; after an
-//! erasure the WAL is checkpointed and truncated. Erasures are remembered by id alone in
+//! erasure the WAL is checkpointed and truncated. On a server (PostgreSQL) the tables that
+//! can hold personal values are rewritten after the erasure commits, their indexes (the
+//! search's among them) with them, so no old version of a row stays in the tables' files
+//! (`pantry_rewrite_erased`, migration `erasure_rewrite`). Erasures are remembered by id alone in
 //! `erasures`, carried across a restore and applied again to the restored database.
 
 use chrono::{DateTime, Utc};
@@ -237,13 +240,18 @@ pub(crate) async fn erase_in(
     .await
 }
 
-/// After erasures are committed: deletes the files that carried the households and
-/// truncates the WAL.
+/// After erasures are committed: deletes the files that carried the households, then
+/// leaves nothing of the erased values in the database's own files (`Db::clear_erased`).
 pub(crate) async fn finish(db: &Db, ids: &[i64]) -> Result<output::FilesDeleted> {
     let mut tx = db.begin_write().await?;
     let files = output::delete_files_carrying(&mut tx, ids).await?;
     tx.commit().await?;
-    db.checkpoint().await?;
+    db.clear_erased().await.map_err(|e| {
+        Error::Unavailable(format!(
+            "The details were erased, but the database could not yet clear the old copies \
+             of them from its files ({e}); the next erasure clears them."
+        ))
+    })?;
     Ok(files)
 }
 
