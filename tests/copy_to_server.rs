@@ -26,6 +26,13 @@ async fn laptop_and_server() -> (tempfile::TempDir, common::server::Database) {
     (dir, common::server::migrated_database().await)
 }
 
+/// The audit entries that say where a copy went: each is recorded on one side only.
+const MOVES: [&str; 3] = [
+    "database.copied-to-server",
+    "backups.taken",
+    "backups.restored",
+];
+
 /// Everything a volunteer or the landlord reads that the two engines must agree on.
 async fn answers(db: &Db, period: &Period) -> Vec<(String, Vec<u8>)> {
     let admin = common::admin();
@@ -52,11 +59,11 @@ async fn answers(db: &Db, period: &Period) -> Vec<(String, Vec<u8>)> {
     let trail = pantry::trail::list(db, &AuditFilter::default(), &admin)
         .await
         .unwrap();
-    // The laptop records the copy after it was made: the server's trail ends before it.
+    // Where the pantry was copied from, backed up or restored is recorded only there.
     let words: Vec<(String, String)> = trail
         .entries
         .iter()
-        .filter(|e| e.action != "database.copied-to-server")
+        .filter(|e| !MOVES.contains(&e.action.as_str()))
         .map(|e| (e.at.clone(), e.sentence.clone()))
         .collect();
     assert!(!words.is_empty(), "the demo has a trail");
@@ -108,7 +115,9 @@ async fn a_pantry_copied_to_a_server_gives_the_same_answers() {
     let (laptop, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
     let app = ServerAddress::parse(&database.app).unwrap();
     let server_files = tempfile::tempdir().unwrap();
-    let server = Db::open_server(&app, server_files.path()).await.unwrap();
+    let server = Db::open_server(&app, server_files.path(), common::keys())
+        .await
+        .unwrap();
     let settings = pantry::settings::require(&laptop).await.unwrap();
     let today = settings.date_at(laptop.now());
     let ten_weeks = Period::parse(&format!(
@@ -155,13 +164,114 @@ async fn a_pantry_copied_to_a_server_gives_the_same_answers() {
     server.close().await;
 }
 
+/// The periods the answers are compared over: the demo's ten weeks and this month.
+async fn periods(db: &Db) -> Vec<Period> {
+    let settings = pantry::settings::require(db).await.unwrap();
+    let today = settings.date_at(db.now());
+    vec![
+        Period::parse(&format!(
+            "{}..{}",
+            today - chrono::Duration::days(70),
+            today
+        ))
+        .unwrap(),
+        Period::parse(&common::this_month()).unwrap(),
+    ]
+}
+
+/// Asserts that `a` and `b` give the same answers.
+async fn same_answers(a: &Db, b: &Db) {
+    for period in periods(a).await {
+        let here = answers(a, &period).await;
+        let there = answers(b, &period).await;
+        for ((what, x), (_, y)) in here.iter().zip(&there) {
+            assert!(
+                x == y,
+                "{what} differs:\nfirst: {}\nsecond: {}",
+                String::from_utf8_lossy(x),
+                String::from_utf8_lossy(y)
+            );
+        }
+    }
+}
+
+/// A pantry can always walk away with its data: a desk's `pantry backup` of a server database
+/// is an encrypted laptop database (its own key, whose recovery key opens it elsewhere), which
+/// restores on a new laptop with the same answers, and copies back onto an empty server.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_pantrys_backup_restores_on_a_laptop_and_goes_back_to_a_server() {
+    let (dir, database) = laptop_and_server().await;
+    let out = common::pantry(dir.path(), &["copy-to-server", "--to", &database.owner]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+
+    let desk = tempfile::tempdir().unwrap();
+    let out = common::pantry(desk.path(), &["--database", &database.app, "backup"]);
+    let said = common::stdout(&out);
+    assert!(out.status.success(), "{said}{}", common::stderr(&out));
+    let backups: Vec<_> = std::fs::read_dir(desk.path().join("backups"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    let backup = &backups[0];
+    assert!(
+        !pantry::db::is_plain_sqlite(backup),
+        "a backup is always encrypted"
+    );
+    let key = common::keys()
+        .get(&desk.path().join("server-backups"))
+        .unwrap()
+        .expect("the desk keeps the key of its backups");
+
+    // On a new laptop, with the recovery key of the desk's backups.
+    let laptop = tempfile::tempdir().unwrap();
+    let db_path = laptop.path().join("pantry.sqlite3");
+    let request = backups::RestoreRequest::new(backup, &common::admin());
+    backups::restore(&db_path, backup, &request, common::keys(), Some(&key))
+        .await
+        .unwrap();
+    let (restored, _) = Db::open_in(laptop.path(), common::keys()).await.unwrap();
+    let app = ServerAddress::parse(&database.app).unwrap();
+    let server = Db::open_server(&app, desk.path(), common::keys())
+        .await
+        .unwrap();
+    same_answers(&restored, &server).await;
+    assert_eq!(
+        pantry::audit::chain::verify(&restored)
+            .await
+            .unwrap()
+            .broken,
+        None
+    );
+    restored.close().await;
+    server.close().await;
+
+    // And back onto an empty server database (a restore onto a server).
+    let again = common::server::migrated_database().await;
+    let out = common::pantry(laptop.path(), &["copy-to-server", "--to", &again.owner]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let (restored, _) = Db::open_in(laptop.path(), common::keys()).await.unwrap();
+    let there = Db::open_server(
+        &ServerAddress::parse(&again.app).unwrap(),
+        desk.path(),
+        common::keys(),
+    )
+    .await
+    .unwrap();
+    same_answers(&restored, &there).await;
+    restored.close().await;
+    there.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_server_database_that_is_not_empty_is_refused_and_nothing_is_written() {
     let (dir, database) = laptop_and_server().await;
     // Someone set a pantry up on the server already.
     let owner = ServerAddress::parse(&database.owner).unwrap();
     let elsewhere = tempfile::tempdir().unwrap();
-    let server = Db::open_server(&owner, elsewhere.path()).await.unwrap();
+    let server = Db::open_server(&owner, elsewhere.path(), common::keys())
+        .await
+        .unwrap();
     pantry::settings::save(&server, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
@@ -196,7 +306,9 @@ async fn only_an_admin_copies_a_pantry_and_a_server_elsewhere_needs_tls() {
     .unwrap_err();
     assert!(matches!(refused, Error::Forbidden(_)), "{refused:?}");
     laptop.close().await;
-    let server = Db::open_server(&owner, dir.path()).await.unwrap();
+    let server = Db::open_server(&owner, dir.path(), common::keys())
+        .await
+        .unwrap();
     assert_eq!(common::count(&server, "households").await, 0);
     server.close().await;
 

@@ -630,7 +630,9 @@ async fn on_a_server_erasure_leaves_nothing_in_the_tables_files() {
     let database = common::server::migrated_database().await;
     let dir = tempfile::tempdir().unwrap();
     let address = pantry::db::server::ServerAddress::parse(&database.app).unwrap();
-    let db = Db::open_server(&address, dir.path()).await.unwrap();
+    let db = Db::open_server(&address, dir.path(), common::keys())
+        .await
+        .unwrap();
     let (z, other) = zebulon::pantry_with_zebulon(&db).await;
     {
         // The statistics as autovacuum would gather them (as the owner: ANALYZE is the owner's).

@@ -325,7 +325,9 @@ async fn migrating_twice_changes_nothing_and_the_app_connects_once_it_is_done() 
     let app = ServerAddress::parse(&database.app).unwrap();
     // Before the schema is made, the app says so and changes nothing.
     let dir = tempfile::tempdir().unwrap();
-    let err = Db::open_server(&app, dir.path()).await.unwrap_err();
+    let err = Db::open_server(&app, dir.path(), common::keys())
+        .await
+        .unwrap_err();
     assert!(
         err.to_string().contains("pantry migrate"),
         "the admin is told what to run: {err}"
@@ -339,7 +341,9 @@ async fn migrating_twice_changes_nothing_and_the_app_connects_once_it_is_done() 
         .unwrap();
     assert_eq!(again.applied, 0);
     assert_eq!(again.version, first.version);
-    let db = Db::open_server(&app, dir.path()).await.unwrap();
+    let db = Db::open_server(&app, dir.path(), common::keys())
+        .await
+        .unwrap();
     assert_eq!(db.engine(), pantry::db::Engine::Postgres);
     assert!(!db.location().contains("password"), "{}", db.location());
     db.close().await;
@@ -415,7 +419,7 @@ async fn a_server_database_that_sorts_text_otherwise_or_is_newer_is_refused() {
     let address = ServerAddress::parse(&database.app).unwrap();
     let dir = tempfile::tempdir().unwrap();
     assert!(matches!(
-        Db::open_server(&address, dir.path()).await,
+        Db::open_server(&address, dir.path(), common::keys()).await,
         Err(Error::SchemaTooNew { .. })
     ));
     let owner_address = ServerAddress::parse(&database.owner).unwrap();
@@ -458,7 +462,9 @@ async fn a_server_that_does_not_answer_is_told_within_three_seconds() {
         ServerAddress::parse(&format!("postgres://pantry:secret@127.0.0.1:{port}/pantry")).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let started = std::time::Instant::now();
-    let err = Db::open_server(&address, dir.path()).await.unwrap_err();
+    let err = Db::open_server(&address, dir.path(), common::keys())
+        .await
+        .unwrap_err();
     assert!(started.elapsed() < std::time::Duration::from_secs(4));
     assert!(matches!(err, Error::Unavailable(_)), "{err}");
     assert!(!err.to_string().contains("secret"), "{err}");

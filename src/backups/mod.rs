@@ -443,7 +443,7 @@ pub async fn copy_to_server(
     let here = audit::chain::verify(db).await?;
     let copied = db::copy_to_server(db, to, progress).await?;
     let data_dir = db.path().parent().unwrap_or(Path::new("."));
-    let server = Db::open_server(to, data_dir).await?;
+    let server = Db::open_server_to_check(to, data_dir).await?;
     let there = audit::chain::verify(&server).await;
     server.close().await;
     let there = there?;

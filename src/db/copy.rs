@@ -251,3 +251,99 @@ fn push_value(
     }
     Ok(())
 }
+
+/// Copies the server database `source` into `target`, a new laptop database with this
+/// Pantry's schema and nothing else (a backup being written), every table row for row with
+/// its ids, from one consistent read of the server. Rows that the laptop's triggers add as
+/// others go in (a household's joining event) are replaced by the server's own.
+pub(crate) async fn from_server(
+    source: &sqlx::PgPool,
+    target: &mut sqlx::SqliteConnection,
+) -> Result<Copied> {
+    let started = Instant::now();
+    let mut read = source.begin().await?;
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute(&mut *read)
+        .await?;
+    let plan = tables_in_order(&mut read).await?;
+    let mut write = target.begin().await?;
+    let mut copied = Vec::new();
+    for table in &plan {
+        sqlx::query(AssertSqlSafe(format!("DELETE FROM {}", table.name)))
+            .execute(&mut *write)
+            .await?;
+        let n = copy_table_back(&mut read, &mut write, table).await?;
+        copied.push((table.name.clone(), n));
+    }
+    write.commit().await?;
+    read.rollback().await?;
+    Ok(Copied {
+        tables: copied,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// One value read from the server, as the laptop keeps it.
+enum Value {
+    Null,
+    Integer(i64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+/// Copies one table's rows from the server to the laptop's file, in the order of its first
+/// column: instants as the laptop's RFC 3339 text, days as `YYYY-MM-DD`, flags as 0 or 1.
+async fn copy_table_back(
+    read: &mut PgConnection,
+    write: &mut sqlx::SqliteConnection,
+    table: &Table,
+) -> Result<u64> {
+    let names: Vec<&str> = table.columns.iter().map(|(c, _)| c.as_str()).collect();
+    let list = names.join(", ");
+    let select = format!("SELECT {list} FROM {} ORDER BY {}", table.name, names[0]);
+    let insert = format!(
+        "INSERT INTO {} ({list}) VALUES ({})",
+        table.name,
+        vec!["?"; names.len()].join(", ")
+    );
+    let mut rows = sqlx::query(AssertSqlSafe(select)).fetch(&mut *read);
+    let mut n = 0;
+    while let Some(row) = rows.try_next().await? {
+        let mut query = sqlx::query(AssertSqlSafe(insert.clone()));
+        for (i, (_, kind)) in table.columns.iter().enumerate() {
+            query = match value_of(&row, i, kind)? {
+                Value::Null => query.bind(None::<i64>),
+                Value::Integer(v) => query.bind(v),
+                Value::Text(v) => query.bind(v),
+                Value::Blob(v) => query.bind(v),
+            };
+        }
+        query.execute(&mut *write).await?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// The value of column `i` of a server row, by the server's type for it.
+fn value_of(row: &sqlx::postgres::PgRow, i: usize, kind: &str) -> Result<Value> {
+    Ok(match kind {
+        "bigint" => row.try_get::<Option<i64>, _>(i)?.map(Value::Integer),
+        "boolean" => row
+            .try_get::<Option<bool>, _>(i)?
+            .map(|b| Value::Integer(i64::from(b))),
+        "bytea" => row.try_get::<Option<Vec<u8>>, _>(i)?.map(Value::Blob),
+        "timestamp with time zone" => row
+            .try_get::<Option<chrono::DateTime<chrono::Utc>>, _>(i)?
+            .map(|at| Value::Text(super::text::stamp_text(at))),
+        "date" => row
+            .try_get::<Option<chrono::NaiveDate>, _>(i)?
+            .map(|day| Value::Text(day.format("%Y-%m-%d").to_string())),
+        "text" => row.try_get::<Option<String>, _>(i)?.map(Value::Text),
+        other => {
+            return Err(Error::Conflict(format!(
+                "The server's column {i} is of a type Pantry does not copy ({other})."
+            )))
+        }
+    }
+    .unwrap_or(Value::Null))
+}

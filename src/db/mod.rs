@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{AssertSqlSafe, PgPool, SqlitePool};
+use sqlx::{AssertSqlSafe, Connection, PgPool, SqlitePool};
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
@@ -29,6 +29,10 @@ pub use copy::Copied;
 pub use text::{stamp_text, Day, Maybe, Stamp};
 
 static MIGRATOR: Migrator = sqlx::migrate!("migrations/sqlite");
+
+/// The name (in the data folder, never a file) the key of a server pantry's backups is
+/// kept under.
+const SERVER_BACKUP_KEY: &str = "server-backups";
 
 /// The connections to a pantry's database, on the engine it is on.
 #[derive(Debug, Clone)]
@@ -306,10 +310,34 @@ impl Db {
 
     /// Opens the pantry's database on a PostgreSQL server, whose schema an admin has brought
     /// up to date (`server::migrate`). The files Pantry writes (print, exports, backups) go
-    /// in folders in `data_dir`, on this computer.
-    pub async fn open_server(address: &server::ServerAddress, data_dir: &Path) -> Result<Db> {
+    /// in folders in `data_dir`, on this computer. The backups this computer takes of the
+    /// server's database are encrypted with a key of their own, kept in `keys` like a
+    /// laptop's database key (made the first time; its recovery sheet prints like one).
+    pub async fn open_server(
+        address: &server::ServerAddress,
+        data_dir: &Path,
+        keys: &KeyStore,
+    ) -> Result<Db> {
         std::fs::create_dir_all(data_dir)?;
         let data_dir = std::path::absolute(data_dir).unwrap_or_else(|_| data_dir.to_owned());
+        let key = key_for(&data_dir.join(SERVER_BACKUP_KEY), keys)?;
+        Db::on_server(address, &data_dir, Some(key)).await
+    }
+
+    /// The server database at `address`, for reading only what a copy onto it left there
+    /// (no backups are taken through it).
+    pub(crate) async fn open_server_to_check(
+        address: &server::ServerAddress,
+        data_dir: &Path,
+    ) -> Result<Db> {
+        Db::on_server(address, data_dir, None).await
+    }
+
+    async fn on_server(
+        address: &server::ServerAddress,
+        data_dir: &Path,
+        key: Option<DatabaseKey>,
+    ) -> Result<Db> {
         let pool = server::connect(address).await?;
         Ok(Db {
             _closer: Arc::new(ClosesOnDrop(Pool::Postgres(pool.clone()))),
@@ -317,7 +345,7 @@ impl Db {
             path: data_dir.join(crate::paths::DATABASE_FILE),
             lock: Arc::new(DbLock::holding(None)),
             clock: Clock::system(),
-            key: None,
+            key: key.map(Arc::new),
             keys: None,
             server: Some(Arc::new(address.clone())),
         })
@@ -537,7 +565,13 @@ impl Db {
         }
     }
 
+    /// On a server, the copy is a laptop database like any other, encrypted with this
+    /// computer's key for the server's backups: it restores on a laptop, or onto a server
+    /// with `copy-to-server`.
     pub async fn backup_to(&self, target: &Path, existing: Existing) -> Result<()> {
+        if let Pool::Postgres(pool) = &self.pool {
+            return self.backup_server_to(pool, target, existing).await;
+        }
         let staged = files::stage_beside(target, |_| Ok(()))?;
         let staged_text = path_text(staged.path())?;
         // VACUUM INTO writes into the empty staged file.
@@ -554,6 +588,42 @@ impl Db {
                 other => other.into(),
             })?;
         make_self_contained(staged.path(), self.key()).await?;
+        check_integrity(staged.path(), self.key()).await?;
+        files::persist(staged, target, existing)
+    }
+
+    /// `backup_to` for a server database: a new laptop database made in the staged file, the
+    /// server's rows copied into it, checked.
+    async fn backup_server_to(
+        &self,
+        pool: &PgPool,
+        target: &Path,
+        existing: Existing,
+    ) -> Result<()> {
+        let staged = files::stage_beside(target, |_| Ok(()))?;
+        let options = connect_options(staged.path(), self.key())
+            .journal_mode(SqliteJournalMode::Delete)
+            .foreign_keys(false)
+            .pragma("secure_delete", "ON");
+        let mut conn = sqlx::SqliteConnection::connect_with(&options).await?;
+        let copied = async {
+            MIGRATOR.run_direct(None, &mut conn, false).await?;
+            copy::from_server(pool, &mut conn).await?;
+            let broken: Vec<(String, i64)> =
+                sqlx::query_as("SELECT \"table\", rowid FROM pragma_foreign_key_check LIMIT 1")
+                    .fetch_all(&mut conn)
+                    .await?;
+            match broken.first() {
+                Some((table, row)) => Err(Error::Conflict(format!(
+                    "The server's copy refers to a row it does not have ({table}, row {row}); \
+                     no backup was written."
+                ))),
+                None => Ok(()),
+            }
+        }
+        .await;
+        conn.close().await?;
+        copied?;
         check_integrity(staged.path(), self.key()).await?;
         files::persist(staged, target, existing)
     }

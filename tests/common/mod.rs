@@ -92,7 +92,7 @@ pub async fn fresh_db_on(engine: pantry::db::Engine) -> (TempDir, Db) {
             let database = server::migrated_database().await;
             let dir = tempfile::tempdir().unwrap();
             let address = pantry::db::server::ServerAddress::parse(&database.app).unwrap();
-            let db = Db::open_server(&address, dir.path()).await.unwrap();
+            let db = Db::open_server(&address, dir.path(), keys()).await.unwrap();
             (dir, db)
         }
     }

@@ -92,7 +92,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
         ) {
             return Err(Error::not_on_server());
         }
-        let db = Db::open_server(address, &data_dir).await?;
+        let db = Db::open_server(address, &data_dir, &keys).await?;
         let result = match cli.command {
             Command::Init => init(&db).await,
             command => match sign_in(&db, cli.volunteer.as_deref()).await {
