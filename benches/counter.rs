@@ -8,12 +8,12 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::Utc;
 use pantry::access::{Actor, Role};
 use pantry::demo::{self, DemoSpec};
-use pantry::visits::{self, FeeMethod, ScanOutcome, VisitForm};
+use pantry::visits;
 use pantry::Db;
 use pantry::{cards, settings};
 
@@ -105,32 +105,6 @@ async fn bare(db: &Db, id: i64, card: &str, week_start: &str, today: &str, reque
     tx.commit().await.unwrap();
 }
 
-async fn library(db: &Db, card: &str) {
-    let ScanOutcome::Found { check_in } =
-        visits::scan(db, card, &common::volunteer()).await.unwrap()
-    else {
-        panic!("card {card} not found")
-    };
-    assert!(check_in.verdict.eligible, "{:?}", check_in.verdict);
-    let form = VisitForm {
-        household_id: check_in.household.id,
-        request_id: check_in.request_id.clone(),
-        card_number: check_in.card_number.clone(),
-        items: check_in.items_default.to_string(),
-        fee_method: FeeMethod::Cash,
-        note: String::new(),
-        override_reason: None,
-        lines: Vec::new(),
-    };
-    visits::record_visit(db, &form, &Actor::for_tests("bench", Role::Counter))
-        .await
-        .unwrap();
-}
-
-fn p(sorted: &[Duration], q: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * q).round() as usize].as_secs_f64() * 1000.0
-}
-
 #[tokio::main]
 async fn main() {
     let (dir, db) = common::encrypted_pantry().await;
@@ -186,7 +160,7 @@ async fn main() {
     let (warm, measured) = candidates.split_at(300);
     for (i, (id, card)) in warm.iter().enumerate() {
         if i % 3 == 0 {
-            library(&db, card).await;
+            common::check_in(&db, card).await;
         } else {
             bare(
                 if i % 3 == 1 { &plain } else { &db },
@@ -203,7 +177,7 @@ async fn main() {
     for (i, (id, card)) in measured.iter().enumerate() {
         let t = Instant::now();
         if i % 3 == 0 {
-            library(&db, card).await;
+            common::check_in(&db, card).await;
             lib.push(t.elapsed());
         } else {
             bare(
@@ -231,23 +205,23 @@ async fn main() {
     );
     println!(
         "  library  p50 {:.3} ms  p99 {:.3} ms",
-        p(&lib, 0.5),
-        p(&lib, 0.99)
+        common::p(&lib, 0.5),
+        common::p(&lib, 0.99)
     );
     println!(
         "  bare, unencrypted copy  p50 {:.3} ms  p99 {:.3} ms",
-        p(&raw, 0.5),
-        p(&raw, 0.99)
+        common::p(&raw, 0.5),
+        common::p(&raw, 0.99)
     );
     println!(
         "  bare, encrypted file    p50 {:.3} ms  p99 {:.3} ms",
-        p(&raw_encrypted, 0.5),
-        p(&raw_encrypted, 0.99)
+        common::p(&raw_encrypted, 0.5),
+        common::p(&raw_encrypted, 0.99)
     );
     println!(
         "  ratio to bare unencrypted: p99 {:.2} (budget ≤ 1.5)   p50 {:.2}",
-        p(&lib, 0.99) / p(&raw, 0.99),
-        p(&lib, 0.5) / p(&raw, 0.5)
+        common::p(&lib, 0.99) / common::p(&raw, 0.99),
+        common::p(&lib, 0.5) / common::p(&raw, 0.5)
     );
     plain.close().await;
     db.close().await;
@@ -275,7 +249,7 @@ async fn main() {
     starts.sort();
     println!(
         "\nopening to a usable counter (100,000 households, encrypted), 5 starts: median {:.0} ms  worst {:.0} ms (budget ≤ 1500 ms)",
-        p(&starts, 0.5),
-        p(&starts, 1.0)
+        common::p(&starts, 0.5),
+        common::p(&starts, 1.0)
     );
 }

@@ -6,143 +6,45 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use pantry::access::{Actor, Role};
-use pantry::households::search::search;
 use pantry::{import, settings};
 
 const HOUSEHOLDS: u32 = 100_000;
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-/// A typist's slip in the surname, chosen by `n`: two letters swapped, one left out, one
-/// doubled or one changed ("Brown" → "Brwon", "Iqbl", "Bbrown", "Bqown").
-fn typo(word: &str, n: usize) -> String {
-    let mut c: Vec<char> = word.chars().collect();
-    let i = 1 + n % (c.len() - 2).max(1);
-    match n % 4 {
-        0 => c.swap(i, i + 1),
-        1 => {
-            c.remove(i);
-        }
-        2 => c.insert(i, c[i]),
-        _ => c[i] = if c[i] == 'q' { 'x' } else { 'q' },
-    }
-    c.into_iter().collect()
-}
 
 #[tokio::main]
 async fn main() {
     let (_dir, db) = common::encrypted_pantry().await;
     common::demo_pantry(&db, HOUSEHOLDS, 1, 11).await;
 
-    // Queries a counter volunteer types, drawn from the data itself.
-    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
-        "SELECT membership_number, lead_name, postcode, phone FROM households ORDER BY random() LIMIT 400",
-    )
-    .fetch_all(db.pool().unwrap())
-    .await
-    .unwrap();
-    let mut queries: Vec<(&str, String)> = Vec::new();
-    // Typed with a typo: each must find a household of that name.
-    let mut typos: Vec<(String, String)> = Vec::new();
-    for (n, (number, name, postcode, phone)) in rows.iter().enumerate() {
-        let surname = name.rsplit(' ').next().unwrap().to_owned();
-        let first: String = name.chars().take(3).collect();
-        queries.push(("exact number", number.clone()));
-        queries.push(("number prefix", number[..5].to_owned()));
-        queries.push(("name prefix", first));
-        queries.push(("surname", surname.chars().take(5).collect()));
-        queries.push((
-            "first + surname",
-            format!("{} {}", name.split(' ').next().unwrap(), &surname),
-        ));
-        queries.push(("postcode", postcode[..5].to_owned()));
-        if !phone.is_empty() {
-            queries.push(("phone prefix", phone[..8].to_owned()));
-        }
-        let folded = pantry::text::fold(name);
-        let (first_name, surname) = folded.rsplit_once(' ').unwrap();
-        if surname.len() >= 4 && surname.bytes().all(|b| b.is_ascii_alphabetic()) {
-            typos.push((format!("{first_name} {}", typo(surname, n)), folded.clone()));
-        }
-    }
-    for fixed in ["fatima brwon", "amelia iqbl", "siobhan dogan"] {
-        typos.push((fixed.into(), String::new()));
-    }
-    queries.push(("accent-free", "zoe".into()));
-    queries.push(("accent-free", "lucja nowak".into()));
-
-    for (_, q) in queries.iter().take(200) {
-        search(&db, q, 20, &common::volunteer()).await.unwrap();
-    }
-    let mut all = Vec::new();
-    let mut by_kind: std::collections::BTreeMap<&str, Vec<Duration>> = Default::default();
-    for _ in 0..3 {
-        for (kind, q) in &queries {
-            let t = Instant::now();
-            let found = search(&db, q, 20, &common::volunteer()).await.unwrap();
-            let took = t.elapsed();
-            assert!(
-                !found.is_empty() || *kind == "accent-free",
-                "{kind} {q:?} found nothing"
-            );
-            all.push(took);
-            by_kind.entry(kind).or_default().push(took);
-        }
-    }
-    let mut typo_times = Vec::new();
-    for _ in 0..3 {
-        for (q, meant) in &typos {
-            let t = Instant::now();
-            let found = search(&db, q, 20, &common::volunteer()).await.unwrap();
-            typo_times.push(t.elapsed());
-            assert!(!found.is_empty(), "typo {q:?} found nothing");
-            assert!(
-                meant.is_empty()
-                    || found
-                        .iter()
-                        .any(|h| pantry::text::fold(&h.lead_name) == *meant),
-                "typo {q:?} did not find {meant:?}"
-            );
-        }
-    }
-    typo_times.sort();
-    all.sort();
+    let searches = common::search_queries(&db).await;
+    let times = common::measure_search(&db, &searches).await;
     println!(
         "\ntype-ahead search, {} households, {} queries:",
         HOUSEHOLDS,
-        all.len()
+        times.all.len()
     );
     println!(
         "  all            p50 {:.3} ms  p99 {:.3} ms  max {:.3} ms   (budget p99 ≤ 2 ms)",
-        ms(percentile(&all, 0.5)),
-        ms(percentile(&all, 0.99)),
-        ms(*all.last().unwrap())
+        common::p(&times.all, 0.5),
+        common::p(&times.all, 0.99),
+        common::p(&times.all, 1.0)
     );
-    for (kind, mut times) in by_kind {
-        times.sort();
+    for (kind, times) in &times.by_kind {
         println!(
             "  {kind:<16}p50 {:.3} ms  p99 {:.3} ms",
-            ms(percentile(&times, 0.5)),
-            ms(percentile(&times, 0.99))
+            common::p(times, 0.5),
+            common::p(times, 0.99)
         );
     }
     println!(
         "  {:<16}p50 {:.3} ms  p99 {:.3} ms  max {:.3} ms   (budget p99 ≤ 5 ms; {} queries)",
         "typo",
-        ms(percentile(&typo_times, 0.5)),
-        ms(percentile(&typo_times, 0.99)),
-        ms(*typo_times.last().unwrap()),
-        typo_times.len()
+        common::p(&times.typo, 0.5),
+        common::p(&times.typo, 0.99),
+        common::p(&times.typo, 1.0),
+        times.typo.len()
     );
     db.close().await;
 

@@ -7,6 +7,7 @@ use ts_rs::TS;
 use crate::access::Actor;
 use crate::backups::RestoreNotice;
 use crate::choices::FlagOption;
+use crate::db::server::ServerAddress;
 use crate::db::Db;
 use crate::error::{Error, Result, WireError};
 use crate::households::Status;
@@ -18,8 +19,13 @@ use crate::volunteers;
 #[serde(rename_all = "camelCase")]
 pub struct AppStatus {
     pub version: String,
-    /// Where the database lives (shown in Settings so a manager can find it).
+    /// Where the database lives (shown in Settings so a manager can find it): the laptop's
+    /// file, or the server's address (never its password).
     pub database_path: Option<String>,
+    /// Whether the database is on the pantry's server (also when it could not be reached).
+    pub on_server: bool,
+    /// Whether the link to the server is encrypted (TLS, the server's certificate checked).
+    pub link_encrypted: bool,
     /// Whether first-run setup has been done.
     pub configured: bool,
     /// The pantry's date now, in its own time zone, once it is set up: the day the screens
@@ -61,10 +67,12 @@ impl Default for Labels {
     }
 }
 
-/// The status for an app whose database opened, or failed to open with `problem`;
-/// `restore_problem` says why a restore chosen before the restart was abandoned.
+/// The status for an app whose database opened, or failed to open with `problem` (on a
+/// server when `on_server`); `restore_problem` says why a restore chosen before the restart
+/// was abandoned.
 pub async fn status(
     db: std::result::Result<&Db, &WireError>,
+    on_server: bool,
     restore_problem: Option<&str>,
 ) -> Result<AppStatus> {
     let restore_problem = restore_problem.map(str::to_owned);
@@ -74,7 +82,9 @@ pub async fn status(
             let settings = settings::load(db).await?;
             AppStatus {
                 version,
-                database_path: Some(db.path().display().to_string()),
+                database_path: Some(db.location()),
+                on_server: db.server().is_some(),
+                link_encrypted: db.server().is_some_and(ServerAddress::is_encrypted),
                 configured: settings.is_some(),
                 today: settings.map(|s| s.date_at(db.now())),
                 needs_first_admin: crate::volunteers::needs_first_admin(db).await?,
@@ -87,6 +97,8 @@ pub async fn status(
         Err(problem) => AppStatus {
             version,
             database_path: None,
+            on_server,
+            link_encrypted: false,
             configured: false,
             today: None,
             needs_first_admin: false,
@@ -96,6 +108,21 @@ pub async fn status(
             labels: Labels::default(),
         },
     })
+}
+
+/// A server is chosen only on the first-run screen, before the pantry on this laptop is set
+/// up (afterwards its data would be left behind: an admin moves it with `copy-to-server`).
+pub async fn may_choose_server(db: &Db) -> Result<()> {
+    if db.server().is_none() && settings::load(db).await?.is_none() {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(
+            "The pantry's database is chosen once, on the first-run screen: this pantry is set \
+             up already. An admin moves a laptop's pantry to a server with `pantry \
+             copy-to-server`."
+                .into(),
+        ))
+    }
 }
 
 /// First-run setup in one transaction: the settings and the first admin, or neither. Every

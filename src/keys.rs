@@ -131,27 +131,66 @@ impl KeyStore {
     /// The key of the database at `db_path`, if this store has one.
     pub fn get(&self, db_path: &Path) -> Result<Option<DatabaseKey>> {
         let name = entry_name(db_path);
+        let Some((text, file)) = self.get_secret(&name, "key")? else {
+            return Ok(None);
+        };
+        DatabaseKey::from_hex(&text).map(Some).ok_or_else(|| {
+            Error::KeyNeeded(format!(
+                "The file that keeps this pantry's key ({}) is damaged: something wrote \
+                 over it. Type the recovery key from the pantry's recovery sheet to open \
+                 the database; Pantry then keeps the key again.",
+                file.map_or_else(
+                    || "the credential store".to_owned(),
+                    |f| f.display().to_string()
+                )
+            ))
+        })
+    }
+
+    /// The password of the server database this computer's pantry in `data_dir` connects
+    /// to, if one is kept.
+    pub fn server_password(&self, data_dir: &Path) -> Result<Option<String>> {
+        Ok(self
+            .get_secret(&server_entry_name(data_dir), "password")?
+            .map(|(text, _)| text))
+    }
+
+    /// Keeps `password` as the server password of the pantry in `data_dir`.
+    pub fn put_server_password(&self, data_dir: &Path, password: &str) -> Result<()> {
+        self.put_secret(&server_entry_name(data_dir), "password", password)
+    }
+
+    /// Forgets the server password of the pantry in `data_dir` (the credential store's entry
+    /// and any file).
+    pub fn forget_server_password(&self, data_dir: &Path) -> Result<()> {
+        let name = server_entry_name(data_dir);
         if let KeyStore::System { .. } = self {
-            if let Some(key) = credential_store::get(&name) {
-                return Ok(Some(key));
+            credential_store::forget(&name);
+        }
+        match self.file(&format!("{name}.password")) {
+            Some(file) if file.exists() => {
+                std::fs::remove_file(&file).map_err(|e| files::file_error("remove", &file, &e))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The secret kept as `name`: from the credential store, else from its file (named
+    /// `name.suffix`, returned with it).
+    fn get_secret(&self, name: &str, suffix: &str) -> Result<Option<(String, Option<PathBuf>)>> {
+        if let KeyStore::System { .. } = self {
+            if let Some(text) = credential_store::get(name) {
+                return Ok(Some((text, None)));
             }
         }
-        let Some(file) = self.file(&format!("{name}.key")) else {
+        let Some(file) = self.file(&format!("{name}.{suffix}")) else {
             return Ok(None);
         };
         match std::fs::read(&file) {
-            Ok(bytes) => std::str::from_utf8(&bytes)
-                .ok()
-                .and_then(DatabaseKey::from_hex)
-                .map(Some)
-                .ok_or_else(|| {
-                    Error::KeyNeeded(format!(
-                        "The file that keeps this pantry's key ({}) is damaged: something wrote \
-                         over it. Type the recovery key from the pantry's recovery sheet to open \
-                         the database; Pantry then keeps the key again.",
-                        file.display()
-                    ))
-                }),
+            Ok(bytes) => Ok(Some((
+                String::from_utf8_lossy(&bytes).into_owned(),
+                Some(file),
+            ))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(files::file_error("read", &file, &e)),
         }
@@ -187,11 +226,16 @@ impl KeyStore {
 
     /// Keeps `key` as the key of the database at `db_path` (replacing any other).
     pub fn put(&self, db_path: &Path, key: &DatabaseKey) -> Result<()> {
-        let name = entry_name(db_path);
-        let file = self.file(&format!("{name}.key"));
+        self.put_secret(&entry_name(db_path), "key", &key.hex())
+    }
+
+    /// Keeps `text` as the secret `name`: in the credential store when there is one (then any
+    /// file left from a time without one goes, stale), else in a file readable only by the
+    /// user.
+    fn put_secret(&self, name: &str, suffix: &str, text: &str) -> Result<()> {
+        let file = self.file(&format!("{name}.{suffix}"));
         if let KeyStore::System { .. } = self {
-            if credential_store::put(&name, key) {
-                // A key file left from a time without a credential store would be stale.
+            if credential_store::put(name, text) {
                 if let Some(file) = file.filter(|f| f.exists()) {
                     std::fs::remove_file(&file)
                         .map_err(|e| files::file_error("remove", &file, &e))?;
@@ -200,11 +244,11 @@ impl KeyStore {
             }
         }
         match file {
-            Some(file) => write_key_file(&file, key),
+            Some(file) => write_secret_file(&file, text),
             None => Err(Error::File(format!(
-                "Pantry has nowhere private to keep the database key: the credential store \
-                 refused it and this user has no config folder. Set {KEY_DIR_ENV} to a folder \
-                 only you can read."
+                "Pantry has nowhere private to keep the database key or server password: the \
+                 credential store refused it and this user has no config folder. Set \
+                 {KEY_DIR_ENV} to a folder only you can read."
             ))),
         }
     }
@@ -231,13 +275,21 @@ fn entry_name(db_path: &Path) -> String {
     format!("database-{}", hex::encode(&digest[..12]))
 }
 
-/// Writes a key file readable only by the user (created so from the start on Unix).
-fn write_key_file(file: &Path, key: &DatabaseKey) -> Result<()> {
+/// The store's name for the server password of the pantry whose data folder is `data_dir`.
+fn server_entry_name(data_dir: &Path) -> String {
+    let path = std::path::absolute(data_dir).unwrap_or_else(|_| data_dir.to_owned());
+    let digest = Sha256::digest(path.as_os_str().as_encoded_bytes());
+    format!("server-{}", hex::encode(&digest[..12]))
+}
+
+/// Writes a key or password file readable only by the user (created so from the start on
+/// Unix).
+fn write_secret_file(file: &Path, text: &str) -> Result<()> {
     let dir = file.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| files::file_error("create", dir, &e))?;
     let staged = files::stage_beside(file, |f| {
         restrict_to_user(f)?;
-        std::io::Write::write_all(f, key.hex().as_bytes())
+        std::io::Write::write_all(f, text.as_bytes())
     })?;
     files::persist(staged, file, files::Existing::Replace)
 }
@@ -257,17 +309,22 @@ fn restrict_to_user(_file: &std::fs::File) -> std::io::Result<()> {
 /// The operating system's credential store; any failure (none running, locked, refused)
 /// means "not there", and the key file is used instead.
 mod credential_store {
-    use super::{DatabaseKey, SERVICE};
+    use super::SERVICE;
 
-    pub fn get(name: &str) -> Option<DatabaseKey> {
-        let entry = keyring::Entry::new(SERVICE, name).ok()?;
-        DatabaseKey::from_hex(&entry.get_password().ok()?)
+    pub fn get(name: &str) -> Option<String> {
+        keyring::Entry::new(SERVICE, name).ok()?.get_password().ok()
     }
 
-    pub fn put(name: &str, key: &DatabaseKey) -> bool {
+    pub fn put(name: &str, text: &str) -> bool {
         keyring::Entry::new(SERVICE, name)
-            .and_then(|entry| entry.set_password(&key.hex()))
+            .and_then(|entry| entry.set_password(text))
             .is_ok()
+    }
+
+    pub fn forget(name: &str) {
+        if let Ok(entry) = keyring::Entry::new(SERVICE, name) {
+            let _ = entry.delete_credential();
+        }
     }
 }
 

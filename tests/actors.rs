@@ -18,6 +18,10 @@ const WITHOUT_ACTOR: &[(&str, &str)] = &[
         "what the app shows before anyone signs in (set up or not, a restore notice)",
     ),
     (
+        "app::may_choose_server",
+        "the first-run screen's choice of a server, before anyone exists to sign in",
+    ),
+    (
         "audit::chain::verify",
         "the start-up check of the trail, before anyone signs in",
     ),

@@ -46,6 +46,8 @@ fn export_all(dir: &Path) {
     WireError::export_all_to(dir).unwrap();
     RestoreNotice::export_all_to(dir).unwrap();
     pantry::encryption::SecurityStatus::export_all_to(dir).unwrap();
+    pantry::db::choice::ServerForm::export_all_to(dir).unwrap();
+    pantry::db::choice::ServerCheck::export_all_to(dir).unwrap();
     SignedIn::export_all_to(dir).unwrap();
     PeriodOption::export_all_to(dir).unwrap();
     Operation::export_all_to(dir).unwrap();

@@ -214,14 +214,14 @@ async fn first_run_setup_saves_the_settings_and_the_first_admin_or_neither(engin
 async fn today_is_the_pantrys_date_in_its_own_time_zone() {
     let (_dir, db) = common::fresh_db().await;
     let (db, clock) = common::at(db, "2026-06-30T23:30:00Z");
-    let before = pantry::app::status(Ok(&db), None).await.unwrap();
+    let before = pantry::app::status(Ok(&db), false, None).await.unwrap();
     assert_eq!(before.today, None, "no pantry yet, so no today");
     settings::save(&db, &common::hillside_form(), &common::admin())
         .await
         .unwrap();
-    let status = pantry::app::status(Ok(&db), None).await.unwrap();
+    let status = pantry::app::status(Ok(&db), false, None).await.unwrap();
     assert_eq!(status.today, chrono::NaiveDate::from_ymd_opt(2026, 7, 1));
     clock.set(clock.now() + chrono::Duration::hours(1));
-    let status = pantry::app::status(Ok(&db), None).await.unwrap();
+    let status = pantry::app::status(Ok(&db), false, None).await.unwrap();
     assert_eq!(status.today, chrono::NaiveDate::from_ymd_opt(2026, 7, 1));
 }

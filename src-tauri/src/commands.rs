@@ -10,7 +10,12 @@ use crate::AppState;
 
 #[tauri::command]
 pub async fn app_status(state: State<'_, AppState>) -> Result<AppStatus, Error> {
-    pantry::app::status(state.db.as_ref(), state.restore_problem.as_deref()).await
+    pantry::app::status(
+        state.db.as_ref(),
+        state.on_server(),
+        state.restore_problem.as_deref(),
+    )
+    .await
 }
 
 #[tauri::command]

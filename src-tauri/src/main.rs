@@ -10,6 +10,7 @@ mod outreach;
 mod printing;
 mod referrals;
 mod reports;
+mod server;
 mod session;
 mod stock;
 
@@ -20,6 +21,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use pantry::access::Actor;
+use pantry::db::choice;
+use pantry::db::server::ServerAddress;
 use pantry::keys::KeyStore;
 use pantry::{backups, paths, Db, Error};
 use tauri::Manager;
@@ -43,6 +46,8 @@ pub struct AppState {
     keys: KeyStore,
     /// The database's path, also when it could not be opened (to unlock it).
     db_path: Option<PathBuf>,
+    /// Whether the database is on a server (also when it could not be reached).
+    on_server: bool,
     session: Mutex<Option<Session>>,
 }
 
@@ -55,6 +60,20 @@ impl AppState {
         self.db_path
             .as_deref()
             .ok_or_else(|| Error::Unavailable("No app-data folder is known on this system.".into()))
+    }
+
+    /// The data folder (print, exports, backups; the laptop's database, or the server chosen).
+    pub fn data_dir(&self) -> Result<&Path, Error> {
+        Ok(self.db_path()?.parent().unwrap_or(Path::new(".")))
+    }
+
+    pub fn on_server(&self) -> bool {
+        self.on_server
+    }
+
+    /// Whether the server this computer uses could not be used at start.
+    pub fn server_failed(&self) -> bool {
+        self.on_server && self.db.is_err()
     }
 
     pub fn db(&self) -> Result<&Db, Error> {
@@ -116,25 +135,48 @@ fn data_dir() -> Option<PathBuf> {
     paths::choose_data_dir(paths::data_dir_arg(std::env::args()), paths::os_data_dir)
 }
 
+/// The server this computer's pantry uses (`PANTRY_DATABASE_URL`, or the one chosen on the
+/// first-run screen), if any.
+fn chosen_server(dir: &Path, keys: &KeyStore) -> Result<Option<ServerAddress>, Error> {
+    let url = std::env::var(SERVER_URL_ENV).ok();
+    choice::server_for(dir, keys, url.as_deref())
+}
+
 /// Opens the database, first finishing a restore chosen before the restart. A restore that
-/// had to be abandoned does not keep the pantry closed: its reason is shown instead.
-fn open_database(dir: Option<&Path>, keys: &KeyStore) -> (Result<Db, WireError>, Option<String>) {
+/// had to be abandoned does not keep the pantry closed: its reason is shown instead. On a
+/// server, Pantry connects (a server that cannot be reached is said within 3 seconds).
+fn open_database(
+    dir: Option<&Path>,
+    keys: &KeyStore,
+    server: Option<Result<ServerAddress, Error>>,
+) -> (Result<Db, WireError>, Option<String>) {
     let Some(dir) = dir else {
         let problem = Error::Unavailable("No app-data folder is known on this system.".into());
         return (Err(problem.to_wire()), None);
     };
     tauri::async_runtime::block_on(async {
-        let restore_problem =
-            match backups::finish_pending_restore(&dir.join(paths::DATABASE_FILE), keys).await {
-                Ok(_) => None,
-                Err(busy @ Error::Conflict(_)) => return (Err(busy.to_wire()), None),
-                Err(other) => Some(format!(
-                    "The backup chosen to restore was not restored: {other}"
-                )),
-            };
-        let db = match Db::open_in(dir, keys).await {
-            Ok((db, _opened)) => db,
-            Err(err) => return (Err(err.to_wire()), restore_problem),
+        let (db, restore_problem) = match server {
+            Some(Err(err)) => return (Err(err.to_wire()), None),
+            Some(Ok(address)) => match Db::open_server(&address, dir, keys).await {
+                Ok(db) => (db, None),
+                Err(err) => return (Err(err.to_wire()), None),
+            },
+            None => {
+                let restore_problem =
+                    match backups::finish_pending_restore(&dir.join(paths::DATABASE_FILE), keys)
+                        .await
+                    {
+                        Ok(_) => None,
+                        Err(busy @ Error::Conflict(_)) => return (Err(busy.to_wire()), None),
+                        Err(other) => Some(format!(
+                            "The backup chosen to restore was not restored: {other}"
+                        )),
+                    };
+                match Db::open_in(dir, keys).await {
+                    Ok((db, _opened)) => (db, restore_problem),
+                    Err(err) => return (Err(err.to_wire()), restore_problem),
+                }
+            }
         };
         // The audit trail is checked at every start; a break is recorded in the trail itself
         // and shown to admins (`security_status`).
@@ -142,8 +184,10 @@ fn open_database(dir: Option<&Path>, keys: &KeyStore) -> (Result<Db, WireError>,
             eprintln!("Pantry could not check its audit trail: {err}");
         }
         // After an upgrade that checks out, the copies from before it are removed.
-        if let Err(err) = backups::prune_after_upgrade(&db).await {
-            eprintln!("Pantry could not remove the copy from before its upgrade: {err}");
+        if db.server().is_none() {
+            if let Err(err) = backups::prune_after_upgrade(&db).await {
+                eprintln!("Pantry could not remove the copy from before its upgrade: {err}");
+            }
         }
         // An erasure killed before its files were deleted is finished now.
         if let Err(err) = pantry::members::erasure::finish_interrupted(&db).await {
@@ -171,6 +215,9 @@ fn focus_main_window(app: &tauri::AppHandle) {
     }
 }
 
+/// The environment variable naming a server database, as for the command line.
+const SERVER_URL_ENV: &str = "PANTRY_DATABASE_URL";
+
 /// Takes the daily backup while the app is open (checked hourly).
 fn start_daily_backups(db: Db) {
     tauri::async_runtime::spawn(async move {
@@ -196,7 +243,11 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             let keys = KeyStore::from_env();
-            let (db, restore_problem) = open_database(dir.as_deref(), &keys);
+            let server = dir
+                .as_deref()
+                .and_then(|dir| chosen_server(dir, &keys).transpose());
+            let on_server = server.is_some();
+            let (db, restore_problem) = open_database(dir.as_deref(), &keys, server);
             if let Ok(db) = &db {
                 start_daily_backups(db.clone());
             }
@@ -205,6 +256,7 @@ fn main() {
                 restore_problem,
                 keys,
                 db_path: dir.as_deref().map(|d| d.join(paths::DATABASE_FILE)),
+                on_server,
                 session: Mutex::new(None),
             });
             Ok(())
@@ -233,6 +285,11 @@ fn main() {
             outreach::outreach_set_parcel,
             outreach::outreach_print_round,
             outreach::outreach_print_call_sheet,
+            server::server_try,
+            server::server_pick_ca_file,
+            server::server_connect,
+            server::server_use_laptop,
+            server::server_retry,
             session::session_current,
             session::session_volunteers,
             session::session_sign_in,

@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 use crate::files::{self, Existing};
 use crate::keys::{DatabaseKey, KeyStore};
 
+pub mod choice;
 mod conn;
 mod copy;
 pub mod server;

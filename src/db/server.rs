@@ -34,7 +34,7 @@ impl fmt::Debug for ServerAddress {
 }
 
 /// Whether `host` is this computer (a server here needs no encrypted link).
-fn is_loopback(host: &str) -> bool {
+pub(crate) fn is_loopback(host: &str) -> bool {
     host.starts_with('/')
         || matches!(
             host.trim_matches(|c| c == '[' || c == ']'),
@@ -81,6 +81,35 @@ impl ServerAddress {
             encrypted: verified,
             options: options.application_name("pantry"),
         })
+    }
+
+    /// The address of a server from its parts (checked by the caller, `choice::ServerForm`):
+    /// with a CA file, over TLS that checks the server's certificate against it.
+    pub(crate) fn from_parts(
+        host: &str,
+        port: u16,
+        database: &str,
+        user: &str,
+        password: &str,
+        ca_file: Option<&std::path::Path>,
+    ) -> ServerAddress {
+        let options = PgConnectOptions::new()
+            .host(host)
+            .port(port)
+            .database(database)
+            .username(user)
+            .password(password)
+            .application_name("pantry");
+        match ca_file {
+            Some(ca) => ServerAddress {
+                options: options.ssl_mode(PgSslMode::VerifyFull).ssl_root_cert(ca),
+                encrypted: true,
+            },
+            None => ServerAddress {
+                options: options.ssl_mode(PgSslMode::Prefer),
+                encrypted: false,
+            },
+        }
     }
 
     /// The address without its password: `postgres://user@host:port/database`.

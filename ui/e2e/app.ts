@@ -18,22 +18,72 @@ const WAIT_MS = 15_000;
 
 export const CLI_BINARY = join(ROOT, "target", "debug", "pantry");
 
-export function freshDataDir(): string {
-  return mkdtempSync(join(tmpdir(), "pantry-e2e-"));
+/**
+ * With PANTRY_E2E_ON_SERVER set (`make e2e` runs the counter and members tests so, beside a
+ * throwaway PostgreSQL that PANTRY_TEST_POSTGRES names), each data directory's pantry lives
+ * in a database of its own on that server, made as the README tells an admin: the app and
+ * the CLI connect to it as the app's role (PANTRY_DATABASE_URL).
+ */
+const CLUSTER = process.env.PANTRY_E2E_ON_SERVER ? process.env.PANTRY_TEST_POSTGRES : undefined;
+if (process.env.PANTRY_E2E_ON_SERVER && !CLUSTER) {
+  throw new Error("PANTRY_E2E_ON_SERVER needs PANTRY_TEST_POSTGRES (run it through `make e2e`)");
+}
+const APP_ROLE = "pantry_app";
+const APP_PASSWORD = "app-password-for-e2e";
+/** Each server data directory's database: the owner's and the app role's addresses. */
+const SERVER_OF = new Map<string, { owner: string; app: string }>();
+
+/** A new database on the test server, with Pantry's schema and the app's role. */
+export function serverDatabase(): { owner: string; app: string } {
+  const cluster = process.env.PANTRY_TEST_POSTGRES;
+  if (!cluster) throw new Error("PANTRY_TEST_POSTGRES is not set: run the tests through `make e2e`, which starts a PostgreSQL server");
+  const name = `pantry_e2e_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const sql = (statement: string) => execFileSync("psql", [cluster, "-q", "-v", "ON_ERROR_STOP=1", "-c", statement]);
+  sql(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'`);
+  sql(`DO $$ BEGIN CREATE ROLE ${APP_ROLE} LOGIN PASSWORD '${APP_PASSWORD}'; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
+  const base = cluster.slice(0, cluster.lastIndexOf("/"));
+  const host = base.slice(base.lastIndexOf("@") + 1);
+  const owner = `${base}/${name}`;
+  execFileSync(CLI_BINARY, ["--database", owner, "migrate", "--app-role", APP_ROLE]);
+  return { owner, app: `postgres://${APP_ROLE}:${APP_PASSWORD}@${host}/${name}` };
 }
 
-/** A data directory holding a synthetic demo pantry, made by the real `pantry` CLI. */
+/** Whether the tests run against the server. */
+export const ON_SERVER = CLUSTER !== undefined;
+
+export function freshDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "pantry-e2e-"));
+  if (CLUSTER) SERVER_OF.set(dir, serverDatabase());
+  return dir;
+}
+
+/**
+ * A data directory holding a synthetic demo pantry, made by the real `pantry` CLI (on a
+ * laptop's database, copied to the server by `copy-to-server` when the tests run there).
+ */
 export function demoDataDir(households: number, ...options: string[]): string {
   const dir = freshDataDir();
+  const laptop = CLUSTER ? mkdtempSync(join(tmpdir(), "pantry-e2e-laptop-")) : dir;
   // Demo visits end yesterday, so today at the counter starts empty.
   const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-  pantryCli(dir, "demo-data", "--households", String(households), "--weeks", "4", "--seed", "3", "--until", yesterday, ...options);
+  pantryCli(laptop, "demo-data", "--households", String(households), "--weeks", "4", "--seed", "3", "--until", yesterday, ...options);
+  const server = SERVER_OF.get(dir);
+  if (server) {
+    pantryCli(laptop, "copy-to-server", "--to", server.owner);
+    rmSync(laptop, { recursive: true, force: true });
+  }
   return dir;
+}
+
+/** The environment the app and the CLI get for a data directory (its server, if it has one). */
+function envFor(dataDir: string): NodeJS.ProcessEnv {
+  const server = SERVER_OF.get(dataDir);
+  return server ? { ...process.env, PANTRY_DATABASE_URL: server.app } : { ...process.env };
 }
 
 /** Runs the real `pantry` command line on a data directory, signed in as the demo admin. */
 export function pantryCli(dataDir: string, ...args: string[]): string {
-  const env = { ...process.env, PANTRY_VOLUNTEER: DEMO.admin.name, PANTRY_PIN: DEMO.admin.pin };
+  const env = { ...envFor(dataDir), PANTRY_VOLUNTEER: DEMO.admin.name, PANTRY_PIN: DEMO.admin.pin };
   return execFileSync(CLI_BINARY, ["--data-dir", dataDir, ...args], { env }).toString();
 }
 
@@ -110,6 +160,7 @@ export class App {
     const nativePort = await freePort();
     const tauriDriver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
       stdio: ["ignore", "inherit", "inherit"],
+      env: envFor(dataDir),
     });
     try {
       await waitForDriver(port, tauriDriver);

@@ -1,7 +1,9 @@
 // First run in the real app: setup, Settings, restart, validation, navigation.
 import { afterEach, describe, expect, it } from "vitest";
-import { Key } from "selenium-webdriver";
-import { type App, current, freshDataDir, launch, stopAfterTest } from "./app";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { By, Key } from "selenium-webdriver";
+import { type App, current, freshDataDir, launch, serverDatabase, stopAfterTest } from "./app";
 
 afterEach(({ task }) => stopAfterTest(task));
 
@@ -133,5 +135,48 @@ describe("first run", () => {
     await app.click("Show");
     await app.element("//section[@aria-labelledby='audit-title']//td[contains(., 'took a backup.')]");
     await app.screenshot("settings");
+  });
+});
+
+describe("first run on the pantry's server", () => {
+  it("tests the server before keeping it: each mistake at its field, no answer within 3 seconds, a real server answers", async () => {
+    const dataDir = freshDataDir();
+    const app = await launch(dataDir, "Set up your pantry");
+    await (await app.element(`//label[normalize-space()="On the pantry's server"]/input`)).click();
+    // The pantry's own settings are the server's: not asked for here.
+    expect(await app.driver.findElements(By.xpath(`//label[normalize-space()="Pantry name"]`))).toHaveLength(0);
+
+    // A server on another computer without its CA certificate: refused at the field.
+    await app.fill("Server", "db.example.org");
+    await app.fill("User", "pantry_app");
+    await app.click("Test the connection");
+    expect(await app.fieldError("CA certificate")).toContain("encrypted link");
+    await app.fill("Port", "99999");
+    await app.click("Test the connection");
+    expect(await app.fieldError("Port")).toContain("1 to 65535");
+
+    // A server that does not answer is said within 3 seconds; the window never freezes.
+    const ca = join(dataDir, "ca.crt");
+    writeFileSync(ca, "-----BEGIN CERTIFICATE-----\nnot a real one\n-----END CERTIFICATE-----\n");
+    await app.fill("Server", "10.255.255.1");
+    await app.fill("Port", "5432");
+    await app.fill("CA certificate", ca);
+    const asked = Date.now();
+    await app.click("Test the connection");
+    await app.containing("cannot be used");
+    expect(Date.now() - asked).toBeLessThan(4000);
+
+    // The real server, on this computer: it answers, and nothing is kept until "Connect".
+    const url = new URL(serverDatabase().app);
+    await app.fill("Server", url.hostname);
+    await app.fill("Port", url.port);
+    await app.fill("Database", url.pathname.slice(1));
+    await app.fill("User", decodeURIComponent(url.username));
+    await app.fill("Password", decodeURIComponent(url.password));
+    await app.fill("CA certificate", "");
+    await app.click("Test the connection");
+    await app.containing(`The server answered: postgres://${url.username}@${url.hostname}:${url.port}${url.pathname}`);
+    expect(existsSync(join(dataDir, "server.json"))).toBe(false);
+    await app.screenshot("setup-server-answered");
   });
 });

@@ -61,11 +61,16 @@ async fn run(cli: Cli) -> Result<(), Error> {
         Existing::Refuse
     };
     let keys = KeyStore::from_env();
-    let server = cli
-        .database
-        .as_deref()
-        .map(ServerAddress::parse)
-        .transpose()?;
+    // `migrate` needs the owner's address, given; the other commands use the server chosen in
+    // the app when none is given.
+    let server = match &cli.command {
+        Command::Migrate { .. } => cli
+            .database
+            .as_deref()
+            .map(ServerAddress::parse)
+            .transpose()?,
+        _ => pantry::db::choice::server_for(&data_dir, &keys, cli.database.as_deref())?,
+    };
     if let Command::Migrate { app_role } = &cli.command {
         let Some(address) = &server else {
             return Err(Error::invalid(

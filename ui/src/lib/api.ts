@@ -6,6 +6,8 @@ import type { FieldError } from "./bindings/FieldError";
 import type { FirstAdmin } from "./bindings/FirstAdmin";
 import type { MemberTextForm } from "./bindings/MemberTextForm";
 import type { MemberTextSettings } from "./bindings/MemberTextSettings";
+import type { ServerCheck } from "./bindings/ServerCheck";
+import type { ServerForm } from "./bindings/ServerForm";
 import type { Settings } from "./bindings/Settings";
 import type { SettingsForm } from "./bindings/SettingsForm";
 import type { WireError } from "./bindings/WireError";
@@ -241,6 +243,14 @@ export const api = {
   backupsCancelRestore: () => call<BackupStatus>("backups_cancel_restore"),
   backupsRestoreSeen: (id: number) => call<void>("backups_restore_seen", { id }),
   backupsRestart: () => call<void>("backups_restart"),
+
+  serverTry: (form: ServerForm) => call<ServerCheck>("server_try", { form }),
+  serverPickCaFile: () => call<string | null>("server_pick_ca_file"),
+  /** Keeps the server and restarts Pantry on it (the promise does not settle). */
+  serverConnect: (form: ServerForm) => call<void>("server_connect", { form }),
+  /** Forgets a server that could not be used and restarts on this laptop's database. */
+  serverUseLaptop: () => call<void>("server_use_laptop"),
+  serverRetry: () => call<void>("server_retry"),
 
   visitsScan: (typed: string) => call<ScanOutcome>("visits_scan", { typed }),
   visitsTypeAhead: (typed: string) => call<TypeAhead>("visits_type_ahead", { typed }),

@@ -5,9 +5,18 @@ import type { WireError } from "./WireError";
 
 export type AppStatus = { version: string, 
 /**
- * Where the database lives (shown in Settings so a manager can find it).
+ * Where the database lives (shown in Settings so a manager can find it): the laptop's
+ * file, or the server's address (never its password).
  */
 databasePath: string | null, 
+/**
+ * Whether the database is on the pantry's server (also when it could not be reached).
+ */
+onServer: boolean, 
+/**
+ * Whether the link to the server is encrypted (TLS, the server's certificate checked).
+ */
+linkEncrypted: boolean, 
 /**
  * Whether first-run setup has been done.
  */
