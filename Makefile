@@ -76,13 +76,13 @@ e2e: app $(TOOLS)/bin/tauri-driver
 
 # Performance budgets (release build, generated data); prints the figures.
 bench: deps
+	$(WITH_POSTGRES) cargo bench --bench engines
 	cargo bench --bench members
 	cargo bench --bench printing
 	cargo bench --bench counter
 	cargo bench --bench reports
 	cargo bench --bench outreach
 	cargo bench --bench erasure
-	$(WITH_POSTGRES) cargo bench --bench engines
 
 bindings:
 	UPDATE_BINDINGS=1 cargo test --test bindings

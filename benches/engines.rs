@@ -25,6 +25,8 @@ struct Figures {
     search_p99: f64,
     typo_p99: f64,
     summary_median: f64,
+    /// Search p99 by kind of query.
+    search_kinds: Vec<(&'static str, f64)>,
 }
 
 /// An empty server database on the cluster PANTRY_TEST_POSTGRES names, with Pantry's schema.
@@ -82,6 +84,11 @@ async fn measure(
         search_p99: common::p(&search.all, 0.99),
         typo_p99: common::p(&search.typo, 0.99),
         summary_median: common::p(&summaries, 0.5),
+        search_kinds: search
+            .by_kind
+            .iter()
+            .map(|(kind, times)| (*kind, common::p(times, 0.99)))
+            .collect(),
     }
 }
 
@@ -204,6 +211,9 @@ async fn main() {
                 verdict(b <= budget)
             ),
         );
+    }
+    for ((kind, a), (_, b)) in laptop.search_kinds.iter().zip(&there.search_kinds) {
+        row(&format!("  search p99: {kind}"), *a, *b, "");
     }
     println!(
         "  copy to the server: {:.1} s for {} households and {} visits   (budget ≤ 60 s: {})",

@@ -90,9 +90,28 @@ fn xlsx_cells(bytes: &[u8]) -> Vec<u8> {
     text.into_bytes()
 }
 
+/// The server database's indexes and constraints, each as its definition.
+async fn keys_and_indexes(url: &str) -> Vec<String> {
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+    let found = sqlx::query_scalar(
+        "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public'
+         UNION ALL
+         SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid)
+           FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+         ORDER BY 1",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+    found
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_pantry_copied_to_a_server_gives_the_same_answers() {
     let (dir, database) = laptop_and_server().await;
+    let before = keys_and_indexes(&database.owner).await;
     let out = common::pantry(dir.path(), &["copy-to-server", "--to", &database.owner]);
     let said = common::stdout(&out);
     assert!(out.status.success(), "{}{}", said, common::stderr(&out));
@@ -111,6 +130,9 @@ async fn a_pantry_copied_to_a_server_gives_the_same_answers() {
         .unwrap();
     assert!(password.len() >= 8, "the test cluster has a real password");
     assert!(!said.contains(&password), "{said}");
+    // The indexes and foreign keys set aside while the rows went in are all back.
+    assert_eq!(keys_and_indexes(&database.owner).await, before);
+    assert!(before.len() > 100, "{}", before.len());
 
     let (laptop, _) = Db::open_in(dir.path(), common::keys()).await.unwrap();
     let app = ServerAddress::parse(&database.app).unwrap();

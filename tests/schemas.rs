@@ -20,6 +20,8 @@ const SQLITE_ONLY_TABLES: [&str; 3] = [
     "households_words",
     "search_index_deferred",
 ];
+/// PostgreSQL's counterpart of SQLite's word index (each word of each name, by a trigger).
+const POSTGRES_ONLY_TABLES: [&str; 1] = ["households_words"];
 const POSTGRES_ONLY_INDEXES: [&str; 4] = [
     "idx_households_search_trgm",
     "idx_households_postcode_trgm",
@@ -175,7 +177,7 @@ async fn postgres_schema(pool: &PgPool) -> Schema {
     .await
     .unwrap();
     for (table, column, kind, not_null) in columns {
-        if table == SQLX_TABLE {
+        if table == SQLX_TABLE || POSTGRES_ONLY_TABLES.contains(&table.as_str()) {
             continue;
         }
         let mapped = match kind.as_str() {
@@ -207,7 +209,7 @@ async fn postgres_schema(pool: &PgPool) -> Schema {
     .await
     .unwrap();
     for (table, kind, columns, to_table, to_columns) in constraints {
-        if table == SQLX_TABLE {
+        if table == SQLX_TABLE || POSTGRES_ONLY_TABLES.contains(&table.as_str()) {
             continue;
         }
         match kind.as_str() {
@@ -244,7 +246,10 @@ async fn postgres_schema(pool: &PgPool) -> Schema {
     .await
     .unwrap();
     for (index, table, unique, columns) in indexes {
-        if table == SQLX_TABLE || POSTGRES_ONLY_INDEXES.contains(&index.as_str()) {
+        if table == SQLX_TABLE
+            || POSTGRES_ONLY_TABLES.contains(&table.as_str())
+            || POSTGRES_ONLY_INDEXES.contains(&index.as_str())
+        {
             continue;
         }
         // lower(name): SQLite's NOCASE column.

@@ -75,6 +75,10 @@ pub(crate) async fn to_server(
         .execute(&mut *tx)
         .await?;
     }
+    // Rows go in faster with no index but the keys to keep up and no reference to check one
+    // row at a time: both are made again at the end, over all the rows at once (a row that
+    // breaks one fails the copy there, with nothing written).
+    let set_aside = SetAside::take(&mut tx).await?;
     // One read transaction: the laptop's rows as they stood at one moment.
     let mut read = source.begin().await?;
     let mut copied = Vec::new();
@@ -84,6 +88,10 @@ pub(crate) async fn to_server(
         copied.push((table.name.clone(), n));
     }
     read.rollback().await?;
+    set_aside.put_back(&mut tx).await?;
+    sqlx::query("SELECT pantry_index_all_name_words()")
+        .execute(&mut *tx)
+        .await?;
     for table in &plan {
         sqlx::query(AssertSqlSafe(format!(
             "ALTER TABLE {} ENABLE TRIGGER USER",
@@ -103,12 +111,81 @@ pub(crate) async fn to_server(
         }
     }
     tx.commit().await?;
+    // The planner's statistics and the visibility map (so the search's word index is read
+    // without visiting the table), for the first desk's first searches.
+    sqlx::query("VACUUM (ANALYZE)").execute(&mut server).await?;
     server.close().await?;
     Ok(Copied {
         tables: copied,
         seconds: started.elapsed().as_secs_f64(),
     })
 }
+
+/// The server's indexes that back no key, and its foreign keys: set aside while a copy's
+/// rows go in, made again after.
+struct SetAside {
+    /// Each index's name and its `CREATE INDEX` statement.
+    indexes: Vec<(String, String)>,
+    /// Each foreign key's table, name and definition.
+    references: Vec<(String, String, String)>,
+}
+
+impl SetAside {
+    async fn take(tx: &mut PgConnection) -> Result<SetAside> {
+        let indexes: Vec<(String, String)> = sqlx::query_as(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+               FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
+              WHERE t.relnamespace = 'public'::regnamespace
+                AND NOT EXISTS (SELECT 1 FROM pg_constraint k
+                                 WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))
+              ORDER BY 1",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let references: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT conrelid::regclass::text, conname::text, pg_get_constraintdef(oid)
+               FROM pg_constraint
+              WHERE contype = 'f' AND connamespace = 'public'::regnamespace
+              ORDER BY 1, 2",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        for (table, name, _) in &references {
+            sqlx::query(AssertSqlSafe(format!(
+                "ALTER TABLE {table} DROP CONSTRAINT \"{name}\""
+            )))
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (name, _) in &indexes {
+            sqlx::query(AssertSqlSafe(format!("DROP INDEX {name}")))
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(SetAside {
+            indexes,
+            references,
+        })
+    }
+
+    async fn put_back(self, tx: &mut PgConnection) -> Result<()> {
+        for (_, create) in self.indexes {
+            sqlx::query(AssertSqlSafe(create)).execute(&mut *tx).await?;
+        }
+        for (table, name, definition) in self.references {
+            sqlx::query(AssertSqlSafe(format!(
+                "ALTER TABLE {table} ADD CONSTRAINT \"{name}\" {definition}"
+            )))
+            .execute(&mut *tx)
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+/// The server's own search index, made from `households` by its triggers (a laptop has its
+/// FTS5 tables for that): never copied either way; made again after a copy onto a server.
+const SERVER_ONLY: [&str; 1] = ["households_words"];
 
 /// A table of the server's schema: its columns with their types, and its identity column.
 #[derive(Debug)]
@@ -130,6 +207,9 @@ async fn tables_in_order(conn: &mut PgConnection) -> Result<Vec<Table>> {
     .await?;
     let mut tables: BTreeMap<String, Table> = BTreeMap::new();
     for (table, column, kind, identity) in columns {
+        if SERVER_ONLY.contains(&table.as_str()) {
+            continue;
+        }
         let t = tables.entry(table.clone()).or_insert_with(|| Table {
             name: table,
             columns: Vec::new(),

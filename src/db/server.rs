@@ -256,6 +256,14 @@ async fn grant_rows(pool: &PgPool, role: &str) -> Result<()> {
         format!("REVOKE UPDATE, DELETE ON audit_log, audit_chain, stock_movements FROM {role}"),
         format!("REVOKE INSERT, UPDATE, DELETE ON _sqlx_migrations FROM {role}"),
         format!("GRANT EXECUTE ON FUNCTION pantry_rewrite_erased() TO {role}"),
+        // Tables a later migration adds are the app's to read and write too.
+        format!(
+            "ALTER DEFAULT PRIVILEGES IN SCHEMA public \
+             GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}"
+        ),
+        format!(
+            "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {role}"
+        ),
     ] {
         sqlx::query(sqlx::AssertSqlSafe(statement))
             .execute(&mut *tx)

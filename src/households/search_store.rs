@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use sqlx::QueryBuilder;
 
-use crate::db::{on_postgres, sql, Conn, On};
+use crate::db::{on_postgres, Conn, On};
 use crate::error::Result;
 use crate::on_engine;
 
@@ -43,43 +43,50 @@ impl Words {
         format!("({})", parts.join(with))
     }
 
-    /// As a condition on `h.search_name` (PostgreSQL): regular expressions over the word
-    /// boundaries FTS5 uses, which the trigram index on the name answers.
-    fn push_condition<DB>(&self, q: &mut QueryBuilder<DB>)
+    /// As a query for the ids of the households that match (PostgreSQL), from the words of
+    /// their names in `households_words`: a prefix is a range of its key, all-of an
+    /// intersection, any-of a union; a phrase is its words, then the name checked for them
+    /// side by side in order.
+    fn push_ids<DB>(&self, q: &mut QueryBuilder<DB>)
     where
         DB: sqlx::Database,
         for<'t> String: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
     {
-        const EDGE: &str = "(^|[^a-z0-9])";
-        const END: &str = "([^a-z0-9]|$)";
+        const WORDS: &str = "SELECT household_id FROM households_words WHERE word ";
         let (parts, with) = match self {
             Words::Prefix(w) => {
-                q.push("h.search_name ~ ")
-                    .push_bind(format!("{EDGE}{}", escape(w)));
+                q.push(WORDS)
+                    .push(">= ")
+                    .push_bind(w.clone())
+                    .push(" AND word < ")
+                    .push_bind(format!("{w}\u{7f}"));
                 return;
             }
             Words::Word(w) => {
-                q.push("h.search_name ~ ")
-                    .push_bind(format!("{EDGE}{}{END}", escape(w)));
+                q.push(WORDS).push("= ").push_bind(w.clone());
                 return;
             }
             Words::Phrase(ws) => {
+                q.push("SELECT id FROM households WHERE id IN (");
+                Words::All(ws.iter().cloned().map(Words::Word).collect()).push_ids(q);
                 let words: Vec<String> = ws.iter().map(|w| escape(w)).collect();
-                q.push("h.search_name ~ ")
-                    .push_bind(format!("{EDGE}{}{END}", words.join("[^a-z0-9]+")));
+                q.push(") AND search_name ~ ").push_bind(format!(
+                    "(^|[^a-z0-9]){}([^a-z0-9]|$)",
+                    words.join("[^a-z0-9]+")
+                ));
                 return;
             }
-            Words::All(parts) => (parts, " AND "),
-            Words::Any(parts) => (parts, " OR "),
+            Words::All(parts) => (parts, " INTERSECT "),
+            Words::Any(parts) => (parts, " UNION "),
         };
-        q.push("(");
         for (i, part) in parts.iter().enumerate() {
             if i > 0 {
                 q.push(with);
             }
-            part.push_condition(q);
+            q.push("(");
+            part.push_ids(q);
+            q.push(")");
         }
-        q.push(")");
     }
 }
 
@@ -185,27 +192,36 @@ pub async fn postcode_starts(conn: &mut Conn, key: &str, limit: i64) -> Result<V
 /// Households whose names match `words` (ids and folded names), by id.
 async fn words_matching(conn: &mut Conn, words: &Words, limit: i64) -> Result<Vec<(i64, String)>> {
     Ok(on_engine!(conn, {
-        let mut q = QueryBuilder::<Engine>::new("SELECT h.id, h.search_name FROM ");
+        let mut q = QueryBuilder::<Engine>::new("");
         if !on_postgres::<Engine>() {
+            // By id: the word index gives its rows in that order, so SQLite stops at the
+            // limit instead of sorting every match.
             q.push(
-                "households_words w JOIN households h ON h.id = w.rowid \
-                     WHERE households_words MATCH ",
+                "SELECT h.id, h.search_name FROM households_words w \
+                 JOIN households h ON h.id = w.rowid WHERE households_words MATCH ",
             )
-            .push_bind(words.fts5());
-        } else {
-            q.push("households h WHERE ");
-            words.push_condition(&mut q);
-        }
-        // By id: the word index gives its rows in that order, so SQLite stops at the limit
-        // instead of sorting every match.
-        let by_id = sql::<Engine>("w.rowid", "h.id");
-        q.push(" AND h.erased_at IS NULL ORDER BY ")
-            .push(by_id)
-            .push(" LIMIT ")
+            .push_bind(words.fts5())
+            .push(" AND h.erased_at IS NULL ORDER BY w.rowid LIMIT ")
             .push_bind(limit);
+        } else {
+            // The first matches by id, from the words' own index, then their names (an
+            // erased household has no words: its name is blank).
+            q.push(
+                "SELECT h.id, h.search_name FROM households h JOIN \
+                 (SELECT DISTINCT m.id FROM (",
+            );
+            words.push_ids(&mut q);
+            q.push(") AS m (id) ORDER BY m.id LIMIT ")
+                .push_bind(limit)
+                .push(") f ON f.id = h.id WHERE h.erased_at IS NULL ORDER BY h.id");
+        }
         q.build_query_as().fetch_all(conn).await
     })?)
 }
+
+/// On PostgreSQL, the start of a query whose matches (in `m`) are found through an index
+/// before they are ordered and limited.
+const MATCHES_FIRST: &str = "WITH m AS MATERIALIZED (";
 
 /// Households whose names match `words`, by id.
 pub async fn words_match(conn: &mut Conn, words: &Words, limit: i64) -> Result<Vec<i64>> {
@@ -235,16 +251,18 @@ pub async fn trigrams_match(
     limit: i64,
 ) -> Result<Vec<i64>> {
     Ok(on_engine!(conn, {
-        let mut q = QueryBuilder::<Engine>::new("SELECT h.id FROM ");
-        if !on_postgres::<Engine>() {
+        let postgres = on_postgres::<Engine>();
+        let mut q = QueryBuilder::<Engine>::new("");
+        if !postgres {
             let fts: Vec<String> = all.iter().map(|w| format!("\"{w}\"")).collect();
             q.push(
-                "households_fts f JOIN households h ON h.id = f.rowid \
-                     WHERE households_fts MATCH ",
+                "SELECT h.id FROM households_fts f JOIN households h ON h.id = f.rowid \
+                 WHERE households_fts MATCH ",
             )
             .push_bind(fts.join(" AND "));
         } else {
-            q.push("households h WHERE TRUE");
+            q.push(MATCHES_FIRST)
+                .push("SELECT h.id FROM households h WHERE TRUE");
             for word in all {
                 let like = format!("%{}%", like_escaped(word));
                 q.push(" AND (h.search_name ILIKE ")
@@ -264,11 +282,14 @@ pub async fn trigrams_match(
                 .push_bind(format!("%{}%", like_escaped(part)))
                 .push(" ESCAPE '\\'");
         }
-        // By id, as the trigram index gives its rows (see `words_matching`).
-        q.push(" ORDER BY ")
-            .push(sql::<Engine>("f.rowid", "h.id"))
-            .push(" LIMIT ")
-            .push_bind(limit);
+        // By id, as the trigram index gives its rows on SQLite (see `words_matching`).
+        q.push(if postgres {
+            ") SELECT id FROM m ORDER BY id"
+        } else {
+            " ORDER BY f.rowid"
+        })
+        .push(" LIMIT ")
+        .push_bind(limit);
         q.build_query_scalar().fetch_all(conn).await
     })?)
 }

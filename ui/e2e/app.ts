@@ -1,7 +1,7 @@
 // Drives the real Pantry desktop app over WebDriver: tauri-driver + WebKitWebDriver, under Xvfb.
 // Each App gets its own tauri-driver on free ports and a data directory of its own.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -344,6 +344,11 @@ export async function stopAfterTest(task: { name: string; result?: { state?: str
   current.app = undefined;
   if (!app) return;
   const failed = task.result?.state === "fail";
+  // A pantry on the server never gets a laptop database beside it: the test ran on the server.
+  if (SERVER_OF.has(app.dataDir) && existsSync(join(app.dataDir, "pantry.sqlite3"))) {
+    await app.quit();
+    throw new Error(`the app made a laptop database in ${app.dataDir} although its pantry is on the server`);
+  }
   if (failed) {
     const file = await app.screenshot(`failed-${task.name}`).catch((e) => `(no screenshot: ${e})`);
     console.error(`Screenshot of the failure: ${file}; its data directory is kept: ${app.dataDir}`);
