@@ -12,7 +12,6 @@ use std::time::Instant;
 
 use chrono::Utc;
 use pantry::access::{Actor, Role};
-use pantry::demo::{self, DemoSpec};
 use pantry::visits;
 use pantry::Db;
 use pantry::{cards, settings};
@@ -108,43 +107,10 @@ async fn bare(db: &Db, id: i64, card: &str, week_start: &str, today: &str, reque
 #[tokio::main]
 async fn main() {
     let (dir, db) = common::encrypted_pantry().await;
-    let settings_today = Utc::now().date_naive();
-    let until = settings_today.pred_opt().unwrap();
-    let started = Instant::now();
-    let summary = demo::generate(
-        &db,
-        &DemoSpec {
-            households: 100_000,
-            weeks: 20,
-            seed: 5,
-            until: Some(until),
-            no_referrals: false,
-        },
-    )
-    .await
-    .unwrap();
-    println!(
-        "demo data: {} households, {} visits in {:.1} s",
-        summary.households,
-        summary.visits,
-        started.elapsed().as_secs_f64()
-    );
+    common::demo_until_yesterday(&db, 20, 5).await;
     let settings = pantry::settings::require(&db).await.unwrap();
     let today = settings.date_at(db.now());
-    let week_start = pantry::clock::week_start_of(today, settings.week_start).to_string();
-
-    // Households that may shop today (active, in date, not yet in this week).
-    let candidates: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT h.id, c.card_number FROM households h JOIN cards c ON c.household_id = h.id AND c.revoked_at IS NULL
-         WHERE h.status = 'active' AND h.expires_on >= ?1 AND h.consent_at IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.household_id = h.id AND v.local_date >= ?2)
-         ORDER BY random() LIMIT 1800",
-    )
-    .bind(today.to_string())
-    .bind(&week_start)
-    .fetch_all(db.pool().unwrap())
-    .await
-    .unwrap();
+    let (candidates, week_start) = common::may_shop_today(&db, 1800).await;
     // The same rows, unencrypted: the bare cost the budget is measured against.
     let plain_dir = tempfile::tempdir().unwrap();
     let plain_path = plain_dir.path().join("plain.sqlite3");

@@ -10,10 +10,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
 use pantry::access::{Actor, Role};
 use pantry::db::server::{self, ServerAddress};
-use pantry::demo::{self, DemoSpec};
 use pantry::reports::{self, Period};
 use pantry::Db;
 use sqlx::Connection;
@@ -103,42 +101,10 @@ fn verdict(met: bool) -> &'static str {
 #[tokio::main]
 async fn main() {
     let (dir, db) = common::encrypted_pantry().await;
-    let until = Utc::now().date_naive().pred_opt().unwrap();
-    let started = Instant::now();
-    let made = demo::generate(
-        &db,
-        &DemoSpec {
-            households: 100_000,
-            weeks: 22,
-            seed: 13,
-            until: Some(until),
-            no_referrals: false,
-        },
-    )
-    .await
-    .unwrap();
-    println!(
-        "demo data: {} households, {} visits in {:.1} s",
-        made.households,
-        made.visits,
-        started.elapsed().as_secs_f64()
-    );
-    let settings = pantry::settings::require(&db).await.unwrap();
-    let today = settings.date_at(db.now());
-    let week_start = pantry::clock::week_start_of(today, settings.week_start).to_string();
-    // Households that may shop today, half for each engine.
-    let cards: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT h.id, c.card_number FROM households h JOIN cards c ON c.household_id = h.id AND c.revoked_at IS NULL
-         WHERE h.status = 'active' AND h.expires_on >= ?1 AND h.consent_at IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.household_id = h.id AND v.local_date >= ?2)
-         ORDER BY random() LIMIT 1200",
-    )
-    .bind(today.to_string())
-    .bind(&week_start)
-    .fetch_all(db.pool().unwrap())
-    .await
-    .unwrap();
-    assert_eq!(cards.len(), 1200, "households that may shop today");
+    let made = common::demo_until_yesterday(&db, 22, 13).await;
+    let until = chrono::Utc::now().date_naive().pred_opt().unwrap();
+    // Half for each engine.
+    let (cards, _) = common::may_shop_today(&db, 1200).await;
     let searches = common::search_queries(&db).await;
     let period = Period::parse(&format!(
         "{}..{}",

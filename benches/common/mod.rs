@@ -191,3 +191,53 @@ pub async fn check_in(db: &Db, card: &str) {
         .await
         .unwrap();
 }
+
+/// Fills `db` with a demo pantry of 100,000 households and `weeks` of visits up to
+/// yesterday (so today at the counter starts empty), and prints what it made.
+#[allow(dead_code)]
+pub async fn demo_until_yesterday(db: &Db, weeks: u32, seed: u64) -> demo::DemoSummary {
+    let until = chrono::Utc::now().date_naive().pred_opt().unwrap();
+    let started = Instant::now();
+    let made = demo::generate(
+        db,
+        &DemoSpec {
+            households: 100_000,
+            weeks,
+            seed,
+            until: Some(until),
+            no_referrals: false,
+        },
+    )
+    .await
+    .unwrap();
+    println!(
+        "demo data: {} households, {} visits in {:.1} s",
+        made.households,
+        made.visits,
+        started.elapsed().as_secs_f64()
+    );
+    made
+}
+
+/// `n` households that may shop today (active, in date, not yet in this week), with their
+/// cards, in random order; and the start of this week.
+#[allow(dead_code)]
+pub async fn may_shop_today(db: &Db, n: i64) -> (Vec<(i64, String)>, String) {
+    let settings = pantry::settings::require(db).await.unwrap();
+    let today = settings.date_at(db.now());
+    let week_start = pantry::clock::week_start_of(today, settings.week_start).to_string();
+    let cards: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT h.id, c.card_number FROM households h JOIN cards c ON c.household_id = h.id AND c.revoked_at IS NULL
+         WHERE h.status = 'active' AND h.expires_on >= ?1 AND h.consent_at IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.household_id = h.id AND v.local_date >= ?2)
+         ORDER BY random() LIMIT ?3",
+    )
+    .bind(today.to_string())
+    .bind(&week_start)
+    .bind(n)
+    .fetch_all(db.pool().unwrap())
+    .await
+    .unwrap();
+    assert_eq!(cards.len() as i64, n, "households that may shop today");
+    (cards, week_start)
+}

@@ -45,16 +45,7 @@ pub async fn backups_pick(
         .file()
         .set_directory(backups::status(db, &actor).await?.folder)
         .add_filter("Pantry backup", &["sqlite3"]);
-    let chosen = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_file())
-        .await
-        .map_err(|e| Error::Unavailable(format!("The file dialog could not open: {e}")))?;
-    chosen
-        .map(|c| {
-            c.into_path()
-                .map(|p| p.display().to_string())
-                .map_err(|_| Error::invalid("file", "Choose a file on this computer."))
-        })
-        .transpose()
+    crate::dialogs::pick_file(dialog, "file").await
 }
 
 /// Checks the chosen backup (with the recovery key, for one from another laptop) and leaves

@@ -4,6 +4,7 @@
 mod backup;
 mod commands;
 mod counter;
+mod dialogs;
 mod languages;
 mod members;
 mod outreach;

@@ -31,16 +31,7 @@ pub async fn server_pick_ca_file(
         .dialog()
         .file()
         .add_filter("CA certificate", &["crt", "pem", "cer"]);
-    let chosen = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_file())
-        .await
-        .map_err(|e| Error::Unavailable(format!("The file dialog could not open: {e}")))?;
-    chosen
-        .map(|c| {
-            c.into_path()
-                .map(|p| p.display().to_string())
-                .map_err(|_| Error::invalid("caFile", "Choose a file on this computer."))
-        })
-        .transpose()
+    crate::dialogs::pick_file(dialog, "caFile").await
 }
 
 /// Keeps the server as this computer's pantry database (once it answered) and restarts on it.

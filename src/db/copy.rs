@@ -113,7 +113,17 @@ pub(crate) async fn to_server(
     tx.commit().await?;
     // The planner's statistics and the visibility map (so the search's word index is read
     // without visiting the table), for the first desk's first searches.
-    sqlx::query("VACUUM (ANALYZE)").execute(&mut server).await?;
+    let tables: Vec<&str> = plan
+        .iter()
+        .map(|t| t.name.as_str())
+        .chain(SERVER_ONLY)
+        .collect();
+    sqlx::query(AssertSqlSafe(format!(
+        "VACUUM (ANALYZE) {}",
+        tables.join(", ")
+    )))
+    .execute(&mut server)
+    .await?;
     server.close().await?;
     Ok(Copied {
         tables: copied,

@@ -33,19 +33,40 @@ const APP_PASSWORD = "app-password-for-e2e";
 /** Each server data directory's database: the owner's and the app role's addresses. */
 const SERVER_OF = new Map<string, { owner: string; app: string }>();
 
-/** A new database on the test server, with Pantry's schema and the app's role. */
+/** The run's first database, migrated by `pantry migrate`: each test's is a copy of it. */
+let template: string | undefined;
+
+/**
+ * A new database on the test server, with Pantry's schema and the app's role: the first
+ * made as the README tells an admin (`pantry migrate --app-role`), the others copied from it.
+ */
 export function serverDatabase(): { owner: string; app: string } {
   const cluster = process.env.PANTRY_TEST_POSTGRES;
   if (!cluster) throw new Error("PANTRY_TEST_POSTGRES is not set: run the tests through `make e2e`, which starts a PostgreSQL server");
-  const name = `pantry_e2e_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
   const sql = (statement: string) => execFileSync("psql", [cluster, "-q", "-v", "ON_ERROR_STOP=1", "-c", statement]);
-  sql(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'`);
-  sql(`DO $$ BEGIN CREATE ROLE ${APP_ROLE} LOGIN PASSWORD '${APP_PASSWORD}'; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
   const base = cluster.slice(0, cluster.lastIndexOf("/"));
   const host = base.slice(base.lastIndexOf("@") + 1);
-  const owner = `${base}/${name}`;
-  execFileSync(CLI_BINARY, ["--database", owner, "migrate", "--app-role", APP_ROLE]);
-  return { owner, app: `postgres://${APP_ROLE}:${APP_PASSWORD}@${host}/${name}` };
+  const name = `pantry_e2e_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  if (!template) {
+    sql(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'`);
+    sql(`DO $$ BEGIN CREATE ROLE ${APP_ROLE} LOGIN PASSWORD '${APP_PASSWORD}'; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
+    execFileSync(CLI_BINARY, ["--database", `${base}/${name}`, "migrate", "--app-role", APP_ROLE]);
+    template = `${name}_template`;
+    sql(`CREATE DATABASE ${template} TEMPLATE ${name}`);
+  } else {
+    sql(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  }
+  return { owner: `${base}/${name}`, app: `postgres://${APP_ROLE}:${APP_PASSWORD}@${host}/${name}` };
+}
+
+/**
+ * A data directory whose pantry is on the test server, in a new database (or at `app`, an
+ * address given as is, e.g. one that does not answer), whatever PANTRY_E2E_ON_SERVER says.
+ */
+export function serverDataDir(app?: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "pantry-e2e-"));
+  SERVER_OF.set(dir, app ? { owner: app, app } : serverDatabase());
+  return dir;
 }
 
 /** Whether the tests run against the server. */

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { By, Key } from "selenium-webdriver";
-import { type App, current, freshDataDir, launch, serverDatabase, stopAfterTest } from "./app";
+import { type App, current, freshDataDir, launch, serverDatabase, serverDataDir, stopAfterTest } from "./app";
 
 afterEach(({ task }) => stopAfterTest(task));
 
@@ -178,5 +178,35 @@ describe("first run on the pantry's server", () => {
     await app.containing(`The server answered: postgres://${url.username}@${url.hostname}:${url.port}${url.pathname}`);
     expect(existsSync(join(dataDir, "server.json"))).toBe(false);
     await app.screenshot("setup-server-answered");
+  });
+});
+
+describe("a desk on the pantry's server", () => {
+  it("sets the server's pantry up at the first desk and shows in Settings where the database is", async () => {
+    const app = await launch(serverDataDir(), "Set up your pantry");
+    await app.containing("This pantry's database is on its server");
+    await fillSetup(app);
+    await app.click("Save and start");
+    await app.heading("Counter");
+    await app.click("Settings");
+    await app.heading("Settings");
+    await app.containing("On the pantry's server (PostgreSQL)");
+    const link = await app.text("Not encrypted: the server is on this computer");
+    await app.driver.executeScript("arguments[0].scrollIntoView()", link);
+    await app.screenshot("settings-on-server");
+  });
+
+  it("says at once when the server does not answer, and offers to try again or use this laptop", async () => {
+    const asked = Date.now();
+    const app = await launch(serverDataDir("postgres://pantry_app:secret-pw@localhost:1/pantry"), "Pantry could not open its database");
+    expect(Date.now() - asked).toBeLessThan(15_000);
+    const said = await (await app.containing("cannot be used")).getText();
+    expect(said).toContain("postgres://pantry_app@localhost:1/pantry");
+    expect(said).not.toContain("secret-pw");
+    await app.button("Try again");
+    await app.click("Use this laptop instead…");
+    await app.containing("Pantry forgets the server's details");
+    await app.button("Forget the server and restart");
+    await app.screenshot("server-unreachable");
   });
 });
