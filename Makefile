@@ -37,7 +37,7 @@ ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
 	cd ui && npm ci --no-audit --no-fund
 
 $(TOOLS)/bin/tauri-driver:
-	cargo install tauri-driver --locked --version $(TAURI_DRIVER_VERSION) --root $(TOOLS)
+	cargo install tauri-driver --locked --debug --version $(TAURI_DRIVER_VERSION) --root $(TOOLS)
 
 # --- build -------------------------------------------------------------------------------
 

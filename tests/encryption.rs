@@ -58,16 +58,16 @@ fn files_holding(dir: &Path, needle: &[u8]) -> Vec<String> {
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
-            } else if std::fs::read(&path)
-                // A side file (journal, WAL) gone since the folder was listed holds nothing.
-                .or_else(|e| match e.kind() {
-                    std::io::ErrorKind::NotFound => Ok(Vec::new()),
-                    _ => Err(e),
-                })
-                .unwrap()
-                .windows(needle.len())
-                .any(|w| w == needle)
-            {
+            } else if common::holds(
+                &std::fs::read(&path)
+                    // A side file (journal, WAL) gone since the folder was listed holds nothing.
+                    .or_else(|e| match e.kind() {
+                        std::io::ErrorKind::NotFound => Ok(Vec::new()),
+                        _ => Err(e),
+                    })
+                    .unwrap(),
+                needle,
+            ) {
                 found.push(path.display().to_string());
             }
         }

@@ -79,7 +79,7 @@ fn found_in(file: &Path) -> Vec<String> {
 fn holding(bytes: &[u8], values: &[&str]) -> Vec<String> {
     values
         .iter()
-        .filter(|v| bytes.windows(v.len()).any(|w| w == v.as_bytes()))
+        .filter(|v| common::holds(bytes, v.as_bytes()))
         .map(|v| (*v).to_owned())
         .collect()
 }

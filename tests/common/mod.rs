@@ -305,6 +305,11 @@ pub async fn admin_alex(db: &Db) {
         .unwrap();
 }
 
+/// Whether `needle` appears anywhere in `bytes` (a whole database file: a quick search).
+pub fn holds(bytes: &[u8], needle: &[u8]) -> bool {
+    memchr::memmem::find(bytes, needle).is_some()
+}
+
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }

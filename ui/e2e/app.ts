@@ -35,15 +35,21 @@ const SERVER_OF = new Map<string, { owner: string; app: string }>();
 
 /** The run's first database, migrated by `pantry migrate`: each test's is a copy of it. */
 let template: string | undefined;
+/** Demo pantries already on the server, by the `demo-data` arguments that made them. */
+const DEMO_TEMPLATES = new Map<string, string>();
+
+function sql(statement: string): void {
+  execFileSync("psql", [CLUSTER ?? process.env.PANTRY_TEST_POSTGRES ?? "", "-q", "-v", "ON_ERROR_STOP=1", "-c", statement]);
+}
 
 /**
  * A new database on the test server, with Pantry's schema and the app's role: the first
- * made as the README tells an admin (`pantry migrate --app-role`), the others copied from it.
+ * made as the README tells an admin (`pantry migrate --app-role`), the others copied from it
+ * (or from the database named `from`, e.g. a demo pantry's).
  */
-export function serverDatabase(): { owner: string; app: string } {
+export function serverDatabase(from?: string): { name: string; owner: string; app: string } {
   const cluster = process.env.PANTRY_TEST_POSTGRES;
   if (!cluster) throw new Error("PANTRY_TEST_POSTGRES is not set: run the tests through `make e2e`, which starts a PostgreSQL server");
-  const sql = (statement: string) => execFileSync("psql", [cluster, "-q", "-v", "ON_ERROR_STOP=1", "-c", statement]);
   const base = cluster.slice(0, cluster.lastIndexOf("/"));
   const host = base.slice(base.lastIndexOf("@") + 1);
   const name = `pantry_e2e_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
@@ -54,9 +60,9 @@ export function serverDatabase(): { owner: string; app: string } {
     template = `${name}_template`;
     sql(`CREATE DATABASE ${template} TEMPLATE ${name}`);
   } else {
-    sql(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+    sql(`CREATE DATABASE ${name} TEMPLATE ${from ?? template}`);
   }
-  return { owner: `${base}/${name}`, app: `postgres://${APP_ROLE}:${APP_PASSWORD}@${host}/${name}` };
+  return { name, owner: `${base}/${name}`, app: `postgres://${APP_ROLE}:${APP_PASSWORD}@${host}/${name}` };
 }
 
 /**
@@ -79,20 +85,33 @@ export function freshDataDir(): string {
 }
 
 /**
- * A data directory holding a synthetic demo pantry, made by the real `pantry` CLI (on a
- * laptop's database, copied to the server by `copy-to-server` when the tests run there).
+ * A data directory holding a synthetic demo pantry, made by the real `pantry` CLI. On the
+ * server, the first pantry made with the same arguments is made on a laptop's database and
+ * copied there by `copy-to-server`; the next ones are copies of that database.
  */
 export function demoDataDir(households: number, ...options: string[]): string {
-  const dir = freshDataDir();
-  const laptop = CLUSTER ? mkdtempSync(join(tmpdir(), "pantry-e2e-laptop-")) : dir;
   // Demo visits end yesterday, so today at the counter starts empty.
   const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-  pantryCli(laptop, "demo-data", "--households", String(households), "--weeks", "4", "--seed", "3", "--until", yesterday, ...options);
-  const server = SERVER_OF.get(dir);
-  if (server) {
-    pantryCli(laptop, "copy-to-server", "--to", server.owner);
-    rmSync(laptop, { recursive: true, force: true });
+  const demo = ["demo-data", "--households", String(households), "--weeks", "4", "--seed", "3", "--until", yesterday, ...options];
+  if (!CLUSTER) {
+    const dir = freshDataDir();
+    pantryCli(dir, ...demo);
+    return dir;
   }
+  const key = demo.join(" ");
+  let from = DEMO_TEMPLATES.get(key);
+  if (!from) {
+    const laptop = mkdtempSync(join(tmpdir(), "pantry-e2e-laptop-"));
+    pantryCli(laptop, ...demo);
+    const made = serverDatabase();
+    pantryCli(laptop, "copy-to-server", "--to", made.owner);
+    rmSync(laptop, { recursive: true, force: true });
+    from = `${made.name}_demo`;
+    sql(`CREATE DATABASE ${from} TEMPLATE ${made.name}`);
+    DEMO_TEMPLATES.set(key, from);
+  }
+  const dir = mkdtempSync(join(tmpdir(), "pantry-e2e-"));
+  SERVER_OF.set(dir, serverDatabase(from));
   return dir;
 }
 
