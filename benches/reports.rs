@@ -65,12 +65,6 @@ async fn main() {
             .fetch_all(pool)
             .await
             .unwrap();
-        sqlx::query(reports::PER_DAY_SQL)
-            .bind(&from)
-            .bind(&to)
-            .fetch_all(pool)
-            .await
-            .unwrap();
         bare.push(started.elapsed());
 
         let started = Instant::now();

@@ -99,7 +99,7 @@ async fn a_chosen_server_is_kept_without_its_password_and_the_command_line_uses_
     );
 
     // Forgotten whole: the next command is on the laptop's own (new, empty) database.
-    choice::forget_server(desk.path(), keys).unwrap();
+    choice::forget_failed_server(desk.path(), keys, true).unwrap();
     assert!(!desk.path().join("server.json").exists());
     assert_eq!(keys.server_password(desk.path()).unwrap(), None);
 }

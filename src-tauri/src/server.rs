@@ -50,12 +50,7 @@ pub async fn server_connect(
 /// own database.
 #[tauri::command]
 pub fn server_use_laptop(app: AppHandle, state: State<'_, AppState>) -> Result<(), Error> {
-    if !state.server_failed() {
-        return Err(Error::Forbidden(
-            "Pantry leaves its server only when the server cannot be used at start.".into(),
-        ));
-    }
-    choice::forget_server(state.data_dir()?, state.keys())?;
+    choice::forget_failed_server(state.data_dir()?, state.keys(), state.server_failed())?;
     app.restart();
 }
 

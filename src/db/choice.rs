@@ -28,8 +28,9 @@ pub struct ServerForm {
     pub port: String,
     pub database: String,
     pub user: String,
-    /// Never kept in the data folder, never shown again.
-    #[serde(default)]
+    /// Never kept in the data folder (`server.json` is this form without it), never shown
+    /// again.
+    #[serde(default, skip_serializing)]
     pub password: String,
     /// The CA certificate that signed the server's certificate (a file the server's admin
     /// gives): needed for any server but this computer.
@@ -118,17 +119,6 @@ impl ServerForm {
     }
 }
 
-/// What is kept in the data folder: the form without its password.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Kept {
-    host: String,
-    port: String,
-    database: String,
-    user: String,
-    ca_file: String,
-}
-
 /// Connects to the server the form gives (within 3 seconds), checks that its database has
 /// this Pantry's schema, and lets go. Nothing is kept.
 pub async fn try_server(form: &ServerForm) -> Result<ServerCheck> {
@@ -150,11 +140,12 @@ pub async fn choose_server(
 ) -> Result<ServerCheck> {
     let check = try_server(form).await?;
     keys.put_server_password(data_dir, &form.password)?;
-    let kept = Kept {
+    let kept = ServerForm {
         host: form.host.trim().to_owned(),
         port: form.port.trim().to_owned(),
         database: form.database.trim().to_owned(),
         user: form.user.trim().to_owned(),
+        password: String::new(),
         ca_file: form.ca_file.trim().to_owned(),
     };
     let json = serde_json::to_vec_pretty(&kept).map_err(|e| Error::File(e.to_string()))?;
@@ -171,28 +162,20 @@ pub fn chosen_server(data_dir: &Path, keys: &KeyStore) -> Result<Option<ServerAd
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(files::file_error("read", &file, &e)),
     };
-    let kept: Kept = serde_json::from_slice(&bytes).map_err(|_| {
+    let mut form: ServerForm = serde_json::from_slice(&bytes).map_err(|_| {
         Error::Unavailable(format!(
             "The file naming this pantry's server ({}) is damaged. Choose \"Use this laptop \
              instead\" and connect to the server again.",
             file.display()
         ))
     })?;
-    let password = keys.server_password(data_dir)?.ok_or_else(|| {
+    form.password = keys.server_password(data_dir)?.ok_or_else(|| {
         Error::Unavailable(
             "The server's password is not kept on this computer any more. Choose \"Use this \
              laptop instead\" and connect to the server again."
                 .into(),
         )
     })?;
-    let form = ServerForm {
-        host: kept.host,
-        port: kept.port,
-        database: kept.database,
-        user: kept.user,
-        password,
-        ca_file: kept.ca_file,
-    };
     form.address().map(Some).map_err(|e| match e {
         Error::Validation(fields) => Error::Unavailable(format!(
             "This pantry's server cannot be used as it was saved: {}",
@@ -219,8 +202,15 @@ pub fn server_for(
     }
 }
 
-/// Goes back to the laptop's own database: the choice and the password are forgotten.
-pub fn forget_server(data_dir: &Path, keys: &KeyStore) -> Result<()> {
+/// Goes back to the laptop's own database: the choice and the password are forgotten. Only
+/// when the server chosen could not be used at start (`failed`): a desk that works on the
+/// server never leaves it for a database of its own.
+pub fn forget_failed_server(data_dir: &Path, keys: &KeyStore, failed: bool) -> Result<()> {
+    if !failed {
+        return Err(Error::Forbidden(
+            "Pantry leaves its server only when the server cannot be used at start.".into(),
+        ));
+    }
     let file = data_dir.join(CHOICE_FILE);
     if file.exists() {
         std::fs::remove_file(&file).map_err(|e| files::file_error("remove", &file, &e))?;
@@ -292,14 +282,8 @@ mod tests {
         keys.put_server_password(&data, &typed.password).unwrap();
         let password = typed.password.clone();
         std::fs::create_dir_all(&data).unwrap();
-        let kept = serde_json::to_vec(&Kept {
-            host: typed.host,
-            port: typed.port,
-            database: typed.database,
-            user: typed.user,
-            ca_file: typed.ca_file,
-        })
-        .unwrap();
+        // The form as kept: serialised, it leaves its password out.
+        let kept = serde_json::to_vec(&typed).unwrap();
         std::fs::write(data.join(CHOICE_FILE), &kept).unwrap();
         assert!(!String::from_utf8(kept).unwrap().contains(&password));
         let address = chosen_server(&data, &keys).unwrap().unwrap();
@@ -307,7 +291,13 @@ mod tests {
             address.shown(),
             "postgres://pantry_app@localhost:5432/pantry"
         );
-        forget_server(&data, &keys).unwrap();
+        // Left only when the server failed at start.
+        assert!(matches!(
+            forget_failed_server(&data, &keys, false),
+            Err(Error::Forbidden(_))
+        ));
+        assert!(chosen_server(&data, &keys).unwrap().is_some());
+        forget_failed_server(&data, &keys, true).unwrap();
         assert!(chosen_server(&data, &keys).unwrap().is_none());
         assert_eq!(keys.server_password(&data).unwrap(), None);
     }

@@ -72,7 +72,7 @@ pub(crate) async fn matching_ids(conn: &mut Conn, typed: &str, limit: u32) -> Re
     // no typo to mend, and for two words or more, matches inside words ("abrownski") are
     // noise. (One word such as "son" still looks inside names: "Johnson".)
     let typed = name_parts(&folded);
-    let found_whole = !found.ids.is_empty() && all_name_words(conn, &typed).await?;
+    let found_whole = !found.ids.is_empty() && search_store::are_name_words(conn, &typed).await?;
     let inside: Vec<i64> = if found_whole && typed.len() >= 2 {
         Vec::new()
     } else {
@@ -192,17 +192,6 @@ const CORRECTIONS: usize = 40;
 /// Households read to rank by closeness, at most.
 const CANDIDATES: i64 = 200;
 
-/// Whether every word typed is a whole word of some household's name ("gokhan sain" is not:
-/// "sain" only starts names).
-async fn all_name_words(conn: &mut Conn, typed: &[String]) -> Result<bool> {
-    for word in typed {
-        if !search_store::is_name_word(conn, word).await? {
-            return Ok(false);
-        }
-    }
-    Ok(!typed.is_empty())
-}
-
 /// Names close to the words typed (`name_parts`), for when the exact tiers found too few:
 /// each typed word is corrected against the words of names that start with its first or
 /// second letter (optimal string alignment distance, so "brwon" is one step from "brown");
@@ -226,12 +215,8 @@ async fn typo_ids(conn: &mut Conn, typed: &[String], limit: i64) -> Result<Vec<i
     let mut letters: Vec<char> = typed.iter().flat_map(|w| w.chars().take(2)).collect();
     letters.sort_unstable();
     letters.dedup();
-    let mut vocabulary = Vec::new();
-    for first in letters {
-        vocabulary.extend(
-            search_store::name_words(conn, first, as_i64(shortest), as_i64(longest)).await?,
-        );
-    }
+    let vocabulary =
+        search_store::name_words(conn, &letters, as_i64(shortest), as_i64(longest)).await?;
     let close: Vec<Vec<&str>> = typed
         .iter()
         .map(|w| {

@@ -1,10 +1,12 @@
-//! SQL for the type-ahead search: the only place that reads the search indexes
-//! (`households_fts`, trigrams over name, postcode, phone and number; `households_words`,
-//! word prefixes of the name), which triggers on `households` keep up to date, and that
-//! reads or writes `search_words` (the words of the names, with how many households have
-//! each), which the household store keeps up to date through `count_words`, and
-//! `search_index_deferred` (households inserted many at a time are indexed in one go). Each search
-//! function returns ids of households not erased, at most `limit`.
+//! SQL for the type-ahead search: the only place that reads the search indexes, which
+//! triggers on `households` keep up to date: on SQLite the FTS5 tables `households_fts`
+//! (trigrams over name, postcode, phone and number) and `households_words` (the words of the
+//! name); on PostgreSQL trigram indexes, the table `households_words` (each word of each name)
+//! and a full-text index over the names' words. It also reads and writes `search_words` (the
+//! words of the names, with how many households have each), which the household store keeps
+//! up to date through `count_words`, and `search_index_deferred` (households inserted many at
+//! a time are indexed in one go). Each search function returns ids of households not erased,
+//! at most `limit`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -43,62 +45,47 @@ impl Words {
         format!("({})", parts.join(with))
     }
 
-    /// As a query for the ids of the households that match (PostgreSQL), from the words of
-    /// their names in `households_words`: a prefix is a range of its key, all-of an
-    /// intersection, any-of a union; a phrase is its words, then the name checked for them
-    /// side by side in order.
-    fn push_ids<DB>(&self, q: &mut QueryBuilder<DB>)
-    where
-        DB: sqlx::Database,
-        for<'t> String: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
-    {
-        const WORDS: &str = "SELECT household_id FROM households_words WHERE word ";
-        let (parts, with) = match self {
-            Words::Prefix(w) => {
-                q.push(WORDS)
-                    .push(">= ")
-                    .push_bind(w.clone())
-                    .push(" AND word < ")
-                    .push_bind(format!("{w}\u{7f}"));
-                return;
-            }
-            Words::Word(w) => {
-                q.push(WORDS).push("= ").push_bind(w.clone());
-                return;
-            }
-            Words::Phrase(ws) => {
-                q.push("SELECT id FROM households WHERE id IN (");
-                Words::All(ws.iter().cloned().map(Words::Word).collect()).push_ids(q);
-                let words: Vec<String> = ws.iter().map(|w| escape(w)).collect();
-                q.push(") AND search_name ~ ").push_bind(format!(
-                    "(^|[^a-z0-9]){}([^a-z0-9]|$)",
-                    words.join("[^a-z0-9]+")
-                ));
-                return;
-            }
-            Words::All(parts) => (parts, " INTERSECT "),
-            Words::Any(parts) => (parts, " UNION "),
-        };
-        for (i, part) in parts.iter().enumerate() {
-            if i > 0 {
-                q.push(with);
-            }
-            q.push("(");
-            part.push_ids(q);
-            q.push(")");
+    /// A lone whole word (`Ok`) or prefix (`Err`), however deeply it is wrapped.
+    fn one_word(&self) -> Option<std::result::Result<&str, &str>> {
+        match self {
+            Words::Word(w) => Some(Ok(w)),
+            Words::Prefix(w) => Some(Err(w)),
+            Words::All(parts) | Words::Any(parts) if parts.len() == 1 => parts[0].one_word(),
+            _ => None,
         }
+    }
+
+    /// As a full-text query over the words of the names (PostgreSQL's `tsquery`, asked of
+    /// `NAME_WORDS`): a prefix is `'w':*`, a phrase its words side by side (`<->`).
+    fn tsquery(&self) -> String {
+        match self {
+            Words::Prefix(w) => format!("{}:*", quoted(w)),
+            Words::Word(w) => quoted(w),
+            Words::Phrase(ws) => {
+                let ws: Vec<String> = ws.iter().map(|w| quoted(w)).collect();
+                format!("({})", ws.join(" <-> "))
+            }
+            Words::All(parts) => Self::joined_tsquery(parts, " & "),
+            Words::Any(parts) => Self::joined_tsquery(parts, " | "),
+        }
+    }
+
+    fn joined_tsquery(parts: &[Words], with: &str) -> String {
+        let parts: Vec<String> = parts.iter().map(Words::tsquery).collect();
+        format!("({})", parts.join(with))
     }
 }
 
-/// A word as a regular expression that matches only itself.
-fn escape(word: &str) -> String {
-    word.chars()
-        .flat_map(|c| {
-            let special = !c.is_ascii_alphanumeric();
-            special.then_some('\\').into_iter().chain([c])
-        })
-        .collect()
+/// A word as a `tsquery` lexeme, quoted (a quote inside doubled).
+fn quoted(word: &str) -> String {
+    format!("'{}'", word.replace('\'', "''"))
 }
+
+/// On PostgreSQL, the words of a household's folded name as its full-text index holds them
+/// (runs of letters and digits, as SQLite's FTS5 splits them); the expression of
+/// `idx_households_name_words`, written exactly as there so that the index answers.
+const NAME_WORDS: &str =
+    "to_tsvector('simple', regexp_replace(h.search_name, '[^a-z0-9]+', ' ', 'g'))";
 
 // ':' sorts just after '9', so [digits, digits:) is every string starting with digits;
 // char 127 sorts after every folded (ASCII) character. Text compares byte by byte on both
@@ -203,17 +190,35 @@ async fn words_matching(conn: &mut Conn, words: &Words, limit: i64) -> Result<Ve
             .push_bind(words.fts5())
             .push(" AND h.erased_at IS NULL ORDER BY w.rowid LIMIT ")
             .push_bind(limit);
-        } else {
-            // The first matches by id, from the words' own index, then their names (an
-            // erased household has no words: its name is blank).
+        } else if let Some(word_is) = words.one_word() {
+            // One word or prefix: its households from `households_words` (an index-only
+            // read of the word's key range), the first by id, then their names (an erased
+            // household has no words: its name is blank).
             q.push(
                 "SELECT h.id, h.search_name FROM households h JOIN \
-                 (SELECT DISTINCT m.id FROM (",
+                 (SELECT DISTINCT household_id AS id FROM households_words WHERE word ",
             );
-            words.push_ids(&mut q);
-            q.push(") AS m (id) ORDER BY m.id LIMIT ")
+            match word_is {
+                Ok(word) => q.push("= ").push_bind(word.to_owned()),
+                Err(prefix) => q
+                    .push(">= ")
+                    .push_bind(prefix.to_owned())
+                    .push(" AND word < ")
+                    .push_bind(format!("{prefix}\u{7f}")),
+            };
+            q.push(" ORDER BY id LIMIT ")
                 .push_bind(limit)
                 .push(") f ON f.id = h.id WHERE h.erased_at IS NULL ORDER BY h.id");
+        } else {
+            // Several words: the matches from the names' full-text index, which joins the
+            // words' households inside the index, then the first by id.
+            q.push(MATCHES_FIRST)
+                .push("SELECT h.id, h.search_name FROM households h WHERE ")
+                .push(NAME_WORDS)
+                .push(" @@ to_tsquery('simple', ")
+                .push_bind(words.tsquery())
+                .push(") AND h.erased_at IS NULL) SELECT id, search_name FROM m ORDER BY id LIMIT ")
+                .push_bind(limit);
         }
         q.build_query_as().fetch_all(conn).await
     })?)
@@ -306,39 +311,51 @@ fn like_escaped(text: &str) -> String {
         .collect()
 }
 
-/// Words of households' folded names that start with `first` and are between `shortest`
-/// and `longest` letters long.
+/// Words of households' folded names that start with one of `firsts` and are between
+/// `shortest` and `longest` letters long, in one statement.
 pub async fn name_words(
     conn: &mut Conn,
-    first: char,
+    firsts: &[char],
     shortest: i64,
     longest: i64,
 ) -> Result<Vec<String>> {
-    let next = char::from_u32(u32::from(first) + 1).unwrap_or(char::MAX);
-    Ok(on_engine!(
-        conn,
-        sqlx::query_scalar(
-            "SELECT word FROM search_words WHERE word >= $1 AND word < $2 \
-             AND length(word) BETWEEN $3 AND $4 ORDER BY word",
-        )
-        .bind(first.to_string())
-        .bind(next.to_string())
-        .bind(shortest)
-        .bind(longest)
-        .fetch_all(conn)
-        .await
-    )?)
+    if firsts.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(on_engine!(conn, {
+        let mut q = QueryBuilder::<Engine>::new("SELECT word FROM search_words WHERE (");
+        for (i, first) in firsts.iter().enumerate() {
+            let next = char::from_u32(u32::from(*first) + 1).unwrap_or(char::MAX);
+            q.push(if i == 0 { "" } else { " OR " })
+                .push("(word >= ")
+                .push_bind(first.to_string())
+                .push(" AND word < ")
+                .push_bind(next.to_string())
+                .push(")");
+        }
+        q.push(") AND length(word) BETWEEN ")
+            .push_bind(shortest)
+            .push(" AND ")
+            .push_bind(longest)
+            .push(" ORDER BY word");
+        q.build_query_scalar().fetch_all(conn).await
+    })?)
 }
 
-/// Whether `word` is a whole word of some household's name.
-pub async fn is_name_word(conn: &mut Conn, word: &str) -> Result<bool> {
-    Ok(on_engine!(
-        conn,
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM search_words WHERE word = $1)")
-            .bind(word)
-            .fetch_one(conn)
-            .await
-    )?)
+/// Whether every one of `words` is a whole word of some household's name, in one statement.
+pub async fn are_name_words(conn: &mut Conn, words: &[String]) -> Result<bool> {
+    let words: BTreeSet<&str> = words.iter().map(String::as_str).collect();
+    if words.is_empty() {
+        return Ok(false);
+    }
+    let found: i64 = on_engine!(conn, {
+        let mut q = QueryBuilder::<Engine>::new("SELECT COUNT(*) FROM search_words WHERE word IN ");
+        q.push_tuples(&words, |mut b, word| {
+            b.push_bind(*word);
+        });
+        q.build_query_scalar().fetch_one(conn).await
+    })?;
+    Ok(usize::try_from(found).is_ok_and(|n| n == words.len()))
 }
 
 /// The distinct words of a folded name as the word index splits it (FTS5's `unicode61`

@@ -27,7 +27,7 @@ use crate::money;
 use crate::referrals::{AgencyKind, Outcome};
 use crate::settings::{self, Settings};
 use crate::stock::deliveries::DeliverySource;
-pub use store::{EVENTS_SQL, HOUSEHOLDS_SQL, PER_DAY_SQL, VISITS_SQL};
+pub use store::{EVENTS_SQL, HOUSEHOLDS_SQL, VISITS_SQL};
 use suppress::{Count, Figures};
 
 /// The version of the JSON summary's shape; roll-ups refuse to mix versions. Version 2: every
@@ -460,13 +460,17 @@ async fn summary_with(conn: &mut Conn, settings: &Settings, period: &Period) -> 
 
     let mut groups: BTreeMap<Option<i64>, Figures> = BTreeMap::new();
     let mut estimated = Count::default();
+    let mut per_day: BTreeMap<NaiveDate, Count> = BTreeMap::new();
     for v in visit_rows {
+        let visits = Count::new(v.visits, v.key);
         let g = groups.entry(v.neighbourhood).or_default();
-        g.visits = Count::new(v.visits, v.key);
-        g.items = v.items;
-        g.fees_pence = v.fees;
-        g.savings_pence = v.value - v.fees;
+        g.visits = g.visits + visits;
+        g.items += v.items;
+        g.fees_pence += v.fees;
+        g.savings_pence += v.value - v.fees;
         estimated = estimated + Count::new(v.estimated, v.estimated_key);
+        let day = per_day.entry(v.day).or_default();
+        *day = *day + visits;
     }
     // One row per neighbourhood and language: each household is in exactly one.
     let mut by_language: BTreeMap<String, Count> = BTreeMap::new();
@@ -542,18 +546,17 @@ async fn summary_with(conn: &mut Conn, settings: &Settings, period: &Period) -> 
         .into_iter()
         .map(|(s, u, v)| (s, (u, v)))
         .collect();
-    let per_day = store::visits_per_day(&mut *conn, from, to).await?;
     let mut weeks: BTreeMap<NaiveDate, Count> = BTreeMap::new();
     let mut week = week_start_of(period.from, settings.week_start);
     while week <= period.to {
         weeks.insert(week, Count::default());
         week += Duration::weeks(1);
     }
-    for (day, n, key) in per_day {
+    for (day, visits) in per_day {
         let w = weeks
             .entry(week_start_of(day, settings.week_start))
             .or_default();
-        *w = *w + Count::new(n, key);
+        *w = *w + visits;
     }
 
     Ok(Summary {

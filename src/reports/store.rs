@@ -11,10 +11,12 @@ use crate::db::{sql, Conn, Day, Maybe};
 use crate::error::Result;
 use crate::on_engine;
 
-/// Visits, items, fees and the value of what was taken, by the neighbourhood at the visit,
-/// with the sums of the visits' record keys (binds: from, to, average item value in pence).
+/// Visits, items, fees and the value of what was taken, by day and by the neighbourhood at
+/// the visit, with the sums of the visits' record keys (binds: from, to, average item value
+/// in pence): one read of the period's visits gives both the neighbourhoods' figures and the
+/// visits per week.
 pub const VISITS_SQL: &str = "WITH taken AS (
-             SELECT v.snap_neighbourhood_id AS neighbourhood, COUNT(*) AS visits,
+             SELECT v.local_date AS day, v.snap_neighbourhood_id AS neighbourhood, COUNT(*) AS visits,
                     CAST(SUM(v.items) AS BIGINT) AS items, CAST(SUM(t.value) AS BIGINT) AS value, CAST(SUM(v.record_key) AS BIGINT) AS key
              FROM (SELECT visit_id, CAST(SUM(COALESCE(-m.value_pence, -m.quantity * $3)) AS BIGINT) AS value
                    FROM stock_movements m
@@ -22,21 +24,18 @@ pub const VISITS_SQL: &str = "WITH taken AS (
                    GROUP BY visit_id) t
              JOIN visits v ON v.id = t.visit_id
              WHERE v.voided_at IS NULL AND v.local_date BETWEEN $1 AND $2
-             GROUP BY v.snap_neighbourhood_id),
+             GROUP BY v.local_date, v.snap_neighbourhood_id),
          daily AS (
-             SELECT snap_neighbourhood_id AS neighbourhood, COUNT(*) AS visits,
+             SELECT local_date AS day, snap_neighbourhood_id AS neighbourhood, COUNT(*) AS visits,
                     CAST(SUM(items) AS BIGINT) AS items, CAST(SUM(fee_pence) AS BIGINT) AS fees, CAST(SUM(record_key) AS BIGINT) AS key
              FROM visits WHERE voided_at IS NULL AND local_date BETWEEN $1 AND $2
-             GROUP BY local_date, snap_neighbourhood_id),
-         seen AS (
-             SELECT neighbourhood, CAST(SUM(visits) AS BIGINT) AS visits, CAST(SUM(items) AS BIGINT) AS items,
-                    CAST(SUM(fees) AS BIGINT) AS fees, CAST(SUM(key) AS BIGINT) AS key
-             FROM daily GROUP BY neighbourhood)
-         SELECT s.neighbourhood, s.visits, s.items, s.fees,
-                COALESCE(t.value, 0) + (s.items - COALESCE(t.items, 0)) * $3 AS value,
-                s.visits - COALESCE(t.visits, 0) AS estimated, s.key,
-                s.key - COALESCE(t.key, 0) AS estimated_key
-         FROM seen s LEFT JOIN taken t ON t.neighbourhood IS NOT DISTINCT FROM s.neighbourhood";
+             GROUP BY local_date, snap_neighbourhood_id)
+         SELECT d.day, d.neighbourhood, d.visits, d.items, d.fees,
+                COALESCE(t.value, 0) + (d.items - COALESCE(t.items, 0)) * $3 AS value,
+                d.visits - COALESCE(t.visits, 0) AS estimated, d.key,
+                d.key - COALESCE(t.key, 0) AS estimated_key
+         FROM daily d LEFT JOIN taken t
+           ON t.day = d.day AND t.neighbourhood IS NOT DISTINCT FROM d.neighbourhood";
 
 /// Households and people, once each, as at their latest visit in the period, by the
 /// neighbourhood and the preferred language at that visit, with the sums of the households'
@@ -80,15 +79,11 @@ pub const EVENTS_SQL: &str = "SELECT neighbourhood_id AS neighbourhood,
                 CAST(COALESCE(SUM(record_key) FILTER (WHERE kind = 'renewed'), 0) AS BIGINT) AS renewed_key
          FROM membership_events WHERE local_date BETWEEN $1 AND $2 GROUP BY neighbourhood_id";
 
-/// Visits per day and the sum of their record keys, for visits per week (binds: from, to).
-pub const PER_DAY_SQL: &str =
-    "SELECT local_date, COUNT(*), CAST(SUM(record_key) AS BIGINT) FROM visits
-         WHERE voided_at IS NULL AND local_date BETWEEN $1 AND $2 GROUP BY local_date";
-
-/// One neighbourhood's visits (`None`: none recorded): visits, items, fees, value taken,
-/// visits whose value was estimated, and the record keys' sums.
+/// One day's visits in one neighbourhood (`None`: none recorded): visits, items, fees, value
+/// taken, visits whose value was estimated, and the record keys' sums.
 #[derive(Debug, sqlx::FromRow)]
 pub struct VisitFigures {
+    pub day: NaiveDate,
     pub neighbourhood: Option<i64>,
     pub visits: i64,
     pub items: i64,
@@ -313,22 +308,6 @@ pub async fn stock_received(
     .bind(to)
     .fetch_all(conn)
     .await)?)
-}
-
-/// Visits on each day of the period that had any, and the sum of their record keys.
-pub async fn visits_per_day(
-    conn: &mut Conn,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<Vec<(NaiveDate, i64, i64)>> {
-    Ok(on_engine!(
-        conn,
-        sqlx::query_as(PER_DAY_SQL)
-            .bind(from)
-            .bind(to)
-            .fetch_all(conn)
-            .await
-    )?)
 }
 
 /// Every visit (not voided) on or after `from`: (date, household id).
