@@ -1,11 +1,106 @@
-//! Several desks on one server database at once (real connections, at the same moment):
-//! registrations get distinct membership numbers, and the audit trail stays one unbroken
-//! chain, however their transactions interleave.
+//! Several desks on one database at once (real connections and real processes, at the same
+//! moment): one household checked in at eight desks gets one visit; registrations get
+//! distinct membership numbers, and the audit trail stays one unbroken chain, however their
+//! transactions interleave.
 #![allow(clippy::unwrap_used)]
 
 mod common;
 
+use std::process::{Command, Stdio};
+
+use pantry::db::server::ServerAddress;
 use pantry::db::Engine;
+use pantry::Db;
+
+/// A pantry set up as Hillside with Alex (PIN 3333) its admin, on `engine`; the data folder
+/// and the environment that points the command line at it.
+async fn desk_pantry(engine: Engine) -> (tempfile::TempDir, Db, Vec<(&'static str, String)>) {
+    let (dir, db, env) = match engine {
+        Engine::Sqlite => {
+            let (dir, db) = common::fresh_db().await;
+            (dir, db, Vec::new())
+        }
+        Engine::Postgres => {
+            let database = common::server::migrated_database().await;
+            let dir = tempfile::tempdir().unwrap();
+            let address = ServerAddress::parse(&database.app).unwrap();
+            let db = Db::open_server(&address, dir.path(), common::keys())
+                .await
+                .unwrap();
+            (dir, db, vec![("PANTRY_DATABASE_URL", database.app)])
+        }
+    };
+    pantry::settings::save(&db, &common::hillside_form(), &common::admin())
+        .await
+        .unwrap();
+    common::admin_alex(&db).await;
+    (dir, db, env)
+}
+
+on_both_engines! {
+    /// Eight desks, each with its volunteer signed in, scan one household's number at the
+    /// same moment (eight `pantry visit` processes): exactly one visit is recorded, and the
+    /// seven others are told that the household already visited this week and exit with
+    /// failure.
+    async fn eight_desks_checking_one_household_in_at_once_record_one_visit(engine) {
+        let (dir, db, env) = desk_pantry(engine).await;
+        let household =
+            pantry::members::register(&db, &common::household("Amira Haddad"), None, &common::admin())
+                .await
+                .unwrap();
+        for desk in 1..=8 {
+            common::add_volunteer(
+                &db,
+                &common::admin(),
+                &format!("Desk{desk} Volunteer"),
+                pantry::access::Role::Counter,
+                "2468",
+            )
+            .await;
+        }
+        let desks: Vec<_> = (1..=8)
+            .map(|desk| {
+                Command::new(env!("CARGO_BIN_EXE_pantry"))
+                    .arg("--data-dir")
+                    .arg(dir.path())
+                    .args(["visit", &household.membership_number])
+                    .env_remove("PANTRY_DATA_DIR")
+                    .env("PANTRY_KEY_DIR", common::key_dir())
+                    .env("PANTRY_VOLUNTEER", format!("Desk{desk} Volunteer"))
+                    .env("PANTRY_PIN", "2468")
+                    .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        let outputs: Vec<_> = desks
+            .into_iter()
+            .map(|d| d.wait_with_output().unwrap())
+            .collect();
+        let recorded: Vec<_> = outputs.iter().filter(|o| o.status.success()).collect();
+        assert_eq!(recorded.len(), 1, "{outputs:#?}");
+        assert!(common::stdout(recorded[0]).contains("Recorded: household"));
+        for refused in outputs.iter().filter(|o| !o.status.success()) {
+            let said = common::stderr(refused);
+            assert!(said.contains("Not eligible today: Already visited this week"), "{said}");
+        }
+        assert_eq!(common::count(&db, "visits").await, 1);
+        // A number that is no household's is told, and records nothing.
+        let out = common::pantry_with(
+            dir.path(),
+            Some(("Alex", "3333")),
+            &env.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>(),
+            &["visit", "Amira"],
+        );
+        assert!(!out.status.success());
+        assert!(common::stderr(&out).contains("not a card or membership number"));
+        assert_eq!(common::count(&db, "visits").await, 1);
+        db.close().await;
+    }
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn desks_registering_at_once_get_distinct_numbers_and_one_unbroken_trail() {
@@ -68,4 +163,58 @@ async fn desks_registering_at_once_get_distinct_numbers_and_one_unbroken_trail()
     assert_eq!(check.head.entries, common::count(&db, "audit_log").await);
     assert!(check.head.entries >= 65);
     db.close().await;
+}
+
+on_both_engines! {
+    /// The same, at the moment of recording: eight desks that each checked the household in
+    /// (the counter showed it may shop) press Record at once, each on its own connection.
+    /// One visit is recorded; the seven others get the usual verdict, nothing half-written.
+    async fn eight_desks_recording_one_household_at_once_record_one_visit(engine) {
+        let (_dir, db, _) = desk_pantry(engine).await;
+        let household =
+            pantry::members::register(&db, &common::household("Amira Haddad"), None, &common::admin())
+                .await
+                .unwrap();
+        let mut forms = Vec::new();
+        for _ in 0..8 {
+            let check_in = pantry::visits::check_in(&db, household.id, None, &common::admin())
+                .await
+                .unwrap();
+            assert!(check_in.verdict.eligible);
+            forms.push(pantry::visits::VisitForm {
+                household_id: household.id,
+                request_id: check_in.request_id,
+                card_number: None,
+                items: "10".into(),
+                fee_method: pantry::visits::FeeMethod::Cash,
+                note: String::new(),
+                override_reason: None,
+                lines: Vec::new(),
+            });
+        }
+        let start = std::sync::Arc::new(tokio::sync::Barrier::new(forms.len()));
+        let desks: Vec<_> = forms
+            .into_iter()
+            .map(|form| {
+                let (db, start) = (db.clone(), start.clone());
+                tokio::spawn(async move {
+                    start.wait().await;
+                    pantry::visits::record_visit(&db, &form, &common::manager()).await
+                })
+            })
+            .collect();
+        let mut recorded = 0;
+        for desk in desks {
+            match desk.await.unwrap() {
+                Ok(_) => recorded += 1,
+                Err(pantry::Error::NotEligible { reasons }) => {
+                    assert!(reasons[0].starts_with("Already visited this week"), "{reasons:?}")
+                }
+                Err(other) => panic!("{other}"),
+            }
+        }
+        assert_eq!(recorded, 1);
+        assert_eq!(common::count(&db, "visits").await, 1);
+        db.close().await;
+    }
 }

@@ -10,7 +10,7 @@ pub mod form;
 mod held;
 pub mod search;
 mod search_store;
-mod store;
+pub(crate) mod store;
 pub mod welcome;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};

@@ -826,3 +826,16 @@ pub async fn members_born_in(conn: &mut Conn, year: u16) -> Result<Vec<(i64, Str
         .await
     )?)
 }
+
+/// Holds the household's row until the transaction ends, so that desks writing about one
+/// household at once (a check-in, an undo, an erasure) take turns: on PostgreSQL a row lock,
+/// taken before anything is read; SQLite's write transaction already holds the whole file.
+pub(crate) async fn lock(conn: &mut Conn, household_id: i64) -> Result<()> {
+    if let On::Postgres(conn) = conn.on() {
+        sqlx::query("SELECT id FROM households WHERE id = $1 FOR UPDATE")
+            .bind(household_id)
+            .fetch_optional(conn)
+            .await?;
+    }
+    Ok(())
+}

@@ -19,7 +19,7 @@ mod till;
 pub use counter::{check_in, scan, type_ahead, CheckIn, CounterHousehold, ScanOutcome, TypeAhead};
 pub use eligibility::{eligibility, Facts, Reason, ReasonCode, Verdict};
 pub(crate) use recording::{record_delivered, verdict_on, Delivered};
-pub use recording::{record_visit, void_visit, FeeMethod, VisitForm, VisitRecord};
+pub use recording::{record_scanned, record_visit, void_visit, FeeMethod, VisitForm, VisitRecord};
 pub use store::{
     COUNTER_ROW_SQL, DATES_SINCE_SQL, INSERT_VISIT_SQL, LAST_DATE_SQL, VISIT_FOR_REQUEST_SQL,
     VISIT_SQL,

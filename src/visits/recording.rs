@@ -132,6 +132,9 @@ pub async fn record_visit(db: &Db, form: &VisitForm, actor: &Actor) -> Result<Vi
         .filter(|r| !r.is_empty());
 
     let mut tx = db.begin_write().await?;
+    // Desks checking the same household in at once take turns: the second sees the first's
+    // visit and gets the usual verdict.
+    crate::households::store::lock(&mut tx, form.household_id).await?;
     if let Some(done) = store::visit_for_request(&mut tx, &form.request_id).await? {
         return Ok(done);
     }
@@ -203,6 +206,43 @@ pub async fn record_visit(db: &Db, form: &VisitForm, actor: &Actor) -> Result<Vi
     Ok(visit)
 }
 
+/// A visit recorded from a scanned (or typed) card or membership number alone, as a desk's
+/// script or the command line does: the counter's check-in, then `record_visit` with the
+/// usual number of items unless `items` says otherwise. Refused as at the counter (every
+/// reason given) unless a manager gives `override_reason`.
+pub async fn record_scanned(
+    db: &Db,
+    scanned: &str,
+    items: Option<u32>,
+    fee_method: FeeMethod,
+    override_reason: Option<&str>,
+    actor: &Actor,
+) -> Result<VisitRecord> {
+    let check_in = match super::scan(db, scanned, actor).await? {
+        super::ScanOutcome::Found { check_in } => check_in,
+        super::ScanOutcome::Unknown { message, .. } => {
+            return Err(Error::invalid("number", message))
+        }
+        super::ScanOutcome::Matches { .. } => {
+            return Err(Error::invalid(
+                "number",
+                format!("{} is not a card or membership number.", scanned.trim()),
+            ))
+        }
+    };
+    let form = VisitForm {
+        household_id: check_in.household.id,
+        request_id: check_in.request_id,
+        card_number: check_in.card_number,
+        items: items.unwrap_or(check_in.items_default).to_string(),
+        fee_method,
+        note: String::new(),
+        override_reason: override_reason.map(str::to_owned),
+        lines: Vec::new(),
+    };
+    record_visit(db, &form, actor).await
+}
+
 /// Undoes a visit: it stays, marked void with who, when and why.
 pub async fn void_visit(
     db: &Db,
@@ -231,6 +271,12 @@ pub async fn void_visit(
     let now = db.now();
     let when = When::at(now, &settings);
     let mut tx = db.begin_write().await?;
+    let visit = store::visit(&mut tx, visit_id)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("Visit {visit_id}")))?;
+    // Two desks undoing one visit, or undoing it while the household checks in, take turns:
+    // read again once the household is held.
+    crate::households::store::lock(&mut tx, visit.household_id).await?;
     let visit = store::visit(&mut tx, visit_id)
         .await?
         .ok_or_else(|| Error::not_found(format!("Visit {visit_id}")))?;

@@ -127,6 +127,22 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Check a household in from its card or membership number, as the counter does (the
+    /// same rules, roles and audit): prints the visit recorded, or why not and exits non-zero.
+    Visit {
+        /// The household's card or membership number.
+        #[arg(value_name = "NUMBER")]
+        number: String,
+        /// Items taken (default: the pantry's usual number per visit).
+        #[arg(long)]
+        items: Option<u32>,
+        /// How the weekly fee was paid: cash, card, voucher or waived.
+        #[arg(long, default_value = "cash")]
+        fee: String,
+        /// Record the visit although the rules refuse it, for this reason (managers).
+        #[arg(long = "override", value_name = "REASON")]
+        override_reason: Option<String>,
+    },
     /// Erase a household's personal details for good, everywhere (a manager): its details,
     /// members, notes, visit notes, referral details, card numbers, and the files Pantry wrote
     /// about it. Anonymous counts stay for reports.

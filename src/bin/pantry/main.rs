@@ -22,6 +22,7 @@ use pantry::reports::export::{self, ReportFormat};
 use pantry::reports::{self, rollup};
 use pantry::stock::opening;
 use pantry::text::shown;
+use pantry::visits;
 
 /// Prints a line with any control characters made visible, so a name or note can never
 /// send escape sequences to the volunteer's terminal.
@@ -296,6 +297,12 @@ async fn signed_in(
             subject_access(db, &household, out.as_deref(), actor).await
         }
         Command::Erase { household, reason } => erase(db, &household, &reason, actor).await,
+        Command::Visit {
+            number,
+            items,
+            fee,
+            override_reason,
+        } => visit(db, &number, items, &fee, override_reason.as_deref(), actor).await,
         Command::Print {
             what:
                 PrintWhat::Cards {
@@ -675,6 +682,34 @@ async fn erase(db: &Db, number: &str, reason: &str, actor: &Actor) -> Result<(),
     for file in &done.files_deleted {
         say!("Deleted {file}");
     }
+    Ok(())
+}
+
+async fn visit(
+    db: &Db,
+    number: &str,
+    items: Option<u32>,
+    fee: &str,
+    override_reason: Option<&str>,
+    actor: &Actor,
+) -> Result<(), Error> {
+    let fee_method = visits::FeeMethod::from_code(fee.trim()).ok_or_else(|| {
+        Error::invalid("fee", "The fee is paid by cash, card, voucher or waived.")
+    })?;
+    let visit =
+        visits::record_scanned(db, number, items, fee_method, override_reason, actor).await?;
+    say!(
+        "Recorded: household {} checked in on {} ({} items, fee {}{}).",
+        visit.membership_number,
+        visit.local_date.format("%d/%m/%Y"),
+        visit.items,
+        fee_method.label().to_lowercase(),
+        if visit.override_reason.is_some() {
+            ", rules overridden"
+        } else {
+            ""
+        }
+    );
     Ok(())
 }
 
