@@ -10,7 +10,7 @@ pub mod form;
 mod held;
 pub mod search;
 mod search_store;
-pub(crate) mod store;
+mod store;
 pub mod welcome;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -386,6 +386,12 @@ pub(crate) async fn allocate_serials(
     store::allocate_serials(tx, count, taken)
         .await?
         .ok_or_else(numbers_used_up)
+}
+
+/// Holds the household's row until the caller's transaction ends (`store::lock`), so that
+/// desks writing about one household at once take turns.
+pub(crate) async fn lock(tx: &mut Conn, household_id: i64) -> Result<()> {
+    store::lock(tx, household_id).await
 }
 
 /// Inserts households (checked, with their serials given), inside the caller's

@@ -146,7 +146,7 @@ pub async fn erase(db: &Db, id: i64, reason: &str, actor: &Actor) -> Result<Eras
     let at = db.now();
     let mut tx = db.begin_write().await?;
     // A check-in or an undo of this household at another desk finishes first, or waits.
-    households::store::lock(&mut tx, id).await?;
+    households::lock(&mut tx, id).await?;
     let household = households::load(&mut tx, id)
         .await?
         .ok_or_else(|| Error::not_found(format!("Household {id}")))?;

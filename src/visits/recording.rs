@@ -134,7 +134,7 @@ pub async fn record_visit(db: &Db, form: &VisitForm, actor: &Actor) -> Result<Vi
     let mut tx = db.begin_write().await?;
     // Desks checking the same household in at once take turns: the second sees the first's
     // visit and gets the usual verdict.
-    crate::households::store::lock(&mut tx, form.household_id).await?;
+    crate::households::lock(&mut tx, form.household_id).await?;
     if let Some(done) = store::visit_for_request(&mut tx, &form.request_id).await? {
         return Ok(done);
     }
@@ -276,7 +276,7 @@ pub async fn void_visit(
         .ok_or_else(|| Error::not_found(format!("Visit {visit_id}")))?;
     // Two desks undoing one visit, or undoing it while the household checks in, take turns:
     // read again once the household is held.
-    crate::households::store::lock(&mut tx, visit.household_id).await?;
+    crate::households::lock(&mut tx, visit.household_id).await?;
     let visit = store::visit(&mut tx, visit_id)
         .await?
         .ok_or_else(|| Error::not_found(format!("Visit {visit_id}")))?;

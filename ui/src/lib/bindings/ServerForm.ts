@@ -5,9 +5,10 @@
  */
 export type ServerForm = { host: string, port: string, database: string, user: string, 
 /**
- * Never kept in the data folder, never shown again.
+ * Never kept in the data folder (`server.json` is this form without it), never shown
+ * again.
  */
-password: string, 
+password?: string, 
 /**
  * The CA certificate that signed the server's certificate (a file the server's admin
  * gives): needed for any server but this computer.
