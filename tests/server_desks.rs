@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use pantry::db::server::ServerAddress;
 use pantry::db::Engine;
@@ -58,22 +58,20 @@ on_both_engines! {
             )
             .await;
         }
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let desks: Vec<_> = (1..=8)
             .map(|desk| {
-                Command::new(env!("CARGO_BIN_EXE_pantry"))
-                    .arg("--data-dir")
-                    .arg(dir.path())
-                    .args(["visit", &household.membership_number])
-                    .env_remove("PANTRY_DATA_DIR")
-                    .env("PANTRY_KEY_DIR", common::key_dir())
-                    .env("PANTRY_VOLUNTEER", format!("Desk{desk} Volunteer"))
-                    .env("PANTRY_PIN", "2468")
-                    .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-                    .stdin(Stdio::null())
-                    .stdout(Stdio::piped())
-                    .stderr(Stdio::piped())
-                    .spawn()
-                    .unwrap()
+                let volunteer = format!("Desk{desk} Volunteer");
+                common::pantry_command(
+                    dir.path(),
+                    Some((&volunteer, "2468")),
+                    &env,
+                    &["visit", &household.membership_number],
+                )
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
             })
             .collect();
         let outputs: Vec<_> = desks
@@ -89,12 +87,7 @@ on_both_engines! {
         }
         assert_eq!(common::count(&db, "visits").await, 1);
         // A number that is no household's is told, and records nothing.
-        let out = common::pantry_with(
-            dir.path(),
-            Some(("Alex", "3333")),
-            &env.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>(),
-            &["visit", "Amira"],
-        );
+        let out = common::pantry_with(dir.path(), Some(("Alex", "3333")), &env, &["visit", "Amira"]);
         assert!(!out.status.success());
         assert!(common::stderr(&out).contains("not a card or membership number"));
         assert_eq!(common::count(&db, "visits").await, 1);

@@ -107,13 +107,7 @@ fn fifty_cold_processes_each_open_eight_databases_at_once() {
 fn init_at_once(data_dir: &Path, n: usize) -> Vec<Output> {
     let children: Vec<_> = (0..n)
         .map(|_| {
-            Command::new(env!("CARGO_BIN_EXE_pantry"))
-                .arg("--data-dir")
-                .arg(data_dir)
-                .arg("init")
-                .env("PANTRY_KEY_DIR", common::key_dir())
-                .env_remove("PANTRY_DATA_DIR")
-                .stdin(Stdio::null())
+            common::pantry_command(data_dir, None, &[], &["init"])
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
                 .spawn()

@@ -247,6 +247,17 @@ pub fn pantry_with(
     env: &[(&str, &str)],
     args: &[&str],
 ) -> Output {
+    pantry_command(data_dir, who, env, args).output().unwrap()
+}
+
+/// The command line on a data directory as `who` (name, PIN), with more environment
+/// variables set, ready to run or to start beside others (no standard input).
+pub fn pantry_command(
+    data_dir: &Path,
+    who: Option<(&str, &str)>,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_pantry"));
     command
         .arg("--data-dir")
@@ -261,7 +272,7 @@ pub fn pantry_with(
     if let Some((name, pin)) = who {
         command.env("PANTRY_VOLUNTEER", name).env("PANTRY_PIN", pin);
     }
-    command.output().unwrap()
+    command
 }
 
 /// Alex, the first admin, with PIN 3333 (as the demo pantry has), for command-line tests on
