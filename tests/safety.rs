@@ -49,7 +49,13 @@ async fn dump(dir: &Path) -> String {
         .unwrap();
         let columns: Vec<String> = columns
             .into_iter()
-            .filter(|c| !(table == "volunteers" && (c == "failed_attempts" || c == "locked_until")))
+            .filter(|c| {
+                !(table == "volunteers"
+                    && matches!(
+                        c.as_str(),
+                        "failed_attempts" | "locked_until" | "pin_checks" | "pin_checks_since"
+                    ))
+            })
             .map(|c| format!("quote(\"{c}\")"))
             .collect();
         let only = match table.as_str() {

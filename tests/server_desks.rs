@@ -8,34 +8,7 @@ mod common;
 
 use std::process::Stdio;
 
-use pantry::db::server::ServerAddress;
 use pantry::db::Engine;
-use pantry::Db;
-
-/// A pantry set up as Hillside with Alex (PIN 3333) its admin, on `engine`; the data folder
-/// and the environment that points the command line at it.
-async fn desk_pantry(engine: Engine) -> (tempfile::TempDir, Db, Vec<(&'static str, String)>) {
-    let (dir, db, env) = match engine {
-        Engine::Sqlite => {
-            let (dir, db) = common::fresh_db().await;
-            (dir, db, Vec::new())
-        }
-        Engine::Postgres => {
-            let database = common::server::migrated_database().await;
-            let dir = tempfile::tempdir().unwrap();
-            let address = ServerAddress::parse(&database.app).unwrap();
-            let db = Db::open_server(&address, dir.path(), common::keys())
-                .await
-                .unwrap();
-            (dir, db, vec![("PANTRY_DATABASE_URL", database.app)])
-        }
-    };
-    pantry::settings::save(&db, &common::hillside_form(), &common::admin())
-        .await
-        .unwrap();
-    common::admin_alex(&db).await;
-    (dir, db, env)
-}
 
 on_both_engines! {
     /// Eight desks, each with its volunteer signed in, scan one household's number at the
@@ -43,7 +16,7 @@ on_both_engines! {
     /// seven others are told that the household already visited this week and exit with
     /// failure.
     async fn eight_desks_checking_one_household_in_at_once_record_one_visit(engine) {
-        let (dir, db, env) = desk_pantry(engine).await;
+        let (dir, db, env) = common::hillside_with_alex_on(engine).await;
         let household =
             pantry::members::register(&db, &common::household("Amira Haddad"), None, &common::admin())
                 .await
@@ -163,7 +136,7 @@ on_both_engines! {
     /// (the counter showed it may shop) press Record at once, each on its own connection.
     /// One visit is recorded; the seven others get the usual verdict, nothing half-written.
     async fn eight_desks_recording_one_household_at_once_record_one_visit(engine) {
-        let (_dir, db, _) = desk_pantry(engine).await;
+        let (_dir, db, _) = common::hillside_with_alex_on(engine).await;
         let household =
             pantry::members::register(&db, &common::household("Amira Haddad"), None, &common::admin())
                 .await
@@ -208,6 +181,55 @@ on_both_engines! {
         }
         assert_eq!(recorded, 1);
         assert_eq!(common::count(&db, "visits").await, 1);
+        db.close().await;
+    }
+}
+
+on_both_engines! {
+    /// Desks often share one volunteer's name (a script at each desk, or a volunteer who
+    /// signs in at a second desk): eight `pantry visit` processes signed in as one volunteer
+    /// at once, each checking a different household in, are all signed in and all record
+    /// their visit; the name is not locked out by its own right PIN, and no place is left
+    /// taken.
+    async fn eight_desks_signed_in_as_one_volunteer_at_once_all_sign_in(engine) {
+        let (dir, db, env) = common::hillside_with_alex_on(engine).await;
+        let mut numbers = Vec::new();
+        for n in 1..=8 {
+            let h = pantry::members::register(
+                &db,
+                &common::household(&format!("Member{n} Haddad")),
+                Some("a different household"),
+                &common::admin(),
+            )
+            .await
+            .unwrap();
+            numbers.push(h.membership_number);
+        }
+        common::add_volunteer(&db, &common::admin(), "Sam Okafor", pantry::access::Role::Counter, "2468").await;
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let desks: Vec<_> = numbers
+            .iter()
+            .map(|number| {
+                common::pantry_command(dir.path(), Some(("Sam Okafor", "2468")), &env, &["visit", number])
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for desk in desks {
+            let out = desk.wait_with_output().unwrap();
+            assert!(out.status.success(), "{}", common::stderr(&out));
+        }
+        assert_eq!(common::count(&db, "visits").await, 8);
+        let places: Vec<(i64, i64)> = common::rows(
+            &db,
+            "SELECT failed_attempts, pin_checks FROM volunteers WHERE name = 'Sam Okafor'",
+            &[],
+        )
+        .await;
+        assert_eq!(places, vec![(0, 0)]);
+        pantry::volunteers::sign_in(&db, "Sam Okafor", "2468").await.unwrap();
         db.close().await;
     }
 }

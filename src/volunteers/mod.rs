@@ -255,55 +255,43 @@ pub async fn save_volunteer(db: &Db, actor: &Actor, form: &VolunteerForm) -> Res
     Ok(saved)
 }
 
-/// Signs a volunteer in. Each attempt is counted *before* its PIN is checked, in a write
-/// transaction, so guesses sent at once (from many processes) are each counted and no more
-/// than `MAX_ATTEMPTS` for one name are ever being checked; after `MAX_ATTEMPTS` wrong PINs
-/// in a row the name is locked for `LOCKOUT_MINUTES`. Wrong PINs anywhere in the pantry also
-/// slow down every sign-in (`slow_down`), so guessing across names gains nothing.
-pub async fn sign_in(db: &Db, name: &str, pin: &str) -> Result<Actor> {
-    let now = db.now();
-    let mut tx = db.begin_write().await?;
-    let Some(login) = store::login(&mut tx, name.trim()).await? else {
-        return Err(Error::invalid("name", "Choose your name from the list."));
-    };
-    if let Some(until) = login.locked_until.filter(|until| *until > now) {
-        return Err(Error::Forbidden(format!(
-            "too many wrong PINs for {}: try again after {}, or ask an admin to reset the PIN.",
-            login.name,
-            until.with_timezone(&chrono::Local).format("%H:%M")
-        )));
-    }
-    if let Some(wait) = slow_down(&mut tx, now).await? {
-        let seconds = wait.num_seconds().max(1);
-        return Err(Error::Forbidden(format!(
-            "Too many wrong PINs have been typed at this pantry in the last few minutes: wait \
-             {seconds} second{}, then try again.",
-            if seconds == 1 { "" } else { "s" }
-        )));
-    }
-    // A lock-out that has run out starts the count again.
-    let before = if login.locked_until.is_some() {
-        0
-    } else {
-        login.failed_attempts
-    };
-    let attempt = before + 1;
-    let locks = attempt >= MAX_ATTEMPTS;
-    let lock_until = locks.then(|| now + Duration::minutes(LOCKOUT_MINUTES));
-    store::set_attempts(&mut tx, login.id, attempt, lock_until).await?;
-    tx.commit().await?;
+/// How long a PIN check counts as under way: one whose process was killed before it ended
+/// stops holding a place after this (a check takes well under a second).
+const PIN_CHECK_EXPIRY_SECONDS: i64 = 60;
+/// How long a sign-in waits for the PIN checks under way for the same name at other desks.
+const PIN_CHECK_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
 
+/// Signs a volunteer in. The wrong PINs in a row and the PIN checks under way for a name
+/// together never exceed `MAX_ATTEMPTS`: a check takes its place in a write transaction
+/// before the PIN is hashed, so guesses sent at once (from many processes or desks) wait
+/// for each other and no more than `MAX_ATTEMPTS` wrong ones are ever checked. Only wrong
+/// PINs count towards the lock-out (`LOCKOUT_MINUTES` after `MAX_ATTEMPTS` in a row): a
+/// volunteer signed in at several desks at once is never locked out by their own right PIN.
+/// Wrong PINs anywhere in the pantry also slow down every sign-in (`slow_down`), so
+/// guessing across names gains nothing.
+pub async fn sign_in(db: &Db, name: &str, pin: &str) -> Result<Actor> {
+    let login = start_pin_check(db, name.trim()).await?;
     let right = pin_matches(pin.trim(), &login.pin_hash);
-    let tx = db.begin_write().await?;
+    let mut tx = db.begin_write().await?;
+    let now = db.now();
+    let failed = store::end_pin_check(
+        &mut tx,
+        login.id,
+        right,
+        MAX_ATTEMPTS,
+        now + Duration::minutes(LOCKOUT_MINUTES),
+    )
+    .await?;
     if right {
         let role = Role::from_code(&login.role)?;
         return signed_in(tx, db, login, role, serde_json::json!({})).await;
     }
+    let locks = failed >= MAX_ATTEMPTS;
     sign_in_failed(
         tx,
         db,
         &login,
-        serde_json::json!({ "attempt": attempt, "lockedOut": locks }),
+        serde_json::json!({ "attempt": failed, "lockedOut": locks }),
     )
     .await?;
     Err(if locks {
@@ -316,10 +304,64 @@ pub async fn sign_in(db: &Db, name: &str, pin: &str) -> Result<Actor> {
             "pin",
             format!(
                 "That PIN is not right ({} tries left).",
-                MAX_ATTEMPTS - attempt
+                MAX_ATTEMPTS - failed
             ),
         )
     })
+}
+
+/// Takes a place for one PIN check of `name` (see `sign_in`), waiting up to
+/// `PIN_CHECK_WAIT` while the checks under way at other desks fill the places left.
+async fn start_pin_check(db: &Db, name: &str) -> Result<store::Login> {
+    let waiting_since = std::time::Instant::now();
+    loop {
+        let now = db.now();
+        let mut tx = db.begin_write().await?;
+        let Some(login) = store::login(&mut tx, name).await? else {
+            return Err(Error::invalid("name", "Choose your name from the list."));
+        };
+        if let Some(until) = login.locked_until.filter(|until| *until > now) {
+            return Err(Error::Forbidden(format!(
+                "too many wrong PINs for {}: try again after {}, or ask an admin to reset the PIN.",
+                login.name,
+                until.with_timezone(&chrono::Local).format("%H:%M")
+            )));
+        }
+        if let Some(wait) = slow_down(&mut tx, now).await? {
+            let seconds = wait.num_seconds().max(1);
+            return Err(Error::Forbidden(format!(
+                "Too many wrong PINs have been typed at this pantry in the last few minutes: wait \
+                 {seconds} second{}, then try again.",
+                if seconds == 1 { "" } else { "s" }
+            )));
+        }
+        // A lock-out that has run out starts the count again; a check left by a process
+        // that was killed holds its place only for a while.
+        let failed = if login.locked_until.is_some() {
+            0
+        } else {
+            login.failed_attempts
+        };
+        let under_way = match login.pin_checks_since {
+            Some(since) if now - since < Duration::seconds(PIN_CHECK_EXPIRY_SECONDS) => {
+                login.pin_checks
+            }
+            _ => 0,
+        };
+        if failed + under_way < MAX_ATTEMPTS {
+            store::start_pin_check(&mut tx, login.id, failed, under_way + 1, now).await?;
+            tx.commit().await?;
+            return Ok(login);
+        }
+        drop(tx);
+        if waiting_since.elapsed() >= PIN_CHECK_WAIT {
+            return Err(Error::Forbidden(format!(
+                "{}'s PIN is being checked at other desks right now: try again in a moment.",
+                login.name
+            )));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }
 
 /// The audit action of a wrong PIN.
@@ -429,7 +471,7 @@ async fn signed_in(
     role: Role,
     details: serde_json::Value,
 ) -> Result<Actor> {
-    store::set_attempts(&mut tx, login.id, 0, None).await?;
+    store::clear_wrong_pins(&mut tx, login.id).await?;
     audit::record(
         &mut tx,
         db.now(),

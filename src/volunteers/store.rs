@@ -5,7 +5,7 @@ use sqlx::FromRow;
 
 use super::Volunteer;
 use crate::access::Role;
-use crate::db::Conn;
+use crate::db::{Conn, On};
 use crate::error::Result;
 use crate::on_engine;
 
@@ -128,30 +128,99 @@ pub struct Login {
     pub pin_hash: String,
     pub failed_attempts: i64,
     pub locked_until: Option<DateTime<Utc>>,
+    pub pin_checks: i64,
+    pub pin_checks_since: Option<DateTime<Utc>>,
 }
 
-/// The active volunteer with this name.
+macro_rules! login_sql {
+    () => {
+        "SELECT id, name, role, pin_hash, failed_attempts, locked_until, pin_checks, pin_checks_since
+         FROM volunteers WHERE lower(name) = lower($1) AND active"
+    };
+}
+
+/// The active volunteer with this name, their row held until the transaction ends (on
+/// PostgreSQL a row lock; SQLite's write transaction holds the file), so that desks counting
+/// one name's PIN checks take turns.
 pub async fn login(conn: &mut Conn, name: &str) -> Result<Option<Login>> {
-    Ok(on_engine!(conn, sqlx::query_as(
-        "SELECT id, name, role, pin_hash, failed_attempts, locked_until FROM volunteers WHERE lower(name) = lower($1) AND active",
-    )
-    .bind(name)
-    .fetch_optional(conn)
-    .await)?)
+    Ok(match conn.on() {
+        On::Sqlite(conn) => {
+            sqlx::query_as(login_sql!())
+                .bind(name)
+                .fetch_optional(conn)
+                .await
+        }
+        On::Postgres(conn) => {
+            sqlx::query_as(concat!(login_sql!(), " FOR UPDATE"))
+                .bind(name)
+                .fetch_optional(conn)
+                .await
+        }
+    }?)
 }
 
-/// Records wrong PINs in a row, and a lock-out until a time (or none).
-pub async fn set_attempts(
+/// Takes a place for a PIN check: the wrong PINs in a row (a lock-out that ran out lifted)
+/// and the checks now under way, the newest started `now`.
+pub async fn start_pin_check(
     conn: &mut Conn,
     id: i64,
     failed_attempts: i64,
-    locked_until: Option<DateTime<Utc>>,
+    pin_checks: i64,
+    now: DateTime<Utc>,
 ) -> Result<()> {
     on_engine!(
         conn,
-        sqlx::query("UPDATE volunteers SET failed_attempts = $1, locked_until = $2 WHERE id = $3")
-            .bind(failed_attempts)
-            .bind(locked_until)
+        sqlx::query(
+            "UPDATE volunteers SET failed_attempts = $1, locked_until = NULL, pin_checks = $2,
+                 pin_checks_since = $3
+             WHERE id = $4",
+        )
+        .bind(failed_attempts)
+        .bind(pin_checks)
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(|done| done.rows_affected())
+    )?;
+    Ok(())
+}
+
+/// Ends a PIN check: its place is given back, and a wrong PIN is counted (the name locked
+/// until `lock_until` when it is the `max`th in a row). Counted in one statement, so wrong
+/// PINs ending at once at several desks are each counted. Returns the wrong PINs in a row.
+pub async fn end_pin_check(
+    conn: &mut Conn,
+    id: i64,
+    right: bool,
+    max: i64,
+    lock_until: DateTime<Utc>,
+) -> Result<i64> {
+    Ok(on_engine!(
+        conn,
+        sqlx::query_scalar(
+            "UPDATE volunteers SET
+                 pin_checks = CASE WHEN pin_checks > 0 THEN pin_checks - 1 ELSE 0 END,
+                 failed_attempts = CASE WHEN $1 THEN 0 ELSE failed_attempts + 1 END,
+                 locked_until = CASE WHEN NOT $1 AND failed_attempts + 1 >= $2 THEN $3
+                                     ELSE locked_until END
+             WHERE id = $4
+             RETURNING failed_attempts",
+        )
+        .bind(right)
+        .bind(max)
+        .bind(lock_until)
+        .bind(id)
+        .fetch_one(conn)
+        .await
+    )?)
+}
+
+/// Clears the name's wrong PINs and lifts any lock-out.
+pub async fn clear_wrong_pins(conn: &mut Conn, id: i64) -> Result<()> {
+    on_engine!(
+        conn,
+        sqlx::query("UPDATE volunteers SET failed_attempts = 0, locked_until = NULL WHERE id = $1")
             .bind(id)
             .execute(conn)
             .await

@@ -86,14 +86,25 @@ pub async fn fresh_plain_db() -> (TempDir, Db) {
 /// run's PostgreSQL server (migrated as an admin would, opened as the app's role), with a
 /// data folder for the files Pantry writes.
 pub async fn fresh_db_on(engine: pantry::db::Engine) -> (TempDir, Db) {
+    let (dir, db, _) = fresh_db_reached_on(engine).await;
+    (dir, db)
+}
+
+/// A fresh database on `engine`, and the environment that points the command line at it.
+pub async fn fresh_db_reached_on(
+    engine: pantry::db::Engine,
+) -> (TempDir, Db, Vec<(&'static str, String)>) {
     match engine {
-        pantry::db::Engine::Sqlite => fresh_db().await,
+        pantry::db::Engine::Sqlite => {
+            let (dir, db) = fresh_db().await;
+            (dir, db, Vec::new())
+        }
         pantry::db::Engine::Postgres => {
             let database = server::migrated_database().await;
             let dir = tempfile::tempdir().unwrap();
             let address = pantry::db::server::ServerAddress::parse(&database.app).unwrap();
             let db = Db::open_server(&address, dir.path(), keys()).await.unwrap();
-            (dir, db)
+            (dir, db, vec![("PANTRY_DATABASE_URL", database.app)])
         }
     }
 }
@@ -285,6 +296,19 @@ pub async fn hillside_with_alex() -> (TempDir, Db) {
         .unwrap();
     admin_alex(&db).await;
     (dir, db)
+}
+
+/// Hillside with Alex (PIN 3333) its admin, on `engine`; the data folder and the
+/// environment that points the command line at the same database.
+pub async fn hillside_with_alex_on(
+    engine: pantry::db::Engine,
+) -> (TempDir, Db, Vec<(&'static str, String)>) {
+    let (dir, db, env) = fresh_db_reached_on(engine).await;
+    pantry::settings::save(&db, &hillside_form(), &admin())
+        .await
+        .unwrap();
+    admin_alex(&db).await;
+    (dir, db, env)
 }
 
 /// A volunteer added by `by` (an admin), with a PIN.
