@@ -128,6 +128,25 @@ async fn household(db: &Db, name: &str) -> i64 {
         .id
 }
 
+/// `n` households of one street, registered as different households.
+async fn shoppers(db: &Db, n: usize) -> Vec<i64> {
+    let mut ids = Vec::new();
+    for i in 1..=n {
+        let form = HouseholdForm {
+            lead_name: format!("Shopper{i} Street"),
+            adults: "1".into(),
+            children: "0".into(),
+            postcode: "OL1 3BQ".into(),
+            consent_given: true,
+            ..HouseholdForm::default()
+        };
+        let why = Some("a different household");
+        let h = members::register(db, &form, why, &common::admin()).await;
+        ids.push(h.unwrap().id);
+    }
+    ids
+}
+
 /// A visit taking `lines`; `extra` overrides the once-a-week rule so one household can shop
 /// again in a test.
 async fn visit(
@@ -616,5 +635,116 @@ async fn what_is_typed_in_a_stock_box_is_read_by_the_library(engine) {
         panic!("words are a name search")
     };
     assert_eq!(items.iter().map(|i| i.id).collect::<Vec<_>>(), [milk]);
+}
+}
+
+on_both_engines! {
+/// Four desks take the last tins of one item at the same moment: only the visits the stock
+/// covers are recorded, the first-expiring batch goes first, stock never goes below zero,
+/// and the desks that lost are told what ran out (nothing of their visit written).
+async fn desks_taking_the_last_units_at_once_never_go_below_zero(engine) {
+    let (_dir, db, today) = pantry(engine).await;
+    let beans = item(&db, "Baked beans", "Blue", "0.60", "").await;
+    deliver(
+        &db,
+        vec![
+            line(beans, 3, None, Some(today + Duration::days(10))),
+            line(beans, 2, None, Some(today + Duration::days(2))),
+        ],
+    )
+    .await;
+    let households = shoppers(&db, 4).await;
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(households.len()));
+    let desks: Vec<_> = households
+        .iter()
+        .map(|&h| {
+            let (db, start) = (db.clone(), start.clone());
+            tokio::spawn(async move {
+                start.wait().await;
+                visit(&db, h, &[(beans, 2)], false).await
+            })
+        })
+        .collect();
+    let (mut recorded, mut refused) = (0, Vec::new());
+    for desk in desks {
+        match desk.await.unwrap() {
+            Ok(_) => recorded += 1,
+            Err(Error::InsufficientStock { lines }) => refused.push(lines[0].message.clone()),
+            Err(other) => panic!("{other}"),
+        }
+    }
+    assert_eq!(recorded, 2, "{refused:?}");
+    assert_eq!(refused.len(), 2);
+    for message in &refused {
+        assert!(message.starts_with("Baked beans: 2 wanted, "), "{message}");
+    }
+    assert!(refused.iter().any(|m| m == "Baked beans: 2 wanted, 1 in stock"), "{refused:?}");
+    assert_eq!(common::count(&db, "visits").await, 2);
+    assert_eq!(on_hand(&db, beans).await, 1);
+    // The batch using up first (two days) was emptied first.
+    let batches: Vec<(i64,)> = common::rows(
+        &db,
+        "SELECT on_hand FROM batches WHERE item_id = $1 ORDER BY use_by",
+        &[beans],
+    )
+    .await;
+    assert_eq!(batches, vec![(0,), (1,)]);
+    let mut conn = db.acquire().await.unwrap();
+    assert!(balances_agree(&mut conn).await.unwrap());
+    drop(conn);
+    db.close().await;
+}
+}
+
+on_both_engines! {
+/// A stock count started and finalised while four desks hand out the same item (twenty
+/// visits at once): what the count expected plus what moved since is what is on hand, so
+/// the variance is the difference between the shelf and the books at the moment of
+/// finalising: afterwards exactly the units given out later have left.
+async fn a_count_started_and_finalised_while_desks_hand_out_stock_is_right(engine) {
+    let (_dir, db, today) = pantry(engine).await;
+    let beans = item(&db, "Baked beans", "Blue", "0.60", "").await;
+    deliver(&db, vec![line(beans, 60, None, Some(today + Duration::days(30)))]).await;
+    let households = shoppers(&db, 20).await;
+    let give_out = |households: Vec<i64>| {
+        let db = db.clone();
+        tokio::spawn(async move {
+            for h in households {
+                visit(&db, h, &[(beans, 1)], false).await.unwrap();
+            }
+        })
+    };
+    // Twenty visits at four desks while the count starts.
+    let desks: Vec<_> = households[..12].chunks(3).map(|c| give_out(c.to_vec())).collect();
+    let count = counts::start_count(&db, &common::manager()).await.unwrap();
+    for desk in desks {
+        desk.await.unwrap();
+    }
+    let line = counts::count(&db, count.id, &common::manager()).await.unwrap().lines[0].clone();
+    assert_eq!(line.expected + line.since, 48, "{line:?}");
+    assert_eq!(on_hand(&db, beans).await, 48);
+    // Two tins are missing from the shelf; the count is finalised while desks go on.
+    counts::enter_counted(&db, count.id, beans, "46", &common::manager()).await.unwrap();
+    let desks: Vec<_> = households[12..].chunks(2).map(|c| give_out(c.to_vec())).collect();
+    let finalised = counts::finalise_count(&db, count.id, &common::manager()).await.unwrap();
+    for desk in desks {
+        desk.await.unwrap();
+    }
+    assert_eq!(finalised.lines[0].counted, Some(46));
+    // After finalising the shelf and the books agree at 46; the visits after it took the rest.
+    let after: Vec<(i64,)> = common::rows(
+        &db,
+        "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM stock_movements
+         WHERE item_id = $1 AND visit_id IS NOT NULL
+           AND id > (SELECT MAX(id) FROM stock_movements WHERE count_id = $2)",
+        &[beans, count.id],
+    )
+    .await;
+    assert_eq!(on_hand(&db, beans).await, 46 + after[0].0);
+    assert_eq!(on_hand(&db, beans).await, 60 - 20 - 2);
+    let mut conn = db.acquire().await.unwrap();
+    assert!(balances_agree(&mut conn).await.unwrap());
+    drop(conn);
+    db.close().await;
 }
 }

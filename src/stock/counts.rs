@@ -11,6 +11,7 @@ use ts_rs::TS;
 use super::ledger::{self, Doc, Movement, Take, When};
 use super::store;
 use super::store::counts::{CountHead, CountLineRow};
+use super::store::ledger::Hold;
 use crate::access::{Actor, Operation};
 use crate::audit::{self, Subject};
 use crate::db::Conn;
@@ -161,6 +162,7 @@ pub async fn start_count(db: &Db, actor: &Actor) -> Result<StockCount> {
         return Err(Error::invalid("volunteer", "Enter your name."));
     }
     let mut tx = db.begin_write().await?;
+    store::ledger::hold_ledger(&mut tx, Hold::Whole).await?;
     if let Some(open) = store::counts::open_count_id(&mut tx).await? {
         return Err(Error::Conflict(format!(
             "Stock count {open} is still in progress: finish or cancel it first."
@@ -238,6 +240,7 @@ pub async fn finalise_count(db: &Db, count_id: i64, actor: &Actor) -> Result<Sto
         return Err(Error::invalid("volunteer", "Enter your name."));
     }
     let mut tx = db.begin_write().await?;
+    store::ledger::hold_ledger(&mut tx, Hold::Whole).await?;
     let count = count_with(&mut tx, count_id).await?;
     if count.status != "open" {
         return Err(Error::Conflict(

@@ -112,6 +112,12 @@ pub(crate) async fn take(
     doc: Doc,
     which: Take,
 ) -> Result<()> {
+    let items: Vec<i64> = wanted
+        .iter()
+        .filter(|(_, q)| **q > 0)
+        .map(|(&id, _)| id)
+        .collect();
+    store::ledger::hold_items(conn, &items).await?;
     let mut plan = Vec::new();
     let mut shortages = Vec::new();
     for (&item_id, &quantity) in wanted.iter().filter(|(_, q)| **q > 0) {

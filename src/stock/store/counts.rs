@@ -46,7 +46,7 @@ pub async fn lines(conn: &mut Conn, id: i64) -> Result<Vec<CountLineRow>> {
     Ok(on_engine!(conn, sqlx::query_as(
         "SELECT l.item_id, i.name AS item, i.category, i.unit, l.expected,
              COALESCE((SELECT CAST(SUM(m.quantity) AS BIGINT) FROM stock_movements m
-                       WHERE m.item_id = l.item_id AND m.id > c.after_movement AND m.count_id IS NOT c.id), 0) AS since,
+                       WHERE m.item_id = l.item_id AND m.id > c.after_movement AND m.count_id IS DISTINCT FROM c.id), 0) AS since,
              l.counted, i.value_pence AS unit_value_pence
          FROM stock_count_lines l JOIN stock_counts c ON c.id = l.count_id JOIN items i ON i.id = l.item_id
          WHERE l.count_id = $1 ORDER BY i.category, lower(i.name), i.id",

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{AssertSqlSafe, FromRow};
 
-use crate::db::Conn;
+use crate::db::{Conn, On};
 use crate::error::Result;
 use crate::on_engine;
 
@@ -21,6 +21,47 @@ pub struct MovementRecord {
     pub waste_id: Option<i64>,
     pub count_id: Option<i64>,
     pub home_delivery_id: Option<i64>,
+}
+
+/// How much of the ledger a transaction holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hold {
+    /// A share: the movements it writes (desks writing at once share the ledger).
+    Movements,
+    /// The whole ledger: a stock count reading what is on hand and what moved since.
+    Whole,
+}
+
+/// Holds the ledger until the transaction ends. On PostgreSQL movement ids are given out
+/// before their transactions commit, not in commit order: a stock count holding the whole
+/// ledger waits for the desks whose movements are not yet committed and keeps new ones out,
+/// so it starts after every movement it expects and ends with every movement made while it
+/// was open. SQLite's write transaction already holds the whole file.
+pub async fn hold_ledger(conn: &mut Conn, hold: Hold) -> Result<()> {
+    if let On::Postgres(conn) = conn.on() {
+        sqlx::query(match hold {
+            Hold::Movements => "SELECT pg_advisory_xact_lock_shared(hashtext('pantry.ledger'))",
+            Hold::Whole => "SELECT pg_advisory_xact_lock(hashtext('pantry.ledger'))",
+        })
+        .execute(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Holds these items' stock until the transaction ends, so that desks taking the same items
+/// at once take turns and the second sees what the first left (on PostgreSQL the items'
+/// rows, locked in id order after a share of the ledger; SQLite's write transaction already
+/// holds the file).
+pub async fn hold_items(conn: &mut Conn, item_ids: &[i64]) -> Result<()> {
+    hold_ledger(conn, Hold::Movements).await?;
+    if let On::Postgres(conn) = conn.on() {
+        sqlx::query("SELECT id FROM items WHERE id = ANY($1) ORDER BY id FOR UPDATE")
+            .bind(item_ids)
+            .fetch_all(conn)
+            .await?;
+    }
+    Ok(())
 }
 
 pub async fn insert_batch(
@@ -44,6 +85,7 @@ pub async fn insert_batch(
 
 /// Appends a movement and moves the batch's cached balance with it.
 pub async fn insert_movement(conn: &mut Conn, m: &MovementRecord) -> Result<()> {
+    hold_ledger(conn, Hold::Movements).await?;
     on_engine!(conn, sqlx::query(
         "INSERT INTO stock_movements (at, local_date, kind, item_id, batch_id, quantity, value_pence,
              delivery_id, visit_id, waste_id, count_id, home_delivery_id)
