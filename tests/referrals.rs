@@ -381,3 +381,28 @@ async fn the_agency_finder_folds_text_as_every_search_does_and_offers_only_agenc
     assert!(find("nothing like it").await.is_empty());
 }
 }
+
+on_both_engines! {
+/// Eight desks making referrals at the same moment get eight different references, none
+/// lost.
+async fn referrals_made_at_once_at_eight_desks_get_distinct_references(engine) {
+    let (_dir, db, h, a) = pantry(engine, "14").await;
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(8));
+    let desks: Vec<_> = (0..8)
+        .map(|_| {
+            let (db, start) = (db.clone(), start.clone());
+            tokio::spawn(async move {
+                start.wait().await;
+                referrals::make(&db, &form(h, a), &common::admin()).await
+            })
+        })
+        .collect();
+    let mut references = std::collections::BTreeSet::new();
+    for desk in desks {
+        references.insert(desk.await.unwrap().unwrap().reference);
+    }
+    assert_eq!(references.len(), 8, "{references:?}");
+    assert_eq!(common::count(&db, "referrals").await, 8);
+    db.close().await;
+}
+}

@@ -7,6 +7,7 @@
 
 use sqlx::pool::PoolConnection;
 use sqlx::{PgConnection, Postgres, Sqlite, SqliteConnection, Transaction};
+use tokio::sync::OwnedMutexGuard;
 
 use crate::error::{Error, Result};
 
@@ -24,7 +25,8 @@ pub enum Engine {
 #[derive(Debug)]
 pub enum Conn {
     Sqlite(PoolConnection<Sqlite>),
-    SqliteTx(Transaction<'static, Sqlite>),
+    /// A write transaction, and this process's turn to write (held until it ends).
+    SqliteTx(Transaction<'static, Sqlite>, OwnedMutexGuard<()>),
     Postgres(PoolConnection<Postgres>),
     PostgresTx(Transaction<'static, Postgres>),
 }
@@ -39,7 +41,7 @@ pub enum On<'c> {
 impl Conn {
     pub fn engine(&self) -> Engine {
         match self {
-            Conn::Sqlite(_) | Conn::SqliteTx(_) => Engine::Sqlite,
+            Conn::Sqlite(_) | Conn::SqliteTx(..) => Engine::Sqlite,
             Conn::Postgres(_) | Conn::PostgresTx(_) => Engine::Postgres,
         }
     }
@@ -48,7 +50,7 @@ impl Conn {
     pub fn on(&mut self) -> On<'_> {
         match self {
             Conn::Sqlite(c) => On::Sqlite(c),
-            Conn::SqliteTx(t) => On::Sqlite(t),
+            Conn::SqliteTx(t, _) => On::Sqlite(t),
             Conn::Postgres(c) => On::Postgres(c),
             Conn::PostgresTx(t) => On::Postgres(t),
         }
@@ -66,7 +68,7 @@ impl Conn {
     /// Undoes a transaction (a connection from the pool has nothing to undo).
     pub async fn rollback(self) -> Result<()> {
         match self {
-            Conn::SqliteTx(t) => t.rollback().await?,
+            Conn::SqliteTx(t, _) => t.rollback().await?,
             Conn::PostgresTx(t) => t.rollback().await?,
             Conn::Sqlite(_) | Conn::Postgres(_) => {}
         }
@@ -76,7 +78,7 @@ impl Conn {
     /// Commits a transaction (a connection from the pool has nothing to commit).
     pub async fn commit(self) -> Result<()> {
         match self {
-            Conn::SqliteTx(t) => t.commit().await?,
+            Conn::SqliteTx(t, _) => t.commit().await?,
             Conn::PostgresTx(t) => t.commit().await?,
             Conn::Sqlite(_) | Conn::Postgres(_) => {}
         }

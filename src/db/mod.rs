@@ -77,6 +77,10 @@ pub struct Db {
     keys: Option<KeyStore>,
     /// The server the database is on (`None`: the laptop's file).
     server: Option<Arc<server::ServerAddress>>,
+    /// On a laptop, this process's writers queue here for SQLite's one write lock, holding
+    /// no connection while they wait: a writer that reads through the pool as it writes
+    /// finds a connection free however many others are waiting.
+    write_turn: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// Shuts the connections when the last handle on a database is dropped without
@@ -127,6 +131,10 @@ const STAGING_FOLDERS: [&str; 4] = ["backups", "print", "reports", "exports"];
 
 /// How long opening waits for a restore to finish, and a restore for others to close.
 const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// How long a write waits for the writers before it (in this process and in others) before
+/// it is refused as busy.
+const WRITE_WAIT: Duration = Duration::from_secs(10);
 
 impl DbLock {
     fn path(db_path: &Path) -> PathBuf {
@@ -349,6 +357,7 @@ impl Db {
             key: key.map(Arc::new),
             keys: None,
             server: Some(Arc::new(address.clone())),
+            write_turn: Arc::default(),
         })
     }
 
@@ -393,7 +402,7 @@ impl Db {
             // read. Temporary tables and sorts stay in memory rather than in (encrypted) files.
             .pragma("cache_size", "-131072")
             .pragma("temp_store", "MEMORY")
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(WRITE_WAIT);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
@@ -408,6 +417,7 @@ impl Db {
             key: key.map(Arc::new),
             keys: None,
             server: None,
+            write_turn: Arc::default(),
         };
         match db.migrate(existed && copy_before_upgrade).await {
             Ok(opened) => Ok((db, opened)),
@@ -540,11 +550,21 @@ impl Db {
         self.path.with_file_name(name)
     }
 
-    /// Starts a write transaction with `BEGIN IMMEDIATE`, so two writers queue on the
-    /// busy timeout instead of failing half-way.
+    /// Starts a write transaction. On a laptop with `BEGIN IMMEDIATE`, so two writers queue
+    /// (other processes on the busy timeout, this one's on its write turn) instead of
+    /// failing half-way.
     pub async fn begin_write(&self) -> Result<Conn> {
         Ok(match &self.pool {
-            Pool::Sqlite(pool) => Conn::SqliteTx(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Sqlite(pool) => {
+                let turn = tokio::time::timeout(WRITE_WAIT, self.write_turn.clone().lock_owned())
+                    .await
+                    .map_err(|_| {
+                        Error::Conflict(
+                            "The database is busy with other changes; try again.".into(),
+                        )
+                    })?;
+                Conn::SqliteTx(pool.begin_with("BEGIN IMMEDIATE").await?, turn)
+            }
             Pool::Postgres(pool) => Conn::PostgresTx(pool.begin().await?),
         })
     }
