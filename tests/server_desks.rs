@@ -8,7 +8,6 @@ mod common;
 
 use std::process::Stdio;
 
-use pantry::db::Engine;
 
 on_both_engines! {
     /// Eight desks, each with its volunteer signed in, scan one household's number at the
