@@ -31,6 +31,7 @@ pub mod referrals;
 pub mod reports;
 pub mod scan;
 pub mod settings;
+mod shared_folder;
 pub mod stock;
 pub mod text;
 pub mod trail;

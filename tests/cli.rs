@@ -64,6 +64,50 @@ fn the_environment_variable_chooses_the_directory_too() {
     assert!(dir.path().join("pantry.sqlite3").exists());
 }
 
+/// Two laptops sharing one data folder through Dropbox, OneDrive or a folder another sync
+/// service keeps would corrupt the database: the command line refuses to make or open it
+/// there, names the server instead, and writes nothing; a backup may still go there.
+#[test]
+fn a_data_folder_that_a_sync_service_keeps_is_refused() {
+    let home = tempfile::tempdir().unwrap();
+    for (synced, named) in [
+        (home.path().join("Dropbox").join("Pantry"), "Dropbox syncs"),
+        (
+            home.path().join("OneDrive - Hillside").join("Pantry"),
+            "OneDrive - Hillside syncs",
+        ),
+    ] {
+        let out = pantry(&synced, &["init"]);
+        assert!(!out.status.success());
+        let said = stderr(&out);
+        assert!(
+            said.contains(named) && said.contains("pantry's server"),
+            "{said}"
+        );
+        assert!(!synced.exists(), "the refused folder was made");
+    }
+    // Found by the marker Syncthing leaves at the top of the folder it syncs.
+    let shared = home.path().join("Shared");
+    std::fs::create_dir_all(&shared).unwrap();
+    std::fs::write(shared.join(".stfolder"), "").unwrap();
+    let out = pantry(&shared.join("Pantry"), &["init"]);
+    assert!(stderr(&out).contains(".stfolder"), "{}", stderr(&out));
+    assert!(!shared.join("Pantry").exists());
+    // A pantry on this laptop backs up into the synced folder.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (dir, db) = rt.block_on(common::hillside_with_alex());
+    rt.block_on(db.close());
+    let backup = home.path().join("Dropbox").join("pantry-backup.sqlite3");
+    std::fs::create_dir_all(backup.parent().unwrap()).unwrap();
+    let out = common::pantry_as(
+        dir.path(),
+        Some(("Alex", "3333")),
+        &["backup", "--out", backup.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(backup.exists());
+}
+
 /// Every row of the demo tables, in order, as text: equal text means equal data.
 fn dump(dir: &Path) -> String {
     let rt = tokio::runtime::Runtime::new().unwrap();

@@ -8,7 +8,6 @@ mod common;
 
 use std::process::Stdio;
 
-
 on_both_engines! {
     /// Eight desks, each with its volunteer signed in, scan one household's number at the
     /// same moment (eight `pantry visit` processes): exactly one visit is recorded, and the

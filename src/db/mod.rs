@@ -263,8 +263,10 @@ pub struct Opened {
 }
 
 impl Db {
-    /// Opens (creating if missing) the database in `data_dir`, with its key from `keys`.
+    /// Opens (creating if missing) the database in `data_dir`, with its key from `keys`;
+    /// never in a folder on a network drive or one a cloud service syncs.
     pub async fn open_in(data_dir: &Path, keys: &KeyStore) -> Result<(Db, Opened)> {
+        crate::shared_folder::refuse_shared(data_dir)?;
         std::fs::create_dir_all(data_dir)?;
         Db::open(&data_dir.join(crate::paths::DATABASE_FILE), keys).await
     }
