@@ -131,7 +131,7 @@ fn network_mount(mountinfo: &str, dir: &Path) -> Option<String> {
             let (mount, rest) = line.split_once(" - ")?;
             let point = unescape(mount.split(' ').nth(4)?);
             let fs = rest.split(' ').next()?;
-            dir.starts_with(&point).then(|| (point.len(), fs))
+            dir.starts_with(&point).then_some((point.len(), fs))
         })
         .max_by_key(|(len, _)| *len)?;
     NETWORK_FILE_SYSTEMS.contains(&fs).then(|| fs.to_owned())
