@@ -4,7 +4,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::access::Actor;
+use crate::access::{Actor, Operation};
 use crate::backups::RestoreNotice;
 use crate::choices::FlagOption;
 use crate::db::server::ServerAddress;
@@ -40,6 +40,8 @@ pub struct AppStatus {
     pub restored: Option<RestoreNotice>,
     /// Why a restore chosen before the restart was abandoned (the database is as it was).
     pub restore_problem: Option<String>,
+    /// This computer's desk name, recorded with its visits and audit entries.
+    pub desk: Option<String>,
     /// What each closed list's values are called on screen.
     pub labels: Labels,
 }
@@ -91,6 +93,7 @@ pub async fn status(
                 startup_problem: None,
                 restored: crate::backups::unseen_restore(db).await?,
                 restore_problem,
+                desk: db.desk().map(|d| d.to_string()),
                 labels: Labels::default(),
             }
         }
@@ -105,9 +108,28 @@ pub async fn status(
             startup_problem: Some(problem.clone()),
             restored: None,
             restore_problem,
+            desk: None,
             labels: Labels::default(),
         },
     })
+}
+
+/// Names this computer's desk (an admin; an empty name removes it), and records who did.
+pub async fn name_desk(db: &Db, typed: &str, actor: &Actor) -> Result<Option<String>> {
+    actor.require(db, Operation::ChangeSettings).await?;
+    let name = db.name_desk(typed)?;
+    let mut tx = db.begin_write().await?;
+    crate::audit::record(
+        &mut tx,
+        db.now(),
+        actor.name(),
+        "desk.named",
+        None,
+        &serde_json::json!({ "desk": name }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(name)
 }
 
 /// A server is chosen only on the first-run screen, before the pantry on this laptop is set

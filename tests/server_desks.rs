@@ -39,6 +39,7 @@ on_both_engines! {
                     &env,
                     &["visit", &household.membership_number],
                 )
+                .env("PANTRY_DESK", format!("Desk {desk}"))
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
                 .spawn()
@@ -52,11 +53,28 @@ on_both_engines! {
         let recorded: Vec<_> = outputs.iter().filter(|o| o.status.success()).collect();
         assert_eq!(recorded.len(), 1, "{outputs:#?}");
         assert!(common::stdout(recorded[0]).contains("Recorded: household"));
+        assert_eq!(common::count(&db, "visits").await, 1);
+        // The others are told when and at which desk the household was checked in.
+        let (desk,): (String,) = common::rows(&db, "SELECT desk FROM visits", &[]).await.remove(0);
+        assert!(desk.starts_with("Desk "), "{desk}");
         for refused in outputs.iter().filter(|o| !o.status.success()) {
             let said = common::stderr(refused);
-            assert!(said.contains("Not eligible today: Already visited this week"), "{said}");
+            assert!(
+                said.contains("Not eligible today: Already visited this week (today at ")
+                    && said.contains(&format!(" at {desk})")),
+                "{said}"
+            );
         }
-        assert_eq!(common::count(&db, "visits").await, 1);
+        // Each desk's sign-in is recorded at that desk, its link covering the desk's name.
+        let signed_in: Vec<(String,)> = common::rows(
+            &db,
+            "SELECT desk FROM audit_log WHERE action = 'signed-in' AND desk IS NOT NULL ORDER BY desk",
+            &[],
+        )
+        .await;
+        let desks: Vec<String> = signed_in.into_iter().map(|(d,)| d).collect();
+        assert_eq!(desks, (1..=8).map(|d| format!("Desk {d}")).collect::<Vec<_>>());
+        assert_eq!(pantry::audit::chain::verify(&db).await.unwrap().broken, None);
         // A number that is no household's is told, and records nothing.
         let out = common::pantry_with(dir.path(), Some(("Alex", "3333")), &env, &["visit", "Amira"]);
         assert!(!out.status.success());
@@ -334,6 +352,47 @@ on_both_engines! {
         assert!(!names[0].0.contains("Tomasz"));
         let check = pantry::audit::chain::verify(&db).await.unwrap();
         assert_eq!(check.broken, None);
+        db.close().await;
+    }
+}
+
+on_both_engines! {
+    /// An admin names this computer's desk once (`pantry desk NAME`, kept in the data
+    /// folder): the visits and audit entries written here record it without being told
+    /// again; a counter volunteer may not rename it.
+    async fn a_desk_named_once_is_recorded_with_its_visits_and_entries(engine) {
+        let (dir, db, env) = common::hillside_with_alex_on(engine).await;
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let household =
+            pantry::members::register(&db, &common::household("Amira Haddad"), None, &common::admin())
+                .await
+                .unwrap();
+        common::add_volunteer(&db, &common::admin(), "Sam Okafor", pantry::access::Role::Counter, "2468").await;
+        let out = common::pantry_with(dir.path(), Some(("Sam Okafor", "2468")), &env, &["desk", "Back room"]);
+        assert!(!out.status.success());
+        assert!(common::stderr(&out).contains("not allowed"), "{}", common::stderr(&out));
+        let out = common::pantry_with(dir.path(), Some(("Alex", "3333")), &env, &["desk", "Front\tdoor"]);
+        assert!(common::stderr(&out).contains("A desk's name is up to 40"), "{}", common::stderr(&out));
+        let out = common::pantry_with(dir.path(), Some(("Alex", "3333")), &env, &["desk", " Front door "]);
+        assert!(common::stdout(&out).contains("This computer is Front door"), "{}", common::stderr(&out));
+        let out = common::pantry_with(
+            dir.path(),
+            Some(("Sam Okafor", "2468")),
+            &env,
+            &["visit", &household.membership_number],
+        );
+        assert!(out.status.success(), "{}", common::stderr(&out));
+        let visits: Vec<(String,)> = common::rows(&db, "SELECT desk FROM visits", &[]).await;
+        assert_eq!(visits, vec![("Front door".to_owned(),)]);
+        let entries: Vec<(i64, String)> = common::rows(
+            &db,
+            "SELECT id, action FROM audit_log WHERE desk = 'Front door' ORDER BY id",
+            &[],
+        )
+        .await;
+        let actions: Vec<&str> = entries.iter().map(|(_, a)| a.as_str()).collect();
+        assert!(actions.contains(&"desk.named") && actions.contains(&"signed-in"), "{actions:?}");
+        assert_eq!(pantry::audit::chain::verify(&db).await.unwrap().broken, None);
         db.close().await;
     }
 }

@@ -37,6 +37,16 @@ pub async fn settings_save(
     settings::save(db, &form, &actor).await
 }
 
+/// Names this computer's desk (an admin): visits and audit entries written here record it.
+#[tauri::command]
+pub async fn settings_name_desk(
+    state: State<'_, AppState>,
+    name: String,
+) -> Result<Option<String>, Error> {
+    let (db, actor) = state.signed_in()?;
+    pantry::app::name_desk(db, &name, &actor).await
+}
+
 #[tauri::command]
 pub fn settings_time_zones() -> Vec<String> {
     settings::time_zones()

@@ -307,6 +307,7 @@ fn main() {
             commands::settings_get,
             commands::settings_form,
             commands::settings_save,
+            commands::settings_name_desk,
             commands::settings_time_zones,
             commands::audit_list,
             members::households_options,

@@ -18,9 +18,10 @@ use crate::error::Result;
 /// The link before the first entry.
 const GENESIS: [u8; 32] = [0; 32];
 
-/// The link of `entry` after `previous`.
+/// The link of `entry` after `previous`. The desk, where there is one, is covered too (the
+/// entries written before desks had names keep the links they were given).
 pub(crate) fn link(previous: &[u8], entry: &StoredEntry) -> [u8; 32] {
-    let fields = serde_json::json!([
+    let mut fields = serde_json::json!([
         entry.id,
         entry.at,
         entry.actor,
@@ -28,6 +29,9 @@ pub(crate) fn link(previous: &[u8], entry: &StoredEntry) -> [u8; 32] {
         entry.subject,
         entry.details
     ]);
+    if let (Some(desk), Some(fields)) = (&entry.desk, fields.as_array_mut()) {
+        fields.push(desk.as_str().into());
+    }
     let mut hash = Sha256::new();
     hash.update(previous);
     hash.update(fields.to_string().as_bytes());
@@ -213,4 +217,37 @@ fn anchor_break(anchor: &Anchor, chain: &[String]) -> Option<ChainBreak> {
         action: String::new(),
         problem,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(desk: Option<&str>) -> StoredEntry {
+        StoredEntry {
+            id: 7,
+            at: "2026-12-08T10:02:00Z".into(),
+            actor: "Sam".into(),
+            action: "signed-in".into(),
+            subject: None,
+            details: "{}".into(),
+            desk: desk.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn a_link_covers_the_desk_and_entries_without_one_keep_their_links() {
+        let before_desks = {
+            let fields =
+                serde_json::json!([7, "2026-12-08T10:02:00Z", "Sam", "signed-in", null, "{}"]);
+            let mut hash = Sha256::new();
+            hash.update(GENESIS);
+            hash.update(fields.to_string().as_bytes());
+            <[u8; 32]>::from(hash.finalize())
+        };
+        assert_eq!(link(&GENESIS, &entry(None)), before_desks);
+        let at_desk_2 = link(&GENESIS, &entry(Some("Desk 2")));
+        assert_ne!(at_desk_2, before_desks);
+        assert_ne!(at_desk_2, link(&GENESIS, &entry(Some("Desk 9"))));
+    }
 }

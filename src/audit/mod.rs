@@ -86,6 +86,7 @@ pub(crate) async fn record(
 ) -> Result<()> {
     let details = details.to_string();
     let subject = subject.map(Subject::stored);
+    let desk = conn.desk().map(str::to_owned);
     store::take_turn(conn).await?;
     let entry = store::insert(
         conn,
@@ -95,6 +96,7 @@ pub(crate) async fn record(
         action,
         subject.as_deref(),
         &details,
+        desk.as_deref(),
     )
     .await?;
     chain::extend(conn, &entry).await
@@ -132,6 +134,7 @@ pub(crate) async fn carry(conn: &mut Conn, entries: &[StoredEntry]) -> Result<()
             &e.action,
             e.subject.as_deref(),
             &e.details,
+            e.desk.as_deref(),
         )
         .await?;
         chain::extend(conn, &entry).await?;
@@ -201,6 +204,8 @@ pub struct AuditEntry {
     pub action: String,
     pub subject: Option<String>,
     pub details: String,
+    /// The desk it was written at, when that desk had a name.
+    pub desk: Option<String>,
     /// The entry in words, naming what it is about as it is now.
     #[sqlx(skip)]
     pub sentence: String,

@@ -18,9 +18,11 @@ pub struct StoredEntry {
     pub action: String,
     pub subject: Option<String>,
     pub details: String,
+    /// The desk it was written at (none before desks had names, or on a desk without one).
+    pub desk: Option<String>,
 }
 
-const STORED: &str = "id, at, actor, action, subject, details";
+const STORED: &str = "id, at, actor, action, subject, details, desk";
 
 /// Takes the trail's turn for the rest of the caller's transaction: on a server, desks writing
 /// at once add their entries (and links) one transaction after another, so the chain never
@@ -43,16 +45,18 @@ pub async fn insert(
     action: &str,
     subject: Option<&str>,
     details: &str,
+    desk: Option<&str>,
 ) -> Result<StoredEntry> {
     Ok(on_engine!(conn, sqlx::query_as(
-        "INSERT INTO audit_log (at, actor, action, subject, details) VALUES ($1, $2, $3, $4, $5)
-         RETURNING id, at, actor, action, subject, details",
+        "INSERT INTO audit_log (at, actor, action, subject, details, desk) VALUES ($1, $2, $3, $4, $5, $6)
+         RETURNING id, at, actor, action, subject, details, desk",
     )
     .bind(at)
     .bind(actor)
     .bind(action)
     .bind(subject)
     .bind(details)
+    .bind(desk)
     .fetch_one(conn)
     .await)?)
 }
@@ -160,7 +164,7 @@ pub async fn entries_with_links(conn: &mut Conn) -> Result<Vec<Linked>> {
     Ok(on_engine!(
         conn,
         sqlx::query_as(
-            "SELECT a.id, a.at, a.actor, a.action, a.subject, a.details, c.hash
+            "SELECT a.id, a.at, a.actor, a.action, a.subject, a.details, a.desk, c.hash
          FROM audit_log a LEFT JOIN audit_chain c ON c.entry_id = a.id ORDER BY a.id",
         )
         .fetch_all(conn)
@@ -212,7 +216,7 @@ fn condition_values(m: Matching<'_>) -> (String, String, String) {
 pub async fn newest(conn: &mut Conn, m: Matching<'_>, limit: i64) -> Result<Vec<AuditEntry>> {
     let (text, from, to) = condition_values(m);
     Ok(on_engine!(conn, sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT id, at, actor, action, subject, details FROM audit_log WHERE {CONDITION} ORDER BY id DESC LIMIT $5"
+        "SELECT id, at, actor, action, subject, details, desk FROM audit_log WHERE {CONDITION} ORDER BY id DESC LIMIT $5"
     )))
     .bind(&text)
     .bind(m.action)
@@ -254,7 +258,7 @@ pub async fn actions(conn: &mut Conn) -> Result<Vec<String>> {
 pub async fn about(conn: &mut Conn, subjects: &[String]) -> Result<Vec<AuditEntry>> {
     Ok(on_engine!(conn, {
         let mut q = sqlx::QueryBuilder::<Engine>::new(
-            "SELECT id, at, actor, action, subject, details FROM audit_log WHERE subject IN (",
+            "SELECT id, at, actor, action, subject, details, desk FROM audit_log WHERE subject IN (",
         );
         let mut sep = q.separated(", ");
         for s in subjects {

@@ -73,7 +73,7 @@ async fn check_backup(
     })?;
     let pool = db::open_untouched(copy, Some(key)).await?;
     let (is_pantry, version, code) = {
-        let mut conn = Conn::Sqlite(pool.acquire().await?);
+        let mut conn = Conn::of_file(pool.acquire().await?);
         let is_pantry = store::is_pantry(&mut conn).await?;
         if is_pantry {
             (
@@ -337,7 +337,7 @@ async fn before_restore(
     let ours = store::identity(&mut conn).await?;
     refuse_other_pantry(&request.chosen, ours.as_ref(), pantry)?;
     let backup = db::open_untouched(staged, current.key()).await?;
-    let mut then = Conn::Sqlite(backup.acquire().await?);
+    let mut then = Conn::of_file(backup.acquire().await?);
     let mut undone = Vec::new();
     for (table, one, many) in UNDONE {
         // A table the backup does not have yet: everything in it is new.

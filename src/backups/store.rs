@@ -199,7 +199,7 @@ pub async fn last_audit_at(conn: &mut Conn) -> Result<Option<String>> {
 /// Audit entries written after `after` (as written), oldest first.
 pub async fn audit_after(conn: &mut Conn, after: &str) -> Result<Vec<crate::audit::StoredEntry>> {
     Ok(on_engine!(conn, sqlx::query_as(
-        "SELECT id, at, actor, action, subject, details FROM audit_log WHERE at > $1 ORDER BY id",
+        "SELECT id, at, actor, action, subject, details, desk FROM audit_log WHERE at > $1 ORDER BY id",
     )
     .bind(after)
     .fetch_all(conn)

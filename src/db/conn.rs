@@ -7,6 +7,8 @@
 
 use sqlx::pool::PoolConnection;
 use sqlx::{PgConnection, Postgres, Sqlite, SqliteConnection, Transaction};
+use std::sync::Arc;
+
 use tokio::sync::OwnedMutexGuard;
 
 use crate::error::{Error, Result};
@@ -20,13 +22,23 @@ pub enum Engine {
     Postgres,
 }
 
-/// A connection from the pool, or a write transaction, on either engine. A transaction not
-/// committed is rolled back when dropped.
+/// A connection from the pool, or a write transaction, on either engine, and the desk it
+/// writes for (the name this computer's Pantry was given, recorded with visits and audit
+/// entries). A transaction not committed is rolled back when dropped.
 #[derive(Debug)]
-pub enum Conn {
+pub struct Conn {
+    link: Link,
+    desk: Option<Arc<str>>,
+}
+
+#[derive(Debug)]
+enum Link {
     Sqlite(PoolConnection<Sqlite>),
     /// A write transaction, and this process's turn to write (held until it ends).
-    SqliteTx(Transaction<'static, Sqlite>, OwnedMutexGuard<()>),
+    SqliteTx {
+        tx: Transaction<'static, Sqlite>,
+        _turn: OwnedMutexGuard<()>,
+    },
     Postgres(PoolConnection<Postgres>),
     PostgresTx(Transaction<'static, Postgres>),
 }
@@ -39,20 +51,69 @@ pub enum On<'c> {
 }
 
 impl Conn {
-    pub fn engine(&self) -> Engine {
-        match self {
-            Conn::Sqlite(_) | Conn::SqliteTx(..) => Engine::Sqlite,
-            Conn::Postgres(_) | Conn::PostgresTx(_) => Engine::Postgres,
+    /// A connection to a SQLite file that is not the pantry's open database (a backup being
+    /// read), for no desk.
+    pub fn of_file(conn: PoolConnection<Sqlite>) -> Conn {
+        Conn {
+            link: Link::Sqlite(conn),
+            desk: None,
         }
+    }
+
+    pub(super) fn sqlite_write(
+        tx: Transaction<'static, Sqlite>,
+        turn: OwnedMutexGuard<()>,
+        desk: Option<Arc<str>>,
+    ) -> Conn {
+        Conn {
+            link: Link::SqliteTx { tx, _turn: turn },
+            desk,
+        }
+    }
+
+    pub(super) fn postgres(conn: PoolConnection<Postgres>, desk: Option<Arc<str>>) -> Conn {
+        Conn {
+            link: Link::Postgres(conn),
+            desk,
+        }
+    }
+
+    pub(super) fn postgres_write(
+        tx: Transaction<'static, Postgres>,
+        desk: Option<Arc<str>>,
+    ) -> Conn {
+        Conn {
+            link: Link::PostgresTx(tx),
+            desk,
+        }
+    }
+
+    pub(super) fn sqlite_read(conn: PoolConnection<Sqlite>, desk: Option<Arc<str>>) -> Conn {
+        Conn {
+            link: Link::Sqlite(conn),
+            desk,
+        }
+    }
+
+    pub fn engine(&self) -> Engine {
+        match self.link {
+            Link::Sqlite(_) | Link::SqliteTx { .. } => Engine::Sqlite,
+            Link::Postgres(_) | Link::PostgresTx(_) => Engine::Postgres,
+        }
+    }
+
+    /// The desk this connection writes for, if this computer's Pantry was given a name.
+    pub fn desk(&self) -> Option<&str> {
+        self.desk.as_deref()
     }
 
     /// The connection as its engine's own type (what [`on_engine!`] matches on).
     pub fn on(&mut self) -> On<'_> {
-        match self {
-            Conn::Sqlite(c) => On::Sqlite(c),
-            Conn::SqliteTx(t, _) => On::Sqlite(t),
-            Conn::Postgres(c) => On::Postgres(c),
-            Conn::PostgresTx(t) => On::Postgres(t),
+        match &mut self.link {
+            Link::Sqlite(c) => On::Sqlite(c),
+            Link::SqliteTx { tx, .. } => On::Sqlite(tx),
+            Link::Postgres(c) => On::Postgres(c),
+            Link::PostgresTx(t) => On::Postgres(t),
         }
     }
 
@@ -67,20 +128,20 @@ impl Conn {
 
     /// Undoes a transaction (a connection from the pool has nothing to undo).
     pub async fn rollback(self) -> Result<()> {
-        match self {
-            Conn::SqliteTx(t, _) => t.rollback().await?,
-            Conn::PostgresTx(t) => t.rollback().await?,
-            Conn::Sqlite(_) | Conn::Postgres(_) => {}
+        match self.link {
+            Link::SqliteTx { tx, .. } => tx.rollback().await?,
+            Link::PostgresTx(t) => t.rollback().await?,
+            Link::Sqlite(_) | Link::Postgres(_) => {}
         }
         Ok(())
     }
 
     /// Commits a transaction (a connection from the pool has nothing to commit).
     pub async fn commit(self) -> Result<()> {
-        match self {
-            Conn::SqliteTx(t, _) => t.commit().await?,
-            Conn::PostgresTx(t) => t.commit().await?,
-            Conn::Sqlite(_) | Conn::Postgres(_) => {}
+        match self.link {
+            Link::SqliteTx { tx, .. } => tx.commit().await?,
+            Link::PostgresTx(t) => t.commit().await?,
+            Link::Sqlite(_) | Link::Postgres(_) => {}
         }
         Ok(())
     }

@@ -21,6 +21,7 @@ use crate::keys::{DatabaseKey, KeyStore};
 pub mod choice;
 mod conn;
 mod copy;
+pub mod desk;
 pub mod server;
 mod text;
 
@@ -81,6 +82,9 @@ pub struct Db {
     /// no connection while they wait: a writer that reads through the pool as it writes
     /// finds a connection free however many others are waiting.
     write_turn: Arc<tokio::sync::Mutex<()>>,
+    /// This computer's desk name (`desk::DESK_FILE` in the data folder), recorded with the
+    /// visits and audit entries written through this handle (and every clone of it).
+    desk: Arc<std::sync::RwLock<Option<Arc<str>>>>,
 }
 
 /// Shuts the connections when the last handle on a database is dropped without
@@ -360,6 +364,7 @@ impl Db {
             keys: None,
             server: Some(Arc::new(address.clone())),
             write_turn: Arc::default(),
+            desk: Arc::new(std::sync::RwLock::new(desk::load(data_dir).map(Arc::from))),
         })
     }
 
@@ -420,6 +425,9 @@ impl Db {
             keys: None,
             server: None,
             write_turn: Arc::default(),
+            desk: Arc::new(std::sync::RwLock::new(
+                path.parent().and_then(desk::load).map(Arc::from),
+            )),
         };
         match db.migrate(existed && copy_before_upgrade).await {
             Ok(opened) => Ok((db, opened)),
@@ -504,8 +512,8 @@ impl Db {
     /// A connection from the pool, for reads.
     pub async fn acquire(&self) -> Result<Conn> {
         Ok(match &self.pool {
-            Pool::Sqlite(pool) => Conn::Sqlite(pool.acquire().await?),
-            Pool::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
+            Pool::Sqlite(pool) => Conn::sqlite_read(pool.acquire().await?, self.desk()),
+            Pool::Postgres(pool) => Conn::postgres(pool.acquire().await?, self.desk()),
         })
     }
 
@@ -547,6 +555,32 @@ impl Db {
         self
     }
 
+    /// This computer's desk name, if it has one.
+    pub fn desk(&self) -> Option<Arc<str>> {
+        self.desk.read().ok().and_then(|desk| desk.clone())
+    }
+
+    /// Names this computer's desk for good (kept in the data folder; an empty name removes
+    /// it): the visits and audit entries written from now on record it.
+    pub fn name_desk(&self, typed: &str) -> Result<Option<String>> {
+        let name = desk::save(self.path.parent().unwrap_or(Path::new(".")), typed)?;
+        self.use_desk(name.as_deref());
+        Ok(name)
+    }
+
+    /// Uses `typed` as the desk name for this process only (the command line's `--desk`).
+    pub fn at_desk(&self, typed: &str) -> Result<()> {
+        let name = desk::checked(typed)?;
+        self.use_desk(name.as_deref());
+        Ok(())
+    }
+
+    fn use_desk(&self, name: Option<&str>) {
+        if let Ok(mut desk) = self.desk.write() {
+            *desk = name.map(Arc::from);
+        }
+    }
+
     /// A folder beside the database for files Pantry writes (`print`, `exports`).
     pub fn folder(&self, name: &str) -> PathBuf {
         self.path.with_file_name(name)
@@ -565,9 +599,10 @@ impl Db {
                             "The database is busy with other changes; try again.".into(),
                         )
                     })?;
-                Conn::SqliteTx(pool.begin_with("BEGIN IMMEDIATE").await?, turn)
+                let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                Conn::sqlite_write(tx, turn, self.desk())
             }
-            Pool::Postgres(pool) => Conn::PostgresTx(pool.begin().await?),
+            Pool::Postgres(pool) => Conn::postgres_write(pool.begin().await?, self.desk()),
         })
     }
 

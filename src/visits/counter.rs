@@ -90,7 +90,15 @@ pub(super) async fn decide(
         .await?
         .ok_or_else(|| Error::not_found(format!("Household {id}")))?;
     let dates = store::visit_dates_since(conn, id, window_start(settings, today)).await?;
-    let last_visit = store::last_visit_date(conn, id).await?;
+    let last = store::last_visit(conn, id).await?;
+    // "10:02 at Desk 2": when the last visit was today, the verdict says when and where.
+    let today_at = last.as_ref().filter(|l| l.local_date == today).map(|l| {
+        let time = l.at.with_timezone(&settings.tz()).format("%H:%M");
+        match &l.desk {
+            Some(desk) => format!("{time} at {desk}"),
+            None => time.to_string(),
+        }
+    });
     // Never "today" in place of a date that cannot be read: that would pass a lapsed member.
     let expires_on = NaiveDate::parse_from_str(&row.expires_on, "%Y-%m-%d").map_err(|_| {
         Error::Conflict(format!(
@@ -106,13 +114,14 @@ pub(super) async fn decide(
         revoked_card: card
             .and_then(|c| c.revoked.clone().map(|when| (when, c.current_card.clone()))),
         visit_dates: &dates,
+        today_at: today_at.as_deref(),
     };
     let verdict = eligibility(settings, &facts, today);
     Ok(Decision {
         row,
         expires_on,
         verdict,
-        last_visit,
+        last_visit: last.map(|l| l.local_date),
     })
 }
 

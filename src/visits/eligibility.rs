@@ -49,6 +49,8 @@ pub struct Facts<'a> {
     pub revoked_card: Option<(String, Option<String>)>,
     /// Local dates of the household's visits that count (not voided), any order.
     pub visit_dates: &'a [NaiveDate],
+    /// When (and at which desk) the last visit was, if it was today: "10:02 at Desk 2".
+    pub today_at: Option<&'a str>,
 }
 
 /// Decides whether a household may shop on `today`, giving every reason that applies.
@@ -105,9 +107,13 @@ pub fn eligibility(settings: &Settings, facts: &Facts<'_>, today: NaiveDate) -> 
                     .map(|d| short_day(*d))
                     .collect::<Vec<_>>()
                     .join(", ");
+                let when = match facts.today_at {
+                    Some(at) => format!("today at {at}"),
+                    None => format!("on {days}"),
+                };
                 let message = if settings.visits_per_week == 1 {
                     format!(
-                        "Already visited this week (on {days}). Next visit from {}.",
+                        "Already visited this week ({when}). Next visit from {}.",
                         short_day(end + Duration::days(1))
                     )
                 } else {
@@ -190,7 +196,23 @@ mod tests {
             has_consent: true,
             revoked_card: None,
             visit_dates: visits,
+            today_at: None,
         }
+    }
+
+    #[test]
+    fn a_visit_today_is_told_with_its_time_and_desk() {
+        let s = settings(VisitRule::Week, 1, 1, 7);
+        let visited = [d(2026, 11, 24)];
+        let f = Facts {
+            today_at: Some("10:02 at Desk 2"),
+            ..facts(&visited)
+        };
+        let v = eligibility(&s, &f, d(2026, 11, 24));
+        assert_eq!(
+            v.reasons[0].message,
+            "Already visited this week (today at 10:02 at Desk 2). Next visit from Tue 01/12."
+        );
     }
 
     fn codes(v: &Verdict) -> Vec<ReasonCode> {
@@ -264,6 +286,7 @@ mod tests {
             has_consent: false,
             revoked_card: Some(("2026-11-20 (Lost)".into(), Some("0000001025".into()))),
             visit_dates: &visited,
+            today_at: None,
         };
         let v = eligibility(&s, &f, d(2026, 11, 24));
         assert_eq!(

@@ -70,6 +70,8 @@ pub struct VisitRecord {
     #[sqlx(try_from = "crate::db::Maybe<crate::db::Stamp>")]
     pub voided_at: Option<String>,
     pub void_reason: Option<String>,
+    /// The desk it was recorded at, when that desk had a name.
+    pub desk: Option<String>,
 }
 
 /// Records a visit in one transaction, exactly once per check-in. Refuses an ineligible

@@ -44,13 +44,13 @@ pub const COUNTER_ROW_SQL: &str =
 pub const DATES_SINCE_SQL: &str =
     "SELECT local_date FROM visits WHERE household_id = $1 AND voided_at IS NULL AND local_date >= $2";
 pub const LAST_DATE_SQL: &str =
-    "SELECT local_date FROM visits WHERE household_id = $1 AND voided_at IS NULL ORDER BY at DESC LIMIT 1";
+    "SELECT local_date, at, desk FROM visits WHERE household_id = $1 AND voided_at IS NULL ORDER BY at DESC LIMIT 1";
 macro_rules! visit_select {
     ($where:literal) => {
         concat!(
             "SELECT v.id, v.household_id, h.lead_name, h.membership_number, v.at, v.local_date, \
              v.items, v.fee_pence, v.fee_method, v.volunteer, v.note, v.override_reason, \
-             v.voided_at, v.void_reason FROM visits v JOIN households h ON h.id = v.household_id ",
+             v.voided_at, v.void_reason, v.desk FROM visits v JOIN households h ON h.id = v.household_id ",
             $where
         )
     };
@@ -60,8 +60,8 @@ pub const VISIT_FOR_REQUEST_SQL: &str = visit_select!("WHERE v.request_id = $1")
 pub const INSERT_VISIT_SQL: &str =
     "INSERT INTO visits (household_id, at, local_date, items, fee_pence, fee_method, volunteer, note,
          snap_adults, snap_children, snap_neighbourhood_id, snap_landlord_tenant, snap_language,
-         card_number, request_id, override_reason, method)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id";
+         card_number, request_id, override_reason, method, desk)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id";
 
 pub(super) async fn counter_row(conn: &mut Conn, id: i64) -> Result<Option<CounterRow>> {
     Ok(on_engine!(
@@ -89,14 +89,19 @@ pub(super) async fn visit_dates_since(
     )?)
 }
 
-/// The local date of a household's last visit (not voided), if any.
-pub(super) async fn last_visit_date(
-    conn: &mut Conn,
-    household_id: i64,
-) -> Result<Option<NaiveDate>> {
+/// A household's last visit (not voided): its day, time and desk.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub(super) struct LastVisit {
+    pub local_date: NaiveDate,
+    pub at: DateTime<Utc>,
+    pub desk: Option<String>,
+}
+
+/// A household's last visit (not voided), if any.
+pub(super) async fn last_visit(conn: &mut Conn, household_id: i64) -> Result<Option<LastVisit>> {
     Ok(on_engine!(
         conn,
-        sqlx::query_scalar(LAST_DATE_SQL)
+        sqlx::query_as(LAST_DATE_SQL)
             .bind(household_id)
             .fetch_optional(conn)
             .await
@@ -149,7 +154,9 @@ pub(super) struct NewVisit<'a> {
     pub method: &'static str,
 }
 
+/// Inserts a visit, recorded at the connection's desk.
 pub(super) async fn insert_visit(conn: &mut Conn, v: &NewVisit<'_>) -> Result<i64> {
+    let desk = conn.desk().map(str::to_owned);
     Ok(on_engine!(
         conn,
         sqlx::query_scalar(INSERT_VISIT_SQL)
@@ -170,6 +177,7 @@ pub(super) async fn insert_visit(conn: &mut Conn, v: &NewVisit<'_>) -> Result<i6
             .bind(v.request_id)
             .bind(v.override_reason)
             .bind(v.method)
+            .bind(desk.as_deref())
             .fetch_one(conn)
             .await
     )?)

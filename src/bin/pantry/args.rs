@@ -22,11 +22,8 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub force: bool,
 
-    /// Who is running the command: a volunteer's name (or PANTRY_VOLUNTEER). Every command
-    /// that changes or shows the pantry's data needs it, with the volunteer's PIN, typed when
-    /// asked (or PANTRY_PIN for scripts). Their role decides what they may do.
-    #[arg(long, global = true, value_name = "NAME", env = "PANTRY_VOLUNTEER")]
-    pub volunteer: Option<String>,
+    #[command(flatten)]
+    pub who: Who,
 
     /// The pantry's database on a PostgreSQL server (postgres://USER@HOST:PORT/DATABASE, or
     /// PANTRY_DATABASE_URL) instead of the encrypted file in the data folder. A server on
@@ -42,6 +39,21 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Who runs a command, and where.
+#[derive(Debug, clap::Args)]
+pub struct Who {
+    /// Who is running the command: a volunteer's name (or PANTRY_VOLUNTEER). Every command
+    /// that changes or shows the pantry's data needs it, with the volunteer's PIN, typed when
+    /// asked (or PANTRY_PIN for scripts). Their role decides what they may do.
+    #[arg(long, global = true, value_name = "NAME", env = "PANTRY_VOLUNTEER")]
+    pub volunteer: Option<String>,
+
+    /// The desk this command runs at, recorded with its visits and audit entries (or
+    /// PANTRY_DESK; default: this computer's desk name, set with `pantry desk NAME`).
+    #[arg(long, global = true, value_name = "NAME", env = "PANTRY_DESK")]
+    pub desk: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -142,6 +154,13 @@ pub enum Command {
         /// Record the visit although the rules refuse it, for this reason (managers).
         #[arg(long = "override", value_name = "REASON")]
         override_reason: Option<String>,
+    },
+    /// Show this computer's desk name, or give it one (an admin; "" removes it): visits and
+    /// audit entries written here record it, and another desk is told "checked in at Desk 2".
+    Desk {
+        /// The desk's name, like "Desk 2" or "Front door".
+        #[arg(value_name = "NAME")]
+        name: Option<String>,
     },
     /// Erase a household's personal details for good, everywhere (a manager): its details,
     /// members, notes, visit notes, referral details, card numbers, and the files Pantry wrote

@@ -35,7 +35,7 @@ use pantry::{paths, settings, Db, Error};
 
 mod args;
 
-use args::{Cli, Command, ImportWhat, Layout, PrintWhat};
+use args::{Cli, Command, ImportWhat, Layout, PrintWhat, Who};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -99,13 +99,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
             return Err(Error::not_on_server());
         }
         let db = Db::open_server(address, &data_dir, &keys).await?;
-        let result = match cli.command {
-            Command::Init => init(&db).await,
-            command => match sign_in(&db, cli.volunteer.as_deref()).await {
-                Ok(actor) => signed_in(&db, command, existing, &actor).await,
-                Err(err) => Err(err),
-            },
-        };
+        let result = run_on(&db, cli.command, &cli.who, existing).await;
         db.close().await;
         return result;
     }
@@ -123,7 +117,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
         let db_path = data_dir.join(paths::DATABASE_FILE);
         let recovery = if *ask { Some(recovery_key()?) } else { None };
         let (db, _) = Db::open_in(&data_dir, &keys).await.map_err(unlock_hint)?;
-        let signed_in = match sign_in(&db, cli.volunteer.as_deref()).await {
+        let signed_in = match sign_in(&db, cli.who.volunteer.as_deref()).await {
             Ok(actor) => actor
                 .require(&db, Operation::RestoreBackup)
                 .await
@@ -200,16 +194,24 @@ async fn run(cli: Cli) -> Result<(), Error> {
     if let Some(broken) = encryption::note_audit_break(&db).await? {
         eprintln!("{}", audit_break_warning(&broken));
     }
-    let result = match cli.command {
-        Command::Init => init(&db).await,
-        // Every other command changes or shows the pantry's data: a volunteer signs in first.
-        command => match sign_in(&db, cli.volunteer.as_deref()).await {
-            Ok(actor) => signed_in(&db, command, existing, &actor).await,
-            Err(err) => Err(err),
-        },
-    };
+    let result = run_on(&db, cli.command, &cli.who, existing).await;
     db.close().await;
     result
+}
+
+/// Runs a command on the open database, at the desk `who` names (if any).
+async fn run_on(db: &Db, command: Command, who: &Who, existing: Existing) -> Result<(), Error> {
+    if let Some(desk) = &who.desk {
+        db.at_desk(desk)?;
+    }
+    match command {
+        Command::Init => init(db).await,
+        // Every other command changes or shows the pantry's data: a volunteer signs in first.
+        command => match sign_in(db, who.volunteer.as_deref()).await {
+            Ok(actor) => signed_in(db, command, existing, &actor).await,
+            Err(err) => Err(err),
+        },
+    }
 }
 
 /// Runs a command that needs a signed-in volunteer, as `actor`.
@@ -297,6 +299,20 @@ async fn signed_in(
             subject_access(db, &household, out.as_deref(), actor).await
         }
         Command::Erase { household, reason } => erase(db, &household, &reason, actor).await,
+        Command::Desk { name } => {
+            if let Some(name) = name {
+                pantry::app::name_desk(db, &name, actor).await?;
+            }
+            match db.desk() {
+                Some(desk) => {
+                    say!("This computer is {desk}: visits and the audit trail record it.")
+                }
+                None => {
+                    say!("This computer has no desk name; give it one with `pantry desk NAME`.")
+                }
+            }
+            Ok(())
+        }
         Command::Visit {
             number,
             items,

@@ -150,6 +150,7 @@ export const api = {
   settingsGet: () => call<Settings | null>("settings_get"),
   settingsForm: () => call<SettingsForm>("settings_form"),
   settingsSave: (form: SettingsForm) => call<Settings>("settings_save", { form }),
+  settingsNameDesk: (name: string) => call<string | null>("settings_name_desk", { name }),
   settingsTimeZones: () => call<string[]>("settings_time_zones"),
 
   householdsOptions: () => call<RegistrationOptions>("households_options"),

@@ -43,6 +43,10 @@ restored: RestoreNotice | null,
  */
 restoreProblem: string | null, 
 /**
+ * This computer's desk name, recorded with its visits and audit entries.
+ */
+desk: string | null, 
+/**
  * What each closed list's values are called on screen.
  */
 labels: Labels, };

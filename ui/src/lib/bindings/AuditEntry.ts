@@ -5,6 +5,10 @@
  */
 export type AuditEntry = { id: number, at: string, actor: string, action: string, subject: string | null, details: string, 
 /**
+ * The desk it was written at, when that desk had a name.
+ */
+desk: string | null, 
+/**
  * The entry in words, naming what it is about as it is now.
  */
 sentence: string, };
