@@ -12,6 +12,7 @@ pub mod choices;
 pub mod clock;
 pub mod db;
 pub mod demo;
+pub mod desks;
 pub mod encryption;
 pub mod error;
 pub mod files;

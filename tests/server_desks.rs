@@ -396,3 +396,33 @@ on_both_engines! {
         db.close().await;
     }
 }
+
+on_both_engines! {
+    /// The stamp the screens watch moves when another desk (another connection, another
+    /// process) records a visit, undoes it or takes stock, and stays when nothing was written.
+    async fn the_activity_stamp_moves_with_every_change_at_any_desk(engine) {
+        let (dir, db, env) = common::hillside_with_alex_on(engine).await;
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let household =
+            pantry::members::register(&db, &common::household("Amira Haddad"), None, &common::admin())
+                .await
+                .unwrap();
+        let first = pantry::desks::activity(&db, &common::admin()).await.unwrap();
+        assert_eq!(pantry::desks::activity(&db, &common::admin()).await.unwrap(), first);
+        let out = common::pantry_with(
+            dir.path(),
+            Some(("Alex", "3333")),
+            &env,
+            &["visit", &household.membership_number],
+        );
+        assert!(out.status.success(), "{}", common::stderr(&out));
+        let second = pantry::desks::activity(&db, &common::admin()).await.unwrap();
+        assert_ne!(second, first);
+        let visit: Vec<(i64,)> = common::rows(&db, "SELECT id FROM visits", &[]).await;
+        pantry::visits::void_visit(&db, visit[0].0, "scanned the wrong card", &common::manager())
+            .await
+            .unwrap();
+        assert_ne!(pantry::desks::activity(&db, &common::admin()).await.unwrap(), second);
+        db.close().await;
+    }
+}

@@ -51,6 +51,13 @@ pub async fn visits_void(
     visits::void_visit(db, id, &reason, &actor).await
 }
 
+/// The pantry's activity stamp: the screens reload what other desks changed when it moves.
+#[tauri::command]
+pub async fn desks_activity(state: State<'_, AppState>) -> Result<String, Error> {
+    let (db, actor) = state.signed_in()?;
+    pantry::desks::activity(db, &actor).await
+}
+
 #[tauri::command]
 pub async fn visits_today(state: State<'_, AppState>) -> Result<Today, Error> {
     let (db, actor) = state.signed_in()?;

@@ -308,6 +308,7 @@ fn main() {
             commands::settings_form,
             commands::settings_save,
             commands::settings_name_desk,
+            counter::desks_activity,
             commands::settings_time_zones,
             commands::audit_list,
             members::households_options,

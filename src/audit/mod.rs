@@ -102,6 +102,11 @@ pub(crate) async fn record(
     chain::extend(conn, &entry).await
 }
 
+/// The newest entry's id (0 for an empty trail): it grows with every change a volunteer makes.
+pub(crate) async fn newest_id(conn: &mut Conn) -> Result<i64> {
+    store::newest_id(conn).await
+}
+
 /// The entries about these subjects, oldest first (a subject access).
 pub(crate) async fn about(conn: &mut Conn, subjects: &[String]) -> Result<Vec<AuditEntry>> {
     store::about(conn, subjects).await

@@ -61,6 +61,16 @@ pub async fn insert(
     .await)?)
 }
 
+/// The newest entry's id (0 for an empty trail).
+pub async fn newest_id(conn: &mut Conn) -> Result<i64> {
+    Ok(on_engine!(
+        conn,
+        sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM audit_log")
+            .fetch_one(conn)
+            .await
+    )?)
+}
+
 /// When the newest `limit` entries of one kind were recorded (as stored), newest first.
 pub async fn newest_times(conn: &mut Conn, action: &str, limit: i64) -> Result<Vec<String>> {
     Ok(on_engine!(

@@ -196,6 +196,11 @@ fn shortage(
     }
 }
 
+/// The newest movement's id (0 for none).
+pub(crate) async fn newest_movement(conn: &mut Conn) -> Result<i64> {
+    store::ledger::newest_movement(conn).await
+}
+
 /// The balance of every item from the cache, and recomputed from the ledger; they must agree.
 pub async fn balances_agree(conn: &mut Conn) -> Result<bool> {
     Ok(store::ledger::batches_out_of_balance(conn).await? == 0)

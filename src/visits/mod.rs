@@ -26,6 +26,11 @@ pub use store::{
 };
 pub use till::{cash_up, today, CashUp, FeeTotal, Today};
 
+/// The newest visit's id (0 for none).
+pub(crate) async fn newest_id(conn: &mut Conn) -> crate::Result<i64> {
+    store::newest_id(conn).await
+}
+
 /// Visits' part in merging households, inside the caller's transaction: `from`'s visits
 /// become `to`'s.
 pub(crate) async fn move_household(conn: &mut Conn, from: i64, to: i64) -> crate::Result<()> {

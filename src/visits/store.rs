@@ -154,6 +154,16 @@ pub(super) struct NewVisit<'a> {
     pub method: &'static str,
 }
 
+/// The newest visit's id (0 for none).
+pub(super) async fn newest_id(conn: &mut Conn) -> Result<i64> {
+    Ok(on_engine!(
+        conn,
+        sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM visits")
+            .fetch_one(conn)
+            .await
+    )?)
+}
+
 /// Inserts a visit, recorded at the connection's desk.
 pub(super) async fn insert_visit(conn: &mut Conn, v: &NewVisit<'_>) -> Result<i64> {
     let desk = conn.desk().map(str::to_owned);

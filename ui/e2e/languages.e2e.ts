@@ -1,6 +1,6 @@
 // Members' languages in the real app: Bengali switched on in Settings (shown as not yet
 // checked), a household registered with Bengali as its language, its welcome sheet printed:
-// the PDF is made and reads in Bengali, then English.
+// the PDF is made and reads in Bengali, then English. This computer's desk is named too.
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
@@ -19,6 +19,12 @@ describe("languages", () => {
     await app.click("Save member languages");
     await app.text("Member languages saved.");
     await app.screenshot("settings-member-languages");
+    // This computer's desk is named once; the audit trail shows where each entry was written.
+    await app.fill("Desk name", "Front door");
+    await app.click("Save desk name");
+    await app.text("This computer is Front door now.");
+    await app.element("//dt[normalize-space()='Desk']/following-sibling::dd[1][normalize-space()='Front door']");
+    await app.screenshot("settings-desk-named");
 
     await app.click("Members");
     await app.heading("Members");

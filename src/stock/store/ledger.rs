@@ -64,6 +64,16 @@ pub async fn hold_items(conn: &mut Conn, item_ids: &[i64]) -> Result<()> {
     Ok(())
 }
 
+/// The newest movement's id (0 for none).
+pub async fn newest_movement(conn: &mut Conn) -> Result<i64> {
+    Ok(on_engine!(
+        conn,
+        sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM stock_movements")
+            .fetch_one(conn)
+            .await
+    )?)
+}
+
 pub async fn insert_batch(
     conn: &mut Conn,
     item_id: i64,

@@ -259,6 +259,7 @@ export const api = {
   visitsRecord: (form: VisitForm) => call<VisitRecord>("visits_record", { form }),
   visitsVoid: (id: number, reason: string) => call<VisitRecord>("visits_void", { id, reason }),
   visitsToday: () => call<Today>("visits_today"),
+  desksActivity: () => call<string>("desks_activity"),
   visitsCashUp: (counted: string, note: string) => call<CashUp>("visits_cash_up", { counted, note }),
 
   referralsOptions: () => call<ReferralOptions>("referrals_options"),

@@ -29,6 +29,11 @@ export class HouseholdPageState {
     return this.task.run(() => this.fetch());
   }
 
+  /** Shows the page as it is now (another desk changed it), leaving what is typed alone. */
+  refresh(): Promise<void> {
+    return this.fetch();
+  }
+
   private async fetch(): Promise<void> {
     this.page = await api.householdsPage(this.id);
   }

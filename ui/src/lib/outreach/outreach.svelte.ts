@@ -139,6 +139,11 @@ export class CallsState {
   readonly task = new Task();
   readonly weeksTask = new Task();
 
+  /** The list as it is now (another desk logged a call or checked a household in). */
+  async refresh(): Promise<void> {
+    this.due = await api.outreachContactList();
+  }
+
   async load(): Promise<void> {
     await this.task.run(async () => {
       const [due, options, agencies, weeks] = await Promise.all([
