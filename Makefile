@@ -68,8 +68,9 @@ ui-check: deps
 ui-unit: deps
 	cd ui && npm test
 
-# Every end-to-end test on a laptop's database, then the counter's and the members' again
-# with the pantry on a throwaway PostgreSQL server (PANTRY_E2E_ON_SERVER).
+# Every end-to-end test on a laptop's database (two desks on one server database among
+# them), then the counter's and the members' again with the pantry on a throwaway
+# PostgreSQL server (PANTRY_E2E_ON_SERVER).
 e2e: app $(TOOLS)/bin/tauri-driver
 	cd ui && $(WITH_POSTGRES) xvfb-run -a --server-args="-screen 0 1366x768x24" sh -c \
 		'npm run e2e && PANTRY_E2E_ON_SERVER=1 npm run e2e -- e2e/counter.e2e.ts e2e/members.e2e.ts'

@@ -90,10 +90,19 @@ export function freshDataDir(): string {
  * copied there by `copy-to-server`; the next ones are copies of that database.
  */
 export function demoDataDir(households: number, ...options: string[]): string {
+  return demoPantry(CLUSTER !== undefined, households, ...options);
+}
+
+/** The same demo pantry on the test server, whatever PANTRY_E2E_ON_SERVER says. */
+export function demoServerDataDir(households: number, ...options: string[]): string {
+  return demoPantry(true, households, ...options);
+}
+
+function demoPantry(onServer: boolean, households: number, ...options: string[]): string {
   // Demo visits end yesterday, so today at the counter starts empty.
   const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
   const demo = ["demo-data", "--households", String(households), "--weeks", "4", "--seed", "3", "--until", yesterday, ...options];
-  if (!CLUSTER) {
+  if (!onServer) {
     const dir = freshDataDir();
     pantryCli(dir, ...demo);
     return dir;
@@ -112,6 +121,15 @@ export function demoDataDir(households: number, ...options: string[]): string {
   }
   const dir = mkdtempSync(join(tmpdir(), "pantry-e2e-"));
   SERVER_OF.set(dir, serverDatabase(from));
+  return dir;
+}
+
+/** Another desk's data directory (another computer) on the same server database as `dataDir`'s. */
+export function anotherDesk(dataDir: string): string {
+  const server = SERVER_OF.get(dataDir);
+  if (!server) throw new Error(`${dataDir}'s pantry is not on the server`);
+  const dir = mkdtempSync(join(tmpdir(), "pantry-e2e-desk-"));
+  SERVER_OF.set(dir, server);
   return dir;
 }
 
@@ -359,8 +377,8 @@ function xpathString(text: string): string {
   return `concat('${text.split("'").join(`', "'", '`)}')`;
 }
 
-/** The app the current test drives; `stopAfterTest` quits it. */
-export const current: { app?: App } = {};
+/** The app the current test drives, and any other desks it started; `stopAfterTest` quits them. */
+export const current: { app?: App; others: App[] } = { others: [] };
 
 /** Someone who signs in. */
 export type Volunteer = { name: string; pin: string };
@@ -378,8 +396,20 @@ export async function launch(dataDir: string, firstScreen: string, as?: Voluntee
   return current.app;
 }
 
+/** Launches the app at another desk beside the current test's (quit with it). */
+export async function launchAnother(dataDir: string, firstScreen: string, as?: Volunteer): Promise<App> {
+  const app = await App.launch(dataDir, firstScreen, as);
+  current.others.push(app);
+  return app;
+}
+
 /** After each test: a screenshot if it failed, then the app and its driver are stopped. */
 export async function stopAfterTest(task: { name: string; result?: { state?: string } }): Promise<void> {
+  for (const other of current.others.splice(0)) {
+    if (task.result?.state === "fail") await other.screenshot(`failed-${task.name}-other-desk`).catch(() => "");
+    await other.quit();
+    rmSync(other.dataDir, { recursive: true, force: true });
+  }
   const app = current.app;
   current.app = undefined;
   if (!app) return;

@@ -1,7 +1,7 @@
 // What other desks change, seen here within two seconds: while a volunteer is using this
 // desk, the pantry's activity stamp is asked for every 1.5 s, and the screens that show what
 // others change (the Today panel, an open household, stock levels, the welfare calls) reload
-// when it moves. A desk nobody has touched for a minute stops asking (so it still locks
+// when it moves (and once at the first look, for anything written while they loaded). A desk nobody has touched for a minute stops asking (so it still locks
 // itself when left idle) and catches up at the next key or click.
 import { untrack } from "svelte";
 import { api } from "../api";
@@ -10,7 +10,10 @@ export const POLL_MS = 1500;
 export const ATTENTIVE_MS = 60_000;
 
 export class Activity {
-  /** Grows each time the pantry's data changed (at any desk) since the last look. */
+  /**
+   * Grows each time the pantry's data changed (at any desk) since the last look; the first
+   * look counts as one too, so what a screen loaded before it is never left stale.
+   */
   changes = $state(0);
   private stamp: string | null = null;
   private lastInput = Date.now();
@@ -29,6 +32,7 @@ export class Activity {
     window.addEventListener("keydown", this.noticeInput, true);
     window.addEventListener("pointerdown", this.noticeInput, true);
     this.timer = setInterval(() => void this.look(), POLL_MS);
+    void this.look();
   }
 
   stop(): void {
@@ -44,7 +48,7 @@ export class Activity {
     this.asking = true;
     try {
       const stamp = await api.desksActivity();
-      if (this.stamp !== null && stamp !== this.stamp) this.changes++;
+      if (stamp !== this.stamp) this.changes++;
       this.stamp = stamp;
     } catch {
       // Signed out or locked meanwhile: the screens say so on their own next action.
